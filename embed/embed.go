@@ -1,0 +1,52 @@
+// Package embed defines the Encoder interface that turns texts into
+// fixed-size vectors, and is the parent of its implementations:
+//
+//   - embed/tokenizer: Hugging Face tokenizer.json loading and encoding
+//   - embed/transformer: BERT-family sentence-transformers models from safetensors
+//   - embed/static: word-vector models (GloVe, word2vec, fastText, Model2Vec)
+//
+// Every Encoder is safe for concurrent use unless its documentation says
+// otherwise.
+package embed
+
+import (
+	"context"
+	"errors"
+)
+
+// Encoder turns texts into fixed-size vectors.
+//
+// Encode returns one vector of length Dim() per input text, in input order.
+// An empty slice of texts yields an empty result and no error. A cancelled
+// context stops the work and returns ctx.Err().
+type Encoder interface {
+	Encode(ctx context.Context, texts []string) ([][]float32, error)
+	Dim() int
+}
+
+// Identity describes the embedding space an encoder produces. Two encoders
+// with equal identities produce comparable vectors; vectors from encoders with
+// different identities must not be mixed in one index.
+type Identity struct {
+	// Model names the model: a hub id such as
+	// "sentence-transformers/all-MiniLM-L6-v2", or a descriptive name.
+	Model string
+	// Revision pins the weights: a hub commit, or a content hash of the files.
+	Revision string
+	// Dim is the length of the vectors the encoder returns.
+	Dim int
+	// Normalized reports whether returned vectors have unit L2 norm.
+	Normalized bool
+	// Prompt is the text prefix applied to every input, if any.
+	Prompt string
+}
+
+// Identifier is implemented by encoders that can describe their embedding
+// space. Collections record it when saving and compare it when loading.
+type Identifier interface {
+	Identity() Identity
+}
+
+// ErrNoKnownTokens reports that none of a text's tokens is in an encoder's
+// vocabulary, so the text has no meaningful vector.
+var ErrNoKnownTokens = errors.New("embed: text has no known tokens")

@@ -1,0 +1,284 @@
+// Package safetensors reads tensors from files in the Hugging Face
+// safetensors format, and from sharded checkpoints described by a
+// model.safetensors.index.json file.
+//
+// A safetensors file is an 8-byte little-endian header length N, N bytes of
+// JSON header mapping tensor names to {"dtype", "shape", "data_offsets"}
+// (offsets relative to the end of the header), then the raw little-endian
+// tensor data. Open memory-maps the file where the platform allows it and
+// otherwise reads it once; either way the bytes are held only once, and
+// Float32s returns float32 tensors without copying when it can.
+//
+// A File is safe for concurrent use by multiple goroutines. Slices returned
+// by its methods stay valid until Close; after Close they must not be used.
+package safetensors
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+)
+
+// Sentinel errors, wrapped with the file and tensor names in every error
+// this package returns; test them with errors.Is.
+var (
+	// ErrCorrupt reports a malformed or truncated file or index.
+	ErrCorrupt = errors.New("safetensors: corrupt file")
+	// ErrNotFound reports a tensor name absent from the file.
+	ErrNotFound = errors.New("safetensors: tensor not found")
+	// ErrDType reports a dtype that cannot be converted as asked.
+	ErrDType = errors.New("safetensors: unsupported dtype")
+	// ErrClosed reports use of a File after Close.
+	ErrClosed = errors.New("safetensors: file closed")
+)
+
+// DType names the element type of a tensor as written in the header, for
+// example "F32", "F16" or "BF16".
+type DType string
+
+// Element types defined by the safetensors format.
+const (
+	F64  DType = "F64"
+	F32  DType = "F32"
+	F16  DType = "F16"
+	BF16 DType = "BF16"
+	I64  DType = "I64"
+	I32  DType = "I32"
+	I16  DType = "I16"
+	I8   DType = "I8"
+	U64  DType = "U64"
+	U32  DType = "U32"
+	U16  DType = "U16"
+	U8   DType = "U8"
+	Bool DType = "BOOL"
+	// F8E4M3 and F8E5M2 are the 8-bit float formats.
+	F8E4M3 DType = "F8_E4M3"
+	F8E5M2 DType = "F8_E5M2"
+)
+
+// Size returns the number of bytes of one element, or 0 for an unknown dtype.
+func (d DType) Size() int {
+	switch d {
+	case F64, I64, U64:
+		return 8
+	case F32, I32, U32:
+		return 4
+	case F16, BF16, I16, U16:
+		return 2
+	case I8, U8, Bool, F8E4M3, F8E5M2:
+		return 1
+	}
+	return 0
+}
+
+// Tensor describes one tensor of a file.
+type Tensor struct {
+	// Name is the tensor's key in the header.
+	Name string
+	// DType is its element type.
+	DType DType
+	// Shape is its dimensions, outermost first; empty for a scalar.
+	Shape []int
+	// File is the path of the file that holds its data.
+	File string
+	begin, end int64 // byte range within the data section of the shard
+	shard      *shard
+}
+
+// Len returns the number of elements (the product of Shape).
+func (t Tensor) Len() int {
+	n := 1
+	for _, d := range t.Shape {
+		n *= d
+	}
+	return n
+}
+
+// shard is one opened safetensors file.
+type shard struct {
+	path  string
+	data  []byte // the tensor data section (after the header)
+	whole []byte // the whole file as mapped or read
+	unmap func([]byte) error
+}
+
+// File is an opened safetensors checkpoint: one file or the shards of an
+// index. The zero value is not usable; call Open.
+type File struct {
+	path     string
+	mu       sync.RWMutex
+	closed   bool
+	shards   []*shard
+	tensors  map[string]Tensor
+	names    []string
+	metadata map[string]string
+}
+
+// Open opens a safetensors file, or a sharded checkpoint when path names a
+// JSON index file (such as model.safetensors.index.json) whose "weight_map"
+// maps tensor names to shard files in the same folder.
+//
+// The header of every file is validated: a truncated file, malformed JSON,
+// unknown dtypes, negative or overflowing shapes, byte ranges that do not
+// match the shape or overlap another tensor, all return an error wrapping
+// ErrCorrupt that names the file and tensor.
+func Open(path string) (*File, error) {
+	if isIndexPath(path) {
+		return openIndex(path)
+	}
+	s, hdr, err := openShard(path)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{path: path, shards: []*shard{s}, tensors: make(map[string]Tensor, len(hdr.tensors)), metadata: hdr.metadata}
+	for _, t := range hdr.tensors {
+		t.shard = s
+		f.tensors[t.Name] = t
+		f.names = append(f.names, t.Name)
+	}
+	sort.Strings(f.names)
+	return f, nil
+}
+
+func openShard(path string) (*shard, *header, error) {
+	whole, unmap, err := load(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("safetensors: open %s: %w", path, err)
+	}
+	hdr, dataStart, err := parseHeader(whole)
+	if err != nil {
+		if unmap != nil {
+			_ = unmap(whole)
+		}
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s := &shard{path: path, whole: whole, data: whole[dataStart:], unmap: unmap}
+	for i := range hdr.tensors {
+		hdr.tensors[i].File = path
+	}
+	return s, hdr, nil
+}
+
+// Path returns the path Open was called with.
+func (f *File) Path() string { return f.path }
+
+// Names returns the names of all tensors, sorted.
+func (f *File) Names() []string {
+	return append([]string(nil), f.names...)
+}
+
+// Metadata returns the header's "__metadata__" string map (of the index for
+// a sharded checkpoint, merged with the shards'). It may be empty.
+func (f *File) Metadata() map[string]string {
+	m := make(map[string]string, len(f.metadata))
+	for k, v := range f.metadata {
+		m[k] = v
+	}
+	return m
+}
+
+// Tensor returns the description of the named tensor.
+func (f *File) Tensor(name string) (Tensor, error) {
+	t, ok := f.tensors[name]
+	if !ok {
+		return Tensor{}, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
+	}
+	t.Shape = append([]int(nil), t.Shape...)
+	return t, nil
+}
+
+// Has reports whether the checkpoint holds the named tensor.
+func (f *File) Has(name string) bool {
+	_, ok := f.tensors[name]
+	return ok
+}
+
+// Bytes returns the raw little-endian bytes of the named tensor. The slice
+// aliases the file's memory: it must not be modified, and is valid until
+// Close.
+func (f *File) Bytes(name string) ([]byte, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if f.closed {
+		return nil, fmt.Errorf("%w: %s", ErrClosed, f.path)
+	}
+	t, ok := f.tensors[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
+	}
+	return t.shard.data[t.begin:t.end:t.end], nil
+}
+
+// Float32s returns the named tensor's elements as float32, converting F16,
+// BF16 and F64 data, in row-major order. For F32 data on a little-endian
+// machine the result aliases the file's memory without copying: treat it as
+// read-only, valid until Close. Other dtypes return an error wrapping
+// ErrDType.
+func (f *File) Float32s(name string) ([]float32, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if f.closed {
+		return nil, fmt.Errorf("%w: %s", ErrClosed, f.path)
+	}
+	t, ok := f.tensors[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
+	}
+	b := t.shard.data[t.begin:t.end:t.end]
+	out, err := toFloat32(b, t.DType)
+	if err != nil {
+		return nil, fmt.Errorf("%w: tensor %q in %s", err, name, t.File)
+	}
+	return out, nil
+}
+
+// Close releases the file's memory. Slices obtained from the File must not
+// be used afterwards. Close is idempotent.
+func (f *File) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	var first error
+	for _, s := range f.shards {
+		if s.unmap != nil {
+			if err := s.unmap(s.whole); err != nil && first == nil {
+				first = fmt.Errorf("safetensors: close %s: %w", s.path, err)
+			}
+		}
+		s.whole, s.data = nil, nil
+	}
+	return first
+}
+
+// load returns the whole file's bytes, memory-mapped when possible.
+func load(path string) ([]byte, func([]byte) error, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%w: not a regular file", ErrCorrupt)
+	}
+	size := st.Size()
+	if size < 8 {
+		return nil, nil, fmt.Errorf("%w: %d bytes is too short for a header", ErrCorrupt, size)
+	}
+	if b, unmap, ok := mmapFile(fh, size); ok {
+		return b, unmap, nil
+	}
+	b := make([]byte, size)
+	if _, err := fh.ReadAt(b, 0); err != nil {
+		return nil, nil, err
+	}
+	return b, nil, nil
+}

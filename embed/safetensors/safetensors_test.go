@@ -1,0 +1,342 @@
+// safetensors_test.go checks reading, dtype conversion, sharded indexes and
+// the validation of corrupt files.
+
+package safetensors
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+type testTensor struct {
+	name  string
+	dtype DType
+	shape []int
+	data  []byte
+}
+
+// writeST writes a safetensors file the way the reference writer does:
+// tensors in name order, header padded with spaces to a multiple of 8.
+func writeST(t testing.TB, path string, tensors []testTensor, meta map[string]string) {
+	t.Helper()
+	sort.Slice(tensors, func(i, j int) bool { return tensors[i].name < tensors[j].name })
+	hdr := map[string]any{}
+	if meta != nil {
+		hdr["__metadata__"] = meta
+	}
+	var data []byte
+	for _, tt := range tensors {
+		begin := len(data)
+		data = append(data, tt.data...)
+		hdr[tt.name] = map[string]any{"dtype": tt.dtype, "shape": tt.shape, "data_offsets": []int{begin, len(data)}}
+	}
+	js, err := json.Marshal(hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for len(js)%8 != 0 {
+		js = append(js, ' ')
+	}
+	out := binary.LittleEndian.AppendUint64(nil, uint64(len(js)))
+	out = append(out, js...)
+	out = append(out, data...)
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func f32bytes(v ...float32) []byte {
+	var b []byte
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+	}
+	return b
+}
+
+func u16bytes(v ...uint16) []byte {
+	var b []byte
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint16(b, x)
+	}
+	return b
+}
+
+func TestOpenAndConvert(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.safetensors")
+	f64 := binary.LittleEndian.AppendUint64(nil, math.Float64bits(0.1))
+	f64 = binary.LittleEndian.AppendUint64(f64, math.Float64bits(-3))
+	writeST(t, p, []testTensor{
+		{"a.f32", F32, []int{2, 3}, f32bytes(1, 2, 3, -4, 5.5, float32(math.Inf(1)))},
+		// 1, -2, 65504, 2^-24 (smallest subnormal), 2^-14 (smallest normal), +Inf, -0
+		{"b.f16", F16, []int{7}, u16bytes(0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x7c00, 0x8000)},
+		// 1, -2, 3.140625, smallest bf16 subnormal 2^-133
+		{"c.bf16", BF16, []int{2, 2}, u16bytes(0x3f80, 0xc000, 0x4049, 0x0001)},
+		{"d.f64", F64, []int{2}, f64},
+		{"e.i64", I64, []int{1}, make([]byte, 8)},
+		{"z.scalar", F32, []int{}, f32bytes(7)},
+	}, map[string]string{"format": "pt"})
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.Names(), ","); got != "a.f32,b.f16,c.bf16,d.f64,e.i64,z.scalar" {
+		t.Fatalf("Names = %s", got)
+	}
+	if f.Metadata()["format"] != "pt" {
+		t.Errorf("metadata = %v", f.Metadata())
+	}
+	info, err := f.Tensor("a.f32")
+	if err != nil || info.DType != F32 || len(info.Shape) != 2 || info.Shape[0] != 2 || info.Shape[1] != 3 || info.Len() != 6 || info.File != p {
+		t.Fatalf("Tensor = %+v, %v", info, err)
+	}
+	check := func(name string, want ...float32) {
+		t.Helper()
+		got, err := f.Float32s(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: len %d, want %d", name, len(got), len(want))
+		}
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Errorf("%s[%d] = %g (%#x), want %g (%#x)", name, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+			}
+		}
+	}
+	check("a.f32", 1, 2, 3, -4, 5.5, float32(math.Inf(1)))
+	check("b.f16", 1, -2, 65504, float32(math.Ldexp(1, -24)), float32(math.Ldexp(1, -14)), float32(math.Inf(1)), float32(math.Copysign(0, -1)))
+	check("c.bf16", 1, -2, 3.140625, float32(math.Ldexp(1, -133)))
+	check("d.f64", 0.1, -3)
+	check("z.scalar", 7)
+	if _, err := f.Float32s("e.i64"); !errors.Is(err, ErrDType) || !strings.Contains(err.Error(), "e.i64") {
+		t.Errorf("I64 as float32: %v", err)
+	}
+	if _, err := f.Float32s("nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing tensor: %v", err)
+	}
+	if b, err := f.Bytes("b.f16"); err != nil || len(b) != 14 {
+		t.Errorf("Bytes = %d, %v", len(b), err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Float32s("a.f32"); !errors.Is(err, ErrClosed) {
+		t.Errorf("after Close: %v", err)
+	}
+	if err := f.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestFloat16All compares every half-precision bit pattern with an
+// independent float64 evaluation of the IEEE 754 binary16 formula.
+func TestFloat16All(t *testing.T) {
+	for h := 0; h < 1<<16; h++ {
+		sign := 1.0
+		if h>>15 == 1 {
+			sign = -1
+		}
+		e := (h >> 10) & 0x1f
+		m := float64(h & 0x3ff)
+		var want float64
+		switch {
+		case e == 0x1f && m == 0:
+			want = math.Inf(int(sign))
+		case e == 0x1f:
+			want = math.NaN()
+		case e == 0:
+			want = sign * m * math.Ldexp(1, -24)
+		default:
+			want = sign * (1 + m/1024) * math.Ldexp(1, e-15)
+		}
+		got := Float16ToFloat32(uint16(h))
+		if math.IsNaN(want) {
+			if !math.IsNaN(float64(got)) {
+				t.Fatalf("%#04x: got %g, want NaN", h, got)
+			}
+			continue
+		}
+		if float64(got) != want || math.Signbit(float64(got)) != math.Signbit(want) {
+			t.Fatalf("%#04x: got %g, want %g", h, got, want)
+		}
+	}
+}
+
+func TestUnalignedF32Copies(t *testing.T) {
+	b := make([]byte, 13)
+	copy(b[1:], f32bytes(1.5, -2.25, 3))
+	got, err := toFloat32(b[1:], F32)
+	if err != nil || len(got) != 3 || got[0] != 1.5 || got[1] != -2.25 || got[2] != 3 {
+		t.Fatalf("unaligned = %v, %v", got, err)
+	}
+}
+
+func TestSharded(t *testing.T) {
+	dir := t.TempDir()
+	writeST(t, filepath.Join(dir, "model-00001-of-00002.safetensors"), []testTensor{
+		{"x", F32, []int{2}, f32bytes(1, 2)},
+		{"y", F16, []int{1}, u16bytes(0x3c00)},
+	}, nil)
+	writeST(t, filepath.Join(dir, "model-00002-of-00002.safetensors"), []testTensor{
+		{"z", BF16, []int{1}, u16bytes(0x4000)},
+	}, map[string]string{"format": "pt"})
+	idx := `{"metadata": {"total_size": 14}, "weight_map": {"x": "model-00001-of-00002.safetensors", "y": "model-00001-of-00002.safetensors", "z": "model-00002-of-00002.safetensors"}}`
+	ip := filepath.Join(dir, "model.safetensors.index.json")
+	if err := os.WriteFile(ip, []byte(idx), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.Names(), ","); got != "x,y,z" {
+		t.Fatalf("Names = %s", got)
+	}
+	z, err := f.Float32s("z")
+	if err != nil || z[0] != 2 {
+		t.Fatalf("z = %v, %v", z, err)
+	}
+	if info, _ := f.Tensor("z"); !strings.HasSuffix(info.File, "model-00002-of-00002.safetensors") {
+		t.Errorf("z file = %s", info.File)
+	}
+	if f.Metadata()["total_size"] != "14" || f.Metadata()["format"] != "pt" {
+		t.Errorf("metadata = %v", f.Metadata())
+	}
+
+	// An index pointing at a tensor its shard lacks, or at a missing shard.
+	bad := map[string]string{
+		"missing-tensor.json": `{"weight_map": {"w": "model-00001-of-00002.safetensors"}}`,
+		"missing-shard.json":  `{"weight_map": {"x": "nope.safetensors"}}`,
+		"escape.json":         `{"weight_map": {"x": "../model-00001-of-00002.safetensors"}}`,
+		"empty.json":          `{}`,
+		"garbage.json":        `{"weight_map": [`,
+	}
+	for name, body := range bad {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := Open(p); err == nil {
+			f.Close()
+			t.Errorf("%s: no error", name)
+		} else if !strings.Contains(err.Error(), name) && !strings.Contains(err.Error(), "nope.safetensors") {
+			t.Errorf("%s: error does not name the file: %v", name, err)
+		}
+	}
+}
+
+func TestCorrupt(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.safetensors")
+	writeST(t, good, []testTensor{{"w", F32, []int{2, 2}, f32bytes(1, 2, 3, 4)}}, nil)
+	raw, _ := os.ReadFile(good)
+	hdrLen := int(binary.LittleEndian.Uint64(raw))
+
+	withHeader := func(js string, data []byte) []byte {
+		b := binary.LittleEndian.AppendUint64(nil, uint64(len(js)))
+		return append(append(b, js...), data...)
+	}
+	cases := map[string][]byte{
+		"empty":          {},
+		"short":          raw[:5],
+		"truncated-data": raw[:len(raw)-1],
+		"truncated-head": raw[:8+hdrLen/2],
+		"huge-length":    append(binary.LittleEndian.AppendUint64(nil, 1<<62), raw[8:]...),
+		"not-json":       withHeader("hello!!!", nil),
+		"array":          withHeader(`[1,2,3]`, nil),
+		"bad-dtype":      withHeader(`{"w":{"dtype":"Q7","shape":[1],"data_offsets":[0,4]}}`, make([]byte, 4)),
+		"shape-mismatch": withHeader(`{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}`, make([]byte, 4)),
+		"neg-shape":      withHeader(`{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}`, make([]byte, 4)),
+		"overflow-shape": withHeader(`{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}`, make([]byte, 4)),
+		"out-of-range":   withHeader(`{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}`, make([]byte, 4)),
+		"reversed":       withHeader(`{"w":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}}`, make([]byte, 4)),
+		"missing-field":  withHeader(`{"w":{"dtype":"F32","shape":[1]}}`, make([]byte, 4)),
+		"overlap":        withHeader(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, make([]byte, 8)),
+		"bad-metadata":   withHeader(`{"__metadata__":{"a":1}}`, nil),
+	}
+	for name, b := range cases {
+		p := filepath.Join(dir, name+".safetensors")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Open(p)
+		if err == nil {
+			f.Close()
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: error %v does not wrap ErrCorrupt", name, err)
+		}
+		if !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: error %q does not name the file", name, err)
+		}
+	}
+	if _, err := Open(filepath.Join(dir, "absent.safetensors")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("absent file: %v", err)
+	}
+	if _, err := Open(dir); err == nil {
+		t.Errorf("directory: no error")
+	}
+}
+
+// TestReadOnceFallback checks that the header parser and conversion work on
+// a heap copy of a file exactly as on the mapped one.
+func TestReadOnceFallback(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.safetensors")
+	writeST(t, p, []testTensor{{"w", F32, []int{3}, f32bytes(1, 2, 3)}}, nil)
+	b, _ := os.ReadFile(p)
+	h, start, err := parseHeader(b)
+	if err != nil || len(h.tensors) != 1 {
+		t.Fatal(h, err)
+	}
+	tt := h.tensors[0]
+	v, err := toFloat32(b[start:][tt.begin:tt.end], tt.DType)
+	if err != nil || v[2] != 3 {
+		t.Fatal(v, err)
+	}
+}
+
+// FuzzHeader feeds arbitrary bytes to the header parser: it must return an
+// error or a header whose byte ranges lie inside the file, never panic.
+func FuzzHeader(f *testing.F) {
+	seed := func(js string, n int) []byte {
+		b := binary.LittleEndian.AppendUint64(nil, uint64(len(js)))
+		return append(append(b, js...), make([]byte, n)...)
+	}
+	f.Add(seed(`{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}`, 16))
+	f.Add(seed(`{"__metadata__":{"format":"pt"},"a":{"dtype":"F16","shape":[1],"data_offsets":[0,2]},"b":{"dtype":"BF16","shape":[],"data_offsets":[2,4]}}`, 4))
+	f.Add(seed(`{"w":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}`, 0))
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	f.Add(seed(`{`, 0))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h, start, err := parseHeader(b)
+		if err != nil {
+			return
+		}
+		data := b[start:]
+		for _, tt := range h.tensors {
+			if tt.begin < 0 || tt.end > int64(len(data)) || tt.begin > tt.end {
+				t.Fatalf("tensor %q range [%d,%d] outside %d bytes", tt.Name, tt.begin, tt.end, len(data))
+			}
+			if int64(tt.Len()*tt.DType.Size()) != tt.end-tt.begin {
+				t.Fatalf("tensor %q size mismatch", tt.Name)
+			}
+			if _, err := toFloat32(data[tt.begin:tt.end], tt.DType); err != nil && !errors.Is(err, ErrDType) {
+				t.Fatal(err)
+			}
+		}
+	})
+}

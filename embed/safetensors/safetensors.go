@@ -82,7 +82,7 @@ type Tensor struct {
 	// Shape is its dimensions, outermost first; empty for a scalar.
 	Shape []int
 	// File is the path of the file that holds its data.
-	File string
+	File       string
 	begin, end int64 // byte range within the data section of the shard
 	shard      *shard
 }

@@ -1,0 +1,116 @@
+// config.go reads a Hugging Face config.json and checks that it describes an
+// architecture this package runs.
+
+package transformer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+)
+
+// ErrUnsupported reports a model this package cannot run: an unknown
+// model_type, activation or position embedding type, or PyTorch-only weights.
+var ErrUnsupported = errors.New("transformer: unsupported model")
+
+// ErrBadModel reports a model folder whose files are missing, malformed or
+// inconsistent (wrong tensor shapes or dtypes, NaN weights, ...).
+var ErrBadModel = errors.New("transformer: bad model")
+
+// family is the architecture family of a supported model_type.
+type family int
+
+const (
+	familyBERT family = iota
+	familyRoBERTa
+)
+
+// config holds the fields of config.json the forward pass needs.
+type config struct {
+	ModelType             string   `json:"model_type"`
+	HiddenSize            int      `json:"hidden_size"`
+	NumLayers             int      `json:"num_hidden_layers"`
+	NumHeads              int      `json:"num_attention_heads"`
+	IntermediateSize      int      `json:"intermediate_size"`
+	HiddenAct             string   `json:"hidden_act"`
+	MaxPositionEmbeddings int      `json:"max_position_embeddings"`
+	TypeVocabSize         int      `json:"type_vocab_size"`
+	VocabSize             int      `json:"vocab_size"`
+	LayerNormEps          *float64 `json:"layer_norm_eps"`
+	PadTokenID            *int     `json:"pad_token_id"`
+	PositionEmbeddingType string   `json:"position_embedding_type"`
+
+	family family
+	act    activation
+	eps    float32
+	pad    int
+}
+
+func readConfig(path string) (*config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
+	}
+	var c config
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrBadModel, path, err)
+	}
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &c, nil
+}
+
+func (c *config) check() error {
+	switch c.ModelType {
+	case "bert":
+		c.family = familyBERT
+	case "roberta", "xlm-roberta":
+		c.family = familyRoBERTa
+	case "":
+		return fmt.Errorf("%w: config.json has no model_type", ErrUnsupported)
+	default:
+		return fmt.Errorf("%w: model_type %q (supported: bert, roberta, xlm-roberta)", ErrUnsupported, c.ModelType)
+	}
+	if c.PositionEmbeddingType != "" && c.PositionEmbeddingType != "absolute" {
+		return fmt.Errorf("%w: position_embedding_type %q (only absolute)", ErrUnsupported, c.PositionEmbeddingType)
+	}
+	act := c.HiddenAct
+	if act == "" {
+		act = "gelu"
+	}
+	var ok bool
+	if c.act, ok = activationByName(act); !ok {
+		return fmt.Errorf("%w: hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", ErrUnsupported, c.HiddenAct)
+	}
+	if c.HiddenSize <= 0 || c.NumLayers <= 0 || c.NumHeads <= 0 || c.IntermediateSize <= 0 ||
+		c.MaxPositionEmbeddings <= 0 || c.VocabSize <= 0 || c.HiddenSize%c.NumHeads != 0 {
+		return fmt.Errorf("%w: inconsistent sizes: hidden_size %d, num_hidden_layers %d, num_attention_heads %d, intermediate_size %d, max_position_embeddings %d, vocab_size %d",
+			ErrBadModel, c.HiddenSize, c.NumLayers, c.NumHeads, c.IntermediateSize, c.MaxPositionEmbeddings, c.VocabSize)
+	}
+	if c.TypeVocabSize <= 0 {
+		c.TypeVocabSize = 1
+	}
+	c.eps = 1e-12
+	if c.LayerNormEps != nil {
+		c.eps = float32(*c.LayerNormEps)
+	}
+	if c.PadTokenID != nil {
+		c.pad = *c.PadTokenID
+	} else if c.family == familyRoBERTa {
+		c.pad = 1
+	}
+	if c.family == familyRoBERTa && c.MaxPositionEmbeddings <= c.pad+1 {
+		return fmt.Errorf("%w: max_position_embeddings %d leaves no positions after padding_idx %d", ErrBadModel, c.MaxPositionEmbeddings, c.pad)
+	}
+	return nil
+}
+
+// maxTokens is the longest sequence the position embeddings allow.
+func (c *config) maxTokens() int {
+	if c.family == familyRoBERTa {
+		return c.MaxPositionEmbeddings - c.pad - 1
+	}
+	return c.MaxPositionEmbeddings
+}

@@ -1,0 +1,130 @@
+// golden_test.go reads the fixtures' golden files (ganada-golden-v1):
+// texts, token ids and reference outputs from HF transformers.
+
+package transformer
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+type goldenArray struct {
+	Offset int   `json:"offset"`
+	Shape  []int `json:"shape"`
+}
+
+type goldenItem struct {
+	Index           int         `json:"index"`
+	Text            string      `json:"text"`
+	InputText       string      `json:"input_text"`
+	Batch           int         `json:"batch"`
+	NumTokens       int         `json:"num_tokens"`
+	InputIDs        []int       `json:"input_ids"`
+	TokenTypeIDs    []int       `json:"token_type_ids"`
+	LastHiddenState goldenArray `json:"last_hidden_state"`
+	Pooled          goldenArray `json:"pooled"`
+	Normalized      goldenArray `json:"normalized"`
+
+	hidden, pooled, normalized []float32
+}
+
+type golden struct {
+	Model             string `json:"model"`
+	HiddenSize        int    `json:"hidden_size"`
+	MaxSeqLength      int    `json:"max_seq_length"`
+	WeightsFile       string `json:"weights_file"`
+	SentenceEmbedding string `json:"sentence_embedding"`
+	Binary            string `json:"binary"`
+	Items             []goldenItem
+
+	dir string
+}
+
+// sentence returns what SentenceTransformer.encode returns for the item.
+func (g *golden) sentence(it *goldenItem) []float32 {
+	if g.SentenceEmbedding == "normalized" {
+		return it.normalized
+	}
+	return it.pooled
+}
+
+// sharedModels is the shared fixture folder, relative to this package.
+const sharedModels = "../../../shared/fixtures/models"
+
+// modelDir returns the folder of a fixture model: testdata for the tiny
+// ones, ../shared for the others (skipping the test when absent).
+func modelDir(t testing.TB, name string) string {
+	t.Helper()
+	local := filepath.Join("testdata", name)
+	if _, err := os.Stat(local); err == nil {
+		return local
+	}
+	shared := filepath.Join(sharedModels, name)
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("fixture %s not found (looked in testdata/ and %s)", name, sharedModels)
+	}
+	return shared
+}
+
+func loadGolden(t testing.TB, model, set string) *golden {
+	t.Helper()
+	dir := modelDir(t, model)
+	b, err := os.ReadFile(filepath.Join(dir, "goldens", set+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &golden{dir: dir}
+	if err := json.Unmarshal(b, g); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := os.ReadFile(filepath.Join(dir, "goldens", g.Binary))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(a goldenArray) []float32 {
+		n := 1
+		for _, d := range a.Shape {
+			n *= d
+		}
+		out := make([]float32, n)
+		for i := range out {
+			out[i] = math.Float32frombits(binary.LittleEndian.Uint32(bin[a.Offset+4*i:]))
+		}
+		return out
+	}
+	for i := range g.Items {
+		it := &g.Items[i]
+		it.hidden = read(it.LastHiddenState)
+		it.pooled = read(it.Pooled)
+		it.normalized = read(it.Normalized)
+	}
+	return g
+}
+
+func maxAbsDiff(a, b []float32) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	var m float64
+	for i := range a {
+		d := math.Abs(float64(a[i]) - float64(b[i]))
+		if d > m || math.IsNaN(d) {
+			m = d
+		}
+	}
+	return m
+}
+
+func cosine(a, b []float32) float64 {
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	return dot / math.Sqrt(na*nb)
+}

@@ -1,0 +1,161 @@
+// weights.go loads the encoder's tensors from a safetensors checkpoint,
+// checking names, shapes and values.
+
+package transformer
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/ganada/ganada/embed/safetensors"
+)
+
+// layer holds one encoder layer's weights.
+type layer struct {
+	qkv          linear // query, key and value fused: Out = 3·hidden
+	attnOut      linear
+	attnLNW      []float32
+	attnLNB      []float32
+	intermediate linear
+	output       linear
+	outLNW       []float32
+	outLNB       []float32
+}
+
+// weights holds all tensors of the encoder.
+type weights struct {
+	word, pos, typ []float32 // embeddings [vocab|positions|types, hidden]
+	embLNW         []float32
+	embLNB         []float32
+	layers         []layer
+}
+
+// tensorReader fetches named tensors with shape and value checks, and
+// remembers the first error so loading code reads straight through.
+type tensorReader struct {
+	f      *safetensors.File
+	prefix string
+	err    error
+}
+
+// prefixes are the name prefixes real checkpoints put before the encoder's
+// tensor names (BertModel saved alone has none; BertForX has "bert.").
+var prefixes = []string{"", "bert.", "roberta.", "model."}
+
+func findPrefix(f *safetensors.File) (string, error) {
+	for _, p := range prefixes {
+		if f.Has(p + "embeddings.word_embeddings.weight") {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %s: no tensor embeddings.word_embeddings.weight (with or without a bert./roberta. prefix)", ErrBadModel, f.Path())
+}
+
+func (r *tensorReader) get(name string, shape ...int) []float32 {
+	if r.err != nil {
+		return nil
+	}
+	full := r.prefix + name
+	t, err := r.f.Tensor(full)
+	if err != nil {
+		r.err = fmt.Errorf("%w: %v", ErrBadModel, err)
+		return nil
+	}
+	if !sameShape(t.Shape, shape) {
+		r.err = fmt.Errorf("%w: %s: tensor %q has shape %v, config.json implies %v", ErrBadModel, t.File, full, t.Shape, shape)
+		return nil
+	}
+	v, err := r.f.Float32s(full)
+	if err != nil {
+		if errors.Is(err, safetensors.ErrDType) {
+			r.err = fmt.Errorf("%w: %v (want F32, F16 or BF16)", ErrBadModel, err)
+		} else {
+			r.err = fmt.Errorf("%w: %v", ErrBadModel, err)
+		}
+		return nil
+	}
+	for i, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			r.err = fmt.Errorf("%w: %s: tensor %q has a non-finite value (%g) at element %d", ErrBadModel, t.File, full, x, i)
+			return nil
+		}
+	}
+	return v
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *tensorReader) linear(name string, out, in int) linear {
+	return linear{W: r.get(name+".weight", out, in), B: r.get(name+".bias", out), In: in, Out: out}
+}
+
+func loadWeights(f *safetensors.File, c *config) (*weights, error) {
+	prefix, err := findPrefix(f)
+	if err != nil {
+		return nil, err
+	}
+	r := &tensorReader{f: f, prefix: prefix}
+	h, ffn := c.HiddenSize, c.IntermediateSize
+	w := &weights{
+		word:   r.get("embeddings.word_embeddings.weight", c.VocabSize, h),
+		pos:    r.get("embeddings.position_embeddings.weight", c.MaxPositionEmbeddings, h),
+		typ:    r.get("embeddings.token_type_embeddings.weight", c.TypeVocabSize, h),
+		embLNW: r.get("embeddings.LayerNorm.weight", h),
+		embLNB: r.get("embeddings.LayerNorm.bias", h),
+	}
+	for i := 0; i < c.NumLayers && r.err == nil; i++ {
+		p := fmt.Sprintf("encoder.layer.%d.", i)
+		q := r.linear(p+"attention.self.query", h, h)
+		k := r.linear(p+"attention.self.key", h, h)
+		v := r.linear(p+"attention.self.value", h, h)
+		l := layer{
+			attnOut:      r.linear(p+"attention.output.dense", h, h),
+			attnLNW:      r.get(p+"attention.output.LayerNorm.weight", h),
+			attnLNB:      r.get(p+"attention.output.LayerNorm.bias", h),
+			intermediate: r.linear(p+"intermediate.dense", ffn, h),
+			output:       r.linear(p+"output.dense", h, ffn),
+			outLNW:       r.get(p+"output.LayerNorm.weight", h),
+			outLNB:       r.get(p+"output.LayerNorm.bias", h),
+		}
+		if r.err != nil {
+			break
+		}
+		l.qkv = linear{
+			W:   concat(q.W, k.W, v.W),
+			B:   concat(q.B, k.B, v.B),
+			In:  h,
+			Out: 3 * h,
+		}
+		w.layers = append(w.layers, l)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if f.Has(prefix + fmt.Sprintf("encoder.layer.%d.attention.self.query.weight", c.NumLayers)) {
+		return nil, fmt.Errorf("%w: %s has more layers than num_hidden_layers %d", ErrBadModel, f.Path(), c.NumLayers)
+	}
+	return w, nil
+}
+
+func concat(parts ...[]float32) []float32 {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]float32, 0, n)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}

@@ -1,0 +1,129 @@
+// This file reads the word2vec binary format: a "count dim" text header
+// line, then per word the word's bytes, a space, and dim little-endian
+// float32 values, optionally followed by a newline.
+
+package static
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// MaxDim is the largest vector dimension the readers accept.
+const MaxDim = 1 << 16
+
+// maxWordBytes bounds one word of a binary file.
+const maxWordBytes = 1 << 16
+
+// ReadWord2VecBinary reads a word2vec binary file (the format of
+// GoogleNews-vectors-negative300.bin and of word2vec -binary 1). The first
+// occurrence of a duplicated word is kept. Errors wrap ErrMalformed and
+// name the word's position; a file that ends early is reported as
+// truncated.
+func ReadWord2VecBinary(r io.Reader, opts ...Option) (*Model, error) {
+	return readBinary(bufio.NewReaderSize(r, 1<<16), "static", opts)
+}
+
+// LoadWord2VecBinary reads the word2vec binary file at path; see
+// ReadWord2VecBinary. The model is named after the file.
+func LoadWord2VecBinary(path string, opts ...Option) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := readBinary(bufio.NewReaderSize(f, 1<<16), baseName(path), opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+func readBinary(br *bufio.Reader, name string, opts []Option) (*Model, error) {
+	lc, err := loadConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	header, err := br.ReadString('\n')
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%w: no header line", ErrMalformed)
+		}
+		return nil, err
+	}
+	f := strings.Fields(header)
+	if len(f) != 2 {
+		return nil, fmt.Errorf("%w: header %q is not \"count dim\"", ErrMalformed, strings.TrimSpace(header))
+	}
+	n, err1 := strconv.Atoi(f[0])
+	dim, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil || n <= 0 || dim <= 0 || dim > MaxDim {
+		return nil, fmt.Errorf("%w: header %q: bad count or dimension", ErrMalformed, strings.TrimSpace(header))
+	}
+	want := n
+	if lc.maxWords > 0 && lc.maxWords < n {
+		want = lc.maxWords
+	}
+	capWords := min(want, (1<<22)/dim+1)
+	words := make([]string, 0, capWords)
+	vecs := make([]float32, 0, capWords*dim)
+	seen := make(map[string]struct{}, capWords)
+	buf := make([]byte, 4*dim)
+	var wb []byte
+	for k := 0; k < n && len(words) < want; k++ {
+		wb = wb[:0]
+		for {
+			c, err := br.ReadByte()
+			if err != nil {
+				return nil, truncated(err, k)
+			}
+			if c == ' ' {
+				break
+			}
+			if c == '\n' && len(wb) == 0 {
+				continue
+			}
+			if len(wb) >= maxWordBytes {
+				return nil, fmt.Errorf("%w: word %d is longer than %d bytes", ErrMalformed, k+1, maxWordBytes)
+			}
+			wb = append(wb, c)
+		}
+		word := string(wb)
+		if err := checkWord(word); err != nil {
+			return nil, fmt.Errorf("%w: word %d: %v", ErrMalformed, k+1, err)
+		}
+		if _, err := io.ReadFull(br, buf); err != nil {
+			return nil, truncated(err, k)
+		}
+		base := len(vecs)
+		for j := 0; j < dim; j++ {
+			x := math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
+			if !finite32(x) {
+				return nil, fmt.Errorf("%w: word %d %q component %d is %v: %w", ErrMalformed, k+1, word, j+1, x, ErrNonFinite)
+			}
+			vecs = append(vecs, x)
+		}
+		if _, dup := seen[word]; dup {
+			vecs = vecs[:base]
+			continue
+		}
+		seen[word] = struct{}{}
+		words = append(words, word)
+	}
+	mat := &matrix{prec: Float32, dim: dim, rows: len(words), f32: vecs[:len(vecs):len(vecs)]}
+	return build(words, mat, name, opts)
+}
+
+func truncated(err error, k int) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: file ends inside word %d (truncated?)", ErrMalformed, k+1)
+	}
+	return err
+}

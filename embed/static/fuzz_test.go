@@ -1,0 +1,91 @@
+// Fuzz tests: the readers never panic, and what they accept is consistent.
+
+package static
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+)
+
+func checkAccepted(t *testing.T, m *Model) {
+	t.Helper()
+	if m.Len() == 0 || m.Dim() <= 0 {
+		t.Fatalf("accepted an empty model: %d×%d", m.Len(), m.Dim())
+	}
+	ws := m.Words()
+	for _, w := range ws {
+		v, ok := m.Vector(w)
+		if !ok || len(v) != m.Dim() {
+			t.Fatalf("word %q: %v %v", w, v, ok)
+		}
+		for _, x := range v {
+			if !finite32(x) {
+				t.Fatalf("non-finite accepted: %q %v", w, v)
+			}
+		}
+	}
+	out, err := m.Encode(context.Background(), []string{ws[0], ws[len(ws)-1] + " x"})
+	if err != nil && !errors.Is(err, ErrInvalidText) {
+		t.Fatal(err)
+	}
+	for _, v := range out {
+		for _, x := range v {
+			if !finite32(x) {
+				t.Fatalf("non-finite sentence vector %v", v)
+			}
+		}
+	}
+}
+
+func FuzzReadText(f *testing.F) {
+	for _, s := range []string{gloveSmall, "2 2\na 1 2\nb 3 4\n", "a 1\n", "1 1\n. . . 1\n", "a NaN\n", "3 0\n", "a 1e39\n", "x 0x1p-3\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ReadText(bytes.NewReader(b))
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		checkAccepted(t, m)
+	})
+}
+
+func FuzzReadWord2VecBinary(f *testing.F) {
+	f.Add(writeW2VBinary([]string{"a", "b"}, [][]float32{{1, 2}, {3, 4}}, true))
+	f.Add(writeW2VBinary([]string{"a"}, [][]float32{{1}}, false))
+	f.Add([]byte("1 1\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ReadWord2VecBinary(bytes.NewReader(b))
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		checkAccepted(t, m)
+	})
+}
+
+func FuzzReadCompact(f *testing.F) {
+	m, _ := New([]string{"a", "bb"}, []float32{1, -2, 0.5, 3}, 2, WithName("n"))
+	for _, p := range []Precision{Float32, Float16, Int8} {
+		var buf bytes.Buffer
+		WriteCompact(&buf, m, p)
+		f.Add(buf.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ReadCompactBytes(b)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error does not wrap ErrMalformed: %v", err)
+			}
+			return
+		}
+		checkAccepted(t, m)
+	})
+}

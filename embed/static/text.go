@@ -1,0 +1,164 @@
+// This file reads the text vector formats: GloVe (no header), word2vec and
+// fastText .vec (a "count dim" header line).
+
+package static
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// maxLine bounds one line of a text vector file (a 4096-d vector with long
+// numbers fits comfortably).
+const maxLine = 1 << 20
+
+// ReadText reads a text vector file: one "word x1 x2 ... xd" line per word,
+// separated by spaces or tabs, optionally preceded by a "count dim" header
+// line (word2vec text and fastText .vec files have one, GloVe files do not).
+// Without a header the dimension is taken from the first line. When a line
+// has more fields than dim+1, the leading fields are one word containing
+// spaces (glove.840B has a few). Blank lines are skipped. Lines must be
+// valid UTF-8 and every component a finite number; the first occurrence of
+// a duplicated word is kept, as word2vec's own tools do. With a header the
+// file must hold exactly count words (fewer with WithMaxWords). Errors wrap
+// ErrMalformed and name the line.
+func ReadText(r io.Reader, opts ...Option) (*Model, error) {
+	return readText(r, "static", opts)
+}
+
+// LoadText reads the text vector file at path; see ReadText. The model is
+// named after the file (WithName overrides).
+func LoadText(path string, opts ...Option) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := readText(bufio.NewReaderSize(f, 1<<16), baseName(path), opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+func baseName(path string) string {
+	return filepath.Base(filepath.Clean(path))
+}
+
+func loadConfig(opts []Option) (config, error) {
+	var c config
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func readText(r io.Reader, name string, opts []Option) (*Model, error) {
+	lc, err := loadConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), maxLine)
+	var (
+		words    []string
+		vecs     []float32
+		seen     = map[string]struct{}{}
+		dim      = 0
+		declared = -1
+		lineNo   = 0
+		entries  = 0 // word lines read, duplicates included
+	)
+	for sc.Scan() {
+		lineNo++
+		line := sc.Bytes()
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if !utf8Valid(string(line)) {
+			return nil, fmt.Errorf("%w: line %d is not valid UTF-8", ErrMalformed, lineNo)
+		}
+		fields := strings.Fields(string(line))
+		if dim == 0 && declared < 0 && len(words) == 0 && len(fields) == 2 {
+			n, err1 := strconv.Atoi(fields[0])
+			d, err2 := strconv.Atoi(fields[1])
+			if err1 == nil && err2 == nil {
+				if n < 0 || d <= 0 || d > MaxDim {
+					return nil, fmt.Errorf("%w: line %d: header %q: bad count or dimension", ErrMalformed, lineNo, line)
+				}
+				declared, dim = n, d
+				if n > 0 {
+					c := min(n, (1<<22)/d+1)
+					vecs = make([]float32, 0, c*d)
+					words = make([]string, 0, c)
+				}
+				continue
+			}
+		}
+		if dim == 0 {
+			dim = len(fields) - 1
+			if dim <= 0 {
+				return nil, fmt.Errorf("%w: line %d: a word with no vector", ErrMalformed, lineNo)
+			}
+			if dim > MaxDim {
+				return nil, fmt.Errorf("%w: line %d: %d components, more than %d", ErrMalformed, lineNo, dim, MaxDim)
+			}
+		}
+		if len(fields) < dim+1 {
+			return nil, fmt.Errorf("%w: line %d: %d components, want %d", ErrMalformed, lineNo, len(fields)-1, dim)
+		}
+		if declared >= 0 && entries >= declared {
+			return nil, fmt.Errorf("%w: line %d: more words than the header's %d", ErrMalformed, lineNo, declared)
+		}
+		entries++
+		word := strings.Join(fields[:len(fields)-dim], " ")
+		nums := fields[len(fields)-dim:]
+		base := len(vecs)
+		for j, s := range nums {
+			x, err := strconv.ParseFloat(s, 32)
+			if err != nil && !isRangeErr(err) {
+				return nil, fmt.Errorf("%w: line %d: component %d %q is not a number", ErrMalformed, lineNo, j+1, s)
+			}
+			if !finite32(float32(x)) {
+				return nil, fmt.Errorf("%w: line %d: word %q component %d is %s: %w", ErrMalformed, lineNo, word, j+1, s, ErrNonFinite)
+			}
+			vecs = append(vecs, float32(x))
+		}
+		if _, dup := seen[word]; dup {
+			vecs = vecs[:base]
+			continue
+		}
+		seen[word] = struct{}{}
+		words = append(words, word)
+		if lc.maxWords > 0 && len(words) >= lc.maxWords {
+			declared = -1
+			break
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if err == bufio.ErrTooLong {
+			return nil, fmt.Errorf("%w: line %d is longer than %d bytes", ErrMalformed, lineNo+1, maxLine)
+		}
+		return nil, err
+	}
+	if declared >= 0 && entries < declared {
+		return nil, fmt.Errorf("%w: the header declares %d words, the file has %d (truncated?)", ErrMalformed, declared, entries)
+	}
+	mat := &matrix{prec: Float32, dim: dim, rows: len(words), f32: vecs[:len(vecs):len(vecs)]}
+	return build(words, mat, name, opts)
+}
+
+// isRangeErr reports a number too large or small for float32, which is
+// reported as non-finite (overflow) or kept as rounded (underflow).
+func isRangeErr(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}

@@ -4,9 +4,9 @@
 package static
 
 import (
-	"github.com/ganada/ganada/embed"
 	"context"
 	"fmt"
+	"github.com/ganada/ganada/embed"
 	"math"
 )
 

@@ -10,17 +10,17 @@ import (
 
 func TestSplitWords(t *testing.T) {
 	cases := map[string][]string{
-		"":                                    nil,
-		"   ":                                 nil,
-		"Hello, world!":                       {"Hello", "world"},
+		"":                                       nil,
+		"   ":                                    nil,
+		"Hello, world!":                          {"Hello", "world"},
 		"Don't panic: it's 3.5 well-known km/h!": {"Don't", "panic", "it's", "3.5", "well-known", "km", "h"},
-		"rock’n’roll":                         {"rock'n'roll"},
-		"'quoted' -dash- end.":                {"quoted", "dash", "end"},
-		"a--b a..b 1,000,000":                 {"a", "b", "a", "b", "1,000,000"},
-		"한 소녀가 머리를 빗고 있다.":                   {"한", "소녀가", "머리를", "빗고", "있다"},
-		"café naïve":                          {"café", "naïve"},
-		"x\u0301y":                            {"x\u0301y"},
-		"tab\tnew\nline":                      {"tab", "new", "line"},
+		"rock’n’roll":                            {"rock'n'roll"},
+		"'quoted' -dash- end.":                   {"quoted", "dash", "end"},
+		"a--b a..b 1,000,000":                    {"a", "b", "a", "b", "1,000,000"},
+		"한 소녀가 머리를 빗고 있다.":                       {"한", "소녀가", "머리를", "빗고", "있다"},
+		"café naïve":                             {"café", "naïve"},
+		"x\u0301y":                               {"x\u0301y"},
+		"tab\tnew\nline":                         {"tab", "new", "line"},
 	}
 	for in, want := range cases {
 		if got := SplitWords(in); !reflect.DeepEqual(got, want) {
@@ -45,14 +45,14 @@ func vocabModel(t *testing.T, words ...string) *Model {
 func TestTokensLookup(t *testing.T) {
 	m := vocabModel(t, "the", "do", "n't", "ca", "woman", "'s", "well-known", "well", "known", "3.5", "3", "5", "Paris", "paris", "o'clock")
 	cases := map[string]string{
-		"The woman's dog":        "the woman 's",
-		"I don't know, can't":    "do n't ca n't",
+		"The woman's dog":          "the woman 's",
+		"I don't know, can't":      "do n't ca n't",
 		"well-known and well-read": "well-known well",
-		"3.5 and 3.7":            "3.5 3",
-		"Paris PARIS paris":      "Paris paris paris",
-		"at five o'clock":        "o'clock",
-		"Woman’s":                "woman 's",
-		"zzz qqq":                "",
+		"3.5 and 3.7":              "3.5 3",
+		"Paris PARIS paris":        "Paris paris paris",
+		"at five o'clock":          "o'clock",
+		"Woman’s":                  "woman 's",
+		"zzz qqq":                  "",
 	}
 	for in, want := range cases {
 		if got := strings.Join(m.Tokens(in), " "); got != want {

@@ -1,0 +1,41 @@
+// Package index holds what ganada's vector indexes share: the Metric and
+// Result types, the Index interface, search options, sentinel errors and the
+// input checks every implementation applies.
+//
+// Two implementations live below it:
+//
+//   - index/flat: exact (brute-force) search over one contiguous slab of
+//     vectors, parallel across cores for large indexes.
+//   - index/hnsw: approximate search over a Hierarchical Navigable Small
+//     World graph (Malkov & Yashunin), with deletes, filters and concurrent
+//     reads and writes.
+//
+// # Scores
+//
+// Every search returns Results sorted best first, and a higher Score is always
+// better:
+//
+//   - Cosine: the cosine similarity in [-1, 1]. Vectors are normalised to
+//     unit length when added and queries when searched, so the index stores
+//     unit vectors and scores them by dot product.
+//   - Dot: the raw inner product.
+//   - L2: the negated squared Euclidean distance, −‖q−x‖². An exact match
+//     scores 0 and farther vectors score lower; take −Score for the squared
+//     distance.
+//
+// # Identifiers
+//
+// Vectors are identified by caller-chosen uint64 ids. Adding an id that is
+// already present replaces its vector. Callers that key documents by string
+// keep their own string→uint64 map and may use WithFilter to restrict a search
+// to a subset of ids (for example documents whose metadata matches).
+//
+// # Persistence
+//
+// Both implementations write themselves with WriteTo and read back with
+// ReadFrom in a versioned, checksummed binary format (CRC-32C per section).
+// ReadFrom consumes exactly the bytes WriteTo produced, so an index can be
+// embedded inside a larger file. Save and Load wrap them with an atomic file
+// replace (see WriteFileAtomic). Damaged or truncated input yields an error
+// wrapping ErrCorrupt.
+package index

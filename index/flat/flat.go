@@ -1,0 +1,256 @@
+// This file holds the flat Index type: construction, options, Add, AddBatch,
+// Delete and the accessors.
+
+package flat
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/ganada/ganada/index"
+)
+
+// Index is an exact vector index. Create one with New or read one with
+// ReadFrom/Load; the zero value is only a ReadFrom target.
+type Index struct {
+	mu      sync.RWMutex
+	dim     int
+	metric  index.Metric
+	workers int
+	vecs    []float32 // len(ids)*dim, row i belongs to ids[i]
+	ids     []uint64
+	pos     map[uint64]int
+
+	bufs sync.Pool // *scratch
+}
+
+var _ index.Index = (*Index)(nil)
+var _ index.Persistent = (*Index)(nil)
+
+// Option configures New.
+type Option func(*config) error
+
+type config struct {
+	capacity int
+	workers  int
+}
+
+// WithCapacity preallocates room for n vectors, like a slice capacity. The
+// index still grows past it.
+func WithCapacity(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("%w: capacity %d", index.ErrInvalidArgument, n)
+		}
+		c.capacity = n
+		return nil
+	}
+}
+
+// WithWorkers sets how many goroutines one search may use. 0 (the default)
+// means GOMAXPROCS for indexes above ParallelThreshold floats and 1 below;
+// 1 forces a single-threaded scan.
+func WithWorkers(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("%w: workers %d", index.ErrInvalidArgument, n)
+		}
+		c.workers = n
+		return nil
+	}
+}
+
+// ParallelThreshold is the slab size, in float32 components (rows × dim),
+// from which a search with automatic workers is split across goroutines.
+const ParallelThreshold = 1 << 20
+
+// New returns an empty exact index for vectors of length dim.
+func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
+	if err := index.CheckDim(dim); err != nil {
+		return nil, err
+	}
+	if err := index.CheckMetric(metric); err != nil {
+		return nil, err
+	}
+	var c config
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	x := &Index{dim: dim, metric: metric, workers: c.workers, pos: make(map[uint64]int, c.capacity)}
+	x.vecs = make([]float32, 0, c.capacity*dim)
+	x.ids = make([]uint64, 0, c.capacity)
+	return x, nil
+}
+
+// Dim returns the vector dimension.
+func (x *Index) Dim() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.dim
+}
+
+// Metric returns the index metric.
+func (x *Index) Metric() index.Metric {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.metric
+}
+
+// Len returns the number of vectors stored.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.ids)
+}
+
+// Contains reports whether id is stored.
+func (x *Index) Contains(id uint64) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	_, ok := x.pos[id]
+	return ok
+}
+
+// Vector returns a copy of the vector stored under id (unit-normalised under
+// Cosine), or an error wrapping index.ErrNotFound.
+func (x *Index) Vector(id uint64) ([]float32, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	i, ok := x.pos[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %d", index.ErrNotFound, id)
+	}
+	return append([]float32(nil), x.vecs[i*x.dim:(i+1)*x.dim]...), nil
+}
+
+// IDs returns the stored ids in storage order.
+func (x *Index) IDs() []uint64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return append([]uint64(nil), x.ids...)
+}
+
+func (x *Index) ready() error {
+	if x.dim == 0 {
+		return index.ErrEmpty
+	}
+	return nil
+}
+
+// Add stores vec under id, replacing any vector already stored under id.
+func (x *Index) Add(id uint64, vec []float32) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.ready(); err != nil {
+		return err
+	}
+	if i, ok := x.pos[id]; ok {
+		return index.Prepare(x.vecs[i*x.dim:(i+1)*x.dim], vec, x.dim, x.metric)
+	}
+	n := len(x.vecs)
+	x.vecs = append(x.vecs, make([]float32, x.dim)...)
+	if err := index.Prepare(x.vecs[n:], vec, x.dim, x.metric); err != nil {
+		x.vecs = x.vecs[:n]
+		return err
+	}
+	x.pos[id] = len(x.ids)
+	x.ids = append(x.ids, id)
+	return nil
+}
+
+// AddBatch stores vecs[i] under ids[i]. It validates and normalises the
+// vectors on up to GOMAXPROCS goroutines and adds none if any is invalid.
+// When an id repeats, its last vector wins.
+func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
+	if len(ids) != len(vecs) {
+		return fmt.Errorf("%w: %d ids for %d vectors", index.ErrInvalidArgument, len(ids), len(vecs))
+	}
+	dim, metric := x.Dim(), x.Metric()
+	if dim == 0 {
+		return index.ErrEmpty
+	}
+	staged := make([]float32, len(ids)*dim)
+	if err := parallelFor(len(ids), func(i int) error {
+		if err := index.Prepare(staged[i*dim:(i+1)*dim], vecs[i], dim, metric); err != nil {
+			return fmt.Errorf("vector %d (id %d): %w", i, ids[i], err)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.dim != dim || x.metric != metric {
+		return fmt.Errorf("%w: index replaced during AddBatch", index.ErrInvalidArgument)
+	}
+	for i, id := range ids {
+		row := staged[i*dim : (i+1)*dim]
+		if j, ok := x.pos[id]; ok {
+			copy(x.vecs[j*dim:(j+1)*dim], row)
+			continue
+		}
+		x.pos[id] = len(x.ids)
+		x.ids = append(x.ids, id)
+		x.vecs = append(x.vecs, row...)
+	}
+	return nil
+}
+
+// parallelFor runs f(0..n-1) on up to GOMAXPROCS goroutines and returns the
+// error of the lowest failing index.
+func parallelFor(n int, f func(i int) error) error {
+	w := min(runtime.GOMAXPROCS(0), (n+255)/256)
+	if w <= 1 {
+		for i := 0; i < n; i++ {
+			if err := f(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, w)
+	var wg sync.WaitGroup
+	for g := 0; g < w; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g * n / w; i < (g+1)*n/w; i++ {
+				if err := f(i); err != nil {
+					errs[g] = err
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Delete removes id, moving the last stored vector into its row. It returns
+// an error wrapping index.ErrNotFound if id is absent.
+func (x *Index) Delete(id uint64) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	i, ok := x.pos[id]
+	if !ok {
+		return fmt.Errorf("%w: %d", index.ErrNotFound, id)
+	}
+	last := len(x.ids) - 1
+	if i != last {
+		copy(x.vecs[i*x.dim:(i+1)*x.dim], x.vecs[last*x.dim:])
+		x.ids[i] = x.ids[last]
+		x.pos[x.ids[i]] = i
+	}
+	delete(x.pos, id)
+	x.ids = x.ids[:last]
+	x.vecs = x.vecs[:last*x.dim]
+	return nil
+}

@@ -1,0 +1,134 @@
+// This file holds the exact search: a blocked scan of the slab with
+// similarity.DotBatch / SquaredL2Batch into a bounded heap, split across
+// goroutines for large indexes.
+
+package flat
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/similarity"
+)
+
+// blockRows is the number of rows scored per kernel call: large enough to
+// amortise the call, small enough for the scores to stay in L1.
+const blockRows = 256
+
+type scratch struct {
+	q      []float32
+	scores [blockRows]float32
+	top    index.TopK
+}
+
+func (x *Index) scratch() *scratch {
+	s, _ := x.bufs.Get().(*scratch)
+	if s == nil {
+		s = &scratch{}
+	}
+	if cap(s.q) < x.dim {
+		s.q = make([]float32, x.dim)
+	}
+	s.q = s.q[:x.dim]
+	return s
+}
+
+// Search returns the k stored vectors that score best against query, best
+// first, exactly. Options: index.WithFilter restricts the candidates (the
+// filter is called only for rows whose score would enter the current top k);
+// index.WithEf and index.WithExact are ignored. It returns an error wrapping
+// index.ErrDimension, index.ErrInvalidVector, index.ErrZeroVector (Cosine) or
+// index.ErrInvalidArgument (k ≤ 0). If k exceeds Len, all vectors are
+// returned.
+func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
+	if err := index.CheckK(k); err != nil {
+		return nil, err
+	}
+	o := index.ResolveSearchOptions(opts)
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if err := x.ready(); err != nil {
+		return nil, err
+	}
+	s := x.scratch()
+	defer x.bufs.Put(s)
+	if err := index.Prepare(s.q, query, x.dim, x.metric); err != nil {
+		return nil, err
+	}
+	n := len(x.ids)
+	k = min(k, n)
+	if k == 0 {
+		return []index.Result{}, nil
+	}
+	w := x.workers
+	if w == 0 {
+		w = 1
+		if n*x.dim >= ParallelThreshold {
+			w = runtime.GOMAXPROCS(0)
+		}
+	}
+	w = min(w, (n+blockRows-1)/blockRows)
+	if w <= 1 {
+		s.top.Reset(k)
+		x.scan(s, s.q, 0, n, o.Filter)
+		return s.top.Results(), nil
+	}
+	parts := make([]*scratch, w)
+	var wg sync.WaitGroup
+	for g := 0; g < w; g++ {
+		p := s
+		if g > 0 {
+			p = x.scratch()
+		}
+		parts[g] = p
+		p.top.Reset(k)
+		// Split on block boundaries so every worker runs whole kernel calls.
+		lo := (g * n / w) / blockRows * blockRows
+		hi := ((g + 1) * n / w) / blockRows * blockRows
+		if g == w-1 {
+			hi = n
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x.scan(p, s.q, lo, hi, o.Filter)
+		}()
+	}
+	wg.Wait()
+	for _, p := range parts[1:] {
+		s.top.Merge(&p.top)
+		x.bufs.Put(p)
+	}
+	return s.top.Results(), nil
+}
+
+// scan scores rows [lo, hi) against q into s.top.
+func (x *Index) scan(s *scratch, q []float32, lo, hi int, allow func(uint64) bool) {
+	d := x.dim
+	l2 := x.metric == index.L2
+	top := &s.top
+	for b := lo; b < hi; b += blockRows {
+		e := min(b+blockRows, hi)
+		sc := s.scores[:e-b]
+		rows := x.vecs[b*d : e*d]
+		if l2 {
+			similarity.SquaredL2Batch(sc, q, rows)
+		} else {
+			similarity.DotBatch(sc, q, rows)
+		}
+		for i, v := range sc {
+			if l2 {
+				v = -v
+			}
+			if !top.Admits(v) {
+				continue
+			}
+			id := x.ids[b+i]
+			if allow != nil && !allow(id) {
+				continue
+			}
+			top.Push(index.Result{ID: id, Score: v})
+		}
+	}
+}

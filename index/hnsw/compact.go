@@ -1,0 +1,210 @@
+// This file holds Compact: repairing the neighbour lists that point at
+// tombstones and renumbering the live nodes densely to reclaim their slots.
+
+package hnsw
+
+// Compact removes every tombstone left by Delete and by replacing Adds. It
+// first relinks in place: each live node's list that contains tombstones is
+// re-selected, by the same heuristic as insertion, from its live neighbours
+// plus the live nodes the tombstones linked to (two hops through
+// tombstones), falling back to a construction search when that leaves
+// nothing; a live node that no list points to any more is linked back from
+// its own neighbours. It then moves the live nodes down to slots 0..Len-1 and
+// releases the slabs' excess memory when less than half of them is used.
+// Searches and writers wait while it runs (it takes the global lock).
+func (x *Index) Compact() error {
+	x.growMu.Lock()
+	defer x.growMu.Unlock()
+	if err := x.ready(); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.deleted == 0 {
+		return nil
+	}
+	n := int(x.n.Load())
+	s := x.getSearcher()
+	defer x.putSearcher(s)
+	dead := func(p uint32) bool { return x.flags[p]&flagDeleted != 0 }
+
+	// Pick a live entry point first: the repair searches start from it.
+	ep, top := unpackEntry(x.ep.Load())
+	if dead(ep) {
+		best := -1
+		for p := 0; p < n; p++ {
+			if !dead(uint32(p)) && int(x.levels[p]) > best {
+				best, ep = int(x.levels[p]), uint32(p)
+			}
+		}
+		if best < 0 { // nothing live
+			x.ep.Store(noEntry)
+			return x.renumber(n)
+		}
+		top = best
+		x.ep.Store(packEntry(ep, top))
+	}
+
+	// Relink lists that point at tombstones.
+	for p := uint32(0); int(p) < n; p++ {
+		if dead(p) {
+			continue
+		}
+		for l := 0; l <= int(x.levels[p]); l++ {
+			x.repair(s, p, l, dead)
+		}
+	}
+	// Reconnect live nodes no live list points to.
+	indeg := make([]uint8, n)
+	for l := 0; l <= top; l++ {
+		clear(indeg)
+		for p := uint32(0); int(p) < n; p++ {
+			if dead(p) || int(x.levels[p]) < l {
+				continue
+			}
+			lst := x.list(p, l)
+			for _, q := range lst[1 : lst[0]+1] {
+				indeg[q] = 1
+			}
+		}
+		for p := uint32(0); int(p) < n; p++ {
+			if dead(p) || p == ep || int(x.levels[p]) < l || indeg[p] != 0 {
+				continue
+			}
+			lst := x.list(p, l)
+			for _, q := range append([]uint32(nil), lst[1:lst[0]+1]...) {
+				x.addLinkLocked(s, q, p, l)
+			}
+		}
+	}
+	return x.renumber(n)
+}
+
+// repair re-selects p's layer-l list if it contains tombstones.
+func (x *Index) repair(s *searcher, p uint32, l int, dead func(uint32) bool) {
+	lst := x.list(p, l)
+	cnt := int(lst[0])
+	hasDead := false
+	for _, q := range lst[1 : cnt+1] {
+		if dead(q) {
+			hasDead = true
+			break
+		}
+	}
+	if !hasDead {
+		return
+	}
+	s.reset()
+	s.visited[p] = s.epoch
+	cands := s.cands[:0]
+	var walk func(q uint32, depth int)
+	walk = func(q uint32, depth int) {
+		if s.visited[q] == s.epoch {
+			return
+		}
+		s.visited[q] = s.epoch
+		if !dead(q) {
+			cands = append(cands, item{x.pairDist(p, q), q})
+			return
+		}
+		if depth == 2 {
+			return
+		}
+		ql := x.list(q, l)
+		for _, r := range ql[1 : ql[0]+1] {
+			walk(r, depth+1)
+		}
+	}
+	for _, q := range lst[1 : cnt+1] {
+		walk(q, 0)
+	}
+	if len(cands) == 0 {
+		// Every route led to tombstones: search for neighbours afresh.
+		e := x.ep.Load()
+		ep, top := unpackEntry(e)
+		q := x.vec(p)
+		cur, curD := x.greedy(q, ep, x.dist(q, ep), top, l)
+		x.searchLayer(s, q, cur, curD, x.efC, l, filterMode{hide: flagDeleted})
+		for _, it := range s.res {
+			if it.id != p {
+				cands = append(cands, it)
+			}
+		}
+	}
+	s.cands = cands
+	maxM := x.m
+	if l == 0 {
+		maxM = x.m0
+	}
+	keep := x.selectNeighbours(cands, maxM, s.sel)
+	s.sel = keep
+	for j, it := range keep {
+		lst[j+1] = it.id
+	}
+	lst[0] = uint32(len(keep))
+}
+
+// addLinkLocked is addLink for a caller that owns the index exclusively.
+func (x *Index) addLinkLocked(s *searcher, nb, c uint32, l int) {
+	x.addLink(s, nb, c, l)
+}
+
+// renumber moves live slots down to 0..live-1, rewriting every link, the id
+// map and the entry point, and shrinks the slabs if they are mostly empty.
+// The caller holds growMu exclusively and mu.
+func (x *Index) renumber(n int) error {
+	const gone = ^uint32(0)
+	newID := make([]uint32, n)
+	live := uint32(0)
+	for p := 0; p < n; p++ {
+		if x.flags[p]&flagDeleted != 0 {
+			newID[p] = gone
+			continue
+		}
+		newID[p] = live
+		live++
+	}
+	for p := 0; p < n; p++ {
+		j := newID[p]
+		if j == gone {
+			continue
+		}
+		for l := 0; l <= int(x.levels[p]); l++ {
+			lst := x.list(uint32(p), l)
+			w := 0
+			for _, q := range lst[1 : lst[0]+1] {
+				if newID[q] != gone {
+					lst[1+w] = newID[q]
+					w++
+				}
+			}
+			lst[0] = uint32(w)
+		}
+		if int(j) != p {
+			copy(x.vecs[int(j)*x.dim:(int(j)+1)*x.dim], x.vec(uint32(p)))
+			copy(x.links0[int(j)*(x.m0+1):(int(j)+1)*(x.m0+1)], x.list(uint32(p), 0))
+			x.upper[j] = x.upper[p]
+			x.levels[j] = x.levels[p]
+			x.labels[j] = x.labels[p]
+		}
+		x.flags[j] = 0
+	}
+	for p := int(live); p < n; p++ {
+		x.upper[p] = nil
+		x.flags[p] = 0
+	}
+	for id, p := range x.ids {
+		x.ids[id] = newID[p]
+	}
+	if e := x.ep.Load(); e != noEntry {
+		ep, top := unpackEntry(e)
+		x.ep.Store(packEntry(newID[ep], top))
+	}
+	x.n.Store(int64(live))
+	x.deleted = 0
+	x.hidden.Store(0)
+	if x.capacity > 1024 && int(live) < x.capacity/2 {
+		x.resize(max(int(live), 1024))
+	}
+	return nil
+}

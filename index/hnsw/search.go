@@ -1,0 +1,215 @@
+// This file holds the graph search: the pooled per-goroutine searcher with
+// its epoch-stamped visited set, the greedy descent through upper layers,
+// the beam search of one layer (hnswlib's searchBaseLayer/searchBaseLayerST),
+// and Search itself.
+
+package hnsw
+
+import (
+	"math"
+	"sync/atomic"
+
+	"github.com/ganada/ganada/index"
+)
+
+// searcher is the scratch state of one search or insert, reused via a pool so
+// that searches allocate nothing but their result slice.
+type searcher struct {
+	visited []uint16 // visited[s] == epoch means s was seen in this pass
+	epoch   uint16
+	cand    minHeap
+	res     maxHeap
+	q       []float32
+	nbrs    []uint32
+	sel     []item
+	shrink  []item
+	sel2    []item
+	cands   []item
+	top     index.TopK
+}
+
+func (x *Index) getSearcher() *searcher {
+	s, _ := x.searchers.Get().(*searcher)
+	if s == nil {
+		s = &searcher{}
+	}
+	if len(s.visited) < x.capacity {
+		s.visited = make([]uint16, x.capacity)
+		s.epoch = 0
+	}
+	if cap(s.q) < x.dim {
+		s.q = make([]float32, x.dim)
+	}
+	s.q = s.q[:x.dim]
+	return s
+}
+
+func (x *Index) putSearcher(s *searcher) { x.searchers.Put(s) }
+
+// reset starts a new pass over the visited set.
+func (s *searcher) reset() {
+	s.epoch++
+	if s.epoch == 0 {
+		clear(s.visited)
+		s.epoch = 1
+	}
+	s.cand = s.cand[:0]
+	s.res = s.res[:0]
+}
+
+// neighbours appends slot c's layer-l neighbours not yet visited to s.nbrs
+// (reset first), marking them visited. Lists are read with atomic loads:
+// a concurrent writer may make the list a mix of old and new entries, every
+// one of which is a valid slot.
+func (x *Index) neighbours(s *searcher, c uint32, l int) []uint32 {
+	lst := x.list(c, l)
+	cnt := atomic.LoadUint32(&lst[0])
+	if int(cnt) >= len(lst) {
+		cnt = uint32(len(lst) - 1)
+	}
+	out := s.nbrs[:0]
+	vis, ep := s.visited, s.epoch
+	for j := uint32(1); j <= cnt; j++ {
+		nb := atomic.LoadUint32(&lst[j])
+		if vis[nb] == ep {
+			continue
+		}
+		vis[nb] = ep
+		out = append(out, nb)
+	}
+	s.nbrs = out
+	return out
+}
+
+// greedy descends from slot cur at layer top to layer stop+1, moving to the
+// closest neighbour while it improves (hnswlib's upper-layer walk).
+func (x *Index) greedy(q []float32, cur uint32, curD float32, top, stop int) (uint32, float32) {
+	for l := top; l > stop; l-- {
+		for changed := true; changed; {
+			changed = false
+			lst := x.list(cur, l)
+			cnt := min(int(atomic.LoadUint32(&lst[0])), len(lst)-1)
+			for j := 1; j <= cnt; j++ {
+				nb := atomic.LoadUint32(&lst[j])
+				if d := x.dist(q, nb); d < curD {
+					cur, curD, changed = nb, d, true
+				}
+			}
+		}
+	}
+	return cur, curD
+}
+
+// filterMode says which nodes a layer search may return.
+type filterMode struct {
+	hide  uint32              // flag bits that exclude a node from results
+	allow func(uint64) bool // nil admits every label
+}
+
+// searchLayer runs a beam search of width ef on layer l from slot ep and
+// leaves the best admitted nodes in s.res (a max-heap, farthest on top).
+// Excluded nodes are expanded but never enter s.res (hnswlib's treatment of
+// deleted and filtered-out nodes); while s.res holds fewer than ef nodes the
+// search does not stop.
+func (x *Index) searchLayer(s *searcher, q []float32, ep uint32, epD float32, ef, l int, fm filterMode) {
+	s.reset()
+	check := fm.hide != 0 || fm.allow != nil
+	s.visited[ep] = s.epoch
+	s.cand.push(item{epD, ep})
+	if !check || x.admit(ep, fm) {
+		s.res.push(item{epD, ep})
+	}
+	bound := float32(math.Inf(1))
+	if len(s.res) > 0 {
+		bound = epD
+	}
+	for len(s.cand) > 0 {
+		c := s.cand[0]
+		if c.d > bound && len(s.res) >= ef {
+			break
+		}
+		s.cand.pop()
+		for _, nb := range x.neighbours(s, c.id, l) {
+			d := x.dist(q, nb)
+			if len(s.res) < ef || d < bound {
+				s.cand.push(item{d, nb})
+				if !check || x.admit(nb, fm) {
+					if len(s.res) < ef {
+						s.res.push(item{d, nb})
+					} else {
+						s.res.replaceTop(item{d, nb})
+					}
+					bound = s.res[0].d
+				}
+			}
+		}
+	}
+}
+
+func (x *Index) admit(s uint32, fm filterMode) bool {
+	if fm.hide != 0 && atomic.LoadUint32(&x.flags[s])&fm.hide != 0 {
+		return false
+	}
+	return fm.allow == nil || fm.allow(x.labels[s])
+}
+
+// Search returns up to k results for query, best first (higher Score is
+// better; see package index). Options: index.WithEf sets the beam width
+// (default WithEfSearch's, at least k); index.WithFilter admits only some
+// ids, applied during traversal, with an exact scan of the allowed nodes when
+// the filter is selective; index.WithExact scans every node. Errors wrap
+// index.ErrDimension, index.ErrInvalidVector, index.ErrZeroVector or
+// index.ErrInvalidArgument (k ≤ 0). If k exceeds Len, every live vector is
+// returned.
+func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
+	if err := index.CheckK(k); err != nil {
+		return nil, err
+	}
+	o := index.ResolveSearchOptions(opts)
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	if err := x.ready(); err != nil {
+		return nil, err
+	}
+	s := x.getSearcher()
+	defer x.putSearcher(s)
+	if err := index.Prepare(s.q, query, x.dim, x.metric); err != nil {
+		return nil, err
+	}
+	e := x.ep.Load()
+	if e == noEntry {
+		return []index.Result{}, nil
+	}
+	ef := o.Ef
+	if ef <= 0 {
+		ef = x.efSearch
+	}
+	ef = max(ef, k)
+	if o.Exact {
+		return x.exact(s, k, o.Filter), nil
+	}
+	if o.Filter != nil && x.selective(o.Filter, ef) {
+		return x.exact(s, k, o.Filter), nil
+	}
+	fm := filterMode{allow: o.Filter}
+	if x.hidden.Load() != 0 {
+		fm.hide = flagDeleted | flagPending
+	}
+	ep, top := unpackEntry(e)
+	cur, curD := x.greedy(s.q, ep, x.dist(s.q, ep), top, 0)
+	x.searchLayer(s, s.q, cur, curD, ef, 0, fm)
+	for len(s.res) > k {
+		s.res.pop()
+	}
+	out := make([]index.Result, len(s.res))
+	for i := len(out) - 1; i >= 0; i-- {
+		it := s.res.pop()
+		out[i] = index.Result{ID: x.labels[it.id], Score: score(it.d)}
+	}
+	if len(out) < k && o.Filter != nil {
+		// The reachable graph ran out of allowed nodes; make sure none
+		// were missed.
+		return x.exact(s, k, o.Filter), nil
+	}
+	return out, nil
+}

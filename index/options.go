@@ -1,0 +1,54 @@
+// This file holds the search options shared by every index: WithEf,
+// WithFilter and WithExact.
+
+package index
+
+// SearchOption tunes one Search call. Options an index does not use are
+// ignored (the exact index ignores WithEf).
+type SearchOption func(*SearchOptions)
+
+// SearchOptions is the resolved form of a list of SearchOption. Index
+// implementations obtain it with ResolveSearchOptions.
+type SearchOptions struct {
+	// Ef is the size of the dynamic candidate list of a graph search; 0 means
+	// the index default. Larger is slower and more accurate. A graph index
+	// uses at least k.
+	Ef int
+	// Filter, when non-nil, admits only ids for which it returns true.
+	Filter func(id uint64) bool
+	// Exact forces an exhaustive search even in an approximate index.
+	Exact bool
+}
+
+// WithEf sets the candidate-list size of an approximate search (hnswlib's
+// ef). Values ≤ 0 select the index default.
+func WithEf(ef int) SearchOption {
+	return func(o *SearchOptions) { o.Ef = ef }
+}
+
+// WithFilter restricts results to ids for which allow returns true. The graph
+// index evaluates allow during traversal, so it finds k allowed results where
+// a post-filter would return fewer; when few ids are allowed it switches to
+// an exact scan of the allowed set. allow must be safe to call from the
+// searching goroutine and must not call back into the index.
+func WithFilter(allow func(id uint64) bool) SearchOption {
+	return func(o *SearchOptions) { o.Filter = allow }
+}
+
+// WithExact makes an approximate index answer by exhaustive search, giving
+// exact results at brute-force cost. The exact index ignores it.
+func WithExact() SearchOption {
+	return func(o *SearchOptions) { o.Exact = true }
+}
+
+// ResolveSearchOptions applies opts in order to a zero SearchOptions.
+// Nil options are skipped.
+func ResolveSearchOptions(opts []SearchOption) SearchOptions {
+	var o SearchOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}

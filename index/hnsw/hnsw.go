@@ -17,8 +17,8 @@ import (
 // Node flags, read atomically and written under Index.mu.
 const (
 	flagDeleted   = 1 << iota // tombstone: never returned, droppable from lists
-	flagPending                // replacement being inserted: not yet returned
-	flagInserting              // links incomplete: skipped by exact scans
+	flagPending               // replacement being inserted: not yet returned
+	flagInserting             // links incomplete: skipped by exact scans
 )
 
 const (

@@ -102,7 +102,7 @@ func (x *Index) greedy(q []float32, cur uint32, curD float32, top, stop int) (ui
 
 // filterMode says which nodes a layer search may return.
 type filterMode struct {
-	hide  uint32              // flag bits that exclude a node from results
+	hide  uint32            // flag bits that exclude a node from results
 	allow func(uint64) bool // nil admits every label
 }
 

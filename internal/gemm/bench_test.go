@@ -1,0 +1,29 @@
+// This file benchmarks the products at transformer shapes for every
+// kernel family (GFLOP/s are reported as a custom metric).
+
+package gemm
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+)
+
+func BenchmarkMul(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	for _, shape := range [][3]int{{256, 1536, 384}, {256, 384, 384}, {256, 384, 1536}, {1, 1536, 384}, {4096, 1536, 384}} {
+		m, n, k := shape[0], shape[1], shape[2]
+		a := randMat(r, m*k)
+		w := randMat(r, n*k)
+		dst := make([]float32, m*n)
+		for _, im := range impls {
+			p := packWith(im, w, n, k)
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", im.name, m, k, n), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					p.Mul(dst, a, m, Epilogue{})
+				}
+				b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}

@@ -1,0 +1,19 @@
+// Package gemm computes the float32 matrix products of a transformer
+// encoder: a weight matrix packed once at load times a batch of token rows,
+// with a fused epilogue (bias, activation, residual), and the unpacked
+// products of attention (Q·Kᵀ and P·V) on strided per-head slices.
+//
+// The products run GotoBLAS-style: B (the weights) is held in panels of NR
+// columns, each stored k-major so a micro-kernel streams it linearly; A is
+// packed per cache block into panels of MR rows; a register-blocked
+// micro-kernel computes an MR×NR tile of C. On amd64 the micro-kernels are
+// Go assembly for AVX-512 (14×32 tiles) and AVX2+FMA (6×16 tiles), chosen
+// at init with golang.org/x/sys/cpu; elsewhere, or with the build tag
+// purego, a pure-Go 4×4 kernel is used.
+//
+// Functions and methods here panic on inconsistent dimensions or short
+// slices: they are internal kernels whose callers own the shapes, the way
+// the standard library's copy or crypto/subtle do. A Packed is read-only
+// after Pack and safe for concurrent use; a Workers is not: one goroutine
+// drives it at a time.
+package gemm

@@ -1,0 +1,157 @@
+// This file holds the blocked product loop shared by every entry point:
+// k blocks of kc, row blocks of mc (packed into mr-row panels), then B
+// panels × A panels through the micro-kernel, and the epilogue on each
+// finished column panel while it is in cache.
+
+package gemm
+
+import "sync"
+
+// scratch is the per-goroutine working memory of the blocked loop.
+type scratch struct {
+	a    []float32 // packed A block, mc·kc
+	b    []float32 // packed B for the unpacked products, grown on demand
+	tile []float32 // one mr×nr tile for partial column panels
+}
+
+func (s *scratch) fit(impl *kernelImpl) {
+	if len(s.a) < impl.mc*impl.kc {
+		s.a = make([]float32, impl.mc*impl.kc)
+	}
+	if len(s.tile) < impl.mr*impl.nr {
+		s.tile = make([]float32, impl.mr*impl.nr)
+	}
+}
+
+func (s *scratch) bbuf(n int) []float32 {
+	if len(s.b) < n {
+		s.b = make([]float32, n)
+	}
+	return s.b[:n]
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// product is one C = A·B with B already in panels.
+type product struct {
+	impl   *kernelImpl
+	b      []float32 // panels of B, nr·k floats each
+	m      int
+	n, k   int
+	a      []float32
+	lda    int
+	c      []float32
+	ldc    int
+	ep     Epilogue
+	mParts int // row chunks (in multiples of mr) for parallel runs
+	nParts int // panel chunks for parallel runs
+}
+
+// rowRange returns chunk i of mParts over m rows, aligned to mr.
+func (p *product) rowRange(i int) (int, int) {
+	units := (p.m + p.impl.mr - 1) / p.impl.mr
+	lo := units * i / p.mParts * p.impl.mr
+	hi := units * (i + 1) / p.mParts * p.impl.mr
+	return min(lo, p.m), min(hi, p.m)
+}
+
+// panelRange returns chunk j of nParts over the B panels.
+func (p *product) panelRange(j int) (int, int) {
+	np := panels(p.n, p.impl.nr)
+	return np * j / p.nParts, np * (j + 1) / p.nParts
+}
+
+// part runs chunk `part` of mParts×nParts.
+func (p *product) part(s *scratch, part int) {
+	i0, i1 := p.rowRange(part / p.nParts)
+	j0, j1 := p.panelRange(part % p.nParts)
+	p.run(s, i0, i1, j0, j1)
+}
+
+// run computes rows [i0,i1) and panels [j0,j1) of C.
+func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
+	if i0 >= i1 || j0 >= j1 {
+		return
+	}
+	impl := p.impl
+	mr, nr := impl.mr, impl.nr
+	s.fit(impl)
+	if p.k == 0 {
+		c1 := min(j1*nr, p.n)
+		for i := i0; i < i1; i++ {
+			clear(p.c[i*p.ldc+j0*nr : i*p.ldc+c1])
+		}
+		p.ep.apply(p.c, p.ldc, i0, i1, j0*nr, c1)
+		return
+	}
+	for pc := 0; pc < p.k; pc += impl.kc {
+		kb := min(impl.kc, p.k-pc)
+		acc := pc > 0
+		last := pc+kb == p.k
+		for ic := i0; ic < i1; ic += impl.mc {
+			mb := min(impl.mc, i1-ic)
+			packA(s.a, p.a[ic*p.lda+pc:], p.lda, mb, kb, mr)
+			for jp := j0; jp < j1; jp++ {
+				bp := p.b[jp*nr*p.k+pc*nr : (jp+1)*nr*p.k]
+				col := jp * nr
+				cols := min(nr, p.n-col)
+				for ir := 0; ir < mb; ir += mr {
+					rows := min(mr, mb-ir)
+					ap := s.a[ir*kb : (ir+mr)*kb]
+					if cols == nr {
+						impl.kernel(rows, kb, ap, bp, p.c[(ic+ir)*p.ldc+col:], p.ldc, acc)
+						continue
+					}
+					t := s.tile[:mr*nr]
+					if acc {
+						for i := 0; i < rows; i++ {
+							copy(t[i*nr:i*nr+cols], p.c[(ic+ir+i)*p.ldc+col:])
+						}
+					}
+					impl.kernel(rows, kb, ap, bp, t, nr, acc)
+					for i := 0; i < rows; i++ {
+						copy(p.c[(ic+ir+i)*p.ldc+col:(ic+ir+i)*p.ldc+col+cols], t[i*nr:])
+					}
+				}
+				if last {
+					p.ep.apply(p.c, p.ldc, ic, ic+mb, col, col+cols)
+				}
+			}
+		}
+	}
+}
+
+func checkMatrix(name string, s []float32, rows, cols, ld int) {
+	if rows < 0 || cols < 0 {
+		panic("gemm: negative dimension")
+	}
+	if ld < cols {
+		panic("gemm: leading dimension of " + name + " smaller than its row length")
+	}
+	if rows > 0 && cols > 0 && len(s) < (rows-1)*ld+cols {
+		panic("gemm: " + name + " too short for its dimensions")
+	}
+}
+
+// Mul computes dst[m×n] = a[m×k]·wᵀ, then applies ep (bias, activation,
+// residual) to each tile while it is in cache, on the calling goroutine.
+// a and dst are row-major and contiguous (row strides k and n). dst must
+// not overlap a or ep.Residual. Mul allocates nothing in steady state.
+func (p *Packed) Mul(dst, a []float32, m int, ep Epilogue) {
+	pr := p.product(dst, a, m, ep)
+	s := scratchPool.Get().(*scratch)
+	pr.run(s, 0, m, 0, panels(p.n, p.impl.nr))
+	scratchPool.Put(s)
+}
+
+func (p *Packed) product(dst, a []float32, m int, ep Epilogue) product {
+	checkMatrix("a", a, m, p.k, p.k)
+	checkMatrix("dst", dst, m, p.n, p.n)
+	if ep.Bias != nil && len(ep.Bias) < p.n {
+		panic("gemm: bias shorter than n")
+	}
+	if ep.Residual != nil {
+		checkMatrix("residual", ep.Residual, m, p.n, p.n)
+	}
+	return product{impl: p.impl, b: p.data, m: m, n: p.n, k: p.k, a: a, lda: p.k, c: dst, ldc: p.n, ep: ep, mParts: 1, nParts: 1}
+}

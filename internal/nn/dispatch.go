@@ -1,0 +1,13 @@
+// This file binds the kernel names used by the exported functions to an
+// implementation: the pure-Go ones unless dispatch_amd64.go installs
+// assembly at init.
+
+package nn
+
+var (
+	expVec      = expGeneric
+	erfVec      = erfGeneric
+	geluVec     = geluGeneric
+	addVec      = addGeneric
+	expShiftSum = expShiftSumGeneric
+)

@@ -1,0 +1,256 @@
+// This file tests the row operations against float64 references over
+// dense grids and random rows.
+
+package nn
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// grid returns n+1 evenly spaced float32 values in [lo, hi].
+func grid(lo, hi float64, n int) []float32 {
+	g := make([]float32, n+1)
+	for i := range g {
+		g[i] = float32(lo + (hi-lo)*float64(i)/float64(n))
+	}
+	return g
+}
+
+// kernelSets returns each implementation of the vector kernels to test:
+// the pure-Go ones and, on amd64, the assembly ones this machine runs.
+type kernelSet struct {
+	name        string
+	exp, erf    func(dst, x []float32)
+	gelu        func(dst, x []float32)
+	expShiftSum func(x []float32, m, scale float32) float32
+}
+
+func TestExpAccuracy(t *testing.T) {
+	x := grid(-87, 88.3, 2_000_000)
+	for _, ks := range kernelSets() {
+		got := make([]float32, len(x))
+		ks.exp(got, x)
+		maxRel := 0.0
+		for i, v := range x {
+			want := math.Exp(float64(v))
+			rel := math.Abs(float64(got[i])-want) / want
+			if rel > maxRel {
+				maxRel = rel
+			}
+		}
+		t.Logf("%s: Exp max relative error %.3g over [-87, 88.3]", ks.name, maxRel)
+		if maxRel > 2e-7 {
+			t.Errorf("%s: Exp max relative error %g > 2e-7", ks.name, maxRel)
+		}
+		special := []float32{float32(math.Inf(-1)), -100, float32(math.Inf(1)), 100, 0}
+		want := []float32{0, 0, float32(math.Inf(1)), float32(math.Inf(1)), 1}
+		out := make([]float32, len(special))
+		ks.exp(out, special)
+		for i := range out {
+			if out[i] != want[i] {
+				t.Errorf("%s: Exp(%v) = %v, want %v", ks.name, special[i], out[i], want[i])
+			}
+		}
+		nan := []float32{float32(math.NaN())}
+		ks.exp(nan, nan)
+		if nan[0] == nan[0] {
+			t.Errorf("%s: Exp(NaN) = %v", ks.name, nan[0])
+		}
+	}
+}
+
+// TestErfAccuracy documents the max abs error of Erf against math.Erf on
+// a dense grid of [-6, 6].
+func TestErfAccuracy(t *testing.T) {
+	x := grid(-6, 6, 4_000_000)
+	for _, ks := range kernelSets() {
+		got := make([]float32, len(x))
+		ks.erf(got, x)
+		maxAbs, at := 0.0, float32(0)
+		for i, v := range x {
+			d := math.Abs(float64(got[i]) - math.Erf(float64(v)))
+			if d > maxAbs {
+				maxAbs, at = d, v
+			}
+		}
+		t.Logf("%s: Erf max abs error %.3g (at x=%v) over [-6, 6]", ks.name, maxAbs, at)
+		if maxAbs > 1.2e-7 {
+			t.Errorf("%s: Erf max abs error %g > 1.2e-7 at %v", ks.name, maxAbs, at)
+		}
+	}
+}
+
+func refGELU(x float64) float64 { return 0.5 * x * (1 + math.Erf(x/math.Sqrt2)) }
+
+func TestGELUAccuracy(t *testing.T) {
+	x := grid(-12, 12, 4_000_000)
+	x = append(x, float32(math.Inf(1)), float32(math.Inf(-1)), 1e30, -1e30)
+	for _, ks := range kernelSets() {
+		got := make([]float32, len(x))
+		ks.gelu(got, x)
+		maxErr, at := 0.0, float32(0)
+		for i, v := range x[:len(x)-4] {
+			d := math.Abs(float64(got[i])-refGELU(float64(v))) / math.Max(1, math.Abs(float64(v)))
+			if d > maxErr {
+				maxErr, at = d, v
+			}
+		}
+		t.Logf("%s: GELU max error %.3g·max(1,|x|) (at x=%v) over [-12, 12]", ks.name, maxErr, at)
+		if maxErr > 1.5e-7 {
+			t.Errorf("%s: GELU error %g·max(1,|x|) at %v", ks.name, maxErr, at)
+		}
+		tail := got[len(got)-4:]
+		if !math.IsInf(float64(tail[0]), 1) || tail[1] != 0 || tail[2] != 1e30 || tail[3] != 0 {
+			t.Errorf("%s: GELU(±Inf, ±1e30) = %v", ks.name, tail)
+		}
+	}
+}
+
+func TestGELUTanh(t *testing.T) {
+	x := grid(-12, 12, 200_000)
+	got := make([]float32, len(x))
+	GELUTanh(got, x)
+	for i, v := range x {
+		f := float64(v)
+		want := 0.5 * f * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(f+0.044715*f*f*f)))
+		if d := math.Abs(float64(got[i]) - want); d > 2e-7*math.Max(1, math.Abs(f)) {
+			t.Fatalf("GELUTanh(%v) = %v, want %v", v, got[i], want)
+		}
+	}
+}
+
+func TestReLUAddAddBias(t *testing.T) {
+	x := []float32{-1, 0, 2, -3, 4, 5}
+	r := make([]float32, 6)
+	ReLU(r, x)
+	if r[0] != 0 || r[2] != 2 || r[3] != 0 || r[5] != 5 {
+		t.Fatalf("ReLU = %v", r)
+	}
+	rng := rand.New(rand.NewSource(1))
+	for n := 0; n < 70; n++ {
+		a, b := make([]float32, n), make([]float32, n)
+		for i := range a {
+			a[i], b[i] = rng.Float32(), rng.Float32()
+		}
+		s := make([]float32, n)
+		Add(s, a, b)
+		for i := range s {
+			if s[i] != a[i]+b[i] {
+				t.Fatalf("Add n=%d wrong at %d", n, i)
+			}
+		}
+	}
+	y := []float32{1, 2, 3, 4, 5, 6}
+	AddBias(y, []float32{10, 20, 30})
+	want := []float32{11, 22, 33, 14, 25, 36}
+	for i := range y {
+		if y[i] != want[i] {
+			t.Fatalf("AddBias = %v", y)
+		}
+	}
+}
+
+func TestLayerNorm(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for _, n := range []int{1, 3, 32, 384, 1000} {
+		rows := 3
+		x := make([]float32, rows*n)
+		for i := range x {
+			x[i] = float32(r.NormFloat64()*3 + 100) // large mean: tests the variance's cancellation
+		}
+		gamma, beta := make([]float32, n), make([]float32, n)
+		for i := range gamma {
+			gamma[i], beta[i] = float32(1+0.1*r.NormFloat64()), float32(0.1*r.NormFloat64())
+		}
+		dst := make([]float32, len(x))
+		LayerNorm(dst, x, gamma, beta, 1e-12)
+		for row := 0; row < rows; row++ {
+			xs := x[row*n : row*n+n]
+			var mean, v float64
+			for _, e := range xs {
+				mean += float64(e)
+			}
+			mean /= float64(n)
+			for _, e := range xs {
+				v += (float64(e) - mean) * (float64(e) - mean)
+			}
+			v /= float64(n)
+			for j, e := range xs {
+				want := (float64(e)-mean)/math.Sqrt(v+1e-12)*float64(gamma[j]) + float64(beta[j])
+				if d := math.Abs(float64(dst[row*n+j]) - want); d > 1e-6*math.Max(1, math.Abs(want)) {
+					t.Fatalf("n=%d row %d col %d: %v, want %v", n, row, j, dst[row*n+j], want)
+				}
+			}
+		}
+	}
+	// In place, and eps matters for a constant row.
+	x := []float32{5, 5, 5, 5}
+	LayerNorm(x, x, []float32{1, 1, 1, 1}, []float32{0, 1, 2, 3}, 1e-5)
+	if x[0] != 0 || x[3] != 3 {
+		t.Fatalf("constant row: %v", x)
+	}
+}
+
+func TestSoftmax(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for _, ks := range kernelSets() {
+		saved := expShiftSum
+		expShiftSum = ks.expShiftSum
+		for n := 1; n < 300; n += 7 {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(r.NormFloat64() * 10)
+			}
+			if n > 3 {
+				x[1] = float32(math.Inf(-1))
+			}
+			scale := float32(0.17677669) // 1/√32
+			want := make([]float64, n)
+			m := math.Inf(-1)
+			for _, v := range x {
+				m = math.Max(m, float64(v))
+			}
+			var s float64
+			for i, v := range x {
+				want[i] = math.Exp(float64(scale) * (float64(v) - m))
+				s += want[i]
+			}
+			Softmax(x, scale)
+			for i := range x {
+				if d := math.Abs(float64(x[i]) - want[i]/s); d > 3e-7 {
+					t.Fatalf("%s n=%d: p[%d] = %v, want %v", ks.name, n, i, x[i], want[i]/s)
+				}
+			}
+			if n > 3 && x[1] != 0 {
+				t.Fatalf("masked key got %v", x[1])
+			}
+		}
+		expShiftSum = saved
+	}
+	allMasked := []float32{float32(math.Inf(-1)), float32(math.Inf(-1))}
+	Softmax(allMasked, 1)
+	if allMasked[0] != 0 || allMasked[1] != 0 {
+		t.Fatalf("all-masked row: %v", allMasked)
+	}
+	Softmax(nil, 1)
+}
+
+func TestLengthPanics(t *testing.T) {
+	for name, f := range map[string]func(){
+		"GELU":      func() { GELU(make([]float32, 2), make([]float32, 3)) },
+		"Add":       func() { Add(make([]float32, 2), make([]float32, 2), make([]float32, 3)) },
+		"AddBias":   func() { AddBias(make([]float32, 5), make([]float32, 2)) },
+		"LayerNorm": func() { LayerNorm(make([]float32, 5), make([]float32, 5), make([]float32, 2), make([]float32, 2), 1e-5) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}

@@ -1,0 +1,45 @@
+// This file holds the row softmax of attention.
+
+package nn
+
+import "math"
+
+// Softmax replaces x by softmax(scale·x) in place: e^{scale·(x_i-max)}
+// normalised to sum 1, with scale > 0 (attention passes 1/√d_head here so
+// the scores need no separate scaling pass). Entries equal to -Inf (masked
+// keys) get probability 0; callers that know the number of real keys should
+// pass only those (x[:keys]) and never compute the padded ones. A row whose
+// entries are all -Inf becomes all zeros. An empty row is left alone.
+func Softmax(x []float32, scale float32) {
+	if len(x) == 0 {
+		return
+	}
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		if v > m {
+			m = v
+		}
+	}
+	if m == float32(math.Inf(-1)) {
+		for i := range x {
+			x[i] = 0
+		}
+		return
+	}
+	sum := expShiftSum(x, m, scale)
+	inv := 1 / sum
+	for i := range x {
+		x[i] *= inv
+	}
+}
+
+// expShiftSumGeneric sets x[i] = e^{scale·(x[i]-m)} and returns their sum.
+func expShiftSumGeneric(x []float32, m, scale float32) float32 {
+	var s float32
+	for i, v := range x {
+		e := exp32(scale * (v - m))
+		x[i] = e
+		s += e
+	}
+	return s
+}

@@ -239,10 +239,12 @@ func TestSoftmax(t *testing.T) {
 
 func TestLengthPanics(t *testing.T) {
 	for name, f := range map[string]func(){
-		"GELU":      func() { GELU(make([]float32, 2), make([]float32, 3)) },
-		"Add":       func() { Add(make([]float32, 2), make([]float32, 2), make([]float32, 3)) },
-		"AddBias":   func() { AddBias(make([]float32, 5), make([]float32, 2)) },
-		"LayerNorm": func() { LayerNorm(make([]float32, 5), make([]float32, 5), make([]float32, 2), make([]float32, 2), 1e-5) },
+		"GELU":    func() { GELU(make([]float32, 2), make([]float32, 3)) },
+		"Add":     func() { Add(make([]float32, 2), make([]float32, 2), make([]float32, 3)) },
+		"AddBias": func() { AddBias(make([]float32, 5), make([]float32, 2)) },
+		"LayerNorm": func() {
+			LayerNorm(make([]float32, 5), make([]float32, 5), make([]float32, 2), make([]float32, 2), 1e-5)
+		},
 	} {
 		func() {
 			defer func() {

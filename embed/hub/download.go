@@ -1,0 +1,264 @@
+// download.go fetches one blob: resumable GET into {etag}.incomplete, size
+// and checksum verification, fsync and atomic rename into blobs/{etag}.
+
+package hub
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	sha1Hex   = regexp.MustCompile(`^[0-9a-f]{40}$`)
+)
+
+// retryable marks a failure worth resuming: a dropped connection, a
+// timeout, or a 5xx / 429 answer.
+type retryable struct{ err error }
+
+func (e retryable) Error() string { return e.err.Error() }
+func (e retryable) Unwrap() error { return e.err }
+
+// download fetches m into blob. file names it in errors and progress.
+func (c *Client) download(ctx context.Context, file string, m *fileMeta, blob string) error {
+	if err := os.MkdirAll(filepath.Dir(blob), 0o755); err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	inc := blob + ".incomplete"
+	fresh := false // a from-scratch retry after a checksum mismatch was done
+	for {
+		resumed, err := c.fetch(ctx, file, m, inc)
+		if err != nil {
+			return err
+		}
+		err = verify(inc, m)
+		if err == nil {
+			break
+		}
+		_ = os.Remove(inc)
+		if !resumed || fresh || !errors.Is(err, ErrChecksum) {
+			return fmt.Errorf("hub: %s: %w", file, err)
+		}
+		fresh = true // the kept partial file may have been bad: start over once
+	}
+	if err := os.Rename(inc, blob); err != nil {
+		return fmt.Errorf("hub: %s: %w", file, err)
+	}
+	syncDir(filepath.Dir(blob))
+	return nil
+}
+
+// fetch downloads into inc, resuming what it holds and retrying dropped
+// connections. It reports whether any attempt resumed a partial file.
+func (c *Client) fetch(ctx context.Context, file string, m *fileMeta, inc string) (resumed bool, err error) {
+	for attempt := 0; ; attempt++ {
+		r, err := c.fetchOnce(ctx, file, m, inc)
+		resumed = resumed || r
+		if err == nil {
+			return resumed, nil
+		}
+		if ctx.Err() != nil {
+			return resumed, ctx.Err()
+		}
+		var re retryable
+		if attempt >= c.retries || !errors.As(err, &re) {
+			return resumed, fmt.Errorf("hub: download %s: %w", file, err)
+		}
+	}
+}
+
+func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc string) (resumed bool, err error) {
+	f, err := os.OpenFile(inc, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return false, err
+	}
+	defer func() {
+		if serr := f.Sync(); err == nil && serr != nil {
+			err = serr
+		}
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	st, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	off := st.Size()
+	if off > m.size {
+		if err := f.Truncate(0); err != nil {
+			return false, err
+		}
+		off = 0
+	}
+	if off == m.size && m.size > 0 {
+		return true, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.location, nil)
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set("Accept-Encoding", "identity")
+	if m.sameHost {
+		c.auth(req)
+	}
+	if off > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(off, 10)+"-")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return false, retryable{err}
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusPartialContent && off > 0:
+		start, ok := rangeStart(resp.Header.Get("Content-Range"))
+		if !ok || start != off {
+			return false, retryable{fmt.Errorf("server answered Range bytes=%d- with Content-Range %q", off, resp.Header.Get("Content-Range"))}
+		}
+		resumed = true
+	case resp.StatusCode == http.StatusOK:
+		// The server ignored or was not sent a Range: start over.
+		if err := f.Truncate(0); err != nil {
+			return false, err
+		}
+		off = 0
+	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+		_ = f.Truncate(0)
+		return false, retryable{fmt.Errorf("HTTP %s for bytes=%d-", resp.Status, off)}
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+		return false, retryable{fmt.Errorf("HTTP %s", resp.Status)}
+	default:
+		return false, fmt.Errorf("GET %s: HTTP %s", m.location, resp.Status)
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return resumed, err
+	}
+	buf := make([]byte, 256<<10)
+	done := off
+	for {
+		n, rerr := resp.Body.Read(buf)
+		if n > 0 {
+			if done+int64(n) > m.size {
+				return resumed, fmt.Errorf("%w: server sent more than the announced %d bytes", ErrChecksum, m.size)
+			}
+			if _, err := f.Write(buf[:n]); err != nil {
+				return resumed, err
+			}
+			done += int64(n)
+			if c.progress != nil {
+				c.progress(file, done, m.size)
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			if ctx.Err() != nil {
+				return resumed, ctx.Err()
+			}
+			return resumed, retryable{rerr}
+		}
+	}
+	if done != m.size {
+		return resumed, retryable{fmt.Errorf("connection closed after %d of %d bytes: %w", done, m.size, io.ErrUnexpectedEOF)}
+	}
+	return resumed, nil
+}
+
+// rangeStart parses the first byte position of "bytes start-end/total".
+func rangeStart(cr string) (int64, bool) {
+	s, ok := strings.CutPrefix(cr, "bytes ")
+	if !ok {
+		return 0, false
+	}
+	s, _, ok = strings.Cut(s, "-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// verify checks the file's size and, where the etag is a content hash, its
+// checksum: sha256 for LFS files (64 hex digits), the git blob sha1 of
+// "blob {size}\x00{content}" for regular files (40 hex digits). Other etags
+// cannot be checked and only the size is verified.
+func verify(path string, m *fileMeta) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Size() != m.size {
+		return fmt.Errorf("%w: %d bytes, the hub announced %d", ErrChecksum, st.Size(), m.size)
+	}
+	var h hash.Hash
+	switch {
+	case sha256Hex.MatchString(m.etag):
+		h = sha256.New()
+	case sha1Hex.MatchString(m.etag):
+		h = sha1.New()
+		fmt.Fprintf(h, "blob %d\x00", st.Size())
+	default:
+		return nil
+	}
+	if _, err := io.Copy(h, f); err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != m.etag {
+		return fmt.Errorf("%w: content hashes to %s, etag is %s", ErrChecksum, got, m.etag)
+	}
+	return nil
+}
+
+// writeFileAtomic writes b to path through a temporary file in the same
+// folder: write, fsync, rename, fsync the folder.
+func writeFileAtomic(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(name, path)
+	}
+	if err != nil {
+		os.Remove(name)
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}

@@ -1,0 +1,237 @@
+// Package hub finds Hugging Face model files on disk and downloads them from
+// the Hugging Face Hub into the same cache layout the Python library
+// huggingface_hub uses, so models downloaded by either are shared:
+//
+//	$HF_HUB_CACHE (default $HF_HOME/hub, default ~/.cache/huggingface/hub)
+//	└── models--{org}--{name}/
+//	    ├── blobs/{etag}                 file contents, named by their etag
+//	    ├── refs/{revision}              the commit a branch or tag resolved to
+//	    ├── snapshots/{commit}/{file}    relative symlinks to ../../blobs/{etag}
+//	    └── .no_exist/{commit}/{file}    files known to be absent
+//
+// Downloads resume from a partial blobs/{etag}.incomplete file with an HTTP
+// Range request, retry a dropped connection, check the size and checksum
+// (the sha256 the hub sends as X-Linked-Etag for LFS files; the git blob
+// sha1 it sends as ETag for small files), and are moved into place with an
+// atomic rename after fsync.
+//
+// The environment is read as huggingface_hub reads it: HF_ENDPOINT (base
+// URL), HF_TOKEN (or the token file $HF_HOME/token), HF_HUB_OFFLINE=1 (use
+// the cache only), HF_HUB_CACHE and HF_HOME. Options override each.
+package hub
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Sentinel errors; test with errors.Is.
+var (
+	// ErrNotFound reports that a repository, revision or file does not
+	// exist (on the hub, or in the cache when offline). It wraps
+	// fs.ErrNotExist.
+	ErrNotFound = fmt.Errorf("hub: not found: %w", os.ErrNotExist)
+	// ErrOffline reports that a file is not in the cache and the network may
+	// not be used (HF_HUB_OFFLINE or WithOffline).
+	ErrOffline = errors.New("hub: offline and not in cache")
+	// ErrChecksum reports downloaded bytes that do not match the hub's etag.
+	ErrChecksum = errors.New("hub: checksum mismatch")
+	// ErrUnauthorized reports a gated or private repository the token (or
+	// its absence) does not give access to.
+	ErrUnauthorized = errors.New("hub: unauthorized")
+	// ErrInvalid reports a malformed repository id, revision or file name.
+	ErrInvalid = errors.New("hub: invalid name")
+)
+
+// DefaultEndpoint is the hub's base URL when HF_ENDPOINT is not set.
+const DefaultEndpoint = "https://huggingface.co"
+
+// Client downloads and resolves files. It is safe for concurrent use.
+type Client struct {
+	endpoint string
+	token    string
+	cacheDir string
+	offline  bool
+	http     *http.Client
+	retries  int
+	progress func(file string, done, total int64)
+
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex // per blob path, to download each once
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithEndpoint sets the hub's base URL (default $HF_ENDPOINT or
+// https://huggingface.co); files are fetched from
+// {endpoint}/{repo}/resolve/{revision}/{file}.
+func WithEndpoint(url string) Option {
+	return func(c *Client) { c.endpoint = strings.TrimRight(url, "/") }
+}
+
+// WithToken sets the access token sent as "Authorization: Bearer" (default
+// $HF_TOKEN, or the file $HF_HOME/token). An empty token sends none.
+func WithToken(token string) Option { return func(c *Client) { c.token = token } }
+
+// WithCacheDir sets the cache folder (default CacheDir()).
+func WithCacheDir(dir string) Option { return func(c *Client) { c.cacheDir = dir } }
+
+// WithOffline forbids (true) or allows (false) network access, overriding
+// HF_HUB_OFFLINE.
+func WithOffline(offline bool) Option { return func(c *Client) { c.offline = offline } }
+
+// WithHTTPClient sets the HTTP client (default: one with a 30 s response
+// header timeout and no overall timeout, so large files can stream).
+func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+
+// WithRetries sets how many times a failed or dropped download is resumed
+// before giving up (default 5).
+func WithRetries(n int) Option { return func(c *Client) { c.retries = n } }
+
+// WithProgress sets a function called as a download advances, with the
+// file's name within its repository, the bytes held so far and the total
+// (-1 if unknown). It is called from the downloading goroutine.
+func WithProgress(f func(file string, done, total int64)) Option {
+	return func(c *Client) { c.progress = f }
+}
+
+// New returns a Client configured from the environment, then opts.
+func New(opts ...Option) *Client {
+	c := &Client{
+		endpoint: strings.TrimRight(envOr("HF_ENDPOINT", DefaultEndpoint), "/"),
+		token:    envToken(),
+		cacheDir: CacheDir(),
+		offline:  envTrue("HF_HUB_OFFLINE"),
+		retries:  5,
+		locks:    map[string]*sync.Mutex{},
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.http == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = 30 * time.Second
+		c.http = &http.Client{Transport: t}
+	}
+	return c
+}
+
+// CacheDir returns the hub cache folder huggingface_hub uses:
+// $HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub,
+// else ~/.cache/huggingface/hub.
+func CacheDir() string {
+	if d := os.Getenv("HF_HUB_CACHE"); d != "" {
+		return d
+	}
+	return filepath.Join(hfHome(), "hub")
+}
+
+func hfHome() string {
+	if d := os.Getenv("HF_HOME"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "huggingface")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "."
+	}
+	return filepath.Join(home, ".cache", "huggingface")
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envTrue(key string) bool {
+	switch strings.ToUpper(strings.TrimSpace(os.Getenv(key))) {
+	case "1", "ON", "YES", "TRUE":
+		return true
+	}
+	return false
+}
+
+func envToken() string {
+	if t := os.Getenv("HF_TOKEN"); t != "" {
+		return strings.TrimSpace(t)
+	}
+	path := os.Getenv("HF_TOKEN_PATH")
+	if path == "" {
+		path = filepath.Join(hfHome(), "token")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+var (
+	repoPart   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$`)
+	commitHash = regexp.MustCompile(`^[0-9a-f]{40}$`)
+)
+
+// ValidRepoID reports whether id has the form of a hub model id: "name" or
+// "org/name", each part letters, digits, '.', '_' or '-' (no "..").
+func ValidRepoID(id string) bool {
+	parts := strings.Split(id, "/")
+	if len(parts) > 2 || strings.Contains(id, "..") || strings.HasSuffix(id, ".git") {
+		return false
+	}
+	for _, p := range parts {
+		if !repoPart.MatchString(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// RepoFolder returns the cache folder name of a model repository,
+// "models--{org}--{name}".
+func RepoFolder(id string) string {
+	return "models--" + strings.ReplaceAll(id, "/", "--")
+}
+
+// validFile checks a file name within a repository: relative, slash-
+// separated, without "." or ".." elements.
+func validFile(name string) error {
+	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) {
+		return fmt.Errorf("%w: file %q", ErrInvalid, name)
+	}
+	for _, p := range strings.Split(name, "/") {
+		if p == "" || p == "." || p == ".." {
+			return fmt.Errorf("%w: file %q", ErrInvalid, name)
+		}
+	}
+	return nil
+}
+
+func validRevision(rev string) error {
+	if rev == "" || strings.Contains(rev, "..") || strings.HasPrefix(rev, "/") || strings.ContainsAny(rev, "\\\x00") {
+		return fmt.Errorf("%w: revision %q", ErrInvalid, rev)
+	}
+	return nil
+}
+
+func (c *Client) lockFor(key string) *sync.Mutex {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m, ok := c.locks[key]
+	if !ok {
+		m = &sync.Mutex{}
+		c.locks[key] = m
+	}
+	return m
+}

@@ -1,0 +1,485 @@
+// hub_test.go runs the download path against a local httptest server that
+// imitates the hub's /{repo}/resolve/{revision}/{file} endpoint, with LFS
+// redirects, Range requests, dropped connections and corrupted bodies.
+
+package hub
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+const (
+	testRepo   = "org/tiny-model"
+	testCommit = "0123456789abcdef0123456789abcdef01234567"
+)
+
+// fakeHub serves an in-memory repository the way huggingface.co does.
+type fakeHub struct {
+	files map[string][]byte
+	lfs   map[string]bool // served through a redirect, X-Linked-Etag = sha256
+
+	mu         sync.Mutex
+	dropAfter  map[string]int // GET of file: send only this many bytes, then cut the connection (once)
+	corrupt    map[string]bool
+	gets       map[string]int
+	ranges     []string
+	bytesSent  map[string]int
+	authHeader []string
+	down       bool
+}
+
+func newFakeHub() *fakeHub {
+	big := make([]byte, 300_000)
+	for i := range big {
+		big[i] = byte(i*7 + i/256)
+	}
+	return &fakeHub{
+		files: map[string][]byte{
+			"config.json":               []byte(`{"model_type":"bert"}`),
+			"1_Pooling/config.json":     []byte(`{"pooling_mode_mean_tokens":true}`),
+			"model.safetensors":         big,
+			"weird name+(1).json":       []byte(`{}`),
+			"sentence_bert_config.json": []byte(`{"max_seq_length": 128}`),
+		},
+		lfs:       map[string]bool{"model.safetensors": true},
+		dropAfter: map[string]int{},
+		corrupt:   map[string]bool{},
+		gets:      map[string]int{},
+		bytesSent: map[string]int{},
+	}
+}
+
+func gitSHA1(b []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(b))
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func sha256hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func (h *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	h.authHeader = append(h.authHeader, r.Header.Get("Authorization"))
+	down := h.down
+	h.mu.Unlock()
+	if down {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+		return
+	}
+	if name, ok := strings.CutPrefix(r.URL.Path, "/cdn/"); ok {
+		h.serveBody(w, r, name)
+		return
+	}
+	prefix := "/" + testRepo + "/resolve/"
+	rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+	if !ok {
+		w.Header().Set("X-Error-Code", "RepoNotFound")
+		http.Error(w, "repo not found", http.StatusNotFound)
+		return
+	}
+	rev, name, _ := strings.Cut(rest, "/")
+	if rev != "main" && rev != testCommit {
+		w.Header().Set("X-Error-Code", "RevisionNotFound")
+		http.Error(w, "revision not found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("X-Repo-Commit", testCommit)
+	body, ok := h.files[name]
+	if !ok {
+		w.Header().Set("X-Error-Code", "EntryNotFound")
+		http.Error(w, "entry not found", http.StatusNotFound)
+		return
+	}
+	if h.lfs[name] {
+		w.Header().Set("X-Linked-Etag", `"`+sha256hex(body)+`"`)
+		w.Header().Set("X-Linked-Size", strconv.Itoa(len(body)))
+		w.Header().Set("ETag", `"`+gitSHA1([]byte("pointer"))+`"`)
+		w.Header().Set("Location", "http://"+r.Host+"/cdn/"+name)
+		w.WriteHeader(http.StatusFound)
+		return
+	}
+	h.serveBody(w, r, name)
+}
+
+func (h *fakeHub) serveBody(w http.ResponseWriter, r *http.Request, name string) {
+	body := h.files[name]
+	if !h.lfs[name] {
+		w.Header().Set("ETag", `"`+gitSHA1(body)+`"`)
+	}
+	h.mu.Lock()
+	corrupt := h.corrupt[name]
+	drop, dropping := h.dropAfter[name]
+	if r.Method == http.MethodGet {
+		h.gets[name]++
+		if rg := r.Header.Get("Range"); rg != "" {
+			h.ranges = append(h.ranges, name+" "+rg)
+		}
+		if dropping {
+			delete(h.dropAfter, name)
+		}
+	}
+	h.mu.Unlock()
+	if corrupt {
+		body = append([]byte(nil), body...)
+		body[len(body)/2] ^= 0xff
+	}
+	start := 0
+	if rg := r.Header.Get("Range"); rg != "" {
+		s := strings.TrimSuffix(strings.TrimPrefix(rg, "bytes="), "-")
+		start, _ = strconv.Atoi(s)
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, len(body)-1, len(body)))
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)-start))
+		w.WriteHeader(http.StatusPartialContent)
+	} else {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+	}
+	if r.Method == http.MethodHead {
+		return
+	}
+	part := body[start:]
+	if dropping && r.Method == http.MethodGet {
+		part = part[:drop]
+	}
+	w.Write(part)
+	h.mu.Lock()
+	h.bytesSent[name] += len(part)
+	h.mu.Unlock()
+	if dropping && r.Method == http.MethodGet {
+		w.(http.Flusher).Flush()
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}
+}
+
+func newTestClient(t *testing.T, srv *httptest.Server, opts ...Option) (*Client, string) {
+	t.Helper()
+	cache := t.TempDir()
+	all := append([]Option{WithEndpoint(srv.URL), WithCacheDir(cache), WithToken("secret"), WithOffline(false)}, opts...)
+	return New(all...), cache
+}
+
+func TestDownloadLayout(t *testing.T) {
+	fh := newFakeHub()
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	c, cache := newTestClient(t, srv)
+	r, err := c.Repo(testRepo, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for name, want := range fh.files {
+		p, err := r.File(ctx, name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		wantPath := filepath.Join(cache, "models--org--tiny-model", "snapshots", testCommit, filepath.FromSlash(name))
+		if p != wantPath {
+			t.Errorf("%s: path %s, want %s", name, p, wantPath)
+		}
+		got, err := os.ReadFile(p)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s: content differs (%v)", name, err)
+		}
+		// A relative symlink into blobs/, named by the etag.
+		target, err := os.Readlink(p)
+		if err != nil {
+			t.Fatalf("%s: not a symlink: %v", name, err)
+		}
+		etag := gitSHA1(want)
+		if fh.lfs[name] {
+			etag = sha256hex(want)
+		}
+		if filepath.IsAbs(target) || filepath.Base(target) != etag {
+			t.Errorf("%s: symlink target %s, want a relative path to blobs/%s", name, target, etag)
+		}
+	}
+	ref, err := os.ReadFile(filepath.Join(cache, "models--org--tiny-model", "refs", "main"))
+	if err != nil || string(ref) != testCommit {
+		t.Errorf("refs/main = %q, %v", ref, err)
+	}
+	if r.Commit() != testCommit {
+		t.Errorf("Commit = %q", r.Commit())
+	}
+	for _, a := range fh.authHeader {
+		if a != "Bearer secret" {
+			t.Errorf("Authorization header %q", a)
+		}
+	}
+	// Absent file: ErrNotFound (and fs.ErrNotExist), remembered in .no_exist.
+	if _, err := r.File(ctx, "pytorch_model.bin"); !errors.Is(err, ErrNotFound) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("absent file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "models--org--tiny-model", ".no_exist", testCommit, "pytorch_model.bin")); err != nil {
+		t.Errorf(".no_exist marker: %v", err)
+	}
+	// A second fetch is served from the cache without a GET.
+	before := fh.gets["model.safetensors"]
+	if _, err := r.File(ctx, "model.safetensors"); err != nil {
+		t.Fatal(err)
+	}
+	if fh.gets["model.safetensors"] != before {
+		t.Errorf("cached file downloaded again")
+	}
+
+	// Offline, the cache answers; the server is not contacted.
+	n := len(fh.authHeader)
+	off := New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(true))
+	ro, _ := off.Repo(testRepo, "main")
+	if p, err := ro.File(ctx, "config.json"); err != nil || !strings.HasSuffix(p, "config.json") {
+		t.Errorf("offline cached file: %q, %v", p, err)
+	}
+	if _, err := ro.File(ctx, "pytorch_model.bin"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("offline known-absent file: %v", err)
+	}
+	if _, err := ro.File(ctx, "tokenizer.json"); !errors.Is(err, ErrOffline) {
+		t.Errorf("offline uncached file: %v", err)
+	}
+	if len(fh.authHeader) != n {
+		t.Errorf("offline client contacted the server")
+	}
+	// HF_HUB_OFFLINE=1 in the environment has the same effect.
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	t.Setenv("HF_HUB_CACHE", cache)
+	t.Setenv("HF_ENDPOINT", srv.URL)
+	re, _ := New().Repo(testRepo, "")
+	if _, err := re.File(ctx, "tokenizer.json"); !errors.Is(err, ErrOffline) {
+		t.Errorf("HF_HUB_OFFLINE uncached file: %v", err)
+	}
+	if len(fh.authHeader) != n {
+		t.Errorf("HF_HUB_OFFLINE client contacted the server")
+	}
+	// Hub down: fall back on the cache for cached files.
+	t.Setenv("HF_HUB_OFFLINE", "")
+	fh.down = true
+	rd, _ := New().Repo(testRepo, "main")
+	if _, err := rd.File(ctx, "config.json"); err != nil {
+		t.Errorf("hub down, cached file: %v", err)
+	}
+	if _, err := rd.File(ctx, "tokenizer.json"); err == nil {
+		t.Errorf("hub down, uncached file: no error")
+	}
+	// A pinned commit that is cached needs no request at all.
+	rc, _ := New().Repo(testRepo, testCommit)
+	if _, err := rc.File(ctx, "1_Pooling/config.json"); err != nil {
+		t.Errorf("pinned commit: %v", err)
+	}
+}
+
+func TestDroppedConnectionResumes(t *testing.T) {
+	fh := newFakeHub()
+	fh.dropAfter["model.safetensors"] = 100_000
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	var progress []int64
+	c, _ := newTestClient(t, srv, WithProgress(func(file string, done, total int64) {
+		if file != testRepo+"/model.safetensors" || total != 300_000 {
+			t.Errorf("progress(%q, %d, %d)", file, done, total)
+		}
+		progress = append(progress, done)
+	}))
+	r, _ := c.Repo(testRepo, "main")
+	p, err := r.File(context.Background(), "model.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(p)
+	if !bytes.Equal(got, fh.files["model.safetensors"]) {
+		t.Fatal("content differs after resume")
+	}
+	if len(fh.ranges) != 1 || fh.ranges[0] != "model.safetensors bytes=100000-" {
+		t.Errorf("Range requests: %q", fh.ranges)
+	}
+	if fh.bytesSent["model.safetensors"] != 300_000 {
+		t.Errorf("server sent %d bytes, want 300000 (no byte twice)", fh.bytesSent["model.safetensors"])
+	}
+	if len(progress) == 0 || progress[len(progress)-1] != 300_000 {
+		t.Errorf("progress ended at %v", progress)
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "..", "..", "blobs", "*.incomplete")); len(m) != 0 {
+		t.Errorf("leftover %v", m)
+	}
+}
+
+func TestResumeLeftoverPartialFile(t *testing.T) {
+	fh := newFakeHub()
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	c, cache := newTestClient(t, srv)
+	body := fh.files["model.safetensors"]
+	blobs := filepath.Join(cache, "models--org--tiny-model", "blobs")
+	if err := os.MkdirAll(blobs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A previous process died after 123456 bytes.
+	if err := os.WriteFile(filepath.Join(blobs, sha256hex(body)+".incomplete"), body[:123456], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := c.Repo(testRepo, "main")
+	p, err := r.File(context.Background(), "model.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(p); !bytes.Equal(got, body) {
+		t.Fatal("content differs")
+	}
+	if fh.bytesSent["model.safetensors"] != len(body)-123456 {
+		t.Errorf("server sent %d bytes, want %d", fh.bytesSent["model.safetensors"], len(body)-123456)
+	}
+
+	// A corrupt leftover is detected by the checksum and downloaded afresh.
+	fh2 := newFakeHub()
+	srv2 := httptest.NewServer(fh2)
+	defer srv2.Close()
+	c2, cache2 := newTestClient(t, srv2)
+	blobs2 := filepath.Join(cache2, "models--org--tiny-model", "blobs")
+	os.MkdirAll(blobs2, 0o755)
+	bad := append([]byte(nil), body[:1000]...)
+	bad[10] ^= 1
+	os.WriteFile(filepath.Join(blobs2, sha256hex(body)+".incomplete"), bad, 0o644)
+	r2, _ := c2.Repo(testRepo, "main")
+	p2, err := r2.File(context.Background(), "model.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(p2); !bytes.Equal(got, body) {
+		t.Fatal("content differs after corrupt leftover")
+	}
+}
+
+func TestChecksumMismatch(t *testing.T) {
+	for _, name := range []string{"model.safetensors", "config.json"} {
+		fh := newFakeHub()
+		fh.corrupt[name] = true
+		srv := httptest.NewServer(fh)
+		c, cache := newTestClient(t, srv)
+		r, _ := c.Repo(testRepo, "main")
+		_, err := r.File(context.Background(), name)
+		if !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v, want ErrChecksum naming the file", name, err)
+		}
+		// Nothing is left in the cache: no blob, no pointer, no partial file.
+		entries := 0
+		filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.Contains(p, "refs") {
+				entries++
+				t.Errorf("%s: left %s", name, p)
+			}
+			return nil
+		})
+		srv.Close()
+	}
+}
+
+func TestErrors(t *testing.T) {
+	fh := newFakeHub()
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	c, _ := newTestClient(t, srv)
+	ctx := context.Background()
+	if _, err := c.Repo("../etc", ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("bad id: %v", err)
+	}
+	if _, err := c.Repo("a/b/c", ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("bad id: %v", err)
+	}
+	r, _ := c.Repo(testRepo, "main")
+	for _, bad := range []string{"", "/etc/passwd", "../x", "a/../../b", "a//b"} {
+		if _, err := r.File(ctx, bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("file %q: %v", bad, err)
+		}
+	}
+	other, _ := c.Repo("org/other", "main")
+	if _, err := other.File(ctx, "config.json"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing repo: %v", err)
+	}
+	badRev, _ := c.Repo(testRepo, "v9")
+	if _, err := badRev.File(ctx, "config.json"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing revision: %v", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := r.File(cctx, "config.json"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	// Not a hub: no X-Repo-Commit.
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hi")) }))
+	defer plain.Close()
+	pc := New(WithEndpoint(plain.URL), WithCacheDir(t.TempDir()), WithOffline(false))
+	pr, _ := pc.Repo(testRepo, "")
+	if _, err := pr.File(ctx, "config.json"); err == nil || !strings.Contains(err.Error(), "X-Repo-Commit") {
+		t.Errorf("plain server: %v", err)
+	}
+}
+
+func TestOpenSource(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "config.json"), []byte("{}"), 0o644)
+	s, err := Open(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.(Dir); !ok {
+		t.Fatalf("Open(dir) = %T", s)
+	}
+	if p, err := s.File(context.Background(), "config.json"); err != nil || p != filepath.Join(dir, "config.json") {
+		t.Errorf("File = %q, %v", p, err)
+	}
+	if _, err := s.File(context.Background(), "nope.json"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing: %v", err)
+	}
+	s, err = Open("sentence-transformers/all-MiniLM-L6-v2@abc", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := s.(*Repo); !ok || r.ID() != "sentence-transformers/all-MiniLM-L6-v2" || r.Revision() != "abc" {
+		t.Errorf("Open(id@rev) = %#v", s)
+	}
+	if _, err := Open("./no/such/folder", ""); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing folder: %v", err)
+	}
+	if _, err := Open(filepath.Join(dir, "config.json"), ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("file: %v", err)
+	}
+}
+
+func TestCacheDirEnv(t *testing.T) {
+	t.Setenv("HF_HUB_CACHE", "")
+	t.Setenv("HF_HOME", "/x/hf")
+	if got := CacheDir(); got != filepath.Join("/x/hf", "hub") {
+		t.Errorf("HF_HOME: %s", got)
+	}
+	t.Setenv("HF_HUB_CACHE", "/y")
+	if got := CacheDir(); got != "/y" {
+		t.Errorf("HF_HUB_CACHE: %s", got)
+	}
+	t.Setenv("HF_TOKEN", " tok ")
+	if c := New(); c.token != "tok" {
+		t.Errorf("HF_TOKEN: %q", c.token)
+	}
+	if RepoFolder("intfloat/multilingual-e5-small") != "models--intfloat--multilingual-e5-small" {
+		t.Error(RepoFolder("intfloat/multilingual-e5-small"))
+	}
+}

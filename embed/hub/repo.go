@@ -1,0 +1,330 @@
+// repo.go resolves one file of a repository at a revision: from the cache
+// when it is there, else by asking the hub for its commit and etag and
+// downloading it.
+
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Repo is a model repository at a revision (branch, tag or commit). Its
+// files are fetched into the cache on demand. It is safe for concurrent use.
+type Repo struct {
+	c        *Client
+	id       string
+	revision string
+	storage  string
+
+	mu     sync.Mutex
+	commit string // resolved commit, once known
+}
+
+// Repo returns the repository id ("org/name") at revision ("" means
+// "main"). It does no I/O.
+func (c *Client) Repo(id, revision string) (*Repo, error) {
+	if !ValidRepoID(id) {
+		return nil, fmt.Errorf("%w: repository id %q", ErrInvalid, id)
+	}
+	if revision == "" {
+		revision = "main"
+	}
+	if err := validRevision(revision); err != nil {
+		return nil, err
+	}
+	return &Repo{c: c, id: id, revision: revision, storage: filepath.Join(c.cacheDir, RepoFolder(id))}, nil
+}
+
+// ID returns the repository id.
+func (r *Repo) ID() string { return r.id }
+
+// Revision returns the revision asked for.
+func (r *Repo) Revision() string { return r.revision }
+
+// Commit returns the commit hash the revision resolved to, or "" before any
+// file was resolved.
+func (r *Repo) Commit() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.commit
+}
+
+func (r *Repo) setCommit(c string) {
+	r.mu.Lock()
+	r.commit = c
+	r.mu.Unlock()
+}
+
+// cachedCommit returns the commit the revision is known to resolve to
+// without the network: the revision itself if it is a commit hash, else the
+// content of refs/{revision}.
+func (r *Repo) cachedCommit() string {
+	if commitHash.MatchString(r.revision) {
+		return r.revision
+	}
+	b, err := os.ReadFile(filepath.Join(r.storage, "refs", filepath.FromSlash(r.revision)))
+	if err != nil {
+		return ""
+	}
+	c := strings.TrimSpace(string(b))
+	if !commitHash.MatchString(c) {
+		return ""
+	}
+	return c
+}
+
+func (r *Repo) pointer(commit, name string) string {
+	return filepath.Join(r.storage, "snapshots", commit, filepath.FromSlash(name))
+}
+
+// fromCache returns the cached path of name, or an error wrapping
+// ErrNotFound (the file is known not to exist) or ErrOffline (unknown).
+func (r *Repo) fromCache(name string) (string, error) {
+	commit := r.cachedCommit()
+	if commit == "" {
+		return "", fmt.Errorf("%w: %s@%s has no cached snapshot in %s", ErrOffline, r.id, r.revision, r.c.cacheDir)
+	}
+	p := r.pointer(commit, name)
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		r.setCommit(commit)
+		return p, nil
+	}
+	if _, err := os.Stat(filepath.Join(r.storage, ".no_exist", commit, filepath.FromSlash(name))); err == nil {
+		return "", fmt.Errorf("%w: %s in %s@%s", ErrNotFound, name, r.id, commit)
+	}
+	return "", fmt.Errorf("%w: %s of %s@%s is not in %s", ErrOffline, name, r.id, r.revision, r.c.cacheDir)
+}
+
+// File returns the local path of the named file (slash-separated, relative
+// to the repository root), downloading it into the cache if needed. A file
+// the repository does not have returns an error wrapping ErrNotFound (and
+// so fs.ErrNotExist).
+//
+// When offline, or when the hub cannot be reached, the cached snapshot of
+// the revision is used if it holds the file.
+func (r *Repo) File(ctx context.Context, name string) (string, error) {
+	if err := validFile(name); err != nil {
+		return "", err
+	}
+	if commitHash.MatchString(r.revision) {
+		if p := r.pointer(r.revision, name); isFile(p) {
+			r.setCommit(r.revision)
+			return p, nil
+		}
+	}
+	if r.c.offline {
+		return r.fromCache(name)
+	}
+	meta, err := r.head(ctx, name)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) || ctx.Err() != nil {
+			return "", err
+		}
+		// The hub is unreachable or failing: fall back on the cache.
+		if p, cerr := r.fromCache(name); cerr == nil {
+			return p, nil
+		}
+		return "", err
+	}
+	r.setCommit(meta.commit)
+	pointer := r.pointer(meta.commit, name)
+	if isFile(pointer) {
+		_ = r.writeRef(meta.commit)
+		return pointer, nil
+	}
+	blob := filepath.Join(r.storage, "blobs", meta.etag)
+	lock := r.c.lockFor(blob)
+	lock.Lock()
+	defer lock.Unlock()
+	if !isFile(blob) {
+		if err := r.c.download(ctx, r.id+"/"+name, meta, blob); err != nil {
+			return "", err
+		}
+	}
+	if err := r.writeRef(meta.commit); err != nil {
+		return "", err
+	}
+	if err := linkPointer(blob, pointer); err != nil {
+		return "", fmt.Errorf("hub: %s: %w", name, err)
+	}
+	return pointer, nil
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// writeRef records that the revision resolved to commit (refs/{revision}).
+func (r *Repo) writeRef(commit string) error {
+	if r.revision == commit {
+		return nil
+	}
+	p := filepath.Join(r.storage, "refs", filepath.FromSlash(r.revision))
+	if b, err := os.ReadFile(p); err == nil && string(b) == commit {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return writeFileAtomic(p, []byte(commit))
+}
+
+// linkPointer makes snapshots/{commit}/{file} a relative symlink to the
+// blob, or a copy where symlinks are not supported.
+func linkPointer(blob, pointer string) error {
+	if err := os.MkdirAll(filepath.Dir(pointer), 0o755); err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(filepath.Dir(pointer), blob)
+	if err != nil {
+		rel = blob
+	}
+	tmp := pointer + ".tmp" + strconv.Itoa(os.Getpid())
+	_ = os.Remove(tmp)
+	if err := os.Symlink(rel, tmp); err == nil {
+		return os.Rename(tmp, pointer)
+	}
+	b, err := os.ReadFile(blob)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(pointer, b)
+}
+
+// fileMeta is what the hub's HEAD response says about a file.
+type fileMeta struct {
+	commit   string
+	etag     string
+	size     int64
+	location string // URL to GET (after a redirect to a CDN, its address)
+	sameHost bool   // location is on the endpoint's host: send the token
+}
+
+// head asks the hub for a file's commit, etag, size and location, following
+// relative redirects only (as huggingface_hub does).
+func (r *Repo) head(ctx context.Context, name string) (*fileMeta, error) {
+	u := r.c.endpoint + "/" + r.id + "/resolve/" + url.PathEscape(r.revision) + "/" + escapePath(name)
+	base, err := url.Parse(u)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	client := *r.c.http
+	client.CheckRedirect = func(req *http.Request, via []*http.Request) error { return http.ErrUseLastResponse }
+	cur := base
+	for hops := 0; ; hops++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodHead, cur.String(), nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept-Encoding", "identity")
+		r.c.auth(req)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("hub: HEAD %s: %w", cur, err)
+		}
+		resp.Body.Close()
+		if err := r.statusError(resp, name); err != nil {
+			return nil, err
+		}
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" && hops < 10 {
+			next, err := cur.Parse(loc)
+			if err != nil {
+				return nil, fmt.Errorf("hub: HEAD %s: bad Location %q", cur, loc)
+			}
+			if next.Host == cur.Host && !strings.Contains(strings.SplitN(loc, "?", 2)[0], "://") {
+				cur = next // relative redirect (e.g. a renamed repository): follow
+				continue
+			}
+		}
+		m := &fileMeta{commit: resp.Header.Get("X-Repo-Commit"), location: cur.String(), sameHost: true}
+		m.etag = normalizeEtag(resp.Header.Get("X-Linked-Etag"))
+		if m.etag == "" {
+			m.etag = normalizeEtag(resp.Header.Get("ETag"))
+		}
+		size := resp.Header.Get("X-Linked-Size")
+		if size == "" && !(resp.StatusCode >= 300 && resp.StatusCode < 400) {
+			size = resp.Header.Get("Content-Length")
+		}
+		m.size = -1
+		if size != "" {
+			if m.size, err = strconv.ParseInt(size, 10, 64); err != nil {
+				m.size = -1
+			}
+		}
+		if loc != "" {
+			if next, err := cur.Parse(loc); err == nil {
+				m.location = next.String()
+				m.sameHost = next.Host == base.Host
+			}
+		}
+		if !commitHash.MatchString(m.commit) {
+			return nil, fmt.Errorf("hub: HEAD %s: no X-Repo-Commit header: is %s a Hugging Face hub?", cur, r.c.endpoint)
+		}
+		if m.etag == "" || strings.ContainsAny(m.etag, `/\`) || m.etag == "." || m.etag == ".." {
+			return nil, fmt.Errorf("hub: HEAD %s: missing or invalid ETag %q", cur, m.etag)
+		}
+		if m.size < 0 {
+			return nil, fmt.Errorf("hub: HEAD %s: no file size", cur)
+		}
+		return m, nil
+	}
+}
+
+func (r *Repo) statusError(resp *http.Response, name string) error {
+	switch {
+	case resp.StatusCode < 400:
+		return nil
+	case resp.StatusCode == http.StatusNotFound:
+		code := resp.Header.Get("X-Error-Code")
+		if code == "EntryNotFound" {
+			if c := resp.Header.Get("X-Repo-Commit"); commitHash.MatchString(c) {
+				p := filepath.Join(r.storage, ".no_exist", c, filepath.FromSlash(name))
+				if os.MkdirAll(filepath.Dir(p), 0o755) == nil {
+					if f, err := os.Create(p); err == nil {
+						f.Close()
+					}
+				}
+				_ = r.writeRef(c)
+			}
+			return fmt.Errorf("%w: %s in %s@%s", ErrNotFound, name, r.id, r.revision)
+		}
+		if code == "RevisionNotFound" {
+			return fmt.Errorf("%w: revision %s of %s", ErrNotFound, r.revision, r.id)
+		}
+		return fmt.Errorf("%w: %s@%s/%s (repository missing, private or gated: set HF_TOKEN)", ErrNotFound, r.id, r.revision, name)
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return fmt.Errorf("%w: %s: HTTP %d for %s (private or gated repository: set HF_TOKEN)", ErrUnauthorized, r.id, resp.StatusCode, name)
+	}
+	return fmt.Errorf("hub: %s@%s/%s: HTTP %s", r.id, r.revision, name, resp.Status)
+}
+
+func (c *Client) auth(req *http.Request) {
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+}
+
+func escapePath(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+// normalizeEtag strips the weak prefix and quotes: W/"abc" → abc.
+func normalizeEtag(e string) string {
+	e = strings.TrimPrefix(strings.TrimSpace(e), "W/")
+	return strings.Trim(e, `"`)
+}

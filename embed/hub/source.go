@@ -1,0 +1,74 @@
+// source.go gives one way to reach a model's files whether it is a local
+// folder or a hub repository.
+
+package hub
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Source gives local paths of the files of a model.
+type Source interface {
+	// File returns the local path of a file of the model, named relative to
+	// the model's root with slashes, fetching it if needed. A file the model
+	// does not have returns an error wrapping ErrNotFound.
+	File(ctx context.Context, name string) (string, error)
+	// Name is the hub id, or the folder's path for a local folder.
+	Name() string
+	// Commit is the hub commit of the files, "" for a local folder or
+	// before the first File call.
+	Commit() string
+}
+
+// Dir is a Source for a local model folder (a copy, a git clone or a cache
+// snapshot folder).
+type Dir string
+
+// File implements Source.
+func (d Dir) File(_ context.Context, name string) (string, error) {
+	if err := validFile(name); err != nil {
+		return "", err
+	}
+	p := filepath.Join(string(d), filepath.FromSlash(name))
+	st, err := os.Stat(p)
+	if err != nil {
+		return "", fmt.Errorf("%w: %s", ErrNotFound, p)
+	}
+	if !st.Mode().IsRegular() {
+		return "", fmt.Errorf("%w: %s is not a regular file", ErrNotFound, p)
+	}
+	return p, nil
+}
+
+// Name implements Source.
+func (d Dir) Name() string { return string(d) }
+
+// Commit implements Source; a local folder has none.
+func (d Dir) Commit() string { return "" }
+
+// Name implements Source.
+func (r *Repo) Name() string { return r.id }
+
+// Open returns a Source for dirOrID: an existing local folder, or else a hub
+// repository id "org/name" at revision ("" means main; an "@revision"
+// suffix on the id is also accepted). Nothing is downloaded until File.
+func Open(dirOrID, revision string, opts ...Option) (Source, error) {
+	if st, err := os.Stat(dirOrID); err == nil {
+		if !st.IsDir() {
+			return nil, fmt.Errorf("%w: %s is a file, not a model folder", ErrInvalid, dirOrID)
+		}
+		return Dir(dirOrID), nil
+	}
+	id := dirOrID
+	if i := strings.LastIndex(id, "@"); i > 0 && revision == "" {
+		id, revision = id[:i], id[i+1:]
+	}
+	if !ValidRepoID(id) || strings.HasPrefix(dirOrID, ".") || filepath.IsAbs(dirOrID) {
+		return nil, fmt.Errorf("%w: %q is neither a folder nor a hub id like org/name", ErrNotFound, dirOrID)
+	}
+	return New(opts...).Repo(id, revision)
+}

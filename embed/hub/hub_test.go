@@ -160,10 +160,10 @@ func (h *fakeHub) serveBody(w http.ResponseWriter, r *http.Request, name string)
 	if dropping && r.Method == http.MethodGet {
 		part = part[:drop]
 	}
-	w.Write(part)
 	h.mu.Lock()
-	h.bytesSent[name] += len(part)
+	h.bytesSent[name] += len(part) // counted before sending: the client may finish first
 	h.mu.Unlock()
+	w.Write(part)
 	if dropping && r.Method == http.MethodGet {
 		w.(http.Flusher).Flush()
 		conn, _, err := w.(http.Hijacker).Hijack()
@@ -171,6 +171,30 @@ func (h *fakeHub) serveBody(w http.ResponseWriter, r *http.Request, name string)
 			conn.Close()
 		}
 	}
+}
+
+func (h *fakeHub) sent(name string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.bytesSent[name]
+}
+
+func (h *fakeHub) getCount(name string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.gets[name]
+}
+
+func (h *fakeHub) requests() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.authHeader)
+}
+
+func (h *fakeHub) rangeLog() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.ranges...)
 }
 
 func newTestClient(t *testing.T, srv *httptest.Server, opts ...Option) (*Client, string) {
@@ -223,7 +247,10 @@ func TestDownloadLayout(t *testing.T) {
 	if r.Commit() != testCommit {
 		t.Errorf("Commit = %q", r.Commit())
 	}
-	for _, a := range fh.authHeader {
+	fh.mu.Lock()
+	auths := append([]string(nil), fh.authHeader...)
+	fh.mu.Unlock()
+	for _, a := range auths {
 		if a != "Bearer secret" {
 			t.Errorf("Authorization header %q", a)
 		}
@@ -236,16 +263,16 @@ func TestDownloadLayout(t *testing.T) {
 		t.Errorf(".no_exist marker: %v", err)
 	}
 	// A second fetch is served from the cache without a GET.
-	before := fh.gets["model.safetensors"]
+	before := fh.getCount("model.safetensors")
 	if _, err := r.File(ctx, "model.safetensors"); err != nil {
 		t.Fatal(err)
 	}
-	if fh.gets["model.safetensors"] != before {
+	if fh.getCount("model.safetensors") != before {
 		t.Errorf("cached file downloaded again")
 	}
 
 	// Offline, the cache answers; the server is not contacted.
-	n := len(fh.authHeader)
+	n := fh.requests()
 	off := New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(true))
 	ro, _ := off.Repo(testRepo, "main")
 	if p, err := ro.File(ctx, "config.json"); err != nil || !strings.HasSuffix(p, "config.json") {
@@ -257,7 +284,7 @@ func TestDownloadLayout(t *testing.T) {
 	if _, err := ro.File(ctx, "tokenizer.json"); !errors.Is(err, ErrOffline) {
 		t.Errorf("offline uncached file: %v", err)
 	}
-	if len(fh.authHeader) != n {
+	if fh.requests() != n {
 		t.Errorf("offline client contacted the server")
 	}
 	// HF_HUB_OFFLINE=1 in the environment has the same effect.
@@ -268,12 +295,14 @@ func TestDownloadLayout(t *testing.T) {
 	if _, err := re.File(ctx, "tokenizer.json"); !errors.Is(err, ErrOffline) {
 		t.Errorf("HF_HUB_OFFLINE uncached file: %v", err)
 	}
-	if len(fh.authHeader) != n {
+	if fh.requests() != n {
 		t.Errorf("HF_HUB_OFFLINE client contacted the server")
 	}
 	// Hub down: fall back on the cache for cached files.
 	t.Setenv("HF_HUB_OFFLINE", "")
+	fh.mu.Lock()
 	fh.down = true
+	fh.mu.Unlock()
 	rd, _ := New().Repo(testRepo, "main")
 	if _, err := rd.File(ctx, "config.json"); err != nil {
 		t.Errorf("hub down, cached file: %v", err)
@@ -309,11 +338,11 @@ func TestDroppedConnectionResumes(t *testing.T) {
 	if !bytes.Equal(got, fh.files["model.safetensors"]) {
 		t.Fatal("content differs after resume")
 	}
-	if len(fh.ranges) != 1 || fh.ranges[0] != "model.safetensors bytes=100000-" {
-		t.Errorf("Range requests: %q", fh.ranges)
+	if rl := fh.rangeLog(); len(rl) != 1 || rl[0] != "model.safetensors bytes=100000-" {
+		t.Errorf("Range requests: %q", rl)
 	}
-	if fh.bytesSent["model.safetensors"] != 300_000 {
-		t.Errorf("server sent %d bytes, want 300000 (no byte twice)", fh.bytesSent["model.safetensors"])
+	if fh.sent("model.safetensors") != 300_000 {
+		t.Errorf("server sent %d bytes, want 300000 (no byte twice)", fh.sent("model.safetensors"))
 	}
 	if len(progress) == 0 || progress[len(progress)-1] != 300_000 {
 		t.Errorf("progress ended at %v", progress)
@@ -345,8 +374,8 @@ func TestResumeLeftoverPartialFile(t *testing.T) {
 	if got, _ := os.ReadFile(p); !bytes.Equal(got, body) {
 		t.Fatal("content differs")
 	}
-	if fh.bytesSent["model.safetensors"] != len(body)-123456 {
-		t.Errorf("server sent %d bytes, want %d", fh.bytesSent["model.safetensors"], len(body)-123456)
+	if fh.sent("model.safetensors") != len(body)-123456 {
+		t.Errorf("server sent %d bytes, want %d", fh.sent("model.safetensors"), len(body)-123456)
 	}
 
 	// A corrupt leftover is detected by the checksum and downloaded afresh.

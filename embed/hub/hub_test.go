@@ -262,6 +262,12 @@ func TestDownloadLayout(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(cache, "models--org--tiny-model", ".no_exist", testCommit, "pytorch_model.bin")); err != nil {
 		t.Errorf(".no_exist marker: %v", err)
 	}
+	if ok, err := r.Has(ctx, "pytorch_model.bin"); ok || err != nil {
+		t.Errorf("Has(absent) = %v, %v", ok, err)
+	}
+	if ok, err := r.Has(ctx, "config.json"); !ok || err != nil {
+		t.Errorf("Has(present) = %v, %v", ok, err)
+	}
 	// A second fetch is served from the cache without a GET.
 	before := fh.getCount("model.safetensors")
 	if _, err := r.File(ctx, "model.safetensors"); err != nil {
@@ -475,6 +481,9 @@ func TestOpenSource(t *testing.T) {
 	}
 	if p, err := s.File(context.Background(), "config.json"); err != nil || p != filepath.Join(dir, "config.json") {
 		t.Errorf("File = %q, %v", p, err)
+	}
+	if ok, err := s.Has(context.Background(), "nope.json"); ok || err != nil {
+		t.Errorf("Has(missing) = %v, %v", ok, err)
 	}
 	if _, err := s.File(context.Background(), "nope.json"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing: %v", err)

@@ -159,6 +159,31 @@ func (r *Repo) File(ctx context.Context, name string) (string, error) {
 	return pointer, nil
 }
 
+// Has reports whether the repository has the named file without
+// downloading it: from the cache when it holds the file or knows it absent,
+// else by a HEAD request.
+func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
+	if err := validFile(name); err != nil {
+		return false, err
+	}
+	if _, err := r.fromCache(name); err == nil {
+		return true, nil
+	} else if errors.Is(err, ErrNotFound) {
+		return false, nil
+	} else if r.c.offline {
+		return false, err
+	}
+	meta, err := r.head(ctx, name)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	r.setCommit(meta.commit)
+	return true, nil
+}
+
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()

@@ -5,6 +5,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,10 @@ type Source interface {
 	// the model's root with slashes, fetching it if needed. A file the model
 	// does not have returns an error wrapping ErrNotFound.
 	File(ctx context.Context, name string) (string, error)
+	// Has reports whether the model has the file, without downloading it
+	// (a local stat, or a HEAD request answered from the cache when
+	// possible).
+	Has(ctx context.Context, name string) (bool, error)
 	// Name is the hub id, or the folder's path for a local folder.
 	Name() string
 	// Commit is the hub commit of the files, "" for a local folder or
@@ -42,6 +47,15 @@ func (d Dir) File(_ context.Context, name string) (string, error) {
 		return "", fmt.Errorf("%w: %s is not a regular file", ErrNotFound, p)
 	}
 	return p, nil
+}
+
+// Has implements Source.
+func (d Dir) Has(ctx context.Context, name string) (bool, error) {
+	_, err := d.File(ctx, name)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Name implements Source.

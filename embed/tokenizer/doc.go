@@ -1,0 +1,43 @@
+// Package tokenizer loads Hugging Face tokenizer.json files and encodes text
+// exactly as the Rust tokenizers library (crate version 0.22.2) does: the
+// same ids, tokens, type ids, attention and special-token masks, and offsets
+// (as byte offsets into the input string), in pure Go.
+//
+//	tok, err := tokenizer.FromFile("tokenizer.json")
+//	enc, err := tok.Encode("Hello world!", true)
+//	// enc.IDs, enc.Tokens, enc.Offsets, ...
+//
+// A *Tokenizer is immutable after loading and safe for concurrent use. The
+// truncation and padding written in tokenizer.json apply by default, as in
+// the Rust library; WithoutTruncation, WithoutPadding, WithTruncation and
+// WithPadding change them at load time, and Tokenizer.With derives a
+// tokenizer with other settings (for example sentence-transformers' maximum
+// sequence length: tok.With(tokenizer.WithTruncation(256),
+// tokenizer.WithoutPadding())).
+//
+// Supported components (dispatch on the JSON "type"):
+//
+//   - normalizers: BertNormalizer, Precompiled, NFC, NFD, NFKC, NFKD,
+//     Lowercase, StripAccents, Replace (string and regex), Strip, Prepend,
+//     Nmt, ByteLevel, Sequence;
+//   - pre-tokenizers: BertPreTokenizer, Metaspace, Whitespace,
+//     WhitespaceSplit, Punctuation, Digits, ByteLevel, Split,
+//     CharDelimiterSplit, Sequence;
+//   - models: WordPiece (also without "type", inferred from its keys),
+//     Unigram, BPE, WordLevel;
+//   - post-processors: TemplateProcessing, BertProcessing,
+//     RobertaProcessing, ByteLevel, Sequence;
+//   - decoders: WordPiece, Metaspace, ByteLevel, BPEDecoder, ByteFallback,
+//     Fuse, Strip, Replace, Sequence;
+//   - added tokens with single_word, lstrip, rstrip and normalized;
+//   - truncation (LongestFirst, OnlyFirst, OnlySecond, both directions) and
+//     padding (BatchLongest, Fixed, pad_to_multiple_of, both directions).
+//
+// Other component types make loading fail with an error wrapping
+// ErrUnsupported; malformed files fail with ErrInvalidConfig, both inside a
+// *FieldError that names the field.
+//
+// Invalid UTF-8 input is not an error: every invalid byte is read as U+FFFD
+// before normalization (normalizers may then drop it), and offsets stay
+// byte offsets into the original, unmodified string.
+package tokenizer

@@ -1,0 +1,98 @@
+// This file implements the patterns of Split and Replace: literal strings,
+// regular expressions (Go's RE2 syntax, plus the GPT-2 pattern written by
+// hand because it needs lookahead).
+
+package tokenizer
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+)
+
+// pattern finds matches in a text; the result tiles the text with matching
+// and non-matching runs, as the Rust Pattern trait does.
+type pattern interface {
+	find(w *workspace, s []byte) []match
+}
+
+// literalPattern matches a fixed string, non-overlapping, left to right.
+type literalPattern string
+
+func (p literalPattern) find(w *workspace, s []byte) []match {
+	ms := w.ms[:0]
+	if len(s) == 0 {
+		ms = append(ms, match{0, 0, false})
+		w.ms = ms
+		return ms
+	}
+	if len(p) == 0 {
+		ms = append(ms, match{0, len(s), false})
+		w.ms = ms
+		return ms
+	}
+	prev := 0
+	for i := 0; i <= len(s)-len(p); {
+		k := bytes.Index(s[i:], []byte(p))
+		if k < 0 {
+			break
+		}
+		a := i + k
+		if prev < a {
+			ms = append(ms, match{prev, a, false})
+		}
+		ms = append(ms, match{a, a + len(p), true})
+		prev = a + len(p)
+		i = prev
+	}
+	if prev < len(s) {
+		ms = append(ms, match{prev, len(s), false})
+	}
+	w.ms = ms
+	return ms
+}
+
+// regexPattern matches a regular expression.
+type regexPattern struct{ re *regexp.Regexp }
+
+func (p *regexPattern) find(w *workspace, s []byte) []match {
+	ms := w.ms[:0]
+	if len(s) == 0 {
+		ms = append(ms, match{0, 0, false})
+		w.ms = ms
+		return ms
+	}
+	prev := 0
+	for _, loc := range p.re.FindAllIndex(s, -1) {
+		if prev != loc[0] {
+			ms = append(ms, match{prev, loc[0], false})
+		}
+		ms = append(ms, match{loc[0], loc[1], true})
+		prev = loc[1]
+	}
+	if prev != len(s) {
+		ms = append(ms, match{prev, len(s), false})
+	}
+	w.ms = ms
+	return ms
+}
+
+// gpt2Pattern is the GPT-2 split pattern (see gpt2Matches).
+type gpt2Pattern struct{}
+
+func (gpt2Pattern) find(w *workspace, s []byte) []match { return gpt2Matches(w, s) }
+
+const gpt2Regex = `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
+
+// compileRegex compiles a tokenizer.json regex (Oniguruma syntax in the Rust
+// crate). Patterns Go's RE2 cannot express are ErrUnsupported.
+func compileRegex(path, expr string) (pattern, error) {
+	if expr == gpt2Regex {
+		return gpt2Pattern{}, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %q: %v", ErrUnsupported, expr, err)}
+	}
+	return &regexPattern{re}, nil
+}

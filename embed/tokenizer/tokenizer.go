@@ -1,0 +1,396 @@
+// This file holds the Tokenizer type: loading, options, and the encode
+// pipeline (added tokens, normalization, pre-tokenization, model,
+// truncation, post-processing, padding).
+
+package tokenizer
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// Tokenizer encodes text like the Hugging Face tokenizer.json it was loaded
+// from. It is immutable after loading and safe for concurrent use.
+type Tokenizer struct {
+	norm  normalizer
+	pre   preTokenizer
+	model model
+	post  postProcessor
+	dec   decoder
+	added *addedVocab
+	trunc *Truncation
+	pad   *Padding
+}
+
+// Option changes how FromFile, FromBytes and With set up a Tokenizer.
+type Option func(*Tokenizer)
+
+// WithoutTruncation disables the truncation configured in tokenizer.json.
+func WithoutTruncation() Option { return func(t *Tokenizer) { t.trunc = nil } }
+
+// WithoutPadding disables the padding configured in tokenizer.json.
+func WithoutPadding() Option { return func(t *Tokenizer) { t.pad = nil } }
+
+// WithTruncation truncates encodings to maxLen tokens, special tokens
+// included, with the library defaults (LongestFirst, from the right).
+func WithTruncation(maxLen int) Option {
+	return func(t *Tokenizer) {
+		t.trunc = &Truncation{MaxLength: max(maxLen, 0), Strategy: LongestFirst, Direction: Right}
+	}
+}
+
+// WithTruncationParams sets every truncation parameter.
+func WithTruncationParams(tr Truncation) Option {
+	return func(t *Tokenizer) {
+		tr.MaxLength = max(tr.MaxLength, 0)
+		t.trunc = &tr
+	}
+}
+
+// WithPadding pads encodings as p says (EncodeBatch pads a batch together).
+func WithPadding(p Padding) Option {
+	return func(t *Tokenizer) { t.pad = &p }
+}
+
+// FromFile loads a tokenizer.json file.
+func FromFile(path string, opts ...Option) (*Tokenizer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: %w", err)
+	}
+	return FromBytes(data, opts...)
+}
+
+// FromReader loads a tokenizer.json from r.
+func FromReader(r io.Reader, opts ...Option) (*Tokenizer, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: %w", err)
+	}
+	return FromBytes(data, opts...)
+}
+
+// FromBytes loads a tokenizer.json held in memory. Errors wrap
+// ErrInvalidConfig or ErrUnsupported inside a *FieldError naming the field.
+func FromBytes(data []byte, opts ...Option) (*Tokenizer, error) {
+	t, err := parseConfig(data)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		o(t)
+	}
+	return t, nil
+}
+
+// With returns a copy of t with options applied; the copy shares the
+// vocabulary and models with t.
+func (t *Tokenizer) With(opts ...Option) *Tokenizer {
+	c := *t
+	if t.trunc != nil {
+		tr := *t.trunc
+		c.trunc = &tr
+	}
+	if t.pad != nil {
+		p := *t.pad
+		c.pad = &p
+	}
+	for _, o := range opts {
+		o(&c)
+	}
+	return &c
+}
+
+// Truncation returns the truncation in force, or nil.
+func (t *Tokenizer) Truncation() *Truncation {
+	if t.trunc == nil {
+		return nil
+	}
+	c := *t.trunc
+	return &c
+}
+
+// Padding returns the padding in force, or nil.
+func (t *Tokenizer) Padding() *Padding {
+	if t.pad == nil {
+		return nil
+	}
+	c := *t.pad
+	return &c
+}
+
+// VocabSize returns the number of distinct tokens, added tokens included
+// (the Rust get_vocab_size(true)).
+func (t *Tokenizer) VocabSize() int {
+	n := t.model.vocabSize()
+	for c := range t.added.byContent {
+		if _, ok := t.model.tokenToID(c); !ok {
+			n++
+		}
+	}
+	return n
+}
+
+// MaxID returns the largest token id the tokenizer can produce.
+func (t *Tokenizer) MaxID() int {
+	m := t.model.vocabSize() - 1
+	for id := range t.added.byID {
+		m = max(m, id)
+	}
+	return m
+}
+
+// TokenToID returns the id of a token string (added tokens first).
+func (t *Tokenizer) TokenToID(tok string) (int, bool) {
+	if id, ok := t.added.byContent[tok]; ok {
+		return id, true
+	}
+	return t.model.tokenToID(tok)
+}
+
+// IDToToken returns the token string of an id (added tokens first).
+func (t *Tokenizer) IDToToken(id int) (string, bool) {
+	if a, ok := t.added.byID[id]; ok {
+		return a.Content, true
+	}
+	return t.model.idToToken(id)
+}
+
+// AddedTokens returns the added tokens with their final ids.
+func (t *Tokenizer) AddedTokens() []AddedToken {
+	return append([]AddedToken(nil), t.added.list...)
+}
+
+// IsSpecial reports whether tok is a special added token.
+func (t *Tokenizer) IsSpecial(tok string) bool { return t.added.special[tok] }
+
+// Pad returns the padding token: the one configured in tokenizer.json's
+// padding if any, else the first special token among [PAD], <pad>, <|pad|>.
+func (t *Tokenizer) Pad() (id int, token string, ok bool) {
+	if t.pad != nil {
+		return t.pad.PadID, t.pad.PadToken, true
+	}
+	for _, c := range []string{"[PAD]", "<pad>", "<|pad|>", "[pad]"} {
+		if id, ok := t.TokenToID(c); ok {
+			return id, c, true
+		}
+	}
+	return 0, "", false
+}
+
+// Encode tokenizes one text. addSpecialTokens adds the post-processor's
+// special tokens ([CLS], [SEP], <s>, ...). The tokenizer's truncation and
+// padding apply.
+//
+// Invalid UTF-8 is not an error: each invalid byte is read as U+FFFD (which
+// normalizers may then remove), and offsets still index the original bytes.
+func (t *Tokenizer) Encode(text string, addSpecialTokens bool) (*Encoding, error) {
+	w := getWorkspace()
+	defer putWorkspace(w)
+	return t.encode(w, text, nil, addSpecialTokens)
+}
+
+// EncodePair tokenizes a text pair; offsets of the second text's tokens
+// index the second string.
+func (t *Tokenizer) EncodePair(a, b string, addSpecialTokens bool) (*Encoding, error) {
+	w := getWorkspace()
+	defer putWorkspace(w)
+	return t.encode(w, a, &b, addSpecialTokens)
+}
+
+// EncodeBatch tokenizes texts in parallel and pads them together as the
+// padding setting says.
+func (t *Tokenizer) EncodeBatch(texts []string, addSpecialTokens bool) ([]*Encoding, error) {
+	out := make([]*Encoding, len(texts))
+	errs := make([]error, len(texts))
+	workers := min(runtime.GOMAXPROCS(0), len(texts))
+	if workers <= 1 {
+		w := getWorkspace()
+		for i, s := range texts {
+			out[i], errs[i] = t.encode(w, s, nil, addSpecialTokens)
+		}
+		putWorkspace(w)
+	} else {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		next := 0
+		const chunk = 16
+		for k := 0; k < workers; k++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w := getWorkspace()
+				defer putWorkspace(w)
+				for {
+					mu.Lock()
+					i := next
+					next += chunk
+					mu.Unlock()
+					if i >= len(texts) {
+						return
+					}
+					for j := i; j < min(i+chunk, len(texts)); j++ {
+						out[j], errs[j] = t.encode(w, texts[j], nil, addSpecialTokens)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if t.pad != nil {
+		padEncodings(out, t.pad)
+	}
+	return out, nil
+}
+
+// encode runs the whole pipeline for one text or pair.
+func (t *Tokenizer) encode(w *workspace, a string, b *string, addSpecial bool) (*Encoding, error) {
+	w.ar.reset()
+	w.pnext = 0
+	sa := &w.seqs[0]
+	sa.reset()
+	if err := t.encodeSeq(w, a, sa); err != nil {
+		return nil, err
+	}
+	var sb *seq
+	if b != nil {
+		sb = &w.seqs[1]
+		sb.reset()
+		if err := t.encodeSeq(w, *b, sb); err != nil {
+			return nil, err
+		}
+	}
+	if t.trunc != nil {
+		n := 0
+		if t.post != nil {
+			n = t.post.added(sb != nil)
+		}
+		maxLen := t.trunc.MaxLength
+		skip := false
+		if addSpecial && n > 0 {
+			if maxLen < n {
+				skip = true // the Rust crate's unsigned subtraction wraps
+			} else {
+				maxLen -= n
+			}
+		}
+		if !skip {
+			if err := truncatePair(sa, sb, t.trunc, maxLen); err != nil {
+				return nil, err
+			}
+		}
+	}
+	parts := w.parts[:0]
+	if t.post != nil {
+		t.post.trim(sa, sb)
+		parts = t.post.layout(parts, sa, sb, addSpecial)
+	} else {
+		parts = defaultLayout(parts, sa, sb)
+	}
+	w.parts = parts
+	capacity := 0
+	if t.pad != nil && t.pad.Strategy == Fixed {
+		capacity = t.pad.Length
+		if m := t.pad.PadToMultipleOf; m > 0 && capacity%m > 0 {
+			capacity += m - capacity%m
+		}
+	}
+	e := assemble(parts, capacity)
+	for i := range parts {
+		parts[i] = part{}
+	}
+	if t.pad != nil {
+		padEncodings([]*Encoding{e}, t.pad)
+	}
+	return e, nil
+}
+
+// encodeSeq encodes one text into s (tokens and original byte offsets).
+func (t *Tokenizer) encodeSeq(w *workspace, text string, s *seq) error {
+	n := w.input(text)
+	pieces := w.newPieces()
+	if len(t.added.raw.pats) > 0 {
+		pieces = t.added.split(t.added.raw, &n, pieces)
+	} else if len(n.s) > 0 {
+		pieces = append(pieces, n)
+	}
+	if t.norm != nil || len(t.added.norm.pats) > 0 {
+		normed := w.newPieces()
+		for i := range pieces {
+			p := &pieces[i]
+			if p.tok >= 0 {
+				normed = append(normed, *p)
+				continue
+			}
+			if t.norm != nil {
+				t.norm.normalize(w, p)
+			}
+			normed = t.added.split(t.added.norm, p, normed)
+		}
+		pieces = normed
+	}
+	if t.pre != nil {
+		pieces = t.pre.preTokenize(w, pieces, w.newPieces())
+	}
+	for i := range pieces {
+		p := &pieces[i]
+		if p.tok >= 0 {
+			s.ids = append(s.ids, p.tok)
+			s.toks = append(s.toks, p.tv)
+			s.offs = append(s.offs, convertOffsets(p, 0, len(p.s)))
+			continue
+		}
+		toks, err := t.model.tokenize(w, p.s, w.toks[:0])
+		w.toks = toks
+		if err != nil {
+			return err
+		}
+		for _, tk := range toks {
+			s.ids = append(s.ids, tk.id)
+			s.toks = append(s.toks, tk.val)
+			s.offs = append(s.offs, convertOffsets(p, tk.a, tk.b))
+		}
+	}
+	return nil
+}
+
+// convertOffsets maps a normalized byte range of piece p to the original
+// input, as PreTokenizedString::into_encoding does.
+func convertOffsets(p *nstr, a, b int) [2]int {
+	if a == b {
+		return [2]int{p.o0 + a, p.o0 + b}
+	}
+	if a > b || b > len(p.al) {
+		return [2]int{a, b}
+	}
+	return [2]int{int(p.al[a].s), int(p.al[b-1].e)}
+}
+
+// Decode turns ids back into text with the tokenizer's decoder. Unknown ids
+// are skipped; skipSpecialTokens also drops special added tokens.
+func (t *Tokenizer) Decode(ids []int, skipSpecialTokens bool) (string, error) {
+	toks := make([]string, 0, len(ids))
+	for _, id := range ids {
+		tok, ok := t.IDToToken(id)
+		if !ok {
+			continue
+		}
+		if skipSpecialTokens && t.added.special[tok] {
+			continue
+		}
+		toks = append(toks, tok)
+	}
+	if t.dec == nil {
+		return strings.Join(toks, " "), nil
+	}
+	return strings.Join(t.dec.decode(toks), ""), nil
+}

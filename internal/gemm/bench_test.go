@@ -11,7 +11,7 @@ import (
 
 func BenchmarkMul(b *testing.B) {
 	r := rand.New(rand.NewSource(1))
-	for _, shape := range [][3]int{{256, 1536, 384}, {256, 384, 384}, {256, 384, 1536}, {1, 1536, 384}, {4096, 1536, 384}} {
+	for _, shape := range [][3]int{{256, 1536, 384}, {256, 384, 384}, {256, 384, 1536}, {1, 1536, 384}, {20, 1536, 384}, {4096, 1536, 384}} {
 		m, n, k := shape[0], shape[1], shape[2]
 		a := randMat(r, m*k)
 		w := randMat(r, n*k)

@@ -70,11 +70,22 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 	nr := s.nvec * s.lanes
 	vb := s.lanes * 4 // vector bytes
 	name := fmt.Sprintf("%s%d", s.name, mr)
-	acc := func(i, j int) string { return fmt.Sprintf("%s%d", s.reg, i*s.nvec+j) }
 	nregs := 32
 	if s.reg == "Y" {
 		nregs = 16
 	}
+	// Few rows give few independent FMA chains; then alternate k steps
+	// between several accumulator sets (summed at the end) to hide the FMA
+	// latency.
+	sets := 1
+	for _, c := range []int{4, 2} {
+		if c*mr*s.nvec <= nregs-4 && mr*s.nvec*sets < 8 {
+			sets = c
+			break
+		}
+	}
+	accSet := func(set, i, j int) string { return fmt.Sprintf("%s%d", s.reg, set*mr*s.nvec+i*s.nvec+j) }
+	acc := func(i, j int) string { return accSet(0, i, j) }
 	bReg := func(j int) string { return fmt.Sprintf("%s%d", s.reg, nregs-4+j) }
 	bc := func(i int) string { return fmt.Sprintf("%s%d", s.reg, nregs-2+i%2) }
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
@@ -84,24 +95,27 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 	p("MOVQ k+0(FP), CX")
 	p("MOVQ a+8(FP), AX")
 	p("MOVQ b+16(FP), BX")
-	for i := 0; i < mr; i++ {
-		for j := 0; j < s.nvec; j++ {
-			r := acc(i, j)
-			if s.reg == "Z" {
-				p("VPXORD %s, %s, %s", r, r, r)
-			} else {
-				p("VXORPS %s, %s, %s", r, r, r)
+	for set := 0; set < sets; set++ {
+		for i := 0; i < mr; i++ {
+			for j := 0; j < s.nvec; j++ {
+				r := accSet(set, i, j)
+				if s.reg == "Z" {
+					p("VPXORD %s, %s, %s", r, r, r)
+				} else {
+					p("VXORPS %s, %s, %s", r, r, r)
+				}
 			}
 		}
 	}
 	step := func(koff int) {
+		set := koff % sets
 		for j := 0; j < s.nvec; j++ {
 			p("VMOVUPS %d(BX), %s", koff*nr*4+j*vb, bReg(j))
 		}
 		for i := 0; i < mr; i++ {
 			p("VBROADCASTSS %d(AX), %s", (koff*s.mr+i)*4, bc(i))
 			for j := 0; j < s.nvec; j++ {
-				p("VFMADD231PS %s, %s, %s", bReg(j), bc(i), acc(i, j))
+				p("VFMADD231PS %s, %s, %s", bReg(j), bc(i), accSet(set, i, j))
 			}
 		}
 	}
@@ -126,6 +140,13 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 	p("DECQ CX")
 	p("JNE %s_loop1", name)
 	fmt.Fprintf(w, "%s_store:\n", name)
+	for set := 1; set < sets; set++ {
+		for i := 0; i < mr; i++ {
+			for j := 0; j < s.nvec; j++ {
+				p("VADDPS %s, %s, %s", accSet(set, i, j), acc(i, j), acc(i, j))
+			}
+		}
+	}
 	p("MOVQ c+24(FP), DI")
 	p("MOVQ ldc+32(FP), DX")
 	p("SHLQ $2, DX")

@@ -7,6 +7,7 @@ replace github.com/ganada/ganada => ../
 require (
 	github.com/ganada/ganada v0.0.0-00010101000000-000000000000
 	github.com/viterin/vek v0.4.3
+	github.com/yalue/onnxruntime_go v1.27.0
 )
 
 require (
@@ -15,4 +16,5 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/exp v0.0.0-20230817173708-d852ddb80c63 // indirect
 	golang.org/x/sys v0.35.0 // indirect
+	golang.org/x/text v0.28.0 // indirect
 )

@@ -1,0 +1,206 @@
+// Command encoder measures sentence encoders on the same token ids in one
+// run: ONNX Runtime (through github.com/yalue/onnxruntime_go, the model's
+// ONNX export) and, once embed/transformer exists, ganada's pure-Go
+// transformer (see ganada.go). For every engine it first prints the parity
+// to the model folder's goldens, then sentences/s and achieved GFLOP/s on
+// the 2,758 STS-B test sentences at each batch size and thread count, peak
+// RSS, and ganada/ORT ratios. run.sh installs the ONNX Runtime library and
+// runs it; see the flags for running it by hand from bench/.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	modelDir := flag.String("model", "../../shared/fixtures/models/minilm-l6-shape", "model folder (config.json, tokenizer.json, model.onnx + model.safetensors, goldens/)")
+	data := flag.String("data", "../../shared/data/stsb-multi-mt/stsb-en-test.csv", "STS-B csv (two sentences per row)")
+	ortLib := flag.String("ort-lib", os.Getenv("ORT_LIB"), "path of libonnxruntime.so (default $ORT_LIB)")
+	engineList := flag.String("engines", "ort,ganada", "engines to run, in order (ort, ganada)")
+	threadList := flag.String("threads", "1,2", "thread counts")
+	batchList := flag.String("batches", "1,32", "batch sizes")
+	repeat := flag.Int("repeat", 1, "timed passes over the sentences per figure (the best is kept)")
+	limit := flag.Int("limit", 0, "use only the first N sentences (0: all)")
+	flag.Parse()
+
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "encoder:", err)
+		os.Exit(1)
+	}
+	cfg, err := readConfig(*modelDir)
+	if err != nil {
+		fail(err)
+	}
+	texts, err := readSTSB(*data)
+	if err != nil {
+		fail(err)
+	}
+	if *limit > 0 && *limit < len(texts) {
+		texts = texts[:*limit]
+	}
+	ids, err := tokenize(*modelDir, texts, cfg.maxSeqLen)
+	if err != nil {
+		fail(fmt.Errorf("tokenizing with ganada's tokenizer: %w", err))
+	}
+	totalTokens := 0
+	for _, s := range ids {
+		totalTokens += len(s)
+	}
+	g, err := readGoldens(*modelDir)
+	if err != nil {
+		fail(err)
+	}
+	same, total, err := tokenizerParity(*modelDir, g, cfg.maxSeqLen)
+	if err != nil {
+		fail(err)
+	}
+	threads, err := ints(*threadList)
+	if err != nil {
+		fail(err)
+	}
+	batches, err := ints(*batchList)
+	if err != nil {
+		fail(err)
+	}
+
+	fmt.Printf("model %s: hidden %d, layers %d, heads %d, ffn %d, max_seq_length %d\n",
+		filepath.Base(*modelDir), cfg.Hidden, cfg.Layers, cfg.Heads, cfg.Intermediate, cfg.maxSeqLen)
+	fmt.Printf("inputs: %d sentences of %s, %d tokens (mean %.1f), ganada tokenizer; its ids equal the goldens' for %d/%d golden texts\n",
+		len(ids), filepath.Base(*data), totalTokens, float64(totalTokens)/float64(len(ids)), same, total)
+	fmt.Printf("machine: %d CPUs, GOMAXPROCS %d, load average %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), loadavg())
+	fmt.Println("GFLOP/s counts the encoder layers on padded batches: per layer 2·T·(4h²+2h·ffn) + 4·T·s·h (T = batch·s tokens, s = padded length)")
+
+	type key struct {
+		engine         string
+		threads, batch int
+	}
+	rate := map[key]float64{}
+	var names []string
+	for _, t := range threads {
+		for _, name := range strings.Split(*engineList, ",") {
+			resetPeakRSS()
+			var e Engine
+			switch name {
+			case "ort":
+				if *ortLib == "" {
+					fail(fmt.Errorf("no ONNX Runtime library: set -ort-lib or $ORT_LIB (run.sh does)"))
+				}
+				e, err = newORTEngine(*ortLib, filepath.Join(*modelDir, "model.onnx"), t, cfg.Hidden)
+			case "ganada":
+				e, err = newGanadaEngine(*modelDir, t)
+			default:
+				err = fmt.Errorf("unknown engine %q", name)
+			}
+			if err != nil {
+				fmt.Printf("\n[%s, %d thread(s)] skipped: %v\n", name, t, err)
+				continue
+			}
+			if t == threads[0] {
+				names = append(names, name)
+			}
+			p, err := checkParity(e, g, int64(cfg.PadTokenID))
+			if err != nil {
+				fail(fmt.Errorf("%s parity run: %w", e.Name(), err))
+			}
+			verdict := "OK"
+			if !p.ok() {
+				verdict = "FAILED — speed figures below are for wrong numbers"
+			}
+			fmt.Printf("\n[%s, %d thread(s)] parity to goldens (%d texts): %s: %s\n", e.Name(), t, len(g.Items), p, verdict)
+			for _, bs := range batches {
+				bb := makeBatches(ids, bs, int64(cfg.PadTokenID))
+				var flops float64
+				padded := 0
+				for _, b := range bb {
+					flops += batchFLOPs(cfg, b)
+					padded += b.Size * b.SeqLen
+				}
+				// Warm up on a few batches of every length class.
+				for i := 0; i < len(bb); i += max(1, len(bb)/8) {
+					if _, err := e.Encode(bb[i]); err != nil {
+						fail(err)
+					}
+				}
+				best := time.Duration(1<<63 - 1)
+				for r := 0; r < *repeat; r++ {
+					t0 := time.Now()
+					for _, b := range bb {
+						if _, err := e.Encode(b); err != nil {
+							fail(err)
+						}
+					}
+					best = min(best, time.Since(t0))
+				}
+				sps := float64(len(ids)) / best.Seconds()
+				rate[key{name, t, bs}] = sps
+				fmt.Printf("  batch %3d: %8.1f sentences/s  %6.1f GFLOP/s  (%.2f s, %d padded tokens)\n",
+					bs, sps, flops/best.Seconds()/1e9, best.Seconds(), padded)
+			}
+			fmt.Printf("  peak RSS since engine creation: %s\n", peakRSS())
+			if err := e.Close(); err != nil {
+				fail(err)
+			}
+		}
+	}
+	if len(names) > 1 {
+		fmt.Printf("\nsentences/s ratios to %s:\n", names[0])
+		for _, other := range names[1:] {
+			for _, t := range threads {
+				for _, bs := range batches {
+					a, b := rate[key{other, t, bs}], rate[key{names[0], t, bs}]
+					if a > 0 && b > 0 {
+						fmt.Printf("  %s/%s  threads %d  batch %3d: %.2f×\n", other, names[0], t, bs, a/b)
+					}
+				}
+			}
+		}
+	}
+}
+
+func ints(list string) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad number %q in %q", s, list)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:3], " ")
+}
+
+// resetPeakRSS resets the kernel's peak-RSS mark of this process (Linux).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS returns VmHWM from /proc/self/status.
+func peakRSS() string {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "?"
+}

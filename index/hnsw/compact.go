@@ -107,8 +107,16 @@ func (x *Index) repair(s *searcher, p uint32, l int, dead func(uint32) bool) {
 			cands = append(cands, item{x.pairDist(p, q), q})
 			return
 		}
-		if depth == 2 {
-			return
+		{
+			// A tombstone whose id was added again forwards to the new
+			// slot, which inherits its in-links (hnswlib's updatePoint keeps
+			// them by reusing the slot).
+			if r, ok := x.ids[x.labels[q]]; ok && int(x.levels[r]) >= l {
+				walk(r, depth)
+			}
+			if depth == 2 {
+				return
+			}
 		}
 		ql := x.list(q, l)
 		for _, r := range ql[1 : ql[0]+1] {
@@ -137,6 +145,24 @@ func (x *Index) repair(s *searcher, p uint32, l int, dead func(uint32) bool) {
 		maxM = x.m0
 	}
 	keep := x.selectNeighbours(cands, maxM, s.sel)
+	// The repaired node lost the routes its tombstones gave it: keep the
+	// closest pruned candidates too, up to the list's old length (the
+	// paper's keepPrunedConnections, bounded).
+	if len(keep) < cnt {
+		kept := len(keep)
+	next:
+		for _, it := range cands {
+			if len(keep) >= cnt {
+				break
+			}
+			for _, k := range keep[:kept] {
+				if k.id == it.id {
+					continue next
+				}
+			}
+			keep = append(keep, it)
+		}
+	}
 	s.sel = keep
 	for j, it := range keep {
 		lst[j+1] = it.id

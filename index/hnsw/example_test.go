@@ -1,0 +1,66 @@
+// This file holds the runnable examples of package hnsw.
+
+package hnsw_test
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/hnsw"
+)
+
+func Example() {
+	h, err := hnsw.New(3, index.Cosine, hnsw.WithM(16), hnsw.WithEfConstruction(200), hnsw.WithSeed(1))
+	if err != nil {
+		panic(err)
+	}
+	h.Add(1, []float32{1, 0, 0})
+	h.Add(2, []float32{0, 1, 0})
+	h.Add(3, []float32{1, 1, 0})
+
+	res, err := h.Search([]float32{1, 0.1, 0}, 2, index.WithEf(64))
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range res {
+		fmt.Printf("id %d score %.3f\n", r.ID, r.Score)
+	}
+	// Output:
+	// id 1 score 0.995
+	// id 3 score 0.774
+}
+
+func ExampleIndex_Search_filter() {
+	h, _ := hnsw.New(2, index.L2)
+	for i := 0; i < 100; i++ {
+		h.Add(uint64(i), []float32{float32(i), 0})
+	}
+	// Only even ids, e.g. documents whose metadata matches.
+	even := func(id uint64) bool { return id%2 == 0 }
+	res, _ := h.Search([]float32{41, 0}, 3, index.WithFilter(even))
+	for _, r := range res {
+		fmt.Println(r.ID, -r.Score) // under L2, −Score is the squared distance
+	}
+	// Output:
+	// 40 1
+	// 42 1
+	// 38 9
+}
+
+func ExampleIndex_WriteTo() {
+	h, _ := hnsw.New(2, index.Dot)
+	h.Add(7, []float32{1, 2})
+	h.Delete(7)
+	h.Add(8, []float32{2, 1})
+
+	var buf bytes.Buffer
+	h.WriteTo(&buf) // or h.Save(path) for an atomic file
+
+	var loaded hnsw.Index
+	if _, err := loaded.ReadFrom(&buf); err != nil {
+		panic(err)
+	}
+	fmt.Println(loaded.Len(), loaded.Contains(7), loaded.Contains(8))
+	// Output: 1 false true
+}

@@ -1,0 +1,95 @@
+// This file tests the handling of bad input: wrong dimensions, NaN/Inf,
+// zero vectors under cosine, k ≤ 0, bad options, an uninitialised index,
+// and k larger than the index.
+
+package hnsw
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/ganada/ganada/index"
+)
+
+func TestBadInput(t *testing.T) {
+	h, err := New(4, index.Cosine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := []float32{1, 2, 3, 4}
+	nan := float32(math.NaN())
+	inf := float32(math.Inf(1))
+	cases := []struct {
+		name string
+		err  error
+		call func() error
+	}{
+		{"add short", index.ErrDimension, func() error { return h.Add(1, []float32{1, 2}) }},
+		{"add NaN", index.ErrInvalidVector, func() error { return h.Add(1, []float32{1, nan, 0, 0}) }},
+		{"add Inf", index.ErrInvalidVector, func() error { return h.Add(1, []float32{inf, 0, 0, 0}) }},
+		{"add zero", index.ErrZeroVector, func() error { return h.Add(1, make([]float32, 4)) }},
+		{"batch mismatch", index.ErrInvalidArgument, func() error { return h.AddBatch([]uint64{1, 2}, [][]float32{ok}) }},
+		{"batch bad vector", index.ErrDimension, func() error { return h.AddBatch([]uint64{1, 2}, [][]float32{ok, {1}}) }},
+		{"search k=0", index.ErrInvalidArgument, func() error { _, err := h.Search(ok, 0); return err }},
+		{"search k<0", index.ErrInvalidArgument, func() error { _, err := h.Search(ok, -1); return err }},
+		{"search dim", index.ErrDimension, func() error { _, err := h.Search(ok[:3], 1); return err }},
+		{"search NaN", index.ErrInvalidVector, func() error { _, err := h.Search([]float32{nan, 1, 1, 1}, 1); return err }},
+		{"search zero", index.ErrZeroVector, func() error { _, err := h.Search(make([]float32, 4), 1); return err }},
+		{"delete missing", index.ErrNotFound, func() error { return h.Delete(77) }},
+		{"new dim 0", index.ErrInvalidArgument, func() error { _, err := New(0, index.L2); return err }},
+		{"new metric", index.ErrInvalidArgument, func() error { _, err := New(3, index.Metric(42)); return err }},
+		{"new M", index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithM(1)); return err }},
+		{"new efC", index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithEfConstruction(0)); return err }},
+		{"zero Index", index.ErrEmpty, func() error { var z Index; return z.Add(1, ok) }},
+		{"zero Index search", index.ErrEmpty, func() error { var z Index; _, err := z.Search(ok, 1); return err }},
+	}
+	for _, c := range cases {
+		if err := c.call(); !errors.Is(err, c.err) {
+			t.Errorf("%s: got %v, want %v", c.name, err, c.err)
+		}
+	}
+	if h.Len() != 0 {
+		t.Fatalf("failed calls added vectors: Len = %d", h.Len())
+	}
+	// The zero vector is fine under L2 and Dot.
+	for _, m := range []index.Metric{index.L2, index.Dot} {
+		g, _ := New(4, m)
+		if err := g.Add(1, make([]float32, 4)); err != nil {
+			t.Errorf("%v: zero vector rejected: %v", m, err)
+		}
+	}
+	// k larger than the index returns what exists, best first.
+	for i := 0; i < 5; i++ {
+		if err := h.Add(uint64(i), []float32{1, float32(i), 0, 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, err := h.Search(ok, 50)
+	if err != nil || len(rs) != 5 {
+		t.Fatalf("k > Len: %v %v", rs, err)
+	}
+	if rs, _ := (func() ([]index.Result, error) { e, _ := New(4, index.L2); return e.Search(ok, 3) })(); len(rs) != 0 {
+		t.Fatalf("empty index returned %v", rs)
+	}
+}
+
+func TestScoreConventions(t *testing.T) {
+	q := []float32{1, 0}
+	for _, c := range []struct {
+		m    index.Metric
+		v    []float32
+		want float32
+	}{
+		{index.Cosine, []float32{3, 4}, 0.6},
+		{index.Dot, []float32{3, 4}, 3},
+		{index.L2, []float32{3, 4}, -(4 + 16)},
+	} {
+		h, _ := New(2, c.m)
+		h.Add(9, c.v)
+		rs, err := h.Search(q, 1)
+		if err != nil || len(rs) != 1 || rs[0].ID != 9 || math.Abs(float64(rs[0].Score-c.want)) > 1e-6 {
+			t.Errorf("%v: got %v %v, want score %v", c.m, rs, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+// This file tests the shared helpers: TopK against a sort, Prepare and
+// Check, and Metric names.
+
+package index
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+func TestTopKMatchesSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for trial := 0; trial < 200; trial++ {
+		n, k := r.IntN(100), 1+r.IntN(20)
+		all := make([]Result, n)
+		top := NewTopK(k)
+		for i := range all {
+			all[i] = Result{ID: uint64(i), Score: float32(r.IntN(30))} // many ties
+			top.Push(all[i])
+		}
+		sort.Slice(all, func(i, j int) bool {
+			return all[i].Score > all[j].Score || (all[i].Score == all[j].Score && all[i].ID < all[j].ID)
+		})
+		got := top.Results()
+		want := all[:min(k, n)]
+		if len(got) != len(want) {
+			t.Fatalf("len %d want %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("trial %d rank %d: %v want %v", trial, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func TestPrepare(t *testing.T) {
+	dst := make([]float32, 2)
+	if err := Prepare(dst, []float32{3, 4}, 2, Cosine); err != nil || dst[0] != 0.6 || dst[1] != 0.8 {
+		t.Fatalf("cosine: %v %v", dst, err)
+	}
+	if err := Prepare(dst, []float32{3, 4}, 2, L2); err != nil || dst[0] != 3 {
+		t.Fatalf("l2: %v %v", dst, err)
+	}
+	big := float32(math.MaxFloat32)
+	for _, c := range []struct {
+		v   []float32
+		m   Metric
+		err error
+	}{
+		{[]float32{1}, Dot, ErrDimension},
+		{[]float32{0, 0}, Cosine, ErrZeroVector},
+		{[]float32{0, 0}, Cosine, ErrInvalidVector},
+		{[]float32{float32(math.Inf(-1)), 0}, L2, ErrInvalidVector},
+		{[]float32{big, big}, Dot, ErrInvalidVector},
+	} {
+		if err := Prepare(dst, c.v, 2, c.m); !errors.Is(err, c.err) {
+			t.Errorf("%v %v: %v, want %v", c.v, c.m, err, c.err)
+		}
+	}
+	if err := Prepare(dst, []float32{big, big}, 2, Cosine); err != nil {
+		t.Errorf("huge vector under cosine: %v", err)
+	}
+}
+
+func TestMetricNames(t *testing.T) {
+	for _, m := range []Metric{Cosine, Dot, L2} {
+		p, err := ParseMetric(m.String())
+		if err != nil || p != m {
+			t.Errorf("%v: %v %v", m, p, err)
+		}
+	}
+	if _, err := ParseMetric("manhattan"); !errors.Is(err, ErrInvalidArgument) {
+		t.Error(err)
+	}
+	if Metric(0).Valid() {
+		t.Error("zero metric valid")
+	}
+}

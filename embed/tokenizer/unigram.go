@@ -1,0 +1,414 @@
+// This file implements the Unigram model (SentencePiece): the Viterbi best
+// segmentation with the Rust crate's tie-breaking, unknown-character fusing
+// and byte fallback.
+
+package tokenizer
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"unicode/utf8"
+)
+
+const unkPenalty = 10.0
+
+// unigram is the Unigram model.
+type unigram struct {
+	vocabTable
+	scores      []float64
+	unkID       int // -1 when absent
+	byteFB      bool
+	minScore    float64
+	trie        byteTrie
+	byteIDs     [256]int // <0xXX> token ids for byte fallback, -1 if absent
+	hasAllBytes bool
+}
+
+func (m *unigram) vocabSize() int { return len(m.scores) }
+
+// latNode is a Viterbi cell: the best path ending at a byte position.
+type latNode struct {
+	id    int32
+	start int32 // -1: unreached
+	score float64
+}
+
+func (m *unigram) tokenize(w *workspace, s []byte, out []token) ([]token, error) {
+	if len(s) == 0 {
+		return out, nil
+	}
+	n := len(s)
+	if cap(w.lat) < n+1 {
+		w.lat = make([]latNode, n+1)
+	}
+	lat := w.lat[:n+1]
+	for i := range lat {
+		lat[i] = latNode{start: -1}
+	}
+	lat[0].start = 0 // the origin has score 0
+	unkScore := m.minScore - unkPenalty
+	for i := 0; i < n; {
+		base := lat[i].score
+		mblen := 1
+		if s[i] >= utf8.RuneSelf {
+			_, mblen = utf8.DecodeRune(s[i:])
+		}
+		single := false
+		node := int32(0)
+		for j := i; j < n; j++ {
+			node = m.trie.child(node, s[j])
+			if node < 0 {
+				break
+			}
+			id := m.trie.leaf[node]
+			if id < 0 {
+				continue
+			}
+			end := j + 1
+			cand := m.scores[id] + base
+			t := &lat[end]
+			if t.start < 0 || cand > t.score || (end == 0) {
+				t.score, t.start, t.id = cand, int32(i), id
+			}
+			if end-i == mblen {
+				single = true
+			}
+		}
+		if !single {
+			if m.unkID < 0 {
+				return out, fmt.Errorf("%w: Unigram model has no unk_id and the text has an unknown character", ErrEncode)
+			}
+			t := &lat[i+mblen]
+			cand := unkScore + base
+			if t.start < 0 || cand > t.score {
+				t.score, t.start, t.id = cand, int32(i), int32(m.unkID)
+			}
+		}
+		i += mblen
+	}
+	// Backtrack, fusing consecutive unknown pieces.
+	first := len(out)
+	end := n
+	unkEnd := -1
+	for end > 0 {
+		c := lat[end]
+		start := int(c.start)
+		if int(c.id) == m.unkID {
+			if unkEnd < 0 {
+				unkEnd = end
+			}
+		} else {
+			if unkEnd >= 0 {
+				out = m.emit(out, s, end, unkEnd)
+				unkEnd = -1
+			}
+			out = m.emit(out, s, start, end)
+		}
+		end = start
+	}
+	if unkEnd >= 0 {
+		out = m.emit(out, s, 0, unkEnd)
+	}
+	// reverse the pieces written backwards
+	for a, b := first, len(out)-1; a < b; a, b = a+1, b-1 {
+		out[a], out[b] = out[b], out[a]
+	}
+	return out, nil
+}
+
+// emit appends the token(s) for s[a:b]: its id if it is a vocabulary piece,
+// byte-fallback tokens, or the unknown id with the text as its string.
+// Byte-fallback tokens are appended in reverse, like everything here.
+func (m *unigram) emit(out []token, s []byte, a, b int) []token {
+	piece := s[a:b]
+	if id, ok := m.ids[string(piece)]; ok {
+		return append(out, token{id: id, val: m.str(id, piece), a: a, b: b})
+	}
+	if m.byteFB {
+		ok := true
+		for _, c := range piece {
+			if m.byteIDs[c] < 0 {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			for k := len(piece) - 1; k >= 0; k-- {
+				id := m.byteIDs[piece[k]]
+				out = append(out, token{id: id, val: m.toks[id], a: a, b: b})
+			}
+			return out
+		}
+	}
+	return append(out, token{id: m.unkID, val: string(piece), a: a, b: b})
+}
+
+func parseUnigram(o obj) (model, error) {
+	l, err := o.list("vocab")
+	if err != nil {
+		return nil, err
+	}
+	m := &unigram{vocabTable: newVocabTable(len(l)), scores: make([]float64, len(l)), minScore: math.Inf(1)}
+	for i, r := range l {
+		var pair []json.RawMessage
+		var piece string
+		if json.Unmarshal(r, &pair) != nil || len(pair) != 2 || json.Unmarshal(pair[0], &piece) != nil {
+			return nil, fieldErr(fmt.Sprintf("%s.vocab[%d]", o.path, i), "expected [piece, score]")
+		}
+		sc, ok := parseSerdeFloat(pair[1])
+		if !ok {
+			return nil, fieldErr(fmt.Sprintf("%s.vocab[%d]", o.path, i), "expected a numeric score")
+		}
+		m.ids[piece] = i
+		m.toks = append(m.toks, piece)
+		m.scores[i] = sc
+		if sc < m.minScore {
+			m.minScore = sc
+		}
+	}
+	m.unkID = -1
+	if o.has("unk_id") {
+		u, err := o.integer("unk_id", 0, true)
+		if err != nil {
+			return nil, err
+		}
+		if len(l) == 0 {
+			return nil, fieldErr(o.path+".vocab", "empty vocabulary")
+		}
+		if u >= len(l) {
+			return nil, fieldErr(o.path+".unk_id", "unk_id %d not in the vocabulary", u)
+		}
+		m.unkID = u
+	}
+	if m.byteFB, err = o.boolean("byte_fallback", false); err != nil {
+		return nil, err
+	}
+	for b := range m.byteIDs {
+		m.byteIDs[b] = -1
+		if id, ok := m.ids[fmt.Sprintf("<0x%02X>", b)]; ok {
+			m.byteIDs[b] = id
+		}
+	}
+	keys := make([]string, 0, len(m.ids))
+	for k := range m.ids {
+		keys = append(keys, k)
+	}
+	m.trie = buildByteTrie(keys, m.ids)
+	return m, nil
+}
+
+// byteTrie is a trie over byte strings with sorted edges.
+type byteTrie struct {
+	root  [256]int32 // child of the root by byte, -1 if none
+	first []int32    // per node: first edge index
+	count []uint16   // per node: number of edges
+	label []byte     // per edge
+	dest  []int32    // per edge: child node
+	leaf  []int32    // per node: token id, -1 if not a key
+}
+
+func (t *byteTrie) child(node int32, c byte) int32 {
+	if node == 0 {
+		return t.root[c]
+	}
+	lo := int(t.first[node])
+	hi := lo + int(t.count[node])
+	if hi-lo <= 8 {
+		for k := lo; k < hi; k++ {
+			if t.label[k] == c {
+				return t.dest[k]
+			}
+		}
+		return -1
+	}
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if t.label[mid] < c {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < int(t.first[node])+int(t.count[node]) && t.label[lo] == c {
+		return t.dest[lo]
+	}
+	return -1
+}
+
+// buildByteTrie builds the trie of keys; ids gives each key's leaf id.
+func buildByteTrie(keys []string, ids map[string]int) byteTrie {
+	sort.Strings(keys)
+	t := byteTrie{}
+	for i := range t.root {
+		t.root[i] = -1
+	}
+	// node 0 is the root
+	t.first = append(t.first, 0)
+	t.count = append(t.count, 0)
+	t.leaf = append(t.leaf, -1)
+	var build func(node int32, ks []string, depth int)
+	build = func(node int32, ks []string, depth int) {
+		// ks are sorted and share the first depth bytes
+		if len(ks) > 0 && len(ks[0]) == depth {
+			t.leaf[node] = int32(ids[ks[0]])
+			ks = ks[1:]
+		}
+		type grp struct {
+			c    byte
+			a, b int
+		}
+		var groups []grp
+		for i := 0; i < len(ks); {
+			c := ks[i][depth]
+			j := i + 1
+			for j < len(ks) && ks[j][depth] == c {
+				j++
+			}
+			groups = append(groups, grp{c, i, j})
+			i = j
+		}
+		children := make([]int32, len(groups))
+		for gi := range groups {
+			children[gi] = int32(len(t.leaf))
+			t.first = append(t.first, 0)
+			t.count = append(t.count, 0)
+			t.leaf = append(t.leaf, -1)
+		}
+		if node == 0 {
+			for gi, g := range groups {
+				t.root[g.c] = children[gi]
+			}
+		} else {
+			t.first[node] = int32(len(t.label))
+			t.count[node] = uint16(len(groups))
+			for gi, g := range groups {
+				t.label = append(t.label, g.c)
+				t.dest = append(t.dest, children[gi])
+			}
+		}
+		for gi, g := range groups {
+			build(children[gi], ks[g.a:g.b], depth+1)
+		}
+	}
+	build(0, keys, 0)
+	return t
+}
+
+// parseSerdeFloat parses a JSON number the way serde_json does without its
+// float_roundtrip feature: the decimal significand as an integer (extra
+// digits beyond u64 are dropped), then one multiplication or division by a
+// power of ten. The result can be one ULP away from the correctly rounded
+// value, exactly as in the Rust library.
+func parseSerdeFloat(raw []byte) (float64, bool) {
+	s := string(raw)
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\n' || s[0] == '\t' || s[0] == '\r') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\n' || s[len(s)-1] == '\t' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	if s == "" {
+		return 0, false
+	}
+	neg := false
+	i := 0
+	if s[0] == '-' {
+		neg = true
+		i++
+	}
+	var sig uint64
+	exp := 0
+	digits := 0
+	overflow := false
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		d := uint64(s[i] - '0')
+		if overflow {
+			exp++
+		} else if sig > (math.MaxUint64-d)/10 {
+			overflow = true
+			exp++
+		} else {
+			sig = sig*10 + d
+		}
+		i++
+		digits++
+	}
+	if digits == 0 {
+		return 0, false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		fd := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			d := uint64(s[i] - '0')
+			if !overflow && sig <= (math.MaxUint64-d)/10 {
+				sig = sig*10 + d
+				exp--
+			} else {
+				overflow = true
+			}
+			i++
+			fd++
+		}
+		if fd == 0 {
+			return 0, false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			eneg = s[i] == '-'
+			i++
+		}
+		e := 0
+		ed := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			if e < 100000 {
+				e = e*10 + int(s[i]-'0')
+			}
+			i++
+			ed++
+		}
+		if ed == 0 {
+			return 0, false
+		}
+		if eneg {
+			e = -e
+		}
+		exp += e
+	}
+	if i != len(s) {
+		return 0, false
+	}
+	f := float64(sig)
+	for {
+		a := exp
+		if a < 0 {
+			a = -a
+		}
+		if a <= 308 {
+			p := math.Pow10(a)
+			if exp >= 0 {
+				f *= p
+			} else {
+				f /= p
+			}
+			break
+		}
+		if f == 0 {
+			break
+		}
+		if exp >= 0 {
+			return 0, false
+		}
+		f /= 1e308
+		exp += 308
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
+}

@@ -1,8 +1,10 @@
-// This file holds the portable pure-Go kernels. They are the reference the
-// assembly kernels are tested against and the path taken on every platform
-// without them (or when built with the purego tag).
+// This file holds the portable pure-Go kernels. They are the path taken on
+// every platform without assembly (or when built with the purego tag), and
+// the assembly kernels are tested against the same float64 reference.
 
 package similarity
+
+import "math/bits"
 
 func dotGeneric(a, b []float32) float32 {
 	var s0, s1, s2, s3 float32
@@ -41,6 +43,30 @@ func squaredL2Generic(a, b []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// cosineGeneric returns a·b, a·a and b·b from one pass over the data.
+func cosineGeneric(a, b []float32) (ab, aa, bb float32) {
+	var ab0, ab1, aa0, aa1, bb0, bb1 float32
+	b = b[:len(a)]
+	i := 0
+	for ; i+2 <= len(a); i += 2 {
+		x0, x1 := a[i], a[i+1]
+		y0, y1 := b[i], b[i+1]
+		ab0 += x0 * y0
+		ab1 += x1 * y1
+		aa0 += x0 * x0
+		aa1 += x1 * x1
+		bb0 += y0 * y0
+		bb1 += y1 * y1
+	}
+	if i < len(a) {
+		x, y := a[i], b[i]
+		ab0 += x * y
+		aa0 += x * x
+		bb0 += y * y
+	}
+	return ab0 + ab1, aa0 + aa1, bb0 + bb1
+}
+
 func scaleGeneric(v []float32, s float32) {
 	for i := range v {
 		v[i] *= s
@@ -50,22 +76,43 @@ func scaleGeneric(v []float32, s float32) {
 func dotBatchGeneric(dst, q, rows []float32) {
 	d := len(q)
 	for i := range dst {
-		dst[i] = dot(q, rows[i*d:(i+1)*d])
+		dst[i] = dotGeneric(q, rows[i*d:(i+1)*d])
 	}
 }
 
 func squaredL2BatchGeneric(dst, q, rows []float32) {
 	d := len(q)
 	for i := range dst {
-		dst[i] = squaredL2(q, rows[i*d:(i+1)*d])
+		dst[i] = squaredL2Generic(q, rows[i*d:(i+1)*d])
 	}
 }
 
 func dotInt8Generic(a, b []int8) int32 {
-	var s int32
+	var s0, s1 int32
 	b = b[:len(a)]
-	for i := range a {
-		s += int32(a[i]) * int32(b[i])
+	i := 0
+	for ; i+2 <= len(a); i += 2 {
+		s0 += int32(a[i]) * int32(b[i])
+		s1 += int32(a[i+1]) * int32(b[i+1])
 	}
-	return s
+	if i < len(a) {
+		s0 += int32(a[i]) * int32(b[i])
+	}
+	return s0 + s1
+}
+
+func hammingGeneric(a, b []uint64) int {
+	var n0, n1, n2, n3 int
+	b = b[:len(a)]
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		n0 += bits.OnesCount64(a[i] ^ b[i])
+		n1 += bits.OnesCount64(a[i+1] ^ b[i+1])
+		n2 += bits.OnesCount64(a[i+2] ^ b[i+2])
+		n3 += bits.OnesCount64(a[i+3] ^ b[i+3])
+	}
+	for ; i < len(a); i++ {
+		n0 += bits.OnesCount64(a[i] ^ b[i])
+	}
+	return n0 + n1 + n2 + n3
 }

@@ -1,13 +1,12 @@
-// This file holds the quantised kernels: int8 dot products and Hamming
-// distance over packed bit vectors.
+// This file holds the exported quantised kernels: int8 dot products and
+// Hamming distance over packed bit vectors.
 
 package similarity
 
-import "math/bits"
-
 // DotInt8 returns the dot product of two int8 vectors as an int32.
 // It panics if len(a) != len(b). The result cannot overflow for vectors
-// shorter than 2^16 elements.
+// shorter than 2^17 elements; longer ones wrap around modulo 2^32, the same
+// way on every implementation.
 func DotInt8(a, b []int8) int32 {
 	checkLen(len(a), len(b))
 	return dotInt8(a, b)
@@ -17,9 +16,5 @@ func DotInt8(a, b []int8) int32 {
 // vectors. It panics if len(a) != len(b).
 func Hamming(a, b []uint64) int {
 	checkLen(len(a), len(b))
-	n := 0
-	for i := range a {
-		n += bits.OnesCount64(a[i] ^ b[i])
-	}
-	return n
+	return hamming(a, b)
 }

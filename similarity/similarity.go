@@ -10,8 +10,7 @@ import (
 // ErrZeroVector is returned by Normalize for a vector whose norm is zero.
 var ErrZeroVector = errors.New("similarity: zero vector")
 
-// ErrNonFinite is returned by Normalize for a vector containing NaN or ±Inf,
-// or whose norm overflows float32.
+// ErrNonFinite is returned by Normalize for a vector containing NaN or ±Inf.
 var ErrNonFinite = errors.New("similarity: vector has NaN or Inf components")
 
 func checkLen(a, b int) {
@@ -33,26 +32,91 @@ func SquaredL2(a, b []float32) float32 {
 	return squaredL2(a, b)
 }
 
-// Norm returns the Euclidean (L2) norm of a.
-func Norm(a []float32) float32 {
-	return float32(math.Sqrt(float64(dot(a, a))))
+// minSafeSquares is the smallest sum of squares that float32 computes
+// without losing relative precision to subnormal products: 2⁻⁹⁹ leaves room
+// for 1100 products of 2⁻¹⁰⁰ below it.
+const minSafeSquares = 0x1p-99
+
+// safeSquares reports whether a float32 sum of squares can be trusted:
+// finite, and not so small that subnormal products lost their precision.
+func safeSquares(ss float32) bool {
+	return ss >= minSafeSquares && ss <= math.MaxFloat32
 }
 
-// Cosine returns the cosine similarity of a and b, or 0 when either vector
-// has zero norm. It panics if len(a) != len(b).
+// Norm returns the Euclidean (L2) norm of a. Vectors whose sum of squares
+// overflows or underflows float32 are measured in float64, so Norm is
+// accurate for every finite input; it returns NaN or +Inf for a vector with
+// NaN or Inf components.
+func Norm(a []float32) float32 {
+	ss := dot(a, a)
+	if safeSquares(ss) {
+		return float32(math.Sqrt(float64(ss)))
+	}
+	return float32(math.Sqrt(sumSquares64(a)))
+}
+
+// Cosine returns the cosine similarity of a and b, clamped to [-1, 1], or 0
+// when either vector has zero norm; NaN or Inf components give NaN. All three sums
+// are taken in one pass over the data, falling back to float64 when a sum of
+// squares overflows or underflows float32. It panics if len(a) != len(b).
 func Cosine(a, b []float32) float32 {
 	checkLen(len(a), len(b))
-	ab, aa, bb := dot(a, b), dot(a, a), dot(b, b)
+	ab, aa, bb := cosine(a, b)
+	var c float64
+	if safeSquares(aa) && safeSquares(bb) {
+		c = float64(ab) / math.Sqrt(float64(aa)*float64(bb))
+	} else {
+		c = cosine64(a, b)
+	}
+	if c > 1 {
+		c = 1
+	} else if c < -1 {
+		c = -1
+	}
+	return float32(c)
+}
+
+// cosine64 is Cosine's float64 path for vectors whose float32 sums of
+// squares are not trustworthy (zero, subnormal, overflowing or NaN).
+func cosine64(a, b []float32) float64 {
+	var ab, aa, bb float64
+	b = b[:len(a)]
+	for i, x := range a {
+		y := float64(b[i])
+		ab += float64(x) * y
+		aa += float64(x) * float64(x)
+		bb += y * y
+	}
 	if aa == 0 || bb == 0 {
 		return 0
 	}
-	return float32(float64(ab) / math.Sqrt(float64(aa)*float64(bb)))
+	return ab / (math.Sqrt(aa) * math.Sqrt(bb))
+}
+
+func sumSquares64(a []float32) float64 {
+	var ss float64
+	for _, x := range a {
+		ss += float64(x) * float64(x)
+	}
+	return ss
 }
 
 // Normalize scales v in place to unit L2 norm. It returns ErrZeroVector for
 // a zero vector and ErrNonFinite for a vector with NaN or Inf components,
-// leaving v unchanged in both cases.
+// leaving v unchanged in both cases. Vectors whose norm does not fit float32
+// arithmetic (components near the float32 limits) are scaled in float64.
 func Normalize(v []float32) error {
+	ss := dot(v, v)
+	if safeSquares(ss) {
+		scale(v, float32(1/math.Sqrt(float64(ss))))
+		return nil
+	}
+	return normalize64(v)
+}
+
+// normalize64 is Normalize's careful path: it checks every component and
+// scales in float64, so that neither huge nor subnormal inputs lose accuracy.
+func normalize64(v []float32) error {
 	var ss float64
 	for _, x := range v {
 		f := float64(x)
@@ -64,26 +128,27 @@ func Normalize(v []float32) error {
 	if ss == 0 {
 		return ErrZeroVector
 	}
-	inv := float32(1 / math.Sqrt(ss))
-	if math.IsInf(float64(inv), 0) {
-		return ErrZeroVector // norm underflows: only denormals
+	inv := 1 / math.Sqrt(ss)
+	for i, x := range v {
+		v[i] = float32(float64(x) * inv)
 	}
-	scale(v, inv)
 	return nil
 }
 
 // DotBatch scores the query q against every row of the row-major matrix rows
 // (len(rows) must be a multiple of len(q)) and writes row i's dot product to
-// dst[i]. It panics if dst is shorter than the number of rows.
+// dst[i]. It panics if dst is shorter than the number of rows. This is the
+// inner loop of exact search: the assembly kernels score four rows per pass
+// over the query and stream rows at memory bandwidth.
 func DotBatch(dst, q, rows []float32) {
 	n := checkBatch(dst, q, rows)
-	dotBatch(dst[:n], q, rows)
+	dotBatch(dst[:n], q, rows[:n*len(q)])
 }
 
 // SquaredL2Batch is like DotBatch but writes squared Euclidean distances.
 func SquaredL2Batch(dst, q, rows []float32) {
 	n := checkBatch(dst, q, rows)
-	squaredL2Batch(dst[:n], q, rows)
+	squaredL2Batch(dst[:n], q, rows[:n*len(q)])
 }
 
 func checkBatch(dst, q, rows []float32) int {

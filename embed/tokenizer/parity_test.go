@@ -44,7 +44,7 @@ type batchRec struct {
 	Encodings        []goldenEnc     `json:"encodings"`
 }
 
-var tokenizerNames = []string{"minilm", "bert-base-uncased", "bert-cased-variant", "unigram-ko"}
+var tokenizerNames = []string{"minilm", "bert-base-uncased", "bert-cased-variant", "unigram-ko", "bpe-bytelevel"}
 
 func readGz(t testing.TB, path string) []byte {
 	t.Helper()

@@ -1,3 +1,0 @@
-package tokenizer
-
-func parseBPE(o obj) (model, error) { return nil, unsupported(o.path, "BPE") }

@@ -5,4 +5,10 @@
 
 package nn
 
-func kernelSets() []kernelSet { return []kernelSet{genericKernelSet} }
+func kernelSets() []kernelSet {
+	sets := []kernelSet{genericKernelSet}
+	if hasAVX512 {
+		sets = append(sets, kernelSet{name: "avx512", exp: expVecAVX512, erf: erfGeneric, gelu: geluVecAVX512, expShiftSum: expShiftSumVecAVX512})
+	}
+	return sets
+}

@@ -256,3 +256,38 @@ func TestLengthPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestVectorTails checks every kernel set at lengths 0..40 against the
+// scalar functions, and that nothing past the end of dst is written.
+func TestVectorTails(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	for _, ks := range kernelSets() {
+		for n := 0; n <= 40; n++ {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(r.NormFloat64() * 4)
+			}
+			for _, k := range []struct {
+				name string
+				vec  func(dst, x []float32)
+				ref  func(float32) float32
+				tol  float64
+			}{{"exp", ks.exp, exp32, 3e-7}, {"gelu", ks.gelu, gelu32, 3e-7}} {
+				dst := make([]float32, n+3)
+				for i := range dst {
+					dst[i] = 42
+				}
+				k.vec(dst[:n], x)
+				for i := 0; i < n; i++ {
+					want := k.ref(x[i])
+					if d := math.Abs(float64(dst[i] - want)); d > k.tol*math.Max(1, math.Abs(float64(want))) {
+						t.Fatalf("%s %s n=%d: [%d] = %v, want %v", ks.name, k.name, n, i, dst[i], want)
+					}
+				}
+				if dst[n] != 42 || dst[n+2] != 42 {
+					t.Fatalf("%s %s n=%d wrote past the end", ks.name, k.name, n)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,233 @@
+// AVX-512 kernels of this package: exp, exact GELU and the exp-and-sum
+// pass of softmax, 16 lanes at a time with masked tails. The constants
+// come in through a pointer to avx512Consts (see dispatch_amd64.go for the
+// layout); the maths is that of exp.go and erf.go, with VSCALEFPS for the
+// 2^n scaling and VRNDSCALEPS for the rounding.
+
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Offsets into avx512Consts.
+#define C_INVSQRT2 0
+#define C_SPLIT 4
+#define C_HI 8
+#define C_ONE 12
+#define C_TWO 16
+#define C_HALF 20
+#define C_MHI 24
+#define C_P0 28
+#define C_P1 32
+#define C_P2 36
+#define C_P3 40
+#define C_P4 44
+#define C_P5 48
+#define C_Q0 52
+#define C_Q1 56
+#define C_Q2 60
+#define C_Q3 64
+#define C_Q4 68
+#define C_Q5 72
+#define C_Q6 76
+#define C_Q7 80
+#define C_LOG2E 84
+#define C_LN2HI 88
+#define C_LN2LO 92
+#define C_E0 96
+#define C_E1 100
+#define C_E2 104
+#define C_E3 108
+#define C_E4 112
+#define C_E5 116
+#define C_EMIN 120
+#define C_EMAX 124
+#define C_INF 128
+
+// EXPCORE sets ZE = e^ZX for ZX in the normal range (no clamping), using
+// ZN and ZR as temporaries. R8 points at the constants, Z19 holds 1.0 and
+// Z23 log2(e).
+#define EXPCORE(ZX, ZE, ZN, ZR) \
+	VMULPS Z23, ZX, ZN; \
+	VRNDSCALEPS $8, ZN, ZN; \
+	VMOVAPS ZX, ZR; \
+	VFNMADD231PS.BCST C_LN2HI(R8), ZN, ZR; \
+	VFNMADD231PS.BCST C_LN2LO(R8), ZN, ZR; \
+	VBROADCASTSS C_E5(R8), ZE; \
+	VFMADD213PS.BCST C_E4(R8), ZR, ZE; \
+	VFMADD213PS.BCST C_E3(R8), ZR, ZE; \
+	VFMADD213PS.BCST C_E2(R8), ZR, ZE; \
+	VFMADD213PS.BCST C_E1(R8), ZR, ZE; \
+	VFMADD213PS.BCST C_E0(R8), ZR, ZE; \
+	VMULPS ZR, ZE, ZE; \
+	VFMADD213PS ZR, ZR, ZE; \
+	VADDPS Z19, ZE, ZE; \
+	VSCALEFPS ZN, ZE, ZE
+
+// EXPFULL sets ZE = e^ZX with Exp's edge cases: 0 below C_EMIN, +Inf above
+// C_EMAX, NaN for NaN. Z24 holds 0, Z25 C_EMIN, Z26 C_EMAX, Z27 +Inf.
+#define EXPFULL(ZX, ZE, ZN, ZR) \
+	EXPCORE(ZX, ZE, ZN, ZR); \
+	VCMPPS $0x01, Z25, ZX, K1; \
+	VMOVAPS Z24, K1, ZE; \
+	VCMPPS $0x0e, Z26, ZX, K2; \
+	VMOVAPS Z27, K2, ZE
+
+// LOADEXPCONSTS loads the registers EXPCORE and EXPFULL use.
+#define LOADEXPCONSTS \
+	VBROADCASTSS C_ONE(R8), Z19; \
+	VBROADCASTSS C_LOG2E(R8), Z23; \
+	VPXORD Z24, Z24, Z24; \
+	VBROADCASTSS C_EMIN(R8), Z25; \
+	VBROADCASTSS C_EMAX(R8), Z26; \
+	VBROADCASTSS C_INF(R8), Z27
+
+// TAILMASK sets K4 to the low CX bits (CX < 16), using AX.
+#define TAILMASK \
+	MOVQ $1, AX; \
+	SHLQ CX, AX; \
+	DECQ AX; \
+	KMOVW AX, K4
+
+// func expAVX512(dst, x *float32, n int, c *float32)
+TEXT ·expAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ c+24(FP), R8
+	LOADEXPCONSTS
+
+exploop:
+	CMPQ CX, $16
+	JL exptail
+	VMOVUPS (SI), Z0
+	EXPFULL(Z0, Z1, Z2, Z3)
+	VMOVUPS Z1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP exploop
+
+exptail:
+	TESTQ CX, CX
+	JE expdone
+	TAILMASK
+	VMOVUPS.Z (SI), K4, Z0
+	EXPFULL(Z0, Z1, Z2, Z3)
+	VMOVUPS Z1, K4, (DI)
+
+expdone:
+	VZEROUPPER
+	RET
+
+// func expShiftSumAVX512(x *float32, n int, m, scale float32, c *float32, sum *[16]float32)
+// x[i] = e^{scale·(x[i]-m)}; the 16 lane sums go to *sum.
+TEXT ·expShiftSumAVX512(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS m+16(FP), Z20
+	VBROADCASTSS scale+20(FP), Z21
+	MOVQ c+24(FP), R8
+	MOVQ sum+32(FP), DI
+	LOADEXPCONSTS
+	VPXORD Z10, Z10, Z10
+
+sloop:
+	CMPQ CX, $16
+	JL stail
+	VMOVUPS (SI), Z0
+	VSUBPS Z20, Z0, Z0
+	VMULPS Z21, Z0, Z0
+	EXPFULL(Z0, Z1, Z2, Z3)
+	VMOVUPS Z1, (SI)
+	VADDPS Z1, Z10, Z10
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP sloop
+
+stail:
+	TESTQ CX, CX
+	JE sdone
+	TAILMASK
+	VMOVUPS.Z (SI), K4, Z0
+	VSUBPS Z20, Z0, Z0
+	VMULPS Z21, Z0, Z0
+	EXPFULL(Z0, Z1, Z2, Z3)
+	VMOVUPS Z1, K4, (SI)
+	VADDPS Z1, Z10, K4, Z10
+
+sdone:
+	VMOVUPS Z10, (DI)
+	VZEROUPPER
+	RET
+
+// GELU16 sets Z9 = GELU(Z0) (exact erf form, as gelu32), using Z1–Z8 and
+// K1–K3. Besides the EXPCORE registers: Z16 1/√2, Z17 the erf split, Z18
+// 4.0, Z20 2.0, Z21 0.5, Z22 -4.0, Z24 0.
+#define GELU16 \
+	VMULPS Z16, Z0, Z1; \
+	VSUBPS Z1, Z24, Z2; \
+	VMAXPS Z2, Z1, Z2; \
+	VMULPS Z1, Z1, Z3; \
+	VBROADCASTSS C_P5(R8), Z4; \
+	VFMADD213PS.BCST C_P4(R8), Z3, Z4; \
+	VFMADD213PS.BCST C_P3(R8), Z3, Z4; \
+	VFMADD213PS.BCST C_P2(R8), Z3, Z4; \
+	VFMADD213PS.BCST C_P1(R8), Z3, Z4; \
+	VFMADD213PS.BCST C_P0(R8), Z3, Z4; \
+	VFMADD213PS Z19, Z1, Z4; \
+	VMINPS Z18, Z2, Z5; \
+	VBROADCASTSS C_Q7(R8), Z6; \
+	VFMADD213PS.BCST C_Q6(R8), Z5, Z6; \
+	VFMADD213PS.BCST C_Q5(R8), Z5, Z6; \
+	VFMADD213PS.BCST C_Q4(R8), Z5, Z6; \
+	VFMADD213PS.BCST C_Q3(R8), Z5, Z6; \
+	VFMADD213PS.BCST C_Q2(R8), Z5, Z6; \
+	VFMADD213PS.BCST C_Q1(R8), Z5, Z6; \
+	VFMADD213PS.BCST C_Q0(R8), Z5, Z6; \
+	EXPCORE(Z6, Z8, Z7, Z3); \
+	VSUBPS Z8, Z20, Z9; \
+	VCMPPS $0x0e, Z24, Z1, K2; \
+	VMOVAPS Z9, K2, Z8; \
+	VCMPPS $0x01, Z17, Z2, K3; \
+	VMOVAPS Z4, K3, Z8; \
+	VMULPS Z21, Z0, Z9; \
+	VMULPS Z8, Z9, Z9; \
+	VCMPPS $0x05, Z22, Z1, K1; \
+	VMOVAPS.Z Z9, K1, Z9
+
+// func geluAVX512(dst, x *float32, n int, c *float32)
+TEXT ·geluAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ c+24(FP), R8
+	LOADEXPCONSTS
+	VBROADCASTSS C_INVSQRT2(R8), Z16
+	VBROADCASTSS C_SPLIT(R8), Z17
+	VBROADCASTSS C_HI(R8), Z18
+	VBROADCASTSS C_TWO(R8), Z20
+	VBROADCASTSS C_HALF(R8), Z21
+	VBROADCASTSS C_MHI(R8), Z22
+
+gloop:
+	CMPQ CX, $16
+	JL gtail
+	VMOVUPS (SI), Z0
+	GELU16
+	VMOVUPS Z9, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP gloop
+
+gtail:
+	TESTQ CX, CX
+	JE gdone
+	TAILMASK
+	VMOVUPS.Z (SI), K4, Z0
+	GELU16
+	VMOVUPS Z9, K4, (DI)
+
+gdone:
+	VZEROUPPER
+	RET

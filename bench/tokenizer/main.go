@@ -1,0 +1,219 @@
+// Command tokenizer compares ganada's embed/tokenizer with Hugging Face
+// tokenizers (the Rust library, through its Node binding) on the STS-B
+// English test sentences and the KorSTS test sentences, in the same run.
+//
+//	cd bench/tokenizer && npm install && go run . [-repeat 5]
+//
+// For each tokenizer (minilm: BERT WordPiece; unigram-ko: SentencePiece
+// Unigram) it prints tokens/s for
+//
+//   - Go single-threaded: one Encode call per sentence;
+//   - Go batched: one EncodeBatch call (all cores);
+//   - HF seq: one awaited encode() per sentence from Node (binding overhead
+//     included);
+//   - HF batch 1 thread: one encodeBatch() with RAYON_NUM_THREADS=1, the
+//     Rust library's own single-threaded loop;
+//   - HF batch: one encodeBatch() on all cores;
+//
+// plus Go allocations per encoded sentence. Truncation and padding are off on
+// both sides; special tokens are added. Every figure is the best of -repeat
+// runs. The Go encodings are checked to have the same token counts as the
+// Rust ones.
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/ganada/ganada/embed/tokenizer"
+)
+
+func main() {
+	shared := flag.String("shared", "../../../shared", "path of the shared folder (fixtures and data)")
+	repeat := flag.Int("repeat", 5, "runs per measurement; the best is kept")
+	node := flag.String("node", "node", "node executable")
+	flag.Parse()
+
+	en, err := readSTSB(filepath.Join(*shared, "data/stsb-multi-mt/stsb-en-test.csv"))
+	check(err)
+	ko, err := readKorSTS(filepath.Join(*shared, "data/korsts/sts-test.tsv"))
+	check(err)
+	fmt.Printf("GOMAXPROCS=%d, %d STS-B en sentences, %d KorSTS sentences, best of %d runs\n\n",
+		runtime.GOMAXPROCS(0), len(en), len(ko), *repeat)
+	fmt.Printf("%-11s %-6s %-22s %12s %9s %s\n", "tokenizer", "data", "engine", "tokens/s", "vs HF-1t", "notes")
+	for _, name := range []string{"minilm", "unigram-ko"} {
+		path := filepath.Join(*shared, "fixtures/tokenizers", name, "tokenizer.json")
+		tok, err := tokenizer.FromFile(path, tokenizer.WithoutTruncation(), tokenizer.WithoutPadding())
+		check(err)
+		for _, ds := range []struct {
+			name  string
+			texts []string
+		}{{"sts-en", en}, {"korsts", ko}} {
+			sentFile := writeTemp(ds.texts)
+			hf1, err := runHF(*node, path, sentFile, *repeat, "batch", true)
+			check(err)
+			hfSeq, err := runHF(*node, path, sentFile, *repeat, "seq", false)
+			check(err)
+			hfN, err := runHF(*node, path, sentFile, *repeat, "batch", false)
+			check(err)
+			os.Remove(sentFile)
+
+			single, ntok, allocs := goSingle(tok, ds.texts, *repeat)
+			batch, _ := goBatch(tok, ds.texts, *repeat)
+			if ntok != hf1.Tokens {
+				fmt.Printf("!! token count mismatch: go %d, hf %d\n", ntok, hf1.Tokens)
+			}
+			rate := func(tokens int, sec float64) float64 { return float64(tokens) / sec }
+			base := rate(hf1.Tokens, hf1.Seconds)
+			row := func(engine string, r float64, note string) {
+				fmt.Printf("%-11s %-6s %-22s %12.0f %8.2fx %s\n", name, ds.name, engine, r, r/base, note)
+			}
+			row("go single-thread", rate(ntok, single), fmt.Sprintf("%.1f allocs/sentence", allocs))
+			row("go EncodeBatch", rate(ntok, batch), "")
+			row("hf batch 1 thread", base, "RAYON_NUM_THREADS=1")
+			row("hf seq encode()", rate(hfSeq.Tokens, hfSeq.Seconds), "per-call N-API")
+			row("hf encodeBatch", rate(hfN.Tokens, hfN.Seconds), "")
+		}
+	}
+}
+
+func goSingle(tok *tokenizer.Tokenizer, texts []string, repeat int) (best float64, tokens int, allocs float64) {
+	for _, s := range texts[:min(64, len(texts))] { // warm-up
+		_, _ = tok.Encode(s, true)
+	}
+	best = 1e18
+	for r := 0; r < repeat; r++ {
+		var ms0, ms1 runtime.MemStats
+		runtime.ReadMemStats(&ms0)
+		n := 0
+		t0 := time.Now()
+		for _, s := range texts {
+			e, err := tok.Encode(s, true)
+			check(err)
+			n += len(e.IDs)
+		}
+		dt := time.Since(t0).Seconds()
+		runtime.ReadMemStats(&ms1)
+		if dt < best {
+			best = dt
+		}
+		tokens = n
+		allocs = float64(ms1.Mallocs-ms0.Mallocs) / float64(len(texts))
+	}
+	return best, tokens, allocs
+}
+
+func goBatch(tok *tokenizer.Tokenizer, texts []string, repeat int) (best float64, tokens int) {
+	best = 1e18
+	for r := 0; r < repeat; r++ {
+		t0 := time.Now()
+		encs, err := tok.EncodeBatch(texts, true)
+		check(err)
+		dt := time.Since(t0).Seconds()
+		n := 0
+		for _, e := range encs {
+			n += len(e.IDs)
+		}
+		if dt < best {
+			best = dt
+		}
+		tokens = n
+	}
+	return best, tokens
+}
+
+type hfResult struct {
+	Tokens  int     `json:"tokens"`
+	Seconds float64 `json:"seconds"`
+}
+
+func runHF(node, tokPath, sentFile string, repeat int, mode string, oneThread bool) (hfResult, error) {
+	cmd := exec.Command(node, "hf_bench.js", tokPath, sentFile, fmt.Sprint(repeat), mode)
+	cmd.Env = os.Environ()
+	if oneThread {
+		cmd.Env = append(cmd.Env, "RAYON_NUM_THREADS=1")
+	}
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return hfResult{}, fmt.Errorf("node hf_bench.js (did you run npm install in bench/tokenizer?): %w", err)
+	}
+	var r hfResult
+	if err := json.Unmarshal(out, &r); err != nil {
+		return r, fmt.Errorf("hf_bench.js output %q: %w", out, err)
+	}
+	return r, nil
+}
+
+func writeTemp(texts []string) string {
+	f, err := os.CreateTemp("", "sentences-*.json")
+	check(err)
+	check(json.NewEncoder(f).Encode(texts))
+	check(f.Close())
+	return f.Name()
+}
+
+// readSTSB reads both sentence columns of stsb-multi-mt's CSV.
+func readSTSB(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	var a, b []string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(rec) < 2 {
+			continue
+		}
+		a = append(a, rec[0])
+		b = append(b, rec[1])
+	}
+	return append(a, b...), nil
+}
+
+// readKorSTS reads both sentence columns of KorSTS's TSV (tab-separated,
+// no quoting).
+func readKorSTS(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var a, b []string
+	for i, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		if i == 0 {
+			continue
+		}
+		f := strings.Split(strings.TrimRight(line, "\r"), "\t")
+		if len(f) < 7 {
+			continue
+		}
+		a = append(a, f[5])
+		b = append(b, f[6])
+	}
+	return append(a, b...), nil
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -27,3 +27,25 @@ func BenchmarkMul(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkMulEpilogue(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	m, n, k := 256, 1536, 384
+	a := randMat(r, m*k)
+	w := randMat(r, n*k)
+	bias := randMat(r, n)
+	res := randMat(r, m*n)
+	dst := make([]float32, m*n)
+	p := Pack(w, n, k)
+	for _, c := range []struct {
+		name string
+		ep   Epilogue
+	}{{"none", Epilogue{}}, {"bias", Epilogue{Bias: bias}}, {"bias+gelu", Epilogue{Bias: bias, Act: GELU}}, {"bias+residual", Epilogue{Bias: bias, Residual: res}}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				p.Mul(dst, a, m, c.ep)
+			}
+			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

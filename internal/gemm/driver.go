@@ -1,7 +1,7 @@
 // This file holds the blocked product loop shared by every entry point:
 // k blocks of kc, row blocks of mc (packed into mr-row panels), then B
 // panels × A panels through the micro-kernel, and the epilogue on each
-// finished column panel while it is in cache.
+// finished row block while it is in cache (L2).
 
 package gemm
 
@@ -113,9 +113,9 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 						copy(p.c[(ic+ir+i)*p.ldc+col:(ic+ir+i)*p.ldc+col+cols], t[i*nr:])
 					}
 				}
-				if last {
-					p.ep.apply(p.c, p.ldc, ic, ic+mb, col, col+cols)
-				}
+			}
+			if last {
+				p.ep.apply(p.c, p.ldc, ic, ic+mb, j0*nr, min(j1*nr, p.n))
 			}
 		}
 	}

@@ -1,5 +1,6 @@
 // This file defines the epilogue fused into Mul: bias add, activation and
-// residual add, applied to each tile of the result while it is in cache.
+// residual add, applied to each block of rows of the result while it is
+// in cache.
 
 package gemm
 
@@ -36,12 +37,16 @@ func (ep *Epilogue) apply(dst []float32, ldc, i0, i1, c0, c1 int) {
 	}
 	for i := i0; i < i1; i++ {
 		row := dst[i*ldc+c0 : i*ldc+c1]
-		if ep.Bias != nil {
+		if ep.Act == GELU && ep.Bias != nil {
+			nn.BiasGELU(row, row, ep.Bias[c0:c1])
+		} else if ep.Bias != nil {
 			nn.Add(row, row, ep.Bias[c0:c1])
 		}
 		switch ep.Act {
 		case GELU:
-			nn.GELU(row, row)
+			if ep.Bias == nil {
+				nn.GELU(row, row)
+			}
 		case GELUTanh:
 			nn.GELUTanh(row, row)
 		case ReLU:

@@ -10,6 +10,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"os"
 )
 
@@ -56,7 +57,12 @@ func main() {
 		}
 		stubs.WriteString("}\n\n")
 	}
-	if err := os.WriteFile("kernels_amd64.go", bytes.TrimRight(stubs.Bytes(), "\n"), 0o644); err != nil {
+	src, err := format.Source(stubs.Bytes())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile("kernels_amd64.go", src, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -13,6 +13,22 @@ func GELU(dst, x []float32) {
 	geluVec(dst, x)
 }
 
+// BiasGELU sets dst[i] = GELU(x[i] + bias[i]) in one pass (the epilogue
+// of an FFN's first product). dst may be x.
+func BiasGELU(dst, x, bias []float32) {
+	checkSame(len(dst), len(x))
+	checkSame(len(bias), len(x))
+	biasGELUVec(dst, x, bias)
+}
+
+func biasGELUGeneric(dst, x, bias []float32) {
+	dst = dst[:len(x)]
+	bias = bias[:len(x)]
+	for i, v := range x {
+		dst[i] = gelu32(v + bias[i])
+	}
+}
+
 func geluGeneric(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {

@@ -8,6 +8,7 @@ var (
 	expVec      = expGeneric
 	erfVec      = erfGeneric
 	geluVec     = geluGeneric
+	biasGELUVec = biasGELUGeneric
 	addVec      = addGeneric
 	expShiftSum = expShiftSumGeneric
 )

@@ -26,7 +26,10 @@ var avx512Consts = [...]float32{
 func expAVX512(dst, x *float32, n int, c *float32)
 
 //go:noescape
-func geluAVX512(dst, x *float32, n int, c *float32)
+func geluAVX512(dst, x, bias *float32, n int, c *float32)
+
+//go:noescape
+func addAVX512(dst, a, b *float32, n int)
 
 //go:noescape
 func expShiftSumAVX512(x *float32, n int, m, scale float32, c *float32, sum *[16]float32)
@@ -37,6 +40,8 @@ func init() {
 	if hasAVX512 {
 		expVec = expVecAVX512
 		geluVec = geluVecAVX512
+		biasGELUVec = biasGELUVecAVX512
+		addVec = addVecAVX512
 		expShiftSum = expShiftSumVecAVX512
 	}
 }
@@ -54,7 +59,25 @@ func geluVecAVX512(dst, x []float32) {
 		return
 	}
 	_ = dst[len(x)-1]
-	geluAVX512(&dst[0], &x[0], len(x), &avx512Consts[0])
+	geluAVX512(&dst[0], &x[0], nil, len(x), &avx512Consts[0])
+}
+
+func biasGELUVecAVX512(dst, x, bias []float32) {
+	if len(x) == 0 {
+		return
+	}
+	_ = dst[len(x)-1]
+	_ = bias[len(x)-1]
+	geluAVX512(&dst[0], &x[0], &bias[0], len(x), &avx512Consts[0])
+}
+
+func addVecAVX512(dst, a, b []float32) {
+	if len(a) == 0 {
+		return
+	}
+	_ = dst[len(a)-1]
+	_ = b[len(a)-1]
+	addAVX512(&dst[0], &a[0], &b[0], len(a))
 }
 
 func expShiftSumVecAVX512(x []float32, m, scale float32) float32 {

@@ -195,12 +195,14 @@ sdone:
 	VCMPPS $0x05, Z22, Z1, K1; \
 	VMOVAPS.Z Z9, K1, Z9
 
-// func geluAVX512(dst, x *float32, n int, c *float32)
-TEXT ·geluAVX512(SB), NOSPLIT, $0-32
+// func geluAVX512(dst, x, bias *float32, n int, c *float32)
+// dst[i] = GELU(x[i] + bias[i]); bias may be nil (no add).
+TEXT ·geluAVX512(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-	MOVQ c+24(FP), R8
+	MOVQ bias+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ c+32(FP), R8
 	LOADEXPCONSTS
 	VBROADCASTSS C_INVSQRT2(R8), Z16
 	VBROADCASTSS C_SPLIT(R8), Z17
@@ -208,6 +210,9 @@ TEXT ·geluAVX512(SB), NOSPLIT, $0-32
 	VBROADCASTSS C_TWO(R8), Z20
 	VBROADCASTSS C_HALF(R8), Z21
 	VBROADCASTSS C_MHI(R8), Z22
+
+	TESTQ DX, DX
+	JNE gbloop
 
 gloop:
 	CMPQ CX, $16
@@ -227,7 +232,84 @@ gtail:
 	VMOVUPS.Z (SI), K4, Z0
 	GELU16
 	VMOVUPS Z9, K4, (DI)
+	JMP gdone
+
+gbloop:
+	CMPQ CX, $16
+	JL gbtail
+	VMOVUPS (SI), Z0
+	VADDPS (DX), Z0, Z0
+	GELU16
+	VMOVUPS Z9, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP gbloop
+
+gbtail:
+	TESTQ CX, CX
+	JE gdone
+	TAILMASK
+	VMOVUPS.Z (SI), K4, Z0
+	VMOVUPS.Z (DX), K4, Z1
+	VADDPS Z1, Z0, Z0
+	GELU16
+	VMOVUPS Z9, K4, (DI)
 
 gdone:
+	VZEROUPPER
+	RET
+
+// func addAVX512(dst, a, b *float32, n int)
+TEXT ·addAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+
+aloop4:
+	CMPQ CX, $64
+	JL aloop
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 192(SI), Z3
+	VADDPS (DX), Z0, Z0
+	VADDPS 64(DX), Z1, Z1
+	VADDPS 128(DX), Z2, Z2
+	VADDPS 192(DX), Z3, Z3
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ $256, SI
+	ADDQ $256, DX
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP aloop4
+
+aloop:
+	CMPQ CX, $16
+	JL atail
+	VMOVUPS (SI), Z0
+	VADDPS (DX), Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP aloop
+
+atail:
+	TESTQ CX, CX
+	JE adone
+	TAILMASK
+	VMOVUPS.Z (SI), K4, Z0
+	VMOVUPS.Z (DX), K4, Z1
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K4, (DI)
+
+adone:
 	VZEROUPPER
 	RET

@@ -8,7 +8,7 @@ package nn
 func kernelSets() []kernelSet {
 	sets := []kernelSet{genericKernelSet}
 	if hasAVX512 {
-		sets = append(sets, kernelSet{name: "avx512", exp: expVecAVX512, erf: erfGeneric, gelu: geluVecAVX512, expShiftSum: expShiftSumVecAVX512})
+		sets = append(sets, kernelSet{name: "avx512", exp: expVecAVX512, erf: erfGeneric, gelu: geluVecAVX512, biasGELU: biasGELUVecAVX512, add: addVecAVX512, expShiftSum: expShiftSumVecAVX512})
 	}
 	return sets
 }

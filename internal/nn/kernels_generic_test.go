@@ -3,4 +3,4 @@
 
 package nn
 
-var genericKernelSet = kernelSet{name: "go", exp: expGeneric, erf: erfGeneric, gelu: geluGeneric, expShiftSum: expShiftSumGeneric}
+var genericKernelSet = kernelSet{name: "go", exp: expGeneric, erf: erfGeneric, gelu: geluGeneric, biasGELU: biasGELUGeneric, add: addGeneric, expShiftSum: expShiftSumGeneric}

@@ -24,6 +24,8 @@ type kernelSet struct {
 	name        string
 	exp, erf    func(dst, x []float32)
 	gelu        func(dst, x []float32)
+	biasGELU    func(dst, x, bias []float32)
+	add         func(dst, a, b []float32)
 	expShiftSum func(x []float32, m, scale float32) float32
 }
 
@@ -287,6 +289,43 @@ func TestVectorTails(t *testing.T) {
 				if dst[n] != 42 || dst[n+2] != 42 {
 					t.Fatalf("%s %s n=%d wrote past the end", ks.name, k.name, n)
 				}
+			}
+			bias := make([]float32, n)
+			for i := range bias {
+				bias[i] = float32(r.NormFloat64())
+			}
+			dst := make([]float32, n+3)
+			dst[n] = 42
+			ks.biasGELU(dst[:n], x, bias)
+			for i := 0; i < n; i++ {
+				want := gelu32(x[i] + bias[i])
+				if d := math.Abs(float64(dst[i] - want)); d > 3e-7*math.Max(1, math.Abs(float64(want))) {
+					t.Fatalf("%s biasGELU n=%d: [%d] = %v, want %v", ks.name, n, i, dst[i], want)
+				}
+			}
+			ks.add(dst[:n], x, bias)
+			for i := 0; i < n; i++ {
+				if dst[i] != x[i]+bias[i] {
+					t.Fatalf("%s add n=%d: [%d] = %v, want %v", ks.name, n, i, dst[i], x[i]+bias[i])
+				}
+			}
+			if dst[n] != 42 {
+				t.Fatalf("%s biasGELU/add n=%d wrote past the end", ks.name, n)
+			}
+		}
+	}
+	for n := 0; n < 200; n++ { // add's 64-wide loop
+		a, b := make([]float32, n), make([]float32, n)
+		for i := range a {
+			a[i], b[i] = float32(i), float32(2*i)
+		}
+		for _, ks := range kernelSets() {
+			ks.add(a, a, b)
+			for i := range a {
+				if a[i] != float32(3*i) {
+					t.Fatalf("%s add n=%d in place: [%d] = %v", ks.name, n, i, a[i])
+				}
+				a[i] = float32(i)
 			}
 		}
 	}

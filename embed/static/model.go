@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/ganada/ganada/embed"
 )
@@ -22,7 +23,7 @@ type Model struct {
 	vocab   []string
 	index   map[string]int32
 	mat     *matrix
-	digest  string // content hash of the vectors and words, hex
+	digest  *lazyDigest // content hash of the words and vectors, shared by With
 	cfg     config
 	weights []float32 // SIF weight per row; nil when SIF is off
 	tok     *m2vTokenizer
@@ -69,7 +70,7 @@ func build(words []string, mat *matrix, defaultName string, opts []Option) (*Mod
 		index[w] = int32(i)
 	}
 	m := &Model{vocab: words, index: index, mat: mat, cfg: config{name: defaultName}}
-	m.digest = contentDigest(words, mat)
+	m.digest = &lazyDigest{}
 	if err := m.apply(opts); err != nil {
 		return nil, err
 	}
@@ -84,6 +85,18 @@ func checkWord(w string) error {
 		return fmt.Errorf("word %q is not valid UTF-8", w)
 	}
 	return nil
+}
+
+// lazyDigest computes the content hash on first use (Identity), keeping
+// it off the load path.
+type lazyDigest struct {
+	once sync.Once
+	hex  string
+}
+
+func (l *lazyDigest) get(words []string, mat *matrix) string {
+	l.once.Do(func() { l.hex = contentDigest(words, mat) })
+	return l.hex
 }
 
 // contentDigest hashes the words and the stored vector bytes.
@@ -215,7 +228,7 @@ func (m *Model) Vector(word string) ([]float32, bool) {
 func (m *Model) Identity() embed.Identity {
 	var b strings.Builder
 	b.WriteString("sha256:")
-	b.WriteString(m.digest[:16])
+	b.WriteString(m.digest.get(m.vocab, m.mat)[:16])
 	if m.cfg.lowercase && m.tok == nil {
 		b.WriteString(";lower")
 	}

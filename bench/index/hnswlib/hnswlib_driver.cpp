@@ -1,0 +1,170 @@
+// hnswlib_driver: the hnswlib side of bench/index. It reads the same
+// base.fvecs / query.fvecs / gt.ivecs as the Go runner, builds an hnswlib
+// index (inner-product space over unit vectors = cosine, as hnswlib's Python
+// binding does for space='cosine') on T threads, then times single-thread
+// searchKnn over an ef ladder and appends tab-separated results.
+//
+// Built by run.sh with: g++ -O3 -march=native -std=c++17 -pthread
+// against Debian's header-only libhnswlib-dev (not vendored here).
+//
+//   hnswlib_driver run DIR RESULTS M EFC THREADS EF1,EF2,...
+//   hnswlib_driver bw RESULTS      (single-core streaming read bandwidth)
+
+#include <hnswlib/hnswlib.h>
+
+#include <immintrin.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+using Clock = std::chrono::steady_clock;
+
+static double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+static std::vector<float> read_fvecs(const std::string &path, int &n, int &dim) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw std::runtime_error("cannot open " + path);
+    std::vector<char> raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::memcpy(&dim, raw.data(), 4);
+    size_t rec = 4 + 4 * (size_t)dim;
+    n = (int)(raw.size() / rec);
+    std::vector<float> out((size_t)n * dim);
+    for (int i = 0; i < n; i++) std::memcpy(&out[(size_t)i * dim], raw.data() + i * rec + 4, 4 * (size_t)dim);
+    return out;
+}
+
+static std::vector<std::vector<int>> read_ivecs(const std::string &path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw std::runtime_error("cannot open " + path);
+    std::vector<std::vector<int>> out;
+    int k;
+    while (f.read((char *)&k, 4)) {
+        std::vector<int> row(k);
+        f.read((char *)row.data(), 4 * (size_t)k);
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+static void normalize(const float *in, float *out, int dim) {
+    double s = 0;
+    for (int i = 0; i < dim; i++) s += (double)in[i] * in[i];
+    float inv = s > 0 ? (float)(1 / std::sqrt(s)) : 0.f;
+    for (int i = 0; i < dim; i++) out[i] = in[i] * inv;
+}
+
+static std::string basename_of(const std::string &dir) {
+    std::string d = dir;
+    while (!d.empty() && d.back() == '/') d.pop_back();
+    size_t p = d.find_last_of('/');
+    return p == std::string::npos ? d : d.substr(p + 1);
+}
+
+static int run(const std::string &dir, const std::string &results, int M, int efc, int threads, const std::string &efs) {
+    int nb, dim, nq, dq;
+    std::vector<float> base = read_fvecs(dir + "/base.fvecs", nb, dim);
+    std::vector<float> query = read_fvecs(dir + "/query.fvecs", nq, dq);
+    auto gt = read_ivecs(dir + "/gt.ivecs");
+    std::string name = basename_of(dir);
+    FILE *res = std::fopen(results.c_str(), "a");
+
+    hnswlib::InnerProductSpace space(dim);
+    auto *index = new hnswlib::HierarchicalNSW<float>(&space, nb, M, efc, 1);
+    auto t0 = Clock::now();
+    std::atomic<int> next(0);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; t++) {
+        pool.emplace_back([&]() {
+            std::vector<float> buf(dim);
+            for (int i; (i = next.fetch_add(1)) < nb;) {
+                normalize(&base[(size_t)i * dim], buf.data(), dim);
+                index->addPoint(buf.data(), (hnswlib::labeltype)i);
+            }
+        });
+    }
+    for (auto &t : pool) t.join();
+    double build = seconds_since(t0);
+    std::printf("hnswlib %s: built %dx%d in %.2fs on %d threads\n", name.c_str(), nb, dim, build, threads);
+    std::fprintf(res, "build\thnswlib\t%s\t%d\t%f\n", name.c_str(), threads, build);
+
+    std::vector<float> qn((size_t)nq * dim);
+    for (int i = 0; i < nq; i++) normalize(&query[(size_t)i * dim], &qn[(size_t)i * dim], dim);
+    std::stringstream ss(efs);
+    std::string tok;
+    while (std::getline(ss, tok, ',')) {
+        int ef = std::stoi(tok);
+        index->setEf(ef);
+        for (int i = 0; i < std::min(nq, 100); i++) index->searchKnn(&qn[(size_t)i * dim], 10);
+        double rec = 0;
+        auto t = Clock::now();
+        for (int i = 0; i < nq; i++) {
+            auto top = index->searchKnn(&qn[(size_t)i * dim], 10);
+            int hit = 0;
+            while (!top.empty()) {
+                int id = (int)top.top().second;
+                top.pop();
+                for (int j = 0; j < 10; j++)
+                    if (gt[i][j] == id) { hit++; break; }
+            }
+            rec += hit / 10.0;
+        }
+        double qps = nq / seconds_since(t);
+        rec /= nq;
+        std::printf("hnswlib %s ef=%d recall@10=%.4f qps=%.0f\n", name.c_str(), ef, rec, qps);
+        std::fprintf(res, "search\thnswlib\t%s\t%d\t%f\t%f\n", name.c_str(), ef, rec, qps);
+    }
+    std::fclose(res);
+    delete index;
+    return 0;
+}
+
+// bw measures single-core streaming read bandwidth: the best of 5 AVX-512
+// sums over 512 MiB.
+static int bw(const std::string &results) {
+    size_t n = (512u << 20) / sizeof(float);
+    float *a = (float *)std::aligned_alloc(64, n * sizeof(float));
+    for (size_t i = 0; i < n; i++) a[i] = (float)(i & 7);
+    double best = 0;
+    float sink = 0;
+    for (int rep = 0; rep < 5; rep++) {
+        auto t = Clock::now();
+        __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+        for (size_t i = 0; i < n; i += 64) {
+            s0 = _mm512_add_ps(s0, _mm512_load_ps(a + i));
+            s1 = _mm512_add_ps(s1, _mm512_load_ps(a + i + 16));
+            s2 = _mm512_add_ps(s2, _mm512_load_ps(a + i + 32));
+            s3 = _mm512_add_ps(s3, _mm512_load_ps(a + i + 48));
+        }
+        sink += _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
+        best = std::max(best, n * sizeof(float) / seconds_since(t) / 1e9);
+    }
+    std::printf("single-core read bandwidth: %.2f GB/s (sink %g)\n", best, sink);
+    FILE *res = std::fopen(results.c_str(), "a");
+    std::fprintf(res, "bandwidth\tread\t%.2f\n", best);
+    std::fclose(res);
+    std::free(a);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    try {
+        if (argc == 8 && std::string(argv[1]) == "run")
+            return run(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]), argv[7]);
+        if (argc == 3 && std::string(argv[1]) == "bw") return bw(argv[2]);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "hnswlib_driver: %s\n", e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "usage: hnswlib_driver run DIR RESULTS M EFC THREADS EFS | bw RESULTS\n");
+    return 2;
+}

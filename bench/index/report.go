@@ -1,0 +1,171 @@
+// This file prints the comparison tables from the results file: recall@10
+// and QPS per ef for each library, the QPS ratio at equal recall
+// (interpolated on log QPS), build times, peak RSS and flat-scan bandwidth.
+
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+type point struct {
+	ef          int
+	recall, qps float64
+}
+
+func cmdReport(args []string) error {
+	fs := flag.NewFlagSet("report", flag.ExitOnError)
+	res := fs.String("res", "", "results file")
+	fs.Parse(args)
+	f, err := os.Open(*res)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	curves := map[string]map[string][]point{} // dataset → lib → points
+	builds := map[string]map[string]string{}
+	rss := map[string]map[string]string{}
+	var flats []string
+	var bw = map[string]string{}
+	var sets []string
+	seen := map[string]bool{}
+	addSet := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			sets = append(sets, s)
+		}
+	}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		switch {
+		case p[0] == "search" && len(p) == 6:
+			addSet(p[2])
+			ef, _ := strconv.Atoi(p[3])
+			r, _ := strconv.ParseFloat(p[4], 64)
+			q, _ := strconv.ParseFloat(p[5], 64)
+			if curves[p[2]] == nil {
+				curves[p[2]] = map[string][]point{}
+			}
+			curves[p[2]][p[1]] = append(curves[p[2]][p[1]], point{ef, r, q})
+		case p[0] == "build" && len(p) == 5:
+			addSet(p[2])
+			if builds[p[2]] == nil {
+				builds[p[2]] = map[string]string{}
+			}
+			builds[p[2]][p[1]] = p[4]
+		case p[0] == "rss" && len(p) == 4:
+			if rss[p[2]] == nil {
+				rss[p[2]] = map[string]string{}
+			}
+			rss[p[2]][p[1]] = p[3]
+		case p[0] == "flat" && len(p) == 7:
+			flats = append(flats, fmt.Sprintf("| %s | %s | %s | %s | %s |", p[2], p[3], p[4], p[5], p[6]))
+		case p[0] == "bandwidth" && len(p) == 3:
+			bw[p[1]] = p[2]
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	for _, set := range sets {
+		c := curves[set]
+		g, hl := c["ganada-hnsw"], c["hnswlib"]
+		fmt.Printf("\n### %s: recall@10 and single-thread QPS (M=16, efConstruction=200, k=10)\n\n", set)
+		fmt.Println("| ef | ganada recall | ganada QPS | hnswlib recall | hnswlib QPS | QPS ratio (same ef) |")
+		fmt.Println("|---:|---:|---:|---:|---:|---:|")
+		for i := 0; i < max(len(g), len(hl)); i++ {
+			var row [6]string
+			if i < len(g) {
+				row[0], row[1], row[2] = strconv.Itoa(g[i].ef), fmt.Sprintf("%.4f", g[i].recall), fmt.Sprintf("%.0f", g[i].qps)
+			}
+			if i < len(hl) {
+				row[0], row[3], row[4] = strconv.Itoa(hl[i].ef), fmt.Sprintf("%.4f", hl[i].recall), fmt.Sprintf("%.0f", hl[i].qps)
+			}
+			if i < len(g) && i < len(hl) {
+				row[5] = fmt.Sprintf("%.2f×", g[i].qps/hl[i].qps)
+			}
+			fmt.Printf("| %s |\n", strings.Join(row[:], " | "))
+		}
+		fmt.Printf("\nQPS ratio ganada/hnswlib at equal recall (log-QPS interpolated along each curve):\n\n")
+		fmt.Println("| recall@10 | ganada QPS | hnswlib QPS | ratio |")
+		fmt.Println("|---:|---:|---:|---:|")
+		for _, target := range []float64{0.90, 0.95, 0.97, 0.99} {
+			a, okA := interp(g, target)
+			b, okB := interp(hl, target)
+			if okA && okB {
+				fmt.Printf("| %.2f | %.0f | %.0f | %.2f× |\n", target, a, b, a/b)
+			} else {
+				fmt.Printf("| %.2f | %s | %s | n/a |\n", target, fmtOpt(a, okA), fmtOpt(b, okB))
+			}
+		}
+		fmt.Printf("\nBuild (2 threads) and peak RSS:\n\n| library | build s | peak RSS MiB |\n|---|---:|---:|\n")
+		for _, lib := range []string{"ganada-hnsw", "hnswlib", "ganada-flat"} {
+			if builds[set][lib] == "" && rss[set][lib] == "" {
+				continue
+			}
+			fmt.Printf("| %s | %s | %s |\n", lib, builds[set][lib], kbToMiB(rss[set][lib]))
+		}
+		if b1, b2 := builds[set]["ganada-hnsw"], builds[set]["hnswlib"]; b1 != "" && b2 != "" {
+			x, _ := strconv.ParseFloat(b1, 64)
+			y, _ := strconv.ParseFloat(b2, 64)
+			fmt.Printf("\nbuild time ratio ganada/hnswlib: %.2f×", x/y)
+		}
+		if r1, r2 := rss[set]["ganada-hnsw"], rss[set]["hnswlib"]; r1 != "" && r2 != "" {
+			x, _ := strconv.ParseFloat(r1, 64)
+			y, _ := strconv.ParseFloat(r2, 64)
+			fmt.Printf("; peak RSS ratio ganada/hnswlib: %.2f×", x/y)
+		}
+		fmt.Println()
+	}
+	if len(flats) > 0 {
+		fmt.Printf("\n### ganada flat (exact) search\n\n| dataset | threads | recall@10 | QPS | scan GB/s |\n|---|---:|---:|---:|---:|\n")
+		for _, l := range flats {
+			fmt.Println(l)
+		}
+		if v := bw["read"]; v != "" {
+			fmt.Printf("\nsingle-core read bandwidth (AVX-512 sum over 512 MiB, hnswlib_driver bw): %s GB/s\n", v)
+		}
+	}
+	return nil
+}
+
+func fmtOpt(v float64, ok bool) string {
+	if !ok {
+		return "out of range"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func kbToMiB(s string) string {
+	if s == "" {
+		return ""
+	}
+	v, _ := strconv.ParseFloat(s, 64)
+	return fmt.Sprintf("%.0f", v/1024)
+}
+
+// interp returns the QPS of curve at the given recall, interpolating log QPS
+// linearly in recall between the two points around it.
+func interp(c []point, recall float64) (float64, bool) {
+	pts := append([]point(nil), c...)
+	sort.Slice(pts, func(i, j int) bool { return pts[i].recall < pts[j].recall })
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1], pts[i]
+		if recall >= a.recall && recall <= b.recall {
+			if b.recall == a.recall {
+				return math.Max(a.qps, b.qps), true
+			}
+			t := (recall - a.recall) / (b.recall - a.recall)
+			return math.Exp(math.Log(a.qps) + t*(math.Log(b.qps)-math.Log(a.qps))), true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,153 @@
+// This file holds the ganada runners: HNSW build (AddBatch on GOMAXPROCS
+// goroutines) and single-thread search over the ef ladder, and exact flat
+// search on one and on all threads.
+
+package main
+
+import (
+	"flag"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/flat"
+	"github.com/ganada/ganada/index/hnsw"
+)
+
+func parseEfs(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func cmdHNSW(args []string) error {
+	fs := flag.NewFlagSet("hnsw", flag.ExitOnError)
+	dir := fs.String("dir", "", "data directory")
+	res := fs.String("res", "", "results file")
+	efList := fs.String("ef", "10,20,40,80,160,320", "search ef values")
+	m := fs.Int("m", 16, "M")
+	efc := fs.Int("efc", 200, "efConstruction")
+	reps := fs.Int("reps", 1, "timed passes per ef (the best is kept)")
+	fs.Parse(args)
+	efs, err := parseEfs(*efList)
+	if err != nil {
+		return err
+	}
+	d, err := loadDataset(*dir, true)
+	if err != nil {
+		return err
+	}
+	h, err := hnsw.New(d.base.dim, index.Cosine, hnsw.WithM(*m), hnsw.WithEfConstruction(*efc),
+		hnsw.WithSeed(1), hnsw.WithCapacity(d.base.n))
+	if err != nil {
+		return err
+	}
+	ids := make([]uint64, d.base.n)
+	for i := range ids {
+		ids[i] = uint64(i)
+	}
+	t0 := time.Now()
+	if err := h.AddBatch(ids, d.base.rows()); err != nil {
+		return err
+	}
+	build := time.Since(t0).Seconds()
+	fmt.Printf("ganada-hnsw %s: built %d×%d in %.2fs on %d threads\n", d.name, d.base.n, d.base.dim, build, runtime.GOMAXPROCS(0))
+	if err := appendResult(*res, "build", "ganada-hnsw", d.name, runtime.GOMAXPROCS(0), build); err != nil {
+		return err
+	}
+	qs := d.queries.rows()
+	for _, ef := range efs {
+		opt := index.WithEf(ef)
+		for _, q := range qs[:min(100, len(qs))] { // warm up
+			h.Search(q, 10, opt)
+		}
+		best := 0.0
+		var rec float64
+		for rep := 0; rep < *reps; rep++ {
+			rec = 0
+			found := make([]uint64, 0, 10)
+			t := time.Now()
+			for i, q := range qs {
+				rs, err := h.Search(q, 10, opt)
+				if err != nil {
+					return err
+				}
+				found = found[:0]
+				for _, r := range rs {
+					found = append(found, r.ID)
+				}
+				rec += recallAt10(found, d.gt[i])
+			}
+			qps := float64(len(qs)) / time.Since(t).Seconds()
+			best = max(best, qps)
+		}
+		rec /= float64(len(qs))
+		fmt.Printf("ganada-hnsw %s ef=%d recall@10=%.4f qps=%.0f\n", d.name, ef, rec, best)
+		if err := appendResult(*res, "search", "ganada-hnsw", d.name, ef, rec, best); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cmdFlat(args []string) error {
+	fs := flag.NewFlagSet("flat", flag.ExitOnError)
+	dir := fs.String("dir", "", "data directory")
+	res := fs.String("res", "", "results file")
+	nq := fs.Int("q", 200, "queries to time")
+	fs.Parse(args)
+	d, err := loadDataset(*dir, true)
+	if err != nil {
+		return err
+	}
+	ids := make([]uint64, d.base.n)
+	for i := range ids {
+		ids[i] = uint64(i)
+	}
+	qs := d.queries.rows()[:min(*nq, d.queries.n)]
+	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+		f, err := flat.New(d.base.dim, index.Cosine, flat.WithWorkers(workers), flat.WithCapacity(d.base.n))
+		if err != nil {
+			return err
+		}
+		if err := f.AddBatch(ids, d.base.rows()); err != nil {
+			return err
+		}
+		for _, q := range qs[:10] {
+			f.Search(q, 10)
+		}
+		rec := 0.0
+		t := time.Now()
+		for i, q := range qs {
+			rs, err := f.Search(q, 10)
+			if err != nil {
+				return err
+			}
+			found := make([]uint64, len(rs))
+			for j, r := range rs {
+				found[j] = r.ID
+			}
+			rec += recallAt10(found, d.gt[i])
+		}
+		sec := time.Since(t).Seconds()
+		qps := float64(len(qs)) / sec
+		gbs := qps * float64(d.base.n*d.base.dim*4) / 1e9
+		fmt.Printf("ganada-flat %s threads=%d recall@10=%.4f qps=%.1f scan=%.2f GB/s\n", d.name, workers, rec/float64(len(qs)), qps, gbs)
+		if err := appendResult(*res, "flat", "ganada-flat", d.name, workers, rec/float64(len(qs)), qps, gbs); err != nil {
+			return err
+		}
+		if workers == runtime.GOMAXPROCS(0) {
+			break
+		}
+	}
+	return nil
+}

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ganada/ganada/internal/gemm"
@@ -28,9 +29,18 @@ func (s shape) String() string { return fmt.Sprintf("%d×%d·%d×%d", s.m, s.k, 
 
 func (s shape) flops() float64 { return 2 * float64(s.m) * float64(s.k) * float64(s.n) }
 
+// processCPU returns the CPU time (user+system) this process has used.
+func processCPU() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
 // rate times f in 5 rounds of about dur/5 each and returns the best and
-// median GFLOP/s.
-func rate(flops float64, dur time.Duration, f func()) (best, median float64) {
+// median GFLOP/s by wall time and the best by process CPU time.
+func rate(flops float64, dur time.Duration, f func()) (best, median, cpuBest float64) {
 	f()
 	reps := 1
 	for {
@@ -45,19 +55,22 @@ func rate(flops float64, dur time.Duration, f func()) (best, median float64) {
 	}
 	rates := make([]float64, 5)
 	for r := range rates {
-		t0 := time.Now()
+		t0, c0 := time.Now(), processCPU()
 		for i := 0; i < reps; i++ {
 			f()
 		}
 		rates[r] = flops * float64(reps) / time.Since(t0).Seconds() / 1e9
+		if dc := processCPU() - c0; dc > 0 {
+			cpuBest = max(cpuBest, flops*float64(reps)/dc/1e9)
+		}
 	}
 	sort.Float64s(rates)
-	return rates[4], rates[2]
+	return rates[4], rates[2], cpuBest
 }
 
 type result struct {
-	best, median float64
-	note         string
+	best, median, cpu float64
+	note              string
 }
 
 func main() {
@@ -97,6 +110,7 @@ func main() {
 	fmt.Printf("%-22s %3s  %-17s %-17s %-17s %9s %9s\n", "shape", "thr", "ganada GFLOP/s", "OpenBLAS GFLOP/s", "vek32 GFLOP/s", "g/OpenBLAS", "g/vek")
 	r := rand.New(rand.NewSource(1))
 	coreShown := false
+	var cpuRows []string
 	for _, sh := range shapes {
 		a := make([]float32, sh.m*sh.k)
 		w := make([]float32, sh.n*sh.k)
@@ -118,20 +132,20 @@ func main() {
 			var g, v, o result
 			workers := gemm.NewWorkers(t)
 			if t == 1 {
-				g.best, g.median = rate(sh.flops(), dur, func() { packed.Mul(dst, a, sh.m, gemm.Epilogue{}) })
+				g.best, g.median, g.cpu = rate(sh.flops(), dur, func() { packed.Mul(dst, a, sh.m, gemm.Epilogue{}) })
 			} else {
-				g.best, g.median = rate(sh.flops(), dur, func() { workers.Mul(packed, dst, a, sh.m, gemm.Epilogue{}) })
+				g.best, g.median, g.cpu = rate(sh.flops(), dur, func() { workers.Mul(packed, dst, a, sh.m, gemm.Epilogue{}) })
 			}
 			workers.Close()
 			prev := runtime.GOMAXPROCS(t)
-			v.best, v.median = rate(sh.flops(), dur, func() { vek32.MatMul_Into(dst, a, wt, sh.k) })
+			v.best, v.median, v.cpu = rate(sh.flops(), dur, func() { vek32.MatMul_Into(dst, a, wt, sh.k) })
 			runtime.GOMAXPROCS(prev)
 			if *python != "" {
 				info, err := openblas(*python, scriptDir, *coretype, t, sh, *seconds)
 				if err != nil {
 					o.note = err.Error()
 				} else {
-					o.best, o.median = info.Best, info.Median
+					o.best, o.median, o.cpu = info.Best, info.Median, info.CPUBest
 					if !coreShown {
 						fmt.Printf("# OpenBLAS: %s, core %s, config %q\n", info.Library, info.Core, info.Config)
 						coreShown = true
@@ -139,8 +153,33 @@ func main() {
 				}
 			}
 			fmt.Printf("%-22s %3d  %-17s %-17s %-17s %9s %9s\n", sh, t, g.fmt(), o.fmt(), v.fmt(), ratio(g, o), ratio(g, v))
+			if t == 1 {
+				cpuRows = append(cpuRows, fmt.Sprintf("%-22s %3d  %-17s %-17s %-17s %9s %9s", sh, t,
+					cpuFmt(g), cpuFmt(o), cpuFmt(v), cpuRatio(g, o), cpuRatio(g, v)))
+			}
 		}
 	}
+	if len(cpuRows) > 0 {
+		fmt.Println("\nsingle thread by process CPU time (not counting time slices taken by other processes on a busy machine):")
+		fmt.Printf("%-22s %3s  %-17s %-17s %-17s %9s %9s\n", "shape", "thr", "ganada GFLOP/s", "OpenBLAS GFLOP/s", "vek32 GFLOP/s", "g/OpenBLAS", "g/vek")
+		for _, row := range cpuRows {
+			fmt.Println(row)
+		}
+	}
+}
+
+func cpuFmt(r result) string {
+	if r.note != "" || r.cpu == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%6.1f", r.cpu)
+}
+
+func cpuRatio(a, b result) string {
+	if a.cpu == 0 || b.cpu == 0 || a.note != "" || b.note != "" {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f×", a.cpu/b.cpu)
 }
 
 func (r result) fmt() string {
@@ -161,6 +200,7 @@ type blasInfo struct {
 	Library, Core, Config string
 	Threads               int
 	Best, Median          float64
+	CPUBest               float64 `json:"cpu_best"`
 }
 
 func openblas(python, dir, coretype string, threads int, sh shape, seconds float64) (blasInfo, error) {

@@ -148,7 +148,7 @@ func (m *Model) apply(opts []Option) error {
 	cfg.components = comps
 	m.cfg = cfg
 	m.weights = nil
-	if cfg.sif {
+	if cfg.sif && m.tok == nil {
 		m.weights = sifWeights(len(m.vocab), cfg.vocabSize, cfg.sifA)
 	}
 	return nil
@@ -217,7 +217,15 @@ func (m *Model) Vector(word string) ([]float32, bool) {
 		return nil, false
 	}
 	v := make([]float32, m.mat.dim)
-	m.mat.row(v, int(i))
+	if m.tok == nil {
+		m.mat.row(v, int(i))
+		return v, true
+	}
+	row, w := m.tok.row(i, 1)
+	m.mat.row(v, row)
+	for j := range v {
+		v[j] *= float32(w)
+	}
 	return v, true
 }
 
@@ -232,7 +240,7 @@ func (m *Model) Identity() embed.Identity {
 	if m.cfg.lowercase && m.tok == nil {
 		b.WriteString(";lower")
 	}
-	if m.cfg.sif {
+	if m.cfg.sif && m.tok == nil {
 		fmt.Fprintf(&b, ";sif=%g", m.cfg.sifA)
 		if m.cfg.vocabSize > len(m.vocab) {
 			fmt.Fprintf(&b, ";N=%d", m.cfg.vocabSize)

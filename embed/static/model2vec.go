@@ -1,11 +1,288 @@
-// This file loads Model2Vec folders. (Filled in once embed/tokenizer and
-// embed/safetensors exist.)
+// This file loads Model2Vec folders: a safetensors embedding matrix, a
+// Hugging Face tokenizer.json and a config.json, encoded the way
+// Model2Vec's StaticModel.encode does.
 
 package static
 
-import "fmt"
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"unicode/utf8"
 
-// LoadModel2Vec loads a Model2Vec folder.
-func LoadModel2Vec(dir string, opts ...Option) (*Model, error) {
-	return nil, fmt.Errorf("static: %s: Model2Vec loading is not available yet", dir)
+	"github.com/ganada/ganada/embed/safetensors"
+	"github.com/ganada/ganada/embed/tokenizer"
+)
+
+// model2vecLayout is one of the folder layouts Model2Vec accepts.
+type model2vecLayout struct {
+	config, embeddings, tokenizer, tensor string
 }
+
+// The layouts Model2Vec's loader tries, in its order: its own, then
+// sentence-transformers' StaticEmbedding at the top level or nested.
+var model2vecLayouts = []model2vecLayout{
+	{"config.json", "model.safetensors", "tokenizer.json", "embeddings"},
+	{"config_sentence_transformers.json", "model.safetensors", "tokenizer.json", "embedding.weight"},
+	{"config_sentence_transformers.json", "0_StaticEmbedding/model.safetensors", "0_StaticEmbedding/tokenizer.json", "embedding.weight"},
+}
+
+// DefaultModel2VecMaxTokens is the token limit Model2Vec's
+// StaticModel.encode applies by default (max_length=512).
+const DefaultModel2VecMaxTokens = 512
+
+// LoadModel2Vec loads a Model2Vec model folder (as written by Model2Vec's
+// save_pretrained, or a sentence-transformers StaticEmbedding folder) and
+// encodes like Model2Vec's StaticModel.encode:
+//
+//   - the text is cut to maxTokens × (median token length) characters,
+//     tokenized by the folder's tokenizer.json without special tokens
+//     (package embed/tokenizer; the file's own truncation and padding
+//     apply, as in the Rust tokenizers library), unknown-token ids are
+//     dropped, and the first maxTokens ids kept (maxTokens: WithMaxTokens,
+//     default DefaultModel2VecMaxTokens);
+//   - the sentence vector is the mean of the ids' embedding rows (through
+//     the optional "mapping" tensor, times the optional per-token "weights"
+//     tensor, for vocabulary-quantised models), and a text with no known
+//     token gets a zero vector;
+//   - it is normalised to unit length when config.json says
+//     "normalize": true (WithNormalize overrides).
+//
+// The embedding matrix may be F32, F16, BF16, F64 or I8 (Model2Vec's int8
+// quantisation, whose global scale does not change cosine similarities).
+// WithSIF and WithLowercase have no effect on Model2Vec models: their
+// weighting is baked into the vectors and their tokenizer normalises.
+// Words and Vector work on tokens.
+func LoadModel2Vec(dir string, opts ...Option) (*Model, error) {
+	m, err := loadModel2Vec(dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("static: Model2Vec folder %s: %w", dir, err)
+	}
+	return m, nil
+}
+
+func loadModel2Vec(dir string, opts []Option) (*Model, error) {
+	var lay *model2vecLayout
+	for i := range model2vecLayouts {
+		l := &model2vecLayouts[i]
+		if exists(filepath.Join(dir, l.config)) && exists(filepath.Join(dir, l.embeddings)) && exists(filepath.Join(dir, l.tokenizer)) {
+			lay = l
+			break
+		}
+	}
+	if lay == nil {
+		return nil, fmt.Errorf("%w: no config.json + model.safetensors + tokenizer.json (nor a sentence-transformers StaticEmbedding layout)", ErrMalformed)
+	}
+	// config.json
+	cb, err := os.ReadFile(filepath.Join(dir, lay.config))
+	if err != nil {
+		return nil, err
+	}
+	var conf struct {
+		Normalize *bool `json:"normalize"`
+	}
+	if err := json.Unmarshal(cb, &conf); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, lay.config, err)
+	}
+	// tokenizer.json
+	tb, err := os.ReadFile(filepath.Join(dir, lay.tokenizer))
+	if err != nil {
+		return nil, err
+	}
+	tok, err := tokenizer.FromBytes(tb)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", lay.tokenizer, err)
+	}
+	var tj struct {
+		Model struct {
+			UnkToken *string `json:"unk_token"`
+			UnkID    *int    `json:"unk_id"`
+		} `json:"model"`
+	}
+	if err := json.Unmarshal(tb, &tj); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, lay.tokenizer, err)
+	}
+	unk := int32(-1)
+	if tj.Model.UnkToken != nil {
+		if id, ok := tok.TokenToID(*tj.Model.UnkToken); ok {
+			unk = int32(id)
+		}
+	} else if tj.Model.UnkID != nil {
+		unk = int32(*tj.Model.UnkID) // Unigram names its unknown token by id
+	}
+	nTok := tok.MaxID() + 1
+	if nTok <= 0 || nTok > math.MaxInt32 {
+		return nil, fmt.Errorf("%w: %s: %d token ids", ErrMalformed, lay.tokenizer, nTok)
+	}
+	vocab := make([]string, nTok)
+	lens := make([]int, nTok)
+	for id := range vocab {
+		t, ok := tok.IDToToken(id)
+		if !ok {
+			return nil, fmt.Errorf("%w: %s: token id %d is unused (ids must be contiguous)", ErrMalformed, lay.tokenizer, id)
+		}
+		vocab[id] = t
+		lens[id] = utf8.RuneCountInString(t)
+	}
+	// model.safetensors
+	st, err := safetensors.Open(filepath.Join(dir, lay.embeddings))
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	mat, err := readEmbeddingMatrix(st, lay.tensor)
+	if err != nil {
+		return nil, err
+	}
+	t := &m2vTokenizer{enc: tokEncoder{tok}, unk: unk, medianLen: medianInt(lens)}
+	if st.Has("mapping") {
+		if t.mapping, err = readIndexTensor(st, "mapping", nTok, mat.rows); err != nil {
+			return nil, err
+		}
+	} else if mat.rows != nTok {
+		return nil, fmt.Errorf("%w: %d embedding rows for %d tokens", ErrMalformed, mat.rows, nTok)
+	}
+	if st.Has("weights") {
+		w, err := st.Float32s("weights")
+		if err != nil {
+			return nil, fmt.Errorf("%w: weights: %v", ErrMalformed, err)
+		}
+		if len(w) != nTok {
+			return nil, fmt.Errorf("%w: %d weights for %d tokens", ErrMalformed, len(w), nTok)
+		}
+		t.weights = make([]float32, nTok)
+		for i, x := range w {
+			if !finite32(x) {
+				return nil, fmt.Errorf("%w: weight of token %d: %w", ErrMalformed, i, ErrNonFinite)
+			}
+			t.weights[i] = x
+		}
+	}
+	pre := []Option{WithMaxTokens(DefaultModel2VecMaxTokens)}
+	if conf.Normalize != nil {
+		pre = append(pre, WithNormalize(*conf.Normalize))
+	}
+	m := &Model{vocab: vocab, mat: mat, tok: t, cfg: config{name: baseName(dir)}}
+	m.index = make(map[string]int32, nTok)
+	for i, w := range vocab {
+		if _, dup := m.index[w]; !dup {
+			m.index[w] = int32(i)
+		}
+	}
+	m.digest = &lazyDigest{}
+	if err := m.apply(append(pre, opts...)); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// tokEncoder adapts *tokenizer.Tokenizer to tokenEncoder.
+type tokEncoder struct{ t *tokenizer.Tokenizer }
+
+func (e tokEncoder) encodeIDs(text string) ([]int, error) {
+	enc, err := e.t.Encode(text, false)
+	if err != nil {
+		return nil, err
+	}
+	return enc.IDs, nil
+}
+
+func exists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// medianInt is int(np.median(xs)): the mean of the two middle values for an
+// even count, truncated.
+func medianInt(xs []int) int {
+	s := append([]int(nil), xs...)
+	sort.Ints(s)
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return int(float64(s[n/2-1]+s[n/2]) / 2)
+}
+
+// readEmbeddingMatrix reads a 2-d embedding tensor into a float32 matrix
+// (I8 values are kept as their integer values).
+func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
+	if !st.Has(name) {
+		return nil, fmt.Errorf("%w: no %q tensor", ErrMalformed, name)
+	}
+	t, err := st.Tensor(name)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.Shape) != 2 || t.Shape[0] <= 0 || t.Shape[1] <= 0 || t.Shape[1] > MaxDim {
+		return nil, fmt.Errorf("%w: %q has shape %v, want [tokens, dim]", ErrMalformed, name, t.Shape)
+	}
+	rows, dim := t.Shape[0], t.Shape[1]
+	var vals []float32
+	if t.DType == "I8" {
+		b, err := st.Bytes(name)
+		if err != nil {
+			return nil, err
+		}
+		vals = make([]float32, len(b))
+		for i, q := range b {
+			vals[i] = float32(int8(q))
+		}
+	} else {
+		f, err := st.Float32s(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %q: %v", ErrMalformed, name, err)
+		}
+		vals = append([]float32(nil), f...) // f may alias the file's memory
+	}
+	if len(vals) != rows*dim {
+		return nil, fmt.Errorf("%w: %q holds %d values for shape %v", ErrMalformed, name, len(vals), t.Shape)
+	}
+	for i, x := range vals {
+		if !finite32(x) {
+			return nil, fmt.Errorf("%w: %q row %d: %w", ErrMalformed, name, i/dim, ErrNonFinite)
+		}
+	}
+	return &matrix{prec: Float32, dim: dim, rows: rows, f32: vals}, nil
+}
+
+// readIndexTensor reads the integer "mapping" tensor: n values in [0, rows).
+func readIndexTensor(st *safetensors.File, name string, n, rows int) ([]int32, error) {
+	t, err := st.Tensor(name)
+	if err != nil {
+		return nil, err
+	}
+	b, err := st.Bytes(name)
+	if err != nil {
+		return nil, err
+	}
+	var get func(i int) int64
+	switch t.DType {
+	case "I64":
+		get = func(i int) int64 { return int64(binary.LittleEndian.Uint64(b[8*i:])) }
+	case "I32":
+		get = func(i int) int64 { return int64(int32(binary.LittleEndian.Uint32(b[4*i:]))) }
+	default:
+		return nil, fmt.Errorf("%w: %q has dtype %s, want I32 or I64", ErrMalformed, name, t.DType)
+	}
+	if t.Len() != n || len(b) != n*t.DType.Size() {
+		return nil, fmt.Errorf("%w: %q has %d values for %d tokens", ErrMalformed, name, t.Len(), n)
+	}
+	out := make([]int32, n)
+	for i := range out {
+		v := get(i)
+		if v < 0 || v >= int64(rows) {
+			return nil, fmt.Errorf("%w: %q[%d] = %d, not a row of the %d-row matrix", ErrMalformed, name, i, v, rows)
+		}
+		out[i] = int32(v)
+	}
+	return out, nil
+}
+

@@ -285,4 +285,3 @@ func readIndexTensor(st *safetensors.File, name string, n, rows int) ([]int32, e
 	}
 	return out, nil
 }
-

@@ -159,8 +159,10 @@ func startsWithWord(s []byte) bool {
 func (v *addedVocab) split(m *matcher, n *nstr, out []nstr) []nstr {
 	s := n.s
 	if len(m.pats) == 0 {
+		// Still a slice, as in the Rust crate: the piece's original start
+		// becomes that of its first normalized character.
 		if len(s) > 0 {
-			out = append(out, *n)
+			out = append(out, n.slice(0, len(s)))
 		}
 		return out
 	}

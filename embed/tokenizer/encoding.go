@@ -24,22 +24,28 @@ type Encoding struct {
 	// post-processor and padding have [0, 0].
 	Offsets [][2]int
 
-	// seqs is, per token, 0 or 1 for the text it comes from and -1 for
-	// special tokens and padding (used by tests).
-	seqs []int8
+	// seqIDs is, per token, 0 or 1 for the text it comes from and -1 for
+	// special tokens and padding.
+	seqIDs []int
 }
+
+// SequenceIDs returns, per token, 0 for a token of the first text, 1 for a
+// token of the second text of a pair, and -1 for special tokens added by
+// the post-processor and for padding. The slice is shared with e.
+func (e *Encoding) SequenceIDs() []int { return e.seqIDs }
 
 // Len returns the number of tokens.
 func (e *Encoding) Len() int { return len(e.IDs) }
 
 // newEncoding allocates an encoding of n tokens with three allocations.
 func newEncoding(n, capacity int) *Encoding {
-	ints := make([]int, 4*capacity)
+	ints := make([]int, 5*capacity)
 	return &Encoding{
 		IDs:               ints[0:n:capacity],
 		TypeIDs:           ints[capacity : capacity+n : 2*capacity],
 		AttentionMask:     ints[2*capacity : 2*capacity+n : 3*capacity],
 		SpecialTokensMask: ints[3*capacity : 3*capacity+n : 4*capacity],
+		seqIDs:            ints[4*capacity : 4*capacity+n : 5*capacity],
 		Tokens:            make([]string, n, capacity),
 		Offsets:           make([][2]int, n, capacity),
 	}
@@ -133,7 +139,7 @@ func padEncoding(e *Encoding, n int, p *Padding) {
 			e.SpecialTokensMask = append(e.SpecialTokensMask, 1)
 			e.Tokens = append(e.Tokens, p.PadToken)
 			e.Offsets = append(e.Offsets, [2]int{})
-			e.seqs = append(e.seqs, -1)
+			e.seqIDs = append(e.seqIDs, -1)
 		}
 		return
 	}
@@ -151,16 +157,16 @@ func padEncoding(e *Encoding, n int, p *Padding) {
 	copy(ne.SpecialTokensMask[k:], old.SpecialTokensMask)
 	copy(ne.Tokens[k:], old.Tokens)
 	copy(ne.Offsets[k:], old.Offsets)
-	ne.seqs = make([]int8, n)
-	for i := range ne.seqs[:k] {
-		ne.seqs[i] = -1
+	for i := range ne.seqIDs[:k] {
+		ne.seqIDs[i] = -1
 	}
-	copy(ne.seqs[k:], old.seqs)
+	copy(ne.seqIDs[k:], old.seqIDs)
 	*e = *ne
 }
 
 // seq is one encoded text before post-processing.
 type seq struct {
+	text string // the input text the offsets index
 	ids  []int
 	toks []string
 	offs [][2]int

@@ -185,8 +185,8 @@ func sequenceOf(e *Encoding, pair bool) []int8 {
 	out := make([]int8, len(e.IDs))
 	for i := range out {
 		out[i] = -1
-		if i < len(e.seqs) {
-			out[i] = e.seqs[i]
+		if ids := e.SequenceIDs(); i < len(ids) {
+			out[i] = int8(ids[i])
 		}
 	}
 	return out

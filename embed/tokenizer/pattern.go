@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // pattern finds matches in a text; the result tiles the text with matching
@@ -90,9 +91,83 @@ func compileRegex(path, expr string) (pattern, error) {
 	if expr == gpt2Regex {
 		return gpt2Pattern{}, nil
 	}
-	re, err := regexp.Compile(expr)
+	tr, err := translateOnig(expr)
+	if err != nil {
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %q: %v", ErrUnsupported, expr, err)}
+	}
+	re, err := regexp.Compile(tr)
 	if err != nil {
 		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %q: %v", ErrUnsupported, expr, err)}
 	}
 	return &regexPattern{re}, nil
+}
+
+// Oniguruma's Unicode meanings of the Perl classes, in RE2 syntax.
+const (
+	onigSpace = `\t-\r\x{85}\p{Z}`
+	onigWord  = `\p{L}\p{M}\p{Nd}\p{Pc}`
+)
+
+// translateOnig rewrites the Perl classes \s \S \d \D \w \W, which are
+// Unicode-aware in Oniguruma but ASCII-only in Go, into Unicode classes.
+func translateOnig(expr string) (string, error) {
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch {
+		case c == '\\' && i+1 < len(expr):
+			d := expr[i+1]
+			i++
+			switch d {
+			case 's':
+				if inClass {
+					b.WriteString(onigSpace)
+				} else {
+					b.WriteString("[" + onigSpace + "]")
+				}
+			case 'S':
+				if inClass {
+					return "", fmt.Errorf(`\S inside a character class`)
+				}
+				b.WriteString("[^" + onigSpace + "]")
+			case 'd':
+				b.WriteString(`\p{Nd}`)
+			case 'D':
+				b.WriteString(`\P{Nd}`)
+			case 'w':
+				if inClass {
+					b.WriteString(onigWord)
+				} else {
+					b.WriteString("[" + onigWord + "]")
+				}
+			case 'W':
+				if inClass {
+					return "", fmt.Errorf(`\W inside a character class`)
+				}
+				b.WriteString("[^" + onigWord + "]")
+			default:
+				b.WriteByte(c)
+				b.WriteByte(d)
+			}
+		case c == '[' && !inClass:
+			inClass = true
+			b.WriteByte(c)
+			// a ']' right after '[' or '[^' is literal
+			if i+1 < len(expr) && expr[i+1] == '^' {
+				b.WriteByte('^')
+				i++
+			}
+			if i+1 < len(expr) && expr[i+1] == ']' {
+				b.WriteByte(']')
+				i++
+			}
+		case c == ']' && inClass:
+			inClass = false
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
 }

@@ -19,7 +19,7 @@ type precompiled struct {
 }
 
 func parsePrecompiled(o obj) (normalizer, error) {
-	s, err := o.str("precompiled_charsmap", "", false)
+	s, err := o.str("precompiled_charsmap", "", true)
 	if err != nil {
 		return nil, err
 	}

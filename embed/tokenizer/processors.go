@@ -192,9 +192,12 @@ func (s seqProcessor) layout(parts []part, a, b *seq, addSpecial bool) []part {
 }
 
 // trimOffsets removes leading and trailing spaces (the byte-level 'Ġ' or
-// whitespace) from token offsets, as the Rust process_offsets does.
+// whitespace) from token offsets, as the Rust process_offsets does. The Rust
+// library does this on character offsets, so the counts of trimmed runes
+// move the byte offsets by whole characters of the input text.
 func trimOffsets(s *seq, addPrefixSpace bool) {
 	const g = 0x120
+	text := s.text
 	for i, t := range s.toks {
 		lead, trail := 0, 0
 		for _, r := range t {
@@ -215,15 +218,31 @@ func trimOffsets(s *seq, addPrefixSpace bool) {
 			continue
 		}
 		o := &s.offs[i]
+		if o[0] < 0 || o[1] > len(text) || o[0] > o[1] {
+			continue
+		}
 		if lead > 0 {
 			first := i == 0 || o[0] == 0
 			if first && addPrefixSpace && lead == 1 {
 				lead = 0
 			}
-			o[0] = min(o[0]+lead, o[1])
+			p := o[0]
+			for k := 0; k < lead && p < o[1]; k++ {
+				_, sz := utf8.DecodeRuneInString(text[p:])
+				p += sz
+			}
+			o[0] = min(p, o[1])
 		}
-		if trail > 0 && o[1] >= trail {
-			o[1] = max(o[1]-trail, o[0])
+		if trail > 0 {
+			p := o[1]
+			k := 0
+			for ; k < trail && p > 0; k++ {
+				_, sz := utf8.DecodeLastRuneInString(text[:p])
+				p -= sz
+			}
+			if k == trail {
+				o[1] = max(p, o[0])
+			}
 		}
 	}
 }
@@ -239,7 +258,6 @@ func assemble(parts []part, capacity int) *Encoding {
 		}
 	}
 	e := newEncoding(n, max(n, capacity))
-	e.seqs = make([]int8, n, max(n, capacity))
 	k := 0
 	for _, p := range parts {
 		if p.s != nil {
@@ -249,7 +267,7 @@ func assemble(parts []part, capacity int) *Encoding {
 			for i := 0; i < p.s.len(); i++ {
 				e.TypeIDs[k+i] = p.typ
 				e.AttentionMask[k+i] = 1
-				e.seqs[k+i] = p.sq
+				e.seqIDs[k+i] = int(p.sq)
 			}
 			k += p.s.len()
 			continue
@@ -257,7 +275,7 @@ func assemble(parts []part, capacity int) *Encoding {
 		copy(e.IDs[k:], p.ids)
 		copy(e.Tokens[k:], p.toks)
 		for i := range p.ids {
-			e.seqs[k+i] = -1
+			e.seqIDs[k+i] = -1
 			e.TypeIDs[k+i] = p.typ
 			e.AttentionMask[k+i] = 1
 			e.SpecialTokensMask[k+i] = 1

@@ -316,6 +316,7 @@ func (t *Tokenizer) encode(w *workspace, a string, b *string, addSpecial bool) (
 
 // encodeSeq encodes one text into s (tokens and original byte offsets).
 func (t *Tokenizer) encodeSeq(w *workspace, text string, s *seq) error {
+	s.text = text
 	n := w.input(text)
 	pieces := w.newPieces()
 	if len(t.added.raw.pats) > 0 {

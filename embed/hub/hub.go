@@ -38,6 +38,10 @@ var (
 	// exist (on the hub, or in the cache when offline). It wraps
 	// fs.ErrNotExist.
 	ErrNotFound = fmt.Errorf("hub: not found: %w", os.ErrNotExist)
+	// ErrRepoNotFound reports a repository or revision the hub does not
+	// have (or hides: private and gated repositories answer the same
+	// without a token). It wraps ErrNotFound.
+	ErrRepoNotFound = fmt.Errorf("%w: repository or revision", ErrNotFound)
 	// ErrOffline reports that a file is not in the cache and the network may
 	// not be used (HF_HUB_OFFLINE or WithOffline).
 	ErrOffline = errors.New("hub: offline and not in cache")

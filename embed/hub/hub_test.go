@@ -447,11 +447,14 @@ func TestErrors(t *testing.T) {
 		}
 	}
 	other, _ := c.Repo("org/other", "main")
-	if _, err := other.File(ctx, "config.json"); !errors.Is(err, ErrNotFound) {
+	if ok, err := other.Has(ctx, "config.json"); ok || !errors.Is(err, ErrRepoNotFound) {
+		t.Errorf("Has in missing repo: %v, %v", ok, err)
+	}
+	if _, err := other.File(ctx, "config.json"); !errors.Is(err, ErrRepoNotFound) {
 		t.Errorf("missing repo: %v", err)
 	}
 	badRev, _ := c.Repo(testRepo, "v9")
-	if _, err := badRev.File(ctx, "config.json"); !errors.Is(err, ErrNotFound) {
+	if _, err := badRev.File(ctx, "config.json"); !errors.Is(err, ErrRepoNotFound) {
 		t.Errorf("missing revision: %v", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)

@@ -174,7 +174,7 @@ func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
 		return false, err
 	}
 	meta, err := r.head(ctx, name)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ErrNotFound) && !errors.Is(err, ErrRepoNotFound) {
 		return false, nil
 	}
 	if err != nil {
@@ -325,9 +325,9 @@ func (r *Repo) statusError(resp *http.Response, name string) error {
 			return fmt.Errorf("%w: %s in %s@%s", ErrNotFound, name, r.id, r.revision)
 		}
 		if code == "RevisionNotFound" {
-			return fmt.Errorf("%w: revision %s of %s", ErrNotFound, r.revision, r.id)
+			return fmt.Errorf("%w: %s@%s", ErrRepoNotFound, r.id, r.revision)
 		}
-		return fmt.Errorf("%w: %s@%s/%s (repository missing, private or gated: set HF_TOKEN)", ErrNotFound, r.id, r.revision, name)
+		return fmt.Errorf("%w: %s (missing, or private or gated: set HF_TOKEN)", ErrRepoNotFound, r.id)
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		return fmt.Errorf("%w: %s: HTTP %d for %s (private or gated repository: set HF_TOKEN)", ErrUnauthorized, r.id, resp.StatusCode, name)
 	}

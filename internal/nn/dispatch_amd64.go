@@ -1,5 +1,6 @@
-// This file installs the AVX-512 kernels of kernels_amd64.s when the
-// processor has AVX-512 F/DQ (VRNDSCALEPS, VSCALEFPS, masked tails).
+// This file installs the assembly kernels: those of kernels_amd64.s when
+// the processor has AVX-512 F/DQ (VRNDSCALEPS, VSCALEFPS, masked tails),
+// else those of kernels_avx2_amd64.s when it has AVX2+FMA.
 
 //go:build amd64 && !purego
 
@@ -20,6 +21,7 @@ var avx512Consts = [...]float32{
 	log2e, ln2Hi, ln2Lo,
 	expP0, expP1, expP2, expP3, expP4, expP5,
 	expMin, expMax, float32(math.Inf(1)),
+	math.Float32frombits(127), // C_BIAS127: the int32 127 (exponent bias)
 }
 
 //go:noescape
@@ -34,9 +36,27 @@ func addAVX512(dst, a, b *float32, n int)
 //go:noescape
 func expShiftSumAVX512(x *float32, n int, m, scale float32, c *float32, sum *[16]float32)
 
-var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+//go:noescape
+func expAVX2(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func geluAVX2(dst, x, bias *float32, n int, c *float32)
+
+//go:noescape
+func expShiftSumAVX2(x *float32, n int, m, scale float32, c *float32, sum *[8]float32)
+
+var (
+	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+)
 
 func init() {
+	if hasAVX2 {
+		expVec = expVecAVX2
+		geluVec = geluVecAVX2
+		biasGELUVec = biasGELUVecAVX2
+		expShiftSum = expShiftSumVecAVX2
+	}
 	if hasAVX512 {
 		expVec = expVecAVX512
 		geluVec = geluVecAVX512
@@ -89,6 +109,82 @@ func expShiftSumVecAVX512(x []float32, m, scale float32) float32 {
 	var s float32
 	for _, v := range lanes {
 		s += v
+	}
+	return s
+}
+
+// The AVX2 kernels take whole multiples of 8; the wrappers pass the tail
+// through an 8-float buffer so every element gets the same arithmetic.
+
+func expVecAVX2(dst, x []float32) {
+	n := len(x)
+	body := n &^ 7
+	if body > 0 {
+		_ = dst[n-1]
+		expAVX2(&dst[0], &x[0], body, &avx512Consts[0])
+	}
+	if body < n {
+		var buf [8]float32
+		copy(buf[:], x[body:])
+		expAVX2(&buf[0], &buf[0], 8, &avx512Consts[0])
+		copy(dst[body:n], buf[:])
+	}
+}
+
+func geluVecAVX2(dst, x []float32) {
+	n := len(x)
+	body := n &^ 7
+	if body > 0 {
+		_ = dst[n-1]
+		geluAVX2(&dst[0], &x[0], nil, body, &avx512Consts[0])
+	}
+	if body < n {
+		var buf [8]float32
+		copy(buf[:], x[body:])
+		geluAVX2(&buf[0], &buf[0], nil, 8, &avx512Consts[0])
+		copy(dst[body:n], buf[:])
+	}
+}
+
+func biasGELUVecAVX2(dst, x, bias []float32) {
+	n := len(x)
+	body := n &^ 7
+	if body > 0 {
+		_ = dst[n-1]
+		_ = bias[n-1]
+		geluAVX2(&dst[0], &x[0], &bias[0], body, &avx512Consts[0])
+	}
+	if body < n {
+		var buf, b [8]float32
+		copy(buf[:], x[body:])
+		copy(b[:], bias[body:n])
+		geluAVX2(&buf[0], &buf[0], &b[0], 8, &avx512Consts[0])
+		copy(dst[body:n], buf[:])
+	}
+}
+
+func expShiftSumVecAVX2(x []float32, m, scale float32) float32 {
+	n := len(x)
+	body := n &^ 7
+	var lanes [8]float32
+	var s float32
+	if body > 0 {
+		expShiftSumAVX2(&x[0], body, m, scale, &avx512Consts[0], &lanes)
+		for _, v := range lanes {
+			s += v
+		}
+	}
+	if body < n {
+		var buf [8]float32
+		for i := range buf {
+			buf[i] = float32(math.Inf(-1)) // e^-Inf = 0: padding adds nothing
+		}
+		copy(buf[:], x[body:])
+		expShiftSumAVX2(&buf[0], 8, m, scale, &avx512Consts[0], &lanes)
+		copy(x[body:], buf[:n-body])
+		for _, v := range lanes {
+			s += v
+		}
 	}
 	return s
 }

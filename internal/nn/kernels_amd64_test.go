@@ -7,6 +7,9 @@ package nn
 
 func kernelSets() []kernelSet {
 	sets := []kernelSet{genericKernelSet}
+	if hasAVX2 {
+		sets = append(sets, kernelSet{name: "avx2", exp: expVecAVX2, erf: erfGeneric, gelu: geluVecAVX2, biasGELU: biasGELUVecAVX2, add: addGeneric, expShiftSum: expShiftSumVecAVX2})
+	}
 	if hasAVX512 {
 		sets = append(sets, kernelSet{name: "avx512", exp: expVecAVX512, erf: erfGeneric, gelu: geluVecAVX512, biasGELU: biasGELUVecAVX512, add: addVecAVX512, expShiftSum: expShiftSumVecAVX512})
 	}

@@ -4,8 +4,25 @@ package nn
 
 import (
 	"math/rand"
+	"runtime"
 	"testing"
 )
+
+// timed runs f b.N times on one locked OS thread and reports ns per
+// element by the thread's CPU time (stable on a busy machine).
+func timed(b *testing.B, elems int, f func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.SetBytes(int64(4 * elems))
+	b.ResetTimer()
+	c0 := threadCPUSeconds()
+	for i := 0; i < b.N; i++ {
+		f()
+	}
+	if cpu := threadCPUSeconds() - c0; cpu > 0 {
+		b.ReportMetric(cpu*1e9/float64(b.N)/float64(elems), "cpu-ns/elem")
+	}
+}
 
 func benchRow(n int) []float32 {
 	r := rand.New(rand.NewSource(1))
@@ -19,37 +36,27 @@ func benchRow(n int) []float32 {
 func BenchmarkGELU1536(b *testing.B) {
 	x := benchRow(1536)
 	dst := make([]float32, len(x))
-	b.SetBytes(int64(4 * len(x)))
-	for i := 0; i < b.N; i++ {
-		GELU(dst, x)
-	}
+	timed(b, len(x), func() { GELU(dst, x) })
 }
 
 func BenchmarkSoftmax128(b *testing.B) {
 	x := benchRow(128)
 	y := make([]float32, len(x))
-	b.SetBytes(int64(4 * len(x)))
-	for i := 0; i < b.N; i++ {
+	timed(b, len(x), func() {
 		copy(y, x)
 		Softmax(y, 0.125)
-	}
+	})
 }
 
 func BenchmarkLayerNorm384(b *testing.B) {
 	x := benchRow(384 * 16)
 	g, be := benchRow(384), benchRow(384)
 	dst := make([]float32, len(x))
-	b.SetBytes(int64(4 * len(x)))
-	for i := 0; i < b.N; i++ {
-		LayerNorm(dst, x, g, be, 1e-12)
-	}
+	timed(b, len(x), func() { LayerNorm(dst, x, g, be, 1e-12) })
 }
 
 func BenchmarkAdd1536(b *testing.B) {
 	x := benchRow(1536)
 	y := benchRow(1536)
-	b.SetBytes(int64(4 * len(x)))
-	for i := 0; i < b.N; i++ {
-		Add(x, x, y)
-	}
+	timed(b, len(x), func() { Add(x, x, y) })
 }

@@ -11,4 +11,9 @@ var (
 	biasGELUVec = biasGELUGeneric
 	addVec      = addGeneric
 	expShiftSum = expShiftSumGeneric
+	rowSum      = rowSumGeneric
+	maxVec      = maxGeneric
+	scaleVec    = scaleGeneric
+	rowSqDev    = rowSqDevGeneric
+	rowNorm     = rowNormGeneric
 )

@@ -37,6 +37,21 @@ func addAVX512(dst, a, b *float32, n int)
 func expShiftSumAVX512(x *float32, n int, m, scale float32, c *float32, sum *[16]float32)
 
 //go:noescape
+func maxAVX512(x *float32, n int) float32
+
+//go:noescape
+func scaleAVX512(x *float32, n int, s float32)
+
+//go:noescape
+func rowSumAVX512(x *float32, n int) float64
+
+//go:noescape
+func rowSqDevAVX512(x *float32, n int, mean float64) float64
+
+//go:noescape
+func rowNormAVX512(dst, x, gamma, beta *float32, n int, hi, lo, inv float32)
+
+//go:noescape
 func expAVX2(dst, x *float32, n int, c *float32)
 
 //go:noescape
@@ -62,6 +77,11 @@ func init() {
 		geluVec = geluVecAVX512
 		biasGELUVec = biasGELUVecAVX512
 		addVec = addVecAVX512
+		rowSum = rowSumAVX512Vec
+		maxVec = maxVecAVX512
+		scaleVec = scaleVecAVX512
+		rowSqDev = rowSqDevAVX512Vec
+		rowNorm = rowNormAVX512Vec
 		expShiftSum = expShiftSumVecAVX512
 	}
 }
@@ -188,3 +208,40 @@ func expShiftSumVecAVX2(x []float32, m, scale float32) float32 {
 	}
 	return s
 }
+
+// The LayerNorm kernels take whole multiples of 16; the pure-Go ones
+// finish the tail (the same maths).
+
+func rowSumAVX512Vec(x []float32) float64 {
+	body := len(x) &^ 15
+	var s float64
+	if body > 0 {
+		s = rowSumAVX512(&x[0], body)
+	}
+	return s + rowSumGeneric(x[body:])
+}
+
+func rowSqDevAVX512Vec(x []float32, mean float64) float64 {
+	body := len(x) &^ 15
+	var s float64
+	if body > 0 {
+		s = rowSqDevAVX512(&x[0], body, mean)
+	}
+	return s + rowSqDevGeneric(x[body:], mean)
+}
+
+func rowNormAVX512Vec(dst, x, gamma, beta []float32, hi, lo, inv float32) {
+	n := len(x)
+	body := n &^ 15
+	if body > 0 {
+		_ = dst[n-1]
+		_ = gamma[n-1]
+		_ = beta[n-1]
+		rowNormAVX512(&dst[0], &x[0], &gamma[0], &beta[0], body, hi, lo, inv)
+	}
+	rowNormGeneric(dst[body:n], x[body:], gamma[body:n], beta[body:n], hi, lo, inv)
+}
+
+func maxVecAVX512(x []float32) float32 { return maxAVX512(&x[0], len(x)) }
+
+func scaleVecAVX512(x []float32, s float32) { scaleAVX512(&x[0], len(x), s) }

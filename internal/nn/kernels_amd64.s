@@ -313,3 +313,169 @@ atail:
 adone:
 	VZEROUPPER
 	RET
+
+// HSUMPD sets X0 to the sum of the 8 float64 lanes of Z0 (uses Z1).
+#define HSUMPD \
+	VEXTRACTF64X4 $1, Z0, Y1; \
+	VADDPD Y1, Y0, Y0; \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPD X1, X0, X0; \
+	VPERMILPD $1, X0, X1; \
+	VADDSD X1, X0, X0
+
+// func rowSumAVX512(x *float32, n int) float64   (n % 16 == 0)
+TEXT ·rowSumAVX512(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z2, Z2, Z2
+	SHRQ $4, CX
+	JE rsdone
+
+rsloop:
+	VCVTPS2PD (SI), Z3
+	VCVTPS2PD 32(SI), Z4
+	VADDPD Z3, Z0, Z0
+	VADDPD Z4, Z2, Z2
+	ADDQ $64, SI
+	DECQ CX
+	JNE rsloop
+
+rsdone:
+	VADDPD Z2, Z0, Z0
+	HSUMPD
+	MOVSD X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func rowSqDevAVX512(x *float32, n int, mean float64) float64   (n % 16 == 0)
+TEXT ·rowSqDevAVX512(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSD mean+16(FP), Z5
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z2, Z2, Z2
+	SHRQ $4, CX
+	JE rvdone
+
+rvloop:
+	VCVTPS2PD (SI), Z3
+	VCVTPS2PD 32(SI), Z4
+	VSUBPD Z5, Z3, Z3
+	VSUBPD Z5, Z4, Z4
+	VFMADD231PD Z3, Z3, Z0
+	VFMADD231PD Z4, Z4, Z2
+	ADDQ $64, SI
+	DECQ CX
+	JNE rvloop
+
+rvdone:
+	VADDPD Z2, Z0, Z0
+	HSUMPD
+	MOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func rowNormAVX512(dst, x, gamma, beta *float32, n int, hi, lo, inv float32)   (n % 16 == 0)
+// dst = ((x-hi)-lo)·inv·gamma + beta
+TEXT ·rowNormAVX512(SB), NOSPLIT, $0-52
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ gamma+16(FP), DX
+	MOVQ beta+24(FP), BX
+	MOVQ n+32(FP), CX
+	VBROADCASTSS hi+40(FP), Z5
+	VBROADCASTSS lo+44(FP), Z6
+	VBROADCASTSS inv+48(FP), Z7
+	SHRQ $4, CX
+	JE rndone
+
+rnloop:
+	VMOVUPS (SI), Z0
+	VSUBPS Z5, Z0, Z0
+	VSUBPS Z6, Z0, Z0
+	VMULPS Z7, Z0, Z0
+	VMOVUPS (BX), Z1
+	VFMADD231PS (DX), Z0, Z1
+	VMOVUPS Z1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, BX
+	ADDQ $64, DI
+	DECQ CX
+	JNE rnloop
+
+rndone:
+	VZEROUPPER
+	RET
+
+// func maxAVX512(x *float32, n int) float32   (n ≥ 1; unspecified with NaNs)
+TEXT ·maxAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVL $0xff800000, AX
+	VPBROADCASTD AX, Z0
+	VMOVAPS Z0, Z2
+
+mloop:
+	CMPQ CX, $32
+	JL mloop16
+	VMAXPS (SI), Z0, Z0
+	VMAXPS 64(SI), Z2, Z2
+	ADDQ $128, SI
+	SUBQ $32, CX
+	JMP mloop
+
+mloop16:
+	CMPQ CX, $16
+	JL mtail
+	VMAXPS (SI), Z0, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+
+mtail:
+	TESTQ CX, CX
+	JE mdone
+	TAILMASK
+	VMAXPS (SI), Z0, K4, Z0
+
+mdone:
+	VMAXPS Z2, Z0, Z0
+	VEXTRACTF32X8 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X1, X0, X0
+	MOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func scaleAVX512(x *float32, n int, s float32)   x[i] *= s
+TEXT ·scaleAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS s+16(FP), Z1
+
+scloop:
+	CMPQ CX, $16
+	JL sctail
+	VMULPS (SI), Z1, Z0
+	VMOVUPS Z0, (SI)
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP scloop
+
+sctail:
+	TESTQ CX, CX
+	JE scdone
+	TAILMASK
+	VMOVUPS.Z (SI), K4, Z0
+	VMULPS Z1, Z0, Z0
+	VMOVUPS Z0, K4, (SI)
+
+scdone:
+	VZEROUPPER
+	RET

@@ -7,9 +7,10 @@ import "math"
 
 // LayerNorm normalises each row of x (rows of len(gamma) elements) and
 // writes dst = (x-mean)/sqrt(var+eps)·gamma + beta, with the mean and the
-// biased variance of the row. Statistics are accumulated in float64 (two
-// passes over the row, which is in L1), so the result is the float32
-// rounding of the exact value up to a few ulps. dst may be x.
+// biased variance of the row. The statistics are accumulated in float64
+// (two passes over the row, which is in L1) and the normalisation runs in
+// float32, so the result is within a few ulps of the exact value. dst may
+// be x.
 func LayerNorm(dst, x, gamma, beta []float32, eps float32) {
 	n := len(gamma)
 	checkSame(len(beta), n)
@@ -30,24 +31,37 @@ func LayerNorm(dst, x, gamma, beta []float32, eps float32) {
 
 func layerNormRow(dst, x, gamma, beta []float32, eps float32) {
 	n := len(x)
-	dst = dst[:n]
-	gamma = gamma[:n]
-	beta = beta[:n]
+	mean := rowSum(x) / float64(n)
+	variance := rowSqDev(x, mean) / float64(n)
+	inv := float32(1 / math.Sqrt(variance+float64(eps)))
+	// x - mean in two float32 steps (mean = hi + lo) keeps the accuracy of
+	// a float64 subtraction when |mean| is large against the spread.
+	hi := float32(mean)
+	lo := float32(mean - float64(hi))
+	rowNorm(dst[:n], x, gamma[:n], beta[:n], hi, lo, inv)
+}
+
+// rowSumGeneric returns Σx in float64.
+func rowSumGeneric(x []float32) float64 {
 	var s0, s1, s2, s3 float64
 	i := 0
-	for ; i+4 <= n; i += 4 {
+	for ; i+4 <= len(x); i += 4 {
 		s0 += float64(x[i])
 		s1 += float64(x[i+1])
 		s2 += float64(x[i+2])
 		s3 += float64(x[i+3])
 	}
-	for ; i < n; i++ {
+	for ; i < len(x); i++ {
 		s0 += float64(x[i])
 	}
-	mean := (s0 + s1 + s2 + s3) / float64(n)
+	return (s0 + s1) + (s2 + s3)
+}
+
+// rowSqDevGeneric returns Σ(x-mean)² in float64.
+func rowSqDevGeneric(x []float32, mean float64) float64 {
 	var v0, v1, v2, v3 float64
-	i = 0
-	for ; i+4 <= n; i += 4 {
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
 		d0 := float64(x[i]) - mean
 		d1 := float64(x[i+1]) - mean
 		d2 := float64(x[i+2]) - mean
@@ -57,13 +71,19 @@ func layerNormRow(dst, x, gamma, beta []float32, eps float32) {
 		v2 += d2 * d2
 		v3 += d3 * d3
 	}
-	for ; i < n; i++ {
+	for ; i < len(x); i++ {
 		d := float64(x[i]) - mean
 		v0 += d * d
 	}
-	variance := (v0 + v1 + v2 + v3) / float64(n)
-	inv := 1 / math.Sqrt(variance+float64(eps))
+	return (v0 + v1) + (v2 + v3)
+}
+
+// rowNormGeneric sets dst = ((x-hi)-lo)·inv·gamma + beta.
+func rowNormGeneric(dst, x, gamma, beta []float32, hi, lo, inv float32) {
+	dst = dst[:len(x)]
+	gamma = gamma[:len(x)]
+	beta = beta[:len(x)]
 	for j, v := range x {
-		dst[j] = float32((float64(v)-mean)*inv)*gamma[j] + beta[j]
+		dst[j] = ((v-hi)-lo)*inv*gamma[j] + beta[j]
 	}
 }

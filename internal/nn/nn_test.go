@@ -27,6 +27,9 @@ type kernelSet struct {
 	biasGELU    func(dst, x, bias []float32)
 	add         func(dst, a, b []float32)
 	expShiftSum func(x []float32, m, scale float32) float32
+	rowSum      func(x []float32) float64
+	rowSqDev    func(x []float32, mean float64) float64
+	rowNorm     func(dst, x, gamma, beta []float32, hi, lo, inv float32)
 }
 
 func TestExpAccuracy(t *testing.T) {
@@ -155,6 +158,19 @@ func TestReLUAddAddBias(t *testing.T) {
 }
 
 func TestLayerNorm(t *testing.T) {
+	saved := []any{rowSum, rowSqDev, rowNorm}
+	defer func() {
+		rowSum = saved[0].(func([]float32) float64)
+		rowSqDev = saved[1].(func([]float32, float64) float64)
+		rowNorm = saved[2].(func(dst, x, gamma, beta []float32, hi, lo, inv float32))
+	}()
+	for _, ks := range kernelSets() {
+		rowSum, rowSqDev, rowNorm = ks.rowSum, ks.rowSqDev, ks.rowNorm
+		t.Run(ks.name, testLayerNorm)
+	}
+}
+
+func testLayerNorm(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	for _, n := range []int{1, 3, 32, 384, 1000} {
 		rows := 3
@@ -327,6 +343,43 @@ func TestVectorTails(t *testing.T) {
 				}
 				a[i] = float32(i)
 			}
+		}
+	}
+}
+
+// TestMaxScale checks the softmax helpers (whichever this build uses)
+// against the pure-Go ones at every length and position of the maximum.
+func TestMaxScale(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	for n := 1; n <= 70; n++ {
+		for at := 0; at < n; at++ {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(-1000 - r.Float64())
+			}
+			x[at] = float32(-1 - r.Float64())
+			if got, want := maxVec(x), maxGeneric(x); got != want || got != x[at] {
+				t.Fatalf("n=%d at=%d: max %v, want %v", n, at, got, want)
+			}
+		}
+		x := make([]float32, n+1)
+		for i := range x {
+			x[i] = float32(math.Inf(-1))
+		}
+		if got := maxVec(x[:n]); got != float32(math.Inf(-1)) {
+			t.Fatalf("n=%d all -Inf: max %v", n, got)
+		}
+		for i := range x {
+			x[i] = float32(i)
+		}
+		scaleVec(x[:n], 0.5)
+		for i := 0; i < n; i++ {
+			if x[i] != float32(i)*0.5 {
+				t.Fatalf("n=%d scale: [%d] = %v", n, i, x[i])
+			}
+		}
+		if x[n] != float32(n) {
+			t.Fatalf("n=%d scale wrote past the end", n)
 		}
 	}
 }

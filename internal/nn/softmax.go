@@ -14,12 +14,7 @@ func Softmax(x []float32, scale float32) {
 	if len(x) == 0 {
 		return
 	}
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		if v > m {
-			m = v
-		}
-	}
+	m := maxVec(x)
 	if m == float32(math.Inf(-1)) {
 		for i := range x {
 			x[i] = 0
@@ -27,9 +22,24 @@ func Softmax(x []float32, scale float32) {
 		return
 	}
 	sum := expShiftSum(x, m, scale)
-	inv := 1 / sum
+	scaleVec(x, 1/sum)
+}
+
+// maxGeneric returns the largest element of a non-empty x (NaNs are
+// skipped; -Inf if all elements are -Inf or NaN).
+func maxGeneric(x []float32) float32 {
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		if v > m {
+			m = v
+		}
+	}
+	return m
+}
+
+func scaleGeneric(x []float32, s float32) {
 	for i := range x {
-		x[i] *= inv
+		x[i] *= s
 	}
 }
 

@@ -1,0 +1,58 @@
+// This file checks that one Tokenizer is safe for concurrent use: many
+// goroutines encoding at once get the same results as a single goroutine.
+
+package tokenizer
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+func TestConcurrentEncode(t *testing.T) {
+	var texts []string
+	eachLine(t, filepath.Join("testdata", "minilm", "golden.jsonl.gz"), func(line []byte) {
+		var r goldenRec
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.AddSpecialTokens && r.Truncation == nil {
+			texts = append(texts, r.Text)
+		}
+	})
+	if len(texts) > 120 {
+		texts = texts[:120]
+	}
+	for _, name := range tokenizerNames {
+		tok := loadTestTokenizer(t, name, WithoutTruncation(), WithoutPadding())
+		want := make([][]int, len(texts))
+		for i, s := range texts {
+			e, err := tok.Encode(s, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[i] = e.IDs
+		}
+		var wg sync.WaitGroup
+		for g := 0; g < 4; g++ {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				for k := range texts {
+					i := (k*7 + g*13) % len(texts)
+					e, err := tok.Encode(texts[i], true)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if !equalInts(e.IDs, want[i]) {
+						t.Errorf("%s: goroutine %d text %d: ids differ", name, g, i)
+						return
+					}
+				}
+			}(g)
+		}
+		wg.Wait()
+	}
+}

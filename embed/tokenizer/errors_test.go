@@ -1,0 +1,170 @@
+// This file checks that malformed, truncated and unsupported tokenizer.json
+// files fail with errors naming the field, and that invalid UTF-8 input is
+// handled as documented.
+
+package tokenizer
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+const tinyWordPiece = `{
+  "version": "1.0",
+  "added_tokens": [
+    {"id": 0, "content": "[PAD]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+    {"id": 1, "content": "[UNK]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+    {"id": 2, "content": "[CLS]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+    {"id": 3, "content": "[SEP]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}
+  ],
+  "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": true},
+  "pre_tokenizer": {"type": "BertPreTokenizer"},
+  "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]},
+  "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": true},
+  "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100,
+    "vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "hello": 4, "world": 5, "!": 6, "play": 7, "##ing": 8, "cafe": 9}}
+}`
+
+func TestConfigErrors(t *testing.T) {
+	replace := func(old, new string) string {
+		if !strings.Contains(tinyWordPiece, old) {
+			t.Fatalf("fixture lacks %q", old)
+		}
+		return strings.Replace(tinyWordPiece, old, new, 1)
+	}
+	cases := []struct {
+		name, json, field string
+		target            error
+	}{
+		{"not json", "{nope", "tokenizer.json", ErrInvalidConfig},
+		{"truncated", tinyWordPiece[:len(tinyWordPiece)/2], "tokenizer.json", ErrInvalidConfig},
+		{"not an object", "[1,2]", "tokenizer.json", ErrInvalidConfig},
+		{"no model", `{"version": "1.0"}`, "model", ErrInvalidConfig},
+		{"bad version", replace(`"version": "1.0"`, `"version": "2.0"`), "version", ErrInvalidConfig},
+		{"unknown normalizer", replace(`"type": "BertNormalizer"`, `"type": "Fancy"`), "normalizer.type", ErrUnsupported},
+		{"unknown pre-tokenizer", replace(`"type": "BertPreTokenizer"`, `"type": "UnicodeScripts"`), "pre_tokenizer.type", ErrUnsupported},
+		{"unknown post-processor", replace(`"type": "BertProcessing"`, `"type": "Magic"`), "post_processor.type", ErrUnsupported},
+		{"unknown decoder", replace(`"type": "WordPiece", "prefix"`, `"type": "CTC", "prefix"`), "decoder.type", ErrUnsupported},
+		{"unknown model", replace(`"type": "WordPiece", "unk_token"`, `"type": "Neural", "unk_token"`), "model.type", ErrUnsupported},
+		{"vocab not a map", replace(`"vocab": {"[PAD]": 0,`, `"vocab": 12, "x": {"[PAD]": 0,`), "model.vocab", ErrInvalidConfig},
+		{"bad sep", replace(`"sep": ["[SEP]", 3]`, `"sep": "[SEP]"`), "post_processor.sep", ErrInvalidConfig},
+		{"bad bool", replace(`"lowercase": true`, `"lowercase": "yes"`), "normalizer.lowercase", ErrInvalidConfig},
+		{"bad added token", replace(`{"id": 0, "content": "[PAD]"`, `{"id": "zero", "content": "[PAD]"`), "added_tokens[0].id", ErrInvalidConfig},
+		{"lookahead regex", replace(`{"type": "BertPreTokenizer"}`, `{"type": "Split", "pattern": {"Regex": "a(?=b)"}, "behavior": "Isolated", "invert": false}`), "pre_tokenizer.pattern", ErrUnsupported},
+		{"bad behavior", replace(`{"type": "BertPreTokenizer"}`, `{"type": "Punctuation", "behavior": "Sideways"}`), "pre_tokenizer.behavior", ErrUnsupported},
+		{"bad truncation", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": -3, "strategy": "LongestFirst", "stride": 0},`), "truncation.max_length", ErrInvalidConfig},
+		{"bad padding", replace(`"version": "1.0",`, `"version": "1.0", "padding": {"strategy": {"Fixed": "x"}},`), "padding.strategy", ErrInvalidConfig},
+		{"template without special", replace(`{"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]}`,
+			`{"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}], "pair": [], "special_tokens": {}}`),
+			"post_processor.single[0]", ErrInvalidConfig},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := FromBytes([]byte(c.json))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, c.target) {
+				t.Errorf("error %v does not wrap %v", err, c.target)
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v is not a *FieldError", err)
+			}
+			if fe.Field != c.field {
+				t.Errorf("field %q, want %q (%v)", fe.Field, c.field, err)
+			}
+		})
+	}
+}
+
+func TestUnsupportedNamesType(t *testing.T) {
+	_, err := FromBytes([]byte(strings.Replace(tinyWordPiece, `"type": "BertNormalizer"`, `"type": "Fancy"`, 1)))
+	if err == nil || !strings.Contains(err.Error(), `"Fancy"`) {
+		t.Fatalf("error %v does not name the type", err)
+	}
+}
+
+func TestFixturesLoadFromFile(t *testing.T) {
+	for _, name := range tokenizerNames {
+		path := filepath.Join("..", "..", "..", "shared", "fixtures", "tokenizers", name, "tokenizer.json")
+		tok, err := FromFile(path)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				t.Skipf("shared fixture %s absent", path)
+			}
+			t.Fatalf("%s: %v", name, err)
+		}
+		if tok.VocabSize() < 8000 {
+			t.Errorf("%s: vocab size %d", name, tok.VocabSize())
+		}
+	}
+	if _, err := FromFile(filepath.Join("testdata", "does-not-exist.json")); err == nil {
+		t.Error("FromFile of a missing file: no error")
+	}
+}
+
+// TestInvalidUTF8 checks the documented behaviour: invalid bytes read as
+// U+FFFD, offsets still index the original bytes.
+func TestInvalidUTF8(t *testing.T) {
+	inputs := []string{"caf\xe9 au lait", "\xff\xfe", "ok \xe2\x82 broken", "a\x80b\xc0\xafc", "\xf0\x9f\x98"}
+	for _, name := range tokenizerNames {
+		tok := loadTestTokenizer(t, name, WithoutTruncation(), WithoutPadding())
+		for _, in := range inputs {
+			enc, err := tok.Encode(in, true)
+			if err != nil {
+				t.Fatalf("%s %q: %v", name, in, err)
+			}
+			checkOffsets(t, name, in, enc)
+			// Same ids as the text with each invalid byte replaced by U+FFFD.
+			var b strings.Builder
+			for i := 0; i < len(in); {
+				r, sz := utf8.DecodeRuneInString(in[i:])
+				if r == utf8.RuneError && sz == 1 {
+					b.WriteString("\uFFFD")
+				} else {
+					b.WriteString(in[i : i+sz])
+				}
+				i += sz
+			}
+			ref, err := tok.Encode(b.String(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equalInts(enc.IDs, ref.IDs) {
+				t.Errorf("%s %q: ids %v, want those of %q: %v", name, in, enc.IDs, b.String(), ref.IDs)
+			}
+			again, _ := tok.Encode(in, true)
+			if !equalInts(enc.IDs, again.IDs) {
+				t.Errorf("%s %q: not deterministic", name, in)
+			}
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkOffsets asserts offsets are within the text and lie on the byte
+// boundaries the encoding promises.
+func checkOffsets(t *testing.T, name, text string, enc *Encoding) {
+	t.Helper()
+	for k, o := range enc.Offsets {
+		if o[0] < 0 || o[1] > len(text) || o[0] > o[1] {
+			t.Errorf("%s %q: token %d offsets %v out of bounds", name, text, k, o)
+		}
+	}
+}

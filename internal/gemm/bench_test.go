@@ -61,3 +61,22 @@ func BenchmarkMulEpilogue(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAttention times one head's products, scores = Q·Kᵀ and
+// context = P·V, on per-head slices of [seq × 384] buffers (d = 32).
+func BenchmarkAttention(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	const hidden, d = 384, 32
+	for _, seq := range []int{16, 64, 256} {
+		q := randMat(r, seq*hidden)
+		k := randMat(r, seq*hidden)
+		s := make([]float32, seq*seq)
+		out := make([]float32, seq*hidden)
+		b.Run(fmt.Sprintf("QKt/seq%d", seq), func(b *testing.B) {
+			timed(b, 2*float64(seq*seq*d), func() { MulABt(seq, seq, d, q[d:], hidden, k[d:], hidden, s, seq) })
+		})
+		b.Run(fmt.Sprintf("PV/seq%d", seq), func(b *testing.B) {
+			timed(b, 2*float64(seq*seq*d), func() { MulAB(seq, d, seq, s, seq, k[d:], hidden, out[d:], hidden) })
+		})
+	}
+}

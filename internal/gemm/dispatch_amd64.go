@@ -7,9 +7,13 @@ package gemm
 
 import "golang.org/x/sys/cpu"
 
-var avx512Impl = &kernelImpl{name: "avx512", mr: 14, nr: 32, kc: 384, mc: 112, kernel: kernelAVX512}
+// Blocking measured on a Zen 4 EPYC (1 MB L2), single thread, CPU time:
+// kc = 1536 beat 384–1024 by 5–10% at k = 1536 and 3072, and mc from 56 to
+// 448 made no measurable difference.
+var avx512Impl = &kernelImpl{name: "avx512", mr: 14, nr: 32, kc: 1536, mc: 112, kernel: kernelAVX512}
 
-var avx2Impl = &kernelImpl{name: "avx2", mr: 6, nr: 16, kc: 384, mc: 96, kernel: kernelAVX2}
+// AVX2 machines often have smaller L2 caches (256 KB–1.25 MB): a middle kc.
+var avx2Impl = &kernelImpl{name: "avx2", mr: 6, nr: 16, kc: 768, mc: 96, kernel: kernelAVX2}
 
 func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {

@@ -908,5 +908,6 @@ func parseWordPiece(o obj) (model, error) {
 		return nil, err
 	}
 	m.unkID, m.hasUnk = v.ids[m.unk]
+	m.buildTries()
 	return m, nil
 }

@@ -104,7 +104,10 @@ func (m *unigram) tokenize(w *workspace, s []byte, out []token) ([]token, error)
 				out = m.emit(out, s, end, unkEnd)
 				unkEnd = -1
 			}
-			out = m.emit(out, s, start, end)
+			// A vocabulary piece: its id is the one the map gives for its
+			// text (the trie stores exactly that id).
+			id := int(c.id)
+			out = append(out, token{id: id, val: m.toks[id], a: start, b: end})
 		}
 		end = start
 	}
@@ -195,7 +198,7 @@ func parseUnigram(o obj) (model, error) {
 	for k := range m.ids {
 		keys = append(keys, k)
 	}
-	m.trie = buildByteTrie(keys, m.ids)
+	m.trie = buildByteTrie(keys, m.ids, nil)
 	return m, nil
 }
 
@@ -207,6 +210,7 @@ type byteTrie struct {
 	label []byte     // per edge
 	dest  []int32    // per edge: child node
 	leaf  []int32    // per node: token id, -1 if not a key
+	val   []string   // per node: the token string of a key node
 }
 
 func (t *byteTrie) child(node int32, c byte) int32 {
@@ -237,8 +241,9 @@ func (t *byteTrie) child(node int32, c byte) int32 {
 	return -1
 }
 
-// buildByteTrie builds the trie of keys; ids gives each key's leaf id.
-func buildByteTrie(keys []string, ids map[string]int) byteTrie {
+// buildByteTrie builds the trie of keys; ids gives each key's leaf id and
+// vals (if not nil) each key's token string (else the key itself).
+func buildByteTrie(keys []string, ids map[string]int, vals map[string]string) byteTrie {
 	sort.Strings(keys)
 	t := byteTrie{}
 	for i := range t.root {
@@ -248,11 +253,16 @@ func buildByteTrie(keys []string, ids map[string]int) byteTrie {
 	t.first = append(t.first, 0)
 	t.count = append(t.count, 0)
 	t.leaf = append(t.leaf, -1)
+	t.val = append(t.val, "")
 	var build func(node int32, ks []string, depth int)
 	build = func(node int32, ks []string, depth int) {
 		// ks are sorted and share the first depth bytes
 		if len(ks) > 0 && len(ks[0]) == depth {
 			t.leaf[node] = int32(ids[ks[0]])
+			t.val[node] = ks[0]
+			if vals != nil {
+				t.val[node] = vals[ks[0]]
+			}
 			ks = ks[1:]
 		}
 		type grp struct {
@@ -275,6 +285,7 @@ func buildByteTrie(keys []string, ids map[string]int) byteTrie {
 			t.first = append(t.first, 0)
 			t.count = append(t.count, 0)
 			t.leaf = append(t.leaf, -1)
+			t.val = append(t.val, "")
 		}
 		if node == 0 {
 			for gi, g := range groups {

@@ -6,6 +6,7 @@ package tokenizer
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -17,62 +18,70 @@ type wordPiece struct {
 	hasUnk   bool
 	prefix   string
 	maxChars int
+	first    byteTrie
+	cont     byteTrie
 }
 
 func (m *wordPiece) vocabSize() int { return len(m.ids) }
 
 func (m *wordPiece) tokenize(w *workspace, s []byte, out []token) ([]token, error) {
-	unkTok := func() ([]token, error) {
-		if !m.hasUnk {
-			return out, fmt.Errorf("%w: WordPiece unk token %q is not in the vocabulary", ErrEncode, m.unk)
-		}
-		return append(out, token{id: m.unkID, val: m.unk, a: 0, b: len(s)}), nil
-	}
 	if utf8.RuneCount(s) > m.maxChars {
-		return unkTok()
+		return m.unkToken(out, len(s))
 	}
 	base := len(out)
-	buf := w.wb[:0]
 	start := 0
 	for start < len(s) {
-		end := len(s)
-		found := false
-		for start < end {
-			var id int
-			var ok bool
-			if start > 0 {
-				buf = append(buf[:0], m.prefix...)
-				buf = append(buf, s[start:end]...)
-				id, ok = m.ids[string(buf)]
-				if ok {
-					out = append(out, token{id: id, val: m.str(id, buf), a: start, b: end})
-				}
-			} else {
-				id, ok = m.ids[string(s[start:end])]
-				if ok {
-					out = append(out, token{id: id, val: m.str(id, s[start:end]), a: start, b: end})
-				}
-			}
-			if ok {
-				found = true
+		// The longest vocabulary entry (with the continuing prefix after the
+		// first piece) that s[start:] starts with; the Rust crate finds the
+		// same by shrinking the end one character at a time.
+		tr := &m.first
+		if start > 0 {
+			tr = &m.cont
+		}
+		node := int32(0)
+		best, bestEnd := int32(-1), 0
+		for j := start; j < len(s); j++ {
+			node = tr.child(node, s[j])
+			if node < 0 {
 				break
 			}
-			_, sz := utf8.DecodeLastRune(s[start:end])
-			end -= sz
+			if tr.leaf[node] >= 0 {
+				best, bestEnd = node, j+1
+			}
 		}
-		if !found {
-			w.wb = buf
-			return unkTok2(m, out[:base], len(s))
+		if best < 0 {
+			return m.unkToken(out[:base], len(s))
 		}
-		start = end
+		out = append(out, token{id: int(tr.leaf[best]), val: tr.val[best], a: start, b: bestEnd})
+		start = bestEnd
 	}
-	w.wb = buf
 	return out, nil
 }
 
-func unkTok2(m *wordPiece, out []token, n int) ([]token, error) {
+func (m *wordPiece) unkToken(out []token, n int) ([]token, error) {
 	if !m.hasUnk {
 		return out, fmt.Errorf("%w: WordPiece unk token %q is not in the vocabulary", ErrEncode, m.unk)
 	}
 	return append(out, token{id: m.unkID, val: m.unk, a: 0, b: n}), nil
+}
+
+// buildTries prepares the longest-match tries: one over every entry (for a
+// word's first piece) and one over the entries that start with the
+// continuing prefix, keyed without it.
+func (m *wordPiece) buildTries() {
+	all := make([]string, 0, len(m.ids))
+	var cont []string
+	contIDs := map[string]int{}
+	contVals := map[string]string{}
+	for k, id := range m.ids {
+		all = append(all, k)
+		if strings.HasPrefix(k, m.prefix) {
+			c := k[len(m.prefix):]
+			cont = append(cont, c)
+			contIDs[c] = id
+			contVals[c] = k
+		}
+	}
+	m.first = buildByteTrie(all, m.ids, nil)
+	m.cont = buildByteTrie(cont, contIDs, contVals)
 }

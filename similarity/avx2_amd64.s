@@ -271,7 +271,12 @@ scale_done:
 //   SI query, BX d (floats), R13 row stride in bytes, DI dst, R12 rows left,
 //   R8-R11 the four rows of a group, CX byte offset within a row,
 //   AX end of the 16-float blocks (bytes), DX end of the 8-float
-//   blocks, Y15 mask of the last d%8 floats.
+//   blocks, Y15 mask of the last d%8 floats, BX prefetch pointer: the group two
+//   groups ahead (rows +8..+11) is prefetched linearly, 4 lines per 16-float
+//   step (the hardware prefetcher alone trains poorly on 4 short streams).
+//   With stream set (large scans, from L3 or memory) the prefetch goes to
+//   L2 (PREFETCHT1), else to L1 (PREFETCHT0); each measured faster in its
+//   regime on an AMD EPYC (Zen 4).
 #define BATCH_SETUP \
 	MOVQ BX, CX; \
 	ANDQ $7, CX; \
@@ -284,8 +289,8 @@ scale_done:
 	ANDQ $-8, DX; \
 	SHLQ $2, DX
 
-// func dotBatchAVX2(dst, q, rows []float32)
-TEXT ·dotBatchAVX2(SB), NOSPLIT, $0-72
+// func dotBatchAVX2(dst, q, rows []float32, stream bool)
+TEXT ·dotBatchAVX2(SB), NOSPLIT, $0-73
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), R12
 	MOVQ q_base+24(FP), SI
@@ -299,6 +304,7 @@ db_group:
 	LEAQ   (R8)(R13*1), R9
 	LEAQ   (R9)(R13*1), R10
 	LEAQ   (R10)(R13*1), R11
+	LEAQ   (R8)(R13*8), BX // prefetch pointer: two groups ahead
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -310,6 +316,8 @@ db_group:
 	XORQ   CX, CX
 	CMPQ   CX, AX
 	JGE    db_group8
+	CMPB   stream+72(FP), $0
+	JNE    db_group16s
 
 db_group16:
 	VMOVUPS     (SI)(CX*1), Y8
@@ -322,9 +330,35 @@ db_group16:
 	VFMADD231PS 32(R10)(CX*1), Y9, Y6
 	VFMADD231PS (R11)(CX*1), Y8, Y3
 	VFMADD231PS 32(R11)(CX*1), Y9, Y7
+	PREFETCHT0  0(BX)
+	PREFETCHT0  64(BX)
+	PREFETCHT0  128(BX)
+	PREFETCHT0  192(BX)
+	ADDQ        $256, BX
 	ADDQ        $64, CX
 	CMPQ        CX, AX
 	JLT         db_group16
+	JMP         db_group8
+
+db_group16s:
+	VMOVUPS     (SI)(CX*1), Y8
+	VMOVUPS     32(SI)(CX*1), Y9
+	VFMADD231PS (R8)(CX*1), Y8, Y0
+	VFMADD231PS 32(R8)(CX*1), Y9, Y4
+	VFMADD231PS (R9)(CX*1), Y8, Y1
+	VFMADD231PS 32(R9)(CX*1), Y9, Y5
+	VFMADD231PS (R10)(CX*1), Y8, Y2
+	VFMADD231PS 32(R10)(CX*1), Y9, Y6
+	VFMADD231PS (R11)(CX*1), Y8, Y3
+	VFMADD231PS 32(R11)(CX*1), Y9, Y7
+	PREFETCHT1  0(BX)
+	PREFETCHT1  64(BX)
+	PREFETCHT1  128(BX)
+	PREFETCHT1  192(BX)
+	ADDQ        $256, BX
+	ADDQ        $64, CX
+	CMPQ        CX, AX
+	JLT         db_group16s
 
 db_group8:
 	CMPQ        CX, DX
@@ -406,8 +440,8 @@ db_done:
 	VZEROUPPER
 	RET
 
-// func squaredL2BatchAVX2(dst, q, rows []float32)
-TEXT ·squaredL2BatchAVX2(SB), NOSPLIT, $0-72
+// func squaredL2BatchAVX2(dst, q, rows []float32, stream bool)
+TEXT ·squaredL2BatchAVX2(SB), NOSPLIT, $0-73
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), R12
 	MOVQ q_base+24(FP), SI
@@ -421,6 +455,7 @@ lb_group:
 	LEAQ   (R8)(R13*1), R9
 	LEAQ   (R9)(R13*1), R10
 	LEAQ   (R10)(R13*1), R11
+	LEAQ   (R8)(R13*8), BX // prefetch pointer: two groups ahead
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -432,6 +467,8 @@ lb_group:
 	XORQ   CX, CX
 	CMPQ   CX, AX
 	JGE    lb_group8
+	CMPB   stream+72(FP), $0
+	JNE    lb_group16s
 
 lb_group16:
 	VMOVUPS     (SI)(CX*1), Y8
@@ -452,9 +489,43 @@ lb_group16:
 	VFMADD231PS Y11, Y11, Y6
 	VFMADD231PS Y12, Y12, Y3
 	VFMADD231PS Y13, Y13, Y7
+	PREFETCHT0  0(BX)
+	PREFETCHT0  64(BX)
+	PREFETCHT0  128(BX)
+	PREFETCHT0  192(BX)
+	ADDQ        $256, BX
 	ADDQ        $64, CX
 	CMPQ        CX, AX
 	JLT         lb_group16
+	JMP         lb_group8
+
+lb_group16s:
+	VMOVUPS     (SI)(CX*1), Y8
+	VMOVUPS     32(SI)(CX*1), Y9
+	VSUBPS      (R8)(CX*1), Y8, Y10
+	VSUBPS      32(R8)(CX*1), Y9, Y11
+	VSUBPS      (R9)(CX*1), Y8, Y12
+	VSUBPS      32(R9)(CX*1), Y9, Y13
+	VFMADD231PS Y10, Y10, Y0
+	VFMADD231PS Y11, Y11, Y4
+	VFMADD231PS Y12, Y12, Y1
+	VFMADD231PS Y13, Y13, Y5
+	VSUBPS      (R10)(CX*1), Y8, Y10
+	VSUBPS      32(R10)(CX*1), Y9, Y11
+	VSUBPS      (R11)(CX*1), Y8, Y12
+	VSUBPS      32(R11)(CX*1), Y9, Y13
+	VFMADD231PS Y10, Y10, Y2
+	VFMADD231PS Y11, Y11, Y6
+	VFMADD231PS Y12, Y12, Y3
+	VFMADD231PS Y13, Y13, Y7
+	PREFETCHT1  0(BX)
+	PREFETCHT1  64(BX)
+	PREFETCHT1  128(BX)
+	PREFETCHT1  192(BX)
+	ADDQ        $256, BX
+	ADDQ        $64, CX
+	CMPQ        CX, AX
+	JLT         lb_group16s
 
 lb_group8:
 	CMPQ        CX, DX

@@ -271,7 +271,12 @@ scale_done:
 //   SI query, BX d (floats), DX row stride in bytes, DI dst, R12 rows left,
 //   R8-R11 the four rows of a group, CX byte offset within a row,
 //   R13 end of the 32-float blocks (bytes), AX end of the 16-float blocks,
-//   K1 mask of the last d%16 floats.
+//   K1 mask of the last d%16 floats, BX prefetch pointer: the group two
+//   groups ahead (rows +8..+11) is prefetched linearly, 8 lines per 32-float
+//   step (the hardware prefetcher alone trains poorly on 4 short streams).
+//   With stream set (large scans, from L3 or memory) the prefetch goes to
+//   L2 (PREFETCHT1), else to L1 (PREFETCHT0); each measured faster in its
+//   regime on an AMD EPYC (Zen 4).
 #define BATCH_SETUP \
 	MOVQ BX, CX; \
 	ANDQ $15, CX; \
@@ -284,8 +289,8 @@ scale_done:
 	ANDQ $-16, AX; \
 	SHLQ $2, AX
 
-// func dotBatchAVX512(dst, q, rows []float32)
-TEXT ·dotBatchAVX512(SB), NOSPLIT, $0-72
+// func dotBatchAVX512(dst, q, rows []float32, stream bool)
+TEXT ·dotBatchAVX512(SB), NOSPLIT, $0-73
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), R12
 	MOVQ q_base+24(FP), SI
@@ -299,6 +304,7 @@ db_group:
 	LEAQ   (R8)(DX*1), R9
 	LEAQ   (R9)(DX*1), R10
 	LEAQ   (R10)(DX*1), R11
+	LEAQ   (R8)(DX*8), BX // prefetch pointer: two groups ahead
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -310,6 +316,8 @@ db_group:
 	XORQ   CX, CX
 	CMPQ   CX, R13
 	JGE    db_group16
+	CMPB   stream+72(FP), $0
+	JNE    db_group32s
 
 db_group32:
 	VMOVUPS     (SI)(CX*1), Z16
@@ -322,9 +330,43 @@ db_group32:
 	VFMADD231PS 64(R10)(CX*1), Z17, Z6
 	VFMADD231PS (R11)(CX*1), Z16, Z3
 	VFMADD231PS 64(R11)(CX*1), Z17, Z7
+	PREFETCHT0  0(BX)
+	PREFETCHT0  64(BX)
+	PREFETCHT0  128(BX)
+	PREFETCHT0  192(BX)
+	PREFETCHT0  256(BX)
+	PREFETCHT0  320(BX)
+	PREFETCHT0  384(BX)
+	PREFETCHT0  448(BX)
+	ADDQ        $512, BX
 	ADDQ        $128, CX
 	CMPQ        CX, R13
 	JLT         db_group32
+	JMP         db_group16
+
+db_group32s:
+	VMOVUPS     (SI)(CX*1), Z16
+	VMOVUPS     64(SI)(CX*1), Z17
+	VFMADD231PS (R8)(CX*1), Z16, Z0
+	VFMADD231PS 64(R8)(CX*1), Z17, Z4
+	VFMADD231PS (R9)(CX*1), Z16, Z1
+	VFMADD231PS 64(R9)(CX*1), Z17, Z5
+	VFMADD231PS (R10)(CX*1), Z16, Z2
+	VFMADD231PS 64(R10)(CX*1), Z17, Z6
+	VFMADD231PS (R11)(CX*1), Z16, Z3
+	VFMADD231PS 64(R11)(CX*1), Z17, Z7
+	PREFETCHT1  0(BX)
+	PREFETCHT1  64(BX)
+	PREFETCHT1  128(BX)
+	PREFETCHT1  192(BX)
+	PREFETCHT1  256(BX)
+	PREFETCHT1  320(BX)
+	PREFETCHT1  384(BX)
+	PREFETCHT1  448(BX)
+	ADDQ        $512, BX
+	ADDQ        $128, CX
+	CMPQ        CX, R13
+	JLT         db_group32s
 
 db_group16:
 	CMPQ        CX, AX
@@ -406,8 +448,8 @@ db_done:
 	VZEROUPPER
 	RET
 
-// func squaredL2BatchAVX512(dst, q, rows []float32)
-TEXT ·squaredL2BatchAVX512(SB), NOSPLIT, $0-72
+// func squaredL2BatchAVX512(dst, q, rows []float32, stream bool)
+TEXT ·squaredL2BatchAVX512(SB), NOSPLIT, $0-73
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), R12
 	MOVQ q_base+24(FP), SI
@@ -421,6 +463,7 @@ lb_group:
 	LEAQ   (R8)(DX*1), R9
 	LEAQ   (R9)(DX*1), R10
 	LEAQ   (R10)(DX*1), R11
+	LEAQ   (R8)(DX*8), BX // prefetch pointer: two groups ahead
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -432,6 +475,8 @@ lb_group:
 	XORQ   CX, CX
 	CMPQ   CX, R13
 	JGE    lb_group16
+	CMPB   stream+72(FP), $0
+	JNE    lb_group32s
 
 lb_group32:
 	VMOVUPS     (SI)(CX*1), Z16
@@ -452,9 +497,51 @@ lb_group32:
 	VFMADD231PS Z23, Z23, Z6
 	VFMADD231PS Z24, Z24, Z3
 	VFMADD231PS Z25, Z25, Z7
+	PREFETCHT0  0(BX)
+	PREFETCHT0  64(BX)
+	PREFETCHT0  128(BX)
+	PREFETCHT0  192(BX)
+	PREFETCHT0  256(BX)
+	PREFETCHT0  320(BX)
+	PREFETCHT0  384(BX)
+	PREFETCHT0  448(BX)
+	ADDQ        $512, BX
 	ADDQ        $128, CX
 	CMPQ        CX, R13
 	JLT         lb_group32
+	JMP         lb_group16
+
+lb_group32s:
+	VMOVUPS     (SI)(CX*1), Z16
+	VMOVUPS     64(SI)(CX*1), Z17
+	VSUBPS      (R8)(CX*1), Z16, Z18
+	VSUBPS      64(R8)(CX*1), Z17, Z19
+	VSUBPS      (R9)(CX*1), Z16, Z20
+	VSUBPS      64(R9)(CX*1), Z17, Z21
+	VSUBPS      (R10)(CX*1), Z16, Z22
+	VSUBPS      64(R10)(CX*1), Z17, Z23
+	VSUBPS      (R11)(CX*1), Z16, Z24
+	VSUBPS      64(R11)(CX*1), Z17, Z25
+	VFMADD231PS Z18, Z18, Z0
+	VFMADD231PS Z19, Z19, Z4
+	VFMADD231PS Z20, Z20, Z1
+	VFMADD231PS Z21, Z21, Z5
+	VFMADD231PS Z22, Z22, Z2
+	VFMADD231PS Z23, Z23, Z6
+	VFMADD231PS Z24, Z24, Z3
+	VFMADD231PS Z25, Z25, Z7
+	PREFETCHT1  0(BX)
+	PREFETCHT1  64(BX)
+	PREFETCHT1  128(BX)
+	PREFETCHT1  192(BX)
+	PREFETCHT1  256(BX)
+	PREFETCHT1  320(BX)
+	PREFETCHT1  384(BX)
+	PREFETCHT1  448(BX)
+	ADDQ        $512, BX
+	ADDQ        $128, CX
+	CMPQ        CX, R13
+	JLT         lb_group32s
 
 lb_group16:
 	CMPQ        CX, AX

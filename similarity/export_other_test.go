@@ -8,3 +8,7 @@ package similarity
 import "testing"
 
 func forEachLevel(t *testing.T, f func(t *testing.T)) { t.Run("generic", f) }
+
+func forEachLevelB(b *testing.B, name string, f func(b *testing.B)) { b.Run("generic/"+name, f) }
+
+func streamVariants(t *testing.T, f func(t *testing.T)) { f(t) }

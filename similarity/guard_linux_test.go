@@ -40,6 +40,10 @@ func view[T any](page []byte, off, n int) []T {
 }
 
 func TestKernelsStayInBounds(t *testing.T) {
+	streamVariants(t, testKernelsStayInBounds)
+}
+
+func testKernelsStayInBounds(t *testing.T) {
 	pa, freeA := guardedPage(t)
 	defer freeA()
 	pb, freeB := guardedPage(t)

@@ -1,6 +1,7 @@
 // This file declares the amd64 assembly kernels (avx2_amd64.s and
 // avx512_amd64.s). Each assumes validated arguments, like the portable
-// kernels in generic.go.
+// kernels in generic.go. The batch kernels' stream flag selects the
+// software prefetch for scans too large for the caches (see streaming).
 
 //go:build amd64 && !purego
 
@@ -19,10 +20,10 @@ func cosineAVX2(a, b []float32) (ab, aa, bb float32)
 func scaleAVX2(v []float32, s float32)
 
 //go:noescape
-func dotBatchAVX2(dst, q, rows []float32)
+func dotBatchAVX2(dst, q, rows []float32, stream bool)
 
 //go:noescape
-func squaredL2BatchAVX2(dst, q, rows []float32)
+func squaredL2BatchAVX2(dst, q, rows []float32, stream bool)
 
 //go:noescape
 func dotInt8AVX2(a, b []int8) int32
@@ -40,10 +41,10 @@ func cosineAVX512(a, b []float32) (ab, aa, bb float32)
 func scaleAVX512(v []float32, s float32)
 
 //go:noescape
-func dotBatchAVX512(dst, q, rows []float32)
+func dotBatchAVX512(dst, q, rows []float32, stream bool)
 
 //go:noescape
-func squaredL2BatchAVX512(dst, q, rows []float32)
+func squaredL2BatchAVX512(dst, q, rows []float32, stream bool)
 
 //go:noescape
 func dotInt8VNNI(a, b []int8) int32

@@ -184,6 +184,10 @@ func batchCase(t *testing.T, r *rand.Rand, k kernels, l2 bool, d, n int, vk valu
 }
 
 func TestBatchKernels(t *testing.T) {
+	streamVariants(t, testBatchKernels)
+}
+
+func testBatchKernels(t *testing.T) {
 	forKernels(t, func(t *testing.T, k kernels) {
 		r := rand.New(rand.NewSource(5))
 		for _, l2 := range []bool{false, true} {

@@ -21,8 +21,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"unsafe"
 	"time"
+	"unsafe"
 
 	"github.com/ganada/ganada/similarity"
 	"github.com/viterin/vek/vek32"

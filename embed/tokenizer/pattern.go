@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // pattern finds matches in a text; the result tiles the text with matching
@@ -91,6 +92,9 @@ func compileRegex(path, expr string) (pattern, error) {
 	if expr == gpt2Regex {
 		return gpt2Pattern{}, nil
 	}
+	if p, ok := compileTrailingSpaceRegex(expr); ok {
+		return p, nil
+	}
 	tr, err := translateOnig(expr)
 	if err != nil {
 		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %q: %v", ErrUnsupported, expr, err)}
@@ -170,4 +174,112 @@ func translateOnig(expr string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// trailingSpaceSuffix is how GPT-4-style split patterns (cl100k, Llama 3,
+// Qwen) end: the one construct RE2 lacks is the negative lookahead.
+const trailingSpaceSuffix = `|\s+(?!\S)|\s+`
+
+// spaceRunPattern runs a pattern of the form X|\s+(?!\S)|\s+: at each
+// position, X anchored there (RE2 keeps Perl's leftmost-first choice among
+// alternatives), else a whitespace run that leaves its last character to
+// the next match when a non-space follows.
+type spaceRunPattern struct{ head *regexp.Regexp }
+
+func compileTrailingSpaceRegex(expr string) (pattern, bool) {
+	if !strings.HasSuffix(expr, trailingSpaceSuffix) {
+		return nil, false
+	}
+	head := strings.TrimSuffix(expr, trailingSpaceSuffix)
+	if !topLevelAlternation(head) {
+		return nil, false
+	}
+	tr, err := translateOnig(head)
+	if err != nil {
+		return nil, false
+	}
+	re, err := regexp.Compile(`^(?:` + tr + `)`)
+	if err != nil {
+		return nil, false
+	}
+	return &spaceRunPattern{re}, true
+}
+
+// topLevelAlternation reports whether expr has balanced parentheses and
+// brackets, so that appending alternatives to it is safe.
+func topLevelAlternation(expr string) bool {
+	depth, inClass := 0, false
+	for i := 0; i < len(expr); i++ {
+		switch c := expr[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+		case c == '[':
+			inClass = true
+			if i+1 < len(expr) && expr[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(expr) && expr[i+1] == ']' {
+				i++
+			}
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0 && !inClass
+}
+
+func (p *spaceRunPattern) find(w *workspace, s []byte) []match {
+	ms := w.ms[:0]
+	if len(s) == 0 {
+		ms = append(ms, match{0, 0, false})
+		w.ms = ms
+		return ms
+	}
+	prev := 0
+	for i := 0; i < len(s); {
+		end := -1
+		if loc := p.head.FindIndex(s[i:]); loc != nil && loc[1] > 0 {
+			end = i + loc[1]
+		} else if r, _ := utf8.DecodeRune(s[i:]); isSpace(r) {
+			e := i
+			for e < len(s) {
+				r, sz := utf8.DecodeRune(s[e:])
+				if !isSpace(r) {
+					break
+				}
+				e += sz
+			}
+			end = e
+			if e < len(s) {
+				_, lsz := utf8.DecodeLastRune(s[i:e])
+				if e-lsz > i {
+					end = e - lsz
+				}
+			}
+		}
+		if end < 0 {
+			_, sz := utf8.DecodeRune(s[i:])
+			i += sz
+			continue
+		}
+		if prev < i {
+			ms = append(ms, match{prev, i, false})
+		}
+		ms = append(ms, match{i, end, true})
+		prev, i = end, end
+	}
+	if prev < len(s) {
+		ms = append(ms, match{prev, len(s), false})
+	}
+	w.ms = ms
+	return ms
 }

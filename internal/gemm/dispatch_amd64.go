@@ -5,7 +5,11 @@
 
 package gemm
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // Blocking measured on a Zen 4 EPYC (1 MB L2), single thread, CPU time:
 // kc = 1536 beat 384–1024 by 5–10% at k = 1536 and 3072, and mc from 56 to
@@ -23,7 +27,24 @@ func init() {
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
 		impls = append(impls, avx512Impl)
 		best = avx512Impl
+		maxAbs = maxAbsAVX512Vec
+		quantRow = quantRowAVX512Vec
+		if cpu.X86.HasAVX512VNNI {
+			qkernels = append(qkernels, qkernelVNNI)
+			qkernel = qkernelVNNI
+			int8Accel = true
+		}
 	}
+}
+
+func qkernelVNNI(rows, kg int, a []uint8, b []int8, c []float32, ldc int, corr, sw, sa []float32) {
+	_ = a[qmr*4*kg-1]
+	_ = b[qnr*4*kg-1]
+	_ = c[(rows-1)*ldc+qnr-1]
+	_ = corr[qnr-1]
+	_ = sw[qnr-1]
+	_ = sa[rows-1]
+	vnniRTable[rows-1](kg, &a[0], (*byte)(unsafe.Pointer(&b[0])), &c[0], ldc, &corr[0], &sw[0], &sa[0])
 }
 
 func b2i(b bool) int {
@@ -45,4 +66,30 @@ func kernelAVX2(rows, k int, a, b, c []float32, ldc int, acc bool) {
 	_ = b[16*k-1]
 	_ = c[(rows-1)*ldc+15]
 	avx2RTable[rows-1](k, &a[0], &b[0], &c[0], ldc, b2i(acc))
+}
+
+//go:noescape
+func maxAbsAVX512(x *float32, n int) float32
+
+//go:noescape
+func quantRowAVX512(dst *uint8, x *float32, n int, inv float32)
+
+func maxAbsAVX512Vec(x []float32) float32 {
+	body := len(x) &^ 15
+	var m float32
+	if body > 0 {
+		m = maxAbsAVX512(&x[0], body)
+	}
+	return max(m, maxAbsGeneric(x[body:]))
+}
+
+func quantRowAVX512Vec(dst []uint8, x []float32, inv float32) {
+	body := len(x) &^ 15
+	if body > 0 {
+		_ = dst[(body/4-1)*qmr*4+3]
+		quantRowAVX512(&dst[0], &x[0], body, inv)
+	}
+	if body < len(x) {
+		quantRowGeneric(dst[(body/4)*qmr*4:], x[body:], inv)
+	}
 }

@@ -12,6 +12,8 @@ type scratch struct {
 	a    []float32 // packed A block, mc·kc
 	b    []float32 // packed B for the unpacked products, grown on demand
 	tile []float32 // one mr×nr tile for partial column panels
+	qa   []uint8   // quantised, packed A block of the int8 path
+	sa   [qmc]float32
 }
 
 func (s *scratch) fit(impl *kernelImpl) {

@@ -21,6 +21,10 @@ type kernelSpec struct {
 	nvec  int    // vectors of B per k step; NR = nvec*lanes
 	lanes int    // float32 lanes per vector register
 	reg   string // "Z" or "Y"
+	// int8: u8×s8 dot products of 4 (VPDPBUSD) into int32 lanes; a k step
+	// is then a group of 4 inputs, and the store converts to float32:
+	// c = (acc − corr[j])·sw[j]·sa[i].
+	int8 bool
 }
 
 const unroll = 4
@@ -33,6 +37,7 @@ func main() {
 	specs := []kernelSpec{
 		{name: "avx512R", mr: 14, nvec: 2, lanes: 16, reg: "Z"},
 		{name: "avx2R", mr: 6, nvec: 2, lanes: 8, reg: "Y"},
+		{name: "vnniR", mr: 14, nvec: 2, lanes: 16, reg: "Z", int8: true},
 	}
 	for _, s := range specs {
 		for mr := 1; mr <= s.mr; mr++ {
@@ -49,9 +54,9 @@ func main() {
 	stubs.WriteString("//go:build amd64 && !purego\n\npackage gemm\n\n")
 	for _, s := range specs {
 		for mr := 1; mr <= s.mr; mr++ {
-			fmt.Fprintf(&stubs, "//go:noescape\nfunc %s%d(k int, a, b, c *float32, ldc, acc int)\n\n", s.name, mr)
+			fmt.Fprintf(&stubs, "//go:noescape\nfunc %s%d%s\n\n", s.name, mr, signature(s))
 		}
-		fmt.Fprintf(&stubs, "var %sTable = [...]func(k int, a, b, c *float32, ldc, acc int){\n", s.name)
+		fmt.Fprintf(&stubs, "var %sTable = [...]func%s{\n", s.name, signature(s))
 		for mr := 1; mr <= s.mr; mr++ {
 			fmt.Fprintf(&stubs, "\t%s%d,\n", s.name, mr)
 		}
@@ -66,6 +71,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+func signature(s kernelSpec) string {
+	if s.int8 {
+		return "(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)"
+	}
+	return "(k int, a, b, c *float32, ldc, acc int)"
 }
 
 // genKernel writes C[mr×NR] (+)= Apanel[k×MR]ᵀ · Bpanel[k×NR].
@@ -96,8 +108,14 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 	bc := func(i int) string { return fmt.Sprintf("%s%d", s.reg, nregs-2+i%2) }
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
 
-	fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, ldc, acc int)\n", name)
-	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-48\n", name)
+	bcast, fma, vadd := "VBROADCASTSS", "VFMADD231PS", "VADDPS"
+	frame := 48
+	if s.int8 {
+		bcast, fma, vadd = "VPBROADCASTD", "VPDPBUSD", "VPADDD"
+		frame = 64
+	}
+	fmt.Fprintf(w, "\n// func %s%s\n", name, signature(s))
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", name, frame)
 	p("MOVQ k+0(FP), CX")
 	p("MOVQ a+8(FP), AX")
 	p("MOVQ b+16(FP), BX")
@@ -119,9 +137,9 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 			p("VMOVUPS %d(BX), %s", koff*nr*4+j*vb, bReg(j))
 		}
 		for i := 0; i < mr; i++ {
-			p("VBROADCASTSS %d(AX), %s", (koff*s.mr+i)*4, bc(i))
+			p("%s %d(AX), %s", bcast, (koff*s.mr+i)*4, bc(i))
 			for j := 0; j < s.nvec; j++ {
-				p("VFMADD231PS %s, %s, %s", bReg(j), bc(i), accSet(set, i, j))
+				p("%s %s, %s, %s", fma, bReg(j), bc(i), accSet(set, i, j))
 			}
 		}
 	}
@@ -149,9 +167,33 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 	for set := 1; set < sets; set++ {
 		for i := 0; i < mr; i++ {
 			for j := 0; j < s.nvec; j++ {
-				p("VADDPS %s, %s, %s", accSet(set, i, j), acc(i, j), acc(i, j))
+				p("%s %s, %s, %s", vadd, accSet(set, i, j), acc(i, j), acc(i, j))
 			}
 		}
+	}
+	if s.int8 {
+		p("MOVQ c+24(FP), DI")
+		p("MOVQ ldc+32(FP), DX")
+		p("SHLQ $2, DX")
+		p("MOVQ corr+40(FP), R9")
+		p("MOVQ sw+48(FP), R10")
+		p("MOVQ sa+56(FP), R11")
+		for i := 0; i < mr; i++ {
+			for j := 0; j < s.nvec; j++ {
+				r := acc(i, j)
+				p("VCVTDQ2PS %s, %s", r, r)
+				p("VSUBPS %d(R9), %s, %s", j*vb, r, r)
+				p("VMULPS %d(R10), %s, %s", j*vb, r, r)
+				p("VMULPS.BCST %d(R11), %s, %s", i*4, r, r)
+				p("VMOVUPS %s, %d(DI)", r, j*vb)
+			}
+			if i+1 < mr {
+				p("ADDQ DX, DI")
+			}
+		}
+		p("VZEROUPPER")
+		p("RET")
+		return
 	}
 	p("MOVQ c+24(FP), DI")
 	p("MOVQ ldc+32(FP), DX")

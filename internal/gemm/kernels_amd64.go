@@ -91,3 +91,62 @@ var avx2RTable = [...]func(k int, a, b, c *float32, ldc, acc int){
 	avx2R5,
 	avx2R6,
 }
+
+//go:noescape
+func vnniR1(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR2(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR3(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR4(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR5(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR6(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR7(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR8(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR9(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR10(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR11(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR12(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR13(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func vnniR14(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
+
+var vnniRTable = [...]func(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32){
+	vnniR1,
+	vnniR2,
+	vnniR3,
+	vnniR4,
+	vnniR5,
+	vnniR6,
+	vnniR7,
+	vnniR8,
+	vnniR9,
+	vnniR10,
+	vnniR11,
+	vnniR12,
+	vnniR13,
+	vnniR14,
+}

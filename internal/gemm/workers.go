@@ -25,6 +25,7 @@ type Workers struct {
 	parts   int
 	job     runner
 	prod    product // the product being run, kept here so Mul does not allocate
+	qprod   qproduct
 	fn      funcRunner
 	closed  bool
 }
@@ -127,21 +128,24 @@ func (p *product) runPart(w *Workers, worker, part int) {
 // of about one cache block when there are enough of them, otherwise the
 // panels too, aiming at two parts per worker for balance.
 func (p *product) split(workers int) int {
-	if workers <= 1 {
-		p.mParts, p.nParts = 1, 1
-		return 1
-	}
-	np := panels(p.n, p.impl.nr)
-	units := (p.m + p.impl.mr - 1) / p.impl.mr
-	want := 2 * workers
-	mChunks := (p.m + p.impl.mc - 1) / p.impl.mc
-	if mChunks >= want {
-		p.mParts, p.nParts = mChunks, 1
-	} else {
-		p.mParts = max(1, min(mChunks, units))
-		p.nParts = max(1, min(np, (want+p.mParts-1)/p.mParts))
-	}
+	p.mParts, p.nParts = splitParts(workers, p.m, panels(p.n, p.impl.nr), p.impl.mr, p.impl.mc)
 	return p.mParts * p.nParts
+}
+
+// splitParts returns the row and panel chunk counts for m rows and np
+// panels.
+func splitParts(workers, m, np, mr, mc int) (mParts, nParts int) {
+	if workers <= 1 {
+		return 1, 1
+	}
+	units := (m + mr - 1) / mr
+	want := 2 * workers
+	mChunks := (m + mc - 1) / mc
+	if mChunks >= want {
+		return mChunks, 1
+	}
+	mParts = max(1, min(mChunks, units))
+	return mParts, max(1, min(np, (want+mParts-1)/mParts))
 }
 
 // Mul is Packed.Mul split across the workers.

@@ -1,6 +1,7 @@
 // Command gemm measures ganada's float32 GEMM (internal/gemm) against
 // numpy/OpenBLAS sgemm and vek32.MatMul on transformer shapes, single- and
-// multi-threaded, in one run, and prints GFLOP/s and ratios. Run it through
+// multi-threaded, in one run, and prints GFLOP/s and ratios (plus ganada's
+// optional int8 path, in GOP/s, for reference; it is not a float32 peer). Run it through
 // run.sh (which installs numpy and OpenBLAS and selects the SkylakeX
 // kernel), or directly: go run ./gemm from bench/.
 package main
@@ -79,6 +80,7 @@ func main() {
 	python := flag.String("python", "/usr/bin/python3", "Python with Debian's numpy (empty: skip OpenBLAS)")
 	coretype := flag.String("coretype", "SkylakeX", "OPENBLAS_CORETYPE for numpy")
 	seconds := flag.Float64("seconds", 2, "measuring time per figure")
+	int8 := flag.Bool("int8", gemm.Int8Accelerated(), "also time ganada's int8 path (GOP/s; default: when VNNI is present)")
 	flag.Parse()
 
 	var shapes []shape
@@ -107,7 +109,7 @@ func main() {
 
 	fmt.Printf("ganada kernel: %s; GOMAXPROCS=%d; NumCPU=%d; each figure: best (median) of 5 rounds of %.1fs/5\n",
 		gemm.KernelName(), runtime.GOMAXPROCS(0), runtime.NumCPU(), *seconds)
-	fmt.Printf("%-22s %3s  %-17s %-17s %-17s %9s %9s\n", "shape", "thr", "ganada GFLOP/s", "OpenBLAS GFLOP/s", "vek32 GFLOP/s", "g/OpenBLAS", "g/vek")
+	fmt.Printf("%-22s %3s  %-17s %-17s %-17s %9s %9s  %-17s\n", "shape", "thr", "ganada GFLOP/s", "OpenBLAS GFLOP/s", "vek32 GFLOP/s", "g/OpenBLAS", "g/vek", "ganada int8 GOP/s")
 	r := rand.New(rand.NewSource(1))
 	coreShown := false
 	var cpuRows []string
@@ -127,14 +129,24 @@ func main() {
 			}
 		}
 		packed := gemm.Pack(w, sh.n, sh.k)
+		qpacked := gemm.PackInt8(w, sh.n, sh.k)
 		dst := make([]float32, sh.m*sh.n)
 		for _, t := range threads {
-			var g, v, o result
+			var g, q, v, o result
 			workers := gemm.NewWorkers(t)
 			if t == 1 {
 				g.best, g.median, g.cpu = rate(sh.flops(), dur, func() { packed.Mul(dst, a, sh.m, gemm.Epilogue{}) })
 			} else {
 				g.best, g.median, g.cpu = rate(sh.flops(), dur, func() { workers.Mul(packed, dst, a, sh.m, gemm.Epilogue{}) })
+			}
+			if *int8 {
+				if t == 1 {
+					q.best, q.median, q.cpu = rate(sh.flops(), dur, func() { qpacked.Mul(dst, a, sh.m, gemm.Epilogue{}) })
+				} else {
+					q.best, q.median, q.cpu = rate(sh.flops(), dur, func() { workers.MulInt8(qpacked, dst, a, sh.m, gemm.Epilogue{}) })
+				}
+			} else {
+				q.note = "off"
 			}
 			workers.Close()
 			prev := runtime.GOMAXPROCS(t)
@@ -152,16 +164,16 @@ func main() {
 					}
 				}
 			}
-			fmt.Printf("%-22s %3d  %-17s %-17s %-17s %9s %9s\n", sh, t, g.fmt(), o.fmt(), v.fmt(), ratio(g, o), ratio(g, v))
+			fmt.Printf("%-22s %3d  %-17s %-17s %-17s %9s %9s  %-17s\n", sh, t, g.fmt(), o.fmt(), v.fmt(), ratio(g, o), ratio(g, v), q.fmt())
 			if t == 1 {
-				cpuRows = append(cpuRows, fmt.Sprintf("%-22s %3d  %-17s %-17s %-17s %9s %9s", sh, t,
-					cpuFmt(g), cpuFmt(o), cpuFmt(v), cpuRatio(g, o), cpuRatio(g, v)))
+				cpuRows = append(cpuRows, fmt.Sprintf("%-22s %3d  %-17s %-17s %-17s %9s %9s  %-17s", sh, t,
+					cpuFmt(g), cpuFmt(o), cpuFmt(v), cpuRatio(g, o), cpuRatio(g, v), cpuFmt(q)))
 			}
 		}
 	}
 	if len(cpuRows) > 0 {
 		fmt.Println("\nsingle thread by process CPU time (not counting time slices taken by other processes on a busy machine):")
-		fmt.Printf("%-22s %3s  %-17s %-17s %-17s %9s %9s\n", "shape", "thr", "ganada GFLOP/s", "OpenBLAS GFLOP/s", "vek32 GFLOP/s", "g/OpenBLAS", "g/vek")
+		fmt.Printf("%-22s %3s  %-17s %-17s %-17s %9s %9s  %-17s\n", "shape", "thr", "ganada GFLOP/s", "OpenBLAS GFLOP/s", "vek32 GFLOP/s", "g/OpenBLAS", "g/vek", "ganada int8 GOP/s")
 		for _, row := range cpuRows {
 			fmt.Println(row)
 		}

@@ -11,6 +11,16 @@
 // at init with golang.org/x/sys/cpu; elsewhere, or with the build tag
 // purego, a pure-Go 4×4 kernel is used.
 //
+// An optional int8 path (PackInt8, QPacked.Mul, Workers.MulInt8) quantises
+// weights per output channel once and activations per row at each call,
+// and runs u8×s8 dot products on AVX-512 VNNI (VPDPBUSD) where present
+// (Int8Accelerated); its output is float32 with the same epilogue.
+//
+// Parallelism: a Workers is a fixed set of goroutines (the caller is one
+// of them) that splits a product over row blocks and/or column panels, and
+// runs any other loop through For. Nothing is allocated per call once
+// scratch buffers exist.
+//
 // Functions and methods here panic on inconsistent dimensions or short
 // slices: they are internal kernels whose callers own the shapes, the way
 // the standard library's copy or crypto/subtle do. A Packed is read-only

@@ -52,12 +52,13 @@ func isBertControl(r rune) bool {
 }
 
 // isPunct is the BERT and Punctuation pre-tokenizers' test: ASCII
-// punctuation or a Unicode punctuation (P*) character.
+// punctuation or a punctuation (P*) character of Unicode 8.0, the version
+// the Rust crate's unicode_categories dependency ships.
 func isPunct(r rune) bool {
 	if r < 0x80 {
 		return (r >= '!' && r <= '/') || (r >= ':' && r <= '@') || (r >= '[' && r <= '`') || (r >= '{' && r <= '~')
 	}
-	return unicode.IsPunct(r)
+	return unicode.Is(legacyP, r)
 }
 
 // isChinese reports the CJK ideograph blocks BertNormalizer isolates.

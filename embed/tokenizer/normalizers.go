@@ -43,7 +43,8 @@ func (b *bertNormalizer) normalize(w *workspace, n *nstr) {
 	}
 	if b.stripAccents {
 		w.decompose(n, false)
-		w.filter(n, func(r rune) bool { return !unicode.Is(unicode.Mn, r) })
+		// Mn as of Unicode 8.0, like the Rust crate's unicode_categories.
+		w.filter(n, func(r rune) bool { return r < 0x300 || !unicode.Is(legacyMn, r) })
 	}
 	if b.lowercase {
 		w.lowercase(n)

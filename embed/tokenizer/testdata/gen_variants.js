@@ -50,9 +50,10 @@ async function main() {
     t.disableTruncation();
     t.disablePadding();
     const out = [];
-    for (let i = 0; i < texts.length; i++) {
-      const e = await t.encode(texts[i], null, { addSpecialTokens: true });
-      const r = Object.assign({ kind: 'single', text: texts[i], add_special_tokens: true }, rec(e));
+    const vtexts = v.texts_file ? JSON.parse(fs.readFileSync(v.texts_file, 'utf8')) : texts;
+    for (let i = 0; i < vtexts.length; i++) {
+      const e = await t.encode(vtexts[i], null, { addSpecialTokens: true });
+      const r = Object.assign({ kind: 'single', text: vtexts[i], add_special_tokens: true }, rec(e));
       r.decoded = await t.decode(e.getIds(), false);
       r.decoded_skip = await t.decode(e.getIds(), true);
       out.push(r);

@@ -35,6 +35,14 @@ GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 	VMOVSHDUP    x, tx; \
 	VADDSS       tx, x, x
 
+// X0 = [sum Y0, sum Y1, sum Y2, sum Y3]. Clobbers X1.
+#define HSUM4x256 \
+	VHADDPS      Y1, Y0, Y0; \
+	VHADDPS      Y3, Y2, Y2; \
+	VHADDPS      Y2, Y0, Y0; \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPS       X1, X0, X0
+
 // func dotAVX2(a, b []float32) float32
 TEXT ·dotAVX2(SB), NOSPLIT, $0-52
 	MOVQ   a_base+0(FP), SI
@@ -203,16 +211,16 @@ cos_tail:
 	VFMADD231PS Y9, Y9, Y5
 
 cos_sum:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y5, Y4, Y4
-	HSUM256(Y0, X0, X1)
-	HSUM256(Y2, X2, X3)
-	HSUM256(Y4, X4, X5)
+	// One transposing reduction for all three: X0 = [a·b, a·a, b·b, 0].
+	VADDPS     Y1, Y0, Y0
+	VADDPS     Y3, Y2, Y1
+	VADDPS     Y5, Y4, Y2
+	VXORPS     Y3, Y3, Y3
+	HSUM4x256
 	VZEROUPPER
-	MOVSS  X0, ab+48(FP)
-	MOVSS  X2, aa+52(FP)
-	MOVSS  X4, bb+56(FP)
+	MOVSS      X0, ab+48(FP)
+	VEXTRACTPS $1, X0, aa+52(FP)
+	VEXTRACTPS $2, X0, bb+56(FP)
 	RET
 
 // func scaleAVX2(v []float32, s float32)
@@ -257,14 +265,6 @@ scale_tail:
 scale_done:
 	VZEROUPPER
 	RET
-
-// X0 = [sum Y0, sum Y1, sum Y2, sum Y3]. Clobbers X1.
-#define HSUM4x256 \
-	VHADDPS      Y1, Y0, Y0; \
-	VHADDPS      Y3, Y2, Y2; \
-	VHADDPS      Y2, Y0, Y0; \
-	VEXTRACTF128 $1, Y0, X1; \
-	VADDPS       X1, X0, X0
 
 // Batch kernels (BATCH_SETUP expects DI=dst, R12=len(dst), SI=q,
 // BX=len(q), R8=rows). Registers:

@@ -27,6 +27,22 @@
 	VMOVSHDUP x, tx; \
 	VADDSS tx, x, x
 
+// X0 = [sum Z0, sum Z1, sum Z2, sum Z3]. Clobbers Y8-Y11, X1.
+#define HSUM4x512 \
+	VEXTRACTF64X4 $1, Z0, Y8; \
+	VEXTRACTF64X4 $1, Z1, Y9; \
+	VEXTRACTF64X4 $1, Z2, Y10; \
+	VEXTRACTF64X4 $1, Z3, Y11; \
+	VADDPS        Y8, Y0, Y0; \
+	VADDPS        Y9, Y1, Y1; \
+	VADDPS        Y10, Y2, Y2; \
+	VADDPS        Y11, Y3, Y3; \
+	VHADDPS       Y1, Y0, Y0; \
+	VHADDPS       Y3, Y2, Y2; \
+	VHADDPS       Y2, Y0, Y0; \
+	VEXTRACTF128  $1, Y0, X1; \
+	VADDPS        X1, X0, X0
+
 // func dotAVX512(a, b []float32) float32
 TEXT ·dotAVX512(SB), NOSPLIT, $0-52
 	MOVQ a_base+0(FP), SI
@@ -195,16 +211,16 @@ cos_tail:
 	VFMADD231PS Z9, Z9, Z5
 
 cos_sum:
-	VADDPS Z1, Z0, Z0
-	VADDPS Z3, Z2, Z2
-	VADDPS Z5, Z4, Z4
-	HSUM512(Z0, Y0, X0, Y1, X1)
-	HSUM512(Z2, Y2, X2, Y3, X3)
-	HSUM512(Z4, Y4, X4, Y5, X5)
+	// One transposing reduction for all three: X0 = [a·b, a·a, b·b, 0].
+	VADDPS     Z1, Z0, Z0
+	VADDPS     Z3, Z2, Z1
+	VADDPS     Z5, Z4, Z2
+	VPXORD     Z3, Z3, Z3
+	HSUM4x512
 	VZEROUPPER
-	MOVSS  X0, ab+48(FP)
-	MOVSS  X2, aa+52(FP)
-	MOVSS  X4, bb+56(FP)
+	MOVSS      X0, ab+48(FP)
+	VEXTRACTPS $1, X0, aa+52(FP)
+	VEXTRACTPS $2, X0, bb+56(FP)
 	RET
 
 // func scaleAVX512(v []float32, s float32)
@@ -249,22 +265,6 @@ scale_tail:
 scale_done:
 	VZEROUPPER
 	RET
-
-// X0 = [sum Z0, sum Z1, sum Z2, sum Z3]. Clobbers Y8-Y11, X1.
-#define HSUM4x512 \
-	VEXTRACTF64X4 $1, Z0, Y8; \
-	VEXTRACTF64X4 $1, Z1, Y9; \
-	VEXTRACTF64X4 $1, Z2, Y10; \
-	VEXTRACTF64X4 $1, Z3, Y11; \
-	VADDPS        Y8, Y0, Y0; \
-	VADDPS        Y9, Y1, Y1; \
-	VADDPS        Y10, Y2, Y2; \
-	VADDPS        Y11, Y3, Y3; \
-	VHADDPS       Y1, Y0, Y0; \
-	VHADDPS       Y3, Y2, Y2; \
-	VHADDPS       Y2, Y0, Y0; \
-	VEXTRACTF128  $1, Y0, X1; \
-	VADDPS        X1, X0, X0
 
 // Batch kernels (BATCH_SETUP expects DI=dst, R12=len(dst), SI=q,
 // BX=len(q), R8=rows). Registers:

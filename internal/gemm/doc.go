@@ -4,9 +4,11 @@
 // products of attention (Q·Kᵀ and P·V) on strided per-head slices.
 //
 // The products run GotoBLAS-style: B (the weights) is held in panels of NR
-// columns, each stored k-major so a micro-kernel streams it linearly; A is
-// packed per cache block into panels of MR rows; a register-blocked
-// micro-kernel computes an MR×NR tile of C. On amd64 the micro-kernels are
+// columns, each stored k-major so a micro-kernel streams it linearly; a
+// register-blocked micro-kernel computes an MR×NR tile of C, broadcasting
+// A's elements straight from its rows (the assembly kernels) or from a
+// packed MR-row panel (the pure-Go kernel); loops over cache blocks of
+// kc inputs and mc rows keep A's block and B's panel in L2. On amd64 the micro-kernels are
 // Go assembly for AVX-512 (14×32 tiles) and AVX2+FMA (6×16 tiles), chosen
 // at init with golang.org/x/sys/cpu; elsewhere, or with the build tag
 // purego, a pure-Go 4×4 kernel is used.

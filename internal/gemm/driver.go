@@ -9,7 +9,7 @@ import "sync"
 
 // scratch is the per-goroutine working memory of the blocked loop.
 type scratch struct {
-	a    []float32 // packed A block, mc·kc
+	a    []float32 // packed A block, mc·kc (kernels that read A in place need none)
 	b    []float32 // packed B for the unpacked products, grown on demand
 	tile []float32 // one mr×nr tile for partial column panels
 	qa   []uint8   // quantised, packed A block of the int8 path
@@ -17,7 +17,7 @@ type scratch struct {
 }
 
 func (s *scratch) fit(impl *kernelImpl) {
-	if len(s.a) < impl.mc*impl.kc {
+	if impl.direct == nil && len(s.a) < impl.mc*impl.kc {
 		s.a = make([]float32, impl.mc*impl.kc)
 	}
 	if len(s.tile) < impl.mr*impl.nr {
@@ -92,16 +92,27 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 		last := pc+kb == p.k
 		for ic := i0; ic < i1; ic += impl.mc {
 			mb := min(impl.mc, i1-ic)
-			packA(s.a, p.a[ic*p.lda+pc:], p.lda, mb, kb, mr)
+			if impl.direct == nil {
+				packA(s.a, p.a[ic*p.lda+pc:], p.lda, mb, kb, mr)
+			}
 			for jp := j0; jp < j1; jp++ {
 				bp := p.b[jp*nr*p.k+pc*nr : (jp+1)*nr*p.k]
 				col := jp * nr
 				cols := min(nr, p.n-col)
 				for ir := 0; ir < mb; ir += mr {
 					rows := min(mr, mb-ir)
-					ap := s.a[ir*kb : (ir+mr)*kb]
+					var ap, ad []float32
+					if impl.direct == nil {
+						ap = s.a[ir*kb : (ir+mr)*kb]
+					} else {
+						ad = p.a[(ic+ir)*p.lda+pc:]
+					}
 					if cols == nr {
-						impl.kernel(rows, kb, ap, bp, p.c[(ic+ir)*p.ldc+col:], p.ldc, acc)
+						if ad != nil {
+							impl.direct(rows, kb, ad, p.lda, bp, p.c[(ic+ir)*p.ldc+col:], p.ldc, acc)
+						} else {
+							impl.kernel(rows, kb, ap, bp, p.c[(ic+ir)*p.ldc+col:], p.ldc, acc)
+						}
 						continue
 					}
 					t := s.tile[:mr*nr]
@@ -110,7 +121,11 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 							copy(t[i*nr:i*nr+cols], p.c[(ic+ir+i)*p.ldc+col:])
 						}
 					}
-					impl.kernel(rows, kb, ap, bp, t, nr, acc)
+					if ad != nil {
+						impl.direct(rows, kb, ad, p.lda, bp, t, nr, acc)
+					} else {
+						impl.kernel(rows, kb, ap, bp, t, nr, acc)
+					}
 					for i := 0; i < rows; i++ {
 						copy(p.c[(ic+ir+i)*p.ldc+col:(ic+ir+i)*p.ldc+col+cols], t[i*nr:])
 					}

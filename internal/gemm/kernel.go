@@ -16,6 +16,9 @@ type kernelImpl struct {
 	// j < nr, p < k: a is a packed A panel (mr floats per step), b a packed
 	// B panel (nr floats per step). acc adds to c instead of overwriting it.
 	kernel func(rows, k int, a, b, c []float32, ldc int, acc bool)
+	// direct, set instead of kernel, computes the same reading A in place
+	// (a[i*lda+p]); the blocked loop then does not pack A.
+	direct func(rows, k int, a []float32, lda int, b, c []float32, ldc int, acc bool)
 }
 
 // genericImpl is the pure-Go kernel, used by the purego build, on other

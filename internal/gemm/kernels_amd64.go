@@ -7,92 +7,6 @@
 package gemm
 
 //go:noescape
-func avx512R1(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R2(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R3(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R4(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R5(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R6(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R7(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R8(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R9(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R10(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R11(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R12(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R13(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx512R14(k int, a, b, c *float32, ldc, acc int)
-
-var avx512RTable = [...]func(k int, a, b, c *float32, ldc, acc int){
-	avx512R1,
-	avx512R2,
-	avx512R3,
-	avx512R4,
-	avx512R5,
-	avx512R6,
-	avx512R7,
-	avx512R8,
-	avx512R9,
-	avx512R10,
-	avx512R11,
-	avx512R12,
-	avx512R13,
-	avx512R14,
-}
-
-//go:noescape
-func avx2R1(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx2R2(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx2R3(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx2R4(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx2R5(k int, a, b, c *float32, ldc, acc int)
-
-//go:noescape
-func avx2R6(k int, a, b, c *float32, ldc, acc int)
-
-var avx2RTable = [...]func(k int, a, b, c *float32, ldc, acc int){
-	avx2R1,
-	avx2R2,
-	avx2R3,
-	avx2R4,
-	avx2R5,
-	avx2R6,
-}
-
-//go:noescape
 func vnniR1(k int, a, b *byte, c *float32, ldc int, corr, sw, sa *float32)
 
 //go:noescape
@@ -149,4 +63,90 @@ var vnniRTable = [...]func(k int, a, b *byte, c *float32, ldc int, corr, sw, sa 
 	vnniR12,
 	vnniR13,
 	vnniR14,
+}
+
+//go:noescape
+func avx512D1(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D2(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D3(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D4(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D5(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D6(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D7(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D8(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D9(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D10(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D11(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D12(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D13(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx512D14(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+var avx512DTable = [...]func(k int, a *float32, lda int, b, c *float32, ldc, acc int){
+	avx512D1,
+	avx512D2,
+	avx512D3,
+	avx512D4,
+	avx512D5,
+	avx512D6,
+	avx512D7,
+	avx512D8,
+	avx512D9,
+	avx512D10,
+	avx512D11,
+	avx512D12,
+	avx512D13,
+	avx512D14,
+}
+
+//go:noescape
+func avx2D1(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx2D2(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx2D3(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx2D4(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx2D5(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+//go:noescape
+func avx2D6(k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
+var avx2DTable = [...]func(k int, a *float32, lda int, b, c *float32, ldc, acc int){
+	avx2D1,
+	avx2D2,
+	avx2D3,
+	avx2D4,
+	avx2D5,
+	avx2D6,
 }

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/ganada/ganada/embed/tokenizer"
 )
@@ -37,8 +36,8 @@ func readSTSB(path string) ([]string, error) {
 	return out, nil
 }
 
-// tokenize encodes texts with the model folder's tokenizer.json,
-// truncated at maxLen tokens including the special tokens.
+// tokenize encodes texts (already stripped) with the model folder's
+// tokenizer.json, truncated at maxLen tokens including the special tokens.
 func tokenize(modelDir string, texts []string, maxLen int) ([][]int64, error) {
 	tok, err := tokenizer.FromFile(filepath.Join(modelDir, "tokenizer.json"),
 		tokenizer.WithTruncation(maxLen), tokenizer.WithoutPadding())
@@ -47,7 +46,7 @@ func tokenize(modelDir string, texts []string, maxLen int) ([][]int64, error) {
 	}
 	out := make([][]int64, len(texts))
 	for i, t := range texts {
-		enc, err := tok.Encode(strings.TrimSpace(t), true)
+		enc, err := tok.Encode(t, true)
 		if err != nil {
 			return nil, fmt.Errorf("text %d: %w", i, err)
 		}

@@ -14,8 +14,9 @@ type Batch struct {
 	IDs          []int64
 	Mask         []int64
 	TypeIDs      []int64
-	Lengths      []int // real tokens per sequence
-	Index        []int // position of each sequence in the input order
+	Lengths      []int    // real tokens per sequence
+	Index        []int    // position of each sequence in the input order
+	Texts        []string // the text of each sequence (for engines that tokenize themselves)
 }
 
 // Engine is one encoder implementation under test. Encode returns
@@ -31,7 +32,8 @@ type Engine interface {
 // makeBatches sorts the sequences by length (longest first, as
 // sentence-transformers' encode does with its length sort), cuts them into
 // batches of size, and pads each batch to its longest sequence with pad.
-func makeBatches(ids [][]int64, size int, pad int64) []*Batch {
+// texts (may be nil) are the texts the ids came from.
+func makeBatches(ids [][]int64, texts []string, size int, pad int64) []*Batch {
 	order := make([]int, len(ids))
 	for i := range order {
 		order[i] = i
@@ -59,6 +61,9 @@ func makeBatches(ids [][]int64, size int, pad int64) []*Batch {
 			}
 			b.Lengths = append(b.Lengths, len(ids[i]))
 			b.Index = append(b.Index, i)
+			if texts != nil {
+				b.Texts = append(b.Texts, texts[i])
+			}
 		}
 		out = append(out, b)
 	}

@@ -46,7 +46,11 @@ func main() {
 	if *limit > 0 && *limit < len(texts) {
 		texts = texts[:*limit]
 	}
-	ids, err := tokenize(*modelDir, texts, cfg.maxSeqLen)
+	stripped := make([]string, len(texts))
+	for i, t := range texts {
+		stripped[i] = strings.TrimSpace(t)
+	}
+	ids, err := tokenize(*modelDir, stripped, cfg.maxSeqLen)
 	if err != nil {
 		fail(fmt.Errorf("tokenizing with ganada's tokenizer: %w", err))
 	}
@@ -116,7 +120,7 @@ func main() {
 			}
 			fmt.Printf("\n[%s, %d thread(s)] parity to goldens (%d texts): %s: %s\n", e.Name(), t, len(g.Items), p, verdict)
 			for _, bs := range batches {
-				bb := makeBatches(ids, bs, int64(cfg.PadTokenID))
+				bb := makeBatches(ids, stripped, bs, int64(cfg.PadTokenID))
 				var flops float64
 				padded := 0
 				for _, b := range bb {

@@ -119,10 +119,12 @@ func checkParity(e Engine, g *goldens, pad int64) (parityResult, error) {
 	for _, k := range keys {
 		items := byBatch[k]
 		ids := make([][]int64, len(items))
+		texts := make([]string, len(items))
 		for i, it := range items {
 			ids[i] = it.InputIDs
+			texts[i] = it.InputText
 		}
-		b := makeBatches(ids, len(ids), pad)[0]
+		b := makeBatches(ids, texts, len(ids), pad)[0]
 		out, err := e.Encode(b)
 		if err != nil {
 			return res, err

@@ -3,17 +3,41 @@
 // folder, encode text on the CPU, and answer top-k semantic queries from an
 // in-memory index, with no Python, no server and no cgo.
 //
+// # Collections
+//
+// A Collection composes an encoder, a vector index and the documents:
+//
+//	enc, _ := glove.Load() // or transformer.Load("sentence-transformers/all-MiniLM-L6-v2")
+//	col, _ := ganada.NewCollection(enc)
+//	_ = col.Add(ctx, ganada.Document{ID: "1", Text: "The cat sleeps on the sofa.", Metadata: map[string]string{"lang": "en"}})
+//	hits, _ := col.Query(ctx, "where is the kitten?", 5, ganada.Where("lang", "en"))
+//	_ = col.Save("docs.ganada") // later: ganada.Load("docs.ganada", enc)
+//
+// Adds are encoded in batches and replace documents with the same ID;
+// queries run in parallel with adds; filters on metadata are applied inside
+// the index's search (Where, WhereIn, And, Or, Not). The index is HNSW by
+// default (WithIndex(Flat) for exact search). Save writes one atomic,
+// checksummed file holding the documents, their metadata, the vectors and
+// the index, and records the encoder's identity: Load refuses an encoder
+// with another identity (ErrEncoderMismatch), because vectors from two
+// embedding spaces must not be compared.
+//
+// # Repository map
+//
 // The module is organised as rooms, each with one job:
 //
 //   - embed: the Encoder interface (texts → vectors) and its implementations:
 //     tokenizers (embed/tokenizer), transformer models (embed/transformer),
-//     static word-vector models (embed/static).
+//     static word-vector models (embed/static) and the embedded default
+//     English model (embed/static/glove).
 //   - pool: token vectors → one sentence vector (mean, CLS, max, last-token, ...).
 //   - similarity: dot, cosine, L2, int8 and binary kernels, SIMD with pure-Go
 //     fallbacks.
 //   - matryoshka: dimension truncation with renormalisation.
 //   - index: exact (index/flat) and HNSW (index/hnsw) top-k search.
-//   - examples: runnable programs.
+//   - eval: STS and retrieval metrics, ANN recall.
+//   - the root package ganada: the Collection.
+//   - examples: runnable programs (go run ./examples/quickstart).
 //
 // The benchmarks that compare ganada with its peers live in bench/, a
 // separate Go module, so that the peers never enter users' builds.

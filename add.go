@@ -1,0 +1,247 @@
+// This file implements Add and Delete: validating documents, encoding them
+// in batches, and publishing changes to the index and the document maps so
+// that concurrent queries see each call's effect all at once.
+
+package ganada
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/ganada/ganada/index"
+)
+
+// insertChunk is how many vectors Add inserts into the index per AddBatch
+// call, between which it reports progress and checks its context.
+const insertChunk = 1024
+
+// Add encodes the documents' texts and stores the documents. A document
+// whose ID is already stored replaces it: text, metadata and vector. If an
+// ID appears more than once in one call, the last occurrence wins, as in
+// the index's AddBatch.
+//
+// Texts go to the encoder in batches (WithBatchSize), prefixed with the
+// document prompt (WithPrompts); progress is reported to WithProgress.
+// Add is all or nothing: if any document is invalid, the encoder fails or
+// the context is cancelled, the collection is unchanged. Errors wrap
+// ErrInvalidDocument (empty or non-UTF-8 ID, non-UTF-8 metadata), the
+// encoder's own error (for example for invalid UTF-8 text), ErrEncoder,
+// ErrInvalidVector (a NaN or infinite component, or, under Cosine, a zero
+// vector: word-vector encoders return one for a text with no known word),
+// or ctx.Err().
+func (c *Collection) Add(ctx context.Context, docs ...Document) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	uniq, err := prepareDocuments(docs)
+	if err != nil {
+		return err
+	}
+	if len(uniq) == 0 {
+		return nil
+	}
+	vecs, err := c.encodeDocuments(ctx, uniq)
+	if err != nil {
+		return err
+	}
+	return c.insert(ctx, uniq, vecs)
+}
+
+// prepareDocuments validates docs and returns them with repeated IDs
+// collapsed to their last occurrence (at the position of the first) and
+// metadata copied.
+func prepareDocuments(docs []Document) ([]Document, error) {
+	pos := make(map[string]int, len(docs))
+	uniq := make([]Document, 0, len(docs))
+	for i, d := range docs {
+		if d.ID == "" {
+			return nil, fmt.Errorf("%w: document %d has an empty ID", ErrInvalidDocument, i)
+		}
+		if !utf8.ValidString(d.ID) {
+			return nil, fmt.Errorf("%w: document %d: ID %q is not valid UTF-8", ErrInvalidDocument, i, d.ID)
+		}
+		for k, v := range d.Metadata {
+			if !utf8.ValidString(k) || !utf8.ValidString(v) {
+				return nil, fmt.Errorf("%w: document %q: metadata %q=%q is not valid UTF-8", ErrInvalidDocument, d.ID, k, v)
+			}
+		}
+		d.Metadata = copyMetadata(d.Metadata)
+		if p, ok := pos[d.ID]; ok {
+			uniq[p] = d
+			continue
+		}
+		pos[d.ID] = len(uniq)
+		uniq = append(uniq, d)
+	}
+	return uniq, nil
+}
+
+// encodeDocuments returns one checked vector per document.
+func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]float32, error) {
+	vecs := make([][]float32, 0, len(docs))
+	texts := make([]string, 0, min(c.cfg.batchSize, len(docs)))
+	for start := 0; start < len(docs); start += c.cfg.batchSize {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		batch := docs[start:min(start+c.cfg.batchSize, len(docs))]
+		texts = texts[:0]
+		for _, d := range batch {
+			texts = append(texts, c.cfg.docPrompt+d.Text)
+		}
+		out, err := c.enc.Encode(ctx, texts)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("ganada: encoding documents %d..%d (first ID %q): %w", start, start+len(batch)-1, batch[0].ID, err)
+		}
+		if len(out) != len(batch) {
+			return nil, fmt.Errorf("%w: %d vectors for %d texts", ErrEncoder, len(out), len(batch))
+		}
+		for i, v := range out {
+			if err := c.checkVector(v); err != nil {
+				return nil, fmt.Errorf("ganada: document %q: %w", batch[i].ID, err)
+			}
+		}
+		vecs = append(vecs, out...)
+		c.report(Progress{Encoded: len(vecs), Total: len(docs)})
+	}
+	return vecs, nil
+}
+
+// checkVector validates a vector the encoder returned.
+func (c *Collection) checkVector(v []float32) error {
+	if len(v) != c.idx.Dim() {
+		return fmt.Errorf("%w: %w: vector of length %d from an encoder of dimension %d", ErrEncoder, ErrDimension, len(v), c.idx.Dim())
+	}
+	if err := index.Check(v, c.idx.Dim(), c.cfg.metric); err != nil {
+		if errors.Is(err, index.ErrZeroVector) {
+			return fmt.Errorf("the encoder returned a zero vector, which has no direction (a word-vector model knows none of the text's words?): %w", err)
+		}
+		return err
+	}
+	return nil
+}
+
+func (c *Collection) report(p Progress) {
+	if c.cfg.progress != nil {
+		c.cfg.progress(p)
+	}
+}
+
+// insert adds the encoded documents under fresh index ids, then makes them
+// current and retires the versions they replace.
+func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+
+	// Register the new versions. Until published they are in byNum but not
+	// current, so queries (which filter while pending > 0) skip them.
+	nums := make([]uint64, len(docs))
+	c.mu.Lock()
+	for i := range docs {
+		nums[i] = c.next
+		c.next++
+		c.byNum[nums[i]] = &entry{doc: docs[i], num: nums[i]}
+	}
+	c.pending += len(docs)
+	c.mu.Unlock()
+
+	done := 0
+	var err error
+	for done < len(docs) {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		end := min(done+insertChunk, len(docs))
+		if err = c.idx.AddBatch(nums[done:end], vecs[done:end]); err != nil {
+			err = fmt.Errorf("ganada: adding to the index: %w", err)
+			break
+		}
+		done = end
+		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
+	}
+	if err != nil {
+		c.rollback(nums[:done], nums)
+		return err
+	}
+
+	// Publish: the new versions become current and the old ones leave.
+	var old []uint64
+	c.mu.Lock()
+	for i, d := range docs {
+		if prev, ok := c.byID[d.ID]; ok {
+			old = append(old, prev)
+			delete(c.byNum, prev)
+		}
+		c.byID[d.ID] = nums[i]
+	}
+	c.pending += len(old) - len(docs)
+	c.mu.Unlock()
+	return c.retire(old)
+}
+
+// rollback removes the unpublished ids of a failed insert: inserted from the
+// index, all of them from byNum.
+func (c *Collection) rollback(inserted, all []uint64) {
+	for _, n := range inserted {
+		_ = c.idx.Delete(n)
+	}
+	c.mu.Lock()
+	for _, n := range all {
+		delete(c.byNum, n)
+	}
+	c.pending -= len(all)
+	c.mu.Unlock()
+}
+
+// retire deletes ids, already removed from the maps and counted in pending,
+// from the index.
+func (c *Collection) retire(nums []uint64) error {
+	var err error
+	for _, n := range nums {
+		if e := c.idx.Delete(n); e != nil && err == nil {
+			err = fmt.Errorf("ganada: removing a replaced or deleted vector from the index: %w", e)
+		}
+	}
+	c.mu.Lock()
+	c.pending -= len(nums)
+	c.mu.Unlock()
+	return err
+}
+
+// Delete removes the documents with these IDs. If any ID is absent it
+// returns an error wrapping ErrNotFound and removes nothing. A cancelled
+// context returns ctx.Err() before anything is removed.
+func (c *Collection) Delete(ctx context.Context, ids ...string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.mu.Lock()
+	seen := make(map[string]bool, len(ids))
+	nums := make([]uint64, 0, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		n, ok := c.byID[id]
+		if !ok {
+			c.mu.Unlock()
+			return fmt.Errorf("%w: %q", ErrNotFound, id)
+		}
+		nums = append(nums, n)
+	}
+	for _, n := range nums {
+		delete(c.byID, c.byNum[n].doc.ID)
+		delete(c.byNum, n)
+	}
+	c.pending += len(nums)
+	c.mu.Unlock()
+	return c.retire(nums)
+}

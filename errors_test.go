@@ -1,0 +1,282 @@
+// This file tests that bad input gets clear, wrapped errors and leaves the
+// collection unchanged: invalid documents, k, vectors, misbehaving
+// encoders, failures and cancellation in the middle of an Add.
+
+package ganada_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/embed/static"
+	"github.com/ganada/ganada/embed/static/glove"
+	"github.com/ganada/ganada/index"
+)
+
+func TestNewCollectionErrors(t *testing.T) {
+	enc := newHashEncoder(8)
+	cases := []struct {
+		name string
+		enc  embed.Encoder
+		opts []ganada.Option
+	}{
+		{"nil encoder", nil, nil},
+		{"zero dim", newHashEncoder(0), nil},
+		{"index kind", enc, []ganada.Option{ganada.WithIndex(9)}},
+		{"metric", enc, []ganada.Option{ganada.WithMetric(0)}},
+		{"M", enc, []ganada.Option{ganada.WithM(1)}},
+		{"efConstruction", enc, []ganada.Option{ganada.WithEfConstruction(0)}},
+		{"efSearch", enc, []ganada.Option{ganada.WithEfSearch(-1)}},
+		{"batch", enc, []ganada.Option{ganada.WithBatchSize(0)}},
+	}
+	for _, tc := range cases {
+		var err error
+		if tc.enc == nil {
+			_, err = ganada.NewCollection(nil, tc.opts...)
+		} else {
+			_, err = ganada.NewCollection(tc.enc, tc.opts...)
+		}
+		if !errors.Is(err, ganada.ErrInvalidArgument) {
+			t.Errorf("%s: err = %v, want ErrInvalidArgument", tc.name, err)
+		}
+	}
+}
+
+// snapshot captures what a collection holds, to assert a failed call left
+// it unchanged.
+func snapshot(t *testing.T, c *ganada.Collection) map[string]ganada.Document {
+	t.Helper()
+	out := map[string]ganada.Document{}
+	for _, id := range c.IDs() {
+		d, _ := c.Get(id)
+		out[id] = d
+	}
+	return out
+}
+
+func TestAddInvalidDocuments(t *testing.T) {
+	enc := newHashEncoder(8)
+	c := newCol(t, enc)
+	if err := c.Add(ctx, ganada.Document{ID: "keep", Text: "alpha"}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, c)
+	good := ganada.Document{ID: "new", Text: "beta"}
+	cases := []struct {
+		name string
+		doc  ganada.Document
+		want error
+	}{
+		{"empty ID", ganada.Document{Text: "x"}, ganada.ErrInvalidDocument},
+		{"invalid UTF-8 ID", ganada.Document{ID: "a\xff", Text: "x"}, ganada.ErrInvalidDocument},
+		{"invalid UTF-8 metadata", ganada.Document{ID: "m", Text: "x", Metadata: map[string]string{"k": "\xfe"}}, ganada.ErrInvalidDocument},
+		{"invalid UTF-8 text", ganada.Document{ID: "t", Text: "bad \xff text"}, errInvalidText},
+	}
+	for _, tc := range cases {
+		err := c.Add(ctx, good, tc.doc)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+		}
+		if got := snapshot(t, c); !reflect.DeepEqual(got, before) {
+			t.Fatalf("%s: a failed Add changed the collection", tc.name)
+		}
+	}
+	if err := c.Add(ctx); err != nil {
+		t.Fatalf("Add() with no documents: %v", err)
+	}
+}
+
+func TestAddMisbehavingEncoder(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(*hashEncoder)
+		want  []error
+	}{
+		{"NaN", func(e *hashEncoder) { e.nanWord = "poison" }, []error{ganada.ErrInvalidVector, index.ErrInvalidVector}},
+		{"too few vectors", func(e *hashEncoder) { e.short = true }, []error{ganada.ErrEncoder}},
+		{"wrong length", func(e *hashEncoder) { e.longDim = true }, []error{ganada.ErrEncoder, ganada.ErrDimension}},
+		{"zero vector", func(e *hashEncoder) {}, []error{ganada.ErrInvalidVector, index.ErrZeroVector}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			enc := newHashEncoder(8)
+			c := newCol(t, enc)
+			if err := c.Add(ctx, ganada.Document{ID: "keep", Text: "alpha"}); err != nil {
+				t.Fatal(err)
+			}
+			tc.setup(enc)
+			err := c.Add(ctx, ganada.Document{ID: "a", Text: "fine words"}, ganada.Document{ID: "bad", Text: "poison !!"}, ganada.Document{ID: "z", Text: "..."})
+			for _, w := range tc.want {
+				if !errors.Is(err, w) {
+					t.Errorf("err = %v, want %v", err, w)
+				}
+			}
+			if c.Len() != 1 || c.Contains("a") {
+				t.Fatal("a failed Add changed the collection")
+			}
+			if tc.name == "NaN" && !strings.Contains(err.Error(), `"bad"`) {
+				t.Errorf("error %q does not name the document", err)
+			}
+		})
+	}
+}
+
+func TestQueryErrors(t *testing.T) {
+	enc := newHashEncoder(8)
+	c := newCol(t, enc)
+	if err := c.Add(ctx, corpus(20, 9)...); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{0, -1} {
+		if _, err := c.Query(ctx, "alpha", k); !errors.Is(err, ganada.ErrInvalidArgument) {
+			t.Errorf("k=%d: %v", k, err)
+		}
+		if _, err := c.QueryVector(ctx, make([]float32, 8), k); !errors.Is(err, ganada.ErrInvalidArgument) {
+			t.Errorf("QueryVector k=%d: %v", k, err)
+		}
+	}
+	v := []float32{1, 2, 3, 4, 5, 6, 7, 8}
+	if _, err := c.QueryVector(ctx, v[:7], 3); !errors.Is(err, ganada.ErrDimension) {
+		t.Errorf("short vector: %v", err)
+	}
+	nan := append([]float32(nil), v...)
+	nan[3] = float32(math.NaN())
+	if _, err := c.QueryVector(ctx, nan, 3); !errors.Is(err, ganada.ErrInvalidVector) {
+		t.Errorf("NaN vector: %v", err)
+	}
+	inf := append([]float32(nil), v...)
+	inf[0] = float32(math.Inf(-1))
+	if _, err := c.QueryVector(ctx, inf, 3); !errors.Is(err, ganada.ErrInvalidVector) {
+		t.Errorf("Inf vector: %v", err)
+	}
+	if _, err := c.QueryVector(ctx, make([]float32, 8), 3); !errors.Is(err, index.ErrZeroVector) {
+		t.Errorf("zero vector under cosine: %v", err)
+	}
+	if _, err := c.Query(ctx, "!!! ...", 3); !errors.Is(err, index.ErrZeroVector) {
+		t.Errorf("query with no words: %v", err)
+	}
+	if _, err := c.Query(ctx, "bad \xff", 3); !errors.Is(err, errInvalidText) {
+		t.Errorf("invalid UTF-8 query: %v", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := c.Query(cctx, "alpha", 3); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled query: %v", err)
+	}
+	if _, err := c.QueryVector(cctx, v, 3); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled QueryVector: %v", err)
+	}
+	if err := c.Add(cctx, ganada.Document{ID: "q", Text: "alpha"}); !errors.Is(err, context.Canceled) || c.Contains("q") {
+		t.Errorf("cancelled Add: %v", err)
+	}
+	if err := c.Delete(cctx, "doc-0001"); !errors.Is(err, context.Canceled) || !c.Contains("doc-0001") {
+		t.Errorf("cancelled Delete: %v", err)
+	}
+	// Dot and L2 accept zero vectors.
+	d := newCol(t, enc, ganada.WithMetric(index.Dot), ganada.WithIndex(ganada.Flat))
+	if err := d.Add(ctx, ganada.Document{ID: "z", Text: "..."}, ganada.Document{ID: "a", Text: "alpha"}); err != nil {
+		t.Fatalf("zero vector under Dot: %v", err)
+	}
+}
+
+func TestAddAllOrNothing(t *testing.T) {
+	docs := corpus(3000, 10)
+	prepare := func(t *testing.T, opts ...ganada.Option) (*hashEncoder, *ganada.Collection, []ganada.Document, map[string]ganada.Document) {
+		enc := newHashEncoder(8)
+		c := newCol(t, enc, append(opts, ganada.WithBatchSize(100), ganada.WithM(4), ganada.WithEfConstruction(16))...)
+		if err := c.Add(ctx, docs[:50]...); err != nil {
+			t.Fatal(err)
+		}
+		// The failing call both replaces existing documents and adds new ones.
+		update := append([]ganada.Document(nil), docs[:2500]...)
+		for i := 0; i < 50; i++ {
+			update[i].Text = "replacement text"
+		}
+		return enc, c, update, snapshot(t, c)
+	}
+	check := func(t *testing.T, c *ganada.Collection, before map[string]ganada.Document) {
+		t.Helper()
+		if got := snapshot(t, c); !reflect.DeepEqual(got, before) {
+			t.Fatal("a failed Add changed the collection")
+		}
+		hits, err := c.Query(ctx, docs[3].Text, 1)
+		if err != nil || hits[0].ID != docs[3].ID {
+			t.Fatalf("old vectors lost: %v %v", hits, err)
+		}
+		all, err := c.Query(ctx, "alpha", 1000, ganada.WithExactSearch())
+		if err != nil || len(all) != 50 {
+			t.Fatalf("index holds %d documents after a failed Add, want 50 (%v)", len(all), err)
+		}
+	}
+	t.Run("encoder fails mid-way", func(t *testing.T) {
+		enc, c, update, before := prepare(t)
+		enc.failOn = enc.calls + 5
+		if err := c.Add(ctx, update...); err == nil || !strings.Contains(err.Error(), "injected") {
+			t.Fatalf("err = %v", err)
+		}
+		check(t, c, before)
+	})
+	t.Run("cancelled while encoding", func(t *testing.T) {
+		enc, c, update, before := prepare(t)
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		enc.cancel, enc.cancelOn = cancel, enc.calls+3
+		if err := c.Add(cctx, update...); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		check(t, c, before)
+	})
+	t.Run("cancelled while indexing", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		armed := false
+		_, c, update, before := prepare(t, ganada.WithProgress(func(p ganada.Progress) {
+			if armed && p.Indexed > 0 {
+				cancel()
+			}
+		}))
+		armed = true
+		if err := c.Add(cctx, update...); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		check(t, c, before)
+		// And the collection still works for writes.
+		armed = false
+		if err := c.Add(ctx, update...); err != nil || c.Len() != 2500 {
+			t.Fatalf("Add after a cancelled Add: %v, Len %d", err, c.Len())
+		}
+	})
+}
+
+func TestDelegatesToStaticEncoder(t *testing.T) {
+	enc, err := glove.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ganada.NewCollection(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Add(ctx, ganada.Document{ID: "a", Text: "bad \xff"})
+	if !errors.Is(err, static.ErrInvalidText) {
+		t.Fatalf("invalid UTF-8 text: %v, want static.ErrInvalidText", err)
+	}
+	err = c.Add(ctx, ganada.Document{ID: "ko", Text: "한국어 문장"})
+	if !errors.Is(err, index.ErrZeroVector) || !strings.Contains(err.Error(), "zero vector") {
+		t.Fatalf("text with no known word: %v", err)
+	}
+	strict, err := glove.Load(static.WithErrorOnNoKnownTokens(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ = ganada.NewCollection(strict)
+	if err := c.Add(ctx, ganada.Document{ID: "ko", Text: "한국어 문장"}); !errors.Is(err, embed.ErrNoKnownTokens) {
+		t.Fatalf("strict encoder: %v", err)
+	}
+}

@@ -1,0 +1,51 @@
+// This file holds the runnable examples of package ganada.
+
+package ganada_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/embed/static/glove"
+)
+
+// A collection over the embedded English word-vector model: add documents
+// with metadata, then query with and without a metadata filter.
+func ExampleCollection() {
+	ctx := context.Background()
+	enc, err := glove.Load()
+	if err != nil {
+		log.Fatal(err)
+	}
+	col, err := ganada.NewCollection(enc, ganada.WithIndex(ganada.Flat))
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = col.Add(ctx,
+		ganada.Document{ID: "pets", Text: "My cat sleeps on the sofa all afternoon.", Metadata: map[string]string{"topic": "home"}},
+		ganada.Document{ID: "bank", Text: "The central bank raised interest rates again.", Metadata: map[string]string{"topic": "money"}},
+		ganada.Document{ID: "stocks", Text: "Shares fell sharply as investors sold technology stocks.", Metadata: map[string]string{"topic": "money"}},
+		ganada.Document{ID: "soup", Text: "Simmer the onions and garlic, then add the tomatoes.", Metadata: map[string]string{"topic": "home"}},
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	hits, err := col.Query(ctx, "inflation and the economy", 2)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, h := range hits {
+		fmt.Println(h.ID)
+	}
+	hits, err = col.Query(ctx, "a dog playing in the garden", 1, ganada.Where("topic", "home"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(hits[0].ID)
+	// Output:
+	// bank
+	// stocks
+	// pets
+}

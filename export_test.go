@@ -1,0 +1,14 @@
+// This file exposes internals to the external tests of package ganada.
+
+package ganada
+
+// Pending returns the number of index ids that are not current documents
+// (non-zero only while an Add or Delete is running).
+func Pending(c *Collection) int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.pending
+}
+
+// IndexLen returns the number of vectors in the collection's index.
+func IndexLen(c *Collection) int { return c.idx.Len() }

@@ -1,0 +1,299 @@
+// This file tests saving and loading: round trips that preserve documents,
+// metadata and query results, byte-for-byte determinism, encoder identity
+// checks, and detection of every corruption and truncation.
+
+package ganada_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/index"
+)
+
+func saveTemp(t testing.TB, c *ganada.Collection) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "col.ganada")
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	for _, kind := range kinds() {
+		t.Run(kind.String(), func(t *testing.T) {
+			enc := newHashEncoder(16)
+			c := newCol(t, enc, ganada.WithIndex(kind), ganada.WithM(8), ganada.WithPrompts("q: ", "d: "))
+			docs := corpus(300, 11)
+			docs[5].Metadata = nil
+			docs[6].Text = "" // an empty text is a document too (its vector comes from the prompt)
+			if err := c.Add(ctx, docs...); err != nil {
+				t.Fatal(err)
+			}
+			// Replacements and deletes leave tombstones in HNSW.
+			if err := c.Add(ctx, ganada.Document{ID: docs[1].ID, Text: "replaced alpha", Metadata: map[string]string{"new": "1"}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Delete(ctx, docs[2].ID, docs[3].ID); err != nil {
+				t.Fatal(err)
+			}
+			path := saveTemp(t, c)
+			l, err := ganada.Load(path, enc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(snapshot(t, l), snapshot(t, c)) {
+				t.Fatal("documents differ after a round trip")
+			}
+			if l.Index() != kind || l.Identity() != c.Identity() || l.Len() != len(docs)-2 {
+				t.Fatal("kind, identity or Len differ after a round trip")
+			}
+			for _, q := range []string{"alpha", "plum", "replaced alpha"} {
+				for _, opts := range [][]ganada.QueryOption{nil, {ganada.Where("lang", "ko")}, {ganada.WithExactSearch()}} {
+					a, err1 := c.Query(ctx, q, 10, opts...)
+					b, err2 := l.Query(ctx, q, 10, opts...)
+					if err1 != nil || err2 != nil || !reflect.DeepEqual(a, b) {
+						t.Fatalf("query %q: results differ after a round trip (%v, %v)", q, err1, err2)
+					}
+				}
+			}
+			// Prompts were restored: the loaded collection prefixes queries.
+			n := len(enc.encodedTexts())
+			if _, err := l.Query(ctx, "x", 1); err != nil {
+				t.Fatal(err)
+			}
+			if got := enc.encodedTexts()[n]; got != "q: x" {
+				t.Fatalf("loaded collection encoded %q", got)
+			}
+			// Saving the loaded collection reproduces the file exactly.
+			a, _ := os.ReadFile(path)
+			var buf bytes.Buffer
+			if _, err := l.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, buf.Bytes()) {
+				t.Fatal("save → load → save is not byte-identical")
+			}
+			// The loaded collection accepts writes and new ids do not collide.
+			if err := l.Add(ctx, ganada.Document{ID: "fresh", Text: "omega omega"}); err != nil {
+				t.Fatal(err)
+			}
+			if hits, _ := l.Query(ctx, "omega omega", 1); hits[0].ID != "fresh" {
+				t.Fatalf("new document after load: %+v", hits[0])
+			}
+			if l.Len() != len(docs)-1 {
+				t.Fatalf("Len = %d", l.Len())
+			}
+		})
+	}
+}
+
+func TestSaveEmpty(t *testing.T) {
+	for _, kind := range kinds() {
+		enc := newHashEncoder(4)
+		c := newCol(t, enc, ganada.WithIndex(kind))
+		l, err := ganada.Load(saveTemp(t, c), enc)
+		if err != nil || l.Len() != 0 {
+			t.Fatalf("%v: empty round trip: %v", kind, err)
+		}
+		if err := l.Add(ctx, ganada.Document{ID: "a", Text: "alpha"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestWriteToReadCounts(t *testing.T) {
+	enc := newHashEncoder(8)
+	c := newCol(t, enc)
+	if err := c.Add(ctx, corpus(40, 12)...); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, err := c.WriteTo(&buf)
+	if err != nil || n != int64(buf.Len()) {
+		t.Fatalf("WriteTo = %d, %v; wrote %d", n, err, buf.Len())
+	}
+	// Read consumes exactly the collection: bytes after it stay unread.
+	buf.WriteString("TRAILER")
+	l, err := ganada.Read(&buf, enc)
+	if err != nil || l.Len() != 40 {
+		t.Fatalf("Read: %v", err)
+	}
+	if buf.String() != "TRAILER" {
+		t.Fatalf("Read left %q", buf.String())
+	}
+}
+
+func TestLoadEncoderMismatch(t *testing.T) {
+	enc := newHashEncoder(8)
+	c := newCol(t, enc)
+	if err := c.Add(ctx, corpus(10, 13)...); err != nil {
+		t.Fatal(err)
+	}
+	path := saveTemp(t, c)
+	other := newHashEncoder(8)
+	other.name = "other-model"
+	wide := newHashEncoder(12)
+	cases := []struct {
+		name string
+		enc  interface {
+			Dim() int
+		}
+		mention []string
+	}{
+		{"model", other, []string{`model "hash"`, `"other-model"`}},
+		{"dimension", wide, []string{"dimension 8", "12"}},
+		{"no identity", plainEncoder{newHashEncoder(8)}, []string{`"ganada_test.plainEncoder"`}},
+	}
+	for _, tc := range cases {
+		var err error
+		switch e := tc.enc.(type) {
+		case *hashEncoder:
+			_, err = ganada.Load(path, e)
+		case plainEncoder:
+			_, err = ganada.Load(path, e)
+		}
+		if !errors.Is(err, ganada.ErrEncoderMismatch) {
+			t.Fatalf("%s: err = %v, want ErrEncoderMismatch", tc.name, err)
+		}
+		for _, m := range tc.mention {
+			if !strings.Contains(err.Error(), m) {
+				t.Errorf("%s: error %q does not mention %s", tc.name, err, m)
+			}
+		}
+	}
+	// An encoder without Identity is recorded by type name and dimension.
+	p := plainEncoder{newHashEncoder(8)}
+	pc, err := ganada.NewCollection(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := pc.Identity(); id.Model != "ganada_test.plainEncoder" || id.Dim != 8 || id.Revision != "" {
+		t.Fatalf("identity of an encoder without Identity: %+v", id)
+	}
+	if _, err := ganada.Load(saveTemp(t, pc), plainEncoder{newHashEncoder(8)}); err != nil {
+		t.Fatalf("same type and dim must load: %v", err)
+	}
+}
+
+func TestLoadOptions(t *testing.T) {
+	enc := newHashEncoder(8)
+	path := saveTemp(t, newCol(t, enc))
+	for _, o := range []ganada.Option{ganada.WithIndex(ganada.Flat), ganada.WithMetric(index.Dot), ganada.WithM(4),
+		ganada.WithEfConstruction(10), ganada.WithSeed(3), ganada.WithPrompts("", "")} {
+		if _, err := ganada.Load(path, enc, o); !errors.Is(err, ganada.ErrInvalidArgument) {
+			t.Errorf("Load with a fixed option: %v", err)
+		}
+	}
+	if _, err := ganada.Load(path, enc, ganada.WithBatchSize(3), ganada.WithEfSearch(100), ganada.WithProgress(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ganada.Load(path, nil); !errors.Is(err, ganada.ErrInvalidArgument) {
+		t.Fatalf("nil encoder: %v", err)
+	}
+	if _, err := ganada.Load(filepath.Join(t.TempDir(), "missing"), enc); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+}
+
+// TestLoadDetectsCorruption flips every byte of a small file in turn, and
+// truncates it at every length: each must fail with ErrCorrupt, never panic
+// or load.
+func TestLoadDetectsCorruption(t *testing.T) {
+	for _, kind := range kinds() {
+		t.Run(kind.String(), func(t *testing.T) {
+			enc := newHashEncoder(4)
+			c := newCol(t, enc, ganada.WithIndex(kind), ganada.WithM(2))
+			if err := c.Add(ctx, corpus(6, 14)...); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Delete(ctx, "doc-0001"); err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if _, err := c.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			good := buf.Bytes()
+			load := func(b []byte) error {
+				_, err := ganada.Read(bytes.NewReader(b), enc)
+				return err
+			}
+			if err := load(good); err != nil {
+				t.Fatal(err)
+			}
+			for i := range good {
+				for _, flip := range []byte{0x01, 0x80, 0xff} {
+					b := bytes.Clone(good)
+					b[i] ^= flip
+					if err := load(b); !errors.Is(err, ganada.ErrCorrupt) {
+						t.Fatalf("byte %d ^ %#x: err = %v, want ErrCorrupt", i, flip, err)
+					}
+				}
+			}
+			for n := 0; n < len(good); n++ {
+				if err := load(good[:n]); !errors.Is(err, ganada.ErrCorrupt) {
+					t.Fatalf("truncated to %d of %d bytes: err = %v, want ErrCorrupt", n, len(good), err)
+				}
+			}
+			path := filepath.Join(t.TempDir(), "c")
+			if err := os.WriteFile(path, append(bytes.Clone(good), 0), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ganada.Load(path, enc); !errors.Is(err, ganada.ErrCorrupt) {
+				t.Fatalf("trailing byte: %v", err)
+			}
+		})
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	enc := newHashEncoder(4)
+	for _, kind := range kinds() {
+		c, err := ganada.NewCollection(enc, ganada.WithIndex(kind), ganada.WithM(2))
+		if err != nil {
+			f.Fatal(err)
+		}
+		if err := c.Add(ctx, corpus(5, 15)...); err != nil {
+			f.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := c.WriteTo(&buf); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte("GANADACL"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := ganada.Read(bytes.NewReader(b), enc)
+		if err != nil {
+			if !errors.Is(err, ganada.ErrCorrupt) && !errors.Is(err, ganada.ErrEncoderMismatch) {
+				t.Fatalf("error wraps neither ErrCorrupt nor ErrEncoderMismatch: %v", err)
+			}
+			return
+		}
+		// Whatever loaded must be usable and self-consistent.
+		for _, id := range c.IDs() {
+			if _, ok := c.Get(id); !ok {
+				t.Fatalf("IDs lists %q, Get misses it", id)
+			}
+		}
+		hits, err := c.Query(ctx, "alpha", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != min(3, c.Len()) {
+			t.Fatalf("%d hits from %d documents", len(hits), c.Len())
+		}
+		if err := c.Add(ctx, ganada.Document{ID: "new", Text: "beta"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,156 @@
+// This file implements Query and QueryVector, their options and the Hit
+// they return.
+
+package ganada
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ganada/ganada/index"
+)
+
+// Hit is one query result: a stored document and its score.
+type Hit struct {
+	ID       string
+	Text     string
+	Metadata map[string]string // a copy; the caller may modify it
+	// Score is higher-is-better: the cosine similarity under Cosine (the
+	// default), the inner product under Dot, and −‖q−x‖² under L2.
+	Score float32
+}
+
+// A QueryOption tunes one Query or QueryVector call: a Filter (Where,
+// WhereIn, And, ...), WithQueryEf or WithExactSearch.
+type QueryOption interface {
+	applyQuery(*queryConfig)
+}
+
+type queryConfig struct {
+	filters []Filter
+	ef      int
+	exact   bool
+}
+
+type queryOptionFunc func(*queryConfig)
+
+func (f queryOptionFunc) applyQuery(q *queryConfig) { f(q) }
+
+// WithQueryEf sets the HNSW beam width of one query, overriding
+// WithEfSearch (at least k is used). The Flat index ignores it.
+func WithQueryEf(ef int) QueryOption {
+	return queryOptionFunc(func(q *queryConfig) { q.ef = ef })
+}
+
+// WithExactSearch makes one query score every document exactly, even in an
+// HNSW collection, at brute-force cost.
+func WithExactSearch() QueryOption {
+	return queryOptionFunc(func(q *queryConfig) { q.exact = true })
+}
+
+// Query encodes text (prefixed with the query prompt, see WithPrompts) and
+// returns up to k documents whose vectors score best against it, best first.
+// Filters among opts restrict the candidates (all must match); the index
+// applies them during its search, so k hits are found whenever k documents
+// match. Fewer than k hits come back only when fewer documents (match).
+// Errors wrap ErrInvalidArgument (k ≤ 0), the encoder's error, ErrEncoder,
+// ErrInvalidVector (for example a zero query vector under Cosine: a
+// word-vector encoder knows none of the query's words), or ctx.Err().
+func (c *Collection) Query(ctx context.Context, text string, k int, opts ...QueryOption) ([]Hit, error) {
+	if err := checkK(k); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out, err := c.enc.Encode(ctx, []string{c.cfg.queryPrompt + text})
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("ganada: encoding the query: %w", err)
+	}
+	if len(out) != 1 {
+		return nil, fmt.Errorf("%w: %d vectors for 1 text", ErrEncoder, len(out))
+	}
+	if err := c.checkVector(out[0]); err != nil {
+		return nil, fmt.Errorf("ganada: query: %w", err)
+	}
+	return c.search(out[0], k, opts)
+}
+
+// QueryVector returns up to k documents whose vectors score best against
+// vec, best first, like Query without encoding. vec must come from the
+// collection's encoder (or one with the same Identity). Errors wrap
+// ErrInvalidArgument (k ≤ 0), ErrDimension, ErrInvalidVector (NaN or
+// infinite components, a zero vector under Cosine) or ctx.Err().
+func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts ...QueryOption) ([]Hit, error) {
+	if err := checkK(k); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := index.Check(vec, c.idx.Dim(), c.cfg.metric); err != nil {
+		return nil, fmt.Errorf("ganada: query vector: %w", err)
+	}
+	return c.search(vec, k, opts)
+}
+
+func checkK(k int) error {
+	if k <= 0 {
+		return fmt.Errorf("%w: k = %d, want k > 0", ErrInvalidArgument, k)
+	}
+	return nil
+}
+
+// search runs a checked query vector through the index.
+func (c *Collection) search(vec []float32, k int, opts []QueryOption) ([]Hit, error) {
+	var q queryConfig
+	for _, o := range opts {
+		if o != nil {
+			o.applyQuery(&q)
+		}
+	}
+	var sopts []index.SearchOption
+	if ef := q.ef; ef > 0 {
+		sopts = append(sopts, index.WithEf(ef))
+	} else if c.cfg.efSearch > 0 {
+		sopts = append(sopts, index.WithEf(c.cfg.efSearch))
+	}
+	if q.exact {
+		sopts = append(sopts, index.WithExact())
+	}
+
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if len(q.filters) > 0 || c.pending > 0 {
+		// Runs on the searching goroutine while this one holds mu.RLock.
+		sopts = append(sopts, index.WithFilter(func(num uint64) bool {
+			e := c.byNum[num]
+			if e == nil || c.byID[e.doc.ID] != num {
+				return false // mid-Add or mid-Delete
+			}
+			for _, f := range q.filters {
+				if !f(e.doc) {
+					return false
+				}
+			}
+			return true
+		}))
+	}
+	res, err := c.idx.Search(vec, k, sopts...)
+	if err != nil {
+		return nil, fmt.Errorf("ganada: search: %w", err)
+	}
+	hits := make([]Hit, 0, len(res))
+	for _, r := range res {
+		e := c.byNum[r.ID]
+		if e == nil {
+			continue // cannot happen: unfiltered searches run only when pending == 0
+		}
+		hits = append(hits, Hit{ID: e.doc.ID, Text: e.doc.Text, Metadata: copyMetadata(e.doc.Metadata), Score: r.Score})
+	}
+	return hits, nil
+}

@@ -21,9 +21,10 @@
 // # Accuracy
 //
 // Float kernels accumulate in float32 across several independent partial
-// sums (4 in portable Go, 32 or 64 in assembly) and add the partial sums
-// pairwise at the end. For vectors of length n the error of Dot and of each
-// row of DotBatch is bounded by
+// sums (4 in portable Go, 16 to 64 SIMD lanes in assembly) and add the
+// partial sums pairwise at the end. For vectors of length n the error of
+// Dot, of each of Cosine's three sums and of each row of DotBatch is
+// bounded by
 //
 //	|Dot(a, b) - a·b| <= (n/4 + 8) · 2⁻²⁴ · Σ|aᵢbᵢ|
 //

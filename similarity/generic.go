@@ -43,28 +43,37 @@ func squaredL2Generic(a, b []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// cosineGeneric returns a·b, a·a and b·b from one pass over the data.
+// cosineGeneric returns a·b, a·a and b·b from one pass over the data,
+// each with four partial sums like dotGeneric.
 func cosineGeneric(a, b []float32) (ab, aa, bb float32) {
-	var ab0, ab1, aa0, aa1, bb0, bb1 float32
+	var ab0, ab1, ab2, ab3 float32
+	var aa0, aa1, aa2, aa3 float32
+	var bb0, bb1, bb2, bb3 float32
 	b = b[:len(a)]
 	i := 0
-	for ; i+2 <= len(a); i += 2 {
-		x0, x1 := a[i], a[i+1]
-		y0, y1 := b[i], b[i+1]
+	for ; i+4 <= len(a); i += 4 {
+		x0, x1, x2, x3 := a[i], a[i+1], a[i+2], a[i+3]
+		y0, y1, y2, y3 := b[i], b[i+1], b[i+2], b[i+3]
 		ab0 += x0 * y0
 		ab1 += x1 * y1
+		ab2 += x2 * y2
+		ab3 += x3 * y3
 		aa0 += x0 * x0
 		aa1 += x1 * x1
+		aa2 += x2 * x2
+		aa3 += x3 * x3
 		bb0 += y0 * y0
 		bb1 += y1 * y1
+		bb2 += y2 * y2
+		bb3 += y3 * y3
 	}
-	if i < len(a) {
+	for ; i < len(a); i++ {
 		x, y := a[i], b[i]
 		ab0 += x * y
 		aa0 += x * x
 		bb0 += y * y
 	}
-	return ab0 + ab1, aa0 + aa1, bb0 + bb1
+	return (ab0 + ab1) + (ab2 + ab3), (aa0 + aa1) + (aa2 + aa3), (bb0 + bb1) + (bb2 + bb3)
 }
 
 func scaleGeneric(v []float32, s float32) {

@@ -7,9 +7,12 @@ package similarity
 
 import "golang.org/x/sys/cpu"
 
+// The features each level needs. golang.org/x/sys/cpu honours GODEBUG, so
+// GODEBUG=cpu.avx512f=off selects the AVX2 kernels and GODEBUG=cpu.avx2=off
+// the portable ones (the AVX-512 level also uses AVX2 kernels for int8).
 var (
 	x86HasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-	x86HasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL &&
+	x86HasAVX512 = x86HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL &&
 		cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ
 	x86HasVNNI      = x86HasAVX512 && cpu.X86.HasAVX512VNNI
 	x86HasVPOPCNTDQ = x86HasAVX512 && cpu.X86.HasAVX512VPOPCNTDQ

@@ -16,7 +16,9 @@
 // golang.org/x/sys/cpu: AVX-512 (F, VL, BW, DQ; VNNI for DotInt8 and
 // VPOPCNTDQ for Hamming where present) or AVX2 with FMA. Every other platform,
 // and every build with the purego tag, uses portable Go. All implementations
-// are tested against the same float64 reference.
+// are tested against the same float64 reference. Implementation reports the
+// choice; GODEBUG=cpu.avx512f=off (AVX2) or GODEBUG=cpu.avx2=off (portable
+// Go) lower it at run time, for comparisons or to rule out a kernel.
 //
 // # Accuracy
 //

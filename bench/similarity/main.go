@@ -9,7 +9,15 @@
 // trials (the ones least disturbed by other processes) and also from the
 // medians.
 //
-//	cd bench && go run ./similarity [-trials 15] [-rows 100000]
+// Times are taken with two clocks: the thread's CPU time (which leaves out
+// the time other processes held the CPU, the better figure on a shared
+// machine) and wall time. The whole program runs on one goroutine locked to
+// one thread (single core).
+//
+//	cd bench && go run ./similarity [-trials 15] [-rows 100000] [-clock both|cpu|wall]
+//
+// GODEBUG=cpu.avx512f=off runs ganada's AVX2 kernels instead of its AVX-512
+// ones (vek is unaffected: it uses AVX2 either way).
 package main
 
 import (

@@ -50,7 +50,7 @@ type config struct {
 func readConfig(path string) (*config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
 	}
 	var c config
 	if err := json.Unmarshal(b, &c); err != nil {

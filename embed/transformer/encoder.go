@@ -28,6 +28,10 @@ type sequence struct {
 type workspace struct {
 	x, qkv, ctx, tmp, ffn, scores []float32
 	pos                           []int
+	// Used by Encode around the encoder.
+	seqs          []sequence
+	mask          []int
+	pooled, dense []float32
 }
 
 func grow(buf []float32, n int) []float32 {

@@ -59,7 +59,7 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 	full := r.prefix + name
 	t, err := r.f.Tensor(full)
 	if err != nil {
-		r.err = fmt.Errorf("%w: %v", ErrBadModel, err)
+		r.err = fmt.Errorf("%w: %w", ErrBadModel, err)
 		return nil
 	}
 	if !sameShape(t.Shape, shape) {
@@ -71,7 +71,7 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 		if errors.Is(err, safetensors.ErrDType) {
 			r.err = fmt.Errorf("%w: %v (want F32, F16 or BF16)", ErrBadModel, err)
 		} else {
-			r.err = fmt.Errorf("%w: %v", ErrBadModel, err)
+			r.err = fmt.Errorf("%w: %w", ErrBadModel, err)
 		}
 		return nil
 	}
@@ -96,9 +96,13 @@ func sameShape(a, b []int) bool {
 	return true
 }
 
+// linear reads name.weight and name.bias; the caller packs the result
+// with newLinear once all reads succeeded.
 func (r *tensorReader) linear(name string, out, in int) linear {
 	return linear{W: r.get(name+".weight", out, in), B: r.get(name+".bias", out), In: in, Out: out}
 }
+
+func packed(l linear) linear { return newLinear(l.W, l.B, l.In, l.Out) }
 
 func loadWeights(f *safetensors.File, c *config) (*weights, error) {
 	prefix, err := findPrefix(f)
@@ -131,12 +135,10 @@ func loadWeights(f *safetensors.File, c *config) (*weights, error) {
 		if r.err != nil {
 			break
 		}
-		l.qkv = linear{
-			W:   concat(q.W, k.W, v.W),
-			B:   concat(q.B, k.B, v.B),
-			In:  h,
-			Out: 3 * h,
-		}
+		l.qkv = newLinear(concat(q.W, k.W, v.W), concat(q.B, k.B, v.B), h, 3*h)
+		l.attnOut = packed(l.attnOut)
+		l.intermediate = packed(l.intermediate)
+		l.output = packed(l.output)
 		w.layers = append(w.layers, l)
 	}
 	if r.err != nil {

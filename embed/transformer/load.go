@@ -1,0 +1,326 @@
+// load.go builds a Model from a model folder or hub id: config, weights,
+// tokenizer and sentence-transformers modules.
+
+package transformer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+
+	"github.com/ganada/ganada/embed/hub"
+	"github.com/ganada/ganada/embed/safetensors"
+	"github.com/ganada/ganada/embed/tokenizer"
+)
+
+// Load opens a sentence-transformers or Hugging Face BERT / RoBERTa /
+// XLM-RoBERTa model. dirOrHubID is a local model folder (including a
+// snapshot folder of the Hugging Face cache), or a hub id such as
+// "sentence-transformers/all-MiniLM-L6-v2" (optionally with "@revision"),
+// which is looked up in the Hugging Face cache and downloaded into it when
+// missing (see package hub). It is LoadContext with context.Background().
+func Load(dirOrHubID string, opts ...Option) (*Model, error) {
+	return LoadContext(context.Background(), dirOrHubID, opts...)
+}
+
+// LoadContext is Load with a context that bounds any download.
+func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.batchSize < 0 || o.workers < 0 || o.maxSeqLength < 0 || o.truncateDim < 0 {
+		return nil, fmt.Errorf("transformer: negative batch size, workers, max sequence length or truncate dim")
+	}
+	if o.batchSize == 0 {
+		o.batchSize = 32
+	}
+	if o.workers == 0 {
+		o.workers = runtime.GOMAXPROCS(0)
+	}
+	src, err := hub.Open(dirOrHubID, o.revision, o.hubOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("transformer: %w", err)
+	}
+	m = &Model{name: src.Name(), opts: o}
+	opened := m
+	defer func() {
+		if err != nil {
+			opened.closeFiles()
+			m = nil
+		}
+	}()
+	mods, _, err := readModules(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	tdir := mods[0].Path
+
+	// The transformer.
+	cfgPath, err := src.File(ctx, join(tdir, "config.json"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: no config.json: %w", ErrBadModel, err)
+	}
+	m.files = append(m.files, cfgPath)
+	cfg, err := readConfig(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	wf, err := openWeights(ctx, src, tdir, o.weightsFile)
+	if err != nil {
+		return nil, err
+	}
+	m.st = append(m.st, wf)
+	m.files = append(m.files, weightPaths(wf)...)
+	w, err := loadWeights(wf, cfg)
+	if err != nil {
+		return nil, err
+	}
+	m.enc = &encoder{cfg: cfg, w: w}
+	hidden := cfg.HiddenSize
+
+	// sentence-transformers settings of the transformer module.
+	var stc stConfig
+	if _, err := readJSON(ctx, src, join(tdir, "sentence_bert_config.json"), &stc); err != nil {
+		return nil, err
+	}
+	m.lower = stc.DoLowerCase
+	var tokCfg struct {
+		ModelMaxLength *float64 `json:"model_max_length"`
+	}
+	if _, err := readJSON(ctx, src, join(tdir, "tokenizer_config.json"), &tokCfg); err != nil {
+		return nil, err
+	}
+	limit := cfg.maxTokens()
+	switch {
+	case o.maxSeqLength > 0:
+		m.maxSeq = o.maxSeqLength
+	case stc.MaxSeqLength != nil:
+		m.maxSeq = *stc.MaxSeqLength
+	default:
+		m.maxSeq = limit
+		if tokCfg.ModelMaxLength != nil && *tokCfg.ModelMaxLength > 0 && *tokCfg.ModelMaxLength < float64(limit) {
+			m.maxSeq = int(*tokCfg.ModelMaxLength)
+		}
+	}
+	if m.maxSeq <= 0 || m.maxSeq > limit {
+		return nil, fmt.Errorf("%w: max sequence length %d outside 1..%d (the model's position embeddings)", ErrBadModel, m.maxSeq, limit)
+	}
+
+	// The tokenizer, with sentence-transformers' truncation and no padding.
+	tokPath, err := src.File(ctx, join(tdir, "tokenizer.json"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: no tokenizer.json (only Hugging Face fast tokenizers are supported): %w", ErrBadModel, err)
+	}
+	m.files = append(m.files, tokPath)
+	m.tok, err = tokenizer.FromFile(tokPath, tokenizer.WithoutPadding(), tokenizer.WithTruncation(m.maxSeq))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, tokPath, err)
+	}
+	if max := m.tok.MaxID(); max >= cfg.VocabSize {
+		return nil, fmt.Errorf("%w: %s produces token ids up to %d, the model's vocab_size is %d", ErrBadModel, tokPath, max, cfg.VocabSize)
+	}
+
+	// Pooling, Dense and Normalize modules.
+	dim := hidden
+	m.pool = poolConfig{Modes: poolMean, IncludePrompt: true}
+	pooled := false
+	for _, mod := range mods[1:] {
+		switch mod.kind() {
+		case "Pooling":
+			if pooled {
+				return nil, fmt.Errorf("%w: modules.json has two Pooling modules", ErrUnsupported)
+			}
+			pooled = true
+			p, err := src.File(ctx, join(mod.Path, "config.json"))
+			if err != nil {
+				return nil, fmt.Errorf("%w: Pooling module %q: %v", ErrBadModel, mod.Path, err)
+			}
+			m.files = append(m.files, p)
+			if m.pool, err = loadPoolConfig(filepath.Dir(p)); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+			}
+			if m.pool.Dim != 0 && m.pool.Dim != hidden {
+				return nil, fmt.Errorf("%w: %s: word_embedding_dimension %d, hidden_size is %d", ErrBadModel, p, m.pool.Dim, hidden)
+			}
+			dim = m.pool.OutDim(hidden)
+		case "Dense":
+			if !pooled {
+				return nil, fmt.Errorf("%w: Dense module %q before Pooling", ErrUnsupported, mod.Path)
+			}
+			d, f, err := loadDense(ctx, src, mod.Path, dim)
+			if f != nil {
+				m.st = append(m.st, f)
+				m.files = append(m.files, f.Path())
+			}
+			if err != nil {
+				return nil, err
+			}
+			m.post = append(m.post, step{dense: d})
+			dim = d.lin.Out
+		case "Normalize":
+			if o.normalize == nil || *o.normalize {
+				m.post = append(m.post, step{normalize: true})
+			}
+		default:
+			return nil, fmt.Errorf("%w: sentence-transformers module %s (supported: Transformer, Pooling, Dense, Normalize)", ErrUnsupported, mod.Type)
+		}
+	}
+	if len(mods) > 1 && !pooled {
+		return nil, fmt.Errorf("%w: modules.json has no Pooling module", ErrUnsupported)
+	}
+	m.dim = dim
+	if o.truncateDim > 0 {
+		if o.truncateDim > dim {
+			return nil, fmt.Errorf("transformer: truncate dim %d exceeds the model's %d dimensions", o.truncateDim, dim)
+		}
+		m.dim = o.truncateDim
+	}
+	m.normalized = len(m.post) > 0 && m.post[len(m.post)-1].normalize
+	if o.normalize != nil && *o.normalize {
+		m.normalized = true
+	}
+
+	// Prompts.
+	if err := m.setPrompt(ctx, src); err != nil {
+		return nil, err
+	}
+	m.commit = src.Commit()
+	return m, nil
+}
+
+// openWeights opens the transformer's safetensors weights, fetching every
+// shard of a sharded checkpoint.
+func openWeights(ctx context.Context, src hub.Source, dir, name string) (*safetensors.File, error) {
+	candidates := []string{"model.safetensors", "model.safetensors.index.json"}
+	if name != "" {
+		candidates = []string{name}
+	}
+	for _, c := range candidates {
+		full := join(dir, c)
+		ok, err := src.Has(ctx, full)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		p, err := src.File(ctx, full)
+		if err != nil {
+			return nil, err
+		}
+		if filepath.Ext(c) == ".json" {
+			if err := fetchShards(ctx, src, dir, p); err != nil {
+				return nil, err
+			}
+		}
+		f, err := safetensors.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+		}
+		return f, nil
+	}
+	if name != "" {
+		return nil, fmt.Errorf("%w: weights file %s not found", ErrBadModel, join(dir, name))
+	}
+	for _, bin := range []string{"pytorch_model.bin", "pytorch_model.bin.index.json", "model.bin"} {
+		if ok, _ := src.Has(ctx, join(dir, bin)); ok {
+			return nil, fmt.Errorf("%w: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True))", ErrUnsupported, src.Name(), bin)
+		}
+	}
+	return nil, fmt.Errorf("%w: %s has no model.safetensors", ErrBadModel, src.Name())
+}
+
+// fetchShards makes sure every shard an index names is local (a no-op for
+// local folders).
+func fetchShards(ctx context.Context, src hub.Source, dir, indexPath string) error {
+	b, err := os.ReadFile(indexPath)
+	if err != nil {
+		return err
+	}
+	var idx struct {
+		WeightMap map[string]string `json:"weight_map"`
+	}
+	if err := json.Unmarshal(b, &idx); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrBadModel, indexPath, err)
+	}
+	seen := map[string]bool{}
+	var shards []string
+	for _, s := range idx.WeightMap {
+		if !seen[s] {
+			seen[s] = true
+			shards = append(shards, s)
+		}
+	}
+	sort.Strings(shards)
+	for _, s := range shards {
+		if _, err := src.File(ctx, join(dir, s)); err != nil {
+			if errors.Is(err, hub.ErrNotFound) {
+				return fmt.Errorf("%w: %s names shard %s, which is missing: %v", ErrBadModel, indexPath, s, err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func weightPaths(f *safetensors.File) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range f.Names() {
+		t, err := f.Tensor(n)
+		if err == nil && !seen[t.File] {
+			seen[t.File] = true
+			out = append(out, t.File)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// setPrompt resolves the prompt: WithPrompt, else WithPromptName, else the
+// model's default_prompt_name; and, when pooling excludes the prompt, its
+// length in tokens.
+func (m *Model) setPrompt(ctx context.Context, src hub.Source) error {
+	var pc promptConfig
+	if _, err := readJSON(ctx, src, "config_sentence_transformers.json", &pc); err != nil {
+		return err
+	}
+	o := m.opts
+	switch {
+	case o.prompt != nil:
+		m.prompt = *o.prompt
+	case o.promptName != nil:
+		p, ok := pc.Prompts[*o.promptName]
+		if !ok {
+			names := make([]string, 0, len(pc.Prompts))
+			for n := range pc.Prompts {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return fmt.Errorf("transformer: prompt %q not in config_sentence_transformers.json (has %v)", *o.promptName, names)
+		}
+		m.prompt = p
+	case pc.DefaultPromptName != nil && *pc.DefaultPromptName != "":
+		p, ok := pc.Prompts[*pc.DefaultPromptName]
+		if !ok {
+			return fmt.Errorf("%w: config_sentence_transformers.json: default_prompt_name %q is not among its prompts", ErrBadModel, *pc.DefaultPromptName)
+		}
+		m.prompt = p
+	}
+	if m.prompt != "" && !m.pool.IncludePrompt {
+		enc, err := m.tok.Encode(m.prepare(m.prompt), true)
+		if err != nil {
+			return fmt.Errorf("transformer: tokenizing the prompt: %w", err)
+		}
+		// As sentence-transformers: the prompt's tokens minus its final
+		// special token.
+		m.promptLen = max(enc.Len()-1, 0)
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+// model.go holds Model: its accessors, Close and Identity.
+
+package transformer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/embed/safetensors"
+	"github.com/ganada/ganada/embed/tokenizer"
+)
+
+// ErrClosed reports use of a Model after Close.
+var ErrClosed = errors.New("transformer: model closed")
+
+// Model is a loaded sentence-embedding model. It is safe for concurrent use
+// by multiple goroutines; Close waits for running calls to finish.
+type Model struct {
+	name, commit string
+	opts         options
+	files        []string // every file read, for Identity's content hash
+
+	enc        *encoder
+	st         []*safetensors.File
+	tok        *tokenizer.Tokenizer
+	pool       poolConfig
+	post       []step // Dense and Normalize modules after pooling
+	dim        int
+	maxSeq     int
+	lower      bool
+	prompt     string
+	promptLen  int
+	normalized bool
+
+	workspaces sync.Pool // *workspace
+
+	mu     sync.RWMutex // held for reading by running calls, for writing by Close
+	closed bool
+
+	idOnce sync.Once
+	id     embed.Identity
+}
+
+// step is one module after pooling.
+type step struct {
+	dense     *dense
+	normalize bool
+}
+
+var (
+	_ embed.Encoder    = (*Model)(nil)
+	_ embed.Identifier = (*Model)(nil)
+)
+
+// Dim returns the length of the vectors Encode returns.
+func (m *Model) Dim() int { return m.dim }
+
+// MaxSeqLength returns the token limit per text, special tokens included;
+// longer texts are truncated.
+func (m *Model) MaxSeqLength() int { return m.maxSeq }
+
+// HiddenSize returns the width of the token vectors EncodeTokens returns.
+func (m *Model) HiddenSize() int { return m.enc.cfg.HiddenSize }
+
+// Prompt returns the prefix added to every text ("" for none).
+func (m *Model) Prompt() string { return m.prompt }
+
+// Tokenizer returns the model's tokenizer, configured with the model's
+// truncation and no padding.
+func (m *Model) Tokenizer() *tokenizer.Tokenizer { return m.tok }
+
+// Close releases the model's weights. It waits for running Encode calls;
+// later calls return ErrClosed. Close is idempotent.
+func (m *Model) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	return m.closeFiles()
+}
+
+func (m *Model) closeFiles() error {
+	var first error
+	for _, f := range m.st {
+		if err := f.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	m.st = nil
+	return first
+}
+
+// Identity describes the embedding space: the hub id (or folder), the hub
+// commit (or, for a local folder, a sha256 over the contents of the files
+// that define the vectors, computed on first call), the dimension, whether
+// vectors are unit length, and the prompt.
+func (m *Model) Identity() embed.Identity {
+	m.idOnce.Do(func() {
+		rev := m.commit
+		if rev == "" {
+			rev = m.contentHash()
+		}
+		m.id = embed.Identity{Model: m.name, Revision: rev, Dim: m.dim, Normalized: m.normalized, Prompt: m.prompt}
+	})
+	return m.id
+}
+
+func (m *Model) contentHash() string {
+	h := sha256.New()
+	for _, p := range m.files {
+		f, err := os.Open(p)
+		if err != nil {
+			io.WriteString(h, "missing:"+p)
+			continue
+		}
+		_, _ = io.Copy(h, f)
+		f.Close()
+		h.Write([]byte{0})
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// prepare applies sentence-transformers' text preparation: strip, then
+// lower-case when sentence_bert_config.json says do_lower_case.
+func (m *Model) prepare(text string) string {
+	text = pyStrip(text)
+	if m.lower {
+		text = strings.ToLower(text)
+	}
+	return text
+}

@@ -1,0 +1,109 @@
+// model_test.go checks Load and Encode end to end against the goldens:
+// token ids, last hidden states and sentence embeddings, in several
+// batchings.
+
+package transformer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+)
+
+type parityConfig struct {
+	model, set string
+	opts       []Option
+	// batchings to run: batch size and workers.
+	batchings [][2]int
+	tokens    bool // also compare EncodeTokens
+}
+
+func parityConfigs() []parityConfig {
+	all := [][2]int{{1, 1}, {3, 2}, {16, 1}, {64, 2}}
+	return []parityConfig{
+		{model: "tiny-bert", set: "public", batchings: all, tokens: true},
+		{model: "tiny-bert", set: "public-fp16", opts: []Option{WithWeightsFile("model.fp16.safetensors")}, batchings: all, tokens: true},
+		{model: "tiny-xlmr", set: "public", batchings: all, tokens: true},
+		// A few seconds per pass over the 64 texts.
+		{model: "minilm-l6-shape", set: "public", batchings: [][2]int{{1, 1}, {5, 2}, {64, 2}}, tokens: true},
+	}
+}
+
+func TestEncodeParity(t *testing.T) {
+	ctx := context.Background()
+	for _, pc := range parityConfigs() {
+		if raceEnabled && pc.model == "minilm-l6-shape" {
+			// The race detector slows the forward pass tenfold: the
+			// tiny models cover concurrency, this one runs without -race.
+			continue
+		} else if raceEnabled {
+			pc.batchings = pc.batchings[len(pc.batchings)-2:]
+		}
+		t.Run(pc.model+"/"+pc.set, func(t *testing.T) {
+			g := loadGolden(t, pc.model, pc.set)
+			m, err := Load(g.dir, pc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			if m.Dim() != g.HiddenSize || m.MaxSeqLength() != g.MaxSeqLength {
+				t.Fatalf("Dim %d MaxSeqLength %d, golden %d %d", m.Dim(), m.MaxSeqLength(), g.HiddenSize, g.MaxSeqLength)
+			}
+			texts := make([]string, len(g.Items))
+			for i, it := range g.Items {
+				texts[i] = it.Text
+				if got := m.prepare(it.Text); got != it.InputText {
+					t.Errorf("item %d: prepared text %q, golden input_text %q", i, got, it.InputText)
+				}
+				enc, err := m.Tokenizer().Encode(m.prepare(it.Text), true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(enc.IDs) != fmt.Sprint(it.InputIDs) {
+					t.Errorf("item %d (%q): ids\n got %v\nwant %v", i, it.Text, enc.IDs, it.InputIDs)
+				}
+			}
+			for _, bw := range pc.batchings {
+				m.opts.batchSize, m.opts.workers = bw[0], bw[1]
+				vecs, err := m.Encode(ctx, texts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				worstDiff, worstCos := 0.0, 1.0
+				for i, it := range g.Items {
+					want := g.sentence(&it)
+					d, c := maxAbsDiff(vecs[i], want), cosine(vecs[i], want)
+					if d > 1e-5 || !(c >= 0.99999) {
+						t.Errorf("batch %v: item %d (%q): sentence embedding max abs diff %.3g, cosine %.8f", bw, i, it.Text, d, c)
+					}
+					worstDiff, worstCos = math.Max(worstDiff, d), math.Min(worstCos, c)
+				}
+				t.Logf("batch size %d, %d workers: sentence embedding max abs diff %.3g, min cosine 1-%.2g", bw[0], bw[1], worstDiff, 1-worstCos)
+			}
+			if pc.tokens {
+				m.opts.batchSize, m.opts.workers = 64, 1
+				toks, err := m.EncodeTokens(ctx, texts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				worst := 0.0
+				for i, it := range g.Items {
+					if len(toks[i]) != it.NumTokens {
+						t.Fatalf("item %d: %d token vectors, want %d", i, len(toks[i]), it.NumTokens)
+					}
+					var flat []float32
+					for _, r := range toks[i] {
+						flat = append(flat, r...)
+					}
+					d := maxAbsDiff(flat, it.hidden)
+					if d > 1e-4 {
+						t.Errorf("item %d: last_hidden_state max abs diff %.3g", i, d)
+					}
+					worst = math.Max(worst, d)
+				}
+				t.Logf("EncodeTokens: last_hidden_state max abs diff %.3g", worst)
+			}
+		})
+	}
+}

@@ -1,0 +1,182 @@
+// modules.go reads the sentence-transformers module files of a model
+// folder: modules.json, sentence_bert_config.json,
+// config_sentence_transformers.json and the Dense modules.
+
+package transformer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/ganada/ganada/embed/hub"
+	"github.com/ganada/ganada/embed/safetensors"
+)
+
+// module is one entry of modules.json.
+type module struct {
+	Idx  int    `json:"idx"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+	Type string `json:"type"`
+}
+
+// kind returns the class name of a module type, e.g. "Pooling" for
+// "sentence_transformers.models.Pooling".
+func (m module) kind() string {
+	if i := strings.LastIndex(m.Type, "."); i >= 0 {
+		return m.Type[i+1:]
+	}
+	return m.Type
+}
+
+// readJSON fetches an optional JSON file of the model into v. It reports
+// false, nil when the file does not exist.
+func readJSON(ctx context.Context, src hub.Source, name string, v any) (bool, error) {
+	ok, err := src.Has(ctx, name)
+	if err != nil || !ok {
+		return false, err
+	}
+	p, err := src.File(ctx, name)
+	if err != nil {
+		return false, err
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return false, fmt.Errorf("%w: %w", ErrBadModel, err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("%w: %s: %v", ErrBadModel, p, err)
+	}
+	return true, nil
+}
+
+// readModules returns the modules of modules.json in order; a model folder
+// without one is a plain transformer followed by mean pooling, as
+// sentence-transformers builds it.
+func readModules(ctx context.Context, src hub.Source) ([]module, bool, error) {
+	var mods []module
+	ok, err := readJSON(ctx, src, "modules.json", &mods)
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		return []module{{Type: "sentence_transformers.models.Transformer"}}, false, nil
+	}
+	if len(mods) == 0 || mods[0].kind() != "Transformer" {
+		return nil, false, fmt.Errorf("%w: modules.json must start with a sentence_transformers.models.Transformer module", ErrUnsupported)
+	}
+	for _, m := range mods {
+		if strings.Contains(m.Path, "..") || strings.HasPrefix(m.Path, "/") {
+			return nil, false, fmt.Errorf("%w: modules.json: module path %q", ErrBadModel, m.Path)
+		}
+	}
+	return mods, true, nil
+}
+
+// join names a file inside a module folder ("" is the model root).
+func join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return path.Join(strings.Trim(dir, "/"), name)
+}
+
+// stConfig is sentence_bert_config.json.
+type stConfig struct {
+	MaxSeqLength *int `json:"max_seq_length"`
+	DoLowerCase  bool `json:"do_lower_case"`
+}
+
+// promptConfig is the prompt part of config_sentence_transformers.json.
+type promptConfig struct {
+	Prompts           map[string]string `json:"prompts"`
+	DefaultPromptName *string           `json:"default_prompt_name"`
+}
+
+// dense is a sentence-transformers Dense module: act(W·x + b).
+type dense struct {
+	lin linear
+	act activation
+}
+
+type denseConfig struct {
+	InFeatures  int    `json:"in_features"`
+	OutFeatures int    `json:"out_features"`
+	Bias        *bool  `json:"bias"`
+	Activation  string `json:"activation_function"`
+}
+
+func denseActivation(name string) (activation, bool) {
+	switch name[strings.LastIndex(name, ".")+1:] {
+	case "Tanh":
+		return tanhAct, true
+	case "Identity", "":
+		return identityAct, true
+	case "ReLU":
+		return relu, true
+	case "Sigmoid":
+		return sigmoid, true
+	case "GELU":
+		return geluErf, true
+	}
+	return nil, false
+}
+
+// loadDense reads a Dense module folder. It returns the opened weights file
+// (kept open for the model's lifetime, since its tensors may alias it).
+func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*dense, *safetensors.File, error) {
+	var c denseConfig
+	ok, err := readJSON(ctx, src, join(dir, "config.json"), &c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: Dense module %q has no config.json", ErrBadModel, dir)
+	}
+	act, ok := denseActivation(c.Activation)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: Dense module %q: activation_function %q", ErrUnsupported, dir, c.Activation)
+	}
+	if c.InFeatures != inDim || c.OutFeatures <= 0 {
+		return nil, nil, fmt.Errorf("%w: Dense module %q maps %d → %d features, but its input has %d", ErrBadModel, dir, c.InFeatures, c.OutFeatures, inDim)
+	}
+	wname := join(dir, "model.safetensors")
+	has, err := src.Has(ctx, wname)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !has {
+		if bin, _ := src.Has(ctx, join(dir, "pytorch_model.bin")); bin {
+			return nil, nil, fmt.Errorf("%w: Dense module %q has only pytorch_model.bin; convert it to model.safetensors", ErrUnsupported, dir)
+		}
+		return nil, nil, fmt.Errorf("%w: Dense module %q has no model.safetensors", ErrBadModel, dir)
+	}
+	p, err := src.File(ctx, wname)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := safetensors.Open(p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+	}
+	r := &tensorReader{f: f}
+	d := &dense{act: act, lin: linear{In: c.InFeatures, Out: c.OutFeatures}}
+	d.lin.W = r.get("linear.weight", c.OutFeatures, c.InFeatures)
+	if c.Bias == nil || *c.Bias {
+		d.lin.B = r.get("linear.bias", c.OutFeatures)
+	}
+	if r.err != nil {
+		f.Close()
+		return nil, nil, r.err
+	}
+	d.lin = packed(d.lin)
+	return d, f, nil
+}
+
+// errNotExist reports whether err is a missing-file error.
+func errNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

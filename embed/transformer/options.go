@@ -1,0 +1,81 @@
+// options.go holds Load's functional options.
+
+package transformer
+
+import "github.com/ganada/ganada/embed/hub"
+
+// Option configures Load.
+type Option func(*options)
+
+type options struct {
+	maxSeqLength int
+	batchSize    int
+	workers      int
+	promptName   *string
+	prompt       *string
+	normalize    *bool
+	truncateDim  int
+	progress     func(done, total int)
+	revision     string
+	hubOpts      []hub.Option
+	weightsFile  string
+}
+
+// WithMaxSeqLength sets the token limit per text, special tokens included
+// (default: sentence_bert_config.json's max_seq_length, else the smaller of
+// the model's positions and the tokenizer's model_max_length). Longer texts
+// are truncated. It cannot exceed the model's position embeddings.
+func WithMaxSeqLength(n int) Option { return func(o *options) { o.maxSeqLength = n } }
+
+// WithBatchSize sets how many texts run through the network together
+// (default 32). Texts are sorted by length first, so batches hold texts of
+// similar length; results come back in input order.
+func WithBatchSize(n int) Option { return func(o *options) { o.batchSize = n } }
+
+// WithWorkers sets how many batches are encoded at once (default
+// runtime.GOMAXPROCS(0)).
+func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
+
+// WithPromptName selects a prompt by name from config_sentence_transformers.json's
+// "prompts" (such as "query" or "passage"), overriding default_prompt_name.
+// Load fails if the model has no such prompt.
+func WithPromptName(name string) Option { return func(o *options) { o.promptName = &name } }
+
+// WithPrompt sets a literal text prefix for every input, such as "query: "
+// for E5 models or "search_query: " for nomic-embed. It overrides
+// WithPromptName and the model's default prompt; WithPrompt("") disables the
+// default prompt.
+func WithPrompt(prefix string) Option { return func(o *options) { o.prompt = &prefix } }
+
+// WithNormalize overrides normalisation. WithNormalize(true) L2-normalises
+// every returned vector (after WithTruncateDim), like encode's
+// normalize_embeddings=True. WithNormalize(false) skips the model's
+// Normalize module, returning the unnormalised pooled (or Dense) vectors.
+// Without this option the model's modules decide, as in sentence-transformers.
+func WithNormalize(on bool) Option { return func(o *options) { o.normalize = &on } }
+
+// WithTruncateDim keeps only the first dim components of every vector
+// (Matryoshka truncation, encode's truncate_dim). Vectors of a model whose
+// output is normalised are renormalised after truncation, so that they stay
+// unit length. 0 keeps all.
+func WithTruncateDim(dim int) Option { return func(o *options) { o.truncateDim = dim } }
+
+// WithProgress sets a function called after each batch with the number of
+// texts done and the total, for long jobs. Calls are serialised and done
+// increases; the last call has done == total.
+func WithProgress(f func(done, total int)) Option { return func(o *options) { o.progress = f } }
+
+// WithRevision selects the hub revision (branch, tag or commit) of a hub
+// id; the default is "main". It is ignored for local folders.
+func WithRevision(rev string) Option { return func(o *options) { o.revision = rev } }
+
+// WithHubOptions passes options to the hub client (endpoint, token, cache
+// folder, offline mode) used for hub ids.
+func WithHubOptions(opts ...hub.Option) Option {
+	return func(o *options) { o.hubOpts = append(o.hubOpts, opts...) }
+}
+
+// WithWeightsFile names the weights file inside the model folder, such as
+// "model.fp16.safetensors" (default model.safetensors, else the sharded
+// model.safetensors.index.json).
+func WithWeightsFile(name string) Option { return func(o *options) { o.weightsFile = name } }

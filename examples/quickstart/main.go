@@ -1,160 +1,101 @@
-// Command quickstart ranks a handful of sentences against a query with
-// ganada's building blocks, offline and in milliseconds: token vectors are
-// mean-pooled into sentence vectors (package pool, with the attention mask
-// of a padded batch), normalised and scored with one DotBatch call
-// (package similarity), then shortened with Matryoshka truncation (package
-// matryoshka) and scored again.
-//
-// The token vectors here come from a toy "model" that hashes each word to a
-// fixed pseudo-random vector, so sentences that share words score higher.
-// A real transformer encoder (embed/transformer) produces the token vectors
-// in the same layout.
+// Command quickstart is ganada in one screen: it loads a sentence encoder
+// (the embedded English GloVe model by default, or any model with -model),
+// indexes 32 short built-in documents in a Collection, and prints the best
+// matches for a few questions, with their cosine similarity.
 //
 //	go run ./examples/quickstart
+//	go run ./examples/quickstart -model sentence-transformers/all-MiniLM-L6-v2
+//	go run ./examples/quickstart "how do rockets reach orbit?"
 package main
 
 import (
+	"context"
+	"flag"
 	"fmt"
-	"hash/fnv"
-	"math/rand"
+	"io"
 	"os"
-	"sort"
-	"strings"
-	"unicode"
+	"time"
 
-	"github.com/ganada/ganada/matryoshka"
-	"github.com/ganada/ganada/pool"
-	"github.com/ganada/ganada/similarity"
+	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/examples/internal/models"
 )
 
-const (
-	hidden   = 64 // size of the toy token vectors
-	shortDim = 16 // Matryoshka target size
-)
-
-var stopWords = map[string]bool{"a": true, "an": true, "the": true, "is": true, "of": true, "to": true, "in": true, "and": true, "how": true, "do": true, "i": true, "my": true, "for": true, "with": true}
-
-// tokenize lower-cases text and splits it into words, dropping stop words.
-func tokenize(text string) []string {
-	var words []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if !stopWords[w] {
-			words = append(words, w)
-		}
-	}
-	return words
+// defaultQueries are asked when no query is given on the command line.
+var defaultQueries = []string{
+	"How long should bread dough rise?",
+	"Which planet is nearest to the sun?",
+	"my puppy keeps barking at night",
+	"Why did the stock market go down?",
+	"How can I protect my computer accounts?",
 }
 
-// tokenVector is the toy model: a fixed pseudo-random vector per word.
-func tokenVector(word string, out []float32) {
-	h := fnv.New64a()
-	h.Write([]byte(word))
-	r := rand.New(rand.NewSource(int64(h.Sum64())))
-	for i := range out {
-		out[i] = float32(r.NormFloat64())
+// filtered is a query run with a metadata filter.
+var filtered = struct{ query, topic string }{"something healthy", "cooking"}
+
+func main() {
+	model := flag.String("model", "", models.FlagUsage)
+	k := flag.Int("k", 3, "hits per query")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-k N] [query ...]\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	queries := flag.Args()
+	if len(queries) == 0 {
+		queries = defaultQueries
+	}
+	if err := run(context.Background(), os.Stdout, *model, *k, queries); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
 	}
 }
 
-// encodeBatch pads the texts to the longest one, as a transformer batch
-// would be, and pools each text's token vectors into a unit sentence vector.
-func encodeBatch(texts []string) ([][]float32, error) {
-	toks := make([][]string, len(texts))
-	longest := 0
-	for i, t := range texts {
-		toks[i] = tokenize(t)
-		longest = max(longest, len(toks[i]))
-	}
-	cfg := pool.Config{Modes: pool.Mean, IncludePrompt: true, Dim: hidden}
-	out := make([][]float32, len(texts))
-	for i, words := range toks {
-		rows := make([]float32, longest*hidden) // padding rows stay zero
-		mask := make([]int, longest)
-		for j, w := range words {
-			tokenVector(w, rows[j*hidden:(j+1)*hidden])
-			mask[j] = 1
-		}
-		v := make([]float32, cfg.OutDim(hidden))
-		if err := cfg.Pool(v, rows, mask, hidden, 0); err != nil {
-			return nil, fmt.Errorf("text %d (%q): %w", i, texts[i], err)
-		}
-		if err := similarity.Normalize(v); err != nil {
-			return nil, fmt.Errorf("text %d: %w", i, err)
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-// rank scores query against docs with one DotBatch call over a row-major
-// matrix and returns document indices, best first, with their scores.
-func rank(query []float32, docs [][]float32) ([]int, []float32) {
-	rows := make([]float32, 0, len(docs)*len(query))
-	for _, d := range docs {
-		rows = append(rows, d...)
-	}
-	scores := make([]float32, len(docs))
-	similarity.DotBatch(scores, query, rows)
-	order := make([]int, len(docs))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return scores[order[a]] > scores[order[b]] })
-	return order, scores
-}
-
-func run() error {
-	docs := []string{
-		"Boil the pasta in salted water until al dente.",
-		"The stock market fell sharply on Monday.",
-		"Fresh pasta needs less cooking time than dried pasta.",
-		"Our cat sleeps on the warm windowsill all afternoon.",
-		"Drain the pasta and toss it with the tomato sauce.",
-		"Interest rates and the stock market move together.",
-	}
-	query := "How do I cook pasta with tomato sauce?"
-
-	vecs, err := encodeBatch(append([]string{query}, docs...))
+func run(ctx context.Context, w io.Writer, spec string, k int, queries []string) error {
+	start := time.Now()
+	m, err := models.Load(ctx, spec)
 	if err != nil {
 		return err
 	}
-	q, d := vecs[0], vecs[1:]
-	fmt.Printf("similarity kernels in use: %s\n", similarity.Implementation())
-	fmt.Printf("query: %q\n\n", query)
+	loaded := time.Since(start)
 
-	order, scores := rank(q, d)
-	fmt.Printf("ranked by cosine of %d-dim mean-pooled vectors:\n", hidden)
-	for _, i := range order {
-		fmt.Printf("  %6.3f  %s\n", scores[i], docs[i])
-	}
-
-	qs, err := matryoshka.Truncate(q, shortDim)
+	col, err := build(ctx, m)
 	if err != nil {
 		return err
 	}
-	ds, err := matryoshka.TruncateAll(d, shortDim)
-	if err != nil {
-		return err
-	}
-	orderShort, scoresShort := rank(qs, ds)
-	fmt.Printf("\nthe same after Matryoshka truncation to %d dims (%dx smaller):\n", shortDim, hidden/shortDim)
-	for _, i := range orderShort {
-		fmt.Printf("  %6.3f  %s\n", scoresShort[i], docs[i])
-	}
-	same := 0
-	for k := 0; k < 3; k++ {
-		if order[k] == orderShort[k] {
-			same++
+	fmt.Fprintf(w, "model %s: loaded in %v, %d documents indexed in %v\n",
+		m.Name, loaded.Round(time.Millisecond), col.Len(), (time.Since(start) - loaded).Round(time.Millisecond))
+
+	for _, q := range queries {
+		hits, err := col.Query(ctx, q, k)
+		if err != nil {
+			return err
 		}
+		printHits(w, fmt.Sprintf("%q", q), hits)
 	}
-	fmt.Printf("\ntop-3 positions kept after truncation: %d of 3\n", same)
-	fmt.Println("(the toy word vectors are random, so any prefix is a random projection; real")
-	fmt.Println(" models need Matryoshka training for this — see the matryoshka package doc)")
+	hits, err := col.Query(ctx, filtered.query, k, ganada.Where("topic", filtered.topic))
+	if err != nil {
+		return err
+	}
+	printHits(w, fmt.Sprintf("%q where topic = %s", filtered.query, filtered.topic), hits)
+	fmt.Fprintf(w, "\ntotal %v\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
+// build indexes the corpus with m: the five lines of the README.
+func build(ctx context.Context, m *models.Model) (*ganada.Collection, error) {
+	col, err := ganada.NewCollection(m, ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	if err != nil {
+		return nil, err
+	}
+	if err := col.Add(ctx, corpus()...); err != nil {
+		return nil, err
+	}
+	return col, nil
+}
+
+func printHits(w io.Writer, title string, hits []ganada.Hit) {
+	fmt.Fprintf(w, "\n%s\n", title)
+	for i, h := range hits {
+		fmt.Fprintf(w, "  %d. %.3f  [%s] %s\n", i+1, h.Score, h.Metadata["topic"], h.Text)
 	}
 }

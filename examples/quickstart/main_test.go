@@ -1,43 +1,71 @@
-// This file checks that the quickstart runs and ranks the obvious match
-// first, with the padding mask doing its job.
+// This file tests the quickstart with the embedded GloVe model: each default
+// question must retrieve the document written to answer it.
 
 package main
 
 import (
-	"math"
+	"bytes"
+	"context"
+	"strings"
 	"testing"
+
+	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/examples/internal/models"
 )
 
-func TestQuickstartRuns(t *testing.T) {
-	if err := run(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestEncodeBatchIgnoresPadding(t *testing.T) {
-	// The same text alone and in a batch with a much longer one (so padded)
-	// must get the same vector.
-	alone, err := encodeBatch([]string{"tomato sauce"})
+func TestDefaultQueriesFindTheirAnswers(t *testing.T) {
+	ctx := context.Background()
+	m, err := models.Load(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	padded, err := encodeBatch([]string{"tomato sauce", "one two three four five six seven eight"})
+	col, err := build(ctx, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range alone[0] {
-		if math.Abs(float64(alone[0][i]-padded[0][i])) > 1e-6 {
-			t.Fatalf("padding changed the vector at %d: %g vs %g", i, alone[0][i], padded[0][i])
+	if col.Len() != len(corpus()) {
+		t.Fatalf("indexed %d of %d documents", col.Len(), len(corpus()))
+	}
+	want := []string{"bread", "mercury", "dog", "stocks", "password"}
+	for i, q := range defaultQueries {
+		hits, err := col.Query(ctx, q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hits[0].ID != want[i] {
+			t.Errorf("%q: top hit %s (%.3f), want %s", q, hits[0].ID, hits[0].Score, want[i])
 		}
 	}
-	order, _ := rank(alone[0], [][]float32{padded[1], padded[0]})
-	if order[0] != 1 {
-		t.Errorf("identical text did not rank first: %v", order)
+	hits, err := col.Query(ctx, filtered.query, 3, ganada.Where("topic", filtered.topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hits {
+		if h.Metadata["topic"] != filtered.topic {
+			t.Fatalf("filtered query returned %s", h.ID)
+		}
+	}
+	if hits[0].ID != "salad" {
+		t.Errorf("%q in cooking: top hit %s, want salad", filtered.query, hits[0].ID)
 	}
 }
 
-func TestEncodeBatchRejectsEmptyText(t *testing.T) {
-	if _, err := encodeBatch([]string{"the of and"}); err == nil {
-		t.Error("a text of stop words only should fail to pool")
+func TestRunPrintsRankedHits(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, "", 2, []string{"rockets and astronauts"}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{"embedded GloVe", "32 documents", `"rockets and astronauts"`, "  1. 0.", "  2. 0.", "where topic = cooking"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestRunBadModel(t *testing.T) {
+	err := run(context.Background(), &bytes.Buffer{}, "./no/such/model.txt", 3, nil)
+	if err == nil || !strings.Contains(err.Error(), "no such file or folder") {
+		t.Fatalf("err = %v", err)
 	}
 }

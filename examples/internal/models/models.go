@@ -1,0 +1,128 @@
+// Package models loads the encoder an example program runs with, from the
+// value of its -model flag, so that every example accepts the same kinds of
+// model:
+//
+//   - "" (the default): the embedded English GloVe model (embed/static/glove);
+//   - a word-vector file (GloVe or word2vec text, word2vec binary, fastText
+//     .vec, ganada's compact format) or a Model2Vec folder: embed/static;
+//   - a Hugging Face model folder (with config.json), or a hub id such as
+//     sentence-transformers/all-MiniLM-L6-v2: embed/transformer.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/embed/hub"
+	"github.com/ganada/ganada/embed/static"
+	"github.com/ganada/ganada/embed/static/glove"
+	"github.com/ganada/ganada/embed/tokenizer"
+)
+
+// FlagUsage describes the -model flag.
+const FlagUsage = `model: a Hugging Face hub id (e.g. sentence-transformers/all-MiniLM-L6-v2), ` +
+	`a local model folder, or a word-vector file; empty for the embedded English GloVe model`
+
+// Model is a loaded encoder with what the examples need to know about it.
+type Model struct {
+	embed.Encoder
+	// Name is the model's name for printing.
+	Name string
+	// Static is the model when it is a word-vector model, else nil.
+	Static *static.Model
+	// Tokenizer is the model's tokenizer when it is a transformer, else nil.
+	Tokenizer *tokenizer.Tokenizer
+	// MaxTokens is the transformer's maximum sequence length in tokens
+	// (special tokens included); 0 for word-vector models, which have none.
+	MaxTokens int
+	// QueryPrompt and DocPrompt are the prefixes the model's documentation
+	// asks for on queries and documents (E5: "query: " and "passage: "),
+	// for ganada.WithPrompts. Empty when the model needs none or applies its
+	// own.
+	QueryPrompt, DocPrompt string
+}
+
+// Load loads the model spec names (see the package documentation).
+func Load(ctx context.Context, spec string) (*Model, error) {
+	if spec == "" {
+		m, err := glove.Load()
+		if err != nil {
+			return nil, err
+		}
+		return &Model{Encoder: m, Name: glove.Default + " (embedded GloVe, 100 dims)", Static: m}, nil
+	}
+	fi, statErr := os.Stat(spec)
+	switch {
+	case statErr == nil && fi.IsDir():
+		if _, err := os.Stat(filepath.Join(spec, "config.json")); err == nil {
+			if _, err := os.Stat(filepath.Join(spec, "0_StaticEmbedding")); err != nil {
+				return loadTransformer(ctx, spec, false)
+			}
+		}
+		return loadStatic(spec)
+	case statErr == nil:
+		return loadStatic(spec)
+	case isHubID(spec):
+		return loadTransformer(ctx, spec, true)
+	}
+	return nil, fmt.Errorf("model %q: no such file or folder, and not a Hugging Face hub id (org/name)", spec)
+}
+
+func isHubID(s string) bool {
+	id, _, _ := strings.Cut(s, "@")
+	return strings.Contains(id, "/") && hub.ValidRepoID(id)
+}
+
+func loadStatic(path string) (*Model, error) {
+	m, err := static.Load(path, static.WithNormalize(true))
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	return &Model{Encoder: m, Name: m.Identity().Model, Static: m}, nil
+}
+
+// e5Prompts returns E5's prompts for models named like E5 ones.
+func e5Prompts(name string) (query, doc string) {
+	n := strings.ToLower(name)
+	if strings.Contains(n, "/e5-") || strings.Contains(n, "-e5-") || strings.HasPrefix(filepath.Base(n), "e5-") {
+		return "query: ", "passage: "
+	}
+	return "", ""
+}
+
+// downloadHint explains what to do when a hub model cannot be fetched.
+func downloadHint(id string, err error) error {
+	var name = id
+	if i := strings.IndexByte(name, '@'); i >= 0 {
+		name = name[:i]
+	}
+	return &HintError{Err: err, Hint: fmt.Sprintf(`The model %s is not in the Hugging Face cache (%s)
+and could not be downloaded from the hub. Either
+  - run this once with network access: the files are then cached, and later
+    runs work offline (set HF_HUB_OFFLINE=1 to forbid the network); or
+  - copy the model folder onto this machine, for example from one with
+    network access:
+        git clone https://huggingface.co/%s
+    or  huggingface-cli download %s --local-dir DIR
+    and pass its path: -model DIR`, id, hub.CacheDir(), name, name)}
+}
+
+// HintError is an error with advice for the person running the example.
+type HintError struct {
+	Err  error
+	Hint string
+}
+
+func (e *HintError) Error() string { return e.Err.Error() + "\n\n" + e.Hint }
+func (e *HintError) Unwrap() error { return e.Err }
+
+// IsHint reports whether err carries advice (see HintError).
+func IsHint(err error) bool {
+	var h *HintError
+	return errors.As(err, &h)
+}

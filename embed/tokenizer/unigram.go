@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"unicode/utf8"
 )
 
@@ -200,111 +199,6 @@ func parseUnigram(o obj) (model, error) {
 	}
 	m.trie = buildByteTrie(keys, m.ids, nil)
 	return m, nil
-}
-
-// byteTrie is a trie over byte strings with sorted edges.
-type byteTrie struct {
-	root  [256]int32 // child of the root by byte, -1 if none
-	first []int32    // per node: first edge index
-	count []uint16   // per node: number of edges
-	label []byte     // per edge
-	dest  []int32    // per edge: child node
-	leaf  []int32    // per node: token id, -1 if not a key
-	val   []string   // per node: the token string of a key node
-}
-
-func (t *byteTrie) child(node int32, c byte) int32 {
-	if node == 0 {
-		return t.root[c]
-	}
-	lo := int(t.first[node])
-	hi := lo + int(t.count[node])
-	if hi-lo <= 8 {
-		for k := lo; k < hi; k++ {
-			if t.label[k] == c {
-				return t.dest[k]
-			}
-		}
-		return -1
-	}
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if t.label[mid] < c {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	if lo < int(t.first[node])+int(t.count[node]) && t.label[lo] == c {
-		return t.dest[lo]
-	}
-	return -1
-}
-
-// buildByteTrie builds the trie of keys; ids gives each key's leaf id and
-// vals (if not nil) each key's token string (else the key itself).
-func buildByteTrie(keys []string, ids map[string]int, vals map[string]string) byteTrie {
-	sort.Strings(keys)
-	t := byteTrie{}
-	for i := range t.root {
-		t.root[i] = -1
-	}
-	// node 0 is the root
-	t.first = append(t.first, 0)
-	t.count = append(t.count, 0)
-	t.leaf = append(t.leaf, -1)
-	t.val = append(t.val, "")
-	var build func(node int32, ks []string, depth int)
-	build = func(node int32, ks []string, depth int) {
-		// ks are sorted and share the first depth bytes
-		if len(ks) > 0 && len(ks[0]) == depth {
-			t.leaf[node] = int32(ids[ks[0]])
-			t.val[node] = ks[0]
-			if vals != nil {
-				t.val[node] = vals[ks[0]]
-			}
-			ks = ks[1:]
-		}
-		type grp struct {
-			c    byte
-			a, b int
-		}
-		var groups []grp
-		for i := 0; i < len(ks); {
-			c := ks[i][depth]
-			j := i + 1
-			for j < len(ks) && ks[j][depth] == c {
-				j++
-			}
-			groups = append(groups, grp{c, i, j})
-			i = j
-		}
-		children := make([]int32, len(groups))
-		for gi := range groups {
-			children[gi] = int32(len(t.leaf))
-			t.first = append(t.first, 0)
-			t.count = append(t.count, 0)
-			t.leaf = append(t.leaf, -1)
-			t.val = append(t.val, "")
-		}
-		if node == 0 {
-			for gi, g := range groups {
-				t.root[g.c] = children[gi]
-			}
-		} else {
-			t.first[node] = int32(len(t.label))
-			t.count[node] = uint16(len(groups))
-			for gi, g := range groups {
-				t.label = append(t.label, g.c)
-				t.dest = append(t.dest, children[gi])
-			}
-		}
-		for gi, g := range groups {
-			build(children[gi], ks[g.a:g.b], depth+1)
-		}
-	}
-	build(0, keys, 0)
-	return t
 }
 
 // parseSerdeFloat parses a JSON number the way serde_json does without its

@@ -62,8 +62,8 @@ func run(ctx context.Context, w io.Writer, spec string, k int, queries []string)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "model %s: loaded in %v, %d documents indexed in %v\n",
-		m.Name, loaded.Round(time.Millisecond), col.Len(), (time.Since(start) - loaded).Round(time.Millisecond))
+	fmt.Fprintf(w, "model %s, %d dimensions: loaded in %v, %d documents indexed in %v\n",
+		m.Name, m.Dim(), loaded.Round(time.Millisecond), col.Len(), (time.Since(start) - loaded).Round(time.Millisecond))
 
 	for _, q := range queries {
 		hits, err := col.Query(ctx, q, k)

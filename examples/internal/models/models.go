@@ -54,7 +54,7 @@ func Load(ctx context.Context, spec string) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Model{Encoder: m, Name: glove.Default + " (embedded GloVe, 100 dims)", Static: m}, nil
+		return &Model{Encoder: m, Name: glove.Default + " (embedded GloVe)", Static: m}, nil
 	}
 	fi, statErr := os.Stat(spec)
 	switch {

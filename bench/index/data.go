@@ -31,6 +31,8 @@ func cmdSynth(args []string) error {
 	q := fs.Int("q", 1000, "query vectors")
 	dim := fs.Int("dim", 384, "dimension")
 	seed := fs.Uint64("seed", 42, "random seed")
+	alpha := fs.Float64("alpha", 0.3, "spectrum decay exponent: component i has scale (i+1)^-alpha")
+	noise := fs.Float64("noise", 1.5, "per-point noise scale relative to the topic scale")
 	fs.Parse(args)
 	if *out == "" {
 		return fmt.Errorf("-out is required")
@@ -71,7 +73,7 @@ func cmdSynth(args []string) error {
 	}
 	spec := make([]float64, d)
 	for i := range spec {
-		spec[i] = math.Pow(float64(i+1), -0.6)
+		spec[i] = math.Pow(float64(i+1), -*alpha)
 	}
 	draw := func(scale float64) []float64 { // spectrum-shaped latent vector
 		v := make([]float64, d)
@@ -97,7 +99,7 @@ func cmdSynth(args []string) error {
 		t := r.IntN(topics)
 		s := t*subs + r.IntN(subs)
 		for i := range lat {
-			lat[i] = 1.6*mean[i] + topic[t][i] + sub[s][i] + 0.5*spec[i]*r.NormFloat64()
+			lat[i] = 1.6*mean[i] + topic[t][i] + sub[s][i] + *noise*spec[i]*r.NormFloat64()
 		}
 		row := m.row(k)
 		var ss float64

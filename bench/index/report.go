@@ -16,8 +16,8 @@ import (
 )
 
 type point struct {
-	ef          int
-	recall, qps float64
+	ef                  int
+	recall, qps, cpuQPS float64
 }
 
 func cmdReport(args []string) error {
@@ -46,28 +46,30 @@ func cmdReport(args []string) error {
 	for sc.Scan() {
 		p := strings.Split(sc.Text(), "\t")
 		switch {
-		case p[0] == "search" && len(p) == 6:
+		case p[0] == "search" && len(p) == 7:
 			addSet(p[2])
 			ef, _ := strconv.Atoi(p[3])
 			r, _ := strconv.ParseFloat(p[4], 64)
 			q, _ := strconv.ParseFloat(p[5], 64)
+			c, _ := strconv.ParseFloat(p[6], 64)
 			if curves[p[2]] == nil {
 				curves[p[2]] = map[string][]point{}
 			}
-			curves[p[2]][p[1]] = append(curves[p[2]][p[1]], point{ef, r, q})
-		case p[0] == "build" && len(p) == 5:
+			curves[p[2]][p[1]] = append(curves[p[2]][p[1]], point{ef, r, q, c})
+		case p[0] == "build" && len(p) == 6:
 			addSet(p[2])
 			if builds[p[2]] == nil {
 				builds[p[2]] = map[string]string{}
 			}
 			builds[p[2]][p[1]] = p[4]
+			builds[p[2]][p[1]+" cpu"] = p[5]
 		case p[0] == "rss" && len(p) == 4:
 			if rss[p[2]] == nil {
 				rss[p[2]] = map[string]string{}
 			}
 			rss[p[2]][p[1]] = p[3]
 		case p[0] == "flat" && len(p) == 7:
-			flats = append(flats, fmt.Sprintf("| %s | %s | %s | %s | %s |", p[2], p[3], p[4], p[5], p[6]))
+			flats = append(flats, fmt.Sprintf("| %s | %s | %s | %s | %s |", p[2], p[3], trimNum(p[4], 4), trimNum(p[5], 1), trimNum(p[6], 2)))
 		case p[0] == "bandwidth" && len(p) == 3:
 			bw[p[1]] = p[2]
 		}
@@ -79,44 +81,47 @@ func cmdReport(args []string) error {
 		c := curves[set]
 		g, hl := c["ganada-hnsw"], c["hnswlib"]
 		fmt.Printf("\n### %s: recall@10 and single-thread QPS (M=16, efConstruction=200, k=10)\n\n", set)
-		fmt.Println("| ef | ganada recall | ganada QPS | hnswlib recall | hnswlib QPS | QPS ratio (same ef) |")
-		fmt.Println("|---:|---:|---:|---:|---:|---:|")
+		fmt.Println("QPS is wall-clock; CPU QPS divides by the search thread's CPU time, which other work on a shared machine disturbs less.")
+		fmt.Println()
+		fmt.Println("| ef | ganada recall | ganada QPS | ganada CPU QPS | hnswlib recall | hnswlib QPS | hnswlib CPU QPS |")
+		fmt.Println("|---:|---:|---:|---:|---:|---:|---:|")
 		for i := 0; i < max(len(g), len(hl)); i++ {
-			var row [6]string
+			var row [7]string
 			if i < len(g) {
-				row[0], row[1], row[2] = strconv.Itoa(g[i].ef), fmt.Sprintf("%.4f", g[i].recall), fmt.Sprintf("%.0f", g[i].qps)
+				row[0], row[1], row[2], row[3] = strconv.Itoa(g[i].ef), fmt.Sprintf("%.4f", g[i].recall), fmt.Sprintf("%.0f", g[i].qps), fmt.Sprintf("%.0f", g[i].cpuQPS)
 			}
 			if i < len(hl) {
-				row[0], row[3], row[4] = strconv.Itoa(hl[i].ef), fmt.Sprintf("%.4f", hl[i].recall), fmt.Sprintf("%.0f", hl[i].qps)
-			}
-			if i < len(g) && i < len(hl) {
-				row[5] = fmt.Sprintf("%.2f×", g[i].qps/hl[i].qps)
+				row[0], row[4], row[5], row[6] = strconv.Itoa(hl[i].ef), fmt.Sprintf("%.4f", hl[i].recall), fmt.Sprintf("%.0f", hl[i].qps), fmt.Sprintf("%.0f", hl[i].cpuQPS)
 			}
 			fmt.Printf("| %s |\n", strings.Join(row[:], " | "))
 		}
 		fmt.Printf("\nQPS ratio ganada/hnswlib at equal recall (log-QPS interpolated along each curve):\n\n")
-		fmt.Println("| recall@10 | ganada QPS | hnswlib QPS | ratio |")
-		fmt.Println("|---:|---:|---:|---:|")
+		fmt.Println("| recall@10 | ganada QPS | hnswlib QPS | ratio | ganada CPU QPS | hnswlib CPU QPS | CPU ratio |")
+		fmt.Println("|---:|---:|---:|---:|---:|---:|---:|")
 		for _, target := range []float64{0.90, 0.95, 0.97, 0.99} {
-			a, okA := interp(g, target)
-			b, okB := interp(hl, target)
+			a, okA := interp(g, target, false)
+			b, okB := interp(hl, target, false)
+			ac, _ := interp(g, target, true)
+			bc, _ := interp(hl, target, true)
 			if okA && okB {
-				fmt.Printf("| %.2f | %.0f | %.0f | %.2f× |\n", target, a, b, a/b)
+				fmt.Printf("| %.2f | %.0f | %.0f | %.2f× | %.0f | %.0f | %.2f× |\n", target, a, b, a/b, ac, bc, ac/bc)
 			} else {
-				fmt.Printf("| %.2f | %s | %s | n/a |\n", target, fmtOpt(a, okA), fmtOpt(b, okB))
+				fmt.Printf("| %.2f | %s | %s | n/a | | | |\n", target, fmtOpt(a, okA), fmtOpt(b, okB))
 			}
 		}
-		fmt.Printf("\nBuild (2 threads) and peak RSS:\n\n| library | build s | peak RSS MiB |\n|---|---:|---:|\n")
-		for _, lib := range []string{"ganada-hnsw", "hnswlib", "ganada-flat"} {
+		fmt.Printf("\nBuild (2 threads) and peak RSS of the whole process (data + index):\n\n| library | build wall s | build CPU s | peak RSS MiB |\n|---|---:|---:|---:|\n")
+		for _, lib := range []string{"ganada-hnsw", "hnswlib"} {
 			if builds[set][lib] == "" && rss[set][lib] == "" {
 				continue
 			}
-			fmt.Printf("| %s | %s | %s |\n", lib, builds[set][lib], kbToMiB(rss[set][lib]))
+			fmt.Printf("| %s | %s | %s | %s |\n", lib, builds[set][lib], builds[set][lib+" cpu"], kbToMiB(rss[set][lib]))
 		}
 		if b1, b2 := builds[set]["ganada-hnsw"], builds[set]["hnswlib"]; b1 != "" && b2 != "" {
 			x, _ := strconv.ParseFloat(b1, 64)
 			y, _ := strconv.ParseFloat(b2, 64)
-			fmt.Printf("\nbuild time ratio ganada/hnswlib: %.2f×", x/y)
+			xc, _ := strconv.ParseFloat(builds[set]["ganada-hnsw cpu"], 64)
+			yc, _ := strconv.ParseFloat(builds[set]["hnswlib cpu"], 64)
+			fmt.Printf("\nbuild time ratio ganada/hnswlib: %.2f× wall, %.2f× CPU", x/y, xc/yc)
 		}
 		if r1, r2 := rss[set]["ganada-hnsw"], rss[set]["hnswlib"]; r1 != "" && r2 != "" {
 			x, _ := strconv.ParseFloat(r1, 64)
@@ -154,18 +159,30 @@ func kbToMiB(s string) string {
 
 // interp returns the QPS of curve at the given recall, interpolating log QPS
 // linearly in recall between the two points around it.
-func interp(c []point, recall float64) (float64, bool) {
+func interp(c []point, recall float64, cpu bool) (float64, bool) {
 	pts := append([]point(nil), c...)
 	sort.Slice(pts, func(i, j int) bool { return pts[i].recall < pts[j].recall })
 	for i := 1; i < len(pts); i++ {
 		a, b := pts[i-1], pts[i]
+		qa, qb := a.qps, b.qps
+		if cpu {
+			qa, qb = a.cpuQPS, b.cpuQPS
+		}
 		if recall >= a.recall && recall <= b.recall {
 			if b.recall == a.recall {
-				return math.Max(a.qps, b.qps), true
+				return math.Max(qa, qb), true
 			}
 			t := (recall - a.recall) / (b.recall - a.recall)
-			return math.Exp(math.Log(a.qps) + t*(math.Log(b.qps)-math.Log(a.qps))), true
+			return math.Exp(math.Log(qa) + t*(math.Log(qb)-math.Log(qa))), true
 		}
 	}
 	return 0, false
+}
+
+func trimNum(s string, prec int) string {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64)
 }

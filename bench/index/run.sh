@@ -63,7 +63,7 @@ echo "# $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; go $(go env GOV
 for set in $SETS; do
 	dir=$out/$set
 	load
-	/usr/bin/time -v -o "$out/time.txt" "$out/hnswlib_driver" run "$dir" "$res" 16 200 "$THREADS" "$EFS"
+	/usr/bin/time -v -o "$out/time.txt" "$out/hnswlib_driver" run "$dir" "$res" 16 200 "$THREADS" "$EFS" "$REPS"
 	echo -e "rss\thnswlib\t$set\t$(maxrss "$out/time.txt")" >>"$res"
 	load
 	GOMAXPROCS=$THREADS /usr/bin/time -v -o "$out/time.txt" "$out/ganada-index" hnsw -dir "$dir" -res "$res" -ef "$EFS" -reps "$REPS"

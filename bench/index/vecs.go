@@ -52,27 +52,43 @@ func writeFvecs(path string, m matrix) error {
 }
 
 func readFvecs(path string) (matrix, error) {
-	raw, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return matrix{}, err
 	}
-	if len(raw) < 4 {
-		return matrix{}, fmt.Errorf("%s: empty", path)
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return matrix{}, err
 	}
-	dim := int(binary.LittleEndian.Uint32(raw))
-	rec := 4 + 4*dim
-	if dim <= 0 || len(raw)%rec != 0 {
+	r := bufio.NewReaderSize(f, 1<<20)
+	var b [4]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return matrix{}, fmt.Errorf("%s: %w", path, err)
+	}
+	dim := int(binary.LittleEndian.Uint32(b[:]))
+	rec := int64(4 + 4*dim)
+	if dim <= 0 || st.Size()%rec != 0 {
 		return matrix{}, fmt.Errorf("%s: bad fvecs layout", path)
 	}
-	n := len(raw) / rec
+	// Stream straight into the matrix: no second copy of the file in memory.
+	n := int(st.Size() / rec)
 	m := matrix{n: n, dim: dim, data: make([]float32, n*dim)}
+	row := make([]byte, 4*dim)
 	for i := 0; i < n; i++ {
-		r := raw[i*rec:]
-		if int(binary.LittleEndian.Uint32(r)) != dim {
-			return matrix{}, fmt.Errorf("%s: row %d has another dimension", path, i)
+		if i > 0 {
+			if _, err := io.ReadFull(r, b[:]); err != nil {
+				return matrix{}, err
+			}
+			if int(binary.LittleEndian.Uint32(b[:])) != dim {
+				return matrix{}, fmt.Errorf("%s: row %d has another dimension", path, i)
+			}
+		}
+		if _, err := io.ReadFull(r, row); err != nil {
+			return matrix{}, err
 		}
 		for j := 0; j < dim; j++ {
-			m.data[i*dim+j] = math.Float32frombits(binary.LittleEndian.Uint32(r[4+4*j:]))
+			m.data[i*dim+j] = math.Float32frombits(binary.LittleEndian.Uint32(row[4*j:]))
 		}
 	}
 	return m, nil

@@ -63,6 +63,8 @@ type Index struct {
 	ep        atomic.Uint64
 
 	searchers sync.Pool // *searcher
+
+	prefetchLines int // cache lines of each vector prefetched before scoring
 }
 
 var _ index.Index = (*Index)(nil)
@@ -159,6 +161,7 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 func (x *Index) init(dim int, metric index.Metric, m, efC, efSearch int, seed uint64) {
 	x.dim, x.metric, x.m, x.m0, x.efC, x.efSearch, x.seed = dim, metric, m, 2*m, efC, efSearch, seed
 	x.mult = 1 / math.Log(float64(m))
+	x.prefetchLines = prefetchLinesFor(dim)
 	x.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	x.ids = make(map[uint64]uint32)
 	x.ep.Store(noEntry)
@@ -353,4 +356,11 @@ func (x *Index) setFlags(s uint32, f uint32) {
 
 func (x *Index) loadFlags(s uint32) uint32 {
 	return atomic.LoadUint32(&x.flags[s])
+}
+
+// prefetchLinesFor returns how many leading cache lines of a vector to
+// prefetch: the whole vector for short ones, the first 4 (256 bytes, after
+// which the hardware prefetcher follows the stream) for long ones.
+func prefetchLinesFor(dim int) int {
+	return min((dim*4+63)/64, 4)
 }

@@ -129,7 +129,9 @@ func (x *Index) searchLayer(s *searcher, q []float32, ep uint32, epD float32, ef
 			break
 		}
 		s.cand.pop()
-		for _, nb := range x.neighbours(s, c.id, l) {
+		nbrs := x.neighbours(s, c.id, l)
+		x.prefetchVectors(nbrs)
+		for _, nb := range nbrs {
 			d := x.dist(q, nb)
 			if len(s.res) < ef || d < bound {
 				s.cand.push(item{d, nb})
@@ -213,3 +215,4 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 	}
 	return out, nil
 }
+

@@ -1,0 +1,23 @@
+// This file declares the amd64 prefetch helper implemented in
+// prefetch_amd64.s.
+
+//go:build amd64 && !purego
+
+package hnsw
+
+import "unsafe"
+
+// prefetchRows issues PREFETCHT0 for the first lines cache lines of row
+// ids[i] (at base + ids[i]*stride) for every i. It never faults: prefetches
+// of any address are hints.
+//
+//go:noescape
+func prefetchRows(base unsafe.Pointer, ids []uint32, stride uintptr, lines int)
+
+// prefetchVectors asks for the leading cache lines of the listed vectors.
+func (x *Index) prefetchVectors(ids []uint32) {
+	if len(ids) == 0 {
+		return
+	}
+	prefetchRows(unsafe.Pointer(&x.vecs[0]), ids, uintptr(x.dim)*4, x.prefetchLines)
+}

@@ -7,8 +7,8 @@ import (
 	"runtime"
 	"sync"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/internal/synth"

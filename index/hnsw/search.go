@@ -215,4 +215,3 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 	}
 	return out, nil
 }
-

@@ -4,7 +4,9 @@
 package tokenizer
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -54,5 +56,22 @@ func TestConcurrentEncode(t *testing.T) {
 			}(g)
 		}
 		wg.Wait()
+	}
+}
+
+func TestEncodeBatchContextCancelled(t *testing.T) {
+	tok := loadTestTokenizer(t, "minilm")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	texts := make([]string, 100)
+	for i := range texts {
+		texts[i] = "a sentence to encode"
+	}
+	if _, err := tok.EncodeBatchContext(ctx, texts, true); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	encs, err := tok.EncodeBatchContext(context.Background(), texts, true)
+	if err != nil || len(encs) != len(texts) || encs[99].Len() != 128 {
+		t.Fatalf("uncancelled batch: %v, %d encodings", err, len(encs))
 	}
 }

@@ -33,6 +33,18 @@
 //   - truncation (LongestFirst, OnlyFirst, OnlySecond, both directions) and
 //     padding (BatchLongest, Fixed, pad_to_multiple_of, both directions).
 //
+// Regular expressions in Split and Replace use Go's RE2 engine, with
+// Oniguruma's Unicode meanings of \s, \d and \w; the GPT-2 pattern and the
+// GPT-4-style patterns (cl100k, Llama 3, Qwen) that end in \s+(?!\S)|\s+
+// are handled by hand. Other lookaround or backreference patterns are
+// ErrUnsupported. BPE dropout is not supported (inference never uses it).
+//
+// Character classes follow the Rust library, including its dependencies'
+// Unicode versions where they matter: BERT punctuation and accent stripping
+// use the Unicode 8.0 category tables of the unicode_categories crate,
+// Precompiled segments text into extended grapheme clusters (UAX #29) before
+// its lookups, and normalization data comes from golang.org/x/text.
+//
 // Other component types make loading fail with an error wrapping
 // ErrUnsupported; malformed files fail with ErrInvalidConfig, both inside a
 // *FieldError that names the field.

@@ -5,6 +5,7 @@
 package tokenizer
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -205,41 +206,51 @@ func (t *Tokenizer) EncodePair(a, b string, addSpecialTokens bool) (*Encoding, e
 // EncodeBatch tokenizes texts in parallel and pads them together as the
 // padding setting says.
 func (t *Tokenizer) EncodeBatch(texts []string, addSpecialTokens bool) ([]*Encoding, error) {
+	return t.EncodeBatchContext(context.Background(), texts, addSpecialTokens)
+}
+
+// EncodeBatchContext is EncodeBatch that stops early, returning ctx.Err(),
+// when ctx is cancelled.
+func (t *Tokenizer) EncodeBatchContext(ctx context.Context, texts []string, addSpecialTokens bool) ([]*Encoding, error) {
 	out := make([]*Encoding, len(texts))
 	errs := make([]error, len(texts))
-	workers := min(runtime.GOMAXPROCS(0), len(texts))
-	if workers <= 1 {
+	workers := min(runtime.GOMAXPROCS(0), (len(texts)+batchChunk-1)/batchChunk)
+	var mu sync.Mutex
+	next := 0
+	work := func() {
 		w := getWorkspace()
-		for i, s := range texts {
-			out[i], errs[i] = t.encode(w, s, nil, addSpecialTokens)
+		defer putWorkspace(w)
+		for {
+			if ctx.Err() != nil {
+				return
+			}
+			mu.Lock()
+			i := next
+			next += batchChunk
+			mu.Unlock()
+			if i >= len(texts) {
+				return
+			}
+			for j := i; j < min(i+batchChunk, len(texts)); j++ {
+				out[j], errs[j] = t.encode(w, texts[j], nil, addSpecialTokens)
+			}
 		}
-		putWorkspace(w)
+	}
+	if workers <= 1 {
+		work()
 	} else {
 		var wg sync.WaitGroup
-		var mu sync.Mutex
-		next := 0
-		const chunk = 16
 		for k := 0; k < workers; k++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				w := getWorkspace()
-				defer putWorkspace(w)
-				for {
-					mu.Lock()
-					i := next
-					next += chunk
-					mu.Unlock()
-					if i >= len(texts) {
-						return
-					}
-					for j := i; j < min(i+chunk, len(texts)); j++ {
-						out[j], errs[j] = t.encode(w, texts[j], nil, addSpecialTokens)
-					}
-				}
+				work()
 			}()
 		}
 		wg.Wait()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	for _, err := range errs {
 		if err != nil {
@@ -251,6 +262,9 @@ func (t *Tokenizer) EncodeBatch(texts []string, addSpecialTokens bool) ([]*Encod
 	}
 	return out, nil
 }
+
+// batchChunk is how many texts a batch worker takes at a time.
+const batchChunk = 16
 
 // encode runs the whole pipeline for one text or pair.
 func (t *Tokenizer) encode(w *workspace, a string, b *string, addSpecial bool) (*Encoding, error) {

@@ -157,8 +157,13 @@ l2_sum:
 	MOVSS  X0, ret+48(FP)
 	RET
 
-// func cosineAVX512(a, b []float32) (ab, aa, bb float32)
-TEXT ·cosineAVX512(SB), NOSPLIT, $0-60
+// func cosineAVX512(a, b []float32) (ab, aa, bb, c float32)
+//
+// c = ab / (sqrt(aa)·sqrt(bb)) clamped to [-1, 1]; the caller uses it only
+// when aa and bb are in range. Exact square roots and division, not an
+// approximate reciprocal square root: about 3 ns slower than vek's
+// VRSQRTSS-and-one-Newton-step finish, but within an ulp or two.
+TEXT ·cosineAVX512(SB), NOSPLIT, $0-64
 	MOVQ a_base+0(FP), SI
 	MOVQ a_len+8(FP), CX
 	MOVQ b_base+24(FP), DI
@@ -217,10 +222,23 @@ cos_sum:
 	VADDPS     Z5, Z4, Z2
 	VPXORD     Z3, Z3, Z3
 	HSUM4x512
+	VMOVSHDUP  X0, X1 // X1[0] = a·a
+	VPERMILPD  $1, X0, X2 // X2[0] = b·b
+	VSQRTSS    X1, X1, X3
+	VSQRTSS    X2, X2, X4
+	VMULSS     X4, X3, X3
+	VDIVSS     X3, X0, X3
+	MOVL       $0x3f800000, AX // 1.0
+	VMOVD      AX, X4
+	VMINSS     X4, X3, X3
+	MOVL       $0xbf800000, AX // -1.0
+	VMOVD      AX, X4
+	VMAXSS     X4, X3, X3
 	VZEROUPPER
 	MOVSS      X0, ab+48(FP)
-	VEXTRACTPS $1, X0, aa+52(FP)
-	VEXTRACTPS $2, X0, bb+56(FP)
+	MOVSS      X1, aa+52(FP)
+	MOVSS      X2, bb+56(FP)
+	MOVSS      X3, c+60(FP)
 	RET
 
 // func scaleAVX512(v []float32, s float32)

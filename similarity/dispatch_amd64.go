@@ -124,16 +124,6 @@ func squaredL2(a, b []float32) float32 {
 	return squaredL2Generic(a, b)
 }
 
-func cosine(a, b []float32) (ab, aa, bb float32) {
-	switch level {
-	case levelAVX512:
-		return cosineAVX512(a, b)
-	case levelAVX2:
-		return cosineAVX2(a, b)
-	}
-	return cosineGeneric(a, b)
-}
-
 func scale(v []float32, s float32) {
 	switch level {
 	case levelAVX512:

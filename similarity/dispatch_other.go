@@ -11,11 +11,10 @@ func available() []kernels { return []kernels{genericKernels} }
 // Implementation names the kernels in use: always "generic" here.
 func Implementation() string { return genericKernels.name }
 
-func dot(a, b []float32) float32                 { return dotGeneric(a, b) }
-func squaredL2(a, b []float32) float32           { return squaredL2Generic(a, b) }
-func cosine(a, b []float32) (ab, aa, bb float32) { return cosineGeneric(a, b) }
-func scale(v []float32, s float32)               { scaleGeneric(v, s) }
-func dotBatch(dst, q, rows []float32)            { dotBatchGeneric(dst, q, rows) }
-func squaredL2Batch(dst, q, rows []float32)      { squaredL2BatchGeneric(dst, q, rows) }
-func dotInt8(a, b []int8) int32                  { return dotInt8Generic(a, b) }
-func hamming(a, b []uint64) int                  { return hammingGeneric(a, b) }
+func dot(a, b []float32) float32            { return dotGeneric(a, b) }
+func squaredL2(a, b []float32) float32      { return squaredL2Generic(a, b) }
+func scale(v []float32, s float32)          { scaleGeneric(v, s) }
+func dotBatch(dst, q, rows []float32)       { dotBatchGeneric(dst, q, rows) }
+func squaredL2Batch(dst, q, rows []float32) { squaredL2BatchGeneric(dst, q, rows) }
+func dotInt8(a, b []int8) int32             { return dotInt8Generic(a, b) }
+func hamming(a, b []uint64) int             { return hammingGeneric(a, b) }

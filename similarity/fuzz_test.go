@@ -62,7 +62,7 @@ func FuzzDot(f *testing.F) {
 			if got := k.dot(a, b); math.Abs(float64(got)-want) > dotBound(len(a), sumAbs) {
 				t.Fatalf("%s: dot = %g, want %g", k.name, got, want)
 			}
-			ab, _, _ := k.cosine(a, b)
+			ab, _, _, _ := k.cosine(a, b)
 			if math.Abs(float64(ab)-want) > dotBound(len(a), sumAbs) {
 				t.Fatalf("%s: cosine's a·b = %g, want %g", k.name, ab, want)
 			}

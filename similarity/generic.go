@@ -44,8 +44,9 @@ func squaredL2Generic(a, b []float32) float32 {
 }
 
 // cosineGeneric returns a·b, a·a and b·b from one pass over the data,
-// each with four partial sums like dotGeneric.
-func cosineGeneric(a, b []float32) (ab, aa, bb float32) {
+// each with four partial sums like dotGeneric, and c = a·b/(|a||b|)
+// clamped to [-1, 1] (meaningful only when a·a and b·b are in range).
+func cosineGeneric(a, b []float32) (ab, aa, bb, c float32) {
 	var ab0, ab1, ab2, ab3 float32
 	var aa0, aa1, aa2, aa3 float32
 	var bb0, bb1, bb2, bb3 float32
@@ -73,7 +74,8 @@ func cosineGeneric(a, b []float32) (ab, aa, bb float32) {
 		aa0 += x * x
 		bb0 += y * y
 	}
-	return (ab0 + ab1) + (ab2 + ab3), (aa0 + aa1) + (aa2 + aa3), (bb0 + bb1) + (bb2 + bb3)
+	ab, aa, bb = (ab0+ab1)+(ab2+ab3), (aa0+aa1)+(aa2+aa3), (bb0+bb1)+(bb2+bb3)
+	return ab, aa, bb, clamp1(ab / (sqrt32(aa) * sqrt32(bb)))
 }
 
 func scaleGeneric(v []float32, s float32) {

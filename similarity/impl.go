@@ -10,7 +10,7 @@ type kernels struct {
 	name           string
 	dot            func(a, b []float32) float32
 	squaredL2      func(a, b []float32) float32
-	cosine         func(a, b []float32) (ab, aa, bb float32)
+	cosine         func(a, b []float32) (ab, aa, bb, c float32)
 	scale          func(v []float32, s float32)
 	dotBatch       func(dst, q, rows []float32)
 	squaredL2Batch func(dst, q, rows []float32)

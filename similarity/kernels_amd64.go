@@ -14,7 +14,7 @@ func dotAVX2(a, b []float32) float32
 func squaredL2AVX2(a, b []float32) float32
 
 //go:noescape
-func cosineAVX2(a, b []float32) (ab, aa, bb float32)
+func cosineAVX2(a, b []float32) (ab, aa, bb, c float32)
 
 //go:noescape
 func scaleAVX2(v []float32, s float32)
@@ -35,7 +35,7 @@ func dotAVX512(a, b []float32) float32
 func squaredL2AVX512(a, b []float32) float32
 
 //go:noescape
-func cosineAVX512(a, b []float32) (ab, aa, bb float32)
+func cosineAVX512(a, b []float32) (ab, aa, bb, c float32)
 
 //go:noescape
 func scaleAVX512(v []float32, s float32)

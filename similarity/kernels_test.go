@@ -93,10 +93,16 @@ func TestCosineKernels(t *testing.T) {
 			for _, n := range testLengths() {
 				a, b := make([]float32, n), make([]float32, n)
 				vk.fill(r, a, b)
-				ab, aa, bb := k.cosine(a, b)
+				ab, aa, bb, c := k.cosine(a, b)
 				wab, sab := refDot(a, b)
 				waa, _ := refDot(a, a)
 				wbb, _ := refDot(b, b)
+				if safeSquares(aa) && safeSquares(bb) {
+					wc := wab / math.Sqrt(waa*wbb)
+					if d := math.Abs(float64(c) - wc); !(d <= 3*dotBound(n, 1)+1e-7) || c > 1 || c < -1 {
+						t.Fatalf("%s n=%d: c = %g, want %g (err %g)", vk.name, n, c, wc, d)
+					}
+				}
 				for _, c := range []struct {
 					name      string
 					got       float32

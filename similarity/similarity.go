@@ -55,25 +55,30 @@ func Norm(a []float32) float32 {
 	return float32(math.Sqrt(sumSquares64(a)))
 }
 
-// Cosine returns the cosine similarity of a and b, clamped to [-1, 1], or 0
-// when either vector has zero norm; NaN or Inf components give NaN. All three sums
-// are taken in one pass over the data, falling back to float64 when a sum of
-// squares overflows or underflows float32. It panics if len(a) != len(b).
-func Cosine(a, b []float32) float32 {
-	checkLen(len(a), len(b))
-	ab, aa, bb := cosine(a, b)
-	var c float32
-	if safeSquares(aa) && safeSquares(bb) {
-		// Each root lies in [2^-49.5, 2^64], so their product and the
-		// quotient stay normal float32 numbers: no overflow, no underflow.
-		c = ab / (sqrt32(aa) * sqrt32(bb))
-	} else {
-		c = float32(cosine64(a, b))
+// cosineResult finishes Cosine from a kernel's a·a, b·b and clamped
+// quotient c: c itself when the sums of squares are in float32's safe
+// range (each root then lies in [2^-49.5, 2^64], so the kernel's product
+// and quotient stay normal numbers), else the float64 computation.
+func cosineResult(a, b []float32, aa, bb, c float32) float32 {
+	if min(aa, bb) >= minSafeSquares && max(aa, bb) <= math.MaxFloat32 { // safeSquares of both; NaN fails
+		return c
 	}
+	return cosineSlow(a, b)
+}
+
+// cosineSlow is Cosine's rare float64 path, kept out of line so that
+// cosineResult inlines.
+//
+//go:noinline
+func cosineSlow(a, b []float32) float32 { return clamp1(float32(cosine64(a, b))) }
+
+// clamp1 clamps c to [-1, 1], keeping NaN.
+func clamp1(c float32) float32 {
 	if c > 1 {
-		c = 1
-	} else if c < -1 {
-		c = -1
+		return 1
+	}
+	if c < -1 {
+		return -1
 	}
 	return c
 }

@@ -1,0 +1,202 @@
+// Command rag shows the retrieval half of retrieval-augmented generation: it
+// cuts a long document (a built-in history of the Korean alphabet, in
+// hangul.txt) into overlapping windows, indexes the windows in a
+// Collection, and prints the passages that best answer a few questions —
+// what a RAG system would hand to a language model as context.
+//
+//	go run ./examples/rag                        # embedded GloVe, 40-word windows
+//	go run ./examples/rag -model sentence-transformers/all-MiniLM-L6-v2   # token windows
+//	go run ./examples/rag -file notes.txt "what did we decide about the budget?"
+//
+// Windows are counted in words for word-vector models, and in the model's
+// own tokens for transformers, whose inputs are cut at a maximum number of
+// tokens: a window must fit, or its end would be silently ignored.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/embed/static"
+	"github.com/ganada/ganada/examples/internal/models"
+)
+
+//go:embed hangul.txt
+var hangul string
+
+var defaultQuestions = []string{
+	"Which king created Hangul?",
+	"When was the new alphabet published?",
+	"Why did scholars oppose the new letters?",
+	"How are letters grouped into syllable blocks?",
+	"What do the shapes of the consonant letters depict?",
+	"What happened to the Korean language under Japanese rule?",
+	"How many syllables does Unicode encode?",
+}
+
+// settings are the example's flags.
+type settings struct {
+	window, overlap, k int
+}
+
+func main() {
+	model := flag.String("model", "", models.FlagUsage)
+	file := flag.String("file", "", "text file to index instead of the built-in one")
+	var s settings
+	flag.IntVar(&s.window, "window", 0, "window size in words (word vectors; default 40) or tokens (transformers; default 128, at most the model's limit)")
+	flag.IntVar(&s.overlap, "overlap", -1, "overlap between consecutive windows (default: a quarter of the window)")
+	flag.IntVar(&s.k, "k", 3, "passages per question")
+	flag.Parse()
+	ctx := context.Background()
+	text := hangul
+	if *file != "" {
+		b, err := os.ReadFile(*file)
+		if err != nil {
+			fail(err)
+		}
+		text = string(b)
+	}
+	questions := flag.Args()
+	if len(questions) == 0 {
+		questions = defaultQuestions
+	}
+	m, err := models.Load(ctx, *model)
+	if err != nil {
+		fail(err)
+	}
+	if err := run(ctx, os.Stdout, m, text, questions, s); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "rag:", err)
+	os.Exit(1)
+}
+
+// chunk splits text for model m.
+func chunk(m *models.Model, text string, s settings) ([]window, string, error) {
+	unit, size := "words", s.window
+	var units []span
+	if m.Tokenizer != nil {
+		// The model sees at most MaxTokens tokens, including its special
+		// tokens and the document prompt.
+		limit := m.MaxTokens - 2
+		if m.DocPrompt != "" {
+			p, err := tokenSpans(m.Tokenizer, m.DocPrompt)
+			if err != nil {
+				return nil, "", err
+			}
+			limit -= len(p)
+		}
+		unit = "tokens"
+		if size == 0 {
+			size = min(128, limit)
+		}
+		if size > limit {
+			return nil, "", fmt.Errorf("-window %d: the model reads at most %d tokens per text", size, limit)
+		}
+		var err error
+		if units, err = tokenSpans(m.Tokenizer, text); err != nil {
+			return nil, "", err
+		}
+	} else {
+		if size == 0 {
+			size = 40
+		}
+		units = wordSpans(text)
+	}
+	overlap := s.overlap
+	if overlap < 0 {
+		overlap = size / 4
+	}
+	ws, err := windows(text, units, size, overlap)
+	if err != nil {
+		return nil, "", err
+	}
+	return ws, fmt.Sprintf("%d windows of %d %s overlapping by %d (%d %s in all)", len(ws), size, unit, overlap, len(units), unit), nil
+}
+
+// index chunks text and adds the windows to a new collection. For a
+// word-vector model it first removes from the encoder the direction all
+// windows share (the first principal component of their vectors, Arora et
+// al.'s common component removal): within one document that direction is
+// the document's topic, and removing it lets the words that tell the
+// windows apart decide the ranking.
+func index(ctx context.Context, m *models.Model, text string, s settings) (*ganada.Collection, []window, string, error) {
+	ws, desc, err := chunk(m, text, s)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	var enc embed.Encoder = m
+	if m.Static != nil {
+		texts := make([]string, len(ws))
+		for i, w := range ws {
+			texts[i] = w.Text
+		}
+		pc, err := m.Static.CommonComponents(ctx, texts, 1)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		sm, err := m.Static.With(static.WithCommonComponents(pc...))
+		if err != nil {
+			return nil, nil, "", err
+		}
+		enc = sm
+	}
+	col, err := ganada.NewCollection(enc, ganada.WithIndex(ganada.Flat), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	if err != nil {
+		return nil, nil, "", err
+	}
+	docs := make([]ganada.Document, len(ws))
+	for i, w := range ws {
+		docs[i] = ganada.Document{
+			ID:       fmt.Sprint(i),
+			Text:     w.Text,
+			Metadata: map[string]string{"units": fmt.Sprintf("%d–%d", w.First, w.Last)},
+		}
+	}
+	if err := col.Add(ctx, docs...); err != nil {
+		return nil, nil, "", err
+	}
+	return col, ws, desc, nil
+}
+
+func run(ctx context.Context, w io.Writer, m *models.Model, text string, questions []string, s settings) error {
+	col, _, desc, err := index(ctx, m, text, s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "model %s\n%s\n", m.Name, desc)
+	for _, q := range questions {
+		hits, err := col.Query(ctx, q, s.k)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nQ: %s\n", q)
+		for _, h := range hits {
+			fmt.Fprintf(w, "  %.3f  window %s (%s): %s\n", h.Score, h.ID, h.Metadata["units"], snippet(h.Text, 150))
+		}
+	}
+	return nil
+}
+
+// snippet flattens text to one line of at most n bytes (cut at a space).
+func snippet(text string, n int) string {
+	t := strings.Join(strings.Fields(text), " ")
+	if len(t) <= n {
+		return t
+	}
+	cut := strings.LastIndexByte(t[:n], ' ')
+	if cut <= 0 {
+		cut = n
+	}
+	return t[:cut] + " …"
+}

@@ -47,6 +47,15 @@ type Model struct {
 	QueryPrompt, DocPrompt string
 }
 
+// Identity passes on the encoder's identity (see embed.Identifier), so that
+// collections built on a Model record the model, not this wrapper.
+func (m *Model) Identity() embed.Identity {
+	if id, ok := m.Encoder.(embed.Identifier); ok {
+		return id.Identity()
+	}
+	return embed.Identity{Model: fmt.Sprintf("%T", m.Encoder), Dim: m.Dim()}
+}
+
 // Load loads the model spec names (see the package documentation).
 func Load(ctx context.Context, spec string) (*Model, error) {
 	if spec == "" {
@@ -86,9 +95,13 @@ func loadStatic(path string) (*Model, error) {
 	return &Model{Encoder: m, Name: m.Identity().Model, Static: m}, nil
 }
 
-// e5Prompts returns E5's prompts for models named like E5 ones.
+// e5Prompts returns E5's prompts for models named like E5 ones (except
+// the -instruct variants, whose queries take a task instruction instead).
 func e5Prompts(name string) (query, doc string) {
 	n := strings.ToLower(name)
+	if strings.Contains(n, "instruct") {
+		return "", ""
+	}
 	if strings.Contains(n, "/e5-") || strings.Contains(n, "-e5-") || strings.HasPrefix(filepath.Base(n), "e5-") {
 		return "query: ", "passage: "
 	}

@@ -1,0 +1,27 @@
+// This file loads transformer models (embed/transformer) from a folder or
+// a hub id, with advice when a hub model cannot be downloaded.
+
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ganada/ganada/embed/transformer"
+)
+
+func loadTransformer(ctx context.Context, spec string, hubID bool) (*Model, error) {
+	m, err := transformer.LoadContext(ctx, spec)
+	if err != nil {
+		if hubID && !errors.Is(err, transformer.ErrBadModel) && !errors.Is(err, transformer.ErrUnsupported) {
+			return nil, downloadHint(spec, fmt.Errorf("model %s: %w", spec, err))
+		}
+		return nil, fmt.Errorf("model %s: %w", spec, err)
+	}
+	out := &Model{Encoder: m, Name: spec, Tokenizer: m.Tokenizer(), MaxTokens: m.MaxSeqLength()}
+	if m.Prompt() == "" {
+		out.QueryPrompt, out.DocPrompt = e5Prompts(spec)
+	}
+	return out, nil
+}

@@ -45,7 +45,10 @@ type product struct {
 	c      []float32
 	ldc    int
 	ep     Epilogue
-	mParts int // row chunks (in multiples of mr) for parallel runs
+	// inPlace: ep.Residual is dst itself (and Act is None), so the product
+	// is accumulated into dst and only the bias is left for the epilogue.
+	inPlace bool
+	mParts  int // row chunks (in multiples of mr) for parallel runs
 	nParts int // panel chunks for parallel runs
 }
 
@@ -88,7 +91,7 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 	}
 	for pc := 0; pc < p.k; pc += impl.kc {
 		kb := min(impl.kc, p.k-pc)
-		acc := pc > 0
+		acc := pc > 0 || p.inPlace
 		last := pc+kb == p.k
 		for ic := i0; ic < i1; ic += impl.mc {
 			mb := min(impl.mc, i1-ic)
@@ -151,9 +154,12 @@ func checkMatrix(name string, s []float32, rows, cols, ld int) {
 }
 
 // Mul computes dst[m×n] = a[m×k]·wᵀ, then applies ep (bias, activation,
-// residual) to each tile while it is in cache, on the calling goroutine.
-// a and dst are row-major and contiguous (row strides k and n). dst must
-// not overlap a or ep.Residual. Mul allocates nothing in steady state.
+// residual) to each block of rows while it is in cache, on the calling
+// goroutine. a and dst are row-major and contiguous (row strides k and n).
+// dst must not overlap a. ep.Residual must either not overlap dst or be
+// dst itself with Act None: then dst += a·wᵀ + bias in place (the residual
+// stream of a transformer, updated without a second buffer). Mul allocates
+// nothing in steady state.
 func (p *Packed) Mul(dst, a []float32, m int, ep Epilogue) {
 	pr := p.product(dst, a, m, ep)
 	s := scratchPool.Get().(*scratch)
@@ -167,8 +173,16 @@ func (p *Packed) product(dst, a []float32, m int, ep Epilogue) product {
 	if ep.Bias != nil && len(ep.Bias) < p.n {
 		panic("gemm: bias shorter than n")
 	}
+	inPlace := false
 	if ep.Residual != nil {
 		checkMatrix("residual", ep.Residual, m, p.n, p.n)
+		if m > 0 && p.n > 0 && &ep.Residual[0] == &dst[0] {
+			if ep.Act != None {
+				panic("gemm: Residual is dst but an activation is set (dst = Act(a·wᵀ+b) + dst cannot be computed in place)")
+			}
+			inPlace = true
+			ep.Residual = nil
+		}
 	}
-	return product{impl: p.impl, b: p.data, m: m, n: p.n, k: p.k, a: a, lda: p.k, c: dst, ldc: p.n, ep: ep, mParts: 1, nParts: 1}
+	return product{impl: p.impl, b: p.data, m: m, n: p.n, k: p.k, a: a, lda: p.k, c: dst, ldc: p.n, ep: ep, inPlace: inPlace, mParts: 1, nParts: 1}
 }

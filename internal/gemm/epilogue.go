@@ -22,7 +22,9 @@ const (
 
 // Epilogue is what Mul applies to each output row after the product:
 // dst = Act(a·wᵀ + Bias) + Residual. Bias (length n) and Residual (the
-// same shape as dst, m×n row-major, not overlapping dst) may be nil.
+// same shape as dst, m×n row-major) may be nil. Residual may be dst itself
+// when Act is None (Packed.Mul accumulates in place); otherwise it must not
+// overlap dst.
 type Epilogue struct {
 	Bias     []float32
 	Act      Activation

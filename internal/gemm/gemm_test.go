@@ -317,3 +317,32 @@ func TestPanicsOnBadShapes(t *testing.T) {
 		}()
 	}
 }
+
+// TestMulInPlaceResidual checks dst += a·wᵀ + bias with Residual = dst,
+// for every kernel family (small blocks included, so k is split).
+func TestMulInPlaceResidual(t *testing.T) {
+	r := rand.New(rand.NewSource(10))
+	for _, im := range testImpls() {
+		for trial := 0; trial < 30; trial++ {
+			m, n, k := 1+r.Intn(40), 1+r.Intn(70), 1+r.Intn(40)
+			a := randMat(r, m*k)
+			w := randMat(r, n*k)
+			bias := randMat(r, n)
+			h := randMat(r, m*n)
+			want, mag := refABt(m, n, k, a, k, w, k)
+			for i := range want {
+				want[i] += float64(bias[i%n]) + float64(h[i])
+				mag[i] += math.Abs(float64(bias[i%n])) + math.Abs(float64(h[i]))
+			}
+			packWith(im, w, n, k).Mul(h, a, m, Epilogue{Bias: bias, Residual: h})
+			check(t, fmt.Sprintf("%s in place m=%d n=%d k=%d", im.name, m, n, k), h, n, want, mag, m, n)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("in-place residual with an activation did not panic")
+		}
+	}()
+	h := make([]float32, 4)
+	Pack(make([]float32, 4), 2, 2).Mul(h, make([]float32, 4), 2, Epilogue{Act: GELU, Residual: h})
+}

@@ -211,6 +211,9 @@ func (q *QPacked) product(kern qKernel, dst, a []float32, m int, ep Epilogue) qp
 	}
 	if ep.Residual != nil {
 		checkMatrix("residual", ep.Residual, m, q.n, q.n)
+		if m > 0 && q.n > 0 && &ep.Residual[0] == &dst[0] {
+			panic("gemm: the int8 path cannot take Residual = dst; use a separate buffer")
+		}
 	}
 	return qproduct{q: q, kern: kern, m: m, a: a, c: dst, ep: ep, mParts: 1, nParts: 1}
 }

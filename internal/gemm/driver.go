@@ -36,20 +36,20 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // product is one C = A·B with B already in panels.
 type product struct {
-	impl   *kernelImpl
-	b      []float32 // panels of B, nr·k floats each
-	m      int
-	n, k   int
-	a      []float32
-	lda    int
-	c      []float32
-	ldc    int
-	ep     Epilogue
+	impl *kernelImpl
+	b    []float32 // panels of B, nr·k floats each
+	m    int
+	n, k int
+	a    []float32
+	lda  int
+	c    []float32
+	ldc  int
+	ep   Epilogue
 	// inPlace: ep.Residual is dst itself (and Act is None), so the product
 	// is accumulated into dst and only the bias is left for the epilogue.
 	inPlace bool
 	mParts  int // row chunks (in multiples of mr) for parallel runs
-	nParts int // panel chunks for parallel runs
+	nParts  int // panel chunks for parallel runs
 }
 
 // rowRange returns chunk i of mParts over m rows, aligned to mr.

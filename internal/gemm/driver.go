@@ -83,7 +83,7 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 	s.fit(impl)
 	if p.k == 0 {
 		c1 := min(j1*nr, p.n)
-		for i := i0; i < i1; i++ {
+		for i := i0; i < i1 && !p.inPlace; i++ {
 			clear(p.c[i*p.ldc+j0*nr : i*p.ldc+c1])
 		}
 		p.ep.apply(p.c, p.ldc, i0, i1, j0*nr, c1)

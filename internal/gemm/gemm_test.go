@@ -324,7 +324,7 @@ func TestMulInPlaceResidual(t *testing.T) {
 	r := rand.New(rand.NewSource(10))
 	for _, im := range testImpls() {
 		for trial := 0; trial < 30; trial++ {
-			m, n, k := 1+r.Intn(40), 1+r.Intn(70), 1+r.Intn(40)
+			m, n, k := 1+r.Intn(40), 1+r.Intn(70), r.Intn(40) // k = 0 too
 			a := randMat(r, m*k)
 			w := randMat(r, n*k)
 			bias := randMat(r, n)

@@ -6,6 +6,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -67,5 +68,21 @@ func TestRunBadModel(t *testing.T) {
 	err := run(context.Background(), &bytes.Buffer{}, "./no/such/model.txt", 3, nil)
 	if err == nil || !strings.Contains(err.Error(), "no such file or folder") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestRunWithTransformerFixture smoke-tests -model with a model folder (random
+// weights: the ranking means nothing, the pipeline must work).
+func TestRunWithTransformerFixture(t *testing.T) {
+	const dir = "../../../shared/fixtures/models/tiny-bert"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("fixture ../shared/fixtures/models/tiny-bert not present")
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, dir, 2, []string{"bread"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.Contains(s, "32 dimensions") || !strings.Contains(s, "32 documents") {
+		t.Fatalf("output:\n%s", s)
 	}
 }

@@ -120,7 +120,7 @@ and could not be downloaded from the hub. Either
     runs work offline (set HF_HUB_OFFLINE=1 to forbid the network); or
   - copy the model folder onto this machine, for example from one with
     network access:
-        git clone https://huggingface.co/%s
+        git clone https://huggingface.co/%s   (needs git-lfs)
     or  huggingface-cli download %s --local-dir DIR
     and pass its path: -model DIR`, id, hub.CacheDir(), name, name)}
 }

@@ -23,8 +23,8 @@ func TestConcurrentEncode(t *testing.T) {
 			texts = append(texts, r.Text)
 		}
 	})
-	if len(texts) > 120 {
-		texts = texts[:120]
+	if n := 120 / (1 + 3*btoi(raceEnabled)); len(texts) > n {
+		texts = texts[:n]
 	}
 	for _, name := range tokenizerNames {
 		tok := loadTestTokenizer(t, name, WithoutTruncation(), WithoutPadding())
@@ -74,4 +74,11 @@ func TestEncodeBatchContextCancelled(t *testing.T) {
 	if err != nil || len(encs) != len(texts) || encs[99].Len() != 128 {
 		t.Fatalf("uncancelled batch: %v, %d encodings", err, len(encs))
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -70,13 +71,27 @@ func readGz(t testing.TB, path string) []byte {
 	return out
 }
 
+var (
+	testToksMu sync.Mutex
+	testToks   = map[string]*Tokenizer{}
+)
+
+// loadTestTokenizer loads a fixture tokenizer (once per test binary) and
+// applies opts to a copy.
 func loadTestTokenizer(t testing.TB, name string, opts ...Option) *Tokenizer {
 	t.Helper()
-	tok, err := FromBytes(readGz(t, filepath.Join("testdata", name, "tokenizer.json.gz")), opts...)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
+	testToksMu.Lock()
+	defer testToksMu.Unlock()
+	tok, ok := testToks[name]
+	if !ok {
+		var err error
+		tok, err = FromBytes(readGz(t, filepath.Join("testdata", name, "tokenizer.json.gz")))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		testToks[name] = tok
 	}
-	return tok
+	return tok.With(opts...)
 }
 
 func goldenFile(name, kind string) string {
@@ -87,15 +102,19 @@ func goldenFile(name, kind string) string {
 }
 
 // eachLine calls f on every line of a gzipped JSONL file; under -race or
-// -short it takes every 8th line only (the full files run in the plain
+// -short it takes every 16th or 8th line only (the full files run in the plain
 // test run).
 func eachLine(t testing.TB, path string, f func(line []byte)) {
 	data := readGz(t, path)
 	sc := bufio.NewScanner(bytesReader(data))
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
 	sample := raceEnabled || testing.Short()
+	every := 8
+	if raceEnabled {
+		every = 16
+	}
 	for i := 0; sc.Scan(); i++ {
-		if sample && i%8 != 0 {
+		if sample && i%every != 0 {
 			continue
 		}
 		if len(sc.Bytes()) > 0 {

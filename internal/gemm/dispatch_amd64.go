@@ -27,6 +27,7 @@ func init() {
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
 		impls = append(impls, avx512Impl)
 		best = avx512Impl
+		packBt = packBtVec
 		maxAbs = maxAbsAVX512Vec
 		quantRow = quantRowAVX512Vec
 		if cpu.X86.HasAVX512VNNI {
@@ -91,5 +92,32 @@ func quantRowAVX512Vec(dst []uint8, x []float32, inv float32) {
 	}
 	if body < len(x) {
 		quantRowGeneric(dst[(body/4)*qmr*4:], x[body:], inv)
+	}
+}
+
+//go:noescape
+func packBtAVX512(dst, b *float32, ldb, k int, idx *[16]int32, mask0, mask1 int)
+
+// packBtVec is packBt for nr = 32 with gathers. Rows are read only where
+// they exist (masked lanes load nothing), so b may end at its last row.
+func packBtVec(dst, b []float32, ldb, n, k, nr int) {
+	if nr != 32 || k == 0 || n == 0 || 16*ldb >= 1<<31/4 {
+		packBtGeneric(dst, b, ldb, n, k, nr)
+		return
+	}
+	var idx [16]int32
+	for j := range idx {
+		idx[j] = int32(j * ldb)
+	}
+	_ = b[(n-1)*ldb+k-1]
+	for j0 := 0; j0 < n; j0 += 32 {
+		cols := min(32, n-j0)
+		m0 := 1<<min(cols, 16) - 1
+		m1 := 0
+		if cols > 16 {
+			m1 = 1<<(cols-16) - 1
+		}
+		panel := dst[j0*k : (j0+32)*k]
+		packBtAVX512(&panel[0], &b[j0*ldb], ldb, k, &idx, m0, m1)
 	}
 }

@@ -346,3 +346,26 @@ func TestMulInPlaceResidual(t *testing.T) {
 	h := make([]float32, 4)
 	Pack(make([]float32, 4), 2, 2).Mul(h, make([]float32, 4), 2, Epilogue{Act: GELU, Residual: h})
 }
+
+// TestPackBt compares the packBt in use (gathers on AVX-512) with the
+// pure-Go one, including partial last panels and row strides > k.
+func TestPackBt(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for trial := 0; trial < 200; trial++ {
+		n, k := 1+r.Intn(80), r.Intn(50)
+		ldb := k + r.Intn(5)
+		if ldb == 0 {
+			ldb = 1
+		}
+		b := randMat(r, (n-1)*ldb+k)
+		size := panels(n, 32) * 32 * k
+		got, want := randMat(r, size), randMat(r, size)
+		packBt(got, b, ldb, n, k, 32)
+		packBtGeneric(want, b, ldb, n, k, 32)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("n=%d k=%d ldb=%d: [%d] = %v, want %v", n, k, ldb, i, got[i], want[i])
+			}
+		}
+	}
+}

@@ -39,8 +39,11 @@ func (p *Packed) K() int { return p.k }
 func panels(n, nr int) int { return (n + nr - 1) / nr }
 
 // packBt packs b, an n×k matrix with row stride ldb used as Bᵀ (so
-// element (p, j) of B is b[j*ldb+p]), into panels of nr columns.
-func packBt(dst, b []float32, ldb, n, k, nr int) {
+// element (p, j) of B is b[j*ldb+p]), into panels of nr columns
+// (dispatch_amd64.go may install a gather-based version).
+var packBt = packBtGeneric
+
+func packBtGeneric(dst, b []float32, ldb, n, k, nr int) {
 	for j0 := 0; j0 < n; j0 += nr {
 		panel := dst[j0*k : (j0+nr)*k]
 		cols := min(nr, n-j0)

@@ -1,7 +1,8 @@
 // This file holds the blocked product loop shared by every entry point:
-// k blocks of kc, row blocks of mc (packed into mr-row panels), then B
-// panels × A panels through the micro-kernel, and the epilogue on each
-// finished row block while it is in cache (L2).
+// k blocks of kc, row blocks of mc (read in place by the assembly kernels,
+// packed into mr-row panels for the pure-Go one), then B panels × row
+// tiles through the micro-kernel, and the epilogue on each finished row
+// block while it is in cache (L2).
 
 package gemm
 

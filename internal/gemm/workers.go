@@ -126,7 +126,9 @@ func (p *product) runPart(w *Workers, worker, part int) {
 
 // split chooses how a product of m rows and np panels is cut: row chunks
 // of about one cache block when there are enough of them, otherwise the
-// panels too, aiming at two parts per worker for balance.
+// panels too, aiming at four parts per worker: parts are handed out
+// dynamically, so a worker that loses its core to another process holds
+// up at most a small part.
 func (p *product) split(workers int) int {
 	p.mParts, p.nParts = splitParts(workers, p.m, panels(p.n, p.impl.nr), p.impl.mr, p.impl.mc)
 	return p.mParts * p.nParts
@@ -139,7 +141,7 @@ func splitParts(workers, m, np, mr, mc int) (mParts, nParts int) {
 		return 1, 1
 	}
 	units := (m + mr - 1) / mr
-	want := 2 * workers
+	want := 4 * workers
 	mChunks := (m + mc - 1) / mc
 	if mChunks >= want {
 		return mChunks, 1

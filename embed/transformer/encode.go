@@ -10,6 +10,8 @@ import (
 	"math"
 	"sort"
 	"sync"
+
+	"github.com/ganada/ganada/matryoshka"
 )
 
 // batchSink consumes one encoded batch: idx are the input positions of the
@@ -40,11 +42,18 @@ func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error)
 			return err
 		}
 		for i, j := range idx {
-			v := out[j]
-			copy(v, vecs[i*width:i*width+m.dim])
-			if m.dim < width && m.normalized || m.opts.normalize != nil && *m.opts.normalize {
-				normalize(v)
+			full := vecs[i*width : (i+1)*width]
+			if m.dim < width && m.normalized {
+				// Matryoshka truncation of a normalised model: keep unit length.
+				t, err := matryoshka.TruncateInPlace(full, m.dim)
+				if err != nil {
+					return fmt.Errorf("transformer: text %d: %w", j, err)
+				}
+				full = t
+			} else if m.opts.normalize != nil && *m.opts.normalize {
+				normalize(full[:m.dim])
 			}
+			copy(out[j], full[:m.dim])
 		}
 		return nil
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/ganada/ganada/embed/hub"
 	"github.com/ganada/ganada/embed/safetensors"
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/pool"
 )
 
 // Load opens a sentence-transformers or Hugging Face BERT / RoBERTa /
@@ -128,7 +129,7 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 
 	// Pooling, Dense and Normalize modules.
 	dim := hidden
-	m.pool = poolConfig{Modes: poolMean, IncludePrompt: true}
+	m.pool = pool.Config{Modes: pool.Mean, IncludePrompt: true}
 	pooled := false
 	for _, mod := range mods[1:] {
 		switch mod.kind() {
@@ -142,8 +143,8 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 				return nil, fmt.Errorf("%w: Pooling module %q: %v", ErrBadModel, mod.Path, err)
 			}
 			m.files = append(m.files, p)
-			if m.pool, err = loadPoolConfig(filepath.Dir(p)); err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+			if m.pool, err = pool.LoadConfig(filepath.Dir(p)); err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, p, err)
 			}
 			if m.pool.Dim != 0 && m.pool.Dim != hidden {
 				return nil, fmt.Errorf("%w: %s: word_embedding_dimension %d, hidden_size is %d", ErrBadModel, p, m.pool.Dim, hidden)

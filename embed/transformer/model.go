@@ -14,6 +14,7 @@ import (
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/safetensors"
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/pool"
 )
 
 // ErrClosed reports use of a Model after Close.
@@ -29,7 +30,7 @@ type Model struct {
 	enc        *encoder
 	st         []*safetensors.File
 	tok        *tokenizer.Tokenizer
-	pool       poolConfig
+	pool       pool.Config
 	post       []step // Dense and Normalize modules after pooling
 	dim        int
 	maxSeq     int

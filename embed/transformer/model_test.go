@@ -39,6 +39,9 @@ func TestEncodeParity(t *testing.T) {
 			continue
 		} else if raceEnabled {
 			pc.batchings = pc.batchings[len(pc.batchings)-2:]
+		} else if puregoEnabled && pc.model == "minilm-l6-shape" {
+			// The pure-Go kernels are several times slower: one batching.
+			pc.batchings, pc.tokens = pc.batchings[1:2], false
 		}
 		t.Run(pc.model+"/"+pc.set, func(t *testing.T) {
 			g := loadGolden(t, pc.model, pc.set)

@@ -56,8 +56,8 @@ func WithNormalize(on bool) Option { return func(o *options) { o.normalize = &on
 
 // WithTruncateDim keeps only the first dim components of every vector
 // (Matryoshka truncation, encode's truncate_dim). Vectors of a model whose
-// output is normalised are renormalised after truncation, so that they stay
-// unit length. 0 keeps all.
+// output is normalised are renormalised after truncation with
+// matryoshka.TruncateInPlace, so that they stay unit length. 0 keeps all.
 func WithTruncateDim(dim int) Option { return func(o *options) { o.truncateDim = dim } }
 
 // WithProgress sets a function called after each batch with the number of

@@ -9,8 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.." # bench/
 
 cache=${GANADA_BENCH_CACHE:-$HOME/.cache/ganada-bench}
-ort_version=1.30.0
-lib=$cache/ort/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
+# ONNX Runtime 1.30.0 is the newest release and the one the fixtures were
+# checked with; onnxruntime_go v1.27.0 (the newest binding) was written
+# against 1.24.1 (C API 24), which ORT_VERSION=1.24.1 selects instead.
+ort_version=${ORT_VERSION:-1.30.0}
+ortdir=$cache/ort
+[[ $ort_version == 1.30.0 ]] || ortdir=$cache/ort-$ort_version
+lib=$ortdir/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
 
 need=()
 command -v gcc >/dev/null || need+=(gcc)
@@ -21,8 +26,8 @@ if ((${#need[@]})); then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
 fi
 if [[ ! -f $lib ]]; then
-	mkdir -p "$cache/ort"
-	(cd "$cache/ort" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund "onnxruntime-node@$ort_version")
+	mkdir -p "$ortdir"
+	(cd "$ortdir" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund "onnxruntime-node@$ort_version")
 fi
 
 go build -o "$cache/encoder" ./encoder

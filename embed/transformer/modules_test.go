@@ -391,3 +391,65 @@ func TestCLSPooling(t *testing.T) {
 		}
 	}
 }
+
+func TestDoLowerCase(t *testing.T) {
+	// tiny-xlmr's Unigram tokenizer is cased: do_lower_case must lower the
+	// text before it, as sentence-transformers' Transformer.tokenize does.
+	dir := copyDir(t, filepath.Join("testdata", "tiny-xlmr"))
+	cased := mustLoad(t, dir)
+	os.WriteFile(filepath.Join(dir, "sentence_bert_config.json"), []byte(`{"max_seq_length": 128, "do_lower_case": true}`), 0o644)
+	lower := mustLoad(t, dir)
+	got := mustEncode(t, lower, []string{"HELLO World ÉCOLE"})
+	want := mustEncode(t, cased, []string{"hello world école"})
+	upper := mustEncode(t, cased, []string{"HELLO World ÉCOLE"})
+	if d := maxAbsDiff(got[0], want[0]); d > 1e-6 {
+		t.Errorf("do_lower_case: differs from the lower-cased text by %g", d)
+	}
+	if maxAbsDiff(upper[0], want[0]) < 1e-3 {
+		t.Error("test is vacuous: the tokenizer already ignores case")
+	}
+}
+
+func TestActivations(t *testing.T) {
+	// Reference values: x·Φ(x) and the tanh approximation, from their
+	// definitions evaluated in float64.
+	x := []float32{-3, -1, -0.5, 0, 0.5, 1, 3}
+	for _, tc := range []struct {
+		name string
+		f    func(float64) float64
+	}{
+		{"gelu", func(v float64) float64 { return v * 0.5 * math.Erfc(-v/math.Sqrt2) }},
+		{"gelu_new", func(v float64) float64 {
+			return 0.5 * v * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(v+0.044715*math.Pow(v, 3))))
+		}},
+		{"gelu_pytorch_tanh", func(v float64) float64 {
+			return 0.5 * v * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(v+0.044715*math.Pow(v, 3))))
+		}},
+		{"relu", func(v float64) float64 { return math.Max(v, 0) }},
+	} {
+		act, ok := activationByName(tc.name)
+		if !ok {
+			t.Fatalf("%s not supported", tc.name)
+		}
+		got := append([]float32(nil), x...)
+		act(got)
+		for i, v := range x {
+			if d := math.Abs(float64(got[i]) - tc.f(float64(v))); d > 1e-6 {
+				t.Errorf("%s(%g) = %g, want %g", tc.name, v, got[i], tc.f(float64(v)))
+			}
+		}
+	}
+	// erf GELU and tanh GELU differ by ~1e-4 near |x| = 2: the test above
+	// would notice a swap.
+	g, _ := activationByName("gelu")
+	n, _ := activationByName("gelu_new")
+	a, b := []float32{2}, []float32{2}
+	g(a)
+	n(b)
+	if math.Abs(float64(a[0]-b[0])) < 1e-5 {
+		t.Error("gelu and gelu_new indistinguishable at 2")
+	}
+	if _, ok := activationByName("swish"); ok {
+		t.Error("swish accepted")
+	}
+}

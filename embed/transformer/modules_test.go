@@ -453,3 +453,20 @@ func TestActivations(t *testing.T) {
 		t.Error("swish accepted")
 	}
 }
+
+func TestIdentityLocal(t *testing.T) {
+	dir := copyDir(t, filepath.Join("testdata", "tiny-xlmr"))
+	a := mustLoad(t, dir).Identity()
+	b := mustLoad(t, dir).Identity()
+	if a != b || len(a.Revision) != len("sha256:")+64 || a.Model != dir || a.Dim != 32 || a.Normalized || a.Prompt != "" {
+		t.Fatalf("identities %+v / %+v", a, b)
+	}
+	// Changing a weight changes the revision.
+	p := filepath.Join(dir, "model.safetensors")
+	ts := readTensors(t, p)
+	ts["embeddings.LayerNorm.bias"].data[0] ^= 1
+	writeTensors(t, p, ts)
+	if c := mustLoad(t, dir).Identity(); c.Revision == a.Revision {
+		t.Error("revision unchanged after editing the weights")
+	}
+}

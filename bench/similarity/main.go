@@ -24,6 +24,8 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"math"
+	"math/bits"
 	"math/rand"
 	"os"
 	"runtime"
@@ -57,6 +59,33 @@ func naiveDot(a, b []float32) float32 {
 // actually ran, which discounts the time other processes held the CPU on a
 // busy machine) or wall-clock time.
 var useCPUTime bool
+
+func naiveDotInt8(a, b []int8) int32 {
+	var s int32
+	for i := range a {
+		s += int32(a[i]) * int32(b[i])
+	}
+	return s
+}
+
+func naiveHamming(a, b []uint64) int {
+	n := 0
+	for i := range a {
+		n += bits.OnesCount64(a[i] ^ b[i])
+	}
+	return n
+}
+
+func naiveNormalize(v []float32) {
+	var ss float64
+	for _, x := range v {
+		ss += float64(x) * float64(x)
+	}
+	inv := float32(1 / math.Sqrt(ss))
+	for i := range v {
+		v[i] *= inv
+	}
+}
 
 // timeOp returns the nanoseconds per call of f, running it in batches
 // until about 20 ms have passed, by wall clock and by thread CPU time.
@@ -201,6 +230,68 @@ func report() {
 		fmt.Printf("%6d | %15s %15s %15s %15s %15s | %13s %13s %13s\n", d,
 			cell(st[0]), cell(st[1]), cell(st[2]), cell(st[3]), cell(st[4]),
 			ratio(st[1], st[0]), ratio(st[2], st[0]), ratio(st[4], st[3]))
+	}
+
+	// Quantised kernels and Normalize against plain loops.
+	fmt.Println("\nQuantised kernels and Normalize, ns/op (best / median); ratio = plain loop / ganada")
+	{
+		const reps = 1000
+		x8, y8 := make([]int8, 384), make([]int8, 384)
+		for i := range x8 {
+			x8[i], y8[i] = int8(r.Intn(256)-128), int8(r.Intn(256)-128)
+		}
+		xb, yb := make([]uint64, 16), make([]uint64, 16) // 1024-bit codes
+		for i := range xb {
+			xb[i], yb[i] = r.Uint64(), r.Uint64()
+		}
+		v := make([]float32, 384)
+		for i := range v {
+			v[i] = float32(r.NormFloat64())
+		}
+		var isink int64
+		st := interleave(
+			func() {
+				for i := 0; i < reps; i++ {
+					isink += int64(similarity.DotInt8(x8, y8))
+				}
+			},
+			func() {
+				for i := 0; i < reps; i++ {
+					isink += int64(naiveDotInt8(x8, y8))
+				}
+			},
+			func() {
+				for i := 0; i < reps; i++ {
+					isink += int64(similarity.Hamming(xb, yb))
+				}
+			},
+			func() {
+				for i := 0; i < reps; i++ {
+					isink += int64(naiveHamming(xb, yb))
+				}
+			},
+			func() {
+				for i := 0; i < reps; i++ {
+					if similarity.Normalize(v) != nil {
+						panic("normalize")
+					}
+				}
+			},
+			func() {
+				for i := 0; i < reps; i++ {
+					naiveNormalize(v)
+				}
+			},
+		)
+		sink += float32(isink)
+		row := func(name string, ours, naive stats) {
+			fmt.Printf("  %-22s ganada %6.1f / %6.1f   plain loop %7.1f / %7.1f   ratio %5.1f / %5.1f\n", name,
+				ours.best()/reps, ours.median()/reps, naive.best()/reps, naive.median()/reps,
+				naive.best()/ours.best(), naive.median()/ours.median())
+		}
+		row("DotInt8, 384", st[0], st[1])
+		row("Hamming, 1024 bits", st[2], st[3])
+		row("Normalize, 384", st[4], st[5])
 	}
 
 	// Scan and bandwidth.

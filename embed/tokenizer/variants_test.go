@@ -17,6 +17,9 @@ type variantSpec struct {
 	Base       string                     `json:"base"`
 	Patch      map[string]json.RawMessage `json:"patch"`
 	ExtraAdded []json.RawMessage          `json:"extra_added"`
+	ModelMerge map[string]json.RawMessage `json:"model_merge"`
+	ModelDrop  []string                   `json:"model_drop"`
+	AddBytes   bool                       `json:"vocab_add_bytes"`
 }
 
 type variantRec struct {
@@ -61,6 +64,38 @@ func buildVariant(t *testing.T, v variantSpec) []byte {
 		added = append(added, v.ExtraAdded...)
 		b, _ := json.Marshal(added)
 		top["added_tokens"] = b
+	}
+	if len(v.ModelMerge) > 0 || len(v.ModelDrop) > 0 || v.AddBytes {
+		var model map[string]json.RawMessage
+		if err := json.Unmarshal(top["model"], &model); err != nil {
+			t.Fatal(err)
+		}
+		for k, r := range v.ModelMerge {
+			model[k] = r
+		}
+		for _, k := range v.ModelDrop {
+			delete(model, k)
+		}
+		if v.AddBytes {
+			var list [][2]json.RawMessage
+			if json.Unmarshal(model["vocab"], &list) == nil {
+				for b := 0; b < 256; b++ {
+					tok, _ := json.Marshal(fmt.Sprintf("<0x%02X>", b))
+					list = append(list, [2]json.RawMessage{tok, json.RawMessage("-30.0")})
+				}
+				model["vocab"], _ = json.Marshal(list)
+			} else {
+				var m map[string]int
+				if err := json.Unmarshal(model["vocab"], &m); err != nil {
+					t.Fatal(err)
+				}
+				for b := 0; b < 256; b++ {
+					m[fmt.Sprintf("<0x%02X>", b)] = len(m)
+				}
+				model["vocab"], _ = json.Marshal(m)
+			}
+		}
+		top["model"], _ = json.Marshal(model)
 	}
 	b, err := json.Marshal(top)
 	if err != nil {

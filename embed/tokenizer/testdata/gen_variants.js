@@ -44,6 +44,17 @@ async function main() {
     const base = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(v.base, 'tokenizer.json.gz'))).toString('utf8'));
     Object.assign(base, v.patch);
     if (v.extra_added) base.added_tokens = base.added_tokens.concat(v.extra_added);
+    // model_merge sets model fields, model_drop removes some, and
+    // vocab_add_bytes appends the 256 <0xXX> byte-fallback tokens.
+    if (v.model_merge) Object.assign(base.model, v.model_merge);
+    for (const k of v.model_drop || []) delete base.model[k];
+    if (v.vocab_add_bytes) {
+      for (let b = 0; b < 256; b++) {
+        const tok = '<0x' + b.toString(16).toUpperCase().padStart(2, '0') + '>';
+        if (Array.isArray(base.model.vocab)) base.model.vocab.push([tok, -30.0]);
+        else base.model.vocab[tok] = Object.keys(base.model.vocab).length;
+      }
+    }
     const tmp = path.join(require('os').tmpdir(), 'variant-' + v.name + '.json');
     fs.writeFileSync(tmp, JSON.stringify(base));
     const t = tk.Tokenizer.fromFile(tmp);

@@ -330,6 +330,9 @@ func (t *Tokenizer) encode(w *workspace, a string, b *string, addSpecial bool) (
 
 // encodeSeq encodes one text into s (tokens and original byte offsets).
 func (t *Tokenizer) encodeSeq(w *workspace, text string, s *seq) error {
+	if len(text) > maxTextLen {
+		return errorf("text of %d bytes is longer than %d bytes", len(text), maxTextLen)
+	}
 	s.text = text
 	n := w.input(text)
 	pieces := w.newPieces()
@@ -377,6 +380,9 @@ func (t *Tokenizer) encodeSeq(w *workspace, text string, s *seq) error {
 	}
 	return nil
 }
+
+// maxTextLen bounds the input: alignments are stored as 32-bit offsets.
+const maxTextLen = 1<<31 - 1
 
 // convertOffsets maps a normalized byte range of piece p to the original
 // input, as PreTokenizedString::into_encoding does.

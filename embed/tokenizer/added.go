@@ -12,13 +12,13 @@ import (
 
 // AddedToken is one entry of tokenizer.json's added_tokens.
 type AddedToken struct {
-	ID         int
-	Content    string
-	SingleWord bool
-	LStrip     bool
-	RStrip     bool
-	Normalized bool
-	Special    bool
+	ID         int    // the id the token encodes to
+	Content    string // the literal text matched in the input
+	SingleWord bool   // match only when not inside a word
+	LStrip     bool   // the match swallows whitespace on its left
+	RStrip     bool   // the match swallows whitespace on its right
+	Normalized bool   // match in the normalized text rather than the original
+	Special    bool   // a special token (skipped by Decode with skipSpecialTokens)
 }
 
 // matcher finds added tokens with leftmost-longest semantics.

@@ -77,7 +77,7 @@ const (
 // Truncation limits the length of encodings. MaxLength counts the special
 // tokens the post-processor adds.
 type Truncation struct {
-	MaxLength int
+	MaxLength int // the maximum number of tokens, special tokens included
 	Strategy  TruncationStrategy
 	Direction Direction
 	// Stride only matters for overflowing windows, which this package does
@@ -98,12 +98,12 @@ const (
 // Padding pads encodings to a common length.
 type Padding struct {
 	Strategy        PaddingStrategy
-	Length          int // for Fixed
+	Length          int // the target length for Fixed
 	Direction       Direction
-	PadToMultipleOf int // 0 for none
-	PadID           int
-	PadTypeID       int
-	PadToken        string
+	PadToMultipleOf int    // round the length up to a multiple of this; 0 for none
+	PadID           int    // the id of padding tokens
+	PadTypeID       int    // the type id of padding tokens
+	PadToken        string // the token string of padding tokens
 }
 
 // padEncodings pads a batch in place.

@@ -1,13 +1,15 @@
 // This file implements NFD, NFKD, NFC and NFKC with the alignment change
 // codes of the unicode-normalization-alignments crate the Rust library uses:
-// data comes from golang.org/x/text/unicode/norm, the decomposition order and
-// the recomposition state machine are reproduced here.
+// data comes from golang.org/x/text/unicode/norm (less what that crate's
+// Unicode 9.0 tables lack, see legacy_tables.go), the decomposition order
+// and the recomposition state machine are reproduced here.
 
 package tokenizer
 
 import (
 	"sort"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -30,7 +32,11 @@ func ccc(r rune) uint8 {
 	}
 	var b [4]byte
 	k := utf8.EncodeRune(b[:], r)
-	return norm.NFD.Properties(b[:k]).CCC()
+	c := norm.NFD.Properties(b[:k]).CCC()
+	if c != 0 && unicode.Is(newerCCC, r) {
+		return 0 // unknown to the Rust crate's Unicode 9.0 tables
+	}
+	return c
 }
 
 // appendDecomposition appends the full canonical (or compatibility)
@@ -56,6 +62,9 @@ func appendDecomposition(dst []rune, r rune, compat bool) []rune {
 	d := f.Properties(b[:k]).Decomposition()
 	if d == nil {
 		return append(dst, r)
+	}
+	if (compat && unicode.Is(newerCompat, r)) || (!compat && unicode.Is(newerCanonical, r)) {
+		return append(dst, r) // unknown to the Rust crate's Unicode 9.0 tables
 	}
 	for len(d) > 0 {
 		x, sz := utf8.DecodeRune(d)
@@ -237,7 +246,7 @@ func buildComposeTable() {
 		if d == nil {
 			continue
 		}
-		if !norm.NFC.IsNormal(b[:k]) {
+		if !norm.NFC.IsNormal(b[:k]) || unicode.Is(newerCanonical, r) {
 			continue
 		}
 		ds = ds[:0]

@@ -172,3 +172,28 @@ func checkOffsets(t *testing.T, name, text string, enc *Encoding) {
 		}
 	}
 }
+
+// TestVocabSize checks VocabSize against the Rust getVocabSize(true) values
+// recorded in the fixtures' meta.json.
+func TestVocabSize(t *testing.T) {
+	want := map[string]int{"minilm": 30522, "bert-base-uncased": 30522, "bert-cased-variant": 30522, "unigram-ko": 8002, "bpe-bytelevel": 8000}
+	for name, n := range want {
+		tok := loadTestTokenizer(t, name)
+		if got := tok.VocabSize(); got != n {
+			t.Errorf("%s: VocabSize %d, want %d", name, got, n)
+		}
+		if got := tok.MaxID() + 1; got != n {
+			t.Errorf("%s: MaxID+1 = %d, want %d", name, got, n)
+		}
+		id, tokStr, ok := tok.Pad()
+		if !ok {
+			t.Errorf("%s: no pad token", name)
+		}
+		if back, _ := tok.TokenToID(tokStr); back != id {
+			t.Errorf("%s: pad %q id %d, TokenToID gives %d", name, tokStr, id, back)
+		}
+		if s, ok := tok.IDToToken(id); !ok || s != tokStr {
+			t.Errorf("%s: IDToToken(%d) = %q, %v", name, id, s, ok)
+		}
+	}
+}

@@ -17,6 +17,7 @@ type model interface {
 	tokenToID(tok string) (int, bool)
 	idToToken(id int) (string, bool)
 	vocabSize() int
+	table() *vocabTable
 }
 
 // vocabTable is a token-to-id map with its reverse.
@@ -36,6 +37,8 @@ func (v *vocabTable) add(tok string, id int) {
 	}
 	v.toks[id] = tok
 }
+
+func (v *vocabTable) table() *vocabTable { return v }
 
 func (v *vocabTable) tokenToID(tok string) (int, bool) {
 	id, ok := v.ids[tok]

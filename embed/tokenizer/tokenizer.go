@@ -124,12 +124,14 @@ func (t *Tokenizer) Padding() *Padding {
 	return &c
 }
 
-// VocabSize returns the number of distinct tokens, added tokens included
-// (the Rust get_vocab_size(true)).
+// VocabSize returns the number of distinct token strings, added tokens
+// included (the Rust get_vocab_size(true)). Use MaxID()+1 to size an
+// embedding table.
 func (t *Tokenizer) VocabSize() int {
-	n := t.model.vocabSize()
+	ids := t.model.table().ids
+	n := len(ids)
 	for c := range t.added.byContent {
-		if _, ok := t.model.tokenToID(c); !ok {
+		if _, ok := ids[c]; !ok {
 			n++
 		}
 	}

@@ -214,6 +214,15 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 			p("VMOVUPS %d(BX), %s", koff*nr*4+j*vb, bReg(j))
 		}
 		for i := 0; i < mr; i++ {
+			if s.direct && s.reg == "Z" && !s.int8 {
+				// AVX-512: FMAs with an embedded broadcast of A straight
+				// from its row (fewer instructions than a broadcast then
+				// two register FMAs; measured equal or up to 8% faster).
+				for j := 0; j < s.nvec; j++ {
+					p("VFMADD231PS.BCST %s, %s, %s", rowAddr(i, koff), bReg(j), accSet(set, i, j))
+				}
+				continue
+			}
 			if s.direct {
 				p("%s %s, %s", bcast, rowAddr(i, koff), bc(i))
 			} else {

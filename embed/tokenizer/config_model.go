@@ -1,0 +1,83 @@
+// This file parses the model of tokenizer.json, inferring its type from its
+// keys when "type" is missing, as the Rust crate does.
+
+package tokenizer
+
+import "encoding/json"
+
+func parseModel(path string, r json.RawMessage) (model, error) {
+	o, err := decodeObj(path, r)
+	if err != nil {
+		return nil, err
+	}
+	typ := o.typ()
+	if typ == "" {
+		// Untagged: infer from the keys as the Rust crate does
+		// (BPE, then WordPiece, then WordLevel, then Unigram).
+		var vocabList []json.RawMessage
+		isList := json.Unmarshal(o.m["vocab"], &vocabList) == nil && o.has("vocab")
+		switch {
+		case o.has("merges"):
+			typ = "BPE"
+		case o.has("vocab") && !isList && (o.has("continuing_subword_prefix") || o.has("max_input_chars_per_word")):
+			typ = "WordPiece"
+		case o.has("vocab") && !isList && o.has("unk_token"):
+			typ = "WordLevel"
+		case isList:
+			typ = "Unigram"
+		default:
+			return nil, fieldErr(path, "cannot infer the model type from its keys")
+		}
+	}
+	switch typ {
+	case "WordPiece":
+		return parseWordPiece(o)
+	case "WordLevel":
+		return parseWordLevel(o)
+	case "Unigram":
+		return parseUnigram(o)
+	case "BPE":
+		return parseBPE(o)
+	}
+	return nil, unsupported(path+".type", typ)
+}
+
+// parseVocabMap reads a {"token": id} vocabulary.
+func parseVocabMap(o obj) (vocabTable, error) {
+	r, ok := o.m["vocab"]
+	if !ok || isNull(r) {
+		return vocabTable{}, fieldErr(o.path+".vocab", "missing")
+	}
+	var m map[string]int
+	if err := json.Unmarshal(r, &m); err != nil {
+		return vocabTable{}, fieldErr(o.path+".vocab", "expected a map of token to id")
+	}
+	v := newVocabTable(len(m))
+	for k, id := range m {
+		if id < 0 || id > 1<<28 {
+			return vocabTable{}, fieldErr(o.path+".vocab", "token %q has id %d out of range", k, id)
+		}
+		v.add(k, id)
+	}
+	return v, nil
+}
+
+func parseWordPiece(o obj) (model, error) {
+	v, err := parseVocabMap(o)
+	if err != nil {
+		return nil, err
+	}
+	m := &wordPiece{vocabTable: v}
+	if m.unk, err = o.str("unk_token", "[UNK]", false); err != nil {
+		return nil, err
+	}
+	if m.prefix, err = o.str("continuing_subword_prefix", "##", false); err != nil {
+		return nil, err
+	}
+	if m.maxChars, err = o.integer("max_input_chars_per_word", 100, false); err != nil {
+		return nil, err
+	}
+	m.unkID, m.hasUnk = v.ids[m.unk]
+	m.buildTries()
+	return m, nil
+}

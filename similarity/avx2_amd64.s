@@ -715,3 +715,64 @@ i8_tail:
 i8_done:
 	MOVL AX, ret+48(FP)
 	RET
+
+// func hammingPOPCNT(a, b []uint64) int
+//
+// Scalar POPCNTQ over four independent counts (a plain Go loop measured
+// ~3.5 cycles a word here: one serial sum plus Go's POPCNT feature check on
+// every call). POPCNTQ r, r avoids the false output dependency of some
+// Intel cores.
+TEXT ·hammingPOPCNT(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	XORQ AX, AX
+	XORQ BX, BX
+	XORQ DX, DX
+	XORQ R8, R8
+	CMPQ CX, $4
+	JLT  pop_tail
+
+pop_4:
+	MOVQ    (SI), R9
+	MOVQ    8(SI), R10
+	MOVQ    16(SI), R11
+	MOVQ    24(SI), R12
+	XORQ    (DI), R9
+	XORQ    8(DI), R10
+	XORQ    16(DI), R11
+	XORQ    24(DI), R12
+	POPCNTQ R9, R9
+	POPCNTQ R10, R10
+	POPCNTQ R11, R11
+	POPCNTQ R12, R12
+	ADDQ    R9, AX
+	ADDQ    R10, BX
+	ADDQ    R11, DX
+	ADDQ    R12, R8
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	CMPQ    CX, $4
+	JGE     pop_4
+
+pop_tail:
+	TESTQ CX, CX
+	JZ    pop_done
+
+pop_1:
+	MOVQ    (SI), R9
+	XORQ    (DI), R9
+	POPCNTQ R9, R9
+	ADDQ    R9, AX
+	ADDQ    $8, SI
+	ADDQ    $8, DI
+	DECQ    CX
+	JNZ     pop_1
+
+pop_done:
+	ADDQ BX, AX
+	ADDQ R8, DX
+	ADDQ DX, AX
+	MOVQ AX, ret+48(FP)
+	RET

@@ -11,7 +11,7 @@ import "golang.org/x/sys/cpu"
 // GODEBUG=cpu.avx512f=off selects the AVX2 kernels and GODEBUG=cpu.avx2=off
 // the portable ones (the AVX-512 level also uses AVX2 kernels for int8).
 var (
-	x86HasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	x86HasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasPOPCNT
 	x86HasAVX512 = x86HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL &&
 		cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ
 	x86HasVNNI      = x86HasAVX512 && cpu.X86.HasAVX512VNNI
@@ -64,7 +64,7 @@ var avx2Kernels = kernels{
 	dotBatch:       func(dst, q, rows []float32) { dotBatchAVX2(dst, q, rows, streaming(rows)) },
 	squaredL2Batch: func(dst, q, rows []float32) { squaredL2BatchAVX2(dst, q, rows, streaming(rows)) },
 	dotInt8:        dotInt8AVX2,
-	hamming:        hammingGeneric,
+	hamming:        hammingPOPCNT,
 }
 
 func avx512Kernels() kernels {
@@ -77,7 +77,7 @@ func avx512Kernels() kernels {
 		dotBatch:       func(dst, q, rows []float32) { dotBatchAVX512(dst, q, rows, streaming(rows)) },
 		squaredL2Batch: func(dst, q, rows []float32) { squaredL2BatchAVX512(dst, q, rows, streaming(rows)) },
 		dotInt8:        dotInt8AVX2,
-		hamming:        hammingGeneric,
+		hamming:        hammingPOPCNT,
 	}
 	if x86HasVNNI {
 		k.dotInt8 = dotInt8VNNI
@@ -170,6 +170,9 @@ func dotInt8(a, b []int8) int32 {
 func hamming(a, b []uint64) int {
 	if level == levelAVX512 && x86HasVPOPCNTDQ {
 		return hammingAVX512(a, b)
+	}
+	if level >= levelAVX2 {
+		return hammingPOPCNT(a, b)
 	}
 	return hammingGeneric(a, b)
 }

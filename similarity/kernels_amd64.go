@@ -29,6 +29,9 @@ func squaredL2BatchAVX2(dst, q, rows []float32, stream bool)
 func dotInt8AVX2(a, b []int8) int32
 
 //go:noescape
+func hammingPOPCNT(a, b []uint64) int
+
+//go:noescape
 func dotAVX512(a, b []float32) float32
 
 //go:noescape

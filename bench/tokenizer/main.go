@@ -91,7 +91,7 @@ func main() {
 			}
 			row("go single-thread", rate(ntok, single), fmt.Sprintf("%.1f allocs/sentence", allocs))
 			row("go EncodeBatch", rate(ntok, batch), "")
-			row("hf batch 1 thread", base, "RAYON_NUM_THREADS=1")
+			row("hf batch 1 thread", rate(hf1.Tokens, hf1.Seconds), "RAYON_NUM_THREADS=1")
 			row("hf seq encode()", rate(hfSeq.Tokens, hfSeq.Seconds), "per-call N-API")
 			row("hf encodeBatch", rate(hfN.Tokens, hfN.Seconds), "")
 		}

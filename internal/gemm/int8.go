@@ -157,6 +157,11 @@ type qproduct struct {
 	a, c           []float32
 	ep             Epilogue
 	mParts, nParts int
+	// qa, sa: A quantised once for all rows (set when several parts share
+	// rows, so that each does not quantise them again); nil: each row
+	// block is quantised into the scratch as it is reached.
+	qa []uint8
+	sa []float32
 }
 
 func (p *qproduct) run(s *scratch, i0, i1, j0, j1 int) {
@@ -180,7 +185,12 @@ func (p *qproduct) run(s *scratch, i0, i1, j0, j1 int) {
 	}
 	for ic := i0; ic < i1; ic += qmc {
 		mb := min(qmc, i1-ic)
-		quantA(s.qa, s.sa[:qmc], p.a[ic*q.k:], q.k, mb, q.k, q.kg)
+		qa, sa := s.qa, s.sa[:qmc]
+		if p.qa != nil {
+			qa, sa = p.qa[ic*q.kg*4:], p.sa[ic:]
+		} else {
+			quantA(qa, sa, p.a[ic*q.k:], q.k, mb, q.k, q.kg)
+		}
 		for jp := j0; jp < j1; jp++ {
 			bp := q.data[jp*q.kg*qnr*4 : (jp+1)*q.kg*qnr*4]
 			col := jp * qnr
@@ -188,12 +198,12 @@ func (p *qproduct) run(s *scratch, i0, i1, j0, j1 int) {
 			corr, sw := q.corr[col:col+qnr], q.scale[col:col+qnr]
 			for ir := 0; ir < mb; ir += qmr {
 				rows := min(qmr, mb-ir)
-				ap := s.qa[ir*q.kg*4 : (ir+qmr)*q.kg*4]
+				ap := qa[ir*q.kg*4 : (ir+qmr)*q.kg*4]
 				if cols == qnr {
-					p.kern(rows, q.kg, ap, bp, p.c[(ic+ir)*q.n+col:], q.n, corr, sw, s.sa[ir:ir+rows])
+					p.kern(rows, q.kg, ap, bp, p.c[(ic+ir)*q.n+col:], q.n, corr, sw, sa[ir:ir+rows])
 					continue
 				}
-				p.kern(rows, q.kg, ap, bp, s.tile, qnr, corr, sw, s.sa[ir:ir+rows])
+				p.kern(rows, q.kg, ap, bp, s.tile, qnr, corr, sw, sa[ir:ir+rows])
 				for i := 0; i < rows; i++ {
 					copy(p.c[(ic+ir+i)*q.n+col:(ic+ir+i)*q.n+col+cols], s.tile[i*qnr:])
 				}
@@ -233,6 +243,18 @@ func (w *Workers) MulInt8(q *QPacked, dst, a []float32, m int, ep Epilogue) {
 	w.qprod = q.product(qkernel, dst, a, m, ep)
 	p := &w.qprod
 	p.mParts, p.nParts = splitParts(w.n, m, panels(q.n, qnr), qmr, qmc)
+	if p.nParts > 1 && q.kg > 0 && m > 0 {
+		// Parts share rows: quantise A once for all of them.
+		units := (m + qmr - 1) / qmr
+		if len(w.qa) < units*qmr*q.kg*4 {
+			w.qa = make([]uint8, units*qmr*q.kg*4)
+		}
+		if len(w.sa) < units*qmr {
+			w.sa = make([]float32, units*qmr)
+		}
+		p.qa, p.sa = w.qa[:units*qmr*q.kg*4], w.sa[:units*qmr]
+		quantA(p.qa, p.sa, a, q.k, m, q.k, q.kg)
+	}
 	if parts := p.mParts * p.nParts; parts == 1 {
 		p.run(w.scratch[0], 0, m, 0, panels(q.n, qnr))
 	} else {

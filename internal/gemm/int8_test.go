@@ -181,3 +181,36 @@ func TestQuantRow(t *testing.T) {
 		}
 	}
 }
+
+// TestInt8Workers checks Workers.MulInt8 against QPacked.Mul bit for bit
+// for splits by rows only, by panels only and by both.
+func TestInt8Workers(t *testing.T) {
+	r := rand.New(rand.NewSource(12))
+	w := NewWorkers(3)
+	defer w.Close()
+	for _, sh := range [][3]int{{1000, 40, 20}, {5, 700, 33}, {300, 100, 64}, {0, 10, 10}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		a := randMat(r, m*k)
+		q := PackInt8(randMat(r, n*k), n, k)
+		bias := randMat(r, n)
+		want := make([]float32, m*n)
+		got := make([]float32, m*n)
+		q.Mul(want, a, m, Epilogue{Bias: bias, Act: ReLU})
+		for rep := 0; rep < 2; rep++ {
+			w.MulInt8(q, got, a, m, Epilogue{Bias: bias, Act: ReLU})
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("m=%d n=%d k=%d: [%d] = %v, want %v", m, n, k, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	m, n, k := 14, 384, 384
+	a := randMat(r, m*k)
+	q := PackInt8(randMat(r, n*k), n, k)
+	dst := make([]float32, m*n)
+	w.MulInt8(q, dst, a, m, Epilogue{})
+	if got := testing.AllocsPerRun(10, func() { w.MulInt8(q, dst, a, m, Epilogue{}) }); got != 0 {
+		t.Errorf("Workers.MulInt8 allocates %v times per call", got)
+	}
+}

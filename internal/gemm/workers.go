@@ -26,6 +26,8 @@ type Workers struct {
 	job     runner
 	prod    product // the product being run, kept here so Mul does not allocate
 	qprod   qproduct
+	qa      []uint8   // A quantised once for a split int8 product
+	sa      []float32 // its row scales
 	fn      funcRunner
 	closed  bool
 }

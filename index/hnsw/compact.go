@@ -73,7 +73,7 @@ func (x *Index) Compact() error {
 			}
 			lst := x.list(p, l)
 			for _, q := range append([]uint32(nil), lst[1:lst[0]+1]...) {
-				x.addLinkLocked(s, q, p, l)
+				x.addLink(s, q, p, l)
 			}
 		}
 	}
@@ -168,11 +168,6 @@ func (x *Index) repair(s *searcher, p uint32, l int, dead func(uint32) bool) {
 		lst[j+1] = it.id
 	}
 	lst[0] = uint32(len(keep))
-}
-
-// addLinkLocked is addLink for a caller that owns the index exclusively.
-func (x *Index) addLinkLocked(s *searcher, nb, c uint32, l int) {
-	x.addLink(s, nb, c, l)
 }
 
 // renumber moves live slots down to 0..live-1, rewriting every link, the id

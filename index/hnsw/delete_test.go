@@ -13,8 +13,8 @@ import (
 )
 
 func TestDeleteExcludesImmediately(t *testing.T) {
-	d := newDataset(2000, 16, 50, 2)
-	h := buildHNSW(t, d, index.Cosine)
+	d := newDataset(scaled(2000), 16, 50, 2)
+	h := buildHNSW(t, d, index.Cosine, WithEfConstruction(64))
 	gone := map[uint64]bool{}
 	for i := 0; i < len(d.ids); i += 3 {
 		if err := h.Delete(d.ids[i]); err != nil {
@@ -111,7 +111,7 @@ func TestDeleteReaddRecall(t *testing.T) {
 }
 
 func TestCompactAfterDeletesOnly(t *testing.T) {
-	d := newDataset(5000, 96, 100, 4)
+	d := newDataset(scaled(5000), 96, 100, 4)
 	h := buildHNSW(t, d, index.L2, WithEfConstruction(100))
 	dead := map[int]bool{}
 	for i := 0; i < len(d.ids); i++ {
@@ -199,8 +199,8 @@ func checkGraph(t *testing.T, h *Index) {
 }
 
 func TestReplaceVector(t *testing.T) {
-	d := newDataset(3000, 24, 10, 5)
-	h := buildHNSW(t, d, index.Cosine)
+	d := newDataset(scaled(3000), 24, 10, 5)
+	h := buildHNSW(t, d, index.Cosine, WithEfConstruction(64))
 	id := d.ids[17]
 	// Move id onto a query vector: searching that query must find it first.
 	if err := h.Add(id, d.queries[3]); err != nil {

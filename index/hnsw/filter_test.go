@@ -11,7 +11,7 @@ import (
 )
 
 func TestFilterRegimes(t *testing.T) {
-	d := newDataset(testN, 64, testQ, 6)
+	d := newDataset(10000, 64, scaled(testQ), 6) // fixed n: the regimes depend on it
 	h := buildHNSW(t, d, index.Cosine, WithEfConstruction(100))
 	cases := []struct {
 		name      string
@@ -62,8 +62,8 @@ func TestFilterRegimes(t *testing.T) {
 }
 
 func TestFilterAdmitsNothingOrFew(t *testing.T) {
-	d := newDataset(3000, 16, 5, 7)
-	h := buildHNSW(t, d, index.L2)
+	d := newDataset(scaled(3000), 16, 5, 7)
+	h := buildHNSW(t, d, index.L2, WithEfConstruction(64))
 	rs, err := h.Search(d.queries[0], 5, index.WithFilter(func(uint64) bool { return false }))
 	if err != nil || len(rs) != 0 {
 		t.Fatalf("deny-all filter: %v %v", rs, err)
@@ -76,8 +76,8 @@ func TestFilterAdmitsNothingOrFew(t *testing.T) {
 }
 
 func TestExactOption(t *testing.T) {
-	d := newDataset(3000, 32, 20, 8)
-	h := buildHNSW(t, d, index.Dot)
+	d := newDataset(scaled(3000), 32, 20, 8)
+	h := buildHNSW(t, d, index.Dot, WithEfConstruction(64))
 	truth := truthFromFlat(t, d, index.Dot, 10, nil, nil)
 	if r := recall(t, h, d, truth, 10, index.WithExact()); r != 1 {
 		t.Fatalf("WithExact recall = %v, want 1", r)

@@ -39,7 +39,7 @@ func smallIndex(t testing.TB, n int) *Index {
 }
 
 func TestRoundTrip(t *testing.T) {
-	d := newDataset(3000, 32, 50, 12)
+	d := newDataset(scaled(3000), 32, 50, 12)
 	h := buildHNSW(t, d, index.L2, WithM(8), WithEfSearch(40))
 	for i := 0; i < 100; i++ {
 		h.Delete(d.ids[i*5])

@@ -21,3 +21,9 @@ func (x *Index) prefetchVectors(ids []uint32) {
 	}
 	prefetchRows(unsafe.Pointer(&x.vecs[0]), ids, uintptr(x.dim)*4, x.prefetchLines)
 }
+
+// prefetchList asks for slot s's layer-0 neighbour list.
+func (x *Index) prefetchList(s uint32) {
+	one := [1]uint32{s}
+	prefetchRows(unsafe.Pointer(&x.links0[0]), one[:], uintptr(x.m0+1)*4, (x.m0*4+4+63)/64)
+}

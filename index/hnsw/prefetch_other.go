@@ -21,3 +21,6 @@ func (x *Index) prefetchVectors(ids []uint32) {
 	}
 	touchSink = s0 + s1
 }
+
+// prefetchList is a no-op without prefetch instructions.
+func (x *Index) prefetchList(s uint32) {}

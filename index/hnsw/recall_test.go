@@ -13,10 +13,26 @@ import (
 )
 
 const (
-	testN   = 10000
 	testDim = 48
 	testQ   = 200
 )
+
+// testN is the size of the quality tests' indexes: 10k vectors, or 2k under
+// the race detector.
+var testN = func() int {
+	if raceEnabled {
+		return 2000
+	}
+	return 10000
+}()
+
+// scaled returns n, or n/5 under the race detector.
+func scaled(n int) int {
+	if raceEnabled {
+		return n / 5
+	}
+	return n
+}
 
 type dataset struct {
 	base, queries [][]float32

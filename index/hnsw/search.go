@@ -129,6 +129,11 @@ func (x *Index) searchLayer(s *searcher, q []float32, ep uint32, epD float32, ef
 			break
 		}
 		s.cand.pop()
+		if l == 0 && len(s.cand) > 0 {
+			// The next node to expand is probably the new top: fetch its
+			// list while this one's neighbours are scored.
+			x.prefetchList(s.cand[0].id)
+		}
 		nbrs := x.neighbours(s, c.id, l)
 		x.prefetchVectors(nbrs)
 		for _, nb := range nbrs {

@@ -11,7 +11,10 @@ func isSpace(r rune) bool {
 	if r < 0x80 {
 		return r == ' ' || (r >= '\t' && r <= '\r')
 	}
-	return unicode.IsSpace(r)
+	if r < 0x10000 {
+		return charFlags(r)&flagSpace != 0
+	}
+	return false
 }
 
 // isBertWhitespace is BertNormalizer's whitespace test.
@@ -35,6 +38,13 @@ var oldFormat = &unicode.RangeTable{
 // isBertControl is BertNormalizer's control test: "other" characters (Cc,
 // Cf, Co) except tab, newline and carriage return.
 func isBertControl(r rune) bool {
+	if r < 0x10000 {
+		return charFlags(r)&flagControl != 0
+	}
+	return isBertControlSlow(r)
+}
+
+func isBertControlSlow(r rune) bool {
 	switch r {
 	case '\t', '\n', '\r':
 		return false
@@ -58,7 +68,21 @@ func isPunct(r rune) bool {
 	if r < 0x80 {
 		return (r >= '!' && r <= '/') || (r >= ':' && r <= '@') || (r >= '[' && r <= '`') || (r >= '{' && r <= '~')
 	}
+	if r < 0x10000 {
+		return charFlags(r)&flagPunct != 0
+	}
 	return unicode.Is(legacyP, r)
+}
+
+// isLegacyMn reports Mn as of Unicode 8.0 (BertNormalizer's accent test).
+func isLegacyMn(r rune) bool {
+	if r < 0x300 {
+		return false
+	}
+	if r < 0x10000 {
+		return charFlags(r)&flagMn != 0
+	}
+	return unicode.Is(legacyMn, r)
 }
 
 // isChinese reports the CJK ideograph blocks BertNormalizer isolates.

@@ -81,6 +81,14 @@ var extPictTable = &unicode.RangeTable{
 
 // gcb returns the Grapheme_Cluster_Break class of r.
 func gcb(r rune) gcbClass {
+	if r < 0x10000 {
+		bmpOnce.Do(buildBMPFlags)
+		return bmpGCB[r]
+	}
+	return gcbSlow(r)
+}
+
+func gcbSlow(r rune) gcbClass {
 	if r < 0x7F {
 		switch {
 		case r == '\r':

@@ -44,7 +44,7 @@ func (b *bertNormalizer) normalize(w *workspace, n *nstr) {
 	if b.stripAccents {
 		w.decompose(n, false)
 		// Mn as of Unicode 8.0, like the Rust crate's unicode_categories.
-		w.filter(n, func(r rune) bool { return r < 0x300 || !unicode.Is(legacyMn, r) })
+		w.filter(n, func(r rune) bool { return !isLegacyMn(r) })
 	}
 	if b.lowercase {
 		w.lowercase(n)

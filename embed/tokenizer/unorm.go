@@ -30,6 +30,16 @@ func ccc(r rune) uint8 {
 	if r < 0x300 {
 		return 0
 	}
+	if r < 0x10000 && charFlags(r)&flagCCC == 0 {
+		return 0
+	}
+	return cccSlow(r)
+}
+
+func cccSlow(r rune) uint8 {
+	if r < 0x300 {
+		return 0
+	}
 	var b [4]byte
 	k := utf8.EncodeRune(b[:], r)
 	c := norm.NFD.Properties(b[:k]).CCC()

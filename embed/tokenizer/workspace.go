@@ -37,9 +37,25 @@ func getWorkspace() *workspace {
 }
 
 func putWorkspace(w *workspace) {
-	// Do not keep huge buffers around forever.
-	if cap(w.ar.b) > 1<<22 {
+	// Do not keep the buffers of a huge text around.
+	const limit = 1 << 20
+	if cap(w.ar.b) > 4*limit || cap(w.ar.a) > limit {
 		w.ar = arena{}
+	}
+	if cap(w.tb) > limit || cap(w.ta) > limit || cap(w.rcs) > limit || cap(w.dec) > limit ||
+		cap(w.ms) > limit || cap(w.toks) > limit || cap(w.lat) > limit {
+		*w = workspace{}
+	}
+	for i := range w.pbufs {
+		if cap(w.pbufs[i]) > limit {
+			w.pbufs[i] = nil
+		}
+	}
+	for i := range w.seqs {
+		if cap(w.seqs[i].ids) > limit {
+			w.seqs[i] = seq{}
+		}
+		w.seqs[i].text = ""
 	}
 	workspaces.Put(w)
 }

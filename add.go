@@ -165,7 +165,7 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
 	}
 	if err != nil {
-		c.rollback(nums[:done], nums)
+		c.rollback(nums)
 		return err
 	}
 
@@ -184,11 +184,13 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 	return c.retire(old)
 }
 
-// rollback removes the unpublished ids of a failed insert: inserted from the
-// index, all of them from byNum.
-func (c *Collection) rollback(inserted, all []uint64) {
-	for _, n := range inserted {
-		_ = c.idx.Delete(n)
+// rollback removes the unpublished ids of a failed insert from the index
+// (those that reached it) and from byNum.
+func (c *Collection) rollback(all []uint64) {
+	for _, n := range all {
+		if c.idx.Contains(n) {
+			_ = c.idx.Delete(n)
+		}
 	}
 	c.mu.Lock()
 	for _, n := range all {

@@ -127,10 +127,13 @@ func (c *Collection) search(vec []float32, k int, opts []QueryOption) ([]Hit, er
 	defer c.mu.RUnlock()
 	if len(q.filters) > 0 || c.pending > 0 {
 		// Runs on the searching goroutine while this one holds mu.RLock.
+		// Only while a writer is mid-Add or mid-Delete (pending > 0) can the
+		// index hold ids that are not current documents.
+		current := c.pending == 0
 		sopts = append(sopts, index.WithFilter(func(num uint64) bool {
 			e := c.byNum[num]
-			if e == nil || c.byID[e.doc.ID] != num {
-				return false // mid-Add or mid-Delete
+			if e == nil || (!current && c.byID[e.doc.ID] != num) {
+				return false
 			}
 			for _, f := range q.filters {
 				if !f(e.doc) {

@@ -121,9 +121,14 @@ func newIndex(dim int, cfg config) (vectorIndex, error) {
 		}
 		return x, nil
 	case HNSW:
+		ef := cfg.efSearch
+		if ef == 0 {
+			ef = DefaultEfSearch
+		}
 		x, err := hnsw.New(dim, cfg.metric,
 			hnsw.WithM(cfg.m),
 			hnsw.WithEfConstruction(cfg.efConstruction),
+			hnsw.WithEfSearch(ef),
 			hnsw.WithSeed(cfg.seed))
 		if err != nil {
 			return nil, fmt.Errorf("ganada: %w", err)

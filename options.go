@@ -159,8 +159,9 @@ func WithEfConstruction(ef int) Option {
 
 // WithEfSearch sets the HNSW query beam width used when a query passes no
 // WithQueryEf (default DefaultEfSearch; a query always uses at least k).
-// Larger is slower and more accurate. The Flat index ignores it. It is not
-// saved; Load accepts it.
+// Larger is slower and more accurate. The Flat index ignores it. The index
+// saves the value given to NewCollection; given to Load, it overrides the
+// saved value for the loaded collection's queries.
 func WithEfSearch(ef int) Option {
 	return func(c *config) error {
 		if ef <= 0 {

@@ -4,10 +4,14 @@ package ganada_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 
 	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/embed/static"
 	"github.com/ganada/ganada/embed/static/glove"
 )
 
@@ -48,4 +52,50 @@ func ExampleCollection() {
 	// bank
 	// stocks
 	// pets
+}
+
+// Save writes one file; Load reads it back for the same encoder and refuses
+// another one.
+func ExampleCollection_Save() {
+	ctx := context.Background()
+	enc, err := glove.Load()
+	if err != nil {
+		log.Fatal(err)
+	}
+	col, err := ganada.NewCollection(enc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := col.Add(ctx,
+		ganada.Document{ID: "tea", Text: "Green tea is popular in Korea and Japan."},
+		ganada.Document{ID: "rain", Text: "Heavy rain is expected over the weekend."},
+	); err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "ganada-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "docs.ganada")
+	if err := col.Save(path); err != nil {
+		log.Fatal(err)
+	}
+
+	loaded, err := ganada.Load(path, enc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	hits, err := loaded.Query(ctx, "will it be wet on saturday?", 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(loaded.Len(), hits[0].ID)
+
+	plain, _ := glove.Load(static.WithoutSIF()) // another embedding space
+	_, err = ganada.Load(path, plain)
+	fmt.Println(errors.Is(err, ganada.ErrEncoderMismatch))
+	// Output:
+	// 2 rain
+	// true
 }

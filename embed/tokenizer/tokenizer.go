@@ -37,7 +37,9 @@ func WithoutTruncation() Option { return func(t *Tokenizer) { t.trunc = nil } }
 func WithoutPadding() Option { return func(t *Tokenizer) { t.pad = nil } }
 
 // WithTruncation truncates encodings to maxLen tokens, special tokens
-// included, with the library defaults (LongestFirst, from the right).
+// included, with the library defaults (LongestFirst, from the right). As in
+// the Rust library, a maxLen smaller than the number of special tokens the
+// post-processor adds leaves encodings with special tokens untruncated.
 func WithTruncation(maxLen int) Option {
 	return func(t *Tokenizer) {
 		t.trunc = &Truncation{MaxLength: max(maxLen, 0), Strategy: LongestFirst, Direction: Right}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -81,4 +82,45 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestEncodeInto checks that reusing one Encoding gives the same results as
+// Encode and allocates nothing once grown.
+func TestEncodeInto(t *testing.T) {
+	texts := []string{"Hello, world!", "", "한국어 텍스트와 English words 😀", "a much longer sentence with many words in it to grow the buffers", "x"}
+	for _, name := range tokenizerNames {
+		for _, tok := range []*Tokenizer{loadTestTokenizer(t, name), loadTestTokenizer(t, name, WithoutPadding(), WithoutTruncation())} {
+			var enc Encoding
+			for _, s := range texts {
+				want, err := tok.Encode(s, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := tok.EncodeInto(&enc, s, true); err != nil {
+					t.Fatal(err)
+				}
+				if !equalInts(enc.IDs, want.IDs) || !equalInts(enc.TypeIDs, want.TypeIDs) || !equalInts(enc.AttentionMask, want.AttentionMask) ||
+					!equalInts(enc.SpecialTokensMask, want.SpecialTokensMask) || !equalInts(enc.SequenceIDs(), want.SequenceIDs()) ||
+					fmt.Sprint(enc.Tokens, enc.Offsets) != fmt.Sprint(want.Tokens, want.Offsets) {
+					t.Errorf("%s %q: EncodeInto differs from Encode", name, s)
+				}
+			}
+			if raceEnabled || testing.Short() {
+				continue
+			}
+			allocs := testing.AllocsPerRun(50, func() {
+				for _, s := range texts {
+					_ = tok.EncodeInto(&enc, s, true)
+				}
+			})
+			// Only a Unigram unknown piece (here the emoji) needs a new
+			// string: its token is the text itself.
+			if allocs > 1 {
+				t.Errorf("%s: EncodeInto allocates %.1f times per 5 texts", name, allocs)
+			}
+		}
+	}
+	if err := loadTestTokenizer(t, "minilm").EncodeInto(nil, "x", true); err == nil {
+		t.Error("EncodeInto(nil) gave no error")
+	}
 }

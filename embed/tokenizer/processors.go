@@ -247,8 +247,9 @@ func trimOffsets(s *seq, addPrefixSpace bool) {
 	}
 }
 
-// assemble builds the final encoding from parts, with room for padding.
-func assemble(parts []part, capacity int) *Encoding {
+// assemble builds the final encoding from parts, with room for padding; it
+// reuses e's slices when they are large enough (e may be nil).
+func assemble(e *Encoding, parts []part, capacity int) *Encoding {
 	n := 0
 	for _, p := range parts {
 		if p.s != nil {
@@ -257,19 +258,33 @@ func assemble(parts []part, capacity int) *Encoding {
 			n += len(p.ids)
 		}
 	}
-	e := newEncoding(n, max(n, capacity))
+	c := max(n, capacity)
+	if e == nil || cap(e.IDs) < c || cap(e.TypeIDs) < c || cap(e.AttentionMask) < c || cap(e.SpecialTokensMask) < c ||
+		cap(e.seqIDs) < c || cap(e.Tokens) < c || cap(e.Offsets) < c {
+		ne := newEncoding(n, c)
+		if e == nil {
+			e = ne
+		} else {
+			*e = *ne
+		}
+	} else {
+		e.IDs, e.TypeIDs, e.AttentionMask = e.IDs[:n], e.TypeIDs[:n], e.AttentionMask[:n]
+		e.SpecialTokensMask, e.seqIDs, e.Tokens, e.Offsets = e.SpecialTokensMask[:n], e.seqIDs[:n], e.Tokens[:n], e.Offsets[:n]
+	}
 	k := 0
 	for _, p := range parts {
 		if p.s != nil {
+			m := p.s.len()
 			copy(e.IDs[k:], p.s.ids)
 			copy(e.Tokens[k:], p.s.toks)
 			copy(e.Offsets[k:], p.s.offs)
-			for i := 0; i < p.s.len(); i++ {
+			for i := 0; i < m; i++ {
 				e.TypeIDs[k+i] = p.typ
 				e.AttentionMask[k+i] = 1
+				e.SpecialTokensMask[k+i] = 0
 				e.seqIDs[k+i] = int(p.sq)
 			}
-			k += p.s.len()
+			k += m
 			continue
 		}
 		copy(e.IDs[k:], p.ids)
@@ -279,6 +294,7 @@ func assemble(parts []part, capacity int) *Encoding {
 			e.TypeIDs[k+i] = p.typ
 			e.AttentionMask[k+i] = 1
 			e.SpecialTokensMask[k+i] = 1
+			e.Offsets[k+i] = [2]int{}
 		}
 		k += len(p.ids)
 	}

@@ -196,7 +196,22 @@ func (t *Tokenizer) Pad() (id int, token string, ok bool) {
 func (t *Tokenizer) Encode(text string, addSpecialTokens bool) (*Encoding, error) {
 	w := getWorkspace()
 	defer putWorkspace(w)
-	return t.encode(w, text, nil, addSpecialTokens)
+	return t.encode(w, nil, text, nil, addSpecialTokens)
+}
+
+// EncodeInto is Encode writing into enc, reusing its slices when they are
+// large enough: encoding many texts into one Encoding allocates nothing once
+// it has grown (but for the strings of fused unknown Unigram pieces and of
+// added tokens that include stripped spaces). The token strings are shared
+// with the vocabulary, and enc's previous contents are overwritten.
+func (t *Tokenizer) EncodeInto(enc *Encoding, text string, addSpecialTokens bool) error {
+	if enc == nil {
+		return errorf("EncodeInto needs a non-nil *Encoding")
+	}
+	w := getWorkspace()
+	defer putWorkspace(w)
+	_, err := t.encode(w, enc, text, nil, addSpecialTokens)
+	return err
 }
 
 // EncodePair tokenizes a text pair; offsets of the second text's tokens
@@ -204,7 +219,7 @@ func (t *Tokenizer) Encode(text string, addSpecialTokens bool) (*Encoding, error
 func (t *Tokenizer) EncodePair(a, b string, addSpecialTokens bool) (*Encoding, error) {
 	w := getWorkspace()
 	defer putWorkspace(w)
-	return t.encode(w, a, &b, addSpecialTokens)
+	return t.encode(w, nil, a, &b, addSpecialTokens)
 }
 
 // EncodeBatch tokenizes texts in parallel and pads them together as the
@@ -236,7 +251,7 @@ func (t *Tokenizer) EncodeBatchContext(ctx context.Context, texts []string, addS
 				return
 			}
 			for j := i; j < min(i+batchChunk, len(texts)); j++ {
-				out[j], errs[j] = t.encode(w, texts[j], nil, addSpecialTokens)
+				out[j], errs[j] = t.encode(w, nil, texts[j], nil, addSpecialTokens)
 			}
 		}
 	}
@@ -270,8 +285,8 @@ func (t *Tokenizer) EncodeBatchContext(ctx context.Context, texts []string, addS
 // batchChunk is how many texts a batch worker takes at a time.
 const batchChunk = 16
 
-// encode runs the whole pipeline for one text or pair.
-func (t *Tokenizer) encode(w *workspace, a string, b *string, addSpecial bool) (*Encoding, error) {
+// encode runs the whole pipeline for one text or pair, into dst if not nil.
+func (t *Tokenizer) encode(w *workspace, dst *Encoding, a string, b *string, addSpecial bool) (*Encoding, error) {
 	w.ar.reset()
 	w.pnext = 0
 	sa := &w.seqs[0]
@@ -322,12 +337,13 @@ func (t *Tokenizer) encode(w *workspace, a string, b *string, addSpecial bool) (
 			capacity += m - capacity%m
 		}
 	}
-	e := assemble(parts, capacity)
+	e := assemble(dst, parts, capacity)
 	for i := range parts {
 		parts[i] = part{}
 	}
 	if t.pad != nil {
-		padEncodings([]*Encoding{e}, t.pad)
+		one := [1]*Encoding{e}
+		padEncodings(one[:], t.pad)
 	}
 	return e, nil
 }

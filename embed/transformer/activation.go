@@ -3,7 +3,12 @@
 
 package transformer
 
-import "math"
+import (
+	"math"
+
+	"github.com/ganada/ganada/internal/gemm"
+	"github.com/ganada/ganada/internal/nn"
+)
 
 // activation applies a function to every element of x in place.
 type activation func(x []float32)
@@ -20,31 +25,29 @@ func activationByName(name string) (activation, bool) {
 	return nil, false
 }
 
+// gemmActivation returns the epilogue activation of a hidden_act name
+// that activationByName accepts.
+func gemmActivation(name string) gemm.Activation {
+	switch name {
+	case "gelu":
+		return gemm.GELU
+	case "gelu_new", "gelu_pytorch_tanh":
+		return gemm.GELUTanh
+	case "relu":
+		return gemm.ReLU
+	}
+	return gemm.None
+}
+
 // geluErf is the exact GELU, x·Φ(x) = x/2·(1+erf(x/√2)), as torch's
 // nn.functional.gelu computes it.
-func geluErf(x []float32) {
-	for i, v := range x {
-		x[i] = float32(0.5 * float64(v) * (1 + math.Erf(float64(v)*math.Sqrt2/2)))
-	}
-}
+func geluErf(x []float32) { nn.GELU(x, x) }
 
 // geluTanh is the tanh approximation used by gelu_new and
 // gelu_pytorch_tanh: x/2·(1+tanh(√(2/π)·(x+0.044715x³))).
-func geluTanh(x []float32) {
-	const c = 0.7978845608028654 // √(2/π)
-	for i, v := range x {
-		f := float64(v)
-		x[i] = float32(0.5 * f * (1 + math.Tanh(c*(f+0.044715*f*f*f))))
-	}
-}
+func geluTanh(x []float32) { nn.GELUTanh(x, x) }
 
-func relu(x []float32) {
-	for i, v := range x {
-		if v < 0 {
-			x[i] = 0
-		}
-	}
-}
+func relu(x []float32) { nn.ReLU(x, x) }
 
 func tanhAct(x []float32) {
 	for i, v := range x {

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/ganada/ganada/internal/gemm"
 )
 
 // ErrUnsupported reports a model this package cannot run: an unknown
@@ -41,10 +43,11 @@ type config struct {
 	PadTokenID            *int     `json:"pad_token_id"`
 	PositionEmbeddingType string   `json:"position_embedding_type"`
 
-	family family
-	act    activation
-	eps    float32
-	pad    int
+	family  family
+	act     activation
+	gemmAct gemm.Activation // act, fused into the FFN's first product
+	eps     float32
+	pad     int
 }
 
 func readConfig(path string) (*config, error) {
@@ -81,7 +84,9 @@ func (c *config) check() error {
 		act = "gelu"
 	}
 	var ok bool
-	if c.act, ok = activationByName(act); !ok {
+	c.act, ok = activationByName(act)
+	c.gemmAct = gemmActivation(act)
+	if !ok {
 		return fmt.Errorf("%w: hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", ErrUnsupported, c.HiddenAct)
 	}
 	if c.HiddenSize <= 0 || c.NumLayers <= 0 || c.NumHeads <= 0 || c.IntermediateSize <= 0 ||

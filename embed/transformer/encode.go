@@ -5,18 +5,20 @@
 package transformer
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
-	"sort"
-	"sync"
+	"slices"
 
+	"github.com/ganada/ganada/internal/gemm"
 	"github.com/ganada/ganada/matryoshka"
 )
 
-// batchSink consumes one encoded batch: idx are the input positions of the
-// batch's texts, seqs their tokens, x the packed last hidden state.
-type batchSink func(ws *workspace, idx []int, seqs []sequence, x []float32) error
+// batchSink consumes one encoded batch: idx are the input positions of
+// the batch's texts, r.seqs their tokens, x the packed last hidden state.
+type batchSink func(r *runner, idx []int, x []float32) error
 
 // Encode returns one vector per text, in input order: what
 // sentence-transformers' SentenceTransformer.encode returns for the model
@@ -36,8 +38,8 @@ func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error)
 	for i := range out {
 		out[i] = slab[i*m.dim : (i+1)*m.dim : (i+1)*m.dim]
 	}
-	err := m.run(ctx, texts, func(ws *workspace, idx []int, seqs []sequence, x []float32) error {
-		vecs, width, err := m.sentenceVectors(ws, seqs, x)
+	err := m.run(ctx, texts, nil, func(r *runner, idx []int, x []float32) error {
+		vecs, width, err := m.sentenceVectors(r, r.seqs, x)
 		if err != nil {
 			return err
 		}
@@ -69,34 +71,67 @@ func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error)
 // Encode.
 func (m *Model) EncodeTokens(ctx context.Context, texts []string) ([][][]float32, error) {
 	out := make([][][]float32, len(texts))
-	h := m.enc.cfg.HiddenSize
-	var mu sync.Mutex
-	err := m.run(ctx, texts, func(ws *workspace, idx []int, seqs []sequence, x []float32) error {
-		row := 0
-		for i, j := range idx {
-			n := len(seqs[i].ids)
-			slab := make([]float32, n*h)
-			copy(slab, x[row*h:(row+n)*h])
-			rows := make([][]float32, n)
-			for r := range rows {
-				rows[r] = slab[r*h : (r+1)*h : (r+1)*h]
-			}
-			mu.Lock()
-			out[j] = rows
-			mu.Unlock()
-			row += n
-		}
-		return nil
-	})
-	if err != nil {
+	if err := m.run(ctx, texts, nil, m.tokenSink(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// run tokenises and encodes texts in length-sorted batches on the model's
-// workers, handing each batch to sink.
-func (m *Model) run(ctx context.Context, texts []string, sink batchSink) error {
+// EncodeTokenIDs is EncodeTokens for token ids from a tokenizer of the
+// caller's: ids[i] is one text's ids as the model's tokenizer makes them,
+// special tokens included (for BERT models [CLS] … [SEP]), all token type
+// ids 0. They are used as given: no prompt is added and nothing is
+// truncated, so each sequence may be at most as long as the model's
+// position embeddings allow (MaxSeqLength is what the model was trained
+// for). It returns each sequence's last hidden state, one HiddenSize-wide
+// vector per token, batched and ordered as EncodeTokens does.
+//
+// It is the entry point of the speed comparisons in bench/encoder, which
+// feed the same ids to ONNX Runtime and to this method. An empty sequence,
+// an id outside the vocabulary or a sequence beyond the positions returns
+// an error wrapping ErrInvalidInput.
+func (m *Model) EncodeTokenIDs(ctx context.Context, ids [][]int) ([][][]float32, error) {
+	for i, s := range ids {
+		if len(s) == 0 {
+			return nil, fmt.Errorf("%w: sequence %d is empty", ErrInvalidInput, i)
+		}
+		if err := m.enc.check(sequence{ids: s}); err != nil {
+			return nil, fmt.Errorf("%w: sequence %d: %v", ErrInvalidInput, i, err)
+		}
+	}
+	out := make([][][]float32, len(ids))
+	if err := m.run(ctx, nil, ids, m.tokenSink(out)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// tokenSink copies each sequence's rows of a batch into out.
+func (m *Model) tokenSink(out [][][]float32) batchSink {
+	h := m.enc.cfg.HiddenSize
+	return func(r *runner, idx []int, x []float32) error {
+		row := 0
+		for i, j := range idx {
+			n := len(r.seqs[i].ids)
+			slab := make([]float32, n*h)
+			copy(slab, x[row*h:(row+n)*h])
+			rows := make([][]float32, n)
+			for t := range rows {
+				rows[t] = slab[t*h : (t+1)*h : (t+1)*h]
+			}
+			out[j] = rows
+			row += n
+		}
+		return nil
+	}
+}
+
+// run encodes texts (or, when texts is nil, the token id sequences ids) in
+// batches of the model's batch size, longest first as
+// sentence-transformers sorts them, handing each batch to sink. The
+// batches run one after another on one runner, each split across its
+// workers.
+func (m *Model) run(ctx context.Context, texts []string, ids [][]int, sink batchSink) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed {
@@ -105,123 +140,107 @@ func (m *Model) run(ctx context.Context, texts []string, sink batchSink) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if len(texts) == 0 {
+	n := len(ids)
+	if texts != nil {
+		n = len(texts)
+	}
+	if n == 0 {
 		return nil
 	}
-	// Longest first, as sentence-transformers sorts, so batches hold texts
-	// of similar length.
-	order := make([]int, len(texts))
-	for i := range order {
-		order[i] = i
+	r := m.getRunner()
+	defer m.putRunner(r)
+	order := r.order[:0]
+	for i := 0; i < n; i++ {
+		order = append(order, i)
 	}
-	sort.SliceStable(order, func(a, b int) bool { return len(texts[order[a]]) > len(texts[order[b]]) })
+	r.order = order
+	// Longest first (by characters for texts, as sentence-transformers
+	// sorts), so batches hold texts of similar length.
+	if texts != nil {
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(texts[b]), len(texts[a])) })
+	} else {
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(ids[b]), len(ids[a])) })
+	}
 	bs := m.opts.batchSize
-	nb := (len(texts) + bs - 1) / bs
-	workers := min(m.opts.workers, nb)
-
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan int)
-	var (
-		wg       sync.WaitGroup
-		errMu    sync.Mutex
-		firstErr error
-		done     int
-	)
-	fail := func(err error) {
-		errMu.Lock()
-		if firstErr == nil {
-			firstErr = err
+	for lo := 0; lo < n; lo += bs {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		errMu.Unlock()
-		cancel()
-	}
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ws, _ := m.workspaces.Get().(*workspace)
-			if ws == nil {
-				ws = &workspace{}
+		idx := order[lo:min(lo+bs, n)]
+		if texts != nil {
+			if err := m.tokenize(r, texts, idx); err != nil {
+				return err
 			}
-			defer m.workspaces.Put(ws)
-			for b := range jobs {
-				idx := order[b*bs : min((b+1)*bs, len(order))]
-				if err := m.runBatch(ws, texts, idx, sink); err != nil {
-					fail(err)
-					continue
-				}
-				if m.opts.progress != nil {
-					errMu.Lock()
-					done += len(idx)
-					if firstErr == nil {
-						m.opts.progress(done, len(texts))
-					}
-					errMu.Unlock()
-				}
+		} else {
+			r.seqs = r.seqs[:0]
+			for _, j := range idx {
+				r.seqs = append(r.seqs, sequence{ids: ids[j]})
 			}
-		}()
-	}
-feed:
-	for b := 0; b < nb; b++ {
-		select {
-		case jobs <- b:
-		case <-wctx.Done():
-			break feed
+		}
+		x, err := m.enc.forward(r, r.seqs)
+		if err != nil {
+			return err
+		}
+		if err := sink(r, idx, x); err != nil {
+			return err
+		}
+		if m.opts.progress != nil {
+			m.progressMu.Lock()
+			m.opts.progress(lo+len(idx), n)
+			m.progressMu.Unlock()
 		}
 	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return firstErr
+	return ctx.Err()
 }
 
-func (m *Model) runBatch(ws *workspace, texts []string, idx []int, sink batchSink) error {
-	ws.seqs = ws.seqs[:0]
-	for _, j := range idx {
-		enc, err := m.tok.Encode(m.prepare(m.prompt+texts[j]), true)
+// tokenize prepares and tokenises the texts of a batch into r.seqs, on
+// the runner's workers.
+func (m *Model) tokenize(r *runner, texts []string, idx []int) error {
+	r.seqs = slices.Grow(r.seqs[:0], len(idx))[:len(idx)]
+	errs := make([]error, len(idx))
+	one := func(_, i int) {
+		enc, err := m.tok.Encode(m.prepare(m.prompt+texts[idx[i]]), true)
 		if err != nil {
-			return fmt.Errorf("transformer: text %d: %w", j, err)
+			errs[i] = fmt.Errorf("transformer: text %d: %w", idx[i], err)
+			return
 		}
-		ws.seqs = append(ws.seqs, sequence{ids: enc.IDs, typeIDs: enc.TypeIDs})
+		r.seqs[i] = sequence{ids: enc.IDs, typeIDs: enc.TypeIDs}
 	}
-	x, err := m.enc.forward(ws, ws.seqs)
-	if err != nil {
-		return err
+	if r.nw == 1 || len(idx) == 1 {
+		for i := range idx {
+			one(0, i)
+		}
+	} else {
+		r.gw.For(len(idx), one)
 	}
-	return sink(ws, idx, ws.seqs, x)
+	return errors.Join(errs...)
 }
 
 // sentenceVectors pools each sequence of a batch and applies the modules
 // after pooling. It returns the batch's vectors as rows of the returned
 // width (before truncation).
-func (m *Model) sentenceVectors(ws *workspace, seqs []sequence, x []float32) ([]float32, int, error) {
+func (m *Model) sentenceVectors(r *runner, seqs []sequence, x []float32) ([]float32, int, error) {
 	h := m.enc.cfg.HiddenSize
 	width := m.pool.OutDim(h)
-	ws.pooled = grow(ws.pooled, len(seqs)*width)
+	r.pooled = grow(r.pooled, len(seqs)*width)
 	row := 0
 	for i, s := range seqs {
 		n := len(s.ids)
-		for len(ws.mask) < n {
-			ws.mask = append(ws.mask, 1)
-		}
-		if err := m.pool.Pool(ws.pooled[i*width:(i+1)*width], x[row*h:(row+n)*h], ws.mask[:n], h, m.promptLen); err != nil {
+		if err := m.pool.Pool(r.pooled[i*width:(i+1)*width], x[row*h:(row+n)*h], nil, h, m.promptLen); err != nil {
 			return nil, 0, fmt.Errorf("transformer: pooling: %w", err)
 		}
 		row += n
 	}
-	vecs := ws.pooled
+	vecs := r.pooled
 	for _, st := range m.post {
 		switch {
 		case st.dense != nil:
 			d := st.dense
-			ws.dense = grow(ws.dense, len(seqs)*d.lin.Out)
-			d.lin.forward(ws.dense, vecs, len(seqs))
-			d.act(ws.dense)
-			vecs, ws.dense = ws.dense, vecs
-			ws.pooled = vecs
+			r.dense = grow(r.dense, len(seqs)*d.lin.Out)
+			r.mul(&d.lin, r.dense, vecs, len(seqs), gemm.Epilogue{Bias: d.lin.B})
+			d.act(r.dense[:len(seqs)*d.lin.Out])
+			vecs, r.dense = r.dense, vecs
+			r.pooled = vecs
 			width = d.lin.Out
 		case st.normalize:
 			for i := range seqs {

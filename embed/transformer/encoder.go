@@ -8,7 +8,9 @@ package transformer
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/ganada/ganada/internal/gemm"
+	"github.com/ganada/ganada/internal/nn"
 )
 
 // encoder is the transformer proper: embeddings and layers.
@@ -21,24 +23,6 @@ type encoder struct {
 type sequence struct {
 	ids     []int
 	typeIDs []int // nil means all zero
-}
-
-// workspace holds one worker's activations; buffers grow to the largest
-// batch seen and are reused, so the hot path does not allocate.
-type workspace struct {
-	x, qkv, ctx, tmp, ffn, scores []float32
-	pos                           []int
-	// Used by Encode around the encoder.
-	seqs          []sequence
-	mask          []int
-	pooled, dense []float32
-}
-
-func grow(buf []float32, n int) []float32 {
-	if cap(buf) < n {
-		return make([]float32, n, n+n/4)
-	}
-	return buf[:n]
 }
 
 // check validates token and type ids against the embedding tables.
@@ -63,71 +47,72 @@ func (e *encoder) check(s sequence) error {
 	return nil
 }
 
-// forward computes the last hidden state of every token of seqs. It
-// returns ws.x: the rows of all sequences one after another (row offsets
-// are the running sum of the sequence lengths), hidden_size wide.
-func (e *encoder) forward(ws *workspace, seqs []sequence) ([]float32, error) {
-	total := 0
+// forward computes the last hidden state of every token of seqs on r's
+// workers. It returns r.x: the rows of all sequences one after another
+// (row offsets are the running sum of the sequence lengths), hidden_size
+// wide.
+func (e *encoder) forward(r *runner, seqs []sequence) ([]float32, error) {
 	for _, s := range seqs {
 		if err := e.check(s); err != nil {
 			return nil, err
 		}
-		total += len(s.ids)
 	}
 	c, h := e.cfg, e.cfg.HiddenSize
-	ws.x = grow(ws.x, total*h)
-	ws.qkv = grow(ws.qkv, total*3*h)
-	ws.ctx = grow(ws.ctx, total*h)
-	ws.tmp = grow(ws.tmp, total*h)
-	ws.ffn = grow(ws.ffn, total*c.IntermediateSize)
-	x := ws.x
+	total := r.prepare(seqs)
+	x := r.x[:total*h]
 	if total == 0 {
 		return x, nil
 	}
-
-	e.embed(ws, seqs)
+	e.embed(r, seqs)
+	qkv := r.big[:total*3*h]
+	ffn := r.big[:total*c.IntermediateSize]
 	for li := range e.w.layers {
 		l := &e.w.layers[li]
-		// Self-attention.
-		l.qkv.forward(ws.qkv, x, total)
-		e.attention(ws, seqs)
-		l.attnOut.forward(ws.tmp, ws.ctx, total)
-		add(ws.tmp, x)
-		copy(x, ws.tmp)
-		layerNorm(x, total, h, l.attnLNW, l.attnLNB, c.eps)
-		// Feed-forward.
-		l.intermediate.forward(ws.ffn, x, total)
-		c.act(ws.ffn)
-		l.output.forward(ws.tmp, ws.ffn, total)
-		add(x, ws.tmp)
-		layerNorm(x, total, h, l.outLNW, l.outLNB, c.eps)
+		// Self-attention: x = LN(x + Attention(x)·Woᵀ + bo).
+		r.mul(&l.qkv, qkv, x, total, gemm.Epilogue{Bias: l.qkv.B})
+		r.attention(seqs)
+		sum := r.addInto(&l.attnOut, x, r.ctx, r.big, total)
+		r.layerNorm(x, sum, l.attnLNW, l.attnLNB, total)
+		// Feed-forward: x = LN(x + act(x·W1ᵀ + b1)·W2ᵀ + b2).
+		r.mul(&l.intermediate, ffn, x, total, gemm.Epilogue{Bias: l.intermediate.B, Act: c.gemmAct})
+		sum = r.addInto(&l.output, x, ffn, r.ctx, total)
+		r.layerNorm(x, sum, l.outLNW, l.outLNB, total)
 	}
 	return x, nil
 }
 
 // embed writes word + position + token type embeddings, layer-normalised,
-// into ws.x.
-func (e *encoder) embed(ws *workspace, seqs []sequence) {
-	c, h, w := e.cfg, e.cfg.HiddenSize, e.w
-	row := 0
-	for _, s := range seqs {
-		ws.pos = positions(ws.pos[:0], s.ids, c)
-		for i, id := range s.ids {
-			t := 0
-			if s.typeIDs != nil {
-				t = s.typeIDs[i]
-			}
-			dst := ws.x[(row+i)*h : (row+i+1)*h]
-			we := w.word[id*h : (id+1)*h]
-			pe := w.pos[ws.pos[i]*h : (ws.pos[i]+1)*h]
-			te := w.typ[t*h : (t+1)*h]
-			for j := range dst {
-				dst[j] = we[j] + te[j] + pe[j]
-			}
+// into r.x: one part per sequence.
+func (e *encoder) embed(r *runner, seqs []sequence) {
+	total := r.offs[len(seqs)-1] + len(seqs[len(seqs)-1].ids)
+	if r.nw == 1 || total < minParallelRows {
+		for i := range seqs {
+			r.embedPart(0, i)
 		}
-		row += len(s.ids)
+		return
 	}
-	layerNorm(ws.x, row, h, w.embLNW, w.embLNB, c.eps)
+	r.gw.For(len(seqs), r.embFn)
+}
+
+// embedPart embeds sequence i of the batch.
+func (r *runner) embedPart(worker, i int) {
+	e := r.e
+	c, h, w := e.cfg, e.cfg.HiddenSize, e.w
+	s := r.seqsNow[i]
+	row := r.offs[i]
+	x := r.x[row*h : (row+len(s.ids))*h]
+	r.pos[worker] = positions(r.pos[worker][:0], s.ids, c)
+	for t, id := range s.ids {
+		typ := 0
+		if s.typeIDs != nil {
+			typ = s.typeIDs[t]
+		}
+		p := r.pos[worker][t]
+		dst := x[t*h : (t+1)*h]
+		nn.Add(dst, w.word[id*h:(id+1)*h], w.typ[typ*h:(typ+1)*h])
+		nn.Add(dst, dst, w.pos[p*h:(p+1)*h])
+	}
+	nn.LayerNorm(x, x, w.embLNW, w.embLNB, c.eps)
 }
 
 // positions appends the position ids of a sequence: 0..n-1 for BERT; for
@@ -151,31 +136,4 @@ func positions(dst []int, ids []int, c *config) []int {
 		dst = append(dst, c.pad+n)
 	}
 	return dst
-}
-
-// attention computes each sequence's multi-head self-attention from the
-// fused QKV rows in ws.qkv into ws.ctx, one head at a time.
-func (e *encoder) attention(ws *workspace, seqs []sequence) {
-	h := e.cfg.HiddenSize
-	heads := e.cfg.NumHeads
-	dh := h / heads
-	scale := float32(1 / math.Sqrt(float64(dh)))
-	row := 0
-	for _, s := range seqs {
-		n := len(s.ids)
-		ws.scores = grow(ws.scores, n*n)
-		qkv := ws.qkv[row*3*h:]
-		ctx := ws.ctx[row*h:]
-		for hd := 0; hd < heads; hd++ {
-			q := qkv[hd*dh:]
-			k := qkv[h+hd*dh:]
-			v := qkv[2*h+hd*dh:]
-			mulABt(ws.scores, n, q, 3*h, k, 3*h, n, n, dh, scale)
-			for i := 0; i < n; i++ {
-				softmax(ws.scores[i*n : i*n+n])
-			}
-			mulAB(ctx[hd*dh:], h, ws.scores, n, v, 3*h, n, dh, n)
-		}
-		row += n
-	}
 }

@@ -8,8 +8,6 @@ package transformer
 import (
 	"path/filepath"
 	"testing"
-
-	"github.com/ganada/ganada/embed/safetensors"
 )
 
 func loadEncoder(t testing.TB, dir, weightsFile string) *encoder {
@@ -18,15 +16,11 @@ func loadEncoder(t testing.TB, dir, weightsFile string) *encoder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := safetensors.Open(filepath.Join(dir, weightsFile))
+	w, f, err := readWeights(filepath.Join(dir, weightsFile), c, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	w, err := loadWeights(f, c)
-	if err != nil {
-		t.Fatal(err)
-	}
 	return &encoder{cfg: c, w: w}
 }
 
@@ -41,12 +35,14 @@ func TestForwardParity(t *testing.T) {
 		t.Run(pc.model+"/"+pc.set, func(t *testing.T) {
 			g := loadGolden(t, pc.model, pc.set)
 			e := loadEncoder(t, g.dir, g.WeightsFile)
-			batchSizes := []int{1, 3, 16, 64}
+			batchings := [][2]int{{1, 1}, {3, 2}, {16, 1}, {64, 2}, {64, 3}}
 			if raceEnabled {
-				batchSizes = []int{3}
+				batchings = [][2]int{{3, 2}}
 			}
-			for _, bs := range batchSizes {
-				ws := &workspace{}
+			for _, bw := range batchings {
+				bs := bw[0]
+				r := newRunner(e, bw[1])
+				defer r.close()
 				worst := 0.0
 				for start := 0; start < len(g.Items); start += bs {
 					end := min(start+bs, len(g.Items))
@@ -54,7 +50,7 @@ func TestForwardParity(t *testing.T) {
 					for _, it := range g.Items[start:end] {
 						seqs = append(seqs, sequence{ids: it.InputIDs, typeIDs: it.TokenTypeIDs})
 					}
-					x, err := e.forward(ws, seqs)
+					x, err := e.forward(r, seqs)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -64,13 +60,13 @@ func TestForwardParity(t *testing.T) {
 						got := x[row*g.HiddenSize : (row+n)*g.HiddenSize]
 						d := maxAbsDiff(got, it.hidden)
 						if d > 1e-4 {
-							t.Errorf("batch %d: item %d (%q): last_hidden_state max abs diff %.3g", bs, it.Index, it.Text, d)
+							t.Errorf("batch %d, %d workers: item %d (%q): last_hidden_state max abs diff %.3g", bs, bw[1], it.Index, it.Text, d)
 						}
 						worst = max(worst, d)
 						row += n
 					}
 				}
-				t.Logf("batch size %d: last_hidden_state max abs diff %.3g", bs, worst)
+				t.Logf("batch size %d, %d workers: last_hidden_state max abs diff %.3g", bs, bw[1], worst)
 			}
 		})
 	}

@@ -8,6 +8,8 @@ import (
 	"math"
 	"math/rand"
 	"testing"
+
+	"github.com/ganada/ganada/internal/gemm"
 )
 
 // refLinearForward computes dst[r,o] = b[o] + Σᵢ x[r,i]·W[o,i] for rows r < rows.
@@ -59,55 +61,6 @@ func refLinearForward(l *linear, dst, x []float32, rows int) {
 	}
 }
 
-// refDot returns Σ a[i]·b[i] over len(a) elements with four partial sums.
-func refDot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// refMulABt computes dst[i*ldd+j] = alpha · Σₖ a[i*lda+k]·b[j*ldb+k] for
-// i < m, j < n, k < depth: the attention scores Q·Kᵀ of one head, with Q and
-// K read in place from the strided QKV rows.
-func refMulABt(dst []float32, ldd int, a []float32, lda int, b []float32, ldb int, m, n, depth int, alpha float32) {
-	for i := 0; i < m; i++ {
-		ai := a[i*lda : i*lda+depth]
-		di := dst[i*ldd : i*ldd+n]
-		for j := range di {
-			di[j] = alpha * refDot(ai, b[j*ldb:j*ldb+depth])
-		}
-	}
-}
-
-// refMulAB computes dst[i*ldd+j] = Σₖ a[i*lda+k]·b[k*ldb+j] for i < m, j < n,
-// k < depth: one head's context P·V, with V read in place from the strided
-// QKV rows and the result written into its columns of the context rows.
-func refMulAB(dst []float32, ldd int, a []float32, lda int, b []float32, ldb int, m, n, depth int) {
-	for i := 0; i < m; i++ {
-		di := dst[i*ldd : i*ldd+n]
-		for j := range di {
-			di[j] = 0
-		}
-		ai := a[i*lda : i*lda+depth]
-		for k, p := range ai {
-			bk := b[k*ldb : k*ldb+n]
-			for j, v := range bk {
-				di[j] += p * v
-			}
-		}
-	}
-}
-
 func randSlice(r *rand.Rand, n int) []float32 {
 	s := make([]float32, n)
 	for i := range s {
@@ -127,37 +80,127 @@ func relDiff(a, b []float32) float64 {
 	return m
 }
 
-// TestProductsMatchReference checks the GEMM-backed products against the
-// plain loops on odd shapes, including one row and strided operands.
+// TestProductsMatchReference checks the runner's Linear products (with
+// their epilogues) and its attention against the plain loops, on odd
+// shapes, one row, and one or several workers.
 func TestProductsMatchReference(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
-	for _, sh := range [][3]int{{1, 1, 1}, {1, 7, 5}, {3, 384, 384}, {17, 33, 65}, {64, 96, 32}, {5, 1536, 384}} {
-		rows, out, in := sh[0], sh[1], sh[2]
-		w, b, x := randSlice(r, out*in), randSlice(r, out), randSlice(r, rows*in)
-		l := newLinear(append([]float32(nil), w...), b, in, out)
-		ref := &linear{W: w, B: b, In: in, Out: out}
-		got, want := make([]float32, rows*out), make([]float32, rows*out)
-		l.forward(got, x, rows)
-		refLinearForward(ref, want, x, rows)
-		if d := relDiff(got, want); d > 5e-5 {
-			t.Errorf("linear %v: rel diff %g", sh, d)
+	for _, workers := range []int{1, 2, 3} {
+		for _, sh := range [][3]int{{1, 1, 1}, {1, 7, 5}, {3, 384, 384}, {17, 33, 65}, {64, 96, 32}, {5, 1536, 384}, {70, 64, 40}} {
+			rows, out, in := sh[0], sh[1], sh[2]
+			w, b, x := randSlice(r, out*in), randSlice(r, out), randSlice(r, rows*in)
+			ref := &linear{W: w, B: b, In: in, Out: out}
+			want := make([]float32, rows*out)
+			refLinearForward(ref, want, x, rows)
+			for _, int8 := range []bool{false, true} {
+				l := newLinear(w, b, in, out, int8)
+				run := newRunner(&encoder{cfg: &config{HiddenSize: in, NumHeads: 1, IntermediateSize: in}}, workers)
+				got := make([]float32, rows*out)
+				run.mul(&l, got, x, rows, gemm.Epilogue{Bias: l.B})
+				check := func(what string, got, want []float32) {
+					t.Helper()
+					if !int8 {
+						if d := relDiff(got, want); d > 5e-5 {
+							t.Errorf("%s %v, %d workers: rel diff %g", what, sh, workers, d)
+						}
+						return
+					}
+					// int8 rounds weights per output channel and inputs
+					// per row (steps of max/127): check the error's norm
+					// relative to the result's.
+					if d := normRelErr(got, want); d > 0.02 {
+						t.Errorf("%s %v, %d workers, int8: ‖Δ‖/‖y‖ %g", what, sh, workers, d)
+					}
+				}
+				check("linear", got, want)
+				// The residual form: x + a·wᵀ + b, in place for float32.
+				if in == out {
+					res := append([]float32(nil), x...)
+					sum := run.addInto(&l, res, x, make([]float32, rows*out), rows)
+					want2 := make([]float32, len(want))
+					for i := range want {
+						want2[i] = want[i] + x[i]
+					}
+					check("addInto", sum, want2)
+				}
+				run.close()
+			}
 		}
-		// Strided attention products: m×depth from a row stride of 3·depth+1.
-		m, n, depth := rows, out%50+1, in%40+1
-		ld := 3*depth + 1
-		a, bb := randSlice(r, m*ld), randSlice(r, max(n, depth)*ld)
-		g1, w1 := make([]float32, m*n), make([]float32, m*n)
-		mulABt(g1, n, a, ld, bb, ld, m, n, depth, 0.125)
-		refMulABt(w1, n, a, ld, bb, ld, m, n, depth, 0.125)
-		if d := relDiff(g1, w1); d > 5e-5 {
-			t.Errorf("mulABt %v: rel diff %g", sh, d)
+	}
+}
+
+// normRelErr returns ‖a-b‖/‖b‖.
+func normRelErr(a, b []float32) float64 {
+	var d, n float64
+	for i := range a {
+		d += (float64(a[i]) - float64(b[i])) * (float64(a[i]) - float64(b[i]))
+		n += float64(b[i]) * float64(b[i])
+	}
+	return math.Sqrt(d / n)
+}
+
+// refAttention computes one sequence's multi-head attention from fused
+// QKV rows (n × 3h) in float64: softmax(Q·Kᵀ/√d)·V per head.
+func refAttention(qkv []float32, n, h, heads int) []float32 {
+	dh := h / heads
+	out := make([]float32, n*h)
+	for hd := 0; hd < heads; hd++ {
+		for i := 0; i < n; i++ {
+			s := make([]float64, n)
+			m := math.Inf(-1)
+			for j := 0; j < n; j++ {
+				var d float64
+				for k := 0; k < dh; k++ {
+					d += float64(qkv[i*3*h+hd*dh+k]) * float64(qkv[j*3*h+h+hd*dh+k])
+				}
+				s[j] = d / math.Sqrt(float64(dh))
+				m = math.Max(m, s[j])
+			}
+			var sum float64
+			for j := range s {
+				s[j] = math.Exp(s[j] - m)
+				sum += s[j]
+			}
+			for k := 0; k < dh; k++ {
+				var c float64
+				for j := 0; j < n; j++ {
+					c += s[j] / sum * float64(qkv[j*3*h+2*h+hd*dh+k])
+				}
+				out[i*h+hd*dh+k] = float32(c)
+			}
 		}
-		p := randSlice(r, m*n)
-		g2, w2 := make([]float32, m*ld), make([]float32, m*ld)
-		mulAB(g2, ld, p, n, bb, ld, m, depth, n)
-		refMulAB(w2, ld, p, n, bb, ld, m, depth, n)
-		if d := relDiff(g2, w2); d > 5e-5 {
-			t.Errorf("mulAB %v: rel diff %g", sh, d)
+	}
+	return out
+}
+
+// TestAttentionMatchesReference runs packed batches of sequences of
+// different lengths through the runner's attention (each sequence
+// attending over its own rows only) and compares every sequence with the
+// float64 reference.
+func TestAttentionMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	const h, heads = 64, 4
+	lengths := []int{1, 7, 30, 2, 65, 14}
+	var seqs []sequence
+	total := 0
+	for _, n := range lengths {
+		seqs = append(seqs, sequence{ids: make([]int, n)})
+		total += n
+	}
+	qkv := randSlice(r, total*3*h)
+	for _, workers := range []int{1, 2} {
+		run := newRunner(&encoder{cfg: &config{HiddenSize: h, NumHeads: heads, IntermediateSize: h}}, workers)
+		run.prepare(seqs)
+		copy(run.big, qkv)
+		run.attention(seqs)
+		row := 0
+		for si, n := range lengths {
+			want := refAttention(qkv[row*3*h:(row+n)*3*h], n, h, heads)
+			if d := relDiff(run.ctx[row*h:(row+n)*h], want); d > 1e-5 {
+				t.Errorf("%d workers: sequence %d (%d tokens): rel diff %g", workers, si, n, d)
+			}
+			row += n
 		}
+		run.close()
 	}
 }

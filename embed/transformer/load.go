@@ -16,6 +16,7 @@ import (
 	"github.com/ganada/ganada/embed/hub"
 	"github.com/ganada/ganada/embed/safetensors"
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/internal/gemm"
 	"github.com/ganada/ganada/pool"
 )
 
@@ -72,16 +73,17 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	if err != nil {
 		return nil, err
 	}
-	wf, err := openWeights(ctx, src, tdir, o.weightsFile)
+	wpath, err := openWeights(ctx, src, tdir, o.weightsFile)
+	if err != nil {
+		return nil, err
+	}
+	m.int8 = o.int8 && gemm.Int8Accelerated()
+	w, wf, err := readWeights(wpath, cfg, m.int8)
 	if err != nil {
 		return nil, err
 	}
 	m.st = append(m.st, wf)
 	m.files = append(m.files, weightPaths(wf)...)
-	w, err := loadWeights(wf, cfg)
-	if err != nil {
-		return nil, err
-	}
 	m.enc = &encoder{cfg: cfg, w: w}
 	hidden := cfg.HiddenSize
 
@@ -154,14 +156,11 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 			if !pooled {
 				return nil, fmt.Errorf("%w: Dense module %q before Pooling", ErrUnsupported, mod.Path)
 			}
-			d, f, err := loadDense(ctx, src, mod.Path, dim)
-			if f != nil {
-				m.st = append(m.st, f)
-				m.files = append(m.files, f.Path())
-			}
+			d, p, err := loadDense(ctx, src, mod.Path, dim)
 			if err != nil {
 				return nil, err
 			}
+			m.files = append(m.files, p)
 			m.post = append(m.post, step{dense: d})
 			dim = d.lin.Out
 		case "Normalize":
@@ -195,9 +194,10 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	return m, nil
 }
 
-// openWeights opens the transformer's safetensors weights, fetching every
-// shard of a sharded checkpoint.
-func openWeights(ctx context.Context, src hub.Source, dir, name string) (*safetensors.File, error) {
+// openWeights finds the transformer's safetensors weights (fetching every
+// shard of a sharded checkpoint) and returns the local path of the file or
+// index.
+func openWeights(ctx context.Context, src hub.Source, dir, name string) (string, error) {
 	candidates := []string{"model.safetensors", "model.safetensors.index.json"}
 	if name != "" {
 		candidates = []string{name}
@@ -206,35 +206,31 @@ func openWeights(ctx context.Context, src hub.Source, dir, name string) (*safete
 		full := join(dir, c)
 		ok, err := src.Has(ctx, full)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		if !ok {
 			continue
 		}
 		p, err := src.File(ctx, full)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		if filepath.Ext(c) == ".json" {
 			if err := fetchShards(ctx, src, dir, p); err != nil {
-				return nil, err
+				return "", err
 			}
 		}
-		f, err := safetensors.Open(p)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
-		}
-		return f, nil
+		return p, nil
 	}
 	if name != "" {
-		return nil, fmt.Errorf("%w: weights file %s not found", ErrBadModel, join(dir, name))
+		return "", fmt.Errorf("%w: weights file %s not found", ErrBadModel, join(dir, name))
 	}
 	for _, bin := range []string{"pytorch_model.bin", "pytorch_model.bin.index.json", "model.bin"} {
 		if ok, _ := src.Has(ctx, join(dir, bin)); ok {
-			return nil, fmt.Errorf("%w: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True))", ErrUnsupported, src.Name(), bin)
+			return "", fmt.Errorf("%w: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True))", ErrUnsupported, src.Name(), bin)
 		}
 	}
-	return nil, fmt.Errorf("%w: %s has no model.safetensors", ErrBadModel, src.Name())
+	return "", fmt.Errorf("%w: %s has no model.safetensors", ErrBadModel, src.Name())
 }
 
 // fetchShards makes sure every shard an index names is local (a no-op for

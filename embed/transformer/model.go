@@ -20,6 +20,11 @@ import (
 // ErrClosed reports use of a Model after Close.
 var ErrClosed = errors.New("transformer: model closed")
 
+// ErrInvalidInput reports token ids EncodeTokenIDs cannot run: an empty
+// sequence, an id outside the vocabulary, a sequence longer than the
+// model's position embeddings.
+var ErrInvalidInput = errors.New("transformer: invalid input")
+
 // Model is a loaded sentence-embedding model. It is safe for concurrent use
 // by multiple goroutines; Close waits for running calls to finish.
 type Model struct {
@@ -38,8 +43,11 @@ type Model struct {
 	prompt     string
 	promptLen  int
 	normalized bool
+	int8       bool
 
-	workspaces sync.Pool // *workspace
+	progressMu sync.Mutex // serialises WithProgress calls of concurrent calls
+	runMu      sync.Mutex
+	runners    []*runner // idle runners, reused by later calls
 
 	mu     sync.RWMutex // held for reading by running calls, for writing by Close
 	closed bool
@@ -69,6 +77,10 @@ func (m *Model) MaxSeqLength() int { return m.maxSeq }
 // HiddenSize returns the width of the token vectors EncodeTokens returns.
 func (m *Model) HiddenSize() int { return m.enc.cfg.HiddenSize }
 
+// Int8 reports whether the encoder layers run with int8 weights: WithInt8
+// was given and the processor has AVX-512 VNNI.
+func (m *Model) Int8() bool { return m.int8 }
+
 // Prompt returns the prefix added to every text ("" for none).
 func (m *Model) Prompt() string { return m.prompt }
 
@@ -85,7 +97,34 @@ func (m *Model) Close() error {
 		return nil
 	}
 	m.closed = true
+	m.runMu.Lock()
+	for _, r := range m.runners {
+		r.close()
+	}
+	m.runners = nil
+	m.runMu.Unlock()
 	return m.closeFiles()
+}
+
+// getRunner returns an idle runner with the model's worker count, or a
+// new one.
+func (m *Model) getRunner() *runner {
+	m.runMu.Lock()
+	defer m.runMu.Unlock()
+	for i := len(m.runners) - 1; i >= 0; i-- {
+		if r := m.runners[i]; r.nw == m.opts.workers {
+			m.runners = append(m.runners[:i], m.runners[i+1:]...)
+			return r
+		}
+	}
+	return newRunner(m.enc, m.opts.workers)
+}
+
+// putRunner makes r available to later calls.
+func (m *Model) putRunner(r *runner) {
+	m.runMu.Lock()
+	m.runners = append(m.runners, r)
+	m.runMu.Unlock()
 }
 
 func (m *Model) closeFiles() error {

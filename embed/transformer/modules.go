@@ -127,43 +127,44 @@ func denseActivation(name string) (activation, bool) {
 	return nil, false
 }
 
-// loadDense reads a Dense module folder. It returns the opened weights file
-// (kept open for the model's lifetime, since its tensors may alias it).
-func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*dense, *safetensors.File, error) {
+// loadDense reads a Dense module folder and packs its weights. It returns
+// the path of the weights file, which it closes.
+func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*dense, string, error) {
 	var c denseConfig
 	ok, err := readJSON(ctx, src, join(dir, "config.json"), &c)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", err
 	}
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: Dense module %q has no config.json", ErrBadModel, dir)
+		return nil, "", fmt.Errorf("%w: Dense module %q has no config.json", ErrBadModel, dir)
 	}
 	act, ok := denseActivation(c.Activation)
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: Dense module %q: activation_function %q", ErrUnsupported, dir, c.Activation)
+		return nil, "", fmt.Errorf("%w: Dense module %q: activation_function %q", ErrUnsupported, dir, c.Activation)
 	}
 	if c.InFeatures != inDim || c.OutFeatures <= 0 {
-		return nil, nil, fmt.Errorf("%w: Dense module %q maps %d → %d features, but its input has %d", ErrBadModel, dir, c.InFeatures, c.OutFeatures, inDim)
+		return nil, "", fmt.Errorf("%w: Dense module %q maps %d → %d features, but its input has %d", ErrBadModel, dir, c.InFeatures, c.OutFeatures, inDim)
 	}
 	wname := join(dir, "model.safetensors")
 	has, err := src.Has(ctx, wname)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", err
 	}
 	if !has {
 		if bin, _ := src.Has(ctx, join(dir, "pytorch_model.bin")); bin {
-			return nil, nil, fmt.Errorf("%w: Dense module %q has only pytorch_model.bin; convert it to model.safetensors", ErrUnsupported, dir)
+			return nil, "", fmt.Errorf("%w: Dense module %q has only pytorch_model.bin; convert it to model.safetensors", ErrUnsupported, dir)
 		}
-		return nil, nil, fmt.Errorf("%w: Dense module %q has no model.safetensors", ErrBadModel, dir)
+		return nil, "", fmt.Errorf("%w: Dense module %q has no model.safetensors", ErrBadModel, dir)
 	}
 	p, err := src.File(ctx, wname)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", err
 	}
 	f, err := safetensors.Open(p)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+		return nil, "", fmt.Errorf("%w: %w", ErrBadModel, err)
 	}
+	defer f.Close()
 	r := &tensorReader{f: f}
 	d := &dense{act: act, lin: linear{In: c.InFeatures, Out: c.OutFeatures}}
 	d.lin.W = r.get("linear.weight", c.OutFeatures, c.InFeatures)
@@ -171,11 +172,12 @@ func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*den
 		d.lin.B = r.get("linear.bias", c.OutFeatures)
 	}
 	if r.err != nil {
-		f.Close()
-		return nil, nil, r.err
+		return nil, "", r.err
 	}
-	d.lin = packed(d.lin)
-	return d, f, nil
+	// Packed float32 (also under WithInt8): Dense runs once per text, not
+	// per token. newLinear copies the bias, so the file can be closed.
+	d.lin = packed(d.lin, false)
+	return d, p, nil
 }
 
 // errNotExist reports whether err is a missing-file error.

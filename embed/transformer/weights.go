@@ -102,22 +102,73 @@ func (r *tensorReader) linear(name string, out, in int) linear {
 	return linear{W: r.get(name+".weight", out, in), B: r.get(name+".bias", out), In: in, Out: out}
 }
 
-func packed(l linear) linear { return newLinear(l.W, l.B, l.In, l.Out) }
+// vector reads a 1-D tensor into memory of its own (not aliasing the file).
+func (r *tensorReader) vector(name string, n int) []float32 {
+	v := r.get(name, n)
+	if v == nil {
+		return nil
+	}
+	return append([]float32(nil), v...)
+}
 
-func loadWeights(f *safetensors.File, c *config) (*weights, error) {
+func packed(l linear, int8 bool) linear { return newLinear(l.W, l.B, l.In, l.Out, int8) }
+
+// readWeights loads the encoder's tensors from the safetensors checkpoint
+// at path (a file or a sharded index) in two passes, so that the file's
+// bytes are never held next to their packed copies: the first pass packs
+// every layer's matrices and copies its vectors, then closes (unmaps) the
+// file; the second opens it again for the embedding tables, which stay
+// mapped read-only (F32) for the model's lifetime, so only the rows of
+// tokens actually seen become resident. The returned File holds them and
+// must be closed with the model.
+func readWeights(path string, c *config, int8 bool) (*weights, *safetensors.File, error) {
+	f, err := safetensors.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+	}
+	w, err := loadLayers(f, c, int8)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("%w: %w", ErrBadModel, cerr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if f, err = safetensors.Open(path); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+	}
+	if err := loadEmbeddings(f, c, w); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return w, f, nil
+}
+
+// loadEmbeddings reads the embedding tables (aliasing f's memory for F32
+// data) and the embedding LayerNorm into w.
+func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
+	prefix, err := findPrefix(f)
+	if err != nil {
+		return err
+	}
+	r := &tensorReader{f: f, prefix: prefix}
+	h := c.HiddenSize
+	w.word = r.get("embeddings.word_embeddings.weight", c.VocabSize, h)
+	w.pos = r.get("embeddings.position_embeddings.weight", c.MaxPositionEmbeddings, h)
+	w.typ = r.get("embeddings.token_type_embeddings.weight", c.TypeVocabSize, h)
+	w.embLNW = r.vector("embeddings.LayerNorm.weight", h)
+	w.embLNB = r.vector("embeddings.LayerNorm.bias", h)
+	return r.err
+}
+
+// loadLayers reads and packs the encoder layers of f.
+func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 	prefix, err := findPrefix(f)
 	if err != nil {
 		return nil, err
 	}
 	r := &tensorReader{f: f, prefix: prefix}
 	h, ffn := c.HiddenSize, c.IntermediateSize
-	w := &weights{
-		word:   r.get("embeddings.word_embeddings.weight", c.VocabSize, h),
-		pos:    r.get("embeddings.position_embeddings.weight", c.MaxPositionEmbeddings, h),
-		typ:    r.get("embeddings.token_type_embeddings.weight", c.TypeVocabSize, h),
-		embLNW: r.get("embeddings.LayerNorm.weight", h),
-		embLNB: r.get("embeddings.LayerNorm.bias", h),
-	}
+	w := &weights{}
 	for i := 0; i < c.NumLayers && r.err == nil; i++ {
 		p := fmt.Sprintf("encoder.layer.%d.", i)
 		q := r.linear(p+"attention.self.query", h, h)
@@ -125,20 +176,20 @@ func loadWeights(f *safetensors.File, c *config) (*weights, error) {
 		v := r.linear(p+"attention.self.value", h, h)
 		l := layer{
 			attnOut:      r.linear(p+"attention.output.dense", h, h),
-			attnLNW:      r.get(p+"attention.output.LayerNorm.weight", h),
-			attnLNB:      r.get(p+"attention.output.LayerNorm.bias", h),
+			attnLNW:      r.vector(p+"attention.output.LayerNorm.weight", h),
+			attnLNB:      r.vector(p+"attention.output.LayerNorm.bias", h),
 			intermediate: r.linear(p+"intermediate.dense", ffn, h),
 			output:       r.linear(p+"output.dense", h, ffn),
-			outLNW:       r.get(p+"output.LayerNorm.weight", h),
-			outLNB:       r.get(p+"output.LayerNorm.bias", h),
+			outLNW:       r.vector(p+"output.LayerNorm.weight", h),
+			outLNB:       r.vector(p+"output.LayerNorm.bias", h),
 		}
 		if r.err != nil {
 			break
 		}
-		l.qkv = newLinear(concat(q.W, k.W, v.W), concat(q.B, k.B, v.B), h, 3*h)
-		l.attnOut = packed(l.attnOut)
-		l.intermediate = packed(l.intermediate)
-		l.output = packed(l.output)
+		l.qkv = newLinear(concat(q.W, k.W, v.W), concat(q.B, k.B, v.B), h, 3*h, int8)
+		l.attnOut = packed(l.attnOut, int8)
+		l.intermediate = packed(l.intermediate, int8)
+		l.output = packed(l.output, int8)
 		w.layers = append(w.layers, l)
 	}
 	if r.err != nil {

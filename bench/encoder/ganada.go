@@ -1,27 +1,76 @@
-// This file is where ganada's own transformer (embed/transformer) plugs
-// into the harness, next to ONNX Runtime, once that package exists.
+// This file plugs ganada's own transformer (embed/transformer) into the
+// harness, next to ONNX Runtime: the padded batch's token ids, cut back to
+// each sequence's real length, go to Model.EncodeTokenIDs — the same ids
+// ONNX Runtime gets.
 
 package main
 
-import "errors"
+import (
+	"context"
+	"fmt"
 
-var errGanadaNotYet = errors.New("ganada engine not wired yet (embed/transformer)")
+	"github.com/ganada/ganada/embed/transformer"
+	"github.com/ganada/ganada/internal/gemm"
+)
+
+type ganadaEngine struct {
+	m      *transformer.Model
+	name   string
+	hidden int
+	ids    [][]int
+}
 
 // newGanadaEngine returns ganada's encoder as an Engine with the given
-// number of worker threads.
-//
-// >>> GANADA ENGINE GOES HERE <<<
-// When embed/transformer lands: load the model folder (modelDir) with it,
-// set its worker count to threads, and implement Engine.Encode by running
-// the padded Batch (IDs, Mask, TypeIDs, Size, SeqLen) through the
-// transformer and returning last_hidden_state as [Size][SeqLen][hidden]
-// float32 (padding rows may hold anything). Name() should say "ganada".
-// Batch.Texts holds each row's text (stripped) for an engine that can only
-// take text: ganada's tokenizer gives the ids the harness uses (the
-// harness tokenizes with it), so a text-level Encode sees the same ids.
-// Nothing else in the harness needs to change: run it with
-// -engines ort,ganada and it prints ganada/ORT ratios and ganada's parity.
-func newGanadaEngine(modelDir string, threads int) (Engine, error) {
-	_, _ = modelDir, threads
-	return nil, errGanadaNotYet
+// number of worker threads. maxBatch is the largest batch the harness
+// passes: it becomes the model's batch size, so that every harness batch
+// runs through the network as one batch, as it does in ONNX Runtime.
+// With int8, the encoder layers use int8 weights (transformer.WithInt8);
+// the engine is unavailable on processors without AVX-512 VNNI.
+func newGanadaEngine(modelDir string, threads, maxBatch int, int8 bool) (Engine, error) {
+	opts := []transformer.Option{transformer.WithWorkers(threads), transformer.WithBatchSize(maxBatch)}
+	name := "ganada"
+	if int8 {
+		if !gemm.Int8Accelerated() {
+			return nil, fmt.Errorf("int8 path needs AVX-512 VNNI, which this processor lacks")
+		}
+		opts = append(opts, transformer.WithInt8())
+		name = "ganada-int8"
+	}
+	m, err := transformer.Load(modelDir, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if int8 && !m.Int8() {
+		m.Close()
+		return nil, fmt.Errorf("model did not switch to int8")
+	}
+	return &ganadaEngine{m: m, name: fmt.Sprintf("%s (%s kernels)", name, gemm.KernelName()), hidden: m.HiddenSize()}, nil
 }
+
+func (e *ganadaEngine) Name() string { return e.name }
+
+// Encode runs the real tokens of each row of the padded batch and writes
+// last_hidden_state as [Size][SeqLen][hidden] (padding rows stay zero).
+func (e *ganadaEngine) Encode(b *Batch) ([]float32, error) {
+	e.ids = e.ids[:0]
+	for r := 0; r < b.Size; r++ {
+		row := make([]int, b.Lengths[r])
+		for t := range row {
+			row[t] = int(b.IDs[r*b.SeqLen+t])
+		}
+		e.ids = append(e.ids, row)
+	}
+	states, err := e.m.EncodeTokenIDs(context.Background(), e.ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float32, b.Size*b.SeqLen*e.hidden)
+	for r, rows := range states {
+		for t, v := range rows {
+			copy(out[(r*b.SeqLen+t)*e.hidden:], v)
+		}
+	}
+	return out, nil
+}
+
+func (e *ganadaEngine) Close() error { return e.m.Close() }

@@ -8,6 +8,7 @@
 // Unigram) it prints tokens/s for
 //
 //   - Go single-threaded: one Encode call per sentence;
+//   - Go EncodeInto: the same into one reused Encoding;
 //   - Go batched: one EncodeBatch call (all cores);
 //   - HF seq: one awaited encode() per sentence from Node (binding overhead
 //     included);
@@ -66,13 +67,16 @@ func main() {
 			// Interleave the engines run by run, so that a change in the
 			// load of a shared machine hits them alike; keep each best.
 			var hf1, hfSeq, hfN hfResult
-			single, batch := 1e18, 1e18
+			single, batch, into := 1e18, 1e18, 1e18
+			var intoAllocs float64
 			var ntok int
 			var allocs float64
 			for r := 0; r < *repeat; r++ {
 				hf1 = best(hf1, must(runHF(*node, path, sentFile, 1, "batch", true)))
 				s, n, a := goSingle(tok, ds.texts, 1)
 				single, ntok, allocs = min(single, s), n, a
+				s, a = goInto(tok, ds.texts)
+				into, intoAllocs = min(into, s), a
 				hfSeq = best(hfSeq, must(runHF(*node, path, sentFile, 1, "seq", false)))
 				b, _ := goBatch(tok, ds.texts, 1)
 				batch = min(batch, b)
@@ -90,6 +94,7 @@ func main() {
 				fmt.Printf("%-11s %-6s %-22s %12.0f %8.2fx %s\n", name, ds.name, engine, r, r/base, note)
 			}
 			row("go single-thread", rate(ntok, single), fmt.Sprintf("%.1f allocs/sentence", allocs))
+			row("go EncodeInto", rate(ntok, into), fmt.Sprintf("%.2f allocs/sentence (reused Encoding)", intoAllocs))
 			row("go EncodeBatch", rate(ntok, batch), "")
 			row("hf batch 1 thread", rate(hf1.Tokens, hf1.Seconds), "RAYON_NUM_THREADS=1")
 			row("hf seq encode()", rate(hfSeq.Tokens, hfSeq.Seconds), "per-call N-API")
@@ -122,6 +127,23 @@ func goSingle(tok *tokenizer.Tokenizer, texts []string, repeat int) (best float6
 		allocs = float64(ms1.Mallocs-ms0.Mallocs) / float64(len(texts))
 	}
 	return best, tokens, allocs
+}
+
+// goInto encodes every text into one reused Encoding.
+func goInto(tok *tokenizer.Tokenizer, texts []string) (sec, allocs float64) {
+	var enc tokenizer.Encoding
+	for _, s := range texts[:min(64, len(texts))] { // warm-up
+		check(tok.EncodeInto(&enc, s, true))
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	t0 := time.Now()
+	for _, s := range texts {
+		check(tok.EncodeInto(&enc, s, true))
+	}
+	sec = time.Since(t0).Seconds()
+	runtime.ReadMemStats(&ms1)
+	return sec, float64(ms1.Mallocs-ms0.Mallocs) / float64(len(texts))
 }
 
 func goBatch(tok *tokenizer.Tokenizer, texts []string, repeat int) (best float64, tokens int) {

@@ -83,3 +83,22 @@ func BenchmarkLoad(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkEncodeInto(b *testing.B) {
+	texts := benchTexts(b)
+	for _, name := range tokenizerNames {
+		tok := loadTestTokenizer(b, name, WithoutTruncation(), WithoutPadding())
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var enc Encoding
+			tokens := 0
+			for i := 0; i < b.N; i++ {
+				if err := tok.EncodeInto(&enc, texts[i%len(texts)], true); err != nil {
+					b.Fatal(err)
+				}
+				tokens += len(enc.IDs)
+			}
+			b.ReportMetric(float64(tokens)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}

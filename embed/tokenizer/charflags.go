@@ -15,6 +15,8 @@ const (
 	flagMn                  // Unicode 8.0 Mn
 	flagCCC                 // nonzero canonical combining class (as the Rust crate sees it)
 	flagControl             // BertNormalizer control
+	flagDecomp              // has a canonical decomposition (for the Rust crate)
+	flagDecompK             // has a compatibility or canonical decomposition
 )
 
 var (
@@ -47,6 +49,15 @@ func buildBMPFlags() {
 		}
 		if isBertControlSlow(r) {
 			f |= flagControl
+		}
+		if r < 0xD800 || r > 0xDFFF {
+			var tmp [20]rune
+			if d := appendDecomposition(tmp[:0], r, false); len(d) != 1 || d[0] != r {
+				f |= flagDecomp
+			}
+			if d := appendDecomposition(tmp[:0], r, true); len(d) != 1 || d[0] != r {
+				f |= flagDecompK
+			}
 		}
 		t[r] = f
 	}

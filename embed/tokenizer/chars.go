@@ -123,3 +123,15 @@ func appendLower(dst []rune, r rune) []rune {
 	}
 	return append(dst, unicode.ToLower(r))
 }
+
+// runeCount counts the runes of valid UTF-8 without allocating (Go's
+// utf8.RuneCount converts long non-ASCII tails to a string).
+func runeCount(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
+}

@@ -302,7 +302,7 @@ func (w *workspace) padChinese(n *nstr) {
 func (w *workspace) lrstrip(n *nstr, left, right bool) {
 	s := n.s
 	lead, trail := 0, 0
-	nchars := utf8.RuneCount(s)
+	nchars := runeCount(s)
 	if left {
 		for i := 0; i < len(s); {
 			r, sz := utf8.DecodeRune(s[i:])

@@ -143,7 +143,7 @@ func (p *precompiled) normalize(w *workspace, n *nstr) {
 // runes replace one for one, extra new runes are insertions, and missing
 // ones are removals charged to the last rune written so far.
 func replaceRunes(dest []rc, old, new []byte) []rc {
-	oldN := utf8.RuneCount(old)
+	oldN := runeCount(old)
 	newN := 0
 	for k := 0; k < len(new); {
 		r, sz := utf8.DecodeRune(new[k:])

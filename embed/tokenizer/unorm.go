@@ -132,13 +132,50 @@ func sortPending(p []decEntry) {
 	}
 }
 
+// hasDecomposition reports whether r decomposes (for the Rust crate).
+func hasDecomposition(r rune, compat bool) bool {
+	if r < 0xA0 || (!compat && r < 0xC0) {
+		return false
+	}
+	if r < 0x10000 {
+		f := charFlags(r)
+		if compat {
+			return f&flagDecompK != 0
+		}
+		return f&flagDecomp != 0
+	}
+	var tmp [20]rune
+	d := appendDecomposition(tmp[:0], r, compat)
+	return len(d) != 1 || d[0] != r
+}
+
+// isDecomposed reports whether decomposing s would change nothing: no
+// character decomposes and combining marks are in canonical order.
+func isDecomposed(s []byte, compat bool) bool {
+	var last uint8
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			last = 0
+			i++
+			continue
+		}
+		r, sz := utf8.DecodeRune(s[i:])
+		i += sz
+		if hasDecomposition(r, compat) {
+			return false
+		}
+		c := ccc(r)
+		if c != 0 && last > c {
+			return false
+		}
+		last = c
+	}
+	return true
+}
+
 // decompose applies NFD (or NFKD with compat).
 func (w *workspace) decompose(n *nstr, compat bool) {
-	f := norm.NFD
-	if compat {
-		f = norm.NFKD
-	}
-	if f.IsNormal(n.s) {
+	if isDecomposed(n.s, compat) {
 		return
 	}
 	ds := w.decomposeStream(n.s, compat)

@@ -7,7 +7,6 @@ package tokenizer
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 )
 
 // wordPiece is the WordPiece model.
@@ -25,7 +24,7 @@ type wordPiece struct {
 func (m *wordPiece) vocabSize() int { return len(m.ids) }
 
 func (m *wordPiece) tokenize(w *workspace, s []byte, out []token) ([]token, error) {
-	if utf8.RuneCount(s) > m.maxChars {
+	if runeCount(s) > m.maxChars {
 		return m.unkToken(out, len(s))
 	}
 	base := len(out)

@@ -7,6 +7,10 @@
 //	enc, err := tok.Encode("Hello world!", true)
 //	// enc.IDs, enc.Tokens, enc.Offsets, ...
 //
+// Encode allocates only its result (four allocations); EncodeInto reuses a
+// caller's Encoding and allocates nothing once it has grown; EncodeBatch
+// spreads a batch over GOMAXPROCS goroutines.
+//
 // A *Tokenizer is immutable after loading and safe for concurrent use. The
 // truncation and padding written in tokenizer.json apply by default, as in
 // the Rust library; WithoutTruncation, WithoutPadding, WithTruncation and

@@ -12,16 +12,18 @@ func parseModel(path string, r json.RawMessage) (model, error) {
 	}
 	typ := o.typ()
 	if typ == "" {
-		// Untagged: infer from the keys as the Rust crate does
-		// (BPE, then WordPiece, then WordLevel, then Unigram).
+		// Untagged: infer from the keys as the Rust crate does, trying BPE
+		// (vocab map and merges), then WordPiece (all four of its fields),
+		// then WordLevel (vocab map and unk_token), then Unigram.
 		var vocabList []json.RawMessage
 		isList := json.Unmarshal(o.m["vocab"], &vocabList) == nil && o.has("vocab")
+		isMap := o.has("vocab") && !isList
 		switch {
-		case o.has("merges"):
+		case isMap && o.has("merges"):
 			typ = "BPE"
-		case o.has("vocab") && !isList && (o.has("continuing_subword_prefix") || o.has("max_input_chars_per_word")):
+		case isMap && o.has("unk_token") && o.has("continuing_subword_prefix") && o.has("max_input_chars_per_word"):
 			typ = "WordPiece"
-		case o.has("vocab") && !isList && o.has("unk_token"):
+		case isMap && o.has("unk_token"):
 			typ = "WordLevel"
 		case isList:
 			typ = "Unigram"

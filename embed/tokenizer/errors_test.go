@@ -6,6 +6,7 @@ package tokenizer
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -195,5 +196,32 @@ func TestVocabSize(t *testing.T) {
 		if s, ok := tok.IDToToken(id); !ok || s != tokStr {
 			t.Errorf("%s: IDToToken(%d) = %q, %v", name, id, s, ok)
 		}
+	}
+}
+
+// TestUntaggedModels checks the model type inference for files whose model
+// has no "type", as the Rust crate infers it.
+func TestUntaggedModels(t *testing.T) {
+	cases := []struct{ model, want string }{
+		{`{"vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}`, "*tokenizer.bpe"},
+		{`{"vocab": {"[UNK]": 0, "ab": 1}, "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100}`, "*tokenizer.wordPiece"},
+		{`{"vocab": {"[UNK]": 0, "ab": 1}, "unk_token": "[UNK]", "continuing_subword_prefix": "##"}`, "*tokenizer.wordLevel"},
+		{`{"vocab": [["<unk>", 0], ["ab", -1]], "unk_id": 0}`, "*tokenizer.unigram"},
+	}
+	for _, c := range cases {
+		tok, err := FromBytes([]byte(`{"model": ` + c.model + `}`))
+		if err != nil {
+			t.Fatalf("%s: %v", c.model, err)
+		}
+		if got := fmt.Sprintf("%T", tok.model); got != c.want {
+			t.Errorf("%s: model %s, want %s", c.model, got, c.want)
+		}
+		enc, err := tok.Encode("ab", false)
+		if err != nil || len(enc.IDs) == 0 {
+			t.Errorf("%s: Encode(ab) = %v, %v", c.model, enc, err)
+		}
+	}
+	if _, err := FromBytes([]byte(`{"model": {"vocab": 3}}`)); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("uninferable model: %v", err)
 	}
 }

@@ -5,9 +5,12 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -38,6 +41,10 @@ func cmdHNSW(args []string) error {
 	m := fs.Int("m", 16, "M")
 	efc := fs.Int("efc", 200, "efConstruction")
 	reps := fs.Int("reps", 1, "timed passes per ef (the best is kept)")
+	limit := fs.Int("n", 0, "use only the first n base vectors (for profiling; recall is then meaningless)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the search phase to this file")
+	compact := fs.Bool("compact", true, "call Compact after AddBatch (graph-order renumbering; counted in the build time)")
+	ab := fs.Bool("ab", false, "A/B: search before and after Compact, alternating, and print both (no results written)")
 	fs.Parse(args)
 	efs, err := parseEfs(*efList)
 	if err != nil {
@@ -46,6 +53,10 @@ func cmdHNSW(args []string) error {
 	d, err := loadDataset(*dir, true)
 	if err != nil {
 		return err
+	}
+	if *limit > 0 && *limit < d.base.n {
+		d.base.n = *limit
+		d.base.data = d.base.data[:*limit*d.base.dim]
 	}
 	h, err := hnsw.New(d.base.dim, index.Cosine, hnsw.WithM(*m), hnsw.WithEfConstruction(*efc),
 		hnsw.WithSeed(1), hnsw.WithCapacity(d.base.n))
@@ -60,6 +71,16 @@ func cmdHNSW(args []string) error {
 	if err := h.AddBatch(ids, d.base.rows()); err != nil {
 		return err
 	}
+	if *ab {
+		return compactAB(h, d, efs)
+	}
+	if *compact {
+		tc := time.Now()
+		if err := h.Compact(); err != nil {
+			return err
+		}
+		fmt.Printf("ganada-hnsw %s: Compact (graph-order renumbering) took %.2fs\n", d.name, time.Since(tc).Seconds())
+	}
 	build, buildCPU := time.Since(t0).Seconds(), (processCPU() - c0).Seconds()
 	fmt.Printf("ganada-hnsw %s: built %d×%d in %.2fs (%.2f CPU s) on %d threads\n", d.name, d.base.n, d.base.dim, build, buildCPU, runtime.GOMAXPROCS(0))
 	if err := appendResult(*res, "build", "ganada-hnsw", d.name, runtime.GOMAXPROCS(0), build, buildCPU); err != nil {
@@ -68,6 +89,14 @@ func cmdHNSW(args []string) error {
 	qs := d.queries.rows()
 	runtime.LockOSThread() // so that thread CPU time covers exactly the searches
 	defer runtime.UnlockOSThread()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	for _, ef := range efs {
 		opt := index.WithEf(ef)
 		for _, q := range qs[:min(100, len(qs))] { // warm up
@@ -169,4 +198,38 @@ func processCPU() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// compactAB measures single-thread CPU QPS at each ef on a copy of h as
+// built and on h after Compact, alternating three times, to isolate the effect
+// of graph-order renumbering on a noisy machine.
+func compactAB(h *hnsw.Index, d dataset, efs []int) error {
+	var buf bytes.Buffer
+	if _, err := h.WriteTo(&buf); err != nil {
+		return err
+	}
+	var before hnsw.Index
+	if _, err := before.ReadFrom(&buf); err != nil {
+		return err
+	}
+	if err := h.Compact(); err != nil {
+		return err
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	qs := d.queries.rows()
+	measure := func(x *hnsw.Index, ef int) float64 {
+		c := threadCPU()
+		for _, q := range qs {
+			x.Search(q, 10, index.WithEf(ef))
+		}
+		return float64(len(qs)) / (threadCPU() - c).Seconds()
+	}
+	for _, ef := range efs {
+		for rep := 0; rep < 3; rep++ {
+			a, b := measure(&before, ef), measure(h, ef)
+			fmt.Printf("ef=%d as built %.0f CPU QPS, compacted %.0f CPU QPS (%.2f×)\n", ef, a, b, b/a)
+		}
+	}
+	return nil
 }

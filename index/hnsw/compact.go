@@ -3,14 +3,18 @@
 
 package hnsw
 
-// Compact removes every tombstone left by Delete and by replacing Adds. It
-// first relinks in place: each live node's list that contains tombstones is
+// Compact removes every tombstone left by Delete and by replacing Adds, then
+// renumbers the nodes in breadth-first graph order so that nodes searched
+// together are stored together (which speeds searches up; calling Compact
+// once after a bulk build is worthwhile even without deletes). Removal
+// relinks in place: each live node's list that contains tombstones is
 // re-selected, by the same heuristic as insertion, from its live neighbours
 // plus the live nodes the tombstones linked to (two hops through
 // tombstones), falling back to a construction search when that leaves
 // nothing; a live node that no list points to any more is linked back from
-// its own neighbours. It then moves the live nodes down to slots 0..Len-1 and
-// releases the slabs' excess memory when less than half of them is used.
+// its own neighbours; the live nodes then move down to slots 0..Len-1. Both
+// steps work in place; only when less than half of the slots stay in use are
+// the slabs reallocated at the smaller size, releasing the memory.
 // Searches and writers wait while it runs (it takes the global lock).
 func (x *Index) Compact() error {
 	x.growMu.Lock()
@@ -20,9 +24,16 @@ func (x *Index) Compact() error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.deleted == 0 {
-		return nil
+	if x.deleted > 0 {
+		x.reclaim()
 	}
+	x.reorder()
+	return nil
+}
+
+// reclaim relinks around the tombstones and renumbers the live slots
+// densely. The caller holds growMu exclusively and mu.
+func (x *Index) reclaim() {
 	n := int(x.n.Load())
 	s := x.getSearcher()
 	defer x.putSearcher(s)
@@ -39,7 +50,8 @@ func (x *Index) Compact() error {
 		}
 		if best < 0 { // nothing live
 			x.ep.Store(noEntry)
-			return x.renumber(n)
+			x.renumber(n)
+			return
 		}
 		top = best
 		x.ep.Store(packEntry(ep, top))
@@ -77,7 +89,7 @@ func (x *Index) Compact() error {
 			}
 		}
 	}
-	return x.renumber(n)
+	x.renumber(n)
 }
 
 // repair re-selects p's layer-l list if it contains tombstones.
@@ -173,7 +185,7 @@ func (x *Index) repair(s *searcher, p uint32, l int, dead func(uint32) bool) {
 // renumber moves live slots down to 0..live-1, rewriting every link, the id
 // map and the entry point, and shrinks the slabs if they are mostly empty.
 // The caller holds growMu exclusively and mu.
-func (x *Index) renumber(n int) error {
+func (x *Index) renumber(n int) {
 	const gone = ^uint32(0)
 	newID := make([]uint32, n)
 	live := uint32(0)
@@ -227,5 +239,4 @@ func (x *Index) renumber(n int) error {
 	if x.capacity > 1024 && int(live) < x.capacity/2 {
 		x.resize(max(int(live), 1024))
 	}
-	return nil
 }

@@ -69,9 +69,9 @@ for set in $SETS; do
 	GOMAXPROCS=$THREADS /usr/bin/time -v -o "$out/time.txt" "$out/ganada-index" hnsw -dir "$dir" -res "$res" -ef "$EFS" -reps "$REPS"
 	echo -e "rss\tganada-hnsw\t$set\t$(maxrss "$out/time.txt")" >>"$res"
 	load
+	"$out/hnswlib_driver" bw "$res" "$set" # the reference for the flat scan, measured just before it
 	GOMAXPROCS=$THREADS "$out/ganada-index" flat -dir "$dir" -res "$res"
 done
-"$out/hnswlib_driver" bw "$res"
 load
 echo "# results: $res"
 "$out/ganada-index" report -res "$res"

@@ -7,6 +7,7 @@ package hnsw
 import (
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/ganada/ganada/index"
@@ -227,4 +228,45 @@ func TestReplaceVector(t *testing.T) {
 		}
 	}
 	checkGraph(t, h)
+}
+
+// TestCompactReorderKeepsResults checks that graph-order renumbering changes
+// only where nodes live: every search returns the same results.
+func TestCompactReorderKeepsResults(t *testing.T) {
+	d := newDataset(scaled(4000), 32, 100, 14)
+	h := buildHNSW(t, d, index.Cosine, WithEfConstruction(64))
+	before := make([][]index.Result, len(d.queries))
+	for i, q := range d.queries {
+		before[i], _ = h.Search(q, 10, index.WithEf(32))
+	}
+	if err := h.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	checkGraph(t, h)
+	changed := 0
+	for i, q := range d.queries {
+		after, _ := h.Search(q, 10, index.WithEf(32))
+		if !reflect.DeepEqual(before[i], after) {
+			changed++
+		}
+	}
+	// Equal-distance ties may be expanded in another order after
+	// renumbering; anything beyond a stray query means the graph changed.
+	if changed > len(d.queries)/50 {
+		t.Fatalf("%d of %d queries changed results after reordering", changed, len(d.queries))
+	}
+	ep, _ := unpackEntry(h.ep.Load())
+	if ep != 0 {
+		t.Errorf("entry point is slot %d after BFS renumbering, want 0", ep)
+	}
+	for _, id := range d.ids[:50] {
+		v, err := h.Vector(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, _ := h.Search(v, 1, index.WithExact())
+		if rs[0].ID != id {
+			t.Fatalf("id %d no longer maps to its vector", id)
+		}
+	}
 }

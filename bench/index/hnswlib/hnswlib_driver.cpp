@@ -8,7 +8,7 @@
 // against Debian's header-only libhnswlib-dev (not vendored here).
 //
 //   hnswlib_driver run DIR RESULTS M EFC THREADS EF1,EF2,... REPS
-//   hnswlib_driver bw RESULTS      (single-core streaming read bandwidth)
+//   hnswlib_driver bw RESULTS TAG  (single-core streaming read bandwidth)
 
 #include <hnswlib/hnswlib.h>
 
@@ -152,7 +152,7 @@ static int run(const std::string &dir, const std::string &results, int M, int ef
 
 // bw measures single-core streaming read bandwidth: the best of 5 AVX-512
 // sums over 512 MiB.
-static int bw(const std::string &results) {
+static int bw(const std::string &results, const std::string &tag) {
     size_t n = (512u << 20) / sizeof(float);
     float *a = (float *)std::aligned_alloc(64, n * sizeof(float));
     for (size_t i = 0; i < n; i++) a[i] = (float)(i & 7);
@@ -172,7 +172,7 @@ static int bw(const std::string &results) {
     }
     std::printf("single-core read bandwidth: %.2f GB/s (sink %g)\n", best, sink);
     FILE *res = std::fopen(results.c_str(), "a");
-    std::fprintf(res, "bandwidth\tread\t%.2f\n", best);
+    std::fprintf(res, "bandwidth\t%s\t%.2f\n", tag.c_str(), best);
     std::fclose(res);
     std::free(a);
     return 0;
@@ -182,11 +182,11 @@ int main(int argc, char **argv) {
     try {
         if (argc == 9 && std::string(argv[1]) == "run")
             return run(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]), argv[7], std::atoi(argv[8]));
-        if (argc == 3 && std::string(argv[1]) == "bw") return bw(argv[2]);
+        if (argc == 4 && std::string(argv[1]) == "bw") return bw(argv[2], argv[3]);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "hnswlib_driver: %s\n", e.what());
         return 1;
     }
-    std::fprintf(stderr, "usage: hnswlib_driver run DIR RESULTS M EFC THREADS EFS REPS | bw RESULTS\n");
+    std::fprintf(stderr, "usage: hnswlib_driver run DIR RESULTS M EFC THREADS EFS REPS | bw RESULTS TAG\n");
     return 2;
 }

@@ -171,6 +171,12 @@ func parsePreTokenizer(path string, r json.RawMessage) (preTokenizer, error) {
 			return nil, err
 		}
 		return digitsPreTokenizer{ind}, nil
+	case "FixedLength":
+		n, err := o.integer("length", 5, false)
+		if err != nil {
+			return nil, err
+		}
+		return fixedLengthPreTokenizer{n}, nil
 	case "CharDelimiterSplit":
 		d, err := o.char("delimiter", ' ')
 		if err != nil {
@@ -500,6 +506,18 @@ func parseDecoder(path string, r json.RawMessage) (decoder, error) {
 		return &bpeDecoder{s}, nil
 	case "ByteFallback":
 		return byteFallbackDecoder{}, nil
+	case "CTC":
+		d := &ctcDecoder{}
+		if d.pad, err = o.str("pad_token", "<pad>", false); err != nil {
+			return nil, err
+		}
+		if d.delim, err = o.str("word_delimiter_token", "|", false); err != nil {
+			return nil, err
+		}
+		if d.cleanup, err = o.boolean("cleanup", true); err != nil {
+			return nil, err
+		}
+		return d, nil
 	case "Fuse":
 		return fuseDecoder{}, nil
 	case "Strip":

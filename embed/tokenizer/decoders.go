@@ -231,3 +231,27 @@ func (d *replaceDecoder) decode(toks []string) []string {
 	}
 	return out
 }
+
+// ctcDecoder is CTC: repeated tokens collapse, pad tokens vanish, and with
+// cleanup the word delimiter becomes a space.
+type ctcDecoder struct {
+	pad, delim string
+	cleanup    bool
+}
+
+func (d *ctcDecoder) decode(toks []string) []string {
+	var out []string
+	for i, t := range toks {
+		if i > 0 && toks[i-1] == t {
+			continue
+		}
+		r := strings.ReplaceAll(t, d.pad, "")
+		if d.cleanup {
+			r = strings.ReplaceAll(wordPieceCleanup(r), d.delim, " ")
+		}
+		if r != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}

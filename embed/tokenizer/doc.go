@@ -26,13 +26,13 @@
 //     Nmt, ByteLevel, Sequence;
 //   - pre-tokenizers: BertPreTokenizer, Metaspace, Whitespace,
 //     WhitespaceSplit, Punctuation, Digits, ByteLevel, Split,
-//     CharDelimiterSplit, Sequence;
+//     CharDelimiterSplit, FixedLength, Sequence;
 //   - models: WordPiece (also without "type", inferred from its keys),
 //     Unigram, BPE, WordLevel;
 //   - post-processors: TemplateProcessing, BertProcessing,
 //     RobertaProcessing, ByteLevel, Sequence;
 //   - decoders: WordPiece, Metaspace, ByteLevel, BPEDecoder, ByteFallback,
-//     Fuse, Strip, Replace, Sequence;
+//     Fuse, Strip, Replace, CTC, Sequence;
 //   - added tokens with single_word, lstrip, rstrip and normalized;
 //   - truncation (LongestFirst, OnlyFirst, OnlySecond, both directions) and
 //     padding (BatchLongest, Fixed, pad_to_multiple_of, both directions).
@@ -41,7 +41,7 @@
 // Oniguruma's Unicode meanings of \s, \d and \w; the GPT-2 pattern and the
 // GPT-4-style patterns (cl100k, Llama 3, Qwen) that end in \s+(?!\S)|\s+
 // are handled by hand. Other lookaround or backreference patterns are
-// ErrUnsupported. BPE dropout is not supported (inference never uses it).
+// ErrUnsupported.
 //
 // Character classes follow the Rust library, including its dependencies'
 // Unicode versions where they matter: BERT punctuation and accent stripping
@@ -49,7 +49,8 @@
 // Precompiled segments text into extended grapheme clusters (UAX #29) before
 // its lookups, and normalization data comes from golang.org/x/text.
 //
-// Other component types make loading fail with an error wrapping
+// Not supported: the UnicodeScripts pre-tokenizer and BPE dropout. Other
+// component types make loading fail with an error wrapping
 // ErrUnsupported; malformed files fail with ErrInvalidConfig, both inside a
 // *FieldError that names the field.
 //

@@ -49,7 +49,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown normalizer", replace(`"type": "BertNormalizer"`, `"type": "Fancy"`), "normalizer.type", ErrUnsupported},
 		{"unknown pre-tokenizer", replace(`"type": "BertPreTokenizer"`, `"type": "UnicodeScripts"`), "pre_tokenizer.type", ErrUnsupported},
 		{"unknown post-processor", replace(`"type": "BertProcessing"`, `"type": "Magic"`), "post_processor.type", ErrUnsupported},
-		{"unknown decoder", replace(`"type": "WordPiece", "prefix"`, `"type": "CTC", "prefix"`), "decoder.type", ErrUnsupported},
+		{"unknown decoder", replace(`"type": "WordPiece", "prefix"`, `"type": "Telepathy", "prefix"`), "decoder.type", ErrUnsupported},
 		{"unknown model", replace(`"type": "WordPiece", "unk_token"`, `"type": "Neural", "unk_token"`), "model.type", ErrUnsupported},
 		{"vocab not a map", replace(`"vocab": {"[PAD]": 0,`, `"vocab": 12, "x": {"[PAD]": 0,`), "model.vocab", ErrInvalidConfig},
 		{"bad sep", replace(`"sep": ["[SEP]", 3]`, `"sep": "[SEP]"`), "post_processor.sep", ErrInvalidConfig},

@@ -204,3 +204,30 @@ func (p *splitPreTokenizer) preTokenize(w *workspace, in, out []nstr) []nstr {
 		return splitBy(n, ms, p.beh, out)
 	})
 }
+
+// fixedLengthPreTokenizer is FixedLength: pieces of length runes.
+type fixedLengthPreTokenizer struct{ length int }
+
+func (f fixedLengthPreTokenizer) preTokenize(w *workspace, in, out []nstr) []nstr {
+	return eachPiece(in, out, func(n *nstr, out []nstr) []nstr {
+		s := n.s
+		if f.length <= 0 {
+			// The Rust crate panics on chunks of 0; keep the piece whole.
+			if len(s) > 0 {
+				out = append(out, *n)
+			}
+			return out
+		}
+		start, k := 0, 0
+		for i := 0; i < len(s); {
+			_, sz := utf8.DecodeRune(s[i:])
+			i += sz
+			k++
+			if k == f.length || i == len(s) {
+				out = append(out, n.slice(start, i))
+				start, k = i, 0
+			}
+		}
+		return out
+	})
+}

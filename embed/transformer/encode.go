@@ -7,11 +7,11 @@ package transformer
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 
+	"github.com/ganada/ganada/embed/tokenizer"
 	"github.com/ganada/ganada/internal/gemm"
 	"github.com/ganada/ganada/matryoshka"
 )
@@ -194,26 +194,45 @@ func (m *Model) run(ctx context.Context, texts []string, ids [][]int, sink batch
 }
 
 // tokenize prepares and tokenises the texts of a batch into r.seqs, on
-// the runner's workers.
+// the runner's workers, reusing the runner's Encodings.
 func (m *Model) tokenize(r *runner, texts []string, idx []int) error {
-	r.seqs = slices.Grow(r.seqs[:0], len(idx))[:len(idx)]
-	errs := make([]error, len(idx))
-	one := func(_, i int) {
-		enc, err := m.tok.Encode(m.prepare(m.prompt+texts[idx[i]]), true)
-		if err != nil {
-			errs[i] = fmt.Errorf("transformer: text %d: %w", idx[i], err)
-			return
-		}
-		r.seqs[i] = sequence{ids: enc.IDs, typeIDs: enc.TypeIDs}
+	n := len(idx)
+	if len(r.encs) < n {
+		r.encs = append(r.encs, make([]tokenizer.Encoding, n-len(r.encs))...)
+		r.errs = make([]error, n)
 	}
-	if r.nw == 1 || len(idx) == 1 {
+	r.seqs = slices.Grow(r.seqs[:0], n)[:n]
+	r.texts, r.idx = texts, idx
+	if r.tokFn == nil {
+		// Bound once per runner, so that a batch allocates no closure.
+		r.tokFn = func(_, i int) { m.tokenizeOne(r, i) }
+	}
+	if r.nw == 1 || n == 1 {
 		for i := range idx {
-			one(0, i)
+			m.tokenizeOne(r, i)
 		}
 	} else {
-		r.gw.For(len(idx), one)
+		r.gw.For(n, r.tokFn)
 	}
-	return errors.Join(errs...)
+	r.texts, r.idx = nil, nil
+	for _, err := range r.errs[:n] {
+		if err != nil {
+			clear(r.errs)
+			return err
+		}
+	}
+	return nil
+}
+
+// tokenizeOne tokenises text r.idx[i] of the batch into r.encs[i].
+func (m *Model) tokenizeOne(r *runner, i int) {
+	j := r.idx[i]
+	enc := &r.encs[i]
+	if err := m.tok.EncodeInto(enc, m.prepare(m.prompt+r.texts[j]), true); err != nil {
+		r.errs[i] = fmt.Errorf("transformer: text %d: %w", j, err)
+		return
+	}
+	r.seqs[i] = sequence{ids: enc.IDs, typeIDs: enc.TypeIDs}
 }
 
 // sentenceVectors pools each sequence of a batch and applies the modules

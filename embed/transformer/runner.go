@@ -9,6 +9,7 @@ package transformer
 import (
 	"math"
 
+	"github.com/ganada/ganada/embed/tokenizer"
 	"github.com/ganada/ganada/internal/gemm"
 	"github.com/ganada/ganada/internal/nn"
 )
@@ -33,6 +34,11 @@ type runner struct {
 	// Used by Model around the encoder.
 	order  []int // input positions, longest first
 	seqs   []sequence
+	encs   []tokenizer.Encoding // the batch's tokenisations, reused
+	errs   []error
+	texts  []string // the batch being tokenised by tokFn
+	idx    []int
+	tokFn  func(worker, i int)
 	pooled []float32
 	dense  []float32
 
@@ -169,10 +175,10 @@ func (r *runner) attendPart(worker, i int) {
 	scores := r.scores[worker][:n*n]
 	qkv := r.big[row*3*h:]
 	q, k, v := qkv[hd*dh:], qkv[h+hd*dh:], qkv[2*h+hd*dh:]
-	gemm.MulABt(n, n, dh, q, 3*h, k, 3*h, scores, n)
+	r.gw.WorkerMulABt(worker, n, n, dh, q, 3*h, k, 3*h, scores, n)
 	scale := float32(1 / math.Sqrt(float64(dh)))
 	for j := 0; j < n; j++ {
 		nn.Softmax(scores[j*n:j*n+n], scale)
 	}
-	gemm.MulAB(n, dh, n, scores, n, v, 3*h, r.ctx[row*h+hd*dh:], h)
+	r.gw.WorkerMulAB(worker, n, dh, n, scores, n, v, 3*h, r.ctx[row*h+hd*dh:], h)
 }

@@ -38,6 +38,27 @@ func (w *Workers) MulAB(m, n, k int, a []float32, lda int, b []float32, ldb int,
 	w.do(&w.prod)
 }
 
+// WorkerMulABt is MulABt on the calling goroutine with the scratch memory
+// of worker, for use inside a For callback: fn(worker, i) may call
+// w.WorkerMulABt(worker, ...) and w.WorkerMulAB(worker, ...) (and nothing
+// else of w), since each worker index runs on one goroutine at a time.
+// Unlike the package-level MulABt, whose scratch comes from a sync.Pool
+// that the garbage collector empties, it never allocates once the
+// worker's scratch has grown.
+func (w *Workers) WorkerMulABt(worker, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	s := w.scratch[worker]
+	pr := prepABt(best, s, m, n, k, a, lda, b, ldb, c, ldc)
+	pr.run(s, 0, m, 0, panels(n, best.nr))
+}
+
+// WorkerMulAB is MulAB with the scratch memory of worker; see
+// WorkerMulABt.
+func (w *Workers) WorkerMulAB(worker, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	s := w.scratch[worker]
+	pr := prepAB(best, s, m, n, k, a, lda, b, ldb, c, ldc)
+	pr.run(s, 0, m, 0, panels(n, best.nr))
+}
+
 // prepABt checks the operands and packs b (n×k, used transposed) into the
 // scratch B buffer of s.
 func prepABt(impl *kernelImpl, s *scratch, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) product {

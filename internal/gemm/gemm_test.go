@@ -369,3 +369,43 @@ func TestPackBt(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerProducts runs per-head attention products inside For with each
+// worker's scratch: the results equal the package-level products, and a
+// warm Workers allocates nothing.
+func TestWorkerProducts(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	const heads, d, seq = 6, 32, 23
+	hidden := heads * d
+	q, k := randMat(r, seq*hidden), randMat(r, seq*hidden)
+	for _, n := range []int{1, 2, 3} {
+		w := NewWorkers(n)
+		scores := make([][]float32, n)
+		for i := range scores {
+			scores[i] = make([]float32, seq*seq)
+		}
+		got, want := make([]float32, seq*hidden), make([]float32, seq*hidden)
+		for h := 0; h < heads; h++ {
+			s := make([]float32, seq*seq)
+			MulABt(seq, seq, d, q[h*d:], hidden, k[h*d:], hidden, s, seq)
+			MulAB(seq, d, seq, s, seq, k[h*d:], hidden, want[h*d:], hidden)
+		}
+		run := func() {
+			w.For(heads, func(worker, h int) {
+				s := scores[worker]
+				w.WorkerMulABt(worker, seq, seq, d, q[h*d:], hidden, k[h*d:], hidden, s, seq)
+				w.WorkerMulAB(worker, seq, d, seq, s, seq, k[h*d:], hidden, got[h*d:], hidden)
+			})
+		}
+		run()
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%d workers: element %d: %v, want %v", n, i, got[i], want[i])
+			}
+		}
+		if a := testing.AllocsPerRun(10, run); a > 1 { // the closure passed to For
+			t.Errorf("%d workers: %v allocations per run", n, a)
+		}
+		w.Close()
+	}
+}

@@ -112,7 +112,8 @@ func (f *funcRunner) runPart(_ *Workers, worker, part int) { f.fn(worker, part) 
 // workers and returning when all are done. worker (0 ≤ worker < N())
 // identifies the goroutine, so fn can use per-worker buffers. Calls are
 // handed out dynamically, so uneven parts balance. fn must not call
-// methods of w.
+// methods of w other than WorkerMulABt and WorkerMulAB with its own
+// worker index.
 func (w *Workers) For(n int, fn func(worker, i int)) {
 	if n <= 0 {
 		return

@@ -86,3 +86,22 @@ type Persistent interface {
 	io.WriterTo
 	io.ReaderFrom
 }
+
+// Extended is what both ganada indexes offer beyond Index: lookups by id,
+// enumeration, the metric, and serialisation. A Collection built on either
+// index can hold it as an Extended.
+type Extended interface {
+	Index
+	Persistent
+	// Contains reports whether id is stored.
+	Contains(id uint64) bool
+	// Vector returns a copy of the vector stored under id (unit-normalised
+	// under Cosine) or an error wrapping ErrNotFound.
+	Vector(id uint64) ([]float32, error)
+	// IDs returns every stored id.
+	IDs() []uint64
+	// Metric returns the index metric.
+	Metric() Metric
+	// Save writes the index to path atomically.
+	Save(path string) error
+}

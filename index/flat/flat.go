@@ -26,7 +26,7 @@ type Index struct {
 }
 
 var _ index.Index = (*Index)(nil)
-var _ index.Persistent = (*Index)(nil)
+var _ index.Extended = (*Index)(nil)
 
 // Option configures New.
 type Option func(*config) error

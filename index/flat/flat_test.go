@@ -208,6 +208,9 @@ func TestPersistence(t *testing.T) {
 			t.Fatal("round trip changed results")
 		}
 	}
+	if r2, err := Read(bytes.NewReader(good)); err != nil || r2.Len() != x.Len() {
+		t.Fatalf("Read: %v", err)
+	}
 	path := filepath.Join(t.TempDir(), "f.idx")
 	if err := x.Save(path); err != nil {
 		t.Fatal(err)

@@ -98,6 +98,15 @@ func (x *Index) Save(path string) error {
 	})
 }
 
+// Read reads an index written by WriteTo from r, consuming exactly its bytes.
+func Read(r io.Reader) (*Index, error) {
+	x := &Index{}
+	if _, err := x.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
 // Load reads an index saved with Save.
 func Load(path string) (*Index, error) {
 	x := &Index{}

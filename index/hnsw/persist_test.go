@@ -72,6 +72,11 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("results differ after round trip:\n%v\n%v", a, b)
 		}
 	}
+	// Read is ReadFrom into a new index.
+	r2, err := Read(bytes.NewReader(buf.Bytes()))
+	if err != nil || r2.Len() != h.Len() {
+		t.Fatalf("Read: %v", err)
+	}
 	// Save/Load through a file, and keep working after loading.
 	path := filepath.Join(t.TempDir(), "idx.hnsw")
 	if err := g.Save(path); err != nil {

@@ -44,6 +44,7 @@ func cmdHNSW(args []string) error {
 	limit := fs.Int("n", 0, "use only the first n base vectors (for profiling; recall is then meaningless)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the search phase to this file")
 	compact := fs.Bool("compact", true, "call Compact after AddBatch (graph-order renumbering; counted in the build time)")
+	cache := fs.String("index", "", "load the built index from this file if it exists, else build and save it there (for profiling)")
 	ab := fs.Bool("ab", false, "A/B: search before and after Compact, alternating, and print both (no results written)")
 	fs.Parse(args)
 	efs, err := parseEfs(*efList)
@@ -68,7 +69,11 @@ func cmdHNSW(args []string) error {
 		ids[i] = uint64(i)
 	}
 	t0, c0 := time.Now(), processCPU()
-	if err := h.AddBatch(ids, d.base.rows()); err != nil {
+	if _, err := os.Stat(*cache); *cache != "" && err == nil {
+		if h, err = hnsw.Load(*cache); err != nil {
+			return err
+		}
+	} else if err := h.AddBatch(ids, d.base.rows()); err != nil {
 		return err
 	}
 	if *ab {
@@ -82,6 +87,11 @@ func cmdHNSW(args []string) error {
 		fmt.Printf("ganada-hnsw %s: Compact (graph-order renumbering) took %.2fs\n", d.name, time.Since(tc).Seconds())
 	}
 	build, buildCPU := time.Since(t0).Seconds(), (processCPU() - c0).Seconds()
+	if *cache != "" {
+		if err := h.Save(*cache); err != nil {
+			return err
+		}
+	}
 	fmt.Printf("ganada-hnsw %s: built %d×%d in %.2fs (%.2f CPU s) on %d threads\n", d.name, d.base.n, d.base.dim, build, buildCPU, runtime.GOMAXPROCS(0))
 	if err := appendResult(*res, "build", "ganada-hnsw", d.name, runtime.GOMAXPROCS(0), build, buildCPU); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/internal/hugepage"
 	"github.com/ganada/ganada/similarity"
 )
 
@@ -183,9 +184,13 @@ func (x *Index) grow(c int) {
 // resize reallocates every slab to hold exactly c ≥ n slots.
 func (x *Index) resize(c int) {
 	n := int(x.n.Load())
+	// The two big slabs are read at random by every search: huge pages
+	// spare most of their TLB misses.
 	vecs := make([]float32, c*x.dim)
+	hugepage.Advise(vecs)
 	copy(vecs, x.vecs[:n*x.dim])
 	links0 := make([]uint32, c*(x.m0+1))
+	hugepage.Advise(links0)
 	copy(links0, x.links0[:n*(x.m0+1)])
 	upper := make([][]uint32, c)
 	copy(upper, x.upper[:n])

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/internal/hugepage"
 	"github.com/ganada/ganada/index/internal/persist"
 )
 
@@ -161,6 +162,10 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 		return pr.N(), fmt.Errorf("hnsw: read: %w", err)
 	}
 	y.nodeLocks = make([]sync.Mutex, n)
+	// Already written, so the kernel can only collapse them in the
+	// background; still worth asking.
+	hugepage.Advise(vecs)
+	hugepage.Advise(links0)
 
 	x.growMu.Lock()
 	defer x.growMu.Unlock()

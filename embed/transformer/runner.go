@@ -176,9 +176,6 @@ func (r *runner) attendPart(worker, i int) {
 	qkv := r.big[row*3*h:]
 	q, k, v := qkv[hd*dh:], qkv[h+hd*dh:], qkv[2*h+hd*dh:]
 	r.gw.WorkerMulABt(worker, n, n, dh, q, 3*h, k, 3*h, scores, n)
-	scale := float32(1 / math.Sqrt(float64(dh)))
-	for j := 0; j < n; j++ {
-		nn.Softmax(scores[j*n:j*n+n], scale)
-	}
+	nn.SoftmaxRows(scores, n, n, n, float32(1/math.Sqrt(float64(dh))))
 	r.gw.WorkerMulAB(worker, n, dh, n, scores, n, v, 3*h, r.ctx[row*h+hd*dh:], h)
 }

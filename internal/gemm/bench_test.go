@@ -80,3 +80,41 @@ func BenchmarkAttention(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkForBarrier measures the round trip of handing trivial parts to
+// the workers and waiting for them: the fixed cost of one parallel step.
+func BenchmarkForBarrier(b *testing.B) {
+	for _, n := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", n), func(b *testing.B) {
+			w := NewWorkers(n)
+			defer w.Close()
+			var sink [2]int
+			fn := func(worker, i int) { sink[worker]++ }
+			for i := 0; i < b.N; i++ {
+				w.For(2, fn)
+			}
+		})
+	}
+}
+
+// BenchmarkForBarrierAfterWork is BenchmarkForBarrier with about 50 µs of
+// work for each worker per step, as between the products of one text.
+func BenchmarkForBarrierAfterWork(b *testing.B) {
+	for _, n := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", n), func(b *testing.B) {
+			w := NewWorkers(n)
+			defer w.Close()
+			var sink [2]float64
+			fn := func(worker, i int) {
+				x := sink[worker]
+				for j := 0; j < 50000; j++ {
+					x = x*0.999999 + 1
+				}
+				sink[worker] = x
+			}
+			for i := 0; i < b.N; i++ {
+				w.For(2, fn)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@
 package nn
 
 import (
+	"fmt"
 	"math/rand"
 	"runtime"
 	"testing"
@@ -59,4 +60,27 @@ func BenchmarkAdd1536(b *testing.B) {
 	x := benchRow(1536)
 	y := benchRow(1536)
 	timed(b, len(x), func() { Add(x, x, y) })
+}
+
+// BenchmarkSoftmaxRows measures one head's score matrix of a short text
+// (n×n), through SoftmaxRows and row by row through Softmax.
+func BenchmarkSoftmaxRows(b *testing.B) {
+	for _, n := range []int{14, 40} {
+		x := make([]float32, n*n)
+		for i := range x {
+			x[i] = float32(i%7) * 0.3
+		}
+		b.Run(fmt.Sprintf("rows/n=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				SoftmaxRows(x, n, n, n, 0.17)
+			}
+		})
+		b.Run(fmt.Sprintf("each/n=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				for r := 0; r < n; r++ {
+					Softmax(x[r*n:r*n+n], 0.17)
+				}
+			}
+		})
+	}
 }

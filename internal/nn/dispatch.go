@@ -16,4 +16,5 @@ var (
 	scaleVec    = scaleGeneric
 	rowSqDev    = rowSqDevGeneric
 	rowNorm     = rowNormGeneric
+	softmaxRows = softmaxRowsGeneric
 )

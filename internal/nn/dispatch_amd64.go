@@ -58,6 +58,9 @@ func expAVX2(dst, x *float32, n int, c *float32)
 func geluAVX2(dst, x, bias *float32, n int, c *float32)
 
 //go:noescape
+func softmaxRowsAVX512(x *float32, rows, n, ld int, scale float32, c *float32)
+
+//go:noescape
 func expShiftSumAVX2(x *float32, n int, m, scale float32, c *float32, sum *[8]float32)
 
 var (
@@ -83,7 +86,16 @@ func init() {
 		rowSqDev = rowSqDevAVX512Vec
 		rowNorm = rowNormAVX512Vec
 		expShiftSum = expShiftSumVecAVX512
+		softmaxRows = softmaxRowsVecAVX512
 	}
+}
+
+func softmaxRowsVecAVX512(x []float32, rows, n, ld int, scale float32) {
+	if rows == 0 || n == 0 {
+		return
+	}
+	_ = x[(rows-1)*ld+n-1]
+	softmaxRowsAVX512(&x[0], rows, n, ld, scale, &avx512Consts[0])
 }
 
 func expVecAVX512(dst, x []float32) {

@@ -479,3 +479,252 @@ sctail:
 scdone:
 	VZEROUPPER
 	RET
+
+// SMLOAD loads a full chunk of the row at SI into ZR; SMLOADLAST loads the
+// last chunk under K5 with -Inf in the lanes past the row.
+#define SMLOAD(off, ZR) VMOVUPS off(SI), ZR
+#define SMLOADLAST(off, ZR) \
+	VMOVAPS Z28, ZR; \
+	VMOVUPS off(SI), K5, ZR
+
+// SMEXP sets ZR = e^{scale·(ZR-max)} (Z20 max, Z21 scale; Z0, Z2, Z3 are
+// temporaries).
+#define SMEXP(ZR) \
+	VSUBPS Z20, ZR, Z0; \
+	VMULPS Z21, Z0, Z0; \
+	EXPFULL(Z0, ZR, Z2, Z3)
+
+// SMHMAX sets X0 to the largest lane of Z0 (uses Z1).
+#define SMHMAX \
+	VEXTRACTF32X8 $1, Z0, Y1; \
+	VMAXPS Y1, Y0, Y0; \
+	VEXTRACTF128 $1, Y0, X1; \
+	VMAXPS X1, X0, X0; \
+	VPERMILPS $0x4e, X0, X1; \
+	VMAXPS X1, X0, X0; \
+	VPERMILPS $0xb1, X0, X1; \
+	VMAXPS X1, X0, X0
+
+// SMHSUM sets Z1 to 1/(the sum of Z10's lanes), broadcast (uses Z0).
+#define SMHSUM \
+	VEXTRACTF32X8 $1, Z10, Y1; \
+	VADDPS Y1, Y10, Y0; \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPS X1, X0, X0; \
+	VPERMILPS $0x4e, X0, X1; \
+	VADDPS X1, X0, X0; \
+	VPERMILPS $0xb1, X0, X1; \
+	VADDPS X1, X0, X0; \
+	VMOVSS C_ONE(R8), X1; \
+	VDIVSS X0, X1, X1; \
+	VBROADCASTSS X1, Z1
+
+// SMBCASTMAX broadcasts X0 (the row's max) into Z20, or jumps to srzero
+// when it is -Inf (every key masked).
+#define SMBCASTMAX(label) \
+	VUCOMISS X28, X0; \
+	JNE label; \
+	JPS label; \
+	JMP srzero; \
+label: \
+	VBROADCASTSS X0, Z20
+
+// func softmaxRowsAVX512(x *float32, rows, n, ld int, scale float32, c *float32)
+// Each of rows rows of n floats (row stride ld floats) becomes
+// e^{scale·(x-max)}/Σ; a row whose max is -Inf becomes zeros. Rows of up
+// to 64 floats are held in registers (one load and one store per
+// element); longer rows take three passes over memory.
+TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), DI
+	MOVQ rows+8(FP), R9
+	MOVQ n+16(FP), R10
+	MOVQ ld+24(FP), R11
+	SHLQ $2, R11
+	VBROADCASTSS scale+32(FP), Z21
+	MOVQ c+40(FP), R8
+	LOADEXPCONSTS
+	MOVL $0xff800000, AX
+	VPBROADCASTD AX, Z28 // -Inf
+	// K5: mask of the last partial chunk of a row (all ones if none).
+	MOVQ R10, CX
+	ANDQ $15, CX
+	MOVQ $0xffff, AX
+	JE srmask
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+
+srmask:
+	KMOVW AX, K5
+	// R12: full chunks before the last (possibly partial) one.
+	MOVQ R10, R12
+	ADDQ $15, R12
+	SHRQ $4, R12
+	DECQ R12
+	TESTQ R10, R10
+	JE srdone
+
+srrow:
+	TESTQ R9, R9
+	JE srdone
+	MOVQ DI, SI
+	CMPQ R12, $0
+	JE sr1
+	CMPQ R12, $1
+	JE sr2
+	CMPQ R12, $2
+	JE sr3
+	CMPQ R12, $3
+	JE sr4
+	JMP srlong
+
+sr1:
+	SMLOADLAST(0, Z11)
+	VMOVAPS Z11, Z0
+	SMHMAX
+	SMBCASTMAX(sr1f)
+	SMEXP(Z11)
+	VMOVAPS Z11, Z10
+	SMHSUM
+	VMULPS Z1, Z11, Z11
+	VMOVUPS Z11, K5, (SI)
+	JMP srnext
+
+sr2:
+	SMLOAD(0, Z11)
+	SMLOADLAST(64, Z12)
+	VMAXPS Z12, Z11, Z0
+	SMHMAX
+	SMBCASTMAX(sr2f)
+	SMEXP(Z11)
+	SMEXP(Z12)
+	VADDPS Z12, Z11, Z10
+	SMHSUM
+	VMULPS Z1, Z11, Z11
+	VMULPS Z1, Z12, Z12
+	VMOVUPS Z11, (SI)
+	VMOVUPS Z12, K5, 64(SI)
+	JMP srnext
+
+sr3:
+	SMLOAD(0, Z11)
+	SMLOAD(64, Z12)
+	SMLOADLAST(128, Z13)
+	VMAXPS Z12, Z11, Z0
+	VMAXPS Z13, Z0, Z0
+	SMHMAX
+	SMBCASTMAX(sr3f)
+	SMEXP(Z11)
+	SMEXP(Z12)
+	SMEXP(Z13)
+	VADDPS Z12, Z11, Z10
+	VADDPS Z13, Z10, Z10
+	SMHSUM
+	VMULPS Z1, Z11, Z11
+	VMULPS Z1, Z12, Z12
+	VMULPS Z1, Z13, Z13
+	VMOVUPS Z11, (SI)
+	VMOVUPS Z12, 64(SI)
+	VMOVUPS Z13, K5, 128(SI)
+	JMP srnext
+
+sr4:
+	SMLOAD(0, Z11)
+	SMLOAD(64, Z12)
+	SMLOAD(128, Z13)
+	SMLOADLAST(192, Z14)
+	VMAXPS Z12, Z11, Z0
+	VMAXPS Z14, Z13, Z1
+	VMAXPS Z1, Z0, Z0
+	SMHMAX
+	SMBCASTMAX(sr4f)
+	SMEXP(Z11)
+	SMEXP(Z12)
+	SMEXP(Z13)
+	SMEXP(Z14)
+	VADDPS Z12, Z11, Z10
+	VADDPS Z14, Z13, Z0
+	VADDPS Z0, Z10, Z10
+	SMHSUM
+	VMULPS Z1, Z11, Z11
+	VMULPS Z1, Z12, Z12
+	VMULPS Z1, Z13, Z13
+	VMULPS Z1, Z14, Z14
+	VMOVUPS Z11, (SI)
+	VMOVUPS Z12, 64(SI)
+	VMOVUPS Z13, 128(SI)
+	VMOVUPS Z14, K5, 192(SI)
+	JMP srnext
+
+srlong:
+	// Max over the row.
+	MOVQ R12, CX
+	VMOVAPS Z28, Z0
+
+srmax:
+	VMAXPS (SI), Z0, Z0
+	ADDQ $64, SI
+	DECQ CX
+	JNE srmax
+	VMAXPS (SI), Z0, K5, Z0
+	SMHMAX
+	SMBCASTMAX(srlf)
+
+	// x = e^{scale·(x-max)}, summed in Z10.
+	VPXORD Z10, Z10, Z10
+	MOVQ DI, SI
+	MOVQ R12, CX
+
+srexp:
+	VMOVUPS (SI), Z11
+	SMEXP(Z11)
+	VMOVUPS Z11, (SI)
+	VADDPS Z11, Z10, Z10
+	ADDQ $64, SI
+	DECQ CX
+	JNE srexp
+	SMLOADLAST(0, Z11)
+	SMEXP(Z11)
+	VMOVUPS Z11, K5, (SI)
+	VADDPS Z11, Z10, Z10
+	SMHSUM
+
+	// x *= 1/Σ.
+	MOVQ DI, SI
+	MOVQ R12, CX
+
+srscale:
+	VMULPS (SI), Z1, Z0
+	VMOVUPS Z0, (SI)
+	ADDQ $64, SI
+	DECQ CX
+	JNE srscale
+	VMOVUPS.Z (SI), K5, Z0
+	VMULPS Z1, Z0, Z0
+	VMOVUPS Z0, K5, (SI)
+	JMP srnext
+
+srzero:
+	// Every entry -Inf: all zeros.
+	MOVQ DI, SI
+	MOVQ R12, CX
+
+srzloop:
+	TESTQ CX, CX
+	JE srzlast
+	VMOVUPS Z24, (SI)
+	ADDQ $64, SI
+	DECQ CX
+	JMP srzloop
+
+srzlast:
+	VMOVUPS Z24, K5, (SI)
+
+srnext:
+	ADDQ R11, DI
+	DECQ R9
+	JMP srrow
+
+srdone:
+	VZEROUPPER
+	RET

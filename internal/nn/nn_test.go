@@ -383,3 +383,82 @@ func TestMaxScale(t *testing.T) {
 		}
 	}
 }
+
+// TestSoftmaxRows checks SoftmaxRows against the float64 softmax of each
+// row and against Softmax, on strided rows of every tail length, with
+// masked keys and fully masked rows; the gaps between rows stay untouched.
+func TestSoftmaxRows(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	inf := float32(math.Inf(-1))
+	for _, impl := range []struct {
+		name string
+		f    func(x []float32, rows, n, ld int, scale float32)
+	}{{"exported", SoftmaxRows}, {"go", softmaxRowsGeneric}} {
+		for n := 1; n <= 70; n++ {
+			rows, ld := 1+n%5, n+n%3
+			x := make([]float32, rows*ld)
+			for i := range x {
+				x[i] = float32(r.NormFloat64() * 8)
+			}
+			if n > 2 {
+				x[1] = inf // a masked key in row 0
+			}
+			if rows > 2 {
+				for j := 0; j < n; j++ {
+					x[2*ld+j] = inf // row 2 fully masked
+				}
+			}
+			orig := append([]float32(nil), x...)
+			scale := float32(0.17677669)
+			impl.f(x, rows, n, ld, scale)
+			for row := 0; row < rows; row++ {
+				in, got := orig[row*ld:row*ld+n], x[row*ld:row*ld+n]
+				one := append([]float32(nil), in...)
+				Softmax(one, scale)
+				m := math.Inf(-1)
+				for _, v := range in {
+					m = math.Max(m, float64(v))
+				}
+				var s float64
+				want := make([]float64, n)
+				for i, v := range in {
+					if !math.IsInf(m, -1) {
+						want[i] = math.Exp(float64(scale) * (float64(v) - m))
+					}
+					s += want[i]
+				}
+				for i := range got {
+					w := 0.0
+					if s > 0 {
+						w = want[i] / s
+					}
+					if d := math.Abs(float64(got[i]) - w); d > 3e-7 {
+						t.Fatalf("%s n=%d row %d: p[%d] = %v, want %v", impl.name, n, row, i, got[i], w)
+					}
+					if d := math.Abs(float64(got[i] - one[i])); d > 6e-7*math.Max(float64(one[i]), 1e-3) {
+						t.Fatalf("%s n=%d row %d: p[%d] = %v, Softmax gives %v", impl.name, n, row, i, got[i], one[i])
+					}
+				}
+				for i := row*ld + n; i < min((row+1)*ld, len(x)); i++ {
+					if x[i] != orig[i] {
+						t.Fatalf("%s n=%d: gap element %d changed", impl.name, n, i)
+					}
+				}
+			}
+		}
+	}
+	SoftmaxRows(nil, 0, 5, 5, 1)
+	for _, bad := range []func(){
+		func() { SoftmaxRows(make([]float32, 10), 2, 6, 5, 1) },
+		func() { SoftmaxRows(make([]float32, 10), 2, 5, 6, 1) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic on bad sizes")
+				}
+			}()
+			bad()
+		}()
+	}
+}

@@ -25,6 +25,30 @@ func Softmax(x []float32, scale float32) {
 	scaleVec(x, 1/sum)
 }
 
+// SoftmaxRows applies Softmax(row, scale) to each of rows rows of n
+// elements of x, the rows ld elements apart (ld ≥ n; the elements between
+// rows are left alone): one call for a head's whole score matrix, so that
+// short rows do not each pay a call's overhead. The results equal
+// Softmax's up to the order of the sum's additions (a few ulps).
+func SoftmaxRows(x []float32, rows, n, ld int, scale float32) {
+	if rows < 0 || n < 0 || ld < n {
+		panic("nn: SoftmaxRows: negative size or ld < n")
+	}
+	if rows == 0 || n == 0 {
+		return
+	}
+	if len(x) < (rows-1)*ld+n {
+		panic("nn: SoftmaxRows: x too short")
+	}
+	softmaxRows(x, rows, n, ld, scale)
+}
+
+func softmaxRowsGeneric(x []float32, rows, n, ld int, scale float32) {
+	for r := 0; r < rows; r++ {
+		Softmax(x[r*ld:r*ld+n], scale)
+	}
+}
+
 // maxGeneric returns the largest element of a non-empty x (NaNs are
 // skipped; -Inf if all elements are -Inf or NaN).
 func maxGeneric(x []float32) float32 {

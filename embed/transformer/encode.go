@@ -256,7 +256,7 @@ func (m *Model) sentenceVectors(r *runner, seqs []sequence, x []float32) ([]floa
 		case st.dense != nil:
 			d := st.dense
 			r.dense = grow(r.dense, len(seqs)*d.lin.Out)
-			r.mul(&d.lin, r.dense, vecs, len(seqs), gemm.Epilogue{Bias: d.lin.B})
+			r.mul(0, false, &d.lin, r.dense, vecs, len(seqs), gemm.Epilogue{Bias: d.lin.B})
 			d.act(r.dense[:len(seqs)*d.lin.Out])
 			vecs, r.dense = r.dense, vecs
 			r.pooled = vecs

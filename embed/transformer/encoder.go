@@ -51,39 +51,83 @@ func (e *encoder) check(s sequence) error {
 // workers. It returns r.x: the rows of all sequences one after another
 // (row offsets are the running sum of the sequence lengths), hidden_size
 // wide.
+//
+// With several workers the batch is split one of two ways. A batch with
+// enough texts is cut into spans of whole texts with about the same work,
+// and each worker runs the whole network over the spans it takes, with no
+// synchronisation until the end (splitSpans). A batch of a few texts
+// (batch size 1, or very long texts) runs as one span whose products are
+// split over row blocks and column panels, and whose attention is split
+// over (text, head) pairs, with one barrier per step.
 func (e *encoder) forward(r *runner, seqs []sequence) ([]float32, error) {
 	for _, s := range seqs {
 		if err := e.check(s); err != nil {
 			return nil, err
 		}
 	}
-	c, h := e.cfg, e.cfg.HiddenSize
 	total := r.prepare(seqs)
-	x := r.x[:total*h]
+	x := r.x[:total*e.cfg.HiddenSize]
 	if total == 0 {
 		return x, nil
 	}
-	e.embed(r, seqs)
-	qkv := r.big[:total*3*h]
-	ffn := r.big[:total*c.IntermediateSize]
-	for li := range e.w.layers {
-		l := &e.w.layers[li]
-		// Self-attention: x = LN(x + Attention(x)·Woᵀ + bo).
-		r.mul(&l.qkv, qkv, x, total, gemm.Epilogue{Bias: l.qkv.B})
-		r.attention(seqs)
-		sum := r.addInto(&l.attnOut, x, r.ctx, r.big, total)
-		r.layerNorm(x, sum, l.attnLNW, l.attnLNB, total)
-		// Feed-forward: x = LN(x + act(x·W1ᵀ + b1)·W2ᵀ + b2).
-		r.mul(&l.intermediate, ffn, x, total, gemm.Epilogue{Bias: l.intermediate.B, Act: c.gemmAct})
-		sum = r.addInto(&l.output, x, ffn, r.ctx, total)
-		r.layerNorm(x, sum, l.outLNW, l.outLNB, total)
+	if parts := r.splitSpans(seqs); parts > 1 {
+		r.gw.For(parts, r.spanFn)
+		return x, nil
 	}
+	r.embed(seqs)
+	r.layers(0, span{s0: 0, s1: len(seqs), r0: 0, r1: total}, true)
 	return x, nil
+}
+
+// span is a run of whole sequences of a batch, [s0, s1), and their rows,
+// [r0, r1).
+type span struct{ s0, s1, r0, r1 int }
+
+// layers runs the encoder layers over the rows of sp. With shared, the
+// steps are split across all workers (sp is then the whole batch);
+// otherwise everything runs on the calling goroutine, which is worker.
+func (r *runner) layers(worker int, sp span, shared bool) {
+	c, h := r.e.cfg, r.e.cfg.HiddenSize
+	rows := sp.r1 - sp.r0
+	x := r.x[sp.r0*h : sp.r1*h]
+	ctx := r.ctx[sp.r0*h : sp.r1*h]
+	big := r.big[sp.r0*r.bigWidth : sp.r1*r.bigWidth]
+	qkv := big[:rows*3*h]
+	ffn := big[:rows*c.IntermediateSize]
+	for li := range r.e.w.layers {
+		l := &r.e.w.layers[li]
+		// Self-attention: x = LN(x + Attention(x)·Woᵀ + bo).
+		r.mul(worker, shared, &l.qkv, qkv, x, rows, gemm.Epilogue{Bias: l.qkv.B})
+		if shared {
+			r.attention(sp)
+		} else {
+			for i := sp.s0; i < sp.s1; i++ {
+				for hd := 0; hd < c.NumHeads; hd++ {
+					r.attend(worker, i, hd, qkv, ctx, sp.r0)
+				}
+			}
+		}
+		sum := r.addInto(worker, shared, &l.attnOut, x, ctx, big, rows)
+		r.layerNorm(shared, x, sum, l.attnLNW, l.attnLNB, rows)
+		// Feed-forward: x = LN(x + act(x·W1ᵀ + b1)·W2ᵀ + b2).
+		r.mul(worker, shared, &l.intermediate, ffn, x, rows, gemm.Epilogue{Bias: l.intermediate.B, Act: c.gemmAct})
+		sum = r.addInto(worker, shared, &l.output, x, ffn, ctx, rows)
+		r.layerNorm(shared, x, sum, l.outLNW, l.outLNB, rows)
+	}
+}
+
+// runSpan embeds and encodes span i of r.spans on worker.
+func (r *runner) runSpan(worker, i int) {
+	sp := r.spans[i]
+	for s := sp.s0; s < sp.s1; s++ {
+		r.embedPart(worker, s)
+	}
+	r.layers(worker, sp, false)
 }
 
 // embed writes word + position + token type embeddings, layer-normalised,
 // into r.x: one part per sequence.
-func (e *encoder) embed(r *runner, seqs []sequence) {
+func (r *runner) embed(seqs []sequence) {
 	total := r.offs[len(seqs)-1] + len(seqs[len(seqs)-1].ids)
 	if r.nw == 1 || total < minParallelRows {
 		for i := range seqs {

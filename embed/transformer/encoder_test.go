@@ -35,13 +35,18 @@ func TestForwardParity(t *testing.T) {
 		t.Run(pc.model+"/"+pc.set, func(t *testing.T) {
 			g := loadGolden(t, pc.model, pc.set)
 			e := loadEncoder(t, g.dir, g.WeightsFile)
-			batchings := [][2]int{{1, 1}, {3, 2}, {16, 1}, {64, 2}, {64, 3}}
+			// Batch size, workers and runner.spanRows: the default
+			// (32), 1 (split by whole texts whenever there are enough
+			// texts) or huge (always split each product).
+			const never = 1 << 30
+			batchings := [][3]int{{1, 1, 32}, {3, 2, 32}, {3, 2, 1}, {16, 1, 32}, {64, 2, 32}, {64, 2, never}, {64, 3, 1}}
 			if raceEnabled {
-				batchings = [][2]int{{3, 2}}
+				batchings = [][3]int{{3, 2, 1}, {16, 2, never}}
 			}
 			for _, bw := range batchings {
 				bs := bw[0]
 				r := newRunner(e, bw[1])
+				r.spanRows = bw[2]
 				defer r.close()
 				worst := 0.0
 				for start := 0; start < len(g.Items); start += bs {
@@ -60,14 +65,87 @@ func TestForwardParity(t *testing.T) {
 						got := x[row*g.HiddenSize : (row+n)*g.HiddenSize]
 						d := maxAbsDiff(got, it.hidden)
 						if d > 1e-4 {
-							t.Errorf("batch %d, %d workers: item %d (%q): last_hidden_state max abs diff %.3g", bs, bw[1], it.Index, it.Text, d)
+							t.Errorf("batching %v: item %d (%q): last_hidden_state max abs diff %.3g", bw, it.Index, it.Text, d)
 						}
 						worst = max(worst, d)
 						row += n
 					}
 				}
-				t.Logf("batch size %d, %d workers: last_hidden_state max abs diff %.3g", bs, bw[1], worst)
+				t.Logf("batch size %d, %d workers, span rows %d: last_hidden_state max abs diff %.3g", bs, bw[1], bw[2], worst)
 			}
 		})
 	}
+}
+
+// TestSplitSpans checks the split of a batch into spans of whole texts:
+// every text in exactly one span, in order, rows matching, at least one
+// span per worker, and the work shared fairly.
+func TestSplitSpans(t *testing.T) {
+	e := &encoder{cfg: &config{HiddenSize: 8, NumHeads: 2, IntermediateSize: 16}}
+	for _, tc := range []struct {
+		lengths []int
+		workers int
+		want    int // spans; 1 = not split
+	}{
+		{[]int{14}, 2, 1},                            // one text: split the products
+		{[]int{10, 9, 8}, 2, 1},                      // 27 rows: too few
+		{[]int{40, 30, 20, 10}, 2, 3},                // 100 rows: 3 spans of ≥ 32
+		{repeat(14, 32), 2, 8},                       // batch 32 of short texts
+		{repeat(14, 32), 3, 12},                      // up to 4 per worker
+		{append([]int{256}, repeat(5, 40)...), 2, 1}, // one text is most of the work
+		{append([]int{60}, repeat(20, 10)...), 2, 8},
+	} {
+		r := newRunner(e, tc.workers)
+		var seqs []sequence
+		for _, n := range tc.lengths {
+			seqs = append(seqs, sequence{ids: make([]int, n)})
+		}
+		r.prepare(seqs)
+		got := r.splitSpans(seqs)
+		r.close()
+		if got != tc.want {
+			t.Errorf("%v on %d workers: %d spans, want %d", tc.lengths, tc.workers, got, tc.want)
+			continue
+		}
+		if got == 1 {
+			continue
+		}
+		cost := func(n int) float64 { return float64(n) * (1 + float64(n)/400) }
+		var all, most float64
+		for _, n := range tc.lengths {
+			all += cost(n)
+			most = max(most, cost(n))
+		}
+		next, row := 0, 0
+		for _, sp := range r.spans[:got] {
+			var c float64
+			for _, n := range tc.lengths[sp.s0:sp.s1] {
+				c += cost(n)
+			}
+			if c > all/float64(got)+most {
+				t.Errorf("%v: span %v has work %.0f of %.0f in %d spans", tc.lengths, sp, c, all, got)
+			}
+			if sp.s0 != next || sp.s1 <= sp.s0 || sp.r0 != row {
+				t.Fatalf("%v: spans %v not contiguous", tc.lengths, r.spans)
+			}
+			for _, n := range tc.lengths[sp.s0:sp.s1] {
+				row += n
+			}
+			if sp.r1 != row {
+				t.Fatalf("%v: span %v rows end at %d", tc.lengths, sp, row)
+			}
+			next = sp.s1
+		}
+		if next != len(tc.lengths) {
+			t.Fatalf("%v: spans %v miss texts", tc.lengths, r.spans)
+		}
+	}
+}
+
+func repeat(n, times int) []int {
+	out := make([]int, times)
+	for i := range out {
+		out[i] = n
+	}
+	return out
 }

@@ -96,7 +96,8 @@ func TestProductsMatchReference(t *testing.T) {
 				l := newLinear(w, b, in, out, int8)
 				run := newRunner(&encoder{cfg: &config{HiddenSize: in, NumHeads: 1, IntermediateSize: in}}, workers)
 				got := make([]float32, rows*out)
-				run.mul(&l, got, x, rows, gemm.Epilogue{Bias: l.B})
+				shared := workers > 1
+				run.mul(0, shared, &l, got, x, rows, gemm.Epilogue{Bias: l.B})
 				check := func(what string, got, want []float32) {
 					t.Helper()
 					if !int8 {
@@ -116,7 +117,7 @@ func TestProductsMatchReference(t *testing.T) {
 				// The residual form: x + a·wᵀ + b, in place for float32.
 				if in == out {
 					res := append([]float32(nil), x...)
-					sum := run.addInto(&l, res, x, make([]float32, rows*out), rows)
+					sum := run.addInto(0, shared, &l, res, x, make([]float32, rows*out), rows)
 					want2 := make([]float32, len(want))
 					for i := range want {
 						want2[i] = want[i] + x[i]
@@ -192,7 +193,7 @@ func TestAttentionMatchesReference(t *testing.T) {
 		run := newRunner(&encoder{cfg: &config{HiddenSize: h, NumHeads: heads, IntermediateSize: h}}, workers)
 		run.prepare(seqs)
 		copy(run.big, qkv)
-		run.attention(seqs)
+		run.attention(span{s0: 0, s1: len(seqs), r0: 0, r1: total})
 		row := 0
 		for si, n := range lengths {
 			want := refAttention(qkv[row*3*h:(row+n)*3*h], n, h, heads)

@@ -22,11 +22,12 @@ type runner struct {
 	nw int
 
 	// Activations of the batch, rows of all sequences one after another.
-	x    []float32 // residual stream [T×h]; the last hidden state at the end
-	big  []float32 // fused QKV [T×3h], later the FFN's inner rows [T×ffn]
-	ctx  []float32 // attention context [T×h], later the int8 path's scratch
-	offs []int     // first row of each sequence
-	pos  [][]int   // per worker: position ids of one sequence
+	x        []float32 // residual stream [T×h]; the last hidden state at the end
+	big      []float32 // fused QKV [T×3h], later the FFN's inner rows [T×ffn]
+	bigWidth int       // floats per row of big: max(3h, ffn)
+	ctx      []float32 // attention context [T×h], later the int8 path's scratch
+	offs     []int     // first row of each sequence
+	pos      [][]int   // per worker: position ids of one sequence
 
 	// Per worker: one head's scores of one sequence [n×n].
 	scores [][]float32
@@ -48,7 +49,12 @@ type runner struct {
 	lnW, lnB       []float32
 	lnRows, lnPart int
 	attnFn, lnFn   func(worker, i int)
-	embFn          func(worker, i int)
+	embFn, spanFn  func(worker, i int)
+	spans          []span // the parts of a batch split by whole texts
+
+	// spanRows is the fewest rows per span for splitting a batch by
+	// whole texts (splitSpans); tests lower it to cover both modes.
+	spanRows int
 }
 
 // newRunner starts a runner with the given number of threads.
@@ -61,6 +67,8 @@ func newRunner(e *encoder, threads int) *runner {
 	r.attnFn = r.attendPart
 	r.lnFn = r.layerNormPart
 	r.embFn = r.embedPart
+	r.spanFn = r.runSpan
+	r.spanRows = minSpanRows
 	return r
 }
 
@@ -89,7 +97,8 @@ func (r *runner) prepare(seqs []sequence) int {
 		longest = max(longest, len(s.ids))
 	}
 	r.x = grow(r.x, total*h)
-	r.big = grow(r.big, total*max(3*h, c.IntermediateSize))
+	r.bigWidth = max(3*h, c.IntermediateSize)
+	r.big = grow(r.big, total*r.bigWidth)
 	r.ctx = grow(r.ctx, total*h)
 	for w := range r.scores {
 		r.scores[w] = grow(r.scores[w], longest*longest)
@@ -98,26 +107,89 @@ func (r *runner) prepare(seqs []sequence) int {
 	return total
 }
 
-// mul computes dst = a·wᵀ with the epilogue, split across the workers.
-func (r *runner) mul(l *linear, dst, a []float32, rows int, ep gemm.Epilogue) {
-	if l.q != nil {
-		r.gw.MulInt8(l.q, dst[:rows*l.Out], a[:rows*l.In], rows, ep)
-		return
+// minSpanRows is the default of runner.spanRows: texts are split across
+// workers only when each worker's spans hold at least this many token
+// rows. Below it the per-text products are too small to keep a core busy
+// on their own and the weights would be streamed once per worker; the
+// products of the whole batch are split instead.
+const minSpanRows = 32
+
+// splitSpans decides how forward splits the batch across the workers. It
+// returns 1 to split each step of the whole batch, or the number of spans
+// of whole texts it put in r.spans: contiguous runs of the (length-sorted)
+// texts with about equal work, at least one per worker and up to four per
+// worker (handed out dynamically, so a worker that loses its core for a
+// while holds up only a small part).
+func (r *runner) splitSpans(seqs []sequence) int {
+	if r.nw == 1 || len(seqs) < r.nw {
+		return 1
 	}
-	r.gw.Mul(l.packed, dst[:rows*l.Out], a[:rows*l.In], rows, ep)
+	rows := r.offs[len(seqs)-1] + len(seqs[len(seqs)-1].ids)
+	parts := min(4*r.nw, len(seqs), rows/r.spanRows)
+	if parts < r.nw {
+		return 1
+	}
+	// The work of a text of n tokens: n rows through the dense layers,
+	// plus attention, which grows as n² and runs at a fraction of the
+	// products' speed: about n·(1 + n/attnCost).
+	const attnCost = 400
+	cost := func(n int) float64 { return float64(n) * (1 + float64(n)/attnCost) }
+	var all, most float64
+	for _, s := range seqs {
+		c := cost(len(s.ids))
+		all += c
+		most = max(most, c)
+	}
+	if most > all/float64(r.nw) {
+		// One text is more than a worker's share: spans cannot balance.
+		return 1
+	}
+	r.spans = r.spans[:0]
+	var acc float64
+	s0 := 0
+	for i, s := range seqs {
+		acc += cost(len(s.ids))
+		left := len(seqs) - (i + 1)
+		want := len(r.spans) + 1
+		// The last span takes every text left; the others close at their
+		// share of the work, or when each span still to come needs one of
+		// the texts left.
+		if left == 0 || want < parts && (acc >= all*float64(want)/float64(parts) || left == parts-want) {
+			r.spans = append(r.spans, span{s0: s0, s1: i + 1, r0: r.offs[s0], r1: r.offs[i] + len(s.ids)})
+			s0 = i + 1
+		}
+	}
+	return len(r.spans)
+}
+
+// mul computes dst = a·wᵀ with the epilogue: split across the workers
+// when shared, else on the calling goroutine, which is worker.
+func (r *runner) mul(worker int, shared bool, l *linear, dst, a []float32, rows int, ep gemm.Epilogue) {
+	dst, a = dst[:rows*l.Out], a[:rows*l.In]
+	switch {
+	case l.q != nil && shared:
+		r.gw.MulInt8(l.q, dst, a, rows, ep)
+	case l.q != nil:
+		r.gw.WorkerMulInt8(worker, l.q, dst, a, rows, ep)
+	case shared:
+		r.gw.Mul(l.packed, dst, a, rows, ep)
+	default:
+		r.gw.WorkerMul(worker, l.packed, dst, a, rows, ep)
+	}
 }
 
 // addInto computes x + a·wᵀ + b for the residual stream x. The float32
 // path accumulates into x in place and returns x; the int8 path, which
 // cannot, writes into scratch and returns it. The caller layer-normalises
 // the result into x.
-func (r *runner) addInto(l *linear, x, a, scratch []float32, rows int) []float32 {
+func (r *runner) addInto(worker int, shared bool, l *linear, x, a, scratch []float32, rows int) []float32 {
+	x = x[:rows*l.Out]
 	if l.q != nil {
-		r.mul(l, scratch, a, rows, gemm.Epilogue{Bias: l.B, Residual: x[:rows*l.Out]})
+		r.mul(worker, shared, l, scratch, a, rows, gemm.Epilogue{Bias: l.B, Residual: x})
 		return scratch[:rows*l.Out]
 	}
-	r.mul(l, x, a, rows, gemm.Epilogue{Bias: l.B, Residual: x[:rows*l.Out]})
-	return x[:rows*l.Out]
+	r.mul(worker, shared, l, x, a, rows, gemm.Epilogue{Bias: l.B, Residual: x})
+	return x
 }
 
 // minParallelRows is the batch size in rows below which row operations
@@ -126,11 +198,11 @@ func (r *runner) addInto(l *linear, x, a, scratch []float32, rows int) []float32
 const minParallelRows = 64
 
 // layerNorm sets dst = LayerNorm(src) row by row (dst may be src), on the
-// workers for large batches.
-func (r *runner) layerNorm(dst, src, w, b []float32, rows int) {
+// workers when shared and the batch is large.
+func (r *runner) layerNorm(shared bool, dst, src, w, b []float32, rows int) {
 	h := len(w)
 	eps := r.e.cfg.eps
-	if r.nw == 1 || rows < minParallelRows {
+	if !shared || r.nw == 1 || rows < minParallelRows {
 		nn.LayerNorm(dst[:rows*h], src[:rows*h], w, b, eps)
 		return
 	}
@@ -146,13 +218,11 @@ func (r *runner) layerNormPart(_, i int) {
 	nn.LayerNorm(r.lnDst[lo*h:hi*h], r.lnSrc[lo*h:hi*h], r.lnW, r.lnB, r.e.cfg.eps)
 }
 
-// attention computes every sequence's multi-head self-attention from the
-// fused QKV rows in r.big into r.ctx. Each (sequence, head) pair is one
-// part: its scores, n×n for a sequence of n tokens, live in the worker's
-// own buffer, so no more than one head's scores per worker exist at a
-// time.
-func (r *runner) attention(seqs []sequence) {
-	parts := len(seqs) * r.e.cfg.NumHeads
+// attention computes the multi-head self-attention of the sequences of
+// sp (the whole batch) from the fused QKV rows in r.big into r.ctx,
+// split across the workers: each (sequence, head) pair is one part.
+func (r *runner) attention(sp span) {
+	parts := (sp.s1 - sp.s0) * r.e.cfg.NumHeads
 	if r.nw == 1 {
 		for i := 0; i < parts; i++ {
 			r.attendPart(0, i)
@@ -163,19 +233,28 @@ func (r *runner) attention(seqs []sequence) {
 }
 
 func (r *runner) attendPart(worker, i int) {
+	heads := r.e.cfg.NumHeads
+	r.attend(worker, i/heads, i%heads, r.big, r.ctx, 0)
+}
+
+// attend computes head hd of sequence s's self-attention on worker: its
+// scores, n×n for a sequence of n tokens, live in the worker's own
+// buffer, so no more than one head's scores per worker exist at a time.
+// qkv (fused QKV rows, 3h wide) and ctx (h wide) start at row r0 of the
+// batch.
+func (r *runner) attend(worker, s, hd int, qkv, ctx []float32, r0 int) {
 	c := r.e.cfg
 	h, heads := c.HiddenSize, c.NumHeads
 	dh := h / heads
-	s, hd := i/heads, i%heads
 	n := len(r.seqsNow[s].ids)
 	if n == 0 {
 		return
 	}
-	row := r.offs[s]
+	row := r.offs[s] - r0
 	scores := r.scores[worker][:n*n]
-	qkv := r.big[row*3*h:]
+	qkv = qkv[row*3*h:]
 	q, k, v := qkv[hd*dh:], qkv[h+hd*dh:], qkv[2*h+hd*dh:]
 	r.gw.WorkerMulABt(worker, n, n, dh, q, 3*h, k, 3*h, scores, n)
 	nn.SoftmaxRows(scores, n, n, n, float32(1/math.Sqrt(float64(dh))))
-	r.gw.WorkerMulAB(worker, n, dh, n, scores, n, v, 3*h, r.ctx[row*h+hd*dh:], h)
+	r.gw.WorkerMulAB(worker, n, dh, n, scores, n, v, 3*h, ctx[row*h+hd*dh:], h)
 }

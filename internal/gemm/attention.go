@@ -39,12 +39,12 @@ func (w *Workers) MulAB(m, n, k int, a []float32, lda int, b []float32, ldb int,
 }
 
 // WorkerMulABt is MulABt on the calling goroutine with the scratch memory
-// of worker, for use inside a For callback: fn(worker, i) may call
-// w.WorkerMulABt(worker, ...) and w.WorkerMulAB(worker, ...) (and nothing
-// else of w), since each worker index runs on one goroutine at a time.
-// Unlike the package-level MulABt, whose scratch comes from a sync.Pool
-// that the garbage collector empties, it never allocates once the
-// worker's scratch has grown.
+// of worker, for use inside a For callback: fn(worker, i) may call the
+// Worker* methods of w with its own worker index (and no other method of
+// w), since each worker index runs on one goroutine at a time. Unlike the
+// package-level MulABt, whose scratch comes from a sync.Pool that the
+// garbage collector empties, it never allocates once the worker's scratch
+// has grown.
 func (w *Workers) WorkerMulABt(worker, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	s := w.scratch[worker]
 	pr := prepABt(best, s, m, n, k, a, lda, b, ldb, c, ldc)

@@ -406,6 +406,25 @@ func TestWorkerProducts(t *testing.T) {
 		if a := testing.AllocsPerRun(10, run); a > 1 { // the closure passed to For
 			t.Errorf("%d workers: %v allocations per run", n, a)
 		}
+		// Whole products per part, as a caller splitting texts does.
+		wt, bias := randMat(r, hidden*hidden), randMat(r, hidden)
+		p, qp := Pack(wt, hidden, hidden), PackInt8(wt, hidden, hidden)
+		const parts = 3
+		rows := seq / parts
+		f32, i8 := make([]float32, seq*hidden), make([]float32, seq*hidden)
+		w.For(parts, func(worker, i int) {
+			a := q[i*rows*hidden : (i+1)*rows*hidden]
+			w.WorkerMul(worker, p, f32[i*rows*hidden:(i+1)*rows*hidden], a, rows, Epilogue{Bias: bias, Act: GELU})
+			w.WorkerMulInt8(worker, qp, i8[i*rows*hidden:(i+1)*rows*hidden], a, rows, Epilogue{Bias: bias})
+		})
+		wantF, wantI := make([]float32, parts*rows*hidden), make([]float32, parts*rows*hidden)
+		p.Mul(wantF, q[:parts*rows*hidden], parts*rows, Epilogue{Bias: bias, Act: GELU})
+		qp.Mul(wantI, q[:parts*rows*hidden], parts*rows, Epilogue{Bias: bias})
+		for i := range wantF {
+			if f32[i] != wantF[i] || i8[i] != wantI[i] {
+				t.Fatalf("%d workers: WorkerMul/WorkerMulInt8 element %d: %v / %v, want %v / %v", n, i, f32[i], i8[i], wantF[i], wantI[i])
+			}
+		}
 		w.Close()
 	}
 }

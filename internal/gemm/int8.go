@@ -238,6 +238,13 @@ func (q *QPacked) Mul(dst, a []float32, m int, ep Epilogue) {
 	scratchPool.Put(s)
 }
 
+// WorkerMulInt8 is QPacked.Mul on the calling goroutine with the scratch
+// memory of worker, for use inside a For callback (see WorkerMul).
+func (w *Workers) WorkerMulInt8(worker int, q *QPacked, dst, a []float32, m int, ep Epilogue) {
+	p := q.product(qkernel, dst, a, m, ep)
+	p.run(w.scratch[worker], 0, m, 0, panels(q.n, qnr))
+}
+
 // MulInt8 is QPacked.Mul split across the workers.
 func (w *Workers) MulInt8(q *QPacked, dst, a []float32, m int, ep Epilogue) {
 	w.qprod = q.product(qkernel, dst, a, m, ep)

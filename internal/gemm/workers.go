@@ -112,8 +112,8 @@ func (f *funcRunner) runPart(_ *Workers, worker, part int) { f.fn(worker, part) 
 // workers and returning when all are done. worker (0 ≤ worker < N())
 // identifies the goroutine, so fn can use per-worker buffers. Calls are
 // handed out dynamically, so uneven parts balance. fn must not call
-// methods of w other than WorkerMulABt and WorkerMulAB with its own
-// worker index.
+// methods of w other than the Worker* ones (WorkerMul, WorkerMulInt8,
+// WorkerMulABt, WorkerMulAB) with its own worker index.
 func (w *Workers) For(n int, fn func(worker, i int)) {
 	if n <= 0 {
 		return
@@ -151,6 +151,15 @@ func splitParts(workers, m, np, mr, mc int) (mParts, nParts int) {
 	}
 	mParts = max(1, min(mChunks, units))
 	return mParts, max(1, min(np, (want+mParts-1)/mParts))
+}
+
+// WorkerMul is Packed.Mul on the calling goroutine with the scratch
+// memory of worker, for use inside a For callback (see WorkerMulABt): a
+// caller that splits its own work across the workers (for example whole
+// texts of a batch) runs each part's products with it.
+func (w *Workers) WorkerMul(worker int, p *Packed, dst, a []float32, m int, ep Epilogue) {
+	pr := p.product(dst, a, m, ep)
+	pr.run(w.scratch[worker], 0, m, 0, panels(p.n, p.impl.nr))
 }
 
 // Mul is Packed.Mul split across the workers.

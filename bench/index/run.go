@@ -97,6 +97,7 @@ func cmdHNSW(args []string) error {
 		return err
 	}
 	qs := d.queries.rows()
+	runtime.GC()           // collect the build's garbage now rather than during the timed searches
 	runtime.LockOSThread() // so that thread CPU time covers exactly the searches
 	defer runtime.UnlockOSThread()
 	if *profile != "" {

@@ -12,13 +12,18 @@ import (
 	"github.com/ganada/ganada/similarity"
 )
 
-// blockRows is the number of rows scored per kernel call: large enough to
-// amortise the call, small enough for the scores to stay in L1.
-const blockRows = 256
+// blockRows is the number of rows scored per kernel call. Blocks of many
+// megabytes let similarity's batch kernels stream (prefetch into L2 ahead of
+// the scan), which is what a scan of a large slab needs; the 256 KiB of
+// scores stay in L2 for the pass that keeps the best k.
+const blockRows = 1 << 16
+
+// splitRows is the granularity at which a parallel scan divides the rows.
+const splitRows = 256
 
 type scratch struct {
 	q      []float32
-	scores [blockRows]float32
+	scores []float32
 	top    index.TopK
 }
 
@@ -31,6 +36,9 @@ func (x *Index) scratch() *scratch {
 		s.q = make([]float32, x.dim)
 	}
 	s.q = s.q[:x.dim]
+	if s.scores == nil {
+		s.scores = make([]float32, blockRows)
+	}
 	return s
 }
 
@@ -68,7 +76,7 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 			w = runtime.GOMAXPROCS(0)
 		}
 	}
-	w = min(w, (n+blockRows-1)/blockRows)
+	w = min(w, (n+splitRows-1)/splitRows)
 	if w <= 1 {
 		s.top.Reset(k)
 		x.scan(s, s.q, 0, n, o.Filter)
@@ -83,9 +91,8 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 		}
 		parts[g] = p
 		p.top.Reset(k)
-		// Split on block boundaries so every worker runs whole kernel calls.
-		lo := (g * n / w) / blockRows * blockRows
-		hi := ((g + 1) * n / w) / blockRows * blockRows
+		lo := (g * n / w) / splitRows * splitRows
+		hi := ((g + 1) * n / w) / splitRows * splitRows
 		if g == w-1 {
 			hi = n
 		}

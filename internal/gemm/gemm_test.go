@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func randMat(r *rand.Rand, n int) []float32 {
@@ -426,5 +429,32 @@ func TestWorkerProducts(t *testing.T) {
 			}
 		}
 		w.Close()
+	}
+}
+
+// TestWorkersHandOff drives jobs through both hand-off paths: back to back
+// (helpers still polling) and after pauses longer than spinWait (helpers
+// parked), with fewer parts than workers, and with GOMAXPROCS 1 (a polling
+// helper must yield to the caller). Every part runs exactly once.
+func TestWorkersHandOff(t *testing.T) {
+	for _, procs := range []int{1, runtime.GOMAXPROCS(0)} {
+		old := runtime.GOMAXPROCS(procs)
+		w := NewWorkers(3)
+		counts := make([]atomic.Int32, 8)
+		for job := 0; job < 60; job++ {
+			parts := 1 + job%8
+			if job%10 == 9 {
+				time.Sleep(3 * spinWait)
+			}
+			w.For(parts, func(_, i int) { counts[i].Add(1) })
+			for i := 0; i < parts; i++ {
+				if c := counts[i].Swap(0); c != 1 {
+					t.Fatalf("GOMAXPROCS %d, job %d: part %d ran %d times", procs, job, i, c)
+				}
+			}
+		}
+		w.Close()
+		w.Close()
+		runtime.GOMAXPROCS(old)
 	}
 }

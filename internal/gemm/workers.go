@@ -6,8 +6,8 @@ package gemm
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Workers is a fixed set of goroutines that run the parts of a product in
@@ -19,8 +19,6 @@ import (
 type Workers struct {
 	n       int
 	scratch []*scratch
-	wake    []chan struct{}
-	done    sync.WaitGroup
 	next    atomic.Int64
 	parts   int
 	job     runner
@@ -30,7 +28,26 @@ type Workers struct {
 	sa      []float32 // its row scales
 	fn      funcRunner
 	closed  bool
+
+	// Hand-off (see run): epoch counts jobs, pending the helpers still on
+	// the current one. A helper waits for the next epoch spinning for a
+	// while, then parked on its wake channel; the caller waits for pending
+	// to reach zero the same way, parked on done.
+	epoch        atomic.Uint64
+	pending      atomic.Int32
+	stop         atomic.Bool
+	parked       []atomic.Bool // helper i is (about to be) blocked on wake[i]
+	wake         []chan struct{}
+	callerParked atomic.Bool
+	done         chan struct{}
 }
+
+// spinWait is how long a waiting goroutine polls before it blocks: long
+// enough to cover the gap between the steps of one forward pass (tens of
+// microseconds), so that consecutive products hand work over without
+// waking a sleeping thread, short enough not to hold a core that other
+// work wants.
+const spinWait = 100 * time.Microsecond
 
 // runner is one parallel job split into parts.
 type runner interface {
@@ -43,12 +60,13 @@ func NewWorkers(n int) *Workers {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	w := &Workers{n: n, scratch: make([]*scratch, n), wake: make([]chan struct{}, n)}
+	w := &Workers{n: n, scratch: make([]*scratch, n), wake: make([]chan struct{}, n),
+		parked: make([]atomic.Bool, n), done: make(chan struct{}, 1)}
 	for i := range w.scratch {
 		w.scratch[i] = new(scratch)
 	}
 	for i := 1; i < n; i++ {
-		w.wake[i] = make(chan struct{})
+		w.wake[i] = make(chan struct{}, 1)
 		go w.loop(i)
 	}
 	return w
@@ -63,15 +81,66 @@ func (w *Workers) Close() {
 		return
 	}
 	w.closed = true
+	w.stop.Store(true)
+	w.epoch.Add(1)
 	for i := 1; i < w.n; i++ {
 		close(w.wake[i])
 	}
 }
 
+// loop is helper i: it takes part in every job until Close.
 func (w *Workers) loop(i int) {
-	for range w.wake[i] {
+	var seen uint64
+	for {
+		e := w.epoch.Load()
+		if e == seen {
+			e = w.waitJob(i, seen)
+		}
+		if w.stop.Load() {
+			return
+		}
+		seen = e
 		w.work(i)
-		w.done.Done()
+		if w.pending.Add(-1) == 0 && w.callerParked.Load() && w.callerParked.CompareAndSwap(true, false) {
+			w.done <- struct{}{}
+		}
+	}
+}
+
+// waitJob waits until the epoch differs from seen and returns it: polling
+// for spinWait, then blocked on the helper's wake channel.
+func (w *Workers) waitJob(i int, seen uint64) uint64 {
+	if spin(func() bool { return w.epoch.Load() != seen }) {
+		return w.epoch.Load()
+	}
+	w.parked[i].Store(true)
+	if e := w.epoch.Load(); e != seen {
+		if w.parked[i].CompareAndSwap(true, false) {
+			return e
+		}
+		// The caller saw us parked and is sending: take its wake-up.
+	}
+	<-w.wake[i]
+	return w.epoch.Load()
+}
+
+// spin polls cond for up to spinWait, yielding the processor between
+// rounds so that a goroutine waiting for it (with GOMAXPROCS below the
+// number of workers) can run. It reports whether cond became true.
+func spin(cond func() bool) bool {
+	var deadline time.Time
+	for round := 0; ; round++ {
+		for j := 0; j < 64; j++ {
+			if cond() {
+				return true
+			}
+		}
+		if round == 0 {
+			deadline = time.Now().Add(spinWait)
+		} else if time.Now().After(deadline) {
+			return cond()
+		}
+		runtime.Gosched()
 	}
 }
 
@@ -86,20 +155,31 @@ func (w *Workers) work(worker int) {
 }
 
 // run executes parts 0..parts-1 of job across the workers and returns when
-// all are done.
+// all are done. Every helper takes part (one that finds no part left is
+// done at once): the job is published by bumping the epoch, which spinning
+// helpers see, and parked helpers are woken through their channels.
 func (w *Workers) run(job runner, parts int) {
 	if w.closed {
 		panic("gemm: Workers used after Close")
 	}
 	w.job, w.parts = job, parts
 	w.next.Store(0)
-	helpers := min(parts, w.n) - 1
-	w.done.Add(helpers)
-	for i := 1; i <= helpers; i++ {
-		w.wake[i] <- struct{}{}
+	w.pending.Store(int32(w.n - 1))
+	w.epoch.Add(1)
+	for i := 1; i < w.n; i++ {
+		if w.parked[i].Load() && w.parked[i].CompareAndSwap(true, false) {
+			w.wake[i] <- struct{}{}
+		}
 	}
 	w.work(0)
-	w.done.Wait()
+	if w.pending.Load() != 0 && !spin(func() bool { return w.pending.Load() == 0 }) {
+		w.callerParked.Store(true)
+		if w.pending.Load() == 0 && w.callerParked.CompareAndSwap(true, false) {
+			// Done while we were parking.
+		} else {
+			<-w.done
+		}
+	}
 	w.job = nil
 }
 

@@ -21,7 +21,13 @@
 // Parallelism: a Workers is a fixed set of goroutines (the caller is one
 // of them) that splits a product over row blocks and/or column panels, and
 // runs any other loop through For. Nothing is allocated per call once
-// scratch buffers exist.
+// scratch buffers exist. Between jobs the helpers poll for the next one for
+// up to 100 µs before they block, and the caller polls for their
+// completion the same way, so the steps of a forward pass hand over in
+// about a microsecond instead of waking a sleeping thread each time (which,
+// measured on a 2-core machine, cost as much as the parallelism gained).
+// Callers that split their own work run it with For and the Worker*
+// products, each on the worker's own scratch memory.
 //
 // Functions and methods here panic on inconsistent dimensions or short
 // slices: they are internal kernels whose callers own the shapes, the way

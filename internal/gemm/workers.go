@@ -15,7 +15,9 @@ import (
 // work. Each worker owns its scratch memory, so a steady stream of calls
 // allocates nothing. A Workers is driven by one goroutine at a time (it is
 // not safe for concurrent use); give each concurrent user its own. Close
-// stops the helpers.
+// stops the helpers. After each job the helpers poll for the next one for
+// a short while (spinWait) before they block, so a tight sequence of
+// parallel steps does not pay a thread wake-up per step.
 type Workers struct {
 	n       int
 	scratch []*scratch

@@ -5,6 +5,7 @@
 package hnsw
 
 import (
+	"io"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -75,6 +76,19 @@ func TestConcurrentStress(t *testing.T) {
 		defer wg.Done()
 		if err := h.AddBatch(batchIDs, d.base[writers*perW:]); err != nil {
 			t.Error(err)
+		}
+	}()
+	// Maintenance that takes the global lock, interleaved with everything.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 3; i++ {
+			if _, err := h.WriteTo(io.Discard); err != nil {
+				t.Error(err)
+			}
+			if err := h.Compact(); err != nil {
+				t.Error(err)
+			}
 		}
 	}()
 	var readers sync.WaitGroup

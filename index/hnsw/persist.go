@@ -172,6 +172,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.dim, x.metric, x.m, x.m0, x.efC, x.efSearch, x.mult, x.seed = y.dim, y.metric, y.m, y.m0, y.efC, y.efSearch, y.mult, y.seed
+	x.prefetchLines, x.gather = y.prefetchLines, y.gather
 	// Continue the level sequence deterministically but apart from the
 	// original one.
 	x.rng = rand.New(rand.NewPCG(seed^uint64(n), seed^0x9e3779b97f4a7c15))

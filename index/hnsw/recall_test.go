@@ -131,3 +131,22 @@ func TestRecallAgainstFlat(t *testing.T) {
 		})
 	}
 }
+
+// TestScoringPathsAgree checks the two ways a search scores neighbours (one
+// kernel call per vector, used for long vectors, and gathered batches, used
+// for short ones) against each other and against the exact index.
+func TestScoringPathsAgree(t *testing.T) {
+	d := newDataset(scaled(4000), 64, 100, 15)
+	for _, metric := range []index.Metric{index.Cosine, index.L2} {
+		h := buildHNSW(t, d, metric, WithEfConstruction(64))
+		truth := truthFromFlat(t, d, metric, 10, nil, nil)
+		h.gather = true
+		a := recall(t, h, d, truth, 10, index.WithEf(48))
+		h.gather = false
+		b := recall(t, h, d, truth, 10, index.WithEf(48))
+		t.Logf("%v: recall gathered %.4f, per vector %.4f", metric, a, b)
+		if a < 0.9 || b < 0.9 || a-b > 0.01 || b-a > 0.01 {
+			t.Errorf("%v: recall gathered %.4f, per vector %.4f", metric, a, b)
+		}
+	}
+}

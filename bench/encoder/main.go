@@ -1,10 +1,10 @@
 // Command encoder measures sentence encoders on the same token ids in one
 // run: ONNX Runtime (through github.com/yalue/onnxruntime_go, the model's
-// ONNX export) and, once embed/transformer exists, ganada's pure-Go
-// transformer (see ganada.go). For every engine it first prints the parity
-// to the model folder's goldens, then sentences/s and achieved GFLOP/s on
-// the 2,758 STS-B test sentences at each batch size and thread count, peak
-// RSS, and ganada/ORT ratios. run.sh installs the ONNX Runtime library and
+// ONNX export) and ganada's pure-Go transformer (embed/transformer, float32
+// and with int8 weights; see ganada.go). For every engine it first prints
+// the parity to the model folder's goldens, then sentences/s and achieved
+// GFLOP/s on the 2,758 STS-B test sentences at each batch size and thread
+// count, peak RSS, and the ratios to the first engine. run.sh installs the ONNX Runtime library and
 // runs it; see the flags for running it by hand from bench/.
 package main
 
@@ -28,7 +28,7 @@ func main() {
 	modelDir := flag.String("model", "../../shared/fixtures/models/minilm-l6-shape", "model folder (config.json, tokenizer.json, model.onnx + model.safetensors, goldens/)")
 	data := flag.String("data", "../../shared/data/stsb-multi-mt/stsb-en-test.csv", "STS-B csv (two sentences per row)")
 	ortLib := flag.String("ort-lib", os.Getenv("ORT_LIB"), "path of libonnxruntime.so (default $ORT_LIB)")
-	engineList := flag.String("engines", "ort,ganada", "engines to run, in order (ort, ganada, ganada-int8)")
+	engineList := flag.String("engines", "ort,ganada,ganada-int8", "engines to run, in order (ort, ganada, ganada-int8)")
 	threadList := flag.String("threads", "1,2", "thread counts")
 	batchList := flag.String("batches", "1,32", "batch sizes")
 	repeat := flag.Int("repeat", 1, "timed passes over the sentences per figure (the best is kept)")

@@ -36,8 +36,17 @@
 // last hidden states. Texts are stripped of surrounding whitespace, the
 // prompt is prepended, and the tokens are truncated to MaxSeqLength
 // (special tokens included), exactly as sentence-transformers does; texts
-// are batched by length on WithWorkers goroutines and returned in input
-// order. A Model is safe for concurrent use.
+// are sorted by length, encoded in batches of WithBatchSize (default
+// DefaultBatchSize) and returned in input order. EncodeTokenIDs takes
+// token ids from a tokenizer of the caller's instead of texts. A Model is
+// safe for concurrent use.
+//
+// Each call uses WithWorkers threads (default GOMAXPROCS) on every batch:
+// a batch of enough texts is cut into spans of whole texts with equal work,
+// each worker running the network over its spans without waiting for the
+// others; a batch of one or a few texts has each matrix product split over
+// row blocks and column panels and its attention split over (text, head)
+// pairs, so a single text is encoded faster with more threads too.
 //
 // # Prompts: E5, BGE, nomic
 //
@@ -66,11 +75,63 @@
 //
 // # Differences from sentence-transformers
 //
-// Batches are packed without padding (attention runs per text over its own
-// tokens), which is what padding with an attention mask computes; results
-// match one-at-a-time encoding to float32 rounding. WithTruncateDim
+// Batching is a deliberate deviation: sentence-transformers sorts texts by
+// length and pads each batch to its longest text, masking the padding in
+// attention. This package sorts the same way but packs each batch's tokens
+// without padding: every step but attention works token row by token row,
+// and attention runs per text over its own tokens only. That is exactly
+// what masked padding computes (masked keys get probability 0 and padding
+// rows are discarded), so the results are identical up to float32
+// rounding, and no time is spent on padding rows (2% of the work at batch
+// size 32 on the STS-B sentences, more for mixed lengths). A text's
+// vector does not depend on the batch it lands in. WithTruncateDim
 // renormalises truncated vectors of normalised models, which
 // sentence-transformers leaves at norm below 1 (cosines are unchanged).
 // do_lower_case uses Go's strings.ToLower, which differs from Python's
 // str.lower only on rare special cases (final sigma, dotted capital I).
+//
+// # Performance
+//
+// The forward pass is pure Go with Go assembly kernels (internal/gemm,
+// internal/nn), chosen at run time for AVX-512 or AVX2+FMA (pure Go
+// elsewhere, or with the build tag purego):
+//
+//   - the weights of every Linear layer are packed once at load into the
+//     panel layout of register-blocked GEMM micro-kernels (14×32 tiles on
+//     AVX-512, about 95% of the FMA peak on the shapes of a small BERT);
+//     the query, key and value projections are one fused product;
+//   - bias, GELU and the residual add run in the products' epilogues while
+//     the output is in cache; the residual stream is updated in place;
+//   - attention holds one head's scores per worker at a time, with a
+//     single-pass softmax kernel; LayerNorm and GELU are AVX-512 kernels
+//     (GELU with an erf accurate to 1.5e-7);
+//   - activations, attention buffers and tokenizations live in pooled
+//     per-call runners, so steady-state encoding allocates only its
+//     results (tested with testing.AllocsPerRun);
+//   - the threads hand work over by polling briefly rather than sleeping,
+//     so the per-step parallelism of a single text pays off on 2 cores.
+//
+// The layer weights are read from the safetensors file, packed, and the
+// file is unmapped; a second mapping keeps only the embedding tables, of
+// which only the rows of tokens in use become resident. Weights are
+// therefore not held twice: encoding with all-MiniLM-L6-v2 (a 91 MB file)
+// peaks at about 135 MB resident for the whole process.
+//
+// Measured with bench/encoder on the all-MiniLM-L6-v2 shape (2 cores AMD
+// EPYC Zen 4, the 2,758 STS-B test sentences, the same token ids for both
+// engines), against ONNX Runtime 1.30 with all graph optimisations:
+//
+//	threads  batch  ONNX Runtime   ganada float32   ganada int8   (sentences/s)
+//	1        1      186            274 (1.47×)      995 (5.35×)
+//	1        32     296            325 (1.10×)      998 (3.38×)
+//
+// (see bench/encoder/README.md for the full table with 2 threads, GFLOP/s
+// and memory, and the commands). Batch sizes from 4 to 128 run within 3%
+// of each other on one thread; DefaultBatchSize is 32, where batches are
+// long enough to be split across threads by whole texts.
+//
+// WithInt8 quantises the layer weights to int8 (per output channel) and
+// runs AVX-512 VNNI products: about three times the float32 speed, with
+// sentence embeddings at cosine ≥ 0.9995 to the float32 ones on the test
+// fixtures (the tests require 0.995).
 package transformer

@@ -84,3 +84,31 @@ func Example_e5Prompts() {
 		fmt.Printf("passage %d: %.3f\n", i, dot(q[0], p[i])) // unit vectors: dot = cosine
 	}
 }
+
+// Encode token ids from a tokenizer of one's own: the ids must be what the
+// model's tokenizer produces, special tokens included. Here the model's
+// own tokenizer makes them, so the states equal EncodeTokens'.
+func ExampleModel_EncodeTokenIDs() {
+	m, err := transformer.Load("testdata/tiny-bert")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.Close()
+	enc, err := m.Tokenizer().Encode("A man is playing a guitar.", true)
+	if err != nil {
+		log.Fatal(err)
+	}
+	states, err := m.EncodeTokenIDs(context.Background(), [][]int{enc.IDs})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fromText, err := m.EncodeTokens(context.Background(), []string{"A man is playing a guitar."})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("tokens:", len(states[0]), "width:", len(states[0][0]))
+	fmt.Printf("same as EncodeTokens: %.4f\n", dot(states[0][3], fromText[0][3])/(norm(states[0][3])*norm(fromText[0][3])))
+	// Output:
+	// tokens: 9 width: 32
+	// same as EncodeTokens: 1.0000
+}

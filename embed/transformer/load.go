@@ -40,7 +40,7 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 		return nil, fmt.Errorf("transformer: negative batch size, workers, max sequence length or truncate dim")
 	}
 	if o.batchSize == 0 {
-		o.batchSize = 32
+		o.batchSize = DefaultBatchSize
 	}
 	if o.workers == 0 {
 		o.workers = runtime.GOMAXPROCS(0)

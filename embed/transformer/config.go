@@ -44,8 +44,7 @@ type config struct {
 	PositionEmbeddingType string   `json:"position_embedding_type"`
 
 	family  family
-	act     activation
-	gemmAct gemm.Activation // act, fused into the FFN's first product
+	gemmAct gemm.Activation // hidden_act, fused into the FFN's first product
 	eps     float32
 	pad     int
 }
@@ -84,7 +83,7 @@ func (c *config) check() error {
 		act = "gelu"
 	}
 	var ok bool
-	c.act, ok = activationByName(act)
+	_, ok = activationByName(act)
 	c.gemmAct = gemmActivation(act)
 	if !ok {
 		return fmt.Errorf("%w: hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", ErrUnsupported, c.HiddenAct)

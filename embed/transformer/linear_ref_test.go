@@ -205,3 +205,35 @@ func TestAttentionMatchesReference(t *testing.T) {
 		run.close()
 	}
 }
+
+// TestEpilogueActivations checks that the activation fused into the FFN's
+// first product (gemmActivation) is the function activationByName names:
+// an identity product with the fused activation equals the activation
+// applied alone.
+func TestEpilogueActivations(t *testing.T) {
+	const n = 16
+	eye := make([]float32, n*n)
+	for i := 0; i < n; i++ {
+		eye[i*n+i] = 1
+	}
+	x := make([]float32, 3*n)
+	for i := range x {
+		x[i] = float32(i-len(x)/2) * 0.25
+	}
+	for _, name := range []string{"gelu", "gelu_new", "gelu_pytorch_tanh", "relu"} {
+		l := newLinear(eye, nil, n, n, false)
+		run := newRunner(&encoder{cfg: &config{HiddenSize: n, NumHeads: 1, IntermediateSize: n}}, 1)
+		got := make([]float32, len(x))
+		run.mul(0, false, &l, got, x, 3, gemm.Epilogue{Act: gemmActivation(name)})
+		run.close()
+		act, _ := activationByName(name)
+		want := append([]float32(nil), x...)
+		act(want)
+		if d := maxAbsDiff(got, want); d > 1e-6 {
+			t.Errorf("%s: fused activation differs by %g", name, d)
+		}
+	}
+	if gemmActivation("swish") != gemm.None {
+		t.Error("unknown activation mapped")
+	}
+}

@@ -46,7 +46,8 @@ func (x *Index) exact(s *searcher, k int, allow func(uint64) bool) []index.Resul
 // selective reports whether allow admits so few live nodes that an exact
 // scan of them is cheaper than a filtered graph search of width ef: when the
 // estimated allowed count is below 2·sqrt(ef·live). It counts every node of
-// small indexes and samples 512 slots of large ones.
+// small indexes and samples 512 slots of large ones, one at a pseudo-random
+// position in each of 512 equal strides.
 func (x *Index) selective(allow func(uint64) bool, ef int) bool {
 	n := int(x.n.Load())
 	if n == 0 {
@@ -57,8 +58,19 @@ func (x *Index) selective(allow func(uint64) bool, ef int) bool {
 	if n > 2*samples {
 		step = n / samples
 	}
-	seen, allowed := 0, 0
-	for i := 0; i < n; i += step {
+	sampled, seen, allowed := 0, 0, 0
+	for j := 0; j*step < n; j++ {
+		// One slot at a pseudo-random offset within each stride, so that a
+		// filter periodic in the slot order (round-robin metadata) is not
+		// sampled in phase with its period.
+		i := j * step
+		if step > 1 {
+			i += int(mix64(uint64(j)) % uint64(step))
+			if i >= n {
+				break
+			}
+		}
+		sampled++
 		if atomic.LoadUint32(&x.flags[i]) != 0 {
 			continue
 		}
@@ -70,7 +82,15 @@ func (x *Index) selective(allow func(uint64) bool, ef int) bool {
 	if seen == 0 {
 		return true
 	}
-	live := float64(n) * float64(seen) / float64((n+step-1)/step)
+	live := float64(n) * float64(seen) / float64(sampled)
 	est := live * float64(allowed) / float64(seen)
 	return est < 2*math.Sqrt(float64(ef)*live)
+}
+
+// mix64 is the splitmix64 finaliser: a cheap, well-spread hash of j.
+func mix64(j uint64) uint64 {
+	j += 0x9e3779b97f4a7c15
+	j = (j ^ j>>30) * 0xbf58476d1ce4e5b9
+	j = (j ^ j>>27) * 0x94d049bb133111eb
+	return j ^ j>>31
 }

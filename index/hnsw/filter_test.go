@@ -83,3 +83,29 @@ func TestExactOption(t *testing.T) {
 		t.Fatalf("WithExact recall = %v, want 1", r)
 	}
 }
+
+// TestSelectivePeriodicFilter checks that the selectivity estimate is not
+// fooled by a filter whose period matches the sampling stride, as
+// round-robin metadata over sequentially assigned ids would be.
+func TestSelectivePeriodicFilter(t *testing.T) {
+	d := newDataset(10000, 16, 1, 7)
+	h := buildHNSW(t, d, index.Cosine, WithEfConstruction(40))
+	h.growMu.RLock()
+	defer h.growMu.RUnlock()
+	n := int(h.n.Load())
+	step := uint32(n / 512)
+	slot := make(map[uint64]uint32, n)
+	for s := 0; s < n; s++ {
+		slot[h.labels[s]] = uint32(s)
+	}
+	inPhase := func(id uint64) bool { return slot[id]%step == 0 }
+	outOfPhase := func(id uint64) bool { return slot[id]%step != 0 }
+	// inPhase admits 1/step of the nodes (about 530 of 10,000), below the
+	// exact-scan threshold 2·sqrt(64·10,000) = 1,600; outOfPhase admits the rest.
+	if !h.selective(inPhase, 64) {
+		t.Error("filter admitting one slot per sampling stride judged not selective")
+	}
+	if h.selective(outOfPhase, 64) {
+		t.Error("filter admitting all but one slot per sampling stride judged selective")
+	}
+}

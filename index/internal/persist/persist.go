@@ -69,18 +69,43 @@ func (w *Writer) raw(p []byte) {
 	w.buf = append(w.buf, p...)
 }
 
+// claim accounts for n more payload bytes of the open section, reporting
+// whether they may be written.
+func (w *Writer) claim(n int) bool {
+	if w.err != nil {
+		return false
+	}
+	if !w.open || uint64(n) > w.remaining {
+		w.err = errors.New("persist: section payload exceeds its declared length")
+		return false
+	}
+	w.remaining -= uint64(n)
+	return true
+}
+
 // payload appends section bytes, updating the checksum.
 func (w *Writer) payload(p []byte) {
-	if w.err != nil {
-		return
+	if w.claim(len(p)) {
+		w.crc = crc32.Update(w.crc, castagnoli, p)
+		w.raw(p)
 	}
-	if !w.open || uint64(len(p)) > w.remaining {
-		w.err = errors.New("persist: section payload exceeds its declared length")
-		return
+}
+
+// space returns the next n ≤ chunk bytes of the write buffer, for a caller
+// to encode payload into in place before passing them to commit.
+func (w *Writer) space(n int) []byte {
+	if len(w.buf)+n > cap(w.buf) {
+		w.flush()
 	}
-	w.remaining -= uint64(len(p))
-	w.crc = crc32.Update(w.crc, castagnoli, p)
-	w.raw(p)
+	return w.buf[len(w.buf) : len(w.buf)+n]
+}
+
+// commit appends p, just filled in the buffer space returned, as payload.
+func (w *Writer) commit(p []byte) {
+	if w.claim(len(p)) {
+		w.crc = crc32.Update(w.crc, castagnoli, p)
+		w.buf = w.buf[:len(w.buf)+len(p)]
+	}
 }
 
 // Header writes the magic and version that open a file.
@@ -142,39 +167,39 @@ func (w *Writer) Bytes(p []byte) {
 
 // Uint32s writes vs as payload.
 func (w *Writer) Uint32s(vs []uint32) {
-	var tmp [chunk]byte
 	for len(vs) > 0 && w.err == nil {
 		n := min(len(vs), chunk/4)
+		b := w.space(4 * n)
 		for i, v := range vs[:n] {
-			binary.LittleEndian.PutUint32(tmp[4*i:], v)
+			binary.LittleEndian.PutUint32(b[4*i:], v)
 		}
-		w.payload(tmp[:4*n])
+		w.commit(b)
 		vs = vs[n:]
 	}
 }
 
 // Uint64s writes vs as payload.
 func (w *Writer) Uint64s(vs []uint64) {
-	var tmp [chunk]byte
 	for len(vs) > 0 && w.err == nil {
 		n := min(len(vs), chunk/8)
+		b := w.space(8 * n)
 		for i, v := range vs[:n] {
-			binary.LittleEndian.PutUint64(tmp[8*i:], v)
+			binary.LittleEndian.PutUint64(b[8*i:], v)
 		}
-		w.payload(tmp[:8*n])
+		w.commit(b)
 		vs = vs[n:]
 	}
 }
 
 // Float32s writes vs as payload.
 func (w *Writer) Float32s(vs []float32) {
-	var tmp [chunk]byte
 	for len(vs) > 0 && w.err == nil {
 		n := min(len(vs), chunk/4)
+		b := w.space(4 * n)
 		for i, v := range vs[:n] {
-			binary.LittleEndian.PutUint32(tmp[4*i:], math.Float32bits(v))
+			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
 		}
-		w.payload(tmp[:4*n])
+		w.commit(b)
 		vs = vs[n:]
 	}
 }

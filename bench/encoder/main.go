@@ -12,7 +12,6 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,7 +30,7 @@ func main() {
 	engineList := flag.String("engines", "ort,ganada,ganada-int8", "engines to run, in order (ort, ganada, ganada-int8)")
 	threadList := flag.String("threads", "1,2", "thread counts")
 	batchList := flag.String("batches", "1,32", "batch sizes")
-	repeat := flag.Int("repeat", 1, "timed passes over the sentences per figure (the best is kept)")
+	repeat := flag.Int("repeat", 1, "timed passes over the sentences per figure, interleaved across engines (best and median are printed)")
 	limit := flag.Int("limit", 0, "use only the first N sentences (0: all)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	flag.Parse()
@@ -106,8 +105,19 @@ func main() {
 	rate := map[key]float64{}
 	cpuRate := map[key]float64{} // per CPU-second: with 1 thread, not hurt by other processes' time slices
 	var names []string
+	batchSets := make([][]*Batch, len(batches))
+	for i, bs := range batches {
+		batchSets[i] = makeBatches(ids, stripped, bs, int64(cfg.PadTokenID))
+	}
+	type loaded struct {
+		name string
+		e    Engine
+	}
 	for _, t := range threads {
+		// Load every engine, check its parity and warm it up.
+		var engines []loaded
 		for _, name := range strings.Split(*engineList, ",") {
+			before := currentRSS()
 			resetPeakRSS()
 			var e Engine
 			switch name {
@@ -144,40 +154,58 @@ func main() {
 				verdict = "FAILED — speed figures below are for wrong numbers"
 			}
 			fmt.Printf("\n[%s, %d thread(s)] parity to goldens (%d texts): %s: %s\n", e.Name(), t, len(g.Items), p, verdict)
-			for _, bs := range batches {
-				bb := makeBatches(ids, stripped, bs, int64(cfg.PadTokenID))
-				var flops float64
-				padded := 0
-				for _, b := range bb {
-					flops += batchFLOPs(cfg, b)
-					padded += b.Size * b.SeqLen
-				}
-				// Warm up on a few batches of every length class.
+			// Warm up on a few batches of every length class.
+			for _, bb := range batchSets {
 				for i := 0; i < len(bb); i += max(1, len(bb)/8) {
 					if _, err := e.Encode(bb[i]); err != nil {
 						fail(err)
 					}
 				}
-				best := time.Duration(1<<63 - 1)
-				bestCPU := math.Inf(1)
-				for r := 0; r < *repeat; r++ {
+			}
+			fmt.Printf("  resident memory: +%d MB for this engine (peak %d MB, whole process)\n", (peakRSSKB()-before)>>10, peakRSSKB()>>10)
+			engines = append(engines, loaded{name, e})
+		}
+		// Timed passes, engine after engine within each round, so that
+		// changing load on a shared machine falls on all engines alike.
+		type result struct{ wall, cpu []float64 }
+		res := map[key]*result{}
+		for r := 0; r < *repeat; r++ {
+			for _, le := range engines {
+				for i, bs := range batches {
 					t0, c0 := time.Now(), processCPU()
-					for _, b := range bb {
-						if _, err := e.Encode(b); err != nil {
+					for _, b := range batchSets[i] {
+						if _, err := le.e.Encode(b); err != nil {
 							fail(err)
 						}
 					}
-					best = min(best, time.Since(t0))
-					bestCPU = math.Min(bestCPU, processCPU()-c0)
+					k := key{le.name, t, bs}
+					if res[k] == nil {
+						res[k] = &result{}
+					}
+					res[k].wall = append(res[k].wall, time.Since(t0).Seconds())
+					res[k].cpu = append(res[k].cpu, processCPU()-c0)
 				}
-				sps := float64(len(ids)) / best.Seconds()
-				rate[key{name, t, bs}] = sps
-				cpuRate[key{name, t, bs}] = float64(len(ids)) / bestCPU
-				fmt.Printf("  batch %3d: %8.1f sentences/s  %6.1f GFLOP/s  (%.2f s, %d padded tokens); %8.1f sentences per CPU-second\n",
-					bs, sps, flops/best.Seconds()/1e9, best.Seconds(), padded, float64(len(ids))/bestCPU)
 			}
-			fmt.Printf("  peak RSS since engine creation: %s\n", peakRSS())
-			if err := e.Close(); err != nil {
+		}
+		for _, le := range engines {
+			fmt.Printf("\n[%s, %d thread(s)] best of %d interleaved passes (median in brackets):\n", le.e.Name(), t, *repeat)
+			for i, bs := range batches {
+				var flops float64
+				padded := 0
+				for _, b := range batchSets[i] {
+					flops += batchFLOPs(cfg, b)
+					padded += b.Size * b.SeqLen
+				}
+				k := key{le.name, t, bs}
+				best, med := minMedian(res[k].wall)
+				bestCPU, medCPU := minMedian(res[k].cpu)
+				n := float64(len(ids))
+				rate[k] = n / best
+				cpuRate[k] = n / bestCPU
+				fmt.Printf("  batch %3d: %8.1f sentences/s [%6.1f]  %6.1f GFLOP/s  (%.2f s, %d padded tokens); %8.1f sentences per CPU-second [%6.1f]\n",
+					bs, n/best, n/med, flops/best/1e9, best, padded, n/bestCPU, n/medCPU)
+			}
+			if err := le.e.Close(); err != nil {
 				fail(err)
 			}
 		}
@@ -231,18 +259,31 @@ func processCPU() float64 {
 // resetPeakRSS resets the kernel's peak-RSS mark of this process (Linux).
 func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
-// peakRSS returns VmHWM from /proc/self/status.
-func peakRSS() string {
+// peakRSSKB returns VmHWM from /proc/self/status in kB (0 if unknown).
+func peakRSSKB() int { return statusKB("VmHWM:") }
+
+// currentRSS returns VmRSS from /proc/self/status in kB (0 if unknown).
+func currentRSS() int { return statusKB("VmRSS:") }
+
+func statusKB(field string) int {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		return "?"
+		return 0
 	}
 	defer f.Close()
 	s := bufio.NewScanner(f)
 	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			return strings.TrimSpace(v)
+		if v, ok := strings.CutPrefix(s.Text(), field); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return n
 		}
 	}
-	return "?"
+	return 0
+}
+
+// minMedian returns the smallest and the median of xs.
+func minMedian(xs []float64) (float64, float64) {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[0], s[len(s)/2]
 }

@@ -76,3 +76,42 @@ func TestSteadyStateAllocsText(t *testing.T) {
 		t.Logf("%d workers: %v allocations per Encode of %d texts, %v of them the tokenizer's", workers, got, len(texts), tok)
 	}
 }
+
+// TestRunnerPool checks what a Model keeps between calls: buffers grown by
+// a very large batch are dropped, and at most maxIdleRunners runners stay
+// after many concurrent calls.
+func TestRunnerPool(t *testing.T) {
+	g := loadGolden(t, "tiny-bert", "public")
+	m := mustLoad(t, g.dir, WithBatchSize(1000), WithWorkers(2))
+	long := make([]int, 500)
+	for i := range long {
+		long[i] = 1000 + i
+	}
+	long[0], long[len(long)-1] = 101, 102
+	ids := make([][]int, 8) // 4,000 rows: beyond keepRows
+	for i := range ids {
+		ids[i] = long
+	}
+	if _, err := m.EncodeTokenIDs(context.Background(), ids); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.runners) != 1 || m.runners[0].x != nil || m.runners[0].scores[0] != nil {
+		t.Errorf("after a %d-row batch the idle runner keeps its buffers", 8*len(long))
+	}
+	texts := goldenTexts(g)
+	done := make(chan error)
+	for i := 0; i < 3*maxIdleRunners; i++ {
+		go func() {
+			_, err := m.Encode(context.Background(), texts)
+			done <- err
+		}()
+	}
+	for i := 0; i < 3*maxIdleRunners; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(m.runners); n > maxIdleRunners {
+		t.Errorf("%d idle runners kept, want at most %d", n, maxIdleRunners)
+	}
+}

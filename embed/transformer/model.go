@@ -120,11 +120,23 @@ func (m *Model) getRunner() *runner {
 	return newRunner(m.enc, m.opts.workers)
 }
 
-// putRunner makes r available to later calls.
+// maxIdleRunners bounds the runners a Model keeps between calls; more
+// concurrent calls than this start runners that stop when they finish.
+const maxIdleRunners = 4
+
+// putRunner makes r available to later calls, dropping buffers that a
+// very large batch grew.
 func (m *Model) putRunner(r *runner) {
+	r.trim()
 	m.runMu.Lock()
-	m.runners = append(m.runners, r)
+	if len(m.runners) < maxIdleRunners {
+		m.runners = append(m.runners, r)
+		r = nil
+	}
 	m.runMu.Unlock()
+	if r != nil {
+		r.close()
+	}
 }
 
 func (m *Model) closeFiles() error {

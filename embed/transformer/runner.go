@@ -75,6 +75,27 @@ func newRunner(e *encoder, threads int) *runner {
 // close stops the runner's helper goroutines.
 func (r *runner) close() { r.gw.Close() }
 
+// keepRows is the most token rows a runner keeps buffers for between
+// calls (about 8 MB for a MiniLM-sized model; a batch of 32 texts of 64
+// tokens): a call with larger batches grows them for its duration only.
+const keepRows = 2048
+
+// trim drops activation buffers grown beyond keepRows rows.
+func (r *runner) trim() {
+	h := r.e.cfg.HiddenSize
+	if cap(r.x) > keepRows*h {
+		r.x, r.big, r.ctx = nil, nil, nil
+	}
+	for w, s := range r.scores {
+		if cap(s) > keepRows*keepRows/64 { // a 256-token text's scores fit
+			r.scores[w] = nil
+		}
+	}
+	// Let go of the texts' token ids (the caller's, for EncodeTokenIDs).
+	clear(r.seqs[:cap(r.seqs)])
+	r.seqsNow, r.seqs = nil, r.seqs[:0]
+}
+
 // grow returns buf resized to n elements, reallocating only when it is too
 // small (with a quarter of headroom).
 func grow(buf []float32, n int) []float32 {

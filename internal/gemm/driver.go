@@ -69,8 +69,11 @@ func (p *product) panelRange(j int) (int, int) {
 
 // part runs chunk `part` of mParts×nParts.
 func (p *product) part(s *scratch, part int) {
-	i0, i1 := p.rowRange(part / p.nParts)
-	j0, j1 := p.panelRange(part % p.nParts)
+	// Panel chunk outermost: consecutive parts (taken by the workers at
+	// about the same time) share their panels of B, which stay in cache
+	// while the row chunks go by.
+	i0, i1 := p.rowRange(part % p.mParts)
+	j0, j1 := p.panelRange(part / p.mParts)
 	p.run(s, i0, i1, j0, j1)
 }
 

@@ -198,7 +198,7 @@ func TestWorkers(t *testing.T) {
 	r := rand.New(rand.NewSource(4))
 	w := NewWorkers(3)
 	defer w.Close()
-	for _, shape := range [][3]int{{1, 1536, 384}, {5, 384, 1536}, {300, 96, 40}, {64, 1536, 384}, {17, 33, 9}} {
+	for _, shape := range [][3]int{{1, 1536, 384}, {5, 384, 1536}, {300, 96, 40}, {64, 1536, 384}, {17, 33, 9}, {2000, 70, 24}} {
 		m, n, k := shape[0], shape[1], shape[2]
 		a := randMat(r, m*k)
 		wt := randMat(r, n*k)

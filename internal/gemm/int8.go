@@ -272,7 +272,7 @@ func (w *Workers) MulInt8(q *QPacked, dst, a []float32, m int, ep Epilogue) {
 
 func (p *qproduct) runPart(w *Workers, worker, part int) {
 	units := (p.m + qmr - 1) / qmr
-	mi, nj := part/p.nParts, part%p.nParts
+	mi, nj := part%p.mParts, part/p.mParts // panel chunk outermost, as product.part
 	i0 := min(units*mi/p.mParts*qmr, p.m)
 	i1 := min(units*(mi+1)/p.mParts*qmr, p.m)
 	np := panels(p.q.n, qnr)

@@ -188,7 +188,7 @@ func TestInt8Workers(t *testing.T) {
 	r := rand.New(rand.NewSource(12))
 	w := NewWorkers(3)
 	defer w.Close()
-	for _, sh := range [][3]int{{1000, 40, 20}, {5, 700, 33}, {300, 100, 64}, {0, 10, 10}} {
+	for _, sh := range [][3]int{{1000, 40, 20}, {5, 700, 33}, {300, 100, 64}, {0, 10, 10}, {2000, 70, 24}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		a := randMat(r, m*k)
 		q := PackInt8(randMat(r, n*k), n, k)

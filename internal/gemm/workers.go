@@ -210,10 +210,12 @@ func (p *product) runPart(w *Workers, worker, part int) {
 }
 
 // split chooses how a product of m rows and np panels is cut: row chunks
-// of about one cache block when there are enough of them, otherwise the
-// panels too, aiming at four parts per worker: parts are handed out
-// dynamically, so a worker that loses its core to another process holds
-// up at most a small part.
+// of about one cache block, times two panel chunks when there are enough
+// row chunks (so that the half of B a worker is on stays in its cache
+// while the row chunks go by; parts are ordered panel chunk first),
+// otherwise more panel chunks, aiming at four parts per worker: parts are
+// handed out dynamically, so a worker that loses its core to another
+// process holds up at most a small part.
 func (p *product) split(workers int) int {
 	p.mParts, p.nParts = splitParts(workers, p.m, panels(p.n, p.impl.nr), p.impl.mr, p.impl.mc)
 	return p.mParts * p.nParts
@@ -229,7 +231,9 @@ func splitParts(workers, m, np, mr, mc int) (mParts, nParts int) {
 	want := 4 * workers
 	mChunks := (m + mc - 1) / mc
 	if mChunks >= want {
-		return mChunks, 1
+		// Many row chunks: also split the panels in two, so that a
+		// worker's share of B stays in its cache across row chunks.
+		return mChunks, min(np, 2)
 	}
 	mParts = max(1, min(mChunks, units))
 	return mParts, max(1, min(np, (want+mParts-1)/mParts))

@@ -292,9 +292,10 @@ scale_done:
 //   K1 mask of the last d%16 floats, BX prefetch pointer: the group two
 //   groups ahead (rows +8..+11) is prefetched linearly, 8 lines per 32-float
 //   step (the hardware prefetcher alone trains poorly on 4 short streams).
-//   With stream set (large scans, from L3 or memory) the prefetch goes to
-//   L2 (PREFETCHT1), else to L1 (PREFETCHT0); each measured faster in its
-//   regime on an AMD EPYC (Zen 4).
+//   squaredL2BatchAVX512 with stream set (large scans, from L3 or memory)
+//   prefetches into L2 (PREFETCHT1), else into L1 (PREFETCHT0); each
+//   measured faster in its regime on an AMD EPYC (Zen 4). dotBatchAVX512
+//   always prefetches into L1: streamed dot scans run the AVX2 kernel.
 #define BATCH_SETUP \
 	MOVQ BX, CX; \
 	ANDQ $15, CX; \
@@ -307,8 +308,9 @@ scale_done:
 	ANDQ $-16, AX; \
 	SHLQ $2, AX
 
-// func dotBatchAVX512(dst, q, rows []float32, stream bool)
-TEXT ·dotBatchAVX512(SB), NOSPLIT, $0-73
+// func dotBatchAVX512(dst, q, rows []float32)
+// (Streamed scans run dotBatchAVX2 instead: see dotBatchAVX512Dispatch.)
+TEXT ·dotBatchAVX512(SB), NOSPLIT, $0-72
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), R12
 	MOVQ q_base+24(FP), SI
@@ -334,8 +336,6 @@ db_group:
 	XORQ   CX, CX
 	CMPQ   CX, R13
 	JGE    db_group16
-	CMPB   stream+72(FP), $0
-	JNE    db_group32s
 
 db_group32:
 	VMOVUPS     (SI)(CX*1), Z16
@@ -360,31 +360,6 @@ db_group32:
 	ADDQ        $128, CX
 	CMPQ        CX, R13
 	JLT         db_group32
-	JMP         db_group16
-
-db_group32s:
-	VMOVUPS     (SI)(CX*1), Z16
-	VMOVUPS     64(SI)(CX*1), Z17
-	VFMADD231PS (R8)(CX*1), Z16, Z0
-	VFMADD231PS 64(R8)(CX*1), Z17, Z4
-	VFMADD231PS (R9)(CX*1), Z16, Z1
-	VFMADD231PS 64(R9)(CX*1), Z17, Z5
-	VFMADD231PS (R10)(CX*1), Z16, Z2
-	VFMADD231PS 64(R10)(CX*1), Z17, Z6
-	VFMADD231PS (R11)(CX*1), Z16, Z3
-	VFMADD231PS 64(R11)(CX*1), Z17, Z7
-	PREFETCHT1  0(BX)
-	PREFETCHT1  64(BX)
-	PREFETCHT1  128(BX)
-	PREFETCHT1  192(BX)
-	PREFETCHT1  256(BX)
-	PREFETCHT1  320(BX)
-	PREFETCHT1  384(BX)
-	PREFETCHT1  448(BX)
-	ADDQ        $512, BX
-	ADDQ        $128, CX
-	CMPQ        CX, R13
-	JLT         db_group32s
 
 db_group16:
 	CMPQ        CX, AX

@@ -44,7 +44,7 @@ func cosineAVX512(a, b []float32) (ab, aa, bb, c float32)
 func scaleAVX512(v []float32, s float32)
 
 //go:noescape
-func dotBatchAVX512(dst, q, rows []float32, stream bool)
+func dotBatchAVX512(dst, q, rows []float32)
 
 //go:noescape
 func squaredL2BatchAVX512(dst, q, rows []float32, stream bool)

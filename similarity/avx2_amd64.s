@@ -173,10 +173,55 @@ TEXT ·cosineAVX2(SB), NOSPLIT, $0-64
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4 // b·b
 	VXORPS Y5, Y5, Y5
-	CMPQ   CX, $16
-	JLT    cos_8
+	CMPQ   CX, $32
+	JLT    cos_16
+
+	// 32 floats per step into twelve accumulators (Y0-Y5 and Y10-Y15): with
+	// two per sum the loop waited on FMA latency; four keep both FMA pipes
+	// busy. Y10-Y15 are folded into Y0-Y5 before the tails, which need Y15.
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+cos_32:
+	VMOVUPS     (SI), Y6
+	VMOVUPS     32(SI), Y7
+	VMOVUPS     (DI), Y8
+	VMOVUPS     32(DI), Y9
+	VFMADD231PS Y8, Y6, Y0
+	VFMADD231PS Y9, Y7, Y1
+	VFMADD231PS Y6, Y6, Y2
+	VFMADD231PS Y7, Y7, Y3
+	VFMADD231PS Y8, Y8, Y4
+	VFMADD231PS Y9, Y9, Y5
+	VMOVUPS     64(SI), Y6
+	VMOVUPS     96(SI), Y7
+	VMOVUPS     64(DI), Y8
+	VMOVUPS     96(DI), Y9
+	VFMADD231PS Y8, Y6, Y10
+	VFMADD231PS Y9, Y7, Y11
+	VFMADD231PS Y6, Y6, Y12
+	VFMADD231PS Y7, Y7, Y13
+	VFMADD231PS Y8, Y8, Y14
+	VFMADD231PS Y9, Y9, Y15
+	ADDQ        $128, SI
+	ADDQ        $128, DI
+	SUBQ        $32, CX
+	CMPQ        CX, $32
+	JGE         cos_32
+	VADDPS      Y10, Y0, Y0
+	VADDPS      Y11, Y1, Y1
+	VADDPS      Y12, Y2, Y2
+	VADDPS      Y13, Y3, Y3
+	VADDPS      Y14, Y4, Y4
+	VADDPS      Y15, Y5, Y5
 
 cos_16:
+	CMPQ        CX, $16
+	JLT         cos_8
 	VMOVUPS     (SI), Y6
 	VMOVUPS     32(SI), Y7
 	VMOVUPS     (DI), Y8
@@ -190,8 +235,6 @@ cos_16:
 	ADDQ        $64, SI
 	ADDQ        $64, DI
 	SUBQ        $16, CX
-	CMPQ        CX, $16
-	JGE         cos_16
 
 cos_8:
 	CMPQ        CX, $8

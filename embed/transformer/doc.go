@@ -51,18 +51,22 @@
 // # Prompts: E5, BGE, nomic
 //
 // Asymmetric retrieval models want a prefix on queries and documents.
-// multilingual-e5 models expect "query: " and "passage: ":
+// multilingual-e5 models expect "query: " and "passage: ". Load the model
+// once and take a Prompted view of it per prefix; the views share the
+// weights, as sentence-transformers' encode(texts, prompt=...) does:
 //
-//	queries, _ := transformer.Load("intfloat/multilingual-e5-small", transformer.WithPrompt("query: "))
-//	passages, _ := transformer.Load("intfloat/multilingual-e5-small", transformer.WithPrompt("passage: "))
+//	m, _ := transformer.Load("intfloat/multilingual-e5-small")
+//	queries, _ := m.Prompted("query: ")
+//	passages, _ := m.Prompted("passage: ")
 //	q, _ := queries.Encode(ctx, []string{"how much protein should a female eat"})
 //	p, _ := passages.Encode(ctx, []string{"As a general guideline, the CDC's average requirement of protein for women ages 19 to 70 is 46 grams per day."})
 //	score := similarity.Cosine(q[0], p[0])
 //
-// (the two Models share nothing; load each once and keep it). Models whose
-// config_sentence_transformers.json lists prompts can be given a prompt by
-// name with WithPromptName("query"); its default_prompt_name applies
-// unless WithPrompt("") disables it. BGE English models take the query
+// A Model's own prompt is set at Load: WithPrompt("query: ") gives a
+// literal prefix, WithPromptName("query") one of the prompts the model's
+// config_sentence_transformers.json lists (PromptedName does the same for
+// a view); the config's default_prompt_name applies unless WithPrompt("")
+// disables it. BGE English models take the query
 // instruction "Represent this sentence for searching relevant passages: ";
 // nomic-embed takes "search_query: " and "search_document: ".
 //

@@ -33,12 +33,17 @@ type batchSink func(r *runner, idx []int, x []float32) error
 // slice returns an empty result. A cancelled context stops the work between
 // batches and returns ctx.Err().
 func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error) {
+	return m.encode(ctx, m.prompt, texts)
+}
+
+// encode is Encode with the prompt pr.
+func (m *Model) encode(ctx context.Context, pr promptSpec, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	slab := make([]float32, len(texts)*m.dim)
 	for i := range out {
 		out[i] = slab[i*m.dim : (i+1)*m.dim : (i+1)*m.dim]
 	}
-	err := m.run(ctx, texts, nil, func(r *runner, idx []int, x []float32) error {
+	err := m.run(ctx, pr, texts, nil, func(r *runner, idx []int, x []float32) error {
 		vecs, width, err := m.sentenceVectors(r, r.seqs, x)
 		if err != nil {
 			return err
@@ -70,8 +75,13 @@ func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error)
 // included, after truncation), before pooling. Texts are prepared as by
 // Encode.
 func (m *Model) EncodeTokens(ctx context.Context, texts []string) ([][][]float32, error) {
+	return m.encodeTokens(ctx, m.prompt, texts)
+}
+
+// encodeTokens is EncodeTokens with the prompt pr.
+func (m *Model) encodeTokens(ctx context.Context, pr promptSpec, texts []string) ([][][]float32, error) {
 	out := make([][][]float32, len(texts))
-	if err := m.run(ctx, texts, nil, m.tokenSink(out)); err != nil {
+	if err := m.run(ctx, pr, texts, nil, m.tokenSink(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +110,7 @@ func (m *Model) EncodeTokenIDs(ctx context.Context, ids [][]int) ([][][]float32,
 		}
 	}
 	out := make([][][]float32, len(ids))
-	if err := m.run(ctx, nil, ids, m.tokenSink(out)); err != nil {
+	if err := m.run(ctx, promptSpec{}, nil, ids, m.tokenSink(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -126,12 +136,12 @@ func (m *Model) tokenSink(out [][][]float32) batchSink {
 	}
 }
 
-// run encodes texts (or, when texts is nil, the token id sequences ids) in
-// batches of the model's batch size, longest first as
+// run encodes texts prefixed with the prompt pr (or, when texts is nil, the
+// token id sequences ids) in batches of the model's batch size, longest first as
 // sentence-transformers sorts them, handing each batch to sink. The
 // batches run one after another on one runner, each split across its
 // workers.
-func (m *Model) run(ctx context.Context, texts []string, ids [][]int, sink batchSink) error {
+func (m *Model) run(ctx context.Context, pr promptSpec, texts []string, ids [][]int, sink batchSink) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed {
@@ -149,6 +159,7 @@ func (m *Model) run(ctx context.Context, texts []string, ids [][]int, sink batch
 	}
 	r := m.getRunner()
 	defer m.putRunner(r)
+	r.prompt = pr
 	order := r.order[:0]
 	for i := 0; i < n; i++ {
 		order = append(order, i)
@@ -228,7 +239,7 @@ func (m *Model) tokenize(r *runner, texts []string, idx []int) error {
 func (m *Model) tokenizeOne(r *runner, i int) {
 	j := r.idx[i]
 	enc := &r.encs[i]
-	if err := m.tok.EncodeInto(enc, m.prepare(m.prompt+r.texts[j]), true); err != nil {
+	if err := m.tok.EncodeInto(enc, m.prepare(r.prompt.text+r.texts[j]), true); err != nil {
 		r.errs[i] = fmt.Errorf("transformer: text %d: %w", j, err)
 		return
 	}
@@ -245,7 +256,7 @@ func (m *Model) sentenceVectors(r *runner, seqs []sequence, x []float32) ([]floa
 	row := 0
 	for i, s := range seqs {
 		n := len(s.ids)
-		if err := m.pool.Pool(r.pooled[i*width:(i+1)*width], x[row*h:(row+n)*h], nil, h, m.promptLen); err != nil {
+		if err := m.pool.Pool(r.pooled[i*width:(i+1)*width], x[row*h:(row+n)*h], nil, h, r.prompt.tokens); err != nil {
 			return nil, 0, fmt.Errorf("transformer: pooling: %w", err)
 		}
 		row += n

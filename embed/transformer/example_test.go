@@ -55,20 +55,23 @@ func Example() {
 
 // Load a multilingual E5 model from the Hugging Face hub (downloaded into
 // the Hugging Face cache on first use) and compare a query with passages,
-// each with the prefix E5 was trained with. This example needs network
+// each with the prefix E5 was trained with: one load, two prompted views. This example needs network
 // access or a cached copy of the model, so it is not run by go test.
 func Example_e5Prompts() {
 	ctx := context.Background()
-	queries, err := transformer.Load("intfloat/multilingual-e5-small", transformer.WithPrompt("query: "))
+	m, err := transformer.Load("intfloat/multilingual-e5-small")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer queries.Close()
-	passages, err := transformer.Load("intfloat/multilingual-e5-small", transformer.WithPrompt("passage: "))
+	defer m.Close()
+	queries, err := m.Prompted("query: ") // shares m's weights
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer passages.Close()
+	passages, err := m.Prompted("passage: ")
+	if err != nil {
+		log.Fatal(err)
+	}
 	q, err := queries.Encode(ctx, []string{"서울의 인구는?"})
 	if err != nil {
 		log.Fatal(err)
@@ -111,4 +114,32 @@ func ExampleModel_EncodeTokenIDs() {
 	// Output:
 	// tokens: 9 width: 32
 	// same as EncodeTokens: 1.0000
+}
+
+// Take prompted views of one loaded model: they share its weights and
+// encode as a model loaded with the prompt would.
+func ExampleModel_Prompted() {
+	m, err := transformer.Load("testdata/tiny-bert")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.Close()
+	ctx := context.Background()
+	queries, err := m.Prompted("query: ")
+	if err != nil {
+		log.Fatal(err)
+	}
+	q, err := queries.Encode(ctx, []string{"how do I reset my password"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	prefixed, err := m.Encode(ctx, []string{"query: how do I reset my password"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("prompt:", queries.Prompt(), "dimensions:", queries.Dim())
+	fmt.Printf("same as the prefixed text: %.4f\n", dot(q[0], prefixed[0]))
+	// Output:
+	// prompt: query:  dimensions: 32
+	// same as the prefixed text: 1.0000
 }

@@ -280,6 +280,43 @@ func weightPaths(f *safetensors.File) []string {
 	return out
 }
 
+// promptSpec is a prompt and, when pooling excludes the prompt, its length
+// in tokens.
+type promptSpec struct {
+	text   string
+	tokens int
+}
+
+// newPrompt measures the prompt text for pooling.
+func (m *Model) newPrompt(text string) (promptSpec, error) {
+	pr := promptSpec{text: text}
+	if text != "" && !m.pool.IncludePrompt {
+		enc, err := m.tok.Encode(m.prepare(text), true)
+		if err != nil {
+			return promptSpec{}, fmt.Errorf("transformer: tokenizing the prompt: %w", err)
+		}
+		// As sentence-transformers: the prompt's tokens minus its final
+		// special token.
+		pr.tokens = max(enc.Len()-1, 0)
+	}
+	return pr, nil
+}
+
+// namedPrompt looks a prompt up in config_sentence_transformers.json's
+// "prompts".
+func (m *Model) namedPrompt(name string) (string, error) {
+	p, ok := m.prompts[name]
+	if !ok {
+		names := make([]string, 0, len(m.prompts))
+		for n := range m.prompts {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return "", fmt.Errorf("transformer: prompt %q not in config_sentence_transformers.json (has %v)", name, names)
+	}
+	return p, nil
+}
+
 // setPrompt resolves the prompt: WithPrompt, else WithPromptName, else the
 // model's default_prompt_name; and, when pooling excludes the prompt, its
 // length in tokens.
@@ -288,36 +325,29 @@ func (m *Model) setPrompt(ctx context.Context, src hub.Source) error {
 	if _, err := readJSON(ctx, src, "config_sentence_transformers.json", &pc); err != nil {
 		return err
 	}
+	m.prompts = pc.Prompts
 	o := m.opts
+	var text string
 	switch {
 	case o.prompt != nil:
-		m.prompt = *o.prompt
+		text = *o.prompt
 	case o.promptName != nil:
-		p, ok := pc.Prompts[*o.promptName]
-		if !ok {
-			names := make([]string, 0, len(pc.Prompts))
-			for n := range pc.Prompts {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			return fmt.Errorf("transformer: prompt %q not in config_sentence_transformers.json (has %v)", *o.promptName, names)
+		p, err := m.namedPrompt(*o.promptName)
+		if err != nil {
+			return err
 		}
-		m.prompt = p
+		text = p
 	case pc.DefaultPromptName != nil && *pc.DefaultPromptName != "":
 		p, ok := pc.Prompts[*pc.DefaultPromptName]
 		if !ok {
 			return fmt.Errorf("%w: config_sentence_transformers.json: default_prompt_name %q is not among its prompts", ErrBadModel, *pc.DefaultPromptName)
 		}
-		m.prompt = p
+		text = p
 	}
-	if m.prompt != "" && !m.pool.IncludePrompt {
-		enc, err := m.tok.Encode(m.prepare(m.prompt), true)
-		if err != nil {
-			return fmt.Errorf("transformer: tokenizing the prompt: %w", err)
-		}
-		// As sentence-transformers: the prompt's tokens minus its final
-		// special token.
-		m.promptLen = max(enc.Len()-1, 0)
+	pr, err := m.newPrompt(text)
+	if err != nil {
+		return err
 	}
+	m.prompt = pr
 	return nil
 }

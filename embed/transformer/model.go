@@ -40,8 +40,8 @@ type Model struct {
 	dim        int
 	maxSeq     int
 	lower      bool
-	prompt     string
-	promptLen  int
+	prompt     promptSpec
+	prompts    map[string]string // config_sentence_transformers.json "prompts"
 	normalized bool
 	int8       bool
 
@@ -82,7 +82,7 @@ func (m *Model) HiddenSize() int { return m.enc.cfg.HiddenSize }
 func (m *Model) Int8() bool { return m.int8 }
 
 // Prompt returns the prefix added to every text ("" for none).
-func (m *Model) Prompt() string { return m.prompt }
+func (m *Model) Prompt() string { return m.prompt.text }
 
 // Tokenizer returns the model's tokenizer, configured with the model's
 // truncation and no padding.
@@ -160,7 +160,7 @@ func (m *Model) Identity() embed.Identity {
 		if rev == "" {
 			rev = m.contentHash()
 		}
-		m.id = embed.Identity{Model: m.name, Revision: rev, Dim: m.dim, Normalized: m.normalized, Prompt: m.prompt}
+		m.id = embed.Identity{Model: m.name, Revision: rev, Dim: m.dim, Normalized: m.normalized, Prompt: m.prompt.text}
 	})
 	return m.id
 }

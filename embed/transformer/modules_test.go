@@ -111,8 +111,8 @@ func TestPrompts(t *testing.T) {
 		"pooling_mode_mean_sqrt_len_tokens": false, "pooling_mode_weightedmean_tokens": false,
 		"pooling_mode_lasttoken": false, "include_prompt": false}`), 0o644)
 	m := mustLoad(t, dir)
-	if m.promptLen != 3 {
-		t.Errorf("prompt length %d, want 3 ([CLS] query :)", m.promptLen)
+	if m.prompt.tokens != 3 {
+		t.Errorf("prompt length %d, want 3 ([CLS] query :)", m.prompt.tokens)
 	}
 	got := mustEncode(t, m, texts[:2])
 	toks, err := plain.EncodeTokens(context.Background(), []string{"query: " + texts[0], "query: " + texts[1]})

@@ -33,7 +33,8 @@ type runner struct {
 	scores [][]float32
 
 	// Used by Model around the encoder.
-	order  []int // input positions, longest first
+	prompt promptSpec // the running call's prompt
+	order  []int      // input positions, longest first
 	seqs   []sequence
 	encs   []tokenizer.Encoding // the batch's tokenisations, reused
 	errs   []error

@@ -350,6 +350,36 @@ scale_done:
 	ANDQ $-8, DX; \
 	SHLQ $2, DX
 
+// SEQROW adds row R's dot product with the query into A and B (the batch
+// kernels' registers: SI query, AX/DX ends of the 16- and 8-float blocks,
+// R13 row length in bytes, Y15 tail mask). L16, L8, LT and LE name its
+// labels. Clobbers CX, Y8 and Y9.
+#define SEQROW(R, A, B, L16, L8, LT, LE) \
+	XORQ        CX, CX; \
+	CMPQ        CX, AX; \
+	JGE         L8; \
+L16: \
+	VMOVUPS     (SI)(CX*1), Y8; \
+	VMOVUPS     32(SI)(CX*1), Y9; \
+	VFMADD231PS (R)(CX*1), Y8, A; \
+	VFMADD231PS 32(R)(CX*1), Y9, B; \
+	ADDQ        $64, CX; \
+	CMPQ        CX, AX; \
+	JLT         L16; \
+L8: \
+	CMPQ        CX, DX; \
+	JGE         LT; \
+	VMOVUPS     (SI)(CX*1), Y8; \
+	VFMADD231PS (R)(CX*1), Y8, A; \
+	ADDQ        $32, CX; \
+LT: \
+	CMPQ        CX, R13; \
+	JGE         LE; \
+	VMASKMOVPS  (SI)(CX*1), Y15, Y8; \
+	VMASKMOVPS  (R)(CX*1), Y15, Y9; \
+	VFMADD231PS Y9, Y8, B; \
+LE:
+
 // func dotBatchAVX2(dst, q, rows []float32, stream bool)
 TEXT ·dotBatchAVX2(SB), NOSPLIT, $0-73
 	MOVQ dst_base+0(FP), DI
@@ -374,11 +404,11 @@ db_group:
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
+	CMPB   stream+72(FP), $0
+	JNE    db_seq
 	XORQ   CX, CX
 	CMPQ   CX, AX
 	JGE    db_group8
-	CMPB   stream+72(FP), $0
-	JNE    db_group16s
 
 db_group16:
 	VMOVUPS     (SI)(CX*1), Y8
@@ -401,25 +431,17 @@ db_group16:
 	JLT         db_group16
 	JMP         db_group8
 
-db_group16s:
-	VMOVUPS     (SI)(CX*1), Y8
-	VMOVUPS     32(SI)(CX*1), Y9
-	VFMADD231PS (R8)(CX*1), Y8, Y0
-	VFMADD231PS 32(R8)(CX*1), Y9, Y4
-	VFMADD231PS (R9)(CX*1), Y8, Y1
-	VFMADD231PS 32(R9)(CX*1), Y9, Y5
-	VFMADD231PS (R10)(CX*1), Y8, Y2
-	VFMADD231PS 32(R10)(CX*1), Y9, Y6
-	VFMADD231PS (R11)(CX*1), Y8, Y3
-	VFMADD231PS 32(R11)(CX*1), Y9, Y7
-	PREFETCHT1  0(BX)
-	PREFETCHT1  64(BX)
-	PREFETCHT1  128(BX)
-	PREFETCHT1  192(BX)
-	ADDQ        $256, BX
-	ADDQ        $64, CX
-	CMPQ        CX, AX
-	JLT         db_group16s
+db_seq:
+	// Streamed rows are read in memory order, one row after another
+	// (four rows' sums still reduced together): a single sequential
+	// stream that the hardware prefetcher follows, measured 14% (384
+	// floats) to 40% (96 floats) faster than four interleaved rows with
+	// software prefetch on an AMD EPYC (Zen 4).
+	SEQROW(R8, Y0, Y4, dbs0_16, dbs0_8, dbs0_t, dbs0_e)
+	SEQROW(R9, Y1, Y5, dbs1_16, dbs1_8, dbs1_t, dbs1_e)
+	SEQROW(R10, Y2, Y6, dbs2_16, dbs2_8, dbs2_t, dbs2_e)
+	SEQROW(R11, Y3, Y7, dbs3_16, dbs3_8, dbs3_t, dbs3_e)
+	JMP db_groupsum
 
 db_group8:
 	CMPQ        CX, DX
@@ -501,6 +523,37 @@ db_done:
 	VZEROUPPER
 	RET
 
+// SEQROWL2 is SEQROW for squared Euclidean distances.
+#define SEQROWL2(R, A, B, L16, L8, LT, LE) \
+	XORQ        CX, CX; \
+	CMPQ        CX, AX; \
+	JGE         L8; \
+L16: \
+	VMOVUPS     (SI)(CX*1), Y8; \
+	VMOVUPS     32(SI)(CX*1), Y9; \
+	VSUBPS      (R)(CX*1), Y8, Y8; \
+	VSUBPS      32(R)(CX*1), Y9, Y9; \
+	VFMADD231PS Y8, Y8, A; \
+	VFMADD231PS Y9, Y9, B; \
+	ADDQ        $64, CX; \
+	CMPQ        CX, AX; \
+	JLT         L16; \
+L8: \
+	CMPQ        CX, DX; \
+	JGE         LT; \
+	VMOVUPS     (SI)(CX*1), Y8; \
+	VSUBPS      (R)(CX*1), Y8, Y8; \
+	VFMADD231PS Y8, Y8, A; \
+	ADDQ        $32, CX; \
+LT: \
+	CMPQ        CX, R13; \
+	JGE         LE; \
+	VMASKMOVPS  (SI)(CX*1), Y15, Y8; \
+	VMASKMOVPS  (R)(CX*1), Y15, Y9; \
+	VSUBPS      Y9, Y8, Y8; \
+	VFMADD231PS Y8, Y8, B; \
+LE:
+
 // func squaredL2BatchAVX2(dst, q, rows []float32, stream bool)
 TEXT ·squaredL2BatchAVX2(SB), NOSPLIT, $0-73
 	MOVQ dst_base+0(FP), DI
@@ -525,11 +578,11 @@ lb_group:
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
+	CMPB   stream+72(FP), $0
+	JNE    lb_seq
 	XORQ   CX, CX
 	CMPQ   CX, AX
 	JGE    lb_group8
-	CMPB   stream+72(FP), $0
-	JNE    lb_group16s
 
 lb_group16:
 	VMOVUPS     (SI)(CX*1), Y8
@@ -560,33 +613,13 @@ lb_group16:
 	JLT         lb_group16
 	JMP         lb_group8
 
-lb_group16s:
-	VMOVUPS     (SI)(CX*1), Y8
-	VMOVUPS     32(SI)(CX*1), Y9
-	VSUBPS      (R8)(CX*1), Y8, Y10
-	VSUBPS      32(R8)(CX*1), Y9, Y11
-	VSUBPS      (R9)(CX*1), Y8, Y12
-	VSUBPS      32(R9)(CX*1), Y9, Y13
-	VFMADD231PS Y10, Y10, Y0
-	VFMADD231PS Y11, Y11, Y4
-	VFMADD231PS Y12, Y12, Y1
-	VFMADD231PS Y13, Y13, Y5
-	VSUBPS      (R10)(CX*1), Y8, Y10
-	VSUBPS      32(R10)(CX*1), Y9, Y11
-	VSUBPS      (R11)(CX*1), Y8, Y12
-	VSUBPS      32(R11)(CX*1), Y9, Y13
-	VFMADD231PS Y10, Y10, Y2
-	VFMADD231PS Y11, Y11, Y6
-	VFMADD231PS Y12, Y12, Y3
-	VFMADD231PS Y13, Y13, Y7
-	PREFETCHT1  0(BX)
-	PREFETCHT1  64(BX)
-	PREFETCHT1  128(BX)
-	PREFETCHT1  192(BX)
-	ADDQ        $256, BX
-	ADDQ        $64, CX
-	CMPQ        CX, AX
-	JLT         lb_group16s
+lb_seq:
+	// Streamed rows in memory order, as in dotBatchAVX2.
+	SEQROWL2(R8, Y0, Y4, lbs0_16, lbs0_8, lbs0_t, lbs0_e)
+	SEQROWL2(R9, Y1, Y5, lbs1_16, lbs1_8, lbs1_t, lbs1_e)
+	SEQROWL2(R10, Y2, Y6, lbs2_16, lbs2_8, lbs2_t, lbs2_e)
+	SEQROWL2(R11, Y3, Y7, lbs3_16, lbs3_8, lbs3_t, lbs3_e)
+	JMP lb_groupsum
 
 lb_group8:
 	CMPQ        CX, DX

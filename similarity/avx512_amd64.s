@@ -292,10 +292,8 @@ scale_done:
 //   K1 mask of the last d%16 floats, BX prefetch pointer: the group two
 //   groups ahead (rows +8..+11) is prefetched linearly, 8 lines per 32-float
 //   step (the hardware prefetcher alone trains poorly on 4 short streams).
-//   squaredL2BatchAVX512 with stream set (large scans, from L3 or memory)
-//   prefetches into L2 (PREFETCHT1), else into L1 (PREFETCHT0); each
-//   measured faster in its regime on an AMD EPYC (Zen 4). dotBatchAVX512
-//   always prefetches into L1: streamed dot scans run the AVX2 kernel.
+//   Scans streamed from L3 or memory never come here: they run the AVX2
+//   kernels' sequential path (see batchDispatchAVX512).
 #define BATCH_SETUP \
 	MOVQ BX, CX; \
 	ANDQ $15, CX; \
@@ -309,7 +307,7 @@ scale_done:
 	SHLQ $2, AX
 
 // func dotBatchAVX512(dst, q, rows []float32)
-// (Streamed scans run dotBatchAVX2 instead: see dotBatchAVX512Dispatch.)
+// (Streamed scans run dotBatchAVX2 instead: see batchDispatchAVX512.)
 TEXT ·dotBatchAVX512(SB), NOSPLIT, $0-72
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), R12
@@ -441,8 +439,9 @@ db_done:
 	VZEROUPPER
 	RET
 
-// func squaredL2BatchAVX512(dst, q, rows []float32, stream bool)
-TEXT ·squaredL2BatchAVX512(SB), NOSPLIT, $0-73
+// func squaredL2BatchAVX512(dst, q, rows []float32)
+// (Streamed scans run squaredL2BatchAVX2 instead: see batchDispatchAVX512.)
+TEXT ·squaredL2BatchAVX512(SB), NOSPLIT, $0-72
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), R12
 	MOVQ q_base+24(FP), SI
@@ -468,8 +467,6 @@ lb_group:
 	XORQ   CX, CX
 	CMPQ   CX, R13
 	JGE    lb_group16
-	CMPB   stream+72(FP), $0
-	JNE    lb_group32s
 
 lb_group32:
 	VMOVUPS     (SI)(CX*1), Z16
@@ -502,39 +499,6 @@ lb_group32:
 	ADDQ        $128, CX
 	CMPQ        CX, R13
 	JLT         lb_group32
-	JMP         lb_group16
-
-lb_group32s:
-	VMOVUPS     (SI)(CX*1), Z16
-	VMOVUPS     64(SI)(CX*1), Z17
-	VSUBPS      (R8)(CX*1), Z16, Z18
-	VSUBPS      64(R8)(CX*1), Z17, Z19
-	VSUBPS      (R9)(CX*1), Z16, Z20
-	VSUBPS      64(R9)(CX*1), Z17, Z21
-	VSUBPS      (R10)(CX*1), Z16, Z22
-	VSUBPS      64(R10)(CX*1), Z17, Z23
-	VSUBPS      (R11)(CX*1), Z16, Z24
-	VSUBPS      64(R11)(CX*1), Z17, Z25
-	VFMADD231PS Z18, Z18, Z0
-	VFMADD231PS Z19, Z19, Z4
-	VFMADD231PS Z20, Z20, Z1
-	VFMADD231PS Z21, Z21, Z5
-	VFMADD231PS Z22, Z22, Z2
-	VFMADD231PS Z23, Z23, Z6
-	VFMADD231PS Z24, Z24, Z3
-	VFMADD231PS Z25, Z25, Z7
-	PREFETCHT1  0(BX)
-	PREFETCHT1  64(BX)
-	PREFETCHT1  128(BX)
-	PREFETCHT1  192(BX)
-	PREFETCHT1  256(BX)
-	PREFETCHT1  320(BX)
-	PREFETCHT1  384(BX)
-	PREFETCHT1  448(BX)
-	ADDQ        $512, BX
-	ADDQ        $128, CX
-	CMPQ        CX, R13
-	JLT         lb_group32s
 
 lb_group16:
 	CMPQ        CX, AX

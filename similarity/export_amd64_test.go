@@ -36,7 +36,8 @@ func forEachLevelB(b *testing.B, name string, f func(b *testing.B)) {
 
 // streamVariants runs f with the batch kernels' default prefetch choice and
 // again with every batch treated as a large (streaming) scan (the two
-// differ only in a prefetch hint, so the race run skips the second).
+// differ in access order and prefetch; the race run, where assembly is not
+// instrumented, skips the second to save time).
 func streamVariants(t *testing.T, f func(t *testing.T)) {
 	saved := streamMinFloats
 	defer func() { streamMinFloats = saved }()

@@ -47,7 +47,7 @@ func scaleAVX512(v []float32, s float32)
 func dotBatchAVX512(dst, q, rows []float32)
 
 //go:noescape
-func squaredL2BatchAVX512(dst, q, rows []float32, stream bool)
+func squaredL2BatchAVX512(dst, q, rows []float32)
 
 //go:noescape
 func dotInt8VNNI(a, b []int8) int32

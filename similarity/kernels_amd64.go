@@ -1,7 +1,8 @@
 // This file declares the amd64 assembly kernels (avx2_amd64.s and
 // avx512_amd64.s). Each assumes validated arguments, like the portable
-// kernels in generic.go. The batch kernels' stream flag selects the
-// software prefetch for scans too large for the caches (see streaming).
+// kernels in generic.go. The AVX2 batch kernels' stream flag selects the
+// sequential path for scans too large for the caches (see streamMinFloats);
+// AVX-512 machines run it for those scans too.
 
 //go:build amd64 && !purego
 

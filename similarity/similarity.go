@@ -150,7 +150,8 @@ func normalize64(v []float32) error {
 // (len(rows) must be a multiple of len(q)) and writes row i's dot product to
 // dst[i]. It panics if dst is shorter than the number of rows. This is the
 // inner loop of exact search: the assembly kernels score four rows per pass
-// over the query and stream rows at memory bandwidth.
+// over the query, and read batches too large for the caches in memory
+// order at close to the memory bandwidth of one core.
 func DotBatch(dst, q, rows []float32) {
 	n := checkBatch(dst, q, rows)
 	dotBatch(dst[:n], q, rows[:n*len(q)])

@@ -8,6 +8,7 @@ package transformer
 
 import (
 	"math"
+	"slices"
 
 	"github.com/ganada/ganada/embed/tokenizer"
 	"github.com/ganada/ganada/internal/gemm"
@@ -124,6 +125,10 @@ func (r *runner) prepare(seqs []sequence) int {
 	r.ctx = grow(r.ctx, total*h)
 	for w := range r.scores {
 		r.scores[w] = grow(r.scores[w], longest*longest)
+		// Sized here, not by append in embedPart: which worker embeds the
+		// longest text depends on scheduling, and a warm runner must not
+		// allocate.
+		r.pos[w] = slices.Grow(r.pos[w][:0], longest)
 	}
 	r.seqsNow = seqs
 	return total

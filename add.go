@@ -25,12 +25,13 @@ const insertChunk = 1024
 // Texts go to the encoder in batches (WithBatchSize), prefixed with the
 // document prompt (WithPrompts); progress is reported to WithProgress.
 // Add is all or nothing: if any document is invalid, the encoder fails or
-// the context is cancelled, the collection is unchanged. Errors wrap
-// ErrInvalidDocument (empty or non-UTF-8 ID, non-UTF-8 metadata), the
-// encoder's own error (for example for invalid UTF-8 text), ErrEncoder,
-// ErrInvalidVector (a NaN or infinite component, or, under Cosine, a zero
-// vector: word-vector encoders return one for a text with no known word),
-// or ctx.Err().
+// the context is cancelled, the collection is unchanged. Documents are
+// checked before any is encoded. Errors wrap ErrInvalidDocument (an empty
+// ID, or an ID, text or metadata that is not valid UTF-8, which a saved
+// collection could not hold; the error names the document), the encoder's
+// own error, ErrEncoder, ErrInvalidVector (a NaN or infinite component,
+// or, under Cosine, a zero vector: word-vector encoders return one for a
+// text with no known word), or ctx.Err().
 func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -62,6 +63,9 @@ func prepareDocuments(docs []Document) ([]Document, error) {
 		if !utf8.ValidString(d.ID) {
 			return nil, fmt.Errorf("%w: document %d: ID %q is not valid UTF-8", ErrInvalidDocument, i, d.ID)
 		}
+		if at := invalidUTF8At(d.Text); at >= 0 {
+			return nil, fmt.Errorf("%w: document %q: text is not valid UTF-8 (byte %d)", ErrInvalidDocument, d.ID, at)
+		}
 		for k, v := range d.Metadata {
 			if !utf8.ValidString(k) || !utf8.ValidString(v) {
 				return nil, fmt.Errorf("%w: document %q: metadata %q=%q is not valid UTF-8", ErrInvalidDocument, d.ID, k, v)
@@ -76,6 +80,22 @@ func prepareDocuments(docs []Document) ([]Document, error) {
 		uniq = append(uniq, d)
 	}
 	return uniq, nil
+}
+
+// invalidUTF8At returns the offset of the first byte of s that does not
+// begin a valid UTF-8 encoding, or -1 if s is valid UTF-8.
+func invalidUTF8At(s string) int {
+	if utf8.ValidString(s) {
+		return -1
+	}
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return -1 // unreachable: ValidString found an invalid byte
 }
 
 // encodeDocuments returns one checked vector per document.

@@ -20,10 +20,12 @@ type Document struct {
 	// ID identifies the document in the collection. It must be non-empty
 	// valid UTF-8. Adding a document whose ID is present replaces it.
 	ID string
-	// Text is what the encoder embeds and what hits return.
+	// Text is what the encoder embeds and what hits return. It must be
+	// valid UTF-8 (it may be empty).
 	Text string
 	// Metadata holds arbitrary string attributes (language, source, date,
-	// ...). The collection keeps its own copy.
+	// ...); keys and values must be valid UTF-8. The collection keeps its
+	// own copy.
 	Metadata map[string]string
 }
 
@@ -81,7 +83,7 @@ var (
 // Options choose the index (WithIndex; HNSW by default) and its parameters,
 // the metric (Cosine by default), prompts, batch size and progress reporting.
 // The collection records enc's identity (see EncoderIdentity), which Save
-// writes and Load checks.
+// writes and Load checks; its strings must be valid UTF-8.
 func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 	if enc == nil {
 		return nil, fmt.Errorf("%w: nil encoder", ErrInvalidArgument)
@@ -94,11 +96,15 @@ func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 	if err := index.CheckDim(dim); err != nil {
 		return nil, fmt.Errorf("%w: encoder dimension: %w", ErrInvalidArgument, err)
 	}
+	id := EncoderIdentity(enc)
+	if err := checkIdentityUTF8(id); err != nil {
+		return nil, err
+	}
 	idx, err := newIndex(dim, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return newCollection(enc, EncoderIdentity(enc), cfg, idx), nil
+	return newCollection(enc, id, cfg, idx), nil
 }
 
 func newCollection(enc embed.Encoder, id embed.Identity, cfg config, idx vectorIndex) *Collection {

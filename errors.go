@@ -24,7 +24,7 @@ var (
 	ErrCorrupt = errors.New("ganada: corrupt collection data")
 
 	// ErrInvalidDocument reports a document that cannot be added: an empty
-	// ID, or an ID or metadata that is not valid UTF-8.
+	// ID, or an ID, text or metadata that is not valid UTF-8.
 	ErrInvalidDocument = errors.New("ganada: invalid document")
 
 	// ErrInvalidArgument reports a bad parameter: k ≤ 0, a bad option, or an

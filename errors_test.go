@@ -76,7 +76,7 @@ func TestAddInvalidDocuments(t *testing.T) {
 		{"empty ID", ganada.Document{Text: "x"}, ganada.ErrInvalidDocument},
 		{"invalid UTF-8 ID", ganada.Document{ID: "a\xff", Text: "x"}, ganada.ErrInvalidDocument},
 		{"invalid UTF-8 metadata", ganada.Document{ID: "m", Text: "x", Metadata: map[string]string{"k": "\xfe"}}, ganada.ErrInvalidDocument},
-		{"invalid UTF-8 text", ganada.Document{ID: "t", Text: "bad \xff text"}, errInvalidText},
+		{"invalid UTF-8 text", ganada.Document{ID: "t", Text: "bad \xff text"}, ganada.ErrInvalidDocument},
 	}
 	for _, tc := range cases {
 		err := c.Add(ctx, good, tc.doc)
@@ -263,9 +263,14 @@ func TestDelegatesToStaticEncoder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Invalid UTF-8 text is rejected before it reaches the encoder; a
+	// query's reaches it.
 	err = c.Add(ctx, ganada.Document{ID: "a", Text: "bad \xff"})
-	if !errors.Is(err, static.ErrInvalidText) {
-		t.Fatalf("invalid UTF-8 text: %v, want static.ErrInvalidText", err)
+	if !errors.Is(err, ganada.ErrInvalidDocument) {
+		t.Fatalf("invalid UTF-8 text: %v, want ErrInvalidDocument", err)
+	}
+	if _, err := c.Query(ctx, "bad \xff", 1); !errors.Is(err, static.ErrInvalidText) {
+		t.Fatalf("invalid UTF-8 query: %v, want static.ErrInvalidText", err)
 	}
 	err = c.Add(ctx, ganada.Document{ID: "ko", Text: "한국어 문장"})
 	if !errors.Is(err, index.ErrZeroVector) || !strings.Contains(err.Error(), "zero vector") {

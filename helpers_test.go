@@ -225,3 +225,36 @@ func corpus(n int, seed uint64) []ganada.Document {
 	}
 	return docs
 }
+
+// byteEncoder accepts any bytes, valid UTF-8 or not (as a transformer's
+// byte-level tokenizer does): a text's vector counts its bytes into dim-1
+// buckets after a constant first component, so no vector is zero.
+type byteEncoder struct {
+	dim      int
+	identity embed.Identity
+}
+
+func (e byteEncoder) Dim() int { return e.dim }
+
+func (e byteEncoder) Identity() embed.Identity {
+	if e.identity.Model == "" {
+		return embed.Identity{Model: "bytes", Dim: e.dim}
+	}
+	return e.identity
+}
+
+func (e byteEncoder) Encode(ctx context.Context, texts []string) ([][]float32, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v := make([]float32, e.dim)
+		v[0] = 1
+		for j := 0; j < len(t); j++ {
+			v[1+int(t[j])%(e.dim-1)]++
+		}
+		out[i] = v
+	}
+	return out, nil
+}

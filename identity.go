@@ -6,6 +6,7 @@ package ganada
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ganada/ganada/embed"
 )
@@ -21,6 +22,17 @@ func EncoderIdentity(enc embed.Encoder) embed.Identity {
 		return ider.Identity()
 	}
 	return embed.Identity{Model: fmt.Sprintf("%T", enc), Dim: enc.Dim()}
+}
+
+// checkIdentityUTF8 returns an error wrapping ErrInvalidArgument if a
+// string of id is not valid UTF-8, which a saved collection cannot hold.
+func checkIdentityUTF8(id embed.Identity) error {
+	for _, f := range []struct{ name, value string }{{"model", id.Model}, {"revision", id.Revision}, {"prompt", id.Prompt}} {
+		if !utf8.ValidString(f.value) {
+			return fmt.Errorf("%w: encoder identity: %s %q is not valid UTF-8", ErrInvalidArgument, f.name, f.value)
+		}
+	}
+	return nil
 }
 
 // checkIdentity returns nil if got equals want, otherwise an error wrapping

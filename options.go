@@ -6,6 +6,7 @@ package ganada
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/ganada/ganada/index"
 )
@@ -210,11 +211,15 @@ func WithProgress(f func(Progress)) Option {
 // Add encodes. intfloat/multilingual-e5-* and e5-* models want
 // WithPrompts("query: ", "passage: "); BGE English models want
 // WithPrompts("Represent this sentence for searching relevant passages: ", "").
-// Hits return documents' texts without the prefix. The prompts are saved
-// with the collection; Load restores them and rejects this option. Use them
-// with an encoder that applies no prompt of its own.
+// Hits return documents' texts without the prefix. The prompts must be
+// valid UTF-8. They are saved with the collection; Load restores them and
+// rejects this option. Use them with an encoder that applies no prompt of
+// its own.
 func WithPrompts(query, document string) Option {
 	return func(c *config) error {
+		if !utf8.ValidString(query) || !utf8.ValidString(document) {
+			return fmt.Errorf("%w: prompts %q, %q: not valid UTF-8", ErrInvalidArgument, query, document)
+		}
 		c.queryPrompt = query
 		c.docPrompt = document
 		c.fixed = append(c.fixed, "WithPrompts")

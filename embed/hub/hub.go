@@ -15,6 +15,13 @@
 // sha1 it sends as ETag for small files), and are moved into place with an
 // atomic rename after fsync.
 //
+// When offline (HF_HUB_OFFLINE=1) or when the hub cannot be reached, the
+// cached snapshot of the revision answers, as in huggingface_hub: its files
+// are used, and a file it lacks counts as absent for Has (a partial
+// download, such as one made with allow_patterns, leaves no record of the
+// files it skipped), while File fails for it with an error saying the model
+// is not fully in the cache and how to fetch it.
+//
 // The environment is read as huggingface_hub reads it: HF_ENDPOINT (base
 // URL), HF_TOKEN (or the token file $HF_HOME/token), HF_HUB_OFFLINE=1 (use
 // the cache only), HF_HUB_CACHE and HF_HOME. Options override each.

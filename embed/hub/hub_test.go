@@ -524,3 +524,59 @@ func TestCacheDirEnv(t *testing.T) {
 		t.Error(RepoFolder("intfloat/multilingual-e5-small"))
 	}
 }
+
+// TestPartialSnapshot checks a cache holding some files of a revision and
+// no .no_exist markers, as huggingface_hub leaves it when other files were
+// never requested: when the hub cannot be asked, the snapshot answers Has
+// (absent files are absent) and File explains what is missing.
+func TestPartialSnapshot(t *testing.T) {
+	fh := newFakeHub()
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	c, cache := newTestClient(t, srv)
+	ctx := context.Background()
+	r, _ := c.Repo(testRepo, "main")
+	if _, err := r.File(ctx, "config.json"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "models--org--tiny-model", ".no_exist")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("unexpected .no_exist folder: %v", err)
+	}
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+	clients := map[string]*Client{
+		"offline":            New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(true)),
+		"connection refused": New(WithEndpoint(closedURL), WithCacheDir(cache), WithOffline(false)),
+		"hub down (503)":     New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false)),
+	}
+	fh.mu.Lock()
+	fh.down = true
+	fh.mu.Unlock()
+	for mode, cl := range clients {
+		r, _ := cl.Repo(testRepo, "main")
+		if ok, err := r.Has(ctx, "config.json"); !ok || err != nil {
+			t.Errorf("%s: Has(cached) = %v, %v", mode, ok, err)
+		}
+		// Present on the hub, never downloaded: absent for the snapshot.
+		if ok, err := r.Has(ctx, "sentence_bert_config.json"); ok || err != nil {
+			t.Errorf("%s: Has(not in snapshot) = %v, %v, want false, nil", mode, ok, err)
+		}
+		_, err := r.File(ctx, "sentence_bert_config.json")
+		if err == nil || !strings.Contains(err.Error(), "not fully in the cache") || !strings.Contains(err.Error(), "hf download "+testRepo) ||
+			!strings.Contains(err.Error(), "sentence_bert_config.json") {
+			t.Errorf("%s: File(not in snapshot): %v", mode, err)
+		}
+		if mode == "offline" && !errors.Is(err, ErrOffline) {
+			t.Errorf("%s: File(not in snapshot) does not wrap ErrOffline: %v", mode, err)
+		}
+		if r.Commit() != testCommit {
+			t.Errorf("%s: Commit %q", mode, r.Commit())
+		}
+		// No snapshot of this revision: Has cannot answer.
+		other, _ := cl.Repo(testRepo, "v2")
+		if ok, err := other.Has(ctx, "config.json"); ok || err == nil {
+			t.Errorf("%s: Has without a snapshot = %v, %v, want an error", mode, ok, err)
+		}
+	}
+}

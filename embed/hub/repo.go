@@ -86,22 +86,52 @@ func (r *Repo) pointer(commit, name string) string {
 	return filepath.Join(r.storage, "snapshots", commit, filepath.FromSlash(name))
 }
 
+// snapshot returns the commit of the revision's cached snapshot, and
+// whether its folder exists.
+func (r *Repo) snapshot() (string, bool) {
+	commit := r.cachedCommit()
+	if commit == "" {
+		return "", false
+	}
+	st, err := os.Stat(filepath.Join(r.storage, "snapshots", commit))
+	return commit, err == nil && st.IsDir()
+}
+
+// notCached says that name is not in the cache and how to fetch it.
+func (r *Repo) notCached(name string) string {
+	get := "hf download " + r.id
+	if r.revision != "main" {
+		get += " --revision " + r.revision
+	}
+	how := "load it once with network access, or fetch it with `" + get + "` (huggingface_hub's CLI; huggingface-cli download in older versions)"
+	if commit, ok := r.snapshot(); ok {
+		return fmt.Sprintf("%s is not in the cached snapshot %s of %s@%s in %s: the model is not fully in the cache; %s",
+			name, commit, r.id, r.revision, r.storage, how)
+	}
+	return fmt.Sprintf("%s@%s has no cached snapshot in %s; %s", r.id, r.revision, r.storage, how)
+}
+
 // fromCache returns the cached path of name, or an error wrapping
 // ErrNotFound (the file is known not to exist) or ErrOffline (unknown).
 func (r *Repo) fromCache(name string) (string, error) {
-	commit := r.cachedCommit()
-	if commit == "" {
-		return "", fmt.Errorf("%w: %s@%s has no cached snapshot in %s", ErrOffline, r.id, r.revision, r.c.cacheDir)
+	if commit := r.cachedCommit(); commit != "" {
+		if p := r.pointer(commit, name); isFile(p) {
+			r.setCommit(commit)
+			return p, nil
+		}
+		if _, err := os.Stat(filepath.Join(r.storage, ".no_exist", commit, filepath.FromSlash(name))); err == nil {
+			return "", fmt.Errorf("%w: %s in %s@%s", ErrNotFound, name, r.id, commit)
+		}
 	}
-	p := r.pointer(commit, name)
-	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-		r.setCommit(commit)
-		return p, nil
-	}
-	if _, err := os.Stat(filepath.Join(r.storage, ".no_exist", commit, filepath.FromSlash(name))); err == nil {
-		return "", fmt.Errorf("%w: %s in %s@%s", ErrNotFound, name, r.id, commit)
-	}
-	return "", fmt.Errorf("%w: %s of %s@%s is not in %s", ErrOffline, name, r.id, r.revision, r.c.cacheDir)
+	return "", fmt.Errorf("%w: %s", ErrOffline, r.notCached(name))
+}
+
+// unreachable reports whether err, from asking the hub about a file, means
+// the hub could not answer (network failure, 5xx, refused access) rather
+// than that the file or repository does not exist; the cache then answers,
+// as in huggingface_hub.
+func unreachable(ctx context.Context, err error) bool {
+	return ctx.Err() == nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid)
 }
 
 // File returns the local path of the named file (slash-separated, relative
@@ -110,7 +140,8 @@ func (r *Repo) fromCache(name string) (string, error) {
 // so fs.ErrNotExist).
 //
 // When offline, or when the hub cannot be reached, the cached snapshot of
-// the revision is used if it holds the file.
+// the revision is used if it holds the file; if it does not, the error
+// (wrapping ErrOffline when offline) says so and how to fetch the file.
 func (r *Repo) File(ctx context.Context, name string) (string, error) {
 	if err := validFile(name); err != nil {
 		return "", err
@@ -126,14 +157,15 @@ func (r *Repo) File(ctx context.Context, name string) (string, error) {
 	}
 	meta, err := r.head(ctx, name)
 	if err != nil {
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) || ctx.Err() != nil {
+		if !unreachable(ctx, err) {
 			return "", err
 		}
 		// The hub is unreachable or failing: fall back on the cache.
-		if p, cerr := r.fromCache(name); cerr == nil {
-			return p, nil
+		p, cerr := r.fromCache(name)
+		if cerr == nil || errors.Is(cerr, ErrNotFound) {
+			return p, cerr
 		}
-		return "", err
+		return "", fmt.Errorf("%w; %s", err, r.notCached(name))
 	}
 	r.setCommit(meta.commit)
 	pointer := r.pointer(meta.commit, name)
@@ -162,6 +194,12 @@ func (r *Repo) File(ctx context.Context, name string) (string, error) {
 // Has reports whether the repository has the named file without
 // downloading it: from the cache when it holds the file or knows it absent,
 // else by a HEAD request.
+//
+// When the hub cannot be asked (offline, or unreachable) and the revision
+// has a snapshot in the cache, the snapshot answers: a file it does not
+// hold counts as absent, as huggingface_hub and transformers treat optional
+// files of a partly downloaded model (File still fails for it). Without a
+// snapshot, Has returns the error.
 func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
 	if err := validFile(name); err != nil {
 		return false, err
@@ -171,6 +209,9 @@ func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
 	} else if errors.Is(err, ErrNotFound) {
 		return false, nil
 	} else if r.c.offline {
+		if _, ok := r.snapshot(); ok {
+			return false, nil
+		}
 		return false, err
 	}
 	meta, err := r.head(ctx, name)
@@ -178,6 +219,9 @@ func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
+		if _, ok := r.snapshot(); ok && unreachable(ctx, err) {
+			return false, nil
+		}
 		return false, err
 	}
 	r.setCommit(meta.commit)

@@ -20,7 +20,9 @@ type Source interface {
 	File(ctx context.Context, name string) (string, error)
 	// Has reports whether the model has the file, without downloading it
 	// (a local stat, or a HEAD request answered from the cache when
-	// possible).
+	// possible). When the hub cannot be asked (offline, or unreachable), a
+	// cached snapshot answers: a file it lacks counts as absent, so
+	// optional files never downloaded do not stop a model from loading.
 	Has(ctx context.Context, name string) (bool, error)
 	// Name is the hub id, or the folder's path for a local folder.
 	Name() string

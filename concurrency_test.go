@@ -1,18 +1,22 @@
 // This file tests concurrent Add, Delete, Save and Query (run it under
 // -race): queries must always see whole documents and complete result
-// lists while writers replace and delete documents around them.
+// lists while writers replace and delete documents around them; and that
+// a query's filter may run on several goroutines at once.
 
 package ganada_test
 
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/index/flat"
 )
 
 func TestConcurrentAddQueryDelete(t *testing.T) {
@@ -132,5 +136,69 @@ func TestConcurrentAddQueryDelete(t *testing.T) {
 				t.Fatalf("index holds %d vectors for %d documents", n, c.Len())
 			}
 		})
+	}
+}
+
+// TestFilterCalledConcurrently shows why Filter's documentation asks for
+// filters safe for concurrent use: one query on a Flat collection large
+// enough for a parallel scan calls its filter from several goroutines at
+// once. The filter holds the first call until a second one is running (or
+// a deadline passes). Under -race it also checks that the collection's and
+// the built-in filters' reads are race-free.
+func TestFilterCalledConcurrently(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs GOMAXPROCS ≥ 2 for a parallel scan")
+	}
+	const dim = 128
+	n := flat.ParallelThreshold / dim
+	c, err := ganada.NewCollection(fastEncoder{dim}, ganada.WithIndex(ganada.Flat), ganada.WithBatchSize(4096))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := make([]ganada.Document, n)
+	want := 0
+	for i := range docs {
+		docs[i] = ganada.Document{ID: fmt.Sprint(i), Text: fmt.Sprint("text ", i), Metadata: map[string]string{"mod": fmt.Sprint(i % 5)}}
+		if m := i % 5; m != 4 && m != 0 {
+			want++
+		}
+	}
+	if err := c.Add(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	var inflight, peak atomic.Int32
+	deadline := time.Now().Add(10 * time.Second)
+	overlap := func(ganada.Document) bool {
+		cur := inflight.Add(1)
+		defer inflight.Add(-1)
+		for peak.Load() < 2 {
+			if cur >= 2 {
+				peak.Store(cur)
+				break
+			}
+			if time.Now().After(deadline) {
+				peak.CompareAndSwap(0, 1)
+				break
+			}
+			runtime.Gosched()
+			cur = inflight.Load()
+		}
+		return true
+	}
+	filter := ganada.And(
+		ganada.Not(ganada.Where("mod", "4")),
+		ganada.Or(ganada.WhereIn("mod", "1", "2", "3"), ganada.WhereID("nothing")),
+		ganada.WhereExists("mod"),
+		overlap,
+	)
+	hits, err := c.Query(ctx, "text 7", n, filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != want {
+		t.Fatalf("%d hits, want the %d documents the filter admits", len(hits), want)
+	}
+	if p := peak.Load(); p < 2 {
+		t.Fatalf("the filter never ran on two goroutines at once (peak %d): Filter's documentation says it may", p)
 	}
 }

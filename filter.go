@@ -6,10 +6,16 @@ package ganada
 // A Filter admits the documents a query may return. It is a QueryOption;
 // passing several to one query admits only documents all of them admit.
 //
-// The index calls a Filter during its search, on the searching goroutine,
-// once per candidate document, while the collection holds a read lock: it
-// must be fast, must not modify the document (its Metadata is the
-// collection's own map), and must not call methods of the collection.
+// The index calls a Filter during its search, once per candidate document,
+// while the collection holds a read lock. One search may call it from
+// several goroutines at once (the Flat index scans a large collection in
+// parallel), and concurrent queries sharing a Filter call it concurrently,
+// so a Filter must be safe for concurrent use: guard any state it changes
+// (a counter, a cache) with a mutex or atomics. It must be fast, must not
+// modify the document (its Metadata is the collection's own map), and must
+// not call methods of the collection. The filters Where, WhereIn,
+// WhereExists and WhereID return only read, so they are safe; And, Or and
+// Not are as safe as the filters they combine.
 type Filter func(d Document) bool
 
 func (f Filter) applyQuery(q *queryConfig) {

@@ -52,8 +52,8 @@ func WithExactSearch() QueryOption {
 // Query encodes text (prefixed with the query prompt, see WithPrompts) and
 // returns up to k documents whose vectors score best against it, best first.
 // Filters among opts restrict the candidates (all must match); the index
-// applies them during its search, so k hits are found whenever k documents
-// match. Fewer than k hits come back only when fewer documents (match).
+// applies them during its search, possibly on several goroutines at once
+// (see Filter), so k hits are found whenever k documents match. Fewer than k hits come back only when fewer documents (match).
 // Errors wrap ErrInvalidArgument (k ≤ 0), the encoder's error, ErrEncoder,
 // ErrInvalidVector (for example a zero query vector under Cosine: a
 // word-vector encoder knows none of the query's words), or ctx.Err().
@@ -126,9 +126,10 @@ func (c *Collection) search(vec []float32, k int, opts []QueryOption) ([]Hit, er
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if len(q.filters) > 0 || c.pending > 0 {
-		// Runs on the searching goroutine while this one holds mu.RLock.
-		// Only while a writer is mid-Add or mid-Delete (pending > 0) can the
-		// index hold ids that are not current documents.
+		// The index may call this on several goroutines at once, all while
+		// this goroutine holds mu.RLock; it only reads the maps. Only while
+		// a writer is mid-Add or mid-Delete (pending > 0) can the index hold
+		// ids that are not current documents.
 		current := c.pending == 0
 		sopts = append(sopts, index.WithFilter(func(num uint64) bool {
 			e := c.byNum[num]

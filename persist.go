@@ -55,15 +55,21 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Save writes the collection to path atomically: into a temporary file in
 // the same directory, flushed to stable storage and renamed over path, so
-// that a crash leaves either the previous file or the complete new one
-// (see index.WriteFileAtomic; a crash can leave the temporary file
-// ".<name>.tmp-*" behind). Add and Delete wait while it runs; queries do
-// not, except while the index itself is being written.
+// that a crash leaves either the previous file or the complete new one (a
+// crash can leave the temporary file ".<name>.tmp-*" behind; a failed Save
+// removes it). Add and Delete wait while it runs; queries do not, except
+// while the index itself is being written. Errors read
+// "ganada: save PATH: ..." and wrap their cause (for example
+// fs.ErrNotExist for a missing directory).
 func (c *Collection) Save(path string) error {
-	return index.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := c.WriteTo(w)
+	err := writeFileAtomic(path, func(w io.Writer) error {
+		_, err := c.writeTo(w)
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("ganada: save %s: %w", path, err)
+	}
+	return nil
 }
 
 // WriteTo writes the collection to w and returns the number of bytes
@@ -71,8 +77,18 @@ func (c *Collection) Save(path string) error {
 // version, then the encoder identity, the configuration, the documents with
 // their metadata, and the index in its own format (which holds the
 // vectors), each section followed by its CRC-32C. Add and Delete wait while
-// it runs.
+// it runs. Errors read "ganada: write: ..." and wrap their cause, such as
+// w's error.
 func (c *Collection) WriteTo(w io.Writer) (int64, error) {
+	n, err := c.writeTo(w)
+	if err != nil {
+		return n, fmt.Errorf("ganada: write: %w", err)
+	}
+	return n, nil
+}
+
+// writeTo is WriteTo with errors unprefixed.
+func (c *Collection) writeTo(w io.Writer) (int64, error) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	// With wmu held no writer is running, so the maps are stable and every
@@ -96,7 +112,7 @@ func (c *Collection) WriteTo(w io.Writer) (int64, error) {
 		n, err := c.idx.WriteTo(io.MultiWriter(bw, h))
 		cw.n += n
 		if err != nil {
-			cw.err = fmt.Errorf("ganada: writing the index: %w", err)
+			cw.err = fmt.Errorf("writing the index: %w", err)
 		}
 		cw.write(binary.LittleEndian.AppendUint32(nil, h.Sum32()))
 	}

@@ -7,6 +7,7 @@ package ganada_test
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -296,4 +297,60 @@ func FuzzRead(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// failWriter accepts n bytes, then fails with errInjected.
+type failWriter struct{ n int }
+
+var errInjected = errors.New("injected write failure")
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errInjected
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+func TestSaveErrors(t *testing.T) {
+	enc := newHashEncoder(8)
+	c := newCol(t, enc)
+	if err := c.Add(ctx, corpus(40, 16)...); err != nil {
+		t.Fatal(err)
+	}
+	check := func(t *testing.T, err error, path string, cause error) {
+		t.Helper()
+		if err == nil {
+			t.Fatal("no error")
+		}
+		if want := "ganada: save " + path + ": "; !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "index: save") {
+			t.Errorf("error %q, want it to start %q and not repeat the save", err, want)
+		}
+		if cause != nil && !errors.Is(err, cause) {
+			t.Errorf("error %q does not wrap %v", err, cause)
+		}
+	}
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no-such-dir", "col.ganada")
+	check(t, c.Save(missing), missing, fs.ErrNotExist)
+
+	// A directory in the way: the rename fails, and the temporary file goes.
+	blocked := filepath.Join(dir, "blocked")
+	if err := os.MkdirAll(filepath.Join(blocked, "inside"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	check(t, c.Save(blocked), blocked, nil)
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("a failed Save left %d entries in the directory, want only the blocking one", len(ents))
+	}
+
+	// WriteTo passes on its writer's error.
+	for _, n := range []int{0, 10, 200, 2000} {
+		_, err := c.WriteTo(&failWriter{n: n})
+		if !errors.Is(err, errInjected) || !strings.HasPrefix(err.Error(), "ganada: write: ") {
+			t.Errorf("WriteTo failing after %d bytes: %v", n, err)
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/index"
 )
 
@@ -31,7 +32,9 @@ const insertChunk = 1024
 // collection could not hold; the error names the document), the encoder's
 // own error, ErrEncoder, ErrInvalidVector (a NaN or infinite component,
 // or, under Cosine, a zero vector: word-vector encoders return one for a
-// text with no known word), or ctx.Err().
+// text with no known word, empty text included, and then the error also
+// wraps embed.ErrNoKnownTokens), or ctx.Err(). An error about one
+// document names its ID.
 func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -122,7 +125,7 @@ func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]
 			return nil, fmt.Errorf("%w: %d vectors for %d texts", ErrEncoder, len(out), len(batch))
 		}
 		for i, v := range out {
-			if err := c.checkVector(v); err != nil {
+			if err := c.checkVector(v, texts[i]); err != nil {
 				return nil, fmt.Errorf("ganada: document %q: %w", batch[i].ID, err)
 			}
 		}
@@ -132,14 +135,26 @@ func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]
 	return vecs, nil
 }
 
-// checkVector validates a vector the encoder returned.
-func (c *Collection) checkVector(v []float32) error {
+// tokenLister is implemented by encoders that can list the vocabulary
+// entries a text's vector is built from, unknown words left out
+// (static.Model).
+type tokenLister interface {
+	Tokens(text string) []string
+}
+
+// checkVector validates the vector the encoder returned for text. A zero
+// vector under Cosine is an error wrapping index.ErrZeroVector, and also
+// embed.ErrNoKnownTokens when the encoder lists no known token for text.
+func (c *Collection) checkVector(v []float32, text string) error {
 	if len(v) != c.idx.Dim() {
 		return fmt.Errorf("%w: %w: vector of length %d from an encoder of dimension %d", ErrEncoder, ErrDimension, len(v), c.idx.Dim())
 	}
 	if err := index.Check(v, c.idx.Dim(), c.cfg.metric); err != nil {
 		if errors.Is(err, index.ErrZeroVector) {
-			return fmt.Errorf("the encoder returned a zero vector, which has no direction (a word-vector model knows none of the text's words?): %w", err)
+			if tl, ok := c.enc.(tokenLister); ok && len(tl.Tokens(text)) == 0 {
+				return fmt.Errorf("%w: the encoder knows none of the text's words, so its vector is zero, which has no direction: %w", embed.ErrNoKnownTokens, err)
+			}
+			return fmt.Errorf("the encoder returned a zero vector, which has no direction: %w", err)
 		}
 		return err
 	}

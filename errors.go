@@ -48,6 +48,7 @@ var (
 	// zero vector under the Cosine metric (which the index cannot
 	// normalise; a word-vector encoder returns one for a text with no known
 	// word). It is index.ErrInvalidVector; zero vectors also wrap
-	// index.ErrZeroVector.
+	// index.ErrZeroVector, and, when the encoder (a static.Model) knows
+	// none of the text's words, embed.ErrNoKnownTokens.
 	ErrInvalidVector = index.ErrInvalidVector
 )

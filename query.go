@@ -56,7 +56,8 @@ func WithExactSearch() QueryOption {
 // (see Filter), so k hits are found whenever k documents match. Fewer than k hits come back only when fewer documents (match).
 // Errors wrap ErrInvalidArgument (k ≤ 0), the encoder's error, ErrEncoder,
 // ErrInvalidVector (for example a zero query vector under Cosine: a
-// word-vector encoder knows none of the query's words), or ctx.Err().
+// word-vector encoder knows none of the query's words, and then the error
+// also wraps embed.ErrNoKnownTokens), or ctx.Err().
 func (c *Collection) Query(ctx context.Context, text string, k int, opts ...QueryOption) ([]Hit, error) {
 	if err := checkK(k); err != nil {
 		return nil, err
@@ -74,7 +75,7 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if len(out) != 1 {
 		return nil, fmt.Errorf("%w: %d vectors for 1 text", ErrEncoder, len(out))
 	}
-	if err := c.checkVector(out[0]); err != nil {
+	if err := c.checkVector(out[0], c.cfg.queryPrompt+text); err != nil {
 		return nil, fmt.Errorf("ganada: query: %w", err)
 	}
 	return c.search(out[0], k, opts)

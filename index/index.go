@@ -71,7 +71,9 @@ type Index interface {
 	// absent. A deleted id disappears from search results at once.
 	Delete(id uint64) error
 	// Search returns up to k results for query, best first. It returns fewer
-	// than k results only when fewer vectors exist (or pass the filter).
+	// than k results only when fewer vectors exist (or pass the filter). Any
+	// k > 0 is valid, math.MaxInt included: memory grows with the results,
+	// not with k.
 	Search(query []float32, k int, opts ...SearchOption) ([]Result, error)
 	// Len returns the number of vectors stored (deleted ones excluded).
 	Len() int

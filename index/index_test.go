@@ -80,3 +80,32 @@ func TestMetricNames(t *testing.T) {
 		t.Error("zero metric valid")
 	}
 }
+
+// TestTopKHugeK checks that a TopK keeping math.MaxInt results allocates for
+// what it holds, not for k, and still ranks like a sort.
+func TestTopKHugeK(t *testing.T) {
+	top := NewTopK(math.MaxInt)
+	for i := 0; i < 3000; i++ {
+		top.Push(Result{ID: uint64(i), Score: float32(i % 7)})
+	}
+	if cap(top.h) > 8192 {
+		t.Errorf("holding 3000 results uses capacity %d", cap(top.h))
+	}
+	got := top.Results()
+	if len(got) != 3000 {
+		t.Fatalf("%d results, want 3000", len(got))
+	}
+	for i := 1; i < len(got); i++ {
+		if worse(got[i-1], got[i]) {
+			t.Fatalf("rank %d: %v after %v", i, got[i], got[i-1])
+		}
+	}
+	top.Reset(1 << 40)
+	if top.Len() != 0 || top.Full() {
+		t.Fatalf("after Reset: Len %d Full %v", top.Len(), top.Full())
+	}
+	top.Push(Result{ID: 1, Score: 1})
+	if rs := top.Results(); len(rs) != 1 || rs[0].ID != 1 {
+		t.Fatalf("after Reset(1<<40): %v", rs)
+	}
+}

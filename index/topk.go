@@ -6,11 +6,17 @@ package index
 import "sort"
 
 // TopK keeps the k highest-scoring Results offered to it. The zero value is
-// unusable; create one with NewTopK or Reset.
+// unusable; create one with NewTopK or Reset. Its storage grows with the
+// results actually held, not with k, so a huge k (math.MaxInt) costs no more
+// than the number of results offered.
 type TopK struct {
 	k int
 	h []Result // min-heap on (Score, then larger ID is worse)
 }
+
+// topKPrealloc bounds the room Reset sets aside up front; beyond it a TopK
+// grows like a slice as results arrive.
+const topKPrealloc = 1 << 10
 
 // NewTopK returns a TopK keeping k results.
 func NewTopK(k int) *TopK {
@@ -19,11 +25,13 @@ func NewTopK(k int) *TopK {
 	return t
 }
 
-// Reset empties t and sets its capacity to k, reusing its storage.
+// Reset empties t and makes it keep k results, reusing its storage. It sets
+// aside room for at most min(k, 1024) results; t grows past that as results
+// arrive.
 func (t *TopK) Reset(k int) {
 	t.k = k
-	if cap(t.h) < k {
-		t.h = make([]Result, 0, k)
+	if want := min(k, topKPrealloc); cap(t.h) < want {
+		t.h = make([]Result, 0, want)
 	}
 	t.h = t.h[:0]
 }

@@ -48,7 +48,7 @@ func (x *Index) scratch() *scratch {
 // index.WithEf and index.WithExact are ignored. It returns an error wrapping
 // index.ErrDimension, index.ErrInvalidVector, index.ErrZeroVector (Cosine) or
 // index.ErrInvalidArgument (k ≤ 0). If k exceeds Len, all vectors are
-// returned.
+// returned; any k up to math.MaxInt is fine, as nothing is sized by k.
 func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
 	if err := index.CheckK(k); err != nil {
 		return nil, err

@@ -178,8 +178,9 @@ func (x *Index) admit(s uint32, fm filterMode) bool {
 // ids, applied during traversal, with an exact scan of the allowed nodes when
 // the filter is selective; index.WithExact scans every node. Errors wrap
 // index.ErrDimension, index.ErrInvalidVector, index.ErrZeroVector or
-// index.ErrInvalidArgument (k ≤ 0). If k exceeds Len, every live vector is
-// returned.
+// index.ErrInvalidArgument (k ≤ 0). If k is at least Len, the search scans
+// every node exactly and returns every live (allowed) vector; any k up to
+// math.MaxInt is fine, as nothing is sized by k.
 func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
 	if err := index.CheckK(k); err != nil {
 		return nil, err
@@ -199,14 +200,20 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 	if e == noEntry {
 		return []index.Result{}, nil
 	}
+	// No search returns more results than there are slots, so a larger k
+	// (math.MaxInt, say) asks for nothing more and must not size anything.
+	n := int(x.n.Load())
+	k = min(k, n)
+	if o.Exact || k >= n-int(x.hidden.Load()) {
+		// Asked for every visible node: the scan returns them all, where
+		// the graph might miss one it cannot reach, and costs no more.
+		return x.exact(s, k, o.Filter), nil
+	}
 	ef := o.Ef
 	if ef <= 0 {
 		ef = x.efSearch
 	}
 	ef = max(ef, k)
-	if o.Exact {
-		return x.exact(s, k, o.Filter), nil
-	}
 	if o.Filter != nil && x.selective(o.Filter, ef) {
 		return x.exact(s, k, o.Filter), nil
 	}

@@ -14,7 +14,8 @@ type SearchOptions struct {
 	// the index default. Larger is slower and more accurate. A graph index
 	// uses at least k.
 	Ef int
-	// Filter, when non-nil, admits only ids for which it returns true.
+	// Filter, when non-nil, admits only ids for which it returns true. It
+	// may be called concurrently from several goroutines (see WithFilter).
 	Filter func(id uint64) bool
 	// Exact forces an exhaustive search even in an approximate index.
 	Exact bool
@@ -29,8 +30,13 @@ func WithEf(ef int) SearchOption {
 // WithFilter restricts results to ids for which allow returns true. The graph
 // index evaluates allow during traversal, so it finds k allowed results where
 // a post-filter would return fewer; when few ids are allowed it switches to
-// an exact scan of the allowed set. allow must be safe to call from the
-// searching goroutine and must not call back into the index.
+// an exact scan of the allowed set. One search may call allow concurrently
+// from several goroutines (the exact index splits large scans across
+// workers), and concurrent searches sharing allow call it concurrently too,
+// so allow must be safe for concurrent use: a read-only predicate over data
+// nobody modifies during the search is. allow must not call back into the
+// index, and may be called any number of times per id, or not at all for
+// ids that cannot make the top k.
 func WithFilter(allow func(id uint64) bool) SearchOption {
 	return func(o *SearchOptions) { o.Filter = allow }
 }

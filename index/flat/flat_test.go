@@ -109,6 +109,26 @@ func TestParallelMatchesSerial(t *testing.T) {
 	}
 }
 
+// TestParallelFilter checks that a filter called from every worker of a
+// parallel scan (as index.WithFilter documents) gives the serial answer.
+func TestParallelFilter(t *testing.T) {
+	x, _, queries := build(t, 4000, 16, index.Cosine, WithWorkers(1))
+	var buf bytes.Buffer
+	x.WriteTo(&buf)
+	y, _ := New(1, index.L2, WithWorkers(4))
+	if _, err := y.ReadFrom(&buf); err != nil {
+		t.Fatal(err)
+	}
+	allow := func(id uint64) bool { return id%3 != 0 }
+	for _, q := range queries {
+		a, _ := x.Search(q, 50, index.WithFilter(allow))
+		b, _ := y.Search(q, 50, index.WithFilter(allow))
+		if len(a) != 50 || !reflect.DeepEqual(a, b) {
+			t.Fatalf("parallel filtered search differs:\n%v\n%v", a, b)
+		}
+	}
+}
+
 func TestDeleteAndFilter(t *testing.T) {
 	x, base, _ := build(t, 500, 8, index.L2)
 	for i := 0; i < 500; i += 2 {

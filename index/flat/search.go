@@ -44,11 +44,13 @@ func (x *Index) scratch() *scratch {
 
 // Search returns the k stored vectors that score best against query, best
 // first, exactly. Options: index.WithFilter restricts the candidates (the
-// filter is called only for rows whose score would enter the current top k);
-// index.WithEf and index.WithExact are ignored. It returns an error wrapping
-// index.ErrDimension, index.ErrInvalidVector, index.ErrZeroVector (Cosine) or
-// index.ErrInvalidArgument (k ≤ 0). If k exceeds Len, all vectors are
-// returned; any k up to math.MaxInt is fine, as nothing is sized by k.
+// filter is called only for rows whose score would enter the current top k,
+// and concurrently from every worker of a parallel scan, so it must be safe
+// for concurrent use); index.WithEf and index.WithExact are ignored. It
+// returns an error wrapping index.ErrDimension, index.ErrInvalidVector,
+// index.ErrZeroVector (Cosine) or index.ErrInvalidArgument (k ≤ 0). If k
+// exceeds Len, all vectors are returned; any k up to math.MaxInt is fine, as
+// nothing is sized by k.
 func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
 	if err := index.CheckK(k); err != nil {
 		return nil, err

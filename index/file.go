@@ -8,8 +8,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // WriteFileAtomic writes path with write, atomically: the data goes to a
@@ -17,9 +19,13 @@ import (
 // and renamed over path, and the directory is then synced. Readers see either
 // the old file or the complete new one, never a partial file. On error the
 // temporary file is removed and path is untouched.
+//
+// Permissions are those a plain rewrite would give: a file that exists keeps
+// its permission bits, and a new one gets 0666 less the umask, as
+// os.WriteFile(path, data, 0o666) would create it.
 func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(dir, "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return fmt.Errorf("index: save %s: %w", path, err)
 	}
@@ -36,6 +42,11 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	}
 	if err = bw.Flush(); err != nil {
 		return fmt.Errorf("index: save %s: %w", path, err)
+	}
+	if st, serr := os.Stat(path); serr == nil {
+		if err = f.Chmod(st.Mode().Perm()); err != nil {
+			return fmt.Errorf("index: save %s: %w", path, err)
+		}
 	}
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("index: save %s: %w", path, err)
@@ -54,6 +65,19 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 		}
 	}
 	return nil
+}
+
+// createTemp creates a new file in dir named prefix plus a random suffix,
+// with mode 0666 before the umask. (os.CreateTemp would make it 0600.)
+func createTemp(dir, prefix string) (*os.File, error) {
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if os.IsExist(err) && try < 10000 {
+			continue
+		}
+		return f, err
+	}
 }
 
 // ReadFile opens path and calls read with a buffered reader over it.

@@ -23,10 +23,11 @@ const MaxDim = 1 << 16
 const maxWordBytes = 1 << 16
 
 // ReadWord2VecBinary reads a word2vec binary file (the format of
-// GoogleNews-vectors-negative300.bin and of word2vec -binary 1). The first
-// occurrence of a duplicated word is kept. Errors wrap ErrMalformed and
-// name the word's position; a file that ends early is reported as
-// truncated.
+// GoogleNews-vectors-negative300.bin and of word2vec -binary 1). A word
+// that is not valid UTF-8 is skipped (its vector must still be complete
+// and finite), and the first occurrence of a duplicated word is kept;
+// Model.LoadReport counts both. Errors wrap ErrMalformed and name the
+// word's position; a file that ends early is reported as truncated.
 func ReadWord2VecBinary(r io.Reader, opts ...Option) (*Model, error) {
 	return readBinary(bufio.NewReaderSize(r, 1<<16), "static", opts)
 }
@@ -77,7 +78,9 @@ func readBinary(br *bufio.Reader, name string, opts []Option) (*Model, error) {
 	seen := make(map[string]struct{}, capWords)
 	buf := make([]byte, 4*dim)
 	var wb []byte
+	var rep LoadReport
 	for k := 0; k < n && len(words) < want; k++ {
+		rep.Entries++
 		wb = wb[:0]
 		for {
 			c, err := br.ReadByte()
@@ -96,8 +99,8 @@ func readBinary(br *bufio.Reader, name string, opts []Option) (*Model, error) {
 			wb = append(wb, c)
 		}
 		word := string(wb)
-		if err := checkWord(word); err != nil {
-			return nil, fmt.Errorf("%w: word %d: %v", ErrMalformed, k+1, err)
+		if word == "" {
+			return nil, fmt.Errorf("%w: word %d is empty", ErrMalformed, k+1)
 		}
 		if _, err := io.ReadFull(br, buf); err != nil {
 			return nil, truncated(err, k)
@@ -110,15 +113,21 @@ func readBinary(br *bufio.Reader, name string, opts []Option) (*Model, error) {
 			}
 			vecs = append(vecs, x)
 		}
+		if !utf8Valid(word) {
+			vecs = vecs[:base]
+			rep.InvalidUTF8++
+			continue
+		}
 		if _, dup := seen[word]; dup {
 			vecs = vecs[:base]
+			rep.Duplicates++
 			continue
 		}
 		seen[word] = struct{}{}
 		words = append(words, word)
 	}
 	mat := &matrix{prec: Float32, dim: dim, rows: len(words), f32: vecs[:len(vecs):len(vecs)]}
-	return build(words, mat, name, opts)
+	return buildRead(words, mat, name, opts, rep)
 }
 
 func truncated(err error, k int) error {

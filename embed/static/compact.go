@@ -14,6 +14,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
+	"unicode/utf8"
 )
 
 // The compact format, all integers little-endian:
@@ -51,7 +53,11 @@ func WriteCompact(w io.Writer, m *Model, p Precision) error {
 	}
 	name := m.cfg.name
 	if len(name) > math.MaxUint16 {
-		name = name[:math.MaxUint16]
+		n := math.MaxUint16
+		for n > 0 && !utf8.RuneStart(name[n]) {
+			n-- // cut before a character, not inside it
+		}
+		name = name[:n]
 	}
 	d, n := m.mat.dim, len(m.vocab)
 	h := crc32.New(castagnoli)
@@ -239,7 +245,7 @@ func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 	if off+nameLen+4 > uint64(len(body)) {
 		return nil, fmt.Errorf("%w: compact model truncated in its header", ErrMalformed)
 	}
-	name := string(body[off : off+nameLen])
+	name := strings.ToValidUTF8(string(body[off:off+nameLen]), "\uFFFD")
 	off += nameLen
 	wordBytes := uint64(le.Uint32(body[off:]))
 	off += 4

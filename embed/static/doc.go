@@ -3,6 +3,13 @@
 // word2vec binary files, fastText .vec files, Model2Vec folders, and this
 // package's own compact quantised format.
 //
+// The vector-file readers skip words that are not valid UTF-8 (word2vec's
+// C tool can cut a long word inside a character; no text could contain
+// such a word) and keep the first of repeated words; Model.LoadReport
+// says how many entries each left out. Structural damage (a bad header, a
+// count that does not match, a short vector, a number that does not parse,
+// NaN or ±Inf) is an error.
+//
 // # Sentence vectors
 //
 // A static model has one vector per vocabulary entry. A text's vector is

@@ -39,8 +39,16 @@ func checkAccepted(t *testing.T, m *Model) {
 	}
 }
 
+// checkReport checks that every entry read is kept or counted as left out.
+func checkReport(t *testing.T, m *Model) {
+	t.Helper()
+	if r := m.LoadReport(); m.Len()+r.Duplicates+r.InvalidUTF8 != r.Entries {
+		t.Fatalf("%d words kept, report %+v", m.Len(), r)
+	}
+}
+
 func FuzzReadText(f *testing.F) {
-	for _, s := range []string{gloveSmall, "2 2\na 1 2\nb 3 4\n", "a 1\n", "1 1\n. . . 1\n", "a NaN\n", "3 0\n", "a 1e39\n", "x 0x1p-3\n"} {
+	for _, s := range []string{gloveSmall, "2 2\na 1 2\nb 3 4\n", "a 1\n", "1 1\n. . . 1\n", "a NaN\n", "3 0\n", "a 1e39\n", "x 0x1p-3\n", "3 1\na\xff 1\nb 2\nb 3\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -52,6 +60,7 @@ func FuzzReadText(f *testing.F) {
 			return
 		}
 		checkAccepted(t, m)
+		checkReport(t, m)
 	})
 }
 
@@ -59,6 +68,7 @@ func FuzzReadWord2VecBinary(f *testing.F) {
 	f.Add(writeW2VBinary([]string{"a", "b"}, [][]float32{{1, 2}, {3, 4}}, true))
 	f.Add(writeW2VBinary([]string{"a"}, [][]float32{{1}}, false))
 	f.Add([]byte("1 1\n"))
+	f.Add(writeW2VBinary([]string{"a\xff", "b", "b"}, [][]float32{{1}, {2}, {3}}, true))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ReadWord2VecBinary(bytes.NewReader(b))
 		if err != nil {
@@ -68,6 +78,7 @@ func FuzzReadWord2VecBinary(f *testing.F) {
 			return
 		}
 		checkAccepted(t, m)
+		checkReport(t, m)
 	})
 }
 

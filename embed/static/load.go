@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,8 +19,9 @@ import (
 //
 //   - a directory: a Model2Vec folder (see LoadModel2Vec);
 //   - a file starting with the compact format's magic: see LoadCompact;
-//   - a file whose first bytes after the header line are not UTF-8 text:
-//     the word2vec binary format;
+//   - a file with a "count dim" header line whose next line is not a word
+//     followed by numbers, and whose first bytes after the header are not
+//     UTF-8 text: the word2vec binary format;
 //   - any other file: the text format (GloVe, word2vec text, fastText .vec).
 //
 // A name ending in ".gz" is decompressed first.
@@ -70,13 +72,21 @@ func Load(path string, opts ...Option) (*Model, error) {
 
 // looksBinary reports whether head is a "count dim" header line followed
 // by bytes that are not text (a NUL or invalid UTF-8 within the first
-// vector).
+// vector) and not a text record either (a word, which may itself be
+// invalid UTF-8, followed by numbers).
 func looksBinary(head []byte) bool {
 	nl := bytes.IndexByte(head, '\n')
-	if nl < 0 || len(strings.Fields(string(head[:nl]))) != 2 {
+	if nl < 0 {
+		return false
+	}
+	hf := strings.Fields(string(head[:nl]))
+	if len(hf) != 2 {
 		return false
 	}
 	rest := head[nl+1:]
+	if dim, err := strconv.Atoi(hf[1]); err == nil && textRecord(rest, dim) {
+		return false
+	}
 	if len(rest) > 2048 {
 		rest = rest[:2048]
 	}
@@ -93,3 +103,33 @@ func looksBinary(head []byte) bool {
 	}
 	return false
 }
+
+// textRecord reports whether b starts with a line of a text vector file of
+// dimension dim: a word and then dim numbers, space-separated (for a line
+// longer than b, at least minTextNumbers numbers before the cut). The raw
+// float32 bytes of a binary record do not look like that.
+func textRecord(b []byte, dim int) bool {
+	line, complete := b, false
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		line, complete = b[:i], true
+	}
+	fields := strings.Fields(string(line))
+	if !complete && len(fields) > 0 {
+		fields = fields[:len(fields)-1] // may be cut by the window
+	}
+	nums := 0
+	for i := len(fields) - 1; i > 0; i-- {
+		if _, err := strconv.ParseFloat(fields[i], 32); err != nil && !isRangeErr(err) {
+			break
+		}
+		nums++
+	}
+	if complete {
+		return dim > 0 && nums >= dim
+	}
+	return dim > 0 && nums >= min(dim, minTextNumbers)
+}
+
+// minTextNumbers is how many numbers textRecord wants to see on a line
+// longer than its window.
+const minTextNumbers = 8

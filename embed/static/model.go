@@ -27,6 +27,7 @@ type Model struct {
 	cfg     config
 	weights []float32 // SIF weight per row; nil when SIF is off
 	tok     *m2vTokenizer
+	report  LoadReport // what a vector-file reader left out
 }
 
 var (

@@ -36,7 +36,9 @@ func (c *config) clone() config {
 }
 
 // WithName sets the model name reported by Identity (default: the file or
-// folder base name, or "static" for New).
+// folder base name, with bytes that are not valid UTF-8 replaced by U+FFFD,
+// or "static" for New). Give a valid UTF-8 name: ganada collections refuse
+// an encoder whose identity is not.
 func WithName(name string) Option {
 	return func(c *config) error { c.name = name; return nil }
 }

@@ -23,11 +23,12 @@ const maxLine = 1 << 20
 // line (word2vec text and fastText .vec files have one, GloVe files do not).
 // Without a header the dimension is taken from the first line. When a line
 // has more fields than dim+1, the leading fields are one word containing
-// spaces (glove.840B has a few). Blank lines are skipped. Lines must be
-// valid UTF-8 and every component a finite number; the first occurrence of
-// a duplicated word is kept, as word2vec's own tools do. With a header the
-// file must hold exactly count words (fewer with WithMaxWords). Errors wrap
-// ErrMalformed and name the line.
+// spaces (glove.840B has a few). Blank lines are skipped. Every component
+// must be a finite number. A line whose word is not valid UTF-8 is
+// skipped, and the first occurrence of a duplicated word is kept, as
+// word2vec's own tools do; Model.LoadReport counts both. With a header the
+// file must hold exactly count entries, skipped ones included (fewer with
+// WithMaxWords). Errors wrap ErrMalformed and name the line.
 func ReadText(r io.Reader, opts ...Option) (*Model, error) {
 	return readText(r, "static", opts)
 }
@@ -47,8 +48,11 @@ func LoadText(path string, opts ...Option) (*Model, error) {
 	return m, nil
 }
 
+// baseName returns the last element of path, the default model name, with
+// bytes that are not valid UTF-8 replaced by U+FFFD: a name goes into the
+// model's Identity, which collections save as UTF-8.
 func baseName(path string) string {
-	return filepath.Base(filepath.Clean(path))
+	return strings.ToValidUTF8(filepath.Base(filepath.Clean(path)), "\uFFFD")
 }
 
 func loadConfig(opts []Option) (config, error) {
@@ -75,7 +79,7 @@ func readText(r io.Reader, name string, opts []Option) (*Model, error) {
 		dim      = 0
 		declared = -1
 		lineNo   = 0
-		entries  = 0 // word lines read, duplicates included
+		rep      LoadReport
 	)
 	for sc.Scan() {
 		lineNo++
@@ -83,9 +87,8 @@ func readText(r io.Reader, name string, opts []Option) (*Model, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if !utf8Valid(string(line)) {
-			return nil, fmt.Errorf("%w: line %d is not valid UTF-8", ErrMalformed, lineNo)
-		}
+		// Invalid UTF-8 bytes are not spaces to strings.Fields, so a bad
+		// word stays one field, and in a number it fails to parse.
 		fields := strings.Fields(string(line))
 		if dim == 0 && declared < 0 && len(words) == 0 && len(fields) == 2 {
 			n, err1 := strconv.Atoi(fields[0])
@@ -115,10 +118,10 @@ func readText(r io.Reader, name string, opts []Option) (*Model, error) {
 		if len(fields) < dim+1 {
 			return nil, fmt.Errorf("%w: line %d: %d components, want %d", ErrMalformed, lineNo, len(fields)-1, dim)
 		}
-		if declared >= 0 && entries >= declared {
+		if declared >= 0 && rep.Entries >= declared {
 			return nil, fmt.Errorf("%w: line %d: more words than the header's %d", ErrMalformed, lineNo, declared)
 		}
-		entries++
+		rep.Entries++
 		word := strings.Join(fields[:len(fields)-dim], " ")
 		nums := fields[len(fields)-dim:]
 		base := len(vecs)
@@ -132,8 +135,14 @@ func readText(r io.Reader, name string, opts []Option) (*Model, error) {
 			}
 			vecs = append(vecs, float32(x))
 		}
+		if !utf8Valid(word) {
+			vecs = vecs[:base]
+			rep.InvalidUTF8++
+			continue
+		}
 		if _, dup := seen[word]; dup {
 			vecs = vecs[:base]
+			rep.Duplicates++
 			continue
 		}
 		seen[word] = struct{}{}
@@ -149,11 +158,11 @@ func readText(r io.Reader, name string, opts []Option) (*Model, error) {
 		}
 		return nil, err
 	}
-	if declared >= 0 && entries < declared {
-		return nil, fmt.Errorf("%w: the header declares %d words, the file has %d (truncated?)", ErrMalformed, declared, entries)
+	if declared >= 0 && rep.Entries < declared {
+		return nil, fmt.Errorf("%w: the header declares %d words, the file has %d (truncated?)", ErrMalformed, declared, rep.Entries)
 	}
 	mat := &matrix{prec: Float32, dim: dim, rows: len(words), f32: vecs[:len(vecs):len(vecs)]}
-	return build(words, mat, name, opts)
+	return buildRead(words, mat, name, opts, rep)
 }
 
 // isRangeErr reports a number too large or small for float32, which is

@@ -78,19 +78,19 @@ func TestReadTextMaxWords(t *testing.T) {
 
 func TestReadTextErrors(t *testing.T) {
 	cases := map[string]string{
-		"empty":           "",
-		"blank":           "\n\n",
-		"no vector":       "word\n",
-		"short line":      "a 1 2\nb 3\n",
-		"bad number":      "a 1 2\nb 3 x\n",
-		"NaN":             "a 1 NaN\n",
-		"Inf":             "a 1 2\nb -Inf 1\n",
-		"overflow":        "a 1 1e39\n",
-		"truncated":       "3 2\na 1 2\nb 3 4\n",
-		"too many":        "1 2\na 1 2\nb 3 4\n",
-		"bad header dim":  "3 0\n",
-		"invalid utf8":    "a\xff 1 2\n",
-		"huge dim header": "1 99999999\n",
+		"empty":               "",
+		"blank":               "\n\n",
+		"no vector":           "word\n",
+		"short line":          "a 1 2\nb 3\n",
+		"bad number":          "a 1 2\nb 3 x\n",
+		"NaN":                 "a 1 NaN\n",
+		"Inf":                 "a 1 2\nb -Inf 1\n",
+		"overflow":            "a 1 1e39\n",
+		"truncated":           "3 2\na 1 2\nb 3 4\n",
+		"too many":            "1 2\na 1 2\nb 3 4\n",
+		"bad header dim":      "3 0\n",
+		"only word not UTF-8": "a\xff 1 2\n",
+		"huge dim header":     "1 99999999\n",
 	}
 	for name, in := range cases {
 		_, err := ReadText(strings.NewReader(in))

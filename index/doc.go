@@ -36,6 +36,7 @@
 // ReadFrom in a versioned, checksummed binary format (CRC-32C per section).
 // ReadFrom consumes exactly the bytes WriteTo produced, so an index can be
 // embedded inside a larger file. Save and Load wrap them with an atomic file
-// replace (see WriteFileAtomic). Damaged or truncated input yields an error
-// wrapping ErrCorrupt.
+// replace (see WriteFileAtomic); Load requires the file to end where the
+// index ends. Damaged or truncated input, and a file with data after the
+// index, yields an error wrapping ErrCorrupt.
 package index

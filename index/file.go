@@ -80,12 +80,25 @@ func createTemp(dir, prefix string) (*os.File, error) {
 	}
 }
 
-// ReadFile opens path and calls read with a buffered reader over it.
+// ReadFile opens path and calls read with a buffered reader over it. The
+// file must hold exactly what read consumes: if read succeeds but bytes
+// remain after it, ReadFile returns an error wrapping ErrCorrupt, as a file
+// with data after its end marker is not one Save wrote.
 func ReadFile(path string, read func(r io.Reader) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("index: load %s: %w", path, err)
 	}
 	defer f.Close()
-	return read(bufio.NewReaderSize(f, 1<<20))
+	br := bufio.NewReaderSize(f, 1<<20)
+	if err := read(br); err != nil {
+		return err
+	}
+	switch _, err := br.ReadByte(); {
+	case err == nil:
+		return fmt.Errorf("index: load %s: %w: data after the end of the index", path, ErrCorrupt)
+	case err != io.EOF:
+		return fmt.Errorf("index: load %s: %w", path, err)
+	}
+	return nil
 }

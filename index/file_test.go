@@ -1,6 +1,6 @@
-// This file tests WriteFileAtomic: contents, the permissions of a new and of
+// This file tests WriteFileAtomic (contents, the permissions of a new and of
 // a replaced file, and that a failed write leaves the target and no
-// temporary file behind.
+// temporary file behind) and ReadFile's rejection of trailing data.
 
 package index
 
@@ -95,4 +95,27 @@ func fileMode(t *testing.T, path string) fs.FileMode {
 		t.Fatal(err)
 	}
 	return st.Mode().Perm()
+}
+
+func TestReadFileTrailingData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.idx")
+	readN := func(n int) func(io.Reader) error {
+		return func(r io.Reader) error {
+			_, err := io.ReadFull(r, make([]byte, n))
+			return err
+		}
+	}
+	if err := os.WriteFile(path, []byte("abcdef"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ReadFile(path, readN(6)); err != nil {
+		t.Fatalf("exact read: %v", err)
+	}
+	if err := ReadFile(path, readN(5)); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("one byte left: %v, want ErrCorrupt", err)
+	}
+	boom := errors.New("boom")
+	if err := ReadFile(path, func(io.Reader) error { return boom }); !errors.Is(err, boom) || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("read's own error: %v", err)
+	}
 }

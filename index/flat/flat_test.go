@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"sync"
@@ -238,6 +239,15 @@ func TestPersistence(t *testing.T) {
 	z, err := Load(path)
 	if err != nil || z.Len() != x.Len() || z.Dim() != 6 || z.Metric() != index.Cosine {
 		t.Fatalf("Load: %v", err)
+	}
+	// A file with bytes after the end marker is not one Save wrote.
+	for _, extra := range []string{"\x00", "trailer"} {
+		if err := os.WriteFile(path, append(append([]byte(nil), good...), extra...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(path); !errors.Is(err, index.ErrCorrupt) {
+			t.Fatalf("Load with %q appended: %v, want ErrCorrupt", extra, err)
+		}
 	}
 	for cut := 0; cut < len(good); cut += 7 {
 		if _, err := new(Index).ReadFrom(bytes.NewReader(good[:cut])); !errors.Is(err, index.ErrCorrupt) {

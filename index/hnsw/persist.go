@@ -250,7 +250,9 @@ func Read(r io.Reader) (*Index, error) {
 	return x, nil
 }
 
-// Load reads an index saved with Save.
+// Load reads an index saved with Save. The file must hold the index and
+// nothing after it: a damaged or truncated file, or one with bytes after the
+// index's end marker, yields an error wrapping index.ErrCorrupt.
 func Load(path string) (*Index, error) {
 	x := &Index{}
 	err := index.ReadFile(path, func(r io.Reader) error {

@@ -96,6 +96,20 @@ func TestRoundTrip(t *testing.T) {
 	if len(entries) != 1 {
 		t.Fatalf("Save left temporary files: %v", entries)
 	}
+	// A file with bytes after the end marker is not one Save wrote, though
+	// ReadFrom on a stream stops at the marker (above).
+	saved, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range []string{"\x00", "trailer"} {
+		if err := os.WriteFile(path, append(append([]byte(nil), saved...), extra...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(path); !errors.Is(err, index.ErrCorrupt) {
+			t.Fatalf("Load with %q appended: %v, want ErrCorrupt", extra, err)
+		}
+	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil || errors.Is(err, index.ErrCorrupt) {
 		t.Fatalf("Load(missing) = %v, want a not-exist error", err)
 	}

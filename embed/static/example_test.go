@@ -60,3 +60,18 @@ func ExampleWithSIF() {
 	// the 0.022
 	// sat 0.102
 }
+
+// Readers skip words that are not valid UTF-8 (here one that word2vec cut
+// inside "é") and keep the first of repeated words; LoadReport counts them.
+func ExampleModel_LoadReport() {
+	file := "4 2\ncaf\xc3 0.1 0.2\ncat 0.9 0.1\ndog 0.1 0.9\ncat 0.5 0.5\n"
+	m, err := static.ReadText(strings.NewReader(file))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(m.Words())
+	fmt.Printf("%+v\n", m.LoadReport())
+	// Output:
+	// [cat dog]
+	// {Entries:4 Duplicates:1 InvalidUTF8:1}
+}

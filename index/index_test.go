@@ -100,12 +100,12 @@ func TestTopKHugeK(t *testing.T) {
 			t.Fatalf("rank %d: %v after %v", i, got[i], got[i-1])
 		}
 	}
-	top.Reset(1 << 40)
+	top.Reset(math.MaxInt / 3)
 	if top.Len() != 0 || top.Full() {
 		t.Fatalf("after Reset: Len %d Full %v", top.Len(), top.Full())
 	}
 	top.Push(Result{ID: 1, Score: 1})
 	if rs := top.Results(); len(rs) != 1 || rs[0].ID != 1 {
-		t.Fatalf("after Reset(1<<40): %v", rs)
+		t.Fatalf("after Reset(MaxInt/3): %v", rs)
 	}
 }

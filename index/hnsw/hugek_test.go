@@ -1,7 +1,7 @@
 // This file tests searches with a k at or far beyond the index size
-// (math.MaxInt, 1<<40), with and without filters and WithExact: they must
-// return every live, allowed vector, as index/flat does, even one the graph
-// cannot reach, and allocate nothing in proportion to k.
+// (math.MaxInt, math.MaxInt/3), with and without filters and WithExact: they
+// must return every live, allowed vector, as index/flat does, even one the
+// graph cannot reach, and allocate nothing in proportion to k.
 
 package hnsw
 
@@ -40,7 +40,7 @@ func TestHugeK(t *testing.T) {
 	for _, c := range cases {
 		// Exact top-everything from index/flat over the live vectors.
 		truth := truthFromFlat(t, d, index.L2, len(d.base), live, c.allow)
-		for _, k := range []int{math.MaxInt, 1 << 40, h.Len() + 1} {
+		for _, k := range []int{math.MaxInt, math.MaxInt / 3, h.Len() + 1} {
 			for qi, q := range d.queries {
 				rs, err := h.Search(q, k, c.opts...)
 				if err != nil {

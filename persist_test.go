@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -351,6 +352,27 @@ func TestSaveErrors(t *testing.T) {
 		_, err := c.WriteTo(&failWriter{n: n})
 		if !errors.Is(err, errInjected) || !strings.HasPrefix(err.Error(), "ganada: write: ") {
 			t.Errorf("WriteTo failing after %d bytes: %v", n, err)
+		}
+	}
+}
+
+// TestSaveKeepsPermissions: Save rewrites a file as index.WriteFileAtomic
+// does, keeping the permission bits of the file it replaces.
+func TestSaveKeepsPermissions(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("permission bits")
+	}
+	c := newCol(t, newHashEncoder(4))
+	path := saveTemp(t, c)
+	for _, mode := range []os.FileMode{0o640, 0o604} {
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != mode {
+			t.Fatalf("after Save over a %v file: %v, %v", mode, st.Mode(), err)
 		}
 	}
 }

@@ -11,6 +11,12 @@ import (
 // MaxDim is the largest vector dimension an index accepts.
 const MaxDim = 1 << 16
 
+// MaxComponents is the largest number of vector components (vectors × dim)
+// an index preallocates or reads from a file: 2^40 float32s, 4 TiB. It
+// bounds a capacity hint and the size a file may declare; whether the
+// machine has that much memory is for the caller to judge.
+const MaxComponents = 1 << 40
+
 // CheckDim validates a dimension given to an index constructor.
 func CheckDim(dim int) error {
 	if dim <= 0 || dim > MaxDim {
@@ -23,6 +29,23 @@ func CheckDim(dim int) error {
 func CheckMetric(m Metric) error {
 	if !m.Valid() {
 		return fmt.Errorf("%w: unknown metric %v", ErrInvalidArgument, m)
+	}
+	return nil
+}
+
+// CheckCapacity validates a constructor's capacity hint of n vectors of
+// dimension dim (already checked by CheckDim): n must be non-negative and
+// n × dim must neither overflow nor exceed MaxComponents, so that the
+// preallocation cannot panic. It returns an error wrapping
+// ErrInvalidArgument.
+func CheckCapacity(n, dim int) error {
+	if n < 0 {
+		return fmt.Errorf("%w: capacity %d", ErrInvalidArgument, n)
+	}
+	// Division first: n × dim may overflow. The bytes must also fit an int
+	// (a limit only on 32-bit platforms).
+	if dim > 0 && (uint64(n) > MaxComponents/uint64(dim) || n > math.MaxInt/4/dim) {
+		return fmt.Errorf("%w: capacity %d of dimension %d exceeds %d components", ErrInvalidArgument, n, dim, uint64(MaxComponents))
 	}
 	return nil
 }

@@ -109,3 +109,27 @@ func TestTopKHugeK(t *testing.T) {
 		t.Fatalf("after Reset(MaxInt/3): %v", rs)
 	}
 }
+
+func TestCheckCapacity(t *testing.T) {
+	for _, c := range []struct {
+		n, dim int
+		ok     bool
+	}{
+		{0, 1, true},
+		{1000, 384, true},
+		{MaxComponents / MaxDim, MaxDim, true},
+		{MaxComponents/MaxDim + 1, MaxDim, false},
+		{math.MaxInt32 - 1, MaxDim, false},
+		{math.MaxInt, MaxDim, false}, // n × dim overflows
+		{math.MaxInt, 1, false},
+		{-1, 4, false},
+	} {
+		err := CheckCapacity(c.n, c.dim)
+		if c.ok && err != nil {
+			t.Errorf("CheckCapacity(%d, %d) = %v", c.n, c.dim, err)
+		}
+		if !c.ok && !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("CheckCapacity(%d, %d) = %v, want ErrInvalidArgument", c.n, c.dim, err)
+		}
+	}
+}

@@ -37,7 +37,9 @@ type config struct {
 }
 
 // WithCapacity preallocates room for n vectors, like a slice capacity. The
-// index still grows past it.
+// index still grows past it. New rejects a negative n, or one whose n × dim
+// exceeds index.MaxComponents, with an error wrapping
+// index.ErrInvalidArgument.
 func WithCapacity(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
@@ -65,7 +67,9 @@ func WithWorkers(n int) Option {
 // from which a search with automatic workers is split across goroutines.
 const ParallelThreshold = 1 << 20
 
-// New returns an empty exact index for vectors of length dim.
+// New returns an empty exact index for vectors of length dim. Nil options
+// are skipped. Bad arguments yield an error wrapping
+// index.ErrInvalidArgument.
 func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 	if err := index.CheckDim(dim); err != nil {
 		return nil, err
@@ -75,9 +79,15 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 	}
 	var c config
 	for _, o := range opts {
+		if o == nil {
+			continue
+		}
 		if err := o(&c); err != nil {
 			return nil, err
 		}
+	}
+	if err := index.CheckCapacity(c.capacity, dim); err != nil {
+		return nil, err
 	}
 	x := &Index{dim: dim, metric: metric, workers: c.workers, pos: make(map[uint64]int, c.capacity)}
 	x.vecs = make([]float32, 0, c.capacity*dim)

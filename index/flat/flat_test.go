@@ -190,6 +190,13 @@ func TestBadInput(t *testing.T) {
 		{index.ErrNotFound, func() error { return x.Delete(3) }},
 		{index.ErrInvalidArgument, func() error { _, err := New(-1, index.L2); return err }},
 		{index.ErrEmpty, func() error { var z Index; return z.Add(1, []float32{1}) }},
+		{index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithCapacity(-1)); return err }},
+		{index.ErrInvalidArgument, func() error {
+			_, err := New(index.MaxDim, index.L2, WithCapacity(index.MaxComponents/index.MaxDim+1))
+			return err
+		}},
+		{index.ErrInvalidArgument, func() error { _, err := New(index.MaxDim, index.L2, WithCapacity(math.MaxInt)); return err }},
+		{index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithWorkers(-1)); return err }},
 	}
 	for i, c := range checks {
 		if err := c.call(); !errors.Is(err, c.err) {
@@ -198,6 +205,10 @@ func TestBadInput(t *testing.T) {
 	}
 	if x.Len() != 0 {
 		t.Fatal("failed calls stored vectors")
+	}
+	// Nil options are skipped, as in hnsw.New.
+	if y, err := New(4, index.Cosine, nil, WithCapacity(8), nil); err != nil || y.Dim() != 4 {
+		t.Fatalf("New with nil options: %v", err)
 	}
 	x.Add(1, []float32{1, 0, 0})
 	if rs, _ := x.Search([]float32{1, 1, 0}, 10); len(rs) != 1 || math.Abs(float64(rs[0].Score)-math.Sqrt(0.5)) > 1e-6 {

@@ -57,7 +57,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	n64 := pr.Uint64()
 	pr.End()
 	if pr.Err() == nil {
-		if index.CheckDim(dim) != nil || !metric.Valid() || n64 > 1<<40/uint64(dim) {
+		if index.CheckDim(dim) != nil || !metric.Valid() || n64 > index.MaxComponents/uint64(dim) {
 			pr.Fail("bad flat header: dim %d, metric %d, n %d", dim, metric, n64)
 		}
 	}

@@ -126,10 +126,13 @@ func WithSeed(seed uint64) Option {
 
 // WithCapacity preallocates slots for n vectors (hnswlib's max_elements, but
 // only a hint: the index grows past it by doubling, which briefly needs the
-// old and new slabs and blocks searches while it copies).
+// old and new slabs and blocks searches while it copies). n must be in
+// [0, 2^32−2], and New rejects one whose n × dim or n × (2·M+1) (the
+// layer-0 links) exceeds index.MaxComponents, with an error wrapping
+// index.ErrInvalidArgument.
 func WithCapacity(n int) Option {
 	return func(c *config) error {
-		if n < 0 || n > math.MaxUint32-1 {
+		if n < 0 || uint64(n) > math.MaxUint32-1 {
 			return fmt.Errorf("%w: capacity %d", index.ErrInvalidArgument, n)
 		}
 		c.capacity = n
@@ -137,7 +140,8 @@ func WithCapacity(n int) Option {
 	}
 }
 
-// New returns an empty HNSW index for vectors of length dim.
+// New returns an empty HNSW index for vectors of length dim. Nil options are
+// skipped. Bad arguments yield an error wrapping index.ErrInvalidArgument.
 func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 	if err := index.CheckDim(dim); err != nil {
 		return nil, err
@@ -153,6 +157,13 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 		if err := o(&c); err != nil {
 			return nil, err
 		}
+	}
+	if err := index.CheckCapacity(c.capacity, dim); err != nil {
+		return nil, err
+	}
+	if words := uint64(c.capacity) * uint64(2*c.m+1); words > index.MaxComponents {
+		return nil, fmt.Errorf("%w: capacity %d with M = %d needs %d layer-0 link words, over %d",
+			index.ErrInvalidArgument, c.capacity, c.m, words, uint64(index.MaxComponents))
 	}
 	x := &Index{}
 	x.init(dim, metric, c.m, c.efC, c.efSearch, c.seed)

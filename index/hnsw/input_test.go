@@ -18,6 +18,7 @@ func TestBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok := []float32{1, 2, 3, 4}
+	maxCap := uint64(math.MaxUint32 - 1) // WithCapacity's largest n (wraps on 32-bit)
 	nan := float32(math.NaN())
 	inf := float32(math.Inf(1))
 	cases := []struct {
@@ -41,6 +42,16 @@ func TestBadInput(t *testing.T) {
 		{"new metric", index.ErrInvalidArgument, func() error { _, err := New(3, index.Metric(42)); return err }},
 		{"new M", index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithM(1)); return err }},
 		{"new efC", index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithEfConstruction(0)); return err }},
+		{"new capacity<0", index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithCapacity(-1)); return err }},
+		{"new capacity×dim", index.ErrInvalidArgument, func() error {
+			_, err := New(index.MaxDim, index.L2, WithCapacity(int(maxCap)))
+			return err
+		}},
+		{"new capacity×links", index.ErrInvalidArgument, func() error {
+			_, err := New(1, index.L2, WithM(256), WithCapacity(int(maxCap)))
+			return err
+		}},
+		{"new capacity MaxInt", index.ErrInvalidArgument, func() error { _, err := New(4, index.L2, WithCapacity(math.MaxInt)); return err }},
 		{"zero Index", index.ErrEmpty, func() error { var z Index; return z.Add(1, ok) }},
 		{"zero Index search", index.ErrEmpty, func() error { var z Index; _, err := z.Search(ok, 1); return err }},
 	}
@@ -51,6 +62,9 @@ func TestBadInput(t *testing.T) {
 	}
 	if h.Len() != 0 {
 		t.Fatalf("failed calls added vectors: Len = %d", h.Len())
+	}
+	if g, err := New(4, index.Cosine, nil, WithCapacity(8), nil); err != nil || g.Cap() != 8 {
+		t.Fatalf("New with nil options: %v", err)
 	}
 	// The zero vector is fine under L2 and Dot.
 	for _, m := range []index.Metric{index.L2, index.Dot} {

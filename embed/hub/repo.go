@@ -103,7 +103,7 @@ func (r *Repo) notCached(name string) string {
 	if r.revision != "main" {
 		get += " --revision " + r.revision
 	}
-	how := "load it once with network access, or fetch it with `" + get + "` (huggingface_hub's CLI; huggingface-cli download in older versions)"
+	how := "load it once with network access, or run `" + get + "` (huggingface_hub's CLI)"
 	if commit, ok := r.snapshot(); ok {
 		return fmt.Sprintf("%s is not in the cached snapshot %s of %s@%s in %s: the model is not fully in the cache; %s",
 			name, commit, r.id, r.revision, r.storage, how)
@@ -299,6 +299,10 @@ func (r *Repo) head(ctx context.Context, name string) (*fileMeta, error) {
 		r.c.auth(req)
 		resp, err := client.Do(req)
 		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err // it repeats the method and URL
+			}
 			return nil, fmt.Errorf("hub: HEAD %s: %w", cur, err)
 		}
 		resp.Body.Close()

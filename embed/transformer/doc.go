@@ -15,10 +15,14 @@
 // downloaded load offline. Missing files are downloaded into that cache
 // from https://huggingface.co (or $HF_ENDPOINT), resumably and with their
 // checksums verified; HF_TOKEN is sent for gated or private models, and
-// HF_HUB_OFFLINE=1 forbids the network. See package
-// github.com/ganada/ganada/embed/hub. To prepare a machine without network
-// access, copy the model folder (or the cache's models--org--name folder)
-// onto it, or run once with network access.
+// HF_HUB_OFFLINE=1 forbids the network. Offline, or when the hub cannot
+// be reached, the cached snapshot is used as transformers uses it: the
+// optional files below that a download skipped count as absent (a
+// transformers download has no modules.json, for instance), and a required
+// file missing from the cache gives an error saying so and how to fetch
+// it. See package github.com/ganada/ganada/embed/hub. To prepare a machine
+// without network access, copy the model folder (or the cache's
+// models--org--name folder) onto it, or run once with network access.
 //
 // A model folder needs config.json, tokenizer.json (a Hugging Face "fast"
 // tokenizer) and model.safetensors (F32, F16 or BF16; or a sharded

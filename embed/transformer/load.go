@@ -64,9 +64,9 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	tdir := mods[0].Path
 
 	// The transformer.
-	cfgPath, err := src.File(ctx, join(tdir, "config.json"))
+	cfgPath, err := need(ctx, src, join(tdir, "config.json"), "no config.json")
 	if err != nil {
-		return nil, fmt.Errorf("%w: no config.json: %w", ErrBadModel, err)
+		return nil, err
 	}
 	m.files = append(m.files, cfgPath)
 	cfg, err := readConfig(cfgPath)
@@ -116,9 +116,9 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	}
 
 	// The tokenizer, with sentence-transformers' truncation and no padding.
-	tokPath, err := src.File(ctx, join(tdir, "tokenizer.json"))
+	tokPath, err := need(ctx, src, join(tdir, "tokenizer.json"), "no tokenizer.json (only Hugging Face fast tokenizers are supported)")
 	if err != nil {
-		return nil, fmt.Errorf("%w: no tokenizer.json (only Hugging Face fast tokenizers are supported): %w", ErrBadModel, err)
+		return nil, err
 	}
 	m.files = append(m.files, tokPath)
 	m.tok, err = tokenizer.FromFile(tokPath, tokenizer.WithoutPadding(), tokenizer.WithTruncation(m.maxSeq))
@@ -140,9 +140,9 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 				return nil, fmt.Errorf("%w: modules.json has two Pooling modules", ErrUnsupported)
 			}
 			pooled = true
-			p, err := src.File(ctx, join(mod.Path, "config.json"))
+			p, err := need(ctx, src, join(mod.Path, "config.json"), fmt.Sprintf("Pooling module %q has no config.json", mod.Path))
 			if err != nil {
-				return nil, fmt.Errorf("%w: Pooling module %q: %v", ErrBadModel, mod.Path, err)
+				return nil, err
 			}
 			m.files = append(m.files, p)
 			if m.pool, err = pool.LoadConfig(filepath.Dir(p)); err != nil {
@@ -223,14 +223,34 @@ func openWeights(ctx context.Context, src hub.Source, dir, name string) (string,
 		return p, nil
 	}
 	if name != "" {
-		return "", fmt.Errorf("%w: weights file %s not found", ErrBadModel, join(dir, name))
+		_, err := need(ctx, src, join(dir, name), "weights file "+join(dir, name)+" not found")
+		return "", err
 	}
 	for _, bin := range []string{"pytorch_model.bin", "pytorch_model.bin.index.json", "model.bin"} {
 		if ok, _ := src.Has(ctx, join(dir, bin)); ok {
 			return "", fmt.Errorf("%w: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True))", ErrUnsupported, src.Name(), bin)
 		}
 	}
-	return "", fmt.Errorf("%w: %s has no model.safetensors", ErrBadModel, src.Name())
+	// Has answers "absent" for files a partly cached model lacks when the
+	// hub cannot be asked; File tells that apart from a model without
+	// weights.
+	_, err := need(ctx, src, join(dir, candidates[0]), src.Name()+" has no model.safetensors")
+	return "", err
+}
+
+// need fetches a file the model cannot do without. A model that does not
+// have it gives ErrBadModel with what; a file that could not be fetched
+// (offline or the hub unreachable, and not in the cache) gives the hub's
+// error, which says how to fetch it.
+func need(ctx context.Context, src hub.Source, name, what string) (string, error) {
+	p, err := src.File(ctx, name)
+	switch {
+	case err == nil:
+		return p, nil
+	case errors.Is(err, hub.ErrNotFound):
+		return "", fmt.Errorf("%w: %s: %w", ErrBadModel, what, err)
+	}
+	return "", fmt.Errorf("transformer: %w", err)
 }
 
 // fetchShards makes sure every shard an index names is local (a no-op for
@@ -256,10 +276,7 @@ func fetchShards(ctx context.Context, src hub.Source, dir, indexPath string) err
 	}
 	sort.Strings(shards)
 	for _, s := range shards {
-		if _, err := src.File(ctx, join(dir, s)); err != nil {
-			if errors.Is(err, hub.ErrNotFound) {
-				return fmt.Errorf("%w: %s names shard %s, which is missing: %v", ErrBadModel, indexPath, s, err)
-			}
+		if _, err := need(ctx, src, join(dir, s), fmt.Sprintf("%s names shard %s, which is missing", indexPath, s)); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,6 @@ package transformer
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -38,21 +37,29 @@ func (m module) kind() string {
 // false, nil when the file does not exist.
 func readJSON(ctx context.Context, src hub.Source, name string, v any) (bool, error) {
 	ok, err := src.Has(ctx, name)
-	if err != nil || !ok {
-		return false, err
+	if err != nil {
+		return false, fmt.Errorf("transformer: %w", err)
+	}
+	if !ok {
+		return false, nil
 	}
 	p, err := src.File(ctx, name)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("transformer: %w", err)
 	}
+	return true, decodeJSON(p, v)
+}
+
+// decodeJSON reads the JSON file at path p into v.
+func decodeJSON(p string, v any) error {
 	b, err := os.ReadFile(p)
 	if err != nil {
-		return false, fmt.Errorf("%w: %w", ErrBadModel, err)
+		return fmt.Errorf("%w: %w", ErrBadModel, err)
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("%w: %s: %v", ErrBadModel, p, err)
+		return fmt.Errorf("%w: %s: %v", ErrBadModel, p, err)
 	}
-	return true, nil
+	return nil
 }
 
 // readModules returns the modules of modules.json in order; a model folder
@@ -131,12 +138,12 @@ func denseActivation(name string) (activation, bool) {
 // the path of the weights file, which it closes.
 func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*dense, string, error) {
 	var c denseConfig
-	ok, err := readJSON(ctx, src, join(dir, "config.json"), &c)
+	cp, err := need(ctx, src, join(dir, "config.json"), fmt.Sprintf("Dense module %q has no config.json", dir))
 	if err != nil {
 		return nil, "", err
 	}
-	if !ok {
-		return nil, "", fmt.Errorf("%w: Dense module %q has no config.json", ErrBadModel, dir)
+	if err := decodeJSON(cp, &c); err != nil {
+		return nil, "", err
 	}
 	act, ok := denseActivation(c.Activation)
 	if !ok {
@@ -148,15 +155,14 @@ func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*den
 	wname := join(dir, "model.safetensors")
 	has, err := src.Has(ctx, wname)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("transformer: %w", err)
 	}
 	if !has {
 		if bin, _ := src.Has(ctx, join(dir, "pytorch_model.bin")); bin {
 			return nil, "", fmt.Errorf("%w: Dense module %q has only pytorch_model.bin; convert it to model.safetensors", ErrUnsupported, dir)
 		}
-		return nil, "", fmt.Errorf("%w: Dense module %q has no model.safetensors", ErrBadModel, dir)
 	}
-	p, err := src.File(ctx, wname)
+	p, err := need(ctx, src, wname, fmt.Sprintf("Dense module %q has no model.safetensors", dir))
 	if err != nil {
 		return nil, "", err
 	}
@@ -179,6 +185,3 @@ func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*den
 	d.lin = packed(d.lin, false)
 	return d, p, nil
 }
-
-// errNotExist reports whether err is a missing-file error.
-func errNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

@@ -27,6 +27,8 @@ var (
 	// checksum, or describes an impossible index.
 	ErrCorrupt = errors.New("index: corrupt data")
 	// ErrEmpty reports an operation on an index value that was never
-	// initialised by New or ReadFrom.
+	// initialised by New or ReadFrom. Delete on such a value returns an
+	// error wrapping both ErrNotFound (no id is present) and ErrEmpty;
+	// Contains and Vector treat every id as absent.
 	ErrEmpty = errors.New("index: uninitialised index")
 )

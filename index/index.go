@@ -68,7 +68,8 @@ type Index interface {
 	// repeats, its last vector wins.
 	AddBatch(ids []uint64, vecs [][]float32) error
 	// Delete removes id. It returns an error wrapping ErrNotFound if id is
-	// absent. A deleted id disappears from search results at once.
+	// absent (also wrapping ErrEmpty on an uninitialised index). A deleted id
+	// disappears from search results at once.
 	Delete(id uint64) error
 	// Search returns up to k results for query, best first. It returns fewer
 	// than k results only when fewer vectors exist (or pass the filter). Any

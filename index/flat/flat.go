@@ -245,10 +245,15 @@ func parallelFor(n int, f func(i int) error) error {
 }
 
 // Delete removes id, moving the last stored vector into its row. It returns
-// an error wrapping index.ErrNotFound if id is absent.
+// an error wrapping index.ErrNotFound if id is absent; on an index never
+// initialised by New or ReadFrom, where every id is absent, the error wraps
+// both index.ErrNotFound and index.ErrEmpty.
 func (x *Index) Delete(id uint64) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if err := x.ready(); err != nil {
+		return fmt.Errorf("%w: %d (%w)", index.ErrNotFound, id, err)
+	}
 	i, ok := x.pos[id]
 	if !ok {
 		return fmt.Errorf("%w: %d", index.ErrNotFound, id)

@@ -190,6 +190,9 @@ func TestBadInput(t *testing.T) {
 		{index.ErrNotFound, func() error { return x.Delete(3) }},
 		{index.ErrInvalidArgument, func() error { _, err := New(-1, index.L2); return err }},
 		{index.ErrEmpty, func() error { var z Index; return z.Add(1, []float32{1}) }},
+		{index.ErrEmpty, func() error { var z Index; return z.Delete(1) }},
+		{index.ErrNotFound, func() error { var z Index; return z.Delete(1) }},
+		{index.ErrNotFound, func() error { var z Index; _, err := z.Vector(1); return err }},
 		{index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithCapacity(-1)); return err }},
 		{index.ErrInvalidArgument, func() error {
 			_, err := New(index.MaxDim, index.L2, WithCapacity(index.MaxComponents/index.MaxDim+1))

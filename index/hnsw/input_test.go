@@ -53,6 +53,9 @@ func TestBadInput(t *testing.T) {
 		}},
 		{"new capacity MaxInt", index.ErrInvalidArgument, func() error { _, err := New(4, index.L2, WithCapacity(math.MaxInt)); return err }},
 		{"zero Index", index.ErrEmpty, func() error { var z Index; return z.Add(1, ok) }},
+		{"zero Index delete", index.ErrEmpty, func() error { var z Index; return z.Delete(1) }},
+		{"zero Index delete id", index.ErrNotFound, func() error { var z Index; return z.Delete(1) }},
+		{"zero Index vector", index.ErrNotFound, func() error { var z Index; _, err := z.Vector(1); return err }},
 		{"zero Index search", index.ErrEmpty, func() error { var z Index; _, err := z.Search(ok, 1); return err }},
 	}
 	for _, c := range cases {

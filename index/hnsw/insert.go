@@ -274,7 +274,9 @@ func parallel(n, workers int, f func(i int) error) error {
 
 // Delete removes id: it leaves search results at once and its slot becomes a
 // tombstone that still routes searches until Compact. It returns an error
-// wrapping index.ErrNotFound if id is absent.
+// wrapping index.ErrNotFound if id is absent; on an index never initialised
+// by New or ReadFrom, where every id is absent, the error wraps both
+// index.ErrNotFound and index.ErrEmpty.
 func (x *Index) Delete(id uint64) error {
 	lk := x.labelLock(id)
 	lk.Lock()
@@ -282,7 +284,7 @@ func (x *Index) Delete(id uint64) error {
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()
 	if err := x.ready(); err != nil {
-		return err
+		return fmt.Errorf("%w: %d (%w)", index.ErrNotFound, id, err)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()

@@ -37,13 +37,13 @@ import (
 	"math"
 	"os"
 	"sort"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
+	"github.com/ganada/ganada/internal/atomicfile"
 )
 
 const (
@@ -56,41 +56,23 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Save writes the collection to path atomically: into a temporary file in
 // the same directory, flushed to stable storage and renamed over path, so
-// that a crash leaves either the previous file or the complete new one
-// (see index.WriteFileAtomic, which also sets the permissions; a crash can
-// leave the temporary file ".<name>.tmp-*" behind, a failed Save removes
-// it). Add and Delete wait while it runs; queries do not, except while the
-// index itself is being written. Errors read "ganada: save PATH: ..." and
-// wrap their cause (for example fs.ErrNotExist for a missing directory).
+// that a crash leaves either the previous file or the complete new one (a
+// crash can leave the temporary file ".<name>.tmp-*" behind, a failed Save
+// removes it). A file that exists keeps its permission bits; a new one gets
+// 0666 less the umask. Add and Delete wait while it runs; queries do not,
+// except while the index itself is being written. Errors read
+// "ganada: save PATH: ..." and wrap their cause (for example
+// fs.ErrNotExist for a missing directory).
 func (c *Collection) Save(path string) error {
-	var werr error
-	err := index.WriteFileAtomic(path, func(w io.Writer) error {
-		_, werr = c.writeTo(w)
-		return werr
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := c.writeTo(w)
+		return err
 	})
-	switch {
-	case err == nil:
-		return nil
-	case err == werr:
+	if err != nil {
 		return fmt.Errorf("ganada: save %s: %w", path, err)
 	}
-	return &saveError{path: path, err: err}
+	return nil
 }
-
-// saveError is a failure of index.WriteFileAtomic itself (creating,
-// syncing or renaming the file). It unwraps to that error and reads
-// "ganada: save PATH: CAUSE", without the helper's own "index: save PATH: "
-// prefix.
-type saveError struct {
-	path string
-	err  error
-}
-
-func (e *saveError) Error() string {
-	return "ganada: save " + e.path + ": " + strings.TrimPrefix(e.err.Error(), "index: save "+e.path+": ")
-}
-
-func (e *saveError) Unwrap() error { return e.err }
 
 // WriteTo writes the collection to w and returns the number of bytes
 // written. The format is versioned and sectioned: the magic "GANADACL", a

@@ -8,10 +8,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"strconv"
+
+	"github.com/ganada/ganada/internal/atomicfile"
 )
 
 // WriteFileAtomic writes path with write, atomically: the data goes to a
@@ -23,61 +22,19 @@ import (
 // Permissions are those a plain rewrite would give: a file that exists keeps
 // its permission bits, and a new one gets 0666 less the umask, as
 // os.WriteFile(path, data, 0o666) would create it.
-func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := createTemp(dir, "."+filepath.Base(path)+".tmp-")
-	if err != nil {
+//
+// An error of write is returned as it is; the others read
+// "index: save PATH: ...".
+func WriteFileAtomic(path string, write func(w io.Writer) error) error {
+	var werr error
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		werr = write(w)
+		return werr
+	})
+	if err != nil && err != werr {
 		return fmt.Errorf("index: save %s: %w", path, err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("index: save %s: %w", path, err)
-	}
-	if st, serr := os.Stat(path); serr == nil {
-		if err = f.Chmod(st.Mode().Perm()); err != nil {
-			return fmt.Errorf("index: save %s: %w", path, err)
-		}
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("index: save %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("index: save %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("index: save %s: %w", path, err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		serr := d.Sync()
-		d.Close()
-		if serr != nil {
-			return fmt.Errorf("index: save %s: sync directory: %w", path, serr)
-		}
-	}
-	return nil
-}
-
-// createTemp creates a new file in dir named prefix plus a random suffix,
-// with mode 0666 before the umask. (os.CreateTemp would make it 0600.)
-func createTemp(dir, prefix string) (*os.File, error) {
-	for try := 0; ; try++ {
-		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if os.IsExist(err) && try < 10000 {
-			continue
-		}
-		return f, err
-	}
+	return err
 }
 
 // ReadFile opens path and calls read with a buffered reader over it. The

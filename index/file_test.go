@@ -1,6 +1,6 @@
-// This file tests WriteFileAtomic (contents, the permissions of a new and of
-// a replaced file, and that a failed write leaves the target and no
-// temporary file behind) and ReadFile's rejection of trailing data.
+// This file tests WriteFileAtomic's errors (the callback's as they are,
+// the file system's with "index: save PATH") and ReadFile's rejection of
+// trailing data. internal/atomicfile tests the writing itself.
 
 package index
 
@@ -10,91 +10,25 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
+	"strings"
 	"testing"
 )
 
-func writeString(s string) func(io.Writer) error {
-	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
-}
-
-func TestWriteFileAtomicNewFileMode(t *testing.T) {
+func TestWriteFileAtomicErrors(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "new.idx")
-	if err := WriteFileAtomic(path, writeString("hello")); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := os.ReadFile(path); err != nil || string(b) != "hello" {
-		t.Fatalf("contents %q, %v", b, err)
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("permission bits are not meaningful on Windows")
-	}
-	// The reference: what os.WriteFile gives a new file under this umask.
-	ref := filepath.Join(dir, "ref")
-	if err := os.WriteFile(ref, nil, 0o666); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := fileMode(t, path), fileMode(t, ref); got != want {
-		t.Errorf("new file mode %v, want %v (0666 less the umask)", got, want)
-	}
-}
-
-func TestWriteFileAtomicKeepsMode(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("permission bits are not meaningful on Windows")
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "old.idx")
-	for _, mode := range []fs.FileMode{0o644, 0o640, 0o604, 0o600} {
-		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(path, mode); err != nil { // not subject to the umask
-			t.Fatal(err)
-		}
-		if err := WriteFileAtomic(path, writeString("new")); err != nil {
-			t.Fatal(err)
-		}
-		if b, _ := os.ReadFile(path); string(b) != "new" {
-			t.Fatalf("contents %q", b)
-		}
-		if got := fileMode(t, path); got != mode {
-			t.Errorf("replacing a %v file left it %v", mode, got)
-		}
-	}
-}
-
-func TestWriteFileAtomicFailure(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "keep.idx")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	boom := errors.New("boom")
-	err := WriteFileAtomic(path, func(w io.Writer) error {
-		io.WriteString(w, "partial")
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("error %v, want boom", err)
+	path := filepath.Join(dir, "x.idx")
+	if err := WriteFileAtomic(path, func(io.Writer) error { return boom }); err != boom {
+		t.Errorf("callback error came back as %v", err)
 	}
-	if b, _ := os.ReadFile(path); string(b) != "old" {
-		t.Fatalf("target changed to %q", b)
+	missing := filepath.Join(dir, "no", "such", "x.idx")
+	err := WriteFileAtomic(missing, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err })
+	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "index: save "+missing+": ") {
+		t.Errorf("missing directory: %v", err)
 	}
-	ents, _ := os.ReadDir(dir)
-	if len(ents) != 1 {
-		t.Fatalf("temporary file left behind: %v", ents)
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("failed save left %s: %v", path, err)
 	}
-}
-
-func fileMode(t *testing.T, path string) fs.FileMode {
-	t.Helper()
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st.Mode().Perm()
 }
 
 func TestReadFileTrailingData(t *testing.T) {

@@ -36,6 +36,9 @@
 //   - matryoshka: dimension truncation with renormalisation.
 //   - index: exact (index/flat) and HNSW (index/hnsw) top-k search.
 //   - eval: STS and retrieval metrics, ANN recall.
+//   - internal: matrix products (internal/gemm) and transformer row
+//     operations (internal/nn) for embed/transformer, and the crash-safe
+//     file writer behind every Save (internal/atomicfile).
 //   - the root package ganada: the Collection.
 //   - examples: runnable programs (go run ./examples/quickstart).
 //

@@ -17,6 +17,7 @@ const (
 	flagControl             // BertNormalizer control
 	flagDecomp              // has a canonical decomposition (for the Rust crate)
 	flagDecompK             // has a compatibility or canonical decomposition
+	flagMark                // Unicode 9.0 Mark (StripAccents)
 )
 
 var (
@@ -43,6 +44,9 @@ func buildBMPFlags() {
 		}
 		if unicode.Is(legacyMn, r) {
 			f |= flagMn
+		}
+		if unicode.Is(legacyMark, r) {
+			f |= flagMark
 		}
 		if (r < 0xD800 || r > 0xDFFF) && cccSlow(r) != 0 {
 			f |= flagCCC

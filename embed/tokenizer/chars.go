@@ -85,6 +85,20 @@ func isLegacyMn(r rune) bool {
 	return unicode.Is(legacyMn, r)
 }
 
+// isLegacyMark reports General_Category=Mark as of Unicode 9.0, the
+// is_combining_mark of unicode-normalization-alignments that StripAccents
+// uses: marks added later are kept, and U+1CF2/U+1CF3 (marks until Unicode
+// 10.0) are removed.
+func isLegacyMark(r rune) bool {
+	if r < 0x300 {
+		return false
+	}
+	if r < 0x10000 {
+		return charFlags(r)&flagMark != 0
+	}
+	return unicode.Is(legacyMark, r)
+}
+
 // isChinese reports the CJK ideograph blocks BertNormalizer isolates.
 func isChinese(r rune) bool {
 	return (r >= 0x4E00 && r <= 0x9FFF) ||

@@ -46,6 +46,7 @@
 // Character classes follow the Rust library, including its dependencies'
 // Unicode versions where they matter: BERT punctuation and accent stripping
 // use the Unicode 8.0 category tables of the unicode_categories crate,
+// StripAccents the Unicode 9.0 marks of unicode-normalization-alignments,
 // Precompiled segments text into extended grapheme clusters (UAX #29) before
 // its lookups, and normalization data comes from golang.org/x/text.
 //

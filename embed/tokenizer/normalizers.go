@@ -5,7 +5,6 @@
 package tokenizer
 
 import (
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -56,11 +55,13 @@ type lowercaseNormalizer struct{}
 
 func (lowercaseNormalizer) normalize(w *workspace, n *nstr) { w.lowercase(n) }
 
-// stripAccentsNormalizer is StripAccents: it removes combining marks.
+// stripAccentsNormalizer is StripAccents: it removes combining marks (of
+// Unicode 9.0, as the Rust crate's unicode-normalization-alignments sees
+// them).
 type stripAccentsNormalizer struct{}
 
 func (stripAccentsNormalizer) normalize(w *workspace, n *nstr) {
-	w.filter(n, func(r rune) bool { return !unicode.IsMark(r) })
+	w.filter(n, func(r rune) bool { return !isLegacyMark(r) })
 }
 
 // stripNormalizer is Strip.

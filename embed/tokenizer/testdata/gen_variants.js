@@ -7,7 +7,8 @@
 // (variants/variants.json); the Go tests rebuild the same JSON.
 //
 // Run from this folder, with the binding installed in bench/tokenizer:
-//   NODE_PATH=../../../bench/tokenizer/node_modules node gen_variants.js
+//   NODE_PATH=../../../bench/tokenizer/node_modules node gen_variants.js [name...]
+// (with names, only those variants are regenerated).
 // The goldens come from the Rust tokenizers core (crate 0.22.2) through
 // @anush008/tokenizers@0.6.0, offsets in code points like the fixtures.
 'use strict';
@@ -40,7 +41,9 @@ function rec(e) {
 }
 
 async function main() {
+  const only = process.argv.slice(2);
   for (const v of variants) {
+    if (only.length > 0 && !only.includes(v.name)) continue;
     const base = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(v.base, 'tokenizer.json.gz'))).toString('utf8'));
     Object.assign(base, v.patch);
     if (v.extra_added) base.added_tokens = base.added_tokens.concat(v.extra_added);

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -20,6 +21,7 @@ type variantSpec struct {
 	ModelMerge map[string]json.RawMessage `json:"model_merge"`
 	ModelDrop  []string                   `json:"model_drop"`
 	AddBytes   bool                       `json:"vocab_add_bytes"`
+	MergePairs bool                       `json:"merges_as_pairs"`
 }
 
 type variantRec struct {
@@ -65,7 +67,7 @@ func buildVariant(t *testing.T, v variantSpec) []byte {
 		b, _ := json.Marshal(added)
 		top["added_tokens"] = b
 	}
-	if len(v.ModelMerge) > 0 || len(v.ModelDrop) > 0 || v.AddBytes {
+	if len(v.ModelMerge) > 0 || len(v.ModelDrop) > 0 || v.AddBytes || v.MergePairs {
 		var model map[string]json.RawMessage
 		if err := json.Unmarshal(top["model"], &model); err != nil {
 			t.Fatal(err)
@@ -75,6 +77,17 @@ func buildVariant(t *testing.T, v variantSpec) []byte {
 		}
 		for _, k := range v.ModelDrop {
 			delete(model, k)
+		}
+		if v.MergePairs {
+			var merges []string
+			if err := json.Unmarshal(model["merges"], &merges); err != nil {
+				t.Fatal(err)
+			}
+			pairs := make([][]string, len(merges))
+			for i, m := range merges {
+				pairs[i] = strings.Split(m, " ")
+			}
+			model["merges"], _ = json.Marshal(pairs)
 		}
 		if v.AddBytes {
 			var list [][2]json.RawMessage

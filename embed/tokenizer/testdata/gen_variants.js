@@ -51,6 +51,8 @@ async function main() {
     // vocab_add_bytes appends the 256 <0xXX> byte-fallback tokens.
     if (v.model_merge) Object.assign(base.model, v.model_merge);
     for (const k of v.model_drop || []) delete base.model[k];
+    // merges_as_pairs rewrites "a b" merges as ["a", "b"] (the newer form).
+    if (v.merges_as_pairs) base.model.merges = base.model.merges.map(m => m.split(' '));
     if (v.vocab_add_bytes) {
       for (let b = 0; b < 256; b++) {
         const tok = '<0x' + b.toString(16).toUpperCase().padStart(2, '0') + '>';

@@ -110,13 +110,9 @@ func (o obj) list(k string) ([]json.RawMessage, error) {
 
 // parseConfig builds a Tokenizer from tokenizer.json bytes.
 func parseConfig(data []byte) (*Tokenizer, error) {
-	var top map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&top); err != nil {
-		return nil, &FieldError{Field: "tokenizer.json", Err: fmt.Errorf("%w: %v", ErrInvalidConfig, err)}
-	}
-	if top == nil {
-		return nil, fieldErr("tokenizer.json", "expected a JSON object")
+	top, err := decodeTop(data)
+	if err != nil {
+		return nil, err
 	}
 	root := obj{path: "", m: top}
 	t := &Tokenizer{}

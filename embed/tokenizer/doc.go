@@ -53,7 +53,9 @@
 // Not supported: the UnicodeScripts pre-tokenizer and BPE dropout. Other
 // component types make loading fail with an error wrapping
 // ErrUnsupported; malformed files fail with ErrInvalidConfig, both inside a
-// *FieldError that names the field.
+// *FieldError that names the field. A JSON syntax error, a truncated file or
+// data after the top-level object also sets the FieldError's Line and Column
+// (serde_json's positions), and names the field being read where it can.
 //
 // Invalid UTF-8 input is not an error: every invalid byte is read as U+FFFD
 // before normalization (normalizers may then drop it), and offsets stay

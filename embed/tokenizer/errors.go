@@ -26,6 +26,10 @@ var ErrEncode = errors.New("tokenizer: cannot encode")
 type FieldError struct {
 	Field string
 	Err   error
+	// Line and Column locate a JSON syntax error, truncation or trailing
+	// data in the file (from 1, in bytes, as serde_json counts them; the
+	// end of the data for a truncated file). Both are 0 for other errors.
+	Line, Column int
 }
 
 // Error implements error.

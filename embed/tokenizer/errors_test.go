@@ -5,6 +5,7 @@
 package tokenizer
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -42,7 +43,7 @@ func TestConfigErrors(t *testing.T) {
 		target            error
 	}{
 		{"not json", "{nope", "tokenizer.json", ErrInvalidConfig},
-		{"truncated", tinyWordPiece[:len(tinyWordPiece)/2], "tokenizer.json", ErrInvalidConfig},
+		{"truncated", tinyWordPiece[:len(tinyWordPiece)/2], "normalizer", ErrInvalidConfig},
 		{"not an object", "[1,2]", "tokenizer.json", ErrInvalidConfig},
 		{"no model", `{"version": "1.0"}`, "model", ErrInvalidConfig},
 		{"bad version", replace(`"version": "1.0"`, `"version": "2.0"`), "version", ErrInvalidConfig},
@@ -223,5 +224,83 @@ func TestUntaggedModels(t *testing.T) {
 	}
 	if _, err := FromBytes([]byte(`{"model": {"vocab": 3}}`)); !errors.Is(err, ErrInvalidConfig) {
 		t.Errorf("uninferable model: %v", err)
+	}
+}
+
+// TestConfigJSONPosition checks that broken JSON is located by line and
+// column, as serde_json does for the Rust crate, and by the field being
+// decoded; and that trailing data after the object is rejected.
+func TestConfigJSONPosition(t *testing.T) {
+	// Pretty-printed, so that the file has many lines.
+	var v any
+	if err := json.Unmarshal([]byte(tinyWordPiece), &v); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(v, "", "  ")
+	doc := string(b)
+	// lineCol is where the byte at index i (0-based) sits, from 1.
+	lineCol := func(s string, i int) (int, int) {
+		lines := strings.Split(s[:i+1], "\n")
+		return len(lines), len(lines[len(lines)-1])
+	}
+	at := func(sub string) int {
+		i := strings.Index(doc, sub)
+		if i < 0 {
+			t.Fatalf("document lacks %q", sub)
+		}
+		return i
+	}
+	type tc struct {
+		name, json, field string
+		line, col         int
+	}
+	var cases []tc
+	// Truncated inside the vocabulary: the end of the data.
+	cut := doc[:at(`"play"`)+3]
+	l, c := lineCol(cut, len(cut)-1)
+	cases = append(cases, tc{"truncated in vocab", cut, "model.vocab", l, c})
+	// Truncated inside an added token.
+	cut = doc[:at(`"[CLS]"`)]
+	l, c = lineCol(cut, len(cut)-1)
+	cases = append(cases, tc{"truncated in added token", cut, "added_tokens[2].content", l, c})
+	// A bad literal: the column of the offending byte.
+	i := at(`"lowercase": true`) + len(`"lowercase": t`)
+	bad := doc[:i] + "x" + doc[i+1:]
+	l, c = lineCol(bad, i)
+	cases = append(cases, tc{"bad literal", bad, "normalizer.lowercase", l, c})
+	// A stray character after a vocabulary entry.
+	i = at(`"world": 5`) + len(`"world": 5`)
+	bad = doc[:i] + "#" + doc[i:]
+	l, c = lineCol(bad, i)
+	cases = append(cases, tc{"stray character", bad, "model.vocab", l, c})
+	// Trailing data after the object.
+	trail := doc + "\n\n  }x"
+	l, c = lineCol(trail, len(doc)+4)
+	cases = append(cases, tc{"trailing brace", trail, "tokenizer.json", l, c})
+	trail = doc + "{}"
+	l, c = lineCol(trail, len(doc))
+	cases = append(cases, tc{"second object", trail, "tokenizer.json", l, c})
+	cases = append(cases, tc{"empty", "", "tokenizer.json", 1, 0})
+	for _, k := range cases {
+		t.Run(k.name, func(t *testing.T) {
+			_, err := FromBytes([]byte(k.json))
+			if !errors.Is(err, ErrInvalidConfig) {
+				t.Fatalf("error %v does not wrap ErrInvalidConfig", err)
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v is not a *FieldError", err)
+			}
+			if fe.Field != k.field || fe.Line != k.line || fe.Column != k.col {
+				t.Errorf("field %q line %d column %d, want %q line %d column %d (%v)", fe.Field, fe.Line, fe.Column, k.field, k.line, k.col, err)
+			}
+			if want := fmt.Sprintf("line %d column %d", k.line, k.col); !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not say %q", err, want)
+			}
+		})
+	}
+	// Whitespace after the object is fine.
+	if _, err := FromBytes([]byte(doc + " \n\t\r\n")); err != nil {
+		t.Errorf("trailing whitespace: %v", err)
 	}
 }

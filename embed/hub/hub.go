@@ -20,7 +20,9 @@
 // are used, and a file it lacks counts as absent for Has (a partial
 // download, such as one made with allow_patterns, leaves no record of the
 // files it skipped), while File fails for it with an error saying the model
-// is not fully in the cache and how to fetch it.
+// is not fully in the cache and how to fetch it. A repository folder of
+// the cache can also be opened by its path (OpenCacheFolder, or Open), to
+// read a copy of it without the network.
 //
 // The environment is read as huggingface_hub reads it: HF_ENDPOINT (base
 // URL), HF_TOKEN (or the token file $HF_HOME/token), HF_HUB_OFFLINE=1 (use

@@ -580,3 +580,108 @@ func TestPartialSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenCacheFolder opens a repository folder of the cache by its path:
+// refs/main picks the snapshot (or the only snapshot when there is no
+// ref), the Source is the repository offline, and the server is never
+// contacted.
+func TestOpenCacheFolder(t *testing.T) {
+	fh := newFakeHub()
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	c, cache := newTestClient(t, srv)
+	ctx := context.Background()
+	r, _ := c.Repo(testRepo, "main")
+	for _, name := range []string{"config.json", "1_Pooling/config.json"} {
+		if _, err := r.File(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.File(ctx, "pytorch_model.bin"); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(cache, RepoFolder(testRepo))
+	n := fh.requests()
+	check := func(t *testing.T, s Source, wantRev string) {
+		t.Helper()
+		repo, ok := s.(*Repo)
+		if !ok {
+			t.Fatalf("Source %T, want *Repo", s)
+		}
+		if repo.ID() != testRepo || repo.Revision() != wantRev || s.Name() != testRepo {
+			t.Errorf("id %q, revision %q, name %q", repo.ID(), repo.Revision(), s.Name())
+		}
+		p, err := s.File(ctx, "1_Pooling/config.json")
+		if err != nil || p != filepath.Join(folder, "snapshots", testCommit, "1_Pooling", "config.json") {
+			t.Errorf("File = %q, %v", p, err)
+		}
+		if s.Commit() != testCommit {
+			t.Errorf("Commit %q", s.Commit())
+		}
+		if ok, err := s.Has(ctx, "model.safetensors"); ok || err != nil {
+			t.Errorf("Has(not in snapshot) = %v, %v", ok, err)
+		}
+		if ok, err := s.Has(ctx, "pytorch_model.bin"); ok || err != nil {
+			t.Errorf("Has(known absent) = %v, %v", ok, err)
+		}
+		_, err = s.File(ctx, "model.safetensors")
+		if !errors.Is(err, ErrOffline) || !strings.Contains(err.Error(), "not fully in the cache") {
+			t.Errorf("File(not in snapshot): %v", err)
+		}
+	}
+	for _, arg := range []string{folder, folder + string(filepath.Separator)} {
+		s, err := Open(arg, "", WithEndpoint(srv.URL), WithOffline(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, s, "main")
+	}
+	s, err := Open(folder, testCommit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, s, testCommit)
+	if _, err := Open(folder, "v2"); !errors.Is(err, ErrRepoNotFound) {
+		t.Errorf("revision without a ref: %v", err)
+	}
+
+	// Without refs/main, the only snapshot; with two, an error.
+	if err := os.Remove(filepath.Join(folder, "refs", "main")); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(folder, ""); err != nil {
+		t.Fatal(err)
+	}
+	check(t, s, testCommit)
+	other := strings.Repeat("ab", 20)
+	if err := os.Mkdir(filepath.Join(folder, "snapshots", other), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(folder, "")
+	if !errors.Is(err, ErrRepoNotFound) || !strings.Contains(err.Error(), other) || !strings.Contains(err.Error(), testCommit) {
+		t.Errorf("two snapshots and no ref: %v", err)
+	}
+	if s, err = Open(folder, testCommit); err != nil {
+		t.Fatal(err)
+	}
+	check(t, s, testCommit)
+	if fh.requests() != n {
+		t.Errorf("opening the cache folder contacted the server")
+	}
+
+	// A renamed copy of the folder: its snapshot as a local folder.
+	renamed := filepath.Join(t.TempDir(), "my-model")
+	if err := os.Rename(folder, renamed); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(renamed, testCommit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := s.(Dir); !ok || string(d) != filepath.Join(renamed, "snapshots", testCommit) {
+		t.Errorf("renamed folder: Source %#v", s)
+	}
+	if _, err := s.File(ctx, "config.json"); err != nil {
+		t.Error(err)
+	}
+}

@@ -72,10 +72,17 @@ func (r *Repo) Name() string { return r.id }
 // Open returns a Source for dirOrID: an existing local folder, or else a hub
 // repository id "org/name" at revision ("" means main; an "@revision"
 // suffix on the id is also accepted). Nothing is downloaded until File.
+//
+// A local folder laid out as a repository folder of the cache
+// (models--{org}--{name} with snapshots/ and refs/ or blobs/, see
+// OpenCacheFolder) is read as that cache, without the network.
 func Open(dirOrID, revision string, opts ...Option) (Source, error) {
 	if st, err := os.Stat(dirOrID); err == nil {
 		if !st.IsDir() {
 			return nil, fmt.Errorf("%w: %s is a file, not a model folder", ErrInvalid, dirOrID)
+		}
+		if IsCacheFolder(dirOrID) {
+			return OpenCacheFolder(dirOrID, revision, opts...)
 		}
 		return Dir(dirOrID), nil
 	}

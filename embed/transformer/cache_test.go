@@ -173,3 +173,35 @@ func TestPartialCacheRequiredFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadCacheFolder loads a model by the path of its repository folder in
+// the cache (models--org--name), as by its hub id: refs/main, or the only
+// snapshot when there is no ref.
+func TestLoadCacheFolder(t *testing.T) {
+	g := loadGolden(t, "tiny-bert", "public")
+	texts := goldenTexts(g)[:4]
+	cache := handCache(t, "ganada/tiny-bert", g.dir, stFiles)
+	folder := filepath.Join(cache, hub.RepoFolder("ganada/tiny-bert"))
+	t.Setenv("HF_HUB_OFFLINE", "")
+	t.Setenv("HF_ENDPOINT", closedEndpoint(t)) // a local path needs no network
+	for _, noRef := range []bool{false, true} {
+		if noRef {
+			if err := os.Remove(filepath.Join(folder, "refs", "main")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m, err := Load(folder)
+		if err != nil {
+			t.Fatalf("no ref %v: %v", noRef, err)
+		}
+		for i, v := range mustEncode(t, m, texts) {
+			if d := maxAbsDiff(v, g.Items[i].normalized); d > 1e-5 {
+				t.Errorf("no ref %v: item %d: diff %g", noRef, i, d)
+			}
+		}
+		if id := m.Identity(); id.Model != "ganada/tiny-bert" || id.Revision != handCommit {
+			t.Errorf("no ref %v: Identity %+v", noRef, id)
+		}
+		m.Close()
+	}
+}

@@ -4,10 +4,12 @@
 //
 // # Loading
 //
-// Load takes a model folder or a Hugging Face hub id:
+// Load takes a model folder, a repository folder of the Hugging Face cache
+// or a hub id:
 //
 //	m, err := transformer.Load("sentence-transformers/all-MiniLM-L6-v2")
 //	m, err := transformer.Load("/models/all-MiniLM-L6-v2")
+//	m, err := transformer.Load("/root/.cache/huggingface/hub/models--sentence-transformers--all-MiniLM-L6-v2")
 //	m, err := transformer.Load("intfloat/multilingual-e5-small", transformer.WithRevision("main"))
 //
 // A hub id is resolved in the Hugging Face cache ($HF_HUB_CACHE, else
@@ -21,8 +23,10 @@
 // transformers download has no modules.json, for instance), and a required
 // file missing from the cache gives an error saying so and how to fetch
 // it. See package github.com/ganada/ganada/embed/hub. To prepare a machine
-// without network access, copy the model folder (or the cache's
-// models--org--name folder) onto it, or run once with network access.
+// without network access, copy the model folder onto it, or the cache's
+// models--org--name folder (into the cache there, to load it by hub id, or
+// anywhere, to load it by its path: its refs/main, or its only snapshot,
+// is used), or run once with network access.
 //
 // A model folder needs config.json, tokenizer.json (a Hugging Face "fast"
 // tokenizer) and model.safetensors (F32, F16 or BF16; or a sharded

@@ -22,10 +22,13 @@ import (
 
 // Load opens a sentence-transformers or Hugging Face BERT / RoBERTa /
 // XLM-RoBERTa model. dirOrHubID is a local model folder (including a
-// snapshot folder of the Hugging Face cache), or a hub id such as
-// "sentence-transformers/all-MiniLM-L6-v2" (optionally with "@revision"),
-// which is looked up in the Hugging Face cache and downloaded into it when
-// missing (see package hub). It is LoadContext with context.Background().
+// snapshot folder of the Hugging Face cache), a repository folder of the
+// cache (models--org--name, read at refs/main or WithRevision, or at its
+// only snapshot, without the network; see hub.OpenCacheFolder), or a hub
+// id such as "sentence-transformers/all-MiniLM-L6-v2" (optionally with
+// "@revision"), which is looked up in the Hugging Face cache and
+// downloaded into it when missing (see package hub). It is LoadContext
+// with context.Background().
 func Load(dirOrHubID string, opts ...Option) (*Model, error) {
 	return LoadContext(context.Background(), dirOrHubID, opts...)
 }

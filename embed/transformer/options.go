@@ -76,7 +76,8 @@ func WithTruncateDim(dim int) Option { return func(o *options) { o.truncateDim =
 func WithProgress(f func(done, total int)) Option { return func(o *options) { o.progress = f } }
 
 // WithRevision selects the hub revision (branch, tag or commit) of a hub
-// id; the default is "main". It is ignored for local folders.
+// id or of a cache's models--org--name folder; the default is "main". It
+// is ignored for other local folders.
 func WithRevision(rev string) Option { return func(o *options) { o.revision = rev } }
 
 // WithHubOptions passes options to the hub client (endpoint, token, cache

@@ -34,12 +34,46 @@ func (o obj) has(k string) bool {
 	return ok && !isNull(r)
 }
 
-func (o obj) typ() string {
+// typ returns the component's "type", "" when it is missing or null, and an
+// error naming the value when it is not a string.
+func (o obj) typ() (string, error) {
 	var s string
-	if r, ok := o.m["type"]; ok {
-		_ = json.Unmarshal(r, &s)
+	if r, ok := o.m["type"]; ok && !isNull(r) {
+		if err := json.Unmarshal(r, &s); err != nil {
+			return "", fieldErr(o.path+".type", "expected a string, found %s", compact(r))
+		}
 	}
-	return s
+	return s, nil
+}
+
+// compact shortens a raw JSON value for an error message.
+func compact(r json.RawMessage) string {
+	r = bytes.TrimSpace(r)
+	if len(r) > 40 {
+		return string(r[:40]) + "..."
+	}
+	return string(r)
+}
+
+// need checks a field serde requires (not an Option, no default): missing
+// or null is an error.
+func (o obj) need(k string) error {
+	r, ok := o.m[k]
+	if !ok {
+		return fieldErr(o.path+"."+k, "missing")
+	}
+	if isNull(r) {
+		return fieldErr(o.path+"."+k, "null where a value is required")
+	}
+	return nil
+}
+
+// notNull checks a field serde defaults when missing but rejects as null.
+func (o obj) notNull(k string) error {
+	if r, ok := o.m[k]; ok && isNull(r) {
+		return fieldErr(o.path+"."+k, "null where a value is required")
+	}
+	return nil
 }
 
 func (o obj) str(k, def string, required bool) (string, error) {
@@ -214,6 +248,14 @@ func parseTruncation(path string, r json.RawMessage) (*Truncation, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, k := range []string{"max_length", "strategy", "stride"} {
+		if err := o.need(k); err != nil {
+			return nil, err
+		}
+	}
+	if err := o.notNull("direction"); err != nil {
+		return nil, err
+	}
 	tr := &Truncation{}
 	if tr.MaxLength, err = o.integer("max_length", 0, true); err != nil {
 		return nil, err
@@ -259,6 +301,11 @@ func parsePadding(path string, r json.RawMessage) (*Padding, error) {
 	o, err := decodeObj(path, r)
 	if err != nil {
 		return nil, err
+	}
+	for _, k := range []string{"strategy", "direction", "pad_id", "pad_type_id", "pad_token"} {
+		if err := o.need(k); err != nil {
+			return nil, err
+		}
 	}
 	p := &Padding{}
 	sr := o.m["strategy"]

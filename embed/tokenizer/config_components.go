@@ -64,7 +64,10 @@ func parseNormalizer(path string, r json.RawMessage) (normalizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	typ := o.typ()
+	typ, err := o.typ()
+	if err != nil {
+		return nil, err
+	}
 	switch typ {
 	case "BertNormalizer":
 		b := &bertNormalizer{}
@@ -151,7 +154,10 @@ func parsePreTokenizer(path string, r json.RawMessage) (preTokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	typ := o.typ()
+	typ, err := o.typ()
+	if err != nil {
+		return nil, err
+	}
 	switch typ {
 	case "BertPreTokenizer":
 		return bertPreTokenizer{}, nil
@@ -282,7 +288,10 @@ func parsePostProcessor(path string, r json.RawMessage) (postProcessor, error) {
 	if err != nil {
 		return nil, err
 	}
-	typ := o.typ()
+	typ, err := o.typ()
+	if err != nil {
+		return nil, err
+	}
 	if typ == "" {
 		// untagged legacy forms
 		switch {
@@ -478,7 +487,10 @@ func parseDecoder(path string, r json.RawMessage) (decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	typ := o.typ()
+	typ, err := o.typ()
+	if err != nil {
+		return nil, err
+	}
 	switch typ {
 	case "WordPiece":
 		d := &wordPieceDecoder{}

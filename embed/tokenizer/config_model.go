@@ -10,7 +10,10 @@ func parseModel(path string, r json.RawMessage) (model, error) {
 	if err != nil {
 		return nil, err
 	}
-	typ := o.typ()
+	typ, err := o.typ()
+	if err != nil {
+		return nil, err
+	}
 	if typ == "" {
 		// Untagged: infer from the keys as the Rust crate does, trying BPE
 		// (vocab map and merges), then WordPiece (all four of its fields),
@@ -68,6 +71,12 @@ func parseWordPiece(o obj) (model, error) {
 	v, err := parseVocabMap(o)
 	if err != nil {
 		return nil, err
+	}
+	// The Rust WordPiece deserializer requires all its fields, none null.
+	for _, k := range []string{"unk_token", "continuing_subword_prefix", "max_input_chars_per_word"} {
+		if err := o.need(k); err != nil {
+			return nil, err
+		}
 	}
 	m := &wordPiece{vocabTable: v}
 	if m.unk, err = o.str("unk_token", "[UNK]", false); err != nil {

@@ -213,11 +213,19 @@ func truncatePair(a, b *seq, t *Truncation, maxLen int) error {
 		return nil
 	}
 	remove := total - maxLen
+	// cut truncates s to n tokens; the Rust Encoding::truncate panics when
+	// the stride is not less than a nonzero n it truncates to.
+	cut := func(s *seq, n int) error {
+		if n > 0 && n < s.len() && t.Stride >= n {
+			return errorf("truncation stride %d is not less than the %d tokens a text is truncated to", t.Stride, n)
+		}
+		s.truncate(n, t.Direction)
+		return nil
+	}
 	switch t.Strategy {
 	case LongestFirst:
 		if b == nil {
-			a.truncate(total-remove, t.Direction)
-			return nil
+			return cut(a, total-remove)
 		}
 		n1, n2 := a.len(), b.len()
 		swap := false
@@ -237,8 +245,10 @@ func truncatePair(a, b *seq, t *Truncation, maxLen int) error {
 		if swap {
 			n1, n2 = n2, n1
 		}
-		a.truncate(n1, t.Direction)
-		b.truncate(n2, t.Direction)
+		if err := cut(a, n1); err != nil {
+			return err
+		}
+		return cut(b, n2)
 	default:
 		target := a
 		if t.Strategy == OnlySecond {
@@ -247,11 +257,9 @@ func truncatePair(a, b *seq, t *Truncation, maxLen int) error {
 			}
 			target = b
 		}
-		if target.len() > remove {
-			target.truncate(target.len()-remove, t.Direction)
-		} else {
+		if target.len() <= remove {
 			return errorf("sequence to truncate too short to respect max_length %d", maxLen)
 		}
+		return cut(target, target.len()-remove)
 	}
-	return nil
 }

@@ -59,7 +59,15 @@ func TestConfigErrors(t *testing.T) {
 		{"lookahead regex", replace(`{"type": "BertPreTokenizer"}`, `{"type": "Split", "pattern": {"Regex": "a(?=b)"}, "behavior": "Isolated", "invert": false}`), "pre_tokenizer.pattern", ErrUnsupported},
 		{"bad behavior", replace(`{"type": "BertPreTokenizer"}`, `{"type": "Punctuation", "behavior": "Sideways"}`), "pre_tokenizer.behavior", ErrUnsupported},
 		{"bad truncation", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": -3, "strategy": "LongestFirst", "stride": 0},`), "truncation.max_length", ErrInvalidConfig},
-		{"bad padding", replace(`"version": "1.0",`, `"version": "1.0", "padding": {"strategy": {"Fixed": "x"}},`), "padding.strategy", ErrInvalidConfig},
+		{"bad padding", replace(`"version": "1.0",`, `"version": "1.0", "padding": {"strategy": {"Fixed": "x"}, "direction": "Right", "pad_id": 0, "pad_type_id": 0, "pad_token": "[PAD]"},`), "padding.strategy", ErrInvalidConfig},
+		{"null unk token", replace(`"unk_token": "[UNK]"`, `"unk_token": null`), "model.unk_token", ErrInvalidConfig},
+		{"no unk token", replace(`"unk_token": "[UNK]", `, ``), "model.unk_token", ErrInvalidConfig},
+		{"null subword prefix", replace(`"continuing_subword_prefix": "##"`, `"continuing_subword_prefix": null`), "model.continuing_subword_prefix", ErrInvalidConfig},
+		{"numeric model type", replace(`"type": "WordPiece", "unk_token"`, `"type": 5, "unk_token"`), "model.type", ErrInvalidConfig},
+		{"numeric normalizer type", replace(`"type": "BertNormalizer"`, `"type": 5`), "normalizer.type", ErrInvalidConfig},
+		{"truncation without stride", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": 3, "strategy": "LongestFirst"},`), "truncation.stride", ErrInvalidConfig},
+		{"null truncation direction", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": 3, "strategy": "LongestFirst", "stride": 0, "direction": null},`), "truncation.direction", ErrInvalidConfig},
+		{"null pad token", replace(`"version": "1.0",`, `"version": "1.0", "padding": {"strategy": "BatchLongest", "direction": "Right", "pad_id": 0, "pad_type_id": 0, "pad_token": null},`), "padding.pad_token", ErrInvalidConfig},
 		{"template without special", replace(`{"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]}`,
 			`{"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}], "pair": [], "special_tokens": {}}`),
 			"post_processor.single[0]", ErrInvalidConfig},
@@ -88,6 +96,10 @@ func TestUnsupportedNamesType(t *testing.T) {
 	_, err := FromBytes([]byte(strings.Replace(tinyWordPiece, `"type": "BertNormalizer"`, `"type": "Fancy"`, 1)))
 	if err == nil || !strings.Contains(err.Error(), `"Fancy"`) {
 		t.Fatalf("error %v does not name the type", err)
+	}
+	_, err = FromBytes([]byte(strings.Replace(tinyWordPiece, `"type": "BertNormalizer"`, `"type": [57]`, 1)))
+	if err == nil || !strings.Contains(err.Error(), `[57]`) || strings.Contains(err.Error(), "missing") {
+		t.Fatalf("error %v does not name the bad type value", err)
 	}
 }
 

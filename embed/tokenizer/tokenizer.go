@@ -25,10 +25,24 @@ type Tokenizer struct {
 	added *addedVocab
 	trunc *Truncation
 	pad   *Padding
+	// err is the first invalid option given to With; every Encode method
+	// returns it.
+	err error
 }
 
-// Option changes how FromFile, FromBytes and With set up a Tokenizer.
+// Option changes how FromFile, FromBytes and With set up a Tokenizer. An
+// invalid option (a negative length, an unknown strategy or direction, a
+// stride the Rust library rejects) makes FromFile and FromBytes fail, and
+// the Tokenizer With returns unusable, with an error wrapping
+// ErrInvalidOption.
 type Option func(*Tokenizer)
+
+// setErr records the first option error.
+func (t *Tokenizer) setErr(format string, args ...any) {
+	if t.err == nil {
+		t.err = fmt.Errorf("%w: %s", ErrInvalidOption, fmt.Sprintf(format, args...))
+	}
+}
 
 // WithoutTruncation disables the truncation configured in tokenizer.json.
 func WithoutTruncation() Option { return func(t *Tokenizer) { t.trunc = nil } }
@@ -39,24 +53,63 @@ func WithoutPadding() Option { return func(t *Tokenizer) { t.pad = nil } }
 // WithTruncation truncates encodings to maxLen tokens, special tokens
 // included, with the library defaults (LongestFirst, from the right). As in
 // the Rust library, a maxLen smaller than the number of special tokens the
-// post-processor adds leaves encodings with special tokens untruncated.
+// post-processor adds leaves encodings with special tokens untruncated. A
+// negative maxLen is an error.
 func WithTruncation(maxLen int) Option {
-	return func(t *Tokenizer) {
-		t.trunc = &Truncation{MaxLength: max(maxLen, 0), Strategy: LongestFirst, Direction: Right}
-	}
+	return WithTruncationParams(Truncation{MaxLength: maxLen, Strategy: LongestFirst, Direction: Right})
 }
 
-// WithTruncationParams sets every truncation parameter.
+// WithTruncationParams sets every truncation parameter. As the Rust
+// library's with_truncation does, it rejects a Stride larger than MaxLength
+// minus the special tokens the post-processor adds to a single text; it also
+// rejects negative values and unknown strategies or directions.
 func WithTruncationParams(tr Truncation) Option {
 	return func(t *Tokenizer) {
-		tr.MaxLength = max(tr.MaxLength, 0)
-		t.trunc = &tr
+		switch {
+		case tr.MaxLength < 0:
+			t.setErr("truncation max length %d is negative", tr.MaxLength)
+		case tr.Stride < 0:
+			t.setErr("truncation stride %d is negative", tr.Stride)
+		case tr.Strategy < LongestFirst || tr.Strategy > OnlySecond:
+			t.setErr("unknown truncation strategy %d", tr.Strategy)
+		case tr.Direction != Right && tr.Direction != Left:
+			t.setErr("unknown truncation direction %d", tr.Direction)
+		default:
+			n := 0
+			if t.post != nil {
+				n = t.post.added(false)
+			}
+			// The Rust subtraction wraps (no error) when MaxLength < n.
+			if tr.MaxLength >= n && tr.Stride > tr.MaxLength-n {
+				t.setErr("truncation stride %d is greater than the effective max length %d (max length %d - %d special tokens)",
+					tr.Stride, tr.MaxLength-n, tr.MaxLength, n)
+				return
+			}
+			t.trunc = &tr
+		}
 	}
 }
 
 // WithPadding pads encodings as p says (EncodeBatch pads a batch together).
+// The zero Padding is the Rust library's default: BatchLongest, on the
+// right, with id 0 and, as an empty PadToken means, the token "[PAD]".
+// Negative values and unknown strategies or directions are errors.
 func WithPadding(p Padding) Option {
-	return func(t *Tokenizer) { t.pad = &p }
+	return func(t *Tokenizer) {
+		switch {
+		case p.Strategy != BatchLongest && p.Strategy != Fixed:
+			t.setErr("unknown padding strategy %d", p.Strategy)
+		case p.Direction != Right && p.Direction != Left:
+			t.setErr("unknown padding direction %d", p.Direction)
+		case p.Length < 0 || p.PadToMultipleOf < 0 || p.PadID < 0 || p.PadTypeID < 0:
+			t.setErr("negative padding length, multiple, pad id or type id in %+v", p)
+		default:
+			if p.PadToken == "" {
+				p.PadToken = "[PAD]"
+			}
+			t.pad = &p
+		}
+	}
 }
 
 // FromFile loads a tokenizer.json file.
@@ -85,13 +138,19 @@ func FromBytes(data []byte, opts ...Option) (*Tokenizer, error) {
 		return nil, err
 	}
 	for _, o := range opts {
-		o(t)
+		if o != nil {
+			o(t)
+		}
+	}
+	if t.err != nil {
+		return nil, t.err
 	}
 	return t, nil
 }
 
 // With returns a copy of t with options applied; the copy shares the
-// vocabulary and models with t.
+// vocabulary and models with t. If an option is invalid, the copy's Err
+// reports it and all its Encode methods return it.
 func (t *Tokenizer) With(opts ...Option) *Tokenizer {
 	c := *t
 	if t.trunc != nil {
@@ -103,10 +162,16 @@ func (t *Tokenizer) With(opts ...Option) *Tokenizer {
 		c.pad = &p
 	}
 	for _, o := range opts {
-		o(&c)
+		if o != nil {
+			o(&c)
+		}
 	}
 	return &c
 }
+
+// Err returns the error of an invalid option given to With (wrapping
+// ErrInvalidOption), or nil.
+func (t *Tokenizer) Err() error { return t.err }
 
 // Truncation returns the truncation in force, or nil.
 func (t *Tokenizer) Truncation() *Truncation {
@@ -231,6 +296,9 @@ func (t *Tokenizer) EncodeBatch(texts []string, addSpecialTokens bool) ([]*Encod
 // EncodeBatchContext is EncodeBatch that stops early, returning ctx.Err(),
 // when ctx is cancelled.
 func (t *Tokenizer) EncodeBatchContext(ctx context.Context, texts []string, addSpecialTokens bool) ([]*Encoding, error) {
+	if t.err != nil {
+		return nil, t.err
+	}
 	out := make([]*Encoding, len(texts))
 	errs := make([]error, len(texts))
 	workers := min(runtime.GOMAXPROCS(0), (len(texts)+batchChunk-1)/batchChunk)
@@ -287,6 +355,9 @@ const batchChunk = 16
 
 // encode runs the whole pipeline for one text or pair, into dst if not nil.
 func (t *Tokenizer) encode(w *workspace, dst *Encoding, a string, b *string, addSpecial bool) (*Encoding, error) {
+	if t.err != nil {
+		return nil, t.err
+	}
 	w.ar.reset()
 	w.pnext = 0
 	sa := &w.seqs[0]

@@ -66,7 +66,8 @@ async function main() {
     t.disableTruncation();
     t.disablePadding();
     const out = [];
-    const vtexts = v.texts_file ? JSON.parse(fs.readFileSync(v.texts_file, 'utf8')) : texts;
+    // batch_only variants record only their padded batch.
+    const vtexts = v.batch_only ? [] : v.texts_file ? JSON.parse(fs.readFileSync(v.texts_file, 'utf8')) : texts;
     for (let i = 0; i < vtexts.length; i++) {
       const e = await t.encode(vtexts[i], null, { addSpecialTokens: true });
       const r = Object.assign({ kind: 'single', text: vtexts[i], add_special_tokens: true }, rec(e));

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 
 	"github.com/ganada/ganada/internal/gemm"
@@ -59,9 +60,28 @@ func readConfig(path string) (*config, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrBadModel, path, err)
 	}
 	if err := c.check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		var ce *configError
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("%w: %s: %s", ce.kind, path, ce.msg)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrBadModel, path, err)
 	}
 	return &c, nil
+}
+
+// configError is a problem with a field of config.json: kind is
+// ErrUnsupported or ErrBadModel. readConfig puts the file's path between
+// the two.
+type configError struct {
+	kind error
+	msg  string
+}
+
+func (e *configError) Error() string { return e.kind.Error() + ": " + e.msg }
+func (e *configError) Unwrap() error { return e.kind }
+
+func badConfig(kind error, format string, args ...any) error {
+	return &configError{kind: kind, msg: fmt.Sprintf(format, args...)}
 }
 
 func (c *config) check() error {
@@ -71,12 +91,12 @@ func (c *config) check() error {
 	case "roberta", "xlm-roberta":
 		c.family = familyRoBERTa
 	case "":
-		return fmt.Errorf("%w: config.json has no model_type", ErrUnsupported)
+		return badConfig(ErrUnsupported, "no model_type")
 	default:
-		return fmt.Errorf("%w: model_type %q (supported: bert, roberta, xlm-roberta)", ErrUnsupported, c.ModelType)
+		return badConfig(ErrUnsupported, "model_type %q (supported: bert, roberta, xlm-roberta)", c.ModelType)
 	}
 	if c.PositionEmbeddingType != "" && c.PositionEmbeddingType != "absolute" {
-		return fmt.Errorf("%w: position_embedding_type %q (only absolute)", ErrUnsupported, c.PositionEmbeddingType)
+		return badConfig(ErrUnsupported, "position_embedding_type %q (only absolute)", c.PositionEmbeddingType)
 	}
 	act := c.HiddenAct
 	if act == "" {
@@ -86,19 +106,25 @@ func (c *config) check() error {
 	_, ok = activationByName(act)
 	c.gemmAct = gemmActivation(act)
 	if !ok {
-		return fmt.Errorf("%w: hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", ErrUnsupported, c.HiddenAct)
+		return badConfig(ErrUnsupported, "hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", c.HiddenAct)
 	}
 	if c.HiddenSize <= 0 || c.NumLayers <= 0 || c.NumHeads <= 0 || c.IntermediateSize <= 0 ||
 		c.MaxPositionEmbeddings <= 0 || c.VocabSize <= 0 || c.HiddenSize%c.NumHeads != 0 {
-		return fmt.Errorf("%w: inconsistent sizes: hidden_size %d, num_hidden_layers %d, num_attention_heads %d, intermediate_size %d, max_position_embeddings %d, vocab_size %d",
-			ErrBadModel, c.HiddenSize, c.NumLayers, c.NumHeads, c.IntermediateSize, c.MaxPositionEmbeddings, c.VocabSize)
+		return badConfig(ErrBadModel, "inconsistent sizes: hidden_size %d, num_hidden_layers %d, num_attention_heads %d, intermediate_size %d, max_position_embeddings %d, vocab_size %d",
+			c.HiddenSize, c.NumLayers, c.NumHeads, c.IntermediateSize, c.MaxPositionEmbeddings, c.VocabSize)
 	}
 	if c.TypeVocabSize <= 0 {
 		c.TypeVocabSize = 1
 	}
 	c.eps = 1e-12
 	if c.LayerNormEps != nil {
+		// LayerNorm divides by sqrt(variance + eps): a zero, negative or
+		// non-finite eps (also one that float32 rounds to 0 or ∞) gives
+		// NaN or infinite vectors.
 		c.eps = float32(*c.LayerNormEps)
+		if !(c.eps > 0) || math.IsInf(float64(c.eps), 0) {
+			return badConfig(ErrBadModel, "layer_norm_eps %g: must be positive and finite as a float32", *c.LayerNormEps)
+		}
 	}
 	if c.PadTokenID != nil {
 		c.pad = *c.PadTokenID
@@ -106,7 +132,7 @@ func (c *config) check() error {
 		c.pad = 1
 	}
 	if c.family == familyRoBERTa && c.MaxPositionEmbeddings <= c.pad+1 {
-		return fmt.Errorf("%w: max_position_embeddings %d leaves no positions after padding_idx %d", ErrBadModel, c.MaxPositionEmbeddings, c.pad)
+		return badConfig(ErrBadModel, "max_position_embeddings %d leaves no positions after padding_idx %d", c.MaxPositionEmbeddings, c.pad)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -318,6 +319,27 @@ func TestBrokenModels(t *testing.T) {
 		{"unknown module", func(t *testing.T, d string) {
 			os.WriteFile(filepath.Join(d, "modules.json"), []byte(`[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},{"idx":1,"name":"1","path":"1_LSTM","type":"sentence_transformers.models.LSTM"}]`), 0o644)
 		}, ErrUnsupported, []string{"LSTM"}},
+		{"negative layer_norm_eps", func(t *testing.T, d string) {
+			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["layer_norm_eps"] = -1e-12 })
+		}, ErrBadModel, []string{"layer_norm_eps", "-1e-12", "config.json"}},
+		{"zero layer_norm_eps", func(t *testing.T, d string) {
+			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["layer_norm_eps"] = 0 })
+		}, ErrBadModel, []string{"layer_norm_eps"}},
+		{"layer_norm_eps 0 in float32", func(t *testing.T, d string) {
+			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["layer_norm_eps"] = 1e-50 })
+		}, ErrBadModel, []string{"layer_norm_eps"}},
+		{"layer_norm_eps Inf in float32", func(t *testing.T, d string) {
+			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["layer_norm_eps"] = 1e39 })
+		}, ErrBadModel, []string{"layer_norm_eps"}},
+		{"layer_norm_eps NaN (as Python writes it)", func(t *testing.T, d string) {
+			replaceInFile(t, filepath.Join(d, "config.json"), `"layer_norm_eps": 1e-12`, `"layer_norm_eps": NaN`)
+		}, ErrBadModel, []string{"config.json"}},
+		{"layer_norm_eps beyond float64", func(t *testing.T, d string) {
+			replaceInFile(t, filepath.Join(d, "config.json"), `"layer_norm_eps": 1e-12`, `"layer_norm_eps": 1e999`)
+		}, ErrBadModel, []string{"layer_norm_eps", "config.json"}},
+		{"corrupt pooling config", func(t *testing.T, d string) {
+			os.WriteFile(filepath.Join(d, "1_Pooling", "config.json"), []byte("{"), 0o644)
+		}, ErrBadModel, []string{filepath.Join("1_Pooling", "config.json")}},
 		{"corrupt modules.json", func(t *testing.T, d string) {
 			os.WriteFile(filepath.Join(d, "modules.json"), []byte(`[{`), 0o644)
 		}, ErrBadModel, []string{"modules.json"}},
@@ -339,10 +361,33 @@ func TestBrokenModels(t *testing.T) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
 			}
+			// "transformer: <kind>: FILE: what", each file named once.
+			if msg := err.Error(); !strings.HasPrefix(msg, "transformer: ") || strings.Count(msg, dir) > 1 {
+				t.Errorf("error %q does not start with \"transformer: \" or names a file twice", msg)
+			}
+			if cfg := filepath.Join(dir, "config.json"); strings.Contains(err.Error(), cfg) && !errors.Is(err, fs.ErrNotExist) &&
+				!strings.HasPrefix(err.Error(), tc.is.Error()+": "+cfg+": ") {
+				t.Errorf("error %q: want %q", err, tc.is.Error()+": "+cfg+": ...")
+			}
 		})
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "absent")); err == nil {
 		t.Error("absent folder: no error")
+	}
+}
+
+// replaceInFile replaces old, which must occur, by new in the file.
+func replaceInFile(t testing.TB, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s has no %q", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/ganada/ganada/embed/hub"
 	"github.com/ganada/ganada/embed/safetensors"
@@ -149,7 +150,8 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 			}
 			m.files = append(m.files, p)
 			if m.pool, err = pool.LoadConfig(filepath.Dir(p)); err != nil {
-				return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, p, err)
+				// Its errors name the file.
+				return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
 			}
 			if m.pool.Dim != 0 && m.pool.Dim != hidden {
 				return nil, fmt.Errorf("%w: %s: word_embedding_dimension %d, hidden_size is %d", ErrBadModel, p, m.pool.Dim, hidden)
@@ -237,7 +239,7 @@ func openWeights(ctx context.Context, src hub.Source, dir, name string) (string,
 	// Has answers "absent" for files a partly cached model lacks when the
 	// hub cannot be asked; File tells that apart from a model without
 	// weights.
-	_, err := need(ctx, src, join(dir, candidates[0]), src.Name()+" has no model.safetensors")
+	_, err := need(ctx, src, join(dir, candidates[0]), "no model.safetensors (nor model.safetensors.index.json)")
 	return "", err
 }
 
@@ -279,6 +281,10 @@ func fetchShards(ctx context.Context, src hub.Source, dir, indexPath string) err
 	}
 	sort.Strings(shards)
 	for _, s := range shards {
+		// As safetensors.Open requires (and before asking the hub).
+		if s == "" || s == "." || s == ".." || strings.ContainsAny(s, `/\`) {
+			return fmt.Errorf("%w: %s: shard name %q must be a file in the same folder", ErrBadModel, indexPath, s)
+		}
 		if _, err := need(ctx, src, join(dir, s), fmt.Sprintf("%s names shard %s, which is missing", indexPath, s)); err != nil {
 			return err
 		}

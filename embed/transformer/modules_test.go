@@ -8,11 +8,14 @@ package transformer
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -191,8 +194,9 @@ func TestDenseModule(t *testing.T) {
 
 	// A Dense module with only PyTorch weights is refused with advice.
 	os.Rename(filepath.Join(dir, "2_Dense", "model.safetensors"), filepath.Join(dir, "2_Dense", "pytorch_model.bin"))
-	if _, err := Load(dir); err == nil {
-		t.Error("Dense with pytorch_model.bin: no error")
+	_, err := Load(dir)
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "2_Dense") || !strings.Contains(err.Error(), "convert it to model.safetensors") {
+		t.Errorf("Dense with pytorch_model.bin: %v", err)
 	}
 }
 
@@ -252,10 +256,22 @@ func TestShardedPrefixedWeights(t *testing.T) {
 			t.Errorf("item %d: diff %g", i, d)
 		}
 	}
-	// A missing shard names itself.
+	// A missing shard names itself and the index.
 	os.Remove(filepath.Join(dir, "model-00002-of-00002.safetensors"))
-	if _, err := Load(dir); err == nil {
-		t.Error("missing shard: no error")
+	indexPath := filepath.Join(dir, "model.safetensors.index.json")
+	_, err = Load(dir)
+	if !errors.Is(err, ErrBadModel) || !strings.Contains(err.Error(), "model-00002-of-00002.safetensors") || !strings.Contains(err.Error(), indexPath) {
+		t.Errorf("missing shard: %v", err)
+	}
+	// A shard name that leaves the folder is a bad model, named with the
+	// index.
+	for _, bad := range []string{"../model-00001-of-00002.safetensors", "/etc/passwd", "sub/x.safetensors", ".."} {
+		b, _ := json.Marshal(map[string]any{"weight_map": map[string]string{"roberta.embeddings.word_embeddings.weight": bad}})
+		os.WriteFile(indexPath, b, 0o644)
+		_, err := Load(dir)
+		if !errors.Is(err, ErrBadModel) || !strings.Contains(err.Error(), indexPath) || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
+			t.Errorf("shard %q: %v", bad, err)
+		}
 	}
 }
 

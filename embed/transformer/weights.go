@@ -117,10 +117,10 @@ func packed(l linear, int8 bool) linear { return newLinear(l.W, l.B, l.In, l.Out
 // at path (a file or a sharded index) in two passes, so that the file's
 // bytes are never held next to their packed copies: the first pass packs
 // every layer's matrices and copies its vectors, then closes (unmaps) the
-// file; the second opens it again for the embedding tables, which stay
-// mapped read-only (F32) for the model's lifetime, so only the rows of
-// tokens actually seen become resident. The returned File holds them and
-// must be closed with the model.
+// file; the second opens it again for the embedding tables, which (F32)
+// stay mapped read-only for the model's lifetime: the NaN check reads them
+// all, but their pages stay file-backed and reclaimable, not Go heap. The
+// returned File holds them and must be closed with the model.
 func readWeights(path string, c *config, int8 bool) (*weights, *safetensors.File, error) {
 	f, err := safetensors.Open(path)
 	if err != nil {

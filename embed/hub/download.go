@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var (
@@ -25,9 +26,21 @@ var (
 	sha1Hex   = regexp.MustCompile(`^[0-9a-f]{40}$`)
 )
 
+// Waits between download attempts: retryBase doubled after each failed
+// attempt up to retryMaxBackoff, or what a 429 or 5xx answer's Retry-After
+// asks, up to retryAfterMax. Variables so that tests can shorten them.
+var (
+	retryBase       = 500 * time.Millisecond
+	retryMaxBackoff = 8 * time.Second
+	retryAfterMax   = time.Minute
+)
+
 // retryable marks a failure worth resuming: a dropped connection, a
-// timeout, or a 5xx / 429 answer.
-type retryable struct{ err error }
+// timeout, or a 5xx / 429 answer (with its Retry-After, if any: after > 0).
+type retryable struct {
+	err   error
+	after time.Duration
+}
 
 func (e retryable) Error() string { return e.err.Error() }
 func (e retryable) Unwrap() error { return e.err }
@@ -77,7 +90,55 @@ func (c *Client) fetch(ctx context.Context, file string, m *fileMeta, inc string
 		if attempt >= c.retries || !errors.As(err, &re) {
 			return resumed, fmt.Errorf("hub: download %s: %w", file, err)
 		}
+		if err := sleep(ctx, retryDelay(attempt, re.after)); err != nil {
+			return resumed, err
+		}
 	}
+}
+
+// retryDelay is the wait before retrying after failed attempt number
+// attempt (from 0): Retry-After when the server sent one, capped at
+// retryAfterMax, else an exponential backoff.
+func retryDelay(attempt int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, retryAfterMax)
+	}
+	d := retryBase
+	for i := 0; i < attempt && d < retryMaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, retryMaxBackoff)
+}
+
+// sleep waits for d or until ctx is done, whichever comes first, and then
+// returns ctx.Err().
+var sleep = func(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return ctx.Err()
+}
+
+// parseRetryAfter reads a Retry-After header: delay seconds, or an HTTP
+// date. It returns 0 when absent or unreadable.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(h, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, int64(retryAfterMax/time.Second)+1)) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc string) (resumed bool, err error) {
@@ -120,14 +181,14 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return false, retryable{err}
+		return false, retryable{err: err}
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusPartialContent && off > 0:
 		start, ok := rangeStart(resp.Header.Get("Content-Range"))
 		if !ok || start != off {
-			return false, retryable{fmt.Errorf("server answered Range bytes=%d- with Content-Range %q", off, resp.Header.Get("Content-Range"))}
+			return false, retryable{err: fmt.Errorf("server answered Range bytes=%d- with Content-Range %q", off, resp.Header.Get("Content-Range"))}
 		}
 		resumed = true
 	case resp.StatusCode == http.StatusOK:
@@ -138,9 +199,9 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 		off = 0
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
 		_ = f.Truncate(0)
-		return false, retryable{fmt.Errorf("HTTP %s for bytes=%d-", resp.Status, off)}
+		return false, retryable{err: fmt.Errorf("HTTP %s for bytes=%d-", resp.Status, off)}
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		return false, retryable{fmt.Errorf("HTTP %s", resp.Status)}
+		return false, retryable{err: fmt.Errorf("HTTP %s", resp.Status), after: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	default:
 		return false, fmt.Errorf("GET %s: HTTP %s", m.location, resp.Status)
 	}
@@ -170,11 +231,11 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 			if ctx.Err() != nil {
 				return resumed, ctx.Err()
 			}
-			return resumed, retryable{rerr}
+			return resumed, retryable{err: rerr}
 		}
 	}
 	if done != m.size {
-		return resumed, retryable{fmt.Errorf("connection closed after %d of %d bytes: %w", done, m.size, io.ErrUnexpectedEOF)}
+		return resumed, retryable{err: fmt.Errorf("connection closed after %d of %d bytes: %w", done, m.size, io.ErrUnexpectedEOF)}
 	}
 	return resumed, nil
 }

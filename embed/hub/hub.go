@@ -10,7 +10,8 @@
 //	    └── .no_exist/{commit}/{file}    files known to be absent
 //
 // Downloads resume from a partial blobs/{etag}.incomplete file with an HTTP
-// Range request, retry a dropped connection, check the size and checksum
+// Range request, retry a dropped connection or a 429 or 5xx answer with
+// exponential backoff (honouring Retry-After), check the size and checksum
 // (the sha256 the hub sends as X-Linked-Etag for LFS files; the git blob
 // sha1 it sends as ETag for small files), and are moved into place with an
 // atomic rename after fsync.
@@ -106,12 +107,16 @@ func WithOffline(offline bool) Option { return func(c *Client) { c.offline = off
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
 
 // WithRetries sets how many times a failed or dropped download is resumed
-// before giving up (default 5).
+// before giving up (default 5). Retries wait 0.5 s, doubled after each
+// failed attempt up to 8 s, or what the server's Retry-After asks (up to a
+// minute) after a 429 or 5xx answer; a cancelled context ends the wait.
 func WithRetries(n int) Option { return func(c *Client) { c.retries = n } }
 
 // WithProgress sets a function called as a download advances, with the
 // file's name within its repository, the bytes held so far and the total
-// (-1 if unknown). It is called from the downloading goroutine.
+// (-1 if unknown). It is called from the downloading goroutine: downloads
+// of concurrent File calls call it concurrently, so f must be safe for
+// concurrent use.
 func WithProgress(f func(file string, done, total int64)) Option {
 	return func(c *Client) { c.progress = f }
 }

@@ -21,7 +21,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
+
+func TestMain(m *testing.M) {
+	retryBase = time.Millisecond // keep retried downloads fast
+	os.Exit(m.Run())
+}
 
 const (
 	testRepo   = "org/tiny-model"
@@ -34,7 +40,8 @@ type fakeHub struct {
 	lfs   map[string]bool // served through a redirect, X-Linked-Etag = sha256
 
 	mu         sync.Mutex
-	dropAfter  map[string]int // GET of file: send only this many bytes, then cut the connection (once)
+	dropAfter  map[string]int       // GET of file: send only this many bytes, then cut the connection (once)
+	failGets   map[string][]failure // GET of file: answer these first, one per request
 	corrupt    map[string]bool
 	gets       map[string]int
 	ranges     []string
@@ -58,10 +65,18 @@ func newFakeHub() *fakeHub {
 		},
 		lfs:       map[string]bool{"model.safetensors": true},
 		dropAfter: map[string]int{},
+		failGets:  map[string][]failure{},
 		corrupt:   map[string]bool{},
 		gets:      map[string]int{},
 		bytesSent: map[string]int{},
 	}
+}
+
+// failure is an error answer of the fake hub: a status and its
+// Retry-After header ("" for none).
+type failure struct {
+	status     int
+	retryAfter string
 }
 
 func gitSHA1(b []byte) string {
@@ -128,6 +143,16 @@ func (h *fakeHub) serveBody(w http.ResponseWriter, r *http.Request, name string)
 	h.mu.Lock()
 	corrupt := h.corrupt[name]
 	drop, dropping := h.dropAfter[name]
+	if fs := h.failGets[name]; r.Method == http.MethodGet && len(fs) > 0 {
+		h.failGets[name] = fs[1:]
+		h.gets[name]++
+		h.mu.Unlock()
+		if fs[0].retryAfter != "" {
+			w.Header().Set("Retry-After", fs[0].retryAfter)
+		}
+		http.Error(w, http.StatusText(fs[0].status), fs[0].status)
+		return
+	}
 	if r.Method == http.MethodGet {
 		h.gets[name]++
 		if rg := r.Header.Get("Range"); rg != "" {
@@ -683,5 +708,121 @@ func TestOpenCacheFolder(t *testing.T) {
 	}
 	if _, err := s.File(ctx, "config.json"); err != nil {
 		t.Error(err)
+	}
+}
+
+// recordSleeps makes the retry waits instant and returns what they were.
+func recordSleeps(t *testing.T) *[]time.Duration {
+	var mu sync.Mutex
+	var waits []time.Duration
+	real := sleep
+	sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	t.Cleanup(func() { sleep = real })
+	return &waits
+}
+
+// TestRetryBackoff checks the waits between download attempts: doubling
+// from retryBase after a 5xx or a dropped connection, Retry-After (in
+// seconds or as a date, capped at retryAfterMax) after a 429 or 503.
+func TestRetryBackoff(t *testing.T) {
+	const name = "model.safetensors" // an LFS file, served from /cdn/
+	date := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
+	cases := []struct {
+		what  string
+		fails []failure
+		drop  bool
+		want  func(d []time.Duration) bool
+	}{
+		{"503 then success", []failure{{503, ""}}, false,
+			func(d []time.Duration) bool { return len(d) == 1 && d[0] == retryBase }},
+		{"three 5xx", []failure{{503, ""}, {500, ""}, {502, ""}}, false,
+			func(d []time.Duration) bool {
+				return len(d) == 3 && d[0] == retryBase && d[1] == 2*retryBase && d[2] == 4*retryBase
+			}},
+		{"dropped connection", nil, true,
+			func(d []time.Duration) bool { return len(d) == 1 && d[0] == retryBase }},
+		{"429 Retry-After seconds", []failure{{429, "7"}}, false,
+			func(d []time.Duration) bool { return len(d) == 1 && d[0] == 7*time.Second }},
+		{"503 Retry-After date", []failure{{503, date}}, false,
+			func(d []time.Duration) bool { return len(d) == 1 && d[0] > 25*time.Second && d[0] <= 30*time.Second }},
+		{"Retry-After capped", []failure{{429, "86400"}, {429, "99999999999999999"}}, false,
+			func(d []time.Duration) bool { return len(d) == 2 && d[0] == retryAfterMax && d[1] == retryAfterMax }},
+		{"Retry-After unreadable", []failure{{429, "soon"}}, false,
+			func(d []time.Duration) bool { return len(d) == 1 && d[0] == retryBase }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.what, func(t *testing.T) {
+			waits := recordSleeps(t)
+			fh := newFakeHub()
+			fh.failGets[name] = tc.fails
+			if tc.drop {
+				fh.dropAfter[name] = 1000
+			}
+			srv := httptest.NewServer(fh)
+			defer srv.Close()
+			c, _ := newTestClient(t, srv)
+			r, _ := c.Repo(testRepo, "main")
+			p, err := r.File(context.Background(), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := os.ReadFile(p); !bytes.Equal(got, fh.files[name]) {
+				t.Fatal("content differs")
+			}
+			if !tc.want(*waits) {
+				t.Errorf("waits %v", *waits)
+			}
+			want := len(tc.fails) + 1
+			if tc.drop {
+				want++
+			}
+			if n := fh.getCount(name); n != want {
+				t.Errorf("%d GETs, want %d", n, want)
+			}
+		})
+	}
+
+	// The backoff is capped, and the retries are counted.
+	if d := retryDelay(40, 0); d != retryMaxBackoff {
+		t.Errorf("retryDelay(40) = %v, want %v", d, retryMaxBackoff)
+	}
+	waits := recordSleeps(t)
+	fh := newFakeHub()
+	fh.failGets[name] = []failure{{503, ""}, {503, ""}, {503, ""}, {503, ""}}
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	c, _ := newTestClient(t, srv, WithRetries(2))
+	r, _ := c.Repo(testRepo, "main")
+	if _, err := r.File(context.Background(), name); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("after 3 × 503 with 2 retries: %v", err)
+	}
+	if len(*waits) != 2 || fh.getCount(name) != 3 {
+		t.Errorf("waits %v, %d GETs; want 2 waits, 3 GETs", *waits, fh.getCount(name))
+	}
+}
+
+// TestRetryWaitCancelled checks that a cancelled context ends a wait
+// between attempts at once.
+func TestRetryWaitCancelled(t *testing.T) {
+	fh := newFakeHub()
+	fh.failGets["model.safetensors"] = []failure{{429, "3600"}}
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	c, _ := newTestClient(t, srv)
+	r, _ := c.Repo(testRepo, "main")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := r.File(ctx, "model.safetensors")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("returned after %v", d)
 	}
 }

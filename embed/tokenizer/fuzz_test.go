@@ -1,9 +1,11 @@
-// This file holds the fuzz targets: Encode never panics and keeps its
-// invariants on any input, and FromBytes never panics on any file.
+// This file holds the fuzz targets: Encode, EncodePair and EncodeBatch never
+// panic and keep their invariants on any input, with and without truncation
+// and padding, and FromBytes never panics on any file.
 
 package tokenizer
 
 import (
+	"errors"
 	"sync"
 	"testing"
 )
@@ -22,15 +24,101 @@ func fuzzTokenizers(t testing.TB) []*Tokenizer {
 	return fuzzToks
 }
 
+// checkEncoding asserts the invariants of an encoding of a (and b for a
+// pair): equal slice lengths, ids in the vocabulary, offsets within the
+// text on character boundaries with starts and ends that never go back,
+// and [0, 0] offsets, sequence id -1 and special mask 1 on added tokens.
+func checkEncoding(t *testing.T, tok *Tokenizer, enc *Encoding, a, b string) {
+	t.Helper()
+	n := len(enc.IDs)
+	if len(enc.Tokens) != n || len(enc.Offsets) != n || len(enc.TypeIDs) != n ||
+		len(enc.AttentionMask) != n || len(enc.SpecialTokensMask) != n || len(enc.SequenceIDs()) != n {
+		t.Fatalf("%q: slices of different lengths", a)
+	}
+	maxID := tok.MaxID()
+	last := [2][2]int{{-1, -1}, {-1, -1}}
+	for i, id := range enc.IDs {
+		if id < 0 || id > maxID {
+			t.Fatalf("%q: id %d outside the vocabulary (max %d)", a, id, maxID)
+		}
+		o := enc.Offsets[i]
+		sq := enc.SequenceIDs()[i]
+		if sq < 0 { // added by the post-processor, or padding
+			if o != [2]int{} || enc.SpecialTokensMask[i] != 1 {
+				t.Fatalf("%q: added token %d %q has offsets %v, special mask %d", a, i, enc.Tokens[i], o, enc.SpecialTokensMask[i])
+			}
+			continue
+		}
+		if sq > 1 || enc.AttentionMask[i] != 1 {
+			t.Fatalf("%q: token %d has sequence id %d, attention %d", a, i, sq, enc.AttentionMask[i])
+		}
+		text := a
+		if sq == 1 {
+			text = b
+		}
+		if o[0] < 0 || o[0] > o[1] || o[1] > len(text) {
+			t.Fatalf("%q: token %d %q offsets %v outside [0, %d]", text, i, enc.Tokens[i], o, len(text))
+		}
+		if !charBoundary(text, o[0]) || !charBoundary(text, o[1]) {
+			t.Fatalf("%q: token %d %q offsets %v split a character", text, i, enc.Tokens[i], o)
+		}
+		if p := last[sq]; p[0] > o[0] || p[1] > o[1] {
+			t.Fatalf("%q: token %d %q has offsets %v, before the previous token's %v", text, i, enc.Tokens[i], o, p)
+		}
+		last[sq] = o
+	}
+}
+
+// charBoundary reports whether i starts a character of s as Encode reads
+// it (each invalid byte on its own), or is len(s).
+func charBoundary(s string, i int) bool {
+	if i == len(s) {
+		return true
+	}
+	for k := range s {
+		if k >= i {
+			return k == i
+		}
+	}
+	return false
+}
+
+// pieceIDs returns the ids of the tokens of sequence sq.
+func pieceIDs(enc *Encoding, sq int) []int {
+	var ids []int
+	for i, s := range enc.SequenceIDs() {
+		if s == sq {
+			ids = append(ids, enc.IDs[i])
+		}
+	}
+	return ids
+}
+
 func FuzzEncode(f *testing.F) {
-	for _, s := range []string{"", " ", "Hello, world!", "한국어 텍스트", "e\u0301\u0323", "\xff\xfe\x00",
+	for i, s := range []string{"", " ", "Hello, world!", "한국어 텍스트", "e\u0301\u0323", "\xff\xfe\x00",
 		"[CLS] <mask> <s>", "ﾊﾟ \u1112\u1161\u11ab", "👨\u200d👩\u200d👧 1️⃣", "\r\n\t\u3000", "İstanbul ΣΑΣ",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"} {
-		f.Add(s, "pair", true)
+		f.Add(s, "pair of words", true, uint8(3+2*i), uint8(i))
 	}
-	f.Fuzz(func(t *testing.T, a, b string, special bool) {
+	f.Fuzz(func(t *testing.T, a, b string, special bool, maxLen, mode uint8) {
+		// mode picks the truncation strategy and direction, the padding
+		// strategy and direction, and a pad multiple.
+		tr := Truncation{
+			MaxLength: int(maxLen % 40),
+			Strategy:  TruncationStrategy(mode % 3),
+			Direction: Direction(mode >> 2 & 1),
+		}
+		pad := Padding{Direction: Direction(mode >> 3 & 1), PadID: 1, PadTypeID: 2, PadToken: "<fuzz-pad>"}
+		if mode&16 != 0 {
+			pad.Strategy, pad.Length = Fixed, int(maxLen%50)
+		}
+		if mode&32 != 0 {
+			pad.PadToMultipleOf = 4
+		}
 		for _, tok := range fuzzTokenizers(t) {
-			for _, pair := range []bool{false, true} {
+			// Without truncation or padding.
+			plain := [2]*Encoding{}
+			for k, pair := range []bool{false, true} {
 				var enc *Encoding
 				var err error
 				if pair {
@@ -41,33 +129,92 @@ func FuzzEncode(f *testing.F) {
 				if err != nil {
 					t.Fatalf("%q %q: %v", a, b, err)
 				}
-				n := len(enc.IDs)
-				if len(enc.Tokens) != n || len(enc.Offsets) != n || len(enc.TypeIDs) != n ||
-					len(enc.AttentionMask) != n || len(enc.SpecialTokensMask) != n || len(enc.SequenceIDs()) != n {
-					t.Fatalf("%q: slices of different lengths", a)
+				checkEncoding(t, tok, enc, a, b)
+				plain[k] = enc
+			}
+			// Truncated: at most MaxLength tokens (unless the special
+			// tokens alone are more), each text keeping a prefix (right
+			// truncation) or suffix (left) of its tokens.
+			tt := tok.With(WithTruncationParams(tr))
+			for k, pair := range []bool{false, true} {
+				var enc *Encoding
+				var err error
+				if pair {
+					enc, err = tt.EncodePair(a, b, special)
+				} else {
+					enc, err = tt.Encode(a, special)
 				}
-				maxID := tok.MaxID()
-				last := [2]int{-1, -1}
-				for i, id := range enc.IDs {
-					if id < 0 || id > maxID {
-						t.Fatalf("%q: id %d outside the vocabulary (max %d)", a, id, maxID)
+				if err != nil {
+					if tr.Strategy != LongestFirst && errors.Is(err, ErrEncode) {
+						continue // a text too short or missing for OnlyFirst/OnlySecond
 					}
-					sq := enc.SequenceIDs()[i]
-					if sq < 0 {
+					t.Fatalf("%q %q %+v: %v", a, b, tr, err)
+				}
+				checkEncoding(t, tt, enc, a, b)
+				added := len(plain[k].IDs) - len(pieceIDs(plain[k], 0)) - len(pieceIDs(plain[k], 1))
+				if enc.Len() > tr.MaxLength && (added <= tr.MaxLength || !special) {
+					t.Fatalf("%q %q %+v: %d tokens", a, b, tr, enc.Len())
+				}
+				for sq := 0; sq < 2; sq++ {
+					full, cut := pieceIDs(plain[k], sq), pieceIDs(enc, sq)
+					if len(cut) > len(full) {
+						t.Fatalf("%q %q %+v: truncation added tokens", a, b, tr)
+					}
+					keep := full[:len(cut)]
+					if tr.Direction == Left {
+						keep = full[len(full)-len(cut):]
+					}
+					if !equalInts(cut, keep) {
+						t.Fatalf("%q %q %+v: text %d keeps %v of %v", a, b, tr, sq, cut, full)
+					}
+				}
+			}
+			// A padded batch: each encoding is the plain one plus padding on
+			// its side, up to the longest (BatchLongest) or the fixed length
+			// (Fixed, which leaves longer encodings as they are), rounded up
+			// to the multiple.
+			tp := tok.With(WithPadding(pad))
+			texts := []string{a, b, a + " " + b}
+			encs, err := tp.EncodeBatch(texts, special)
+			if err != nil {
+				t.Fatalf("%q %q: batch: %v", a, b, err)
+			}
+			ones := make([]*Encoding, len(texts))
+			target := pad.Length
+			for i, text := range texts {
+				if ones[i], err = tok.Encode(text, special); err != nil {
+					t.Fatal(err)
+				}
+				if pad.Strategy == BatchLongest {
+					target = max(target, ones[i].Len())
+				}
+			}
+			if m := pad.PadToMultipleOf; m > 0 && target%m != 0 {
+				target += m - target%m
+			}
+			for i, text := range texts {
+				one, e := ones[i], encs[i]
+				if e.Len() != max(target, one.Len()) {
+					t.Fatalf("%q %+v: padded to %d tokens from %d, want %d", text, pad, e.Len(), one.Len(), max(target, one.Len()))
+				}
+				checkEncoding(t, tok, e, text, "")
+				body := 0
+				if pad.Direction == Left {
+					body = e.Len() - one.Len()
+				}
+				for j := 0; j < e.Len(); j++ {
+					if j >= body && j < body+one.Len() {
+						q := j - body
+						if e.IDs[j] != one.IDs[q] || e.Offsets[j] != one.Offsets[q] || e.TypeIDs[j] != one.TypeIDs[q] ||
+							e.AttentionMask[j] != 1 || e.SequenceIDs()[j] != one.SequenceIDs()[q] {
+							t.Fatalf("%q: batch token %d differs from the unpadded encoding", text, j)
+						}
 						continue
 					}
-					text := a
-					if sq == 1 {
-						text = b
+					if e.IDs[j] != pad.PadID || e.Tokens[j] != pad.PadToken || e.TypeIDs[j] != pad.PadTypeID ||
+						e.AttentionMask[j] != 0 || e.SpecialTokensMask[j] != 1 || e.Offsets[j] != [2]int{} || e.SequenceIDs()[j] != -1 {
+						t.Fatalf("%q: pad position %d is not padding", text, j)
 					}
-					o := enc.Offsets[i]
-					if o[0] < 0 || o[0] > o[1] || o[1] > len(text) {
-						t.Fatalf("%q: token %d %q offsets %v outside [0, %d]", text, i, enc.Tokens[i], o, len(text))
-					}
-					if last[sq] > o[0] {
-						t.Fatalf("%q: token %d %q starts at %d, before the previous token's start %d", text, i, enc.Tokens[i], o[0], last[sq])
-					}
-					last[sq] = o[0]
 				}
 			}
 		}

@@ -26,12 +26,16 @@ import (
 const fakeCommit = "aaaabbbbccccddddeeeeffff0000111122223333"
 
 // serveFolder imitates the hub for one repository backed by a folder. The
-// first GET of model.safetensors is cut after 1 MB.
-func serveFolder(t *testing.T, repo, dir string) (*httptest.Server, *int) {
+// first GET of model.safetensors is cut after 1 MB. requests returns the
+// number of requests served so far, of any method.
+func serveFolder(t *testing.T, repo, dir string) (srv *httptest.Server, requests func() int) {
 	var mu sync.Mutex
 	dropped := false
-	gets := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	n := 0
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		mu.Unlock()
 		rest, ok := strings.CutPrefix(r.URL.Path, "/"+repo+"/resolve/")
 		if !ok {
 			w.Header().Set("X-Error-Code", "RepoNotFound")
@@ -68,7 +72,6 @@ func serveFolder(t *testing.T, repo, dir string) (*httptest.Server, *int) {
 			return
 		}
 		mu.Lock()
-		gets++
 		drop := name == "model.safetensors" && !dropped
 		dropped = dropped || drop
 		mu.Unlock()
@@ -83,12 +86,16 @@ func serveFolder(t *testing.T, repo, dir string) (*httptest.Server, *int) {
 		w.Write(body[start:])
 	}))
 	t.Cleanup(srv.Close)
-	return srv, &gets
+	return srv, func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return n
+	}
 }
 
 func TestLoadFromHub(t *testing.T) {
 	g := loadGolden(t, "tiny-bert", "public")
-	srv, gets := serveFolder(t, "ganada/tiny-bert", g.dir)
+	srv, requests := serveFolder(t, "ganada/tiny-bert", g.dir)
 	cache := t.TempDir()
 	t.Setenv("HF_HUB_OFFLINE", "")
 	hubOpts := WithHubOptions(hub.WithEndpoint(srv.URL), hub.WithCacheDir(cache))
@@ -119,7 +126,7 @@ func TestLoadFromHub(t *testing.T) {
 	}
 
 	// Offline: the same model from the cache, no request.
-	before := *gets
+	before := requests()
 	t.Setenv("HF_HUB_OFFLINE", "1")
 	t.Setenv("HF_HUB_CACHE", cache)
 	off, err := Load("ganada/tiny-bert")
@@ -130,8 +137,8 @@ func TestLoadFromHub(t *testing.T) {
 	if d := maxAbsDiff(mustEncode(t, off, texts[:1])[0], got[0]); d > 1e-6 {
 		t.Errorf("offline model differs by %g", d)
 	}
-	if *gets != before {
-		t.Errorf("offline load made %d requests", *gets-before)
+	if requests() != before {
+		t.Errorf("offline load made %d requests", requests()-before)
 	}
 	// The snapshot folder itself is a local model folder.
 	if _, err := Load(snap); err != nil {

@@ -70,9 +70,17 @@ func WithNormalize(on bool) Option { return func(o *options) { o.normalize = &on
 // matryoshka.TruncateInPlace, so that they stay unit length. 0 keeps all.
 func WithTruncateDim(dim int) Option { return func(o *options) { o.truncateDim = dim } }
 
-// WithProgress sets a function called after each batch with the number of
-// texts done and the total, for long jobs. Calls are serialised and done
-// increases; the last call has done == total.
+// WithProgress sets a function called after each batch of an encoding call
+// (Encode, EncodeTokens, EncodeTokenIDs, and those of Prompted views) with
+// the number of the call's texts done and its total, for long jobs: done
+// increases, and the last call for an encoding call has done == total.
+//
+// The callbacks of concurrent encoding calls are serialised by one lock
+// per Model, so f need not be safe for concurrent use (but a slow f holds
+// up the other calls); their reports interleave. f runs inside the
+// encoding call: it must not call the Model's Close, which waits for
+// running calls and so would deadlock, nor encode with the Model, whose
+// progress report would wait for the lock f's caller holds.
 func WithProgress(f func(done, total int)) Option { return func(o *options) { o.progress = f } }
 
 // WithRevision selects the hub revision (branch, tag or commit) of a hub

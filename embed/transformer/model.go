@@ -150,9 +150,10 @@ func (m *Model) closeFiles() error {
 	return first
 }
 
-// Identity describes the embedding space: the hub id (or folder), the hub
-// commit (or, for a local folder, a sha256 over the contents of the files
-// that define the vectors, computed on first call), the dimension, whether
+// Identity describes the embedding space: the hub id (or folder, with any
+// bytes of its path that are not UTF-8 replaced by U+FFFD), the hub commit
+// (or, for a local folder, a sha256 over the contents of the files that
+// define the vectors, computed on first call), the dimension, whether
 // vectors are unit length, and the prompt.
 func (m *Model) Identity() embed.Identity {
 	m.idOnce.Do(func() {
@@ -160,7 +161,8 @@ func (m *Model) Identity() embed.Identity {
 		if rev == "" {
 			rev = m.contentHash()
 		}
-		m.id = embed.Identity{Model: m.name, Revision: rev, Dim: m.dim, Normalized: m.normalized, Prompt: m.prompt.text}
+		name := strings.ToValidUTF8(m.name, "\uFFFD")
+		m.id = embed.Identity{Model: name, Revision: rev, Dim: m.dim, Normalized: m.normalized, Prompt: m.prompt.text}
 	})
 	return m.id
 }

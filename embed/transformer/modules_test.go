@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 func goldenTexts(g *golden) []string {
@@ -484,5 +485,19 @@ func TestIdentityLocal(t *testing.T) {
 	writeTensors(t, p, ts)
 	if c := mustLoad(t, dir).Identity(); c.Revision == a.Revision {
 		t.Error("revision unchanged after editing the weights")
+	}
+}
+
+// TestIdentityInvalidUTF8Folder checks that a folder name that is not
+// UTF-8 gives a valid UTF-8 Identity().Model (which ganada.Collection
+// requires), with the bad byte replaced.
+func TestIdentityInvalidUTF8Folder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "model-\xff")
+	if err := os.Rename(copyDir(t, filepath.Join("testdata", "tiny-bert")), dir); err != nil {
+		t.Skipf("this file system refuses a non-UTF-8 name: %v", err)
+	}
+	id := mustLoad(t, dir).Identity()
+	if !utf8.ValidString(id.Model) || id.Model != strings.ToValidUTF8(dir, "\uFFFD") {
+		t.Errorf("Identity().Model %q, want %q", id.Model, strings.ToValidUTF8(dir, "\uFFFD"))
 	}
 }

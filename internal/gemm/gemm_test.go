@@ -458,3 +458,40 @@ func TestWorkersHandOff(t *testing.T) {
 		runtime.GOMAXPROCS(old)
 	}
 }
+
+// TestWorkersStaleWakeUp holds back the helper that finishes a job between
+// its count-down and its wake-up check, while the next job's caller parks
+// and another helper is still on a slow part of it: that helper's wake-up
+// belongs to the finished job and must not end the caller's wait for the
+// next. Each job must return only after all its parts have run.
+func TestWorkersStaleWakeUp(t *testing.T) {
+	w := NewWorkers(3)
+	defer w.Close()
+	var hold atomic.Bool
+	hook := func(last bool) {
+		if last && hold.CompareAndSwap(true, false) {
+			time.Sleep(30 * spinWait)
+		}
+	}
+	testHookCountedDown.Store(&hook)
+	defer testHookCountedDown.Store(nil)
+	var running, ran atomic.Int32
+	for job := 0; job < 20; job++ {
+		hold.Store(true)
+		w.For(3, func(_, i int) {}) // its last helper is held back
+		ran.Store(0)
+		w.For(6, func(worker, i int) {
+			running.Add(1)
+			if worker != 0 {
+				time.Sleep(100 * spinWait) // the caller parks meanwhile
+			} else {
+				time.Sleep(spinWait / 5) // leaves a part to the free helper
+			}
+			ran.Add(1)
+			running.Add(-1)
+		})
+		if r, n := running.Load(), ran.Load(); r != 0 || n != 6 {
+			t.Fatalf("job %d: For returned with %d parts still running and %d of 6 done", job, r, n)
+		}
+	}
+}

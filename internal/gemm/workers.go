@@ -35,14 +35,19 @@ type Workers struct {
 	// the current one. A helper waits for the next epoch spinning for a
 	// while, then parked on its wake channel; the caller waits for pending
 	// to reach zero the same way, parked on done.
-	epoch        atomic.Uint64
-	pending      atomic.Int32
-	stop         atomic.Bool
-	parked       []atomic.Bool // helper i is (about to be) blocked on wake[i]
-	wake         []chan struct{}
-	callerParked atomic.Bool
-	done         chan struct{}
+	epoch       atomic.Uint64
+	pending     atomic.Int32
+	stop        atomic.Bool
+	parked      []atomic.Bool // helper i is (about to be) blocked on wake[i]
+	wake        []chan struct{}
+	callerWaits atomic.Uint64 // the epoch of the job the caller is blocked on, or 0
+	done        chan struct{}
 }
+
+// testHookCountedDown, when set by a test, runs in a helper between its
+// count-down of pending (last reports whether it reached zero) and its
+// check whether the caller waits, to widen that window.
+var testHookCountedDown atomic.Pointer[func(last bool)]
 
 // spinWait is how long a waiting goroutine polls before it blocks: long
 // enough to cover the gap between the steps of one forward pass (tens of
@@ -103,7 +108,14 @@ func (w *Workers) loop(i int) {
 		}
 		seen = e
 		w.work(i)
-		if w.pending.Add(-1) == 0 && w.callerParked.Load() && w.callerParked.CompareAndSwap(true, false) {
+		last := w.pending.Add(-1) == 0
+		if hook := testHookCountedDown.Load(); hook != nil {
+			(*hook)(last)
+		}
+		// Wake the caller only if it is blocked on this very job: a helper
+		// delayed here after finishing one job must not wake the caller
+		// from the next, which other helpers may still be working on.
+		if last && w.callerWaits.Load() == seen && w.callerWaits.CompareAndSwap(seen, 0) {
 			w.done <- struct{}{}
 		}
 	}
@@ -167,7 +179,7 @@ func (w *Workers) run(job runner, parts int) {
 	w.job, w.parts = job, parts
 	w.next.Store(0)
 	w.pending.Store(int32(w.n - 1))
-	w.epoch.Add(1)
+	e := w.epoch.Add(1)
 	for i := 1; i < w.n; i++ {
 		if w.parked[i].Load() && w.parked[i].CompareAndSwap(true, false) {
 			w.wake[i] <- struct{}{}
@@ -175,8 +187,8 @@ func (w *Workers) run(job runner, parts int) {
 	}
 	w.work(0)
 	if w.pending.Load() != 0 && !spin(func() bool { return w.pending.Load() == 0 }) {
-		w.callerParked.Store(true)
-		if w.pending.Load() == 0 && w.callerParked.CompareAndSwap(true, false) {
+		w.callerWaits.Store(e)
+		if w.pending.Load() == 0 && w.callerWaits.CompareAndSwap(e, 0) {
 			// Done while we were parking.
 		} else {
 			<-w.done

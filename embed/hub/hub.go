@@ -23,11 +23,15 @@
 // files it skipped), while File fails for it with an error saying the model
 // is not fully in the cache and how to fetch it. A repository folder of
 // the cache can also be opened by its path (OpenCacheFolder, or Open), to
-// read a copy of it without the network.
+// read a copy of it without the network. A Repo asks an unreachable hub
+// once: a metadata request that fails (a network error, a 5xx, or no answer
+// within HF_HUB_ETAG_TIMEOUT, 10 s by default) makes its later calls answer
+// from the cache.
 //
 // The environment is read as huggingface_hub reads it: HF_ENDPOINT (base
 // URL), HF_TOKEN (or the token file $HF_HOME/token), HF_HUB_OFFLINE=1 (use
-// the cache only), HF_HUB_CACHE and HF_HOME. Options override each.
+// the cache only), HF_HUB_ETAG_TIMEOUT (seconds a metadata request may
+// take), HF_HUB_CACHE and HF_HOME. Options override each.
 package hub
 
 import (
@@ -37,6 +41,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -76,6 +81,8 @@ type Client struct {
 	http     *http.Client
 	retries  int
 	progress func(file string, done, total int64)
+
+	etagTimeout time.Duration // for each metadata (HEAD) request
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex // per blob path, to download each once
@@ -130,6 +137,8 @@ func New(opts ...Option) *Client {
 		offline:  envTrue("HF_HUB_OFFLINE"),
 		retries:  5,
 		locks:    map[string]*sync.Mutex{},
+
+		etagTimeout: etagTimeout(),
 	}
 	for _, o := range opts {
 		o(c)
@@ -140,6 +149,20 @@ func New(opts ...Option) *Client {
 		c.http = &http.Client{Transport: t}
 	}
 	return c
+}
+
+// defaultEtagTimeout is how long a metadata (HEAD) request may take before
+// the hub counts as unreachable, as huggingface_hub's HF_HUB_ETAG_TIMEOUT
+// (10 s, which the environment variable overrides, in seconds).
+var defaultEtagTimeout = 10 * time.Second
+
+func etagTimeout() time.Duration {
+	if v := os.Getenv("HF_HUB_ETAG_TIMEOUT"); v != "" {
+		if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
+			return time.Duration(s * float64(time.Second))
+		}
+	}
+	return defaultEtagTimeout
 }
 
 // CacheDir returns the hub cache folder huggingface_hub uses:

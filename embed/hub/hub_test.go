@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -824,5 +825,65 @@ func TestRetryWaitCancelled(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("returned after %v", d)
+	}
+}
+
+// TestHubDownAsksOnce checks that a Repo stops asking a hub that failed
+// once (here: answering 503, then taking longer than HF_HUB_ETAG_TIMEOUT)
+// and answers from the cached snapshot, so that a model on a network that
+// drops traffic loads after one metadata timeout, not one per file.
+func TestHubDownAsksOnce(t *testing.T) {
+	fh := newFakeHub()
+	srv := httptest.NewServer(fh)
+	defer srv.Close()
+	c, cache := newTestClient(t, srv)
+	ctx := context.Background()
+	r, _ := c.Repo(testRepo, "main")
+	if _, err := r.File(ctx, "config.json"); err != nil {
+		t.Fatal(err)
+	}
+
+	fh.mu.Lock()
+	fh.down = true
+	fh.mu.Unlock()
+	before := fh.requests()
+	r, _ = New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
+	for i := 0; i < 3; i++ {
+		if ok, err := r.Has(ctx, "sentence_bert_config.json"); ok || err != nil {
+			t.Fatalf("Has(not in snapshot) = %v, %v", ok, err)
+		}
+		if _, err := r.File(ctx, "config.json"); err != nil {
+			t.Fatalf("File(cached) with the hub down: %v", err)
+		}
+	}
+	if n := fh.requests() - before; n != 1 {
+		t.Errorf("%d requests to a hub that answered 503, want 1", n)
+	}
+
+	var heads atomic.Int32
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		heads.Add(1)
+		select {
+		case <-time.After(5 * time.Second):
+		case <-req.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	t.Setenv("HF_HUB_ETAG_TIMEOUT", "0.05")
+	r, _ = New(WithEndpoint(slow.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
+	start := time.Now()
+	for _, name := range []string{"config.json", "tokenizer.json", "modules.json"} {
+		if _, err := r.Has(ctx, name); err != nil {
+			t.Fatalf("Has(%s) with a silent hub: %v", name, err)
+		}
+	}
+	if p, err := r.File(ctx, "config.json"); err != nil || !isFile(p) {
+		t.Fatalf("File(cached) with a silent hub: %q, %v", p, err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("a silent hub cost %v", d)
+	}
+	if n := heads.Load(); n != 1 {
+		t.Errorf("%d requests to a silent hub, want 1", n)
 	}
 }

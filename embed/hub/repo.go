@@ -27,6 +27,25 @@ type Repo struct {
 
 	mu     sync.Mutex
 	commit string // resolved commit, once known
+	down   error  // why the hub could not be reached, once it could not
+}
+
+// hubDown returns the error that showed the hub unreachable for this
+// Repo, or nil. After one such failure the Repo answers from the cache
+// without asking again, so that loading a cached model on a network that
+// drops traffic costs one metadata timeout, not one per file.
+func (r *Repo) hubDown() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.down
+}
+
+func (r *Repo) setDown(err error) {
+	r.mu.Lock()
+	if r.down == nil {
+		r.down = err
+	}
+	r.mu.Unlock()
 }
 
 // Repo returns the repository id ("org/name") at revision ("" means
@@ -155,17 +174,16 @@ func (r *Repo) File(ctx context.Context, name string) (string, error) {
 	if r.c.offline {
 		return r.fromCache(name)
 	}
+	if err := r.hubDown(); err != nil {
+		return r.fallBack(err, name)
+	}
 	meta, err := r.head(ctx, name)
 	if err != nil {
 		if !unreachable(ctx, err) {
 			return "", err
 		}
-		// The hub is unreachable or failing: fall back on the cache.
-		p, cerr := r.fromCache(name)
-		if cerr == nil || errors.Is(cerr, ErrNotFound) {
-			return p, cerr
-		}
-		return "", fmt.Errorf("%w; %s", err, r.notCached(name))
+		r.setDown(err)
+		return r.fallBack(err, name)
 	}
 	r.setCommit(meta.commit)
 	pointer := r.pointer(meta.commit, name)
@@ -191,6 +209,16 @@ func (r *Repo) File(ctx context.Context, name string) (string, error) {
 	return pointer, nil
 }
 
+// fallBack answers File from the cache after err showed the hub
+// unreachable or failing.
+func (r *Repo) fallBack(err error, name string) (string, error) {
+	p, cerr := r.fromCache(name)
+	if cerr == nil || errors.Is(cerr, ErrNotFound) {
+		return p, cerr
+	}
+	return "", fmt.Errorf("%w; %s", err, r.notCached(name))
+}
+
 // Has reports whether the repository has the named file without
 // downloading it: from the cache when it holds the file or knows it absent,
 // else by a HEAD request.
@@ -214,13 +242,22 @@ func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
 		}
 		return false, err
 	}
+	if err := r.hubDown(); err != nil {
+		if _, ok := r.snapshot(); ok {
+			return false, nil
+		}
+		return false, err
+	}
 	meta, err := r.head(ctx, name)
 	if errors.Is(err, ErrNotFound) && !errors.Is(err, ErrRepoNotFound) {
 		return false, nil
 	}
 	if err != nil {
-		if _, ok := r.snapshot(); ok && unreachable(ctx, err) {
-			return false, nil
+		if unreachable(ctx, err) {
+			r.setDown(err)
+			if _, ok := r.snapshot(); ok {
+				return false, nil
+			}
 		}
 		return false, err
 	}
@@ -282,6 +319,8 @@ type fileMeta struct {
 // head asks the hub for a file's commit, etag, size and location, following
 // relative redirects only (as huggingface_hub does).
 func (r *Repo) head(ctx context.Context, name string) (*fileMeta, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.c.etagTimeout)
+	defer cancel()
 	u := r.c.endpoint + "/" + r.id + "/resolve/" + url.PathEscape(r.revision) + "/" + escapePath(name)
 	base, err := url.Parse(u)
 	if err != nil {

@@ -11,10 +11,13 @@ package hnsw
 // re-selected, by the same heuristic as insertion, from its live neighbours
 // plus the live nodes the tombstones linked to (two hops through
 // tombstones), falling back to a construction search when that leaves
-// nothing; a live node that no list points to any more is linked back from
-// its own neighbours; the live nodes then move down to slots 0..Len-1. Both
-// steps work in place; only when less than half of the slots stay in use are
-// the slabs reallocated at the smaller size, releasing the memory.
+// nothing; the live nodes then move down to slots 0..Len-1. Both steps work
+// in place; only when less than half of the slots stay in use are the slabs
+// reallocated at the smaller size, releasing the memory. Then every node
+// that cannot be reached from the entry point on some layer (which removal,
+// or the neighbour heuristic's pruning, can leave behind) is linked from the
+// nearest nodes that can, so that after Compact searches can reach every
+// vector.
 // Searches and writers wait while it runs (it takes the global lock).
 func (x *Index) Compact() error {
 	x.growMu.Lock()
@@ -27,6 +30,7 @@ func (x *Index) Compact() error {
 	if x.deleted > 0 {
 		x.reclaim()
 	}
+	x.connect()
 	x.reorder()
 	return nil
 }
@@ -64,29 +68,6 @@ func (x *Index) reclaim() {
 		}
 		for l := 0; l <= int(x.levels[p]); l++ {
 			x.repair(s, p, l, dead)
-		}
-	}
-	// Reconnect live nodes no live list points to.
-	indeg := make([]uint8, n)
-	for l := 0; l <= top; l++ {
-		clear(indeg)
-		for p := uint32(0); int(p) < n; p++ {
-			if dead(p) || int(x.levels[p]) < l {
-				continue
-			}
-			lst := x.list(p, l)
-			for _, q := range lst[1 : lst[0]+1] {
-				indeg[q] = 1
-			}
-		}
-		for p := uint32(0); int(p) < n; p++ {
-			if dead(p) || p == ep || int(x.levels[p]) < l || indeg[p] != 0 {
-				continue
-			}
-			lst := x.list(p, l)
-			for _, q := range append([]uint32(nil), lst[1:lst[0]+1]...) {
-				x.addLink(s, q, p, l)
-			}
 		}
 	}
 	x.renumber(n)
@@ -143,7 +124,7 @@ func (x *Index) repair(s *searcher, p uint32, l int, dead func(uint32) bool) {
 		e := x.ep.Load()
 		ep, top := unpackEntry(e)
 		q := x.vec(p)
-		cur, curD := x.greedy(q, ep, x.dist(q, ep), top, l)
+		cur, curD := x.greedy(q, ep, x.dist(q, ep), top, l, 0)
 		x.searchLayer(s, q, cur, curD, x.efC, l, filterMode{hide: flagDeleted})
 		for _, it := range s.res {
 			if it.id != p {

@@ -169,6 +169,9 @@ func TestConcurrentStress(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGraph(t, h)
+	if lost := unreachable(h); len(lost) != 0 {
+		t.Fatalf("after Compact %d live ids unreachable from the entry point: %v", len(lost), lost)
+	}
 	if h.Len() != want {
 		t.Fatalf("Len after Compact = %d, want %d", h.Len(), want)
 	}

@@ -27,13 +27,19 @@
 // take no per-node lock; a global read-write lock is taken exclusively only to
 // grow the slabs (amortised doubling; see WithCapacity), to Compact, and while
 // WriteTo/ReadFrom run. An insert that raises the top level serialises on the
-// entry-point lock, as in hnswlib.
+// entry-point lock, as in hnswlib. An insert never starts a layer's search
+// from a node still being inserted, whose lists on that layer may not be
+// written yet (hnswlib's inserts wait on such a node's lock instead).
 //
 // # Deletes and updates
 //
 // Delete marks the node as a tombstone: it leaves search results at once but
 // stays in the graph as a waypoint, so recall does not drop (hnswlib's
 // markDelete). Lists that overflow later drop tombstones before anything else.
+// If every node an insertion's search reaches is a tombstone (everything near
+// the entry point deleted), the new node links to them rather than to
+// nothing, so that it stays reachable (hnswlib links it to a deleted entry
+// point).
 // Adding an id that is present gives the new vector a fresh slot, inserts it
 // with the full construction search, and only then retires the old slot as a
 // tombstone; this is hnswlib's updatePoint without rewriting a vector that
@@ -43,7 +49,10 @@
 // FreshDiskANN consolidates deletes; a tombstone whose id was added again
 // forwards to the new slot, which so inherits its in-links as with
 // updatePoint), topped up with the closest pruned candidates to the list's
-// former length, and the slots are renumbered densely. Call it when
+// former length, and the slots are renumbered densely; then every node
+// that no path from the entry point reaches on some layer (left so by the
+// heuristic's pruning, say) is linked from its nearest reachable nodes, so
+// that searches can reach every vector of a compacted index. Call it when
 // Tombstones is a sizeable share of Len (say a tenth); until then tombstones
 // cost memory and a little speed.
 //

@@ -386,3 +386,7 @@ const gatherMaxDim = 128
 func prefetchLinesFor(dim int) int {
 	return min((dim*4+63)/64, 4)
 }
+
+// testHookLinked, if set (by tests only), is called by each insertion once
+// it has linked slot on layer l, both ways, before it moves to layer l-1.
+var testHookLinked func(slot uint32, l int)

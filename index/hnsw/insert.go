@@ -117,12 +117,96 @@ func (x *Index) link(s *searcher, slot uint32, level int) {
 		return
 	}
 	ep, top := unpackEntry(e)
-	cur, curD := x.greedy(q, ep, x.dist(q, ep), top, level)
+	// A node still being inserted may be linked on a layer and not yet on
+	// the ones below, where its list is empty or holds only the links of
+	// others that started there: a search of those layers starting from it
+	// would find next to nothing. Each layer's search therefore starts from
+	// a node whose insertion is complete (hnswlib's insertion searches wait
+	// on such a node's lock instead).
+	cur, curD := x.greedy(q, ep, x.dist(q, ep), top, level, flagInserting)
 	var fm filterMode
 	if x.hidden.Load() != 0 {
 		fm.hide = flagDeleted
 	}
 	for l := min(level, top); l >= 0; l-- {
+		cands := x.linkCandidates(s, q, slot, cur, curD, l, fm)
+		if len(cands) == 0 {
+			continue
+		}
+		sel := x.selectNeighbours(cands, x.m, s.sel)
+		s.sel = sel
+		x.setOwnLinks(s, slot, l, sel)
+		for _, it := range sel {
+			x.addLink(s, it.id, slot, l)
+		}
+		if testHookLinked != nil {
+			testHookLinked(slot, l)
+		}
+		for _, it := range sel {
+			if x.loadFlags(it.id)&flagInserting == 0 {
+				cur, curD = it.id, it.d
+				break
+			}
+		}
+	}
+	if locked {
+		if level > top {
+			x.ep.Store(packEntry(slot, level))
+		}
+		x.epMu.Unlock()
+	}
+}
+
+// setOwnLinks writes sel as slot's layer-l list, keeping any links that
+// concurrent insertions have added to it meanwhile rather than overwriting
+// them: an insertion whose search of layer l started from slot before slot
+// was linked there would have found only slot, linked to it alone and
+// linked back, and losing that back-link would leave it unreachable. link
+// starts no search from a node still being inserted, so the list should be
+// empty here; this keeps a slip from costing a node. If the union exceeds
+// the list's capacity it is re-selected by the heuristic, as in addLink.
+func (x *Index) setOwnLinks(s *searcher, slot uint32, l int, sel []item) {
+	maxM := x.m
+	if l == 0 {
+		maxM = x.m0
+	}
+	x.nodeLocks[slot].Lock()
+	defer x.nodeLocks[slot].Unlock()
+	own := x.list(slot, l)
+	keep := sel
+	if cnt := int(own[0]); cnt > 0 {
+		cands := append(s.shrink[:0], sel...)
+	next:
+		for _, o := range own[1 : cnt+1] {
+			for _, it := range sel {
+				if it.id == o {
+					continue next
+				}
+			}
+			cands = append(cands, item{x.pairDist(slot, o), o})
+		}
+		s.shrink = cands
+		keep = cands
+		if len(cands) > maxM {
+			keep = x.selectNeighbours(cands, maxM, s.sel2)
+			s.sel2 = keep
+		}
+	}
+	for j, it := range keep {
+		atomic.StoreUint32(&own[j+1], it.id)
+	}
+	atomic.StoreUint32(&own[0], uint32(len(keep)))
+}
+
+// linkCandidates searches layer l from cur for slot's neighbour candidates,
+// leaving them in s.cands. Tombstones are not candidates while live nodes
+// are found, but if every node the search reaches is one (the entry point
+// and everything near it deleted), they are taken rather than nothing: a
+// node linked to nothing could never be found again, and neither could any
+// node inserted after it through the same dead region (hnswlib links a new
+// node to a deleted entry point for the same reason).
+func (x *Index) linkCandidates(s *searcher, q []float32, slot, cur uint32, curD float32, l int, fm filterMode) []item {
+	for {
 		x.searchLayer(s, q, cur, curD, x.efC, l, fm)
 		cands := s.cands[:0]
 		for _, it := range s.res {
@@ -131,28 +215,10 @@ func (x *Index) link(s *searcher, slot uint32, level int) {
 			}
 		}
 		s.cands = cands
-		if len(cands) == 0 {
-			continue
+		if len(cands) > 0 || fm.hide == 0 {
+			return cands
 		}
-		sel := x.selectNeighbours(cands, x.m, s.sel)
-		s.sel = sel
-		x.nodeLocks[slot].Lock()
-		own := x.list(slot, l)
-		for j, it := range sel {
-			atomic.StoreUint32(&own[j+1], it.id)
-		}
-		atomic.StoreUint32(&own[0], uint32(len(sel)))
-		x.nodeLocks[slot].Unlock()
-		for _, it := range sel {
-			x.addLink(s, it.id, slot, l)
-		}
-		cur, curD = sel[0].id, sel[0].d
-	}
-	if locked {
-		if level > top {
-			x.ep.Store(packEntry(slot, level))
-		}
-		x.epMu.Unlock()
+		fm.hide = 0
 	}
 }
 

@@ -85,8 +85,9 @@ func (x *Index) neighbours(s *searcher, c uint32, l int) []uint32 {
 }
 
 // greedy descends from slot cur at layer top to layer stop+1, moving to the
-// closest neighbour while it improves (hnswlib's upper-layer walk).
-func (x *Index) greedy(q []float32, cur uint32, curD float32, top, stop int) (uint32, float32) {
+// closest neighbour while it improves (hnswlib's upper-layer walk). It never
+// moves to a node with a flag in skip.
+func (x *Index) greedy(q []float32, cur uint32, curD float32, top, stop int, skip uint32) (uint32, float32) {
 	for l := top; l > stop; l-- {
 		for changed := true; changed; {
 			changed = false
@@ -94,7 +95,7 @@ func (x *Index) greedy(q []float32, cur uint32, curD float32, top, stop int) (ui
 			cnt := min(int(atomic.LoadUint32(&lst[0])), len(lst)-1)
 			for j := 1; j <= cnt; j++ {
 				nb := atomic.LoadUint32(&lst[j])
-				if d := x.dist(q, nb); d < curD {
+				if d := x.dist(q, nb); d < curD && (skip == 0 || x.loadFlags(nb)&skip == 0) {
 					cur, curD, changed = nb, d, true
 				}
 			}
@@ -222,7 +223,7 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 		fm.hide = flagDeleted | flagPending
 	}
 	ep, top := unpackEntry(e)
-	cur, curD := x.greedy(s.q, ep, x.dist(s.q, ep), top, 0)
+	cur, curD := x.greedy(s.q, ep, x.dist(s.q, ep), top, 0, 0)
 	x.searchLayer(s, s.q, cur, curD, ef, 0, fm)
 	for len(s.res) > k {
 		s.res.pop()

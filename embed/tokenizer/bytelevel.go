@@ -128,9 +128,9 @@ func gpt2Matches(w *workspace, s []byte) []match {
 				return 3
 			}
 			return 4
-		case unicode.IsLetter(r):
+		case isLetter16(r): // Oniguruma's Unicode 16.0.0 \p{L}
 			return 1
-		case unicode.IsNumber(r):
+		case isNumber16(r):
 			return 2
 		case unicode.IsSpace(r):
 			return 3

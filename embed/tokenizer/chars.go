@@ -111,31 +111,32 @@ func isChinese(r rune) bool {
 		(r >= 0x2F800 && r <= 0x2FA1F)
 }
 
-// isWordChar is the Unicode \w of Rust's regex crate: Alphabetic, marks,
-// decimal digits, connector punctuation and join controls.
+// isWordChar is the Unicode \w of Rust's regex crate (Unicode 16.0.0):
+// Alphabetic, marks, decimal digits, connector punctuation and join
+// controls.
 func isWordChar(r rune) bool {
 	if r < 0x80 {
 		return r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
 	}
-	return unicode.IsLetter(r) || unicode.Is(unicode.Nl, r) || unicode.Is(unicode.Other_Alphabetic, r) ||
-		unicode.IsMark(r) || unicode.Is(unicode.Nd, r) || unicode.Is(unicode.Pc, r) || r == 0x200C || r == 0x200D
+	return isWordChar16(r)
 }
 
-// isNumeric is Rust's char::is_numeric (Nd, Nl, No).
+// isNumeric is Rust's char::is_numeric (Nd, Nl, No of Unicode 17.0.0).
 func isNumeric(r rune) bool {
 	if r < 0x80 {
 		return r >= '0' && r <= '9'
 	}
-	return unicode.IsNumber(r)
+	return isNumber17(r)
 }
 
-// appendLower appends Rust's char::to_lowercase(r) to dst: Go's simple
-// lowercase mapping plus the one unconditional multi-rune mapping (U+0130).
+// appendLower appends Rust's char::to_lowercase(r) to dst: the simple
+// lowercase mapping of Unicode 17.0.0 plus the one unconditional
+// multi-rune mapping (U+0130).
 func appendLower(dst []rune, r rune) []rune {
 	if r == 0x130 {
 		return append(dst, 'i', 0x307)
 	}
-	return append(dst, unicode.ToLower(r))
+	return append(dst, toLower17(r))
 }
 
 // runeCount counts the runes of valid UTF-8 without allocating (Go's

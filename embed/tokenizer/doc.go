@@ -38,17 +38,27 @@
 //     padding (BatchLongest, Fixed, pad_to_multiple_of, both directions).
 //
 // Regular expressions in Split and Replace use Go's RE2 engine, with
-// Oniguruma's Unicode meanings of \s, \d and \w; the GPT-2 pattern and the
-// GPT-4-style patterns (cl100k, Llama 3, Qwen) that end in \s+(?!\S)|\s+
-// are handled by hand. Other lookaround or backreference patterns are
-// ErrUnsupported.
+// Oniguruma's meanings of \s, \d, \w and the general categories \p{..}
+// (short or long names, in any case; \pL without braces is the text "pL");
+// the GPT-2 pattern and the GPT-4-style patterns (cl100k, Llama 3, Qwen)
+// that end in \s+(?!\S)|\s+ are handled by hand. Other lookaround or
+// backreference patterns are ErrUnsupported.
 //
 // Character classes follow the Rust library, including its dependencies'
 // Unicode versions where they matter: BERT punctuation and accent stripping
 // use the Unicode 8.0 category tables of the unicode_categories crate,
 // StripAccents the Unicode 9.0 marks of unicode-normalization-alignments,
 // Precompiled segments text into extended grapheme clusters (UAX #29) before
-// its lookups, and normalization data comes from golang.org/x/text.
+// its lookups, and normalization data comes from golang.org/x/text (with
+// the Unicode 9.0 limits of the Rust crate). Go's unicode tables are
+// Unicode 15.0.0; generated differences bring them to the newer data the
+// Rust library runs on: Unicode 16.0.0 for Oniguruma (Split and Replace
+// regexes, the GPT-2 split of ByteLevel) and the regex crate (Whitespace,
+// single_word added tokens), and Unicode 17.0.0 for the Rust standard
+// library (Lowercase and BertNormalizer lowercasing, Digits). Two
+// differences remain: script classes such as \p{Han} in regexes use Go's
+// Unicode 15.0.0 script tables, and grapheme clusters use Go's Unicode
+// 15.0.0 properties (the Rust unicode-segmentation crate has 16.0.0).
 //
 // Not supported: the UnicodeScripts pre-tokenizer and BPE dropout. Other
 // component types make loading fail with an error wrapping

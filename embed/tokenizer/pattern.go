@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -106,14 +107,15 @@ func compileRegex(path, expr string) (pattern, error) {
 	return &regexPattern{re}, nil
 }
 
-// Oniguruma's Unicode meanings of the Perl classes, in RE2 syntax.
-const (
-	onigSpace = `\t-\r\x{85}\p{Z}`
-	onigWord  = `\p{L}\p{M}\p{Nd}\p{Pc}`
-)
+// onigSpace is Oniguruma's \s (White_Space) in RE2 syntax.
+const onigSpace = `\t-\r\x{85}\p{Z}`
 
-// translateOnig rewrites the Perl classes \s \S \d \D \w \W, which are
-// Unicode-aware in Oniguruma but ASCII-only in Go, into Unicode classes.
+// translateOnig rewrites the classes whose meaning differs between
+// Oniguruma and Go's regexp: the Perl classes \s \S \d \D \w \W, which
+// are Unicode-aware in Oniguruma but ASCII-only in Go, and the general
+// categories \p{..} \P{..} \p{^..}, which Oniguruma reads with Unicode
+// 16.0.0 data (Go's is 15.0.0, and Oniguruma's C includes the unassigned
+// code points). Other \p names (scripts) keep Go's meaning.
 func translateOnig(expr string) (string, error) {
 	var b strings.Builder
 	inClass := false
@@ -132,24 +134,37 @@ func translateOnig(expr string) (string, error) {
 				}
 			case 'S':
 				if inClass {
-					return "", fmt.Errorf(`\S inside a character class`)
-				}
-				b.WriteString("[^" + onigSpace + "]")
-			case 'd':
-				b.WriteString(`\p{Nd}`)
-			case 'D':
-				b.WriteString(`\P{Nd}`)
-			case 'w':
-				if inClass {
-					b.WriteString(onigWord)
+					setOf(unicode.White_Space).complement().writeTo(&b)
 				} else {
-					b.WriteString("[" + onigWord + "]")
+					b.WriteString("[^" + onigSpace + "]")
 				}
-			case 'W':
+			case 'd', 'D':
+				writeOnigClass(&b, "Nd", d == 'D', inClass)
+			case 'w', 'W':
 				if inClass {
-					return "", fmt.Errorf(`\W inside a character class`)
+					writeOnigClass(&b, "word", d == 'W', true)
+				} else {
+					writeOnigClass(&b, "word1", d == 'W', false)
 				}
-				b.WriteString("[^" + onigWord + "]")
+			case 'p', 'P':
+				if i+1 >= len(expr) || expr[i+1] != '{' {
+					b.WriteByte(d) // Oniguruma reads \pL as "pL"
+					break
+				}
+				end := strings.IndexByte(expr[i:], '}')
+				if end > 0 {
+					name, neg := expr[i+2:i+end], d == 'P'
+					if strings.HasPrefix(name, "^") {
+						name, neg = name[1:], !neg
+					}
+					if gc := onigCategory(name); gc != "" {
+						writeOnigClass(&b, gc, neg, inClass)
+						i += end
+						break
+					}
+				}
+				b.WriteByte(c)
+				b.WriteByte(d)
 			default:
 				b.WriteByte(c)
 				b.WriteByte(d)

@@ -136,7 +136,7 @@ func cmdReport(args []string) error {
 		fmt.Println()
 	}
 	if len(flats) > 0 {
-		fmt.Printf("\n### ganada flat (exact) search, k=10\n\nreference: single-core streaming read bandwidth (AVX-512 sum over 512 MiB in C++, measured just before)\n\n")
+		fmt.Printf("\n### ganada flat (exact) search, k=10\n\nreference: single-core streaming read bandwidth (the better of 512- and 256-bit sums over 512 MiB in C++, measured just before)\n\n")
 		fmt.Printf("| dataset | threads | recall@10 | QPS | scan GB/s | reference GB/s | 1-thread scan / reference |\n|---|---:|---:|---:|---:|---:|---:|\n")
 		for _, l := range flats {
 			fmt.Println(l)

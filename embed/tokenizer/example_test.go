@@ -3,6 +3,7 @@
 package tokenizer_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ganada/ganada/embed/tokenizer"
@@ -83,4 +84,21 @@ func ExampleTokenizer_Decode() {
 	fmt.Println(s)
 	// Output:
 	// hello playing world!
+}
+
+// An invalid option makes the derived tokenizer unusable; Err reports why.
+func ExampleTokenizer_Err() {
+	tok, err := tokenizer.FromBytes([]byte(bertJSON))
+	if err != nil {
+		panic(err)
+	}
+	// BertProcessing adds 2 tokens: a stride above 8-2 is rejected, as the
+	// Rust library's with_truncation does.
+	bad := tok.With(tokenizer.WithTruncationParams(tokenizer.Truncation{MaxLength: 8, Stride: 7}))
+	fmt.Println(errors.Is(bad.Err(), tokenizer.ErrInvalidOption))
+	_, err = bad.Encode("hello", true)
+	fmt.Println(err)
+	// Output:
+	// true
+	// tokenizer: invalid option: truncation stride 7 is greater than the effective max length 6 (max length 8 - 2 special tokens)
 }

@@ -1,5 +1,6 @@
-// download.go fetches one blob: resumable GET into {etag}.incomplete, size
-// and checksum verification, fsync and atomic rename into blobs/{etag}.
+// download.go fetches one blob under its file lock: resumable GET into
+// {etag}.incomplete, size and checksum verification, fsync and atomic
+// rename into blobs/{etag}.
 
 package hub
 
@@ -46,9 +47,23 @@ func (e retryable) Error() string { return e.err.Error() }
 func (e retryable) Unwrap() error { return e.err }
 
 // download fetches m into blob. file names it in errors and progress.
-func (c *Client) download(ctx context.Context, file string, m *fileMeta, blob string) error {
+// It holds the file lock at lockPath throughout, so that another process
+// sharing the cache neither writes the same .incomplete file meanwhile nor
+// downloads again a blob this one has just finished.
+func (c *Client) download(ctx context.Context, file string, m *fileMeta, blob, lockPath string) error {
 	if err := os.MkdirAll(filepath.Dir(blob), 0o755); err != nil {
 		return fmt.Errorf("hub: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(lockPath), 0o755); err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	unlock, err := lockFile(ctx, lockPath)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if isFile(blob) {
+		return nil // another process finished it while we waited
 	}
 	inc := blob + ".incomplete"
 	fresh := false // a from-scratch retry after a checksum mismatch was done

@@ -3,6 +3,7 @@
 // huggingface_hub uses, so models downloaded by either are shared:
 //
 //	$HF_HUB_CACHE (default $HF_HOME/hub, default ~/.cache/huggingface/hub)
+//	├── .locks/models--{org}--{name}/{etag}.lock   download locks
 //	└── models--{org}--{name}/
 //	    ├── blobs/{etag}                 file contents, named by their etag
 //	    ├── refs/{revision}              the commit a branch or tag resolved to
@@ -15,6 +16,16 @@
 // (the sha256 the hub sends as X-Linked-Etag for LFS files; the git blob
 // sha1 it sends as ETag for small files), and are moved into place with an
 // atomic rename after fsync.
+//
+// A download holds an exclusive OS file lock (flock on Unix, LockFileEx on
+// Windows) on .locks/models--{org}--{name}/{etag}.lock in the cache folder,
+// the lock file huggingface_hub takes, so that processes sharing the cache
+// (two instances of an application starting at once, or Python and Go)
+// download each blob once: a process that finds the lock held waits for it
+// (until its context is cancelled), then uses the blob the other one
+// finished. Lock files are left in place, as huggingface_hub leaves them.
+// Platforms without file locking (js/wasm, wasip1, plan9, solaris, aix)
+// skip the lock; there only downloads within one process are serialised.
 //
 // When offline (HF_HUB_OFFLINE=1) or when the hub cannot be reached, the
 // cached snapshot of the revision answers, as in huggingface_hub: its files

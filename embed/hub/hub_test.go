@@ -1,6 +1,7 @@
 // hub_test.go runs the download path against a local httptest server that
 // imitates the hub's /{repo}/resolve/{revision}/{file} endpoint, with LFS
-// redirects, Range requests, dropped connections and corrupted bodies.
+// redirects, Range requests, dropped connections, corrupted and slowed
+// bodies.
 
 package hub
 
@@ -49,7 +50,11 @@ type fakeHub struct {
 	bytesSent  map[string]int
 	authHeader []string
 	down       bool
+	slow       time.Duration // pause after each slowChunk bytes of a body
 }
+
+// slowChunk is how many body bytes a slowed fake hub sends between pauses.
+const slowChunk = 32 << 10
 
 func newFakeHub() *fakeHub {
 	big := make([]byte, 300_000)
@@ -188,7 +193,20 @@ func (h *fakeHub) serveBody(w http.ResponseWriter, r *http.Request, name string)
 	}
 	h.mu.Lock()
 	h.bytesSent[name] += len(part) // counted before sending: the client may finish first
+	slow := h.slow
 	h.mu.Unlock()
+	for slow > 0 && len(part) > slowChunk {
+		if _, err := w.Write(part[:slowChunk]); err != nil {
+			return
+		}
+		w.(http.Flusher).Flush()
+		part = part[slowChunk:]
+		select {
+		case <-time.After(slow):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	w.Write(part)
 	if dropping && r.Method == http.MethodGet {
 		w.(http.Flusher).Flush()
@@ -441,10 +459,12 @@ func TestChecksumMismatch(t *testing.T) {
 		if !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v, want ErrChecksum naming the file", name, err)
 		}
-		// Nothing is left in the cache: no blob, no pointer, no partial file.
+		// Nothing is left in the cache: no blob, no pointer, no partial
+		// file (only the download's lock file, which is never removed).
 		entries := 0
+		locks := filepath.Join(cache, ".locks") + string(filepath.Separator)
 		filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && !strings.Contains(p, "refs") {
+			if err == nil && !d.IsDir() && !strings.Contains(p, "refs") && !strings.HasPrefix(p, locks) {
 				entries++
 				t.Errorf("%s: left %s", name, p)
 			}

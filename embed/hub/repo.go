@@ -196,7 +196,7 @@ func (r *Repo) File(ctx context.Context, name string) (string, error) {
 	lock.Lock()
 	defer lock.Unlock()
 	if !isFile(blob) {
-		if err := r.c.download(ctx, r.id+"/"+name, meta, blob); err != nil {
+		if err := r.c.download(ctx, r.id+"/"+name, meta, blob, r.lockPath(meta.etag)); err != nil {
 			return "", err
 		}
 	}
@@ -268,6 +268,12 @@ func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// lockPath is the file lock guarding the download of the blob etag:
+// {cache}/.locks/{repo folder}/{etag}.lock, where huggingface_hub takes it.
+func (r *Repo) lockPath(etag string) string {
+	return filepath.Join(filepath.Dir(r.storage), ".locks", filepath.Base(r.storage), etag+".lock")
 }
 
 // writeRef records that the revision resolved to commit (refs/{revision}).

@@ -6,32 +6,25 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/eval"
 )
 
 // readSTSB returns both sentences of every row of an STS-B csv
 // (sentence1, sentence2, score), in file order.
 func readSTSB(path string) ([]string, error) {
-	f, err := os.Open(path)
+	pairs, err := eval.LoadSTS(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = 3
-	recs, err := r.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var out []string
-	for _, rec := range recs {
-		out = append(out, rec[0], rec[1])
+	out := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		out = append(out, p.Sentence1, p.Sentence2)
 	}
 	return out, nil
 }

@@ -27,19 +27,17 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/eval"
 )
 
 func main() {
@@ -48,9 +46,9 @@ func main() {
 	node := flag.String("node", "node", "node executable")
 	flag.Parse()
 
-	en, err := readSTSB(filepath.Join(*shared, "data/stsb-multi-mt/stsb-en-test.csv"))
+	en, err := readSentences(filepath.Join(*shared, "data/stsb-multi-mt/stsb-en-test.csv"))
 	check(err)
-	ko, err := readKorSTS(filepath.Join(*shared, "data/korsts/sts-test.tsv"))
+	ko, err := readSentences(filepath.Join(*shared, "data/korsts/sts-test.tsv"))
 	check(err)
 	fmt.Printf("GOMAXPROCS=%d, %d STS-B en sentences, %d KorSTS sentences, best of %d runs\n\n",
 		runtime.GOMAXPROCS(0), len(en), len(ko), *repeat)
@@ -208,53 +206,18 @@ func writeTemp(texts []string) string {
 	return f.Name()
 }
 
-// readSTSB reads both sentence columns of stsb-multi-mt's CSV.
-func readSTSB(path string) ([]string, error) {
-	f, err := os.Open(path)
+// readSentences reads an STS file (stsb-multi-mt CSV or KorSTS TSV, by
+// extension) and returns its first sentences, then its second ones.
+func readSentences(path string) ([]string, error) {
+	pairs, err := eval.LoadSTS(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	var a, b []string
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(rec) < 2 {
-			continue
-		}
-		a = append(a, rec[0])
-		b = append(b, rec[1])
+	out := make([]string, 2*len(pairs))
+	for i, p := range pairs {
+		out[i], out[len(pairs)+i] = p.Sentence1, p.Sentence2
 	}
-	return append(a, b...), nil
-}
-
-// readKorSTS reads both sentence columns of KorSTS's TSV (tab-separated,
-// no quoting).
-func readKorSTS(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var a, b []string
-	for i, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
-		if i == 0 {
-			continue
-		}
-		f := strings.Split(strings.TrimRight(line, "\r"), "\t")
-		if len(f) < 7 {
-			continue
-		}
-		a = append(a, f[5])
-		b = append(b, f[6])
-	}
-	return append(a, b...), nil
+	return out, nil
 }
 
 func check(err error) {

@@ -335,9 +335,9 @@ scale_done:
 //   blocks, Y15 mask of the last d%8 floats, BX prefetch pointer: the group two
 //   groups ahead (rows +8..+11) is prefetched linearly, 4 lines per 16-float
 //   step (the hardware prefetcher alone trains poorly on 4 short streams).
-//   With stream set (large scans, from L3 or memory) the prefetch goes to
-//   L2 (PREFETCHT1), else to L1 (PREFETCHT0); each measured faster in its
-//   regime on an AMD EPYC (Zen 4).
+//   With stream set (scans from memory, see streamMinFloats) the kernels
+//   read the rows in memory order instead (SEQROW, SEQROWL2), with no
+//   software prefetch.
 #define BATCH_SETUP \
 	MOVQ BX, CX; \
 	ANDQ $7, CX; \

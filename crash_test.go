@@ -1,15 +1,18 @@
 // This file tests that a crash in the middle of Save leaves the previous
 // file intact: the test re-executes its own binary as a child process that
 // saves a large collection over an existing file, kills it with SIGKILL
-// while the temporary file is being written, and loads the previous file.
+// while the temporary file is being written, and loads the previous file,
+// which also removes the temporary file the child left behind.
 
 package ganada_test
 
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,7 +115,7 @@ func TestCrashMidSave(t *testing.T) {
 	want := snapshot(t, prev)
 
 	for attempt := 1; ; attempt++ {
-		caught, err := killMidSave(t, dir, path)
+		tmp, err := killMidSave(t, dir, path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +123,10 @@ func TestCrashMidSave(t *testing.T) {
 		if err != nil {
 			t.Fatalf("attempt %d: loading after the crash: %v", attempt, err)
 		}
-		if caught {
+		if tmp != "" {
+			if _, err := os.Stat(tmp); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("Load left the dead child's temporary file %s: %v", tmp, err)
+			}
 			if !reflect.DeepEqual(snapshot(t, c), want) {
 				t.Fatal("the previous file changed although the child died before renaming")
 			}
@@ -145,17 +151,18 @@ func TestCrashMidSave(t *testing.T) {
 }
 
 // killMidSave runs the child and kills it once its temporary file has grown
-// past 4 MB. It reports whether the kill came before the rename.
-func killMidSave(t *testing.T, dir, path string) (caught bool, err error) {
+// past 4 MB. If the kill came before the rename, it returns the temporary
+// file the crash left behind; if after, "".
+func killMidSave(t *testing.T, dir, path string) (tmp string, err error) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), crashEnv+"="+path)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	if err := cmd.Start(); err != nil {
-		return false, err
+		return "", err
 	}
 	defer cmd.Wait()
 	defer cmd.Process.Kill()
@@ -163,7 +170,7 @@ func killMidSave(t *testing.T, dir, path string) (caught bool, err error) {
 	for sc.Scan() && sc.Text() != "saving" {
 	}
 	if sc.Err() != nil {
-		return false, sc.Err()
+		return "", sc.Err()
 	}
 	deadline := time.Now().Add(2 * time.Minute)
 	pattern := filepath.Join(dir, "."+filepath.Base(path)+".tmp-*")
@@ -172,19 +179,16 @@ func killMidSave(t *testing.T, dir, path string) (caught bool, err error) {
 		for _, tmp := range tmps {
 			if fi, err := os.Stat(tmp); err == nil && fi.Size() > 4<<20 {
 				if err := cmd.Process.Kill(); err != nil {
-					return false, err
+					return "", err
 				}
 				cmd.Wait()
 				// The kill landed before the rename if the temporary file is
-				// still there and the target is not a complete big file.
-				_, statErr := os.Stat(tmp)
-				if statErr == nil {
+				// still there.
+				if _, err := os.Stat(tmp); err == nil {
 					t.Logf("killed the child with %d bytes of its temporary file written", fi.Size())
-					// The crash left the temporary file behind.
-					os.Remove(tmp)
-					return true, nil
+					return tmp, nil
 				}
-				return false, nil
+				return "", nil
 			}
 		}
 		if cmd.ProcessState != nil {
@@ -192,5 +196,5 @@ func killMidSave(t *testing.T, dir, path string) (caught bool, err error) {
 		}
 		time.Sleep(200 * time.Microsecond)
 	}
-	return false, fmt.Errorf("the child never wrote a temporary file")
+	return "", fmt.Errorf("the child never wrote a temporary file")
 }

@@ -56,13 +56,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Save writes the collection to path atomically: into a temporary file in
 // the same directory, flushed to stable storage and renamed over path, so
-// that a crash leaves either the previous file or the complete new one (a
-// crash can leave the temporary file ".<name>.tmp-*" behind, a failed Save
-// removes it). A file that exists keeps its permission bits; a new one gets
-// 0666 less the umask. Add and Delete wait while it runs; queries do not,
-// except while the index itself is being written. Errors read
-// "ganada: save PATH: ..." and wrap their cause (for example
-// fs.ErrNotExist for a missing directory).
+// that a crash leaves either the previous file or the complete new one. A
+// failed Save removes its temporary file; a crash can leave it
+// (".<name>.tmp-<host>-<pid>-<random>") behind, and the next Save or Load
+// of path removes it once its process is gone (never the file of a Save
+// still running, in this process or another). A file that exists keeps
+// its permission bits; a new one gets 0666 less the umask. Add and Delete
+// wait while it runs; queries do not, except while the index itself is
+// being written. Errors read "ganada: save PATH: ..." and wrap their cause
+// (for example fs.ErrNotExist for a missing directory).
 func (c *Collection) Save(path string) error {
 	err := atomicfile.Write(path, func(w io.Writer) error {
 		_, err := c.writeTo(w)
@@ -230,8 +232,11 @@ func (w *countWriter) section(tag string, payload []byte) {
 // otherwise Load returns an error wrapping ErrEncoderMismatch that says what
 // differs. The index kind, metric, HNSW parameters and prompts come from the
 // file; opts may set only WithBatchSize, WithProgress and WithEfSearch.
-// Damaged or truncated files yield an error wrapping ErrCorrupt.
+// Damaged or truncated files yield an error wrapping ErrCorrupt. Load
+// first removes the temporary files that Saves of path killed mid-write
+// left behind (see Save; best effort, errors are ignored).
 func Load(path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
+	atomicfile.RemoveStale(path)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("ganada: load: %w", err)

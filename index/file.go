@@ -1,6 +1,7 @@
 // This file holds the crash-safe file helpers behind every index's Save and
 // Load: write to a temporary file in the target directory, fsync, rename over
-// the target, fsync the directory.
+// the target, fsync the directory; both remove the temporary files that
+// killed saves left behind.
 
 package index
 
@@ -17,7 +18,10 @@ import (
 // temporary file in the same directory, which is flushed to stable storage
 // and renamed over path, and the directory is then synced. Readers see either
 // the old file or the complete new one, never a partial file. On error the
-// temporary file is removed and path is untouched.
+// temporary file is removed and path is untouched. A crash can leave the
+// temporary file ".<name>.tmp-<host>-<pid>-<random>" behind; the next
+// WriteFileAtomic or ReadFile of path removes it once its process is gone
+// (never the file of a save still running, in this process or another).
 //
 // Permissions are those a plain rewrite would give: a file that exists keeps
 // its permission bits, and a new one gets 0666 less the umask, as
@@ -40,8 +44,11 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 // ReadFile opens path and calls read with a buffered reader over it. The
 // file must hold exactly what read consumes: if read succeeds but bytes
 // remain after it, ReadFile returns an error wrapping ErrCorrupt, as a file
-// with data after its end marker is not one Save wrote.
+// with data after its end marker is not one Save wrote. It first removes
+// the temporary files that saves of path killed mid-write left behind, as
+// WriteFileAtomic does (best effort: errors are ignored).
 func ReadFile(path string, read func(r io.Reader) error) error {
+	atomicfile.RemoveStale(path)
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("index: load %s: %w", path, err)

@@ -1,6 +1,7 @@
 // This file tests WriteFileAtomic's errors (the callback's as they are,
-// the file system's with "index: save PATH") and ReadFile's rejection of
-// trailing data. internal/atomicfile tests the writing itself.
+// the file system's with "index: save PATH"), ReadFile's rejection of
+// trailing data, and that both remove dead saves' temporary files.
+// internal/atomicfile tests the writing itself.
 
 package index
 
@@ -9,9 +10,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ganada/ganada/internal/atomicfile"
 )
 
 func TestWriteFileAtomicErrors(t *testing.T) {
@@ -51,5 +56,52 @@ func TestReadFileTrailingData(t *testing.T) {
 	boom := errors.New("boom")
 	if err := ReadFile(path, func(io.Reader) error { return boom }); !errors.Is(err, boom) || errors.Is(err, ErrCorrupt) {
 		t.Fatalf("read's own error: %v", err)
+	}
+}
+
+// TestStaleTempsRemoved plants the temporary file of a save whose process
+// is gone (a reaped child's pid) beside a live one (this process's) and
+// checks that ReadFile, and then WriteFileAtomic, remove the first and keep
+// the second. (internal/atomicfile kills real writers mid-save.)
+func TestStaleTempsRemoved(t *testing.T) {
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" && runtime.GOOS != "freebsd" {
+		t.Skip("needs a unix process check")
+	}
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.idx")
+	if err := os.WriteFile(path, []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	live := atomicfile.TempName(path, os.Getpid())
+	if err := os.WriteFile(live, []byte("being written"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{"ReadFile", "WriteFileAtomic"} {
+		stale := atomicfile.TempName(path, child.Process.Pid)
+		if err := os.WriteFile(stale, make([]byte, 1<<16), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if step == "ReadFile" {
+			err = ReadFile(path, func(r io.Reader) error { _, err := io.ReadFull(r, make([]byte, 3)); return err })
+		} else {
+			err = WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "abc"); return err })
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s left a dead process's temporary file: %v", step, err)
+		}
+		if _, err := os.Stat(live); err != nil {
+			t.Errorf("%s removed a live process's temporary file: %v", step, err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "abc" {
+			t.Errorf("%s: the file holds %q", step, b)
+		}
 	}
 }

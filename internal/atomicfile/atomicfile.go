@@ -1,23 +1,24 @@
 // Package atomicfile writes files crash-safely, for every Save in ganada
 // (the indexes' and the Collection's): the data goes to a temporary file in
 // the target's directory, which is flushed to stable storage and renamed
-// over the target, and the directory is then synced.
+// over the target, and the directory is then synced. Temporary files that
+// a killed writer left behind are removed by the next Write of the same
+// target, or by RemoveStale (which every Load calls); see stale.go.
 package atomicfile
 
 import (
 	"bufio"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 )
 
 // Write writes path with write, atomically: readers see either the old file
 // or the complete new one, never a partial file. On error the temporary
-// file is removed and path is untouched; a crash can leave the temporary
-// file ".<name>.tmp-*" behind.
+// file is removed and path is untouched. A crash can leave the temporary
+// file ".<name>.tmp-<host>-<pid>-<random>" behind; Write first removes
+// those of path whose writing process is gone (see RemoveStale).
 //
 // Permissions are those a plain rewrite would give: a file that exists
 // keeps its permission bits, and a new one gets 0666 less the umask, as
@@ -27,8 +28,8 @@ import (
 // (which name the file they concern) or say which step failed. Callers add
 // their own context.
 func Write(path string, write func(w io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := createTemp(dir, "."+filepath.Base(path)+".tmp-")
+	RemoveStale(path)
+	f, err := createTemp(path)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return err
 	}
-	if d, derr := os.Open(dir); derr == nil {
+	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
 		serr := d.Sync()
 		d.Close()
 		if serr != nil {
@@ -70,12 +71,11 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	return nil
 }
 
-// createTemp creates a new file in dir named prefix plus a random suffix,
+// createTemp creates a new temporary file for path, named by TempName,
 // with mode 0666 before the umask. (os.CreateTemp would make it 0600.)
-func createTemp(dir, prefix string) (*os.File, error) {
+func createTemp(path string) (*os.File, error) {
 	for try := 0; ; try++ {
-		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(TempName(path, os.Getpid()), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 		if os.IsExist(err) && try < 10000 {
 			continue
 		}

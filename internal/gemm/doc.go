@@ -21,11 +21,12 @@
 // Parallelism: a Workers is a fixed set of goroutines (the caller is one
 // of them) that splits a product over row blocks and/or column panels, and
 // runs any other loop through For. Nothing is allocated per call once
-// scratch buffers exist. Between jobs the helpers poll for the next one for
-// up to 100 µs before they block, and the caller polls for their
-// completion the same way, so the steps of a forward pass hand over in
-// about a microsecond instead of waking a sleeping thread each time (which,
-// measured on a 2-core machine, cost as much as the parallelism gained).
+// scratch buffers exist. Jobs are handed over through a monitor (a mutex
+// and two condition variables over a published and a finished job number;
+// the invariant is written down at Workers), with polling of the same
+// numbers for up to 100 µs in front of it, so the steps of a forward pass
+// hand over in about a microsecond instead of waking a sleeping thread
+// each time.
 // Callers that split their own work run it with For and the Worker*
 // products, each on the worker's own scratch memory.
 //

@@ -420,9 +420,16 @@ func TestWorkerProducts(t *testing.T) {
 			w.WorkerMul(worker, p, f32[i*rows*hidden:(i+1)*rows*hidden], a, rows, Epilogue{Bias: bias, Act: GELU})
 			w.WorkerMulInt8(worker, qp, i8[i*rows*hidden:(i+1)*rows*hidden], a, rows, Epilogue{Bias: bias})
 		})
+		// Each part equals the serial product of its own rows (not the
+		// rows of one product of all parts: a row's result may depend on
+		// its place in the micro-kernel's tile, as with AVX2's 6-row tiles
+		// and accumulator sets for 1–3 rows).
 		wantF, wantI := make([]float32, parts*rows*hidden), make([]float32, parts*rows*hidden)
-		p.Mul(wantF, q[:parts*rows*hidden], parts*rows, Epilogue{Bias: bias, Act: GELU})
-		qp.Mul(wantI, q[:parts*rows*hidden], parts*rows, Epilogue{Bias: bias})
+		for i := 0; i < parts; i++ {
+			span := q[i*rows*hidden : (i+1)*rows*hidden]
+			p.Mul(wantF[i*rows*hidden:(i+1)*rows*hidden], span, rows, Epilogue{Bias: bias, Act: GELU})
+			qp.Mul(wantI[i*rows*hidden:(i+1)*rows*hidden], span, rows, Epilogue{Bias: bias})
+		}
 		for i := range wantF {
 			if f32[i] != wantF[i] || i8[i] != wantI[i] {
 				t.Fatalf("%d workers: WorkerMul/WorkerMulInt8 element %d: %v / %v, want %v / %v", n, i, f32[i], i8[i], wantF[i], wantI[i])
@@ -459,8 +466,8 @@ func TestWorkersHandOff(t *testing.T) {
 	}
 }
 
-// TestWorkersStaleWakeUp holds back the helper that finishes a job between
-// its count-down and its wake-up check, while the next job's caller parks
+// TestWorkersStaleWakeUp holds back the worker that finishes a job between
+// its count-down and recording the job as finished, while the next job's caller parks
 // and another helper is still on a slow part of it: that helper's wake-up
 // belongs to the finished job and must not end the caller's wait for the
 // next. Each job must return only after all its parts have run.
@@ -468,13 +475,13 @@ func TestWorkersStaleWakeUp(t *testing.T) {
 	w := NewWorkers(3)
 	defer w.Close()
 	var hold atomic.Bool
-	hook := func(last bool) {
-		if last && hold.CompareAndSwap(true, false) {
+	hook := func(p handOffPoint) {
+		if p == hoFinish && hold.CompareAndSwap(true, false) {
 			time.Sleep(30 * spinWait)
 		}
 	}
-	testHookCountedDown.Store(&hook)
-	defer testHookCountedDown.Store(nil)
+	testHandOff.Store(&hook)
+	defer testHandOff.Store(nil)
 	var running, ran atomic.Int32
 	for job := 0; job < 20; job++ {
 		hold.Store(true)

@@ -6,6 +6,7 @@ package gemm
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -15,9 +16,37 @@ import (
 // work. Each worker owns its scratch memory, so a steady stream of calls
 // allocates nothing. A Workers is driven by one goroutine at a time (it is
 // not safe for concurrent use); give each concurrent user its own. Close
-// stops the helpers. After each job the helpers poll for the next one for
-// a short while (spinWait) before they block, so a tight sequence of
-// parallel steps does not pay a thread wake-up per step.
+// stops the helpers.
+//
+// The hand-off between the caller and the helpers is a monitor (mu with
+// two condition variables) over two job numbers, with polling in front of
+// it as a shortcut:
+//
+//   - published is the number of the latest job. Only the caller changes
+//     it, by one, holding mu, after it has written the job's description
+//     (job, parts, next, pending) and before anyone works on it; it then
+//     broadcasts jobReady.
+//   - finished is the number of the latest job whose every part has run.
+//     Only the worker whose count-down of pending (which starts at n, the
+//     caller included) reaches zero changes it, to that job's number,
+//     holding mu; it then signals jobDone. Exactly one worker brings a
+//     job's count to zero, since each worker counts down once per job.
+//
+// Every wait is "for the number is not there yet { cond.Wait() }" under
+// mu, and every change of a number happens under mu before the broadcast,
+// so a waiter either sees the new number when it checks or is already
+// waiting when the broadcast comes: no wake-up is lost and none is stale.
+// A helper waits for published to pass the last job it took part in; the
+// caller waits for finished to reach the job it published. Job n+1 is
+// published only after finished reached n, that is after every worker's
+// count-down of job n, so a helper can never act on a job it did not
+// count: pending, next and the job fields belong to one job at a time.
+//
+// Before taking mu, a waiter polls the same number for up to spinWait:
+// the steps of one forward pass follow each other within microseconds,
+// and a helper that is still polling takes the next job without a thread
+// wake-up. Polling reads an atomic copy of the number and decides nothing
+// the monitor does not decide again.
 type Workers struct {
 	n       int
 	scratch []*scratch
@@ -31,23 +60,16 @@ type Workers struct {
 	fn      funcRunner
 	closed  bool
 
-	// Hand-off (see run): epoch counts jobs, pending the helpers still on
-	// the current one. A helper waits for the next epoch spinning for a
-	// while, then parked on its wake channel; the caller waits for pending
-	// to reach zero the same way, parked on done.
-	epoch       atomic.Uint64
-	pending     atomic.Int32
-	stop        atomic.Bool
-	parked      []atomic.Bool // helper i is (about to be) blocked on wake[i]
-	wake        []chan struct{}
-	callerWaits atomic.Uint64 // the epoch of the job the caller is blocked on, or 0
-	done        chan struct{}
+	// The hand-off; see above. published, finished and stop are atomic so
+	// that polling may read them without mu; they change only under mu.
+	mu        sync.Mutex
+	jobReady  sync.Cond // published changed, or stop
+	jobDone   sync.Cond // finished changed
+	published atomic.Uint64
+	finished  atomic.Uint64
+	stop      atomic.Bool
+	pending   atomic.Int32 // workers, the caller included, still on the current job
 }
-
-// testHookCountedDown, when set by a test, runs in a helper between its
-// count-down of pending (last reports whether it reached zero) and its
-// check whether the caller waits, to widen that window.
-var testHookCountedDown atomic.Pointer[func(last bool)]
 
 // spinWait is how long a waiting goroutine polls before it blocks: long
 // enough to cover the gap between the steps of one forward pass (tens of
@@ -55,6 +77,30 @@ var testHookCountedDown atomic.Pointer[func(last bool)]
 // waking a sleeping thread, short enough not to hold a core that other
 // work wants.
 const spinWait = 100 * time.Microsecond
+
+// handOffPoint names a step of the hand-off, for testHandOff.
+type handOffPoint int
+
+const (
+	hoPublish    handOffPoint = iota // caller: job written, about to publish it
+	hoPublished                      // caller: job published, about to work
+	hoHelperTook                     // helper: saw a new job, about to work
+	hoCountDown                      // any worker: about to count down pending
+	hoFinish                         // last worker: about to record finished
+	hoCallerWait                     // caller: its part done, about to wait
+	hoHelperWait                     // helper: about to wait for the next job
+)
+
+// testHandOff, when set by a test, runs at every hand-off point so that
+// the test can delay goroutines there. It is nil in normal use (one atomic
+// load per point).
+var testHandOff atomic.Pointer[func(handOffPoint)]
+
+func handOff(p handOffPoint) {
+	if f := testHandOff.Load(); f != nil {
+		(*f)(p)
+	}
+}
 
 // runner is one parallel job split into parts.
 type runner interface {
@@ -67,13 +113,13 @@ func NewWorkers(n int) *Workers {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	w := &Workers{n: n, scratch: make([]*scratch, n), wake: make([]chan struct{}, n),
-		parked: make([]atomic.Bool, n), done: make(chan struct{}, 1)}
+	w := &Workers{n: n, scratch: make([]*scratch, n)}
+	w.jobReady.L = &w.mu
+	w.jobDone.L = &w.mu
 	for i := range w.scratch {
 		w.scratch[i] = new(scratch)
 	}
 	for i := 1; i < n; i++ {
-		w.wake[i] = make(chan struct{}, 1)
 		go w.loop(i)
 	}
 	return w
@@ -88,54 +134,57 @@ func (w *Workers) Close() {
 		return
 	}
 	w.closed = true
+	w.mu.Lock()
 	w.stop.Store(true)
-	w.epoch.Add(1)
-	for i := 1; i < w.n; i++ {
-		close(w.wake[i])
-	}
+	w.jobReady.Broadcast()
+	w.mu.Unlock()
 }
 
 // loop is helper i: it takes part in every job until Close.
 func (w *Workers) loop(i int) {
-	var seen uint64
+	var seen uint64 // the last job this helper took part in
 	for {
-		e := w.epoch.Load()
-		if e == seen {
-			e = w.waitJob(i, seen)
-		}
-		if w.stop.Load() {
+		handOff(hoHelperWait)
+		job, ok := w.awaitJob(seen)
+		if !ok {
 			return
 		}
-		seen = e
+		handOff(hoHelperTook)
+		seen = job
 		w.work(i)
-		last := w.pending.Add(-1) == 0
-		if hook := testHookCountedDown.Load(); hook != nil {
-			(*hook)(last)
-		}
-		// Wake the caller only if it is blocked on this very job: a helper
-		// delayed here after finishing one job must not wake the caller
-		// from the next, which other helpers may still be working on.
-		if last && w.callerWaits.Load() == seen && w.callerWaits.CompareAndSwap(seen, 0) {
-			w.done <- struct{}{}
-		}
+		w.countDown(job)
 	}
 }
 
-// waitJob waits until the epoch differs from seen and returns it: polling
-// for spinWait, then blocked on the helper's wake channel.
-func (w *Workers) waitJob(i int, seen uint64) uint64 {
-	if spin(func() bool { return w.epoch.Load() != seen }) {
-		return w.epoch.Load()
-	}
-	w.parked[i].Store(true)
-	if e := w.epoch.Load(); e != seen {
-		if w.parked[i].CompareAndSwap(true, false) {
-			return e
+// awaitJob waits until a job after seen is published and returns its
+// number, or reports false once the Workers is closed.
+func (w *Workers) awaitJob(seen uint64) (uint64, bool) {
+	ready := func() bool { return w.published.Load() != seen || w.stop.Load() }
+	if !spin(ready) {
+		w.mu.Lock()
+		for !ready() {
+			w.jobReady.Wait()
 		}
-		// The caller saw us parked and is sending: take its wake-up.
+		w.mu.Unlock()
 	}
-	<-w.wake[i]
-	return w.epoch.Load()
+	if w.stop.Load() {
+		return 0, false
+	}
+	return w.published.Load(), true
+}
+
+// countDown records that one worker is done with job; the last one records
+// the job as finished and wakes the caller if it waits.
+func (w *Workers) countDown(job uint64) {
+	handOff(hoCountDown)
+	if w.pending.Add(-1) != 0 {
+		return
+	}
+	handOff(hoFinish)
+	w.mu.Lock()
+	w.finished.Store(job)
+	w.jobDone.Signal()
+	w.mu.Unlock()
 }
 
 // spin polls cond for up to spinWait, yielding the processor between
@@ -170,29 +219,30 @@ func (w *Workers) work(worker int) {
 
 // run executes parts 0..parts-1 of job across the workers and returns when
 // all are done. Every helper takes part (one that finds no part left is
-// done at once): the job is published by bumping the epoch, which spinning
-// helpers see, and parked helpers are woken through their channels.
+// done at once); see Workers for the hand-off.
 func (w *Workers) run(job runner, parts int) {
 	if w.closed {
 		panic("gemm: Workers used after Close")
 	}
 	w.job, w.parts = job, parts
 	w.next.Store(0)
-	w.pending.Store(int32(w.n - 1))
-	e := w.epoch.Add(1)
-	for i := 1; i < w.n; i++ {
-		if w.parked[i].Load() && w.parked[i].CompareAndSwap(true, false) {
-			w.wake[i] <- struct{}{}
-		}
-	}
+	w.pending.Store(int32(w.n))
+	handOff(hoPublish)
+	w.mu.Lock()
+	id := w.published.Add(1)
+	w.jobReady.Broadcast()
+	w.mu.Unlock()
+	handOff(hoPublished)
 	w.work(0)
-	if w.pending.Load() != 0 && !spin(func() bool { return w.pending.Load() == 0 }) {
-		w.callerWaits.Store(e)
-		if w.pending.Load() == 0 && w.callerWaits.CompareAndSwap(e, 0) {
-			// Done while we were parking.
-		} else {
-			<-w.done
+	w.countDown(id)
+	handOff(hoCallerWait)
+	done := func() bool { return w.finished.Load() == id }
+	if !spin(done) {
+		w.mu.Lock()
+		for !done() {
+			w.jobDone.Wait()
 		}
+		w.mu.Unlock()
 	}
 	w.job = nil
 }

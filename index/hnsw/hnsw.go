@@ -22,6 +22,10 @@ const (
 	flagInserting             // links incomplete: skipped by exact scans
 )
 
+// MaxEf is the largest beam width WithEfConstruction and WithEfSearch
+// accept (a search's own index.WithEf is not limited).
+const MaxEf = 1 << 16
+
 const (
 	maxLevel     = 31
 	labelStripes = 64
@@ -92,11 +96,12 @@ func WithM(m int) Option {
 	}
 }
 
-// WithEfConstruction sets the beam width of insertion searches. Default 200.
+// WithEfConstruction sets the beam width of insertion searches, 1..MaxEf.
+// Default 200.
 func WithEfConstruction(ef int) Option {
 	return func(c *config) error {
-		if ef < 1 || ef > 1<<16 {
-			return fmt.Errorf("%w: efConstruction = %d", index.ErrInvalidArgument, ef)
+		if ef < 1 || ef > MaxEf {
+			return fmt.Errorf("%w: efConstruction = %d outside [1, %d]", index.ErrInvalidArgument, ef, MaxEf)
 		}
 		c.efC = ef
 		return nil
@@ -104,11 +109,12 @@ func WithEfConstruction(ef int) Option {
 }
 
 // WithEfSearch sets the default beam width of searches, used when a search
-// passes no index.WithEf. Default 64. A search always uses at least k.
+// passes no index.WithEf, 1..MaxEf. Default 64. A search always uses at
+// least k.
 func WithEfSearch(ef int) Option {
 	return func(c *config) error {
-		if ef < 1 || ef > 1<<16 {
-			return fmt.Errorf("%w: efSearch = %d", index.ErrInvalidArgument, ef)
+		if ef < 1 || ef > MaxEf {
+			return fmt.Errorf("%w: efSearch = %d outside [1, %d]", index.ErrInvalidArgument, ef, MaxEf)
 		}
 		c.efSearch = ef
 		return nil

@@ -1,7 +1,9 @@
 // This file tests searches with a k at or far beyond the index size
 // (math.MaxInt, math.MaxInt/3), with and without filters and WithExact: they
 // must return every live, allowed vector, as index/flat does, even one the
-// graph cannot reach, and allocate nothing in proportion to k.
+// graph cannot reach, and allocate nothing in proportion to k; and searches
+// with k just below the live count return k results although the graph
+// cannot reach some nodes.
 
 package hnsw
 
@@ -125,4 +127,92 @@ func TestKAtLeastLenFindsUnreachable(t *testing.T) {
 			t.Errorf("k=%d: unreachable id %d missing", k, want)
 		}
 	}
+}
+
+// cutLinks removes every link to the given slots on every layer, so that no
+// graph search can reach them (none may be the entry point).
+func cutLinks(h *Index, cut map[uint32]bool) {
+	h.growMu.Lock()
+	defer h.growMu.Unlock()
+	for s := 0; s < int(h.n.Load()); s++ {
+		for l := 0; l <= int(h.levels[s]); l++ {
+			lst := h.list(uint32(s), l)
+			kept := lst[1:1]
+			for _, nb := range lst[1 : 1+lst[0]] {
+				if !cut[nb] {
+					kept = append(kept, nb)
+				}
+			}
+			lst[0] = uint32(len(kept))
+		}
+	}
+}
+
+// TestKBelowLiveFindsUnreachable is the regression test of a search with
+// k just below the live count on a graph whose search cannot reach every
+// node: it returned what the graph reached (19,992 of k = 19,999 on 20,000
+// vectors with M = 8 before Compact), not k, breaking the index.Index
+// contract. Here links to four nodes are cut, and searches with
+// k = live − 1 (below the k ≥ live shortcut to the exact scan) and an ef
+// covering the whole graph must still return k results: unfiltered, after
+// deletes, and with a filter.
+func TestKBelowLiveFindsUnreachable(t *testing.T) {
+	d := newDataset(300, 8, 2, 24)
+	h := buildHNSW(t, d, index.Cosine, WithM(4), WithEfConstruction(32))
+	ep, _ := unpackEntry(h.ep.Load())
+	cut := map[uint32]bool{}
+	for s := uint32(0); len(cut) < 4; s += 37 {
+		if s != ep {
+			cut[s] = true
+		}
+	}
+	cutLinks(h, cut)
+	even := func(id uint64) bool { return id%2 == 0 }
+	evenCut := 0
+	for s := range cut {
+		if even(h.labels[s]) {
+			evenCut++
+		}
+	}
+	if evenCut == 0 {
+		t.Fatal("no cut node passes the filter; pick other slots")
+	}
+	check := func(what string, k int, deleted map[uint64]bool, opts ...index.SearchOption) {
+		t.Helper()
+		for _, q := range d.queries {
+			rs, err := h.Search(q, k, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != k {
+				t.Fatalf("%s: %d results for k = %d", what, len(rs), k)
+			}
+			seen := map[uint64]bool{}
+			for _, r := range rs {
+				if seen[r.ID] || deleted[r.ID] {
+					t.Fatalf("%s: id %d returned twice or after its delete", what, r.ID)
+				}
+				seen[r.ID] = true
+			}
+		}
+	}
+	check("unfiltered", h.Len()-1, nil, index.WithEf(1<<20))
+	check("unfiltered, default ef", h.Len()-1, nil)
+
+	deleted := map[uint64]bool{}
+	for i := 1; i < 300; i += 29 {
+		if err := h.Delete(d.ids[i]); err != nil {
+			t.Fatal(err)
+		}
+		deleted[d.ids[i]] = true
+	}
+	check("after deletes", h.Len()-1, deleted, index.WithEf(1<<20))
+
+	allowed := 0
+	for _, id := range h.IDs() {
+		if even(id) {
+			allowed++
+		}
+	}
+	check("filtered", allowed-1, deleted, index.WithFilter(even), index.WithEf(1<<20))
 }

@@ -102,7 +102,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	if pr.Err() == nil {
 		switch {
 		case index.CheckDim(dim) != nil, !metric.Valid(), m < 2 || m > 256,
-			efC < 1 || efC > 1<<16, efSearch < 1 || efSearch > 1<<16:
+			efC < 1 || efC > MaxEf, efSearch < 1 || efSearch > MaxEf:
 			pr.Fail("bad hnsw header: dim %d metric %d M %d efC %d ef %d", dim, metric, m, efC, efSearch)
 		case n64 >= 1<<32-1 || n64*uint64(dim) > index.MaxComponents:
 			pr.Fail("bad hnsw header: %d nodes of dimension %d", n64, dim)

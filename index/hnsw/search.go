@@ -181,7 +181,10 @@ func (x *Index) admit(s uint32, fm filterMode) bool {
 // index.ErrDimension, index.ErrInvalidVector, index.ErrZeroVector or
 // index.ErrInvalidArgument (k ≤ 0). If k is at least Len, the search scans
 // every node exactly and returns every live (allowed) vector; any k up to
-// math.MaxInt is fine, as nothing is sized by k.
+// math.MaxInt is fine, as nothing is sized by k. A graph search that finds
+// fewer than k results (nodes it cannot reach, a restrictive filter) is
+// completed by an exact scan, so fewer than k come back only when fewer
+// than k live (allowed) vectors exist.
 func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
 	if err := index.CheckK(k); err != nil {
 		return nil, err
@@ -233,9 +236,12 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 		it := s.res.pop()
 		out[i] = index.Result{ID: x.labels[it.id], Score: score(it.d)}
 	}
-	if len(out) < k && o.Filter != nil {
-		// The reachable graph ran out of allowed nodes; make sure none
-		// were missed.
+	if len(out) < k {
+		// The graph search found fewer than k, though more than k nodes
+		// are visible (k < n − hidden here): some live (allowed) nodes are
+		// out of its reach, as pruning or deletes can leave a few until
+		// Compact relinks them. The index.Index contract promises k
+		// results whenever k exist, so scan for them.
 		return x.exact(s, k, o.Filter), nil
 	}
 	return out, nil

@@ -123,7 +123,7 @@ func newIndex(dim int, cfg config) (vectorIndex, error) {
 	case Flat:
 		x, err := flat.New(dim, cfg.metric)
 		if err != nil {
-			return nil, fmt.Errorf("ganada: %w", err)
+			return nil, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 		}
 		return x, nil
 	case HNSW:
@@ -137,7 +137,7 @@ func newIndex(dim int, cfg config) (vectorIndex, error) {
 			hnsw.WithEfSearch(ef),
 			hnsw.WithSeed(cfg.seed))
 		if err != nil {
-			return nil, fmt.Errorf("ganada: %w", err)
+			return nil, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 		}
 		return x, nil
 	}

@@ -28,7 +28,9 @@ var (
 	ErrInvalidDocument = errors.New("ganada: invalid document")
 
 	// ErrInvalidArgument reports a bad parameter: k ≤ 0, a bad option, or an
-	// option that Load cannot change.
+	// option that Load cannot change. NewCollection and Load check options
+	// alike; an error about an index parameter (metric, M, efConstruction,
+	// efSearch) also wraps index.ErrInvalidArgument.
 	ErrInvalidArgument = errors.New("ganada: invalid argument")
 
 	// ErrNotFound reports a document ID that is not in the collection.

@@ -17,6 +17,7 @@ import (
 	"github.com/ganada/ganada/embed/static"
 	"github.com/ganada/ganada/embed/static/glove"
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/hnsw"
 )
 
 func TestNewCollectionErrors(t *testing.T) {
@@ -28,11 +29,6 @@ func TestNewCollectionErrors(t *testing.T) {
 	}{
 		{"nil encoder", nil, nil},
 		{"zero dim", newHashEncoder(0), nil},
-		{"index kind", enc, []ganada.Option{ganada.WithIndex(9)}},
-		{"metric", enc, []ganada.Option{ganada.WithMetric(0)}},
-		{"M", enc, []ganada.Option{ganada.WithM(1)}},
-		{"efConstruction", enc, []ganada.Option{ganada.WithEfConstruction(0)}},
-		{"efSearch", enc, []ganada.Option{ganada.WithEfSearch(-1)}},
 		{"batch", enc, []ganada.Option{ganada.WithBatchSize(0)}},
 	}
 	for _, tc := range cases {
@@ -44,6 +40,60 @@ func TestNewCollectionErrors(t *testing.T) {
 		}
 		if !errors.Is(err, ganada.ErrInvalidArgument) {
 			t.Errorf("%s: err = %v, want ErrInvalidArgument", tc.name, err)
+		}
+	}
+}
+
+// TestInvalidOptions: every invalid option fails NewCollection and Load
+// alike, with an error wrapping ErrInvalidArgument, and also
+// index.ErrInvalidArgument for index parameters. WithEfSearch(1<<40) used
+// to wrap only index.ErrInvalidArgument from NewCollection (the root checked
+// only ef > 0 and left the upper bound to the index) and was accepted by
+// Load, whose queries then ran with that beam width.
+func TestInvalidOptions(t *testing.T) {
+	enc := newHashEncoder(8)
+	path := saveTemp(t, newCol(t, enc))
+	cases := []struct {
+		name      string
+		opt       ganada.Option
+		fromIndex bool
+	}{
+		{"index kind", ganada.WithIndex(9), false},
+		{"metric", ganada.WithMetric(0), true},
+		{"M small", ganada.WithM(1), true},
+		{"M large", ganada.WithM(257), true},
+		{"efConstruction 0", ganada.WithEfConstruction(0), true},
+		{"efConstruction huge", ganada.WithEfConstruction(1 << 40), true},
+		{"efConstruction MaxEf+1", ganada.WithEfConstruction(hnsw.MaxEf + 1), true},
+		{"efSearch -1", ganada.WithEfSearch(-1), true},
+		{"efSearch huge", ganada.WithEfSearch(1 << 40), true},
+		{"efSearch MaxEf+1", ganada.WithEfSearch(hnsw.MaxEf + 1), true},
+		{"efSearch MinInt", ganada.WithEfSearch(math.MinInt), true},
+		{"batch 0", ganada.WithBatchSize(0), false},
+		{"batch -1", ganada.WithBatchSize(-1), false},
+		{"prompts", ganada.WithPrompts("\xff", ""), false},
+	}
+	for _, tc := range cases {
+		for _, kind := range kinds() {
+			_, errNew := ganada.NewCollection(enc, ganada.WithIndex(kind), tc.opt)
+			_, errLoad := ganada.Load(path, enc, tc.opt)
+			for what, err := range map[string]error{"NewCollection": errNew, "Load": errLoad} {
+				if !errors.Is(err, ganada.ErrInvalidArgument) {
+					t.Errorf("%s %s (%v): %v, want ganada.ErrInvalidArgument", what, tc.name, kind, err)
+				}
+				if tc.fromIndex && !errors.Is(err, index.ErrInvalidArgument) {
+					t.Errorf("%s %s (%v): %v, want index.ErrInvalidArgument too", what, tc.name, kind, err)
+				}
+			}
+		}
+	}
+	// The bounds themselves are valid, for both.
+	for _, ef := range []int{1, hnsw.MaxEf} {
+		if _, err := ganada.NewCollection(enc, ganada.WithEfSearch(ef), ganada.WithEfConstruction(ef)); err != nil {
+			t.Errorf("NewCollection ef %d: %v", ef, err)
+		}
+		if _, err := ganada.Load(path, enc, ganada.WithEfSearch(ef)); err != nil {
+			t.Errorf("Load efSearch %d: %v", ef, err)
 		}
 	}
 }

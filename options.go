@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/hnsw"
 )
 
 // IndexKind selects the vector index behind a Collection.
@@ -136,7 +137,7 @@ func WithMetric(m index.Metric) Option {
 func WithM(m int) Option {
 	return func(c *config) error {
 		if m < 2 || m > 256 {
-			return fmt.Errorf("%w: M = %d outside [2, 256]", ErrInvalidArgument, m)
+			return badIndexOption("M = %d outside [2, 256]", m)
 		}
 		c.m = m
 		c.fixed = append(c.fixed, "WithM")
@@ -145,12 +146,13 @@ func WithM(m int) Option {
 }
 
 // WithEfConstruction sets the HNSW insertion beam width (default
-// DefaultEfConstruction). Larger builds a better graph, more slowly. The Flat
-// index ignores it. Load takes it from the file and rejects this option.
+// DefaultEfConstruction; 1..hnsw.MaxEf). Larger builds a better graph, more
+// slowly. The Flat index ignores it. Load takes it from the file and
+// rejects this option.
 func WithEfConstruction(ef int) Option {
 	return func(c *config) error {
-		if ef <= 0 {
-			return fmt.Errorf("%w: efConstruction = %d, want > 0", ErrInvalidArgument, ef)
+		if ef < 1 || ef > hnsw.MaxEf {
+			return badIndexOption("efConstruction = %d outside [1, %d]", ef, hnsw.MaxEf)
 		}
 		c.efConstruction = ef
 		c.fixed = append(c.fixed, "WithEfConstruction")
@@ -159,18 +161,26 @@ func WithEfConstruction(ef int) Option {
 }
 
 // WithEfSearch sets the HNSW query beam width used when a query passes no
-// WithQueryEf (default DefaultEfSearch; a query always uses at least k).
-// Larger is slower and more accurate. The Flat index ignores it. The index
-// saves the value given to NewCollection; given to Load, it overrides the
-// saved value for the loaded collection's queries.
+// WithQueryEf (default DefaultEfSearch; 1..hnsw.MaxEf; a query always uses
+// at least k). Larger is slower and more accurate. The Flat index ignores
+// it. The index saves the value given to NewCollection; given to Load, it
+// overrides the saved value for the loaded collection's queries, and is
+// checked as NewCollection checks it.
 func WithEfSearch(ef int) Option {
 	return func(c *config) error {
-		if ef <= 0 {
-			return fmt.Errorf("%w: efSearch = %d, want > 0", ErrInvalidArgument, ef)
+		if ef < 1 || ef > hnsw.MaxEf {
+			return badIndexOption("efSearch = %d outside [1, %d]", ef, hnsw.MaxEf)
 		}
 		c.efSearch = ef
 		return nil
 	}
+}
+
+// badIndexOption reports a bad index parameter: the error wraps both
+// ErrInvalidArgument and index.ErrInvalidArgument, as the index's own
+// rejection of it would (and as WithMetric's does).
+func badIndexOption(format string, args ...any) error {
+	return fmt.Errorf("%w: %w: %s", ErrInvalidArgument, index.ErrInvalidArgument, fmt.Sprintf(format, args...))
 }
 
 // WithSeed seeds the HNSW level generator (default 1), for reproducible

@@ -156,6 +156,12 @@ func parseRetryAfter(h string, now time.Time) time.Duration {
 	return 0
 }
 
+// fetchOnce makes one GET of m.location into inc, resuming from inc's
+// size with a Range request. A failure worth another attempt (a dropped
+// connection, a stall longer than the download timeout, a 5xx or 429, a
+// Range answered with the wrong bytes) is a retryable; an answer that
+// contradicts the HEAD's size is an error wrapping ErrChecksum, a refused
+// redirect one wrapping ErrInvalid.
 func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc string) (resumed bool, err error) {
 	f, err := os.OpenFile(inc, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
@@ -183,42 +189,76 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 	if off == m.size && m.size > 0 {
 		return true, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.location, nil)
+
+	// The watchdog cancels the attempt when the response, or the next bytes
+	// of its body, take longer than the download timeout.
+	idle := c.downloadTimeout
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stalled := fmt.Errorf("no data for %v (HF_HUB_DOWNLOAD_TIMEOUT): %w", idle, os.ErrDeadlineExceeded)
+	watchdog := time.AfterFunc(idle, func() { cancel(stalled) })
+	defer watchdog.Stop()
+	failed := func(err error) error { // classifies a transport error
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case context.Cause(actx) == stalled:
+			return retryable{err: stalled}
+		case isBadAnswer(err):
+			return err // a refused redirect: asking again changes nothing
+		}
+		return retryable{err: err}
+	}
+
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, m.location, nil)
 	if err != nil {
-		return false, err
+		return false, answerError("GET %q: %v", clip(m.location), err)
 	}
 	req.Header.Set("Accept-Encoding", "identity")
-	if m.sameHost {
+	if c.sendsToken(req.URL) {
 		c.auth(req)
 	}
 	if off > 0 {
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(off, 10)+"-")
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.get.Do(req)
+	watchdog.Stop()
 	if err != nil {
-		return false, retryable{err: err}
+		return false, failed(err)
 	}
 	defer resp.Body.Close()
+	where := "GET " + resp.Request.URL.Redacted()
 	switch {
-	case resp.StatusCode == http.StatusPartialContent && off > 0:
-		start, ok := rangeStart(resp.Header.Get("Content-Range"))
-		if !ok || start != off {
-			return false, retryable{err: fmt.Errorf("server answered Range bytes=%d- with Content-Range %q", off, resp.Header.Get("Content-Range"))}
+	case resp.StatusCode == http.StatusPartialContent:
+		start, end, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
+		if ok && total >= 0 && total != m.size {
+			return false, fmt.Errorf("%w: %s: Content-Range %q: the file has %d bytes, the hub announced %d",
+				ErrChecksum, where, clip(resp.Header.Get("Content-Range")), total, m.size)
 		}
-		resumed = true
+		if !ok || start != off || end >= m.size {
+			// Not the bytes asked for: start over without a Range.
+			if err := f.Truncate(0); err != nil {
+				return false, err
+			}
+			return false, retryable{err: fmt.Errorf("%s: Range bytes=%d- answered with Content-Range %q", where, off, clip(resp.Header.Get("Content-Range")))}
+		}
+		resumed = off > 0
 	case resp.StatusCode == http.StatusOK:
+		if resp.ContentLength >= 0 && resp.ContentLength != m.size {
+			return false, fmt.Errorf("%w: %s: Content-Length %d, the hub announced %d bytes", ErrChecksum, where, resp.ContentLength, m.size)
+		}
 		// The server ignored or was not sent a Range: start over.
 		if err := f.Truncate(0); err != nil {
 			return false, err
 		}
 		off = 0
-	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && off > 0:
 		_ = f.Truncate(0)
-		return false, retryable{err: fmt.Errorf("HTTP %s for bytes=%d-", resp.Status, off)}
+		return false, retryable{err: fmt.Errorf("%s: HTTP %s for bytes=%d-", where, resp.Status, off)}
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		return false, retryable{err: fmt.Errorf("HTTP %s", resp.Status), after: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		return false, retryable{err: fmt.Errorf("%s: HTTP %s", where, resp.Status), after: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	default:
-		return false, fmt.Errorf("GET %s: HTTP %s", m.location, resp.Status)
+		return false, fmt.Errorf("%s: HTTP %s", where, resp.Status)
 	}
 	if _, err := f.Seek(off, io.SeekStart); err != nil {
 		return resumed, err
@@ -226,10 +266,13 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 	buf := make([]byte, 256<<10)
 	done := off
 	for {
+		watchdog.Reset(idle)
 		n, rerr := resp.Body.Read(buf)
+		watchdog.Stop()
 		if n > 0 {
 			if done+int64(n) > m.size {
-				return resumed, fmt.Errorf("%w: server sent more than the announced %d bytes", ErrChecksum, m.size)
+				_ = f.Truncate(0) // whatever it sent is suspect
+				return false, fmt.Errorf("%w: %s: more than the announced %d bytes", ErrChecksum, where, m.size)
 			}
 			if _, err := f.Write(buf[:n]); err != nil {
 				return resumed, err
@@ -243,30 +286,38 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 			break
 		}
 		if rerr != nil {
-			if ctx.Err() != nil {
-				return resumed, ctx.Err()
-			}
-			return resumed, retryable{err: rerr}
+			return resumed, failed(rerr)
 		}
 	}
 	if done != m.size {
-		return resumed, retryable{err: fmt.Errorf("connection closed after %d of %d bytes: %w", done, m.size, io.ErrUnexpectedEOF)}
+		return resumed, retryable{err: fmt.Errorf("%s: connection closed after %d of %d bytes: %w", where, done, m.size, io.ErrUnexpectedEOF)}
 	}
 	return resumed, nil
 }
 
-// rangeStart parses the first byte position of "bytes start-end/total".
-func rangeStart(cr string) (int64, bool) {
-	s, ok := strings.CutPrefix(cr, "bytes ")
+// parseContentRange parses "bytes start-end/total" (total -1 for "*"),
+// with 0 <= start <= end and end < total.
+func parseContentRange(cr string) (start, end, total int64, ok bool) {
+	s, ok := strings.CutPrefix(strings.TrimSpace(cr), "bytes ")
 	if !ok {
-		return 0, false
+		return 0, 0, 0, false
 	}
-	s, _, ok = strings.Cut(s, "-")
-	if !ok {
-		return 0, false
+	rng, tot, ok1 := strings.Cut(s, "/")
+	a, b, ok2 := strings.Cut(rng, "-")
+	if !ok1 || !ok2 {
+		return 0, 0, 0, false
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
+	var ok3, ok4 bool
+	start, ok3 = parseSize(a)
+	end, ok4 = parseSize(b)
+	total = -1
+	if tot != "*" {
+		var ok5 bool
+		if total, ok5 = parseSize(tot); !ok5 || end >= total {
+			return 0, 0, 0, false
+		}
+	}
+	return start, end, total, ok3 && ok4 && start <= end
 }
 
 // verify checks the file's size and, where the etag is a content hash, its

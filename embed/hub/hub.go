@@ -39,16 +39,29 @@
 // within HF_HUB_ETAG_TIMEOUT, 10 s by default) makes its later calls answer
 // from the cache.
 //
+// The token (HF_TOKEN) is sent only to the endpoint's own origin (scheme,
+// host and port): never to another host, such as the CDN a large file is
+// redirected to, nor over http from an https endpoint; an endpoint
+// configured as http:// (a local mirror or test hub) gets it as configured.
+// A body that sends nothing for HF_HUB_DOWNLOAD_TIMEOUT (10 s) counts as a
+// dropped connection and is resumed. Every value of the hub's answer that
+// becomes a path or a size (the commit, the etag, the sizes, a Content-Range,
+// redirects) is checked before use; an unusable answer is an error wrapping
+// ErrInvalid (or ErrChecksum, for bytes that do not match the announced
+// size).
+//
 // The environment is read as huggingface_hub reads it: HF_ENDPOINT (base
 // URL), HF_TOKEN (or the token file $HF_HOME/token), HF_HUB_OFFLINE=1 (use
 // the cache only), HF_HUB_ETAG_TIMEOUT (seconds a metadata request may
-// take), HF_HUB_CACHE and HF_HOME. Options override each.
+// take), HF_HUB_DOWNLOAD_TIMEOUT (seconds a download may receive nothing),
+// HF_HUB_CACHE and HF_HOME. Options override each.
 package hub
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,8 +89,10 @@ var (
 	// ErrUnauthorized reports a gated or private repository the token (or
 	// its absence) does not give access to.
 	ErrUnauthorized = errors.New("hub: unauthorized")
-	// ErrInvalid reports a malformed repository id, revision or file name.
-	ErrInvalid = errors.New("hub: invalid name")
+	// ErrInvalid reports a malformed repository id, revision or file name,
+	// or a hub answer that cannot be used safely: a commit, etag or size
+	// header of the wrong form, a redirect loop or a redirect off http(s).
+	ErrInvalid = errors.New("hub: invalid")
 )
 
 // DefaultEndpoint is the hub's base URL when HF_ENDPOINT is not set.
@@ -93,7 +108,12 @@ type Client struct {
 	retries  int
 	progress func(file string, done, total int64)
 
-	etagTimeout time.Duration // for each metadata (HEAD) request
+	etagTimeout     time.Duration // for each metadata (HEAD) request
+	downloadTimeout time.Duration // longest wait for a download's next bytes
+
+	origin *url.URL     // the endpoint's origin, to which the token may go
+	head   *http.Client // http, following no redirects (head follows relative ones)
+	get    *http.Client // http, redirects checked and the token dropped off origin
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex // per blob path, to download each once
@@ -121,7 +141,10 @@ func WithCacheDir(dir string) Option { return func(c *Client) { c.cacheDir = dir
 func WithOffline(offline bool) Option { return func(c *Client) { c.offline = offline } }
 
 // WithHTTPClient sets the HTTP client (default: one with a 30 s response
-// header timeout and no overall timeout, so large files can stream).
+// header timeout, 1 MiB of response headers at most and no overall
+// timeout, so large files can stream). Its CheckRedirect, if any, is called
+// before the package's own redirect checks (at most 10 redirects, http or
+// https only, the token dropped off the endpoint's origin).
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
 
 // WithRetries sets how many times a failed or dropped download is resumed
@@ -129,6 +152,19 @@ func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h
 // failed attempt up to 8 s, or what the server's Retry-After asks (up to a
 // minute) after a 429 or 5xx answer; a cancelled context ends the wait.
 func WithRetries(n int) Option { return func(c *Client) { c.retries = n } }
+
+// WithDownloadTimeout sets how long a download may wait for its response or
+// its next bytes (default $HF_HUB_DOWNLOAD_TIMEOUT seconds, else 10 s, as
+// huggingface_hub). A stalled download is resumed like a dropped
+// connection; when the retries run out, the error wraps
+// os.ErrDeadlineExceeded. d <= 0 keeps the default.
+func WithDownloadTimeout(d time.Duration) Option {
+	return func(c *Client) {
+		if d > 0 {
+			c.downloadTimeout = d
+		}
+	}
+}
 
 // WithProgress sets a function called as a download advances, with the
 // file's name within its repository, the bytes held so far and the total
@@ -149,7 +185,8 @@ func New(opts ...Option) *Client {
 		retries:  5,
 		locks:    map[string]*sync.Mutex{},
 
-		etagTimeout: etagTimeout(),
+		etagTimeout:     envSeconds("HF_HUB_ETAG_TIMEOUT", defaultEtagTimeout),
+		downloadTimeout: envSeconds("HF_HUB_DOWNLOAD_TIMEOUT", defaultDownloadTimeout),
 	}
 	for _, o := range opts {
 		o(c)
@@ -157,23 +194,33 @@ func New(opts ...Option) *Client {
 	if c.http == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.ResponseHeaderTimeout = 30 * time.Second
+		t.MaxResponseHeaderBytes = 1 << 20
 		c.http = &http.Client{Transport: t}
 	}
+	c.origin, _ = url.Parse(c.endpoint) // nil if malformed: no token is sent
+	c.head, c.get = c.redirectClients()
 	return c
 }
 
 // defaultEtagTimeout is how long a metadata (HEAD) request may take before
 // the hub counts as unreachable, as huggingface_hub's HF_HUB_ETAG_TIMEOUT
-// (10 s, which the environment variable overrides, in seconds).
-var defaultEtagTimeout = 10 * time.Second
+// (10 s, which the environment variable overrides, in seconds);
+// defaultDownloadTimeout how long a download may receive nothing, as its
+// HF_HUB_DOWNLOAD_TIMEOUT.
+var (
+	defaultEtagTimeout     = 10 * time.Second
+	defaultDownloadTimeout = 10 * time.Second
+)
 
-func etagTimeout() time.Duration {
-	if v := os.Getenv("HF_HUB_ETAG_TIMEOUT"); v != "" {
-		if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
+// envSeconds reads a positive number of seconds from the environment
+// variable key (fractions allowed, at most a day), else returns def.
+func envSeconds(key string, def time.Duration) time.Duration {
+	if v := os.Getenv(key); v != "" {
+		if s, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && s > 0 && s <= 86400 {
 			return time.Duration(s * float64(time.Second))
 		}
 	}
-	return defaultEtagTimeout
+	return def
 }
 
 // CacheDir returns the hub cache folder huggingface_hub uses:
@@ -230,20 +277,41 @@ func envToken() string {
 	return strings.TrimSpace(string(b))
 }
 
-var (
-	repoPart   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$`)
-	commitHash = regexp.MustCompile(`^[0-9a-f]{40}$`)
-)
+var commitHash = regexp.MustCompile(`^[0-9a-f]{40}$`)
 
-// ValidRepoID reports whether id has the form of a hub model id: "name" or
-// "org/name", each part letters, digits, '.', '_' or '-' (no "..").
+// maxRepoPart is the longest name (and, here, namespace) of a repository
+// id, as huggingface_hub's validate_repo_id.
+const maxRepoPart = 96
+
+// ValidRepoID reports whether id is a repository id huggingface_hub
+// accepts (its validate_repo_id): "name" or "namespace/name", each part
+// 1 to 96 ASCII letters, digits, '_', '-' or '.', starting and ending with
+// a letter, digit or '_', with no "--" or ".." anywhere and no ".git"
+// suffix. So the cache folder models--{namespace}--{name} names one id
+// only. Unlike huggingface_hub (whose \w admits any Unicode letter and
+// whose namespace has no length limit) non-ASCII letters are refused and
+// the namespace is bounded too, so that ids that look alike do not share a
+// folder and the folder name fits any file system.
 func ValidRepoID(id string) bool {
-	parts := strings.Split(id, "/")
-	if len(parts) > 2 || strings.Contains(id, "..") || strings.HasSuffix(id, ".git") {
+	if strings.Count(id, "/") > 1 || strings.Contains(id, "--") || strings.Contains(id, "..") || strings.HasSuffix(id, ".git") {
 		return false
 	}
-	for _, p := range parts {
-		if !repoPart.MatchString(p) {
+	for _, p := range strings.Split(id, "/") {
+		if !validRepoPart(p) {
+			return false
+		}
+	}
+	return true
+}
+
+func validRepoPart(p string) bool {
+	if p == "" || len(p) > maxRepoPart {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		word := c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !word && !((c == '-' || c == '.') && i > 0 && i < len(p)-1) {
 			return false
 		}
 	}
@@ -270,8 +338,24 @@ func validFile(name string) error {
 	return nil
 }
 
+// validRevision checks a revision (branch, tag or commit) before it is
+// quoted into a URL (with its slashes, as huggingface_hub's
+// quote(revision, safe="")) and becomes the file refs/{revision}: that
+// file must be a file strictly inside refs/, and two revisions must not
+// name the same file. So "", "/main", "a\\b", "main/", "a//b", ".", ".."
+// and any "." or ".." element are refused, as are control characters
+// (NUL included); "refs/pr/1" is a valid branch.
 func validRevision(rev string) error {
-	if rev == "" || strings.Contains(rev, "..") || strings.HasPrefix(rev, "/") || strings.ContainsAny(rev, "\\\x00") {
+	bad := rev == "" || strings.HasPrefix(rev, "/") || strings.Contains(rev, `\`) || filepath.IsAbs(rev) || filepath.VolumeName(rev) != ""
+	for i := 0; i < len(rev) && !bad; i++ {
+		bad = rev[i] < 0x20 || rev[i] == 0x7f
+	}
+	for _, p := range strings.Split(rev, "/") {
+		if p == "" || p == "." || p == ".." {
+			bad = true
+		}
+	}
+	if bad {
 		return fmt.Errorf("%w: revision %q", ErrInvalid, rev)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Repo is a model repository at a revision (branch, tag or commit). Its
@@ -148,9 +149,10 @@ func (r *Repo) fromCache(name string) (string, error) {
 // unreachable reports whether err, from asking the hub about a file, means
 // the hub could not answer (network failure, 5xx, refused access) rather
 // than that the file or repository does not exist; the cache then answers,
-// as in huggingface_hub.
+// as in huggingface_hub. An answer that cannot be used safely (badAnswer)
+// counts as the hub failing, as huggingface_hub's FileMetadataError.
 func unreachable(ctx context.Context, err error) bool {
-	return ctx.Err() == nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid)
+	return ctx.Err() == nil && !errors.Is(err, ErrNotFound) && (!errors.Is(err, ErrInvalid) || isBadAnswer(err))
 }
 
 // File returns the local path of the named file (slash-separated, relative
@@ -291,6 +293,9 @@ func (r *Repo) writeRef(commit string) error {
 	return writeFileAtomic(p, []byte(commit))
 }
 
+// tmpSeq numbers the temporary symlinks of linkPointer.
+var tmpSeq atomic.Uint64
+
 // linkPointer makes snapshots/{commit}/{file} a relative symlink to the
 // blob, or a copy where symlinks are not supported.
 func linkPointer(blob, pointer string) error {
@@ -301,10 +306,16 @@ func linkPointer(blob, pointer string) error {
 	if err != nil {
 		rel = blob
 	}
-	tmp := pointer + ".tmp" + strconv.Itoa(os.Getpid())
+	// A name no other goroutine or process uses: two Clients of one
+	// process may link the same pointer at once.
+	tmp := pointer + ".tmp" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(tmpSeq.Add(1), 10)
 	_ = os.Remove(tmp)
 	if err := os.Symlink(rel, tmp); err == nil {
-		return os.Rename(tmp, pointer)
+		if err := os.Rename(tmp, pointer); err != nil {
+			_ = os.Remove(tmp)
+			return err
+		}
+		return nil
 	}
 	b, err := os.ReadFile(blob)
 	if err != nil {
@@ -319,84 +330,157 @@ type fileMeta struct {
 	etag     string
 	size     int64
 	location string // URL to GET (after a redirect to a CDN, its address)
-	sameHost bool   // location is on the endpoint's host: send the token
 }
 
+// maxFileSize bounds the size the hub may announce: 50 GB, the largest
+// file huggingface_hub downloads over plain http (MAX_HTTP_DOWNLOAD_SIZE).
+const maxFileSize = 50_000_000_000
+
 // head asks the hub for a file's commit, etag, size and location, following
-// relative redirects only (as huggingface_hub does).
+// relative redirects only (as huggingface_hub does, e.g. to a renamed
+// repository), at most maxRedirects. The token goes only to the endpoint's
+// origin (see sendsToken).
 func (r *Repo) head(ctx context.Context, name string) (*fileMeta, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.c.etagTimeout)
 	defer cancel()
 	u := r.c.endpoint + "/" + r.id + "/resolve/" + url.PathEscape(r.revision) + "/" + escapePath(name)
-	base, err := url.Parse(u)
+	cur, err := url.Parse(u)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: endpoint %q: %v", ErrInvalid, r.c.endpoint, err)
 	}
-	client := *r.c.http
-	client.CheckRedirect = func(req *http.Request, via []*http.Request) error { return http.ErrUseLastResponse }
-	cur := base
 	for hops := 0; ; hops++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodHead, cur.String(), nil)
 		if err != nil {
 			return nil, err
 		}
 		req.Header.Set("Accept-Encoding", "identity")
-		r.c.auth(req)
-		resp, err := client.Do(req)
+		if r.c.sendsToken(cur) {
+			r.c.auth(req)
+		}
+		resp, err := r.c.head.Do(req)
 		if err != nil {
 			var ue *url.Error
 			if errors.As(err, &ue) {
 				err = ue.Err // it repeats the method and URL
 			}
-			return nil, fmt.Errorf("hub: HEAD %s: %w", cur, err)
+			return nil, fmt.Errorf("hub: HEAD %s: %w", cur.Redacted(), err)
 		}
 		resp.Body.Close()
 		if err := r.statusError(resp, name); err != nil {
 			return nil, err
 		}
-		loc := resp.Header.Get("Location")
-		if resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" && hops < 10 {
-			next, err := cur.Parse(loc)
+		var next *url.URL
+		if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
+			ref, err := url.Parse(loc)
 			if err != nil {
-				return nil, fmt.Errorf("hub: HEAD %s: bad Location %q", cur, loc)
+				return nil, answerError("HEAD %s: Location %q: %v", cur.Redacted(), clip(loc), err)
 			}
-			if next.Host == cur.Host && !strings.Contains(strings.SplitN(loc, "?", 2)[0], "://") {
-				cur = next // relative redirect (e.g. a renamed repository): follow
+			next = cur.ResolveReference(ref)
+			if err := checkTarget(next); err != nil {
+				return nil, fmt.Errorf("HEAD %s: %w", cur.Redacted(), err)
+			}
+			if ref.Scheme == "" && ref.Host == "" { // relative: follow
+				if hops >= maxRedirects {
+					return nil, answerError("HEAD %s: more than %d redirects", u, maxRedirects)
+				}
+				cur = next
 				continue
 			}
 		}
-		m := &fileMeta{commit: resp.Header.Get("X-Repo-Commit"), location: cur.String(), sameHost: true}
-		m.etag = normalizeEtag(resp.Header.Get("X-Linked-Etag"))
-		if m.etag == "" {
-			m.etag = normalizeEtag(resp.Header.Get("ETag"))
-		}
-		size := resp.Header.Get("X-Linked-Size")
-		if size == "" && !(resp.StatusCode >= 300 && resp.StatusCode < 400) {
-			size = resp.Header.Get("Content-Length")
-		}
-		m.size = -1
-		if size != "" {
-			if m.size, err = strconv.ParseInt(size, 10, 64); err != nil {
-				m.size = -1
-			}
-		}
-		if loc != "" {
-			if next, err := cur.Parse(loc); err == nil {
-				m.location = next.String()
-				m.sameHost = next.Host == base.Host
-			}
-		}
-		if !commitHash.MatchString(m.commit) {
-			return nil, fmt.Errorf("hub: HEAD %s: no X-Repo-Commit header: is %s a Hugging Face hub?", cur, r.c.endpoint)
-		}
-		if m.etag == "" || strings.ContainsAny(m.etag, `/\`) || m.etag == "." || m.etag == ".." {
-			return nil, fmt.Errorf("hub: HEAD %s: missing or invalid ETag %q", cur, m.etag)
-		}
-		if m.size < 0 {
-			return nil, fmt.Errorf("hub: HEAD %s: no file size", cur)
-		}
-		return m, nil
+		return r.meta(resp, cur, next, name)
 	}
+}
+
+// meta reads and checks the file's metadata from the final HEAD answer
+// (from cur; next is where it redirects to, or nil): the commit must be a
+// 40-hex hash (it names the snapshot folder), the etag must be usable as a
+// file name (it names the blob and the lock) and the size must be a
+// decimal within maxFileSize.
+func (r *Repo) meta(resp *http.Response, cur, next *url.URL, name string) (*fileMeta, error) {
+	where := "HEAD " + cur.Redacted()
+	m := &fileMeta{commit: resp.Header.Get("X-Repo-Commit"), location: cur.String()}
+	if next != nil {
+		m.location = next.String()
+	}
+	switch {
+	case m.commit == "":
+		return nil, answerError("%s: no X-Repo-Commit header: is %s a Hugging Face hub?", where, r.c.endpoint)
+	case !commitHash.MatchString(m.commit):
+		return nil, answerError("%s: X-Repo-Commit %q is not a 40-hex commit hash", where, clip(m.commit))
+	}
+	etagHeader := "X-Linked-Etag"
+	m.etag = normalizeEtag(resp.Header.Get(etagHeader))
+	if m.etag == "" {
+		etagHeader = "ETag"
+		m.etag = normalizeEtag(resp.Header.Get(etagHeader))
+	}
+	if !validEtag(m.etag) {
+		return nil, answerError("%s: %s %q cannot name a blob file (1 to %d of A-Z a-z 0-9 _ + = -)", where, etagHeader, clip(m.etag), maxEtag)
+	}
+	sizeHeader := "X-Linked-Size"
+	size := resp.Header.Get(sizeHeader)
+	if size == "" && next == nil {
+		sizeHeader = "Content-Length"
+		size = resp.Header.Get(sizeHeader)
+	}
+	if size == "" {
+		return nil, answerError("%s: no file size (X-Linked-Size or Content-Length) for %s", where, name)
+	}
+	n, ok := parseSize(size)
+	if !ok {
+		return nil, answerError("%s: %s %q is not a size from 0 to %d bytes", where, sizeHeader, clip(size), int64(maxFileSize))
+	}
+	m.size = n
+	return m, nil
+}
+
+// parseSize reads a byte count: decimal digits only, at most maxFileSize.
+func parseSize(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 12 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n <= maxFileSize
+}
+
+// maxEtag is the longest etag accepted (a sha256 has 64 hex digits).
+const maxEtag = 128
+
+// validEtag reports whether an etag can name blobs/{etag} and
+// .locks/.../{etag}.lock: 1 to maxEtag ASCII letters, digits, '_', '+',
+// '=' or '-', and not a Windows device name. Without '.', it cannot be
+// another blob's .incomplete or temporary file, nor "." or "..".
+func validEtag(e string) bool {
+	if e == "" || len(e) > maxEtag {
+		return false
+	}
+	for i := 0; i < len(e); i++ {
+		c := e[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '+' || c == '=' || c == '-') {
+			return false
+		}
+	}
+	switch u := strings.ToUpper(e); {
+	case u == "CON" || u == "PRN" || u == "AUX" || u == "NUL":
+		return false
+	case len(u) == 4 && (strings.HasPrefix(u, "COM") || strings.HasPrefix(u, "LPT")) && u[3] >= '0' && u[3] <= '9':
+		return false
+	}
+	return true
+}
+
+// clip shortens a header value quoted in an error message.
+func clip(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "..."
+	}
+	return s
 }
 
 func (r *Repo) statusError(resp *http.Response, name string) error {

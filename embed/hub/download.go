@@ -14,6 +14,7 @@ import (
 	"hash"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -138,14 +139,19 @@ var sleep = func(ctx context.Context, d time.Duration) error {
 }
 
 // parseRetryAfter reads a Retry-After header: delay seconds, or an HTTP
-// date. It returns 0 when absent or unreadable.
+// date. It returns 0 when absent or unreadable (a negative number too), and
+// at most a little over retryAfterMax.
 func parseRetryAfter(h string, now time.Time) time.Duration {
 	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0
 	}
-	if n, err := strconv.ParseInt(h, 10, 64); err == nil {
-		if n <= 0 {
+	if strings.Trim(h, "0123456789") == "" { // delay-seconds, of any length
+		n, err := strconv.ParseInt(h, 10, 64)
+		switch {
+		case err != nil: // more than int64: years beyond any cap
+			return retryAfterMax
+		case n == 0:
 			return 0
 		}
 		return time.Duration(min(n, int64(retryAfterMax/time.Second)+1)) * time.Second
@@ -204,8 +210,12 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 			return ctx.Err()
 		case context.Cause(actx) == stalled:
 			return retryable{err: stalled}
-		case isBadAnswer(err):
-			return err // a refused redirect: asking again changes nothing
+		case isBadAnswer(err): // a refused redirect: asking again changes nothing
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				return ue.Err // it repeats the method and URL
+			}
+			return err
 		}
 		return retryable{err: err}
 	}

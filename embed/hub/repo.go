@@ -376,8 +376,8 @@ func (r *Repo) head(ctx context.Context, name string) (*fileMeta, error) {
 				return nil, answerError("HEAD %s: Location %q: %v", cur.Redacted(), clip(loc), err)
 			}
 			next = cur.ResolveReference(ref)
-			if err := checkTarget(next); err != nil {
-				return nil, fmt.Errorf("HEAD %s: %w", cur.Redacted(), err)
+			if err := checkTarget("HEAD "+cur.Redacted(), next); err != nil {
+				return nil, err
 			}
 			if ref.Scheme == "" && ref.Host == "" { // relative: follow
 				if hops >= maxRedirects {

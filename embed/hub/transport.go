@@ -73,12 +73,12 @@ func port(u *url.URL) string {
 	return ""
 }
 
-// checkTarget refuses a URL the hub redirects to, or names as a file's
-// location, that is not http or https (file://, ftp://, data:...) or has
-// no host.
-func checkTarget(u *url.URL) error {
+// checkTarget refuses a URL that the answer to the request where (method
+// and URL) redirects to, and that is not http or https (file://, ftp://,
+// data:...) or has no host.
+func checkTarget(where string, u *url.URL) error {
 	if s := strings.ToLower(u.Scheme); (s != "http" && s != "https") || u.Host == "" {
-		return answerError("redirect to %q: only http and https locations are followed", u.Redacted())
+		return answerError("%s: redirect to %q: only http and https locations are followed", where, clip(u.Redacted()))
 	}
 	return nil
 }
@@ -97,7 +97,7 @@ func (c *Client) redirectClients() (head, get *http.Client) {
 		if len(via) >= maxRedirects {
 			return answerError("GET %s: more than %d redirects", via[0].URL.Redacted(), maxRedirects)
 		}
-		if err := checkTarget(req.URL); err != nil {
+		if err := checkTarget("GET "+via[len(via)-1].URL.Redacted(), req.URL); err != nil {
 			return err
 		}
 		if user != nil {

@@ -3,9 +3,7 @@
 package safetensors
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -15,19 +13,16 @@ import (
 // (100 MB), so a corrupt length cannot make us allocate without limit.
 const maxHeaderLen = 100 << 20
 
+// header is what a file's header describes.
 type header struct {
-	tensors  []Tensor
-	metadata map[string]string
-}
-
-type rawEntry struct {
-	DType       *string  `json:"dtype"`
-	Shape       *[]int64 `json:"shape"`
-	DataOffsets *[]int64 `json:"data_offsets"`
+	tensors []Tensor // sorted by name
+	meta    []byte   // the "__metadata__" object's JSON (nil if none)
 }
 
 // parseHeader validates the header of a whole file b and returns the
-// tensors it describes and the offset of the data section.
+// tensors it describes and the offset of the data section. It allocates
+// in proportion to the header's length: the tensors' names and shapes,
+// and a Tensor per entry (each entry takes at least 49 bytes of JSON).
 func parseHeader(b []byte) (*header, int, error) {
 	if len(b) < 8 {
 		return nil, 0, fmt.Errorf("%w: %d bytes is too short for a header", ErrCorrupt, len(b))
@@ -36,88 +31,212 @@ func parseHeader(b []byte) (*header, int, error) {
 	if n > maxHeaderLen || n > uint64(len(b)-8) {
 		return nil, 0, fmt.Errorf("%w: header length %d exceeds the file (%d bytes) or the %d-byte limit", ErrCorrupt, n, len(b), maxHeaderLen)
 	}
-	js := b[8 : 8+n]
-	if len(bytes.TrimSpace(js)) == 0 || bytes.TrimSpace(js)[0] != '{' {
+	s := &scanner{b: b[8 : 8+n], what: "header"}
+	if s.peek() != '{' {
 		return nil, 0, fmt.Errorf("%w: header is not a JSON object", ErrCorrupt)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(js, &raw); err != nil {
-		return nil, 0, fmt.Errorf("%w: header JSON: %v", ErrCorrupt, err)
-	}
 	data := int64(len(b)) - 8 - int64(n)
-	h := &header{metadata: map[string]string{}}
-	for name, msg := range raw {
-		if name == "__metadata__" {
-			if err := json.Unmarshal(msg, &h.metadata); err != nil {
-				return nil, 0, fmt.Errorf("%w: __metadata__ is not a string map: %v", ErrCorrupt, err)
+	h := &header{}
+	// Count the entries first, so that the tensors take exactly their
+	// room (append's growth would allocate about 5 times it in all).
+	count, err := s.countKeys()
+	if err != nil {
+		return nil, 0, err
+	}
+	h.tensors = make([]Tensor, 0, count)
+	err = s.beginObject()
+	for first := true; err == nil; first = false {
+		var key []byte
+		var ok bool
+		if key, ok, err = s.nextKey(first); err != nil || !ok {
+			break
+		}
+		if string(key) == "__metadata__" {
+			if h.meta != nil {
+				return nil, 0, fmt.Errorf("%w: __metadata__ appears twice", ErrCorrupt)
 			}
+			m, err := s.stringMap()
+			if err != nil {
+				return nil, 0, fmt.Errorf("%w (__metadata__ must map strings to strings)", err)
+			}
+			h.meta = append([]byte{}, m...)
 			continue
 		}
-		t, err := parseEntry(name, msg, data)
-		if err != nil {
-			return nil, 0, err
+		var t Tensor
+		if t, err = s.entry(string(key), data); err == nil {
+			h.tensors = append(h.tensors, t)
 		}
-		h.tensors = append(h.tensors, t)
+	}
+	if err == nil {
+		err = s.end()
+	}
+	if err != nil {
+		return nil, 0, err
 	}
 	// Byte ranges must not overlap (zero-length tensors may sit anywhere).
-	sorted := append([]Tensor(nil), h.tensors...)
-	sort.Slice(sorted, func(i, j int) bool {
-		if sorted[i].begin != sorted[j].begin {
-			return sorted[i].begin < sorted[j].begin
+	ts := h.tensors
+	sort.Slice(ts, func(i, j int) bool {
+		if ts[i].begin != ts[j].begin {
+			return ts[i].begin < ts[j].begin
 		}
-		return sorted[i].end < sorted[j].end
+		return ts[i].end < ts[j].end
 	})
 	var prevEnd int64
 	prev := ""
-	for _, t := range sorted {
+	for _, t := range ts {
 		if t.begin == t.end {
 			continue
 		}
 		if t.begin < prevEnd {
-			return nil, 0, fmt.Errorf("%w: tensor %q overlaps tensor %q", ErrCorrupt, t.Name, prev)
+			return nil, 0, fmt.Errorf("%w: tensor %s (data_offsets [%d, %d]) overlaps tensor %s", ErrCorrupt, clip(t.Name), t.begin, t.end, clip(prev))
 		}
 		prevEnd, prev = t.end, t.Name
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
+	for i := 1; i < len(ts); i++ {
+		if ts[i].Name == ts[i-1].Name {
+			return nil, 0, fmt.Errorf("%w: tensor %s appears twice", ErrCorrupt, clip(ts[i].Name))
+		}
 	}
 	return h, 8 + int(n), nil
 }
 
-func parseEntry(name string, msg json.RawMessage, data int64) (Tensor, error) {
+// entry reads the header entry of tensor name; data is the size of the
+// data section.
+func (s *scanner) entry(name string, data int64) (Tensor, error) {
+	t := Tensor{Name: name}
+	var (
+		dtype                  []byte
+		offs                   [2]int64
+		nOffs                  int
+		haveD, haveS, haveO    bool
+		elems                  = int64(1)
+		overflow, negativeDims bool
+	)
+	err := s.beginObject()
+	for first := true; err == nil; first = false {
+		var key []byte
+		var ok bool
+		if key, ok, err = s.nextKey(first); err != nil || !ok {
+			break
+		}
+		switch string(key) {
+		case "dtype":
+			if dtype, err = s.rawStr(); err == nil {
+				t.DType, haveD = dtypeOf(dtype), true
+			}
+		case "shape":
+			haveS = true
+			elems, overflow, negativeDims = 1, false, false
+			if err = s.beginArray(); err != nil {
+				break
+			}
+			// Each dimension takes at least two bytes of JSON.
+			t.Shape = make([]int, 0, s.arrayLen())
+			for first := true; ; first = false {
+				var more bool
+				if more, err = s.nextElem(first); err != nil || !more {
+					break
+				}
+				var d int64
+				if d, err = s.integer(); err != nil {
+					break
+				}
+				switch {
+				case d < 0:
+					negativeDims = true
+				case d != 0 && elems > math.MaxInt64/8/d:
+					overflow = true
+				default:
+					elems *= d
+				}
+				if int64(int(d)) != d {
+					overflow = true
+				}
+				t.Shape = append(t.Shape, int(d))
+			}
+		case "data_offsets":
+			haveO, nOffs = true, 0
+			if err = s.beginArray(); err != nil {
+				break
+			}
+			for first := true; ; first = false {
+				var more bool
+				if more, err = s.nextElem(first); err != nil || !more {
+					break
+				}
+				var v int64
+				if v, err = s.integer(); err != nil {
+					break
+				}
+				if nOffs < 2 {
+					offs[nOffs] = v
+				}
+				nOffs++
+			}
+		default:
+			err = s.skip()
+		}
+	}
+	if err != nil {
+		return Tensor{}, fmt.Errorf("tensor %s: %w", clip(name), err)
+	}
 	bad := func(format string, a ...any) (Tensor, error) {
-		return Tensor{}, fmt.Errorf("%w: tensor %q: %s", ErrCorrupt, name, fmt.Sprintf(format, a...))
+		return Tensor{}, fmt.Errorf("%w: tensor %s: %s", ErrCorrupt, clip(name), fmt.Sprintf(format, a...))
 	}
-	var e rawEntry
-	if err := json.Unmarshal(msg, &e); err != nil {
-		return bad("entry: %v", err)
-	}
-	if e.DType == nil || e.Shape == nil || e.DataOffsets == nil {
+	if !haveD || !haveS || !haveO {
 		return bad("entry needs dtype, shape and data_offsets")
 	}
-	dt := DType(*e.DType)
-	size := dt.Size()
+	size := t.DType.Size()
 	if size == 0 {
-		return bad("unknown dtype %q", *e.DType)
+		return bad("unknown dtype %s", clip(string(dtype)))
 	}
-	if len(*e.DataOffsets) != 2 {
-		return bad("data_offsets has %d values, want 2", len(*e.DataOffsets))
+	if nOffs != 2 {
+		return bad("data_offsets has %d values, want 2", nOffs)
 	}
-	begin, end := (*e.DataOffsets)[0], (*e.DataOffsets)[1]
-	if begin < 0 || end < begin || end > data {
-		return bad("data_offsets [%d, %d] outside the %d-byte data section", begin, end, data)
+	t.begin, t.end = offs[0], offs[1]
+	if t.begin < 0 || t.end < t.begin || t.end > data {
+		return bad("data_offsets [%d, %d] outside the %d-byte data section", t.begin, t.end, data)
 	}
-	shape := make([]int, len(*e.Shape))
-	elems := int64(1)
-	for i, d := range *e.Shape {
-		if d < 0 {
-			return bad("invalid dimension %d", d)
+	switch {
+	case negativeDims:
+		return bad("invalid dimension in shape %s", shapeString(t.Shape))
+	case overflow:
+		return bad("shape %s overflows", shapeString(t.Shape))
+	}
+	if elems*int64(size) != t.end-t.begin {
+		return bad("shape %s of %s needs %d bytes, data_offsets give %d", shapeString(t.Shape), t.DType, elems*int64(size), t.end-t.begin)
+	}
+	t.Shape = t.Shape[:len(t.Shape):len(t.Shape)]
+	return t, nil
+}
+
+// dtypeOf returns the DType constant named b, or "" for an unknown name.
+func dtypeOf(b []byte) DType {
+	for _, d := range dtypes {
+		if string(b) == string(d) {
+			return d
 		}
-		shape[i] = int(d)
-		if d != 0 && elems > math.MaxInt64/int64(size)/d {
-			return bad("shape %v overflows", *e.Shape)
-		}
-		elems *= d
 	}
-	if elems*int64(size) != end-begin {
-		return bad("shape %v of %s needs %d bytes, data_offsets give %d", *e.Shape, dt, elems*int64(size), end-begin)
+	return ""
+}
+
+var dtypes = []DType{F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, Bool, F8E4M3, F8E5M2}
+
+// shapeString formats a shape for an error message, eliding the middle of
+// a very long one.
+func shapeString(shape []int) string {
+	if len(shape) <= 8 {
+		return fmt.Sprint(shape)
 	}
-	return Tensor{Name: name, DType: dt, Shape: shape, begin: begin, end: end}, nil
+	return fmt.Sprintf("%v ... %v (%d dimensions)", shape[:4], shape[len(shape)-2:], len(shape))
+}
+
+// clip quotes s for an error message, cutting it after 80 bytes: a name
+// read from a file can be as long as the file.
+func clip(s string) string {
+	if len(s) > 80 {
+		return fmt.Sprintf("%q... (%d bytes)", s[:80], len(s))
+	}
+	return fmt.Sprintf("%q", s)
 }

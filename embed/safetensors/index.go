@@ -4,9 +4,7 @@
 package safetensors
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,77 +14,198 @@ func isIndexPath(path string) bool {
 	return strings.HasSuffix(strings.ToLower(path), ".json")
 }
 
-type indexFile struct {
-	Metadata  map[string]any    `json:"metadata"`
-	WeightMap map[string]string `json:"weight_map"`
+// maxIndexLen bounds an index file, like a header (the largest real
+// indexes, of models with about 100,000 tensors, are under 10 MB).
+const maxIndexLen = maxHeaderLen
+
+// index is a parsed index file.
+type index struct {
+	meta    []byte       // the "metadata" object's JSON, or nil
+	shards  []string     // the shard files, sorted, each once
+	entries []indexEntry // sorted by name, each name once
 }
 
-func openIndex(path string) (_ *File, err error) {
-	b, err := os.ReadFile(path)
+// indexEntry is one tensor of an index: its name and shard number.
+type indexEntry struct {
+	name  string
+	shard int32
+}
+
+// readIndex reads and validates the index file at path: a JSON object
+// whose "weight_map" maps tensor names to file names in the same folder.
+// A name given twice keeps its last file, as JSON readers do. It parses
+// the file twice, counting entries and then storing them, so that it
+// allocates only what it keeps (about 32 bytes per entry of at least 7
+// bytes of JSON).
+func readIndex(path string) (*index, error) {
+	b, err := readRegular(path, maxIndexLen)
 	if err != nil {
 		return nil, fmt.Errorf("safetensors: open %s: %w", path, err)
 	}
-	var idx indexFile
-	if err := json.Unmarshal(b, &idx); err != nil {
-		return nil, fmt.Errorf("%w: %s: index JSON: %v", ErrCorrupt, path, err)
+	idx, err := parseIndex(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(idx.WeightMap) == 0 {
-		return nil, fmt.Errorf("%w: %s: index has no weight_map", ErrCorrupt, path)
+	return idx, nil
+}
+
+// parseIndex parses and validates the index file b (see readIndex).
+func parseIndex(b []byte) (*index, error) {
+	idx := &index{}
+	var file []string
+	ids := map[string]int32{} // shard name → its number, so each is stored once
+	parse := func(store bool) (int, error) {
+		s := &scanner{b: b, what: "index"}
+		n, seenMap := 0, false
+		err := s.object(func(key []byte) error {
+			switch string(key) {
+			case "metadata":
+				s.ws()
+				start := s.i
+				if err := s.skip(); err != nil {
+					return err
+				}
+				if c := s.b[start:s.i]; string(c) != "null" {
+					if c[0] != '{' {
+						return fmt.Errorf("%w: metadata is not an object", ErrCorrupt)
+					}
+					idx.meta = c
+				}
+				return nil
+			case "weight_map":
+				seenMap, n = true, 0
+				if store {
+					idx.entries = idx.entries[:0]
+				}
+				return s.object(func(name []byte) error {
+					v, err := s.rawStr()
+					if err != nil || !store {
+						n++
+						return err
+					}
+					id, ok := ids[string(v)]
+					if !ok {
+						id = int32(len(file))
+						ids[string(v)] = id
+						file = append(file, string(v))
+					}
+					idx.entries = append(idx.entries, indexEntry{string(name), id})
+					return nil
+				})
+			}
+			return s.skip()
+		})
+		if err == nil {
+			err = s.end()
+		}
+		if err == nil && (!seenMap || n == 0 && !store) {
+			err = fmt.Errorf("%w: index has no weight_map", ErrCorrupt)
+		}
+		return n, err
 	}
-	f := &File{path: path, tensors: map[string]Tensor{}, metadata: map[string]string{}}
+	n, err := parse(false)
+	if err == nil {
+		idx.entries = make([]indexEntry, 0, n)
+		_, err = parse(true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Shard names in sorted order, each once.
+	idx.shards = append([]string(nil), file...)
+	sort.Strings(idx.shards)
+	renum := make([]int32, len(file))
+	for i, f := range file {
+		renum[i] = int32(sort.SearchStrings(idx.shards, f))
+		if f == "" || f == "." || filepath.IsAbs(f) || strings.Contains(f, "..") || strings.ContainsAny(f, `/\`) {
+			return nil, fmt.Errorf("%w: shard name %s must be a file in the same folder", ErrCorrupt, clip(f))
+		}
+	}
+	es := idx.entries
+	for i := range es {
+		es[i].shard = renum[es[i].shard]
+	}
+	sort.SliceStable(es, func(i, j int) bool { return es[i].name < es[j].name })
+	k := 0
+	for i, e := range es {
+		if i+1 < len(es) && es[i+1].name == e.name {
+			continue // the last one wins
+		}
+		es[k] = e
+		k++
+	}
+	clear(es[k:])
+	idx.entries = es[:k:k]
+	// Drop the shards only overridden names used.
+	used := make([]int32, len(idx.shards))
+	for _, e := range idx.entries {
+		used[e.shard] = 1
+	}
+	kept := idx.shards[:0]
+	for i, f := range idx.shards {
+		if used[i] != 0 {
+			used[i] = int32(len(kept))
+			kept = append(kept, f)
+		}
+	}
+	for i := range idx.entries {
+		idx.entries[i].shard = used[idx.entries[i].shard]
+	}
+	idx.shards = kept
+	if idx.meta != nil {
+		idx.meta = append([]byte{}, idx.meta...)
+	}
+	return idx, nil
+}
+
+// IndexShards returns the shard files that the index file at path (such
+// as model.safetensors.index.json) names, sorted and each once, without
+// opening them: a downloader fetches them before Open. The index is
+// validated as Open does; errors wrap ErrCorrupt and name the file.
+func IndexShards(path string) ([]string, error) {
+	idx, err := readIndex(path)
+	if err != nil {
+		return nil, err
+	}
+	return idx.shards, nil
+}
+
+func openIndex(path string) (_ *File, err error) {
+	idx, err := readIndex(path)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{path: path, tensors: make([]Tensor, 0, len(idx.entries))}
 	defer func() {
 		if err != nil {
 			f.Close()
 		}
 	}()
-	for k, v := range idx.Metadata {
-		if s, ok := v.(string); ok {
-			f.metadata[k] = s
-		} else {
-			f.metadata[k] = fmt.Sprint(v)
-		}
+	if idx.meta != nil {
+		f.meta = append(f.meta, idx.meta)
 	}
 	dir := filepath.Dir(path)
-	// Open each shard once, in a stable order.
-	var files []string
-	seen := map[string]bool{}
-	for _, file := range idx.WeightMap {
-		if !seen[file] {
-			seen[file] = true
-			files = append(files, file)
-		}
-	}
-	sort.Strings(files)
-	byFile := map[string]map[string]Tensor{}
-	for _, file := range files {
-		if file == "" || filepath.IsAbs(file) || strings.Contains(file, "..") || strings.ContainsAny(file, `/\`) {
-			return nil, fmt.Errorf("%w: %s: shard name %q must be a file in the same folder", ErrCorrupt, path, file)
-		}
+	shardTensors := make([][]Tensor, len(idx.shards))
+	for i, file := range idx.shards {
 		s, hdr, err := openShard(filepath.Join(dir, file))
 		if err != nil {
 			return nil, err
 		}
 		f.shards = append(f.shards, s)
-		m := make(map[string]Tensor, len(hdr.tensors))
-		for _, t := range hdr.tensors {
-			t.shard = s
-			m[t.Name] = t
+		for j := range hdr.tensors {
+			hdr.tensors[j].shard = s
 		}
-		for k, v := range hdr.metadata {
-			if _, ok := f.metadata[k]; !ok {
-				f.metadata[k] = v
-			}
+		shardTensors[i] = hdr.tensors
+		if hdr.meta != nil {
+			f.meta = append(f.meta, hdr.meta)
 		}
-		byFile[file] = m
 	}
-	for name, file := range idx.WeightMap {
-		t, ok := byFile[file][name]
+	for _, e := range idx.entries {
+		t, ok := find(shardTensors[e.shard], e.name)
 		if !ok {
-			return nil, fmt.Errorf("%w: %s maps tensor %q to %s, which does not hold it", ErrCorrupt, path, name, file)
+			return nil, fmt.Errorf("%w: %s maps tensor %s to %s, which does not hold it", ErrCorrupt, path, clip(e.name), idx.shards[e.shard])
 		}
-		f.tensors[name] = t
-		f.names = append(f.names, name)
+		f.tensors = append(f.tensors, t)
 	}
-	sort.Strings(f.names)
 	return f, nil
 }

@@ -14,8 +14,10 @@
 package safetensors
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"sync"
@@ -107,13 +109,12 @@ type shard struct {
 // File is an opened safetensors checkpoint: one file or the shards of an
 // index. The zero value is not usable; call Open.
 type File struct {
-	path     string
-	mu       sync.RWMutex
-	closed   bool
-	shards   []*shard
-	tensors  map[string]Tensor
-	names    []string
-	metadata map[string]string
+	path    string
+	mu      sync.RWMutex
+	closed  bool
+	shards  []*shard
+	tensors []Tensor // sorted by name
+	meta    [][]byte // metadata objects (JSON), the first holding a key wins
 }
 
 // Open opens a safetensors file, or a sharded checkpoint when path names a
@@ -122,8 +123,12 @@ type File struct {
 //
 // The header of every file is validated: a truncated file, malformed JSON,
 // unknown dtypes, negative or overflowing shapes, byte ranges that do not
-// match the shape or overlap another tensor, all return an error wrapping
-// ErrCorrupt that names the file and tensor.
+// match the shape or overlap another tensor, a name given twice, all
+// return an error wrapping ErrCorrupt that names the file and tensor.
+// Parsing allocates in proportion to the header (at most a few times its
+// length). Only regular files are opened: a FIFO, a device or a directory
+// is an error wrapping ErrCorrupt, checked before the file is opened, so
+// that Open never blocks.
 func Open(path string) (*File, error) {
 	if isIndexPath(path) {
 		return openIndex(path)
@@ -132,13 +137,13 @@ func Open(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{path: path, shards: []*shard{s}, tensors: make(map[string]Tensor, len(hdr.tensors)), metadata: hdr.metadata}
-	for _, t := range hdr.tensors {
-		t.shard = s
-		f.tensors[t.Name] = t
-		f.names = append(f.names, t.Name)
+	f := &File{path: path, shards: []*shard{s}, tensors: hdr.tensors}
+	if hdr.meta != nil {
+		f.meta = [][]byte{hdr.meta}
 	}
-	sort.Strings(f.names)
+	for i := range f.tensors {
+		f.tensors[i].shard = s
+	}
 	return f, nil
 }
 
@@ -161,27 +166,55 @@ func openShard(path string) (*shard, *header, error) {
 	return s, hdr, nil
 }
 
+// find returns the named tensor of a list sorted by name.
+func find(ts []Tensor, name string) (Tensor, bool) {
+	i := sort.Search(len(ts), func(i int) bool { return ts[i].Name >= name })
+	if i < len(ts) && ts[i].Name == name {
+		return ts[i], true
+	}
+	return Tensor{}, false
+}
+
 // Path returns the path Open was called with.
 func (f *File) Path() string { return f.path }
 
 // Names returns the names of all tensors, sorted.
 func (f *File) Names() []string {
-	return append([]string(nil), f.names...)
+	out := make([]string, len(f.tensors))
+	for i, t := range f.tensors {
+		out[i] = t.Name
+	}
+	return out
 }
 
 // Metadata returns the header's "__metadata__" string map (of the index for
-// a sharded checkpoint, merged with the shards'). It may be empty.
+// a sharded checkpoint, merged with the shards'; an index value that is
+// not a string is given as its JSON text, such as "14" for total_size).
+// It may be empty.
 func (f *File) Metadata() map[string]string {
-	m := make(map[string]string, len(f.metadata))
-	for k, v := range f.metadata {
-		m[k] = v
+	m := map[string]string{}
+	for _, js := range f.meta {
+		var one map[string]json.RawMessage
+		if json.Unmarshal(js, &one) != nil {
+			continue // validated at Open
+		}
+		for k, raw := range one {
+			if _, ok := m[k]; ok {
+				continue
+			}
+			var v string
+			if json.Unmarshal(raw, &v) != nil {
+				v = string(raw)
+			}
+			m[k] = v
+		}
 	}
 	return m
 }
 
 // Tensor returns the description of the named tensor.
 func (f *File) Tensor(name string) (Tensor, error) {
-	t, ok := f.tensors[name]
+	t, ok := find(f.tensors, name)
 	if !ok {
 		return Tensor{}, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
 	}
@@ -191,7 +224,7 @@ func (f *File) Tensor(name string) (Tensor, error) {
 
 // Has reports whether the checkpoint holds the named tensor.
 func (f *File) Has(name string) bool {
-	_, ok := f.tensors[name]
+	_, ok := find(f.tensors, name)
 	return ok
 }
 
@@ -204,7 +237,7 @@ func (f *File) Bytes(name string) ([]byte, error) {
 	if f.closed {
 		return nil, fmt.Errorf("%w: %s", ErrClosed, f.path)
 	}
-	t, ok := f.tensors[name]
+	t, ok := find(f.tensors, name)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
 	}
@@ -222,7 +255,7 @@ func (f *File) Float32s(name string) ([]float32, error) {
 	if f.closed {
 		return nil, fmt.Errorf("%w: %s", ErrClosed, f.path)
 	}
-	t, ok := f.tensors[name]
+	t, ok := find(f.tensors, name)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
 	}
@@ -257,28 +290,82 @@ func (f *File) Close() error {
 
 // load returns the whole file's bytes, memory-mapped when possible.
 func load(path string) ([]byte, func([]byte) error, error) {
-	fh, err := os.Open(path)
+	fh, st, err := openRegular(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%w: not a regular file", ErrCorrupt)
-	}
 	size := st.Size()
 	if size < 8 {
 		return nil, nil, fmt.Errorf("%w: %d bytes is too short for a header", ErrCorrupt, size)
+	}
+	if int64(int(size)) != size {
+		return nil, nil, fmt.Errorf("%w: %d bytes is too large for this platform", ErrCorrupt, size)
 	}
 	if b, unmap, ok := mmapFile(fh, size); ok {
 		return b, unmap, nil
 	}
 	b := make([]byte, size)
-	if _, err := fh.ReadAt(b, 0); err != nil {
+	if _, err := io.ReadFull(fh, b); err != nil {
 		return nil, nil, err
 	}
 	return b, nil, nil
+}
+
+// openRegular opens path for reading if it is a regular file. It is
+// checked before it is opened (opening a FIFO blocks until a writer
+// comes), opened non-blocking where the platform has that (in case it was
+// replaced in between), and checked again.
+func openRegular(path string) (*os.File, os.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%w: not a regular file (%s)", ErrCorrupt, fileKind(st.Mode()))
+	}
+	fh, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st, err = fh.Stat(); err != nil || !st.Mode().IsRegular() {
+		fh.Close()
+		if err == nil {
+			err = fmt.Errorf("%w: not a regular file (%s)", ErrCorrupt, fileKind(st.Mode()))
+		}
+		return nil, nil, err
+	}
+	return fh, st, nil
+}
+
+// fileKind names the type of a file that is not regular.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "mode " + m.String()
+}
+
+// readRegular reads the regular file at path, of at most limit bytes.
+func readRegular(path string, limit int64) ([]byte, error) {
+	fh, st, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%w: %d bytes, more than the %d-byte limit", ErrCorrupt, st.Size(), limit)
+	}
+	b := make([]byte, st.Size())
+	if _, err := io.ReadFull(fh, b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }

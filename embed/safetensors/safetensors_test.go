@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -264,6 +265,11 @@ func TestCorrupt(t *testing.T) {
 		"missing-field":  withHeader(`{"w":{"dtype":"F32","shape":[1]}}`, make([]byte, 4)),
 		"overlap":        withHeader(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, make([]byte, 8)),
 		"bad-metadata":   withHeader(`{"__metadata__":{"a":1}}`, nil),
+		"duplicate":      withHeader(`{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}`, make([]byte, 2)),
+		"trailing":       withHeader(`{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}} {}`, make([]byte, 1)),
+		"exponent":       withHeader(`{"w":{"dtype":"U8","shape":[1e0],"data_offsets":[0,1]}}`, make([]byte, 1)),
+		"offsets-3":      withHeader(`{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1,2]}}`, make([]byte, 2)),
+		"huge-shape":     withHeader(`{"w":{"dtype":"U8","shape":[9223372036854775807,2],"data_offsets":[0,0]}}`, nil),
 	}
 	for name, b := range cases {
 		p := filepath.Join(dir, name+".safetensors")
@@ -321,10 +327,47 @@ func FuzzHeader(f *testing.F) {
 	f.Add(seed(`{"w":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}`, 0))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
 	f.Add(seed(`{`, 0))
+	// Seeds for the hand-written JSON reader (jsonscan.go): escapes,
+	// duplicates, null metadata, unknown and nested fields, numbers that
+	// are not plain integers, trailing bytes and commas, overlaps, a
+	// 2^63-element claim, a long shape.
+	f.Add(seed(`{"a\u00e9\"\n":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"__metadata__":null}`, 1))
+	f.Add(seed(`{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}`, 2))
+	f.Add(seed(`{"w":{"x":[{"y":"]}"}],"dtype":"U8","shape":[2],"data_offsets":[0,2],"z":null}}`, 2))
+	f.Add(seed(`{"w":{"dtype":"U8","shape":[1e0],"data_offsets":[0,1]}}`, 1))
+	f.Add(seed(`{"w":{"dtype":"U8","shape":[01],"data_offsets":[0,1.0]}}`, 1))
+	f.Add(seed(`{"w":{"dtype":"U8","shape":[-0],"data_offsets":[0,0]}} x`, 0))
+	f.Add(seed(`{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},}`, 1))
+	f.Add(seed(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"U8","shape":[1],"data_offsets":[7,8]}}`, 8))
+	f.Add(seed(`{"w":{"dtype":"U8","shape":[9223372036854775807,2],"data_offsets":[0,0]}}`, 0))
+	f.Add(seed(`{"w":{"dtype":"U8","shape":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],"data_offsets":[0,1]}}`, 1))
+	f.Add(seed(`{"__metadata__":{"a":"\ud800","b":1}}`, 0))
+	f.Add(seed("{\"w\":{\"dtype\":\"U8\",\"shape\":[],\"data_offsets\":[0,1]}}\n  ", 1))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, start, err := parseHeader(b)
 		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error does not wrap ErrCorrupt: %v", err)
+			}
 			return
+		}
+		// What the reader accepts is JSON, with the entries encoding/json
+		// finds.
+		js := b[8:start]
+		var raw map[string]struct {
+			Shape []int `json:"shape"`
+		}
+		if err := json.Unmarshal(js, &raw); err != nil && !strings.Contains(err.Error(), "__metadata__") {
+			t.Fatalf("accepted a header encoding/json rejects: %v", err)
+		}
+		delete(raw, "__metadata__")
+		if len(raw) != len(h.tensors) {
+			t.Fatalf("%d tensors, encoding/json finds %d", len(h.tensors), len(raw))
+		}
+		for _, tt := range h.tensors {
+			if r, ok := raw[tt.Name]; !ok || fmt.Sprint(r.Shape) != fmt.Sprint(tt.Shape) {
+				t.Fatalf("tensor %q shape %v, encoding/json: %v (found %v)", tt.Name, tt.Shape, r.Shape, ok)
+			}
 		}
 		data := b[start:]
 		for _, tt := range h.tensors {
@@ -336,6 +379,57 @@ func FuzzHeader(f *testing.F) {
 			}
 			if _, err := toFloat32(data[tt.begin:tt.end], tt.DType); err != nil && !errors.Is(err, ErrDType) {
 				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// FuzzIndex feeds arbitrary bytes to the index parser: it must return an
+// error wrapping ErrCorrupt, or the weight map encoding/json reads, with
+// shard names inside the folder.
+func FuzzIndex(f *testing.F) {
+	f.Add([]byte(`{"metadata": {"total_size": 14}, "weight_map": {"x": "a.safetensors", "y": "a.safetensors", "z": "b.safetensors"}}`))
+	f.Add([]byte(`{"weight_map": {"x": "a", "x": "b"}, "other": [1, {"a": null}]}`))
+	f.Add([]byte(`{"weight_map": {"x": "../a"}}`))
+	f.Add([]byte(`{"weight_map": {"x\u0000": "a\/b"}, "metadata": null}`))
+	f.Add([]byte(`{"weight_map": {}}`))
+	f.Add([]byte(`{"metadata": "x", "weight_map": {"x": "a"}}`))
+	f.Add([]byte(`{"weight_map": {"x": 1}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		idx, err := parseIndex(b)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error does not wrap ErrCorrupt: %v", err)
+			}
+			return
+		}
+		var raw struct {
+			WeightMap map[string]string `json:"weight_map"`
+		}
+		if err := json.Unmarshal(b, &raw); err != nil {
+			t.Fatalf("accepted an index encoding/json rejects: %v", err)
+		}
+		if len(raw.WeightMap) != len(idx.entries) {
+			t.Fatalf("%d entries, encoding/json finds %d", len(idx.entries), len(raw.WeightMap))
+		}
+		for i, e := range idx.entries {
+			if i > 0 && idx.entries[i-1].name >= e.name {
+				t.Fatalf("entries not sorted: %q, %q", idx.entries[i-1].name, e.name)
+			}
+			if raw.WeightMap[e.name] != idx.shards[e.shard] {
+				t.Fatalf("%q in %q, encoding/json: %q", e.name, idx.shards[e.shard], raw.WeightMap[e.name])
+			}
+		}
+		inUse := map[int32]bool{}
+		for _, e := range idx.entries {
+			inUse[e.shard] = true
+		}
+		if len(inUse) != len(idx.shards) {
+			t.Fatalf("shards %q, %d in use", idx.shards, len(inUse))
+		}
+		for _, s := range idx.shards {
+			if s == "" || strings.ContainsAny(s, `/\`) || strings.Contains(s, "..") {
+				t.Fatalf("shard name %q accepted", s)
 			}
 		}
 	})

@@ -86,7 +86,7 @@ func (m *bpe) tokenize(w *workspace, s []byte, out []token) ([]token, error) {
 	}
 	if m.ignoreMerges {
 		if id, ok := m.ids[string(s)]; ok {
-			return append(out, token{id: id, val: m.toks[id], a: 0, b: len(s)}), nil
+			return append(out, token{id: id, val: m.token(id), a: 0, b: len(s)}), nil
 		}
 	}
 	if v, ok := m.cache.get(s); ok {
@@ -113,7 +113,7 @@ func (m *bpe) emit(out []token, v []int32) []token {
 	for k := 0; k < len(v); k += 2 {
 		id := int(v[k])
 		n := int(v[k+1])
-		out = append(out, token{id: id, val: m.toks[id], a: pos, b: pos + n})
+		out = append(out, token{id: id, val: m.token(id), a: pos, b: pos + n})
 		pos += n
 	}
 	return out

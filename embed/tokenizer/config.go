@@ -118,6 +118,24 @@ func (o obj) integer(k string, def int, required bool) (int, error) {
 	return n, nil
 }
 
+// bounded is integer for a field whose value must also be at most hi: the
+// ids the Rust crate reads as u32, and the lengths of truncation and
+// padding (MaxSequenceLength).
+func (o obj) bounded(k string, def int, required bool, hi int) (int, error) {
+	r, ok := o.m[k]
+	if !ok || isNull(r) {
+		if required {
+			return 0, fieldErr(o.path+"."+k, "missing")
+		}
+		return def, nil
+	}
+	var n int
+	if err := json.Unmarshal(r, &n); err != nil || n < 0 || n > hi {
+		return 0, fieldErr(o.path+"."+k, "expected an integer from 0 to %d, found %s", hi, compact(r))
+	}
+	return n, nil
+}
+
 func (o obj) char(k string, def rune) (rune, error) {
 	s, err := o.str(k, string(def), false)
 	if err != nil {
@@ -208,7 +226,7 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 				return nil, err
 			}
 			var a AddedToken
-			if a.ID, err = o.integer("id", 0, true); err != nil {
+			if a.ID, err = o.bounded("id", 0, true, maxTokenID); err != nil {
 				return nil, err
 			}
 			if a.Content, err = o.str("content", "", true); err != nil {
@@ -257,10 +275,10 @@ func parseTruncation(path string, r json.RawMessage) (*Truncation, error) {
 		return nil, err
 	}
 	tr := &Truncation{}
-	if tr.MaxLength, err = o.integer("max_length", 0, true); err != nil {
+	if tr.MaxLength, err = o.bounded("max_length", 0, true, MaxSequenceLength); err != nil {
 		return nil, err
 	}
-	if tr.Stride, err = o.integer("stride", 0, false); err != nil {
+	if tr.Stride, err = o.bounded("stride", 0, false, MaxSequenceLength); err != nil {
 		return nil, err
 	}
 	s, err := o.str("strategy", "LongestFirst", false)
@@ -322,19 +340,22 @@ func parsePadding(path string, r json.RawMessage) (*Padding, error) {
 		if err := json.Unmarshal(sr, &f); err != nil || f.Fixed == nil || *f.Fixed < 0 {
 			return nil, fieldErr(path+".strategy", "expected \"BatchLongest\" or {\"Fixed\": n}")
 		}
+		if *f.Fixed > MaxSequenceLength {
+			return nil, fieldErr(path+".strategy.Fixed", "padding length %d is larger than %d (MaxSequenceLength)", *f.Fixed, MaxSequenceLength)
+		}
 		p.Strategy = Fixed
 		p.Length = *f.Fixed
 	}
 	if p.Direction, err = parseDirection(o, "direction"); err != nil {
 		return nil, err
 	}
-	if p.PadToMultipleOf, err = o.integer("pad_to_multiple_of", 0, false); err != nil {
+	if p.PadToMultipleOf, err = o.bounded("pad_to_multiple_of", 0, false, MaxSequenceLength); err != nil {
 		return nil, err
 	}
-	if p.PadID, err = o.integer("pad_id", 0, false); err != nil {
+	if p.PadID, err = o.bounded("pad_id", 0, false, maxTokenID); err != nil {
 		return nil, err
 	}
-	if p.PadTypeID, err = o.integer("pad_type_id", 0, false); err != nil {
+	if p.PadTypeID, err = o.bounded("pad_type_id", 0, false, maxTokenID); err != nil {
 		return nil, err
 	}
 	if p.PadToken, err = o.str("pad_token", "[PAD]", false); err != nil {

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 func parseBehavior(o obj, k string, def splitBehavior) (splitBehavior, error) {
@@ -280,6 +282,9 @@ func parseSpecialPair(o obj, k string) (specialTok, error) {
 	if json.Unmarshal(r, &pair) != nil || len(pair) != 2 || json.Unmarshal(pair[0], &s) != nil || json.Unmarshal(pair[1], &id) != nil {
 		return specialTok{}, fieldErr(o.path+"."+k, "expected [\"token\", id]")
 	}
+	if id < 0 || id > maxTokenID {
+		return specialTok{}, fieldErr(o.path+"."+k, "id %d out of range (0..%d)", id, int64(maxTokenID))
+	}
 	return specialTok{ids: []int{id}, toks: []string{s}}, nil
 }
 
@@ -373,6 +378,11 @@ func parseTemplate(o obj) (postProcessor, error) {
 			if len(v.IDs) != len(v.Tokens) {
 				return nil, fieldErr(o.path+".special_tokens."+k, "ids and tokens differ in length")
 			}
+			for _, id := range v.IDs {
+				if id < 0 || id > maxTokenID {
+					return nil, fieldErr(o.path+".special_tokens."+k+".ids", "id %d out of range (0..%d)", id, int64(maxTokenID))
+				}
+			}
 			specials[k] = &specialTok{ids: v.IDs, toks: v.Tokens}
 		}
 	}
@@ -416,6 +426,9 @@ func parseTemplate(o obj) (postProcessor, error) {
 				}
 			} else if err := json.Unmarshal(it, &piece); err != nil {
 				return nil, 0, fieldErr(p, "expected a template piece")
+			} else if (piece.Sequence != nil && (piece.Sequence.TypeID < 0 || piece.Sequence.TypeID > maxTokenID)) ||
+				(piece.SpecialToken != nil && (piece.SpecialToken.TypeID < 0 || piece.SpecialToken.TypeID > maxTokenID)) {
+				return nil, 0, fieldErr(p, "type_id out of range (0..%d)", int64(maxTokenID))
 			} else if piece.Sequence != nil {
 				switch piece.Sequence.ID {
 				case "A":
@@ -454,32 +467,51 @@ func parseTemplate(o obj) (postProcessor, error) {
 }
 
 // pieceFromString reads the string form of a template piece: "$A", "$B:1",
-// "[CLS]", "[SEP]:1".
+// "$1" (sequence A with type id 1), "[CLS]", "[SEP]:1", as the Rust
+// Piece::try_from does: at most one colon, type ids parsed as u32.
 func pieceFromString(path, s string) (templatePiece, error) {
-	typ := 0
-	name := s
-	if i := bytes.LastIndexByte([]byte(s), ':'); i >= 0 {
-		var n int
-		if _, err := fmt.Sscanf(s[i+1:], "%d", &n); err != nil {
-			return templatePiece{}, fieldErr(path, "bad type id in %q", s)
-		}
-		typ = n
-		name = s[:i]
+	bad := fieldErr(path, "cannot build a template piece from %q", s)
+	parts := strings.Split(s, ":")
+	if len(parts) > 2 {
+		return templatePiece{}, bad
 	}
-	if len(name) > 0 && name[0] == '$' {
-		switch name[1:] {
+	var tp templatePiece
+	name := parts[0]
+	if strings.HasPrefix(name, "$") {
+		switch rest := name[1:]; rest {
 		case "", "A", "a":
-			return templatePiece{seq: 0, typ: typ}, nil
+			tp = templatePiece{seq: 0}
 		case "B", "b":
-			return templatePiece{seq: 1, typ: typ}, nil
+			tp = templatePiece{seq: 1}
+		default:
+			n, ok := parseU32(rest)
+			if !ok {
+				return templatePiece{}, bad
+			}
+			tp = templatePiece{seq: 0, typ: n}
 		}
-		var n int
-		if _, err := fmt.Sscanf(name[1:], "%d", &n); err == nil {
-			return templatePiece{seq: 0, typ: n}, nil
-		}
-		return templatePiece{}, fieldErr(path, "bad sequence %q", s)
+	} else {
+		tp = templatePiece{seq: -1, tok: &specialTok{toks: []string{name}}}
 	}
-	return templatePiece{seq: -1, typ: typ, tok: &specialTok{toks: []string{name}}}, nil
+	if len(parts) == 2 {
+		n, ok := parseU32(parts[1])
+		if !ok {
+			return templatePiece{}, bad
+		}
+		tp.typ = n
+	}
+	return tp, nil
+}
+
+// parseU32 parses a decimal u32 as Rust's str::parse does (an optional '+',
+// then digits only).
+func parseU32(s string) (int, bool) {
+	s = strings.TrimPrefix(s, "+")
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil || s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, false
+	}
+	return int(n), true
 }
 
 func parseDecoder(path string, r json.RawMessage) (decoder, error) {

@@ -57,14 +57,12 @@ func parseVocabMap(o obj) (vocabTable, error) {
 	if err := json.Unmarshal(r, &m); err != nil {
 		return vocabTable{}, fieldErr(o.path+".vocab", "expected a map of token to id")
 	}
-	v := newVocabTable(len(m))
 	for k, id := range m {
-		if id < 0 || id > 1<<28 {
-			return vocabTable{}, fieldErr(o.path+".vocab", "token %q has id %d out of range", k, id)
+		if id < 0 || id > maxVocabID {
+			return vocabTable{}, fieldErr(o.path+".vocab", "token %q has id %d out of range (0..%d)", k, id, maxVocabID)
 		}
-		v.add(k, id)
 	}
-	return v, nil
+	return newVocabTable(m), nil
 }
 
 func parseWordPiece(o obj) (model, error) {

@@ -17,9 +17,9 @@ var ErrUnsupported = errors.New("tokenizer: unsupported component")
 // tokenizer.json. It is wrapped by a *FieldError naming the offending field.
 var ErrInvalidConfig = errors.New("tokenizer: invalid tokenizer.json")
 
-// ErrInvalidOption reports an invalid Option: a negative length, an unknown
-// truncation or padding strategy or direction, or a truncation stride the
-// Rust library rejects.
+// ErrInvalidOption reports an invalid Option: a negative length or one
+// above MaxSequenceLength, an unknown truncation or padding strategy or
+// direction, or a truncation stride the Rust library rejects.
 var ErrInvalidOption = errors.New("tokenizer: invalid option")
 
 // ErrEncode reports an input the tokenizer cannot encode under its current

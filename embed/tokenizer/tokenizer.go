@@ -31,8 +31,8 @@ type Tokenizer struct {
 }
 
 // Option changes how FromFile, FromBytes and With set up a Tokenizer. An
-// invalid option (a negative length, an unknown strategy or direction, a
-// stride the Rust library rejects) makes FromFile and FromBytes fail, and
+// invalid option (a negative length or one above MaxSequenceLength, an
+// unknown strategy or direction, a stride the Rust library rejects) makes FromFile and FromBytes fail, and
 // the Tokenizer With returns unusable, with an error wrapping
 // ErrInvalidOption.
 type Option func(*Tokenizer)
@@ -54,7 +54,7 @@ func WithoutPadding() Option { return func(t *Tokenizer) { t.pad = nil } }
 // included, with the library defaults (LongestFirst, from the right). As in
 // the Rust library, a maxLen smaller than the number of special tokens the
 // post-processor adds leaves encodings with special tokens untruncated. A
-// negative maxLen is an error.
+// negative maxLen, or one above MaxSequenceLength, is an error.
 func WithTruncation(maxLen int) Option {
 	return WithTruncationParams(Truncation{MaxLength: maxLen, Strategy: LongestFirst, Direction: Right})
 }
@@ -62,7 +62,8 @@ func WithTruncation(maxLen int) Option {
 // WithTruncationParams sets every truncation parameter. As the Rust
 // library's with_truncation does, it rejects a Stride larger than MaxLength
 // minus the special tokens the post-processor adds to a single text; it also
-// rejects negative values and unknown strategies or directions.
+// rejects negative values, lengths above MaxSequenceLength and unknown
+// strategies or directions.
 func WithTruncationParams(tr Truncation) Option {
 	return func(t *Tokenizer) {
 		switch {
@@ -70,6 +71,10 @@ func WithTruncationParams(tr Truncation) Option {
 			t.setErr("truncation max length %d is negative", tr.MaxLength)
 		case tr.Stride < 0:
 			t.setErr("truncation stride %d is negative", tr.Stride)
+		case tr.MaxLength > MaxSequenceLength:
+			t.setErr("truncation max length %d is larger than %d (MaxSequenceLength)", tr.MaxLength, MaxSequenceLength)
+		case tr.Stride > MaxSequenceLength:
+			t.setErr("truncation stride %d is larger than %d (MaxSequenceLength)", tr.Stride, MaxSequenceLength)
 		case tr.Strategy < LongestFirst || tr.Strategy > OnlySecond:
 			t.setErr("unknown truncation strategy %d", tr.Strategy)
 		case tr.Direction != Right && tr.Direction != Left:
@@ -93,7 +98,9 @@ func WithTruncationParams(tr Truncation) Option {
 // WithPadding pads encodings as p says (EncodeBatch pads a batch together).
 // The zero Padding is the Rust library's default: BatchLongest, on the
 // right, with id 0 and, as an empty PadToken means, the token "[PAD]".
-// Negative values and unknown strategies or directions are errors.
+// Negative values, a length or multiple above MaxSequenceLength, ids above
+// 2^32-1 (the Rust library's u32) and unknown strategies or directions are
+// errors.
 func WithPadding(p Padding) Option {
 	return func(t *Tokenizer) {
 		switch {
@@ -103,6 +110,12 @@ func WithPadding(p Padding) Option {
 			t.setErr("unknown padding direction %d", p.Direction)
 		case p.Length < 0 || p.PadToMultipleOf < 0 || p.PadID < 0 || p.PadTypeID < 0:
 			t.setErr("negative padding length, multiple, pad id or type id in %+v", p)
+		case p.Length > MaxSequenceLength:
+			t.setErr("padding length %d is larger than %d (MaxSequenceLength)", p.Length, MaxSequenceLength)
+		case p.PadToMultipleOf > MaxSequenceLength:
+			t.setErr("padding multiple %d is larger than %d (MaxSequenceLength)", p.PadToMultipleOf, MaxSequenceLength)
+		case int64(p.PadID) > maxTokenID || int64(p.PadTypeID) > maxTokenID:
+			t.setErr("padding id %d or type id %d is larger than %d", p.PadID, p.PadTypeID, int64(maxTokenID))
 		default:
 			if p.PadToken == "" {
 				p.PadToken = "[PAD]"
@@ -207,7 +220,7 @@ func (t *Tokenizer) VocabSize() int {
 
 // MaxID returns the largest token id the tokenizer can produce.
 func (t *Tokenizer) MaxID() int {
-	m := t.model.vocabSize() - 1
+	m := t.model.maxID()
 	for id := range t.added.byID {
 		m = max(m, id)
 	}

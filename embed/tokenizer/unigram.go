@@ -152,7 +152,8 @@ func parseUnigram(o obj) (model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &unigram{vocabTable: newVocabTable(len(l)), scores: make([]float64, len(l)), minScore: math.Inf(1)}
+	m := &unigram{vocabTable: vocabTable{ids: make(map[string]int, len(l)), toks: make([]string, 0, len(l)), max: len(l) - 1},
+		scores: make([]float64, len(l)), minScore: math.Inf(1)}
 	for i, r := range l {
 		var pair []json.RawMessage
 		var piece string

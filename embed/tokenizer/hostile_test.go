@@ -1,0 +1,234 @@
+// This file holds regression tests for hostile tokenizer.json files (the
+// "Reliability" trial): huge or sparse ids, huge truncation and padding
+// lengths, deeply nested components, and other inputs that must fail with
+// a field-naming error or load in bounded time and memory.
+
+package tokenizer
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// allocDuring returns the bytes allocated while f runs.
+func allocDuring(f func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
+}
+
+// wantFieldErr checks that err wraps target inside a *FieldError whose
+// field starts with field.
+func wantFieldErr(t *testing.T, err, target error, field string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want %v in field %q", target, field)
+	}
+	if !errors.Is(err, target) {
+		t.Fatalf("error %v does not wrap %v", err, target)
+	}
+	var fe *FieldError
+	if !errors.As(err, &fe) || !strings.HasPrefix(fe.Field, field) {
+		t.Fatalf("error %v: want field %q", err, field)
+	}
+}
+
+// TestHugeVocabID: a vocabulary id of 2^28 in an 84-byte file made the
+// reverse table a 2^28-entry slice (4.3 GB); ids are now stored sparsely
+// when they are, as the Rust crate's hash map does, and work as given.
+func TestHugeVocabID(t *testing.T) {
+	for _, id := range []int{1 << 26, 1 << 28, math.MaxInt32} {
+		data := fmt.Sprintf(`{"model":{"type":"WordLevel","vocab":{"a":%d,"b":0},"unk_token":"b"},"pre_tokenizer":{"type":"Whitespace"}}`, id)
+		var tok *Tokenizer
+		var err error
+		n := allocDuring(func() { tok, err = FromBytes([]byte(data)) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 1<<20 {
+			t.Errorf("id %d: loading %d bytes allocated %d bytes", id, len(data), n)
+		}
+		enc, err := tok.Encode("a b a", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(enc.IDs) != fmt.Sprint([]int{id, 0, id}) || fmt.Sprint(enc.Tokens) != "[a b a]" {
+			t.Errorf("id %d: encoded %v %v", id, enc.IDs, enc.Tokens)
+		}
+		if tok.MaxID() != id || tok.VocabSize() != 2 {
+			t.Errorf("id %d: MaxID %d, VocabSize %d", id, tok.MaxID(), tok.VocabSize())
+		}
+		if s, ok := tok.IDToToken(id); !ok || s != "a" {
+			t.Errorf("IDToToken(%d) = %q, %v", id, s, ok)
+		}
+		if _, ok := tok.IDToToken(id - 1); ok {
+			t.Errorf("IDToToken(%d) found a token", id-1)
+		}
+		if d, err := tok.Decode([]int{id, 0, 12345}, false); err != nil || d != "a b" {
+			t.Errorf("Decode = %q, %v", d, err)
+		}
+	}
+	// Beyond int32 (the Rust crate reads u32 and this package keeps int32
+	// ids): a field error, not an allocation.
+	for _, id := range []string{"2147483648", "4294967296", "-1", "1e9", "1.5"} {
+		_, err := FromBytes([]byte(`{"model":{"type":"WordLevel","vocab":{"a":` + id + `},"unk_token":"a"}}`))
+		wantFieldErr(t, err, ErrInvalidConfig, "model.vocab")
+	}
+}
+
+// TestSparseVocab: ids that are not 0..n-1 behave as in the Rust crate:
+// get_vocab_size counts entries, added tokens not in the vocabulary take
+// ids from that count upwards (even when that collides with a sparse id,
+// and then the added token wins in IDToToken), BPE merges and WordPiece
+// work on the given ids, and a duplicated id resolves to one token
+// deterministically.
+func TestSparseVocab(t *testing.T) {
+	data := `{"model":{"type":"BPE","vocab":{"a":7,"b":100000,"ab":5000000,"x":2},"merges":["a b"]},
+		"added_tokens":[{"id":0,"content":"<new>","special":true}],
+		"pre_tokenizer":{"type":"Whitespace"}}`
+	tok, err := FromBytes([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := tok.Encode("ab <new> ba", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(enc.IDs, enc.Tokens); got != "[5000000 4 100000 7] [ab <new> b a]" {
+		t.Errorf("got %s", got)
+	}
+	if tok.MaxID() != 5000000 || tok.VocabSize() != 5 {
+		t.Errorf("MaxID %d VocabSize %d", tok.MaxID(), tok.VocabSize())
+	}
+	// "<new>" took id 4 = the number of vocabulary entries.
+	data = strings.Replace(data, `"x":2`, `"x":4`, 1)
+	if tok, err = FromBytes([]byte(data)); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := tok.IDToToken(4); s != "<new>" {
+		t.Errorf("IDToToken(4) = %q, want the added token", s)
+	}
+	if id, _ := tok.TokenToID("x"); id != 4 {
+		t.Errorf("TokenToID(x) = %d", id)
+	}
+	// Duplicate ids: the smaller string, every time.
+	for i := 0; i < 20; i++ {
+		tok, err := FromBytes([]byte(`{"model":{"type":"BPE","vocab":{"q":1,"p":1,"r":1,"z":0},"merges":[]}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := tok.IDToToken(1); s != "p" {
+			t.Fatalf("IDToToken(1) = %q, want p", s)
+		}
+		enc, _ := tok.Encode("qr", false)
+		if fmt.Sprint(enc.Tokens) != "[p p]" {
+			t.Fatalf("tokens %v", enc.Tokens)
+		}
+	}
+}
+
+// TestSpecialIDsBounded: the ids and type ids of post-processors and the
+// added tokens' ids are u32 in the Rust crate; negative ones used to reach
+// encodings (and index embedding tables).
+func TestSpecialIDsBounded(t *testing.T) {
+	base := `{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},%s}`
+	cases := []struct{ frag, field string }{
+		{`"post_processor":{"type":"BertProcessing","sep":["[SEP]",-3],"cls":["[CLS]",2]}`, "post_processor.sep"},
+		{`"post_processor":{"type":"RobertaProcessing","sep":["</s>",2],"cls":["<s>",4294967296]}`, "post_processor.cls"},
+		{`"post_processor":{"type":"TemplateProcessing","single":"[X] $A","pair":"$A $B","special_tokens":{"[X]":{"id":"[X]","ids":[-1],"tokens":["[X]"]}}}`, "post_processor.special_tokens.[X].ids"},
+		{`"post_processor":{"type":"TemplateProcessing","single":[{"Sequence":{"id":"A","type_id":-2}}],"pair":"$A $B","special_tokens":{}}`, "post_processor.single[0]"},
+		{`"post_processor":{"type":"TemplateProcessing","single":"$A:-1","pair":"$A $B","special_tokens":{}}`, "post_processor.single[0]"},
+		{`"post_processor":{"type":"TemplateProcessing","single":"$A:1:2","pair":"$A $B","special_tokens":{}}`, "post_processor.single[0]"},
+		{`"post_processor":{"type":"TemplateProcessing","single":"$-3","pair":"$A $B","special_tokens":{}}`, "post_processor.single[0]"},
+		{`"added_tokens":[{"id":4294967296,"content":"x"}]`, "added_tokens[0].id"},
+		{`"padding":{"strategy":"BatchLongest","direction":"Right","pad_id":4294967296,"pad_type_id":0,"pad_token":"a"}`, "padding.pad_id"},
+		{`"padding":{"strategy":"BatchLongest","direction":"Right","pad_id":0,"pad_type_id":-1,"pad_token":"a"}`, "padding.pad_type_id"},
+	}
+	for _, c := range cases {
+		_, err := FromBytes([]byte(fmt.Sprintf(base, c.frag)))
+		wantFieldErr(t, err, ErrInvalidConfig, c.field)
+	}
+	// The Rust string form: "$1" is sequence A with type id 1, and a
+	// type id after the colon replaces it.
+	tok, err := FromBytes([]byte(fmt.Sprintf(base, `"post_processor":{"type":"TemplateProcessing","single":"$1:2 [X]:+3","pair":"$A $B","special_tokens":{"[X]":{"id":"[X]","ids":[4294967295],"tokens":["[X]"]}}}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := tok.Encode("a", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(enc.IDs, enc.TypeIDs); got != "[0 4294967295] [2 3]" {
+		t.Errorf("got %s", got)
+	}
+}
+
+// TestLengthsBounded: padding to {"Fixed": 2^62} panicked in makeslice, and
+// pad_to_multiple_of 2^63-1 appended padding until memory ran out; every
+// length of truncation and padding is now bounded by MaxSequenceLength, in
+// the file and in options.
+func TestLengthsBounded(t *testing.T) {
+	pad := func(strategy, multiple string) string {
+		return `"padding":{"strategy":` + strategy + `,"direction":"Right","pad_to_multiple_of":` + multiple + `,"pad_id":0,"pad_type_id":0,"pad_token":"a"}`
+	}
+	trunc := func(maxLen, stride string) string {
+		return `"truncation":{"max_length":` + maxLen + `,"strategy":"LongestFirst","stride":` + stride + `,"direction":"Right"}`
+	}
+	base := `{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},%s}`
+	cases := []struct{ frag, field string }{
+		{pad(`{"Fixed":4611686018427387904}`, "null"), "padding.strategy.Fixed"},
+		{pad(`{"Fixed":1048577}`, "null"), "padding.strategy.Fixed"},
+		{pad(`"BatchLongest"`, "9223372036854775807"), "padding.pad_to_multiple_of"},
+		{pad(`"BatchLongest"`, "1048577"), "padding.pad_to_multiple_of"},
+		{trunc("1099511627776", "0"), "truncation.max_length"},
+		{trunc("128", "9223372036854775807"), "truncation.stride"},
+	}
+	for _, c := range cases {
+		var err error
+		n := allocDuring(func() {
+			var tok *Tokenizer
+			if tok, err = FromBytes([]byte(fmt.Sprintf(base, c.frag))); err == nil {
+				_, _ = tok.EncodeBatch([]string{"a", "a a"}, true)
+			}
+		})
+		wantFieldErr(t, err, ErrInvalidConfig, c.field)
+		if n > 1<<20 {
+			t.Errorf("%s: %d bytes allocated", c.field, n)
+		}
+	}
+	// The bound itself is allowed.
+	tok, err := FromBytes([]byte(fmt.Sprintf(base, pad(`{"Fixed":1048576}`, "1048576")+","+trunc("1048576", "1048576"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enc, err := tok.Encode("a", false); err != nil || enc.Len() != MaxSequenceLength {
+		t.Fatalf("padded to %v, %v", enc.Len(), err)
+	}
+	// Options.
+	plain := loadTestTokenizer(t, "minilm")
+	for _, o := range []Option{
+		WithPadding(Padding{Strategy: Fixed, Length: 1 << 62}),
+		WithPadding(Padding{PadToMultipleOf: math.MaxInt}),
+		WithPadding(Padding{PadID: 1 << 40}),
+		WithTruncation(MaxSequenceLength + 1),
+		WithTruncationParams(Truncation{MaxLength: 512, Stride: math.MaxInt}),
+	} {
+		tt := plain.With(o)
+		if !errors.Is(tt.Err(), ErrInvalidOption) {
+			t.Errorf("option accepted: %v", tt.Err())
+		}
+		if _, err := tt.Encode("hello", true); !errors.Is(err, ErrInvalidOption) {
+			t.Errorf("Encode: %v", err)
+		}
+		if _, err := FromBytes([]byte(tinyWordPiece), o); !errors.Is(err, ErrInvalidOption) {
+			t.Errorf("FromBytes: %v", err)
+		}
+	}
+}

@@ -6,6 +6,8 @@
 
 package similarity
 
+import "github.com/ganada/ganada/internal/cpu"
+
 // Cosine returns the cosine similarity of a and b, clamped to [-1, 1], or 0
 // when either vector has zero norm; NaN or Inf components give NaN. All three
 // sums are taken in one pass over the data, falling back to float64 when a
@@ -15,9 +17,9 @@ func Cosine(a, b []float32) float32 {
 	checkLen(len(a), len(b))
 	var aa, bb, c float32
 	switch level {
-	case levelAVX512:
+	case cpu.AVX512:
 		_, aa, bb, c = cosineAVX512(a, b)
-	case levelAVX2:
+	case cpu.AVX2:
 		_, aa, bb, c = cosineAVX2(a, b)
 	default:
 		_, aa, bb, c = cosineGeneric(a, b)

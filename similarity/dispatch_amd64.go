@@ -1,45 +1,36 @@
 // This file chooses, once at start-up, which amd64 kernels the exported
-// functions call: AVX-512, AVX2+FMA or portable Go.
+// functions call: AVX-512, AVX2+FMA or portable Go, following the module's
+// kernel level (internal/cpu).
 
 //go:build amd64 && !purego
 
 package similarity
 
-import "golang.org/x/sys/cpu"
+import "github.com/ganada/ganada/internal/cpu"
 
-// The features each level needs. golang.org/x/sys/cpu honours GODEBUG, so
-// GODEBUG=cpu.avx512f=off selects the AVX2 kernels and GODEBUG=cpu.avx2=off
-// the portable ones (the AVX-512 level also uses AVX2 kernels for int8).
+// The optional AVX-512 features, usable only at the AVX512 level (false
+// when GANADA_CPU lowers it). The AVX512 level also runs the AVX2 kernels
+// for int8 without VNNI and scalar POPCNT without VPOPCNTDQ.
 var (
-	x86HasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasPOPCNT
-	x86HasAVX512 = x86HasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL &&
-		cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ
-	x86HasVNNI      = x86HasAVX512 && cpu.X86.HasAVX512VNNI
-	x86HasVPOPCNTDQ = x86HasAVX512 && cpu.X86.HasAVX512VPOPCNTDQ
+	x86HasVNNI      = cpu.Has(cpu.X86AVX512VNNI)
+	x86HasVPOPCNTDQ = cpu.Has(cpu.X86AVX512VPOPCNTDQ)
 )
 
-// Implementation levels, in increasing order of preference.
-const (
-	levelGeneric = iota
-	levelAVX2
-	levelAVX512
-)
+// level is the implementation the exported functions use: cpu.Selected(),
+// read once at start-up (tests switch it to run the exported API on every
+// level of cpu.Levels()).
+var level = cpu.Selected()
 
-// level is the implementation the exported functions use. It is set once at
-// start-up (tests switch it to run the exported API on every level).
-var level = bestLevel()
-
-func bestLevel() int {
-	switch {
-	case x86HasAVX512:
-		return levelAVX512
-	case x86HasAVX2:
-		return levelAVX2
+// levelName is Implementation's name for a level.
+func levelName(l cpu.Level) string {
+	switch l {
+	case cpu.AVX512:
+		return "avx512"
+	case cpu.AVX2:
+		return "avx2"
 	}
-	return levelGeneric
+	return genericKernels.name
 }
-
-var levelNames = [...]string{"generic", "avx2", "avx512"}
 
 // streamMinFloats is the size of a batch (len(rows)) from which the batch
 // kernels treat it as a scan streamed from memory: 16 MiB. Streamed
@@ -71,8 +62,8 @@ func batchDispatchAVX512(avx512 func(dst, q, rows []float32), avx2 func(dst, q, 
 }
 
 // Implementation names the kernels in use on this machine: "avx512",
-// "avx2" or "generic".
-func Implementation() string { return levelNames[level] }
+// "avx2" or "generic" (the levels cpu.Name calls avx512, avx2 and purego).
+func Implementation() string { return levelName(level) }
 
 var avx2Kernels = kernels{
 	name:           "avx2",
@@ -107,15 +98,19 @@ func avx512Kernels() kernels {
 	return k
 }
 
-// available lists every implementation this machine can run, the portable
-// one first.
+// available lists the implementation of every level up to the selected
+// one, the portable one first.
 func available() []kernels {
-	ks := []kernels{genericKernels}
-	if x86HasAVX2 {
-		ks = append(ks, avx2Kernels)
-	}
-	if x86HasAVX512 {
-		ks = append(ks, avx512Kernels())
+	var ks []kernels
+	for _, l := range cpu.Levels() {
+		switch l {
+		case cpu.Purego:
+			ks = append(ks, genericKernels)
+		case cpu.AVX2:
+			ks = append(ks, avx2Kernels)
+		case cpu.AVX512:
+			ks = append(ks, avx512Kernels())
+		}
 	}
 	return ks
 }
@@ -125,9 +120,9 @@ func available() []kernels {
 
 func dot(a, b []float32) float32 {
 	switch level {
-	case levelAVX512:
+	case cpu.AVX512:
 		return dotAVX512(a, b)
-	case levelAVX2:
+	case cpu.AVX2:
 		return dotAVX2(a, b)
 	}
 	return dotGeneric(a, b)
@@ -135,9 +130,9 @@ func dot(a, b []float32) float32 {
 
 func squaredL2(a, b []float32) float32 {
 	switch level {
-	case levelAVX512:
+	case cpu.AVX512:
 		return squaredL2AVX512(a, b)
-	case levelAVX2:
+	case cpu.AVX2:
 		return squaredL2AVX2(a, b)
 	}
 	return squaredL2Generic(a, b)
@@ -145,9 +140,9 @@ func squaredL2(a, b []float32) float32 {
 
 func scale(v []float32, s float32) {
 	switch level {
-	case levelAVX512:
+	case cpu.AVX512:
 		scaleAVX512(v, s)
-	case levelAVX2:
+	case cpu.AVX2:
 		scaleAVX2(v, s)
 	default:
 		scaleGeneric(v, s)
@@ -157,9 +152,9 @@ func scale(v []float32, s float32) {
 func dotBatch(dst, q, rows []float32) {
 	stream := streaming(rows)
 	switch {
-	case level == levelAVX512 && !stream: // see batchDispatchAVX512
+	case level == cpu.AVX512 && !stream: // see batchDispatchAVX512
 		dotBatchAVX512(dst, q, rows)
-	case level >= levelAVX2:
+	case level >= cpu.AVX2:
 		dotBatchAVX2(dst, q, rows, stream)
 	default:
 		dotBatchGeneric(dst, q, rows)
@@ -169,9 +164,9 @@ func dotBatch(dst, q, rows []float32) {
 func squaredL2Batch(dst, q, rows []float32) {
 	stream := streaming(rows)
 	switch {
-	case level == levelAVX512 && !stream:
+	case level == cpu.AVX512 && !stream:
 		squaredL2BatchAVX512(dst, q, rows)
-	case level >= levelAVX2:
+	case level >= cpu.AVX2:
 		squaredL2BatchAVX2(dst, q, rows, stream)
 	default:
 		squaredL2BatchGeneric(dst, q, rows)
@@ -179,20 +174,20 @@ func squaredL2Batch(dst, q, rows []float32) {
 }
 
 func dotInt8(a, b []int8) int32 {
-	if level == levelAVX512 && x86HasVNNI {
+	if level == cpu.AVX512 && x86HasVNNI {
 		return dotInt8VNNI(a, b)
 	}
-	if level >= levelAVX2 {
+	if level >= cpu.AVX2 {
 		return dotInt8AVX2(a, b)
 	}
 	return dotInt8Generic(a, b)
 }
 
 func hamming(a, b []uint64) int {
-	if level == levelAVX512 && x86HasVPOPCNTDQ {
+	if level == cpu.AVX512 && x86HasVPOPCNTDQ {
 		return hammingAVX512(a, b)
 	}
-	if level >= levelAVX2 {
+	if level >= cpu.AVX2 {
 		return hammingPOPCNT(a, b)
 	}
 	return hammingGeneric(a, b)

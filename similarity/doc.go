@@ -12,14 +12,14 @@
 //
 // # Implementations
 //
-// On amd64 the kernels are Go assembly, chosen once at start-up with
-// golang.org/x/sys/cpu: AVX-512 (F, VL, BW, DQ; VNNI for DotInt8 and
-// VPOPCNTDQ for Hamming where present) or AVX2 with FMA (and scalar POPCNT
-// for Hamming). Every other platform,
-// and every build with the purego tag, uses portable Go. All implementations
-// are tested against the same float64 reference. Implementation reports the
-// choice; GODEBUG=cpu.avx512f=off (AVX2) or GODEBUG=cpu.avx2=off (portable
-// Go) lower it at run time, for comparisons or to rule out a kernel.
+// On amd64 the kernels are Go assembly at the module's kernel level,
+// chosen once at start-up (internal/cpu): AVX-512 (F, VL, BW, DQ; VNNI for
+// DotInt8 and VPOPCNTDQ for Hamming where present) or AVX2 with FMA (and
+// scalar POPCNT for Hamming). Every other platform, and every build with
+// the purego tag, uses portable Go. All implementations are tested against
+// the same float64 reference. Implementation reports the choice;
+// GANADA_CPU=avx2 or GANADA_CPU=purego lowers it at run time, for
+// comparisons or to rule out a kernel.
 //
 // # Accuracy
 //

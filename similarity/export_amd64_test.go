@@ -5,19 +5,21 @@
 
 package similarity
 
-import "testing"
+import (
+	"testing"
 
-// forEachLevel runs f once per implementation level this machine supports,
+	"github.com/ganada/ganada/internal/cpu"
+)
+
+// forEachLevel runs f once per implementation level up to the selected one
+// (cpu.Levels: every level this machine runs unless GANADA_CPU lowers it),
 // with the exported functions dispatching to that level.
 func forEachLevel(t *testing.T, f func(t *testing.T)) {
 	saved := level
 	defer func() { level = saved }()
-	for l := levelGeneric; l <= levelAVX512; l++ {
-		if (l == levelAVX2 && !x86HasAVX2) || (l == levelAVX512 && !x86HasAVX512) {
-			continue
-		}
+	for _, l := range cpu.Levels() {
 		level = l
-		t.Run(levelNames[l], f)
+		t.Run(levelName(l), f)
 	}
 }
 
@@ -25,12 +27,9 @@ func forEachLevel(t *testing.T, f func(t *testing.T)) {
 func forEachLevelB(b *testing.B, name string, f func(b *testing.B)) {
 	saved := level
 	defer func() { level = saved }()
-	for l := levelGeneric; l <= levelAVX512; l++ {
-		if (l == levelAVX2 && !x86HasAVX2) || (l == levelAVX512 && !x86HasAVX512) {
-			continue
-		}
+	for _, l := range cpu.Levels() {
 		level = l
-		b.Run(levelNames[l]+"/"+name, f)
+		b.Run(levelName(l)+"/"+name, f)
 	}
 }
 

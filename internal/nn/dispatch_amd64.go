@@ -1,6 +1,7 @@
-// This file installs the assembly kernels: those of kernels_amd64.s when
-// the processor has AVX-512 F/DQ (VRNDSCALEPS, VSCALEFPS, masked tails),
-// else those of kernels_avx2_amd64.s when it has AVX2+FMA.
+// This file installs the assembly kernels for the module's kernel level
+// (internal/cpu): those of kernels_amd64.s at the AVX512 level
+// (VRNDSCALEPS, VSCALEFPS, masked tails), those of kernels_avx2_amd64.s at
+// the AVX2 level.
 
 //go:build amd64 && !purego
 
@@ -9,7 +10,7 @@ package nn
 import (
 	"math"
 
-	"golang.org/x/sys/cpu"
+	"github.com/ganada/ganada/internal/cpu"
 )
 
 // avx512Consts is the constant table of kernels_amd64.s; its offsets are
@@ -63,19 +64,14 @@ func softmaxRowsAVX512(x *float32, rows, n, ld int, scale float32, c *float32)
 //go:noescape
 func expShiftSumAVX2(x *float32, n int, m, scale float32, c *float32, sum *[8]float32)
 
-var (
-	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
-	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-)
-
 func init() {
-	if hasAVX2 {
+	if cpu.Selected() >= cpu.AVX2 {
 		expVec = expVecAVX2
 		geluVec = geluVecAVX2
 		biasGELUVec = biasGELUVecAVX2
 		expShiftSum = expShiftSumVecAVX2
 	}
-	if hasAVX512 {
+	if cpu.Selected() >= cpu.AVX512 {
 		expVec = expVecAVX512
 		geluVec = geluVecAVX512
 		biasGELUVec = biasGELUVecAVX512

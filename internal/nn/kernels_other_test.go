@@ -1,7 +1,21 @@
-// This file lists the kernels to test where no assembly exists.
+// This file lists the kernels to test where no assembly exists, and checks
+// that the exported functions use them.
 
 //go:build !amd64 || purego
 
 package nn
 
+import (
+	"reflect"
+	"testing"
+)
+
 func kernelSets() []kernelSet { return []kernelSet{genericKernelSet} }
+
+func TestDispatchFollowsCPULevel(t *testing.T) {
+	for _, b := range [][2]any{{expVec, expGeneric}, {geluVec, geluGeneric}, {softmaxRows, softmaxRowsGeneric}, {addVec, addGeneric}} {
+		if reflect.ValueOf(b[0]).Pointer() != reflect.ValueOf(b[1]).Pointer() {
+			t.Errorf("an assembly kernel is bound in a build without assembly")
+		}
+	}
+}

@@ -41,14 +41,17 @@
 //
 // The token (HF_TOKEN) is sent only to the endpoint's own origin (scheme,
 // host and port): never to another host, such as the CDN a large file is
-// redirected to, nor over http from an https endpoint; an endpoint
-// configured as http:// (a local mirror or test hub) gets it as configured.
-// A body that sends nothing for HF_HUB_DOWNLOAD_TIMEOUT (10 s) counts as a
-// dropped connection and is resumed. Every value of the hub's answer that
-// becomes a path or a size (the commit, the etag, the sizes, a Content-Range,
-// redirects) is checked before use; an unusable answer is an error wrapping
-// ErrInvalid (or ErrChecksum, for bytes that do not match the announced
-// size).
+// redirected to, nor over http from an https endpoint (huggingface_hub
+// keeps it on a redirect to http on the same host; this package does not);
+// an endpoint configured as http:// (a local mirror or test hub) gets it as
+// configured. A download that receives nothing for HF_HUB_DOWNLOAD_TIMEOUT
+// (10 s) counts as a dropped connection and is resumed; when the retries
+// run out the error wraps os.ErrDeadlineExceeded. Every value of the hub's
+// answer that becomes a path or a size (the commit, the etag, the sizes, a
+// Content-Range, redirects) is checked before use: an unusable answer is an
+// error wrapping ErrInvalid (for a metadata request, the cache then answers
+// as when the hub is down), bytes that do not match the announced size one
+// wrapping ErrChecksum.
 //
 // The environment is read as huggingface_hub reads it: HF_ENDPOINT (base
 // URL), HF_TOKEN (or the token file $HF_HOME/token), HF_HUB_OFFLINE=1 (use
@@ -147,8 +150,8 @@ func WithOffline(offline bool) Option { return func(c *Client) { c.offline = off
 // https only, the token dropped off the endpoint's origin).
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
 
-// WithRetries sets how many times a failed or dropped download is resumed
-// before giving up (default 5). Retries wait 0.5 s, doubled after each
+// WithRetries sets how many times a failed, dropped or stalled download is
+// resumed before giving up (default 5). Retries wait 0.5 s, doubled after each
 // failed attempt up to 8 s, or what the server's Retry-After asks (up to a
 // minute) after a 429 or 5xx answer; a cancelled context ends the wait.
 func WithRetries(n int) Option { return func(c *Client) { c.retries = n } }
@@ -344,14 +347,16 @@ func validFile(name string) error {
 // file must be a file strictly inside refs/, and two revisions must not
 // name the same file. So "", "/main", "a\\b", "main/", "a//b", ".", ".."
 // and any "." or ".." element are refused, as are control characters
-// (NUL included); "refs/pr/1" is a valid branch.
+// (NUL included), ':' (a drive or a data stream on Windows; git refuses it
+// in ref names too) and elements longer than 255 bytes; "refs/pr/1" is a
+// valid branch.
 func validRevision(rev string) error {
-	bad := rev == "" || strings.HasPrefix(rev, "/") || strings.Contains(rev, `\`) || filepath.IsAbs(rev) || filepath.VolumeName(rev) != ""
+	bad := rev == "" || strings.HasPrefix(rev, "/") || strings.ContainsAny(rev, `\:`) || filepath.IsAbs(rev) || filepath.VolumeName(rev) != ""
 	for i := 0; i < len(rev) && !bad; i++ {
 		bad = rev[i] < 0x20 || rev[i] == 0x7f
 	}
 	for _, p := range strings.Split(rev, "/") {
-		if p == "" || p == "." || p == ".." {
+		if p == "" || p == "." || p == ".." || len(p) > 255 {
 			bad = true
 		}
 	}

@@ -38,9 +38,9 @@ func TestRepoIDRules(t *testing.T) {
 }
 
 func TestRevisionRules(t *testing.T) {
-	valid := []string{"main", "v1.0", "refs/pr/1", "refs/convert/parquet", testCommit, "release-2024_01", "a.b", "..a", "a..b", "x."}
+	valid := []string{"main", "v1.0", "refs/pr/1", strings.Repeat("a", 255), "refs/convert/parquet", testCommit, "release-2024_01", "a.b", "..a", "a..b", "x."}
 	invalid := []string{"", ".", "..", "./main", "main/.", "a/../b", "../refs", "/main", "/etc/passwd", "main/", "a//b",
-		`a\b`, `..\x`, "a\x00b", "a\nb", "a\x7f"}
+		`a\b`, `..\x`, "a\x00b", "a\nb", "a\x7f", "C:main", "main:stream", strings.Repeat("a", 256), "refs/" + strings.Repeat("a", 256)}
 	for _, rev := range valid {
 		if err := validRevision(rev); err != nil {
 			t.Errorf("validRevision(%q): %v", rev, err)

@@ -1,5 +1,6 @@
-// This file registers the assembly micro-kernels of kernels_amd64.s when
-// the processor supports them.
+// This file registers the assembly micro-kernels of kernels_amd64.s for the
+// module's kernel level (internal/cpu): AVX2 at the AVX2 level, AVX-512 (and
+// the int8 VNNI kernel where AVX512_VNNI is present) at the AVX512 level.
 
 //go:build amd64 && !purego
 
@@ -8,7 +9,7 @@ package gemm
 import (
 	"unsafe"
 
-	"golang.org/x/sys/cpu"
+	"github.com/ganada/ganada/internal/cpu"
 )
 
 // Blocking measured on a Zen 4 EPYC (1 MB L2), single thread, CPU time:
@@ -20,17 +21,17 @@ var avx512Impl = &kernelImpl{name: "avx512", mr: 14, nr: 32, kc: 1536, mc: 112, 
 var avx2Impl = &kernelImpl{name: "avx2", mr: 6, nr: 16, kc: 768, mc: 96, direct: directAVX2}
 
 func init() {
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+	if cpu.Selected() >= cpu.AVX2 {
 		impls = append(impls, avx2Impl)
 		best = avx2Impl
 	}
-	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
+	if cpu.Selected() >= cpu.AVX512 {
 		impls = append(impls, avx512Impl)
 		best = avx512Impl
 		packBt = packBtVec
 		maxAbs = maxAbsAVX512Vec
 		quantRow = quantRowAVX512Vec
-		if cpu.X86.HasAVX512VNNI {
+		if cpu.Has(cpu.X86AVX512VNNI) {
 			qkernels = append(qkernels, qkernelVNNI)
 			qkernel = qkernelVNNI
 			int8Accel = true

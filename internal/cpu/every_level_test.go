@@ -1,0 +1,82 @@
+// This file re-runs the tests of the packages with kernels at every level
+// this machine has, each in a `go test` child with GANADA_CPU set, so that
+// every kernel and every level's dispatch of the exported functions is
+// tested (the packages' own tests cover the levels up to the selected one
+// in one process, but bind the exported functions only once, at init).
+
+package cpu
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// everyLevelEnv enables TestEveryLevel (it takes as long as the packages'
+// tests times the number of levels, so plain `go test ./...` skips it).
+const everyLevelEnv = "GANADA_TEST_EVERY_LEVEL"
+
+// kernelPackages are the packages whose kernels follow the level, and this
+// one (its TestSelectedFollowsEnvironment checks the decision itself).
+var kernelPackages = []string{
+	"github.com/ganada/ganada/internal/cpu",
+	"github.com/ganada/ganada/similarity",
+	"github.com/ganada/ganada/internal/nn",
+	"github.com/ganada/ganada/internal/gemm",
+}
+
+// TestEveryLevel runs `go test` on kernelPackages once per level of
+// MachineLevels (with -short if this test has it). Run it as
+//
+//	GANADA_TEST_EVERY_LEVEL=1 go test -run '^TestEveryLevel$' ./internal/cpu
+func TestEveryLevel(t *testing.T) {
+	if os.Getenv(everyLevelEnv) == "" {
+		t.Skipf("set %s=1 to re-run the kernel packages' tests at every level", everyLevelEnv)
+	}
+	if puregoTag {
+		t.Skip("built with the purego tag: the children would run purego only")
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		if goTool, err = exec.LookPath("go"); err != nil {
+			t.Skip("no go command to run the tests with")
+		}
+	}
+	for _, l := range MachineLevels() {
+		t.Run(l.String(), func(t *testing.T) {
+			args := []string{"test", "-count=1"}
+			if testing.Short() {
+				args = append(args, "-short")
+			}
+			if d, ok := t.Deadline(); ok {
+				left := time.Until(d) / time.Duration(len(MachineLevels())) // leave time for the other levels
+				args = append(args, "-timeout="+left.Round(time.Second).String())
+			}
+			args = append(args, kernelPackages...)
+			cmd := exec.Command(goTool, args...)
+			cmd.Env = append(childEnv(), EnvVar+"="+l.String())
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s=%s go %s: %v\n%s", EnvVar, l, strings.Join(args, " "), err, out)
+			}
+			t.Logf("%s=%s:\n%s", EnvVar, l, out)
+		})
+	}
+}
+
+// childEnv is this process's environment without GANADA_CPU and
+// GANADA_TEST_EVERY_LEVEL (the children must not recurse).
+func childEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, EnvVar+"=") || strings.HasPrefix(kv, everyLevelEnv+"=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}

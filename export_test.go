@@ -12,3 +12,18 @@ func Pending(c *Collection) int {
 
 // IndexLen returns the number of vectors in the collection's index.
 func IndexLen(c *Collection) int { return c.idx.Len() }
+
+// DocVector returns the index's vector of the document stored under id
+// (unit-normalised under Cosine), and whether there is one.
+func DocVector(c *Collection, id string) ([]float32, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	num, ok := c.byID[id]
+	if !ok {
+		return nil, false
+	}
+	v, err := c.idx.(interface {
+		Vector(uint64) ([]float32, error)
+	}).Vector(num)
+	return v, err == nil
+}

@@ -208,7 +208,11 @@ func WithBatchSize(n int) Option {
 
 // WithProgress makes Add call f after every encoded batch and every batch
 // inserted into the index. f is called from the goroutine running Add, one
-// call at a time per Add. It is not saved; Load accepts it.
+// call at a time per Add. The calls that report insertion come while the
+// Add holds the collection's writer lock, so f must not call Add, Delete,
+// Compact, Save or WriteTo on the same collection (they would wait for
+// that Add forever); queries, Get and Len are fine. It is not saved; Load
+// accepts it.
 func WithProgress(f func(Progress)) Option {
 	return func(c *config) error {
 		c.progress = f

@@ -1,65 +1,191 @@
-// This file stress-tests concurrent use (run it with -race): searches,
-// filtered searches, adds, replacing adds, deletes, batch adds and slab
-// growth all at once, then checks the final index against a model.
+// This file stress-tests concurrent use (run it with -race), beside a
+// goroutine that burns CPU so that goroutines are preempted at arbitrary
+// points: searches, filtered and exact searches, adds, replacing adds,
+// deletes, a batch add with slab growth, Compact, WriteTo and Save (two
+// savers on one file) all at once on one index, bounded in time (a few
+// seconds with -short). Along the way each writer checks that its changes
+// show at once; afterwards the index, and every file saved meanwhile, are
+// checked against the writers' records.
 
 package hnsw
 
 import (
 	"io"
+	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ganada/ganada/index"
 )
+
+// burnCPU runs a goroutine of pure arithmetic (no calls, no Gosched, no
+// blocking) until the test ends, so that the test's goroutines compete
+// for the processors and are preempted mid-operation.
+func burnCPU(t testing.TB) {
+	var stop atomic.Bool
+	done := make(chan uint64)
+	go func() {
+		x := uint64(1)
+		for !stop.Load() {
+			for i := 0; i < 1<<12; i++ {
+				x = x*6364136223846793005 + 1442695040888963407
+			}
+		}
+		done <- x
+	}()
+	t.Cleanup(func() { stop.Store(true); <-done })
+}
+
+// stressBudget is how long the writers of a stress test may run.
+func stressBudget() time.Duration {
+	if testing.Short() {
+		return 2 * time.Second
+	}
+	return 15 * time.Second
+}
+
+// unitOf returns v scaled to unit length, as the Cosine index stores it.
+func unitOf(v []float32) []float32 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	n := float32(1 / math.Sqrt(s))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = x * n
+	}
+	return out
+}
+
+func nearlyEqual(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(float64(a[i]-b[i])) > 1e-5 {
+			return false
+		}
+	}
+	return true
+}
 
 func TestConcurrentStress(t *testing.T) {
 	const (
 		dim     = 16
 		writers = 3
 		perW    = 400
+		stableN = 150
+		batchN  = 200
 	)
-	d := newDataset(writers*perW+200, dim, 50, 13)
+	burnCPU(t)
+	deadline := time.Now().Add(stressBudget())
+	d := newDataset(stableN+writers*perW+batchN, dim, 50, 13)
 	h, err := New(dim, index.Cosine, WithM(6), WithEfConstruction(32)) // no capacity hint: growth races too
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Stable ids, never changed, keep at least stableN vectors live, so every
+	// search must return k results.
+	stableIDs := make([]uint64, stableN)
+	for i := range stableIDs {
+		stableIDs[i] = 1<<40 + uint64(i)
+	}
+	stableVecs := d.base[:stableN]
+	if err := h.AddBatch(stableIDs, stableVecs); err != nil {
+		t.Fatal(err)
+	}
+	wbase := d.base[stableN : stableN+writers*perW]
+	batchVecs := d.base[stableN+writers*perW:]
+	batchIDs := make([]uint64, batchN)
+	for i := range batchIDs {
+		batchIDs[i] = 1<<32 + uint64(i)
+	}
+	known := func(id uint64) bool {
+		return id < writers*perW || (id >= 1<<32 && id < 1<<32+batchN) || (id >= 1<<40 && id < 1<<40+stableN)
+	}
+
 	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	// Each writer owns ids ≡ w (mod writers); its final state is recorded.
+	var writing sync.WaitGroup
+	var ops atomic.Int64
+	// Each writer owns ids ≡ w (mod writers); it records their final state
+	// and every vector each was ever given.
 	final := make([]map[uint64][]float32, writers)
+	history := make([]map[uint64][][]float32, writers)
 	for w := 0; w < writers; w++ {
 		final[w] = map[uint64][]float32{}
+		history[w] = map[uint64][][]float32{}
 		wg.Add(1)
+		writing.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			defer writing.Done()
 			r := rand.New(rand.NewPCG(uint64(w), 1))
-			for i := 0; i < perW; i++ {
+			add := func(id uint64, v []float32) bool {
+				if err := h.Add(id, v); err != nil {
+					t.Error(err)
+					return false
+				}
+				final[w][id] = v
+				history[w][id] = append(history[w][id], v)
+				// The change shows at once.
+				got, err := h.Vector(id)
+				if err != nil || !nearlyEqual(got, unitOf(v)) {
+					t.Errorf("id %d: Vector right after Add = %v, %v", id, got, err)
+					return false
+				}
+				rs, err := h.Search(v, 1, index.WithExact())
+				if err != nil || len(rs) != 1 || (rs[0].ID != id && rs[0].Score < 0.99999) {
+					t.Errorf("id %d: exact search right after Add = %v, %v", id, rs, err)
+					return false
+				}
+				return true
+			}
+			for i := 0; i < perW && time.Now().Before(deadline); i++ {
+				ops.Add(1)
 				id := uint64(i*writers + w)
-				v := d.base[i*writers+w]
+				v := wbase[i*writers+w]
 				switch op := r.IntN(10); {
 				case op < 6 || len(final[w]) == 0:
-					if err := h.Add(id, v); err != nil {
-						t.Error(err)
+					if !add(id, v) {
 						return
 					}
-					final[w][id] = v
 				case op < 8: // replace an existing id with another vector
 					for old := range final[w] {
-						if err := h.Add(old, v); err != nil {
-							t.Error(err)
+						if !add(old, v) {
 							return
 						}
-						final[w][old] = v
 						break
 					}
 				default:
-					for old := range final[w] {
+					for old, ov := range final[w] {
 						if err := h.Delete(old); err != nil {
 							t.Error(err)
 							return
 						}
 						delete(final[w], old)
+						// Gone at once, from graph and exact searches.
+						if h.Contains(old) {
+							t.Errorf("id %d: Contains after Delete", old)
+							return
+						}
+						for _, opts := range [][]index.SearchOption{nil, {index.WithExact()}} {
+							rs, err := h.Search(ov, 5, opts...)
+							if err != nil {
+								t.Error(err)
+								return
+							}
+							for _, r := range rs {
+								if r.ID == old {
+									t.Errorf("id %d: returned right after its Delete", old)
+									return
+								}
+							}
+						}
 						break
 					}
 				}
@@ -67,31 +193,47 @@ func TestConcurrentStress(t *testing.T) {
 		}(w)
 	}
 	// A batch writer on its own id range.
-	batchIDs := make([]uint64, 200)
-	for i := range batchIDs {
-		batchIDs[i] = 1<<32 + uint64(i)
-	}
 	wg.Add(1)
+	writing.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := h.AddBatch(batchIDs, d.base[writers*perW:]); err != nil {
+		defer writing.Done()
+		if err := h.AddBatch(batchIDs, batchVecs); err != nil {
 			t.Error(err)
 		}
 	}()
-	// Maintenance that takes the global lock, interleaved with everything.
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 3; i++ {
-			if _, err := h.WriteTo(io.Discard); err != nil {
-				t.Error(err)
+	// Maintenance that takes the global lock, interleaved with everything,
+	// and a second saver racing the first on one file.
+	dir := t.TempDir()
+	files := []string{filepath.Join(dir, "a.hnsw"), filepath.Join(dir, "b.hnsw")}
+	var writersDone atomic.Bool
+	go func() { writing.Wait(); writersDone.Store(true) }()
+	var saves atomic.Int64
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 2 || !writersDone.Load(); i++ {
+				if err := h.Save(files[(i+g)%2]); err != nil {
+					t.Error(err)
+					return
+				}
+				saves.Add(1)
+				if g == 0 {
+					if _, err := h.WriteTo(io.Discard); err != nil {
+						t.Error(err)
+					}
+					if err := h.Compact(); err != nil {
+						t.Error(err)
+					}
+				}
+				time.Sleep(20 * time.Millisecond)
 			}
-			if err := h.Compact(); err != nil {
-				t.Error(err)
-			}
-		}
-	}()
+		}(g)
+	}
 	var readers sync.WaitGroup
+	var searches atomic.Int64
+	stop := make(chan struct{})
 	for g := 0; g < 3; g++ {
 		readers.Add(1)
 		go func(g int) {
@@ -104,8 +246,10 @@ func TestConcurrentStress(t *testing.T) {
 				}
 				q := d.queries[i%len(d.queries)]
 				var opts []index.SearchOption
+				allow := func(uint64) bool { return true }
 				if g == 1 {
-					opts = append(opts, index.WithFilter(func(id uint64) bool { return id%3 == 0 }))
+					allow = func(id uint64) bool { return id%3 == 0 }
+					opts = append(opts, index.WithFilter(allow))
 				}
 				if g == 2 && i%10 == 0 {
 					opts = append(opts, index.WithExact())
@@ -115,64 +259,160 @@ func TestConcurrentStress(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				for j := 1; j < len(rs); j++ {
-					if rs[j].Score > rs[j-1].Score {
+				searches.Add(1)
+				// At least stableN/3 live ids pass every filter here.
+				if len(rs) != 5 {
+					t.Errorf("search %d: %d results, want 5", g, len(rs))
+					return
+				}
+				seen := map[uint64]bool{}
+				for j, r := range rs {
+					if j > 0 && r.Score > rs[j-1].Score {
 						t.Errorf("results out of order: %v", rs)
 						return
 					}
+					if seen[r.ID] || !known(r.ID) || !allow(r.ID) {
+						t.Errorf("search %d returned id %d (repeated, unknown or filtered out): %v", g, r.ID, rs)
+						return
+					}
+					seen[r.ID] = true
 				}
 				h.Len()
+				h.Tombstones()
 				h.Contains(uint64(i))
+				// Leave the writers some of the processors.
+				time.Sleep(50 * time.Microsecond)
 			}
 		}(g)
 	}
 	wg.Wait()
 	close(stop)
 	readers.Wait()
+	if t.Failed() {
+		return
+	}
+	t.Logf("%d writes, %d searches, %d saves", ops.Load(), searches.Load(), saves.Load())
 
-	want := len(batchIDs)
-	for _, m := range final {
-		want += len(m)
+	want := map[uint64][]float32{}
+	hist := map[uint64][][]float32{}
+	for i, id := range stableIDs {
+		want[id] = stableVecs[i]
+		hist[id] = [][]float32{stableVecs[i]}
 	}
-	if h.Len() != want {
-		t.Fatalf("Len = %d, want %d", h.Len(), want)
+	for i, id := range batchIDs {
+		want[id] = batchVecs[i]
+		hist[id] = [][]float32{batchVecs[i]}
 	}
-	checkGraph(t, h)
-	// Every live id holds its last vector: exact search finds it first, and
-	// the graph search finds nearly all of them (a node or two may be hard
-	// to reach in so small a graph, as in any HNSW).
-	missed, total := 0, 0
-	for _, m := range final {
-		for id, v := range m {
-			total++
-			rs, err := h.Search(v, 3, index.WithExact())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(rs) == 0 || (rs[0].ID != id && rs[0].Score < 0.99999) {
-				t.Fatalf("id %d: exact search by its own vector gave %v", id, rs)
-			}
-			rs, _ = h.Search(v, 3, index.WithEf(64))
-			found := false
-			for _, r := range rs {
-				found = found || r.ID == id || r.Score > 0.99999
-			}
-			if !found {
-				missed++
-			}
+	for w := range final {
+		for id, v := range final[w] {
+			want[id] = v
+		}
+		for id, vs := range history[w] {
+			hist[id] = vs
 		}
 	}
-	if missed > total/100 {
-		t.Fatalf("graph search missed %d of %d ids searched by their own vectors", missed, total)
-	}
+	checkAgainst(t, "the index", h, want)
 	if err := h.Compact(); err != nil {
 		t.Fatal(err)
 	}
-	checkGraph(t, h)
+	if h.Tombstones() != 0 {
+		t.Fatalf("%d tombstones after Compact", h.Tombstones())
+	}
+	checkAgainst(t, "the compacted index", h, want)
 	if lost := unreachable(h); len(lost) != 0 {
 		t.Fatalf("after Compact %d live ids unreachable from the entry point: %v", len(lost), lost)
 	}
-	if h.Len() != want {
-		t.Fatalf("Len after Compact = %d, want %d", h.Len(), want)
+
+	// Every file saved meanwhile is a whole index: a valid graph whose every
+	// id holds one of the vectors it was given, the stable ones all there.
+	for _, f := range files {
+		g, err := Load(f)
+		if err != nil {
+			t.Fatalf("loading %s: %v", f, err)
+		}
+		checkGraph(t, g)
+		ids := g.IDs()
+		if len(ids) != g.Len() {
+			t.Fatalf("%s: %d ids, Len %d", f, len(ids), g.Len())
+		}
+		for _, id := range ids {
+			got, _ := g.Vector(id)
+			ok := false
+			for _, v := range hist[id] {
+				ok = ok || nearlyEqual(got, unitOf(v))
+			}
+			if !ok {
+				t.Fatalf("%s: id %d holds a vector it was never given", f, id)
+			}
+		}
+		for _, id := range stableIDs {
+			if !g.Contains(id) {
+				t.Fatalf("%s: stable id %d missing", f, id)
+			}
+		}
+	}
+}
+
+// checkAgainst checks h against want, the live ids and their vectors:
+// counts, IDs, Contains, Vector, each id found by an exact search for its
+// own vector and, for nearly all, by a graph search with k = 1; and that no
+// other id is ever returned.
+func checkAgainst(t *testing.T, what string, h *Index, want map[uint64][]float32) {
+	t.Helper()
+	checkGraph(t, h)
+	if h.Len() != len(want) {
+		t.Fatalf("%s: Len = %d, want %d", what, h.Len(), len(want))
+	}
+	ids := h.IDs()
+	if len(ids) != len(want) {
+		t.Fatalf("%s: IDs has %d, want %d", what, len(ids), len(want))
+	}
+	for _, id := range ids {
+		if want[id] == nil {
+			t.Fatalf("%s: IDs lists %d, deleted or never added", what, id)
+		}
+	}
+	if h.Cap() < h.Len() || h.Tombstones() < 0 {
+		t.Fatalf("%s: Cap %d, Len %d, Tombstones %d", what, h.Cap(), h.Len(), h.Tombstones())
+	}
+	missed := 0
+	for id, v := range want {
+		if !h.Contains(id) {
+			t.Fatalf("%s: id %d missing", what, id)
+		}
+		got, err := h.Vector(id)
+		if err != nil || !nearlyEqual(got, unitOf(v)) {
+			t.Fatalf("%s: id %d holds %v (%v), not its last vector", what, id, got, err)
+		}
+		rs, err := h.Search(v, 3, index.WithExact())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 0 || (rs[0].ID != id && rs[0].Score < 0.99999) {
+			t.Fatalf("%s: id %d: exact search by its own vector gave %v", what, id, rs)
+		}
+		for _, r := range rs {
+			if want[r.ID] == nil {
+				t.Fatalf("%s: exact search returned id %d, deleted or never added", what, r.ID)
+			}
+		}
+		rs, err = h.Search(v, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != 1 {
+			t.Fatalf("%s: graph search for id %d: %d results", what, id, len(rs))
+		}
+		if want[rs[0].ID] == nil {
+			t.Fatalf("%s: graph search returned id %d, deleted or never added", what, rs[0].ID)
+		}
+		if rs[0].ID != id && rs[0].Score < 0.99999 {
+			missed++
+		}
+	}
+	// A node or two may be hard to reach in so small a graph, as in any
+	// HNSW.
+	if missed > len(want)/100+1 {
+		t.Fatalf("%s: graph search (k = 1) missed %d of %d ids searched by their own vectors", what, missed, len(want))
 	}
 }

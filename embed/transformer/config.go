@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 
 	"github.com/ganada/ganada/internal/gemm"
 )
@@ -38,7 +37,7 @@ type config struct {
 	IntermediateSize      int      `json:"intermediate_size"`
 	HiddenAct             string   `json:"hidden_act"`
 	MaxPositionEmbeddings int      `json:"max_position_embeddings"`
-	TypeVocabSize         int      `json:"type_vocab_size"`
+	TypeVocab             *int     `json:"type_vocab_size"`
 	VocabSize             int      `json:"vocab_size"`
 	LayerNormEps          *float64 `json:"layer_norm_eps"`
 	PadTokenID            *int     `json:"pad_token_id"`
@@ -48,12 +47,15 @@ type config struct {
 	gemmAct gemm.Activation // hidden_act, fused into the FFN's first product
 	eps     float32
 	pad     int
+	// TypeVocabSize is type_vocab_size, or when config.json has none, the
+	// rows of the token type embeddings (set by loadEmbeddings).
+	TypeVocabSize int
 }
 
 func readConfig(path string) (*config, error) {
-	b, err := os.ReadFile(path)
+	b, err := readFile(path, maxConfigBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+		return nil, err
 	}
 	var c config
 	if err := json.Unmarshal(b, &c); err != nil {
@@ -108,13 +110,27 @@ func (c *config) check() error {
 	if !ok {
 		return badConfig(ErrUnsupported, "hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", c.HiddenAct)
 	}
-	if c.HiddenSize <= 0 || c.NumLayers <= 0 || c.NumHeads <= 0 || c.IntermediateSize <= 0 ||
-		c.MaxPositionEmbeddings <= 0 || c.VocabSize <= 0 || c.HiddenSize%c.NumHeads != 0 {
-		return badConfig(ErrBadModel, "inconsistent sizes: hidden_size %d, num_hidden_layers %d, num_attention_heads %d, intermediate_size %d, max_position_embeddings %d, vocab_size %d",
-			c.HiddenSize, c.NumLayers, c.NumHeads, c.IntermediateSize, c.MaxPositionEmbeddings, c.VocabSize)
+	// Each size must be positive; readWeights then checks every tensor's
+	// shape against them, so that none exceeds what the weights hold.
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"hidden_size", c.HiddenSize}, {"num_hidden_layers", c.NumLayers}, {"num_attention_heads", c.NumHeads},
+		{"intermediate_size", c.IntermediateSize}, {"max_position_embeddings", c.MaxPositionEmbeddings}, {"vocab_size", c.VocabSize},
+	} {
+		if f.v <= 0 {
+			return badConfig(ErrBadModel, "%s %d: must be positive", f.name, f.v)
+		}
 	}
-	if c.TypeVocabSize <= 0 {
-		c.TypeVocabSize = 1
+	if c.HiddenSize%c.NumHeads != 0 {
+		return badConfig(ErrBadModel, "hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumHeads)
+	}
+	if c.TypeVocab != nil {
+		if *c.TypeVocab <= 0 {
+			return badConfig(ErrBadModel, "type_vocab_size %d: must be positive", *c.TypeVocab)
+		}
+		c.TypeVocabSize = *c.TypeVocab
 	}
 	c.eps = 1e-12
 	if c.LayerNormEps != nil {
@@ -131,8 +147,14 @@ func (c *config) check() error {
 	} else if c.family == familyRoBERTa {
 		c.pad = 1
 	}
+	// RoBERTa numbers positions from pad_token_id+1, so a pad id outside
+	// the vocabulary (negative, say) would index outside the position
+	// table; BERT does not use it, but a real one is a token.
+	if c.pad < 0 || c.pad >= c.VocabSize {
+		return badConfig(ErrBadModel, "pad_token_id %d outside the vocabulary (vocab_size %d)", c.pad, c.VocabSize)
+	}
 	if c.family == familyRoBERTa && c.MaxPositionEmbeddings <= c.pad+1 {
-		return badConfig(ErrBadModel, "max_position_embeddings %d leaves no positions after padding_idx %d", c.MaxPositionEmbeddings, c.pad)
+		return badConfig(ErrBadModel, "max_position_embeddings %d leaves no positions after padding_idx (pad_token_id) %d", c.MaxPositionEmbeddings, c.pad)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/ganada/ganada/embed/tokenizer"
 	"github.com/ganada/ganada/internal/gemm"
 	"github.com/ganada/ganada/matryoshka"
+	"github.com/ganada/ganada/similarity"
 )
 
 // batchSink consumes one encoded batch: idx are the input positions of
@@ -31,7 +32,10 @@ type batchSink func(r *runner, idx []int, x []float32) error
 // empty text encodes as its special tokens alone; invalid UTF-8 is read as
 // the tokenizer documents (each invalid byte becomes U+FFFD). An empty
 // slice returns an empty result. A cancelled context stops the work between
-// batches and returns ctx.Err().
+// batches and returns ctx.Err(). A vector with a NaN or infinite component
+// (weights so large that the forward pass overflows float32) is an error
+// wrapping ErrBadModel and similarity.ErrNonFinite that names the text's
+// index; EncodeTokens and EncodeTokenIDs check every token vector so.
 func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error) {
 	return m.encode(ctx, m.prompt, texts)
 }
@@ -50,6 +54,9 @@ func (m *Model) encode(ctx context.Context, pr promptSpec, texts []string) ([][]
 		}
 		for i, j := range idx {
 			full := vecs[i*width : (i+1)*width]
+			if err := checkFinite(full, j); err != nil {
+				return err
+			}
 			if m.dim < width && m.normalized {
 				// Matryoshka truncation of a normalised model: keep unit length.
 				t, err := matryoshka.TruncateInPlace(full, m.dim)
@@ -125,6 +132,9 @@ func (m *Model) tokenSink(out [][][]float32) batchSink {
 			n := len(r.seqs[i].ids)
 			slab := make([]float32, n*h)
 			copy(slab, x[row*h:(row+n)*h])
+			if err := checkFinite(slab, j); err != nil {
+				return err
+			}
 			rows := make([][]float32, n)
 			for t := range rows {
 				rows[t] = slab[t*h : (t+1)*h : (t+1)*h]
@@ -279,6 +289,19 @@ func (m *Model) sentenceVectors(r *runner, seqs []sequence, x []float32) ([]floa
 		}
 	}
 	return vecs, width, nil
+}
+
+// checkFinite reports a NaN or infinite component of the output for
+// input i: weights that are finite but large (3e38, say) overflow float32
+// in the sums of the forward pass. The error wraps ErrBadModel and
+// similarity.ErrNonFinite.
+func checkFinite(v []float32, i int) error {
+	for k, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return fmt.Errorf("%w: input %d: output component %d is %v, the weights overflow float32: %w", ErrBadModel, i, k, x, similarity.ErrNonFinite)
+		}
+	}
+	return nil
 }
 
 // normalize divides v by max(‖v‖₂, 1e-12), as torch.nn.functional.normalize.

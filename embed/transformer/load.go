@@ -5,14 +5,11 @@ package transformer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 
 	"github.com/ganada/ganada/embed/hub"
 	"github.com/ganada/ganada/embed/safetensors"
@@ -93,8 +90,11 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 
 	// sentence-transformers settings of the transformer module.
 	var stc stConfig
-	if _, err := readJSON(ctx, src, join(tdir, "sentence_bert_config.json"), &stc); err != nil {
+	stcPath := join(tdir, "sentence_bert_config.json")
+	if ok, err := readJSON(ctx, src, stcPath, &stc); err != nil {
 		return nil, err
+	} else if ok {
+		stcPath, _ = src.File(ctx, stcPath)
 	}
 	m.lower = stc.DoLowerCase
 	var tokCfg struct {
@@ -107,16 +107,19 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	switch {
 	case o.maxSeqLength > 0:
 		m.maxSeq = o.maxSeqLength
+		if m.maxSeq > limit {
+			return nil, fmt.Errorf("%w: WithMaxSeqLength(%d) exceeds the model's %d positions (%s)", ErrBadModel, m.maxSeq, limit, cfgPath)
+		}
 	case stc.MaxSeqLength != nil:
 		m.maxSeq = *stc.MaxSeqLength
+		if m.maxSeq <= 0 || m.maxSeq > limit {
+			return nil, fmt.Errorf("%w: %s: max_seq_length %d outside 1..%d (the model's position embeddings)", ErrBadModel, stcPath, m.maxSeq, limit)
+		}
 	default:
 		m.maxSeq = limit
-		if tokCfg.ModelMaxLength != nil && *tokCfg.ModelMaxLength > 0 && *tokCfg.ModelMaxLength < float64(limit) {
+		if tokCfg.ModelMaxLength != nil && *tokCfg.ModelMaxLength >= 1 && *tokCfg.ModelMaxLength < float64(limit) {
 			m.maxSeq = int(*tokCfg.ModelMaxLength)
 		}
-	}
-	if m.maxSeq <= 0 || m.maxSeq > limit {
-		return nil, fmt.Errorf("%w: max sequence length %d outside 1..%d (the model's position embeddings)", ErrBadModel, m.maxSeq, limit)
 	}
 
 	// The tokenizer, with sentence-transformers' truncation and no padding.
@@ -125,12 +128,16 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 		return nil, err
 	}
 	m.files = append(m.files, tokPath)
-	m.tok, err = tokenizer.FromFile(tokPath, tokenizer.WithoutPadding(), tokenizer.WithTruncation(m.maxSeq))
+	tb, err := readFile(tokPath, maxTokenizerBytes)
+	if err != nil {
+		return nil, err
+	}
+	m.tok, err = tokenizer.FromBytes(tb, tokenizer.WithoutPadding(), tokenizer.WithTruncation(m.maxSeq))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, tokPath, err)
 	}
-	if max := m.tok.MaxID(); max >= cfg.VocabSize {
-		return nil, fmt.Errorf("%w: %s produces token ids up to %d, the model's vocab_size is %d", ErrBadModel, tokPath, max, cfg.VocabSize)
+	if err := m.checkTokenizer(tokPath); err != nil {
+		return nil, err
 	}
 
 	// Pooling, Dense and Normalize modules.
@@ -149,6 +156,11 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 				return nil, err
 			}
 			m.files = append(m.files, p)
+			// pool.LoadConfig reads the file with os.ReadFile: check
+			// first that it is a regular file of reasonable size.
+			if _, err := readFile(p, maxConfigBytes); err != nil {
+				return nil, err
+			}
 			if m.pool, err = pool.LoadConfig(filepath.Dir(p)); err != nil {
 				// Its errors name the file.
 				return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
@@ -261,30 +273,13 @@ func need(ctx context.Context, src hub.Source, name, what string) (string, error
 // fetchShards makes sure every shard an index names is local (a no-op for
 // local folders).
 func fetchShards(ctx context.Context, src hub.Source, dir, indexPath string) error {
-	b, err := os.ReadFile(indexPath)
+	// Validated as safetensors.Open will (shard names inside the folder,
+	// before the hub is asked for them).
+	shards, err := safetensors.IndexShards(indexPath)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrBadModel, err)
 	}
-	var idx struct {
-		WeightMap map[string]string `json:"weight_map"`
-	}
-	if err := json.Unmarshal(b, &idx); err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrBadModel, indexPath, err)
-	}
-	seen := map[string]bool{}
-	var shards []string
-	for _, s := range idx.WeightMap {
-		if !seen[s] {
-			seen[s] = true
-			shards = append(shards, s)
-		}
-	}
-	sort.Strings(shards)
 	for _, s := range shards {
-		// As safetensors.Open requires (and before asking the hub).
-		if s == "" || s == "." || s == ".." || strings.ContainsAny(s, `/\`) {
-			return fmt.Errorf("%w: %s: shard name %q must be a file in the same folder", ErrBadModel, indexPath, s)
-		}
 		if _, err := need(ctx, src, join(dir, s), fmt.Sprintf("%s names shard %s, which is missing", indexPath, s)); err != nil {
 			return err
 		}
@@ -304,6 +299,34 @@ func weightPaths(f *safetensors.File) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// checkTokenizer checks the ids the tokenizer can produce against the
+// embedding tables: its vocabulary and added tokens, and the special
+// tokens and type ids its post-processor adds (from a probe encoding of
+// the empty text), so that a tokenizer that does not match the model fails
+// here rather than at every Encode.
+func (m *Model) checkTokenizer(path string) error {
+	c := m.enc.cfg
+	if max := m.tok.MaxID(); max >= c.VocabSize {
+		return fmt.Errorf("%w: %s produces token ids up to %d, the model's vocab_size is %d", ErrBadModel, path, max, c.VocabSize)
+	}
+	enc, err := m.tok.Encode("", true)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrBadModel, path, err)
+	}
+	for i, id := range enc.IDs {
+		if id < 0 || id >= c.VocabSize {
+			return fmt.Errorf("%w: %s: its post-processor adds token id %d, outside the model's vocab_size %d", ErrBadModel, path, id, c.VocabSize)
+		}
+		if i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
+			return fmt.Errorf("%w: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d", ErrBadModel, path, enc.TypeIDs[i], c.TypeVocabSize)
+		}
+	}
+	if len(enc.IDs) > c.maxTokens() {
+		return fmt.Errorf("%w: %s: its post-processor adds %d tokens, more than the model's %d positions", ErrBadModel, path, len(enc.IDs), c.maxTokens())
+	}
+	return nil
 }
 
 // promptSpec is a prompt and, when pooling excludes the prompt, its length

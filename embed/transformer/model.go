@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"os"
 	"strings"
 	"sync"
 
@@ -170,7 +169,7 @@ func (m *Model) Identity() embed.Identity {
 func (m *Model) contentHash() string {
 	h := sha256.New()
 	for _, p := range m.files {
-		f, err := os.Open(p)
+		f, _, err := openRegular(p)
 		if err != nil {
 			io.WriteString(h, "missing:"+p)
 			continue

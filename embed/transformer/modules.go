@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/ganada/ganada/embed/hub"
@@ -41,6 +42,15 @@ func readJSON(ctx context.Context, src hub.Source, name string, v any) (bool, er
 		return false, fmt.Errorf("transformer: %w", err)
 	}
 	if !ok {
+		// A local folder's Has answers false for a file that is there
+		// but is not a regular file (a FIFO, a device, a directory):
+		// that is a broken model, not a missing optional file.
+		if d, isDir := src.(hub.Dir); isDir {
+			p := filepath.Join(string(d), filepath.FromSlash(name))
+			if st, err := os.Stat(p); err == nil && !st.Mode().IsRegular() {
+				return false, fmt.Errorf("%w: %s: not a regular file (%s)", ErrBadModel, p, fileKind(st.Mode()))
+			}
+		}
 		return false, nil
 	}
 	p, err := src.File(ctx, name)
@@ -52,9 +62,9 @@ func readJSON(ctx context.Context, src hub.Source, name string, v any) (bool, er
 
 // decodeJSON reads the JSON file at path p into v.
 func decodeJSON(p string, v any) error {
-	b, err := os.ReadFile(p)
+	b, err := readFile(p, maxConfigBytes)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrBadModel, err)
+		return err
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrBadModel, p, err)
@@ -77,12 +87,32 @@ func readModules(ctx context.Context, src hub.Source) ([]module, bool, error) {
 	if len(mods) == 0 || mods[0].kind() != "Transformer" {
 		return nil, false, fmt.Errorf("%w: modules.json must start with a sentence_transformers.models.Transformer module", ErrUnsupported)
 	}
-	for _, m := range mods {
-		if strings.Contains(m.Path, "..") || strings.HasPrefix(m.Path, "/") {
-			return nil, false, fmt.Errorf("%w: modules.json: module path %q", ErrBadModel, m.Path)
+	for i, m := range mods {
+		if !validModulePath(m.Path) {
+			return nil, false, fmt.Errorf("%w: modules.json: module %d (%s) has path %q, which is not a folder inside the model", ErrBadModel, i, m.Type, m.Path)
 		}
 	}
 	return mods, true, nil
+}
+
+// validModulePath reports whether p names the model folder ("") or a
+// folder inside it: relative, no ".." element, no backslash (a Windows
+// separator), drive letter or control character.
+func validModulePath(p string) bool {
+	if strings.HasPrefix(p, "/") || strings.ContainsAny(p, `\:`) {
+		return false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	for _, e := range strings.Split(p, "/") {
+		if e == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // join names a file inside a module folder ("" is the model root).

@@ -154,6 +154,14 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 	h := c.HiddenSize
 	w.word = r.get("embeddings.word_embeddings.weight", c.VocabSize, h)
 	w.pos = r.get("embeddings.position_embeddings.weight", c.MaxPositionEmbeddings, h)
+	if c.TypeVocabSize == 0 {
+		// No type_vocab_size in config.json: as many types as rows.
+		if t, err := f.Tensor(prefix + "embeddings.token_type_embeddings.weight"); err == nil && len(t.Shape) == 2 && t.Shape[0] > 0 {
+			c.TypeVocabSize = t.Shape[0]
+		} else {
+			c.TypeVocabSize = 1 // for the error below
+		}
+	}
 	w.typ = r.get("embeddings.token_type_embeddings.weight", c.TypeVocabSize, h)
 	w.embLNW = r.vector("embeddings.LayerNorm.weight", h)
 	w.embLNB = r.vector("embeddings.LayerNorm.bias", h)

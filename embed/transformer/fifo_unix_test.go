@@ -1,0 +1,10 @@
+// fifo_unix_test.go makes FIFOs for the hostile file tests on unix
+// systems.
+
+//go:build unix
+
+package transformer
+
+import "syscall"
+
+func makeFIFO(p string) error { return syscall.Mkfifo(p, 0o644) }

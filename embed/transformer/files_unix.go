@@ -1,0 +1,10 @@
+// files_unix.go: model files are opened non-blocking on unix systems, so
+// that one replaced by a FIFO after its check cannot block the open.
+
+//go:build unix
+
+package transformer
+
+import "syscall"
+
+const openNonblock = syscall.O_NONBLOCK

@@ -6,6 +6,7 @@
 package atomicfile
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"hash/fnv"
 	"math"
@@ -27,86 +28,127 @@ import (
 // rename would then fail, or, worse, a reader could be told the save
 // succeeded when it did not).
 //
-// The rule: a temporary file is named ".<name>.tmp-<host>-<pid>-<random>",
-// where <host> is a hash of the writer's host name and <pid> its process
-// id, and RemoveStale deletes only the temporary files whose <host> is this
-// host's and whose <pid> names no running process. It is safe because:
+// The rule: a temporary file is named
+// ".<name>.tmp-<host>-<pid>-<process>-<random>", where <host> hashes the
+// writer's host name and pid namespace, <pid> is its process id and
+// <process> a random tag drawn once per process, and RemoveStale deletes
+// only the temporary files whose <host> is this one's and whose writer is
+// gone: <pid> names no running process, or it is this process's pid but
+// <process> is not this process's tag (an earlier process that had the
+// same pid: a container's main process restarted after an OOM kill gets
+// the same small pid each time). It is safe because:
 //
 //   - A live writer's process exists for as long as its file is a
 //     temporary file (it renames or removes it before returning), so its
 //     pid is always seen alive: a concurrent Write in another process, or
-//     in this one (the pid is ours), is never touched. Nothing depends on
-//     timing: a Write may spend any time in its callback (a Collection's
-//     Save waits for running Adds) without its file becoming "old".
-//   - A pid is only meaningful on the machine that issued it. A directory
-//     shared over the network, or by containers with their own pid
-//     namespaces (which have their own host names too), may hold another
-//     machine's live temporary file whose pid happens to be free here: the
-//     host tag leaves those alone.
+//     in this one (the pid and the tag are ours), is never touched.
+//     Nothing depends on timing: a Write may spend any time in its
+//     callback (a Collection's Save waits for running Adds) without its
+//     file becoming "old".
+//   - A pid is only meaningful in the pid namespace that issued it. A
+//     directory shared over the network or by containers (each with its own
+//     pid namespace) may hold another machine's live temporary file whose
+//     pid happens to be free here: the host tag, which differs with the
+//     host name or (on Linux) the pid namespace, leaves those alone.
 //   - Pid reuse errs on the safe side: if a dead writer's pid now belongs to
-//     an unrelated process, its file is kept until that process ends. (A
-//     killed process that its parent has not yet reaped also still counts
-//     as alive.)
+//     another process, its file is kept until that process ends. (A killed
+//     process that its parent has not yet reaped also still counts as
+//     alive.)
 //   - A check and the removal are not atomic, but the file's name cannot be
-//     taken again in between: only a process with that pid creates such
-//     names, with 64 random bits, and with O_EXCL.
+//     taken again in between: only a process with that pid and tag creates
+//     such names, with 64 random bits, and with O_EXCL.
 //
 // Compared with the alternatives: an age limit would delete the file of a
 // slow or stalled writer (or, with a generous limit, keep gigabytes for
-// hours), and a lock (flock) held on the temporary file needs an extra
-// step to close the window between creating the file and locking it and
-// another between closing and renaming it, and is advisory or missing on
-// some network file systems. Temporary files named by older versions
+// hours), and a lock (flock) held on the temporary file needs extra steps
+// to close the window between creating the file and locking it and the one
+// between closing and renaming it, and is advisory or missing on some
+// network file systems. Temporary files named by older versions
 // (".<name>.tmp-<digits>") carry no pid and are left alone. On platforms
 // where this package cannot tell whether a process runs (not unix or
-// Windows), every writer counts as alive and nothing is removed.
+// Windows), only the files of earlier processes with this process's pid
+// are removed.
 
 // TempName returns a fresh name for a temporary file of path written by
-// the process pid: ".<name>.tmp-<host>-<pid>-<random>" in path's
-// directory, <host> standing for this host. Write names its files so; tests
-// use it to plant the files of other processes.
+// the process pid: ".<name>.tmp-<host>-<pid>-<process>-<random>" in path's
+// directory, with this host's tag and this process's. Write names its
+// files so; tests use it to plant the files of other processes.
 func TempName(path string, pid int) string {
-	return filepath.Join(filepath.Dir(path), tempPrefix(path)+hostTag()+"-"+strconv.Itoa(pid)+"-"+strconv.FormatUint(rand.Uint64(), 10))
+	return tempNameTagged(path, pid, processTag())
+}
+
+func tempNameTagged(path string, pid int, proc string) string {
+	return filepath.Join(filepath.Dir(path), tempPrefix(path)+hostTag()+"-"+strconv.Itoa(pid)+"-"+proc+"-"+strconv.FormatUint(rand.Uint64(), 10))
 }
 
 // tempPrefix is what every temporary file name of path begins with.
 func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
 
-// hostTag is 8 hex digits hashing the host name, computed once.
+// hostTag is 8 hex digits hashing the host name and the pid namespace
+// (read from /proc/self/ns/pid on Linux; elsewhere empty), computed once.
 var hostTag = sync.OnceValue(func() string {
 	name, _ := os.Hostname() // on error, "" hashes like any name
+	ns, _ := os.Readlink("/proc/self/ns/pid")
 	h := fnv.New32a()
-	h.Write([]byte(name))
+	h.Write([]byte(name + "\x00" + ns))
 	return hex.EncodeToString(h.Sum(nil))
 })
 
-// parseTemp returns the host tag and pid in the base name of one of path's
-// temporary files (rest is what follows tempPrefix), or ok false if rest is
-// not "<8 hex digits>-<pid>-<digits>".
-func parseTemp(rest string) (host string, pid int, ok bool) {
+// processTag is 8 random hex digits drawn once per process.
+var processTag = sync.OnceValue(func() string {
+	return hex.EncodeToString(binary.LittleEndian.AppendUint32(nil, rand.Uint32()))
+})
+
+// tempFields are the parts of a temporary file's name.
+type tempFields struct {
+	host string
+	pid  int
+	proc string
+}
+
+// parseTemp splits the base name of one of path's temporary files (rest is
+// what follows tempPrefix), or returns ok false if rest is not
+// "<8 hex digits>-<pid>-<8 hex digits>-<digits>".
+func parseTemp(rest string) (f tempFields, ok bool) {
 	parts := strings.Split(rest, "-")
-	if len(parts) != 3 || len(parts[0]) != 8 {
-		return "", 0, false
-	}
-	if _, err := hex.DecodeString(parts[0]); err != nil {
-		return "", 0, false
+	if len(parts) != 4 || !isHex8(parts[0]) || !isHex8(parts[2]) {
+		return f, false
 	}
 	pid, err := strconv.Atoi(parts[1])
 	// A pid is a positive 32-bit number (kill(2) would read 0 or a negative
 	// one as a process group).
 	if err != nil || pid <= 0 || pid > math.MaxInt32 || strconv.Itoa(pid) != parts[1] {
-		return "", 0, false
+		return f, false
 	}
-	if _, err := strconv.ParseUint(parts[2], 10, 64); err != nil {
-		return "", 0, false
+	if _, err := strconv.ParseUint(parts[3], 10, 64); err != nil {
+		return f, false
 	}
-	return parts[0], pid, true
+	return tempFields{host: parts[0], pid: pid, proc: parts[2]}, true
+}
+
+func isHex8(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil && strings.ToLower(s) == s
+}
+
+// stale reports whether the writer of a temporary file named f is gone.
+func stale(f tempFields) bool {
+	switch {
+	case f.host != hostTag():
+		return false
+	case f.pid == os.Getpid():
+		return f.proc != processTag()
+	}
+	return !processAlive(f.pid)
 }
 
 // RemoveStale removes the temporary files of path (regular files named
-// ".<name>.tmp-<host>-<pid>-<random>" in path's directory) that were
-// created on this host by processes no longer running: what Writes killed
-// before renaming left behind. Files of live writers, of other hosts, and
+// ".<name>.tmp-<host>-<pid>-<process>-<random>" in path's directory) that
+// were created on this host by processes no longer running: what Writes
+// killed before renaming left behind. Files of live writers, of other hosts, and
 // anything else are left alone; see the rule above. It is best effort:
 // errors (an unreadable or read-only directory, a file removed meanwhile)
 // are ignored, and it returns the names of the files it removed.
@@ -123,8 +165,7 @@ func RemoveStale(path string) []string {
 		if !strings.HasPrefix(name, prefix) || !e.Type().IsRegular() {
 			continue
 		}
-		host, pid, ok := parseTemp(name[len(prefix):])
-		if !ok || host != hostTag() || pid == os.Getpid() || processAlive(pid) {
+		if f, ok := parseTemp(name[len(prefix):]); !ok || !stale(f) {
 			continue
 		}
 		full := filepath.Join(dir, name)

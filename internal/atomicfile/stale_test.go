@@ -222,44 +222,57 @@ func sorted(s ...string) []string {
 }
 
 // TestRemoveStaleLeavesOthers plants files that look like temporary files
-// and checks that only a dead writer's file of this host and this target is
-// removed.
+// and checks that only those of this host and this target whose writer is
+// gone are removed: a reaped child's, and an earlier process's that had
+// this process's pid (a restarted container's main process).
 func TestRemoveStaleLeavesOthers(t *testing.T) {
 	needProcesses(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "t.idx")
 	dead := deadPID(t)
-	other := "0badc0de"
-	if other == hostTag() {
-		other = "0badc0df"
+	otherHost, otherProc := "0badc0de", "0badc0de"
+	if otherHost == hostTag() {
+		otherHost = "0badc0df"
 	}
-	name := func(target, host string, pid int) string {
-		return filepath.Join(dir, tempPrefix(target)+fmt.Sprintf("%s-%d-%d", host, pid, 12345))
+	if otherProc == processTag() {
+		otherProc = "0badc0df"
 	}
-	stale := name(path, hostTag(), dead)
+	name := func(target, host string, pid int, proc string) string {
+		return filepath.Join(dir, tempPrefix(target)+fmt.Sprintf("%s-%d-%s-%d", host, pid, proc, 12345))
+	}
+	host, me := hostTag(), os.Getpid()
+	stale := sorted(
+		name(path, host, dead, processTag()),
+		name(path, host, dead, otherProc),
+		name(path, host, me, otherProc), // an earlier process with our pid
+	)
+	pre := filepath.Join(dir, tempPrefix(path)+host)
 	keep := []string{
-		name(path, other, dead),                            // another host's writer
-		name(filepath.Join(dir, "u.idx"), hostTag(), dead), // another target
-		name(path, hostTag(), os.Getpid()),                 // this process
-		filepath.Join(dir, tempPrefix(path)+"123456"),      // an older version's name
-		filepath.Join(dir, tempPrefix(path)+hostTag()+"-0-1"),
-		filepath.Join(dir, tempPrefix(path)+hostTag()+"-99999999999-1"),
-		filepath.Join(dir, tempPrefix(path)+hostTag()+fmt.Sprintf("-0%d-1", dead)),
-		filepath.Join(dir, tempPrefix(path)+hostTag()+fmt.Sprintf("-%d-1-2", dead)),
-		filepath.Join(dir, tempPrefix(path)+hostTag()+fmt.Sprintf("-%d-x", dead)),
+		name(path, otherHost, dead, otherProc),                   // another host's writer
+		name(filepath.Join(dir, "u.idx"), host, dead, otherProc), // another target
+		name(path, host, me, processTag()),                       // this process
+		filepath.Join(dir, tempPrefix(path)+"123456"),            // an older version's name
+		filepath.Join(dir, tempPrefix(path)+fmt.Sprintf("%s-%d-123", host, dead)),
+		pre + "-0-" + otherProc + "-1",
+		pre + "-99999999999-" + otherProc + "-1",
+		pre + fmt.Sprintf("-0%d-%s-1", dead, otherProc),
+		pre + fmt.Sprintf("-%d-%s-1-2", dead, otherProc),
+		pre + fmt.Sprintf("-%d-%s-x", dead, otherProc),
+		pre + fmt.Sprintf("-%d-%s-1", dead, strings.ToUpper("abcdef12")),
+		pre + fmt.Sprintf("-%d-abc-1", dead),
 	}
-	for _, f := range append([]string{stale}, keep...) {
+	for _, f := range append(slices.Clone(stale), keep...) {
 		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	staleDir := name(path, hostTag(), dead) + "0"
+	staleDir := name(path, host, dead, otherProc) + "0"
 	if err := os.Mkdir(staleDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	keep = append(keep, staleDir)
-	if got := RemoveStale(path); !slices.Equal(got, []string{stale}) {
-		t.Fatalf("RemoveStale removed %v, want %v", got, []string{stale})
+	if got := RemoveStale(path); !slices.Equal(got, stale) {
+		t.Fatalf("RemoveStale removed %v, want %v", got, stale)
 	}
 	for _, f := range keep {
 		if _, err := os.Stat(f); err != nil {
@@ -274,8 +287,8 @@ func TestRemoveStaleLeavesOthers(t *testing.T) {
 func TestParseTemp(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a-b.tmp-c")
 	name := filepath.Base(TempName(path, 4242))
-	host, pid, ok := parseTemp(strings.TrimPrefix(name, tempPrefix(path)))
-	if !ok || host != hostTag() || pid != 4242 {
-		t.Fatalf("parseTemp(%q) = %q, %d, %v", name, host, pid, ok)
+	f, ok := parseTemp(strings.TrimPrefix(name, tempPrefix(path)))
+	if !ok || f.host != hostTag() || f.pid != 4242 || f.proc != processTag() {
+		t.Fatalf("parseTemp(%q) = %+v, %v", name, f, ok)
 	}
 }

@@ -25,15 +25,13 @@ import (
 // what it had written; nothing else will ever remove it. Another Write of
 // the same target may be running at the same moment, in this process or in
 // another one, and its temporary file must not be deleted under it (its
-// rename would then fail, or, worse, a reader could be told the save
-// succeeded when it did not).
+// rename would then fail, and the save with it).
 //
 // The rule: a temporary file is named
 // ".<name>.tmp-<host>-<pid>-<process>-<random>", where <host> hashes the
-// writer's host name and pid namespace, <pid> is its process id and
-// <process> a random tag drawn once per process, and RemoveStale deletes
-// only the temporary files whose <host> is this one's and whose writer is
-// gone: <pid> names no running process, or it is this process's pid but
+// writer's host name, <pid> is its process id and <process> a random tag
+// drawn once per process, and RemoveStale deletes only the temporary files
+// whose <host> is this one's and whose writer is gone: <pid> names no running process, or it is this process's pid but
 // <process> is not this process's tag (an earlier process that had the
 // same pid: a container's main process restarted after an OOM kill gets
 // the same small pid each time). It is safe because:
@@ -45,11 +43,18 @@ import (
 //     Nothing depends on timing: a Write may spend any time in its
 //     callback (a Collection's Save waits for running Adds) without its
 //     file becoming "old".
-//   - A pid is only meaningful in the pid namespace that issued it. A
-//     directory shared over the network or by containers (each with its own
-//     pid namespace) may hold another machine's live temporary file whose
-//     pid happens to be free here: the host tag, which differs with the
-//     host name or (on Linux) the pid namespace, leaves those alone.
+//   - A pid is only meaningful on the machine that issued it. A directory
+//     shared over the network may hold another machine's live temporary
+//     file whose pid happens to be free here: the host tag leaves those
+//     alone. Containers have their own pid namespaces but also, by
+//     default, their own host names, which a restarted container keeps:
+//     it removes what its killed predecessor left. (The pid namespace is
+//     deliberately not part of the tag: a restarted container gets a new
+//     one, and would never remove those files.) Containers that share a
+//     host name, a directory and a target file but not their pid namespace
+//     could remove each other's live temporary file; the Save concerned
+//     then fails with an error (its rename finds no file) and the target
+//     is untouched.
 //   - Pid reuse errs on the safe side: if a dead writer's pid now belongs to
 //     another process, its file is kept until that process ends. (A killed
 //     process that its parent has not yet reaped also still counts as
@@ -84,13 +89,11 @@ func tempNameTagged(path string, pid int, proc string) string {
 // tempPrefix is what every temporary file name of path begins with.
 func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
 
-// hostTag is 8 hex digits hashing the host name and the pid namespace
-// (read from /proc/self/ns/pid on Linux; elsewhere empty), computed once.
+// hostTag is 8 hex digits hashing the host name, computed once.
 var hostTag = sync.OnceValue(func() string {
 	name, _ := os.Hostname() // on error, "" hashes like any name
-	ns, _ := os.Readlink("/proc/self/ns/pid")
 	h := fnv.New32a()
-	h.Write([]byte(name + "\x00" + ns))
+	h.Write([]byte(name))
 	return hex.EncodeToString(h.Sum(nil))
 })
 

@@ -7,6 +7,7 @@ package tokenizer
 
 import (
 	"bytes"
+	"sort"
 	"unicode/utf8"
 )
 
@@ -31,20 +32,15 @@ type matcher struct {
 func newMatcher(pats []string, ids []int) *matcher {
 	m := &matcher{pats: pats, ids: ids}
 	for i, p := range pats {
-		if p == "" {
-			continue
+		if p != "" {
+			m.first[p[0]] = append(m.first[p[0]], i)
 		}
-		c := p[0]
+	}
+	// Longest first, earlier pattern first among equals (a stable sort:
+	// inserting one by one was quadratic in the number of added tokens).
+	for c := range m.first {
 		l := m.first[c]
-		// insert keeping longest first, earlier pattern first among equals
-		k := len(l)
-		for k > 0 && len(pats[l[k-1]]) < len(p) {
-			k--
-		}
-		l = append(l, 0)
-		copy(l[k+1:], l[k:])
-		l[k] = i
-		m.first[c] = l
+		sort.SliceStable(l, func(a, b int) bool { return len(pats[l[a]]) > len(pats[l[b]]) })
 	}
 	return m
 }

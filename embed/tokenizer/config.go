@@ -10,8 +10,10 @@ import (
 	"unicode/utf8"
 )
 
-// obj is a decoded JSON object with its path for error messages.
+// obj is a decoded JSON object with its path for error messages and the
+// document it comes from.
 type obj struct {
+	d    *jdoc
 	path string
 	m    map[string]json.RawMessage
 }
@@ -21,12 +23,12 @@ func isNull(r json.RawMessage) bool {
 	return len(r) == 0 || string(r) == "null"
 }
 
-func decodeObj(path string, raw json.RawMessage) (obj, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+func decodeObj(d *jdoc, path string, raw json.RawMessage) (obj, error) {
+	m, ok := d.members(bytes.TrimSpace(raw))
+	if !ok {
 		return obj{}, fieldErr(path, "expected a JSON object")
 	}
-	return obj{path: path, m: m}, nil
+	return obj{d: d, path: path, m: m}, nil
 }
 
 func (o obj) has(k string) bool {
@@ -153,8 +155,8 @@ func (o obj) list(k string) ([]json.RawMessage, error) {
 	if !ok || isNull(r) {
 		return nil, fieldErr(o.path+"."+k, "missing")
 	}
-	var l []json.RawMessage
-	if err := json.Unmarshal(r, &l); err != nil {
+	l, ok := o.d.elements(r)
+	if !ok {
 		return nil, fieldErr(o.path+"."+k, "expected an array")
 	}
 	return l, nil
@@ -162,11 +164,11 @@ func (o obj) list(k string) ([]json.RawMessage, error) {
 
 // parseConfig builds a Tokenizer from tokenizer.json bytes.
 func parseConfig(data []byte) (*Tokenizer, error) {
-	top, err := decodeTop(data)
+	d, top, err := decodeTop(data)
 	if err != nil {
 		return nil, err
 	}
-	root := obj{path: "", m: top}
+	root := obj{d: d, path: "", m: top}
 	t := &Tokenizer{}
 	if r, ok := top["version"]; ok && !isNull(r) {
 		var v string
@@ -178,38 +180,38 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 	if !ok || isNull(rm) {
 		return nil, fieldErr("model", "missing")
 	}
-	m, err := parseModel("model", rm)
+	m, err := parseModel(d, "model", rm)
 	if err != nil {
 		return nil, err
 	}
 	t.model = m
 	if r := top["normalizer"]; !isNull(r) {
-		if t.norm, err = parseNormalizer("normalizer", r); err != nil {
+		if t.norm, err = parseNormalizer(d, "normalizer", r); err != nil {
 			return nil, err
 		}
 	}
 	if r := top["pre_tokenizer"]; !isNull(r) {
-		if t.pre, err = parsePreTokenizer("pre_tokenizer", r); err != nil {
+		if t.pre, err = parsePreTokenizer(d, "pre_tokenizer", r); err != nil {
 			return nil, err
 		}
 	}
 	if r := top["post_processor"]; !isNull(r) {
-		if t.post, err = parsePostProcessor("post_processor", r); err != nil {
+		if t.post, err = parsePostProcessor(d, "post_processor", r); err != nil {
 			return nil, err
 		}
 	}
 	if r := top["decoder"]; !isNull(r) {
-		if t.dec, err = parseDecoder("decoder", r); err != nil {
+		if t.dec, err = parseDecoder(d, "decoder", r); err != nil {
 			return nil, err
 		}
 	}
 	if r := top["truncation"]; !isNull(r) {
-		if t.trunc, err = parseTruncation("truncation", r); err != nil {
+		if t.trunc, err = parseTruncation(d, "truncation", r); err != nil {
 			return nil, err
 		}
 	}
 	if r := top["padding"]; !isNull(r) {
-		if t.pad, err = parsePadding("padding", r); err != nil {
+		if t.pad, err = parsePadding(d, "padding", r); err != nil {
 			return nil, err
 		}
 	}
@@ -221,7 +223,7 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 		}
 		for i, r := range l {
 			p := fmt.Sprintf("added_tokens[%d]", i)
-			o, err := decodeObj(p, r)
+			o, err := decodeObj(d, p, r)
 			if err != nil {
 				return nil, err
 			}
@@ -261,8 +263,8 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 // file, nothing to resolve) and validates post-processor tokens exist.
 func (t *Tokenizer) checkSpecials() error { return nil }
 
-func parseTruncation(path string, r json.RawMessage) (*Truncation, error) {
-	o, err := decodeObj(path, r)
+func parseTruncation(d *jdoc, path string, r json.RawMessage) (*Truncation, error) {
+	o, err := decodeObj(d, path, r)
 	if err != nil {
 		return nil, err
 	}
@@ -315,8 +317,8 @@ func parseDirection(o obj, k string) (Direction, error) {
 	return 0, unsupported(o.path+"."+k, s)
 }
 
-func parsePadding(path string, r json.RawMessage) (*Padding, error) {
-	o, err := decodeObj(path, r)
+func parsePadding(d *jdoc, path string, r json.RawMessage) (*Padding, error) {
+	o, err := decodeObj(d, path, r)
 	if err != nil {
 		return nil, err
 	}

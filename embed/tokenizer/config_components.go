@@ -61,8 +61,8 @@ func parsePattern(o obj, k string) (pattern, error) {
 	return nil, fieldErr(o.path+"."+k, "expected {\"String\": ...} or {\"Regex\": ...}")
 }
 
-func parseNormalizer(path string, r json.RawMessage) (normalizer, error) {
-	o, err := decodeObj(path, r)
+func parseNormalizer(d *jdoc, path string, r json.RawMessage) (normalizer, error) {
+	o, err := decodeObj(d, path, r)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func parseNormalizer(path string, r json.RawMessage) (normalizer, error) {
 		}
 		var s seqNormalizer
 		for i, x := range l {
-			n, err := parseNormalizer(fmt.Sprintf("%s.normalizers[%d]", path, i), x)
+			n, err := parseNormalizer(d, fmt.Sprintf("%s.normalizers[%d]", path, i), x)
 			if err != nil {
 				return nil, err
 			}
@@ -151,8 +151,8 @@ func parseNormalizer(path string, r json.RawMessage) (normalizer, error) {
 	return nil, unsupported(path+".type", typ)
 }
 
-func parsePreTokenizer(path string, r json.RawMessage) (preTokenizer, error) {
-	o, err := decodeObj(path, r)
+func parsePreTokenizer(d *jdoc, path string, r json.RawMessage) (preTokenizer, error) {
+	o, err := decodeObj(d, path, r)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +257,7 @@ func parsePreTokenizer(path string, r json.RawMessage) (preTokenizer, error) {
 		}
 		var s seqPreTokenizer
 		for i, x := range l {
-			p, err := parsePreTokenizer(fmt.Sprintf("%s.pretokenizers[%d]", path, i), x)
+			p, err := parsePreTokenizer(d, fmt.Sprintf("%s.pretokenizers[%d]", path, i), x)
 			if err != nil {
 				return nil, err
 			}
@@ -288,8 +288,8 @@ func parseSpecialPair(o obj, k string) (specialTok, error) {
 	return specialTok{ids: []int{id}, toks: []string{s}}, nil
 }
 
-func parsePostProcessor(path string, r json.RawMessage) (postProcessor, error) {
-	o, err := decodeObj(path, r)
+func parsePostProcessor(d *jdoc, path string, r json.RawMessage) (postProcessor, error) {
+	o, err := decodeObj(d, path, r)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +349,7 @@ func parsePostProcessor(path string, r json.RawMessage) (postProcessor, error) {
 		}
 		var s seqProcessor
 		for i, x := range l {
-			p, err := parsePostProcessor(fmt.Sprintf("%s.processors[%d]", path, i), x)
+			p, err := parsePostProcessor(d, fmt.Sprintf("%s.processors[%d]", path, i), x)
 			if err != nil {
 				return nil, err
 			}
@@ -514,8 +514,8 @@ func parseU32(s string) (int, bool) {
 	return int(n), true
 }
 
-func parseDecoder(path string, r json.RawMessage) (decoder, error) {
-	o, err := decodeObj(path, r)
+func parseDecoder(d *jdoc, path string, r json.RawMessage) (decoder, error) {
+	o, err := decodeObj(d, path, r)
 	if err != nil {
 		return nil, err
 	}
@@ -534,7 +534,7 @@ func parseDecoder(path string, r json.RawMessage) (decoder, error) {
 		}
 		return d, nil
 	case "Metaspace":
-		p, err := parsePreTokenizer(path, r)
+		p, err := parsePreTokenizer(d, path, r)
 		if err != nil {
 			return nil, err
 		}
@@ -593,7 +593,7 @@ func parseDecoder(path string, r json.RawMessage) (decoder, error) {
 		}
 		var s seqDecoder
 		for i, x := range l {
-			d, err := parseDecoder(fmt.Sprintf("%s.decoders[%d]", path, i), x)
+			d, err := parseDecoder(d, fmt.Sprintf("%s.decoders[%d]", path, i), x)
 			if err != nil {
 				return nil, err
 			}

@@ -3,10 +3,13 @@
 
 package tokenizer
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
-func parseModel(path string, r json.RawMessage) (model, error) {
-	o, err := decodeObj(path, r)
+func parseModel(d *jdoc, path string, r json.RawMessage) (model, error) {
+	o, err := decodeObj(d, path, r)
 	if err != nil {
 		return nil, err
 	}
@@ -18,8 +21,7 @@ func parseModel(path string, r json.RawMessage) (model, error) {
 		// Untagged: infer from the keys as the Rust crate does, trying BPE
 		// (vocab map and merges), then WordPiece (all four of its fields),
 		// then WordLevel (vocab map and unk_token), then Unigram.
-		var vocabList []json.RawMessage
-		isList := json.Unmarshal(o.m["vocab"], &vocabList) == nil && o.has("vocab")
+		isList := o.has("vocab") && bytes.TrimSpace(o.m["vocab"])[0] == '['
 		isMap := o.has("vocab") && !isList
 		switch {
 		case isMap && o.has("merges"):

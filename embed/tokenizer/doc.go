@@ -65,7 +65,11 @@
 // ErrUnsupported; malformed files fail with ErrInvalidConfig, both inside a
 // *FieldError that names the field. A JSON syntax error, a truncated file or
 // data after the top-level object also sets the FieldError's Line and Column
-// (serde_json's positions), and names the field being read where it can.
+// (serde_json's positions), and names the field being read where it can;
+// so does nesting deeper than serde_json's recursion limit (127 arrays and
+// objects). Ids are bounded as the Rust library's u32 (vocabulary ids, kept
+// as int32 here, up to 2^31-1; they may be sparse), and every truncation
+// and padding length by MaxSequenceLength.
 //
 // Invalid UTF-8 input is not an error: every invalid byte is read as U+FFFD
 // before normalization (normalizers may then drop it), and offsets stay

@@ -232,3 +232,125 @@ func TestLengthsBounded(t *testing.T) {
 		}
 	}
 }
+
+// nested returns k Sequence components of the given list key around leaf.
+func nested(k int, listKey, leaf string) string {
+	return strings.Repeat(`{"type":"Sequence","`+listKey+`":[`, k) + leaf + strings.Repeat(`]}`, k)
+}
+
+// TestDeepNesting: 4,900 nested Sequence normalizers (176 KB) took 7.5 s
+// and 0.9 GB to load, every level decoding (and copying) everything below
+// it. Nesting is now capped as serde_json caps it (the 128th nested array
+// or object is "recursion limit exceeded"), and loading reads each byte a
+// bounded number of times: a 4 MB string under 60 levels allocates about
+// its own size.
+func TestDeepNesting(t *testing.T) {
+	const model = `"model":{"type":"WordLevel","vocab":{"a":0,"b":1},"unk_token":"a"}`
+	comps := []struct{ field, listKey, leaf string }{
+		{"normalizer", "normalizers", `{"type":"Lowercase"}`},
+		{"pre_tokenizer", "pretokenizers", `{"type":"Whitespace"}`},
+		{"decoder", "decoders", `{"type":"Fuse"}`},
+		{"post_processor", "processors", `{"type":"ByteLevel"}`},
+	}
+	for _, c := range comps {
+		// 62 levels: the leaf object is the 127th nested value, the most
+		// serde_json reads.
+		ok := "{" + model + `,"` + c.field + `":` + nested(62, c.listKey, c.leaf) + "}"
+		tok, err := FromBytes([]byte(ok))
+		if err != nil {
+			t.Fatalf("%s at depth 127: %v", c.field, err)
+		}
+		if enc, err := tok.Encode("A b", false); err != nil || enc.Len() == 0 {
+			t.Fatalf("%s at depth 127: %v %v", c.field, enc, err)
+		}
+		for _, k := range []int{63, 4900} {
+			data := "{" + model + `,"` + c.field + `":` + nested(k, c.listKey, c.leaf) + "}"
+			var err error
+			n := allocDuring(func() { _, err = FromBytes([]byte(data)) })
+			wantFieldErr(t, err, ErrInvalidConfig, c.field)
+			if !strings.Contains(err.Error(), "recursion limit exceeded") {
+				t.Errorf("%s: %v", c.field, err)
+			}
+			// The 128th bracket of the document.
+			col, depth := 0, 0
+			for i, ch := range data {
+				switch ch {
+				case '{', '[':
+					depth++
+				case '}', ']':
+					depth--
+				}
+				if depth == maxJSONDepth {
+					col = i + 1
+					break
+				}
+			}
+			var fe *FieldError
+			if errors.As(err, &fe); fe.Line != 1 || fe.Column != col {
+				t.Errorf("%s: line %d column %d, want 1 %d", c.field, fe.Line, fe.Column, col)
+			}
+			if n > 4<<20 {
+				t.Errorf("%s nested %d deep (%d bytes): %d bytes allocated", c.field, k, len(data), n)
+			}
+		}
+	}
+	// Anywhere in the document, as in added tokens; a syntax error before
+	// the deep part is reported instead, one after it is not.
+	deep := strings.Repeat("[", 200) + strings.Repeat("]", 200)
+	_, err := FromBytes([]byte(`{` + model + `,"added_tokens":` + deep + `}`))
+	wantFieldErr(t, err, ErrInvalidConfig, "added_tokens")
+	if !strings.Contains(err.Error(), "recursion limit") {
+		t.Errorf("deep added tokens: %v", err)
+	}
+	_, err = FromBytes([]byte(`{` + model + `,"x": tru,"added_tokens":` + deep + `}`))
+	if err == nil || strings.Contains(err.Error(), "recursion limit") || !strings.Contains(err.Error(), "column 77") {
+		t.Errorf("syntax error first: %v", err)
+	}
+	_, err = FromBytes([]byte(`{` + model + `,"added_tokens":` + deep + `, "x": tru}`))
+	if err == nil || !strings.Contains(err.Error(), "recursion limit") {
+		t.Errorf("recursion first: %v", err)
+	}
+	// A million levels of brackets: no deep stack, no big index.
+	var n uint64
+	n = allocDuring(func() { _, err = FromBytes([]byte(strings.Repeat("[", 1<<20))) })
+	if !errors.Is(err, ErrInvalidConfig) || n > 4<<20 {
+		t.Errorf("a million brackets: %v, %d bytes allocated", err, n)
+	}
+	// Linear otherwise.
+	big := `{"type":"Replace","pattern":{"String":"x"},"content":"` + strings.Repeat("y", 4<<20) + `"}`
+	data := "{" + model + `,"normalizer":` + nested(60, "normalizers", big) + "}"
+	n = allocDuring(func() { _, err = FromBytes([]byte(data)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n > uint64(3*len(data)) {
+		t.Errorf("a %d-byte file nested 60 deep allocated %d bytes", len(data), n)
+	}
+}
+
+// TestManyAddedTokens: added tokens were inserted one by one into
+// per-byte lists kept sorted, quadratic in their number (40,000 took
+// 2.5 s); loading is now a sort.
+func TestManyAddedTokens(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"pre_tokenizer":{"type":"Whitespace"},"added_tokens":[`)
+	const n = 40000
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":%d,"content":"<t%d>","special":true}`, i+1, i%(n/2))
+	}
+	b.WriteString(`]}`)
+	tok, err := FromBytes([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := tok.Encode("a<t1>a <t19999> <t20000>", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(enc.Tokens); got != "[a <t1> a <t19999> a a a]" {
+		t.Errorf("tokens %s", got)
+	}
+}

@@ -4,6 +4,8 @@
 
 package similarity
 
+//go:generate go run gen_kernels.go
+
 // kernels is one implementation of every low-level kernel. The kernels
 // assume validated arguments: equal lengths, len(rows) == len(dst)*len(q).
 type kernels struct {

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -29,25 +28,27 @@ const maxWordBytes = 1 << 16
 // Model.LoadReport counts both. Errors wrap ErrMalformed and name the
 // word's position; a file that ends early is reported as truncated.
 func ReadWord2VecBinary(r io.Reader, opts ...Option) (*Model, error) {
-	return readBinary(bufio.NewReaderSize(r, 1<<16), "static", opts)
+	return readBinary(bufio.NewReaderSize(r, 1<<16), "static", opts, -1)
 }
 
 // LoadWord2VecBinary reads the word2vec binary file at path; see
 // ReadWord2VecBinary. The model is named after the file.
 func LoadWord2VecBinary(path string, opts ...Option) (*Model, error) {
-	f, err := os.Open(path)
+	f, st, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := readBinary(bufio.NewReaderSize(f, 1<<16), baseName(path), opts)
+	m, err := readBinary(bufio.NewReaderSize(f, 1<<16), baseName(path), opts, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
 }
 
-func readBinary(br *bufio.Reader, name string, opts []Option) (*Model, error) {
+// readBinary reads a word2vec binary file from br; size is the input's
+// size in bytes if known, else -1.
+func readBinary(br *bufio.Reader, name string, opts []Option, size int64) (*Model, error) {
 	lc, err := loadConfig(opts)
 	if err != nil {
 		return nil, err
@@ -72,7 +73,8 @@ func readBinary(br *bufio.Reader, name string, opts []Option) (*Model, error) {
 	if lc.maxWords > 0 && lc.maxWords < n {
 		want = lc.maxWords
 	}
-	capWords := min(want, (1<<22)/dim+1)
+	// A record takes at least a byte of word, a space and 4·dim bytes.
+	capWords := preallocRows(want, dim, size, 4*dim+2)
 	words := make([]string, 0, capWords)
 	vecs := make([]float32, 0, capWords*dim)
 	seen := make(map[string]struct{}, capWords)

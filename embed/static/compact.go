@@ -189,7 +189,7 @@ func ReadCompact(r io.Reader, opts ...Option) (*Model, error) {
 
 // LoadCompact reads the compact-format file at path.
 func LoadCompact(path string, opts ...Option) (*Model, error) {
-	b, err := os.ReadFile(path)
+	b, err := readFile(path, -1)
 	if err != nil {
 		return nil, err
 	}

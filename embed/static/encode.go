@@ -26,7 +26,11 @@ type TextInfo struct {
 // documentation. A text with no known word gets a zero vector, or, with
 // WithErrorOnNoKnownTokens, makes Encode fail with an error wrapping
 // embed.ErrNoKnownTokens. Text that is not valid UTF-8 is an error wrapping
-// ErrInvalidText. A cancelled context returns ctx.Err().
+// ErrInvalidText. A sentence vector with a NaN or infinite component
+// (vectors or weights so large that their mean, weighting or common
+// component removal overflows float32) is an error wrapping ErrMalformed
+// and ErrNonFinite that names the text's index. A cancelled context
+// returns ctx.Err().
 func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error) {
 	vecs, infos, err := m.EncodeDetailed(ctx, texts)
 	if err != nil {
@@ -73,6 +77,11 @@ func (m *Model) EncodeDetailed(ctx context.Context, texts []string) ([][]float32
 		out[i] = flat[i*d : (i+1)*d : (i+1)*d]
 		infos[i] = TextInfo{Words: words, Known: len(rows)}
 		m.sentence(out[i], acc, rows)
+		for j, x := range out[i] {
+			if !finite32(x) {
+				return nil, nil, fmt.Errorf("static: text %d: sentence vector component %d is %v (the model's vectors overflow float32): %w: %w", i, j, x, ErrMalformed, ErrNonFinite)
+			}
+		}
 	}
 	return out, infos, nil
 }

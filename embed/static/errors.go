@@ -10,7 +10,8 @@ import "errors"
 // mismatch. The wrapping error names the place (line, word, offset).
 var ErrMalformed = errors.New("static: malformed model data")
 
-// ErrNonFinite reports a NaN or ±Inf component in a vector file. Errors
+// ErrNonFinite reports a NaN or ±Inf component in a vector file, or in a
+// sentence vector Encode computed from finite but huge vectors. Errors
 // that wrap it also wrap ErrMalformed.
 var ErrNonFinite = errors.New("static: non-finite vector component")
 

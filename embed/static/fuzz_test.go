@@ -48,7 +48,9 @@ func checkReport(t *testing.T, m *Model) {
 }
 
 func FuzzReadText(f *testing.F) {
-	for _, s := range []string{gloveSmall, "2 2\na 1 2\nb 3 4\n", "a 1\n", "1 1\n. . . 1\n", "a NaN\n", "3 0\n", "a 1e39\n", "x 0x1p-3\n", "3 1\na\xff 1\nb 2\nb 3\n"} {
+	for _, s := range []string{gloveSmall, "2 2\na 1 2\nb 3 4\n", "a 1\n", "1 1\n. . . 1\n", "a NaN\n", "3 0\n", "a 1e39\n", "x 0x1p-3\n", "3 1\na\xff 1\nb 2\nb 3\n",
+		// Headers declaring far more words than the input holds.
+		"9223372036854775807 1\na 1\n", "4000000 1\na 1\n", "2 65536\na 1\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -69,6 +71,10 @@ func FuzzReadWord2VecBinary(f *testing.F) {
 	f.Add(writeW2VBinary([]string{"a"}, [][]float32{{1}}, false))
 	f.Add([]byte("1 1\n"))
 	f.Add(writeW2VBinary([]string{"a\xff", "b", "b"}, [][]float32{{1}, {2}, {3}}, true))
+	// A 24-byte header claiming 2^63-1 words (it allocated 307 MB), and
+	// one claiming 4,000,000.
+	f.Add(append([]byte("9223372036854775807 1\n"), 'a', ' '))
+	f.Add(append([]byte("4000000 1\n"), 'a', ' ', 0, 0, 0x80, 0x3f))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ReadWord2VecBinary(bytes.NewReader(b))
 		if err != nil {

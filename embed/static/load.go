@@ -24,7 +24,9 @@ import (
 //     UTF-8 text: the word2vec binary format;
 //   - any other file: the text format (GloVe, word2vec text, fastText .vec).
 //
-// A name ending in ".gz" is decompressed first.
+// A name ending in ".gz" is decompressed first. Only regular files and
+// folders are read: a FIFO or a device is an error wrapping ErrMalformed
+// (to read a stream, use ReadText, ReadWord2VecBinary or ReadCompact).
 func Load(path string, opts ...Option) (*Model, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -33,14 +35,16 @@ func Load(path string, opts ...Option) (*Model, error) {
 	if st.IsDir() {
 		return LoadModel2Vec(path, opts...)
 	}
-	f, err := os.Open(path)
+	f, st, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	var r io.Reader = f
 	name := baseName(path)
+	size := st.Size() // bounds what a header may declare; unknown (-1) once decompressed
 	if strings.HasSuffix(path, ".gz") {
+		size = -1
 		zr, err := gzip.NewReader(f)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
@@ -60,9 +64,9 @@ func Load(path string, opts ...Option) (*Model, error) {
 		}
 		m, err = ReadCompactBytes(b, append([]Option{WithName(name)}, opts...)...)
 	case looksBinary(head):
-		m, err = readBinary(br, name, opts)
+		m, err = readBinary(br, name, opts, size)
 	default:
-		m, err = readText(br, name, opts)
+		m, err = readText(br, name, opts, size)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

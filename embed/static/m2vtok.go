@@ -4,6 +4,8 @@
 
 package static
 
+import "fmt"
+
 // tokenEncoder turns text into token ids without special tokens.
 type tokenEncoder interface {
 	encodeIDs(text string) ([]int, error)
@@ -13,6 +15,7 @@ type tokenEncoder interface {
 type m2vTokenizer struct {
 	enc       tokenEncoder
 	unk       int32     // unknown-token id, or -1
+	n         int32     // number of token ids (mapping and weights entries)
 	mapping   []int32   // token id → embedding row; nil: identity
 	weights   []float32 // per token id; nil: all 1
 	medianLen int       // median token length in characters, for truncation
@@ -31,6 +34,10 @@ func (t *m2vTokenizer) rows(buf []int32, text string, maxTokens int) ([]int32, i
 		return buf, 0, err
 	}
 	for _, id := range ids {
+		if id < 0 || id >= int(t.n) {
+			// Checked at load for every id the tokenizer declares.
+			return buf, 0, fmt.Errorf("%w: the tokenizer produced token id %d, outside the model's %d", ErrMalformed, id, t.n)
+		}
 		if int32(id) == t.unk {
 			continue
 		}

@@ -90,3 +90,22 @@ func (m *matrix) row(dst []float32, i int) {
 		}
 	}
 }
+
+// maxAbs returns the largest magnitude of row i's components.
+func (m *matrix) maxAbs(i int) float64 {
+	d := m.dim
+	var out float64
+	switch m.prec {
+	case Float32:
+		for _, x := range m.f32[i*d : (i+1)*d] {
+			out = math.Max(out, math.Abs(float64(x)))
+		}
+	default:
+		row := make([]float32, d)
+		m.row(row, i)
+		for _, x := range row {
+			out = math.Max(out, math.Abs(float64(x)))
+		}
+	}
+	return out
+}

@@ -78,7 +78,8 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 		return nil, fmt.Errorf("%w: no config.json + model.safetensors + tokenizer.json (nor a sentence-transformers StaticEmbedding layout)", ErrMalformed)
 	}
 	// config.json
-	cb, err := os.ReadFile(filepath.Join(dir, lay.config))
+	cpath := filepath.Join(dir, lay.config)
+	cb, err := readFile(cpath, maxConfigBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -89,13 +90,14 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, lay.config, err)
 	}
 	// tokenizer.json
-	tb, err := os.ReadFile(filepath.Join(dir, lay.tokenizer))
+	tpath := filepath.Join(dir, lay.tokenizer)
+	tb, err := readFile(tpath, maxTokenizerBytes)
 	if err != nil {
 		return nil, err
 	}
 	tok, err := tokenizer.FromBytes(tb)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", lay.tokenizer, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, lay.tokenizer, err)
 	}
 	var tj struct {
 		Model struct {
@@ -106,17 +108,45 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 	if err := json.Unmarshal(tb, &tj); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, lay.tokenizer, err)
 	}
+	// model.safetensors: its shapes bound the token ids before anything
+	// is allocated per token.
+	st, err := safetensors.Open(filepath.Join(dir, lay.embeddings))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	defer st.Close()
+	rows, err := embeddingRows(st, lay.tensor)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", lay.embeddings, err)
+	}
+	if st.Has("mapping") {
+		// Vocabulary quantisation: a row number per token.
+		mt, err := st.Tensor("mapping")
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		rows = mt.Len()
+	}
+	nTok := tok.MaxID() + 1
+	if nTok <= 0 || nTok > rows {
+		return nil, fmt.Errorf("%w: %s produces token ids up to %d, %s has %d (embedding rows or mapping entries)", ErrMalformed, lay.tokenizer, nTok-1, lay.embeddings, rows)
+	}
+	// Every id the tokenizer can produce must have a row: its padding
+	// (Encode applies the file's padding) and unknown token too.
+	if p := tok.Padding(); p != nil && (p.PadID < 0 || p.PadID >= nTok) {
+		return nil, fmt.Errorf("%w: %s: padding pad_id %d outside the %d token ids", ErrMalformed, lay.tokenizer, p.PadID, nTok)
+	}
 	unk := int32(-1)
 	if tj.Model.UnkToken != nil {
 		if id, ok := tok.TokenToID(*tj.Model.UnkToken); ok {
 			unk = int32(id)
 		}
 	} else if tj.Model.UnkID != nil {
-		unk = int32(*tj.Model.UnkID) // Unigram names its unknown token by id
-	}
-	nTok := tok.MaxID() + 1
-	if nTok <= 0 || nTok > math.MaxInt32 {
-		return nil, fmt.Errorf("%w: %s: %d token ids", ErrMalformed, lay.tokenizer, nTok)
+		// Unigram names its unknown token by id.
+		if id := *tj.Model.UnkID; id < 0 || id >= nTok {
+			return nil, fmt.Errorf("%w: %s: unk_id %d outside the %d token ids", ErrMalformed, lay.tokenizer, id, nTok)
+		}
+		unk = int32(*tj.Model.UnkID)
 	}
 	vocab := make([]string, nTok)
 	lens := make([]int, nTok)
@@ -128,20 +158,14 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 		vocab[id] = t
 		lens[id] = utf8.RuneCountInString(t)
 	}
-	// model.safetensors
-	st, err := safetensors.Open(filepath.Join(dir, lay.embeddings))
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
 	mat, err := readEmbeddingMatrix(st, lay.tensor)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", lay.embeddings, err)
 	}
-	t := &m2vTokenizer{enc: tokEncoder{tok}, unk: unk, medianLen: medianInt(lens)}
+	t := &m2vTokenizer{enc: tokEncoder{tok}, unk: unk, n: int32(nTok), medianLen: medianInt(lens)}
 	if st.Has("mapping") {
 		if t.mapping, err = readIndexTensor(st, "mapping", nTok, mat.rows); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", lay.embeddings, err)
 		}
 	} else if mat.rows != nTok {
 		return nil, fmt.Errorf("%w: %d embedding rows for %d tokens", ErrMalformed, mat.rows, nTok)
@@ -160,6 +184,14 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 				return nil, fmt.Errorf("%w: weight of token %d: %w", ErrMalformed, i, ErrNonFinite)
 			}
 			t.weights[i] = x
+		}
+		// A token's weighted vector must be finite too (Vector returns
+		// it, and the mean of such vectors is then finite).
+		for i, x := range t.weights {
+			row, _ := t.row(int32(i), 1)
+			if big := float64(x) * mat.maxAbs(row); big > math.MaxFloat32 {
+				return nil, fmt.Errorf("%w: weight %g of token %d times its vector overflows float32: %w", ErrMalformed, x, i, ErrNonFinite)
+			}
 		}
 	}
 	pre := []Option{WithMaxTokens(DefaultModel2VecMaxTokens)}
@@ -191,6 +223,8 @@ func (e tokEncoder) encodeIDs(text string) ([]int, error) {
 	return enc.IDs, nil
 }
 
+// exists reports whether p names something other than a directory (a
+// FIFO or device there is refused when it is read).
 func exists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
@@ -211,25 +245,38 @@ func medianInt(xs []int) int {
 	return int(float64(s[n/2-1]+s[n/2]) / 2)
 }
 
-// readEmbeddingMatrix reads a 2-d embedding tensor into a float32 matrix
-// (I8 values are kept as their integer values).
-func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
+// embeddingRows checks the shape of the 2-d embedding tensor and returns
+// its rows.
+func embeddingRows(st *safetensors.File, name string) (int, error) {
 	if !st.Has(name) {
-		return nil, fmt.Errorf("%w: no %q tensor", ErrMalformed, name)
+		return 0, fmt.Errorf("%w: no %q tensor", ErrMalformed, name)
 	}
 	t, err := st.Tensor(name)
 	if err != nil {
-		return nil, err
+		return 0, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if len(t.Shape) != 2 || t.Shape[0] <= 0 || t.Shape[1] <= 0 || t.Shape[1] > MaxDim {
-		return nil, fmt.Errorf("%w: %q has shape %v, want [tokens, dim]", ErrMalformed, name, t.Shape)
+		return 0, fmt.Errorf("%w: %q has shape %v, want [tokens, dim]", ErrMalformed, name, t.Shape)
+	}
+	return t.Shape[0], nil
+}
+
+// readEmbeddingMatrix reads a 2-d embedding tensor into a float32 matrix
+// (I8 values are kept as their integer values).
+func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
+	if _, err := embeddingRows(st, name); err != nil {
+		return nil, err
+	}
+	t, err := st.Tensor(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	rows, dim := t.Shape[0], t.Shape[1]
 	var vals []float32
 	if t.DType == "I8" {
 		b, err := st.Bytes(name)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 		}
 		vals = make([]float32, len(b))
 		for i, q := range b {
@@ -240,7 +287,10 @@ func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %q: %v", ErrMalformed, name, err)
 		}
-		vals = append([]float32(nil), f...) // f may alias the file's memory
+		vals = f
+		if t.DType == safetensors.F32 {
+			vals = append([]float32(nil), f...) // f may alias the file's memory
+		}
 	}
 	if len(vals) != rows*dim {
 		return nil, fmt.Errorf("%w: %q holds %d values for shape %v", ErrMalformed, name, len(vals), t.Shape)
@@ -257,11 +307,11 @@ func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
 func readIndexTensor(st *safetensors.File, name string, n, rows int) ([]int32, error) {
 	t, err := st.Tensor(name)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	b, err := st.Bytes(name)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	var get func(i int) int64
 	switch t.DType {

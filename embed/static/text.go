@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,18 +29,18 @@ const maxLine = 1 << 20
 // file must hold exactly count entries, skipped ones included (fewer with
 // WithMaxWords). Errors wrap ErrMalformed and name the line.
 func ReadText(r io.Reader, opts ...Option) (*Model, error) {
-	return readText(r, "static", opts)
+	return readText(r, "static", opts, -1)
 }
 
 // LoadText reads the text vector file at path; see ReadText. The model is
 // named after the file (WithName overrides).
 func LoadText(path string, opts ...Option) (*Model, error) {
-	f, err := os.Open(path)
+	f, st, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := readText(bufio.NewReaderSize(f, 1<<16), baseName(path), opts)
+	m, err := readText(bufio.NewReaderSize(f, 1<<16), baseName(path), opts, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -65,7 +64,9 @@ func loadConfig(opts []Option) (config, error) {
 	return c, nil
 }
 
-func readText(r io.Reader, name string, opts []Option) (*Model, error) {
+// readText reads a text vector file from r; size is the input's size in
+// bytes if known, else -1.
+func readText(r io.Reader, name string, opts []Option, size int64) (*Model, error) {
 	lc, err := loadConfig(opts)
 	if err != nil {
 		return nil, err
@@ -99,7 +100,9 @@ func readText(r io.Reader, name string, opts []Option) (*Model, error) {
 				}
 				declared, dim = n, d
 				if n > 0 {
-					c := min(n, (1<<22)/d+1)
+					// A line takes at least a byte of word and, per
+					// component, a separator and a digit.
+					c := preallocRows(n, d, size, 2*d+2)
 					vecs = make([]float32, 0, c*d)
 					words = make([]string, 0, c)
 				}

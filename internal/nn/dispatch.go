@@ -4,6 +4,8 @@
 
 package nn
 
+//go:generate go run gen_kernels.go
+
 var (
 	expVec      = expGeneric
 	erfVec      = erfGeneric

@@ -1,7 +1,9 @@
 // This file installs the assembly kernels for the module's kernel level
 // (internal/cpu): those of kernels_amd64.s at the AVX512 level
 // (VRNDSCALEPS, VSCALEFPS, masked tails), those of kernels_avx2_amd64.s at
-// the AVX2 level.
+// the AVX2 level; the wrappers here check lengths and run the tails the
+// kernels leave. The kernels and their constant table are generated
+// (gen_kernels.go, kernels_amd64.go).
 
 //go:build amd64 && !purego
 
@@ -12,57 +14,6 @@ import (
 
 	"github.com/ganada/ganada/internal/cpu"
 )
-
-// avx512Consts is the constant table of kernels_amd64.s; its offsets are
-// the C_* defines there.
-var avx512Consts = [...]float32{
-	invSqrt2, erfSplit, erfHi, 1, 2, 0.5, -erfHi,
-	erfP0, erfP1, erfP2, erfP3, erfP4, erfP5,
-	erfQ0, erfQ1, erfQ2, erfQ3, erfQ4, erfQ5, erfQ6, erfQ7,
-	log2e, ln2Hi, ln2Lo,
-	expP0, expP1, expP2, expP3, expP4, expP5,
-	expMin, expMax, float32(math.Inf(1)),
-	math.Float32frombits(127), // C_BIAS127: the int32 127 (exponent bias)
-}
-
-//go:noescape
-func expAVX512(dst, x *float32, n int, c *float32)
-
-//go:noescape
-func geluAVX512(dst, x, bias *float32, n int, c *float32)
-
-//go:noescape
-func addAVX512(dst, a, b *float32, n int)
-
-//go:noescape
-func expShiftSumAVX512(x *float32, n int, m, scale float32, c *float32, sum *[16]float32)
-
-//go:noescape
-func maxAVX512(x *float32, n int) float32
-
-//go:noescape
-func scaleAVX512(x *float32, n int, s float32)
-
-//go:noescape
-func rowSumAVX512(x *float32, n int) float64
-
-//go:noescape
-func rowSqDevAVX512(x *float32, n int, mean float64) float64
-
-//go:noescape
-func rowNormAVX512(dst, x, gamma, beta *float32, n int, hi, lo, inv float32)
-
-//go:noescape
-func expAVX2(dst, x *float32, n int, c *float32)
-
-//go:noescape
-func geluAVX2(dst, x, bias *float32, n int, c *float32)
-
-//go:noescape
-func softmaxRowsAVX512(x *float32, rows, n, ld int, scale float32, c *float32)
-
-//go:noescape
-func expShiftSumAVX2(x *float32, n int, m, scale float32, c *float32, sum *[8]float32)
 
 func init() {
 	if cpu.Selected() >= cpu.AVX2 {
@@ -91,7 +42,7 @@ func softmaxRowsVecAVX512(x []float32, rows, n, ld int, scale float32) {
 		return
 	}
 	_ = x[(rows-1)*ld+n-1]
-	softmaxRowsAVX512(&x[0], rows, n, ld, scale, &avx512Consts[0])
+	softmaxRowsAVX512(&x[0], rows, n, ld, scale, &kernelConsts[0])
 }
 
 func expVecAVX512(dst, x []float32) {
@@ -99,7 +50,7 @@ func expVecAVX512(dst, x []float32) {
 		return
 	}
 	_ = dst[len(x)-1]
-	expAVX512(&dst[0], &x[0], len(x), &avx512Consts[0])
+	expAVX512(&dst[0], &x[0], len(x), &kernelConsts[0])
 }
 
 func geluVecAVX512(dst, x []float32) {
@@ -107,7 +58,7 @@ func geluVecAVX512(dst, x []float32) {
 		return
 	}
 	_ = dst[len(x)-1]
-	geluAVX512(&dst[0], &x[0], nil, len(x), &avx512Consts[0])
+	geluAVX512(&dst[0], &x[0], nil, len(x), &kernelConsts[0])
 }
 
 func biasGELUVecAVX512(dst, x, bias []float32) {
@@ -116,7 +67,7 @@ func biasGELUVecAVX512(dst, x, bias []float32) {
 	}
 	_ = dst[len(x)-1]
 	_ = bias[len(x)-1]
-	geluAVX512(&dst[0], &x[0], &bias[0], len(x), &avx512Consts[0])
+	geluAVX512(&dst[0], &x[0], &bias[0], len(x), &kernelConsts[0])
 }
 
 func addVecAVX512(dst, a, b []float32) {
@@ -133,7 +84,7 @@ func expShiftSumVecAVX512(x []float32, m, scale float32) float32 {
 		return 0
 	}
 	var lanes [16]float32
-	expShiftSumAVX512(&x[0], len(x), m, scale, &avx512Consts[0], &lanes)
+	expShiftSumAVX512(&x[0], len(x), m, scale, &kernelConsts[0], &lanes)
 	var s float32
 	for _, v := range lanes {
 		s += v
@@ -149,12 +100,12 @@ func expVecAVX2(dst, x []float32) {
 	body := n &^ 7
 	if body > 0 {
 		_ = dst[n-1]
-		expAVX2(&dst[0], &x[0], body, &avx512Consts[0])
+		expAVX2(&dst[0], &x[0], body, &kernelConsts[0])
 	}
 	if body < n {
 		var buf [8]float32
 		copy(buf[:], x[body:])
-		expAVX2(&buf[0], &buf[0], 8, &avx512Consts[0])
+		expAVX2(&buf[0], &buf[0], 8, &kernelConsts[0])
 		copy(dst[body:n], buf[:])
 	}
 }
@@ -164,12 +115,12 @@ func geluVecAVX2(dst, x []float32) {
 	body := n &^ 7
 	if body > 0 {
 		_ = dst[n-1]
-		geluAVX2(&dst[0], &x[0], nil, body, &avx512Consts[0])
+		geluAVX2(&dst[0], &x[0], nil, body, &kernelConsts[0])
 	}
 	if body < n {
 		var buf [8]float32
 		copy(buf[:], x[body:])
-		geluAVX2(&buf[0], &buf[0], nil, 8, &avx512Consts[0])
+		geluAVX2(&buf[0], &buf[0], nil, 8, &kernelConsts[0])
 		copy(dst[body:n], buf[:])
 	}
 }
@@ -180,13 +131,13 @@ func biasGELUVecAVX2(dst, x, bias []float32) {
 	if body > 0 {
 		_ = dst[n-1]
 		_ = bias[n-1]
-		geluAVX2(&dst[0], &x[0], &bias[0], body, &avx512Consts[0])
+		geluAVX2(&dst[0], &x[0], &bias[0], body, &kernelConsts[0])
 	}
 	if body < n {
 		var buf, b [8]float32
 		copy(buf[:], x[body:])
 		copy(b[:], bias[body:n])
-		geluAVX2(&buf[0], &buf[0], &b[0], 8, &avx512Consts[0])
+		geluAVX2(&buf[0], &buf[0], &b[0], 8, &kernelConsts[0])
 		copy(dst[body:n], buf[:])
 	}
 }
@@ -197,7 +148,7 @@ func expShiftSumVecAVX2(x []float32, m, scale float32) float32 {
 	var lanes [8]float32
 	var s float32
 	if body > 0 {
-		expShiftSumAVX2(&x[0], body, m, scale, &avx512Consts[0], &lanes)
+		expShiftSumAVX2(&x[0], body, m, scale, &kernelConsts[0], &lanes)
 		for _, v := range lanes {
 			s += v
 		}
@@ -208,7 +159,7 @@ func expShiftSumVecAVX2(x []float32, m, scale float32) float32 {
 			buf[i] = float32(math.Inf(-1)) // e^-Inf = 0: padding adds nothing
 		}
 		copy(buf[:], x[body:])
-		expShiftSumAVX2(&buf[0], 8, m, scale, &avx512Consts[0], &lanes)
+		expShiftSumAVX2(&buf[0], 8, m, scale, &kernelConsts[0], &lanes)
 		copy(x[body:], buf[:n-body])
 		for _, v := range lanes {
 			s += v

@@ -190,7 +190,7 @@ func decide(a *arch, detected Feature, env string, set, purego bool) (Level, str
 	if purego {
 		reason := "built with the purego tag"
 		if set && env != "" {
-			reason += fmt.Sprintf(" (%s=%q ignored)", EnvVar, env)
+			reason += fmt.Sprintf(" (%s=%s ignored)", EnvVar, quote(env))
 		}
 		return Purego, reason
 	}
@@ -206,7 +206,7 @@ func decide(a *arch, detected Feature, env string, set, purego bool) (Level, str
 	}
 	want, ok := parseLevel(env)
 	if !ok || !a.has(want) {
-		return machine, fmt.Sprintf("%s=%q ignored (not %s); %s", EnvVar, env, a.names(), best())
+		return machine, fmt.Sprintf("%s=%s ignored (not %s); %s", EnvVar, quote(env), a.names(), best())
 	}
 	if want > machine {
 		var missing Feature
@@ -221,6 +221,16 @@ func decide(a *arch, detected Feature, env string, set, purego bool) (Level, str
 		return want, fmt.Sprintf("%s=%s (the best level of this machine)", EnvVar, want)
 	}
 	return want, fmt.Sprintf("%s=%s (this machine runs up to %s)", EnvVar, want, machine)
+}
+
+// quote quotes an environment value for a message, cut to its first 32
+// bytes.
+func quote(s string) string {
+	const max = 32
+	if len(s) > max {
+		return fmt.Sprintf("%q...", s[:max])
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 // nextLevel is the level of a just above l, or l if it is the highest.

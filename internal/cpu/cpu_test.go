@@ -58,6 +58,10 @@ func TestDecide(t *testing.T) {
 		{"nothing avx512 clamped", &amd64Arch, 0, "avx512", true, false, Purego, []string{"lowered to purego", "lacks fma,popcnt,avx2,avx512f"}},
 		{"unknown ignored", &amd64Arch, zen3, "sse4", true, false, AVX2, []string{`GANADA_CPU="sse4" ignored`, "purego, avx2 or avx512", "best level"}},
 		{"number ignored", &amd64Arch, zen4, "2", true, false, AVX512, []string{`"2" ignored`}},
+		{"NUL ignored", &amd64Arch, zen4, "avx2\x00", true, false, AVX512, []string{`"avx2\x00" ignored`}},
+		{"inner space ignored", &amd64Arch, zen3, "avx 2", true, false, AVX2, []string{`"avx 2" ignored`}},
+		{"fullwidth ignored", &amd64Arch, zen3, "ＡＶＸ２", true, false, AVX2, []string{`ignored`}},
+		{"long value cut", &amd64Arch, zen3, strings.Repeat("x", 1<<20), true, false, AVX2, []string{`"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"... ignored`}},
 		{"purego tag", &amd64Arch, zen4, "", false, true, Purego, []string{"purego tag"}},
 		{"purego tag beats env", &amd64Arch, zen4, "avx512", true, true, Purego, []string{"purego tag", `"avx512" ignored`}},
 		{"other arch", &otherArch, 0, "", false, false, Purego, []string{"best level"}},
@@ -65,6 +69,9 @@ func TestDecide(t *testing.T) {
 		{"other arch purego", &otherArch, 0, "purego", true, false, Purego, []string{"GANADA_CPU=purego"}},
 	} {
 		got, reason := decide(c.a, c.detected, c.env, c.set, c.purego)
+		if len(reason) > 300 {
+			t.Errorf("%s: reason of %d bytes", c.name, len(reason))
+		}
 		if got != c.want {
 			t.Errorf("%s: level %s, want %s (%s)", c.name, got, c.want, reason)
 		}

@@ -9,4 +9,7 @@ import "runtime"
 
 var thisArch = arch{levels: []Level{Purego}}
 
+// haveCPUID: there is no CPUID to identify the processor with.
+const haveCPUID = false
+
 func detect() (Feature, Processor) { return 0, Processor{Arch: runtime.GOARCH} }

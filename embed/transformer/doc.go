@@ -38,6 +38,17 @@
 // config_sentence_transformers.json (prompts). A plain Hugging Face folder
 // without them gets mean pooling, as sentence-transformers gives it.
 //
+// Load checks everything it reads before it is used: every size and id of
+// config.json against the tensors' shapes (vocab_size, pad_token_id,
+// max_position_embeddings with RoBERTa's offset, type_vocab_size,
+// hidden_size and num_attention_heads, intermediate_size,
+// num_hidden_layers), the tokenizer's ids against the embeddings, the
+// module configs against their weights, and NaN or Inf weights. Only
+// regular files are read (a FIFO or device is refused before it is
+// opened), JSON files within a size limit. A broken folder is an error
+// wrapping ErrBadModel (or ErrUnsupported) that names the file and field,
+// never a panic at Encode.
+//
 // # Encoding
 //
 // Encode returns one vector per text; EncodeTokens returns the per-token

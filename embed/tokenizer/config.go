@@ -256,6 +256,7 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 	if err := t.checkSpecials(); err != nil {
 		return nil, err
 	}
+	t.chunks = planChunks(t)
 	return t, nil
 }
 

@@ -11,6 +11,17 @@
 // caller's Encoding and allocates nothing once it has grown; EncodeBatch
 // spreads a batch over GOMAXPROCS goroutines.
 //
+// Long texts (over 128 KB, or with right truncation over 2 KB and 32 bytes
+// per token kept) are encoded chunk by chunk, cut at spaces where the
+// tokenizer's components provably cannot join anything across the cut
+// (chunked.go argues it component by component; other configurations are
+// encoded whole): the result is the same, a truncated encoding stops
+// reading once it has the tokens it keeps, and a full one needs memory for
+// its result and one chunk. This covers the common models (BERT
+// WordPiece, XLM-R style Unigram with Precompiled and Metaspace, byte-level
+// BPE with the GPT-2 or GPT-4-style split), but not texts without spaces
+// between ordinary characters, such as Chinese.
+//
 // A *Tokenizer is immutable after loading and safe for concurrent use. The
 // truncation and padding written in tokenizer.json apply by default, as in
 // the Rust library; WithoutTruncation, WithoutPadding, WithTruncation and

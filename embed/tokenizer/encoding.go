@@ -190,6 +190,23 @@ func (s *seq) reset() {
 
 func (s *seq) len() int { return len(s.ids) }
 
+// reserve makes room for n more tokens, at least doubling the capacity
+// when it grows (append grows large slices by a quarter, which for a long
+// text chunk by chunk allocated four times the result).
+func (s *seq) reserve(n int) {
+	if cap(s.ids)-len(s.ids) >= n {
+		return
+	}
+	c := max(2*cap(s.ids), len(s.ids)+n)
+	ids := make([]int, len(s.ids), c)
+	copy(ids, s.ids)
+	toks := make([]string, len(s.toks), c)
+	copy(toks, s.toks)
+	offs := make([][2]int, len(s.offs), c)
+	copy(offs, s.offs)
+	s.ids, s.toks, s.offs = ids, toks, offs
+}
+
 // truncate keeps n tokens from the given end.
 func (s *seq) truncate(n int, dir Direction) {
 	if n >= len(s.ids) {

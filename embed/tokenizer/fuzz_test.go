@@ -1,11 +1,13 @@
 // This file holds the fuzz targets: Encode, EncodePair and EncodeBatch never
 // panic and keep their invariants on any input, with and without truncation
-// and padding, and FromBytes never panics on any file.
+// and padding, chunk by chunk as whole, and FromBytes never panics on any
+// file.
 
 package tokenizer
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -131,6 +133,33 @@ func FuzzEncode(f *testing.F) {
 				}
 				checkEncoding(t, tok, enc, a, b)
 				plain[k] = enc
+			}
+			// Chunk by chunk (tiny chunks, cuts tried at every space or
+			// only between ordinary characters), with and without the
+			// truncation: the same as whole.
+			chunks := []Option{smallChunks(1+int(mode%7), 1+int(mode%7)+int(maxLen%32))}
+			if mode&64 != 0 {
+				chunks = append(chunks, anySpace())
+			}
+			for _, base := range []*Tokenizer{tok, tok.With(WithTruncationParams(tr))} {
+				if base.Err() != nil {
+					continue
+				}
+				tc, tw := base.With(chunks...), base.With(wholeText())
+				for _, pair := range []bool{false, true} {
+					var e1, e2 *Encoding
+					var err1, err2 error
+					if pair {
+						e1, err1 = tc.EncodePair(a, b, special)
+						e2, err2 = tw.EncodePair(a, b, special)
+					} else {
+						e1, err1 = tc.Encode(a, special)
+						e2, err2 = tw.Encode(a, special)
+					}
+					if fmt.Sprint(err1) != fmt.Sprint(err2) || (err1 == nil && !sameEncoding(e1, e2)) {
+						t.Fatalf("%q %q pair=%v %+v: chunked %v %v, whole %v %v", a, b, pair, base.trunc, e1, err1, e2, err2)
+					}
+				}
 			}
 			// Truncated: at most MaxLength tokens (unless the special
 			// tokens alone are more), each text keeping a prefix (right

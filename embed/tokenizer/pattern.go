@@ -199,7 +199,10 @@ const trailingSpaceSuffix = `|\s+(?!\S)|\s+`
 // position, X anchored there (RE2 keeps Perl's leftmost-first choice among
 // alternatives), else a whitespace run that leaves its last character to
 // the next match when a non-space follows.
-type spaceRunPattern struct{ head *regexp.Regexp }
+type spaceRunPattern struct {
+	head *regexp.Regexp
+	expr string // the head as translated, without the anchor
+}
 
 func compileTrailingSpaceRegex(expr string) (pattern, bool) {
 	if !strings.HasSuffix(expr, trailingSpaceSuffix) {
@@ -217,7 +220,7 @@ func compileTrailingSpaceRegex(expr string) (pattern, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return &spaceRunPattern{re}, true
+	return &spaceRunPattern{head: re, expr: tr}, true
 }
 
 // topLevelAlternation reports whether expr has balanced parentheses and

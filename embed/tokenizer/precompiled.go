@@ -139,6 +139,29 @@ func (p *precompiled) normalize(w *workspace, n *nstr) {
 	}
 }
 
+// dropsLead reports whether normalizing s drops its first character before
+// writing anything: replaceRunes then has nothing to charge the removal to,
+// as in the Rust crate, and the alignments of everything after it in the
+// piece come from characters that much earlier (chunked.go must not cut
+// such a piece).
+func (p *precompiled) dropsLead(s []byte) bool {
+	if len(s) == 0 {
+		return false
+	}
+	g := 1
+	if s[0] >= 0x80 || (len(s) > 1 && s[1] >= 0x80) || (s[0] == '\r' && len(s) > 1 && s[1] == '\n') {
+		g = graphemeEnd(s, 0)
+	}
+	if g < 6 {
+		if rep, ok := p.transform(s[:g]); ok {
+			return len(rep) == 0
+		}
+	}
+	_, sz := utf8.DecodeRune(s)
+	rep, ok := p.transform(s[:sz])
+	return ok && len(rep) == 0
+}
+
 // replaceRunes appends the change codes for replacing old by new: the new
 // runes replace one for one, extra new runes are insertions, and missing
 // ones are removals charged to the last rune written so far.

@@ -34,15 +34,19 @@ func (s seqPreTokenizer) preTokenize(w *workspace, in, out []nstr) []nstr {
 	if len(s) == 0 {
 		return append(out, in...)
 	}
-	cur := in
+	cur, slot := in, -1
 	for i, p := range s {
 		var dst []nstr
+		k := -1
 		if i == len(s)-1 {
 			dst = out
 		} else {
+			k = w.pnext
 			dst = w.newPieces()
 		}
-		cur = p.preTokenize(w, cur, dst)
+		next := p.preTokenize(w, cur, dst)
+		w.keepPieces(slot, cur) // read by p, no longer used
+		cur, slot = next, k
 	}
 	return cur
 }

@@ -25,6 +25,13 @@ type Tokenizer struct {
 	added *addedVocab
 	trunc *Truncation
 	pad   *Padding
+	// chunks says how long texts are encoded chunk by chunk (chunked.go);
+	// nil when they cannot be. whole disables it, chunkSize replaces the
+	// chunk sizes and anyCut tries a cut at every space (for tests).
+	chunks    *chunkPlan
+	whole     bool
+	chunkSize [2]int
+	anyCut    bool
 	// err is the first invalid option given to With; every Encode method
 	// returns it.
 	err error
@@ -267,7 +274,8 @@ func (t *Tokenizer) Pad() (id int, token string, ok bool) {
 
 // Encode tokenizes one text. addSpecialTokens adds the post-processor's
 // special tokens ([CLS], [SEP], <s>, ...). The tokenizer's truncation and
-// padding apply.
+// padding apply; with right truncation, a long text is read only as far as
+// the tokens kept need (see the package documentation).
 //
 // Invalid UTF-8 is not an error: each invalid byte is read as U+FFFD (which
 // normalizers may then remove), and offsets still index the original bytes.
@@ -373,37 +381,61 @@ func (t *Tokenizer) encode(w *workspace, dst *Encoding, a string, b *string, add
 	}
 	w.ar.reset()
 	w.pnext = 0
+	// The truncation in force: maxLen tokens of text once the special
+	// tokens are counted, unless they alone are more than MaxLength (the
+	// Rust crate's unsigned subtraction wraps, and nothing is truncated).
+	truncate, maxLen := t.trunc != nil, 0
+	if truncate {
+		n := 0
+		if t.post != nil {
+			n = t.post.added(b != nil)
+		}
+		maxLen = t.trunc.MaxLength
+		if addSpecial && n > 0 {
+			if maxLen < n {
+				truncate = false
+			} else {
+				maxLen -= n
+			}
+		}
+	}
+	// With right truncation, MaxLength+1 tokens of each text decide the
+	// result (chunked.go); the rest need not be read.
+	limit := 0
+	if truncate && t.trunc.Direction == Right {
+		limit = maxLen + 1
+	}
 	sa := &w.seqs[0]
 	sa.reset()
-	if err := t.encodeSeq(w, a, sa); err != nil {
+	capA, err := t.encodeSeq(w, a, sa, limit)
+	if err != nil {
 		return nil, err
 	}
 	var sb *seq
 	if b != nil {
 		sb = &w.seqs[1]
 		sb.reset()
-		if err := t.encodeSeq(w, *b, sb); err != nil {
+		capB, err := t.encodeSeq(w, *b, sb, limit)
+		if err != nil {
 			return nil, err
 		}
-	}
-	if t.trunc != nil {
-		n := 0
-		if t.post != nil {
-			n = t.post.added(sb != nil)
-		}
-		maxLen := t.trunc.MaxLength
-		skip := false
-		if addSpecial && n > 0 {
-			if maxLen < n {
-				skip = true // the Rust crate's unsigned subtraction wraps
-			} else {
-				maxLen -= n
-			}
-		}
-		if !skip {
-			if err := truncatePair(sa, sb, t.trunc, maxLen); err != nil {
+		// LongestFirst gives the extra token of an odd length to the
+		// longer text: when both are longer than maxLen, which one is
+		// longer needs them whole.
+		if (capA || capB) && t.trunc.Strategy == LongestFirst && maxLen%2 == 1 && sa.len() > maxLen && sb.len() > maxLen {
+			sa.reset()
+			sb.reset()
+			if _, err := t.encodeSeq(w, a, sa, 0); err != nil {
 				return nil, err
 			}
+			if _, err := t.encodeSeq(w, *b, sb, 0); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if truncate {
+		if err := truncatePair(sa, sb, t.trunc, maxLen); err != nil {
+			return nil, err
 		}
 	}
 	parts := w.parts[:0]
@@ -433,11 +465,21 @@ func (t *Tokenizer) encode(w *workspace, dst *Encoding, a string, b *string, add
 }
 
 // encodeSeq encodes one text into s (tokens and original byte offsets).
-func (t *Tokenizer) encodeSeq(w *workspace, text string, s *seq) error {
+// With limit > 0 it may stop once s has limit tokens, and capped reports
+// whether it did; long texts go chunk by chunk when the tokenizer allows.
+func (t *Tokenizer) encodeSeq(w *workspace, text string, s *seq, limit int) (capped bool, err error) {
 	if len(text) > maxTextLen {
-		return errorf("text of %d bytes is longer than %d bytes", len(text), maxTextLen)
+		return false, errorf("text of %d bytes is longer than %d bytes", len(text), maxTextLen)
 	}
 	s.text = text
+	if t.chunks != nil && !t.whole && len(text) > 2*t.firstChunk(limit) {
+		return t.encodeChunked(w, text, s, limit)
+	}
+	return false, t.encodeWhole(w, text, s)
+}
+
+// encodeWhole runs the pipeline on the whole text at once.
+func (t *Tokenizer) encodeWhole(w *workspace, text string, s *seq) error {
 	n := w.input(text)
 	pieces := w.newPieces()
 	if len(t.added.raw.pats) > 0 {
@@ -463,6 +505,12 @@ func (t *Tokenizer) encodeSeq(w *workspace, text string, s *seq) error {
 	if t.pre != nil {
 		pieces = t.pre.preTokenize(w, pieces, w.newPieces())
 	}
+	return t.modelPieces(w, pieces, s)
+}
+
+// modelPieces runs the model on each pre-tokenized piece, appending the
+// tokens and their original offsets to s.
+func (t *Tokenizer) modelPieces(w *workspace, pieces []nstr, s *seq) error {
 	for i := range pieces {
 		p := &pieces[i]
 		if p.tok >= 0 {

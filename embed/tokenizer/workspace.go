@@ -23,6 +23,8 @@ type workspace struct {
 	seqs  [2]seq
 	parts []part
 	lat   []latNode
+	// chunks are the two chunks of a text encoded chunk by chunk.
+	chunks [2]chunk
 }
 
 var workspaces = sync.Pool{New: func() any { return newWorkspace() }}
@@ -45,6 +47,15 @@ func putWorkspace(w *workspace) {
 	if cap(w.tb) > limit || cap(w.ta) > limit || cap(w.rcs) > limit || cap(w.dec) > limit ||
 		cap(w.ms) > limit || cap(w.toks) > limit || cap(w.lat) > limit {
 		*w = workspace{}
+	}
+	for i := range w.chunks {
+		c := &w.chunks[i]
+		if cap(c.ar.b) > 4*limit || cap(c.ar.a) > limit {
+			c.ar = arena{}
+		}
+		if cap(c.raw) > limit/64 || cap(c.pieces) > limit/64 {
+			c.raw, c.pieces = nil, nil
+		}
 	}
 	for i := range w.pbufs {
 		if cap(w.pbufs[i]) > limit {
@@ -70,43 +81,47 @@ func (w *workspace) newPieces() []nstr {
 	return p
 }
 
-// keepPieces stores a grown piece list back so its memory is reused.
-func (w *workspace) keepPieces(p []nstr) {
-	for i := w.pnext - 1; i >= 0; i-- {
-		if cap(w.pbufs[i]) < cap(p) && len(w.pbufs[i]) == 0 {
-			w.pbufs[i] = p[:0]
-			return
-		}
+// keepPieces stores p, grown from the list newPieces handed out as the
+// k-th (k = w.pnext before the call), back in its slot once p is no longer
+// used, so that the next use of the slot reuses its memory.
+func (w *workspace) keepPieces(k int, p []nstr) {
+	if k >= 0 && k < len(w.pbufs) && cap(p) > cap(w.pbufs[k]) {
+		w.pbufs[k] = p[:0]
 	}
 }
 
 // input turns the text into the first piece: invalid UTF-8 bytes become
 // U+FFFD, each aligned with the one byte it replaces.
-func (w *workspace) input(text string) nstr {
+func (w *workspace) input(text string) nstr { return w.inputAt(text, 0) }
+
+// inputAt is input for text found at byte base of the whole input: the
+// alignments are offsets into the whole input.
+func (w *workspace) inputAt(text string, base int) nstr {
 	nb := w.tb[:0]
 	na := w.ta[:0]
 	for i := 0; i < len(text); {
 		c := text[i]
+		o := int32(base + i)
 		if c < utf8.RuneSelf {
 			nb = append(nb, c)
-			na = append(na, span{int32(i), int32(i + 1)})
+			na = append(na, span{o, o + 1})
 			i++
 			continue
 		}
 		r, sz := utf8.DecodeRuneInString(text[i:])
 		if r == utf8.RuneError && sz == 1 {
 			nb = append(nb, "\uFFFD"...)
-			na = append(na, span{int32(i), int32(i + 1)}, span{int32(i), int32(i + 1)}, span{int32(i), int32(i + 1)})
+			na = append(na, span{o, o + 1}, span{o, o + 1}, span{o, o + 1})
 			i++
 			continue
 		}
 		nb = append(nb, text[i:i+sz]...)
 		for k := 0; k < sz; k++ {
-			na = append(na, span{int32(i), int32(i + sz)})
+			na = append(na, span{o, o + int32(sz)})
 		}
 		i += sz
 	}
 	w.tb, w.ta = nb, na
 	s, al := w.ar.commit(nb, na)
-	return nstr{s: s, al: al, o0: 0, o1: len(text), tok: -1}
+	return nstr{s: s, al: al, o0: base, o1: base + len(text), tok: -1}
 }

@@ -7,6 +7,7 @@ package tokenizer
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"unicode/utf8"
 )
@@ -22,40 +23,116 @@ type AddedToken struct {
 	Special    bool   // a special token (skipped by Decode with skipSpecialTokens)
 }
 
-// matcher finds added tokens with leftmost-longest semantics.
+// matcher finds added tokens with leftmost-longest semantics (the Rust
+// crate's aho-corasick MatchKind::LeftmostLongest): at the first position
+// where some pattern matches, the longest one, the earliest pattern among
+// equal ones. It is an Aho-Corasick automaton over a double-array trie, so
+// a search reads each byte of the text once (plus failure moves, fewer in
+// total): comparing every pattern that shares the first byte took 1.1 s
+// for 10 KB of text and 20,000 added tokens, and walking the trie from
+// every position 7 s for 100 KB of text and long tokens sharing a prefix.
 type matcher struct {
-	pats  []string
-	ids   []int
-	first [256][]int // pattern indexes by first byte, longest first
+	pats []string
+	ids  []int
+	trie byteTrie // the distinct non-empty patterns; leaf: first index
+	// Per trie slot: the failure link (the node of the longest proper
+	// suffix of the node's path that is a trie path), the pattern that is
+	// the longest suffix of the path (-1 if none) and the path's length.
+	fail, out, depth []int32
 }
 
 func newMatcher(pats []string, ids []int) *matcher {
 	m := &matcher{pats: pats, ids: ids}
+	first := make(map[string]int, len(pats))
+	keys := make([]string, 0, len(pats))
 	for i, p := range pats {
-		if p != "" {
-			m.first[p[0]] = append(m.first[p[0]], i)
+		if _, ok := first[p]; !ok && p != "" {
+			first[p] = i
+			keys = append(keys, p)
 		}
 	}
-	// Longest first, earlier pattern first among equals (a stable sort:
-	// inserting one by one was quadratic in the number of added tokens).
-	for c := range m.first {
-		l := m.first[c]
-		sort.SliceStable(l, func(a, b int) bool { return len(pats[l[a]]) > len(pats[l[b]]) })
+	if len(keys) == 0 {
+		return m
+	}
+	m.trie = buildByteTrie(keys, first, nil, false)
+	n := len(m.trie.check)
+	m.fail, m.out, m.depth = make([]int32, n), make([]int32, n), make([]int32, n)
+	for i := range m.out {
+		m.out[i] = -1
+	}
+	// Breadth first: depth by depth, walking the keys (longest first, so
+	// that each depth visits only the keys that reach it), each node once.
+	sort.Slice(keys, func(i, j int) bool { return len(keys[i]) > len(keys[j]) })
+	at := make([]int32, len(keys)) // each key's node at the previous depth
+	for d := 1; d <= len(keys[0]); d++ {
+		for k := 0; k < len(keys) && len(keys[k]) >= d; k++ {
+			u, c := at[k], keys[k][d-1]
+			v := m.trie.child(u, c)
+			at[k] = v
+			if m.depth[v] != 0 {
+				continue // reached by a shorter path's key already
+			}
+			m.depth[v] = int32(d)
+			f := int32(0)
+			if u != 0 {
+				for x := m.fail[u]; ; x = m.fail[x] {
+					if y := m.trie.child(x, c); y >= 0 {
+						f = y
+						break
+					}
+					if x == 0 {
+						break
+					}
+				}
+			}
+			m.fail[v] = f
+			if l := m.trie.leaf[v]; l >= 0 {
+				m.out[v] = l
+			} else {
+				m.out[v] = m.out[f]
+			}
+		}
 	}
 	return m
 }
 
-// next returns the leftmost-longest match in s at or after from.
+// next returns the leftmost-longest match in s at or after from. After
+// each byte, the automaton's node is the longest suffix of the text read
+// that is a prefix of some pattern: no later match can start before that
+// suffix, so once the best match found starts before it, it is final; while
+// it starts there, longer matches from the same start may still come.
 func (m *matcher) next(s []byte, from int) (pat, a, b int, ok bool) {
-	for i := from; i < len(s); i++ {
-		for _, k := range m.first[s[i]] {
-			p := m.pats[k]
-			if len(p) <= len(s)-i && string(s[i:i+len(p)]) == p {
-				return k, i, i + len(p), true
+	if len(m.fail) == 0 {
+		return 0, 0, 0, false
+	}
+	node := int32(0)
+	best, bestA, bestB := int32(-1), 0, 0
+	for j := from; j < len(s); j++ {
+		c := s[j]
+		for {
+			if y := m.trie.child(node, c); y >= 0 {
+				node = y
+				break
+			}
+			if node == 0 {
+				break
+			}
+			node = m.fail[node]
+		}
+		if o := m.out[node]; o >= 0 {
+			st := j + 1 - len(m.pats[o])
+			if best < 0 || st < bestA || (st == bestA && j+1 > bestB) {
+				best, bestA, bestB = o, st, j+1
 			}
 		}
+		if best >= 0 && bestA < j+1-int(m.depth[node]) {
+			break
+		}
 	}
-	return 0, 0, 0, false
+	if best < 0 {
+		return 0, 0, 0, false
+	}
+	return int(best), bestA, bestB, true
 }
 
 // addedVocab is the added vocabulary of a tokenizer.
@@ -73,7 +150,7 @@ func (v *addedVocab) isEmpty() bool { return len(v.byContent) == 0 }
 // buildAddedVocab registers tokens the way the Rust AddedVocabulary does:
 // ids come from the added map or the model vocabulary when the content is
 // already known, else they are assigned after the model vocabulary.
-func buildAddedVocab(tokens []AddedToken, m model, norm normalizer) *addedVocab {
+func buildAddedVocab(tokens []AddedToken, m model, norm normalizer) (*addedVocab, error) {
 	v := &addedVocab{byContent: map[string]int{}, byID: map[int]*AddedToken{}, special: map[string]bool{}}
 	var specials, classic []AddedToken
 	for _, t := range tokens {
@@ -121,6 +198,10 @@ func buildAddedVocab(tokens []AddedToken, m model, norm normalizer) *addedVocab 
 				n := w.input(t.Content)
 				norm.normalize(w, &n)
 				content = string(n.s)
+				if len(content) > maxTrieKey {
+					return nil, &FieldError{Field: "added_tokens", Err: fmt.Errorf("%w: added token %s is %d bytes once normalized (at most %d)",
+						ErrUnsupported, quoteShort(t.Content), len(content), maxTrieKey)}
+				}
 			}
 			normP = append(normP, content)
 			normI = append(normI, id)
@@ -135,7 +216,7 @@ func buildAddedVocab(tokens []AddedToken, m model, norm normalizer) *addedVocab 
 		_ = id
 		v.list = append(v.list, *t)
 	}
-	return v
+	return v, nil
 }
 
 // endsWithWord reports whether s ends with a \w character.

@@ -172,7 +172,7 @@ func (m *bpe) mergeWord(w *workspace, s []byte) ([]bpeSym, error) {
 		if m.unk != "" {
 			if !m.hasUnk {
 				w.wb = buf
-				return nil, fmt.Errorf("%w: BPE unk token %q is not in the vocabulary", ErrEncode, m.unk)
+				return nil, fmt.Errorf("%w: BPE unk token %s is not in the vocabulary", ErrEncode, quoteShort(m.unk))
 			}
 			id := m.ids[m.unk]
 			switch {
@@ -315,38 +315,38 @@ func parseBPE(o obj) (model, error) {
 	}
 	m.merges = make(map[uint64]uint64, len(l))
 	rank := 0
+	var nt []byte
 	for i, r := range l {
-		p := fmt.Sprintf("%s.merges[%d]", o.path, i)
+		p := func() string { return fmt.Sprintf("%s.merges[%d]", o.path, i) }
 		var a, b string
 		var str string
 		var pair []string
-		if json.Unmarshal(r, &str) == nil {
+		if isString(r) && jsonString(r, &str) {
 			if strings.HasPrefix(str, "#version") {
 				continue
 			}
-			parts := strings.Split(str, " ")
-			if len(parts) != 2 {
-				return nil, fieldErr(p, "expected \"a b\"")
+			var ok bool
+			if a, b, ok = strings.Cut(str, " "); !ok || strings.IndexByte(b, ' ') >= 0 {
+				return nil, fieldErr(p(), "expected \"a b\"")
 			}
-			a, b = parts[0], parts[1]
 		} else if json.Unmarshal(r, &pair) == nil && len(pair) == 2 {
 			a, b = pair[0], pair[1]
 		} else {
-			return nil, fieldErr(p, "expected \"a b\" or [\"a\", \"b\"]")
+			return nil, fieldErr(p(), "expected \"a b\" or [\"a\", \"b\"]")
 		}
 		ai, ok := v.ids[a]
 		if !ok {
-			return nil, fieldErr(p, "merge token %q not in the vocabulary", a)
+			return nil, fieldErr(p(), "merge token %s not in the vocabulary", quoteShort(a))
 		}
 		bi, ok := v.ids[b]
 		if !ok {
-			return nil, fieldErr(p, "merge token %q not in the vocabulary", b)
+			return nil, fieldErr(p(), "merge token %s not in the vocabulary", quoteShort(b))
 		}
 		cut := min(len(m.prefix), len(b))
-		nt := a + b[cut:]
-		ni, ok := v.ids[nt]
+		nt = append(append(nt[:0], a...), b[cut:]...)
+		ni, ok := v.ids[string(nt)]
 		if !ok {
-			return nil, fieldErr(p, "merged token %q not in the vocabulary", nt)
+			return nil, fieldErr(p(), "merged token %s not in the vocabulary", quoteShort(string(nt)))
 		}
 		m.merges[uint64(uint32(ai))<<32|uint64(uint32(bi))] = uint64(rank)<<32 | uint64(uint32(ni))
 		rank++

@@ -48,6 +48,44 @@ func (o obj) typ() (string, error) {
 	return s, nil
 }
 
+// isString reports whether a raw JSON value is a string.
+func isString(r json.RawMessage) bool {
+	r = bytes.TrimSpace(r)
+	return len(r) >= 2 && r[0] == '"'
+}
+
+// jsonString decodes a JSON string into s, without encoding/json when it
+// has no escapes (merges and vocabularies hold hundreds of thousands).
+func jsonString(r json.RawMessage, s *string) bool {
+	r = bytes.TrimSpace(r)
+	if len(r) >= 2 && r[0] == '"' && r[len(r)-1] == '"' && bytes.IndexByte(r, '\\') < 0 && utf8.Valid(r) {
+		body := r[1 : len(r)-1]
+		if bytes.IndexByte(body, '"') < 0 && !hasControl(body) {
+			*s = string(body)
+			return true
+		}
+	}
+	return json.Unmarshal(r, s) == nil
+}
+
+// hasControl reports whether b holds a byte JSON strings must escape.
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+// quoteShort quotes s for an error message, shortened to 40 bytes.
+func quoteShort(s string) string {
+	if len(s) > 40 {
+		return fmt.Sprintf("%q... (%d bytes)", s[:40], len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
+
 // compact shortens a raw JSON value for an error message.
 func compact(r json.RawMessage) string {
 	r = bytes.TrimSpace(r)
@@ -234,6 +272,9 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 			if a.Content, err = o.str("content", "", true); err != nil {
 				return nil, err
 			}
+			if len(a.Content) > maxTrieKey {
+				return nil, &FieldError{Field: p + ".content", Err: fmt.Errorf("%w: added token of %d bytes (at most %d)", ErrUnsupported, len(a.Content), maxTrieKey)}
+			}
 			if a.Special, err = o.boolean("special", false); err != nil {
 				return nil, err
 			}
@@ -252,7 +293,9 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 			added = append(added, a)
 		}
 	}
-	t.added = buildAddedVocab(added, t.model, t.norm)
+	if t.added, err = buildAddedVocab(added, t.model, t.norm); err != nil {
+		return nil, err
+	}
 	if err := t.checkSpecials(); err != nil {
 		return nil, err
 	}

@@ -285,15 +285,27 @@ func (d *jdoc) elements(raw []byte) ([]json.RawMessage, bool) {
 	if raw[0] != '[' {
 		return nil, false
 	}
+	// Two passes, counting first: merges and vocabularies have hundreds
+	// of thousands of elements, and append would allocate several times
+	// the list.
 	var l []json.RawMessage
-	end := off + len(raw)
-	i := d.skipSpace(off + 1)
-	for i < end && d.data[i] != ']' {
-		ve := d.valueEnd(i)
-		l = append(l, d.data[i:ve])
-		i = d.skipSpace(ve)
-		if i < end && d.data[i] == ',' {
-			i = d.skipSpace(i + 1)
+	for pass := 0; pass < 2; pass++ {
+		n := 0
+		end := off + len(raw)
+		i := d.skipSpace(off + 1)
+		for i < end && d.data[i] != ']' {
+			ve := d.valueEnd(i)
+			if pass == 1 {
+				l = append(l, d.data[i:ve])
+			}
+			n++
+			i = d.skipSpace(ve)
+			if i < end && d.data[i] == ',' {
+				i = d.skipSpace(i + 1)
+			}
+		}
+		if pass == 0 {
+			l = make([]json.RawMessage, 0, n)
 		}
 	}
 	return l, true

@@ -6,6 +6,7 @@ package tokenizer
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 )
 
 func parseModel(d *jdoc, path string, r json.RawMessage) (model, error) {
@@ -76,6 +77,11 @@ func parseWordPiece(o obj) (model, error) {
 	for _, k := range []string{"unk_token", "continuing_subword_prefix", "max_input_chars_per_word"} {
 		if err := o.need(k); err != nil {
 			return nil, err
+		}
+	}
+	for k := range v.ids {
+		if len(k) > maxTrieKey {
+			return nil, &FieldError{Field: o.path + ".vocab", Err: fmt.Errorf("%w: token %s of %d bytes (at most %d)", ErrUnsupported, quoteShort(k), len(k), maxTrieKey)}
 		}
 	}
 	m := &wordPiece{vocabTable: v}

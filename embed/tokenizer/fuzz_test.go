@@ -8,6 +8,7 @@ package tokenizer
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -250,12 +251,37 @@ func FuzzEncode(f *testing.F) {
 	})
 }
 
+// hostileSeeds are tokenizer.json files from the "Reliability" trial and
+// this package's own hostile inputs: huge and sparse ids, huge lengths,
+// deep nesting, and components around chunk cuts.
+var hostileSeeds = []string{
+	`{"model":{"type":"WordLevel","vocab":{"a":268435456,"b":0},"unk_token":"b"},"pre_tokenizer":{"type":"Whitespace"}}`,
+	`{"model":{"type":"BPE","vocab":{"a":7,"b":100000,"ab":5000000},"merges":["a b"]},"added_tokens":[{"id":0,"content":"<n>","special":true}]}`,
+	`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"padding":{"strategy":{"Fixed":4611686018427387904},"direction":"Right","pad_id":0,"pad_type_id":0,"pad_token":"a"}}`,
+	`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"padding":{"strategy":"BatchLongest","direction":"Left","pad_to_multiple_of":9223372036854775807,"pad_id":0,"pad_type_id":0,"pad_token":"a"}}`,
+	`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"truncation":{"max_length":1099511627776,"strategy":"LongestFirst","stride":0,"direction":"Right"}}`,
+	`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"normalizer":` + strings.Repeat(`{"type":"Sequence","normalizers":[`, 70) + `{"type":"Lowercase"}` + strings.Repeat(`]}`, 70) + `}`,
+	`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"pre_tokenizer":` + strings.Repeat(`{"type":"Sequence","pretokenizers":[`, 40) + `{"type":"Whitespace"}` + strings.Repeat(`]}`, 40) + `}`,
+	`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"post_processor":{"type":"BertProcessing","sep":["[SEP]",-3],"cls":["[CLS]",2]}}`,
+	`{"model":{"type":"Unigram","unk_id":0,"vocab":[["<unk>",-1e308],["a",-1e308],["b",1e-400],["ab",-1e400]]},"pre_tokenizer":{"type":"Metaspace"}}`,
+	`{"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":4611686018427387904,"vocab":{}},"pre_tokenizer":{"type":"BertPreTokenizer"}}`,
+	`{"model":{"type":"WordLevel","vocab":{"a":0,"b":0,"c":0},"unk_token":"zz"},"pre_tokenizer":{"type":"WhitespaceSplit"},"decoder":{"type":"Strip","content":" ","start":9223372036854775807,"stop":9223372036854775807}}`,
+	`{"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":100,"vocab":{"[UNK]":0,"a":1,"##b":2,"x":3}},
+	  "normalizer":{"type":"Sequence","normalizers":[{"type":"NFKC"},{"type":"Replace","pattern":{"Regex":" {2,}"},"content":" "},{"type":"Lowercase"}]},
+	  "pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"\\w+|[^\\w\\s]+|\\s+"},"behavior":"Isolated","invert":false},{"type":"Digits","individual_digits":true}]},
+	  "added_tokens":[{"id":9,"content":"<x>","single_word":true,"lstrip":true,"rstrip":true,"normalized":true,"special":false},{"id":10,"content":" ab","lstrip":false,"rstrip":true,"normalized":false,"special":true}]}`,
+	`{"model":{"type":"BPE","vocab":{"a":0,"b":1,"ab":2,"\u0120":3},"merges":[["a","b"]],"byte_fallback":true},"pre_tokenizer":{"type":"ByteLevel","add_prefix_space":true,"use_regex":true},"post_processor":{"type":"ByteLevel","trim_offsets":true}}`,
+}
+
 func FuzzFromBytes(f *testing.F) {
 	f.Add([]byte(tinyWordPiece))
 	f.Add([]byte(`{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}}`))
 	f.Add([]byte(`{"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0], ["a", -1.5]]}, "pre_tokenizer": {"type": "Metaspace"}}`))
 	f.Add([]byte(`{"model": {"vocab": {"a": 0}, "unk_token": "a", "continuing_subword_prefix": "##"}, "normalizer": {"type": "Precompiled", "precompiled_charsmap": "AAAA"}}`))
 	f.Add([]byte(`{"model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}, "post_processor": {"type": "TemplateProcessing", "single": "$A", "pair": "$A $B:1", "special_tokens": {}}}`))
+	for _, s := range hostileSeeds {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tok, err := FromBytes(data)
 		if err != nil {
@@ -265,5 +291,21 @@ func FuzzFromBytes(f *testing.F) {
 		_, _ = tok.Encode("Hello world, 안녕 ab", true)
 		_, _ = tok.EncodePair("a", "b", true)
 		_, _ = tok.Decode([]int{0, 1, 2}, true)
+		if _, err := tok.EncodeBatch([]string{"a b", "", "ab ab ab"}, true); err != nil && !errors.Is(err, ErrEncode) {
+			t.Fatalf("EncodeBatch: %v", err)
+		}
+		// Chunk by chunk as whole, for any configuration that loads, on a
+		// text made of the file's own bytes and spaces.
+		text := "Hello world,  x ab <x> " + string(data[:min(len(data), 300)]) + " a b ab  a\tb " + string(data[len(data)-min(len(data), 100):])
+		for _, base := range []*Tokenizer{tok.With(WithoutTruncation(), WithoutPadding()), tok.With(WithTruncation(6), WithoutPadding())} {
+			whole := base.With(wholeText())
+			for _, c := range []*Tokenizer{base.With(smallChunks(2, 16)), base.With(smallChunks(1, 8), anySpace())} {
+				e1, err1 := c.Encode(text, true)
+				e2, err2 := whole.Encode(text, true)
+				if fmt.Sprint(err1) != fmt.Sprint(err2) || (err1 == nil && !sameEncoding(e1, e2)) {
+					t.Fatalf("%q: chunked %v %v, whole %v %v", text, e1, err1, e2, err2)
+				}
+			}
+		}
 	})
 }

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // allocDuring returns the bytes allocated while f runs.
@@ -352,5 +354,134 @@ func TestManyAddedTokens(t *testing.T) {
 	}
 	if got := fmt.Sprint(enc.Tokens); got != "[a <t1> a <t19999> a a a]" {
 		t.Errorf("tokens %s", got)
+	}
+}
+
+// naiveNext is the leftmost-longest search the matcher implements: at the
+// first position where a pattern matches, the longest, the first among
+// equal ones.
+func naiveNext(pats []string, s []byte, from int) (pat, a, b int, ok bool) {
+	for i := from; i < len(s); i++ {
+		best := -1
+		for k, p := range pats {
+			if p != "" && strings.HasPrefix(string(s[i:]), p) && (best < 0 || len(p) > len(pats[best])) {
+				best = k
+			}
+		}
+		if best >= 0 {
+			return best, i, i + len(pats[best]), true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// TestMatcherLeftmostLongest compares the Aho-Corasick matcher with the
+// naive search on random patterns and texts over a small alphabet, and
+// checks that long patterns sharing a prefix no longer make the search
+// quadratic (it took 7 s for 100 KB of text).
+func TestMatcherLeftmostLongest(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "abc"[rng.Intn(3)]
+		}
+		return string(b)
+	}
+	for r := 0; r < 2000; r++ {
+		pats := make([]string, 1+rng.Intn(8))
+		for i := range pats {
+			pats[i] = word(rng.Intn(6))
+		}
+		m := newMatcher(pats, make([]int, len(pats)))
+		s := []byte(word(rng.Intn(30)))
+		for from := 0; from <= len(s); from++ {
+			p1, a1, b1, ok1 := m.next(s, from)
+			p2, a2, b2, ok2 := naiveNext(pats, s, from)
+			if ok1 != ok2 || (ok1 && (pats[p1] != pats[p2] || p1 != p2 || a1 != a2 || b1 != b2)) {
+				t.Fatalf("patterns %q text %q from %d: got %v %d %d %v, want %v %d %d %v", pats, s, from, p1, a1, b1, ok1, p2, a2, b2, ok2)
+			}
+		}
+	}
+	var pats []string
+	for i := 0; i < 50; i++ {
+		pats = append(pats, strings.Repeat("a", 20000)+fmt.Sprint(i))
+	}
+	m := newMatcher(pats, make([]int, len(pats)))
+	text := []byte(strings.Repeat("a", 100000) + "x7")
+	start := time.Now()
+	if _, _, _, ok := m.next(text, 0); ok {
+		t.Fatal("found a match")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("searching 100 KB took %v", d)
+	}
+}
+
+// TestLongTokens: tries were built recursively, one frame per byte of a
+// key, and a 50 MB added token overflowed the goroutine stack (a fatal
+// error, not a panic); built iteratively now, and keys are bounded
+// (maxTrieKey, ErrUnsupported beyond: a 50 MB key also took 11 GB).
+func TestLongTokens(t *testing.T) {
+	long := strings.Repeat("q", maxTrieKey)
+	tok, err := FromBytes([]byte(`{"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":1000000,
+		"vocab":{"[UNK]":0,"q":1,"##q":2,"` + long + `":3}},"pre_tokenizer":{"type":"WhitespaceSplit"},
+		"added_tokens":[{"id":4,"content":"` + long[1:] + `x","special":true}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := tok.Encode(long+" q"+long[1:]+"x", false)
+	if err != nil || fmt.Sprint(enc.IDs) != "[3 1 4]" {
+		t.Fatalf("%v %v", enc.IDs, err)
+	}
+	over := long + "q"
+	for _, c := range []struct{ data, field string }{
+		{`{"model":{"type":"WordPiece","unk_token":"a","continuing_subword_prefix":"##","max_input_chars_per_word":100,"vocab":{"a":0,"` + over + `":1}}}`, "model.vocab"},
+		{`{"model":{"type":"Unigram","unk_id":0,"vocab":[["a",0],["` + over + `",-1]]}}`, "model.vocab[1]"},
+		{`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"added_tokens":[{"id":1,"content":"` + over + `"}]}`, "added_tokens[0].content"},
+		{`{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"normalizer":{"type":"Replace","pattern":{"String":"q"},"content":"qq"},
+			"added_tokens":[{"id":1,"content":"` + long[:40000] + `","normalized":true}]}`, "added_tokens"},
+	} {
+		_, err := FromBytes([]byte(c.data))
+		wantFieldErr(t, err, ErrUnsupported, c.field)
+	}
+}
+
+// TestRegexBounds: a 1 MB regex took 500 MB to compile, and 10 KB of \p{L}
+// (each written out as 10 KB of ranges) 180 MB; regexes are bounded before
+// and after translation.
+func TestRegexBounds(t *testing.T) {
+	for _, expr := range []string{strings.Repeat("x", maxRegexLen+1), strings.Repeat(`\\p{L}`, 2000)} {
+		data := `{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"pre_tokenizer":{"type":"Split","pattern":{"Regex":"` + expr + `"},"behavior":"Isolated","invert":false}}`
+		var err error
+		n := allocDuring(func() { _, err = FromBytes([]byte(data)) })
+		wantFieldErr(t, err, ErrUnsupported, "pre_tokenizer.pattern")
+		if n > 8<<20 {
+			t.Errorf("a %d-byte regex: %d bytes allocated", len(expr), n)
+		}
+	}
+}
+
+// TestManyMerges: each merge allocated its field path and went through
+// encoding/json twice, and the list grew by appends: 1M merges took 2.4 s
+// and 433 MB; now about the merge table itself.
+func TestManyMerges(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"model":{"type":"BPE","vocab":{"a":0,"b":1,"ab":2},"merges":[`)
+	const n = 200000
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"a b"`)
+	}
+	b.WriteString(`]}}`)
+	var err error
+	alloc := allocDuring(func() { _, err = FromBytes([]byte(b.String())) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alloc > 30<<20 {
+		t.Errorf("%d merges: %d bytes allocated", n, alloc)
 	}
 }

@@ -32,7 +32,7 @@ func (m *wordLevel) tokenize(w *workspace, s []byte, out []token) ([]token, erro
 	if id, ok := m.ids[m.unk]; ok {
 		return append(out, token{id: id, val: m.unk, a: 0, b: len(s)}), nil
 	}
-	return out, fmt.Errorf("%w: WordLevel unk token %q is not in the vocabulary", ErrEncode, m.unk)
+	return out, fmt.Errorf("%w: WordLevel unk token %s is not in the vocabulary", ErrEncode, quoteShort(m.unk))
 }
 
 func parseWordLevel(o obj) (model, error) {

@@ -93,19 +93,37 @@ func compileRegex(path, expr string) (pattern, error) {
 	if expr == gpt2Regex {
 		return gpt2Pattern{}, nil
 	}
+	if len(expr) > maxRegexLen {
+		// Go's compiled programs take hundreds of bytes per byte of
+		// pattern: a 1 MB literal took 500 MB.
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex of %d bytes (at most %d)", ErrUnsupported, len(expr), maxRegexLen)}
+	}
 	if p, ok := compileTrailingSpaceRegex(expr); ok {
 		return p, nil
 	}
 	tr, err := translateOnig(expr)
 	if err != nil {
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %q: %v", ErrUnsupported, expr, err)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s: %v", ErrUnsupported, quoteShort(expr), err)}
+	}
+	if len(tr) > maxTranslatedLen {
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s is %d bytes once its classes are written out (at most %d)",
+			ErrUnsupported, quoteShort(expr), len(tr), maxTranslatedLen)}
 	}
 	re, err := regexp.Compile(tr)
 	if err != nil {
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %q: %v", ErrUnsupported, expr, err)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s: %v", ErrUnsupported, quoteShort(expr), err)}
 	}
 	return &regexPattern{re}, nil
 }
+
+// maxRegexLen bounds the regexes of Split and Replace; those of real
+// tokenizers are under a kilobyte.
+const maxRegexLen = 1 << 16
+
+// maxTranslatedLen bounds a regex once translated (translateOnig writes
+// \p{L} out as 10 KB of ranges): 10 KB of \p{L} became 21 MB and took
+// 180 MB to compile. The GPT-4-style patterns translate to under 200 KB.
+const maxTranslatedLen = 1 << 20
 
 // onigSpace is Oniguruma's \s (White_Space) in RE2 syntax.
 const onigSpace = `\t-\r\x{85}\p{Z}`
@@ -120,6 +138,9 @@ func translateOnig(expr string) (string, error) {
 	var b strings.Builder
 	inClass := false
 	for i := 0; i < len(expr); i++ {
+		if b.Len() > maxTranslatedLen {
+			return "", fmt.Errorf("more than %d bytes once its classes are written out", maxTranslatedLen)
+		}
 		c := expr[i]
 		switch {
 		case c == '\\' && i+1 < len(expr):
@@ -213,7 +234,7 @@ func compileTrailingSpaceRegex(expr string) (pattern, bool) {
 		return nil, false
 	}
 	tr, err := translateOnig(head)
-	if err != nil {
+	if err != nil || len(tr) > maxTranslatedLen {
 		return nil, false
 	}
 	re, err := regexp.Compile(`^(?:` + tr + `)`)

@@ -12,7 +12,7 @@ type byteTrie struct {
 	base  []int32
 	check []int32
 	leaf  []int32  // per node: token id, -1 if no key ends here
-	val   []string // per node: the token string of a key node
+	val   []string // per node: the token string of a key node (if kept)
 }
 
 func (t *byteTrie) child(node int32, c byte) int32 {
@@ -23,10 +23,17 @@ func (t *byteTrie) child(node int32, c byte) int32 {
 	return -1
 }
 
-// buildByteTrie builds the trie of keys; ids gives each key's id and vals
-// (if not nil) each key's token string (else the key itself). Free slots
-// are kept in a linked list so that placing a node skips occupied ones.
-func buildByteTrie(keys []string, ids map[string]int, vals map[string]string) byteTrie {
+// maxTrieKey bounds the keys of a trie (WordPiece and Unigram tokens, added
+// tokens): a key costs a node per byte, and a 50 MB token took 11 GB and
+// 47 s to place. Real vocabularies have tokens of at most a few hundred
+// bytes.
+const maxTrieKey = 1 << 16
+
+// buildByteTrie builds the trie of keys; ids gives each key's id and, when
+// withVals, vals (if not nil) each key's token string (else the key
+// itself); without withVals the trie holds no strings. Free slots are kept
+// in a linked list so that placing a node skips occupied ones.
+func buildByteTrie(keys []string, ids map[string]int, vals map[string]string, withVals bool) byteTrie {
 	keys = append([]string(nil), keys...)
 	sort.Strings(keys)
 	t := byteTrie{}
@@ -38,7 +45,9 @@ func buildByteTrie(keys []string, ids map[string]int, vals map[string]string) by
 			t.base = append(t.base, 0)
 			t.check = append(t.check, -1)
 			t.leaf = append(t.leaf, -1)
-			t.val = append(t.val, "")
+			if withVals {
+				t.val = append(t.val, "")
+			}
 			next = append(next, -1)
 			prev = append(prev, tail)
 			if tail >= 0 {
@@ -68,20 +77,34 @@ func buildByteTrie(keys []string, ids map[string]int, vals map[string]string) by
 		c    byte
 		a, b int
 	}
-	var build func(node int32, ks []string, depth int)
-	build = func(node int32, ks []string, depth int) {
+	// Depth first, children in byte order, with an explicit stack: keys
+	// can be as long as the file (recursion by key length overflowed the
+	// goroutine stack on a 50 MB token).
+	type frame struct {
+		node  int32
+		ks    []string
+		depth int
+	}
+	stack := []frame{{0, keys, 0}}
+	var groups []group
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		node, ks, depth := f.node, f.ks, f.depth
 		if len(ks) > 0 && len(ks[0]) == depth {
 			t.leaf[node] = int32(ids[ks[0]])
-			t.val[node] = ks[0]
-			if vals != nil {
-				t.val[node] = vals[ks[0]]
+			if withVals {
+				t.val[node] = ks[0]
+				if vals != nil {
+					t.val[node] = vals[ks[0]]
+				}
 			}
 			ks = ks[1:]
 		}
 		if len(ks) == 0 {
-			return
+			continue
 		}
-		var groups []group
+		groups = groups[:0]
 		for i := 0; i < len(ks); {
 			c := ks[i][depth]
 			j := i + 1
@@ -118,10 +141,10 @@ func buildByteTrie(keys []string, ids map[string]int, vals map[string]string) by
 		for _, g := range groups {
 			use(b+int32(g.c)+1, node)
 		}
-		for _, g := range groups {
-			build(b+int32(g.c)+1, ks[g.a:g.b], depth+1)
+		for k := len(groups) - 1; k >= 0; k-- {
+			g := groups[k]
+			stack = append(stack, frame{b + int32(g.c) + 1, ks[g.a:g.b], depth + 1})
 		}
 	}
-	build(0, keys, 0)
 	return t
 }

@@ -160,6 +160,9 @@ func parseUnigram(o obj) (model, error) {
 		if json.Unmarshal(r, &pair) != nil || len(pair) != 2 || json.Unmarshal(pair[0], &piece) != nil {
 			return nil, fieldErr(fmt.Sprintf("%s.vocab[%d]", o.path, i), "expected [piece, score]")
 		}
+		if len(piece) > maxTrieKey {
+			return nil, &FieldError{Field: fmt.Sprintf("%s.vocab[%d]", o.path, i), Err: fmt.Errorf("%w: piece of %d bytes (at most %d)", ErrUnsupported, len(piece), maxTrieKey)}
+		}
 		sc, ok := parseSerdeFloat(pair[1])
 		if !ok {
 			return nil, fieldErr(fmt.Sprintf("%s.vocab[%d]", o.path, i), "expected a numeric score")
@@ -198,7 +201,7 @@ func parseUnigram(o obj) (model, error) {
 	for k := range m.ids {
 		keys = append(keys, k)
 	}
-	m.trie = buildByteTrie(keys, m.ids, nil)
+	m.trie = buildByteTrie(keys, m.ids, nil, false)
 	return m, nil
 }
 

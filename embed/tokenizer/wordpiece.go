@@ -59,7 +59,7 @@ func (m *wordPiece) tokenize(w *workspace, s []byte, out []token) ([]token, erro
 
 func (m *wordPiece) unkToken(out []token, n int) ([]token, error) {
 	if !m.hasUnk {
-		return out, fmt.Errorf("%w: WordPiece unk token %q is not in the vocabulary", ErrEncode, m.unk)
+		return out, fmt.Errorf("%w: WordPiece unk token %s is not in the vocabulary", ErrEncode, quoteShort(m.unk))
 	}
 	return append(out, token{id: m.unkID, val: m.unk, a: 0, b: n}), nil
 }
@@ -81,6 +81,6 @@ func (m *wordPiece) buildTries() {
 			contVals[c] = k
 		}
 	}
-	m.first = buildByteTrie(all, m.ids, nil)
-	m.cont = buildByteTrie(cont, contIDs, contVals)
+	m.first = buildByteTrie(all, m.ids, nil, true)
+	m.cont = buildByteTrie(cont, contIDs, contVals, true)
 }

@@ -179,6 +179,51 @@ func TestChunkedEqualsWhole(t *testing.T) {
 	}
 }
 
+// TestChunkedModelFixtures runs the property on the tokenizers of the
+// shared model fixtures (BERT, XLM-R, BGE-M3, MPNet, ModernBERT, Qwen3),
+// when this checkout has them next to it (it is skipped on a bare clone).
+func TestChunkedModelFixtures(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "fixtures", "models", "*", "tokenizer.json"))
+	if len(paths) == 0 {
+		t.Skip("no shared model fixtures")
+	}
+	rng := rand.New(rand.NewSource(4))
+	for _, p := range paths {
+		tok, err := FromFile(p, WithoutTruncation(), WithoutPadding())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok.chunks == nil {
+			t.Errorf("%s: encoded whole", p)
+		}
+		for r := 0; r < 60; r++ {
+			a, b := randomText(rng, rng.Intn(500)), randomText(rng, rng.Intn(200))
+			opts := []Option{smallChunks(1+rng.Intn(8), 8+rng.Intn(40))}
+			if r%2 == 1 {
+				opts = append(opts, anySpace())
+			}
+			if r%3 > 0 {
+				opts = append(opts, WithTruncationParams(Truncation{MaxLength: rng.Intn(40), Strategy: TruncationStrategy(rng.Intn(3))}))
+			}
+			c := tok.With(opts...)
+			if c.Err() != nil {
+				continue
+			}
+			w := c.With(wholeText())
+			e1, err1 := c.EncodePair(a, b, r%4 > 0)
+			e2, err2 := w.EncodePair(a, b, r%4 > 0)
+			if fmt.Sprint(err1) != fmt.Sprint(err2) || (err1 == nil && !sameEncoding(e1, e2)) {
+				t.Fatalf("%s %q %q: chunked %v %v, whole %v %v", p, a, b, e1, err1, e2, err2)
+			}
+			e1, err1 = c.Encode(a, true)
+			e2, err2 = w.Encode(a, true)
+			if fmt.Sprint(err1) != fmt.Sprint(err2) || (err1 == nil && !sameEncoding(e1, e2)) {
+				t.Fatalf("%s %q: chunked %v %v, whole %v %v", p, a, e1, err1, e2, err2)
+			}
+		}
+	}
+}
+
 // TestChunkedBigText: a 10 MB text truncated to 128 tokens cost 0.9-4 GB
 // of allocations and seconds, reading all of it; it now stops after the
 // first chunks. Without truncation, a 256 KB text encodes chunk by chunk

@@ -80,7 +80,10 @@
 // so does nesting deeper than serde_json's recursion limit (127 arrays and
 // objects). Ids are bounded as the Rust library's u32 (vocabulary ids, kept
 // as int32 here, up to 2^31-1; they may be sparse), and every truncation
-// and padding length by MaxSequenceLength.
+// and padding length by MaxSequenceLength. Files the Rust library would
+// load but that would cost this package far more than their size are
+// ErrUnsupported: WordPiece, Unigram and added tokens over 64 KB, and
+// regexes over 64 KB (or 1 MB once their Unicode classes are written out).
 //
 // Invalid UTF-8 input is not an error: every invalid byte is read as U+FFFD
 // before normalization (normalizers may then drop it), and offsets stay

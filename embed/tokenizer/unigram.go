@@ -5,7 +5,7 @@
 package tokenizer
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"math"
 	"unicode/utf8"
@@ -155,9 +155,9 @@ func parseUnigram(o obj) (model, error) {
 	m := &unigram{vocabTable: vocabTable{ids: make(map[string]int, len(l)), toks: make([]string, 0, len(l)), max: len(l) - 1},
 		scores: make([]float64, len(l)), minScore: math.Inf(1)}
 	for i, r := range l {
-		var pair []json.RawMessage
 		var piece string
-		if json.Unmarshal(r, &pair) != nil || len(pair) != 2 || json.Unmarshal(pair[0], &piece) != nil {
+		pair, ok := o.d.elements(bytes.TrimSpace(r))
+		if !ok || len(pair) != 2 || !isString(pair[0]) || !jsonString(pair[0], &piece) {
 			return nil, fieldErr(fmt.Sprintf("%s.vocab[%d]", o.path, i), "expected [piece, score]")
 		}
 		if len(piece) > maxTrieKey {

@@ -21,25 +21,8 @@ import (
 
 	"github.com/ganada/ganada"
 	"github.com/ganada/ganada/index/flat"
+	"github.com/ganada/ganada/internal/testutil"
 )
-
-// burnCPU runs a goroutine of pure arithmetic (no calls, no Gosched, no
-// blocking) until the test ends, so that the test's goroutines compete
-// for the processors and are preempted mid-operation.
-func burnCPU(t testing.TB) {
-	var stop atomic.Bool
-	done := make(chan uint64)
-	go func() {
-		x := uint64(1)
-		for !stop.Load() {
-			for i := 0; i < 1<<12; i++ {
-				x = x*6364136223846793005 + 1442695040888963407
-			}
-		}
-		done <- x
-	}()
-	t.Cleanup(func() { stop.Store(true); <-done })
-}
 
 // versioned returns document id at version v: its text names both, and so
 // does its metadata.
@@ -91,7 +74,7 @@ func checkSnapshot(c *ganada.Collection, enc *hashEncoder, stable int) error {
 			return fmt.Errorf("document %q has no vector", id)
 		}
 		v, _ := enc.Encode(ctx, []string{d.Text})
-		want := unit(v[0])
+		want := testutil.Unit(v[0])
 		for i := range want {
 			if math.Abs(float64(got[i]-want[i])) > 1e-5 {
 				return fmt.Errorf("document %q: vector %v is not the encoding %v of its text %q", id, got, want, d.Text)
@@ -102,18 +85,6 @@ func checkSnapshot(c *ganada.Collection, enc *hashEncoder, stable int) error {
 		return fmt.Errorf("%d stable documents, want %d", nstable, stable)
 	}
 	return nil
-}
-
-func unit(v []float32) []float32 {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(float64(x) / math.Sqrt(s))
-	}
-	return out
 }
 
 // TestConcurrentAddQueryDelete runs, on one collection and beside a CPU
@@ -128,7 +99,7 @@ func unit(v []float32) []float32 {
 func TestConcurrentAddQueryDelete(t *testing.T) {
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
-			burnCPU(t)
+			testutil.BurnCPU(t)
 			budget := 10 * time.Second
 			if testing.Short() {
 				budget = 2 * time.Second

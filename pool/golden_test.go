@@ -5,82 +5,51 @@
 package pool
 
 import (
-	"compress/gzip"
-	"encoding/binary"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/ganada/ganada/internal/testutil"
 	"github.com/ganada/ganada/similarity"
 )
-
-type goldenArray struct {
-	Offset int   `json:"offset"`
-	Shape  []int `json:"shape"`
-}
 
 type goldenSet struct {
 	HiddenSize int    `json:"hidden_size"`
 	Pooling    string `json:"pooling"`
 	Items      []struct {
-		Index           int         `json:"index"`
-		NumTokens       int         `json:"num_tokens"`
-		Tokens          []string    `json:"tokens"`
-		AttentionMask   []int       `json:"attention_mask"`
-		LastHiddenState goldenArray `json:"last_hidden_state"`
-		Pooled          goldenArray `json:"pooled"`
-		Normalized      goldenArray `json:"normalized"`
+		Index           int                  `json:"index"`
+		NumTokens       int                  `json:"num_tokens"`
+		Tokens          []string             `json:"tokens"`
+		AttentionMask   []int                `json:"attention_mask"`
+		LastHiddenState testutil.GoldenArray `json:"last_hidden_state"`
+		Pooled          testutil.GoldenArray `json:"pooled"`
+		Normalized      testutil.GoldenArray `json:"normalized"`
 	} `json:"items"`
 	bin []byte
 }
 
-func (g *goldenSet) floats(a goldenArray) []float32 {
-	n := 1
-	for _, d := range a.Shape {
-		n *= d
+func (g *goldenSet) floats(t *testing.T, a testutil.GoldenArray) []float32 {
+	t.Helper()
+	v, err := a.Floats(g.bin)
+	if err != nil {
+		t.Fatal(err)
 	}
-	out := make([]float32, n)
-	for i := range out {
-		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(g.bin[a.Offset+4*i:]))
-	}
-	return out
+	return v
 }
 
 // loadGolden reads a golden set: jsonPath may be gzip-compressed.
 func loadGolden(t *testing.T, jsonPath, binPath string) *goldenSet {
 	t.Helper()
-	f, err := os.Open(jsonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var g goldenSet
-	if filepath.Ext(jsonPath) == ".gz" {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = json.NewDecoder(zr).Decode(&g)
-		if err != nil {
-			t.Fatal(err)
-		}
-	} else if err := json.NewDecoder(f).Decode(&g); err != nil {
+	if err := testutil.ReadJSON(jsonPath, &g); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	if g.bin, err = os.ReadFile(binPath); err != nil {
 		t.Fatal(err)
 	}
 	return &g
-}
-
-func maxAbsDiff(a, b []float32) float64 {
-	d := 0.0
-	for i := range a {
-		d = math.Max(d, math.Abs(float64(a[i])-float64(b[i])))
-	}
-	return d
 }
 
 // checkGoldenSet pools every item's last_hidden_state and compares with the
@@ -94,16 +63,16 @@ func checkGoldenSet(t *testing.T, g *goldenSet) {
 	cls := Config{Modes: CLS, IncludePrompt: true}
 	worst, worstNorm := 0.0, 0.0
 	for _, it := range g.Items {
-		h := g.floats(it.LastHiddenState)
+		h := g.floats(t, it.LastHiddenState)
 		if len(h) != it.NumTokens*dim {
 			t.Fatalf("item %d: %d hidden values for %d tokens", it.Index, len(h), it.NumTokens)
 		}
-		want := g.floats(it.Pooled)
+		want := g.floats(t, it.Pooled)
 		got := make([]float32, dim)
 		if err := mean.Pool(got, h, nil, dim, 0); err != nil {
 			t.Fatalf("item %d: %v", it.Index, err)
 		}
-		d := maxAbsDiff(got, want)
+		d := testutil.MaxAbsDiff(got, want)
 		worst = math.Max(worst, d)
 		if d > 2e-6 {
 			t.Errorf("item %d (%d tokens): mean differs from golden by %g", it.Index, it.NumTokens, d)
@@ -125,7 +94,7 @@ func checkGoldenSet(t *testing.T, g *goldenSet) {
 		if err := mean.Pool(gotPadded, hp, mask, dim, 0); err != nil {
 			t.Fatal(err)
 		}
-		if maxAbsDiff(gotPadded, got) != 0 {
+		if testutil.MaxAbsDiff(gotPadded, got) != 0 {
 			t.Errorf("item %d: padding changed the mean", it.Index)
 		}
 
@@ -136,7 +105,7 @@ func checkGoldenSet(t *testing.T, g *goldenSet) {
 		if err := cls.Pool(got, hp, mask, dim, 0); err != nil {
 			t.Fatal(err)
 		}
-		if maxAbsDiff(got, h[:dim]) != 0 {
+		if testutil.MaxAbsDiff(got, h[:dim]) != 0 {
 			t.Errorf("item %d: CLS is not the first row", it.Index)
 		}
 
@@ -146,7 +115,7 @@ func checkGoldenSet(t *testing.T, g *goldenSet) {
 			if err := similarity.Normalize(n); err != nil {
 				t.Fatal(err)
 			}
-			dn := maxAbsDiff(n, g.floats(it.Normalized))
+			dn := testutil.MaxAbsDiff(n, g.floats(t, it.Normalized))
 			worstNorm = math.Max(worstNorm, dn)
 			if dn > 1e-6 {
 				t.Errorf("item %d: normalized differs by %g", it.Index, dn)

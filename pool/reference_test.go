@@ -9,6 +9,8 @@ import (
 	"math"
 	"math/rand"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 // refPool follows Pooling.forward step by step in float64, including its
@@ -228,7 +230,7 @@ func TestHandChecked(t *testing.T) {
 	if err := cfg.Pool(got, h, mask, 2, 1); err != nil {
 		t.Fatal(err)
 	}
-	if want := []float32{1, 4, 3, -2}; maxAbsDiff(got, want) != 0 {
+	if want := []float32{1, 4, 3, -2}; testutil.MaxAbsDiff(got, want) != 0 {
 		t.Errorf("prompt excluded: got %v, want %v", got, want)
 	}
 	// The same with Max: sentence-transformers' in-place -1e9 reaches CLS.
@@ -236,7 +238,7 @@ func TestHandChecked(t *testing.T) {
 	if err := cfg.Pool(got, h, mask, 2, 1); err != nil {
 		t.Fatal(err)
 	}
-	if want := []float32{-1e9, -1e9, 3, -2}; maxAbsDiff(got, want) != 0 {
+	if want := []float32{-1e9, -1e9, 3, -2}; testutil.MaxAbsDiff(got, want) != 0 {
 		t.Errorf("CLS|Max with masked first row: got %v, want %v", got, want)
 	}
 }

@@ -23,9 +23,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 // stressChildEnv carries the hub URL and cache folder ("url|cache|workers")
@@ -151,18 +152,7 @@ func TestStressSharedCache(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	var stop atomic.Bool // the CPU burner: busy work without Gosched
-	burned := make(chan uint64)
-	go func() {
-		x := uint64(1)
-		for !stop.Load() {
-			for range 1000 {
-				x = x*6364136223846793005 + 1442695040888963407
-			}
-		}
-		burned <- x
-	}()
-	defer func() { stop.Store(true); <-burned }()
+	defer testutil.BurnCPU(t)() // busy work without Gosched
 
 	// Children: started first, each prints "ready" and waits for its stdin
 	// to close.

@@ -7,6 +7,8 @@ package transformer
 import (
 	"context"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func BenchmarkEncodeMiniLM(b *testing.B) {
@@ -22,14 +24,14 @@ func BenchmarkEncodeMiniLM(b *testing.B) {
 		texts = append(texts, it.Text)
 		tokens += it.NumTokens
 	}
-	cpu0 := userCPUSeconds()
+	cpu0 := testutil.ProcessCPUSeconds()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := m.Encode(context.Background(), texts); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if cpu := userCPUSeconds() - cpu0; cpu > 0 {
+	if cpu := testutil.ProcessCPUSeconds() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(b.N*len(texts))/cpu, "sentences/cpu-s")
 	}
 	s := b.Elapsed().Seconds()

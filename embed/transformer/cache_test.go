@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/embed/hub"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 const handCommit = "1111222233334444555566667777888899990000"
@@ -123,7 +124,7 @@ func TestPartialCacheOptionalFiles(t *testing.T) {
 		}
 		defer m.Close()
 		for i, v := range mustEncode(t, m, texts) {
-			if d := maxAbsDiff(v, g.Items[i].normalized); d > 1e-5 {
+			if d := testutil.MaxAbsDiff(v, g.Items[i].normalized); d > 1e-5 {
 				t.Errorf("item %d: diff %g", i, d)
 			}
 		}
@@ -142,7 +143,7 @@ func TestPartialCacheOptionalFiles(t *testing.T) {
 		}
 		defer m.Close()
 		for i, v := range mustEncode(t, m, texts) {
-			if d := maxAbsDiff(v, g.Items[i].pooled); d > 1e-5 {
+			if d := testutil.MaxAbsDiff(v, g.Items[i].pooled); d > 1e-5 {
 				t.Errorf("item %d: diff from golden pooled %g", i, d)
 			}
 		}
@@ -195,7 +196,7 @@ func TestLoadCacheFolder(t *testing.T) {
 			t.Fatalf("no ref %v: %v", noRef, err)
 		}
 		for i, v := range mustEncode(t, m, texts) {
-			if d := maxAbsDiff(v, g.Items[i].normalized); d > 1e-5 {
+			if d := testutil.MaxAbsDiff(v, g.Items[i].normalized); d > 1e-5 {
 				t.Errorf("no ref %v: item %d: diff %g", noRef, i, d)
 			}
 		}

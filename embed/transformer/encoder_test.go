@@ -8,6 +8,8 @@ package transformer
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func loadEncoder(t testing.TB, dir, weightsFile string) *encoder {
@@ -63,7 +65,7 @@ func TestForwardParity(t *testing.T) {
 					for _, it := range g.Items[start:end] {
 						n := len(it.InputIDs)
 						got := x[row*g.HiddenSize : (row+n)*g.HiddenSize]
-						d := maxAbsDiff(got, it.hidden)
+						d := testutil.MaxAbsDiff(got, it.hidden)
 						if d > 1e-4 {
 							t.Errorf("batching %v: item %d (%q): last_hidden_state max abs diff %.3g", bw, it.Index, it.Text, d)
 						}

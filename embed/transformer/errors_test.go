@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/embed/safetensors"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 // copyDir copies a fixture folder (without goldens) into a temp folder.
@@ -136,7 +137,7 @@ func TestBadInput(t *testing.T) {
 	}
 	// Equal up to rounding: a row's products may round differently at
 	// another position of a batch.
-	if d := maxAbsDiff(vecs[0], vecs[1]); d > 1e-6 {
+	if d := testutil.MaxAbsDiff(vecs[0], vecs[1]); d > 1e-6 {
 		t.Errorf("empty and whitespace-only texts differ by %g", d)
 	}
 	for i, v := range vecs {
@@ -160,7 +161,7 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := maxAbsDiff(vecs[2], repl[0]); d > 1e-6 {
+	if d := testutil.MaxAbsDiff(vecs[2], repl[0]); d > 1e-6 {
 		t.Errorf("invalid UTF-8 differs from U+FFFD text by %g", d)
 	}
 

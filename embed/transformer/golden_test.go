@@ -4,30 +4,25 @@
 package transformer
 
 import (
-	"encoding/binary"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
-type goldenArray struct {
-	Offset int   `json:"offset"`
-	Shape  []int `json:"shape"`
-}
-
 type goldenItem struct {
-	Index           int         `json:"index"`
-	Text            string      `json:"text"`
-	InputText       string      `json:"input_text"`
-	Batch           int         `json:"batch"`
-	NumTokens       int         `json:"num_tokens"`
-	InputIDs        []int       `json:"input_ids"`
-	TokenTypeIDs    []int       `json:"token_type_ids"`
-	LastHiddenState goldenArray `json:"last_hidden_state"`
-	Pooled          goldenArray `json:"pooled"`
-	Normalized      goldenArray `json:"normalized"`
+	Index           int                  `json:"index"`
+	Text            string               `json:"text"`
+	InputText       string               `json:"input_text"`
+	Batch           int                  `json:"batch"`
+	NumTokens       int                  `json:"num_tokens"`
+	InputIDs        []int                `json:"input_ids"`
+	TokenTypeIDs    []int                `json:"token_type_ids"`
+	LastHiddenState testutil.GoldenArray `json:"last_hidden_state"`
+	Pooled          testutil.GoldenArray `json:"pooled"`
+	Normalized      testutil.GoldenArray `json:"normalized"`
 
 	hidden, pooled, normalized []float32
 }
@@ -73,28 +68,20 @@ func modelDir(t testing.TB, name string) string {
 func loadGolden(t testing.TB, model, set string) *golden {
 	t.Helper()
 	dir := modelDir(t, model)
-	b, err := os.ReadFile(filepath.Join(dir, "goldens", set+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	g := &golden{dir: dir}
-	if err := json.Unmarshal(b, g); err != nil {
+	if err := testutil.ReadJSON(filepath.Join(dir, "goldens", set+".json"), g); err != nil {
 		t.Fatal(err)
 	}
 	bin, err := os.ReadFile(filepath.Join(dir, "goldens", g.Binary))
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func(a goldenArray) []float32 {
-		n := 1
-		for _, d := range a.Shape {
-			n *= d
+	read := func(a testutil.GoldenArray) []float32 {
+		v, err := a.Floats(bin)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
 		}
-		out := make([]float32, n)
-		for i := range out {
-			out[i] = math.Float32frombits(binary.LittleEndian.Uint32(bin[a.Offset+4*i:]))
-		}
-		return out
+		return v
 	}
 	for i := range g.Items {
 		it := &g.Items[i]
@@ -103,20 +90,6 @@ func loadGolden(t testing.TB, model, set string) *golden {
 		it.normalized = read(it.Normalized)
 	}
 	return g
-}
-
-func maxAbsDiff(a, b []float32) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	var m float64
-	for i := range a {
-		d := math.Abs(float64(a[i]) - float64(b[i]))
-		if d > m || math.IsNaN(d) {
-			m = d
-		}
-	}
-	return m
 }
 
 func cosine(a, b []float32) float64 {

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ganada/ganada/internal/testutil"
 	"github.com/ganada/ganada/similarity"
 )
 
@@ -139,7 +140,7 @@ func TestConfigTypeVocabAbsent(t *testing.T) {
 	}
 	got := mustEncode(t, m, texts)
 	for i := range got {
-		if d := maxAbsDiff(got[i], want[i]); d != 0 {
+		if d := testutil.MaxAbsDiff(got[i], want[i]); d != 0 {
 			t.Errorf("text %d: diff %g", i, d)
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/embed/hub"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 const fakeCommit = "aaaabbbbccccddddeeeeffff0000111122223333"
@@ -111,7 +112,7 @@ func TestLoadFromHub(t *testing.T) {
 	texts := goldenTexts(g)[:12]
 	got := mustEncode(t, m, texts)
 	for i, it := range g.Items[:12] {
-		if d := maxAbsDiff(got[i], it.normalized); d > 1e-5 {
+		if d := testutil.MaxAbsDiff(got[i], it.normalized); d > 1e-5 {
 			t.Errorf("item %d: diff %g", i, d)
 		}
 	}
@@ -134,7 +135,7 @@ func TestLoadFromHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer off.Close()
-	if d := maxAbsDiff(mustEncode(t, off, texts[:1])[0], got[0]); d > 1e-6 {
+	if d := testutil.MaxAbsDiff(mustEncode(t, off, texts[:1])[0], got[0]); d > 1e-6 {
 		t.Errorf("offline model differs by %g", d)
 	}
 	if requests() != before {

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func TestEncodeTokenIDs(t *testing.T) {
@@ -29,7 +31,7 @@ func TestEncodeTokenIDs(t *testing.T) {
 				for _, row := range states[i] {
 					flat = append(flat, row...)
 				}
-				d := maxAbsDiff(flat, it.hidden)
+				d := testutil.MaxAbsDiff(flat, it.hidden)
 				if d > 1e-4 {
 					t.Errorf("%s %v: item %d: last_hidden_state max abs diff %.3g", model, bw, i, d)
 				}

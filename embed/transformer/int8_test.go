@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/internal/gemm"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func TestInt8Parity(t *testing.T) {
@@ -44,7 +45,7 @@ func TestInt8Parity(t *testing.T) {
 				for tk, row := range toks[i] {
 					want := it.hidden[tk*h : (tk+1)*h]
 					worstTok = math.Min(worstTok, cosine(row, want))
-					maxDiff = math.Max(maxDiff, maxAbsDiff(row, want))
+					maxDiff = math.Max(maxDiff, testutil.MaxAbsDiff(row, want))
 				}
 			}
 			if !(worstTok >= 0.99) {
@@ -73,7 +74,7 @@ func TestInt8Ignored(t *testing.T) {
 	}
 	vecs := mustEncode(t, m, goldenTexts(g))
 	for i, it := range g.Items {
-		if d := maxAbsDiff(vecs[i], g.sentence(&it)); d > 1e-5 {
+		if d := testutil.MaxAbsDiff(vecs[i], g.sentence(&it)); d > 1e-5 {
 			t.Fatalf("item %d: max abs diff %g to the goldens", i, d)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/internal/gemm"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 // refLinearForward computes dst[r,o] = b[o] + Σᵢ x[r,i]·W[o,i] for rows r < rows.
@@ -229,7 +230,7 @@ func TestEpilogueActivations(t *testing.T) {
 		act, _ := activationByName(name)
 		want := append([]float32(nil), x...)
 		act(want)
-		if d := maxAbsDiff(got, want); d > 1e-6 {
+		if d := testutil.MaxAbsDiff(got, want); d > 1e-6 {
 			t.Errorf("%s: fused activation differs by %g", name, d)
 		}
 	}

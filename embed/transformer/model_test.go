@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 type parityConfig struct {
@@ -76,7 +78,7 @@ func TestEncodeParity(t *testing.T) {
 				worstDiff, worstCos := 0.0, 1.0
 				for i, it := range g.Items {
 					want := g.sentence(&it)
-					d, c := maxAbsDiff(vecs[i], want), cosine(vecs[i], want)
+					d, c := testutil.MaxAbsDiff(vecs[i], want), cosine(vecs[i], want)
 					if d > 1e-5 || !(c >= 0.99999) {
 						t.Errorf("batch %v: item %d (%q): sentence embedding max abs diff %.3g, cosine %.8f", bw, i, it.Text, d, c)
 					}
@@ -99,7 +101,7 @@ func TestEncodeParity(t *testing.T) {
 					for _, r := range toks[i] {
 						flat = append(flat, r...)
 					}
-					d := maxAbsDiff(flat, it.hidden)
+					d := testutil.MaxAbsDiff(flat, it.hidden)
 					if d > 1e-4 {
 						t.Errorf("item %d: last_hidden_state max abs diff %.3g", i, d)
 					}

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func goldenTexts(g *golden) []string {
@@ -99,7 +101,7 @@ func TestPrompts(t *testing.T) {
 		}
 		want := mustEncode(t, plain, prefixed)
 		for i := range texts {
-			if d := maxAbsDiff(got[i], want[i]); d > 1e-6 {
+			if d := testutil.MaxAbsDiff(got[i], want[i]); d > 1e-6 {
 				t.Errorf("prompt %q, text %q: differs from the prefixed text by %g", tc.prefix, texts[i], d)
 			}
 		}
@@ -125,7 +127,7 @@ func TestPrompts(t *testing.T) {
 	}
 	for i := range got {
 		want := meanNormalized(toks[i], 3)
-		if d := maxAbsDiff(got[i], want); d > 1e-6 {
+		if d := testutil.MaxAbsDiff(got[i], want); d > 1e-6 {
 			t.Errorf("include_prompt false, text %d: diff %g", i, d)
 		}
 	}
@@ -185,7 +187,7 @@ func TestDenseModule(t *testing.T) {
 		for o := range y {
 			want[o] = float32(y[o] / math.Sqrt(ss))
 		}
-		d := maxAbsDiff(got[i], want)
+		d := testutil.MaxAbsDiff(got[i], want)
 		worst = math.Max(worst, d)
 		if d > 1e-5 {
 			t.Errorf("item %d: Dense output diff %g", i, d)
@@ -212,7 +214,7 @@ func TestPlainHFFolder(t *testing.T) {
 	m := mustLoad(t, dir, WithMaxSeqLength(128))
 	got := mustEncode(t, m, goldenTexts(g))
 	for i, it := range g.Items {
-		if d := maxAbsDiff(got[i], it.pooled); d > 1e-5 {
+		if d := testutil.MaxAbsDiff(got[i], it.pooled); d > 1e-5 {
 			t.Errorf("item %d: diff from golden pooled %g", i, d)
 		}
 	}
@@ -253,7 +255,7 @@ func TestShardedPrefixedWeights(t *testing.T) {
 		for _, r := range toks[i] {
 			flat = append(flat, r...)
 		}
-		if d := maxAbsDiff(flat, it.hidden); d > 1e-4 {
+		if d := testutil.MaxAbsDiff(flat, it.hidden); d > 1e-4 {
 			t.Errorf("item %d: diff %g", i, d)
 		}
 	}
@@ -281,7 +283,7 @@ func TestNormalizeAndTruncate(t *testing.T) {
 	texts := goldenTexts(g)[:10]
 	raw := mustEncode(t, mustLoad(t, g.dir, WithNormalize(false)), texts)
 	for i, it := range g.Items[:10] {
-		if d := maxAbsDiff(raw[i], it.pooled); d > 1e-5 {
+		if d := testutil.MaxAbsDiff(raw[i], it.pooled); d > 1e-5 {
 			t.Errorf("WithNormalize(false): item %d differs from pooled by %g", i, d)
 		}
 	}
@@ -293,7 +295,7 @@ func TestNormalizeAndTruncate(t *testing.T) {
 	for i, it := range g.Items[:10] {
 		want := append([]float32(nil), it.normalized[:8]...)
 		normalize(want)
-		if d := maxAbsDiff(tr[i], want); d > 1e-5 {
+		if d := testutil.MaxAbsDiff(tr[i], want); d > 1e-5 {
 			t.Errorf("truncate 8: item %d diff %g", i, d)
 		}
 	}
@@ -305,7 +307,7 @@ func TestNormalizeAndTruncate(t *testing.T) {
 	}
 	nx := mustEncode(t, mx, goldenTexts(gx)[:10])
 	for i, it := range gx.Items[:10] {
-		if d := maxAbsDiff(nx[i], it.normalized); d > 1e-5 {
+		if d := testutil.MaxAbsDiff(nx[i], it.normalized); d > 1e-5 {
 			t.Errorf("xlmr normalized item %d diff %g", i, d)
 		}
 	}
@@ -379,7 +381,7 @@ func TestConcurrentEncode(t *testing.T) {
 				return
 			}
 			for i := range sub {
-				if d := maxAbsDiff(got[i], want[w*4+i]); d > 1e-6 {
+				if d := testutil.MaxAbsDiff(got[i], want[w*4+i]); d > 1e-6 {
 					errs <- fmt.Errorf("goroutine %d text %d: diff %g", w, i, d)
 					return
 				}
@@ -403,7 +405,7 @@ func TestCLSPooling(t *testing.T) {
 	for i, it := range g.Items {
 		want := append([]float32(nil), it.hidden[:32]...)
 		normalize(want)
-		if d := maxAbsDiff(got[i], want); d > 1e-5 {
+		if d := testutil.MaxAbsDiff(got[i], want); d > 1e-5 {
 			t.Errorf("item %d: CLS diff %g", i, d)
 		}
 	}
@@ -419,10 +421,10 @@ func TestDoLowerCase(t *testing.T) {
 	got := mustEncode(t, lower, []string{"HELLO World ÉCOLE"})
 	want := mustEncode(t, cased, []string{"hello world école"})
 	upper := mustEncode(t, cased, []string{"HELLO World ÉCOLE"})
-	if d := maxAbsDiff(got[0], want[0]); d > 1e-6 {
+	if d := testutil.MaxAbsDiff(got[0], want[0]); d > 1e-6 {
 		t.Errorf("do_lower_case: differs from the lower-cased text by %g", d)
 	}
-	if maxAbsDiff(upper[0], want[0]) < 1e-3 {
+	if testutil.MaxAbsDiff(upper[0], want[0]) < 1e-3 {
 		t.Error("test is vacuous: the tokenizer already ignores case")
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func TestPrompted(t *testing.T) {
@@ -54,7 +56,7 @@ func TestPrompted(t *testing.T) {
 			want := mustEncode(t, tc.ref, texts)
 			for i := range texts {
 				if !slices.Equal(got[i], want[i]) {
-					t.Errorf("view %q, text %q: differs from the model loaded with the prompt by %g", tc.view.Prompt(), texts[i], maxAbsDiff(got[i], want[i]))
+					t.Errorf("view %q, text %q: differs from the model loaded with the prompt by %g", tc.view.Prompt(), texts[i], testutil.MaxAbsDiff(got[i], want[i]))
 				}
 			}
 			toks, err := tc.view.EncodeTokens(context.Background(), texts[:1])

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 // stressCall is one encoding call of the stress test.
@@ -37,21 +39,6 @@ func flattenTokens(v [][][]float32, err error) ([][]float32, error) {
 		}
 	}
 	return out, nil
-}
-
-// burnCPU spins without yielding until stop is set, so that the
-// scheduler must preempt it for the encoding goroutines.
-func burnCPU(stop *atomic.Bool, done chan<- struct{}) {
-	x := 1.0
-	for !stop.Load() {
-		for i := 0; i < 1<<16; i++ {
-			x = x*1.0000001 + 1e-9
-		}
-	}
-	if math.IsNaN(x) {
-		panic("unreachable")
-	}
-	close(done)
 }
 
 func TestRunnerPoolStress(t *testing.T) {
@@ -129,13 +116,7 @@ func TestRunnerPoolStress(t *testing.T) {
 	if testing.Short() {
 		hammer = time.Second
 	}
-	var stop atomic.Bool
-	burned := make(chan struct{})
-	go burnCPU(&stop, burned)
-	defer func() {
-		stop.Store(true)
-		<-burned
-	}()
+	defer testutil.BurnCPU(t)()
 
 	var (
 		wg       sync.WaitGroup

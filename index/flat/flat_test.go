@@ -18,6 +18,7 @@ import (
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/internal/synth"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func build(t testing.TB, n, dim int, metric index.Metric, opts ...Option) (*Index, [][]float32, [][]float32) {
@@ -55,13 +56,13 @@ func TestExactAgainstFloat64(t *testing.T) {
 		if metric == index.Cosine {
 			ref = make([][]float32, len(base))
 			for i, v := range base {
-				ref[i] = unit(v)
+				ref[i] = testutil.Unit(v)
 			}
 		}
 		for _, q := range queries {
 			qq := q
 			if metric == index.Cosine {
-				qq = unit(q)
+				qq = testutil.Unit(q)
 			}
 			truth := synth.Truth(ref, [][]float32{qq}, 10, score, nil)[0]
 			rs, err := x.Search(q, 10)
@@ -79,18 +80,6 @@ func TestExactAgainstFloat64(t *testing.T) {
 			}
 		}
 	}
-}
-
-func unit(v []float32) []float32 {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(float64(x) / math.Sqrt(s))
-	}
-	return out
 }
 
 func TestParallelMatchesSerial(t *testing.T) {

@@ -20,25 +20,8 @@ import (
 	"time"
 
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/internal/testutil"
 )
-
-// burnCPU runs a goroutine of pure arithmetic (no calls, no Gosched, no
-// blocking) until the test ends, so that the test's goroutines compete
-// for the processors and are preempted mid-operation.
-func burnCPU(t testing.TB) {
-	var stop atomic.Bool
-	done := make(chan uint64)
-	go func() {
-		x := uint64(1)
-		for !stop.Load() {
-			for i := 0; i < 1<<12; i++ {
-				x = x*6364136223846793005 + 1442695040888963407
-			}
-		}
-		done <- x
-	}()
-	t.Cleanup(func() { stop.Store(true); <-done })
-}
 
 // stressBudget is how long the writers of a stress test may run.
 func stressBudget() time.Duration {
@@ -82,7 +65,7 @@ func TestConcurrentStress(t *testing.T) {
 		stableN = 150
 		batchN  = 200
 	)
-	burnCPU(t)
+	testutil.BurnCPU(t)
 	deadline := time.Now().Add(stressBudget())
 	d := newDataset(stableN+writers*perW+batchN, dim, 50, 13)
 	h, err := New(dim, index.Cosine, WithM(6), WithEfConstruction(32)) // no capacity hint: growth races too

@@ -8,6 +8,8 @@ import (
 	"math/rand"
 	"runtime"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 // timed runs f b.N times on one locked OS thread and reports GFLOP/s by
@@ -16,11 +18,11 @@ func timed(b *testing.B, flops float64, f func()) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	b.ResetTimer()
-	c0 := threadCPUSeconds()
+	c0 := testutil.ThreadCPUSeconds()
 	for i := 0; i < b.N; i++ {
 		f()
 	}
-	cpu := threadCPUSeconds() - c0
+	cpu := testutil.ThreadCPUSeconds() - c0
 	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	if cpu > 0 {
 		b.ReportMetric(flops*float64(b.N)/cpu/1e9, "cpuGFLOP/s")

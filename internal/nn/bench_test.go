@@ -7,6 +7,8 @@ import (
 	"math/rand"
 	"runtime"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 // timed runs f b.N times on one locked OS thread and reports ns per
@@ -16,11 +18,11 @@ func timed(b *testing.B, elems int, f func()) {
 	defer runtime.UnlockOSThread()
 	b.SetBytes(int64(4 * elems))
 	b.ResetTimer()
-	c0 := threadCPUSeconds()
+	c0 := testutil.ThreadCPUSeconds()
 	for i := 0; i < b.N; i++ {
 		f()
 	}
-	if cpu := threadCPUSeconds() - c0; cpu > 0 {
+	if cpu := testutil.ThreadCPUSeconds() - c0; cpu > 0 {
 		b.ReportMetric(cpu*1e9/float64(b.N)/float64(elems), "cpu-ns/elem")
 	}
 }

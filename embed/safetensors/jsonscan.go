@@ -109,12 +109,6 @@ func (s *scanner) rawStr() ([]byte, error) {
 	return []byte(v), nil
 }
 
-// str reads a string.
-func (s *scanner) str() (string, error) {
-	b, err := s.rawStr()
-	return string(b), err
-}
-
 // beginObject reads the '{' of an object, whose keys nextKey then reads.
 func (s *scanner) beginObject() error {
 	if !s.consume('{') {

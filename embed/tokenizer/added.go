@@ -145,8 +145,6 @@ type addedVocab struct {
 	list      []AddedToken
 }
 
-func (v *addedVocab) isEmpty() bool { return len(v.byContent) == 0 }
-
 // buildAddedVocab registers tokens the way the Rust AddedVocabulary does:
 // ids come from the added map or the model vocabulary when the content is
 // already known, else they are assigned after the model vocabulary.

@@ -16,13 +16,12 @@ const unkPenalty = 10.0
 // unigram is the Unigram model.
 type unigram struct {
 	vocabTable
-	scores      []float64
-	unkID       int // -1 when absent
-	byteFB      bool
-	minScore    float64
-	trie        byteTrie
-	byteIDs     [256]int // <0xXX> token ids for byte fallback, -1 if absent
-	hasAllBytes bool
+	scores   []float64
+	unkID    int // -1 when absent
+	byteFB   bool
+	minScore float64
+	trie     byteTrie
+	byteIDs  [256]int // <0xXX> token ids for byte fallback, -1 if absent
 }
 
 func (m *unigram) vocabSize() int { return len(m.scores) }

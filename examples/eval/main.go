@@ -35,9 +35,8 @@ func main() {
 	if dir == "" {
 		var err error
 		if dir, err = eval.FindDataDir(); err != nil {
-			fail(fmt.Errorf("%w\n\nThe STS data is not part of the repository. Point -data (or $GANADA_DATA) at a folder holding\n"+
-				"stsb-multi-mt/stsb-en-test.csv (https://huggingface.co/datasets/PhilipMay/stsb_multi_mt) and\n"+
-				"korsts/sts-test.tsv (https://github.com/kakaobrain/KorNLUDatasets).", err))
+			fmt.Fprintf(os.Stderr, "eval: %v\n\n%s\n", err, dataHint)
+			os.Exit(1)
 		}
 	}
 	start := time.Now()
@@ -50,6 +49,11 @@ func main() {
 		fail(err)
 	}
 }
+
+// dataHint follows a failure to find the evaluation data.
+const dataHint = "The STS data is not part of the repository. Point -data (or $GANADA_DATA) at a folder holding\n" +
+	"stsb-multi-mt/stsb-en-test.csv (https://huggingface.co/datasets/PhilipMay/stsb_multi_mt) and\n" +
+	"korsts/sts-test.tsv (https://github.com/kakaobrain/KorNLUDatasets)."
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "eval:", err)

@@ -44,7 +44,7 @@ func (x *Index) reclaim() {
 	dead := func(p uint32) bool { return x.flags[p]&flagDeleted != 0 }
 
 	// Pick a live entry point first: the repair searches start from it.
-	ep, top := unpackEntry(x.ep.Load())
+	ep, _ := unpackEntry(x.ep.Load())
 	if dead(ep) {
 		best := -1
 		for p := 0; p < n; p++ {
@@ -57,8 +57,7 @@ func (x *Index) reclaim() {
 			x.renumber(n)
 			return
 		}
-		top = best
-		x.ep.Store(packEntry(ep, top))
+		x.ep.Store(packEntry(ep, best))
 	}
 
 	// Relink lists that point at tombstones.

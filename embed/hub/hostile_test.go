@@ -26,12 +26,14 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ganada/ganada/embed/hub/hubtest"
 )
 
 // goodHead is what the fake hub answers to HEAD config.json.
-func goodHead(fh *fakeHub) map[string]string {
-	return map[string]string{"X-Repo-Commit": testCommit, "ETag": `"` + gitSHA1(fh.files["config.json"]) + `"`,
-		"Content-Length": strconv.Itoa(len(fh.files["config.json"]))}
+func goodHead(fh *hubtest.Hub) map[string]string {
+	return map[string]string{"X-Repo-Commit": testCommit, "ETag": `"` + gitSHA1(fh.Files["config.json"]) + `"`,
+		"Content-Length": strconv.Itoa(len(fh.Files["config.json"]))}
 }
 
 // checkCacheNames fails if the cache holds a path outside the layout:
@@ -235,7 +237,7 @@ func TestRedirectLoops(t *testing.T) {
 // most of them on a resumed download (a 1000-byte partial file is left).
 func TestHostileDownloads(t *testing.T) {
 	const name = "model.safetensors"
-	body := newFakeHub().files[name]
+	body := newFakeHub().Files[name]
 	size := len(body)
 	cases := []struct {
 		what    string
@@ -420,7 +422,7 @@ var errAny = errors.New("any error")
 func TestRetryAfterYears(t *testing.T) {
 	waits := recordSleeps(t)
 	fh := newFakeHub()
-	fh.failGets["model.safetensors"] = []failure{{429, "315360000000"}, {503, "Fri, 31 Dec 9999 23:59:59 GMT"}, {429, "99999999999999999999999999"}}
+	fh.FailGets("model.safetensors", []failure{{Status: 429, RetryAfter: "315360000000"}, {Status: 503, RetryAfter: "Fri, 31 Dec 9999 23:59:59 GMT"}, {Status: 429, RetryAfter: "99999999999999999999999999"}}...)
 	srv := httptest.NewServer(fh)
 	defer srv.Close()
 	c, _ := newTestClient(t, srv)

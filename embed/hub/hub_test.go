@@ -8,22 +8,19 @@ package hub
 import (
 	"bytes"
 	"context"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ganada/ganada/embed/hub/hubtest"
 )
 
 func TestMain(m *testing.M) {
@@ -33,213 +30,33 @@ func TestMain(m *testing.M) {
 
 const (
 	testRepo   = "org/tiny-model"
-	testCommit = "0123456789abcdef0123456789abcdef01234567"
+	testCommit = hubtest.Commit
 )
 
-// fakeHub serves an in-memory repository the way huggingface.co does.
-type fakeHub struct {
-	files map[string][]byte
-	lfs   map[string]bool // served through a redirect, X-Linked-Etag = sha256
-
-	mu         sync.Mutex
-	dropAfter  map[string]int       // GET of file: send only this many bytes, then cut the connection (once)
-	failGets   map[string][]failure // GET of file: answer these first, one per request
-	corrupt    map[string]bool
-	gets       map[string]int
-	ranges     []string
-	bytesSent  map[string]int
-	authHeader []string
-	down       bool
-	slow       time.Duration // pause after each slowChunk bytes of a body
-}
-
-// slowChunk is how many body bytes a slowed fake hub sends between pauses.
-const slowChunk = 32 << 10
-
-func newFakeHub() *fakeHub {
+// newFakeHub returns the test repository: small regular files, a 300 kB
+// LFS weights file and a name that needs quoting in URLs.
+func newFakeHub() *hubtest.Hub {
 	big := make([]byte, 300_000)
 	for i := range big {
 		big[i] = byte(i*7 + i/256)
 	}
-	return &fakeHub{
-		files: map[string][]byte{
-			"config.json":               []byte(`{"model_type":"bert"}`),
-			"1_Pooling/config.json":     []byte(`{"pooling_mode_mean_tokens":true}`),
-			"model.safetensors":         big,
-			"weird name+(1).json":       []byte(`{}`),
-			"sentence_bert_config.json": []byte(`{"max_seq_length": 128}`),
-		},
-		lfs:       map[string]bool{"model.safetensors": true},
-		dropAfter: map[string]int{},
-		failGets:  map[string][]failure{},
-		corrupt:   map[string]bool{},
-		gets:      map[string]int{},
-		bytesSent: map[string]int{},
-	}
+	return hubtest.New(testRepo, testCommit, map[string][]byte{
+		"config.json":               []byte(`{"model_type":"bert"}`),
+		"1_Pooling/config.json":     []byte(`{"pooling_mode_mean_tokens":true}`),
+		"model.safetensors":         big,
+		"weird name+(1).json":       []byte(`{}`),
+		"sentence_bert_config.json": []byte(`{"max_seq_length": 128}`),
+	})
 }
 
-// failure is an error answer of the fake hub: a status and its
-// Retry-After header ("" for none).
-type failure struct {
-	status     int
-	retryAfter string
-}
+// failure is an error answer of the fake hub.
+type failure = hubtest.Failure
 
-func gitSHA1(b []byte) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "blob %d\x00", len(b))
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func sha256hex(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
-}
-
-func (h *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.authHeader = append(h.authHeader, r.Header.Get("Authorization"))
-	down := h.down
-	h.mu.Unlock()
-	if down {
-		http.Error(w, "down", http.StatusServiceUnavailable)
-		return
-	}
-	if name, ok := strings.CutPrefix(r.URL.Path, "/cdn/"); ok {
-		h.serveBody(w, r, name)
-		return
-	}
-	prefix := "/" + testRepo + "/resolve/"
-	rest, ok := strings.CutPrefix(r.URL.Path, prefix)
-	if !ok {
-		w.Header().Set("X-Error-Code", "RepoNotFound")
-		http.Error(w, "repo not found", http.StatusNotFound)
-		return
-	}
-	rev, name, _ := strings.Cut(rest, "/")
-	if rev != "main" && rev != testCommit {
-		w.Header().Set("X-Error-Code", "RevisionNotFound")
-		http.Error(w, "revision not found", http.StatusNotFound)
-		return
-	}
-	w.Header().Set("X-Repo-Commit", testCommit)
-	body, ok := h.files[name]
-	if !ok {
-		w.Header().Set("X-Error-Code", "EntryNotFound")
-		http.Error(w, "entry not found", http.StatusNotFound)
-		return
-	}
-	if h.lfs[name] {
-		w.Header().Set("X-Linked-Etag", `"`+sha256hex(body)+`"`)
-		w.Header().Set("X-Linked-Size", strconv.Itoa(len(body)))
-		w.Header().Set("ETag", `"`+gitSHA1([]byte("pointer"))+`"`)
-		w.Header().Set("Location", "http://"+r.Host+"/cdn/"+name)
-		w.WriteHeader(http.StatusFound)
-		return
-	}
-	h.serveBody(w, r, name)
-}
-
-func (h *fakeHub) serveBody(w http.ResponseWriter, r *http.Request, name string) {
-	body := h.files[name]
-	if !h.lfs[name] {
-		w.Header().Set("ETag", `"`+gitSHA1(body)+`"`)
-	}
-	h.mu.Lock()
-	corrupt := h.corrupt[name]
-	drop, dropping := h.dropAfter[name]
-	if fs := h.failGets[name]; r.Method == http.MethodGet && len(fs) > 0 {
-		h.failGets[name] = fs[1:]
-		h.gets[name]++
-		h.mu.Unlock()
-		if fs[0].retryAfter != "" {
-			w.Header().Set("Retry-After", fs[0].retryAfter)
-		}
-		http.Error(w, http.StatusText(fs[0].status), fs[0].status)
-		return
-	}
-	if r.Method == http.MethodGet {
-		h.gets[name]++
-		if rg := r.Header.Get("Range"); rg != "" {
-			h.ranges = append(h.ranges, name+" "+rg)
-		}
-		if dropping {
-			delete(h.dropAfter, name)
-		}
-	}
-	h.mu.Unlock()
-	if corrupt {
-		body = append([]byte(nil), body...)
-		body[len(body)/2] ^= 0xff
-	}
-	start := 0
-	if rg := r.Header.Get("Range"); rg != "" {
-		s := strings.TrimSuffix(strings.TrimPrefix(rg, "bytes="), "-")
-		start, _ = strconv.Atoi(s)
-		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, len(body)-1, len(body)))
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)-start))
-		w.WriteHeader(http.StatusPartialContent)
-	} else {
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(http.StatusOK)
-	}
-	if r.Method == http.MethodHead {
-		return
-	}
-	part := body[start:]
-	if dropping && r.Method == http.MethodGet {
-		part = part[:drop]
-	}
-	h.mu.Lock()
-	h.bytesSent[name] += len(part) // counted before sending: the client may finish first
-	slow := h.slow
-	h.mu.Unlock()
-	for slow > 0 && len(part) > slowChunk {
-		if _, err := w.Write(part[:slowChunk]); err != nil {
-			return
-		}
-		w.(http.Flusher).Flush()
-		part = part[slowChunk:]
-		select {
-		case <-time.After(slow):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	w.Write(part)
-	if dropping && r.Method == http.MethodGet {
-		w.(http.Flusher).Flush()
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			conn.Close()
-		}
-	}
-}
-
-func (h *fakeHub) sent(name string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.bytesSent[name]
-}
-
-func (h *fakeHub) getCount(name string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.gets[name]
-}
-
-func (h *fakeHub) requests() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.authHeader)
-}
-
-func (h *fakeHub) rangeLog() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]string(nil), h.ranges...)
-}
+// gitSHA1 and sha256hex are the hub's ETags of a regular and an LFS file.
+var (
+	gitSHA1   = hubtest.GitBlobID
+	sha256hex = hubtest.SHA256
+)
 
 func newTestClient(t *testing.T, srv *httptest.Server, opts ...Option) (*Client, string) {
 	t.Helper()
@@ -258,7 +75,7 @@ func TestDownloadLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	for name, want := range fh.files {
+	for name, want := range fh.Files {
 		p, err := r.File(ctx, name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -277,7 +94,7 @@ func TestDownloadLayout(t *testing.T) {
 			t.Fatalf("%s: not a symlink: %v", name, err)
 		}
 		etag := gitSHA1(want)
-		if fh.lfs[name] {
+		if fh.LFS[name] {
 			etag = sha256hex(want)
 		}
 		if filepath.IsAbs(target) || filepath.Base(target) != etag {
@@ -291,9 +108,7 @@ func TestDownloadLayout(t *testing.T) {
 	if r.Commit() != testCommit {
 		t.Errorf("Commit = %q", r.Commit())
 	}
-	fh.mu.Lock()
-	auths := append([]string(nil), fh.authHeader...)
-	fh.mu.Unlock()
+	auths := fh.Authorizations()
 	for _, a := range auths {
 		if a != "Bearer secret" {
 			t.Errorf("Authorization header %q", a)
@@ -313,16 +128,16 @@ func TestDownloadLayout(t *testing.T) {
 		t.Errorf("Has(present) = %v, %v", ok, err)
 	}
 	// A second fetch is served from the cache without a GET.
-	before := fh.getCount("model.safetensors")
+	before := fh.Gets("model.safetensors")
 	if _, err := r.File(ctx, "model.safetensors"); err != nil {
 		t.Fatal(err)
 	}
-	if fh.getCount("model.safetensors") != before {
+	if fh.Gets("model.safetensors") != before {
 		t.Errorf("cached file downloaded again")
 	}
 
 	// Offline, the cache answers; the server is not contacted.
-	n := fh.requests()
+	n := fh.Requests()
 	off := New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(true))
 	ro, _ := off.Repo(testRepo, "main")
 	if p, err := ro.File(ctx, "config.json"); err != nil || !strings.HasSuffix(p, "config.json") {
@@ -334,7 +149,7 @@ func TestDownloadLayout(t *testing.T) {
 	if _, err := ro.File(ctx, "tokenizer.json"); !errors.Is(err, ErrOffline) {
 		t.Errorf("offline uncached file: %v", err)
 	}
-	if fh.requests() != n {
+	if fh.Requests() != n {
 		t.Errorf("offline client contacted the server")
 	}
 	// HF_HUB_OFFLINE=1 in the environment has the same effect.
@@ -345,14 +160,12 @@ func TestDownloadLayout(t *testing.T) {
 	if _, err := re.File(ctx, "tokenizer.json"); !errors.Is(err, ErrOffline) {
 		t.Errorf("HF_HUB_OFFLINE uncached file: %v", err)
 	}
-	if fh.requests() != n {
+	if fh.Requests() != n {
 		t.Errorf("HF_HUB_OFFLINE client contacted the server")
 	}
 	// Hub down: fall back on the cache for cached files.
 	t.Setenv("HF_HUB_OFFLINE", "")
-	fh.mu.Lock()
-	fh.down = true
-	fh.mu.Unlock()
+	fh.SetDown(true)
 	rd, _ := New().Repo(testRepo, "main")
 	if _, err := rd.File(ctx, "config.json"); err != nil {
 		t.Errorf("hub down, cached file: %v", err)
@@ -369,7 +182,7 @@ func TestDownloadLayout(t *testing.T) {
 
 func TestDroppedConnectionResumes(t *testing.T) {
 	fh := newFakeHub()
-	fh.dropAfter["model.safetensors"] = 100_000
+	fh.DropAfter("model.safetensors", 100_000)
 	srv := httptest.NewServer(fh)
 	defer srv.Close()
 	var progress []int64
@@ -385,14 +198,14 @@ func TestDroppedConnectionResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(p)
-	if !bytes.Equal(got, fh.files["model.safetensors"]) {
+	if !bytes.Equal(got, fh.Files["model.safetensors"]) {
 		t.Fatal("content differs after resume")
 	}
-	if rl := fh.rangeLog(); len(rl) != 1 || rl[0] != "model.safetensors bytes=100000-" {
+	if rl := fh.Ranges(); len(rl) != 1 || rl[0] != "model.safetensors bytes=100000-" {
 		t.Errorf("Range requests: %q", rl)
 	}
-	if fh.sent("model.safetensors") != 300_000 {
-		t.Errorf("server sent %d bytes, want 300000 (no byte twice)", fh.sent("model.safetensors"))
+	if fh.Sent("model.safetensors") != 300_000 {
+		t.Errorf("server sent %d bytes, want 300000 (no byte twice)", fh.Sent("model.safetensors"))
 	}
 	if len(progress) == 0 || progress[len(progress)-1] != 300_000 {
 		t.Errorf("progress ended at %v", progress)
@@ -407,7 +220,7 @@ func TestResumeLeftoverPartialFile(t *testing.T) {
 	srv := httptest.NewServer(fh)
 	defer srv.Close()
 	c, cache := newTestClient(t, srv)
-	body := fh.files["model.safetensors"]
+	body := fh.Files["model.safetensors"]
 	blobs := filepath.Join(cache, "models--org--tiny-model", "blobs")
 	if err := os.MkdirAll(blobs, 0o755); err != nil {
 		t.Fatal(err)
@@ -424,8 +237,8 @@ func TestResumeLeftoverPartialFile(t *testing.T) {
 	if got, _ := os.ReadFile(p); !bytes.Equal(got, body) {
 		t.Fatal("content differs")
 	}
-	if fh.sent("model.safetensors") != len(body)-123456 {
-		t.Errorf("server sent %d bytes, want %d", fh.sent("model.safetensors"), len(body)-123456)
+	if fh.Sent("model.safetensors") != len(body)-123456 {
+		t.Errorf("server sent %d bytes, want %d", fh.Sent("model.safetensors"), len(body)-123456)
 	}
 
 	// A corrupt leftover is detected by the checksum and downloaded afresh.
@@ -451,7 +264,7 @@ func TestResumeLeftoverPartialFile(t *testing.T) {
 func TestChecksumMismatch(t *testing.T) {
 	for _, name := range []string{"model.safetensors", "config.json"} {
 		fh := newFakeHub()
-		fh.corrupt[name] = true
+		fh.Corrupt(name, true)
 		srv := httptest.NewServer(fh)
 		c, cache := newTestClient(t, srv)
 		r, _ := c.Repo(testRepo, "main")
@@ -596,9 +409,7 @@ func TestPartialSnapshot(t *testing.T) {
 		"connection refused": New(WithEndpoint(closedURL), WithCacheDir(cache), WithOffline(false)),
 		"hub down (503)":     New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false)),
 	}
-	fh.mu.Lock()
-	fh.down = true
-	fh.mu.Unlock()
+	fh.SetDown(true)
 	for mode, cl := range clients {
 		r, _ := cl.Repo(testRepo, "main")
 		if ok, err := r.Has(ctx, "config.json"); !ok || err != nil {
@@ -647,7 +458,7 @@ func TestOpenCacheFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	folder := filepath.Join(cache, RepoFolder(testRepo))
-	n := fh.requests()
+	n := fh.Requests()
 	check := func(t *testing.T, s Source, wantRev string) {
 		t.Helper()
 		repo, ok := s.(*Repo)
@@ -711,7 +522,7 @@ func TestOpenCacheFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(t, s, testCommit)
-	if fh.requests() != n {
+	if fh.Requests() != n {
 		t.Errorf("opening the cache folder contacted the server")
 	}
 
@@ -759,30 +570,30 @@ func TestRetryBackoff(t *testing.T) {
 		drop  bool
 		want  func(d []time.Duration) bool
 	}{
-		{"503 then success", []failure{{503, ""}}, false,
+		{"503 then success", []failure{{Status: 503}}, false,
 			func(d []time.Duration) bool { return len(d) == 1 && d[0] == retryBase }},
-		{"three 5xx", []failure{{503, ""}, {500, ""}, {502, ""}}, false,
+		{"three 5xx", []failure{{Status: 503}, {Status: 500}, {Status: 502}}, false,
 			func(d []time.Duration) bool {
 				return len(d) == 3 && d[0] == retryBase && d[1] == 2*retryBase && d[2] == 4*retryBase
 			}},
 		{"dropped connection", nil, true,
 			func(d []time.Duration) bool { return len(d) == 1 && d[0] == retryBase }},
-		{"429 Retry-After seconds", []failure{{429, "7"}}, false,
+		{"429 Retry-After seconds", []failure{{Status: 429, RetryAfter: "7"}}, false,
 			func(d []time.Duration) bool { return len(d) == 1 && d[0] == 7*time.Second }},
-		{"503 Retry-After date", []failure{{503, date}}, false,
+		{"503 Retry-After date", []failure{{Status: 503, RetryAfter: date}}, false,
 			func(d []time.Duration) bool { return len(d) == 1 && d[0] > 25*time.Second && d[0] <= 30*time.Second }},
-		{"Retry-After capped", []failure{{429, "86400"}, {429, "99999999999999999"}}, false,
+		{"Retry-After capped", []failure{{Status: 429, RetryAfter: "86400"}, {Status: 429, RetryAfter: "99999999999999999"}}, false,
 			func(d []time.Duration) bool { return len(d) == 2 && d[0] == retryAfterMax && d[1] == retryAfterMax }},
-		{"Retry-After unreadable", []failure{{429, "soon"}}, false,
+		{"Retry-After unreadable", []failure{{Status: 429, RetryAfter: "soon"}}, false,
 			func(d []time.Duration) bool { return len(d) == 1 && d[0] == retryBase }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.what, func(t *testing.T) {
 			waits := recordSleeps(t)
 			fh := newFakeHub()
-			fh.failGets[name] = tc.fails
+			fh.FailGets(name, tc.fails...)
 			if tc.drop {
-				fh.dropAfter[name] = 1000
+				fh.DropAfter(name, 1000)
 			}
 			srv := httptest.NewServer(fh)
 			defer srv.Close()
@@ -792,7 +603,7 @@ func TestRetryBackoff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := os.ReadFile(p); !bytes.Equal(got, fh.files[name]) {
+			if got, _ := os.ReadFile(p); !bytes.Equal(got, fh.Files[name]) {
 				t.Fatal("content differs")
 			}
 			if !tc.want(*waits) {
@@ -802,7 +613,7 @@ func TestRetryBackoff(t *testing.T) {
 			if tc.drop {
 				want++
 			}
-			if n := fh.getCount(name); n != want {
+			if n := fh.Gets(name); n != want {
 				t.Errorf("%d GETs, want %d", n, want)
 			}
 		})
@@ -814,7 +625,7 @@ func TestRetryBackoff(t *testing.T) {
 	}
 	waits := recordSleeps(t)
 	fh := newFakeHub()
-	fh.failGets[name] = []failure{{503, ""}, {503, ""}, {503, ""}, {503, ""}}
+	fh.FailGets(name, []failure{{Status: 503}, {Status: 503}, {Status: 503}, {Status: 503}}...)
 	srv := httptest.NewServer(fh)
 	defer srv.Close()
 	c, _ := newTestClient(t, srv, WithRetries(2))
@@ -822,8 +633,8 @@ func TestRetryBackoff(t *testing.T) {
 	if _, err := r.File(context.Background(), name); err == nil || !strings.Contains(err.Error(), "503") {
 		t.Errorf("after 3 × 503 with 2 retries: %v", err)
 	}
-	if len(*waits) != 2 || fh.getCount(name) != 3 {
-		t.Errorf("waits %v, %d GETs; want 2 waits, 3 GETs", *waits, fh.getCount(name))
+	if len(*waits) != 2 || fh.Gets(name) != 3 {
+		t.Errorf("waits %v, %d GETs; want 2 waits, 3 GETs", *waits, fh.Gets(name))
 	}
 }
 
@@ -831,7 +642,7 @@ func TestRetryBackoff(t *testing.T) {
 // between attempts at once.
 func TestRetryWaitCancelled(t *testing.T) {
 	fh := newFakeHub()
-	fh.failGets["model.safetensors"] = []failure{{429, "3600"}}
+	fh.FailGets("model.safetensors", []failure{{Status: 429, RetryAfter: "3600"}}...)
 	srv := httptest.NewServer(fh)
 	defer srv.Close()
 	c, _ := newTestClient(t, srv)
@@ -863,10 +674,8 @@ func TestHubDownAsksOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	fh.mu.Lock()
-	fh.down = true
-	fh.mu.Unlock()
-	before := fh.requests()
+	fh.SetDown(true)
+	before := fh.Requests()
 	r, _ = New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
 	for i := 0; i < 3; i++ {
 		if ok, err := r.Has(ctx, "sentence_bert_config.json"); ok || err != nil {
@@ -876,7 +685,7 @@ func TestHubDownAsksOnce(t *testing.T) {
 			t.Fatalf("File(cached) with the hub down: %v", err)
 		}
 	}
-	if n := fh.requests() - before; n != 1 {
+	if n := fh.Requests() - before; n != 1 {
 		t.Errorf("%d requests to a hub that answered 503, want 1", n)
 	}
 

@@ -34,11 +34,11 @@ func testLockPath(cache, etag string) string {
 func TestSharedCacheDownloadsOnce(t *testing.T) {
 	requireLocking(t)
 	fh := newFakeHub()
-	fh.slow = 25 * time.Millisecond // ~10 pauses: the second Client starts mid-download
+	fh.Slow = 25 * time.Millisecond // ~10 pauses: the second Client starts mid-download
 	srv := httptest.NewServer(fh)
 	defer srv.Close()
 	const name = "model.safetensors"
-	want := fh.files[name]
+	want := fh.Files[name]
 
 	cache := t.TempDir()
 	started := make(chan struct{})
@@ -80,13 +80,13 @@ func TestSharedCacheDownloadsOnce(t *testing.T) {
 	}
 	// The second Client waited for the lock and then found the blob: one
 	// GET, the file's bytes sent exactly once, nothing resumed.
-	if n := fh.getCount(name); n != 1 {
+	if n := fh.Gets(name); n != 1 {
 		t.Errorf("%d GETs of %s, want 1", n, name)
 	}
-	if n := fh.sent(name); n != len(want) {
+	if n := fh.Sent(name); n != len(want) {
 		t.Errorf("server sent %d bytes of %s, want %d (once)", n, name, len(want))
 	}
-	if rg := fh.rangeLog(); len(rg) != 0 {
+	if rg := fh.Ranges(); len(rg) != 0 {
 		t.Errorf("Range requests %q, want none", rg)
 	}
 	// The lock file is left where huggingface_hub takes it; no partial
@@ -107,7 +107,7 @@ func TestLockWaitCancelled(t *testing.T) {
 	defer srv.Close()
 	c, cache := newTestClient(t, srv)
 	const name = "model.safetensors"
-	lock := testLockPath(cache, sha256hex(fh.files[name]))
+	lock := testLockPath(cache, sha256hex(fh.Files[name]))
 	if err := os.MkdirAll(filepath.Dir(lock), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestLockWaitCancelled(t *testing.T) {
 	if _, err := r.File(ctx, name); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("File while the lock is held elsewhere: %v, want %v", err, context.DeadlineExceeded)
 	}
-	if n := fh.getCount(name); n != 0 {
+	if n := fh.Gets(name); n != 0 {
 		t.Errorf("%d GETs while the lock was held elsewhere", n)
 	}
 	// A free lock is taken at once, even with a cancelled context.
@@ -143,7 +143,7 @@ func TestLockWaitCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := os.ReadFile(p); err != nil || !bytes.Equal(got, fh.files[name]) {
+	if got, err := os.ReadFile(p); err != nil || !bytes.Equal(got, fh.Files[name]) {
 		t.Fatalf("content differs (%v)", err)
 	}
 }
@@ -190,14 +190,14 @@ func TestLockRechecksBlob(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(blob), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(blob, fh.files[name], 0o644); err != nil {
+	if err := os.WriteFile(blob, fh.Files[name], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	unlock()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if n := fh.getCount(name); n != 0 {
+	if n := fh.Gets(name); n != 0 {
 		t.Errorf("%d GETs of a blob finished while waiting for its lock", n)
 	}
 }

@@ -19,10 +19,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ganada/ganada/embed/hub/hubtest"
 )
 
 // overHub serves fh, except the requests override handles (returning true).
-func overHub(fh *fakeHub, override func(w http.ResponseWriter, r *http.Request) bool) *httptest.Server {
+func overHub(fh *hubtest.Hub, override func(w http.ResponseWriter, r *http.Request) bool) *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !override(w, r) {
 			fh.ServeHTTP(w, r)
@@ -40,7 +42,7 @@ func rangeFrom(r *http.Request) int {
 // stallingHub answers the first `stalls` GETs of the LFS file with
 // headers and `chunk` bytes (none and no headers either when chunk < 0),
 // then nothing until the client gives up.
-func stallingHub(t *testing.T, fh *fakeHub, stalls int32, chunk int) (*httptest.Server, *atomic.Int32, func() []string) {
+func stallingHub(t *testing.T, fh *hubtest.Hub, stalls int32, chunk int) (*httptest.Server, *atomic.Int32, func() []string) {
 	var left, gets atomic.Int32
 	left.Store(stalls)
 	var mu sync.Mutex
@@ -57,7 +59,7 @@ func stallingHub(t *testing.T, fh *fakeHub, stalls int32, chunk int) (*httptest.
 			return false
 		}
 		if chunk >= 0 {
-			body := fh.files["model.safetensors"]
+			body := fh.Files["model.safetensors"]
 			start := rangeFrom(r)
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)-start))
 			if start > 0 {
@@ -96,7 +98,7 @@ func TestStalledDownload(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := os.ReadFile(p); !bytes.Equal(got, fh.files[name]) {
+		if got, _ := os.ReadFile(p); !bytes.Equal(got, fh.Files[name]) {
 			t.Fatal("content differs")
 		}
 		if gets.Load() != 3 || strings.Join(ranges(), ",") != ",bytes=1000-,bytes=2000-" {
@@ -132,7 +134,7 @@ func TestStalledDownload(t *testing.T) {
 	}
 	t.Run("a slow but steady body is not a stall", func(t *testing.T) {
 		fh := newFakeHub()
-		fh.slow = 40 * time.Millisecond // 9 pauses: < the timeout each, > it in total
+		fh.Slow = 40 * time.Millisecond // 9 pauses: < the timeout each, > it in total
 		srv := httptest.NewServer(fh)
 		defer srv.Close()
 		c, _ := newTestClient(t, srv, WithDownloadTimeout(3*idle), WithRetries(0))

@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ganada/ganada/embed/hub/hubtest"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -35,34 +36,26 @@ const stressChildEnv = "GANADA_HUB_STRESS_CHILD"
 
 // stressHub is the fake hub with files that share blobs: two LFS files with
 // one sha256, two regular files with one git sha1, and distinct ones.
-func stressHub() *fakeHub {
+func stressHub() *hubtest.Hub {
 	fh := newFakeHub()
 	other := make([]byte, 200_000)
 	for i := range other {
 		other[i] = byte(i*13 + i/97)
 	}
-	fh.files["copy/model.safetensors"] = fh.files["model.safetensors"]
-	fh.lfs["copy/model.safetensors"] = true
-	fh.files["other.safetensors"] = other
-	fh.lfs["other.safetensors"] = true
-	fh.files["copy/config.json"] = fh.files["config.json"]
-	fh.slow = 3 * time.Millisecond // a 300 kB body takes ~10 pauses: downloads overlap
+	fh.Files["copy/model.safetensors"] = fh.Files["model.safetensors"]
+	fh.LFS["copy/model.safetensors"] = true
+	fh.Files["other.safetensors"] = other
+	fh.LFS["other.safetensors"] = true
+	fh.Files["copy/config.json"] = fh.Files["config.json"]
+	fh.Slow = 3 * time.Millisecond // a 300 kB body takes ~10 pauses: downloads overlap
 	return fh
-}
-
-// etagOf is the blob name of a file of fh.
-func etagOf(fh *fakeHub, name string) string {
-	if fh.lfs[name] {
-		return sha256hex(fh.files[name])
-	}
-	return gitSHA1(fh.files[name])
 }
 
 // stressWorker downloads every file of fh, in an order of its own, through
 // c at revision rev, and checks each file's bytes.
-func stressWorker(ctx context.Context, c *Client, fh *fakeHub, rev string, seed uint64) error {
-	names := make([]string, 0, len(fh.files))
-	for n := range fh.files {
+func stressWorker(ctx context.Context, c *Client, fh *hubtest.Hub, rev string, seed uint64) error {
+	names := make([]string, 0, len(fh.Files))
+	for n := range fh.Files {
 		names = append(names, n)
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -77,7 +70,7 @@ func stressWorker(ctx context.Context, c *Client, fh *fakeHub, rev string, seed 
 			return fmt.Errorf("%s: %w", n, err)
 		}
 		got, err := os.ReadFile(p)
-		if err != nil || !bytes.Equal(got, fh.files[n]) {
+		if err != nil || !bytes.Equal(got, fh.Files[n]) {
 			return fmt.Errorf("%s: %s holds %d wrong bytes (%v)", n, p, len(got), err)
 		}
 	}
@@ -86,7 +79,7 @@ func stressWorker(ctx context.Context, c *Client, fh *fakeHub, rev string, seed 
 
 // runWorkers starts n workers (every fourth sharing one Client) once start
 // is closed, and returns their errors when all are done.
-func runWorkers(ctx context.Context, n int, opts []Option, fh *fakeHub, start <-chan struct{}, salt uint64) []error {
+func runWorkers(ctx context.Context, n int, opts []Option, fh *hubtest.Hub, start <-chan struct{}, salt uint64) []error {
 	shared := New(opts...)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -241,18 +234,18 @@ func TestStressSharedCache(t *testing.T) {
 
 	// Each blob was fetched exactly once, whole, and by one GET.
 	gets, sent, sizes := map[string]int{}, map[string]int{}, map[string]int{}
-	for name := range fh.files {
-		e := etagOf(fh, name)
-		gets[e] += fh.getCount(name)
-		sent[e] += fh.sent(name)
-		sizes[e] = len(fh.files[name])
+	for name := range fh.Files {
+		e := fh.ETag(name)
+		gets[e] += fh.Gets(name)
+		sent[e] += fh.Sent(name)
+		sizes[e] = len(fh.Files[name])
 	}
 	for e, n := range gets {
 		if n != 1 || sent[e] != sizes[e] {
 			t.Errorf("blob %s: %d GETs, %d bytes sent; want 1 GET of %d bytes", e, n, sent[e], sizes[e])
 		}
 	}
-	if r := fh.rangeLog(); len(r) != 0 {
+	if r := fh.Ranges(); len(r) != 0 {
 		t.Errorf("Range requests %q: something was resumed", r)
 	}
 	// Every blob is complete and verified, nothing partial is left, every
@@ -266,8 +259,8 @@ func TestStressSharedCache(t *testing.T) {
 		}
 		t.Errorf("blobs/ holds %v, want the %d blobs", names, len(gets))
 	}
-	for name, body := range fh.files {
-		e := etagOf(fh, name)
+	for name, body := range fh.Files {
+		e := fh.ETag(name)
 		if err := verify(filepath.Join(repo, "blobs", e), &fileMeta{etag: e, size: int64(len(body))}); err != nil {
 			t.Errorf("blob of %s: %v", name, err)
 		}

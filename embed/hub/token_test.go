@@ -74,7 +74,7 @@ func (l *requestLog) all() []seen {
 
 func TestTokenNeverLeaves(t *testing.T) {
 	fh := newFakeHub()
-	fh.failGets["model.safetensors"] = []failure{{503, ""}} // the retried GET too
+	fh.FailGets("model.safetensors", []failure{{Status: 503}}...) // the retried GET too
 	var log requestLog
 	// other is a second https server (another port, the same test
 	// certificate) that serves the same files.
@@ -123,7 +123,7 @@ func TestTokenNeverLeaves(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got, _ := os.ReadFile(p); string(got) != string(fh.files[name]) {
+		if got, _ := os.ReadFile(p); string(got) != string(fh.Files[name]) {
 			t.Fatalf("%s: content differs", name)
 		}
 	}

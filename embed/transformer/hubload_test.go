@@ -1,102 +1,45 @@
-// hubload_test.go loads a model by hub id from a local httptest server
-// that serves the tiny-bert folder under /{repo}/resolve/{revision}/{file},
-// as the Hugging Face hub does, then again offline from the cache.
+// hubload_test.go loads a model by hub id from a local fake hub
+// (embed/hub/hubtest) serving the tiny-bert folder, then again offline
+// from the cache.
 
 package transformer
 
 import (
 	"context"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ganada/ganada/embed/hub"
+	"github.com/ganada/ganada/embed/hub/hubtest"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
-const fakeCommit = "aaaabbbbccccddddeeeeffff0000111122223333"
+const fakeCommit = hubtest.Commit
 
-// serveFolder imitates the hub for one repository backed by a folder. The
-// first GET of model.safetensors is cut after 1 MB. requests returns the
-// number of requests served so far, of any method.
-func serveFolder(t *testing.T, repo, dir string) (srv *httptest.Server, requests func() int) {
-	var mu sync.Mutex
-	dropped := false
-	n := 0
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		n++
-		mu.Unlock()
-		rest, ok := strings.CutPrefix(r.URL.Path, "/"+repo+"/resolve/")
-		if !ok {
-			w.Header().Set("X-Error-Code", "RepoNotFound")
-			http.Error(w, "no repo", http.StatusNotFound)
-			return
-		}
-		_, name, _ := strings.Cut(rest, "/")
-		w.Header().Set("X-Repo-Commit", fakeCommit)
-		body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil || strings.HasPrefix(name, "goldens/") {
-			w.Header().Set("X-Error-Code", "EntryNotFound")
-			http.Error(w, "no entry", http.StatusNotFound)
-			return
-		}
-		if strings.HasSuffix(name, ".safetensors") {
-			s := sha256.Sum256(body)
-			w.Header().Set("X-Linked-Etag", `"`+hex.EncodeToString(s[:])+`"`)
-		} else {
-			h := sha1.New()
-			fmt.Fprintf(h, "blob %d\x00", len(body))
-			h.Write(body)
-			w.Header().Set("ETag", `"`+hex.EncodeToString(h.Sum(nil))+`"`)
-		}
-		start := 0
-		if rg := r.Header.Get("Range"); rg != "" {
-			start, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rg, "bytes="), "-"))
-			w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, len(body)-1, len(body)))
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)-start))
-			w.WriteHeader(http.StatusPartialContent)
-		} else {
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		}
-		if r.Method != http.MethodGet {
-			return
-		}
-		mu.Lock()
-		drop := name == "model.safetensors" && !dropped
-		dropped = dropped || drop
-		mu.Unlock()
-		if drop {
-			w.Write(body[start : start+1<<20])
-			w.(http.Flusher).Flush()
-			if c, _, err := w.(http.Hijacker).Hijack(); err == nil {
-				c.Close()
-			}
-			return
-		}
-		w.Write(body[start:])
-	}))
-	t.Cleanup(srv.Close)
-	return srv, func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return n
+// serveFolder imitates the hub for one repository backed by a folder (its
+// goldens/ left out). The first GET of model.safetensors is cut after
+// 1 MB.
+func serveFolder(t *testing.T, repo, dir string) *hubtest.Hub {
+	h, err := hubtest.FromDir(repo, fakeCommit, dir)
+	if err != nil {
+		t.Fatal(err)
 	}
+	for name := range h.Files {
+		if strings.HasPrefix(name, "goldens/") {
+			delete(h.Files, name)
+		}
+	}
+	h.DropAfter("model.safetensors", 1<<20)
+	return h
 }
 
 func TestLoadFromHub(t *testing.T) {
 	g := loadGolden(t, "tiny-bert", "public")
-	srv, requests := serveFolder(t, "ganada/tiny-bert", g.dir)
+	fh := serveFolder(t, "ganada/tiny-bert", g.dir)
+	srv := fh.Start(t)
 	cache := t.TempDir()
 	t.Setenv("HF_HUB_OFFLINE", "")
 	hubOpts := WithHubOptions(hub.WithEndpoint(srv.URL), hub.WithCacheDir(cache))
@@ -127,7 +70,7 @@ func TestLoadFromHub(t *testing.T) {
 	}
 
 	// Offline: the same model from the cache, no request.
-	before := requests()
+	before := fh.Requests()
 	t.Setenv("HF_HUB_OFFLINE", "1")
 	t.Setenv("HF_HUB_CACHE", cache)
 	off, err := Load("ganada/tiny-bert")
@@ -138,8 +81,8 @@ func TestLoadFromHub(t *testing.T) {
 	if d := testutil.MaxAbsDiff(mustEncode(t, off, texts[:1])[0], got[0]); d > 1e-6 {
 		t.Errorf("offline model differs by %g", d)
 	}
-	if requests() != before {
-		t.Errorf("offline load made %d requests", requests()-before)
+	if fh.Requests() != before {
+		t.Errorf("offline load made %d requests", fh.Requests()-before)
 	}
 	// The snapshot folder itself is a local model folder.
 	if _, err := Load(snap); err != nil {

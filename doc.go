@@ -24,7 +24,7 @@
 //
 // # Repository map
 //
-// The module is organised as rooms, each with one job:
+// The module is organised as packages, each with one job:
 //
 //   - embed: the Encoder interface (texts → vectors) and its implementations:
 //     tokenizers (embed/tokenizer), transformer models (embed/transformer),

@@ -11,7 +11,7 @@ import (
 )
 
 // Score the embedded GloVe model on a few STS-B pairs. For the full test
-// split use eval.FindDataDir and eval.StandardSTSTasks, or run
+// splits pass your data folder to eval.StandardSTSTasks, or run
 // go run ./eval/cmd/sts.
 func Example() {
 	pairs, err := eval.LoadSTS("testdata/stsb-en-sample.csv")

@@ -7,10 +7,11 @@ import (
 	"context"
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func TestReadSTSBenchmarkCSVSample(t *testing.T) {
@@ -66,15 +67,8 @@ func TestLoaderErrors(t *testing.T) {
 	}
 }
 
-// sharedData returns ../shared/data or skips.
-func sharedData(t *testing.T) string {
-	t.Helper()
-	dir, err := FindDataDir()
-	if err != nil {
-		t.Skipf("evaluation data (../shared/data) not found: %v", err)
-	}
-	return dir
-}
+// sharedData returns the evaluation data folder or skips.
+func sharedData(t *testing.T) string { return testutil.DataDir(t) }
 
 func TestFullSetsRowCounts(t *testing.T) {
 	dir := sharedData(t)
@@ -152,19 +146,5 @@ func TestEvaluateSTS(t *testing.T) {
 	nan := &fakeEncoder{vecs: map[string][]float32{"a": {float32(math.NaN()), 0}, "b": {1, 0}}}
 	if _, err := EvaluateSTS(context.Background(), nan, []Pair{{"a", "b", 1}, {"b", "b", 2}}); err == nil {
 		t.Fatal("NaN vector accepted")
-	}
-}
-
-func TestFindDataDir(t *testing.T) {
-	t.Setenv("GANADA_DATA", t.TempDir())
-	if _, err := FindDataDir(); err == nil {
-		t.Fatal("empty GANADA_DATA accepted")
-	}
-	d := t.TempDir()
-	os.MkdirAll(filepath.Join(d, "korsts"), 0o755)
-	os.MkdirAll(filepath.Join(d, "stsb-multi-mt"), 0o755)
-	t.Setenv("GANADA_DATA", d)
-	if got, err := FindDataDir(); err != nil || got != d {
-		t.Fatalf("%q %v", got, err)
 	}
 }

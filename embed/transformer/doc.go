@@ -146,27 +146,15 @@
 // encoding 2,758 sentences peaks at 138 MB resident for the whole process
 // (102 MB with WithInt8).
 //
-// Measured with bench/encoder on the all-MiniLM-L6-v2 shape (2 cores AMD
-// EPYC Zen 4, quiet machine, the 2,758 STS-B test sentences, the same
-// token ids for both engines), against ONNX Runtime 1.30 with all graph
-// optimisations, in sentences/s (best of 3 interleaved passes):
-//
-//	threads  batch  ONNX Runtime  ganada float32  ganada int8
-//	1        1      196           272 (1.39×)     923 (4.72×)
-//	1        32     297           313 (1.05×)     941 (3.17×)
-//	2        1      312           485 (1.56×)     1371 (4.40×)
-//	2        32     592           633 (1.07×)     1815 (3.06×)
-//
-// (see bench/encoder/README.md for GFLOP/s, medians, memory and the
-// commands). At batch 32 both engines run their products near the core's
-// FMA peak; ganada's margin there is the padding it does not compute and
-// lighter steps between products. On one thread, batch sizes from 4 to 128
-// run within 3% of each other; DefaultBatchSize is 32, where batches hold
+// Throughput against ONNX Runtime, by thread count and batch size, with
+// GFLOP/s, memory and the commands to reproduce it, is in
+// bench/encoder/README.md. On one thread, batch sizes from 4 to 128 run
+// within 3% of each other; DefaultBatchSize is 32, where batches hold
 // enough texts to be split across two threads by whole texts.
 //
 // WithInt8 quantises the layer weights to int8 (per output channel) and
-// runs AVX-512 VNNI products: about three times the float32 speed and a
-// quarter of the weight memory, with sentence embeddings at cosine ≥
-// 0.9995 to the float32 ones on the test fixtures (the tests require
-// 0.995).
+// runs AVX-512 VNNI products: faster than float32 (figures in the same
+// README) with a quarter of the weight memory, and sentence embeddings at
+// cosine ≥ 0.9995 to the float32 ones on the test fixtures (the tests
+// require 0.995).
 package transformer

@@ -24,6 +24,7 @@ import (
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/eval"
 	"github.com/ganada/ganada/examples/internal/models"
+	"github.com/ganada/ganada/internal/datadir"
 )
 
 func main() {
@@ -34,7 +35,7 @@ func main() {
 	dir := *data
 	if dir == "" {
 		var err error
-		if dir, err = eval.FindDataDir(); err != nil {
+		if dir, err = datadir.Find(); err != nil {
 			fmt.Fprintf(os.Stderr, "eval: %v\n\n%s\n", err, dataHint)
 			os.Exit(1)
 		}

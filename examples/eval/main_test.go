@@ -15,6 +15,7 @@ import (
 
 	"github.com/ganada/ganada/eval"
 	"github.com/ganada/ganada/examples/internal/models"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func load(t *testing.T) *models.Model {
@@ -53,10 +54,7 @@ The stock market fell today.,A child is riding a bicycle.,0.0
 }
 
 func TestRunOnSharedData(t *testing.T) {
-	dir, err := eval.FindDataDir()
-	if err != nil {
-		t.Skip("STS data (../shared/data with stsb-multi-mt and korsts) not present")
-	}
+	dir := testutil.DataDir(t)
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, load(t), eval.StandardSTSTasks(dir)); err != nil {
 		t.Fatal(err)

@@ -9,8 +9,8 @@
 //	go run ./eval/cmd/sts -model glove.6B.100d.txt -sif 1e-3
 //	go run ./eval/cmd/sts -split dev -unknown 20
 //
-// Data come from $GANADA_DATA or the nearest shared/data above the working
-// directory (see eval.FindDataDir).
+// Data come from -data, else $GANADA_DATA, else the nearest shared/data
+// above the working directory.
 package main
 
 import (
@@ -28,6 +28,7 @@ import (
 	"github.com/ganada/ganada/embed/static"
 	"github.com/ganada/ganada/embed/static/glove"
 	"github.com/ganada/ganada/eval"
+	"github.com/ganada/ganada/internal/datadir"
 )
 
 func main() {
@@ -45,7 +46,7 @@ func main() {
 	dir := *data
 	if dir == "" {
 		var err error
-		if dir, err = eval.FindDataDir(); err != nil {
+		if dir, err = datadir.Find(); err != nil {
 			log.Fatal(err)
 		}
 	}

@@ -21,6 +21,8 @@ import (
 	"os"
 	"sort"
 	"sync"
+
+	"github.com/ganada/ganada/internal/fileio"
 )
 
 // Sentinel errors, wrapped with the file and tensor names in every error
@@ -312,60 +314,30 @@ func load(path string) ([]byte, func([]byte) error, error) {
 	return b, nil, nil
 }
 
-// openRegular opens path for reading if it is a regular file. It is
-// checked before it is opened (opening a FIFO blocks until a writer
-// comes), opened non-blocking where the platform has that (in case it was
-// replaced in between), and checked again.
+// openRegular opens path for reading if it is a regular file (see
+// internal/fileio); one that is not gives an error wrapping ErrCorrupt.
 func openRegular(path string) (*os.File, os.FileInfo, error) {
-	st, err := os.Stat(path)
+	f, st, err := fileio.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, wrapFileError(err)
 	}
-	if !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%w: not a regular file (%s)", ErrCorrupt, fileKind(st.Mode()))
-	}
-	fh, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	if st, err = fh.Stat(); err != nil || !st.Mode().IsRegular() {
-		fh.Close()
-		if err == nil {
-			err = fmt.Errorf("%w: not a regular file (%s)", ErrCorrupt, fileKind(st.Mode()))
-		}
-		return nil, nil, err
-	}
-	return fh, st, nil
-}
-
-// fileKind names the type of a file that is not regular.
-func fileKind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	}
-	return "mode " + m.String()
+	return f, st, nil
 }
 
 // readRegular reads the regular file at path, of at most limit bytes.
 func readRegular(path string, limit int64) ([]byte, error) {
-	fh, st, err := openRegular(path)
+	b, err := fileio.Read(path, limit)
 	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	if st.Size() > limit {
-		return nil, fmt.Errorf("%w: %d bytes, more than the %d-byte limit", ErrCorrupt, st.Size(), limit)
-	}
-	b := make([]byte, st.Size())
-	if _, err := io.ReadFull(fh, b); err != nil {
-		return nil, err
+		return nil, wrapFileError(err)
 	}
 	return b, nil
+}
+
+// wrapFileError makes fileio's own errors (not a regular file, too large)
+// wrap ErrCorrupt.
+func wrapFileError(err error) error {
+	if errors.Is(err, fileio.ErrNotRegular) || errors.Is(err, fileio.ErrTooLarge) {
+		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return err
 }

@@ -1,14 +1,15 @@
-// This file opens the model files defensively: only regular files,
-// checked before they are opened (opening a FIFO blocks until a writer
-// comes), opened non-blocking where the platform allows it (in case the
-// file was replaced in between), and small files read up to a limit.
+// This file opens the model files through internal/fileio (regular files
+// only, never blocking on a FIFO, small files read up to a limit), with
+// errors wrapping ErrMalformed, and bounds what headers may preallocate.
 
 package static
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"os"
+
+	"github.com/ganada/ganada/internal/fileio"
 )
 
 // Size limits of the Model2Vec files read whole: configuration files of
@@ -19,27 +20,14 @@ const (
 	maxTokenizerBytes = 256 << 20
 )
 
-// openRegular opens path for reading if it is a regular file. A FIFO, a
-// device or a directory gives an error wrapping ErrMalformed that names
-// the file.
+// openRegular opens path for reading if it is a regular file (see
+// internal/fileio). A FIFO, a device or a directory gives an error
+// wrapping ErrMalformed that names the file; file-system errors are
+// returned as os returns them.
 func openRegular(path string) (*os.File, os.FileInfo, error) {
-	st, err := os.Stat(path)
+	f, st, err := fileio.Open(path)
 	if err != nil {
-		return nil, nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%w: %s: not a regular file (%s)", ErrMalformed, path, fileKind(st.Mode()))
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	if st, err = f.Stat(); err != nil || !st.Mode().IsRegular() {
-		f.Close()
-		if err != nil {
-			return nil, nil, err
-		}
-		return nil, nil, fmt.Errorf("%w: %s: not a regular file (%s)", ErrMalformed, path, fileKind(st.Mode()))
+		return nil, nil, wrapFileError(err)
 	}
 	return f, st, nil
 }
@@ -47,37 +35,20 @@ func openRegular(path string) (*os.File, os.FileInfo, error) {
 // readFile reads the regular file at path, of at most limit bytes
 // (limit < 0: any size).
 func readFile(path string, limit int64) ([]byte, error) {
-	f, st, err := openRegular(path)
+	b, err := fileio.Read(path, limit)
 	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if limit >= 0 && st.Size() > limit {
-		return nil, fmt.Errorf("%w: %s: %d bytes, more than the %d this file may have", ErrMalformed, path, st.Size(), limit)
-	}
-	if int64(int(st.Size())) != st.Size() {
-		return nil, fmt.Errorf("%w: %s: %d bytes is too large for this platform", ErrMalformed, path, st.Size())
-	}
-	b := make([]byte, st.Size())
-	if _, err := io.ReadFull(f, b); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, wrapFileError(err)
 	}
 	return b, nil
 }
 
-// fileKind names the type of a file that is not regular.
-func fileKind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
+// wrapFileError makes fileio's own errors (not a regular file, too large)
+// wrap ErrMalformed.
+func wrapFileError(err error) error {
+	if errors.Is(err, fileio.ErrNotRegular) || errors.Is(err, fileio.ErrTooLarge) {
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	return "mode " + m.String()
+	return err
 }
 
 // preallocRows returns how many rows of dim components a reader should

@@ -48,7 +48,8 @@ func readJSON(ctx context.Context, src hub.Source, name string, v any) (bool, er
 		if d, isDir := src.(hub.Dir); isDir {
 			p := filepath.Join(string(d), filepath.FromSlash(name))
 			if st, err := os.Stat(p); err == nil && !st.Mode().IsRegular() {
-				return false, fmt.Errorf("%w: %s: not a regular file (%s)", ErrBadModel, p, fileKind(st.Mode()))
+				_, _, err := openRegular(p) // refuses it, saying what it is
+				return false, err
 			}
 		}
 		return false, nil

@@ -1,9 +1,9 @@
-// files_unix.go: model files are opened non-blocking on unix systems, so
+// nonblock_unix.go: files are opened non-blocking on unix systems, so
 // that one replaced by a FIFO after its check cannot block the open.
 
 //go:build unix
 
-package transformer
+package fileio
 
 import "syscall"
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what bench/encoder needs, idempotently — the ONNX Runtime shared
-# library from the npm package onnxruntime-node (into a cache outside git,
-# $GANADA_BENCH_CACHE or ~/.cache/ganada-bench), gcc for cgo and GNU time
-# from Debian — then builds and runs the encoder comparison under
+# Fetches the ONNX Runtime shared library from the npm package
+# onnxruntime-node into a cache outside git ($GANADA_BENCH_CACHE or
+# ~/.cache/ganada-bench), checks for gcc (cgo), GNU time and npm (it names
+# the Debian packages to install when one is missing; it installs no system
+# package itself), then builds and runs the encoder comparison under
 # /usr/bin/time -v and prints its peak RSS. Extra arguments go to the
 # program, e.g. `bench/encoder/run.sh -engines ort -threads 1 -batches 32`.
 set -euo pipefail
@@ -17,13 +18,14 @@ ortdir=$cache/ort
 [[ $ort_version == 1.30.0 ]] || ortdir=$cache/ort-$ort_version
 lib=$ortdir/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1
 
-need=()
-command -v gcc >/dev/null || need+=(gcc)
-[[ -x /usr/bin/time ]] || need+=(time)
-command -v npm >/dev/null || need+=(npm)
-if ((${#need[@]})); then
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+# What this needs from the system; it installs no system package itself.
+missing=()
+command -v gcc >/dev/null || missing+=(gcc)
+[[ -x /usr/bin/time ]] || missing+=(time)
+command -v npm >/dev/null || missing+=(npm)
+if ((${#missing[@]})); then
+	echo "bench/encoder needs: ${missing[*]} (Debian: apt-get install ${missing[*]})" >&2
+	exit 1
 fi
 if [[ ! -f $lib ]]; then
 	mkdir -p "$ortdir"

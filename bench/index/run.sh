@@ -24,11 +24,16 @@ EFS=${EFS:-10,20,40,80,160,320}
 REPS=${REPS:-1}
 THREADS=${THREADS:-2}
 
-if [[ ! -f /usr/include/hnswlib/hnswalg.h ]]; then
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libhnswlib-dev
+# What this needs from the system; it installs nothing itself.
+missing=()
+[[ -f /usr/include/hnswlib/hnswalg.h ]] || missing+=(libhnswlib-dev)
+[[ -x /usr/bin/time ]] || missing+=(time)
+command -v g++ >/dev/null || missing+=(g++)
+command -v npm >/dev/null || [[ $SETS != *words* ]] || missing+=(npm)
+if ((${#missing[@]})); then
+	echo "bench/index needs: ${missing[*]} (Debian: apt-get install ${missing[*]})" >&2
+	exit 1
 fi
-[[ -x /usr/bin/time ]] || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time; }
 
 go build -o "$out/ganada-index" ./index
 g++ -O3 -march=native -std=c++17 -pthread -o "$out/hnswlib_driver" index/hnswlib/hnswlib_driver.cpp

@@ -6,33 +6,13 @@ package pool
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-)
 
-var (
-	// ErrUnknownMode reports a pooling mode, configuration key or Mode bit
-	// that sentence-transformers' Pooling does not know.
-	ErrUnknownMode = errors.New("pool: unknown pooling mode")
-	// ErrNoMode reports a configuration with no pooling mode enabled
-	// (sentence-transformers fails there too: it has nothing to concatenate).
-	ErrNoMode = errors.New("pool: no pooling mode enabled")
-	// ErrBadConfig reports a config.json that cannot be read or parsed.
-	ErrBadConfig = errors.New("pool: bad pooling config")
-	// ErrShape reports arguments of inconsistent sizes.
-	ErrShape = errors.New("pool: inconsistent shapes")
-	// ErrNoTokens reports input with no real token left once the mask (and,
-	// with IncludePrompt false, the prompt) is applied. sentence-transformers
-	// returns degenerate vectors there: zeros for Mean, MeanSqrtLen,
-	// WeightedMean and LastToken (its divisor is clamped to 1e-9), and -1e9
-	// in every dimension for Max. Pool returns this error instead, except
-	// for CLS alone, which sentence-transformers (and Pool) take from the
-	// first row whatever the mask.
-	ErrNoTokens = errors.New("pool: no unmasked tokens")
+	"github.com/ganada/ganada/errs"
 )
 
 // Config describes a sentence-transformers Pooling module.
@@ -50,15 +30,21 @@ type Config struct {
 
 // Validate reports whether c names at least one known mode and nothing
 // else, and has a non-negative Dim.
-func (c Config) Validate() error {
+//
+// Its error wraps errs.ErrInvalidInput.
+func (c Config) Validate() error { return c.validate(errs.ErrInvalidInput) }
+
+// validate is Validate with the sentinel to wrap: errs.ErrInvalidInput for
+// a Config the caller built, errs.ErrCorrupt for one read from a file.
+func (c Config) validate(kind error) error {
 	if c.Modes&^allModes != 0 {
-		return fmt.Errorf("%w: mode bits %#x", ErrUnknownMode, uint8(c.Modes&^allModes))
+		return fmt.Errorf("pool: unknown mode bits %#x: %w", uint8(c.Modes&^allModes), kind)
 	}
 	if c.Modes == 0 {
-		return ErrNoMode
+		return fmt.Errorf("pool: no pooling mode enabled: %w", kind)
 	}
 	if c.Dim < 0 {
-		return fmt.Errorf("%w: negative word_embedding_dimension %d", ErrShape, c.Dim)
+		return fmt.Errorf("pool: negative word_embedding_dimension %d: %w", c.Dim, kind)
 	}
 	return nil
 }
@@ -98,17 +84,19 @@ var knownKeys = map[string]bool{
 // sentence-transformers model. Absent keys take Pooling's defaults (mean
 // pooling on, every other mode off, include_prompt true); a "pooling_mode"
 // string, as Pooling accepts it, overrides the individual flags. Unknown
-// keys are an error wrapping ErrUnknownMode (sentence-transformers rejects
-// them too), and a configuration with no mode one wrapping ErrNoMode.
+// keys or modes (sentence-transformers rejects them too), a configuration
+// with no mode and JSON that does not parse are errors wrapping
+// errs.ErrCorrupt that name the file; a file that cannot be read is the
+// os error, wrapped (errors.Is(err, fs.ErrNotExist) for a missing one).
 func LoadConfig(dir string) (Config, error) {
 	path := filepath.Join(dir, "config.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Config{}, fmt.Errorf("%w: %v", ErrBadConfig, err)
+		return Config{}, fmt.Errorf("pool: %w", err)
 	}
 	c, err := parseConfig(data)
 	if err != nil {
-		return Config{}, fmt.Errorf("%s: %w", path, err)
+		return Config{}, fmt.Errorf("pool: %s: %w", path, err)
 	}
 	return c, nil
 }
@@ -116,7 +104,7 @@ func LoadConfig(dir string) (Config, error) {
 func parseConfig(data []byte) (Config, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return Config{}, fmt.Errorf("%w: %v", ErrBadConfig, err)
+		return Config{}, fmt.Errorf("%v: %w", err, errs.ErrCorrupt)
 	}
 	var unknown []string
 	for k := range raw {
@@ -126,12 +114,12 @@ func parseConfig(data []byte) (Config, error) {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return Config{}, fmt.Errorf("%w: unexpected config keys %q", ErrUnknownMode, unknown)
+		return Config{}, fmt.Errorf("unexpected config keys %q: %w", unknown, errs.ErrCorrupt)
 	}
 	var f configFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&f); err != nil {
-		return Config{}, fmt.Errorf("%w: %v", ErrBadConfig, err)
+		return Config{}, fmt.Errorf("%v: %w", err, errs.ErrCorrupt)
 	}
 
 	flag := func(p *bool, def bool) bool {
@@ -166,7 +154,7 @@ func parseConfig(data []byte) (Config, error) {
 	if f.WordEmbeddingDimension != nil {
 		c.Dim = *f.WordEmbeddingDimension
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.validate(errs.ErrCorrupt); err != nil {
 		return Config{}, err
 	}
 	return c, nil
@@ -180,5 +168,5 @@ func parseSingleMode(s string) (Mode, error) {
 			return o.mode, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: pooling_mode %q (valid: cls, lasttoken, max, mean, mean_sqrt_len_tokens, weightedmean)", ErrUnknownMode, s)
+	return 0, fmt.Errorf("pooling_mode %q (valid: cls, lasttoken, max, mean, mean_sqrt_len_tokens, weightedmean): %w", s, errs.ErrCorrupt)
 }

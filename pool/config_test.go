@@ -5,9 +5,12 @@ package pool
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -24,12 +27,12 @@ func TestLoadConfig(t *testing.T) {
 		{"defaults", Config{Modes: Mean, IncludePrompt: true, Dim: 32}, nil},
 		// pooling_mode overrides the flags, case-insensitively.
 		{"string-mode", Config{Modes: WeightedMean, IncludePrompt: true, Dim: 1024}, nil},
-		{"none", Config{}, ErrNoMode},
-		{"unknown-key", Config{}, ErrUnknownMode},
-		{"unknown-string", Config{}, ErrUnknownMode},
-		{"bad-json", Config{}, ErrBadConfig},
-		{"bad-type", Config{}, ErrBadConfig},
-		{"missing", Config{}, ErrBadConfig},
+		{"none", Config{}, errs.ErrCorrupt},
+		{"unknown-key", Config{}, errs.ErrCorrupt},
+		{"unknown-string", Config{}, errs.ErrCorrupt},
+		{"bad-json", Config{}, errs.ErrCorrupt},
+		{"bad-type", Config{}, errs.ErrCorrupt},
+		{"missing", Config{}, fs.ErrNotExist},
 	} {
 		got, err := LoadConfig(filepath.Join("testdata", "configs", c.dir))
 		if c.err != nil {

@@ -22,6 +22,17 @@
 //
 // Arithmetic is float32, as in sentence-transformers on the CPU. Pool
 // reports an error, never panics, on inconsistent shapes and on input with
-// no real token left (see ErrNoTokens for what sentence-transformers
-// returns there).
+// no real token left.
+//
+// Errors wrap the sentinels of package errs: a Config or argument the
+// caller gives that is unusable (an unknown Mode bit or name, no mode,
+// sizes that do not fit together, no real token left once the mask and the
+// prompt are applied) wraps errs.ErrInvalidInput (errs.ErrDimension for a
+// hidden size that differs from the config's word_embedding_dimension); a
+// config.json that does not parse, names an unknown mode or key, or
+// enables no mode wraps errs.ErrCorrupt and names the file. With no real
+// token left, sentence-transformers returns degenerate vectors instead:
+// zeros for Mean, MeanSqrtLen, WeightedMean and LastToken (its divisor is
+// clamped to 1e-9), and -1e9 in every dimension for Max; CLS alone takes
+// the first row whatever the mask, there and here.
 package pool

@@ -6,6 +6,8 @@ package pool
 import (
 	"errors"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 func TestPoolErrors(t *testing.T) {
@@ -19,26 +21,26 @@ func TestPoolErrors(t *testing.T) {
 		dim, plen int
 		want      error
 	}{
-		{"zero dim", mean, make([]float32, 2), h, nil, 0, 0, ErrShape},
-		{"negative dim", mean, make([]float32, 2), h, nil, -2, 0, ErrShape},
-		{"ragged hidden", mean, make([]float32, 4), h, nil, 4, 0, ErrShape},
-		{"no tokens", mean, make([]float32, 2), nil, nil, 2, 0, ErrShape},
-		{"short mask", mean, make([]float32, 2), h, []int{1, 1}, 2, 0, ErrShape},
-		{"long mask", mean, make([]float32, 2), h, []int{1, 1, 1, 1}, 2, 0, ErrShape},
-		{"short dst", mean, make([]float32, 1), h, nil, 2, 0, ErrShape},
-		{"long dst", mean, make([]float32, 3), h, nil, 2, 0, ErrShape},
-		{"dst for one mode, two configured", Config{Modes: Mean | Max}, make([]float32, 2), h, nil, 2, 0, ErrShape},
-		{"dim differs from config", Config{Modes: Mean, Dim: 3}, make([]float32, 2), h, nil, 2, 0, ErrShape},
-		{"negative prompt", mean, make([]float32, 2), h, nil, 2, -1, ErrShape},
-		{"all masked", mean, make([]float32, 2), h, []int{0, 0, 0}, 2, 0, ErrNoTokens},
-		{"all masked, max", Config{Modes: Max}, make([]float32, 2), h, []int{0, 0, 0}, 2, 0, ErrNoTokens},
-		{"all masked, last token", Config{Modes: LastToken}, make([]float32, 2), h, []int{0, 0, 0}, 2, 0, ErrNoTokens},
-		{"all prompt", Config{Modes: WeightedMean}, make([]float32, 2), h, nil, 2, 3, ErrNoTokens},
-		{"prompt and padding", Config{Modes: MeanSqrtLen}, make([]float32, 2), h, []int{1, 1, 0}, 2, 2, ErrNoTokens},
-		{"CLS with others, all masked", Config{Modes: CLS | Mean}, make([]float32, 4), h, []int{0, 0, 0}, 2, 0, ErrNoTokens},
-		{"no mode", Config{}, make([]float32, 2), h, nil, 2, 0, ErrNoMode},
-		{"unknown mode bit", Config{Modes: 1 << 7}, make([]float32, 2), h, nil, 2, 0, ErrUnknownMode},
-		{"negative config dim", Config{Modes: Mean, Dim: -1}, make([]float32, 2), h, nil, 2, 0, ErrShape},
+		{"zero dim", mean, make([]float32, 2), h, nil, 0, 0, errs.ErrInvalidInput},
+		{"negative dim", mean, make([]float32, 2), h, nil, -2, 0, errs.ErrInvalidInput},
+		{"ragged hidden", mean, make([]float32, 4), h, nil, 4, 0, errs.ErrInvalidInput},
+		{"no tokens", mean, make([]float32, 2), nil, nil, 2, 0, errs.ErrInvalidInput},
+		{"short mask", mean, make([]float32, 2), h, []int{1, 1}, 2, 0, errs.ErrInvalidInput},
+		{"long mask", mean, make([]float32, 2), h, []int{1, 1, 1, 1}, 2, 0, errs.ErrInvalidInput},
+		{"short dst", mean, make([]float32, 1), h, nil, 2, 0, errs.ErrInvalidInput},
+		{"long dst", mean, make([]float32, 3), h, nil, 2, 0, errs.ErrInvalidInput},
+		{"dst for one mode, two configured", Config{Modes: Mean | Max}, make([]float32, 2), h, nil, 2, 0, errs.ErrInvalidInput},
+		{"dim differs from config", Config{Modes: Mean, Dim: 3}, make([]float32, 2), h, nil, 2, 0, errs.ErrDimension},
+		{"negative prompt", mean, make([]float32, 2), h, nil, 2, -1, errs.ErrInvalidInput},
+		{"all masked", mean, make([]float32, 2), h, []int{0, 0, 0}, 2, 0, errs.ErrInvalidInput},
+		{"all masked, max", Config{Modes: Max}, make([]float32, 2), h, []int{0, 0, 0}, 2, 0, errs.ErrInvalidInput},
+		{"all masked, last token", Config{Modes: LastToken}, make([]float32, 2), h, []int{0, 0, 0}, 2, 0, errs.ErrInvalidInput},
+		{"all prompt", Config{Modes: WeightedMean}, make([]float32, 2), h, nil, 2, 3, errs.ErrInvalidInput},
+		{"prompt and padding", Config{Modes: MeanSqrtLen}, make([]float32, 2), h, []int{1, 1, 0}, 2, 2, errs.ErrInvalidInput},
+		{"CLS with others, all masked", Config{Modes: CLS | Mean}, make([]float32, 4), h, []int{0, 0, 0}, 2, 0, errs.ErrInvalidInput},
+		{"no mode", Config{}, make([]float32, 2), h, nil, 2, 0, errs.ErrInvalidInput},
+		{"unknown mode bit", Config{Modes: 1 << 7}, make([]float32, 2), h, nil, 2, 0, errs.ErrInvalidInput},
+		{"negative config dim", Config{Modes: Mean, Dim: -1}, make([]float32, 2), h, nil, 2, 0, errs.ErrInvalidInput},
 	} {
 		for i := range c.dst {
 			c.dst[i] = 42
@@ -57,7 +59,7 @@ func TestPoolErrors(t *testing.T) {
 }
 
 // TestCLSAloneIgnoresMask: sentence-transformers takes the first row for
-// CLS whatever the mask, so CLS alone never reports ErrNoTokens.
+// CLS whatever the mask, so CLS alone never reports "no unmasked tokens".
 func TestCLSAloneIgnoresMask(t *testing.T) {
 	h := []float32{7, 8, 9, 10}
 	got := make([]float32, 2)
@@ -104,7 +106,7 @@ func TestModeString(t *testing.T) {
 			}
 		}
 	}
-	if _, err := ParseMode("median"); !errors.Is(err, ErrUnknownMode) {
+	if _, err := ParseMode("median"); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("ParseMode(median) error = %v", err)
 	}
 	if m, err := ParseMode("LastToken"); err != nil || m != LastToken {

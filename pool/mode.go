@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/bits"
 	"strings"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // Mode is a set of pooling modes; combine them with |.
@@ -76,7 +78,7 @@ func ParseMode(s string) (Mode, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("%w: %q (valid: cls, lasttoken, max, mean, mean_sqrt_len_tokens, weightedmean)", ErrUnknownMode, part)
+			return 0, fmt.Errorf("pool: unknown mode %q (valid: cls, lasttoken, max, mean, mean_sqrt_len_tokens, weightedmean): %w", part, errs.ErrInvalidInput)
 		}
 	}
 	return m, nil

@@ -6,6 +6,8 @@ package pool
 import (
 	"fmt"
 	"math"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // maskedValue is what sentence-transformers writes into masked positions
@@ -20,11 +22,12 @@ const maskedValue = -1e9
 // sentence-transformers does with prompt_length; otherwise promptLen is
 // ignored (pass 0 when there is no prompt).
 //
-// Pool returns an error wrapping ErrShape for inconsistent sizes (dim < 1,
-// len(hidden) not a positive multiple of dim, a mask or dst of the wrong
-// length, dim differing from c.Dim when that is set, negative promptLen),
-// ErrNoTokens when no real token is left and a mode other than CLS needs
-// one, and the error of c.Validate for an invalid Config. dst is not
+// Pool returns an error wrapping errs.ErrInvalidInput for inconsistent
+// sizes (dim < 1, len(hidden) not a positive multiple of dim, a mask or dst
+// of the wrong length, negative promptLen; errs.ErrDimension for dim
+// differing from c.Dim when that is set), for no real token left when a
+// mode other than CLS needs one (see the package's errors), and the error
+// of c.Validate for an invalid Config. dst is not
 // modified on error. Pool does not modify hidden or mask and is safe for
 // concurrent use.
 //
@@ -36,23 +39,23 @@ func (c Config) Pool(dst, hidden []float32, mask []int, dim, promptLen int) erro
 		return err
 	}
 	if dim < 1 {
-		return fmt.Errorf("%w: hidden size %d", ErrShape, dim)
+		return fmt.Errorf("pool: hidden size %d: %w", dim, errs.ErrInvalidInput)
 	}
 	if c.Dim != 0 && dim != c.Dim {
-		return fmt.Errorf("%w: hidden size %d, config's word_embedding_dimension is %d", ErrShape, dim, c.Dim)
+		return fmt.Errorf("pool: hidden size %d, config's word_embedding_dimension is %d: %w", dim, c.Dim, errs.ErrDimension)
 	}
 	if len(hidden) == 0 || len(hidden)%dim != 0 {
-		return fmt.Errorf("%w: %d values are not a positive number of %d-dimensional token vectors", ErrShape, len(hidden), dim)
+		return fmt.Errorf("pool: %d values are not a positive number of %d-dimensional token vectors: %w", len(hidden), dim, errs.ErrInvalidInput)
 	}
 	n := len(hidden) / dim
 	if mask != nil && len(mask) != n {
-		return fmt.Errorf("%w: %d mask entries for %d tokens", ErrShape, len(mask), n)
+		return fmt.Errorf("pool: %d mask entries for %d tokens: %w", len(mask), n, errs.ErrInvalidInput)
 	}
 	if promptLen < 0 {
-		return fmt.Errorf("%w: negative prompt length %d", ErrShape, promptLen)
+		return fmt.Errorf("pool: negative prompt length %d: %w", promptLen, errs.ErrInvalidInput)
 	}
 	if want := c.OutDim(dim); len(dst) != want {
-		return fmt.Errorf("%w: dst has length %d, want %d (%d modes × %d)", ErrShape, len(dst), want, c.Modes.count(), dim)
+		return fmt.Errorf("pool: dst has length %d, want %d (%d modes × %d): %w", len(dst), want, c.Modes.count(), dim, errs.ErrInvalidInput)
 	}
 
 	// real reports whether token i takes part, after prompt masking.
@@ -71,7 +74,7 @@ func (c Config) Pool(dst, hidden []float32, mask []int, dim, promptLen int) erro
 		}
 	}
 	if count == 0 && c.Modes != CLS {
-		return fmt.Errorf("%w: %d tokens, %d of them prompt, none unmasked (modes %v)", ErrNoTokens, n, min(skip, n), c.Modes)
+		return fmt.Errorf("pool: %d tokens, %d of them prompt, none unmasked (modes %v): %w", n, min(skip, n), c.Modes, errs.ErrInvalidInput)
 	}
 	row := func(i int) []float32 { return hidden[i*dim : (i+1)*dim] }
 

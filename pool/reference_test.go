@@ -10,6 +10,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -173,8 +174,8 @@ func TestAgainstReference(t *testing.T) {
 			err := c.Pool(got, flat, mask, dim, promptLen)
 			cases++
 			if want == nil {
-				if !errors.Is(err, ErrNoTokens) {
-					t.Fatalf("%v n=%d mask=%v prompt=%d/%v: err = %v, want ErrNoTokens", modes, n, mask, promptLen, includePrompt, err)
+				if !errors.Is(err, errs.ErrInvalidInput) {
+					t.Fatalf("%v n=%d mask=%v prompt=%d/%v: err = %v, want ErrInvalidInput", modes, n, mask, promptLen, includePrompt, err)
 				}
 				continue
 			}

@@ -20,7 +20,7 @@ func Example() {
 	fmt.Println(err)
 	// Output:
 	// [0.600 0.000 0.800 0.000]
-	// matryoshka: invalid dimension: cannot truncate a 8-dimensional vector to 16
+	// matryoshka: cannot truncate a 8-dimensional vector to 16: invalid input
 }
 
 func ExampleTruncateAll() {

@@ -3,27 +3,23 @@
 package matryoshka
 
 import (
-	"errors"
 	"fmt"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/similarity"
 )
 
-// ErrDim reports a target dimension that is not in 1..len(v).
-var ErrDim = errors.New("matryoshka: invalid dimension")
-
 func checkDim(n, dim int) error {
 	if dim <= 0 || dim > n {
-		return fmt.Errorf("%w: cannot truncate a %d-dimensional vector to %d", ErrDim, n, dim)
+		return fmt.Errorf("matryoshka: cannot truncate a %d-dimensional vector to %d: %w", n, dim, errs.ErrInvalidInput)
 	}
 	return nil
 }
 
 // Truncate returns a new slice holding the first dim components of v
 // scaled to unit L2 norm; v is not modified. It returns an error wrapping
-// ErrDim when dim is not in 1..len(v), similarity.ErrZeroVector when the
-// kept components are all zero, and similarity.ErrNonFinite when they hold
-// NaN or Inf. (sentence-transformers would return a zero vector for a zero
+// errs.ErrInvalidInput when dim is not in 1..len(v), and errs.ErrInvalidVector
+// when the kept components are all zero or hold NaN or Inf. (sentence-transformers would return a zero vector for a zero
 // prefix; an error is more useful than a vector that matches nothing.)
 func Truncate(v []float32, dim int) ([]float32, error) {
 	if err := checkDim(len(v), dim); err != nil {
@@ -56,13 +52,13 @@ func TruncateInPlace(v []float32, dim int) ([]float32, error) {
 // its index, and then returns no vectors.
 func TruncateAll(vs [][]float32, dim int) ([][]float32, error) {
 	if dim <= 0 {
-		return nil, fmt.Errorf("%w: cannot truncate to %d", ErrDim, dim)
+		return nil, fmt.Errorf("matryoshka: cannot truncate to %d: %w", dim, errs.ErrInvalidInput)
 	}
 	backing := make([]float32, len(vs)*dim)
 	out := make([][]float32, len(vs))
 	for i, v := range vs {
 		if err := checkDim(len(v), dim); err != nil {
-			return nil, fmt.Errorf("vector %d: %w", i, err)
+			return nil, fmt.Errorf("matryoshka: vector %d: %w", i, err)
 		}
 		w := backing[i*dim : (i+1)*dim : (i+1)*dim]
 		copy(w, v)

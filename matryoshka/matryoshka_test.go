@@ -9,6 +9,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/similarity"
 )
 
@@ -123,27 +124,27 @@ func TestTruncateAll(t *testing.T) {
 func TestErrors(t *testing.T) {
 	v := []float32{3, 4, 0}
 	for _, dim := range []int{0, -1, 4} {
-		if _, err := Truncate(v, dim); !errors.Is(err, ErrDim) {
-			t.Errorf("Truncate dim=%d: err = %v, want ErrDim", dim, err)
+		if _, err := Truncate(v, dim); !isBadDim(err) {
+			t.Errorf("Truncate dim=%d: err = %v, want ErrInvalidInput (dimension)", dim, err)
 		}
-		if _, err := TruncateInPlace(v, dim); !errors.Is(err, ErrDim) {
-			t.Errorf("TruncateInPlace dim=%d: err = %v, want ErrDim", dim, err)
+		if _, err := TruncateInPlace(v, dim); !isBadDim(err) {
+			t.Errorf("TruncateInPlace dim=%d: err = %v, want ErrInvalidInput (dimension)", dim, err)
 		}
 	}
-	if _, err := Truncate(nil, 1); !errors.Is(err, ErrDim) {
+	if _, err := Truncate(nil, 1); !isBadDim(err) {
 		t.Errorf("Truncate(nil): err = %v", err)
 	}
 	// A prefix of zeros, though the whole vector is not zero.
 	z := []float32{0, 0, 5}
-	if _, err := Truncate(z, 2); !errors.Is(err, similarity.ErrZeroVector) {
-		t.Errorf("zero prefix: err = %v, want ErrZeroVector", err)
+	if _, err := Truncate(z, 2); !errors.Is(err, errs.ErrInvalidVector) {
+		t.Errorf("zero prefix: err = %v, want ErrInvalidVector", err)
 	}
-	if _, err := TruncateInPlace(z, 2); !errors.Is(err, similarity.ErrZeroVector) || z[2] != 5 {
+	if _, err := TruncateInPlace(z, 2); !errors.Is(err, errs.ErrInvalidVector) || z[2] != 5 {
 		t.Errorf("zero prefix in place: err = %v", err)
 	}
 	nan := []float32{1, float32(math.NaN()), 1}
-	if _, err := Truncate(nan, 2); !errors.Is(err, similarity.ErrNonFinite) {
-		t.Errorf("NaN: err = %v, want ErrNonFinite", err)
+	if _, err := Truncate(nan, 2); !errors.Is(err, errs.ErrInvalidVector) {
+		t.Errorf("NaN: err = %v, want ErrInvalidVector", err)
 	}
 	// NaN past dim does not matter.
 	if got, err := Truncate(nan, 1); err != nil || got[0] != 1 {
@@ -151,20 +152,20 @@ func TestErrors(t *testing.T) {
 	}
 	inf := []float32{float32(math.Inf(-1)), 2}
 	orig := append([]float32(nil), inf...)
-	if _, err := TruncateInPlace(inf, 2); !errors.Is(err, similarity.ErrNonFinite) {
-		t.Errorf("Inf: err = %v, want ErrNonFinite", err)
+	if _, err := TruncateInPlace(inf, 2); !errors.Is(err, errs.ErrInvalidVector) {
+		t.Errorf("Inf: err = %v, want ErrInvalidVector", err)
 	}
 	if inf[0] != orig[0] || inf[1] != orig[1] {
 		t.Errorf("TruncateInPlace changed v on error")
 	}
 	_, err := TruncateAll([][]float32{{1, 2}, {0, 0, 1}, {1}}, 2)
-	if !errors.Is(err, similarity.ErrZeroVector) {
+	if !errors.Is(err, errs.ErrInvalidVector) {
 		t.Errorf("TruncateAll zero: err = %v", err)
 	}
-	if _, err := TruncateAll([][]float32{{1, 2}, {1}}, 2); !errors.Is(err, ErrDim) {
+	if _, err := TruncateAll([][]float32{{1, 2}, {1}}, 2); !isBadDim(err) {
 		t.Errorf("TruncateAll short vector: err = %v", err)
 	}
-	if _, err := TruncateAll([][]float32{{1, 2}}, 0); !errors.Is(err, ErrDim) {
+	if _, err := TruncateAll([][]float32{{1, 2}}, 0); !isBadDim(err) {
 		t.Errorf("TruncateAll dim 0: err = %v", err)
 	}
 }
@@ -191,4 +192,10 @@ func TestTruncationSemantics(t *testing.T) {
 			t.Fatalf("Truncate(v, len(v)) != Normalize(v)")
 		}
 	}
+}
+
+// isBadDim reports whether err is Truncate's error for a dimension outside
+// 1..len(v): invalid input, but not an invalid vector.
+func isBadDim(err error) bool {
+	return errors.Is(err, errs.ErrInvalidInput) && !errors.Is(err, errs.ErrInvalidVector)
 }

@@ -58,7 +58,7 @@ func ExampleNormalize() {
 	fmt.Println(similarity.Normalize([]float32{0, 0}))
 	// Output:
 	// [0.6 0.8]
-	// similarity: zero vector
+	// similarity: Normalize: zero vector: invalid input: invalid vector
 }
 
 func ExampleDotInt8() {

@@ -3,15 +3,17 @@
 package similarity
 
 import (
-	"errors"
+	"fmt"
 	"math"
+
+	"github.com/ganada/ganada/errs"
 )
 
-// ErrZeroVector is returned by Normalize for a vector whose norm is zero.
-var ErrZeroVector = errors.New("similarity: zero vector")
-
-// ErrNonFinite is returned by Normalize for a vector containing NaN or ±Inf.
-var ErrNonFinite = errors.New("similarity: vector has NaN or Inf components")
+// Normalize's errors, made once so that its failure path does not allocate.
+var (
+	errZeroVector = fmt.Errorf("similarity: Normalize: zero vector: %w", errs.ErrInvalidVector)
+	errNonFinite  = fmt.Errorf("similarity: Normalize: NaN or Inf component: %w", errs.ErrInvalidVector)
+)
 
 func checkLen(a, b int) {
 	if a != b {
@@ -112,9 +114,10 @@ func sumSquares64(a []float32) float64 {
 	return ss
 }
 
-// Normalize scales v in place to unit L2 norm. It returns ErrZeroVector for
-// a zero vector and ErrNonFinite for a vector with NaN or Inf components,
-// leaving v unchanged in both cases. Vectors whose norm does not fit float32
+// Normalize scales v in place to unit L2 norm. It returns an error
+// wrapping errs.ErrInvalidVector for a zero vector and for a vector with
+// NaN or Inf components (the message says which), leaving v unchanged in
+// both cases. Vectors whose norm does not fit float32
 // arithmetic (components near the float32 limits) are scaled in float64.
 func Normalize(v []float32) error {
 	ss := dot(v, v)
@@ -132,12 +135,12 @@ func normalize64(v []float32) error {
 	for _, x := range v {
 		f := float64(x)
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return ErrNonFinite
+			return errNonFinite
 		}
 		ss += f * f
 	}
 	if ss == 0 {
-		return ErrZeroVector
+		return errZeroVector
 	}
 	inv := 1 / math.Sqrt(ss)
 	for i, x := range v {

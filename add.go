@@ -8,9 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/errs"
+	"math"
 	"unicode/utf8"
 
-	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/index"
 )
 
@@ -27,13 +28,13 @@ const insertChunk = 1024
 // document prompt (WithPrompts); progress is reported to WithProgress.
 // Add is all or nothing: if any document is invalid, the encoder fails or
 // the context is cancelled, the collection is unchanged. Documents are
-// checked before any is encoded. Errors wrap ErrInvalidDocument (an empty
+// checked before any is encoded. Errors wrap errs.ErrInvalidInput (an empty
 // ID, or an ID, text or metadata that is not valid UTF-8, which a saved
 // collection could not hold; the error names the document), the encoder's
-// own error, ErrEncoder, ErrInvalidVector (a NaN or infinite component,
+// own error, errs.ErrEncoder, errs.ErrInvalidVector (a NaN or infinite component,
 // or, under Cosine, a zero vector: word-vector encoders return one for a
 // text with no known word, empty text included, and then the error also
-// wraps embed.ErrNoKnownTokens), or ctx.Err(). An error about one
+// wraps errs.ErrNoKnownTokens), or ctx.Err(). An error about one
 // document names its ID.
 func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if err := ctx.Err(); err != nil {
@@ -61,17 +62,17 @@ func prepareDocuments(docs []Document) ([]Document, error) {
 	uniq := make([]Document, 0, len(docs))
 	for i, d := range docs {
 		if d.ID == "" {
-			return nil, fmt.Errorf("%w: document %d has an empty ID", ErrInvalidDocument, i)
+			return nil, fmt.Errorf("ganada: %w: document %d has an empty ID", errs.ErrInvalidInput, i)
 		}
 		if !utf8.ValidString(d.ID) {
-			return nil, fmt.Errorf("%w: document %d: ID %q is not valid UTF-8", ErrInvalidDocument, i, d.ID)
+			return nil, fmt.Errorf("ganada: %w: document %d: ID %q is not valid UTF-8", errs.ErrInvalidInput, i, d.ID)
 		}
 		if at := invalidUTF8At(d.Text); at >= 0 {
-			return nil, fmt.Errorf("%w: document %q: text is not valid UTF-8 (byte %d)", ErrInvalidDocument, d.ID, at)
+			return nil, fmt.Errorf("ganada: %w: document %q: text is not valid UTF-8 (byte %d)", errs.ErrInvalidInput, d.ID, at)
 		}
 		for k, v := range d.Metadata {
 			if !utf8.ValidString(k) || !utf8.ValidString(v) {
-				return nil, fmt.Errorf("%w: document %q: metadata %q=%q is not valid UTF-8", ErrInvalidDocument, d.ID, k, v)
+				return nil, fmt.Errorf("ganada: %w: document %q: metadata %q=%q is not valid UTF-8", errs.ErrInvalidInput, d.ID, k, v)
 			}
 		}
 		d.Metadata = copyMetadata(d.Metadata)
@@ -122,7 +123,7 @@ func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]
 			return nil, fmt.Errorf("ganada: encoding documents %d..%d (first ID %q): %w", start, start+len(batch)-1, batch[0].ID, err)
 		}
 		if len(out) != len(batch) {
-			return nil, fmt.Errorf("%w: %d vectors for %d texts", ErrEncoder, len(out), len(batch))
+			return nil, fmt.Errorf("ganada: %w: %d vectors for %d texts", errs.ErrEncoder, len(out), len(batch))
 		}
 		for i, v := range out {
 			if err := c.checkVector(v, texts[i]); err != nil {
@@ -143,20 +144,32 @@ type tokenLister interface {
 }
 
 // checkVector validates the vector the encoder returned for text. A zero
-// vector under Cosine is an error wrapping index.ErrZeroVector, and also
-// embed.ErrNoKnownTokens when the encoder lists no known token for text.
+// vector under Cosine is an error wrapping errs.ErrInvalidVector, and also
+// errs.ErrNoKnownTokens when the encoder lists no known token for text.
 func (c *Collection) checkVector(v []float32, text string) error {
 	if len(v) != c.idx.Dim() {
-		return fmt.Errorf("%w: %w: vector of length %d from an encoder of dimension %d", ErrEncoder, ErrDimension, len(v), c.idx.Dim())
+		return fmt.Errorf("ganada: %w: %w: vector of length %d from an encoder of dimension %d", errs.ErrEncoder, errs.ErrDimension, len(v), c.idx.Dim())
 	}
-	if err := index.Check(v, c.idx.Dim(), c.cfg.metric); err != nil {
-		if errors.Is(err, index.ErrZeroVector) {
-			if tl, ok := c.enc.(tokenLister); ok && len(tl.Tokens(text)) == 0 {
-				return fmt.Errorf("%w: the encoder knows none of the text's words, so its vector is zero, which has no direction: %w", embed.ErrNoKnownTokens, err)
-			}
-			return fmt.Errorf("the encoder returned a zero vector, which has no direction: %w", err)
+	var ss float64
+	for i, x := range v {
+		f := float64(x)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("ganada: %w: component %d is %v", errs.ErrInvalidVector, i, x)
 		}
-		return err
+		ss += f * f
+	}
+	if c.cfg.metric != index.Cosine {
+		if math.IsInf(float64(float32(ss)), 0) {
+			return fmt.Errorf("ganada: %w: squared norm overflows float32", errs.ErrInvalidVector)
+		}
+		return nil
+	}
+	if ss == 0 {
+		err := fmt.Errorf("ganada: %w: zero vector under cosine", errs.ErrInvalidVector)
+		if tl, ok := c.enc.(tokenLister); ok && len(tl.Tokens(text)) == 0 {
+			return fmt.Errorf("%w: the encoder knows none of the text's words, so its vector is zero, which has no direction: %w", errs.ErrNoKnownTokens, err)
+		}
+		return fmt.Errorf("the encoder returned a zero vector, which has no direction: %w", err)
 	}
 	return nil
 }
@@ -251,7 +264,7 @@ func (c *Collection) retire(nums []uint64) error {
 }
 
 // Delete removes the documents with these IDs. If any ID is absent it
-// returns an error wrapping ErrNotFound and removes nothing. A cancelled
+// returns an error wrapping errs.ErrNotFound and removes nothing. A cancelled
 // context returns ctx.Err() before anything is removed.
 func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	if err := ctx.Err(); err != nil {
@@ -270,7 +283,7 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 		n, ok := c.byID[id]
 		if !ok {
 			c.mu.Unlock()
-			return fmt.Errorf("%w: %q", ErrNotFound, id)
+			return fmt.Errorf("ganada: %w: %q", errs.ErrNotFound, id)
 		}
 		nums = append(nums, n)
 	}

@@ -5,6 +5,7 @@ package ganada
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"sort"
 	"sync"
 
@@ -86,7 +87,7 @@ var (
 // writes and Load checks; its strings must be valid UTF-8.
 func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 	if enc == nil {
-		return nil, fmt.Errorf("%w: nil encoder", ErrInvalidArgument)
+		return nil, fmt.Errorf("ganada: %w: nil encoder", errs.ErrInvalidInput)
 	}
 	cfg, err := resolve(opts)
 	if err != nil {
@@ -94,7 +95,7 @@ func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 	}
 	dim := enc.Dim()
 	if err := index.CheckDim(dim); err != nil {
-		return nil, fmt.Errorf("%w: encoder dimension: %w", ErrInvalidArgument, err)
+		return nil, fmt.Errorf("ganada: %w: encoder dimension: %w", errs.ErrInvalidInput, err)
 	}
 	id := EncoderIdentity(enc)
 	if err := checkIdentityUTF8(id); err != nil {
@@ -123,7 +124,7 @@ func newIndex(dim int, cfg config) (vectorIndex, error) {
 	case Flat:
 		x, err := flat.New(dim, cfg.metric)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+			return nil, fmt.Errorf("ganada: %w", err)
 		}
 		return x, nil
 	case HNSW:
@@ -137,11 +138,11 @@ func newIndex(dim int, cfg config) (vectorIndex, error) {
 			hnsw.WithEfSearch(ef),
 			hnsw.WithSeed(cfg.seed))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+			return nil, fmt.Errorf("ganada: %w", err)
 		}
 		return x, nil
 	}
-	return nil, fmt.Errorf("%w: unknown index kind %v", ErrInvalidArgument, cfg.kind)
+	return nil, fmt.Errorf("ganada: %w: unknown index kind %v", errs.ErrInvalidInput, cfg.kind)
 }
 
 // Encoder returns the encoder the collection embeds texts with.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"math"
 	"reflect"
 	"sort"
@@ -281,7 +282,7 @@ func TestDelete(t *testing.T) {
 			// Deleting an absent id fails and deletes nothing.
 			n := c.Len()
 			err := c.Delete(ctx, docs[1].ID, "absent", docs[2].ID)
-			if !errors.Is(err, ganada.ErrNotFound) || !strings.Contains(err.Error(), "absent") {
+			if !errors.Is(err, errs.ErrNotFound) || !strings.Contains(err.Error(), "absent") {
 				t.Fatalf("Delete(absent) = %v", err)
 			}
 			if c.Len() != n || !c.Contains(docs[1].ID) {

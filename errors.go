@@ -1,56 +1,36 @@
-// This file declares the sentinel errors of the root package. Every error a
-// Collection returns wraps one of them (or one of package index's, which
-// ErrDimension and ErrInvalidVector alias), so callers test with errors.Is.
+// This file documents the errors of the root package. It declares none: the
+// sentinels live in package errs, shared by every ganada package.
 
 package ganada
 
-import (
-	"errors"
-
-	"github.com/ganada/ganada/index"
-)
-
-var (
-	// ErrEncoderMismatch reports loading a saved collection with an encoder
-	// whose identity (model, revision, dimension, normalisation or prompt)
-	// differs from the one the collection was built with: vectors from two
-	// embedding spaces must not be compared. The error message says which
-	// fields differ.
-	ErrEncoderMismatch = errors.New("ganada: encoder does not match the collection's")
-
-	// ErrCorrupt reports a saved collection that is truncated, fails a
-	// checksum, or describes an impossible collection. Errors raised by the
-	// embedded index's reader also wrap index.ErrCorrupt.
-	ErrCorrupt = errors.New("ganada: corrupt collection data")
-
-	// ErrInvalidDocument reports a document that cannot be added: an empty
-	// ID, or an ID, text or metadata that is not valid UTF-8.
-	ErrInvalidDocument = errors.New("ganada: invalid document")
-
-	// ErrInvalidArgument reports a bad parameter: k ≤ 0, a bad option, or an
-	// option that Load cannot change. NewCollection and Load check options
-	// alike; an error about an index parameter (metric, M, efConstruction,
-	// efSearch) also wraps index.ErrInvalidArgument.
-	ErrInvalidArgument = errors.New("ganada: invalid argument")
-
-	// ErrNotFound reports a document ID that is not in the collection.
-	ErrNotFound = errors.New("ganada: document not found")
-
-	// ErrEncoder reports an encoder that broke its contract: it returned a
-	// different number of vectors than texts, or vectors of the wrong
-	// length. (Errors the encoder itself returns are passed on wrapped, not
-	// replaced by this one.)
-	ErrEncoder = errors.New("ganada: encoder misbehaved")
-
-	// ErrDimension reports a vector whose length differs from the
-	// collection's dimension. It is index.ErrDimension.
-	ErrDimension = index.ErrDimension
-
-	// ErrInvalidVector reports a vector with NaN or ±Inf components, or a
-	// zero vector under the Cosine metric (which the index cannot
-	// normalise; a word-vector encoder returns one for a text with no known
-	// word). It is index.ErrInvalidVector; zero vectors also wrap
-	// index.ErrZeroVector, and, when the encoder (a static.Model) knows
-	// none of the text's words, embed.ErrNoKnownTokens.
-	ErrInvalidVector = index.ErrInvalidVector
-)
+// Errors. Every error a Collection (or NewCollection, Load, Read) returns
+// wraps a sentinel of package [github.com/ganada/ganada/errs], with the
+// details — the document, option, file or field — in its message, so
+// callers test with errors.Is:
+//
+//   - NewCollection: errs.ErrInvalidInput (nil encoder, bad encoder
+//     dimension, identity not valid UTF-8), errs.ErrInvalidOption (an
+//     option's value, naming the option; index options are checked by the
+//     index package they belong to).
+//   - Add: errs.ErrInvalidInput (empty ID; ID, text or metadata not valid
+//     UTF-8), the encoder's own error wrapped, errs.ErrEncoder (wrong
+//     number or length of vectors; errs.ErrDimension too for the length),
+//     errs.ErrInvalidVector (NaN or ±Inf component, zero vector under
+//     Cosine, also wrapping embed's no-known-tokens error when the encoder
+//     knows none of the text's words), the context's error.
+//   - Delete: errs.ErrNotFound (an ID not stored), the context's error.
+//   - Query: errs.ErrInvalidInput (k ≤ 0), the encoder's error,
+//     errs.ErrEncoder, errs.ErrInvalidVector, the context's error.
+//   - QueryVector: errs.ErrInvalidInput (k ≤ 0), errs.ErrDimension,
+//     errs.ErrInvalidVector, the context's error.
+//   - Save and WriteTo: the cause (a file system or writer error) wrapped.
+//   - Load and Read: errs.ErrCorrupt (damaged, truncated or inconsistent
+//     file, naming the section and field), errs.ErrUnsupported (a format
+//     version this build does not read), errs.ErrEncoderMismatch (the
+//     encoder's identity differs from the saved one, listing the
+//     differences), errs.ErrInvalidInput (nil encoder),
+//     errs.ErrInvalidOption (an option the saved file fixes), the file
+//     system's error (fs.ErrNotExist for a missing file).
+//   - Compact: the index's error, if any.
+//
+// errs.ErrDimension and errs.ErrInvalidVector are errs.ErrInvalidInput too.

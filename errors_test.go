@@ -7,6 +7,7 @@ package ganada_test
 import (
 	"context"
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"math"
 	"reflect"
 	"strings"
@@ -29,7 +30,6 @@ func TestNewCollectionErrors(t *testing.T) {
 	}{
 		{"nil encoder", nil, nil},
 		{"zero dim", newHashEncoder(0), nil},
-		{"batch", enc, []ganada.Option{ganada.WithBatchSize(0)}},
 	}
 	for _, tc := range cases {
 		var err error
@@ -38,51 +38,49 @@ func TestNewCollectionErrors(t *testing.T) {
 		} else {
 			_, err = ganada.NewCollection(tc.enc, tc.opts...)
 		}
-		if !errors.Is(err, ganada.ErrInvalidArgument) {
-			t.Errorf("%s: err = %v, want ErrInvalidArgument", tc.name, err)
+		if !errors.Is(err, errs.ErrInvalidInput) {
+			t.Errorf("%s: err = %v, want errs.ErrInvalidInput", tc.name, err)
 		}
+	}
+	if _, err := ganada.NewCollection(enc, ganada.WithBatchSize(0)); !errors.Is(err, errs.ErrInvalidOption) {
+		t.Errorf("batch 0: err = %v, want errs.ErrInvalidOption", err)
 	}
 }
 
 // TestInvalidOptions: every invalid option fails NewCollection and Load
-// alike, with an error wrapping ErrInvalidArgument, and also
-// index.ErrInvalidArgument for index parameters. WithEfSearch(1<<40) used
-// to wrap only index.ErrInvalidArgument from NewCollection (the root checked
+// alike, with an error wrapping errs.ErrInvalidOption. WithEfSearch(1<<40)
+// used to wrap only the index's sentinel from NewCollection (the root checked
 // only ef > 0 and left the upper bound to the index) and was accepted by
 // Load, whose queries then ran with that beam width.
 func TestInvalidOptions(t *testing.T) {
 	enc := newHashEncoder(8)
 	path := saveTemp(t, newCol(t, enc))
 	cases := []struct {
-		name      string
-		opt       ganada.Option
-		fromIndex bool
+		name string
+		opt  ganada.Option
 	}{
-		{"index kind", ganada.WithIndex(9), false},
-		{"metric", ganada.WithMetric(0), true},
-		{"M small", ganada.WithM(1), true},
-		{"M large", ganada.WithM(257), true},
-		{"efConstruction 0", ganada.WithEfConstruction(0), true},
-		{"efConstruction huge", ganada.WithEfConstruction(1 << 40), true},
-		{"efConstruction MaxEf+1", ganada.WithEfConstruction(hnsw.MaxEf + 1), true},
-		{"efSearch -1", ganada.WithEfSearch(-1), true},
-		{"efSearch huge", ganada.WithEfSearch(1 << 40), true},
-		{"efSearch MaxEf+1", ganada.WithEfSearch(hnsw.MaxEf + 1), true},
-		{"efSearch MinInt", ganada.WithEfSearch(math.MinInt), true},
-		{"batch 0", ganada.WithBatchSize(0), false},
-		{"batch -1", ganada.WithBatchSize(-1), false},
-		{"prompts", ganada.WithPrompts("\xff", ""), false},
+		{"index kind", ganada.WithIndex(9)},
+		{"metric", ganada.WithMetric(0)},
+		{"M small", ganada.WithM(1)},
+		{"M large", ganada.WithM(257)},
+		{"efConstruction 0", ganada.WithEfConstruction(0)},
+		{"efConstruction huge", ganada.WithEfConstruction(1 << 40)},
+		{"efConstruction MaxEf+1", ganada.WithEfConstruction(hnsw.MaxEf + 1)},
+		{"efSearch -1", ganada.WithEfSearch(-1)},
+		{"efSearch huge", ganada.WithEfSearch(1 << 40)},
+		{"efSearch MaxEf+1", ganada.WithEfSearch(hnsw.MaxEf + 1)},
+		{"efSearch MinInt", ganada.WithEfSearch(math.MinInt)},
+		{"batch 0", ganada.WithBatchSize(0)},
+		{"batch -1", ganada.WithBatchSize(-1)},
+		{"prompts", ganada.WithPrompts("\xff", "")},
 	}
 	for _, tc := range cases {
 		for _, kind := range kinds() {
 			_, errNew := ganada.NewCollection(enc, ganada.WithIndex(kind), tc.opt)
 			_, errLoad := ganada.Load(path, enc, tc.opt)
 			for what, err := range map[string]error{"NewCollection": errNew, "Load": errLoad} {
-				if !errors.Is(err, ganada.ErrInvalidArgument) {
-					t.Errorf("%s %s (%v): %v, want ganada.ErrInvalidArgument", what, tc.name, kind, err)
-				}
-				if tc.fromIndex && !errors.Is(err, index.ErrInvalidArgument) {
-					t.Errorf("%s %s (%v): %v, want index.ErrInvalidArgument too", what, tc.name, kind, err)
+				if !errors.Is(err, errs.ErrInvalidOption) {
+					t.Errorf("%s %s (%v): %v, want errs.ErrInvalidOption", what, tc.name, kind, err)
 				}
 			}
 		}
@@ -123,10 +121,10 @@ func TestAddInvalidDocuments(t *testing.T) {
 		doc  ganada.Document
 		want error
 	}{
-		{"empty ID", ganada.Document{Text: "x"}, ganada.ErrInvalidDocument},
-		{"invalid UTF-8 ID", ganada.Document{ID: "a\xff", Text: "x"}, ganada.ErrInvalidDocument},
-		{"invalid UTF-8 metadata", ganada.Document{ID: "m", Text: "x", Metadata: map[string]string{"k": "\xfe"}}, ganada.ErrInvalidDocument},
-		{"invalid UTF-8 text", ganada.Document{ID: "t", Text: "bad \xff text"}, ganada.ErrInvalidDocument},
+		{"empty ID", ganada.Document{Text: "x"}, errs.ErrInvalidInput},
+		{"invalid UTF-8 ID", ganada.Document{ID: "a\xff", Text: "x"}, errs.ErrInvalidInput},
+		{"invalid UTF-8 metadata", ganada.Document{ID: "m", Text: "x", Metadata: map[string]string{"k": "\xfe"}}, errs.ErrInvalidInput},
+		{"invalid UTF-8 text", ganada.Document{ID: "t", Text: "bad \xff text"}, errs.ErrInvalidInput},
 	}
 	for _, tc := range cases {
 		err := c.Add(ctx, good, tc.doc)
@@ -148,10 +146,10 @@ func TestAddMisbehavingEncoder(t *testing.T) {
 		setup func(*hashEncoder)
 		want  []error
 	}{
-		{"NaN", func(e *hashEncoder) { e.nanWord = "poison" }, []error{ganada.ErrInvalidVector, index.ErrInvalidVector}},
-		{"too few vectors", func(e *hashEncoder) { e.short = true }, []error{ganada.ErrEncoder}},
-		{"wrong length", func(e *hashEncoder) { e.longDim = true }, []error{ganada.ErrEncoder, ganada.ErrDimension}},
-		{"zero vector", func(e *hashEncoder) {}, []error{ganada.ErrInvalidVector, index.ErrZeroVector}},
+		{"NaN", func(e *hashEncoder) { e.nanWord = "poison" }, []error{errs.ErrInvalidVector, errs.ErrInvalidVector}},
+		{"too few vectors", func(e *hashEncoder) { e.short = true }, []error{errs.ErrEncoder}},
+		{"wrong length", func(e *hashEncoder) { e.longDim = true }, []error{errs.ErrEncoder, errs.ErrDimension}},
+		{"zero vector", func(e *hashEncoder) {}, []error{errs.ErrInvalidVector, errs.ErrInvalidVector}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,31 +182,31 @@ func TestQueryErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []int{0, -1} {
-		if _, err := c.Query(ctx, "alpha", k); !errors.Is(err, ganada.ErrInvalidArgument) {
+		if _, err := c.Query(ctx, "alpha", k); !errors.Is(err, errs.ErrInvalidInput) {
 			t.Errorf("k=%d: %v", k, err)
 		}
-		if _, err := c.QueryVector(ctx, make([]float32, 8), k); !errors.Is(err, ganada.ErrInvalidArgument) {
+		if _, err := c.QueryVector(ctx, make([]float32, 8), k); !errors.Is(err, errs.ErrInvalidInput) {
 			t.Errorf("QueryVector k=%d: %v", k, err)
 		}
 	}
 	v := []float32{1, 2, 3, 4, 5, 6, 7, 8}
-	if _, err := c.QueryVector(ctx, v[:7], 3); !errors.Is(err, ganada.ErrDimension) {
+	if _, err := c.QueryVector(ctx, v[:7], 3); !errors.Is(err, errs.ErrDimension) {
 		t.Errorf("short vector: %v", err)
 	}
 	nan := append([]float32(nil), v...)
 	nan[3] = float32(math.NaN())
-	if _, err := c.QueryVector(ctx, nan, 3); !errors.Is(err, ganada.ErrInvalidVector) {
+	if _, err := c.QueryVector(ctx, nan, 3); !errors.Is(err, errs.ErrInvalidVector) {
 		t.Errorf("NaN vector: %v", err)
 	}
 	inf := append([]float32(nil), v...)
 	inf[0] = float32(math.Inf(-1))
-	if _, err := c.QueryVector(ctx, inf, 3); !errors.Is(err, ganada.ErrInvalidVector) {
+	if _, err := c.QueryVector(ctx, inf, 3); !errors.Is(err, errs.ErrInvalidVector) {
 		t.Errorf("Inf vector: %v", err)
 	}
-	if _, err := c.QueryVector(ctx, make([]float32, 8), 3); !errors.Is(err, index.ErrZeroVector) {
+	if _, err := c.QueryVector(ctx, make([]float32, 8), 3); !errors.Is(err, errs.ErrInvalidVector) {
 		t.Errorf("zero vector under cosine: %v", err)
 	}
-	if _, err := c.Query(ctx, "!!! ...", 3); !errors.Is(err, index.ErrZeroVector) {
+	if _, err := c.Query(ctx, "!!! ...", 3); !errors.Is(err, errs.ErrInvalidVector) {
 		t.Errorf("query with no words: %v", err)
 	}
 	if _, err := c.Query(ctx, "bad \xff", 3); !errors.Is(err, errInvalidText) {
@@ -316,14 +314,14 @@ func TestDelegatesToStaticEncoder(t *testing.T) {
 	// Invalid UTF-8 text is rejected before it reaches the encoder; a
 	// query's reaches it.
 	err = c.Add(ctx, ganada.Document{ID: "a", Text: "bad \xff"})
-	if !errors.Is(err, ganada.ErrInvalidDocument) {
-		t.Fatalf("invalid UTF-8 text: %v, want ErrInvalidDocument", err)
+	if !errors.Is(err, errs.ErrInvalidInput) {
+		t.Fatalf("invalid UTF-8 text: %v, want errs.ErrInvalidInput", err)
 	}
-	if _, err := c.Query(ctx, "bad \xff", 1); !errors.Is(err, static.ErrInvalidText) {
-		t.Fatalf("invalid UTF-8 query: %v, want static.ErrInvalidText", err)
+	if _, err := c.Query(ctx, "bad \xff", 1); !errors.Is(err, errs.ErrInvalidInput) {
+		t.Fatalf("invalid UTF-8 query: %v, want errs.ErrInvalidInput", err)
 	}
 	err = c.Add(ctx, ganada.Document{ID: "ko", Text: "한국어 문장"})
-	if !errors.Is(err, index.ErrZeroVector) || !strings.Contains(err.Error(), "zero vector") {
+	if !errors.Is(err, errs.ErrInvalidVector) || !strings.Contains(err.Error(), "zero vector") {
 		t.Fatalf("text with no known word: %v", err)
 	}
 	strict, err := glove.Load(static.WithErrorOnNoKnownTokens(true))
@@ -331,7 +329,7 @@ func TestDelegatesToStaticEncoder(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ = ganada.NewCollection(strict)
-	if err := c.Add(ctx, ganada.Document{ID: "ko", Text: "한국어 문장"}); !errors.Is(err, embed.ErrNoKnownTokens) {
+	if err := c.Add(ctx, ganada.Document{ID: "ko", Text: "한국어 문장"}); !errors.Is(err, errs.ErrNoKnownTokens) {
 		t.Fatalf("strict encoder: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"log"
 	"os"
 	"path/filepath"
@@ -94,7 +95,7 @@ func ExampleCollection_Save() {
 
 	plain, _ := glove.Load(static.WithoutSIF()) // another embedding space
 	_, err = ganada.Load(path, plain)
-	fmt.Println(errors.Is(err, ganada.ErrEncoderMismatch))
+	fmt.Println(errors.Is(err, errs.ErrEncoderMismatch))
 	// Output:
 	// 2 rain
 	// true

@@ -5,6 +5,7 @@ package ganada
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"strings"
 	"unicode/utf8"
 
@@ -24,19 +25,19 @@ func EncoderIdentity(enc embed.Encoder) embed.Identity {
 	return embed.Identity{Model: fmt.Sprintf("%T", enc), Dim: enc.Dim()}
 }
 
-// checkIdentityUTF8 returns an error wrapping ErrInvalidArgument if a
+// checkIdentityUTF8 returns an error wrapping errs.ErrInvalidInput if a
 // string of id is not valid UTF-8, which a saved collection cannot hold.
 func checkIdentityUTF8(id embed.Identity) error {
 	for _, f := range []struct{ name, value string }{{"model", id.Model}, {"revision", id.Revision}, {"prompt", id.Prompt}} {
 		if !utf8.ValidString(f.value) {
-			return fmt.Errorf("%w: encoder identity: %s %q is not valid UTF-8", ErrInvalidArgument, f.name, f.value)
+			return fmt.Errorf("ganada: %w: encoder identity: %s %q is not valid UTF-8", errs.ErrInvalidInput, f.name, f.value)
 		}
 	}
 	return nil
 }
 
 // checkIdentity returns nil if got equals want, otherwise an error wrapping
-// ErrEncoderMismatch that lists every differing field.
+// errs.ErrEncoderMismatch that lists every differing field.
 func checkIdentity(want, got embed.Identity) error {
 	var diffs []string
 	if want.Model != got.Model {
@@ -57,5 +58,5 @@ func checkIdentity(want, got embed.Identity) error {
 	if len(diffs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: the collection was built with %s", ErrEncoderMismatch, strings.Join(diffs, "; "))
+	return fmt.Errorf("ganada: %w: the collection was built with %s", errs.ErrEncoderMismatch, strings.Join(diffs, "; "))
 }

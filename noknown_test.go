@@ -1,5 +1,5 @@
 // This file tests that a document or query whose text has no word the
-// encoder knows fails with an error wrapping embed.ErrNoKnownTokens (as well
+// encoder knows fails with an error wrapping errs.ErrNoKnownTokens (as well
 // as ErrInvalidVector) under Cosine, and that zero vectors with another
 // cause do not claim it.
 
@@ -7,14 +7,13 @@ package ganada_test
 
 import (
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"strings"
 	"testing"
 
 	"github.com/ganada/ganada"
-	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/static"
 	"github.com/ganada/ganada/embed/static/glove"
-	"github.com/ganada/ganada/index"
 )
 
 func TestNoKnownTokensWithGloVe(t *testing.T) {
@@ -33,7 +32,7 @@ func TestNoKnownTokensWithGloVe(t *testing.T) {
 			}
 			for _, text := range []string{"", "한국어 문장", "!!! ...", "qzxjvk wqpfzz"} {
 				err := c.Add(ctx, ganada.Document{ID: "fine", Text: "a dog barks"}, ganada.Document{ID: "unknown", Text: text})
-				for _, want := range []error{embed.ErrNoKnownTokens, ganada.ErrInvalidVector, index.ErrZeroVector} {
+				for _, want := range []error{errs.ErrNoKnownTokens, errs.ErrInvalidVector, errs.ErrInvalidInput} {
 					if !errors.Is(err, want) {
 						t.Errorf("Add text %q: err = %v, want it to wrap %v", text, err, want)
 					}
@@ -45,7 +44,7 @@ func TestNoKnownTokensWithGloVe(t *testing.T) {
 					t.Fatalf("a failed Add changed the collection")
 				}
 				_, err = c.Query(ctx, text, 1)
-				if !errors.Is(err, embed.ErrNoKnownTokens) || !errors.Is(err, index.ErrZeroVector) {
+				if !errors.Is(err, errs.ErrNoKnownTokens) || !errors.Is(err, errs.ErrInvalidVector) {
 					t.Errorf("Query %q: err = %v, want ErrNoKnownTokens and ErrZeroVector", text, err)
 				}
 			}
@@ -68,16 +67,16 @@ func TestZeroVectorOfKnownWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = c.Add(ctx, ganada.Document{ID: "n", Text: "north"})
-	if !errors.Is(err, index.ErrZeroVector) || errors.Is(err, embed.ErrNoKnownTokens) {
+	if !errors.Is(err, errs.ErrInvalidVector) || errors.Is(err, errs.ErrNoKnownTokens) {
 		t.Errorf("known word with a zero vector: %v, want ErrZeroVector without ErrNoKnownTokens", err)
 	}
 	err = c.Add(ctx, ganada.Document{ID: "w", Text: "west"})
-	if !errors.Is(err, index.ErrZeroVector) || !errors.Is(err, embed.ErrNoKnownTokens) {
+	if !errors.Is(err, errs.ErrInvalidVector) || !errors.Is(err, errs.ErrNoKnownTokens) {
 		t.Errorf("unknown word: %v, want ErrZeroVector and ErrNoKnownTokens", err)
 	}
 	// An encoder that cannot tell (no Tokens method) gets no claim either.
 	h := newCol(t, newHashEncoder(8))
-	if err := h.Add(ctx, ganada.Document{ID: "z", Text: "..."}); !errors.Is(err, index.ErrZeroVector) || errors.Is(err, embed.ErrNoKnownTokens) {
+	if err := h.Add(ctx, ganada.Document{ID: "z", Text: "..."}); !errors.Is(err, errs.ErrInvalidVector) || errors.Is(err, errs.ErrNoKnownTokens) {
 		t.Errorf("hash encoder's zero vector: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ package ganada
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"unicode/utf8"
 
 	"github.com/ganada/ganada/index"
@@ -109,7 +110,7 @@ func resolve(opts []Option) (config, error) {
 func WithIndex(kind IndexKind) Option {
 	return func(c *config) error {
 		if kind != HNSW && kind != Flat {
-			return fmt.Errorf("%w: unknown index kind %v", ErrInvalidArgument, kind)
+			return fmt.Errorf("ganada: %w: WithIndex(%v): unknown index kind", errs.ErrInvalidOption, kind)
 		}
 		c.kind = kind
 		c.fixed = append(c.fixed, "WithIndex")
@@ -123,7 +124,7 @@ func WithIndex(kind IndexKind) Option {
 func WithMetric(m index.Metric) Option {
 	return func(c *config) error {
 		if err := index.CheckMetric(m); err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+			return fmt.Errorf("ganada: %w: WithMetric(%v): unknown metric", errs.ErrInvalidOption, m)
 		}
 		c.metric = m
 		c.fixed = append(c.fixed, "WithMetric")
@@ -176,11 +177,9 @@ func WithEfSearch(ef int) Option {
 	}
 }
 
-// badIndexOption reports a bad index parameter: the error wraps both
-// ErrInvalidArgument and index.ErrInvalidArgument, as the index's own
-// rejection of it would (and as WithMetric's does).
+// badIndexOption reports a bad index parameter, wrapping errs.ErrInvalidOption.
 func badIndexOption(format string, args ...any) error {
-	return fmt.Errorf("%w: %w: %s", ErrInvalidArgument, index.ErrInvalidArgument, fmt.Sprintf(format, args...))
+	return fmt.Errorf("ganada: %w: %s", errs.ErrInvalidOption, fmt.Sprintf(format, args...))
 }
 
 // WithSeed seeds the HNSW level generator (default 1), for reproducible
@@ -199,7 +198,7 @@ func WithSeed(seed uint64) Option {
 func WithBatchSize(n int) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return fmt.Errorf("%w: batch size %d, want > 0", ErrInvalidArgument, n)
+			return fmt.Errorf("ganada: %w: WithBatchSize(%d): want > 0", errs.ErrInvalidOption, n)
 		}
 		c.batchSize = n
 		return nil
@@ -232,7 +231,7 @@ func WithProgress(f func(Progress)) Option {
 func WithPrompts(query, document string) Option {
 	return func(c *config) error {
 		if !utf8.ValidString(query) || !utf8.ValidString(document) {
-			return fmt.Errorf("%w: prompts %q, %q: not valid UTF-8", ErrInvalidArgument, query, document)
+			return fmt.Errorf("ganada: %w: WithPrompts(%q, %q): not valid UTF-8", errs.ErrInvalidOption, query, document)
 		}
 		c.queryPrompt = query
 		c.docPrompt = document

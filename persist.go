@@ -31,6 +31,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -229,10 +230,10 @@ func (w *countWriter) section(tag string, payload []byte) {
 
 // Load reads a collection saved with Save, for use with enc, which must have
 // the identity the collection was saved with (see EncoderIdentity):
-// otherwise Load returns an error wrapping ErrEncoderMismatch that says what
+// otherwise Load returns an error wrapping errs.ErrEncoderMismatch that says what
 // differs. The index kind, metric, HNSW parameters and prompts come from the
 // file; opts may set only WithBatchSize, WithProgress and WithEfSearch.
-// Damaged or truncated files yield an error wrapping ErrCorrupt. Load
+// Damaged or truncated files yield an error wrapping errs.ErrCorrupt. Load
 // first removes the temporary files that Saves of path killed mid-write
 // left behind (see Save; best effort, errors are ignored).
 func Load(path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
@@ -251,7 +252,7 @@ func Load(path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
 		if err == nil {
 			err = errors.New("data after the end marker")
 		}
-		return nil, fmt.Errorf("ganada: load %s: %w: %w", path, ErrCorrupt, err)
+		return nil, fmt.Errorf("ganada: load %s: %w: %w", path, errs.ErrCorrupt, err)
 	}
 	return c, nil
 }
@@ -260,14 +261,14 @@ func Load(path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
 // bytes WriteTo wrote; see Load.
 func Read(r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
 	if enc == nil {
-		return nil, fmt.Errorf("%w: nil encoder", ErrInvalidArgument)
+		return nil, fmt.Errorf("ganada: %w: nil encoder", errs.ErrInvalidInput)
 	}
 	cfg, err := resolve(opts)
 	if err != nil {
 		return nil, err
 	}
 	if len(cfg.fixed) > 0 {
-		return nil, fmt.Errorf("%w: %s: the saved collection fixes it", ErrInvalidArgument, cfg.fixed[0])
+		return nil, fmt.Errorf("ganada: %w: %s: the saved collection fixes it", errs.ErrInvalidOption, cfg.fixed[0])
 	}
 	rd := &reader{r: r}
 
@@ -276,10 +277,10 @@ func Read(r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
 		return nil, rd.err
 	}
 	if string(head[:len(fileMagic)]) != fileMagic {
-		return nil, fmt.Errorf("%w: not a ganada collection (bad magic %q)", ErrCorrupt, head[:len(fileMagic)])
+		return nil, fmt.Errorf("%w: not a ganada collection (bad magic %q)", errs.ErrCorrupt, head[:len(fileMagic)])
 	}
 	if v := binary.LittleEndian.Uint32(head[len(fileMagic):]); v != fileVersion {
-		return nil, fmt.Errorf("%w: unsupported collection format version %d (this build reads %d)", ErrCorrupt, v, fileVersion)
+		return nil, fmt.Errorf("%w: collection format version %d (this build reads %d)", errs.ErrUnsupported, v, fileVersion)
 	}
 
 	// IDEN, checked against enc before anything large is read.
@@ -334,24 +335,24 @@ func Read(r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
 // configuration.
 func (c *Collection) checkLoaded(id embed.Identity, ndocs int) error {
 	if len(c.byID) != ndocs {
-		return fmt.Errorf("%w: documents section repeats a document ID", ErrCorrupt)
+		return fmt.Errorf("%w: documents section repeats a document ID", errs.ErrCorrupt)
 	}
 	if c.idx.Dim() != id.Dim {
-		return fmt.Errorf("%w: index dimension %d, encoder identity says %d", ErrCorrupt, c.idx.Dim(), id.Dim)
+		return fmt.Errorf("%w: index dimension %d, encoder identity says %d", errs.ErrCorrupt, c.idx.Dim(), id.Dim)
 	}
 	if m := c.idx.Metric(); m != c.cfg.metric {
-		return fmt.Errorf("%w: index metric %v, configuration says %v", ErrCorrupt, m, c.cfg.metric)
+		return fmt.Errorf("%w: index metric %v, configuration says %v", errs.ErrCorrupt, m, c.cfg.metric)
 	}
 	if h, ok := c.idx.(*hnsw.Index); ok && h.M() != c.cfg.m {
-		return fmt.Errorf("%w: index M %d, configuration says %d", ErrCorrupt, h.M(), c.cfg.m)
+		return fmt.Errorf("%w: index M %d, configuration says %d", errs.ErrCorrupt, h.M(), c.cfg.m)
 	}
 	ids := c.idx.IDs()
 	if len(ids) != ndocs {
-		return fmt.Errorf("%w: index holds %d vectors for %d documents", ErrCorrupt, len(ids), ndocs)
+		return fmt.Errorf("%w: index holds %d vectors for %d documents", errs.ErrCorrupt, len(ids), ndocs)
 	}
 	for _, n := range ids {
 		if c.byNum[n] == nil {
-			return fmt.Errorf("%w: index id %d has no document", ErrCorrupt, n)
+			return fmt.Errorf("%w: index id %d has no document", errs.ErrCorrupt, n)
 		}
 	}
 	return nil
@@ -389,7 +390,7 @@ func (rd *reader) header(want string) uint64 {
 		return 0
 	}
 	if tag := string(b[:4]); tag != want {
-		rd.fail(fmt.Errorf("%w: section %q where %q belongs", ErrCorrupt, tag, want))
+		rd.fail(fmt.Errorf("%w: section %q where %q belongs", errs.ErrCorrupt, tag, want))
 		return 0
 	}
 	return binary.LittleEndian.Uint64(b[4:])
@@ -403,7 +404,7 @@ func (rd *reader) section(want string) []byte {
 		return nil
 	}
 	if n > math.MaxInt64-4 {
-		rd.fail(fmt.Errorf("%w: section %s has impossible length %d", ErrCorrupt, want, n))
+		rd.fail(fmt.Errorf("%w: section %s has impossible length %d", errs.ErrCorrupt, want, n))
 		return nil
 	}
 	var buf bytes.Buffer
@@ -416,7 +417,7 @@ func (rd *reader) section(want string) []byte {
 		return nil
 	}
 	if got, want2 := crc32.Checksum(buf.Bytes(), castagnoli), binary.LittleEndian.Uint32(sum); got != want2 {
-		rd.fail(fmt.Errorf("%w: section %s fails its checksum (crc32c %08x, recorded %08x)", ErrCorrupt, want, got, want2))
+		rd.fail(fmt.Errorf("%w: section %s fails its checksum (crc32c %08x, recorded %08x)", errs.ErrCorrupt, want, got, want2))
 		return nil
 	}
 	return buf.Bytes()
@@ -425,7 +426,7 @@ func (rd *reader) section(want string) []byte {
 // index reads the INDX section into a new index of the given kind.
 func (rd *reader) index(kind IndexKind) (vectorIndex, error) {
 	if n := rd.header("INDX"); rd.err == nil && n != streamed {
-		rd.fail(fmt.Errorf("%w: INDX section length %d, want the streamed marker", ErrCorrupt, n))
+		rd.fail(fmt.Errorf("%w: INDX section length %d, want the streamed marker", errs.ErrCorrupt, n))
 	}
 	if rd.err != nil {
 		return nil, rd.err
@@ -451,16 +452,16 @@ func (rd *reader) checksum(tag string, h hash.Hash32) {
 		return
 	}
 	if got, want := h.Sum32(), binary.LittleEndian.Uint32(sum); got != want {
-		rd.fail(fmt.Errorf("%w: section %s fails its checksum (crc32c %08x, recorded %08x)", ErrCorrupt, tag, got, want))
+		rd.fail(fmt.Errorf("%w: section %s fails its checksum (crc32c %08x, recorded %08x)", errs.ErrCorrupt, tag, got, want))
 	}
 }
 
 // corruptIO classifies a read error: the end of the data or an index's
-// corruption report means a damaged file (ErrCorrupt); anything else is an
+// corruption report means a damaged file (errs.ErrCorrupt); anything else is an
 // I/O error, returned wrapped.
 func corruptIO(what string, err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, index.ErrCorrupt) {
-		return fmt.Errorf("%w: %s: %w", ErrCorrupt, what, err)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errs.ErrCorrupt) {
+		return fmt.Errorf("%w: %s: %w", errs.ErrCorrupt, what, err)
 	}
 	return fmt.Errorf("ganada: reading %s: %w", what, err)
 }
@@ -474,7 +475,7 @@ type dec struct {
 
 func (d *dec) fail(format string, args ...any) {
 	if d.err == nil {
-		d.err = fmt.Errorf("%w: section %s: %s", ErrCorrupt, d.tag, fmt.Sprintf(format, args...))
+		d.err = fmt.Errorf("%w: section %s: %s", errs.ErrCorrupt, d.tag, fmt.Sprintf(format, args...))
 	}
 }
 
@@ -570,7 +571,7 @@ func parseIdentity(b []byte) (embed.Identity, error) {
 		return embed.Identity{}, err
 	}
 	if id.Dim <= 0 {
-		return embed.Identity{}, fmt.Errorf("%w: section IDEN: dimension %d", ErrCorrupt, id.Dim)
+		return embed.Identity{}, fmt.Errorf("%w: section IDEN: dimension %d", errs.ErrCorrupt, id.Dim)
 	}
 	return id, nil
 }
@@ -590,11 +591,11 @@ func parseConfig(cfg *config, b []byte) (next uint64, err error) {
 	}
 	switch {
 	case cfg.kind != HNSW && cfg.kind != Flat:
-		return 0, fmt.Errorf("%w: section CONF: unknown index kind %d", ErrCorrupt, cfg.kind)
+		return 0, fmt.Errorf("%w: section CONF: unknown index kind %d", errs.ErrCorrupt, cfg.kind)
 	case !cfg.metric.Valid():
-		return 0, fmt.Errorf("%w: section CONF: unknown metric %d", ErrCorrupt, cfg.metric)
+		return 0, fmt.Errorf("%w: section CONF: unknown metric %d", errs.ErrCorrupt, cfg.metric)
 	case cfg.m < 2 || cfg.efConstruction < 1:
-		return 0, fmt.Errorf("%w: section CONF: M %d, efConstruction %d", ErrCorrupt, cfg.m, cfg.efConstruction)
+		return 0, fmt.Errorf("%w: section CONF: M %d, efConstruction %d", errs.ErrCorrupt, cfg.m, cfg.efConstruction)
 	}
 	return next, nil
 }

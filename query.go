@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/errs"
 
 	"github.com/ganada/ganada/index"
 )
@@ -54,10 +55,10 @@ func WithExactSearch() QueryOption {
 // Filters among opts restrict the candidates (all must match); the index
 // applies them during its search, possibly on several goroutines at once
 // (see Filter), so k hits are found whenever k documents match. Fewer than k hits come back only when fewer documents (match).
-// Errors wrap ErrInvalidArgument (k ≤ 0), the encoder's error, ErrEncoder,
-// ErrInvalidVector (for example a zero query vector under Cosine: a
+// Errors wrap errs.ErrInvalidInput (k ≤ 0), the encoder's error, errs.ErrEncoder,
+// errs.ErrInvalidVector (for example a zero query vector under Cosine: a
 // word-vector encoder knows none of the query's words, and then the error
-// also wraps embed.ErrNoKnownTokens), or ctx.Err().
+// also wraps errs.ErrNoKnownTokens), or ctx.Err().
 func (c *Collection) Query(ctx context.Context, text string, k int, opts ...QueryOption) ([]Hit, error) {
 	if err := checkK(k); err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 		return nil, fmt.Errorf("ganada: encoding the query: %w", err)
 	}
 	if len(out) != 1 {
-		return nil, fmt.Errorf("%w: %d vectors for 1 text", ErrEncoder, len(out))
+		return nil, fmt.Errorf("ganada: %w: %d vectors for 1 text", errs.ErrEncoder, len(out))
 	}
 	if err := c.checkVector(out[0], c.cfg.queryPrompt+text); err != nil {
 		return nil, fmt.Errorf("ganada: query: %w", err)
@@ -84,7 +85,7 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 // QueryVector returns up to k documents whose vectors score best against
 // vec, best first, like Query without encoding. vec must come from the
 // collection's encoder (or one with the same Identity). Errors wrap
-// ErrInvalidArgument (k ≤ 0), ErrDimension, ErrInvalidVector (NaN or
+// errs.ErrInvalidInput (k ≤ 0), errs.ErrDimension, errs.ErrInvalidVector (NaN or
 // infinite components, a zero vector under Cosine) or ctx.Err().
 func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts ...QueryOption) ([]Hit, error) {
 	if err := checkK(k); err != nil {
@@ -101,7 +102,7 @@ func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts
 
 func checkK(k int) error {
 	if k <= 0 {
-		return fmt.Errorf("%w: k = %d, want k > 0", ErrInvalidArgument, k)
+		return fmt.Errorf("ganada: %w: k = %d, want k > 0", errs.ErrInvalidInput, k)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ package ganada_test
 import (
 	"bytes"
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"reflect"
 	"strings"
 	"testing"
@@ -36,8 +37,8 @@ func TestAddRejectsInvalidUTF8Text(t *testing.T) {
 			before := snapshot(t, c)
 			for _, text := range []string{"bad \xff text", "cut \xed\x95", "\xed\xa0\x80 surrogate", "\xc0\xaf overlong"} {
 				err := c.Add(ctx, ganada.Document{ID: "fine", Text: "fine"}, ganada.Document{ID: "bad-text", Text: text})
-				if !errors.Is(err, ganada.ErrInvalidDocument) {
-					t.Fatalf("text %q: err = %v, want ErrInvalidDocument", text, err)
+				if !errors.Is(err, errs.ErrInvalidInput) {
+					t.Fatalf("text %q: err = %v, want errs.ErrInvalidInput", text, err)
 				}
 				if !strings.Contains(err.Error(), `"bad-text"`) {
 					t.Errorf("error %q does not name the document", err)
@@ -74,8 +75,8 @@ func FuzzAddSaveRead(f *testing.F) {
 		}
 		doc := ganada.Document{ID: id, Text: text, Metadata: map[string]string{key: value}}
 		if err := c.Add(ctx, doc); err != nil {
-			if !errors.Is(err, ganada.ErrInvalidDocument) {
-				t.Fatalf("Add: %v, want ErrInvalidDocument or success", err)
+			if !errors.Is(err, errs.ErrInvalidInput) {
+				t.Fatalf("Add: %v, want errs.ErrInvalidInput or success", err)
 			}
 			if c.Len() != 0 {
 				t.Fatal("a failed Add changed the collection")
@@ -99,8 +100,8 @@ func FuzzAddSaveRead(f *testing.F) {
 func TestPromptsAndIdentityMustBeUTF8(t *testing.T) {
 	enc := byteEncoder{dim: 8}
 	for _, opt := range []ganada.Option{ganada.WithPrompts("q\xff: ", ""), ganada.WithPrompts("", "\xc3")} {
-		if _, err := ganada.NewCollection(enc, opt); !errors.Is(err, ganada.ErrInvalidArgument) {
-			t.Errorf("prompt not valid UTF-8: err = %v, want ErrInvalidArgument", err)
+		if _, err := ganada.NewCollection(enc, opt); !errors.Is(err, errs.ErrInvalidOption) {
+			t.Errorf("prompt not valid UTF-8: err = %v, want errs.ErrInvalidOption", err)
 		}
 	}
 	for _, id := range []embed.Identity{
@@ -109,8 +110,8 @@ func TestPromptsAndIdentityMustBeUTF8(t *testing.T) {
 		{Model: "model", Dim: 8, Prompt: "query\xe2\x82: "},
 	} {
 		_, err := ganada.NewCollection(byteEncoder{dim: 8, identity: id})
-		if !errors.Is(err, ganada.ErrInvalidArgument) || !strings.Contains(err.Error(), "UTF-8") {
-			t.Errorf("identity %+v: err = %v, want ErrInvalidArgument naming UTF-8", id, err)
+		if !errors.Is(err, errs.ErrInvalidInput) || !strings.Contains(err.Error(), "UTF-8") {
+			t.Errorf("identity %+v: err = %v, want errs.ErrInvalidInput naming UTF-8", id, err)
 		}
 	}
 	// Valid non-ASCII prompts and identities round-trip.

@@ -5,6 +5,7 @@ package index
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"math"
 )
 
@@ -20,7 +21,7 @@ const MaxComponents = 1 << 40
 // CheckDim validates a dimension given to an index constructor.
 func CheckDim(dim int) error {
 	if dim <= 0 || dim > MaxDim {
-		return fmt.Errorf("%w: dimension %d outside [1, %d]", ErrInvalidArgument, dim, MaxDim)
+		return fmt.Errorf("index: %w: dimension %d outside [1, %d]", errs.ErrInvalidInput, dim, MaxDim)
 	}
 	return nil
 }
@@ -28,7 +29,7 @@ func CheckDim(dim int) error {
 // CheckMetric validates a metric given to an index constructor.
 func CheckMetric(m Metric) error {
 	if !m.Valid() {
-		return fmt.Errorf("%w: unknown metric %v", ErrInvalidArgument, m)
+		return fmt.Errorf("index: %w: unknown metric %v", errs.ErrInvalidInput, m)
 	}
 	return nil
 }
@@ -37,15 +38,15 @@ func CheckMetric(m Metric) error {
 // dimension dim (already checked by CheckDim): n must be non-negative and
 // n × dim must neither overflow nor exceed MaxComponents, so that the
 // preallocation cannot panic. It returns an error wrapping
-// ErrInvalidArgument.
+// errs.ErrInvalidOption naming WithCapacity.
 func CheckCapacity(n, dim int) error {
 	if n < 0 {
-		return fmt.Errorf("%w: capacity %d", ErrInvalidArgument, n)
+		return fmt.Errorf("index: %w: WithCapacity(%d): negative", errs.ErrInvalidOption, n)
 	}
 	// Division first: n × dim may overflow. The bytes must also fit an int
 	// (a limit only on 32-bit platforms).
 	if dim > 0 && (uint64(n) > MaxComponents/uint64(dim) || n > math.MaxInt/4/dim) {
-		return fmt.Errorf("%w: capacity %d of dimension %d exceeds %d components", ErrInvalidArgument, n, dim, uint64(MaxComponents))
+		return fmt.Errorf("index: %w: WithCapacity(%d) of dimension %d: exceeds %d components", errs.ErrInvalidOption, n, dim, uint64(MaxComponents))
 	}
 	return nil
 }
@@ -53,15 +54,16 @@ func CheckCapacity(n, dim int) error {
 // CheckK validates the k of a search.
 func CheckK(k int) error {
 	if k <= 0 {
-		return fmt.Errorf("%w: k = %d, want k > 0", ErrInvalidArgument, k)
+		return fmt.Errorf("index: %w: k = %d, want k > 0", errs.ErrInvalidInput, k)
 	}
 	return nil
 }
 
 // Prepare checks vec against dim and the metric and writes the form an index
 // stores into dst (len(dst) == dim): a copy, normalised to unit length under
-// Cosine. It returns an error wrapping ErrDimension, ErrInvalidVector or
-// ErrZeroVector, leaving dst unspecified.
+// Cosine. It returns an error wrapping errs.ErrDimension or
+// errs.ErrInvalidVector (NaN, ±Inf, or a zero vector under Cosine), leaving
+// dst unspecified.
 func Prepare(dst, vec []float32, dim int, m Metric) error {
 	if err := Check(vec, dim, m); err != nil {
 		return err
@@ -84,21 +86,21 @@ func Prepare(dst, vec []float32, dim int, m Metric) error {
 // Check validates vec like Prepare without writing it anywhere.
 func Check(vec []float32, dim int, m Metric) error {
 	if len(vec) != dim {
-		return fmt.Errorf("%w: got %d, want %d", ErrDimension, len(vec), dim)
+		return fmt.Errorf("index: %w: got %d, want %d", errs.ErrDimension, len(vec), dim)
 	}
 	var ss float64
 	for i, x := range vec {
 		f := float64(x)
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return fmt.Errorf("%w: component %d is %v", ErrInvalidVector, i, x)
+			return fmt.Errorf("index: %w: component %d is %v", errs.ErrInvalidVector, i, x)
 		}
 		ss += f * f
 	}
 	if m == Cosine && ss == 0 {
-		return ErrZeroVector
+		return fmt.Errorf("index: %w: zero vector under cosine", errs.ErrInvalidVector)
 	}
 	if m != Cosine && math.IsInf(float64(float32(ss)), 0) {
-		return fmt.Errorf("%w: squared norm overflows float32", ErrInvalidVector)
+		return fmt.Errorf("index: %w: squared norm overflows float32", errs.ErrInvalidVector)
 	}
 	return nil
 }

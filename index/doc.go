@@ -38,5 +38,5 @@
 // embedded inside a larger file. Save and Load wrap them with an atomic file
 // replace (see WriteFileAtomic); Load requires the file to end where the
 // index ends. Damaged or truncated input, and a file with data after the
-// index, yields an error wrapping ErrCorrupt.
+// index, yields an error wrapping errs.ErrCorrupt.
 package index

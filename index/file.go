@@ -8,6 +8,7 @@ package index
 import (
 	"bufio"
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"io"
 	"os"
 
@@ -43,7 +44,7 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 
 // ReadFile opens path and calls read with a buffered reader over it. The
 // file must hold exactly what read consumes: if read succeeds but bytes
-// remain after it, ReadFile returns an error wrapping ErrCorrupt, as a file
+// remain after it, ReadFile returns an error wrapping errs.ErrCorrupt, as a file
 // with data after its end marker is not one Save wrote. It first removes
 // the temporary files that saves of path killed mid-write left behind, as
 // WriteFileAtomic does (best effort: errors are ignored).
@@ -60,7 +61,7 @@ func ReadFile(path string, read func(r io.Reader) error) error {
 	}
 	switch _, err := br.ReadByte(); {
 	case err == nil:
-		return fmt.Errorf("index: load %s: %w: data after the end of the index", path, ErrCorrupt)
+		return fmt.Errorf("index: load %s: %w: data after the end of the index", path, errs.ErrCorrupt)
 	case err != io.EOF:
 		return fmt.Errorf("index: load %s: %w", path, err)
 	}

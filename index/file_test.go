@@ -7,6 +7,7 @@ package index
 
 import (
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"io"
 	"io/fs"
 	"os"
@@ -50,11 +51,11 @@ func TestReadFileTrailingData(t *testing.T) {
 	if err := ReadFile(path, readN(6)); err != nil {
 		t.Fatalf("exact read: %v", err)
 	}
-	if err := ReadFile(path, readN(5)); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("one byte left: %v, want ErrCorrupt", err)
+	if err := ReadFile(path, readN(5)); !errors.Is(err, errs.ErrCorrupt) {
+		t.Fatalf("one byte left: %v, want errs.ErrCorrupt", err)
 	}
 	boom := errors.New("boom")
-	if err := ReadFile(path, func(io.Reader) error { return boom }); !errors.Is(err, boom) || errors.Is(err, ErrCorrupt) {
+	if err := ReadFile(path, func(io.Reader) error { return boom }); !errors.Is(err, boom) || errors.Is(err, errs.ErrCorrupt) {
 		t.Fatalf("read's own error: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ package index
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"io"
 )
 
@@ -13,7 +14,7 @@ type Metric int
 
 const (
 	// Cosine scores by cosine similarity. Vectors are normalised when added,
-	// so zero vectors are rejected with ErrZeroVector.
+	// so zero vectors are rejected with errs.ErrInvalidVector.
 	Cosine Metric = iota + 1
 	// Dot scores by raw inner product.
 	Dot
@@ -47,7 +48,7 @@ func ParseMetric(s string) (Metric, error) {
 	case "l2", "euclidean":
 		return L2, nil
 	}
-	return 0, fmt.Errorf("%w: unknown metric %q", ErrInvalidArgument, s)
+	return 0, fmt.Errorf("index: %w: unknown metric %q", errs.ErrInvalidInput, s)
 }
 
 // Result is one search hit. Score is higher-is-better under every metric; see
@@ -67,8 +68,8 @@ type Index interface {
 	// goroutines. It validates every vector before adding any; if an id
 	// repeats, its last vector wins.
 	AddBatch(ids []uint64, vecs [][]float32) error
-	// Delete removes id. It returns an error wrapping ErrNotFound if id is
-	// absent (also wrapping ErrEmpty on an uninitialised index). A deleted id
+	// Delete removes id. It returns an error wrapping errs.ErrNotFound if id is
+	// absent (and errs.ErrInvalidInput on an uninitialised index). A deleted id
 	// disappears from search results at once.
 	Delete(id uint64) error
 	// Search returns up to k results for query, best first. It returns fewer
@@ -99,7 +100,7 @@ type Extended interface {
 	// Contains reports whether id is stored.
 	Contains(id uint64) bool
 	// Vector returns a copy of the vector stored under id (unit-normalised
-	// under Cosine) or an error wrapping ErrNotFound.
+	// under Cosine) or an error wrapping errs.ErrNotFound.
 	Vector(id uint64) ([]float32, error)
 	// IDs returns every stored id.
 	IDs() []uint64

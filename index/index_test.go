@@ -5,6 +5,7 @@ package index
 
 import (
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -51,11 +52,10 @@ func TestPrepare(t *testing.T) {
 		m   Metric
 		err error
 	}{
-		{[]float32{1}, Dot, ErrDimension},
-		{[]float32{0, 0}, Cosine, ErrZeroVector},
-		{[]float32{0, 0}, Cosine, ErrInvalidVector},
-		{[]float32{float32(math.Inf(-1)), 0}, L2, ErrInvalidVector},
-		{[]float32{big, big}, Dot, ErrInvalidVector},
+		{[]float32{1}, Dot, errs.ErrDimension},
+		{[]float32{0, 0}, Cosine, errs.ErrInvalidVector},
+		{[]float32{float32(math.Inf(-1)), 0}, L2, errs.ErrInvalidVector},
+		{[]float32{big, big}, Dot, errs.ErrInvalidVector},
 	} {
 		if err := Prepare(dst, c.v, 2, c.m); !errors.Is(err, c.err) {
 			t.Errorf("%v %v: %v, want %v", c.v, c.m, err, c.err)
@@ -73,7 +73,7 @@ func TestMetricNames(t *testing.T) {
 			t.Errorf("%v: %v %v", m, p, err)
 		}
 	}
-	if _, err := ParseMetric("manhattan"); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := ParseMetric("manhattan"); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Error(err)
 	}
 	if Metric(0).Valid() {
@@ -128,8 +128,8 @@ func TestCheckCapacity(t *testing.T) {
 		if c.ok && err != nil {
 			t.Errorf("CheckCapacity(%d, %d) = %v", c.n, c.dim, err)
 		}
-		if !c.ok && !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("CheckCapacity(%d, %d) = %v, want ErrInvalidArgument", c.n, c.dim, err)
+		if !c.ok && !errors.Is(err, errs.ErrInvalidOption) {
+			t.Errorf("CheckCapacity(%d, %d) = %v, want errs.ErrInvalidOption", c.n, c.dim, err)
 		}
 	}
 }

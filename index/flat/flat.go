@@ -5,6 +5,7 @@ package flat
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"runtime"
 	"sync"
 
@@ -39,11 +40,11 @@ type config struct {
 // WithCapacity preallocates room for n vectors, like a slice capacity. The
 // index still grows past it. New rejects a negative n, or one whose n × dim
 // exceeds index.MaxComponents, with an error wrapping
-// index.ErrInvalidArgument.
+// errs.ErrInvalidOption.
 func WithCapacity(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("%w: capacity %d", index.ErrInvalidArgument, n)
+			return fmt.Errorf("flat: %w: WithCapacity(%d): negative", errs.ErrInvalidOption, n)
 		}
 		c.capacity = n
 		return nil
@@ -56,7 +57,7 @@ func WithCapacity(n int) Option {
 func WithWorkers(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("%w: workers %d", index.ErrInvalidArgument, n)
+			return fmt.Errorf("flat: %w: WithWorkers(%d): negative", errs.ErrInvalidOption, n)
 		}
 		c.workers = n
 		return nil
@@ -68,8 +69,9 @@ func WithWorkers(n int) Option {
 const ParallelThreshold = 1 << 20
 
 // New returns an empty exact index for vectors of length dim. Nil options
-// are skipped. Bad arguments yield an error wrapping
-// index.ErrInvalidArgument.
+// are skipped. A bad dimension or metric yields an error
+// wrapping errs.ErrInvalidInput, a bad option one wrapping
+// errs.ErrInvalidOption that names it.
 func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 	if err := index.CheckDim(dim); err != nil {
 		return nil, err
@@ -125,13 +127,13 @@ func (x *Index) Contains(id uint64) bool {
 }
 
 // Vector returns a copy of the vector stored under id (unit-normalised under
-// Cosine), or an error wrapping index.ErrNotFound.
+// Cosine), or an error wrapping errs.ErrNotFound.
 func (x *Index) Vector(id uint64) ([]float32, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	i, ok := x.pos[id]
 	if !ok {
-		return nil, fmt.Errorf("%w: %d", index.ErrNotFound, id)
+		return nil, fmt.Errorf("flat: %w: %d", errs.ErrNotFound, id)
 	}
 	return append([]float32(nil), x.vecs[i*x.dim:(i+1)*x.dim]...), nil
 }
@@ -145,7 +147,7 @@ func (x *Index) IDs() []uint64 {
 
 func (x *Index) ready() error {
 	if x.dim == 0 {
-		return index.ErrEmpty
+		return fmt.Errorf("flat: %w: uninitialised index (make it with New or ReadFrom)", errs.ErrInvalidInput)
 	}
 	return nil
 }
@@ -176,11 +178,11 @@ func (x *Index) Add(id uint64, vec []float32) error {
 // When an id repeats, its last vector wins.
 func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
 	if len(ids) != len(vecs) {
-		return fmt.Errorf("%w: %d ids for %d vectors", index.ErrInvalidArgument, len(ids), len(vecs))
+		return fmt.Errorf("flat: %w: %d ids for %d vectors", errs.ErrInvalidInput, len(ids), len(vecs))
 	}
 	dim, metric := x.Dim(), x.Metric()
 	if dim == 0 {
-		return index.ErrEmpty
+		return fmt.Errorf("flat: %w: uninitialised index (make it with New or ReadFrom)", errs.ErrInvalidInput)
 	}
 	staged := make([]float32, len(ids)*dim)
 	if err := parallelFor(len(ids), func(i int) error {
@@ -194,7 +196,7 @@ func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.dim != dim || x.metric != metric {
-		return fmt.Errorf("%w: index replaced during AddBatch", index.ErrInvalidArgument)
+		return fmt.Errorf("flat: %w: index replaced during AddBatch", errs.ErrInvalidInput)
 	}
 	for i, id := range ids {
 		row := staged[i*dim : (i+1)*dim]
@@ -245,18 +247,18 @@ func parallelFor(n int, f func(i int) error) error {
 }
 
 // Delete removes id, moving the last stored vector into its row. It returns
-// an error wrapping index.ErrNotFound if id is absent; on an index never
+// an error wrapping errs.ErrNotFound if id is absent; on an index never
 // initialised by New or ReadFrom, where every id is absent, the error wraps
-// both index.ErrNotFound and index.ErrEmpty.
+// both errs.ErrNotFound and errs.ErrInvalidInput.
 func (x *Index) Delete(id uint64) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err := x.ready(); err != nil {
-		return fmt.Errorf("%w: %d (%w)", index.ErrNotFound, id, err)
+		return fmt.Errorf("flat: %w: %d (%w)", errs.ErrNotFound, id, err)
 	}
 	i, ok := x.pos[id]
 	if !ok {
-		return fmt.Errorf("%w: %d", index.ErrNotFound, id)
+		return fmt.Errorf("flat: %w: %d", errs.ErrNotFound, id)
 	}
 	last := len(x.ids) - 1
 	if i != last {

@@ -7,6 +7,7 @@ package flat
 import (
 	"bytes"
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -148,7 +149,7 @@ func TestDeleteAndFilter(t *testing.T) {
 			t.Fatalf("filter violated: %d", r.ID)
 		}
 	}
-	if err := x.Delete(0); !errors.Is(err, index.ErrNotFound) {
+	if err := x.Delete(0); !errors.Is(err, errs.ErrNotFound) {
 		t.Fatalf("Delete twice: %v", err)
 	}
 	// Replacing keeps Len and changes the vector.
@@ -168,27 +169,27 @@ func TestBadInput(t *testing.T) {
 		err  error
 		call func() error
 	}{
-		{index.ErrDimension, func() error { return x.Add(1, []float32{1}) }},
-		{index.ErrInvalidVector, func() error { return x.Add(1, []float32{1, nan, 1}) }},
-		{index.ErrZeroVector, func() error { return x.Add(1, []float32{0, 0, 0}) }},
-		{index.ErrInvalidArgument, func() error { _, err := x.Search([]float32{1, 1, 1}, 0); return err }},
-		{index.ErrDimension, func() error { _, err := x.Search([]float32{1, 1}, 1); return err }},
-		{index.ErrZeroVector, func() error { _, err := x.Search([]float32{0, 0, 0}, 1); return err }},
-		{index.ErrInvalidArgument, func() error { return x.AddBatch([]uint64{1}, nil) }},
-		{index.ErrInvalidVector, func() error { return x.AddBatch([]uint64{1, 2}, [][]float32{{1, 1, 1}, {nan, 1, 1}}) }},
-		{index.ErrNotFound, func() error { return x.Delete(3) }},
-		{index.ErrInvalidArgument, func() error { _, err := New(-1, index.L2); return err }},
-		{index.ErrEmpty, func() error { var z Index; return z.Add(1, []float32{1}) }},
-		{index.ErrEmpty, func() error { var z Index; return z.Delete(1) }},
-		{index.ErrNotFound, func() error { var z Index; return z.Delete(1) }},
-		{index.ErrNotFound, func() error { var z Index; _, err := z.Vector(1); return err }},
-		{index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithCapacity(-1)); return err }},
-		{index.ErrInvalidArgument, func() error {
+		{errs.ErrDimension, func() error { return x.Add(1, []float32{1}) }},
+		{errs.ErrInvalidVector, func() error { return x.Add(1, []float32{1, nan, 1}) }},
+		{errs.ErrInvalidVector, func() error { return x.Add(1, []float32{0, 0, 0}) }},
+		{errs.ErrInvalidInput, func() error { _, err := x.Search([]float32{1, 1, 1}, 0); return err }},
+		{errs.ErrDimension, func() error { _, err := x.Search([]float32{1, 1}, 1); return err }},
+		{errs.ErrInvalidVector, func() error { _, err := x.Search([]float32{0, 0, 0}, 1); return err }},
+		{errs.ErrInvalidInput, func() error { return x.AddBatch([]uint64{1}, nil) }},
+		{errs.ErrInvalidVector, func() error { return x.AddBatch([]uint64{1, 2}, [][]float32{{1, 1, 1}, {nan, 1, 1}}) }},
+		{errs.ErrNotFound, func() error { return x.Delete(3) }},
+		{errs.ErrInvalidInput, func() error { _, err := New(-1, index.L2); return err }},
+		{errs.ErrInvalidInput, func() error { var z Index; return z.Add(1, []float32{1}) }},
+		{errs.ErrInvalidInput, func() error { var z Index; return z.Delete(1) }},
+		{errs.ErrNotFound, func() error { var z Index; return z.Delete(1) }},
+		{errs.ErrNotFound, func() error { var z Index; _, err := z.Vector(1); return err }},
+		{errs.ErrInvalidOption, func() error { _, err := New(3, index.L2, WithCapacity(-1)); return err }},
+		{errs.ErrInvalidOption, func() error {
 			_, err := New(index.MaxDim, index.L2, WithCapacity(index.MaxComponents/index.MaxDim+1))
 			return err
 		}},
-		{index.ErrInvalidArgument, func() error { _, err := New(index.MaxDim, index.L2, WithCapacity(math.MaxInt)); return err }},
-		{index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithWorkers(-1)); return err }},
+		{errs.ErrInvalidOption, func() error { _, err := New(index.MaxDim, index.L2, WithCapacity(math.MaxInt)); return err }},
+		{errs.ErrInvalidOption, func() error { _, err := New(3, index.L2, WithWorkers(-1)); return err }},
 	}
 	for i, c := range checks {
 		if err := c.call(); !errors.Is(err, c.err) {
@@ -248,19 +249,19 @@ func TestPersistence(t *testing.T) {
 		if err := os.WriteFile(path, append(append([]byte(nil), good...), extra...), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Load(path); !errors.Is(err, index.ErrCorrupt) {
-			t.Fatalf("Load with %q appended: %v, want ErrCorrupt", extra, err)
+		if _, err := Load(path); !errors.Is(err, errs.ErrCorrupt) {
+			t.Fatalf("Load with %q appended: %v, want errs.ErrCorrupt", extra, err)
 		}
 	}
 	for cut := 0; cut < len(good); cut += 7 {
-		if _, err := new(Index).ReadFrom(bytes.NewReader(good[:cut])); !errors.Is(err, index.ErrCorrupt) {
+		if _, err := new(Index).ReadFrom(bytes.NewReader(good[:cut])); !errors.Is(err, errs.ErrCorrupt) {
 			t.Fatalf("cut %d: %v", cut, err)
 		}
 	}
 	for i := 0; i < len(good); i += 3 {
 		bad := append([]byte(nil), good...)
 		bad[i] ^= 1
-		if _, err := new(Index).ReadFrom(bytes.NewReader(bad)); !errors.Is(err, index.ErrCorrupt) {
+		if _, err := new(Index).ReadFrom(bytes.NewReader(bad)); !errors.Is(err, errs.ErrCorrupt) {
 			t.Fatalf("flip %d: %v", i, err)
 		}
 	}
@@ -276,8 +277,8 @@ func FuzzReadFrom(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var y Index
 		if _, err := y.ReadFrom(bytes.NewReader(data)); err != nil {
-			if !errors.Is(err, index.ErrCorrupt) {
-				t.Fatalf("%v does not wrap ErrCorrupt", err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("%v does not wrap errs.ErrCorrupt", err)
 			}
 			return
 		}

@@ -45,7 +45,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 // ReadFrom replaces the index with one written by WriteTo, adopting its
 // dimension and metric, and returns the number of bytes read. It reads no
 // byte past the end of the index. Malformed input yields an error wrapping
-// index.ErrCorrupt and leaves the index unchanged.
+// errs.ErrCorrupt and leaves the index unchanged.
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr := persist.NewReader(r)
 	if v := pr.Header(magic); pr.Err() == nil && v != version {
@@ -109,7 +109,7 @@ func Read(r io.Reader) (*Index, error) {
 
 // Load reads an index saved with Save. The file must hold the index and
 // nothing after it: a damaged or truncated file, or one with bytes after the
-// index's end marker, yields an error wrapping index.ErrCorrupt.
+// index's end marker, yields an error wrapping errs.ErrCorrupt.
 func Load(path string) (*Index, error) {
 	x := &Index{}
 	err := index.ReadFile(path, func(r io.Reader) error {

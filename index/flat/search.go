@@ -47,8 +47,8 @@ func (x *Index) scratch() *scratch {
 // filter is called only for rows whose score would enter the current top k,
 // and concurrently from every worker of a parallel scan, so it must be safe
 // for concurrent use); index.WithEf and index.WithExact are ignored. It
-// returns an error wrapping index.ErrDimension, index.ErrInvalidVector,
-// index.ErrZeroVector (Cosine) or index.ErrInvalidArgument (k ≤ 0). If k
+// returns an error wrapping errs.ErrDimension, errs.ErrInvalidVector,
+// errs.ErrInvalidVector (Cosine) or errs.ErrInvalidInput (k ≤ 0). If k
 // exceeds Len, all vectors are returned; any k up to math.MaxInt is fine, as
 // nothing is sized by k.
 func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {

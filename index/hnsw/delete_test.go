@@ -6,6 +6,7 @@ package hnsw
 
 import (
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -43,11 +44,11 @@ func TestDeleteExcludesImmediately(t *testing.T) {
 	if h.Contains(d.ids[0]) {
 		t.Error("Contains(deleted) = true")
 	}
-	if err := h.Delete(d.ids[0]); !errors.Is(err, index.ErrNotFound) {
-		t.Errorf("second Delete: %v, want ErrNotFound", err)
+	if err := h.Delete(d.ids[0]); !errors.Is(err, errs.ErrNotFound) {
+		t.Errorf("second Delete: %v, want errs.ErrNotFound", err)
 	}
-	if _, err := h.Vector(d.ids[0]); !errors.Is(err, index.ErrNotFound) {
-		t.Errorf("Vector(deleted): %v, want ErrNotFound", err)
+	if _, err := h.Vector(d.ids[0]); !errors.Is(err, errs.ErrNotFound) {
+		t.Errorf("Vector(deleted): %v, want errs.ErrNotFound", err)
 	}
 }
 

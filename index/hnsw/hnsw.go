@@ -5,6 +5,7 @@ package hnsw
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -89,7 +90,7 @@ type config struct {
 func WithM(m int) Option {
 	return func(c *config) error {
 		if m < 2 || m > 256 {
-			return fmt.Errorf("%w: M = %d outside [2, 256]", index.ErrInvalidArgument, m)
+			return fmt.Errorf("hnsw: %w: WithM(%d): outside [2, 256]", errs.ErrInvalidOption, m)
 		}
 		c.m = m
 		return nil
@@ -101,7 +102,7 @@ func WithM(m int) Option {
 func WithEfConstruction(ef int) Option {
 	return func(c *config) error {
 		if ef < 1 || ef > MaxEf {
-			return fmt.Errorf("%w: efConstruction = %d outside [1, %d]", index.ErrInvalidArgument, ef, MaxEf)
+			return fmt.Errorf("hnsw: %w: WithEfConstruction(%d): outside [1, %d]", errs.ErrInvalidOption, ef, MaxEf)
 		}
 		c.efC = ef
 		return nil
@@ -114,7 +115,7 @@ func WithEfConstruction(ef int) Option {
 func WithEfSearch(ef int) Option {
 	return func(c *config) error {
 		if ef < 1 || ef > MaxEf {
-			return fmt.Errorf("%w: efSearch = %d outside [1, %d]", index.ErrInvalidArgument, ef, MaxEf)
+			return fmt.Errorf("hnsw: %w: WithEfSearch(%d): outside [1, %d]", errs.ErrInvalidOption, ef, MaxEf)
 		}
 		c.efSearch = ef
 		return nil
@@ -135,11 +136,11 @@ func WithSeed(seed uint64) Option {
 // old and new slabs and blocks searches while it copies). n must be in
 // [0, 2^32−2], and New rejects one whose n × dim or n × (2·M+1) (the
 // layer-0 links) exceeds index.MaxComponents, with an error wrapping
-// index.ErrInvalidArgument.
+// errs.ErrInvalidOption.
 func WithCapacity(n int) Option {
 	return func(c *config) error {
 		if n < 0 || uint64(n) > math.MaxUint32-1 {
-			return fmt.Errorf("%w: capacity %d", index.ErrInvalidArgument, n)
+			return fmt.Errorf("hnsw: %w: WithCapacity(%d): outside [0, 2^32-2]", errs.ErrInvalidOption, n)
 		}
 		c.capacity = n
 		return nil
@@ -147,7 +148,8 @@ func WithCapacity(n int) Option {
 }
 
 // New returns an empty HNSW index for vectors of length dim. Nil options are
-// skipped. Bad arguments yield an error wrapping index.ErrInvalidArgument.
+// skipped. A bad dimension or metric yields an error wrapping errs.ErrInvalidInput, a
+// bad option one wrapping errs.ErrInvalidOption that names it.
 func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 	if err := index.CheckDim(dim); err != nil {
 		return nil, err
@@ -168,8 +170,8 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 		return nil, err
 	}
 	if words := uint64(c.capacity) * uint64(2*c.m+1); words > index.MaxComponents {
-		return nil, fmt.Errorf("%w: capacity %d with M = %d needs %d layer-0 link words, over %d",
-			index.ErrInvalidArgument, c.capacity, c.m, words, uint64(index.MaxComponents))
+		return nil, fmt.Errorf("hnsw: %w: WithCapacity(%d) with M = %d: needs %d layer-0 link words, over %d",
+			errs.ErrInvalidOption, c.capacity, c.m, words, uint64(index.MaxComponents))
 	}
 	x := &Index{}
 	x.init(dim, metric, c.m, c.efC, c.efSearch, c.seed)
@@ -245,7 +247,7 @@ func (x *Index) ensure(extra int) {
 
 func (x *Index) ready() error {
 	if x.dim == 0 {
-		return index.ErrEmpty
+		return fmt.Errorf("hnsw: %w: uninitialised index (make it with New or ReadFrom)", errs.ErrInvalidInput)
 	}
 	return nil
 }
@@ -302,7 +304,7 @@ func (x *Index) Contains(id uint64) bool {
 }
 
 // Vector returns a copy of the vector stored under id (unit-normalised under
-// Cosine), or an error wrapping index.ErrNotFound.
+// Cosine), or an error wrapping errs.ErrNotFound.
 func (x *Index) Vector(id uint64) ([]float32, error) {
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()
@@ -310,7 +312,7 @@ func (x *Index) Vector(id uint64) ([]float32, error) {
 	slot, ok := x.ids[id]
 	x.mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("%w: %d", index.ErrNotFound, id)
+		return nil, fmt.Errorf("hnsw: %w: %d", errs.ErrNotFound, id)
 	}
 	return append([]float32(nil), x.vec(slot)...), nil
 }

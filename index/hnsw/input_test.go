@@ -6,6 +6,7 @@ package hnsw
 
 import (
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"math"
 	"testing"
 
@@ -26,37 +27,37 @@ func TestBadInput(t *testing.T) {
 		err  error
 		call func() error
 	}{
-		{"add short", index.ErrDimension, func() error { return h.Add(1, []float32{1, 2}) }},
-		{"add NaN", index.ErrInvalidVector, func() error { return h.Add(1, []float32{1, nan, 0, 0}) }},
-		{"add Inf", index.ErrInvalidVector, func() error { return h.Add(1, []float32{inf, 0, 0, 0}) }},
-		{"add zero", index.ErrZeroVector, func() error { return h.Add(1, make([]float32, 4)) }},
-		{"batch mismatch", index.ErrInvalidArgument, func() error { return h.AddBatch([]uint64{1, 2}, [][]float32{ok}) }},
-		{"batch bad vector", index.ErrDimension, func() error { return h.AddBatch([]uint64{1, 2}, [][]float32{ok, {1}}) }},
-		{"search k=0", index.ErrInvalidArgument, func() error { _, err := h.Search(ok, 0); return err }},
-		{"search k<0", index.ErrInvalidArgument, func() error { _, err := h.Search(ok, -1); return err }},
-		{"search dim", index.ErrDimension, func() error { _, err := h.Search(ok[:3], 1); return err }},
-		{"search NaN", index.ErrInvalidVector, func() error { _, err := h.Search([]float32{nan, 1, 1, 1}, 1); return err }},
-		{"search zero", index.ErrZeroVector, func() error { _, err := h.Search(make([]float32, 4), 1); return err }},
-		{"delete missing", index.ErrNotFound, func() error { return h.Delete(77) }},
-		{"new dim 0", index.ErrInvalidArgument, func() error { _, err := New(0, index.L2); return err }},
-		{"new metric", index.ErrInvalidArgument, func() error { _, err := New(3, index.Metric(42)); return err }},
-		{"new M", index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithM(1)); return err }},
-		{"new efC", index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithEfConstruction(0)); return err }},
-		{"new capacity<0", index.ErrInvalidArgument, func() error { _, err := New(3, index.L2, WithCapacity(-1)); return err }},
-		{"new capacity×dim", index.ErrInvalidArgument, func() error {
+		{"add short", errs.ErrDimension, func() error { return h.Add(1, []float32{1, 2}) }},
+		{"add NaN", errs.ErrInvalidVector, func() error { return h.Add(1, []float32{1, nan, 0, 0}) }},
+		{"add Inf", errs.ErrInvalidVector, func() error { return h.Add(1, []float32{inf, 0, 0, 0}) }},
+		{"add zero", errs.ErrInvalidVector, func() error { return h.Add(1, make([]float32, 4)) }},
+		{"batch mismatch", errs.ErrInvalidInput, func() error { return h.AddBatch([]uint64{1, 2}, [][]float32{ok}) }},
+		{"batch bad vector", errs.ErrDimension, func() error { return h.AddBatch([]uint64{1, 2}, [][]float32{ok, {1}}) }},
+		{"search k=0", errs.ErrInvalidInput, func() error { _, err := h.Search(ok, 0); return err }},
+		{"search k<0", errs.ErrInvalidInput, func() error { _, err := h.Search(ok, -1); return err }},
+		{"search dim", errs.ErrDimension, func() error { _, err := h.Search(ok[:3], 1); return err }},
+		{"search NaN", errs.ErrInvalidVector, func() error { _, err := h.Search([]float32{nan, 1, 1, 1}, 1); return err }},
+		{"search zero", errs.ErrInvalidVector, func() error { _, err := h.Search(make([]float32, 4), 1); return err }},
+		{"delete missing", errs.ErrNotFound, func() error { return h.Delete(77) }},
+		{"new dim 0", errs.ErrInvalidInput, func() error { _, err := New(0, index.L2); return err }},
+		{"new metric", errs.ErrInvalidInput, func() error { _, err := New(3, index.Metric(42)); return err }},
+		{"new M", errs.ErrInvalidOption, func() error { _, err := New(3, index.L2, WithM(1)); return err }},
+		{"new efC", errs.ErrInvalidOption, func() error { _, err := New(3, index.L2, WithEfConstruction(0)); return err }},
+		{"new capacity<0", errs.ErrInvalidOption, func() error { _, err := New(3, index.L2, WithCapacity(-1)); return err }},
+		{"new capacity×dim", errs.ErrInvalidOption, func() error {
 			_, err := New(index.MaxDim, index.L2, WithCapacity(int(maxCap)))
 			return err
 		}},
-		{"new capacity×links", index.ErrInvalidArgument, func() error {
+		{"new capacity×links", errs.ErrInvalidOption, func() error {
 			_, err := New(1, index.L2, WithM(256), WithCapacity(int(maxCap)))
 			return err
 		}},
-		{"new capacity MaxInt", index.ErrInvalidArgument, func() error { _, err := New(4, index.L2, WithCapacity(math.MaxInt)); return err }},
-		{"zero Index", index.ErrEmpty, func() error { var z Index; return z.Add(1, ok) }},
-		{"zero Index delete", index.ErrEmpty, func() error { var z Index; return z.Delete(1) }},
-		{"zero Index delete id", index.ErrNotFound, func() error { var z Index; return z.Delete(1) }},
-		{"zero Index vector", index.ErrNotFound, func() error { var z Index; _, err := z.Vector(1); return err }},
-		{"zero Index search", index.ErrEmpty, func() error { var z Index; _, err := z.Search(ok, 1); return err }},
+		{"new capacity MaxInt", errs.ErrInvalidOption, func() error { _, err := New(4, index.L2, WithCapacity(math.MaxInt)); return err }},
+		{"zero Index", errs.ErrInvalidInput, func() error { var z Index; return z.Add(1, ok) }},
+		{"zero Index delete", errs.ErrInvalidInput, func() error { var z Index; return z.Delete(1) }},
+		{"zero Index delete id", errs.ErrNotFound, func() error { var z Index; return z.Delete(1) }},
+		{"zero Index vector", errs.ErrNotFound, func() error { var z Index; _, err := z.Vector(1); return err }},
+		{"zero Index search", errs.ErrInvalidInput, func() error { var z Index; _, err := z.Search(ok, 1); return err }},
 	}
 	for _, c := range cases {
 		if err := c.call(); !errors.Is(err, c.err) {

@@ -6,6 +6,7 @@ package hnsw
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -15,8 +16,8 @@ import (
 
 // Add stores vec under id. If id is present its vector is replaced: the new
 // vector is linked into the graph in a fresh slot, then the old slot becomes
-// a tombstone (see Compact). Errors wrap index.ErrDimension,
-// index.ErrInvalidVector or index.ErrZeroVector.
+// a tombstone (see Compact). Errors wrap errs.ErrDimension,
+// errs.ErrInvalidVector or errs.ErrInvalidVector.
 func (x *Index) Add(id uint64, vec []float32) error {
 	lk := x.labelLock(id)
 	lk.Lock()
@@ -266,7 +267,7 @@ func (x *Index) addLink(s *searcher, nb, c uint32, l int) {
 // repeats, its last vector wins.
 func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
 	if len(ids) != len(vecs) {
-		return fmt.Errorf("%w: %d ids for %d vectors", index.ErrInvalidArgument, len(ids), len(vecs))
+		return fmt.Errorf("hnsw: %w: %d ids for %d vectors", errs.ErrInvalidInput, len(ids), len(vecs))
 	}
 	x.growMu.RLock()
 	dim, metric, err := x.dim, x.metric, x.ready()
@@ -340,9 +341,9 @@ func parallel(n, workers int, f func(i int) error) error {
 
 // Delete removes id: it leaves search results at once and its slot becomes a
 // tombstone that still routes searches until Compact. It returns an error
-// wrapping index.ErrNotFound if id is absent; on an index never initialised
+// wrapping errs.ErrNotFound if id is absent; on an index never initialised
 // by New or ReadFrom, where every id is absent, the error wraps both
-// index.ErrNotFound and index.ErrEmpty.
+// errs.ErrNotFound and errs.ErrInvalidInput.
 func (x *Index) Delete(id uint64) error {
 	lk := x.labelLock(id)
 	lk.Lock()
@@ -350,13 +351,13 @@ func (x *Index) Delete(id uint64) error {
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()
 	if err := x.ready(); err != nil {
-		return fmt.Errorf("%w: %d (%w)", index.ErrNotFound, id, err)
+		return fmt.Errorf("hnsw: %w: %d (%w)", errs.ErrNotFound, id, err)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	slot, ok := x.ids[id]
 	if !ok {
-		return fmt.Errorf("%w: %d", index.ErrNotFound, id)
+		return fmt.Errorf("hnsw: %w: %d", errs.ErrNotFound, id)
 	}
 	delete(x.ids, id)
 	x.setFlags(slot, flagDeleted)

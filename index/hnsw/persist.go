@@ -6,6 +6,7 @@ package hnsw
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"io"
 	"math/rand/v2"
 	"sync"
@@ -81,7 +82,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 // dimension, metric and parameters, and returns the number of bytes read. It
 // reads no byte past the end of the index, so an index can be embedded in a
 // larger stream. Input that is truncated, fails a checksum or describes an
-// impossible graph yields an error wrapping index.ErrCorrupt and leaves the
+// impossible graph yields an error wrapping errs.ErrCorrupt and leaves the
 // index unchanged; allocations grow with the bytes actually read.
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr := persist.NewReader(r)
@@ -193,14 +194,14 @@ func (y *Index) validate(fl []byte, ep uint64) error {
 		switch fl[s] {
 		case 0:
 			if _, dup := y.ids[y.labels[s]]; dup {
-				return fmt.Errorf("%w: id %d stored twice", index.ErrCorrupt, y.labels[s])
+				return fmt.Errorf("%w: id %d stored twice", errs.ErrCorrupt, y.labels[s])
 			}
 			y.ids[y.labels[s]] = uint32(s)
 		case 1:
 			y.flags[s] = flagDeleted
 			y.deleted++
 		default:
-			return fmt.Errorf("%w: node %d has flags %d", index.ErrCorrupt, s, fl[s])
+			return fmt.Errorf("%w: node %d has flags %d", errs.ErrCorrupt, s, fl[s])
 		}
 		for l := 0; l <= int(y.levels[s]); l++ {
 			lst := y.list(uint32(s), l)
@@ -210,24 +211,24 @@ func (y *Index) validate(fl []byte, ep uint64) error {
 			}
 			cnt := int(lst[0])
 			if cnt > maxM {
-				return fmt.Errorf("%w: node %d layer %d has %d links, limit %d", index.ErrCorrupt, s, l, cnt, maxM)
+				return fmt.Errorf("%w: node %d layer %d has %d links, limit %d", errs.ErrCorrupt, s, l, cnt, maxM)
 			}
 			for _, nb := range lst[1 : cnt+1] {
 				if int(nb) >= n || int(y.levels[nb]) < l {
-					return fmt.Errorf("%w: node %d layer %d links to invalid node %d", index.ErrCorrupt, s, l, nb)
+					return fmt.Errorf("%w: node %d layer %d links to invalid node %d", errs.ErrCorrupt, s, l, nb)
 				}
 			}
 		}
 	}
 	if n == 0 {
 		if ep != noEntry {
-			return fmt.Errorf("%w: entry point in an empty graph", index.ErrCorrupt)
+			return fmt.Errorf("%w: entry point in an empty graph", errs.ErrCorrupt)
 		}
 		return nil
 	}
 	s, l := unpackEntry(ep)
 	if ep>>37 != 0 || int(s) >= n || int(y.levels[s]) != l {
-		return fmt.Errorf("%w: bad entry point %#x", index.ErrCorrupt, ep)
+		return fmt.Errorf("%w: bad entry point %#x", errs.ErrCorrupt, ep)
 	}
 	y.ep.Store(ep)
 	return nil
@@ -252,7 +253,7 @@ func Read(r io.Reader) (*Index, error) {
 
 // Load reads an index saved with Save. The file must hold the index and
 // nothing after it: a damaged or truncated file, or one with bytes after the
-// index's end marker, yields an error wrapping index.ErrCorrupt.
+// index's end marker, yields an error wrapping errs.ErrCorrupt.
 func Load(path string) (*Index, error) {
 	x := &Index{}
 	err := index.ReadFile(path, func(r io.Reader) error {

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/ganada/ganada/errs"
 	"hash/crc32"
 	"io"
 	"os"
@@ -106,11 +107,11 @@ func TestRoundTrip(t *testing.T) {
 		if err := os.WriteFile(path, append(append([]byte(nil), saved...), extra...), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Load(path); !errors.Is(err, index.ErrCorrupt) {
-			t.Fatalf("Load with %q appended: %v, want ErrCorrupt", extra, err)
+		if _, err := Load(path); !errors.Is(err, errs.ErrCorrupt) {
+			t.Fatalf("Load with %q appended: %v, want errs.ErrCorrupt", extra, err)
 		}
 	}
-	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil || errors.Is(err, index.ErrCorrupt) {
+	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil || errors.Is(err, errs.ErrCorrupt) {
 		t.Fatalf("Load(missing) = %v, want a not-exist error", err)
 	}
 }
@@ -124,16 +125,16 @@ func TestReadFromRejectsDamage(t *testing.T) {
 	good := buf.Bytes()
 	for cut := 0; cut < len(good); cut++ {
 		var g Index
-		if _, err := g.ReadFrom(bytes.NewReader(good[:cut])); !errors.Is(err, index.ErrCorrupt) {
-			t.Fatalf("truncated at %d/%d: %v, want ErrCorrupt", cut, len(good), err)
+		if _, err := g.ReadFrom(bytes.NewReader(good[:cut])); !errors.Is(err, errs.ErrCorrupt) {
+			t.Fatalf("truncated at %d/%d: %v, want errs.ErrCorrupt", cut, len(good), err)
 		}
 	}
 	for i := range good {
 		bad := append([]byte(nil), good...)
 		bad[i] ^= 0x40
 		var g Index
-		if _, err := g.ReadFrom(bytes.NewReader(bad)); !errors.Is(err, index.ErrCorrupt) {
-			t.Fatalf("byte %d flipped: %v, want ErrCorrupt", i, err)
+		if _, err := g.ReadFrom(bytes.NewReader(bad)); !errors.Is(err, errs.ErrCorrupt) {
+			t.Fatalf("byte %d flipped: %v, want errs.ErrCorrupt", i, err)
 		}
 	}
 	// A failed ReadFrom leaves the receiver as it was.
@@ -245,8 +246,8 @@ func TestReadFromRejectsImpossibleGraphs(t *testing.T) {
 			ss := clone()
 			forge(ss)
 			var g Index
-			if _, err := g.ReadFrom(bytes.NewReader(joinSections(head, ss))); !errors.Is(err, index.ErrCorrupt) {
-				t.Fatalf("forged file: %v, want ErrCorrupt", err)
+			if _, err := g.ReadFrom(bytes.NewReader(joinSections(head, ss))); !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("forged file: %v, want errs.ErrCorrupt", err)
 			}
 		})
 	}
@@ -264,8 +265,8 @@ func FuzzReadFrom(f *testing.F) {
 		var g Index
 		_, err := g.ReadFrom(bytes.NewReader(data))
 		if err != nil {
-			if !errors.Is(err, index.ErrCorrupt) {
-				t.Fatalf("error %v does not wrap ErrCorrupt", err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("error %v does not wrap errs.ErrCorrupt", err)
 			}
 			return
 		}
@@ -274,7 +275,7 @@ func FuzzReadFrom(f *testing.F) {
 		for i := range q {
 			q[i] = float32(i%3) - 0.5
 		}
-		if _, err := g.Search(q, 3); err != nil && !errors.Is(err, index.ErrInvalidVector) {
+		if _, err := g.Search(q, 3); err != nil && !errors.Is(err, errs.ErrInvalidVector) {
 			t.Fatal(err)
 		}
 	})

@@ -178,8 +178,8 @@ func (x *Index) admit(s uint32, fm filterMode) bool {
 // (default WithEfSearch's, at least k); index.WithFilter admits only some
 // ids, applied during traversal, with an exact scan of the allowed nodes when
 // the filter is selective; index.WithExact scans every node. Errors wrap
-// index.ErrDimension, index.ErrInvalidVector, index.ErrZeroVector or
-// index.ErrInvalidArgument (k ≤ 0). If k is at least Len, the search scans
+// errs.ErrDimension, errs.ErrInvalidVector, errs.ErrInvalidVector or
+// errs.ErrInvalidInput (k ≤ 0). If k is at least Len, the search scans
 // every node exactly and returns every live (allowed) vector; any k up to
 // math.MaxInt is fine, as nothing is sized by k. A graph search that finds
 // fewer than k results (nodes it cannot reach, a restrictive filter) is

@@ -9,18 +9,17 @@
 // produced (no read-ahead), check every section's CRC-32C (Castagnoli), and
 // grow their allocations with the bytes actually read, so a forged length in a
 // short or hostile stream cannot make them allocate much more than the stream
-// holds. Every failure caused by the data wraps index.ErrCorrupt.
+// holds. Every failure caused by the data wraps errs.ErrCorrupt.
 package persist
 
 import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/errs"
 	"hash/crc32"
 	"io"
 	"math"
-
-	"github.com/ganada/ganada/index"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -236,11 +235,11 @@ func (r *Reader) N() int64 { return r.n }
 // Err returns the first error met, or nil.
 func (r *Reader) Err() error { return r.err }
 
-// Fail records a validation failure (wrapping index.ErrCorrupt) unless an
+// Fail records a validation failure (wrapping errs.ErrCorrupt) unless an
 // error is already recorded.
 func (r *Reader) Fail(format string, args ...any) {
 	if r.err == nil {
-		r.err = fmt.Errorf("%w: %s", index.ErrCorrupt, fmt.Sprintf(format, args...))
+		r.err = fmt.Errorf("%w: %s", errs.ErrCorrupt, fmt.Sprintf(format, args...))
 	}
 }
 
@@ -252,7 +251,7 @@ func (r *Reader) full(p []byte) bool {
 	r.n += int64(m)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			r.err = fmt.Errorf("%w: truncated after %d bytes", index.ErrCorrupt, r.n)
+			r.err = fmt.Errorf("%w: truncated after %d bytes", errs.ErrCorrupt, r.n)
 		} else {
 			r.err = err
 		}

@@ -6,13 +6,14 @@
 //   - embed/static: word-vector models (GloVe, word2vec, fastText, Model2Vec)
 //
 // Every Encoder is safe for concurrent use unless its documentation says
-// otherwise.
+// otherwise. Errors from encoders wrap the sentinels of package
+// github.com/ganada/ganada/errs: a text none of whose tokens the encoder
+// knows, when the encoder reports it, is errs.ErrNoKnownTokens; text that
+// is not valid UTF-8 is errs.ErrInvalidInput; an encoder output with NaN
+// or ±Inf components is errs.ErrNonFinite.
 package embed
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // Encoder turns texts into fixed-size vectors.
 //
@@ -46,7 +47,3 @@ type Identity struct {
 type Identifier interface {
 	Identity() Identity
 }
-
-// ErrNoKnownTokens reports that none of a text's tokens is in an encoder's
-// vocabulary, so the text has no meaningful vector.
-var ErrNoKnownTokens = errors.New("embed: text has no known tokens")

@@ -6,6 +6,7 @@ package static
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // MaxDim is the largest vector dimension the readers accept.
@@ -25,21 +28,21 @@ const maxWordBytes = 1 << 16
 // GoogleNews-vectors-negative300.bin and of word2vec -binary 1). A word
 // that is not valid UTF-8 is skipped (its vector must still be complete
 // and finite), and the first occurrence of a duplicated word is kept;
-// Model.LoadReport counts both. Errors wrap ErrMalformed and name the
+// Model.LoadReport counts both. Errors wrap errs.ErrCorrupt and name the
 // word's position; a file that ends early is reported as truncated.
-func ReadWord2VecBinary(r io.Reader, opts ...Option) (*Model, error) {
-	return readBinary(bufio.NewReaderSize(r, 1<<16), "static", opts, -1)
+func ReadWord2VecBinary(ctx context.Context, r io.Reader, opts ...Option) (*Model, error) {
+	return readBinary(ctx, bufio.NewReaderSize(r, 1<<16), "static", opts, -1)
 }
 
 // LoadWord2VecBinary reads the word2vec binary file at path; see
 // ReadWord2VecBinary. The model is named after the file.
-func LoadWord2VecBinary(path string, opts ...Option) (*Model, error) {
+func LoadWord2VecBinary(ctx context.Context, path string, opts ...Option) (*Model, error) {
 	f, st, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := readBinary(bufio.NewReaderSize(f, 1<<16), baseName(path), opts, st.Size())
+	m, err := readBinary(ctx, bufio.NewReaderSize(f, 1<<16), baseName(path), opts, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -48,7 +51,7 @@ func LoadWord2VecBinary(path string, opts ...Option) (*Model, error) {
 
 // readBinary reads a word2vec binary file from br; size is the input's
 // size in bytes if known, else -1.
-func readBinary(br *bufio.Reader, name string, opts []Option, size int64) (*Model, error) {
+func readBinary(ctx context.Context, br *bufio.Reader, name string, opts []Option, size int64) (*Model, error) {
 	lc, err := loadConfig(opts)
 	if err != nil {
 		return nil, err
@@ -56,18 +59,18 @@ func readBinary(br *bufio.Reader, name string, opts []Option, size int64) (*Mode
 	header, err := br.ReadString('\n')
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: no header line", ErrMalformed)
+			return nil, fmt.Errorf("static: no header line: %w", errs.ErrCorrupt)
 		}
 		return nil, err
 	}
 	f := strings.Fields(header)
 	if len(f) != 2 {
-		return nil, fmt.Errorf("%w: header %q is not \"count dim\"", ErrMalformed, strings.TrimSpace(header))
+		return nil, fmt.Errorf("static: header %q is not \"count dim\": %w", strings.TrimSpace(header), errs.ErrCorrupt)
 	}
 	n, err1 := strconv.Atoi(f[0])
 	dim, err2 := strconv.Atoi(f[1])
 	if err1 != nil || err2 != nil || n <= 0 || dim <= 0 || dim > MaxDim {
-		return nil, fmt.Errorf("%w: header %q: bad count or dimension", ErrMalformed, strings.TrimSpace(header))
+		return nil, fmt.Errorf("static: header %q: bad count or dimension: %w", strings.TrimSpace(header), errs.ErrCorrupt)
 	}
 	want := n
 	if lc.maxWords > 0 && lc.maxWords < n {
@@ -82,6 +85,11 @@ func readBinary(br *bufio.Reader, name string, opts []Option, size int64) (*Mode
 	var wb []byte
 	var rep LoadReport
 	for k := 0; k < n && len(words) < want; k++ {
+		if k%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		rep.Entries++
 		wb = wb[:0]
 		for {
@@ -96,13 +104,13 @@ func readBinary(br *bufio.Reader, name string, opts []Option, size int64) (*Mode
 				continue
 			}
 			if len(wb) >= maxWordBytes {
-				return nil, fmt.Errorf("%w: word %d is longer than %d bytes", ErrMalformed, k+1, maxWordBytes)
+				return nil, fmt.Errorf("static: word %d is longer than %d bytes: %w", k+1, maxWordBytes, errs.ErrCorrupt)
 			}
 			wb = append(wb, c)
 		}
 		word := string(wb)
 		if word == "" {
-			return nil, fmt.Errorf("%w: word %d is empty", ErrMalformed, k+1)
+			return nil, fmt.Errorf("static: word %d is empty: %w", k+1, errs.ErrCorrupt)
 		}
 		if _, err := io.ReadFull(br, buf); err != nil {
 			return nil, truncated(err, k)
@@ -111,7 +119,7 @@ func readBinary(br *bufio.Reader, name string, opts []Option, size int64) (*Mode
 		for j := 0; j < dim; j++ {
 			x := math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
 			if !finite32(x) {
-				return nil, fmt.Errorf("%w: word %d %q component %d is %v: %w", ErrMalformed, k+1, word, j+1, x, ErrNonFinite)
+				return nil, fmt.Errorf("static: word %d %q component %d is %v: %w: %w", k+1, word, j+1, x, errs.ErrNonFinite, errs.ErrCorrupt)
 			}
 			vecs = append(vecs, x)
 		}
@@ -134,7 +142,7 @@ func readBinary(br *bufio.Reader, name string, opts []Option, size int64) (*Mode
 
 func truncated(err error, k int) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: file ends inside word %d (truncated?)", ErrMalformed, k+1)
+		return fmt.Errorf("static: file ends inside word %d (truncated?): %w", k+1, errs.ErrCorrupt)
 	}
 	return err
 }

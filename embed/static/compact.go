@@ -6,6 +6,7 @@ package static
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // The compact format, all integers little-endian:
@@ -44,12 +47,12 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // format at precision p, with m's name and Zipf vocabulary size. Converting
 // to a lower precision rounds: float16 to nearest even (values beyond
 // ±65504 are an error), int8 with a per-vector scale max|x|/127.
-func WriteCompact(w io.Writer, m *Model, p Precision) error {
+func WriteCompact(ctx context.Context, w io.Writer, m *Model, p Precision) error {
 	if m.tok != nil {
-		return fmt.Errorf("%w: WriteCompact: Model2Vec models keep their tokenizer; save the folder instead", ErrInvalidOption)
+		return fmt.Errorf("static: WriteCompact: Model2Vec models keep their tokenizer; save the folder instead: %w", errs.ErrInvalidInput)
 	}
 	if p != Float32 && p != Float16 && p != Int8 {
-		return fmt.Errorf("%w: precision %d", ErrInvalidOption, p)
+		return fmt.Errorf("static: WriteCompact: precision %d: %w", p, errs.ErrInvalidInput)
 	}
 	name := m.cfg.name
 	if len(name) > math.MaxUint16 {
@@ -90,6 +93,11 @@ func WriteCompact(w io.Writer, m *Model, p Precision) error {
 	}
 	out := make([]byte, 0, 4*d)
 	for i := 0; i < n; i++ {
+		if i%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		m.mat.row(row, i)
 		out = out[:0]
 		switch p {
@@ -101,7 +109,7 @@ func WriteCompact(w io.Writer, m *Model, p Precision) error {
 			for j, x := range row {
 				hx := float32to16(x)
 				if hx&0x7c00 == 0x7c00 {
-					return fmt.Errorf("%w: word %q component %d (%v) overflows float16", ErrInvalidOption, m.vocab[i], j, x)
+					return fmt.Errorf("static: WriteCompact: word %q component %d (%v) overflows float16: %w", m.vocab[i], j, x, errs.ErrInvalidInput)
 				}
 				out = binary.LittleEndian.AppendUint16(out, hx)
 			}
@@ -144,7 +152,7 @@ func quantInt8(x, s float32) int8 {
 // atomically: it writes a temporary file in the same directory, syncs it,
 // renames it over path and syncs the directory, so a crash leaves either
 // the old file or the new one.
-func SaveCompact(path string, m *Model, p Precision) (err error) {
+func SaveCompact(ctx context.Context, path string, m *Model, p Precision) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -156,7 +164,7 @@ func SaveCompact(path string, m *Model, p Precision) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	if err = WriteCompact(f, m, p); err != nil {
+	if err = WriteCompact(ctx, f, m, p); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {
@@ -179,8 +187,8 @@ func SaveCompact(path string, m *Model, p Precision) (err error) {
 }
 
 // ReadCompact reads a compact-format model from r; see ReadCompactBytes.
-func ReadCompact(r io.Reader, opts ...Option) (*Model, error) {
-	b, err := io.ReadAll(r)
+func ReadCompact(ctx context.Context, r io.Reader, opts ...Option) (*Model, error) {
+	b, err := io.ReadAll(ctxReader{ctx, r})
 	if err != nil {
 		return nil, err
 	}
@@ -188,9 +196,15 @@ func ReadCompact(r io.Reader, opts ...Option) (*Model, error) {
 }
 
 // LoadCompact reads the compact-format file at path.
-func LoadCompact(path string, opts ...Option) (*Model, error) {
+func LoadCompact(ctx context.Context, path string, opts ...Option) (*Model, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	b, err := readFile(path, -1)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	m, err := ReadCompactBytes(b, opts...)
@@ -205,18 +219,19 @@ func LoadCompact(path string, opts ...Option) (*Model, error) {
 // loading is fast and an int8 model takes a quarter of the memory of
 // float32): b must not be modified afterwards. The file's name and Zipf
 // vocabulary size become the model's defaults; opts override them. Errors
-// wrap ErrMalformed (and ErrChecksum for a checksum mismatch).
+// wrap errs.ErrCorrupt (a checksum mismatch among them), or
+// errs.ErrUnsupported for a format version this reader does not know.
 func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 	if len(b) < compactFixed+4 || string(b[:8]) != compactMagic {
-		return nil, fmt.Errorf("%w: not a compact model file (bad magic or too short)", ErrMalformed)
+		return nil, fmt.Errorf("static: not a compact model file (bad magic or too short): %w", errs.ErrCorrupt)
 	}
 	body := b[:len(b)-4]
 	if got, want := crc32.Checksum(body, castagnoli), binary.LittleEndian.Uint32(b[len(b)-4:]); got != want {
-		return nil, fmt.Errorf("%w: compact model: crc32c %08x, header says %08x: %w", ErrMalformed, got, want, ErrChecksum)
+		return nil, fmt.Errorf("static: compact model: crc32c %08x, header says %08x: checksum mismatch: %w", got, want, errs.ErrCorrupt)
 	}
 	le := binary.LittleEndian
 	if v := le.Uint16(b[8:]); v != compactVersion {
-		return nil, fmt.Errorf("%w: compact model version %d, this reader knows %d", ErrMalformed, v, compactVersion)
+		return nil, fmt.Errorf("static: compact model version %d, this reader knows %d: %w", v, compactVersion, errs.ErrUnsupported)
 	}
 	prec := Precision(b[10])
 	var width uint64
@@ -228,22 +243,22 @@ func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 	case Int8:
 		width = 1
 	default:
-		return nil, fmt.Errorf("%w: compact model precision %d", ErrMalformed, prec)
+		return nil, fmt.Errorf("static: compact model precision %d: %w", prec, errs.ErrCorrupt)
 	}
 	if b[11] != 0 {
-		return nil, fmt.Errorf("%w: compact model flags %#x", ErrMalformed, b[11])
+		return nil, fmt.Errorf("static: compact model flags %#x: %w", b[11], errs.ErrCorrupt)
 	}
 	dim, count, vocabN := uint64(le.Uint32(b[12:])), uint64(le.Uint32(b[16:])), uint64(le.Uint32(b[20:]))
 	if dim == 0 || dim > MaxDim || count == 0 {
-		return nil, fmt.Errorf("%w: compact model dim %d, count %d", ErrMalformed, dim, count)
+		return nil, fmt.Errorf("static: compact model dim %d, count %d: %w", dim, count, errs.ErrCorrupt)
 	}
 	if vocabN != 0 && vocabN < count {
-		return nil, fmt.Errorf("%w: compact model vocabulary size %d < count %d", ErrMalformed, vocabN, count)
+		return nil, fmt.Errorf("static: compact model vocabulary size %d < count %d: %w", vocabN, count, errs.ErrCorrupt)
 	}
 	off := uint64(compactFixed)
 	nameLen := uint64(le.Uint16(b[24:]))
 	if off+nameLen+4 > uint64(len(body)) {
-		return nil, fmt.Errorf("%w: compact model truncated in its header", ErrMalformed)
+		return nil, fmt.Errorf("static: compact model truncated in its header: %w", errs.ErrCorrupt)
 	}
 	name := strings.ToValidUTF8(string(body[off:off+nameLen]), "\uFFFD")
 	off += nameLen
@@ -254,7 +269,7 @@ func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 		need += 4 * count
 	}
 	if need != uint64(len(body)) {
-		return nil, fmt.Errorf("%w: compact model is %d bytes, its header implies %d", ErrMalformed, len(body), need)
+		return nil, fmt.Errorf("static: compact model is %d bytes, its header implies %d: %w", len(body), need, errs.ErrCorrupt)
 	}
 	wb := body[off : off+wordBytes]
 	off += wordBytes
@@ -262,13 +277,13 @@ func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 	for len(wb) > 0 && uint64(len(words)) < count {
 		l, k := binary.Uvarint(wb)
 		if k <= 0 || l > uint64(len(wb)-k) {
-			return nil, fmt.Errorf("%w: compact model word %d: bad length", ErrMalformed, len(words)+1)
+			return nil, fmt.Errorf("static: compact model word %d: bad length: %w", len(words)+1, errs.ErrCorrupt)
 		}
 		words = append(words, string(wb[k:k+int(l)]))
 		wb = wb[k+int(l):]
 	}
 	if uint64(len(words)) != count || len(wb) != 0 {
-		return nil, fmt.Errorf("%w: compact model word block holds %d words, header says %d", ErrMalformed, len(words), count)
+		return nil, fmt.Errorf("static: compact model word block holds %d words, header says %d: %w", len(words), count, errs.ErrCorrupt)
 	}
 	mat := &matrix{prec: prec, dim: int(dim), rows: int(count)}
 	switch prec {
@@ -278,7 +293,7 @@ func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 		for i := range mat.f32 {
 			x := math.Float32frombits(le.Uint32(raw[4*i:]))
 			if !finite32(x) {
-				return nil, fmt.Errorf("%w: compact model word %q: %w", ErrMalformed, words[uint64(i)/dim], ErrNonFinite)
+				return nil, fmt.Errorf("static: compact model word %q: %w: %w", words[uint64(i)/dim], errs.ErrNonFinite, errs.ErrCorrupt)
 			}
 			mat.f32[i] = x
 		}
@@ -286,7 +301,7 @@ func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 		mat.raw = body[off:]
 		for i := 0; i < len(mat.raw); i += 2 {
 			if le.Uint16(mat.raw[i:])&0x7c00 == 0x7c00 {
-				return nil, fmt.Errorf("%w: compact model word %q: %w", ErrMalformed, words[uint64(i/2)/dim], ErrNonFinite)
+				return nil, fmt.Errorf("static: compact model word %q: %w: %w", words[uint64(i/2)/dim], errs.ErrNonFinite, errs.ErrCorrupt)
 			}
 		}
 	case Int8:
@@ -295,7 +310,7 @@ func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 		for i := uint64(0); i < count; i++ {
 			s := math.Float32frombits(le.Uint32(mat.scales[4*i:]))
 			if !finite32(s) || s < 0 {
-				return nil, fmt.Errorf("%w: compact model word %q: scale %v", ErrMalformed, words[i], s)
+				return nil, fmt.Errorf("static: compact model word %q: scale %v: %w", words[i], s, errs.ErrCorrupt)
 			}
 		}
 	}
@@ -303,5 +318,5 @@ func ReadCompactBytes(b []byte, opts ...Option) (*Model, error) {
 		name = "static"
 	}
 	all := append([]Option{WithName(name), WithVocabularySize(int(vocabN))}, opts...)
-	return build(words, mat, name, all)
+	return build(words, mat, name, all, errs.ErrCorrupt)
 }

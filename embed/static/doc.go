@@ -61,8 +61,26 @@
 // vector. Encode returns a zero vector for it, never NaN; EncodeDetailed
 // reports each text's known-word count so callers can tell; and with
 // WithErrorOnNoKnownTokens Encode fails instead, with an error wrapping
-// embed.ErrNoKnownTokens. Text that is not valid UTF-8 is an error
-// (ErrInvalidText).
+// errs.ErrNoKnownTokens. Text that is not valid UTF-8 is an error
+// (errs.ErrInvalidInput).
+//
+// # Errors and contexts
+//
+// Errors wrap the sentinels of package github.com/ganada/ganada/errs: a
+// vector file or folder that does not follow its format (its message names
+// the file and the line, word or field) is errs.ErrCorrupt, a NaN or ±Inf
+// component in it errs.ErrNonFinite as well, a compact-format version this
+// reader does not know errs.ErrUnsupported, an option's bad value
+// errs.ErrInvalidOption (naming the option and the value), and a bad
+// argument errs.ErrInvalidInput.
+//
+// Every function that reads a file, a folder or a stream, or writes one
+// (Load, LoadText, LoadWord2VecBinary, LoadCompact, LoadModel2Vec,
+// ReadText, ReadWord2VecBinary, ReadCompact, WriteCompact, SaveCompact),
+// takes a context first and returns its error once it is done, checked
+// between lines, words or rows; those that work on memory only (New,
+// ReadCompactBytes, Model.With, glove.Load, which parses bytes embedded
+// in the binary) take none.
 //
 // A Model is immutable and safe for concurrent use. Model.With derives a
 // model with other sentence settings that shares the vectors.

@@ -9,7 +9,7 @@ import (
 	"math"
 	"unicode/utf8"
 
-	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/errs"
 )
 
 // TextInfo reports how one text was encoded.
@@ -25,11 +25,11 @@ type TextInfo struct {
 // Encode returns one sentence vector per text, as described in the package
 // documentation. A text with no known word gets a zero vector, or, with
 // WithErrorOnNoKnownTokens, makes Encode fail with an error wrapping
-// embed.ErrNoKnownTokens. Text that is not valid UTF-8 is an error wrapping
-// ErrInvalidText. A sentence vector with a NaN or infinite component
+// errs.ErrNoKnownTokens. Text that is not valid UTF-8 is an error wrapping
+// errs.ErrInvalidInput. A sentence vector with a NaN or infinite component
 // (vectors or weights so large that their mean, weighting or common
-// component removal overflows float32) is an error wrapping ErrMalformed
-// and ErrNonFinite that names the text's index. A cancelled context
+// component removal overflows float32) is an error wrapping
+// errs.ErrNonFinite that names the text's index. A cancelled context
 // returns ctx.Err().
 func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error) {
 	vecs, infos, err := m.EncodeDetailed(ctx, texts)
@@ -39,7 +39,7 @@ func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error)
 	if m.cfg.strict {
 		for i, in := range infos {
 			if in.Known == 0 {
-				return nil, fmt.Errorf("static: text %d: %w", i, embed.ErrNoKnownTokens)
+				return nil, fmt.Errorf("static: text %d: %w", i, errs.ErrNoKnownTokens)
 			}
 		}
 	}
@@ -66,7 +66,7 @@ func (m *Model) EncodeDetailed(ctx context.Context, texts []string) ([][]float32
 			}
 		}
 		if !utf8.ValidString(t) {
-			return nil, nil, fmt.Errorf("static: text %d: %w", i, ErrInvalidText)
+			return nil, nil, fmt.Errorf("static: text %d: not valid UTF-8: %w", i, errs.ErrInvalidInput)
 		}
 		var words int
 		var err error
@@ -79,7 +79,7 @@ func (m *Model) EncodeDetailed(ctx context.Context, texts []string) ([][]float32
 		m.sentence(out[i], acc, rows)
 		for j, x := range out[i] {
 			if !finite32(x) {
-				return nil, nil, fmt.Errorf("static: text %d: sentence vector component %d is %v (the model's vectors overflow float32): %w: %w", i, j, x, ErrMalformed, ErrNonFinite)
+				return nil, nil, fmt.Errorf("static: text %d: sentence vector component %d is %v (the model's vectors overflow float32): %w", i, j, x, errs.ErrNonFinite)
 			}
 		}
 	}
@@ -159,12 +159,12 @@ func orthonormalize(cs [][]float32, dim int) ([][]float32, error) {
 	out := make([][]float32, 0, len(cs))
 	for i, c := range cs {
 		if len(c) != dim {
-			return nil, fmt.Errorf("%w: common component %d has length %d, want %d", ErrInvalidOption, i, len(c), dim)
+			return nil, fmt.Errorf("static: WithCommonComponents: component %d has length %d, want %d: %w", i, len(c), dim, errs.ErrInvalidOption)
 		}
 		v := make([]float64, dim)
 		for j, x := range c {
 			if !finite32(x) {
-				return nil, fmt.Errorf("%w: common component %d has a non-finite value", ErrInvalidOption, i)
+				return nil, fmt.Errorf("static: WithCommonComponents: component %d has a non-finite value: %w", i, errs.ErrInvalidOption)
 			}
 			v[j] = float64(x)
 		}
@@ -182,7 +182,7 @@ func orthonormalize(cs [][]float32, dim int) ([][]float32, error) {
 			ss += x * x
 		}
 		if ss < 1e-20 || math.IsInf(ss, 0) {
-			return nil, fmt.Errorf("%w: common component %d is zero or depends on the earlier ones", ErrInvalidOption, i)
+			return nil, fmt.Errorf("static: WithCommonComponents: component %d is zero or depends on the earlier ones: %w", i, errs.ErrInvalidOption)
 		}
 		inv := 1 / math.Sqrt(ss)
 		u := make([]float32, dim)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/errs"
 )
 
 // randomModel builds n words w0..w{n-1} with random vectors.
@@ -173,11 +174,11 @@ func TestEncodeSIFAndComponentsAndNormalize(t *testing.T) {
 func TestEncodeErrors(t *testing.T) {
 	m, _ := randomModel(t, 5, 3, 3)
 	ctx := context.Background()
-	if _, err := m.Encode(ctx, []string{"ok", "bad\xffutf8"}); !errors.Is(err, ErrInvalidText) || !strings.Contains(err.Error(), "text 1") {
+	if _, err := m.Encode(ctx, []string{"ok", "bad\xffutf8"}); !errors.Is(err, errs.ErrInvalidInput) || !strings.Contains(err.Error(), "text 1") {
 		t.Fatalf("invalid utf8: %v", err)
 	}
 	strict, _ := m.With(WithErrorOnNoKnownTokens(true))
-	if _, err := strict.Encode(ctx, []string{m.Words()[0], "zzz"}); !errors.Is(err, embed.ErrNoKnownTokens) || !strings.Contains(err.Error(), "text 1") {
+	if _, err := strict.Encode(ctx, []string{m.Words()[0], "zzz"}); !errors.Is(err, errs.ErrNoKnownTokens) || !strings.Contains(err.Error(), "text 1") {
 		t.Fatalf("strict: %v", err)
 	}
 	if _, _, err := strict.EncodeDetailed(ctx, []string{"zzz"}); err != nil {
@@ -193,17 +194,17 @@ func TestEncodeErrors(t *testing.T) {
 		t.Fatalf("empty batch: %v %v", out, err)
 	}
 	for _, o := range []Option{WithSIF(-1), WithSIF(math.NaN()), WithVocabularySize(2), WithCommonComponents([]float32{1, 2}), WithCommonComponents([]float32{0, 0, 0}), WithCommonComponents([]float32{1, 0, 0}, []float32{2, 0, 0}), WithCommonComponents([]float32{float32(math.Inf(1)), 0, 0}), WithMaxWords(-1), WithMaxTokens(-1)} {
-		if _, err := m.With(o); !errors.Is(err, ErrInvalidOption) {
+		if _, err := m.With(o); !errors.Is(err, errs.ErrInvalidOption) {
 			t.Errorf("option accepted: %v", err)
 		}
 	}
-	if _, err := New([]string{"a", "a"}, []float32{1, 2}, 1); !errors.Is(err, ErrMalformed) {
+	if _, err := New([]string{"a", "a"}, []float32{1, 2}, 1); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("duplicate New: %v", err)
 	}
-	if _, err := New([]string{"a"}, []float32{float32(math.NaN())}, 1); !errors.Is(err, ErrNonFinite) {
+	if _, err := New([]string{"a"}, []float32{float32(math.NaN())}, 1); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("NaN New: %v", err)
 	}
-	if _, err := New([]string{"a"}, []float32{1, 2}, 1); !errors.Is(err, ErrMalformed) {
+	if _, err := New([]string{"a"}, []float32{1, 2}, 1); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("length New: %v", err)
 	}
 }

@@ -20,7 +20,7 @@ sat 0.2 0.2 0.8
 `
 
 func Example() {
-	m, err := static.ReadText(strings.NewReader(vectors), static.WithName("toy"))
+	m, err := static.ReadText(context.Background(), strings.NewReader(vectors), static.WithName("toy"))
 	if err != nil {
 		panic(err)
 	}
@@ -40,7 +40,7 @@ func Example() {
 }
 
 func ExampleModel_EncodeDetailed() {
-	m, _ := static.ReadText(strings.NewReader(vectors))
+	m, _ := static.ReadText(context.Background(), strings.NewReader(vectors))
 	vecs, infos, _ := m.EncodeDetailed(context.Background(), []string{"the cat", "zebras!"})
 	for i := range vecs {
 		fmt.Println(infos[i].Known, "of", infos[i].Words, "known:", vecs[i])
@@ -51,7 +51,7 @@ func ExampleModel_EncodeDetailed() {
 }
 
 func ExampleWithSIF() {
-	m, _ := static.ReadText(strings.NewReader(vectors), static.WithSIF(0.01))
+	m, _ := static.ReadText(context.Background(), strings.NewReader(vectors), static.WithSIF(0.01))
 	for _, w := range []string{"the", "sat"} {
 		c, _ := m.SIFWeight(w)
 		fmt.Printf("%s %.3f\n", w, c)
@@ -65,7 +65,7 @@ func ExampleWithSIF() {
 // inside "é") and keep the first of repeated words; LoadReport counts them.
 func ExampleModel_LoadReport() {
 	file := "4 2\ncaf\xc3 0.1 0.2\ncat 0.9 0.1\ndog 0.1 0.9\ncat 0.5 0.5\n"
-	m, err := static.ReadText(strings.NewReader(file))
+	m, err := static.ReadText(context.Background(), strings.NewReader(file))
 	if err != nil {
 		panic(err)
 	}

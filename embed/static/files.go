@@ -1,14 +1,17 @@
 // This file opens the model files through internal/fileio (regular files
 // only, never blocking on a FIFO, small files read up to a limit), with
-// errors wrapping ErrMalformed, and bounds what headers may preallocate.
+// errors wrapping errs.ErrCorrupt, and bounds what headers may preallocate.
 
 package static
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/fileio"
 )
 
@@ -22,7 +25,7 @@ const (
 
 // openRegular opens path for reading if it is a regular file (see
 // internal/fileio). A FIFO, a device or a directory gives an error
-// wrapping ErrMalformed that names the file; file-system errors are
+// wrapping errs.ErrCorrupt that names the file; file-system errors are
 // returned as os returns them.
 func openRegular(path string) (*os.File, os.FileInfo, error) {
 	f, st, err := fileio.Open(path)
@@ -43,12 +46,30 @@ func readFile(path string, limit int64) ([]byte, error) {
 }
 
 // wrapFileError makes fileio's own errors (not a regular file, too large)
-// wrap ErrMalformed.
+// wrap errs.ErrCorrupt.
 func wrapFileError(err error) error {
 	if errors.Is(err, fileio.ErrNotRegular) || errors.Is(err, fileio.ErrTooLarge) {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
+		return fmt.Errorf("static: %w: %w", err, errs.ErrCorrupt)
 	}
 	return err
+}
+
+// ctxEvery is how many lines, words or rows a reader handles between two
+// looks at its context.
+const ctxEvery = 1024
+
+// ctxReader is r that fails with ctx's error once ctx is done, so that
+// io.ReadAll of a long stream stops when it is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // preallocRows returns how many rows of dim components a reader should

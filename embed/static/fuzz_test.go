@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 func checkAccepted(t *testing.T, m *Model) {
@@ -27,7 +29,7 @@ func checkAccepted(t *testing.T, m *Model) {
 		}
 	}
 	out, err := m.Encode(context.Background(), []string{ws[0], ws[len(ws)-1] + " x"})
-	if err != nil && !errors.Is(err, ErrInvalidText) {
+	if err != nil && !errors.Is(err, errs.ErrInvalidInput) {
 		t.Fatal(err)
 	}
 	for _, v := range out {
@@ -54,10 +56,10 @@ func FuzzReadText(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := ReadText(bytes.NewReader(b))
+		m, err := ReadText(context.Background(), bytes.NewReader(b))
 		if err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error does not wrap ErrMalformed: %v", err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("error does not wrap errs.ErrCorrupt: %v", err)
 			}
 			return
 		}
@@ -76,10 +78,10 @@ func FuzzReadWord2VecBinary(f *testing.F) {
 	f.Add(append([]byte("9223372036854775807 1\n"), 'a', ' '))
 	f.Add(append([]byte("4000000 1\n"), 'a', ' ', 0, 0, 0x80, 0x3f))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := ReadWord2VecBinary(bytes.NewReader(b))
+		m, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(b))
 		if err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error does not wrap ErrMalformed: %v", err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("error does not wrap errs.ErrCorrupt: %v", err)
 			}
 			return
 		}
@@ -92,14 +94,14 @@ func FuzzReadCompact(f *testing.F) {
 	m, _ := New([]string{"a", "bb"}, []float32{1, -2, 0.5, 3}, 2, WithName("n"))
 	for _, p := range []Precision{Float32, Float16, Int8} {
 		var buf bytes.Buffer
-		WriteCompact(&buf, m, p)
+		WriteCompact(context.Background(), &buf, m, p)
 		f.Add(buf.Bytes())
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ReadCompactBytes(b)
 		if err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error does not wrap ErrMalformed: %v", err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("error does not wrap errs.ErrCorrupt: %v", err)
 			}
 			return
 		}

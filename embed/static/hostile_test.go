@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // m2vTokenizerWith edits the tokenizer.json of the Model2Vec folder dir.
@@ -62,14 +64,14 @@ func TestModel2VecTokenizerIDs(t *testing.T) {
 			m2vTokenizerWith(t, dir, c.edit)
 			var m0, m1 runtime.MemStats
 			runtime.ReadMemStats(&m0)
-			m, err := LoadModel2Vec(dir)
+			m, err := LoadModel2Vec(context.Background(), dir)
 			runtime.ReadMemStats(&m1)
 			if err == nil {
 				_, eerr := m.Encode(context.Background(), []string{"hello world"})
 				t.Fatalf("loaded (Encode: %v)", eerr)
 			}
-			if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %v: want ErrMalformed mentioning %q", err, c.want)
+			if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v: want errs.ErrCorrupt mentioning %q", err, c.want)
 			}
 			if a := m1.TotalAlloc - m0.TotalAlloc; a > 64<<20 {
 				t.Errorf("refusing it allocated %d bytes", a)
@@ -80,7 +82,7 @@ func TestModel2VecTokenizerIDs(t *testing.T) {
 	dir := m2vFolder(t, emb, `{}`)
 	m2vTokenizerWith(t, dir, cases["pad_id 999999"].edit)
 	m2vTokenizerWith(t, dir, func(tj map[string]any) { tj["padding"].(map[string]any)["pad_id"] = 0 })
-	m, err := LoadModel2Vec(dir)
+	m, err := LoadModel2Vec(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +91,7 @@ func TestModel2VecTokenizerIDs(t *testing.T) {
 	}
 	// The encode-time check behind the load-time one.
 	m.tok.n = 4
-	if _, err := m.Encode(context.Background(), []string{"hello"}); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "text 0") {
+	if _, err := m.Encode(context.Background(), []string{"hello"}); !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), "text 0") {
 		t.Errorf("id beyond the rows at Encode: %v", err)
 	}
 }
@@ -121,20 +123,20 @@ func TestHeaderCountBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		readers := map[string]func() error{
-			"Load": func() error { _, err := Load(p); return err },
+			"Load": func() error { _, err := Load(context.Background(), p); return err },
 		}
 		if strings.HasSuffix(name, ".bin") {
-			readers["ReadWord2VecBinary"] = func() error { _, err := ReadWord2VecBinary(bytes.NewReader(b)); return err }
-			readers["LoadWord2VecBinary"] = func() error { _, err := LoadWord2VecBinary(p); return err }
+			readers["ReadWord2VecBinary"] = func() error { _, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(b)); return err }
+			readers["LoadWord2VecBinary"] = func() error { _, err := LoadWord2VecBinary(context.Background(), p); return err }
 		} else {
-			readers["ReadText"] = func() error { _, err := ReadText(bytes.NewReader(b)); return err }
-			readers["LoadText"] = func() error { _, err := LoadText(p); return err }
+			readers["ReadText"] = func() error { _, err := ReadText(context.Background(), bytes.NewReader(b)); return err }
+			readers["LoadText"] = func() error { _, err := LoadText(context.Background(), p); return err }
 		}
 		for rn, read := range readers {
 			var err error
 			a := allocated(func() { err = read() })
-			if !errors.Is(err, ErrMalformed) {
-				t.Errorf("%s %s: %v, want ErrMalformed (truncated)", rn, name, err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Errorf("%s %s: %v, want errs.ErrCorrupt (truncated)", rn, name, err)
 			}
 			if a > 1<<20 {
 				t.Errorf("%s %s: a %d-byte input allocated %d bytes", rn, name, len(b), a)
@@ -156,10 +158,10 @@ func TestNotRegularFiles(t *testing.T) {
 		specials = append(specials, "/dev/zero")
 	}
 	loaders := map[string]func(string) error{
-		"Load":               func(p string) error { _, err := Load(p); return err },
-		"LoadText":           func(p string) error { _, err := LoadText(p); return err },
-		"LoadWord2VecBinary": func(p string) error { _, err := LoadWord2VecBinary(p); return err },
-		"LoadCompact":        func(p string) error { _, err := LoadCompact(p); return err },
+		"Load":               func(p string) error { _, err := Load(context.Background(), p); return err },
+		"LoadText":           func(p string) error { _, err := LoadText(context.Background(), p); return err },
+		"LoadWord2VecBinary": func(p string) error { _, err := LoadWord2VecBinary(context.Background(), p); return err },
+		"LoadCompact":        func(p string) error { _, err := LoadCompact(context.Background(), p); return err },
 	}
 	within := func(what string, f func() error) error {
 		t.Helper()
@@ -176,7 +178,7 @@ func TestNotRegularFiles(t *testing.T) {
 	for _, p := range specials {
 		for name, load := range loaders {
 			err := within(name+" "+p, func() error { return load(p) })
-			if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "not a regular file") {
+			if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), "not a regular file") {
 				t.Errorf("%s(%s) = %v", name, p, err)
 			}
 		}
@@ -204,8 +206,8 @@ func TestNotRegularFiles(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			err = within("LoadModel2Vec "+file+" "+kind, func() error { _, err := LoadModel2Vec(d); return err })
-			if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), file) {
+			err = within("LoadModel2Vec "+file+" "+kind, func() error { _, err := LoadModel2Vec(context.Background(), d); return err })
+			if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), file) {
 				t.Errorf("%s as a %s: %v", file, kind, err)
 			}
 		}
@@ -213,7 +215,7 @@ func TestNotRegularFiles(t *testing.T) {
 	// A config.json too large for one.
 	d := m2vFolder(t, map[string]stTensor{"embeddings": {"F32", []int{10, 3}, f32bytes(flat)}}, `{}`)
 	os.Truncate(filepath.Join(d, "config.json"), 100<<20)
-	if _, err := LoadModel2Vec(d); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "104857600 bytes") {
+	if _, err := LoadModel2Vec(context.Background(), d); !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), "104857600 bytes") {
 		t.Errorf("config.json of 100 MB: %v", err)
 	}
 }
@@ -235,8 +237,8 @@ func TestNonFiniteSentence(t *testing.T) {
 		t.Fatalf("small: %v %v", v, err)
 	}
 	_, err = m.Encode(context.Background(), []string{"small", "big"})
-	if !errors.Is(err, ErrNonFinite) || !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "text 1") {
-		t.Errorf("Encode = %v, want ErrNonFinite naming text 1", err)
+	if !errors.Is(err, errs.ErrNonFinite) || !strings.Contains(err.Error(), "text 1") {
+		t.Errorf("Encode = %v, want errs.ErrNonFinite naming text 1", err)
 	}
 	// A Model2Vec weight that overflows with its token's vector is refused
 	// at load (Vector would return Inf).
@@ -250,7 +252,7 @@ func TestNonFiniteSentence(t *testing.T) {
 		"embeddings": {"F32", []int{10, 3}, f32bytes(flat)},
 		"weights":    {"F32", []int{10}, f32bytes(w)},
 	}, `{}`)
-	if _, err := LoadModel2Vec(dir); !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), "token 9") {
+	if _, err := LoadModel2Vec(context.Background(), dir); !errors.Is(err, errs.ErrNonFinite) || !strings.Contains(err.Error(), "token 9") {
 		t.Errorf("weight 3e38: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ package static
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // cutWord is a word longer than word2vec.c's MAX_STRING (100 bytes) cut at
@@ -37,7 +40,7 @@ func TestReadTextSkipsInvalidUTF8Words(t *testing.T) {
 		{"clean", gloveSmall, []string{"the", "cat", "sat"}, LoadReport{Entries: 3}},
 	}
 	for _, tc := range cases {
-		m, err := ReadText(strings.NewReader(tc.in))
+		m, err := ReadText(context.Background(), strings.NewReader(tc.in))
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -52,7 +55,7 @@ func TestReadTextSkipsInvalidUTF8Words(t *testing.T) {
 		}
 	}
 	// WithMaxWords counts kept words; the report covers the entries read.
-	m, err := ReadText(strings.NewReader("4 1\n\xff 1\na 2\n\xfe 3\nb 4\n"), WithMaxWords(1))
+	m, err := ReadText(context.Background(), strings.NewReader("4 1\n\xff 1\na 2\n\xfe 3\nb 4\n"), WithMaxWords(1))
 	if err != nil || m.Len() != 1 || m.LoadReport() != (LoadReport{Entries: 2, InvalidUTF8: 1}) {
 		t.Fatalf("max words: %v, %+v", err, m)
 	}
@@ -68,11 +71,11 @@ func TestReadTextStaysStrict(t *testing.T) {
 		"more than the header says": "1 1\n\xff 2\na 1\n",
 	}
 	for name, in := range cases {
-		if _, err := ReadText(strings.NewReader(in)); !errors.Is(err, ErrMalformed) {
-			t.Errorf("%s: err = %v, want ErrMalformed", name, err)
+		if _, err := ReadText(context.Background(), strings.NewReader(in)); !errors.Is(err, errs.ErrCorrupt) {
+			t.Errorf("%s: err = %v, want errs.ErrCorrupt", name, err)
 		}
 	}
-	_, err := ReadText(strings.NewReader("\xff 1\n\xfe 2\n"))
+	_, err := ReadText(context.Background(), strings.NewReader("\xff 1\n\xfe 2\n"))
 	if err == nil || !strings.Contains(err.Error(), "2 words skipped") {
 		t.Errorf("a file of invalid words: %v, want the error to say how many were skipped", err)
 	}
@@ -82,7 +85,7 @@ func TestReadWord2VecBinarySkipsInvalidUTF8Words(t *testing.T) {
 	words := []string{"the", cutWord, "cat", "\xff", "naïve", "the"}
 	vecs := [][]float32{{1, 2}, {3, 4}, {5, 6}, {7, 8}, {9, 10}, {11, 12}}
 	for _, nl := range []bool{true, false} {
-		m, err := ReadWord2VecBinary(bytes.NewReader(writeW2VBinary(words, vecs, nl)))
+		m, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(writeW2VBinary(words, vecs, nl)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,16 +105,16 @@ func TestReadWord2VecBinarySkipsInvalidUTF8Words(t *testing.T) {
 	// a NaN in a skipped word's vector, only invalid words.
 	good := writeW2VBinary([]string{"a", "\xff"}, [][]float32{{1, 2}, {3, 4}}, true)
 	for cut := 0; cut < len(good)-1; cut++ {
-		if _, err := ReadWord2VecBinary(bytes.NewReader(good[:cut])); !errors.Is(err, ErrMalformed) {
+		if _, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(good[:cut])); !errors.Is(err, errs.ErrCorrupt) {
 			t.Fatalf("cut at %d: err = %v", cut, err)
 		}
 	}
 	nan := writeW2VBinary([]string{"a", "\xff"}, [][]float32{{1, 2}, {3, float32(math.NaN())}}, true)
-	if _, err := ReadWord2VecBinary(bytes.NewReader(nan)); !errors.Is(err, ErrNonFinite) {
+	if _, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(nan)); !errors.Is(err, errs.ErrNonFinite) {
 		t.Fatalf("NaN in a skipped word: %v", err)
 	}
 	only := writeW2VBinary([]string{"\xff", "\xfe"}, [][]float32{{1}, {2}}, true)
-	if _, err := ReadWord2VecBinary(bytes.NewReader(only)); !errors.Is(err, ErrMalformed) {
+	if _, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(only)); !errors.Is(err, errs.ErrCorrupt) {
 		t.Fatalf("only invalid words: %v", err)
 	}
 }
@@ -132,7 +135,7 @@ func TestLoadWithInvalidUTF8Words(t *testing.T) {
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		m, err := Load(p)
+		m, err := Load(context.Background(), p)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -151,8 +154,8 @@ func TestNamesAreValidUTF8(t *testing.T) {
 	if err := os.WriteFile(p, []byte("the 1 2\n"), 0o644); err != nil {
 		t.Skipf("cannot create a file whose name is not valid UTF-8: %v", err)
 	}
-	for _, load := range []func(string, ...Option) (*Model, error){Load, LoadText} {
-		m, err := load(p)
+	for _, load := range []func(context.Context, string, ...Option) (*Model, error){Load, LoadText} {
+		m, err := load(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +171,7 @@ func TestNamesAreValidUTF8(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := WriteCompact(&buf, m, Float32); err != nil {
+	if err := WriteCompact(context.Background(), &buf, m, Float32); err != nil {
 		t.Fatal(err)
 	}
 	c, err := ReadCompactBytes(buf.Bytes())
@@ -180,7 +183,7 @@ func TestNamesAreValidUTF8(t *testing.T) {
 	}
 	bad, _ := New([]string{"a"}, []float32{1}, 1, WithName("bad\xfename"))
 	buf.Reset()
-	if err := WriteCompact(&buf, bad, Float32); err != nil {
+	if err := WriteCompact(context.Background(), &buf, bad, Float32); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := ReadCompactBytes(buf.Bytes()); err != nil || c.Identity().Model != "bad\uFFFDname" {

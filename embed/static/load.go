@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -25,15 +26,18 @@ import (
 //   - any other file: the text format (GloVe, word2vec text, fastText .vec).
 //
 // A name ending in ".gz" is decompressed first. Only regular files and
-// folders are read: a FIFO or a device is an error wrapping ErrMalformed
+// folders are read: a FIFO or a device is an error wrapping errs.ErrCorrupt
 // (to read a stream, use ReadText, ReadWord2VecBinary or ReadCompact).
-func Load(path string, opts ...Option) (*Model, error) {
+func Load(ctx context.Context, path string, opts ...Option) (*Model, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	if st.IsDir() {
-		return LoadModel2Vec(path, opts...)
+		return LoadModel2Vec(ctx, path, opts...)
 	}
 	f, st, err := openRegular(path)
 	if err != nil {
@@ -58,15 +62,15 @@ func Load(path string, opts ...Option) (*Model, error) {
 	var m *Model
 	switch {
 	case bytes.HasPrefix(head, []byte(compactMagic)):
-		b, rerr := io.ReadAll(br)
+		b, rerr := io.ReadAll(ctxReader{ctx, br})
 		if rerr != nil {
 			return nil, rerr
 		}
 		m, err = ReadCompactBytes(b, append([]Option{WithName(name)}, opts...)...)
 	case looksBinary(head):
-		m, err = readBinary(br, name, opts, size)
+		m, err = readBinary(ctx, br, name, opts, size)
 	default:
-		m, err = readText(br, name, opts, size)
+		m, err = readText(ctx, br, name, opts, size)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

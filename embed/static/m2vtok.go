@@ -4,7 +4,11 @@
 
 package static
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ganada/ganada/errs"
+)
 
 // tokenEncoder turns text into token ids without special tokens.
 type tokenEncoder interface {
@@ -36,7 +40,7 @@ func (t *m2vTokenizer) rows(buf []int32, text string, maxTokens int) ([]int32, i
 	for _, id := range ids {
 		if id < 0 || id >= int(t.n) {
 			// Checked at load for every id the tokenizer declares.
-			return buf, 0, fmt.Errorf("%w: the tokenizer produced token id %d, outside the model's %d", ErrMalformed, id, t.n)
+			return buf, 0, fmt.Errorf("static: the tokenizer produced token id %d, outside the model's %d: %w", id, t.n, errs.ErrCorrupt)
 		}
 		if int32(id) == t.unk {
 			continue

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/errs"
 )
 
 // Model is a static embedding model: one vector per vocabulary entry, and
@@ -41,32 +42,34 @@ var (
 // UTF-8, and every component finite.
 func New(words []string, vectors []float32, dim int, opts ...Option) (*Model, error) {
 	if dim <= 0 {
-		return nil, fmt.Errorf("%w: dimension %d", ErrMalformed, dim)
+		return nil, fmt.Errorf("static: New: dimension %d: %w", dim, errs.ErrInvalidInput)
 	}
 	if len(vectors) != len(words)*dim {
-		return nil, fmt.Errorf("%w: %d vector components for %d words of dimension %d", ErrMalformed, len(vectors), len(words), dim)
+		return nil, fmt.Errorf("static: New: %d vector components for %d words of dimension %d: %w", len(vectors), len(words), dim, errs.ErrInvalidInput)
 	}
 	for i, x := range vectors {
 		if !finite32(x) {
-			return nil, fmt.Errorf("%w: word %q component %d is %v: %w", ErrMalformed, words[i/dim], i%dim, x, ErrNonFinite)
+			return nil, fmt.Errorf("static: New: word %q component %d is %v: %w", words[i/dim], i%dim, x, errs.ErrInvalidInput)
 		}
 	}
 	mat := &matrix{prec: Float32, dim: dim, rows: len(words), f32: append([]float32(nil), vectors...)}
-	return build(append([]string(nil), words...), mat, "static", opts)
+	return build(append([]string(nil), words...), mat, "static", opts, errs.ErrInvalidInput)
 }
 
 // build indexes the vocabulary, hashes the content and applies options.
-func build(words []string, mat *matrix, defaultName string, opts []Option) (*Model, error) {
+// A bad vocabulary is an error wrapping kind: errs.ErrInvalidInput for
+// words the caller gave New, errs.ErrCorrupt for words read from a file.
+func build(words []string, mat *matrix, defaultName string, opts []Option, kind error) (*Model, error) {
 	if len(words) == 0 {
-		return nil, fmt.Errorf("%w: no words", ErrMalformed)
+		return nil, fmt.Errorf("static: no words: %w", kind)
 	}
 	index := make(map[string]int32, len(words))
 	for i, w := range words {
 		if err := checkWord(w); err != nil {
-			return nil, fmt.Errorf("%w: word %d: %v", ErrMalformed, i, err)
+			return nil, fmt.Errorf("static: word %d: %v: %w", i, err, kind)
 		}
 		if _, dup := index[w]; dup {
-			return nil, fmt.Errorf("%w: word %q appears twice", ErrMalformed, w)
+			return nil, fmt.Errorf("static: word %q appears twice: %w", w, kind)
 		}
 		index[w] = int32(i)
 	}
@@ -135,12 +138,15 @@ func contentDigest(words []string, mat *matrix) string {
 func (m *Model) apply(opts []Option) error {
 	cfg := m.cfg.clone()
 	for _, o := range opts {
+		if o == nil {
+			continue
+		}
 		if err := o(&cfg); err != nil {
 			return err
 		}
 	}
 	if cfg.vocabSize != 0 && cfg.vocabSize < len(m.vocab) {
-		return fmt.Errorf("%w: vocabulary size %d is smaller than the model's %d words", ErrInvalidOption, cfg.vocabSize, len(m.vocab))
+		return fmt.Errorf("static: WithVocabularySize(%d): smaller than the model's %d words: %w", cfg.vocabSize, len(m.vocab), errs.ErrInvalidOption)
 	}
 	comps, err := orthonormalize(cfg.components, m.mat.dim)
 	if err != nil {

@@ -5,8 +5,10 @@
 package static
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/ganada/ganada/embed/safetensors"
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/errs"
 )
 
 // model2vecLayout is one of the folder layouts Model2Vec accepts.
@@ -57,15 +60,21 @@ const DefaultModel2VecMaxTokens = 512
 // WithSIF and WithLowercase have no effect on Model2Vec models: their
 // weighting is baked into the vectors and their tokenizer normalises.
 // Words and Vector work on tokens.
-func LoadModel2Vec(dir string, opts ...Option) (*Model, error) {
-	m, err := loadModel2Vec(dir, opts)
+func LoadModel2Vec(ctx context.Context, dir string, opts ...Option) (*Model, error) {
+	m, err := loadModel2Vec(ctx, dir, opts)
 	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			return nil, ctxErr
+		}
 		return nil, fmt.Errorf("static: Model2Vec folder %s: %w", dir, err)
 	}
 	return m, nil
 }
 
-func loadModel2Vec(dir string, opts []Option) (*Model, error) {
+func loadModel2Vec(ctx context.Context, dir string, opts []Option) (*Model, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var lay *model2vecLayout
 	for i := range model2vecLayouts {
 		l := &model2vecLayouts[i]
@@ -75,7 +84,7 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 		}
 	}
 	if lay == nil {
-		return nil, fmt.Errorf("%w: no config.json + model.safetensors + tokenizer.json (nor a sentence-transformers StaticEmbedding layout)", ErrMalformed)
+		return nil, fmt.Errorf("no config.json + model.safetensors + tokenizer.json (nor a sentence-transformers StaticEmbedding layout): %w", errs.ErrCorrupt)
 	}
 	// config.json
 	cpath := filepath.Join(dir, lay.config)
@@ -87,7 +96,10 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 		Normalize *bool `json:"normalize"`
 	}
 	if err := json.Unmarshal(cb, &conf); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, lay.config, err)
+		return nil, fmt.Errorf("%s: %v: %w", lay.config, err, errs.ErrCorrupt)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	// tokenizer.json
 	tpath := filepath.Join(dir, lay.tokenizer)
@@ -97,7 +109,7 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 	}
 	tok, err := tokenizer.FromBytes(tb)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, lay.tokenizer, err)
+		return nil, fmt.Errorf("%s: %w: %w", lay.tokenizer, err, errs.ErrCorrupt)
 	}
 	var tj struct {
 		Model struct {
@@ -106,13 +118,16 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 		} `json:"model"`
 	}
 	if err := json.Unmarshal(tb, &tj); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, lay.tokenizer, err)
+		return nil, fmt.Errorf("%s: %v: %w", lay.tokenizer, err, errs.ErrCorrupt)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	// model.safetensors: its shapes bound the token ids before anything
 	// is allocated per token.
 	st, err := safetensors.Open(filepath.Join(dir, lay.embeddings))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
 	}
 	defer st.Close()
 	rows, err := embeddingRows(st, lay.tensor)
@@ -123,18 +138,18 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 		// Vocabulary quantisation: a row number per token.
 		mt, err := st.Tensor("mapping")
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+			return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
 		}
 		rows = mt.Len()
 	}
 	nTok := tok.MaxID() + 1
 	if nTok <= 0 || nTok > rows {
-		return nil, fmt.Errorf("%w: %s produces token ids up to %d, %s has %d (embedding rows or mapping entries)", ErrMalformed, lay.tokenizer, nTok-1, lay.embeddings, rows)
+		return nil, fmt.Errorf("%s produces token ids up to %d, %s has %d (embedding rows or mapping entries): %w", lay.tokenizer, nTok-1, lay.embeddings, rows, errs.ErrCorrupt)
 	}
 	// Every id the tokenizer can produce must have a row: its padding
 	// (Encode applies the file's padding) and unknown token too.
 	if p := tok.Padding(); p != nil && (p.PadID < 0 || p.PadID >= nTok) {
-		return nil, fmt.Errorf("%w: %s: padding pad_id %d outside the %d token ids", ErrMalformed, lay.tokenizer, p.PadID, nTok)
+		return nil, fmt.Errorf("%s: padding pad_id %d outside the %d token ids: %w", lay.tokenizer, p.PadID, nTok, errs.ErrCorrupt)
 	}
 	unk := int32(-1)
 	if tj.Model.UnkToken != nil {
@@ -144,7 +159,7 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 	} else if tj.Model.UnkID != nil {
 		// Unigram names its unknown token by id.
 		if id := *tj.Model.UnkID; id < 0 || id >= nTok {
-			return nil, fmt.Errorf("%w: %s: unk_id %d outside the %d token ids", ErrMalformed, lay.tokenizer, id, nTok)
+			return nil, fmt.Errorf("%s: unk_id %d outside the %d token ids: %w", lay.tokenizer, id, nTok, errs.ErrCorrupt)
 		}
 		unk = int32(*tj.Model.UnkID)
 	}
@@ -153,7 +168,7 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 	for id := range vocab {
 		t, ok := tok.IDToToken(id)
 		if !ok {
-			return nil, fmt.Errorf("%w: %s: token id %d is unused (ids must be contiguous)", ErrMalformed, lay.tokenizer, id)
+			return nil, fmt.Errorf("%s: token id %d is unused (ids must be contiguous): %w", lay.tokenizer, id, errs.ErrCorrupt)
 		}
 		vocab[id] = t
 		lens[id] = utf8.RuneCountInString(t)
@@ -168,20 +183,20 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 			return nil, fmt.Errorf("%s: %w", lay.embeddings, err)
 		}
 	} else if mat.rows != nTok {
-		return nil, fmt.Errorf("%w: %d embedding rows for %d tokens", ErrMalformed, mat.rows, nTok)
+		return nil, fmt.Errorf("%d embedding rows for %d tokens: %w", mat.rows, nTok, errs.ErrCorrupt)
 	}
 	if st.Has("weights") {
 		w, err := st.Float32s("weights")
 		if err != nil {
-			return nil, fmt.Errorf("%w: weights: %v", ErrMalformed, err)
+			return nil, fmt.Errorf("weights: %v: %w", err, errs.ErrCorrupt)
 		}
 		if len(w) != nTok {
-			return nil, fmt.Errorf("%w: %d weights for %d tokens", ErrMalformed, len(w), nTok)
+			return nil, fmt.Errorf("%d weights for %d tokens: %w", len(w), nTok, errs.ErrCorrupt)
 		}
 		t.weights = make([]float32, nTok)
 		for i, x := range w {
 			if !finite32(x) {
-				return nil, fmt.Errorf("%w: weight of token %d: %w", ErrMalformed, i, ErrNonFinite)
+				return nil, fmt.Errorf("weight of token %d: %w: %w", i, errs.ErrNonFinite, errs.ErrCorrupt)
 			}
 			t.weights[i] = x
 		}
@@ -190,7 +205,7 @@ func loadModel2Vec(dir string, opts []Option) (*Model, error) {
 		for i, x := range t.weights {
 			row, _ := t.row(int32(i), 1)
 			if big := float64(x) * mat.maxAbs(row); big > math.MaxFloat32 {
-				return nil, fmt.Errorf("%w: weight %g of token %d times its vector overflows float32: %w", ErrMalformed, x, i, ErrNonFinite)
+				return nil, fmt.Errorf("weight %g of token %d times its vector overflows float32: %w: %w", x, i, errs.ErrNonFinite, errs.ErrCorrupt)
 			}
 		}
 	}
@@ -249,14 +264,14 @@ func medianInt(xs []int) int {
 // its rows.
 func embeddingRows(st *safetensors.File, name string) (int, error) {
 	if !st.Has(name) {
-		return 0, fmt.Errorf("%w: no %q tensor", ErrMalformed, name)
+		return 0, fmt.Errorf("no %q tensor: %w", name, errs.ErrCorrupt)
 	}
 	t, err := st.Tensor(name)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return 0, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
 	}
 	if len(t.Shape) != 2 || t.Shape[0] <= 0 || t.Shape[1] <= 0 || t.Shape[1] > MaxDim {
-		return 0, fmt.Errorf("%w: %q has shape %v, want [tokens, dim]", ErrMalformed, name, t.Shape)
+		return 0, fmt.Errorf("%q has shape %v, want [tokens, dim]: %w", name, t.Shape, errs.ErrCorrupt)
 	}
 	return t.Shape[0], nil
 }
@@ -269,14 +284,14 @@ func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
 	}
 	t, err := st.Tensor(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
 	}
 	rows, dim := t.Shape[0], t.Shape[1]
 	var vals []float32
 	if t.DType == "I8" {
 		b, err := st.Bytes(name)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+			return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
 		}
 		vals = make([]float32, len(b))
 		for i, q := range b {
@@ -285,7 +300,7 @@ func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
 	} else {
 		f, err := st.Float32s(name)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %q: %v", ErrMalformed, name, err)
+			return nil, fmt.Errorf("%q: %v: %w", name, err, errs.ErrCorrupt)
 		}
 		vals = f
 		if t.DType == safetensors.F32 {
@@ -293,11 +308,11 @@ func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
 		}
 	}
 	if len(vals) != rows*dim {
-		return nil, fmt.Errorf("%w: %q holds %d values for shape %v", ErrMalformed, name, len(vals), t.Shape)
+		return nil, fmt.Errorf("%q holds %d values for shape %v: %w", name, len(vals), t.Shape, errs.ErrCorrupt)
 	}
 	for i, x := range vals {
 		if !finite32(x) {
-			return nil, fmt.Errorf("%w: %q row %d: %w", ErrMalformed, name, i/dim, ErrNonFinite)
+			return nil, fmt.Errorf("%q row %d: %w: %w", name, i/dim, errs.ErrNonFinite, errs.ErrCorrupt)
 		}
 	}
 	return &matrix{prec: Float32, dim: dim, rows: rows, f32: vals}, nil
@@ -307,11 +322,11 @@ func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
 func readIndexTensor(st *safetensors.File, name string, n, rows int) ([]int32, error) {
 	t, err := st.Tensor(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
 	}
 	b, err := st.Bytes(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
 	}
 	var get func(i int) int64
 	switch t.DType {
@@ -320,16 +335,16 @@ func readIndexTensor(st *safetensors.File, name string, n, rows int) ([]int32, e
 	case "I32":
 		get = func(i int) int64 { return int64(int32(binary.LittleEndian.Uint32(b[4*i:]))) }
 	default:
-		return nil, fmt.Errorf("%w: %q has dtype %s, want I32 or I64", ErrMalformed, name, t.DType)
+		return nil, fmt.Errorf("%q has dtype %s, want I32 or I64: %w", name, t.DType, errs.ErrCorrupt)
 	}
 	if t.Len() != n || len(b) != n*t.DType.Size() {
-		return nil, fmt.Errorf("%w: %q has %d values for %d tokens", ErrMalformed, name, t.Len(), n)
+		return nil, fmt.Errorf("%q has %d values for %d tokens: %w", name, t.Len(), n, errs.ErrCorrupt)
 	}
 	out := make([]int32, n)
 	for i := range out {
 		v := get(i)
 		if v < 0 || v >= int64(rows) {
-			return nil, fmt.Errorf("%w: %q[%d] = %d, not a row of the %d-row matrix", ErrMalformed, name, i, v, rows)
+			return nil, fmt.Errorf("%q[%d] = %d, not a row of the %d-row matrix: %w", name, i, v, rows, errs.ErrCorrupt)
 		}
 		out[i] = int32(v)
 	}

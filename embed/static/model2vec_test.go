@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 type stTensor struct {
@@ -106,7 +108,7 @@ func meanRows(ref [][]float64, ids []int, w func(int) float64, norm bool) []floa
 func TestModel2Vec(t *testing.T) {
 	flat, ref := m2vEmb()
 	dir := m2vFolder(t, map[string]stTensor{"embeddings": {"F32", []int{10, 3}, f32bytes(flat)}}, `{"normalize": true, "model_type": "model2vec"}`)
-	m, err := Load(dir)
+	m, err := Load(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +164,7 @@ func TestModel2VecMappingWeightsDTypes(t *testing.T) {
 		"mapping":    {"I64", []int{10}, mb},
 		"weights":    {"F32", []int{10}, f32bytes(weights)},
 	}, `{}`)
-	m, err := LoadModel2Vec(dir)
+	m, err := LoadModel2Vec(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +184,7 @@ func TestModel2VecMappingWeightsDTypes(t *testing.T) {
 		i8 = append(i8, byte(int8(i)), 0xff, byte(int8(-i)))
 	}
 	dir = m2vFolder(t, map[string]stTensor{"embeddings": {"I8", []int{10, 3}, i8}}, `{"normalize": false}`)
-	m, err = LoadModel2Vec(dir)
+	m, err = LoadModel2Vec(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +196,7 @@ func TestModel2VecMappingWeightsDTypes(t *testing.T) {
 		f16 = binary.LittleEndian.AppendUint16(f16, float32to16(x))
 	}
 	dir = m2vFolder(t, map[string]stTensor{"embeddings": {"F16", []int{10, 3}, f16}}, `{"normalize": true}`)
-	m, err = LoadModel2Vec(dir)
+	m, err = LoadModel2Vec(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,19 +217,19 @@ func TestModel2VecErrors(t *testing.T) {
 	}
 	for name, ts := range cases {
 		dir := m2vFolder(t, ts, `{}`)
-		if _, err := LoadModel2Vec(dir); err == nil {
+		if _, err := LoadModel2Vec(context.Background(), dir); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
 	dir := m2vFolder(t, map[string]stTensor{"embeddings": {"F32", []int{10, 3}, f32bytes(flat)}}, `{bad json`)
-	if _, err := LoadModel2Vec(dir); !errors.Is(err, ErrMalformed) {
+	if _, err := LoadModel2Vec(context.Background(), dir); !errors.Is(err, errs.ErrCorrupt) {
 		t.Errorf("bad config: %v", err)
 	}
-	if _, err := LoadModel2Vec(t.TempDir()); !errors.Is(err, ErrMalformed) {
+	if _, err := LoadModel2Vec(context.Background(), t.TempDir()); !errors.Is(err, errs.ErrCorrupt) {
 		t.Errorf("empty folder: %v", err)
 	}
 	var buf []byte
-	if err := WriteCompact(nopWriter{&buf}, mustM2V(t), Int8); !errors.Is(err, ErrInvalidOption) {
+	if err := WriteCompact(context.Background(), nopWriter{&buf}, mustM2V(t), Int8); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("WriteCompact of Model2Vec: %v", err)
 	}
 }
@@ -238,7 +240,7 @@ func (w nopWriter) Write(p []byte) (int, error) { *w.b = append(*w.b, p...); ret
 
 func mustM2V(t *testing.T) *Model {
 	flat, _ := m2vEmb()
-	m, err := LoadModel2Vec(m2vFolder(t, map[string]stTensor{"embeddings": {"F32", []int{10, 3}, f32bytes(flat)}}, `{}`))
+	m, err := LoadModel2Vec(context.Background(), m2vFolder(t, map[string]stTensor{"embeddings": {"F32", []int{10, 3}, f32bytes(flat)}}, `{}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +256,7 @@ func TestModel2VecSentenceTransformersLayout(t *testing.T) {
 	os.WriteFile(filepath.Join(sub, "tokenizer.json"), tj, 0o644)
 	os.WriteFile(filepath.Join(dir, "config_sentence_transformers.json"), []byte(`{"__version__": {}}`), 0o644)
 	writeSafetensors(t, filepath.Join(sub, "model.safetensors"), map[string]stTensor{"embedding.weight": {"F32", []int{10, 3}, f32bytes(flat)}})
-	m, err := Load(dir)
+	m, err := Load(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ package static
 import (
 	"fmt"
 	"math"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // DefaultSIFParameter is the a of the SIF weight a/(a+p(w)) used when
@@ -58,7 +60,7 @@ func WithLowercase(on bool) Option {
 func WithSIF(a float64) Option {
 	return func(c *config) error {
 		if a < 0 || math.IsNaN(a) || math.IsInf(a, 0) {
-			return fmt.Errorf("%w: SIF parameter %v", ErrInvalidOption, a)
+			return fmt.Errorf("static: WithSIF(%v): negative or not finite: %w", a, errs.ErrInvalidOption)
 		}
 		if a == 0 {
 			a = DefaultSIFParameter
@@ -81,7 +83,7 @@ func WithoutSIF() Option {
 func WithVocabularySize(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("%w: vocabulary size %d", ErrInvalidOption, n)
+			return fmt.Errorf("static: WithVocabularySize(%d): negative: %w", n, errs.ErrInvalidOption)
 		}
 		c.vocabSize = n
 		return nil
@@ -95,7 +97,7 @@ func WithNormalize(on bool) Option {
 }
 
 // WithErrorOnNoKnownTokens makes Encode fail, with an error wrapping
-// embed.ErrNoKnownTokens that names the text's index, when a text has no
+// errs.ErrNoKnownTokens that names the text's index, when a text has no
 // known word, instead of returning a zero vector for it.
 func WithErrorOnNoKnownTokens(on bool) Option {
 	return func(c *config) error { c.strict = on; return nil }
@@ -124,7 +126,7 @@ func WithCommonComponents(components ...[]float32) Option {
 func WithMaxWords(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("%w: max words %d", ErrInvalidOption, n)
+			return fmt.Errorf("static: WithMaxWords(%d): negative: %w", n, errs.ErrInvalidOption)
 		}
 		c.maxWords = n
 		return nil
@@ -137,7 +139,7 @@ func WithMaxWords(n int) Option {
 func WithMaxTokens(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("%w: max tokens %d", ErrInvalidOption, n)
+			return fmt.Errorf("static: WithMaxTokens(%d): negative: %w", n, errs.ErrInvalidOption)
 		}
 		c.maxTokens = n
 		return nil

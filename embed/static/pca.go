@@ -6,7 +6,7 @@ package static
 import (
 	"context"
 	"fmt"
-	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/errs"
 	"math"
 )
 
@@ -24,7 +24,7 @@ import (
 func (m *Model) CommonComponents(ctx context.Context, corpus []string, n int) ([][]float32, error) {
 	d := m.mat.dim
 	if n <= 0 || n > d {
-		return nil, fmt.Errorf("%w: %d common components for dimension %d", ErrInvalidOption, n, d)
+		return nil, fmt.Errorf("static: CommonComponents: %d components for dimension %d: %w", n, d, errs.ErrInvalidInput)
 	}
 	base, err := m.With(WithCommonComponents(), WithNormalize(false))
 	if err != nil {
@@ -54,7 +54,7 @@ func (m *Model) CommonComponents(ctx context.Context, corpus []string, n int) ([
 		}
 	}
 	if used == 0 {
-		return nil, fmt.Errorf("static: common components: no corpus text has a known word: %w", embed.ErrNoKnownTokens)
+		return nil, fmt.Errorf("static: common components: no corpus text has a known word: %w", errs.ErrNoKnownTokens)
 	}
 	return topEigenvectors(ctx, c, d, n)
 }
@@ -113,7 +113,7 @@ func topEigenvectors(ctx context.Context, c []float64, d, n int) ([][]float32, e
 			}
 		}
 		if lambda <= 1e-10*trace || normalize64(v) == 0 {
-			return nil, fmt.Errorf("%w: the corpus spans fewer than %d directions", ErrInvalidOption, n)
+			return nil, fmt.Errorf("static: CommonComponents: the corpus spans fewer than %d directions: %w", n, errs.ErrInvalidInput)
 		}
 		// Fix the sign: largest-magnitude component positive.
 		big := 0

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/errs"
 )
 
 // jacobiEigen returns the eigenvalues and eigenvectors (columns of v) of
@@ -138,13 +138,13 @@ func TestCommonComponents(t *testing.T) {
 			t.Fatalf("projection left: %v", p)
 		}
 	}
-	if _, err := m.CommonComponents(context.Background(), []string{"zz"}, 1); !errors.Is(err, embed.ErrNoKnownTokens) {
+	if _, err := m.CommonComponents(context.Background(), []string{"zz"}, 1); !errors.Is(err, errs.ErrNoKnownTokens) {
 		t.Fatalf("no known: %v", err)
 	}
-	if _, err := m.CommonComponents(context.Background(), corpus, 0); !errors.Is(err, ErrInvalidOption) {
+	if _, err := m.CommonComponents(context.Background(), corpus, 0); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Fatalf("n=0: %v", err)
 	}
-	if _, err := m.CommonComponents(context.Background(), []string{strings.Repeat(w[1]+" ", 3)}, 2); !errors.Is(err, ErrInvalidOption) {
+	if _, err := m.CommonComponents(context.Background(), []string{strings.Repeat(w[1]+" ", 3)}, 2); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Fatalf("rank-1 corpus, 2 components: %v", err)
 	}
 }

@@ -3,7 +3,11 @@
 
 package static
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ganada/ganada/errs"
+)
 
 // LoadReport says which entries of a word-vector file (GloVe, word2vec
 // text or binary, fastText .vec) the reader left out of the model. Models
@@ -30,9 +34,9 @@ func (m *Model) LoadReport() LoadReport { return m.report }
 // buildRead builds the model a vector-file reader read, with its report.
 func buildRead(words []string, mat *matrix, name string, opts []Option, rep LoadReport) (*Model, error) {
 	if len(words) == 0 && rep.InvalidUTF8 > 0 {
-		return nil, fmt.Errorf("%w: no words (%d words skipped: not valid UTF-8)", ErrMalformed, rep.InvalidUTF8)
+		return nil, fmt.Errorf("static: no words (%d words skipped: not valid UTF-8): %w", rep.InvalidUTF8, errs.ErrCorrupt)
 	}
-	m, err := build(words, mat, name, opts)
+	m, err := build(words, mat, name, opts, errs.ErrCorrupt)
 	if err != nil {
 		return nil, err
 	}

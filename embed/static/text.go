@@ -6,11 +6,14 @@ package static
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // maxLine bounds one line of a text vector file (a 4096-d vector with long
@@ -27,20 +30,20 @@ const maxLine = 1 << 20
 // skipped, and the first occurrence of a duplicated word is kept, as
 // word2vec's own tools do; Model.LoadReport counts both. With a header the
 // file must hold exactly count entries, skipped ones included (fewer with
-// WithMaxWords). Errors wrap ErrMalformed and name the line.
-func ReadText(r io.Reader, opts ...Option) (*Model, error) {
-	return readText(r, "static", opts, -1)
+// WithMaxWords). Errors wrap errs.ErrCorrupt and name the line.
+func ReadText(ctx context.Context, r io.Reader, opts ...Option) (*Model, error) {
+	return readText(ctx, r, "static", opts, -1)
 }
 
 // LoadText reads the text vector file at path; see ReadText. The model is
 // named after the file (WithName overrides).
-func LoadText(path string, opts ...Option) (*Model, error) {
+func LoadText(ctx context.Context, path string, opts ...Option) (*Model, error) {
 	f, st, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := readText(bufio.NewReaderSize(f, 1<<16), baseName(path), opts, st.Size())
+	m, err := readText(ctx, bufio.NewReaderSize(f, 1<<16), baseName(path), opts, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -57,6 +60,9 @@ func baseName(path string) string {
 func loadConfig(opts []Option) (config, error) {
 	var c config
 	for _, o := range opts {
+		if o == nil {
+			continue
+		}
 		if err := o(&c); err != nil {
 			return c, err
 		}
@@ -66,7 +72,7 @@ func loadConfig(opts []Option) (config, error) {
 
 // readText reads a text vector file from r; size is the input's size in
 // bytes if known, else -1.
-func readText(r io.Reader, name string, opts []Option, size int64) (*Model, error) {
+func readText(ctx context.Context, r io.Reader, name string, opts []Option, size int64) (*Model, error) {
 	lc, err := loadConfig(opts)
 	if err != nil {
 		return nil, err
@@ -84,6 +90,11 @@ func readText(r io.Reader, name string, opts []Option, size int64) (*Model, erro
 	)
 	for sc.Scan() {
 		lineNo++
+		if lineNo%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		line := sc.Bytes()
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
@@ -96,7 +107,7 @@ func readText(r io.Reader, name string, opts []Option, size int64) (*Model, erro
 			d, err2 := strconv.Atoi(fields[1])
 			if err1 == nil && err2 == nil {
 				if n < 0 || d <= 0 || d > MaxDim {
-					return nil, fmt.Errorf("%w: line %d: header %q: bad count or dimension", ErrMalformed, lineNo, line)
+					return nil, fmt.Errorf("static: line %d: header %q: bad count or dimension: %w", lineNo, line, errs.ErrCorrupt)
 				}
 				declared, dim = n, d
 				if n > 0 {
@@ -112,17 +123,17 @@ func readText(r io.Reader, name string, opts []Option, size int64) (*Model, erro
 		if dim == 0 {
 			dim = len(fields) - 1
 			if dim <= 0 {
-				return nil, fmt.Errorf("%w: line %d: a word with no vector", ErrMalformed, lineNo)
+				return nil, fmt.Errorf("static: line %d: a word with no vector: %w", lineNo, errs.ErrCorrupt)
 			}
 			if dim > MaxDim {
-				return nil, fmt.Errorf("%w: line %d: %d components, more than %d", ErrMalformed, lineNo, dim, MaxDim)
+				return nil, fmt.Errorf("static: line %d: %d components, more than %d: %w", lineNo, dim, MaxDim, errs.ErrCorrupt)
 			}
 		}
 		if len(fields) < dim+1 {
-			return nil, fmt.Errorf("%w: line %d: %d components, want %d", ErrMalformed, lineNo, len(fields)-1, dim)
+			return nil, fmt.Errorf("static: line %d: %d components, want %d: %w", lineNo, len(fields)-1, dim, errs.ErrCorrupt)
 		}
 		if declared >= 0 && rep.Entries >= declared {
-			return nil, fmt.Errorf("%w: line %d: more words than the header's %d", ErrMalformed, lineNo, declared)
+			return nil, fmt.Errorf("static: line %d: more words than the header's %d: %w", lineNo, declared, errs.ErrCorrupt)
 		}
 		rep.Entries++
 		word := strings.Join(fields[:len(fields)-dim], " ")
@@ -131,10 +142,10 @@ func readText(r io.Reader, name string, opts []Option, size int64) (*Model, erro
 		for j, s := range nums {
 			x, err := strconv.ParseFloat(s, 32)
 			if err != nil && !isRangeErr(err) {
-				return nil, fmt.Errorf("%w: line %d: component %d %q is not a number", ErrMalformed, lineNo, j+1, s)
+				return nil, fmt.Errorf("static: line %d: component %d %q is not a number: %w", lineNo, j+1, s, errs.ErrCorrupt)
 			}
 			if !finite32(float32(x)) {
-				return nil, fmt.Errorf("%w: line %d: word %q component %d is %s: %w", ErrMalformed, lineNo, word, j+1, s, ErrNonFinite)
+				return nil, fmt.Errorf("static: line %d: word %q component %d is %s: %w: %w", lineNo, word, j+1, s, errs.ErrNonFinite, errs.ErrCorrupt)
 			}
 			vecs = append(vecs, float32(x))
 		}
@@ -157,12 +168,12 @@ func readText(r io.Reader, name string, opts []Option, size int64) (*Model, erro
 	}
 	if err := sc.Err(); err != nil {
 		if err == bufio.ErrTooLong {
-			return nil, fmt.Errorf("%w: line %d is longer than %d bytes", ErrMalformed, lineNo+1, maxLine)
+			return nil, fmt.Errorf("static: line %d is longer than %d bytes: %w", lineNo+1, maxLine, errs.ErrCorrupt)
 		}
 		return nil, err
 	}
 	if declared >= 0 && rep.Entries < declared {
-		return nil, fmt.Errorf("%w: the header declares %d words, the file has %d (truncated?)", ErrMalformed, declared, rep.Entries)
+		return nil, fmt.Errorf("static: the header declares %d words, the file has %d (truncated?): %w", declared, rep.Entries, errs.ErrCorrupt)
 	}
 	mat := &matrix{prec: Float32, dim: dim, rows: len(words), f32: vecs[:len(vecs):len(vecs)]}
 	return buildRead(words, mat, name, opts, rep)

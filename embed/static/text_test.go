@@ -4,6 +4,7 @@ package static
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"math"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 const gloveSmall = `the 0.1 0.2 0.3
@@ -20,7 +23,7 @@ sat -0.5 0.25 2e-1
 `
 
 func TestReadTextGloVe(t *testing.T) {
-	m, err := ReadText(strings.NewReader(gloveSmall))
+	m, err := ReadText(context.Background(), strings.NewReader(gloveSmall))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +50,7 @@ func TestReadTextHeaderAndQuirks(t *testing.T) {
 	// word2vec text: header, trailing spaces, tabs, a blank line, a
 	// duplicate (first kept, still counted), a word with a space.
 	in := "5 2\nthe 1 2 \n\nof\t3 4\nthe 9 9\n. . . 5 6\n\"x\" 7 8\n"
-	m, err := ReadText(strings.NewReader(in))
+	m, err := ReadText(context.Background(), strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,14 +66,14 @@ func TestReadTextHeaderAndQuirks(t *testing.T) {
 }
 
 func TestReadTextMaxWords(t *testing.T) {
-	m, err := ReadText(strings.NewReader("3 1\na 1\nb 2\nc 3\n"), WithMaxWords(2))
+	m, err := ReadText(context.Background(), strings.NewReader("3 1\na 1\nb 2\nc 3\n"), WithMaxWords(2))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Len() != 2 {
 		t.Fatalf("len %d", m.Len())
 	}
-	m, err = ReadText(strings.NewReader(gloveSmall), WithMaxWords(1))
+	m, err = ReadText(context.Background(), strings.NewReader(gloveSmall), WithMaxWords(1))
 	if err != nil || m.Len() != 1 {
 		t.Fatalf("%v %v", m, err)
 	}
@@ -93,16 +96,16 @@ func TestReadTextErrors(t *testing.T) {
 		"huge dim header":     "1 99999999\n",
 	}
 	for name, in := range cases {
-		_, err := ReadText(strings.NewReader(in))
-		if !errors.Is(err, ErrMalformed) {
-			t.Errorf("%s: err = %v, want ErrMalformed", name, err)
+		_, err := ReadText(context.Background(), strings.NewReader(in))
+		if !errors.Is(err, errs.ErrCorrupt) {
+			t.Errorf("%s: err = %v, want errs.ErrCorrupt", name, err)
 		}
 	}
-	_, err := ReadText(strings.NewReader("a 1 NaN\n"))
-	if !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), "line 1") {
+	_, err := ReadText(context.Background(), strings.NewReader("a 1 NaN\n"))
+	if !errors.Is(err, errs.ErrNonFinite) || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("NaN error %v", err)
 	}
-	_, err = ReadText(strings.NewReader("a 1 2\nb 3\n"))
+	_, err = ReadText(context.Background(), strings.NewReader("a 1 2\nb 3\n"))
 	if !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("error does not name the line: %v", err)
 	}
@@ -128,7 +131,7 @@ func TestReadWord2VecBinary(t *testing.T) {
 	words := []string{"the", "Cat", "naïve"}
 	vecs := [][]float32{{1, 2}, {-3, 0.5}, {10, 2.25}}
 	for _, nl := range []bool{true, false} {
-		m, err := ReadWord2VecBinary(bytes.NewReader(writeW2VBinary(words, vecs, nl)))
+		m, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(writeW2VBinary(words, vecs, nl)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +145,7 @@ func TestReadWord2VecBinary(t *testing.T) {
 			}
 		}
 	}
-	m, err := ReadWord2VecBinary(bytes.NewReader(writeW2VBinary(words, vecs, true)), WithMaxWords(2))
+	m, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(writeW2VBinary(words, vecs, true)), WithMaxWords(2))
 	if err != nil || m.Len() != 2 {
 		t.Fatalf("max words: %v %v", m, err)
 	}
@@ -151,17 +154,17 @@ func TestReadWord2VecBinary(t *testing.T) {
 func TestReadWord2VecBinaryErrors(t *testing.T) {
 	good := writeW2VBinary([]string{"a", "b"}, [][]float32{{1, 2}, {3, 4}}, true)
 	for cut := 0; cut < len(good)-1; cut++ {
-		_, err := ReadWord2VecBinary(bytes.NewReader(good[:cut]))
-		if !errors.Is(err, ErrMalformed) {
+		_, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(good[:cut]))
+		if !errors.Is(err, errs.ErrCorrupt) {
 			t.Fatalf("cut at %d: err = %v", cut, err)
 		}
 	}
 	nan := writeW2VBinary([]string{"a"}, [][]float32{{1, float32(math.NaN())}}, true)
-	if _, err := ReadWord2VecBinary(bytes.NewReader(nan)); !errors.Is(err, ErrNonFinite) {
+	if _, err := ReadWord2VecBinary(context.Background(), bytes.NewReader(nan)); !errors.Is(err, errs.ErrNonFinite) {
 		t.Fatalf("NaN: %v", err)
 	}
 	for _, h := range []string{"x y\n", "1\n", "0 3\n", "2 -1\n", "1 100000\n"} {
-		if _, err := ReadWord2VecBinary(strings.NewReader(h)); !errors.Is(err, ErrMalformed) {
+		if _, err := ReadWord2VecBinary(context.Background(), strings.NewReader(h)); !errors.Is(err, errs.ErrCorrupt) {
 			t.Fatalf("header %q: %v", h, err)
 		}
 	}
@@ -179,11 +182,11 @@ func TestLoadDetectsFormat(t *testing.T) {
 	os.WriteFile(glove, []byte("the 1 2\ncat 3 4\n"), 0o644)
 	tm, _ := New(words, []float32{1, 2, 3, 4}, 2)
 	cpt := filepath.Join(dir, "v.gwv")
-	if err := SaveCompact(cpt, tm, Float16); err != nil {
+	if err := SaveCompact(context.Background(), cpt, tm, Float16); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{bin, txt, glove, cpt} {
-		m, err := Load(p)
+		m, err := Load(context.Background(), p)
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -192,7 +195,7 @@ func TestLoadDetectsFormat(t *testing.T) {
 			t.Fatalf("%s: %v %v %q", p, v, ok, m.Identity().Model)
 		}
 	}
-	if _, err := Load(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := Load(context.Background(), filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing: %v", err)
 	}
 }

@@ -10,8 +10,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/static"
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/similarity"
 )
 
@@ -80,7 +80,7 @@ func TestSemantics(t *testing.T) {
 		t.Fatal("Korean text should have no known word")
 	}
 	strict, _ := Load(static.WithErrorOnNoKnownTokens(true))
-	if _, err := strict.Encode(ctx, []string{"한국어 문장"}); !errors.Is(err, embed.ErrNoKnownTokens) {
+	if _, err := strict.Encode(ctx, []string{"한국어 문장"}); !errors.Is(err, errs.ErrNoKnownTokens) {
 		t.Fatalf("strict: %v", err)
 	}
 }
@@ -88,7 +88,7 @@ func TestSemantics(t *testing.T) {
 func TestCorruptData(t *testing.T) {
 	bad := append([]byte(nil), data...)
 	bad[len(bad)/2] ^= 1
-	if _, err := static.ReadCompactBytes(bad); !errors.Is(err, static.ErrChecksum) {
+	if _, err := static.ReadCompactBytes(bad); !errors.Is(err, errs.ErrCorrupt) {
 		t.Fatalf("corrupt embedded data: %v", err)
 	}
 }

@@ -73,9 +73,9 @@ func Load(ctx context.Context, spec string) (*Model, error) {
 				return loadTransformer(ctx, spec, false)
 			}
 		}
-		return loadStatic(spec)
+		return loadStatic(ctx, spec)
 	case statErr == nil:
-		return loadStatic(spec)
+		return loadStatic(ctx, spec)
 	case isHubID(spec):
 		return loadTransformer(ctx, spec, true)
 	}
@@ -87,8 +87,8 @@ func isHubID(s string) bool {
 	return strings.Contains(id, "/") && hub.ValidRepoID(id)
 }
 
-func loadStatic(path string) (*Model, error) {
-	m, err := static.Load(path, static.WithNormalize(true))
+func loadStatic(ctx context.Context, path string) (*Model, error) {
+	m, err := static.Load(ctx, path, static.WithNormalize(true))
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", path, err)
 	}

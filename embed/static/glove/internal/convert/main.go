@@ -21,6 +21,7 @@ package main
 import (
 	"archive/tar"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -104,7 +105,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("convert: %v", err)
 	}
-	if err := static.SaveCompact(*out, m, prec); err != nil {
+	if err := static.SaveCompact(context.Background(), *out, m, prec); err != nil {
 		log.Fatalf("convert: %v", err)
 	}
 	st, _ := os.Stat(*out)

@@ -90,7 +90,7 @@ func readText(ctx context.Context, r io.Reader, name string, opts []Option, size
 	)
 	for sc.Scan() {
 		lineNo++
-		if lineNo%ctxEvery == 0 {
+		if lineNo%ctxEvery == 1 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}

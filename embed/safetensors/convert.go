@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	"unsafe"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // littleEndian reports whether the machine stores integers little-endian, in
@@ -51,7 +53,7 @@ func toFloat32(b []byte, dt DType) ([]float32, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("%w: %s cannot be read as float32", ErrDType, dt)
+	return nil, fmt.Errorf("%w: dtype %s cannot be read as float32", errs.ErrUnsupported, dt)
 }
 
 // Float16ToFloat32 converts an IEEE 754 half-precision value (as its bits)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // maxHeaderLen bounds the JSON header, as the reference implementation does
@@ -25,15 +27,15 @@ type header struct {
 // and a Tensor per entry (each entry takes at least 49 bytes of JSON).
 func parseHeader(b []byte) (*header, int, error) {
 	if len(b) < 8 {
-		return nil, 0, fmt.Errorf("%w: %d bytes is too short for a header", ErrCorrupt, len(b))
+		return nil, 0, fmt.Errorf("%w: %d bytes is too short for a header", errs.ErrCorrupt, len(b))
 	}
 	n := binary.LittleEndian.Uint64(b)
 	if n > maxHeaderLen || n > uint64(len(b)-8) {
-		return nil, 0, fmt.Errorf("%w: header length %d exceeds the file (%d bytes) or the %d-byte limit", ErrCorrupt, n, len(b), maxHeaderLen)
+		return nil, 0, fmt.Errorf("%w: header length %d exceeds the file (%d bytes) or the %d-byte limit", errs.ErrCorrupt, n, len(b), maxHeaderLen)
 	}
 	s := &scanner{b: b[8 : 8+n], what: "header"}
 	if s.peek() != '{' {
-		return nil, 0, fmt.Errorf("%w: header is not a JSON object", ErrCorrupt)
+		return nil, 0, fmt.Errorf("%w: header is not a JSON object", errs.ErrCorrupt)
 	}
 	data := int64(len(b)) - 8 - int64(n)
 	h := &header{}
@@ -53,7 +55,7 @@ func parseHeader(b []byte) (*header, int, error) {
 		}
 		if string(key) == "__metadata__" {
 			if h.meta != nil {
-				return nil, 0, fmt.Errorf("%w: __metadata__ appears twice", ErrCorrupt)
+				return nil, 0, fmt.Errorf("%w: __metadata__ appears twice", errs.ErrCorrupt)
 			}
 			m, err := s.stringMap()
 			if err != nil {
@@ -88,14 +90,14 @@ func parseHeader(b []byte) (*header, int, error) {
 			continue
 		}
 		if t.begin < prevEnd {
-			return nil, 0, fmt.Errorf("%w: tensor %s (data_offsets [%d, %d]) overlaps tensor %s", ErrCorrupt, clip(t.Name), t.begin, t.end, clip(prev))
+			return nil, 0, fmt.Errorf("%w: tensor %s (data_offsets [%d, %d]) overlaps tensor %s", errs.ErrCorrupt, clip(t.Name), t.begin, t.end, clip(prev))
 		}
 		prevEnd, prev = t.end, t.Name
 	}
 	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
 	for i := 1; i < len(ts); i++ {
 		if ts[i].Name == ts[i-1].Name {
-			return nil, 0, fmt.Errorf("%w: tensor %s appears twice", ErrCorrupt, clip(ts[i].Name))
+			return nil, 0, fmt.Errorf("%w: tensor %s appears twice", errs.ErrCorrupt, clip(ts[i].Name))
 		}
 	}
 	return h, 8 + int(n), nil
@@ -182,7 +184,7 @@ func (s *scanner) entry(name string, data int64) (Tensor, error) {
 		return Tensor{}, fmt.Errorf("tensor %s: %w", clip(name), err)
 	}
 	bad := func(format string, a ...any) (Tensor, error) {
-		return Tensor{}, fmt.Errorf("%w: tensor %s: %s", ErrCorrupt, clip(name), fmt.Sprintf(format, a...))
+		return Tensor{}, fmt.Errorf("%w: tensor %s: %s", errs.ErrCorrupt, clip(name), fmt.Sprintf(format, a...))
 	}
 	if !haveD || !haveS || !haveO {
 		return bad("entry needs dtype, shape and data_offsets")

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // hostileHeaders returns headers of about n bytes built to cost the most
@@ -146,8 +148,8 @@ func TestNotRegular(t *testing.T) {
 	paths = append(paths, makeFIFOs(t, dir)...)
 	for _, p := range paths {
 		err := openWithin(t, p)
-		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "regular file") {
-			t.Errorf("Open(%s) = %v, want ErrCorrupt naming the file as not regular", p, err)
+		if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "regular file") {
+			t.Errorf("Open(%s) = %v, want errs.ErrCorrupt naming the file as not regular", p, err)
 		}
 	}
 	// A shard of an index that is a FIFO or a directory.
@@ -157,7 +159,7 @@ func TestNotRegular(t *testing.T) {
 		if err := os.WriteFile(idx, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := openWithin(t, idx); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) {
+		if err := openWithin(t, idx); !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), p) {
 			t.Errorf("index with shard %s: %v", p, err)
 		}
 	}

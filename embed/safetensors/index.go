@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/ganada/ganada/errs"
 )
 
 func isIndexPath(path string) bool {
@@ -44,7 +46,7 @@ func readIndex(path string) (*index, error) {
 	}
 	idx, err := parseIndex(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("safetensors: %s: %w", path, err)
 	}
 	return idx, nil
 }
@@ -67,7 +69,7 @@ func parseIndex(b []byte) (*index, error) {
 				}
 				if c := s.b[start:s.i]; string(c) != "null" {
 					if c[0] != '{' {
-						return fmt.Errorf("%w: metadata is not an object", ErrCorrupt)
+						return fmt.Errorf("%w: metadata is not an object", errs.ErrCorrupt)
 					}
 					idx.meta = c
 				}
@@ -99,7 +101,7 @@ func parseIndex(b []byte) (*index, error) {
 			err = s.end()
 		}
 		if err == nil && (!seenMap || n == 0 && !store) {
-			err = fmt.Errorf("%w: index has no weight_map", ErrCorrupt)
+			err = fmt.Errorf("%w: index has no weight_map", errs.ErrCorrupt)
 		}
 		return n, err
 	}
@@ -118,7 +120,7 @@ func parseIndex(b []byte) (*index, error) {
 	for i, f := range file {
 		renum[i] = int32(sort.SearchStrings(idx.shards, f))
 		if f == "" || f == "." || filepath.IsAbs(f) || strings.Contains(f, "..") || strings.ContainsAny(f, `/\`) {
-			return nil, fmt.Errorf("%w: shard name %s must be a file in the same folder", ErrCorrupt, clip(f))
+			return nil, fmt.Errorf("%w: shard name %s must be a file in the same folder", errs.ErrCorrupt, clip(f))
 		}
 	}
 	es := idx.entries
@@ -161,7 +163,7 @@ func parseIndex(b []byte) (*index, error) {
 // IndexShards returns the shard files that the index file at path (such
 // as model.safetensors.index.json) names, sorted and each once, without
 // opening them: a downloader fetches them before Open. The index is
-// validated as Open does; errors wrap ErrCorrupt and name the file.
+// validated as Open does; errors wrap errs.ErrCorrupt and name the file.
 func IndexShards(path string) ([]string, error) {
 	idx, err := readIndex(path)
 	if err != nil {
@@ -203,7 +205,7 @@ func openIndex(path string) (_ *File, err error) {
 	for _, e := range idx.entries {
 		t, ok := find(shardTensors[e.shard], e.name)
 		if !ok {
-			return nil, fmt.Errorf("%w: %s maps tensor %s to %s, which does not hold it", ErrCorrupt, path, clip(e.name), idx.shards[e.shard])
+			return nil, fmt.Errorf("safetensors: %s: %w: tensor %s maps to %s, which does not hold it", path, errs.ErrCorrupt, clip(e.name), idx.shards[e.shard])
 		}
 		f.tensors = append(f.tensors, t)
 	}

@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // scanner reads one JSON document b; what names it in errors ("header",
@@ -22,7 +24,7 @@ type scanner struct {
 }
 
 func (s *scanner) errorf(format string, a ...any) error {
-	return fmt.Errorf("%w: %s JSON at byte %d: %s", ErrCorrupt, s.what, s.i, fmt.Sprintf(format, a...))
+	return fmt.Errorf("%w: %s JSON at byte %d: %s", errs.ErrCorrupt, s.what, s.i, fmt.Sprintf(format, a...))
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

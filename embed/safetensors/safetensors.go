@@ -11,6 +11,12 @@
 //
 // A File is safe for concurrent use by multiple goroutines. Slices returned
 // by its methods stay valid until Close; after Close they must not be used.
+//
+// Errors wrap the sentinels of package errs, with the file and tensor names
+// in their messages: errs.ErrCorrupt for a malformed or truncated file or
+// index, errs.ErrNotFound for a tensor name absent from the file,
+// errs.ErrUnsupported for a dtype that cannot be converted as asked, and
+// errs.ErrClosed for use of a File after Close.
 package safetensors
 
 import (
@@ -22,20 +28,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/fileio"
-)
-
-// Sentinel errors, wrapped with the file and tensor names in every error
-// this package returns; test them with errors.Is.
-var (
-	// ErrCorrupt reports a malformed or truncated file or index.
-	ErrCorrupt = errors.New("safetensors: corrupt file")
-	// ErrNotFound reports a tensor name absent from the file.
-	ErrNotFound = errors.New("safetensors: tensor not found")
-	// ErrDType reports a dtype that cannot be converted as asked.
-	ErrDType = errors.New("safetensors: unsupported dtype")
-	// ErrClosed reports use of a File after Close.
-	ErrClosed = errors.New("safetensors: file closed")
 )
 
 // DType names the element type of a tensor as written in the header, for
@@ -126,10 +120,10 @@ type File struct {
 // The header of every file is validated: a truncated file, malformed JSON,
 // unknown dtypes, negative or overflowing shapes, byte ranges that do not
 // match the shape or overlap another tensor, a name given twice, all
-// return an error wrapping ErrCorrupt that names the file and tensor.
+// return an error wrapping errs.ErrCorrupt that names the file and tensor.
 // Parsing allocates in proportion to the header (at most a few times its
 // length). Only regular files are opened: a FIFO, a device or a directory
-// is an error wrapping ErrCorrupt, checked before the file is opened, so
+// is an error wrapping errs.ErrCorrupt, checked before the file is opened, so
 // that Open never blocks.
 func Open(path string) (*File, error) {
 	if isIndexPath(path) {
@@ -159,7 +153,7 @@ func openShard(path string) (*shard, *header, error) {
 		if unmap != nil {
 			_ = unmap(whole)
 		}
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("safetensors: %s: %w", path, err)
 	}
 	s := &shard{path: path, whole: whole, data: whole[dataStart:], unmap: unmap}
 	for i := range hdr.tensors {
@@ -218,7 +212,7 @@ func (f *File) Metadata() map[string]string {
 func (f *File) Tensor(name string) (Tensor, error) {
 	t, ok := find(f.tensors, name)
 	if !ok {
-		return Tensor{}, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
+		return Tensor{}, fmt.Errorf("safetensors: %s: tensor %q: %w", f.path, name, errs.ErrNotFound)
 	}
 	t.Shape = append([]int(nil), t.Shape...)
 	return t, nil
@@ -237,11 +231,11 @@ func (f *File) Bytes(name string) ([]byte, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	if f.closed {
-		return nil, fmt.Errorf("%w: %s", ErrClosed, f.path)
+		return nil, fmt.Errorf("safetensors: %s: %w", f.path, errs.ErrClosed)
 	}
 	t, ok := find(f.tensors, name)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
+		return nil, fmt.Errorf("safetensors: %s: tensor %q: %w", f.path, name, errs.ErrNotFound)
 	}
 	return t.shard.data[t.begin:t.end:t.end], nil
 }
@@ -250,21 +244,21 @@ func (f *File) Bytes(name string) ([]byte, error) {
 // BF16 and F64 data, in row-major order. For F32 data on a little-endian
 // machine the result aliases the file's memory without copying: treat it as
 // read-only, valid until Close. Other dtypes return an error wrapping
-// ErrDType.
+// errs.ErrUnsupported.
 func (f *File) Float32s(name string) ([]float32, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	if f.closed {
-		return nil, fmt.Errorf("%w: %s", ErrClosed, f.path)
+		return nil, fmt.Errorf("safetensors: %s: %w", f.path, errs.ErrClosed)
 	}
 	t, ok := find(f.tensors, name)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q in %s", ErrNotFound, name, f.path)
+		return nil, fmt.Errorf("safetensors: %s: tensor %q: %w", f.path, name, errs.ErrNotFound)
 	}
 	b := t.shard.data[t.begin:t.end:t.end]
 	out, err := toFloat32(b, t.DType)
 	if err != nil {
-		return nil, fmt.Errorf("%w: tensor %q in %s", err, name, t.File)
+		return nil, fmt.Errorf("safetensors: %s: tensor %q: %w", t.File, name, err)
 	}
 	return out, nil
 }
@@ -299,10 +293,10 @@ func load(path string) ([]byte, func([]byte) error, error) {
 	defer fh.Close()
 	size := st.Size()
 	if size < 8 {
-		return nil, nil, fmt.Errorf("%w: %d bytes is too short for a header", ErrCorrupt, size)
+		return nil, nil, fmt.Errorf("%w: %d bytes is too short for a header", errs.ErrCorrupt, size)
 	}
 	if int64(int(size)) != size {
-		return nil, nil, fmt.Errorf("%w: %d bytes is too large for this platform", ErrCorrupt, size)
+		return nil, nil, fmt.Errorf("%w: %d bytes is too large for this platform", errs.ErrCorrupt, size)
 	}
 	if b, unmap, ok := mmapFile(fh, size); ok {
 		return b, unmap, nil
@@ -315,7 +309,7 @@ func load(path string) ([]byte, func([]byte) error, error) {
 }
 
 // openRegular opens path for reading if it is a regular file (see
-// internal/fileio); one that is not gives an error wrapping ErrCorrupt.
+// internal/fileio); one that is not gives an error wrapping errs.ErrCorrupt.
 func openRegular(path string) (*os.File, os.FileInfo, error) {
 	f, st, err := fileio.Open(path)
 	if err != nil {
@@ -334,10 +328,10 @@ func readRegular(path string, limit int64) ([]byte, error) {
 }
 
 // wrapFileError makes fileio's own errors (not a regular file, too large)
-// wrap ErrCorrupt.
+// wrap errs.ErrCorrupt.
 func wrapFileError(err error) error {
 	if errors.Is(err, fileio.ErrNotRegular) || errors.Is(err, fileio.ErrTooLarge) {
-		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return fmt.Errorf("%w: %w", errs.ErrCorrupt, err)
 	}
 	return err
 }

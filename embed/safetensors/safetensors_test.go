@@ -14,6 +14,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
+	"io/fs"
 )
 
 type testTensor struct {
@@ -119,11 +122,23 @@ func TestOpenAndConvert(t *testing.T) {
 	check("c.bf16", 1, -2, 3.140625, float32(math.Ldexp(1, -133)))
 	check("d.f64", 0.1, -3)
 	check("z.scalar", 7)
-	if _, err := f.Float32s("e.i64"); !errors.Is(err, ErrDType) || !strings.Contains(err.Error(), "e.i64") {
+	// Errors wrap the errs vocabulary (and the standard library's
+	// sentinels it wraps), naming the package, the file and the tensor.
+	named := func(err error, what string) bool {
+		s := err.Error()
+		return strings.HasPrefix(s, "safetensors: "+p+": ") && strings.Contains(s, what)
+	}
+	if _, err := f.Float32s("e.i64"); !errors.Is(err, errs.ErrUnsupported) || !errors.Is(err, errors.ErrUnsupported) || !named(err, `"e.i64"`) || !strings.Contains(err.Error(), "I64") {
 		t.Errorf("I64 as float32: %v", err)
 	}
-	if _, err := f.Float32s("nope"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("missing tensor: %v", err)
+	for _, get := range []func(string) error{
+		func(n string) error { _, err := f.Float32s(n); return err },
+		func(n string) error { _, err := f.Bytes(n); return err },
+		func(n string) error { _, err := f.Tensor(n); return err },
+	} {
+		if err := get("nope"); !errors.Is(err, errs.ErrNotFound) || !errors.Is(err, fs.ErrNotExist) || !named(err, `"nope"`) {
+			t.Errorf("missing tensor: %v", err)
+		}
 	}
 	if b, err := f.Bytes("b.f16"); err != nil || len(b) != 14 {
 		t.Errorf("Bytes = %d, %v", len(b), err)
@@ -131,7 +146,7 @@ func TestOpenAndConvert(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Float32s("a.f32"); !errors.Is(err, ErrClosed) {
+	if _, err := f.Float32s("a.f32"); !errors.Is(err, errs.ErrClosed) || !errors.Is(err, fs.ErrClosed) || !strings.HasPrefix(err.Error(), "safetensors: ") {
 		t.Errorf("after Close: %v", err)
 	}
 	if err := f.Close(); err != nil {
@@ -282,8 +297,8 @@ func TestCorrupt(t *testing.T) {
 			t.Errorf("%s: no error", name)
 			continue
 		}
-		if !errors.Is(err, ErrCorrupt) {
-			t.Errorf("%s: error %v does not wrap ErrCorrupt", name, err)
+		if !errors.Is(err, errs.ErrCorrupt) {
+			t.Errorf("%s: error %v does not wrap errs.ErrCorrupt", name, err)
 		}
 		if !strings.Contains(err.Error(), p) {
 			t.Errorf("%s: error %q does not name the file", name, err)
@@ -346,8 +361,8 @@ func FuzzHeader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, start, err := parseHeader(b)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("error does not wrap ErrCorrupt: %v", err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("error does not wrap errs.ErrCorrupt: %v", err)
 			}
 			return
 		}
@@ -377,7 +392,7 @@ func FuzzHeader(f *testing.F) {
 			if int64(tt.Len()*tt.DType.Size()) != tt.end-tt.begin {
 				t.Fatalf("tensor %q size mismatch", tt.Name)
 			}
-			if _, err := toFloat32(data[tt.begin:tt.end], tt.DType); err != nil && !errors.Is(err, ErrDType) {
+			if _, err := toFloat32(data[tt.begin:tt.end], tt.DType); err != nil && !errors.Is(err, errs.ErrUnsupported) {
 				t.Fatal(err)
 			}
 		}
@@ -385,7 +400,7 @@ func FuzzHeader(f *testing.F) {
 }
 
 // FuzzIndex feeds arbitrary bytes to the index parser: it must return an
-// error wrapping ErrCorrupt, or the weight map encoding/json reads, with
+// error wrapping errs.ErrCorrupt, or the weight map encoding/json reads, with
 // shard names inside the folder.
 func FuzzIndex(f *testing.F) {
 	f.Add([]byte(`{"metadata": {"total_size": 14}, "weight_map": {"x": "a.safetensors", "y": "a.safetensors", "z": "b.safetensors"}}`))
@@ -398,8 +413,8 @@ func FuzzIndex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		idx, err := parseIndex(b)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("error does not wrap ErrCorrupt: %v", err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("error does not wrap errs.ErrCorrupt: %v", err)
 			}
 			return
 		}

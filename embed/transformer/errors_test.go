@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/embed/safetensors"
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -268,10 +269,10 @@ func TestBrokenModels(t *testing.T) {
 			p := filepath.Join(d, "model.safetensors")
 			st, _ := os.Stat(p)
 			os.Truncate(p, st.Size()-100)
-		}, safetensors.ErrCorrupt, []string{"model.safetensors"}},
+		}, errs.ErrCorrupt, []string{"model.safetensors"}},
 		{"garbage weights", func(t *testing.T, d string) {
 			os.WriteFile(filepath.Join(d, "model.safetensors"), []byte("not a safetensors file at all"), 0o644)
-		}, safetensors.ErrCorrupt, []string{"model.safetensors"}},
+		}, errs.ErrCorrupt, []string{"model.safetensors"}},
 		{"NaN weight", func(t *testing.T, d string) {
 			weights(t, d, func(ts map[string]rawTensor) {
 				b := ts["encoder.layer.1.output.dense.weight"].data

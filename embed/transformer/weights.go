@@ -9,6 +9,7 @@ import (
 	"math"
 
 	"github.com/ganada/ganada/embed/safetensors"
+	"github.com/ganada/ganada/errs"
 )
 
 // layer holds one encoder layer's weights.
@@ -68,7 +69,7 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 	}
 	v, err := r.f.Float32s(full)
 	if err != nil {
-		if errors.Is(err, safetensors.ErrDType) {
+		if errors.Is(err, errs.ErrUnsupported) {
 			r.err = fmt.Errorf("%w: %v (want F32, F16 or BF16)", ErrBadModel, err)
 		} else {
 			r.err = fmt.Errorf("%w: %w", ErrBadModel, err)

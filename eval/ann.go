@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index"
 )
 
@@ -34,10 +35,10 @@ type ANNResult struct {
 // cancelled context stops between queries.
 func ANNRecall(ctx context.Context, approx, exact index.Index, queries [][]float32, k int, opts ...index.SearchOption) (ANNResult, error) {
 	if approx.Dim() != exact.Dim() {
-		return ANNResult{}, fmt.Errorf("eval: ANN recall: dimensions %d and %d differ", approx.Dim(), exact.Dim())
+		return ANNResult{}, fmt.Errorf("eval: ANN recall: dimensions %d and %d differ: %w", approx.Dim(), exact.Dim(), errs.ErrDimension)
 	}
 	if k <= 0 {
-		return ANNResult{}, fmt.Errorf("eval: ANN recall: k = %d", k)
+		return ANNResult{}, fmt.Errorf("eval: ANN recall: k = %d: %w", k, errs.ErrInvalidInput)
 	}
 	res := ANNResult{MinRecall: 1}
 	var sum float64
@@ -82,7 +83,7 @@ func ANNRecall(ctx context.Context, approx, exact index.Index, queries [][]float
 		res.Queries++
 	}
 	if res.Queries == 0 {
-		return ANNResult{}, fmt.Errorf("eval: ANN recall: no query had exact results")
+		return ANNResult{}, fmt.Errorf("eval: ANN recall: no query had exact results: %w", errs.ErrInvalidInput)
 	}
 	res.Recall = sum / float64(res.Queries)
 	return res, nil

@@ -3,16 +3,12 @@
 package eval
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
-)
 
-// ErrUndefined reports a correlation that is undefined: fewer than two
-// points, inputs of different lengths, a non-finite value, or a constant
-// input (zero variance).
-var ErrUndefined = errors.New("eval: correlation undefined")
+	"github.com/ganada/ganada/errs"
+)
 
 // Ranks returns the 1-based ranks of x in ascending order, giving tied
 // values the average of the ranks they span (scipy.stats.rankdata's
@@ -41,14 +37,14 @@ func Ranks(x []float64) []float64 {
 
 func checkPairs(x, y []float64) error {
 	if len(x) != len(y) {
-		return fmt.Errorf("%w: %d and %d values", ErrUndefined, len(x), len(y))
+		return fmt.Errorf("eval: correlation undefined: %d and %d values: %w", len(x), len(y), errs.ErrInvalidInput)
 	}
 	if len(x) < 2 {
-		return fmt.Errorf("%w: %d points", ErrUndefined, len(x))
+		return fmt.Errorf("eval: correlation undefined: %d points: %w", len(x), errs.ErrInvalidInput)
 	}
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsInf(x[i], 0) || math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
-			return fmt.Errorf("%w: non-finite value at %d", ErrUndefined, i)
+			return fmt.Errorf("eval: correlation undefined: non-finite value at %d: %w", i, errs.ErrInvalidInput)
 		}
 	}
 	return nil
@@ -80,7 +76,7 @@ func pearson(x, y []float64) (float64, error) {
 		syy += dy * dy
 	}
 	if sxx == 0 || syy == 0 {
-		return 0, fmt.Errorf("%w: constant input", ErrUndefined)
+		return 0, fmt.Errorf("eval: correlation undefined: constant input: %w", errs.ErrInvalidInput)
 	}
 	r := sxy / math.Sqrt(sxx*syy)
 	return math.Max(-1, math.Min(1, r)), nil

@@ -8,6 +8,8 @@ import (
 	"math"
 	"reflect"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 func TestRanks(t *testing.T) {
@@ -70,10 +72,10 @@ func TestCorrelationErrors(t *testing.T) {
 		{{1, math.NaN()}, {1, 2}},
 		{{1, 2}, {math.Inf(1), 2}},
 	} {
-		if _, err := Spearman(c[0], c[1]); !errors.Is(err, ErrUndefined) {
+		if _, err := Spearman(c[0], c[1]); !errors.Is(err, errs.ErrInvalidInput) {
 			t.Errorf("Spearman%v: %v", c, err)
 		}
-		if _, err := Pearson(c[0], c[1]); !errors.Is(err, ErrUndefined) {
+		if _, err := Pearson(c[0], c[1]); !errors.Is(err, errs.ErrInvalidInput) {
 			t.Errorf("Pearson%v: %v", c, err)
 		}
 	}

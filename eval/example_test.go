@@ -14,7 +14,7 @@ import (
 // splits pass your data folder to eval.StandardSTSTasks, or run
 // go run ./eval/cmd/sts.
 func Example() {
-	pairs, err := eval.LoadSTS("testdata/stsb-en-sample.csv")
+	pairs, err := eval.LoadSTS(context.Background(), "testdata/stsb-en-sample.csv")
 	if err != nil {
 		panic(err)
 	}

@@ -17,11 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/ganada/ganada/embed"
+	"github.com/ganada/ganada/errs"
 )
-
-// ErrFormat reports an STS file that does not follow its format; the
-// wrapping error names the line or record.
-var ErrFormat = errors.New("eval: malformed data file")
 
 // Pair is one STS example: two sentences and their gold similarity.
 type Pair struct {
@@ -34,22 +31,27 @@ type Pair struct {
 // ReadSTSBenchmarkCSV reads the stsb-multi-mt CSV format: one
 // sentence1,sentence2,score record per line, no header, fields quoted
 // (RFC 4180) where they contain commas or quotes.
-func ReadSTSBenchmarkCSV(r io.Reader) ([]Pair, error) {
+func ReadSTSBenchmarkCSV(ctx context.Context, r io.Reader) ([]Pair, error) {
 	cr := csv.NewReader(bufio.NewReader(r))
 	cr.FieldsPerRecord = 3
 	var out []Pair
 	for {
+		if len(out)%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+			return nil, fmt.Errorf("eval: %v: %w", err, errs.ErrCorrupt)
 		}
 		line, _ := cr.FieldPos(0)
 		p, err := makePair(rec[0], rec[1], rec[2])
 		if err != nil {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrFormat, line, err)
+			return nil, fmt.Errorf("eval: line %d: %v: %w", line, err, errs.ErrCorrupt)
 		}
 		if len(out) == 0 {
 			p.Sentence1 = strings.TrimPrefix(p.Sentence1, "\ufeff")
@@ -57,10 +59,14 @@ func ReadSTSBenchmarkCSV(r io.Reader) ([]Pair, error) {
 		out = append(out, p)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: no records", ErrFormat)
+		return nil, fmt.Errorf("eval: no records: %w", errs.ErrCorrupt)
 	}
 	return out, nil
 }
+
+// ctxEvery is how many records a reader handles between two looks at its
+// context.
+const ctxEvery = 1024
 
 // korSTSHeader is the header line of the KorSTS files.
 var korSTSHeader = []string{"genre", "filename", "year", "id", "score", "sentence1", "sentence2"}
@@ -70,18 +76,23 @@ var korSTSHeader = []string{"genre", "filename", "year", "id", "score", "sentenc
 // Fields are not quoted: a quote character is part of the text (reading
 // these files as CSV with quoting merges records — the known KorSTS
 // pitfall). Every line must have exactly 7 fields.
-func ReadKorSTS(r io.Reader) ([]Pair, error) {
+func ReadKorSTS(ctx context.Context, r io.Reader) ([]Pair, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	var out []Pair
 	line := 0
 	for sc.Scan() {
 		line++
+		if line%ctxEvery == 1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		text := strings.TrimSuffix(sc.Text(), "\r")
 		if line == 1 {
 			text = strings.TrimPrefix(text, "\ufeff")
 			if strings.Join(strings.Split(text, "\t"), " ") != strings.Join(korSTSHeader, " ") {
-				return nil, fmt.Errorf("%w: line 1: header %q, want %q", ErrFormat, text, strings.Join(korSTSHeader, "\t"))
+				return nil, fmt.Errorf("eval: line 1: header %q, want %q: %w", text, strings.Join(korSTSHeader, "\t"), errs.ErrCorrupt)
 			}
 			continue
 		}
@@ -90,19 +101,19 @@ func ReadKorSTS(r io.Reader) ([]Pair, error) {
 		}
 		f := strings.Split(text, "\t")
 		if len(f) != 7 {
-			return nil, fmt.Errorf("%w: line %d: %d fields, want 7", ErrFormat, line, len(f))
+			return nil, fmt.Errorf("eval: line %d: %d fields, want 7: %w", line, len(f), errs.ErrCorrupt)
 		}
 		p, err := makePair(f[5], f[6], f[4])
 		if err != nil {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrFormat, line, err)
+			return nil, fmt.Errorf("eval: line %d: %v: %w", line, err, errs.ErrCorrupt)
 		}
 		out = append(out, p)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: line %d: %v", ErrFormat, line+1, err)
+		return nil, fmt.Errorf("eval: line %d: %v: %w", line+1, err, errs.ErrCorrupt)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: no records", ErrFormat)
+		return nil, fmt.Errorf("eval: no records: %w", errs.ErrCorrupt)
 	}
 	return out, nil
 }
@@ -120,16 +131,19 @@ func makePair(s1, s2, score string) (Pair, error) {
 
 // LoadSTS reads an STS file, choosing the format by extension: ".tsv" is
 // KorSTS, anything else the stsb-multi-mt CSV.
-func LoadSTS(path string) ([]Pair, error) {
+func LoadSTS(ctx context.Context, path string) ([]Pair, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var pairs []Pair
 	if strings.HasSuffix(path, ".tsv") {
-		pairs, err = ReadKorSTS(bytes.NewReader(b))
+		pairs, err = ReadKorSTS(ctx, bytes.NewReader(b))
 	} else {
-		pairs, err = ReadSTSBenchmarkCSV(bytes.NewReader(b))
+		pairs, err = ReadSTSBenchmarkCSV(ctx, bytes.NewReader(b))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -150,31 +164,44 @@ type STSResult struct {
 	Cosines []float64
 }
 
-// STSOption configures EvaluateSTS.
-type STSOption func(*stsConfig)
+// STSOption configures EvaluateSTS. It returns an error wrapping
+// errs.ErrInvalidOption, naming the option and its value, when the value
+// is unusable; EvaluateSTS skips nil options and returns the first error.
+type STSOption func(*stsConfig) error
 
 type stsConfig struct{ batch int }
 
-// WithBatchSize sets how many sentences go to one Encode call (default 256).
+// WithBatchSize sets how many sentences go to one Encode call (default
+// 256); n must be positive.
 func WithBatchSize(n int) STSOption {
-	return func(c *stsConfig) {
-		if n > 0 {
-			c.batch = n
+	return func(c *stsConfig) error {
+		if n <= 0 {
+			return fmt.Errorf("eval: WithBatchSize(%d): not positive: %w", n, errs.ErrInvalidOption)
 		}
+		c.batch = n
+		return nil
 	}
 }
 
 // EvaluateSTS encodes the distinct sentences of pairs with enc and returns
 // the correlations of the pairs' cosine similarities with their gold
-// scores. Encoder errors are returned wrapped; a vector of the wrong length
-// or with a non-finite component is an error.
+// scores. Encoder errors are returned wrapped; a wrong number of vectors or
+// a vector of the wrong length is an error wrapping errs.ErrEncoder, a
+// vector with a non-finite component one wrapping errs.ErrNonFinite, and
+// fewer than two pairs (or a constant set of scores) one wrapping
+// errs.ErrInvalidInput.
 func EvaluateSTS(ctx context.Context, enc embed.Encoder, pairs []Pair, opts ...STSOption) (STSResult, error) {
 	cfg := stsConfig{batch: 256}
 	for _, o := range opts {
-		o(&cfg)
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return STSResult{}, err
+		}
 	}
 	if len(pairs) < 2 {
-		return STSResult{}, fmt.Errorf("%w: %d pairs", ErrUndefined, len(pairs))
+		return STSResult{}, fmt.Errorf("eval: EvaluateSTS: %d pairs, need at least 2: %w", len(pairs), errs.ErrInvalidInput)
 	}
 	pos := map[string]int{}
 	var texts []string
@@ -195,12 +222,12 @@ func EvaluateSTS(ctx context.Context, enc embed.Encoder, pairs []Pair, opts ...S
 		vecs = append(vecs, out...)
 	}
 	if len(vecs) != len(texts) {
-		return STSResult{}, fmt.Errorf("eval: encoder returned %d vectors for %d texts", len(vecs), len(texts))
+		return STSResult{}, fmt.Errorf("eval: encoder returned %d vectors for %d texts: %w", len(vecs), len(texts), errs.ErrEncoder)
 	}
 	dim := enc.Dim()
 	for i, v := range vecs {
 		if len(v) != dim {
-			return STSResult{}, fmt.Errorf("eval: vector %d has length %d, Dim() is %d", i, len(v), dim)
+			return STSResult{}, fmt.Errorf("eval: vector %d has length %d, Dim() is %d: %w", i, len(v), dim, errs.ErrEncoder)
 		}
 	}
 	cos := make([]float64, len(pairs))
@@ -233,7 +260,7 @@ func cosine(a, b []float32) (float64, error) {
 		bb += y * y
 	}
 	if math.IsNaN(ab+aa+bb) || math.IsInf(ab+aa+bb, 0) {
-		return 0, errors.New("vector has a non-finite component")
+		return 0, fmt.Errorf("vector has a non-finite component: %w", errs.ErrNonFinite)
 	}
 	if aa == 0 || bb == 0 {
 		return 0, nil

@@ -6,16 +6,18 @@ package eval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
 func TestReadSTSBenchmarkCSVSample(t *testing.T) {
-	pairs, err := LoadSTS("testdata/stsb-en-sample.csv")
+	pairs, err := LoadSTS(context.Background(), "testdata/stsb-en-sample.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +34,7 @@ func TestReadSTSBenchmarkCSVSample(t *testing.T) {
 }
 
 func TestReadKorSTSSample(t *testing.T) {
-	pairs, err := LoadSTS("testdata/korsts-sample.tsv")
+	pairs, err := LoadSTS(context.Background(), "testdata/korsts-sample.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,18 +52,18 @@ func TestReadKorSTSSample(t *testing.T) {
 func TestLoaderErrors(t *testing.T) {
 	csvs := []string{"", "a,b\n", "a,b,c\n", "a,b,NaN\n", "\"a,b,1\n", "a,\xff,1\n"}
 	for _, s := range csvs {
-		if _, err := ReadSTSBenchmarkCSV(strings.NewReader(s)); !errors.Is(err, ErrFormat) {
+		if _, err := ReadSTSBenchmarkCSV(context.Background(), strings.NewReader(s)); !errors.Is(err, errs.ErrCorrupt) {
 			t.Errorf("CSV %q: %v", s, err)
 		}
 	}
 	hdr := "genre\tfilename\tyear\tid\tscore\tsentence1\tsentence2\n"
 	tsvs := []string{"", "bad header\n", hdr, hdr + "g\tf\ty\ti\t1\ta\n", hdr + "g\tf\ty\ti\tx\ta\tb\n", hdr + "g\tf\ty\ti\t1\ta\tb\tc\n"}
 	for _, s := range tsvs {
-		if _, err := ReadKorSTS(strings.NewReader(s)); !errors.Is(err, ErrFormat) {
+		if _, err := ReadKorSTS(context.Background(), strings.NewReader(s)); !errors.Is(err, errs.ErrCorrupt) {
 			t.Errorf("TSV %q: %v", s, err)
 		}
 	}
-	p, err := ReadKorSTS(strings.NewReader(hdr + "g\tf\ty\ti\t4.5\t\"a\tb\"\r\n"))
+	p, err := ReadKorSTS(context.Background(), strings.NewReader(hdr+"g\tf\ty\ti\t4.5\t\"a\tb\"\r\n"))
 	if err != nil || len(p) != 1 || p[0].Sentence1 != `"a` || p[0].Sentence2 != `b"` {
 		t.Errorf("literal quotes: %+v %v", p, err)
 	}
@@ -81,7 +83,7 @@ func TestFullSetsRowCounts(t *testing.T) {
 		"korsts/sts-train.tsv":           5749,
 	}
 	for rel, want := range counts {
-		pairs, err := LoadSTS(filepath.Join(dir, rel))
+		pairs, err := LoadSTS(context.Background(), filepath.Join(dir, rel))
 		if err != nil {
 			t.Fatalf("%s: %v", rel, err)
 		}
@@ -146,5 +148,42 @@ func TestEvaluateSTS(t *testing.T) {
 	nan := &fakeEncoder{vecs: map[string][]float32{"a": {float32(math.NaN()), 0}, "b": {1, 0}}}
 	if _, err := EvaluateSTS(context.Background(), nan, []Pair{{"a", "b", 1}, {"b", "b", 2}}); err == nil {
 		t.Fatal("NaN vector accepted")
+	}
+}
+
+// TestConventions checks the issue-12 forms: options refuse a bad value
+// with errs.ErrInvalidOption naming themselves, nil options are skipped,
+// readers stop on a cancelled context, and an encoder that breaks its
+// contract is errs.ErrEncoder.
+func TestConventions(t *testing.T) {
+	ctx := context.Background()
+	enc := &fakeEncoder{vecs: map[string][]float32{"a": {1, 0}, "b": {3, 4}, "c": {0, 1}}}
+	pairs := []Pair{{"a", "b", 4}, {"a", "c", 3}, {"b", "c", 1}}
+	for _, n := range []int{0, -1} {
+		_, err := EvaluateSTS(ctx, enc, pairs, WithBatchSize(n))
+		if !errors.Is(err, errs.ErrInvalidOption) || !strings.Contains(err.Error(), fmt.Sprintf("WithBatchSize(%d)", n)) {
+			t.Errorf("WithBatchSize(%d): %v, want ErrInvalidOption naming it", n, err)
+		}
+	}
+	if _, err := EvaluateSTS(ctx, enc, pairs, nil); err != nil {
+		t.Errorf("nil option: %v", err)
+	}
+	if _, err := EvaluateSTS(ctx, enc, pairs[:1]); !errors.Is(err, errs.ErrInvalidInput) {
+		t.Errorf("one pair: %v, want ErrInvalidInput", err)
+	}
+	short := &fakeEncoder{vecs: map[string][]float32{"a": {1}, "b": {3, 4}, "c": {0, 1}}}
+	if _, err := EvaluateSTS(ctx, short, pairs); !errors.Is(err, errs.ErrEncoder) {
+		t.Errorf("vector of the wrong length: %v, want ErrEncoder", err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := ReadKorSTS(done, strings.NewReader(strings.Repeat("x\n", 3000))); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadKorSTS cancelled: %v", err)
+	}
+	if _, err := ReadSTSBenchmarkCSV(done, strings.NewReader("a,b,1\n")); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadSTSBenchmarkCSV cancelled: %v", err)
+	}
+	if _, err := LoadSTS(done, "testdata/none.csv"); !errors.Is(err, context.Canceled) {
+		t.Errorf("LoadSTS cancelled: %v", err)
 	}
 }

@@ -70,7 +70,7 @@ func run(ctx context.Context, w io.Writer, m *models.Model, tasks []eval.STSTask
 		fmt.Fprintf(w, "prompt %q on every sentence\n", m.QueryPrompt)
 	}
 	for _, task := range tasks {
-		pairs, err := eval.LoadSTS(task.Path)
+		pairs, err := eval.LoadSTS(ctx, task.Path)
 		if err != nil {
 			return err
 		}

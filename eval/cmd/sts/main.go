@@ -66,7 +66,7 @@ func main() {
 		if *maxWords > 0 {
 			opts = append(opts, static.WithMaxWords(*maxWords))
 		}
-		base, err = static.Load(*model, opts...)
+		base, err = static.Load(ctx, *model, opts...)
 	}
 	if err != nil {
 		log.Fatal(err)
@@ -82,7 +82,7 @@ func main() {
 		default:
 			log.Fatalf("sts: -split %q: want test or dev", *split)
 		}
-		pairs, err := eval.LoadSTS(task.Path)
+		pairs, err := eval.LoadSTS(ctx, task.Path)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -90,7 +90,7 @@ func main() {
 		if *pc != "none" {
 			corpus := pairs
 			if *pc == "dev" {
-				if corpus, err = eval.LoadSTS(devPath(task.Path)); err != nil {
+				if corpus, err = eval.LoadSTS(ctx, devPath(task.Path)); err != nil {
 					log.Fatal(err)
 				}
 			} else if *pc != "test" {

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // IsCacheFolder reports whether dir is laid out as a repository folder of
@@ -30,12 +32,18 @@ func isDir(p string) bool {
 // revision "" (main) and no refs/main, the folder's only snapshot is used.
 // The files come from that snapshot and the network is never used: a file
 // the snapshot lacks counts as absent for Has, and File fails for it with
-// an error wrapping ErrOffline that says how to fetch it (see Repo.File).
+// a *NotCachedError (wrapping errs.ErrNotFound) that says how to fetch it
+// (see Repo.File). A revision the folder does not hold is an error wrapping
+// errs.ErrNotFound too; a bad option one wrapping errs.ErrInvalidOption.
 //
 // When the folder's name is models--{org}--{name}, the Source is a *Repo
 // named org/name whose Commit is the snapshot's, as if the hub id had been
 // opened offline; otherwise it is the snapshot folder as a Dir.
 func OpenCacheFolder(dir, revision string, opts ...Option) (Source, error) {
+	c, err := New(append(opts[:len(opts):len(opts)], WithOffline(true))...)
+	if err != nil {
+		return nil, err
+	}
 	if revision == "" {
 		revision = "main"
 	}
@@ -49,20 +57,20 @@ func OpenCacheFolder(dir, revision string, opts ...Option) (Source, error) {
 		case err == nil && commitHash.MatchString(c):
 			commit = c
 		case err == nil:
-			return nil, fmt.Errorf("%w: %s: refs/%s holds %q, not a commit hash", ErrInvalid, dir, revision, c)
+			return nil, fmt.Errorf("hub: %s: refs/%s: %w: holds %q, not a commit hash", dir, revision, errs.ErrCorrupt, clip(c))
 		case revision == "main":
 			snaps := snapshots(dir)
 			if len(snaps) != 1 {
-				return nil, fmt.Errorf("%w: %s has no refs/main and %d snapshots %v: choose one with a revision (its commit hash)", ErrRepoNotFound, dir, len(snaps), snaps)
+				return nil, repoNotFound("%s has no refs/main and %d snapshots %v: choose one with a revision (its commit hash)", dir, len(snaps), snaps)
 			}
 			commit = snaps[0]
 		default:
-			return nil, fmt.Errorf("%w: %s has no refs/%s", ErrRepoNotFound, dir, revision)
+			return nil, repoNotFound("%s has no refs/%s", dir, revision)
 		}
 	}
 	snap := filepath.Join(dir, "snapshots", commit)
 	if !isDir(snap) {
-		return nil, fmt.Errorf("%w: %s has no snapshot %s (revision %s)", ErrRepoNotFound, dir, commit, revision)
+		return nil, repoNotFound("%s has no snapshot %s (revision %s)", dir, commit, revision)
 	}
 	id, ok := strings.CutPrefix(filepath.Base(filepath.Clean(dir)), "models--")
 	id = strings.ReplaceAll(id, "--", "/")
@@ -72,7 +80,7 @@ func OpenCacheFolder(dir, revision string, opts ...Option) (Source, error) {
 	if revision == "main" && !isFile(filepath.Join(dir, "refs", "main")) {
 		revision = commit // the only snapshot, which no ref names
 	}
-	return &Repo{c: New(append(opts, WithOffline(true))...), id: id, revision: revision, storage: dir}, nil
+	return &Repo{c: c, id: id, revision: revision, storage: dir}, nil
 }
 
 // snapshots lists the commit folders under dir/snapshots, sorted.

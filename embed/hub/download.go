@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ganada/ganada/errs"
 )
 
 var (
@@ -78,7 +80,7 @@ func (c *Client) download(ctx context.Context, file string, m *fileMeta, blob, l
 			break
 		}
 		_ = os.Remove(inc)
-		if !resumed || fresh || !errors.Is(err, ErrChecksum) {
+		if !resumed || fresh || !errors.Is(err, errs.ErrCorrupt) {
 			return fmt.Errorf("hub: %s: %w", file, err)
 		}
 		fresh = true // the kept partial file may have been bad: start over once
@@ -166,8 +168,8 @@ func parseRetryAfter(h string, now time.Time) time.Duration {
 // size with a Range request. A failure worth another attempt (a dropped
 // connection, a stall longer than the download timeout, a 5xx or 429, a
 // Range answered with the wrong bytes) is a retryable; an answer that
-// contradicts the HEAD's size is an error wrapping ErrChecksum, a refused
-// redirect one wrapping ErrInvalid.
+// contradicts the HEAD's size is an error wrapping errs.ErrCorrupt, and so
+// is a refused redirect (a badAnswer, not retried).
 func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc string) (resumed bool, err error) {
 	f, err := os.OpenFile(inc, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
@@ -242,8 +244,8 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 	case resp.StatusCode == http.StatusPartialContent:
 		start, end, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
 		if ok && total >= 0 && total != m.size {
-			return false, fmt.Errorf("%w: %s: Content-Range %q: the file has %d bytes, the hub announced %d",
-				ErrChecksum, where, clip(resp.Header.Get("Content-Range")), total, m.size)
+			return false, fmt.Errorf("%w: checksum mismatch: %s: Content-Range %q: the file has %d bytes, the hub announced %d",
+				errs.ErrCorrupt, where, clip(resp.Header.Get("Content-Range")), total, m.size)
 		}
 		if !ok || start != off || end >= m.size {
 			// Not the bytes asked for: start over without a Range.
@@ -255,7 +257,7 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 		resumed = off > 0
 	case resp.StatusCode == http.StatusOK:
 		if resp.ContentLength >= 0 && resp.ContentLength != m.size {
-			return false, fmt.Errorf("%w: %s: Content-Length %d, the hub announced %d bytes", ErrChecksum, where, resp.ContentLength, m.size)
+			return false, fmt.Errorf("%w: checksum mismatch: %s: Content-Length %d, the hub announced %d bytes", errs.ErrCorrupt, where, resp.ContentLength, m.size)
 		}
 		// The server ignored or was not sent a Range: start over.
 		if err := f.Truncate(0); err != nil {
@@ -282,7 +284,7 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 		if n > 0 {
 			if done+int64(n) > m.size {
 				_ = f.Truncate(0) // whatever it sent is suspect
-				return false, fmt.Errorf("%w: %s: more than the announced %d bytes", ErrChecksum, where, m.size)
+				return false, fmt.Errorf("%w: checksum mismatch: %s: more than the announced %d bytes", errs.ErrCorrupt, where, m.size)
 			}
 			if _, err := f.Write(buf[:n]); err != nil {
 				return resumed, err
@@ -345,7 +347,7 @@ func verify(path string, m *fileMeta) error {
 		return err
 	}
 	if st.Size() != m.size {
-		return fmt.Errorf("%w: %d bytes, the hub announced %d", ErrChecksum, st.Size(), m.size)
+		return fmt.Errorf("%w: checksum mismatch: %d bytes, the hub announced %d", errs.ErrCorrupt, st.Size(), m.size)
 	}
 	var h hash.Hash
 	switch {
@@ -361,7 +363,7 @@ func verify(path string, m *fileMeta) error {
 		return err
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != m.etag {
-		return fmt.Errorf("%w: content hashes to %s, etag is %s", ErrChecksum, got, m.etag)
+		return fmt.Errorf("%w: checksum mismatch: content hashes to %s, etag is %s", errs.ErrCorrupt, got, m.etag)
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/ganada/ganada/embed/hub/hubtest"
+	"github.com/ganada/ganada/errs"
 )
 
 // goodHead is what the fake hub answers to HEAD config.json.
@@ -117,8 +118,8 @@ func TestHostileHeaders(t *testing.T) {
 			start := time.Now()
 			_, err := r.File(context.Background(), name)
 			t.Log(err)
-			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %v, want ErrInvalid naming %s", err, tc.want)
+			if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want errs.ErrCorrupt naming %s", err, tc.want)
 			}
 			if err != nil && len(err.Error()) > 1000 {
 				t.Errorf("error message of %d bytes", len(err.Error()))
@@ -152,7 +153,7 @@ func TestHostileHeaders(t *testing.T) {
 		return true
 	})
 	defer bad.Close()
-	rb, _ := New(WithEndpoint(bad.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
+	rb, _ := mustNew(t, WithEndpoint(bad.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
 	if p, err := rb.File(context.Background(), name); err != nil || !isFile(p) {
 		t.Errorf("cached file behind a bad answer: %q, %v", p, err)
 	}
@@ -171,8 +172,8 @@ func TestHostileNotFound(t *testing.T) {
 	defer srv.Close()
 	c, cache := newTestClient(t, srv)
 	r, _ := c.Repo(testRepo, "main")
-	if _, err := r.File(context.Background(), "nope.json"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("error %v, want ErrNotFound", err)
+	if _, err := r.File(context.Background(), "nope.json"); !errors.Is(err, errs.ErrNotFound) {
+		t.Errorf("error %v, want errs.ErrNotFound", err)
 	}
 	checkCacheNames(t, cache)
 	if _, err := os.Stat(filepath.Join(cache, RepoFolder(testRepo), ".no_exist")); err == nil {
@@ -181,7 +182,7 @@ func TestHostileNotFound(t *testing.T) {
 }
 
 // TestRedirectLoops: a HEAD that redirects to itself (relative) and a GET
-// whose CDN redirects to itself end after maxRedirects with ErrInvalid,
+// whose CDN redirects to itself end after maxRedirects with errs.ErrCorrupt,
 // without retries.
 func TestRedirectLoops(t *testing.T) {
 	for _, where := range []string{"HEAD", "GET"} {
@@ -207,8 +208,8 @@ func TestRedirectLoops(t *testing.T) {
 			r, _ := c.Repo(testRepo, "main")
 			_, err := r.File(context.Background(), "model.safetensors")
 			t.Log(err)
-			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "redirects") {
-				t.Errorf("error %v, want ErrInvalid about redirects", err)
+			if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), "redirects") {
+				t.Errorf("error %v, want errs.ErrCorrupt about redirects", err)
 			}
 			if k := n.Load(); k > maxRedirects+1 || len(*waits) != 0 {
 				t.Errorf("%d requests, %d retries", k, len(*waits))
@@ -228,8 +229,8 @@ func TestRedirectLoops(t *testing.T) {
 	defer srv.Close()
 	c, _ := newTestClient(t, srv)
 	r, _ := c.Repo(testRepo, "main")
-	if _, err := r.File(context.Background(), "model.safetensors"); !errors.Is(err, ErrInvalid) || len(*waits) != 0 {
-		t.Errorf("GET redirected to file://: %v after %d retries, want ErrInvalid at once", err, len(*waits))
+	if _, err := r.File(context.Background(), "model.safetensors"); !errors.Is(err, errs.ErrCorrupt) || len(*waits) != 0 {
+		t.Errorf("GET redirected to file://: %v after %d retries, want errs.ErrCorrupt at once", err, len(*waits))
 	}
 }
 
@@ -276,7 +277,7 @@ func TestHostileDownloads(t *testing.T) {
 			w.WriteHeader(http.StatusPartialContent)
 			w.Write(body[1000:])
 			return true
-		}, ErrChecksum, func(t *testing.T, inc string, gets int) {
+		}, errs.ErrCorrupt, func(t *testing.T, inc string, gets int) {
 			if gets != 1 {
 				t.Errorf("%d GETs, want 1 (not retried)", gets)
 			}
@@ -296,7 +297,7 @@ func TestHostileDownloads(t *testing.T) {
 			w.Header().Set("Content-Length", strconv.Itoa(size+10))
 			w.Write(append(append([]byte(nil), body...), make([]byte, 10)...))
 			return true
-		}, ErrChecksum, func(t *testing.T, inc string, gets int) {
+		}, errs.ErrCorrupt, func(t *testing.T, inc string, gets int) {
 			if st, err := os.Stat(inc); err != nil || st.Size() != 1000 {
 				t.Errorf("the partial file was not kept: %v, %v", st, err)
 			}
@@ -307,7 +308,7 @@ func TestHostileDownloads(t *testing.T) {
 			w.Write(body[1000:])
 			w.Write([]byte("and then some"))
 			return true
-		}, ErrChecksum, func(t *testing.T, inc string, gets int) {
+		}, errs.ErrCorrupt, func(t *testing.T, inc string, gets int) {
 			if st, err := os.Stat(inc); err == nil && st.Size() != 0 {
 				t.Errorf("suspect bytes kept: %d", st.Size())
 			}
@@ -316,7 +317,7 @@ func TestHostileDownloads(t *testing.T) {
 			w.Header().Set("Content-Type", "text/html")
 			w.Write([]byte("<html><body>Please log in to the Wi-Fi</body></html>"))
 			return true
-		}, ErrChecksum, func(t *testing.T, inc string, gets int) {
+		}, errs.ErrCorrupt, func(t *testing.T, inc string, gets int) {
 			if st, err := os.Stat(inc); err != nil || st.Size() != 1000 {
 				t.Errorf("the partial file was not kept: %v, %v", st, err)
 			}
@@ -341,7 +342,7 @@ func TestHostileDownloads(t *testing.T) {
 			w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 			w.Write(b.Bytes())
 			return true
-		}, ErrChecksum, nil},
+		}, errs.ErrCorrupt, nil},
 		{"chunked body cut mid-chunk: resumed", false, func(w http.ResponseWriter, r *http.Request, n int) bool {
 			if n > 0 {
 				return false

@@ -49,9 +49,19 @@
 // run out the error wraps os.ErrDeadlineExceeded. Every value of the hub's
 // answer that becomes a path or a size (the commit, the etag, the sizes, a
 // Content-Range, redirects) is checked before use: an unusable answer is an
-// error wrapping ErrInvalid (for a metadata request, the cache then answers
-// as when the hub is down), bytes that do not match the announced size one
-// wrapping ErrChecksum.
+// error wrapping errs.ErrCorrupt (for a metadata request, the cache then
+// answers as when the hub is down), and so are bytes that do not match the
+// announced size or the checksum.
+//
+// Errors wrap the sentinels of package errs: errs.ErrNotFound (and so
+// fs.ErrNotExist) for a repository, revision or file that does not exist,
+// or a file not in the cache when offline (a *NotCachedError);
+// errs.ErrInvalidInput for a
+// malformed repository id, revision or file name; errs.ErrCorrupt for a
+// hub answer that cannot be used or a download that fails its checksum;
+// errs.ErrInvalidOption for a bad option. A private or gated repository
+// the token does not open gives an error wrapping fs.ErrPermission; network
+// errors are returned as they are (wrapped with the request).
 //
 // The environment is read as huggingface_hub reads it: HF_ENDPOINT (base
 // URL), HF_TOKEN (or the token file $HF_HOME/token), HF_HUB_OFFLINE=1 (use
@@ -61,7 +71,6 @@
 package hub
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -72,30 +81,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// Sentinel errors; test with errors.Is.
-var (
-	// ErrNotFound reports that a repository, revision or file does not
-	// exist (on the hub, or in the cache when offline). It wraps
-	// fs.ErrNotExist.
-	ErrNotFound = fmt.Errorf("hub: not found: %w", os.ErrNotExist)
-	// ErrRepoNotFound reports a repository or revision the hub does not
-	// have (or hides: private and gated repositories answer the same
-	// without a token). It wraps ErrNotFound.
-	ErrRepoNotFound = fmt.Errorf("%w: repository or revision", ErrNotFound)
-	// ErrOffline reports that a file is not in the cache and the network may
-	// not be used (HF_HUB_OFFLINE or WithOffline).
-	ErrOffline = errors.New("hub: offline and not in cache")
-	// ErrChecksum reports downloaded bytes that do not match the hub's etag.
-	ErrChecksum = errors.New("hub: checksum mismatch")
-	// ErrUnauthorized reports a gated or private repository the token (or
-	// its absence) does not give access to.
-	ErrUnauthorized = errors.New("hub: unauthorized")
-	// ErrInvalid reports a malformed repository id, revision or file name,
-	// or a hub answer that cannot be used safely: a commit, etag or size
-	// header of the wrong form, a redirect loop or a redirect off http(s).
-	ErrInvalid = errors.New("hub: invalid")
+	"github.com/ganada/ganada/errs"
 )
 
 // DefaultEndpoint is the hub's base URL when HF_ENDPOINT is not set.
@@ -103,16 +90,9 @@ const DefaultEndpoint = "https://huggingface.co"
 
 // Client downloads and resolves files. It is safe for concurrent use.
 type Client struct {
-	endpoint string
-	token    string
-	cacheDir string
-	offline  bool
-	http     *http.Client
-	retries  int
-	progress func(file string, done, total int64)
+	config
 
-	etagTimeout     time.Duration // for each metadata (HEAD) request
-	downloadTimeout time.Duration // longest wait for a download's next bytes
+	etagTimeout time.Duration // for each metadata (HEAD) request
 
 	origin *url.URL     // the endpoint's origin, to which the token may go
 	head   *http.Client // http, following no redirects (head follows relative ones)
@@ -122,77 +102,149 @@ type Client struct {
 	locks map[string]*sync.Mutex // per blob path, to download each once
 }
 
-// Option configures a Client.
-type Option func(*Client)
+// config is what the options set.
+type config struct {
+	endpoint        string
+	token           string
+	cacheDir        string
+	offline         bool
+	http            *http.Client
+	retries         int
+	progress        func(file string, done, total int64)
+	downloadTimeout time.Duration // longest wait for a download's next bytes
+}
+
+// Option configures a Client. An option whose value is unusable makes New
+// (and Open, OpenCacheFolder) return an error wrapping errs.ErrInvalidOption
+// that names the option and the value.
+type Option func(*config) error
+
+// maxRetries bounds WithRetries: with the backoff capped at 8 s (or a
+// minute of Retry-After), more would only hide a hub that is down.
+const maxRetries = 100
 
 // WithEndpoint sets the hub's base URL (default $HF_ENDPOINT or
 // https://huggingface.co); files are fetched from
-// {endpoint}/{repo}/resolve/{revision}/{file}.
-func WithEndpoint(url string) Option {
-	return func(c *Client) { c.endpoint = strings.TrimRight(url, "/") }
+// {endpoint}/{repo}/resolve/{revision}/{file}. It must be an absolute http
+// or https URL with a host.
+func WithEndpoint(endpoint string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("hub: %w: WithEndpoint(%q): not an http or https URL with a host", errs.ErrInvalidOption, endpoint)
+		}
+		c.endpoint = strings.TrimRight(endpoint, "/")
+		return nil
+	}
 }
 
 // WithToken sets the access token sent as "Authorization: Bearer" (default
-// $HF_TOKEN, or the file $HF_HOME/token). An empty token sends none.
-func WithToken(token string) Option { return func(c *Client) { c.token = token } }
+// $HF_TOKEN, or the file $HF_HOME/token). An empty token sends none; a
+// token with control characters or spaces, which cannot be sent in a
+// header, is refused.
+func WithToken(token string) Option {
+	return func(c *config) error {
+		for i := 0; i < len(token); i++ {
+			if token[i] <= ' ' || token[i] == 0x7f {
+				return fmt.Errorf("hub: %w: WithToken: byte %d of the token is a control character or a space", errs.ErrInvalidOption, i)
+			}
+		}
+		c.token = token
+		return nil
+	}
+}
 
-// WithCacheDir sets the cache folder (default CacheDir()).
-func WithCacheDir(dir string) Option { return func(c *Client) { c.cacheDir = dir } }
+// WithCacheDir sets the cache folder (default CacheDir()); it must not be
+// empty.
+func WithCacheDir(dir string) Option {
+	return func(c *config) error {
+		if dir == "" {
+			return fmt.Errorf("hub: %w: WithCacheDir(\"\"): empty folder name", errs.ErrInvalidOption)
+		}
+		c.cacheDir = dir
+		return nil
+	}
+}
 
 // WithOffline forbids (true) or allows (false) network access, overriding
 // HF_HUB_OFFLINE.
-func WithOffline(offline bool) Option { return func(c *Client) { c.offline = offline } }
+func WithOffline(offline bool) Option {
+	return func(c *config) error { c.offline = offline; return nil }
+}
 
-// WithHTTPClient sets the HTTP client (default: one with a 30 s response
-// header timeout, 1 MiB of response headers at most and no overall
-// timeout, so large files can stream). Its CheckRedirect, if any, is called
-// before the package's own redirect checks (at most 10 redirects, http or
-// https only, the token dropped off the endpoint's origin).
-func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+// WithHTTPClient sets the HTTP client (default, or when h is nil: one with
+// a 30 s response header timeout, 1 MiB of response headers at most and no
+// overall timeout, so large files can stream). Its CheckRedirect, if any,
+// is called before the package's own redirect checks (at most 10
+// redirects, http or https only, the token dropped off the endpoint's
+// origin).
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *config) error { c.http = h; return nil }
+}
 
 // WithRetries sets how many times a failed, dropped or stalled download is
-// resumed before giving up (default 5). Retries wait 0.5 s, doubled after each
-// failed attempt up to 8 s, or what the server's Retry-After asks (up to a
-// minute) after a 429 or 5xx answer; a cancelled context ends the wait.
-func WithRetries(n int) Option { return func(c *Client) { c.retries = n } }
+// resumed before giving up (default 5, from 0 to 100). Retries wait 0.5 s,
+// doubled after each failed attempt up to 8 s, or what the server's
+// Retry-After asks (up to a minute) after a 429 or 5xx answer; a cancelled
+// context ends the wait.
+func WithRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 || n > maxRetries {
+			return fmt.Errorf("hub: %w: WithRetries(%d): outside [0, %d]", errs.ErrInvalidOption, n, maxRetries)
+		}
+		c.retries = n
+		return nil
+	}
+}
 
 // WithDownloadTimeout sets how long a download may wait for its response or
 // its next bytes (default $HF_HUB_DOWNLOAD_TIMEOUT seconds, else 10 s, as
-// huggingface_hub). A stalled download is resumed like a dropped
-// connection; when the retries run out, the error wraps
-// os.ErrDeadlineExceeded. d <= 0 keeps the default.
+// huggingface_hub); d must be positive. A stalled download is resumed like
+// a dropped connection; when the retries run out, the error wraps
+// os.ErrDeadlineExceeded.
 func WithDownloadTimeout(d time.Duration) Option {
-	return func(c *Client) {
-		if d > 0 {
-			c.downloadTimeout = d
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("hub: %w: WithDownloadTimeout(%v): not positive", errs.ErrInvalidOption, d)
 		}
+		c.downloadTimeout = d
+		return nil
 	}
 }
 
 // WithProgress sets a function called as a download advances, with the
 // file's name within its repository, the bytes held so far and the total
-// (-1 if unknown). It is called from the downloading goroutine: downloads
-// of concurrent File calls call it concurrently, so f must be safe for
-// concurrent use.
+// (-1 if unknown); nil calls none. It is called from the downloading
+// goroutine: downloads of concurrent File calls call it concurrently, so f
+// must be safe for concurrent use.
 func WithProgress(f func(file string, done, total int64)) Option {
-	return func(c *Client) { c.progress = f }
+	return func(c *config) error { c.progress = f; return nil }
 }
 
-// New returns a Client configured from the environment, then opts.
-func New(opts ...Option) *Client {
+// New returns a Client configured from the environment, then opts (nil
+// options are skipped). The first option that fails gives an error
+// wrapping errs.ErrInvalidOption. New does no I/O beyond reading the
+// environment (and the token file).
+func New(opts ...Option) (*Client, error) {
 	c := &Client{
-		endpoint: strings.TrimRight(envOr("HF_ENDPOINT", DefaultEndpoint), "/"),
-		token:    envToken(),
-		cacheDir: CacheDir(),
-		offline:  envTrue("HF_HUB_OFFLINE"),
-		retries:  5,
-		locks:    map[string]*sync.Mutex{},
-
-		etagTimeout:     envSeconds("HF_HUB_ETAG_TIMEOUT", defaultEtagTimeout),
-		downloadTimeout: envSeconds("HF_HUB_DOWNLOAD_TIMEOUT", defaultDownloadTimeout),
+		config: config{
+			endpoint:        strings.TrimRight(envOr("HF_ENDPOINT", DefaultEndpoint), "/"),
+			token:           envToken(),
+			cacheDir:        CacheDir(),
+			offline:         envTrue("HF_HUB_OFFLINE"),
+			retries:         5,
+			downloadTimeout: envSeconds("HF_HUB_DOWNLOAD_TIMEOUT", defaultDownloadTimeout),
+		},
+		locks:       map[string]*sync.Mutex{},
+		etagTimeout: envSeconds("HF_HUB_ETAG_TIMEOUT", defaultEtagTimeout),
 	}
 	for _, o := range opts {
-		o(c)
+		if o == nil {
+			continue
+		}
+		if err := o(&c.config); err != nil {
+			return nil, err
+		}
 	}
 	if c.http == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -200,9 +252,9 @@ func New(opts ...Option) *Client {
 		t.MaxResponseHeaderBytes = 1 << 20
 		c.http = &http.Client{Transport: t}
 	}
-	c.origin, _ = url.Parse(c.endpoint) // nil if malformed: no token is sent
+	c.origin, _ = url.Parse(c.endpoint) // nil if malformed ($HF_ENDPOINT): no token is sent
 	c.head, c.get = c.redirectClients()
-	return c
+	return c, nil
 }
 
 // defaultEtagTimeout is how long a metadata (HEAD) request may take before
@@ -331,11 +383,11 @@ func RepoFolder(id string) string {
 // separated, without "." or ".." elements.
 func validFile(name string) error {
 	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) {
-		return fmt.Errorf("%w: file %q", ErrInvalid, name)
+		return fmt.Errorf("hub: %w: file name %q", errs.ErrInvalidInput, name)
 	}
 	for _, p := range strings.Split(name, "/") {
 		if p == "" || p == "." || p == ".." {
-			return fmt.Errorf("%w: file %q", ErrInvalid, name)
+			return fmt.Errorf("hub: %w: file name %q", errs.ErrInvalidInput, name)
 		}
 	}
 	return nil
@@ -361,7 +413,7 @@ func validRevision(rev string) error {
 		}
 	}
 	if bad {
-		return fmt.Errorf("%w: revision %q", ErrInvalid, rev)
+		return fmt.Errorf("hub: %w: revision %q", errs.ErrInvalidInput, rev)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ganada/ganada/embed/hub/hubtest"
+	"github.com/ganada/ganada/errs"
 )
 
 func TestMain(m *testing.M) {
@@ -58,11 +59,28 @@ var (
 	sha256hex = hubtest.SHA256
 )
 
+// mustNew is New for tests: a bad option fails the test.
+func mustNew(tb testing.TB, opts ...Option) *Client {
+	tb.Helper()
+	c, err := New(opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// isNotCached reports whether err is the error of a file the cache lacks
+// when the network may not be used.
+func isNotCached(err error) bool {
+	var nc *NotCachedError
+	return errors.Is(err, errs.ErrNotFound) && errors.As(err, &nc)
+}
+
 func newTestClient(t *testing.T, srv *httptest.Server, opts ...Option) (*Client, string) {
 	t.Helper()
 	cache := t.TempDir()
 	all := append([]Option{WithEndpoint(srv.URL), WithCacheDir(cache), WithToken("secret"), WithOffline(false)}, opts...)
-	return New(all...), cache
+	return mustNew(t, all...), cache
 }
 
 func TestDownloadLayout(t *testing.T) {
@@ -115,7 +133,7 @@ func TestDownloadLayout(t *testing.T) {
 		}
 	}
 	// Absent file: ErrNotFound (and fs.ErrNotExist), remembered in .no_exist.
-	if _, err := r.File(ctx, "pytorch_model.bin"); !errors.Is(err, ErrNotFound) || !errors.Is(err, fs.ErrNotExist) {
+	if _, err := r.File(ctx, "pytorch_model.bin"); !errors.Is(err, errs.ErrNotFound) || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("absent file: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(cache, "models--org--tiny-model", ".no_exist", testCommit, "pytorch_model.bin")); err != nil {
@@ -138,15 +156,15 @@ func TestDownloadLayout(t *testing.T) {
 
 	// Offline, the cache answers; the server is not contacted.
 	n := fh.Requests()
-	off := New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(true))
+	off := mustNew(t, WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(true))
 	ro, _ := off.Repo(testRepo, "main")
 	if p, err := ro.File(ctx, "config.json"); err != nil || !strings.HasSuffix(p, "config.json") {
 		t.Errorf("offline cached file: %q, %v", p, err)
 	}
-	if _, err := ro.File(ctx, "pytorch_model.bin"); !errors.Is(err, ErrNotFound) {
+	if _, err := ro.File(ctx, "pytorch_model.bin"); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("offline known-absent file: %v", err)
 	}
-	if _, err := ro.File(ctx, "tokenizer.json"); !errors.Is(err, ErrOffline) {
+	if _, err := ro.File(ctx, "tokenizer.json"); !isNotCached(err) {
 		t.Errorf("offline uncached file: %v", err)
 	}
 	if fh.Requests() != n {
@@ -156,8 +174,8 @@ func TestDownloadLayout(t *testing.T) {
 	t.Setenv("HF_HUB_OFFLINE", "1")
 	t.Setenv("HF_HUB_CACHE", cache)
 	t.Setenv("HF_ENDPOINT", srv.URL)
-	re, _ := New().Repo(testRepo, "")
-	if _, err := re.File(ctx, "tokenizer.json"); !errors.Is(err, ErrOffline) {
+	re, _ := mustNew(t).Repo(testRepo, "")
+	if _, err := re.File(ctx, "tokenizer.json"); !isNotCached(err) {
 		t.Errorf("HF_HUB_OFFLINE uncached file: %v", err)
 	}
 	if fh.Requests() != n {
@@ -166,7 +184,7 @@ func TestDownloadLayout(t *testing.T) {
 	// Hub down: fall back on the cache for cached files.
 	t.Setenv("HF_HUB_OFFLINE", "")
 	fh.SetDown(true)
-	rd, _ := New().Repo(testRepo, "main")
+	rd, _ := mustNew(t).Repo(testRepo, "main")
 	if _, err := rd.File(ctx, "config.json"); err != nil {
 		t.Errorf("hub down, cached file: %v", err)
 	}
@@ -174,7 +192,7 @@ func TestDownloadLayout(t *testing.T) {
 		t.Errorf("hub down, uncached file: no error")
 	}
 	// A pinned commit that is cached needs no request at all.
-	rc, _ := New().Repo(testRepo, testCommit)
+	rc, _ := mustNew(t).Repo(testRepo, testCommit)
 	if _, err := rc.File(ctx, "1_Pooling/config.json"); err != nil {
 		t.Errorf("pinned commit: %v", err)
 	}
@@ -269,8 +287,8 @@ func TestChecksumMismatch(t *testing.T) {
 		c, cache := newTestClient(t, srv)
 		r, _ := c.Repo(testRepo, "main")
 		_, err := r.File(context.Background(), name)
-		if !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), name) {
-			t.Errorf("%s: error %v, want ErrChecksum naming the file", name, err)
+		if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v, want errs.ErrCorrupt naming the file", name, err)
 		}
 		// Nothing is left in the cache: no blob, no pointer, no partial
 		// file (only the download's lock file, which is never removed).
@@ -293,27 +311,27 @@ func TestErrors(t *testing.T) {
 	defer srv.Close()
 	c, _ := newTestClient(t, srv)
 	ctx := context.Background()
-	if _, err := c.Repo("../etc", ""); !errors.Is(err, ErrInvalid) {
+	if _, err := c.Repo("../etc", ""); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("bad id: %v", err)
 	}
-	if _, err := c.Repo("a/b/c", ""); !errors.Is(err, ErrInvalid) {
+	if _, err := c.Repo("a/b/c", ""); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("bad id: %v", err)
 	}
 	r, _ := c.Repo(testRepo, "main")
 	for _, bad := range []string{"", "/etc/passwd", "../x", "a/../../b", "a//b"} {
-		if _, err := r.File(ctx, bad); !errors.Is(err, ErrInvalid) {
+		if _, err := r.File(ctx, bad); !errors.Is(err, errs.ErrInvalidInput) {
 			t.Errorf("file %q: %v", bad, err)
 		}
 	}
 	other, _ := c.Repo("org/other", "main")
-	if ok, err := other.Has(ctx, "config.json"); ok || !errors.Is(err, ErrRepoNotFound) {
+	if ok, err := other.Has(ctx, "config.json"); ok || !isRepoNotFound(err) {
 		t.Errorf("Has in missing repo: %v, %v", ok, err)
 	}
-	if _, err := other.File(ctx, "config.json"); !errors.Is(err, ErrRepoNotFound) {
+	if _, err := other.File(ctx, "config.json"); !isRepoNotFound(err) {
 		t.Errorf("missing repo: %v", err)
 	}
 	badRev, _ := c.Repo(testRepo, "v9")
-	if _, err := badRev.File(ctx, "config.json"); !errors.Is(err, ErrRepoNotFound) {
+	if _, err := badRev.File(ctx, "config.json"); !isRepoNotFound(err) {
 		t.Errorf("missing revision: %v", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
@@ -324,7 +342,7 @@ func TestErrors(t *testing.T) {
 	// Not a hub: no X-Repo-Commit.
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hi")) }))
 	defer plain.Close()
-	pc := New(WithEndpoint(plain.URL), WithCacheDir(t.TempDir()), WithOffline(false))
+	pc := mustNew(t, WithEndpoint(plain.URL), WithCacheDir(t.TempDir()), WithOffline(false))
 	pr, _ := pc.Repo(testRepo, "")
 	if _, err := pr.File(ctx, "config.json"); err == nil || !strings.Contains(err.Error(), "X-Repo-Commit") {
 		t.Errorf("plain server: %v", err)
@@ -347,7 +365,7 @@ func TestOpenSource(t *testing.T) {
 	if ok, err := s.Has(context.Background(), "nope.json"); ok || err != nil {
 		t.Errorf("Has(missing) = %v, %v", ok, err)
 	}
-	if _, err := s.File(context.Background(), "nope.json"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.File(context.Background(), "nope.json"); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("missing: %v", err)
 	}
 	s, err = Open("sentence-transformers/all-MiniLM-L6-v2@abc", "")
@@ -357,10 +375,10 @@ func TestOpenSource(t *testing.T) {
 	if r, ok := s.(*Repo); !ok || r.ID() != "sentence-transformers/all-MiniLM-L6-v2" || r.Revision() != "abc" {
 		t.Errorf("Open(id@rev) = %#v", s)
 	}
-	if _, err := Open("./no/such/folder", ""); !errors.Is(err, ErrNotFound) {
+	if _, err := Open("./no/such/folder", ""); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("missing folder: %v", err)
 	}
-	if _, err := Open(filepath.Join(dir, "config.json"), ""); !errors.Is(err, ErrInvalid) {
+	if _, err := Open(filepath.Join(dir, "config.json"), ""); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("file: %v", err)
 	}
 }
@@ -376,7 +394,7 @@ func TestCacheDirEnv(t *testing.T) {
 		t.Errorf("HF_HUB_CACHE: %s", got)
 	}
 	t.Setenv("HF_TOKEN", " tok ")
-	if c := New(); c.token != "tok" {
+	if c := mustNew(t); c.token != "tok" {
 		t.Errorf("HF_TOKEN: %q", c.token)
 	}
 	if RepoFolder("intfloat/multilingual-e5-small") != "models--intfloat--multilingual-e5-small" {
@@ -405,9 +423,9 @@ func TestPartialSnapshot(t *testing.T) {
 	closedURL := closed.URL
 	closed.Close()
 	clients := map[string]*Client{
-		"offline":            New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(true)),
-		"connection refused": New(WithEndpoint(closedURL), WithCacheDir(cache), WithOffline(false)),
-		"hub down (503)":     New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false)),
+		"offline":            mustNew(t, WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(true)),
+		"connection refused": mustNew(t, WithEndpoint(closedURL), WithCacheDir(cache), WithOffline(false)),
+		"hub down (503)":     mustNew(t, WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false)),
 	}
 	fh.SetDown(true)
 	for mode, cl := range clients {
@@ -424,8 +442,8 @@ func TestPartialSnapshot(t *testing.T) {
 			!strings.Contains(err.Error(), "sentence_bert_config.json") {
 			t.Errorf("%s: File(not in snapshot): %v", mode, err)
 		}
-		if mode == "offline" && !errors.Is(err, ErrOffline) {
-			t.Errorf("%s: File(not in snapshot) does not wrap ErrOffline: %v", mode, err)
+		if mode == "offline" && !isNotCached(err) {
+			t.Errorf("%s: File(not in snapshot) is not a not-cached errs.ErrNotFound: %v", mode, err)
 		}
 		if r.Commit() != testCommit {
 			t.Errorf("%s: Commit %q", mode, r.Commit())
@@ -454,7 +472,7 @@ func TestOpenCacheFolder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := r.File(ctx, "pytorch_model.bin"); !errors.Is(err, ErrNotFound) {
+	if _, err := r.File(ctx, "pytorch_model.bin"); !errors.Is(err, errs.ErrNotFound) {
 		t.Fatal(err)
 	}
 	folder := filepath.Join(cache, RepoFolder(testRepo))
@@ -482,7 +500,7 @@ func TestOpenCacheFolder(t *testing.T) {
 			t.Errorf("Has(known absent) = %v, %v", ok, err)
 		}
 		_, err = s.File(ctx, "model.safetensors")
-		if !errors.Is(err, ErrOffline) || !strings.Contains(err.Error(), "not fully in the cache") {
+		if !isNotCached(err) || !strings.Contains(err.Error(), "not fully in the cache") {
 			t.Errorf("File(not in snapshot): %v", err)
 		}
 	}
@@ -498,7 +516,7 @@ func TestOpenCacheFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(t, s, testCommit)
-	if _, err := Open(folder, "v2"); !errors.Is(err, ErrRepoNotFound) {
+	if _, err := Open(folder, "v2"); !isRepoNotFound(err) {
 		t.Errorf("revision without a ref: %v", err)
 	}
 
@@ -515,7 +533,7 @@ func TestOpenCacheFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Open(folder, "")
-	if !errors.Is(err, ErrRepoNotFound) || !strings.Contains(err.Error(), other) || !strings.Contains(err.Error(), testCommit) {
+	if !isRepoNotFound(err) || !strings.Contains(err.Error(), other) || !strings.Contains(err.Error(), testCommit) {
 		t.Errorf("two snapshots and no ref: %v", err)
 	}
 	if s, err = Open(folder, testCommit); err != nil {
@@ -676,7 +694,7 @@ func TestHubDownAsksOnce(t *testing.T) {
 
 	fh.SetDown(true)
 	before := fh.Requests()
-	r, _ = New(WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
+	r, _ = mustNew(t, WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
 	for i := 0; i < 3; i++ {
 		if ok, err := r.Has(ctx, "sentence_bert_config.json"); ok || err != nil {
 			t.Fatalf("Has(not in snapshot) = %v, %v", ok, err)
@@ -699,7 +717,7 @@ func TestHubDownAsksOnce(t *testing.T) {
 	}))
 	defer slow.Close()
 	t.Setenv("HF_HUB_ETAG_TIMEOUT", "0.05")
-	r, _ = New(WithEndpoint(slow.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
+	r, _ = mustNew(t, WithEndpoint(slow.URL), WithCacheDir(cache), WithOffline(false)).Repo(testRepo, "main")
 	start := time.Now()
 	for _, name := range []string{"config.json", "tokenizer.json", "modules.json"} {
 		if _, err := r.Has(ctx, name); err != nil {

@@ -44,8 +44,8 @@ func TestSharedCacheDownloadsOnce(t *testing.T) {
 	started := make(chan struct{})
 	var once sync.Once
 	opts := []Option{WithEndpoint(srv.URL), WithCacheDir(cache), WithToken(""), WithOffline(false)}
-	first := New(append(opts, WithProgress(func(string, int64, int64) { once.Do(func() { close(started) }) }))...)
-	second := New(opts...) // its own in-process mutexes: only the file lock excludes
+	first := mustNew(t, append(opts, WithProgress(func(string, int64, int64) { once.Do(func() { close(started) }) }))...)
+	second := mustNew(t, opts...) // its own in-process mutexes: only the file lock excludes
 
 	ctx := context.Background()
 	var wg sync.WaitGroup

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 func TestRepoIDRules(t *testing.T) {
@@ -31,8 +33,8 @@ func TestRepoIDRules(t *testing.T) {
 		if ValidRepoID(id) {
 			t.Errorf("ValidRepoID(%q) = true, want false", id)
 		}
-		if _, err := New(WithOffline(true)).Repo(id, ""); !errors.Is(err, ErrInvalid) {
-			t.Errorf("Repo(%q): %v, want ErrInvalid", id, err)
+		if _, err := mustNew(t, WithOffline(true)).Repo(id, ""); !errors.Is(err, errs.ErrInvalidInput) {
+			t.Errorf("Repo(%q): %v, want errs.ErrInvalidInput", id, err)
 		}
 	}
 }
@@ -47,14 +49,14 @@ func TestRevisionRules(t *testing.T) {
 		}
 	}
 	for _, rev := range invalid {
-		if err := validRevision(rev); !errors.Is(err, ErrInvalid) {
-			t.Errorf("validRevision(%q): %v, want ErrInvalid", rev, err)
+		if err := validRevision(rev); !errors.Is(err, errs.ErrInvalidInput) {
+			t.Errorf("validRevision(%q): %v, want errs.ErrInvalidInput", rev, err)
 		}
-		if _, err := Open(testRepo+"@"+rev, ""); rev != "" && !errors.Is(err, ErrInvalid) {
-			t.Errorf("Open(%q): %v, want ErrInvalid", testRepo+"@"+rev, err)
+		if _, err := Open(testRepo+"@"+rev, ""); rev != "" && !errors.Is(err, errs.ErrInvalidInput) {
+			t.Errorf("Open(%q): %v, want errs.ErrInvalidInput", testRepo+"@"+rev, err)
 		}
-		if _, err := OpenCacheFolder(t.TempDir(), rev); rev != "" && !errors.Is(err, ErrInvalid) {
-			t.Errorf("OpenCacheFolder(dir, %q): %v, want ErrInvalid", rev, err)
+		if _, err := OpenCacheFolder(t.TempDir(), rev); rev != "" && !errors.Is(err, errs.ErrInvalidInput) {
+			t.Errorf("OpenCacheFolder(dir, %q): %v, want errs.ErrInvalidInput", rev, err)
 		}
 	}
 }
@@ -79,11 +81,11 @@ func TestDotRevision(t *testing.T) {
 	ctx := context.Background()
 	for _, rev := range []string{".", "..", "main/", "refs/../main"} {
 		s, err := Open(testRepo+"@"+rev, "", WithEndpoint(srv.URL), WithCacheDir(cache), WithOffline(false))
-		if !errors.Is(err, ErrInvalid) {
-			t.Fatalf("Open(@%s) = %v, %v, want ErrInvalid", rev, s, err)
+		if !errors.Is(err, errs.ErrInvalidInput) {
+			t.Fatalf("Open(@%s) = %v, %v, want errs.ErrInvalidInput", rev, s, err)
 		}
-		if _, err := c.Repo(testRepo, rev); !errors.Is(err, ErrInvalid) {
-			t.Fatalf("Repo(%q): %v, want ErrInvalid", rev, err)
+		if _, err := c.Repo(testRepo, rev); !errors.Is(err, errs.ErrInvalidInput) {
+			t.Fatalf("Repo(%q): %v, want errs.ErrInvalidInput", rev, err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(cache, RepoFolder(testRepo))); !errors.Is(err, os.ErrNotExist) {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,7 +17,50 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ganada/ganada/errs"
 )
+
+// repoMissing is the error for a repository or revision that does not
+// exist (or is hidden); it wraps errs.ErrNotFound. Has tells it from a file
+// the repository lacks, which answers false.
+type repoMissing struct{ err error }
+
+func (e *repoMissing) Error() string { return e.err.Error() }
+func (e *repoMissing) Unwrap() error { return e.err }
+
+// repoNotFound returns a repoMissing whose message is "hub: " and format,
+// then errs.ErrNotFound's.
+func repoNotFound(format string, args ...any) error {
+	return &repoMissing{fmt.Errorf("hub: "+format+": %w", append(args, errs.ErrNotFound)...)}
+}
+
+func isRepoNotFound(err error) bool {
+	var m *repoMissing
+	return errors.As(err, &m)
+}
+
+// NotCachedError is the error of File for a file the cache does not hold
+// when the network may not be used (offline: HF_HUB_OFFLINE, WithOffline,
+// OpenCacheFolder). It wraps errs.ErrNotFound, and its message says how to
+// fetch the file. Unlike a file the repository lacks (also
+// errs.ErrNotFound), it does not say that the file does not exist: test
+// for it with errors.As to tell the two apart.
+type NotCachedError struct{ err error }
+
+// Error returns the message.
+func (e *NotCachedError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error (errs.ErrNotFound).
+func (e *NotCachedError) Unwrap() error { return e.err }
+
+// knownAbsent reports whether err says that the file does not exist (on
+// the hub, or recorded so in the cache), rather than that it could not be
+// looked up or that the repository does not exist.
+func knownAbsent(err error) bool {
+	var nc *NotCachedError
+	return errors.Is(err, errs.ErrNotFound) && !errors.As(err, &nc) && !isRepoNotFound(err)
+}
 
 // Repo is a model repository at a revision (branch, tag or commit). Its
 // files are fetched into the cache on demand. It is safe for concurrent use.
@@ -53,7 +97,7 @@ func (r *Repo) setDown(err error) {
 // "main"). It does no I/O.
 func (c *Client) Repo(id, revision string) (*Repo, error) {
 	if !ValidRepoID(id) {
-		return nil, fmt.Errorf("%w: repository id %q", ErrInvalid, id)
+		return nil, fmt.Errorf("hub: %w: repository id %q", errs.ErrInvalidInput, id)
 	}
 	if revision == "" {
 		revision = "main"
@@ -132,7 +176,8 @@ func (r *Repo) notCached(name string) string {
 }
 
 // fromCache returns the cached path of name, or an error wrapping
-// ErrNotFound (the file is known not to exist) or ErrOffline (unknown).
+// errs.ErrNotFound: the file is known not to exist (knownAbsent), or it is
+// not cached (a NotCachedError).
 func (r *Repo) fromCache(name string) (string, error) {
 	if commit := r.cachedCommit(); commit != "" {
 		if p := r.pointer(commit, name); isFile(p) {
@@ -140,29 +185,32 @@ func (r *Repo) fromCache(name string) (string, error) {
 			return p, nil
 		}
 		if _, err := os.Stat(filepath.Join(r.storage, ".no_exist", commit, filepath.FromSlash(name))); err == nil {
-			return "", fmt.Errorf("%w: %s in %s@%s", ErrNotFound, name, r.id, commit)
+			return "", fmt.Errorf("hub: %s in %s@%s: %w", name, r.id, commit, errs.ErrNotFound)
 		}
 	}
-	return "", fmt.Errorf("%w: %s", ErrOffline, r.notCached(name))
+	return "", &NotCachedError{fmt.Errorf("hub: offline: %s: %w", r.notCached(name), errs.ErrNotFound)}
 }
 
 // unreachable reports whether err, from asking the hub about a file, means
 // the hub could not answer (network failure, 5xx, refused access) rather
-// than that the file or repository does not exist; the cache then answers,
-// as in huggingface_hub. An answer that cannot be used safely (badAnswer)
-// counts as the hub failing, as huggingface_hub's FileMetadataError.
+// than that the file or repository does not exist or the caller's input is
+// invalid; the cache then answers, as in huggingface_hub. An answer that
+// cannot be used safely (badAnswer, errs.ErrCorrupt) counts as the hub
+// failing, as huggingface_hub's FileMetadataError.
 func unreachable(ctx context.Context, err error) bool {
-	return ctx.Err() == nil && !errors.Is(err, ErrNotFound) && (!errors.Is(err, ErrInvalid) || isBadAnswer(err))
+	return ctx.Err() == nil && !errors.Is(err, errs.ErrNotFound) && !errors.Is(err, errs.ErrInvalidInput)
 }
 
 // File returns the local path of the named file (slash-separated, relative
 // to the repository root), downloading it into the cache if needed. A file
-// the repository does not have returns an error wrapping ErrNotFound (and
-// so fs.ErrNotExist).
+// the repository does not have returns an error wrapping errs.ErrNotFound
+// (and so fs.ErrNotExist), as does a repository or revision the hub does
+// not have.
 //
 // When offline, or when the hub cannot be reached, the cached snapshot of
 // the revision is used if it holds the file; if it does not, the error
-// (wrapping ErrOffline when offline) says so and how to fetch the file.
+// (a NotCachedError when offline, the network error otherwise)
+// says so and how to fetch the file.
 func (r *Repo) File(ctx context.Context, name string) (string, error) {
 	if err := validFile(name); err != nil {
 		return "", err
@@ -215,7 +263,7 @@ func (r *Repo) File(ctx context.Context, name string) (string, error) {
 // unreachable or failing.
 func (r *Repo) fallBack(err error, name string) (string, error) {
 	p, cerr := r.fromCache(name)
-	if cerr == nil || errors.Is(cerr, ErrNotFound) {
+	if cerr == nil || knownAbsent(cerr) {
 		return p, cerr
 	}
 	return "", fmt.Errorf("%w; %s", err, r.notCached(name))
@@ -236,7 +284,7 @@ func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
 	}
 	if _, err := r.fromCache(name); err == nil {
 		return true, nil
-	} else if errors.Is(err, ErrNotFound) {
+	} else if knownAbsent(err) {
 		return false, nil
 	} else if r.c.offline {
 		if _, ok := r.snapshot(); ok {
@@ -251,7 +299,7 @@ func (r *Repo) Has(ctx context.Context, name string) (bool, error) {
 		return false, err
 	}
 	meta, err := r.head(ctx, name)
-	if errors.Is(err, ErrNotFound) && !errors.Is(err, ErrRepoNotFound) {
+	if knownAbsent(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -346,7 +394,7 @@ func (r *Repo) head(ctx context.Context, name string) (*fileMeta, error) {
 	u := r.c.endpoint + "/" + r.id + "/resolve/" + url.PathEscape(r.revision) + "/" + escapePath(name)
 	cur, err := url.Parse(u)
 	if err != nil {
-		return nil, fmt.Errorf("%w: endpoint %q: %v", ErrInvalid, r.c.endpoint, err)
+		return nil, fmt.Errorf("hub: %w: endpoint %q: %v", errs.ErrInvalidInput, r.c.endpoint, err)
 	}
 	for hops := 0; ; hops++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodHead, cur.String(), nil)
@@ -499,14 +547,14 @@ func (r *Repo) statusError(resp *http.Response, name string) error {
 				}
 				_ = r.writeRef(c)
 			}
-			return fmt.Errorf("%w: %s in %s@%s", ErrNotFound, name, r.id, r.revision)
+			return fmt.Errorf("hub: %s in %s@%s: %w", name, r.id, r.revision, errs.ErrNotFound)
 		}
 		if code == "RevisionNotFound" {
-			return fmt.Errorf("%w: %s@%s", ErrRepoNotFound, r.id, r.revision)
+			return repoNotFound("revision %s@%s", r.id, r.revision)
 		}
-		return fmt.Errorf("%w: %s (missing, or private or gated: set HF_TOKEN)", ErrRepoNotFound, r.id)
+		return repoNotFound("repository %s (missing, or private or gated: set HF_TOKEN)", r.id)
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return fmt.Errorf("%w: %s: HTTP %d for %s (private or gated repository: set HF_TOKEN)", ErrUnauthorized, r.id, resp.StatusCode, name)
+		return fmt.Errorf("hub: %s: HTTP %d for %s (private or gated repository: set HF_TOKEN): %w", r.id, resp.StatusCode, name, fs.ErrPermission)
 	}
 	return fmt.Errorf("hub: %s@%s/%s: HTTP %s", r.id, r.revision, name, resp.Status)
 }

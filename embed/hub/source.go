@@ -10,13 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // Source gives local paths of the files of a model.
 type Source interface {
 	// File returns the local path of a file of the model, named relative to
 	// the model's root with slashes, fetching it if needed. A file the model
-	// does not have returns an error wrapping ErrNotFound.
+	// does not have returns an error wrapping errs.ErrNotFound.
 	File(ctx context.Context, name string) (string, error)
 	// Has reports whether the model has the file, without downloading it
 	// (a local stat, or a HEAD request answered from the cache when
@@ -43,10 +45,10 @@ func (d Dir) File(_ context.Context, name string) (string, error) {
 	p := filepath.Join(string(d), filepath.FromSlash(name))
 	st, err := os.Stat(p)
 	if err != nil {
-		return "", fmt.Errorf("%w: %s", ErrNotFound, p)
+		return "", fmt.Errorf("hub: %s: %w", p, errs.ErrNotFound)
 	}
 	if !st.Mode().IsRegular() {
-		return "", fmt.Errorf("%w: %s is not a regular file", ErrNotFound, p)
+		return "", fmt.Errorf("hub: %s is not a regular file: %w", p, errs.ErrNotFound)
 	}
 	return p, nil
 }
@@ -54,7 +56,7 @@ func (d Dir) File(_ context.Context, name string) (string, error) {
 // Has implements Source.
 func (d Dir) Has(ctx context.Context, name string) (bool, error) {
 	_, err := d.File(ctx, name)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, errs.ErrNotFound) {
 		return false, nil
 	}
 	return err == nil, err
@@ -75,11 +77,17 @@ func (r *Repo) Name() string { return r.id }
 //
 // A local folder laid out as a repository folder of the cache
 // (models--{org}--{name} with snapshots/ and refs/ or blobs/, see
-// OpenCacheFolder) is read as that cache, without the network.
+// OpenCacheFolder) is read as that cache, without the network. Open does
+// no network I/O: it needs no context. A bad option gives an error wrapping
+// errs.ErrInvalidOption, even for a local folder.
 func Open(dirOrID, revision string, opts ...Option) (Source, error) {
+	c, err := New(opts...)
+	if err != nil {
+		return nil, err
+	}
 	if st, err := os.Stat(dirOrID); err == nil {
 		if !st.IsDir() {
-			return nil, fmt.Errorf("%w: %s is a file, not a model folder", ErrInvalid, dirOrID)
+			return nil, fmt.Errorf("hub: %w: %s is a file, not a model folder", errs.ErrInvalidInput, dirOrID)
 		}
 		if IsCacheFolder(dirOrID) {
 			return OpenCacheFolder(dirOrID, revision, opts...)
@@ -91,7 +99,7 @@ func Open(dirOrID, revision string, opts ...Option) (Source, error) {
 		id, revision = id[:i], id[i+1:]
 	}
 	if !ValidRepoID(id) || strings.HasPrefix(dirOrID, ".") || filepath.IsAbs(dirOrID) {
-		return nil, fmt.Errorf("%w: %q is neither a folder nor a hub id like org/name", ErrNotFound, dirOrID)
+		return nil, fmt.Errorf("hub: %q is neither a folder nor a hub id like org/name: %w", dirOrID, errs.ErrNotFound)
 	}
-	return New(opts...).Repo(id, revision)
+	return c.Repo(id, revision)
 }

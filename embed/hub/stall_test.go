@@ -147,18 +147,18 @@ func TestStalledDownload(t *testing.T) {
 
 func TestDownloadTimeoutSetting(t *testing.T) {
 	t.Setenv("HF_HUB_DOWNLOAD_TIMEOUT", "0.25")
-	if d := New().downloadTimeout; d != 250*time.Millisecond {
+	if d := mustNew(t).downloadTimeout; d != 250*time.Millisecond {
 		t.Errorf("HF_HUB_DOWNLOAD_TIMEOUT=0.25: %v", d)
 	}
-	if d := New(WithDownloadTimeout(time.Minute)).downloadTimeout; d != time.Minute {
+	if d := mustNew(t, WithDownloadTimeout(time.Minute)).downloadTimeout; d != time.Minute {
 		t.Errorf("WithDownloadTimeout over the environment: %v", d)
 	}
-	if d := New(WithDownloadTimeout(-1)).downloadTimeout; d != 250*time.Millisecond {
-		t.Errorf("WithDownloadTimeout(-1) keeps the default: %v", d)
+	if d := mustNew(t, nil).downloadTimeout; d != 250*time.Millisecond {
+		t.Errorf("a nil option changes the default: %v", d)
 	}
 	for _, bad := range []string{"abc", "0", "-3", "1e99", "NaN"} {
 		t.Setenv("HF_HUB_DOWNLOAD_TIMEOUT", bad)
-		if d := New().downloadTimeout; d != defaultDownloadTimeout {
+		if d := mustNew(t).downloadTimeout; d != defaultDownloadTimeout {
 			t.Errorf("HF_HUB_DOWNLOAD_TIMEOUT=%s: %v, want the default", bad, d)
 		}
 	}

@@ -80,8 +80,14 @@ func stressWorker(ctx context.Context, c *Client, fh *hubtest.Hub, rev string, s
 // runWorkers starts n workers (every fourth sharing one Client) once start
 // is closed, and returns their errors when all are done.
 func runWorkers(ctx context.Context, n int, opts []Option, fh *hubtest.Hub, start <-chan struct{}, salt uint64) []error {
-	shared := New(opts...)
 	errs := make([]error, n)
+	shared, err := New(opts...)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
@@ -89,7 +95,11 @@ func runWorkers(ctx context.Context, n int, opts []Option, fh *hubtest.Hub, star
 			defer wg.Done()
 			c := shared
 			if i%4 != 0 {
-				c = New(opts...)
+				var err error
+				if c, err = New(opts...); err != nil {
+					errs[i] = err
+					return
+				}
 			}
 			rev := "main"
 			if i%3 == 2 {

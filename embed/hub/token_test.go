@@ -112,7 +112,7 @@ func TestTokenNeverLeaves(t *testing.T) {
 	defer srv.Close()
 	endpoint := "https://" + ln.Addr().String()
 
-	c := New(WithEndpoint(endpoint), WithCacheDir(t.TempDir()), WithToken("secret"), WithOffline(false),
+	c := mustNew(t, WithEndpoint(endpoint), WithCacheDir(t.TempDir()), WithToken("secret"), WithOffline(false),
 		WithHTTPClient(other.Client()))
 	r, err := c.Repo(testRepo, "main")
 	if err != nil {
@@ -152,7 +152,7 @@ func TestTokenNeverLeaves(t *testing.T) {
 	// A hub configured as http:// (a local test hub) gets the token, as
 	// configured.
 	log = requestLog{}
-	hc := New(WithEndpoint(plainURL), WithCacheDir(t.TempDir()), WithToken("secret"), WithOffline(false))
+	hc := mustNew(t, WithEndpoint(plainURL), WithCacheDir(t.TempDir()), WithToken("secret"), WithOffline(false))
 	hr, _ := hc.Repo(testRepo, "main")
 	if _, err := hr.File(context.Background(), "model.safetensors"); err != nil {
 		t.Fatal(err)
@@ -181,16 +181,20 @@ func TestSendsToken(t *testing.T) {
 		{"http://127.0.0.1:8080", "http://127.0.0.1:8081/x", false},
 		{"http://hub.local", "https://hub.local/x", true}, // upgrade, default ports
 		{"http://hub.local:8080", "https://hub.local/x", false},
-		{"::bad", "https://huggingface.co/x", false},
 	}
 	for _, tc := range cases {
-		c := New(WithEndpoint(tc.endpoint), WithToken("t"))
+		c := mustNew(t, WithEndpoint(tc.endpoint), WithToken("t"))
 		u, _ := url.Parse(tc.target)
 		if got := c.sendsToken(u); got != tc.want {
 			t.Errorf("endpoint %s, target %s: sendsToken %v, want %v", tc.endpoint, tc.target, got, tc.want)
 		}
 	}
-	if New(WithToken("")).sendsToken(&url.URL{Scheme: "https", Host: "huggingface.co"}) {
+	if mustNew(t, WithToken("")).sendsToken(&url.URL{Scheme: "https", Host: "huggingface.co"}) {
 		t.Error("an empty token is sent")
+	}
+	// A malformed $HF_ENDPOINT (WithEndpoint refuses one) gets no token.
+	t.Setenv("HF_ENDPOINT", "::bad")
+	if mustNew(t, WithToken("t")).sendsToken(&url.URL{Scheme: "https", Host: "huggingface.co"}) {
+		t.Error("token sent with a malformed HF_ENDPOINT")
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // maxRedirects is how many redirects a request follows, as Go's and
@@ -19,18 +21,19 @@ const maxRedirects = 10
 
 // badAnswer is a hub answer that cannot be used safely: a header of the
 // wrong form, a size out of bounds, a redirect loop or a redirect off
-// http(s). It wraps ErrInvalid; unlike an invalid name given by the caller,
-// a bad answer to a metadata request counts as the hub failing, so that the
-// cache answers if it can (as huggingface_hub's FileMetadataError does).
+// http(s). It wraps errs.ErrCorrupt; unlike an invalid name given by the
+// caller, a bad answer to a metadata request counts as the hub failing, so
+// that the cache answers if it can (as huggingface_hub's
+// FileMetadataError does), and a refused redirect is not retried.
 type badAnswer struct{ err error }
 
 func (e *badAnswer) Error() string { return e.err.Error() }
 func (e *badAnswer) Unwrap() error { return e.err }
 
-// answerError returns a badAnswer whose message is "hub: invalid: " and
-// format.
+// answerError returns a badAnswer whose message is "hub: ", format, then
+// errs.ErrCorrupt's.
 func answerError(format string, args ...any) error {
-	return &badAnswer{fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)}
+	return &badAnswer{fmt.Errorf("hub: "+format+": %w", append(args, errs.ErrCorrupt)...)}
 }
 
 func isBadAnswer(err error) bool {

@@ -168,8 +168,8 @@ func TestPartialCacheRequiredFiles(t *testing.T) {
 			if errors.Is(err, ErrBadModel) {
 				t.Errorf("without %s: a file missing from the cache is not a bad model: %v", missing, err)
 			}
-			if os.Getenv("HF_HUB_OFFLINE") == "1" && !errors.Is(err, hub.ErrOffline) {
-				t.Errorf("without %s: offline error %v does not wrap hub.ErrOffline", missing, err)
+			if os.Getenv("HF_HUB_OFFLINE") == "1" && !errors.As(err, new(*hub.NotCachedError)) {
+				t.Errorf("without %s: offline error %v is not a hub.NotCachedError", missing, err)
 			}
 		})
 	}

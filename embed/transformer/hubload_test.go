@@ -14,6 +14,7 @@ import (
 
 	"github.com/ganada/ganada/embed/hub"
 	"github.com/ganada/ganada/embed/hub/hubtest"
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -89,11 +90,11 @@ func TestLoadFromHub(t *testing.T) {
 		t.Errorf("snapshot folder: %v", err)
 	}
 	// Offline and not cached: a clear error.
-	if _, err := Load("ganada/other-model"); !errors.Is(err, hub.ErrOffline) {
+	if _, err := Load("ganada/other-model"); !errors.As(err, new(*hub.NotCachedError)) {
 		t.Errorf("offline uncached: %v", err)
 	}
 	t.Setenv("HF_HUB_OFFLINE", "")
-	if _, err := Load("ganada/other-model", hubOpts); !errors.Is(err, hub.ErrRepoNotFound) {
+	if _, err := Load("ganada/other-model", hubOpts); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("missing repo: %v", err)
 	}
 	// A local folder wins over a hub id of the same spelling; a path that

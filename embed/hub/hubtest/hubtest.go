@@ -21,7 +21,7 @@
 //	h, err := hubtest.FromDir("org/model", hubtest.Commit, "testdata/model")
 //	...
 //	srv := h.Start(t)
-//	c := hub.New(hub.WithEndpoint(srv.URL), hub.WithCacheDir(t.TempDir()), hub.WithOffline(false))
+//	c, err := hub.New(hub.WithEndpoint(srv.URL), hub.WithCacheDir(t.TempDir()), hub.WithOffline(false))
 package hubtest
 
 import (

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ganada/ganada/embed/hub"
 	"github.com/ganada/ganada/embed/hub/hubtest"
+	"github.com/ganada/ganada/errs"
 )
 
 // Download a file of a fake repository with package hub, then again from
@@ -34,7 +35,10 @@ func Example() {
 	}
 	defer os.RemoveAll(cache)
 
-	c := hub.New(hub.WithEndpoint(srv.URL), hub.WithCacheDir(cache), hub.WithOffline(false))
+	c, err := hub.New(hub.WithEndpoint(srv.URL), hub.WithCacheDir(cache), hub.WithOffline(false))
+	if err != nil {
+		panic(err)
+	}
 	r, err := c.Repo("org/model", "main")
 	if err != nil {
 		panic(err)
@@ -48,7 +52,7 @@ func Example() {
 		fmt.Println(string(b), h.Gets("config.json"))
 	}
 	_, err = r.File(context.Background(), "pytorch_model.bin")
-	fmt.Println(errors.Is(err, hub.ErrNotFound))
+	fmt.Println(errors.Is(err, errs.ErrNotFound))
 	// Output:
 	// {"model_type":"bert"} 1
 	// {"model_type":"bert"} 1

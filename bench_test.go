@@ -26,7 +26,7 @@ func benchCollection(b *testing.B, kind ganada.IndexKind) *ganada.Collection {
 	if c := benchCols[kind]; c != nil {
 		return c
 	}
-	c, err := ganada.NewCollection(fastEncoder{100}, ganada.WithIndex(kind), ganada.WithBatchSize(4096))
+	c, err := ganada.NewCollection(fastEncoder{100}, withIndex(kind), ganada.WithBatchSize(4096))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func BenchmarkQueryVector100k(b *testing.B) {
 				qs, _ := fastEncoder{100}.Encode(ctx, []string{"a", "b", "c", "d", "e", "f", "g", "h"})
 				var opts []ganada.QueryOption
 				if filtered {
-					opts = append(opts, ganada.Where("lang", "ko"))
+					opts = append(opts, ganada.WithFilter(ganada.Where("lang", "ko")))
 				}
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {

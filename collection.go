@@ -81,7 +81,7 @@ var (
 )
 
 // NewCollection returns an empty collection whose documents enc encodes.
-// Options choose the index (WithIndex; HNSW by default) and its parameters,
+// Options choose the index (WithHNSW, the default, or WithFlat) and its parameters,
 // the metric (Cosine by default), prompts, batch size and progress reporting.
 // The collection records enc's identity (see EncoderIdentity), which Save
 // writes and Load checks; its strings must be valid UTF-8.
@@ -122,21 +122,13 @@ func newCollection(enc embed.Encoder, id embed.Identity, cfg config, idx vectorI
 func newIndex(dim int, cfg config) (vectorIndex, error) {
 	switch cfg.kind {
 	case Flat:
-		x, err := flat.New(dim, cfg.metric)
+		x, err := flat.New(dim, cfg.metric, cfg.flatOpts...)
 		if err != nil {
 			return nil, fmt.Errorf("ganada: %w", err)
 		}
 		return x, nil
 	case HNSW:
-		ef := cfg.efSearch
-		if ef == 0 {
-			ef = DefaultEfSearch
-		}
-		x, err := hnsw.New(dim, cfg.metric,
-			hnsw.WithM(cfg.m),
-			hnsw.WithEfConstruction(cfg.efConstruction),
-			hnsw.WithEfSearch(ef),
-			hnsw.WithSeed(cfg.seed))
+		x, err := hnsw.New(dim, cfg.metric, cfg.hnswOpts...)
 		if err != nil {
 			return nil, fmt.Errorf("ganada: %w", err)
 		}

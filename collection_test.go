@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index/hnsw"
 	"math"
 	"reflect"
 	"sort"
@@ -21,6 +22,14 @@ import (
 var ctx = context.Background()
 
 func kinds() []ganada.IndexKind { return []ganada.IndexKind{ganada.HNSW, ganada.Flat} }
+
+// withIndex selects the index of kind; hnsw options apply to HNSW only.
+func withIndex(kind ganada.IndexKind, opts ...hnsw.Option) ganada.Option {
+	if kind == ganada.Flat {
+		return ganada.WithFlat()
+	}
+	return ganada.WithHNSW(opts...)
+}
 
 func newCol(t testing.TB, enc *hashEncoder, opts ...ganada.Option) *ganada.Collection {
 	t.Helper()
@@ -38,7 +47,7 @@ func TestQueryMatchesBruteForce(t *testing.T) {
 		for _, m := range []index.Metric{index.Cosine, index.Dot, index.L2} {
 			t.Run(fmt.Sprintf("%v/%v", kind, m), func(t *testing.T) {
 				enc := newHashEncoder(24)
-				c := newCol(t, enc, ganada.WithIndex(kind), ganada.WithMetric(m))
+				c := newCol(t, enc, withIndex(kind), ganada.WithMetric(m))
 				if err := c.Add(ctx, docs...); err != nil {
 					t.Fatal(err)
 				}
@@ -117,7 +126,7 @@ func TestHitsCarryDocuments(t *testing.T) {
 
 func TestQueryVector(t *testing.T) {
 	enc := newHashEncoder(16)
-	c := newCol(t, enc, ganada.WithIndex(ganada.Flat))
+	c := newCol(t, enc, ganada.WithFlat())
 	docs := corpus(80, 3)
 	if err := c.Add(ctx, docs...); err != nil {
 		t.Fatal(err)
@@ -175,7 +184,7 @@ func TestReplace(t *testing.T) {
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
 			enc := newHashEncoder(16)
-			c := newCol(t, enc, ganada.WithIndex(kind))
+			c := newCol(t, enc, withIndex(kind))
 			docs := corpus(100, 4)
 			if err := c.Add(ctx, docs...); err != nil {
 				t.Fatal(err)
@@ -218,7 +227,7 @@ func TestReplace(t *testing.T) {
 				t.Fatalf("replaced doc seen %d times among %d hits", seen, len(hits))
 			}
 			// Filters see the new metadata only.
-			hits, _ = c.Query(ctx, "alpha", 10, ganada.Where("lang", "xx"))
+			hits, _ = c.Query(ctx, "alpha", 10, ganada.WithFilter(ganada.Where("lang", "xx")))
 			if len(hits) != 1 || hits[0].ID != repl.ID {
 				t.Fatalf("filter on new metadata: %+v", hits)
 			}
@@ -254,7 +263,7 @@ func TestDelete(t *testing.T) {
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
 			enc := newHashEncoder(16)
-			c := newCol(t, enc, ganada.WithIndex(kind))
+			c := newCol(t, enc, withIndex(kind))
 			docs := corpus(120, 5)
 			if err := c.Add(ctx, docs...); err != nil {
 				t.Fatal(err)
@@ -327,7 +336,7 @@ func TestFilters(t *testing.T) {
 	}
 	for _, kind := range kinds() {
 		enc := newHashEncoder(16)
-		c := newCol(t, enc, ganada.WithIndex(kind))
+		c := newCol(t, enc, withIndex(kind))
 		if err := c.Add(ctx, docs...); err != nil {
 			t.Fatal(err)
 		}
@@ -335,14 +344,14 @@ func TestFilters(t *testing.T) {
 			t.Run(kind.String()+"/"+tc.name, func(t *testing.T) {
 				for _, q := range []string{"alpha beta", "peach"} {
 					want := bruteForce(enc, docs, q, index.Cosine, tc.ref)
-					hits, err := c.Query(ctx, q, 8, tc.f, ganada.WithExactSearch())
+					hits, err := c.Query(ctx, q, 8, ganada.WithFilter(tc.f), ganada.WithExactSearch())
 					if err != nil {
 						t.Fatal(err)
 					}
 					checkAgainst(t, hits, want, 8)
 					// Approximate search with a filter still finds min(k, matching)
 					// hits, every one admitted.
-					hits, err = c.Query(ctx, q, 8, tc.f)
+					hits, err = c.Query(ctx, q, 8, ganada.WithFilter(tc.f))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -361,12 +370,12 @@ func TestFilters(t *testing.T) {
 	}
 	// Several filters in one query are ANDed; a nil Filter is ignored.
 	enc := newHashEncoder(16)
-	c := newCol(t, enc, ganada.WithIndex(ganada.Flat))
+	c := newCol(t, enc, ganada.WithFlat())
 	if err := c.Add(ctx, docs...); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := c.Query(ctx, "alpha", 20, ganada.Where("lang", "fr"), nil, ganada.Filter(nil), ganada.Where("topic", "sport"))
-	b, _ := c.Query(ctx, "alpha", 20, ganada.And(ganada.Where("lang", "fr"), ganada.Where("topic", "sport")))
+	a, _ := c.Query(ctx, "alpha", 20, ganada.WithFilter(ganada.Where("lang", "fr")), nil, ganada.WithFilter(nil), ganada.WithFilter(ganada.Filter(nil), ganada.Where("topic", "sport")))
+	b, _ := c.Query(ctx, "alpha", 20, ganada.WithFilter(ganada.And(ganada.Where("lang", "fr"), ganada.Where("topic", "sport"))))
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("multiple filters must AND")
 	}
@@ -375,7 +384,7 @@ func TestFilters(t *testing.T) {
 func TestProgressAndBatches(t *testing.T) {
 	enc := newHashEncoder(8)
 	var ps []ganada.Progress
-	c := newCol(t, enc, ganada.WithIndex(ganada.Flat), ganada.WithBatchSize(7), ganada.WithProgress(func(p ganada.Progress) { ps = append(ps, p) }))
+	c := newCol(t, enc, ganada.WithFlat(), ganada.WithBatchSize(7), ganada.WithProgress(func(p ganada.Progress) { ps = append(ps, p) }))
 	docs := corpus(2500, 7)
 	if err := c.Add(ctx, docs...); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ package ganada_test
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/index/hnsw"
 	"io"
 	"math"
 	"path/filepath"
@@ -106,7 +107,7 @@ func TestConcurrentAddQueryDelete(t *testing.T) {
 			}
 			deadline := time.Now().Add(budget)
 			enc := newHashEncoder(16)
-			c := newCol(t, enc, ganada.WithIndex(kind), ganada.WithBatchSize(16), ganada.WithEfConstruction(40))
+			c := newCol(t, enc, withIndex(kind, hnsw.WithEfConstruction(40)), ganada.WithBatchSize(16))
 			const stable = 200
 			var docs []ganada.Document
 			for i := 0; i < stable; i++ {
@@ -219,7 +220,7 @@ func TestConcurrentAddQueryDelete(t *testing.T) {
 						q := queries[(n+r)%len(queries)]
 						var opts []ganada.QueryOption
 						if n%2 == 1 {
-							opts = append(opts, ganada.Where("kind", "stable"))
+							opts = append(opts, ganada.WithFilter(ganada.Where("kind", "stable")))
 						}
 						if n%5 == 4 {
 							opts = append(opts, ganada.WithExactSearch())
@@ -320,7 +321,7 @@ func TestFilterCalledConcurrently(t *testing.T) {
 	}
 	const dim = 128
 	n := flat.ParallelThreshold / dim
-	c, err := ganada.NewCollection(fastEncoder{dim}, ganada.WithIndex(ganada.Flat), ganada.WithBatchSize(4096))
+	c, err := ganada.NewCollection(fastEncoder{dim}, ganada.WithFlat(), ganada.WithBatchSize(4096))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +361,7 @@ func TestFilterCalledConcurrently(t *testing.T) {
 		ganada.WhereExists("mod"),
 		overlap,
 	)
-	hits, err := c.Query(ctx, "text 7", n, filter)
+	hits, err := c.Query(ctx, "text 7", n, ganada.WithFilter(filter))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,7 +75,7 @@ func TestCrashChild(t *testing.T) {
 	if path == "" {
 		t.Skip("child process of TestCrashMidSave")
 	}
-	c, err := ganada.NewCollection(fastEncoder{64}, ganada.WithIndex(ganada.Flat), ganada.WithBatchSize(4096))
+	c, err := ganada.NewCollection(fastEncoder{64}, ganada.WithFlat(), ganada.WithBatchSize(4096))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestCrashMidSave(t *testing.T) {
 
 	// The previous file: a small collection.
 	enc := fastEncoder{64}
-	prev, err := ganada.NewCollection(enc, ganada.WithIndex(ganada.Flat))
+	prev, err := ganada.NewCollection(enc, ganada.WithFlat())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,16 +10,16 @@
 //	enc, _ := glove.Load() // or transformer.Load("sentence-transformers/all-MiniLM-L6-v2")
 //	col, _ := ganada.NewCollection(enc)
 //	_ = col.Add(ctx, ganada.Document{ID: "1", Text: "The cat sleeps on the sofa.", Metadata: map[string]string{"lang": "en"}})
-//	hits, _ := col.Query(ctx, "where is the kitten?", 5, ganada.Where("lang", "en"))
+//	hits, _ := col.Query(ctx, "where is the kitten?", 5, ganada.WithFilter(ganada.Where("lang", "en")))
 //	_ = col.Save("docs.ganada") // later: ganada.Load("docs.ganada", enc)
 //
 // Adds are encoded in batches and replace documents with the same ID;
 // queries run in parallel with adds; filters on metadata are applied inside
-// the index's search (Where, WhereIn, And, Or, Not). The index is HNSW by
-// default (WithIndex(Flat) for exact search). Save writes one atomic,
+// the index's search (WithFilter with Where, WhereIn, And, Or, Not). The index is HNSW by
+// default (WithFlat() for exact search). Save writes one atomic,
 // checksummed file holding the documents, their metadata, the vectors and
 // the index, and records the encoder's identity: Load refuses an encoder
-// with another identity (ErrEncoderMismatch), because vectors from two
+// with another identity (errs.ErrEncoderMismatch), because vectors from two
 // embedding spaces must not be compared.
 //
 // # Repository map

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index/flat"
 	"math"
 	"reflect"
 	"strings"
@@ -48,49 +49,60 @@ func TestNewCollectionErrors(t *testing.T) {
 }
 
 // TestInvalidOptions: every invalid option fails NewCollection and Load
-// alike, with an error wrapping errs.ErrInvalidOption. WithEfSearch(1<<40)
-// used to wrap only the index's sentinel from NewCollection (the root checked
-// only ef > 0 and left the upper bound to the index) and was accepted by
-// Load, whose queries then ran with that beam width.
+// alike, with an error wrapping errs.ErrInvalidOption that names the
+// option. Index options pass through to the index package, which validates
+// them once: WithEfSearch(1<<40) used to wrap only the index's sentinel from
+// NewCollection (the root checked only ef > 0 and left the upper bound to
+// the index) and was accepted by Load, whose queries then ran with that
+// beam width.
 func TestInvalidOptions(t *testing.T) {
 	enc := newHashEncoder(8)
 	path := saveTemp(t, newCol(t, enc))
 	cases := []struct {
-		name string
+		name string // what the message must name
 		opt  ganada.Option
 	}{
-		{"index kind", ganada.WithIndex(9)},
-		{"metric", ganada.WithMetric(0)},
-		{"M small", ganada.WithM(1)},
-		{"M large", ganada.WithM(257)},
-		{"efConstruction 0", ganada.WithEfConstruction(0)},
-		{"efConstruction huge", ganada.WithEfConstruction(1 << 40)},
-		{"efConstruction MaxEf+1", ganada.WithEfConstruction(hnsw.MaxEf + 1)},
-		{"efSearch -1", ganada.WithEfSearch(-1)},
-		{"efSearch huge", ganada.WithEfSearch(1 << 40)},
-		{"efSearch MaxEf+1", ganada.WithEfSearch(hnsw.MaxEf + 1)},
-		{"efSearch MinInt", ganada.WithEfSearch(math.MinInt)},
-		{"batch 0", ganada.WithBatchSize(0)},
-		{"batch -1", ganada.WithBatchSize(-1)},
-		{"prompts", ganada.WithPrompts("\xff", "")},
+		{"WithMetric(Metric(0))", ganada.WithMetric(0)},
+		{"WithM(1)", ganada.WithHNSW(hnsw.WithM(1))},
+		{"WithM(257)", ganada.WithHNSW(hnsw.WithM(257))},
+		{"WithEfConstruction(0)", ganada.WithHNSW(hnsw.WithEfConstruction(0))},
+		{"WithEfConstruction(1099511627776)", ganada.WithHNSW(hnsw.WithEfConstruction(1 << 40))},
+		{"WithEfConstruction(65537)", ganada.WithHNSW(hnsw.WithEfConstruction(hnsw.MaxEf + 1))},
+		{"WithEfSearch(-1)", ganada.WithHNSW(hnsw.WithEfSearch(-1))},
+		{"WithEfSearch(1099511627776)", ganada.WithHNSW(hnsw.WithEfSearch(1 << 40))},
+		{"WithEfSearch(65537)", ganada.WithHNSW(hnsw.WithEfSearch(hnsw.MaxEf + 1))},
+		{"WithEfSearch(-9223372036854775808)", ganada.WithHNSW(hnsw.WithEfSearch(math.MinInt))},
+		{"WithCapacity(-1)", ganada.WithHNSW(hnsw.WithCapacity(-1))},
+		{"WithWorkers(-1)", ganada.WithFlat(flat.WithWorkers(-1))},
+		{"WithBatchSize(0)", ganada.WithBatchSize(0)},
+		{"WithBatchSize(-1)", ganada.WithBatchSize(-1)},
+		{"WithPrompts", ganada.WithPrompts("\xff", "")},
 	}
 	for _, tc := range cases {
-		for _, kind := range kinds() {
-			_, errNew := ganada.NewCollection(enc, ganada.WithIndex(kind), tc.opt)
-			_, errLoad := ganada.Load(path, enc, tc.opt)
-			for what, err := range map[string]error{"NewCollection": errNew, "Load": errLoad} {
-				if !errors.Is(err, errs.ErrInvalidOption) {
-					t.Errorf("%s %s (%v): %v, want errs.ErrInvalidOption", what, tc.name, kind, err)
-				}
+		_, errNew := ganada.NewCollection(enc, tc.opt)
+		_, errLoad := ganada.Load(path, enc, tc.opt)
+		for what, err := range map[string]error{"NewCollection": errNew, "Load": errLoad} {
+			name := tc.name
+			if what == "Load" && strings.HasPrefix(name, "WithWorkers") {
+				name = "WithFlat: the saved collection uses hnsw" // the kind is checked first
 			}
+			if !errors.Is(err, errs.ErrInvalidOption) || !strings.Contains(err.Error(), name) {
+				t.Errorf("%s %s: %v, want errs.ErrInvalidOption naming it", what, tc.name, err)
+			}
+		}
+	}
+	// WithHNSW and WithFlat exclude each other.
+	for _, opts := range [][]ganada.Option{{ganada.WithHNSW(), ganada.WithFlat()}, {ganada.WithFlat(), ganada.WithHNSW()}} {
+		if _, err := ganada.NewCollection(enc, opts...); !errors.Is(err, errs.ErrInvalidOption) {
+			t.Errorf("WithHNSW and WithFlat: %v, want errs.ErrInvalidOption", err)
 		}
 	}
 	// The bounds themselves are valid, for both.
 	for _, ef := range []int{1, hnsw.MaxEf} {
-		if _, err := ganada.NewCollection(enc, ganada.WithEfSearch(ef), ganada.WithEfConstruction(ef)); err != nil {
+		if _, err := ganada.NewCollection(enc, ganada.WithHNSW(hnsw.WithEfSearch(ef), hnsw.WithEfConstruction(ef))); err != nil {
 			t.Errorf("NewCollection ef %d: %v", ef, err)
 		}
-		if _, err := ganada.Load(path, enc, ganada.WithEfSearch(ef)); err != nil {
+		if _, err := ganada.Load(path, enc, ganada.WithHNSW(hnsw.WithEfSearch(ef))); err != nil {
 			t.Errorf("Load efSearch %d: %v", ef, err)
 		}
 	}
@@ -227,7 +239,7 @@ func TestQueryErrors(t *testing.T) {
 		t.Errorf("cancelled Delete: %v", err)
 	}
 	// Dot and L2 accept zero vectors.
-	d := newCol(t, enc, ganada.WithMetric(index.Dot), ganada.WithIndex(ganada.Flat))
+	d := newCol(t, enc, ganada.WithMetric(index.Dot), ganada.WithFlat())
 	if err := d.Add(ctx, ganada.Document{ID: "z", Text: "..."}, ganada.Document{ID: "a", Text: "alpha"}); err != nil {
 		t.Fatalf("zero vector under Dot: %v", err)
 	}
@@ -237,7 +249,7 @@ func TestAddAllOrNothing(t *testing.T) {
 	docs := corpus(3000, 10)
 	prepare := func(t *testing.T, opts ...ganada.Option) (*hashEncoder, *ganada.Collection, []ganada.Document, map[string]ganada.Document) {
 		enc := newHashEncoder(8)
-		c := newCol(t, enc, append(opts, ganada.WithBatchSize(100), ganada.WithM(4), ganada.WithEfConstruction(16))...)
+		c := newCol(t, enc, append(opts, ganada.WithBatchSize(100), ganada.WithHNSW(hnsw.WithM(4), hnsw.WithEfConstruction(16)))...)
 		if err := c.Add(ctx, docs[:50]...); err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,7 @@ func ExampleCollection() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	col, err := ganada.NewCollection(enc, ganada.WithIndex(ganada.Flat))
+	col, err := ganada.NewCollection(enc, ganada.WithFlat())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func ExampleCollection() {
 	for _, h := range hits {
 		fmt.Println(h.ID)
 	}
-	hits, err = col.Query(ctx, "a dog playing in the garden", 1, ganada.Where("topic", "home"))
+	hits, err = col.Query(ctx, "a dog playing in the garden", 1, ganada.WithFilter(ganada.Where("topic", "home")))
 	if err != nil {
 		log.Fatal(err)
 	}

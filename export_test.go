@@ -27,3 +27,15 @@ func DocVector(c *Collection, id string) ([]float32, bool) {
 	}).Vector(num)
 	return v, err == nil
 }
+
+// IndexEfSearch returns the default search beam width of the collection's
+// HNSW index, or 0 for another index.
+func IndexEfSearch(c *Collection) int {
+	if c == nil {
+		return 0
+	}
+	if h, ok := c.idx.(interface{ EfSearch() int }); ok {
+		return h.EfSearch()
+	}
+	return 0
+}

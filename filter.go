@@ -3,8 +3,8 @@
 
 package ganada
 
-// A Filter admits the documents a query may return. It is a QueryOption;
-// passing several to one query admits only documents all of them admit.
+// A Filter admits the documents a query may return; WithFilter gives it to
+// a query, and several filters admit only documents all of them admit.
 //
 // The index calls a Filter during its search, once per candidate document,
 // while the collection holds a read lock. One search may call it from
@@ -17,12 +17,6 @@ package ganada
 // WhereExists and WhereID return only read, so they are safe; And, Or and
 // Not are as safe as the filters they combine.
 type Filter func(d Document) bool
-
-func (f Filter) applyQuery(q *queryConfig) {
-	if f != nil {
-		q.filters = append(q.filters, f)
-	}
-}
 
 // Where admits documents whose metadata maps key to value.
 func Where(key, value string) Filter {

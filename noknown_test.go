@@ -23,7 +23,7 @@ func TestNoKnownTokensWithGloVe(t *testing.T) {
 	}
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
-			c, err := ganada.NewCollection(enc, ganada.WithIndex(kind))
+			c, err := ganada.NewCollection(enc, withIndex(kind))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,6 @@
 // This file holds the functional options of NewCollection and Load: the
-// index choice and its parameters, encoding batch size, progress reporting
-// and prompts.
+// index choice (its parameters pass through to the index package), the
+// metric, encoding batch size, progress reporting and prompts.
 
 package ganada
 
@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
 )
 
@@ -37,18 +38,9 @@ func (k IndexKind) String() string {
 	return fmt.Sprintf("IndexKind(%d)", uint8(k))
 }
 
-// Default parameters of a new Collection.
-const (
-	// DefaultBatchSize is the number of texts given to the encoder per
-	// Encode call when adding documents.
-	DefaultBatchSize = 64
-	// DefaultM is the HNSW M (links per node) of a new collection.
-	DefaultM = 16
-	// DefaultEfConstruction is the HNSW insertion beam width.
-	DefaultEfConstruction = 200
-	// DefaultEfSearch is the HNSW query beam width (at least k is used).
-	DefaultEfSearch = 64
-)
+// DefaultBatchSize is the number of texts given to the encoder per Encode
+// call when adding documents (see WithBatchSize).
+const DefaultBatchSize = 64
 
 // Progress reports how far an Add call has got. Total is the number of
 // distinct documents in the call; Encoded counts those the encoder has
@@ -65,16 +57,15 @@ type Option func(*config) error
 
 // config is the resolved form of a list of Options.
 type config struct {
-	kind           IndexKind
-	metric         index.Metric
-	m              int
-	efConstruction int
-	efSearch       int
-	seed           uint64
-	queryPrompt    string
-	docPrompt      string
-	batchSize      int
-	progress       func(Progress)
+	kind        IndexKind
+	hnswOpts    []hnsw.Option
+	flatOpts    []flat.Option
+	indexOpt    string // "WithHNSW" or "WithFlat" when one was given
+	metric      index.Metric
+	queryPrompt string
+	docPrompt   string
+	batchSize   int
+	progress    func(Progress)
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
@@ -83,12 +74,9 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		kind:           HNSW,
-		metric:         index.Cosine,
-		m:              DefaultM,
-		efConstruction: DefaultEfConstruction,
-		seed:           1,
-		batchSize:      DefaultBatchSize,
+		kind:      HNSW,
+		metric:    index.Cosine,
+		batchSize: DefaultBatchSize,
 	}
 }
 
@@ -105,15 +93,37 @@ func resolve(opts []Option) (config, error) {
 	return c, nil
 }
 
-// WithIndex selects the vector index: HNSW (the default) or Flat. Load takes
-// it from the file and rejects this option.
-func WithIndex(kind IndexKind) Option {
+// WithHNSW selects the approximate graph index of package index/hnsw (the
+// default) and passes opts to hnsw.New: hnsw.WithM, hnsw.WithEfConstruction,
+// hnsw.WithEfSearch, hnsw.WithSeed, hnsw.WithCapacity, with hnsw's defaults
+// (hnsw.DefaultM, ...) for those not given. hnsw.New validates them; an
+// error names the option. Given to Load, the saved collection must use
+// HNSW, and opts may only change what hnsw.Index.Reconfigure changes
+// (hnsw.WithEfSearch: the beam width of the loaded collection's queries).
+// WithHNSW and WithFlat exclude each other.
+func WithHNSW(opts ...hnsw.Option) Option {
 	return func(c *config) error {
-		if kind != HNSW && kind != Flat {
-			return fmt.Errorf("ganada: %w: WithIndex(%v): unknown index kind", errs.ErrInvalidOption, kind)
+		if c.indexOpt == "WithFlat" {
+			return fmt.Errorf("ganada: %w: WithHNSW: conflicts with WithFlat", errs.ErrInvalidOption)
 		}
-		c.kind = kind
-		c.fixed = append(c.fixed, "WithIndex")
+		c.kind, c.indexOpt = HNSW, "WithHNSW"
+		c.hnswOpts = append(c.hnswOpts, opts...)
+		return nil
+	}
+}
+
+// WithFlat selects the exact index of package index/flat and passes opts to
+// flat.New (flat.WithCapacity, flat.WithWorkers), which validates them.
+// Given to Load, the saved collection must use Flat, and opts may only
+// change what flat.Index.Reconfigure changes (flat.WithWorkers). WithHNSW
+// and WithFlat exclude each other.
+func WithFlat(opts ...flat.Option) Option {
+	return func(c *config) error {
+		if c.indexOpt == "WithHNSW" {
+			return fmt.Errorf("ganada: %w: WithFlat: conflicts with WithHNSW", errs.ErrInvalidOption)
+		}
+		c.kind, c.indexOpt = Flat, "WithFlat"
+		c.flatOpts = append(c.flatOpts, opts...)
 		return nil
 	}
 }
@@ -128,66 +138,6 @@ func WithMetric(m index.Metric) Option {
 		}
 		c.metric = m
 		c.fixed = append(c.fixed, "WithMetric")
-		return nil
-	}
-}
-
-// WithM sets the HNSW M, the number of links a document gets on insertion
-// (default DefaultM; 2..256). Larger M raises recall and memory. The Flat
-// index ignores it. Load takes it from the file and rejects this option.
-func WithM(m int) Option {
-	return func(c *config) error {
-		if m < 2 || m > 256 {
-			return badIndexOption("M = %d outside [2, 256]", m)
-		}
-		c.m = m
-		c.fixed = append(c.fixed, "WithM")
-		return nil
-	}
-}
-
-// WithEfConstruction sets the HNSW insertion beam width (default
-// DefaultEfConstruction; 1..hnsw.MaxEf). Larger builds a better graph, more
-// slowly. The Flat index ignores it. Load takes it from the file and
-// rejects this option.
-func WithEfConstruction(ef int) Option {
-	return func(c *config) error {
-		if ef < 1 || ef > hnsw.MaxEf {
-			return badIndexOption("efConstruction = %d outside [1, %d]", ef, hnsw.MaxEf)
-		}
-		c.efConstruction = ef
-		c.fixed = append(c.fixed, "WithEfConstruction")
-		return nil
-	}
-}
-
-// WithEfSearch sets the HNSW query beam width used when a query passes no
-// WithQueryEf (default DefaultEfSearch; 1..hnsw.MaxEf; a query always uses
-// at least k). Larger is slower and more accurate. The Flat index ignores
-// it. The index saves the value given to NewCollection; given to Load, it
-// overrides the saved value for the loaded collection's queries, and is
-// checked as NewCollection checks it.
-func WithEfSearch(ef int) Option {
-	return func(c *config) error {
-		if ef < 1 || ef > hnsw.MaxEf {
-			return badIndexOption("efSearch = %d outside [1, %d]", ef, hnsw.MaxEf)
-		}
-		c.efSearch = ef
-		return nil
-	}
-}
-
-// badIndexOption reports a bad index parameter, wrapping errs.ErrInvalidOption.
-func badIndexOption(format string, args ...any) error {
-	return fmt.Errorf("ganada: %w: %s", errs.ErrInvalidOption, fmt.Sprintf(format, args...))
-}
-
-// WithSeed seeds the HNSW level generator (default 1), for reproducible
-// graphs. Load rejects it.
-func WithSeed(seed uint64) Option {
-	return func(c *config) error {
-		c.seed = seed
-		c.fixed = append(c.fixed, "WithSeed")
 		return nil
 	}
 }

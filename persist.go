@@ -184,9 +184,13 @@ func appendIdentity(b []byte, id embed.Identity) []byte {
 
 func (c *Collection) appendConfig(b []byte) []byte {
 	b = append(b, byte(c.cfg.kind), byte(c.cfg.metric))
-	b = binary.AppendUvarint(b, uint64(c.cfg.m))
-	b = binary.AppendUvarint(b, uint64(c.cfg.efConstruction))
-	b = binary.LittleEndian.AppendUint64(b, c.cfg.seed)
+	m, efC, seed := hnsw.DefaultM, hnsw.DefaultEfConstruction, uint64(1)
+	if h, ok := c.idx.(*hnsw.Index); ok {
+		m, efC, seed = h.M(), h.EfConstruction(), h.Seed()
+	}
+	b = binary.AppendUvarint(b, uint64(m))
+	b = binary.AppendUvarint(b, uint64(efC))
+	b = binary.LittleEndian.AppendUint64(b, seed)
 	b = appendString(b, c.cfg.queryPrompt)
 	b = appendString(b, c.cfg.docPrompt)
 	return binary.AppendUvarint(b, c.next)
@@ -232,7 +236,9 @@ func (w *countWriter) section(tag string, payload []byte) {
 // the identity the collection was saved with (see EncoderIdentity):
 // otherwise Load returns an error wrapping errs.ErrEncoderMismatch that says what
 // differs. The index kind, metric, HNSW parameters and prompts come from the
-// file; opts may set only WithBatchSize, WithProgress and WithEfSearch.
+// file; opts may set only WithBatchSize, WithProgress, and WithHNSW or WithFlat
+// with the options the index can change once built (hnsw.WithEfSearch,
+// flat.WithWorkers).
 // Damaged or truncated files yield an error wrapping errs.ErrCorrupt. Load
 // first removes the temporary files that Saves of path killed mid-write
 // left behind (see Save; best effort, errors are ignored).
@@ -295,12 +301,16 @@ func Read(r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
 		return nil, err
 	}
 
-	next, err := parseConfig(&cfg, rd.section("CONF"))
+	wantKind, indexOpt := cfg.kind, cfg.indexOpt
+	next, savedM, err := parseConfig(&cfg, rd.section("CONF"))
 	if rd.err != nil {
 		return nil, rd.err
 	}
 	if err != nil {
 		return nil, err
+	}
+	if indexOpt != "" && wantKind != cfg.kind {
+		return nil, fmt.Errorf("ganada: %w: %s: the saved collection uses %v", errs.ErrInvalidOption, indexOpt, cfg.kind)
 	}
 
 	entries, err := parseDocs(rd.section("DOCS"), next)
@@ -319,13 +329,22 @@ func Read(r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
 		return nil, rd.err
 	}
 
+	switch x := idx.(type) {
+	case *hnsw.Index:
+		err = x.Reconfigure(cfg.hnswOpts...)
+	case *flat.Index:
+		err = x.Reconfigure(cfg.flatOpts...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ganada: %w", err)
+	}
 	c := newCollection(enc, saved, cfg, idx)
 	c.next = next
 	for _, e := range entries {
 		c.byNum[e.num] = e
 		c.byID[e.doc.ID] = e.num
 	}
-	if err := c.checkLoaded(saved, len(entries)); err != nil {
+	if err := c.checkLoaded(saved, len(entries), savedM); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -333,7 +352,7 @@ func Read(r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
 
 // checkLoaded verifies that the index agrees with the documents and the
 // configuration.
-func (c *Collection) checkLoaded(id embed.Identity, ndocs int) error {
+func (c *Collection) checkLoaded(id embed.Identity, ndocs, m int) error {
 	if len(c.byID) != ndocs {
 		return fmt.Errorf("%w: documents section repeats a document ID", errs.ErrCorrupt)
 	}
@@ -343,8 +362,8 @@ func (c *Collection) checkLoaded(id embed.Identity, ndocs int) error {
 	if m := c.idx.Metric(); m != c.cfg.metric {
 		return fmt.Errorf("%w: index metric %v, configuration says %v", errs.ErrCorrupt, m, c.cfg.metric)
 	}
-	if h, ok := c.idx.(*hnsw.Index); ok && h.M() != c.cfg.m {
-		return fmt.Errorf("%w: index M %d, configuration says %d", errs.ErrCorrupt, h.M(), c.cfg.m)
+	if h, ok := c.idx.(*hnsw.Index); ok && h.M() != m {
+		return fmt.Errorf("%w: index M %d, configuration says %d", errs.ErrCorrupt, h.M(), m)
 	}
 	ids := c.idx.IDs()
 	if len(ids) != ndocs {
@@ -576,28 +595,30 @@ func parseIdentity(b []byte) (embed.Identity, error) {
 	return id, nil
 }
 
-func parseConfig(cfg *config, b []byte) (next uint64, err error) {
+// parseConfig reads the CONF section into cfg and returns the next index id
+// and the M it records.
+func parseConfig(cfg *config, b []byte) (next uint64, m int, err error) {
 	d := &dec{b: b, tag: "CONF"}
 	cfg.kind = IndexKind(d.byte())
 	cfg.metric = index.Metric(d.byte())
-	cfg.m = d.small("M", 256)
-	cfg.efConstruction = d.small("efConstruction", math.MaxInt32)
-	cfg.seed = d.u64()
+	m = d.small("M", 256)
+	efConstruction := d.small("efConstruction", math.MaxInt32)
+	d.u64() // seed
 	cfg.queryPrompt = d.str()
 	cfg.docPrompt = d.str()
 	next = d.uvarint()
 	if err := d.end(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	switch {
 	case cfg.kind != HNSW && cfg.kind != Flat:
-		return 0, fmt.Errorf("%w: section CONF: unknown index kind %d", errs.ErrCorrupt, cfg.kind)
+		return 0, 0, fmt.Errorf("%w: section CONF: unknown index kind %d", errs.ErrCorrupt, cfg.kind)
 	case !cfg.metric.Valid():
-		return 0, fmt.Errorf("%w: section CONF: unknown metric %d", errs.ErrCorrupt, cfg.metric)
-	case cfg.m < 2 || cfg.efConstruction < 1:
-		return 0, fmt.Errorf("%w: section CONF: M %d, efConstruction %d", errs.ErrCorrupt, cfg.m, cfg.efConstruction)
+		return 0, 0, fmt.Errorf("%w: section CONF: unknown metric %d", errs.ErrCorrupt, cfg.metric)
+	case m < 2 || efConstruction < 1:
+		return 0, 0, fmt.Errorf("%w: section CONF: M %d, efConstruction %d", errs.ErrCorrupt, m, efConstruction)
 	}
-	return next, nil
+	return next, m, nil
 }
 
 // minEntryBytes is the smallest encoding of a document: index id, a

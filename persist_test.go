@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index/hnsw"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,7 +34,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
 			enc := newHashEncoder(16)
-			c := newCol(t, enc, ganada.WithIndex(kind), ganada.WithM(8), ganada.WithPrompts("q: ", "d: "))
+			c := newCol(t, enc, withIndex(kind, hnsw.WithM(8)), ganada.WithPrompts("q: ", "d: "))
 			docs := corpus(300, 11)
 			docs[5].Metadata = nil
 			docs[6].Text = "" // an empty text is a document too (its vector comes from the prompt)
@@ -59,7 +60,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 				t.Fatal("kind, identity or Len differ after a round trip")
 			}
 			for _, q := range []string{"alpha", "plum", "replaced alpha"} {
-				for _, opts := range [][]ganada.QueryOption{nil, {ganada.Where("lang", "ko")}, {ganada.WithExactSearch()}} {
+				for _, opts := range [][]ganada.QueryOption{nil, {ganada.WithFilter(ganada.Where("lang", "ko"))}, {ganada.WithExactSearch()}} {
 					a, err1 := c.Query(ctx, q, 10, opts...)
 					b, err2 := l.Query(ctx, q, 10, opts...)
 					if err1 != nil || err2 != nil || !reflect.DeepEqual(a, b) {
@@ -101,7 +102,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 func TestSaveEmpty(t *testing.T) {
 	for _, kind := range kinds() {
 		enc := newHashEncoder(4)
-		c := newCol(t, enc, ganada.WithIndex(kind))
+		c := newCol(t, enc, withIndex(kind))
 		l, err := ganada.Load(saveTemp(t, c), enc)
 		if err != nil || l.Len() != 0 {
 			t.Fatalf("%v: empty round trip: %v", kind, err)
@@ -189,14 +190,25 @@ func TestLoadEncoderMismatch(t *testing.T) {
 func TestLoadOptions(t *testing.T) {
 	enc := newHashEncoder(8)
 	path := saveTemp(t, newCol(t, enc))
-	for _, o := range []ganada.Option{ganada.WithIndex(ganada.Flat), ganada.WithMetric(index.Dot), ganada.WithM(4),
-		ganada.WithEfConstruction(10), ganada.WithSeed(3), ganada.WithPrompts("", "")} {
+	for _, o := range []ganada.Option{ganada.WithFlat(), ganada.WithMetric(index.Dot), ganada.WithHNSW(hnsw.WithM(4)),
+		ganada.WithHNSW(hnsw.WithEfConstruction(10)), ganada.WithHNSW(hnsw.WithSeed(3)), ganada.WithHNSW(hnsw.WithCapacity(9)),
+		ganada.WithPrompts("", "")} {
 		if _, err := ganada.Load(path, enc, o); !errors.Is(err, errs.ErrInvalidOption) {
 			t.Errorf("Load with a fixed option: %v", err)
 		}
 	}
-	if _, err := ganada.Load(path, enc, ganada.WithBatchSize(3), ganada.WithEfSearch(100), ganada.WithProgress(nil)); err != nil {
+	if _, err := ganada.Load(path, enc, ganada.WithBatchSize(3), ganada.WithHNSW(hnsw.WithEfSearch(100)), ganada.WithProgress(nil)); err != nil {
 		t.Fatal(err)
+	}
+	// The index settings pass through: WithEfSearch given to NewCollection
+	// is saved by the index, and Load's overrides it.
+	c := newCol(t, enc, ganada.WithHNSW(hnsw.WithEfSearch(21)))
+	path = saveTemp(t, c)
+	if l, err := ganada.Load(path, enc); err != nil || ganada.IndexEfSearch(l) != 21 {
+		t.Fatalf("Load: efSearch %d, %v; want the saved 21", ganada.IndexEfSearch(l), err)
+	}
+	if l, err := ganada.Load(path, enc, ganada.WithHNSW(hnsw.WithEfSearch(99))); err != nil || ganada.IndexEfSearch(l) != 99 {
+		t.Fatalf("Load WithEfSearch(99): efSearch %d, %v", ganada.IndexEfSearch(l), err)
 	}
 	if _, err := ganada.Load(path, nil); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Fatalf("nil encoder: %v", err)
@@ -213,7 +225,7 @@ func TestLoadDetectsCorruption(t *testing.T) {
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
 			enc := newHashEncoder(4)
-			c := newCol(t, enc, ganada.WithIndex(kind), ganada.WithM(2))
+			c := newCol(t, enc, withIndex(kind, hnsw.WithM(2)))
 			if err := c.Add(ctx, corpus(6, 14)...); err != nil {
 				t.Fatal(err)
 			}
@@ -264,7 +276,7 @@ func TestLoadDetectsCorruption(t *testing.T) {
 func FuzzRead(f *testing.F) {
 	enc := newHashEncoder(4)
 	for _, kind := range kinds() {
-		c, err := ganada.NewCollection(enc, ganada.WithIndex(kind), ganada.WithM(2))
+		c, err := ganada.NewCollection(enc, withIndex(kind, hnsw.WithM(2)))
 		if err != nil {
 			f.Fatal(err)
 		}

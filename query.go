@@ -22,37 +22,49 @@ type Hit struct {
 	Score float32
 }
 
-// A QueryOption tunes one Query or QueryVector call: a Filter (Where,
-// WhereIn, And, ...), WithQueryEf or WithExactSearch.
-type QueryOption interface {
-	applyQuery(*queryConfig)
-}
+// A QueryOption tunes one Query or QueryVector call: WithFilter,
+// WithQueryEf or WithExactSearch. Nil options are skipped; an option with a
+// bad value makes the call fail with an error wrapping errs.ErrInvalidOption
+// that names it.
+type QueryOption func(*queryConfig) error
 
+// queryConfig is the resolved form of a list of QueryOptions.
 type queryConfig struct {
 	filters []Filter
-	ef      int
-	exact   bool
+	sopts   []index.SearchOption
 }
 
-type queryOptionFunc func(*queryConfig)
+// WithFilter restricts one query to the documents every filter admits
+// (Where, WhereIn, And, ...; see Filter). Nil filters are skipped.
+func WithFilter(filters ...Filter) QueryOption {
+	return func(q *queryConfig) error {
+		q.filters = append(q.filters, nonNil(filters)...)
+		return nil
+	}
+}
 
-func (f queryOptionFunc) applyQuery(q *queryConfig) { f(q) }
-
-// WithQueryEf sets the HNSW beam width of one query, overriding
-// WithEfSearch (at least k is used). The Flat index ignores it.
+// WithQueryEf sets the HNSW beam width of one query (hnsw's WithEfSearch
+// gives the collection's default; at least k is used), at least 1, as
+// index.WithEf checks. The Flat index ignores it.
 func WithQueryEf(ef int) QueryOption {
-	return queryOptionFunc(func(q *queryConfig) { q.ef = ef })
+	return func(q *queryConfig) error {
+		q.sopts = append(q.sopts, index.WithEf(ef))
+		return nil
+	}
 }
 
 // WithExactSearch makes one query score every document exactly, even in an
 // HNSW collection, at brute-force cost.
 func WithExactSearch() QueryOption {
-	return queryOptionFunc(func(q *queryConfig) { q.exact = true })
+	return func(q *queryConfig) error {
+		q.sopts = append(q.sopts, index.WithExact())
+		return nil
+	}
 }
 
 // Query encodes text (prefixed with the query prompt, see WithPrompts) and
 // returns up to k documents whose vectors score best against it, best first.
-// Filters among opts restrict the candidates (all must match); the index
+// WithFilter options restrict the candidates (all must match); the index
 // applies them during its search, possibly on several goroutines at once
 // (see Filter), so k hits are found whenever k documents match. Fewer than k hits come back only when fewer documents (match).
 // Errors wrap errs.ErrInvalidInput (k ≤ 0), the encoder's error, errs.ErrEncoder,
@@ -111,19 +123,14 @@ func checkK(k int) error {
 func (c *Collection) search(vec []float32, k int, opts []QueryOption) ([]Hit, error) {
 	var q queryConfig
 	for _, o := range opts {
-		if o != nil {
-			o.applyQuery(&q)
+		if o == nil {
+			continue
+		}
+		if err := o(&q); err != nil {
+			return nil, err
 		}
 	}
-	var sopts []index.SearchOption
-	if ef := q.ef; ef > 0 {
-		sopts = append(sopts, index.WithEf(ef))
-	} else if c.cfg.efSearch > 0 {
-		sopts = append(sopts, index.WithEf(c.cfg.efSearch))
-	}
-	if q.exact {
-		sopts = append(sopts, index.WithExact())
-	}
+	sopts := q.sopts
 
 	c.mu.RLock()
 	defer c.mu.RUnlock()

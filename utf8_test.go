@@ -21,7 +21,7 @@ import (
 func TestAddRejectsInvalidUTF8Text(t *testing.T) {
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
-			c, err := ganada.NewCollection(byteEncoder{dim: 8}, ganada.WithIndex(kind))
+			c, err := ganada.NewCollection(byteEncoder{dim: 8}, withIndex(kind))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +69,7 @@ func FuzzAddSaveRead(f *testing.F) {
 	f.Add("한", "", "", "🙂")
 	f.Fuzz(func(t *testing.T, id, text, key, value string) {
 		enc := byteEncoder{dim: 8}
-		c, err := ganada.NewCollection(enc, ganada.WithIndex(ganada.Flat))
+		c, err := ganada.NewCollection(enc, ganada.WithFlat())
 		if err != nil {
 			t.Fatal(err)
 		}

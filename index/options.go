@@ -3,9 +3,16 @@
 
 package index
 
+import (
+	"fmt"
+
+	"github.com/ganada/ganada/errs"
+)
+
 // SearchOption tunes one Search call. Options an index does not use are
-// ignored (the exact index ignores WithEf).
-type SearchOption func(*SearchOptions)
+// ignored (the exact index ignores WithEf). An option with a bad value makes
+// Search fail with an error wrapping errs.ErrInvalidOption that names it.
+type SearchOption func(*SearchOptions) error
 
 // SearchOptions is the resolved form of a list of SearchOption. Index
 // implementations obtain it with ResolveSearchOptions.
@@ -22,9 +29,16 @@ type SearchOptions struct {
 }
 
 // WithEf sets the candidate-list size of an approximate search (hnswlib's
-// ef). Values ≤ 0 select the index default.
+// ef), at least 1; the search uses at least k. Without it the index default
+// applies.
 func WithEf(ef int) SearchOption {
-	return func(o *SearchOptions) { o.Ef = ef }
+	return func(o *SearchOptions) error {
+		if ef < 1 {
+			return fmt.Errorf("index: %w: WithEf(%d): want ≥ 1", errs.ErrInvalidOption, ef)
+		}
+		o.Ef = ef
+		return nil
+	}
 }
 
 // WithFilter restricts results to ids for which allow returns true. The graph
@@ -38,23 +52,26 @@ func WithEf(ef int) SearchOption {
 // index, and may be called any number of times per id, or not at all for
 // ids that cannot make the top k.
 func WithFilter(allow func(id uint64) bool) SearchOption {
-	return func(o *SearchOptions) { o.Filter = allow }
+	return func(o *SearchOptions) error { o.Filter = allow; return nil }
 }
 
 // WithExact makes an approximate index answer by exhaustive search, giving
 // exact results at brute-force cost. The exact index ignores it.
 func WithExact() SearchOption {
-	return func(o *SearchOptions) { o.Exact = true }
+	return func(o *SearchOptions) error { o.Exact = true; return nil }
 }
 
-// ResolveSearchOptions applies opts in order to a zero SearchOptions.
-// Nil options are skipped.
-func ResolveSearchOptions(opts []SearchOption) SearchOptions {
+// ResolveSearchOptions applies opts in order to a zero SearchOptions and
+// returns the first option's error. Nil options are skipped.
+func ResolveSearchOptions(opts []SearchOption) (SearchOptions, error) {
 	var o SearchOptions
 	for _, f := range opts {
-		if f != nil {
-			f(&o)
+		if f == nil {
+			continue
+		}
+		if err := f(&o); err != nil {
+			return SearchOptions{}, err
 		}
 	}
-	return o
+	return o, nil
 }

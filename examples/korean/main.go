@@ -88,7 +88,7 @@ func run(ctx context.Context, w io.Writer, spec string, k int, qs []string) erro
 	if m.Static != nil {
 		fmt.Fprintln(w, "warning: this is a word-vector model; Korean needs a multilingual or Korean transformer")
 	}
-	col, err := ganada.NewCollection(m, ganada.WithIndex(ganada.Flat), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	col, err := ganada.NewCollection(m, ganada.WithFlat(), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func run(ctx context.Context, w io.Writer, spec string, k int, queries []string)
 		}
 		printHits(w, fmt.Sprintf("%q", q), hits)
 	}
-	hits, err := col.Query(ctx, filtered.query, k, ganada.Where("topic", filtered.topic))
+	hits, err := col.Query(ctx, filtered.query, k, ganada.WithFilter(ganada.Where("topic", filtered.topic)))
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func TestDefaultQueriesFindTheirAnswers(t *testing.T) {
 			t.Errorf("%q: top hit %s (%.3f), want %s", q, hits[0].ID, hits[0].Score, want[i])
 		}
 	}
-	hits, err := col.Query(ctx, filtered.query, 3, ganada.Where("topic", filtered.topic))
+	hits, err := col.Query(ctx, filtered.query, 3, ganada.WithFilter(ganada.Where("topic", filtered.topic)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func index(ctx context.Context, m *models.Model, text string, s settings) (*gana
 		}
 		enc = sm
 	}
-	col, err := ganada.NewCollection(enc, ganada.WithIndex(ganada.Flat), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	col, err := ganada.NewCollection(enc, ganada.WithFlat(), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -35,6 +35,9 @@ type Option func(*config) error
 type config struct {
 	capacity int
 	workers  int
+	// built names the options given that only New can apply
+	// (WithCapacity), for Reconfigure to reject.
+	built []string
 }
 
 // WithCapacity preallocates room for n vectors, like a slice capacity. The
@@ -47,6 +50,7 @@ func WithCapacity(n int) Option {
 			return fmt.Errorf("flat: %w: WithCapacity(%d): negative", errs.ErrInvalidOption, n)
 		}
 		c.capacity = n
+		c.built = append(c.built, "WithCapacity")
 		return nil
 	}
 }
@@ -95,6 +99,33 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 	x.vecs = make([]float32, 0, c.capacity*dim)
 	x.ids = make([]uint64, 0, c.capacity)
 	return x, nil
+}
+
+// Reconfigure applies to x, built by New or read by ReadFrom, the options
+// that may change after construction: WithWorkers. It validates every
+// option as New does and changes nothing if one fails; WithCapacity yields
+// an error wrapping errs.ErrInvalidOption that names it. Nil options are
+// skipped.
+func (x *Index) Reconfigure(opts ...Option) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.ready(); err != nil {
+		return err
+	}
+	c := config{workers: x.workers}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&c); err != nil {
+			return err
+		}
+	}
+	if len(c.built) > 0 {
+		return fmt.Errorf("flat: %w: %s: fixed when the index is built", errs.ErrInvalidOption, c.built[0])
+	}
+	x.workers = c.workers
+	return nil
 }
 
 // Dim returns the vector dimension.

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -314,5 +315,26 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 	if x.Len() != 2000 {
 		t.Fatalf("Len = %d, want 2000", x.Len())
+	}
+}
+
+// TestReconfigure: Reconfigure changes the workers of a built index and
+// rejects WithCapacity, naming it, leaving the index unchanged.
+func TestReconfigure(t *testing.T) {
+	x, err := New(2, index.L2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Reconfigure(nil, WithWorkers(2)); err != nil {
+		t.Fatal(err)
+	}
+	for name, o := range map[string]Option{"WithCapacity": WithCapacity(3), "WithWorkers(-1)": WithWorkers(-1)} {
+		if err := x.Reconfigure(o); !errors.Is(err, errs.ErrInvalidOption) || !strings.Contains(err.Error(), name) {
+			t.Errorf("Reconfigure(%s): %v, want errs.ErrInvalidOption naming it", name, err)
+		}
+	}
+	var z Index
+	if err := z.Reconfigure(WithWorkers(1)); !errors.Is(err, errs.ErrInvalidInput) {
+		t.Errorf("zero Index: %v", err)
 	}
 }

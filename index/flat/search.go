@@ -55,7 +55,10 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 	if err := index.CheckK(k); err != nil {
 		return nil, err
 	}
-	o := index.ResolveSearchOptions(opts)
+	o, err := index.ResolveSearchOptions(opts)
+	if err != nil {
+		return nil, err
+	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if err := x.ready(); err != nil {

@@ -23,6 +23,18 @@ const (
 	flagInserting             // links incomplete: skipped by exact scans
 )
 
+// Defaults of New's options.
+const (
+	// DefaultM is the number of links a node gets on insertion (WithM).
+	DefaultM = 16
+	// DefaultEfConstruction is the beam width of insertion searches
+	// (WithEfConstruction).
+	DefaultEfConstruction = 200
+	// DefaultEfSearch is the beam width of a search that passes no
+	// index.WithEf (WithEfSearch); a search uses at least k.
+	DefaultEfSearch = 64
+)
+
 // MaxEf is the largest beam width WithEfConstruction and WithEfSearch
 // accept (a search's own index.WithEf is not limited).
 const MaxEf = 1 << 16
@@ -83,35 +95,41 @@ type Option func(*config) error
 type config struct {
 	m, efC, efSearch, capacity int
 	seed                       uint64
+	// built names the options given that shape the graph (all but
+	// WithEfSearch), in order, for Reconfigure to reject.
+	built []string
 }
 
 // WithM sets M, the number of links a node gets on insertion (layer 0 keeps
-// up to 2·M). Default 16; valid 2..256. Larger M raises recall and memory.
+// up to 2·M). Default DefaultM; valid 2..256. Larger M raises recall and memory.
 func WithM(m int) Option {
 	return func(c *config) error {
 		if m < 2 || m > 256 {
 			return fmt.Errorf("hnsw: %w: WithM(%d): outside [2, 256]", errs.ErrInvalidOption, m)
 		}
 		c.m = m
+		c.built = append(c.built, "WithM")
 		return nil
 	}
 }
 
 // WithEfConstruction sets the beam width of insertion searches, 1..MaxEf.
-// Default 200.
+// Default DefaultEfConstruction.
 func WithEfConstruction(ef int) Option {
 	return func(c *config) error {
 		if ef < 1 || ef > MaxEf {
 			return fmt.Errorf("hnsw: %w: WithEfConstruction(%d): outside [1, %d]", errs.ErrInvalidOption, ef, MaxEf)
 		}
 		c.efC = ef
+		c.built = append(c.built, "WithEfConstruction")
 		return nil
 	}
 }
 
 // WithEfSearch sets the default beam width of searches, used when a search
-// passes no index.WithEf, 1..MaxEf. Default 64. A search always uses at
-// least k.
+// passes no index.WithEf, 1..MaxEf. Default DefaultEfSearch. A search
+// always uses at least k. It is saved with the index, and Reconfigure
+// changes it on an index built or read.
 func WithEfSearch(ef int) Option {
 	return func(c *config) error {
 		if ef < 1 || ef > MaxEf {
@@ -127,6 +145,7 @@ func WithEfSearch(ef int) Option {
 func WithSeed(seed uint64) Option {
 	return func(c *config) error {
 		c.seed = seed
+		c.built = append(c.built, "WithSeed")
 		return nil
 	}
 }
@@ -143,6 +162,7 @@ func WithCapacity(n int) Option {
 			return fmt.Errorf("hnsw: %w: WithCapacity(%d): outside [0, 2^32-2]", errs.ErrInvalidOption, n)
 		}
 		c.capacity = n
+		c.built = append(c.built, "WithCapacity")
 		return nil
 	}
 }
@@ -157,7 +177,7 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 	if err := index.CheckMetric(metric); err != nil {
 		return nil, err
 	}
-	c := config{m: 16, efC: 200, efSearch: 64, seed: 1}
+	c := config{m: DefaultM, efC: DefaultEfConstruction, efSearch: DefaultEfSearch, seed: 1}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -271,6 +291,55 @@ func (x *Index) M() int {
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()
 	return x.m
+}
+
+// EfConstruction returns the insertion beam width the index was built with.
+func (x *Index) EfConstruction() int {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	return x.efC
+}
+
+// EfSearch returns the beam width of a search that passes no index.WithEf.
+func (x *Index) EfSearch() int {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	return x.efSearch
+}
+
+// Seed returns the seed of the index's level generator.
+func (x *Index) Seed() uint64 {
+	x.growMu.RLock()
+	defer x.growMu.RUnlock()
+	return x.seed
+}
+
+// Reconfigure applies to x, built by New or read by ReadFrom, the options
+// that may change after construction: WithEfSearch. It validates every
+// option as New does and changes nothing if one fails; an option that
+// shapes the graph (WithM, WithEfConstruction, WithSeed, WithCapacity)
+// yields an error wrapping errs.ErrInvalidOption that names it. Nil options
+// are skipped. Searches running meanwhile use the old or the new value.
+func (x *Index) Reconfigure(opts ...Option) error {
+	x.growMu.Lock()
+	defer x.growMu.Unlock()
+	if err := x.ready(); err != nil {
+		return err
+	}
+	c := config{m: x.m, efC: x.efC, efSearch: x.efSearch, seed: x.seed}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&c); err != nil {
+			return err
+		}
+	}
+	if len(c.built) > 0 {
+		return fmt.Errorf("hnsw: %w: %s: fixed when the index is built", errs.ErrInvalidOption, c.built[0])
+	}
+	x.efSearch = c.efSearch
+	return nil
 }
 
 // Len returns the number of live vectors (tombstones excluded).

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"github.com/ganada/ganada/errs"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/ganada/ganada/index"
@@ -109,5 +110,37 @@ func TestScoreConventions(t *testing.T) {
 		if err != nil || len(rs) != 1 || rs[0].ID != 9 || math.Abs(float64(rs[0].Score-c.want)) > 1e-6 {
 			t.Errorf("%v: got %v %v, want score %v", c.m, rs, err, c.want)
 		}
+	}
+}
+
+// TestReconfigure: Reconfigure changes the search beam width of a built or
+// read index and rejects, unchanged, options that shape the graph, naming
+// them; bad values fail as in New.
+func TestReconfigure(t *testing.T) {
+	h, err := New(2, index.L2, WithEfSearch(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Reconfigure(nil, WithEfSearch(33)); err != nil || h.EfSearch() != 33 {
+		t.Fatalf("Reconfigure(WithEfSearch(33)): %v, ef %d", err, h.EfSearch())
+	}
+	for name, o := range map[string]Option{"WithM": WithM(4), "WithEfConstruction": WithEfConstruction(5), "WithSeed": WithSeed(2), "WithCapacity": WithCapacity(3), "WithEfSearch(0)": WithEfSearch(0)} {
+		err := h.Reconfigure(WithEfSearch(77), o)
+		if !errors.Is(err, errs.ErrInvalidOption) || !strings.Contains(err.Error(), name) {
+			t.Errorf("Reconfigure(%s): %v, want errs.ErrInvalidOption naming it", name, err)
+		}
+		if h.EfSearch() != 33 {
+			t.Errorf("Reconfigure(%s) failed but changed ef to %d", name, h.EfSearch())
+		}
+	}
+	if h.M() != DefaultM || h.EfConstruction() != DefaultEfConstruction || h.Seed() != 1 {
+		t.Errorf("defaults: M %d efC %d seed %d", h.M(), h.EfConstruction(), h.Seed())
+	}
+	var z Index
+	if err := z.Reconfigure(WithEfSearch(5)); !errors.Is(err, errs.ErrInvalidInput) {
+		t.Errorf("zero Index: %v", err)
+	}
+	if _, err := h.Search([]float32{1, 2}, 1, index.WithEf(0)); !errors.Is(err, errs.ErrInvalidOption) {
+		t.Errorf("Search WithEf(0): %v, want errs.ErrInvalidOption", err)
 	}
 }

@@ -189,7 +189,10 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 	if err := index.CheckK(k); err != nil {
 		return nil, err
 	}
-	o := index.ResolveSearchOptions(opts)
+	o, err := index.ResolveSearchOptions(opts)
+	if err != nil {
+		return nil, err
+	}
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()
 	if err := x.ready(); err != nil {

@@ -109,12 +109,12 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	case o.maxSeqLength > 0:
 		m.maxSeq = o.maxSeqLength
 		if m.maxSeq > limit {
-			return nil, fmt.Errorf("transformer: WithMaxSeqLength(%d) exceeds the model's %d positions (%s): %w", m.maxSeq, limit, cfgPath, errs.ErrCorrupt)
+			return nil, fmt.Errorf("%w: WithMaxSeqLength(%d) exceeds the model's %d positions (%s)", ErrBadModel, m.maxSeq, limit, cfgPath)
 		}
 	case stc.MaxSeqLength != nil:
 		m.maxSeq = *stc.MaxSeqLength
 		if m.maxSeq <= 0 || m.maxSeq > limit {
-			return nil, fmt.Errorf("transformer: %s: max_seq_length %d outside 1..%d (the model's position embeddings): %w", stcPath, m.maxSeq, limit, errs.ErrCorrupt)
+			return nil, fmt.Errorf("%w: %s: max_seq_length %d outside 1..%d (the model's position embeddings)", ErrBadModel, stcPath, m.maxSeq, limit)
 		}
 	default:
 		m.maxSeq = limit
@@ -135,7 +135,7 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	}
 	m.tok, err = tokenizer.FromBytes(tb, tokenizer.WithoutPadding(), tokenizer.WithTruncation(m.maxSeq))
 	if err != nil {
-		return nil, fmt.Errorf("transformer: %s: %w: %w", tokPath, err, errs.ErrCorrupt)
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, tokPath, err)
 	}
 	if err := m.checkTokenizer(tokPath); err != nil {
 		return nil, err
@@ -149,7 +149,7 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 		switch mod.kind() {
 		case "Pooling":
 			if pooled {
-				return nil, fmt.Errorf("transformer: modules.json has two Pooling modules: %w", errs.ErrUnsupported)
+				return nil, fmt.Errorf("%w: modules.json has two Pooling modules", ErrUnsupported)
 			}
 			pooled = true
 			p, err := need(ctx, src, join(mod.Path, "config.json"), fmt.Sprintf("Pooling module %q has no config.json", mod.Path))
@@ -164,15 +164,15 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 			}
 			if m.pool, err = pool.LoadConfig(filepath.Dir(p)); err != nil {
 				// Its errors name the file.
-				return nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+				return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
 			}
 			if m.pool.Dim != 0 && m.pool.Dim != hidden {
-				return nil, fmt.Errorf("transformer: %s: word_embedding_dimension %d, hidden_size is %d: %w", p, m.pool.Dim, hidden, errs.ErrCorrupt)
+				return nil, fmt.Errorf("%w: %s: word_embedding_dimension %d, hidden_size is %d", ErrBadModel, p, m.pool.Dim, hidden)
 			}
 			dim = m.pool.OutDim(hidden)
 		case "Dense":
 			if !pooled {
-				return nil, fmt.Errorf("transformer: Dense module %q before Pooling: %w", mod.Path, errs.ErrUnsupported)
+				return nil, fmt.Errorf("%w: Dense module %q before Pooling", ErrUnsupported, mod.Path)
 			}
 			d, p, err := loadDense(ctx, src, mod.Path, dim)
 			if err != nil {
@@ -186,11 +186,11 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 				m.post = append(m.post, step{normalize: true})
 			}
 		default:
-			return nil, fmt.Errorf("transformer: sentence-transformers module %s (supported: Transformer, Pooling, Dense, Normalize): %w", mod.Type, errs.ErrUnsupported)
+			return nil, fmt.Errorf("%w: sentence-transformers module %s (supported: Transformer, Pooling, Dense, Normalize)", ErrUnsupported, mod.Type)
 		}
 	}
 	if len(mods) > 1 && !pooled {
-		return nil, fmt.Errorf("transformer: modules.json has no Pooling module: %w", errs.ErrUnsupported)
+		return nil, fmt.Errorf("%w: modules.json has no Pooling module", ErrUnsupported)
 	}
 	m.dim = dim
 	if o.truncateDim > 0 {
@@ -246,7 +246,7 @@ func openWeights(ctx context.Context, src hub.Source, dir, name string) (string,
 	}
 	for _, bin := range []string{"pytorch_model.bin", "pytorch_model.bin.index.json", "model.bin"} {
 		if ok, _ := src.Has(ctx, join(dir, bin)); ok {
-			return "", fmt.Errorf("transformer: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True)): %w", src.Name(), bin, errs.ErrUnsupported)
+			return "", fmt.Errorf("%w: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True))", ErrUnsupported, src.Name(), bin)
 		}
 	}
 	// Has answers "absent" for files a partly cached model lacks when the
@@ -266,7 +266,7 @@ func need(ctx context.Context, src hub.Source, name, what string) (string, error
 	case err == nil:
 		return p, nil
 	case errors.Is(err, errs.ErrNotFound) && !errors.As(err, new(*hub.NotCachedError)):
-		return "", fmt.Errorf("transformer: %s: %w: %w", what, err, errs.ErrCorrupt)
+		return "", fmt.Errorf("%w: %s: %w", ErrBadModel, what, err)
 	}
 	return "", fmt.Errorf("transformer: %w", err)
 }
@@ -278,7 +278,7 @@ func fetchShards(ctx context.Context, src hub.Source, dir, indexPath string) err
 	// before the hub is asked for them).
 	shards, err := safetensors.IndexShards(indexPath)
 	if err != nil {
-		return fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+		return fmt.Errorf("%w: %w", ErrBadModel, err)
 	}
 	for _, s := range shards {
 		if _, err := need(ctx, src, join(dir, s), fmt.Sprintf("%s names shard %s, which is missing", indexPath, s)); err != nil {
@@ -310,22 +310,22 @@ func weightPaths(f *safetensors.File) []string {
 func (m *Model) checkTokenizer(path string) error {
 	c := m.enc.cfg
 	if max := m.tok.MaxID(); max >= c.VocabSize {
-		return fmt.Errorf("transformer: %s produces token ids up to %d, the model's vocab_size is %d: %w", path, max, c.VocabSize, errs.ErrCorrupt)
+		return fmt.Errorf("%w: %s produces token ids up to %d, the model's vocab_size is %d", ErrBadModel, path, max, c.VocabSize)
 	}
 	enc, err := m.tok.Encode("", true)
 	if err != nil {
-		return fmt.Errorf("transformer: %s: %w: %w", path, err, errs.ErrCorrupt)
+		return fmt.Errorf("%w: %s: %w", ErrBadModel, path, err)
 	}
 	for i, id := range enc.IDs {
 		if id < 0 || id >= c.VocabSize {
-			return fmt.Errorf("transformer: %s: its post-processor adds token id %d, outside the model's vocab_size %d: %w", path, id, c.VocabSize, errs.ErrCorrupt)
+			return fmt.Errorf("%w: %s: its post-processor adds token id %d, outside the model's vocab_size %d", ErrBadModel, path, id, c.VocabSize)
 		}
 		if i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
-			return fmt.Errorf("transformer: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d: %w", path, enc.TypeIDs[i], c.TypeVocabSize, errs.ErrCorrupt)
+			return fmt.Errorf("%w: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d", ErrBadModel, path, enc.TypeIDs[i], c.TypeVocabSize)
 		}
 	}
 	if len(enc.IDs) > c.maxTokens() {
-		return fmt.Errorf("transformer: %s: its post-processor adds %d tokens, more than the model's %d positions: %w", path, len(enc.IDs), c.maxTokens(), errs.ErrCorrupt)
+		return fmt.Errorf("%w: %s: its post-processor adds %d tokens, more than the model's %d positions", ErrBadModel, path, len(enc.IDs), c.maxTokens())
 	}
 	return nil
 }
@@ -390,7 +390,7 @@ func (m *Model) setPrompt(ctx context.Context, src hub.Source) error {
 	case pc.DefaultPromptName != nil && *pc.DefaultPromptName != "":
 		p, ok := pc.Prompts[*pc.DefaultPromptName]
 		if !ok {
-			return fmt.Errorf("transformer: config_sentence_transformers.json: default_prompt_name %q is not among its prompts: %w", *pc.DefaultPromptName, errs.ErrCorrupt)
+			return fmt.Errorf("%w: config_sentence_transformers.json: default_prompt_name %q is not among its prompts", ErrBadModel, *pc.DefaultPromptName)
 		}
 		text = p
 	}

@@ -150,28 +150,44 @@ func (c *Collection) checkVector(v []float32, text string) error {
 	if len(v) != c.idx.Dim() {
 		return fmt.Errorf("ganada: %w: %w: vector of length %d from an encoder of dimension %d", errs.ErrEncoder, errs.ErrDimension, len(v), c.idx.Dim())
 	}
-	var ss float64
-	for i, x := range v {
-		f := float64(x)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return fmt.Errorf("ganada: %w: component %d is %v", errs.ErrInvalidVector, i, x)
-		}
-		ss += f * f
-	}
-	if c.cfg.metric != index.Cosine {
-		if math.IsInf(float64(float32(ss)), 0) {
-			return fmt.Errorf("ganada: %w: squared norm overflows float32", errs.ErrInvalidVector)
-		}
-		return nil
-	}
-	if ss == 0 {
-		err := fmt.Errorf("ganada: %w: zero vector under cosine", errs.ErrInvalidVector)
+	zero, err := checkVec(v, c.idx.Dim(), c.cfg.metric)
+	if zero {
 		if tl, ok := c.enc.(tokenLister); ok && len(tl.Tokens(text)) == 0 {
 			return fmt.Errorf("%w: the encoder knows none of the text's words, so its vector is zero, which has no direction: %w", errs.ErrNoKnownTokens, err)
 		}
 		return fmt.Errorf("the encoder returned a zero vector, which has no direction: %w", err)
 	}
-	return nil
+	return err
+}
+
+// checkVec validates v as the index will: its length (errs.ErrDimension),
+// its components (errs.ErrInvalidVector for NaN or ±Inf, for a squared norm
+// that overflows float32 outside Cosine, and for a zero vector under
+// Cosine, which also sets zero). The collection checks vectors itself
+// before handing them to the index so that its errors can name the
+// document.
+func checkVec(v []float32, dim int, m index.Metric) (zero bool, err error) {
+	if len(v) != dim {
+		return false, fmt.Errorf("ganada: %w: got %d, want %d", errs.ErrDimension, len(v), dim)
+	}
+	var ss float64
+	for i, x := range v {
+		f := float64(x)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return false, fmt.Errorf("ganada: %w: component %d is %v", errs.ErrInvalidVector, i, x)
+		}
+		ss += f * f
+	}
+	if m != index.Cosine {
+		if math.IsInf(float64(float32(ss)), 0) {
+			return false, fmt.Errorf("ganada: %w: squared norm overflows float32", errs.ErrInvalidVector)
+		}
+		return false, nil
+	}
+	if ss == 0 {
+		return true, fmt.Errorf("ganada: %w: zero vector under cosine", errs.ErrInvalidVector)
+	}
+	return false, nil
 }
 
 func (c *Collection) report(p Progress) {

@@ -43,7 +43,7 @@ type Collection struct {
 	enc embed.Encoder
 	id  embed.Identity
 	cfg config
-	idx vectorIndex
+	idx index.Index
 
 	// wmu serialises the writers (Add's insertion, Delete, Compact, Save), so
 	// that every change to the index and the maps is made by one goroutine.
@@ -65,19 +65,9 @@ type entry struct {
 	num uint64
 }
 
-// vectorIndex is what a Collection needs from its index; index/flat and
-// index/hnsw provide it.
-type vectorIndex interface {
-	index.Index
-	index.Persistent
-	IDs() []uint64
-	Contains(id uint64) bool
-	Metric() index.Metric
-}
-
 var (
-	_ vectorIndex = (*flat.Index)(nil)
-	_ vectorIndex = (*hnsw.Index)(nil)
+	_ index.Index = (*flat.Index)(nil)
+	_ index.Index = (*hnsw.Index)(nil)
 )
 
 // NewCollection returns an empty collection whose documents enc encodes.
@@ -94,8 +84,8 @@ func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 		return nil, err
 	}
 	dim := enc.Dim()
-	if err := index.CheckDim(dim); err != nil {
-		return nil, fmt.Errorf("ganada: %w: encoder dimension: %w", errs.ErrInvalidInput, err)
+	if dim <= 0 || dim > index.MaxDim {
+		return nil, fmt.Errorf("ganada: %w: encoder dimension %d outside [1, %d]", errs.ErrInvalidInput, dim, index.MaxDim)
 	}
 	id := EncoderIdentity(enc)
 	if err := checkIdentityUTF8(id); err != nil {
@@ -108,7 +98,7 @@ func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 	return newCollection(enc, id, cfg, idx), nil
 }
 
-func newCollection(enc embed.Encoder, id embed.Identity, cfg config, idx vectorIndex) *Collection {
+func newCollection(enc embed.Encoder, id embed.Identity, cfg config, idx index.Index) *Collection {
 	return &Collection{
 		enc:   enc,
 		id:    id,
@@ -119,7 +109,7 @@ func newCollection(enc embed.Encoder, id embed.Identity, cfg config, idx vectorI
 	}
 }
 
-func newIndex(dim int, cfg config) (vectorIndex, error) {
+func newIndex(dim int, cfg config) (index.Index, error) {
 	switch cfg.kind {
 	case Flat:
 		x, err := flat.New(dim, cfg.metric, cfg.flatOpts...)

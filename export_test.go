@@ -22,9 +22,7 @@ func DocVector(c *Collection, id string) ([]float32, bool) {
 	if !ok {
 		return nil, false
 	}
-	v, err := c.idx.(interface {
-		Vector(uint64) ([]float32, error)
-	}).Vector(num)
+	v, err := c.idx.Vector(num)
 	return v, err == nil
 }
 

@@ -133,7 +133,7 @@ func WithFlat(opts ...flat.Option) Option {
 // package index). Load takes it from the file and rejects this option.
 func WithMetric(m index.Metric) Option {
 	return func(c *config) error {
-		if err := index.CheckMetric(m); err != nil {
+		if !m.Valid() {
 			return fmt.Errorf("ganada: %w: WithMetric(%v): unknown metric", errs.ErrInvalidOption, m)
 		}
 		c.metric = m

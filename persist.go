@@ -443,14 +443,14 @@ func (rd *reader) section(want string) []byte {
 }
 
 // index reads the INDX section into a new index of the given kind.
-func (rd *reader) index(kind IndexKind) (vectorIndex, error) {
+func (rd *reader) index(kind IndexKind) (index.Index, error) {
 	if n := rd.header("INDX"); rd.err == nil && n != streamed {
 		rd.fail(fmt.Errorf("%w: INDX section length %d, want the streamed marker", errs.ErrCorrupt, n))
 	}
 	if rd.err != nil {
 		return nil, rd.err
 	}
-	var idx vectorIndex
+	var idx index.Index
 	switch kind {
 	case HNSW:
 		idx = new(hnsw.Index)

@@ -373,7 +373,7 @@ func TestSaveErrors(t *testing.T) {
 	}
 }
 
-// TestSaveKeepsPermissions: Save rewrites a file as index.WriteFileAtomic
+// TestSaveKeepsPermissions: Save rewrites a file as the indexes' Save
 // does, keeping the permission bits of the file it replaces.
 func TestSaveKeepsPermissions(t *testing.T) {
 	if runtime.GOOS == "windows" {

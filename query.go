@@ -106,7 +106,7 @@ func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := index.Check(vec, c.idx.Dim(), c.cfg.metric); err != nil {
+	if _, err := checkVec(vec, c.idx.Dim(), c.cfg.metric); err != nil {
 		return nil, fmt.Errorf("ganada: query vector: %w", err)
 	}
 	return c.search(vec, k, opts)

@@ -1,6 +1,7 @@
 // Package index holds what ganada's vector indexes share: the Metric and
-// Result types, the Index interface, search options, sentinel errors and the
-// input checks every implementation applies.
+// Result types, the Index interface (exactly what a ganada.Collection uses,
+// so that another backend plugs in by implementing it) and the search
+// options. Errors wrap the sentinels of package errs.
 //
 // Two implementations live below it:
 //
@@ -36,7 +37,7 @@
 // ReadFrom in a versioned, checksummed binary format (CRC-32C per section).
 // ReadFrom consumes exactly the bytes WriteTo produced, so an index can be
 // embedded inside a larger file. Save and Load wrap them with an atomic file
-// replace (see WriteFileAtomic); Load requires the file to end where the
+// replace (temporary file, fsync, rename); Load requires the file to end where the
 // index ends. Damaged or truncated input, and a file with data after the
 // index, yields an error wrapping errs.ErrCorrupt.
 package index

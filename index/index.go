@@ -9,6 +9,15 @@ import (
 	"io"
 )
 
+// MaxDim is the largest vector dimension an index accepts.
+const MaxDim = 1 << 16
+
+// MaxComponents is the largest number of vector components (vectors × dim)
+// an index preallocates or reads from a file: 2^40 float32s, 4 TiB. It
+// bounds a capacity hint and the size a file may declare; whether the
+// machine has that much memory is for the caller to judge.
+const MaxComponents = 1 << 40
+
 // Metric selects how vectors are compared. The zero Metric is invalid.
 type Metric int
 
@@ -58,54 +67,43 @@ type Result struct {
 	Score float32
 }
 
-// Index is the contract shared by the exact and approximate indexes.
-// Implementations are safe for concurrent use.
+// Index is what a ganada.Collection needs from a vector index, and all it
+// uses: index/flat and index/hnsw implement it, and another backend plugs
+// in by implementing it too. Implementations are safe for concurrent use.
 type Index interface {
 	// Add inserts vec under id, replacing the vector already stored under id.
-	// The index copies vec.
+	// The index copies vec. A vector of the wrong length yields an error
+	// wrapping errs.ErrDimension; NaN or ±Inf components, or a zero vector
+	// under Cosine, errs.ErrInvalidVector.
 	Add(id uint64, vec []float32) error
-	// AddBatch adds vecs[i] under ids[i] for every i, using up to GOMAXPROCS
-	// goroutines. It validates every vector before adding any; if an id
-	// repeats, its last vector wins.
+	// AddBatch adds vecs[i] under ids[i] for every i. It validates every
+	// vector before adding any; if an id repeats, its last vector wins.
 	AddBatch(ids []uint64, vecs [][]float32) error
-	// Delete removes id. It returns an error wrapping errs.ErrNotFound if id is
-	// absent (and errs.ErrInvalidInput on an uninitialised index). A deleted id
-	// disappears from search results at once.
+	// Delete removes id. It returns an error wrapping errs.ErrNotFound if id
+	// is absent. A deleted id disappears from search results at once.
 	Delete(id uint64) error
 	// Search returns up to k results for query, best first. It returns fewer
 	// than k results only when fewer vectors exist (or pass the filter). Any
 	// k > 0 is valid, math.MaxInt included: memory grows with the results,
-	// not with k.
+	// not with k. k ≤ 0 yields an error wrapping errs.ErrInvalidInput.
 	Search(query []float32, k int, opts ...SearchOption) ([]Result, error)
 	// Len returns the number of vectors stored (deleted ones excluded).
 	Len() int
 	// Dim returns the vector dimension.
 	Dim() int
-}
-
-// Persistent is implemented by indexes that serialise themselves. ReadFrom
-// replaces the receiver's contents, including its dimension and metric, with
-// what WriteTo wrote, and consumes no byte beyond it.
-type Persistent interface {
-	io.WriterTo
-	io.ReaderFrom
-}
-
-// Extended is what both ganada indexes offer beyond Index: lookups by id,
-// enumeration, the metric, and serialisation. A Collection built on either
-// index can hold it as an Extended.
-type Extended interface {
-	Index
-	Persistent
+	// Metric returns the index metric.
+	Metric() Metric
 	// Contains reports whether id is stored.
 	Contains(id uint64) bool
+	// IDs returns every stored id, in no particular order.
+	IDs() []uint64
 	// Vector returns a copy of the vector stored under id (unit-normalised
 	// under Cosine) or an error wrapping errs.ErrNotFound.
 	Vector(id uint64) ([]float32, error)
-	// IDs returns every stored id.
-	IDs() []uint64
-	// Metric returns the index metric.
-	Metric() Metric
-	// Save writes the index to path atomically.
-	Save(path string) error
+	// WriteTo serialises the index; ReadFrom replaces the receiver's
+	// contents, including its dimension and metric, with what WriteTo
+	// wrote, consuming no byte beyond it, and fails with an error wrapping
+	// errs.ErrCorrupt on damaged input.
+	io.WriterTo
+	io.ReaderFrom
 }

@@ -7,32 +7,19 @@ import (
 	"fmt"
 
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index/internal/searchopt"
 )
 
 // SearchOption tunes one Search call. Options an index does not use are
 // ignored (the exact index ignores WithEf). An option with a bad value makes
 // Search fail with an error wrapping errs.ErrInvalidOption that names it.
-type SearchOption func(*SearchOptions) error
-
-// SearchOptions is the resolved form of a list of SearchOption. Index
-// implementations obtain it with ResolveSearchOptions.
-type SearchOptions struct {
-	// Ef is the size of the dynamic candidate list of a graph search; 0 means
-	// the index default. Larger is slower and more accurate. A graph index
-	// uses at least k.
-	Ef int
-	// Filter, when non-nil, admits only ids for which it returns true. It
-	// may be called concurrently from several goroutines (see WithFilter).
-	Filter func(id uint64) bool
-	// Exact forces an exhaustive search even in an approximate index.
-	Exact bool
-}
+type SearchOption func(*searchopt.Options) error
 
 // WithEf sets the candidate-list size of an approximate search (hnswlib's
 // ef), at least 1; the search uses at least k. Without it the index default
 // applies.
 func WithEf(ef int) SearchOption {
-	return func(o *SearchOptions) error {
+	return func(o *searchopt.Options) error {
 		if ef < 1 {
 			return fmt.Errorf("index: %w: WithEf(%d): want ≥ 1", errs.ErrInvalidOption, ef)
 		}
@@ -52,26 +39,11 @@ func WithEf(ef int) SearchOption {
 // index, and may be called any number of times per id, or not at all for
 // ids that cannot make the top k.
 func WithFilter(allow func(id uint64) bool) SearchOption {
-	return func(o *SearchOptions) error { o.Filter = allow; return nil }
+	return func(o *searchopt.Options) error { o.Filter = allow; return nil }
 }
 
 // WithExact makes an approximate index answer by exhaustive search, giving
 // exact results at brute-force cost. The exact index ignores it.
 func WithExact() SearchOption {
-	return func(o *SearchOptions) error { o.Exact = true; return nil }
-}
-
-// ResolveSearchOptions applies opts in order to a zero SearchOptions and
-// returns the first option's error. Nil options are skipped.
-func ResolveSearchOptions(opts []SearchOption) (SearchOptions, error) {
-	var o SearchOptions
-	for _, f := range opts {
-		if f == nil {
-			continue
-		}
-		if err := f(&o); err != nil {
-			return SearchOptions{}, err
-		}
-	}
-	return o, nil
+	return func(o *searchopt.Options) error { o.Exact = true; return nil }
 }

@@ -6,6 +6,7 @@ package flat
 import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index/internal/core"
 	"runtime"
 	"sync"
 
@@ -27,7 +28,6 @@ type Index struct {
 }
 
 var _ index.Index = (*Index)(nil)
-var _ index.Extended = (*Index)(nil)
 
 // Option configures New.
 type Option func(*config) error
@@ -77,10 +77,10 @@ const ParallelThreshold = 1 << 20
 // wrapping errs.ErrInvalidInput, a bad option one wrapping
 // errs.ErrInvalidOption that names it.
 func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
-	if err := index.CheckDim(dim); err != nil {
+	if err := core.CheckDim(dim); err != nil {
 		return nil, err
 	}
-	if err := index.CheckMetric(metric); err != nil {
+	if err := core.CheckMetric(metric); err != nil {
 		return nil, err
 	}
 	var c config
@@ -92,7 +92,7 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 			return nil, err
 		}
 	}
-	if err := index.CheckCapacity(c.capacity, dim); err != nil {
+	if err := core.CheckCapacity(c.capacity, dim); err != nil {
 		return nil, err
 	}
 	x := &Index{dim: dim, metric: metric, workers: c.workers, pos: make(map[uint64]int, c.capacity)}
@@ -191,11 +191,11 @@ func (x *Index) Add(id uint64, vec []float32) error {
 		return err
 	}
 	if i, ok := x.pos[id]; ok {
-		return index.Prepare(x.vecs[i*x.dim:(i+1)*x.dim], vec, x.dim, x.metric)
+		return core.Prepare(x.vecs[i*x.dim:(i+1)*x.dim], vec, x.dim, x.metric)
 	}
 	n := len(x.vecs)
 	x.vecs = append(x.vecs, make([]float32, x.dim)...)
-	if err := index.Prepare(x.vecs[n:], vec, x.dim, x.metric); err != nil {
+	if err := core.Prepare(x.vecs[n:], vec, x.dim, x.metric); err != nil {
 		x.vecs = x.vecs[:n]
 		return err
 	}
@@ -217,7 +217,7 @@ func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
 	}
 	staged := make([]float32, len(ids)*dim)
 	if err := parallelFor(len(ids), func(i int) error {
-		if err := index.Prepare(staged[i*dim:(i+1)*dim], vecs[i], dim, metric); err != nil {
+		if err := core.Prepare(staged[i*dim:(i+1)*dim], vecs[i], dim, metric); err != nil {
 			return fmt.Errorf("vector %d (id %d): %w", i, ids[i], err)
 		}
 		return nil

@@ -5,6 +5,7 @@ package flat
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/index/internal/core"
 	"io"
 
 	"github.com/ganada/ganada/index"
@@ -57,7 +58,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	n64 := pr.Uint64()
 	pr.End()
 	if pr.Err() == nil {
-		if index.CheckDim(dim) != nil || !metric.Valid() || n64 > index.MaxComponents/uint64(dim) {
+		if core.CheckDim(dim) != nil || !metric.Valid() || n64 > index.MaxComponents/uint64(dim) {
 			pr.Fail("bad flat header: dim %d, metric %d, n %d", dim, metric, n64)
 		}
 	}
@@ -90,9 +91,9 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	return pr.N(), nil
 }
 
-// Save writes the index to path atomically (see index.WriteFileAtomic).
+// Save writes the index to path atomically (see core.WriteFileAtomic).
 func (x *Index) Save(path string) error {
-	return index.WriteFileAtomic(path, func(w io.Writer) error {
+	return core.WriteFileAtomic(path, func(w io.Writer) error {
 		_, err := x.WriteTo(w)
 		return err
 	})
@@ -112,7 +113,7 @@ func Read(r io.Reader) (*Index, error) {
 // index's end marker, yields an error wrapping errs.ErrCorrupt.
 func Load(path string) (*Index, error) {
 	x := &Index{}
-	err := index.ReadFile(path, func(r io.Reader) error {
+	err := core.ReadFile(path, func(r io.Reader) error {
 		_, err := x.ReadFrom(r)
 		return err
 	})

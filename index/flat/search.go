@@ -5,6 +5,8 @@
 package flat
 
 import (
+	"github.com/ganada/ganada/index/internal/core"
+	"github.com/ganada/ganada/index/internal/searchopt"
 	"runtime"
 	"sync"
 
@@ -24,7 +26,7 @@ const splitRows = 256
 type scratch struct {
 	q      []float32
 	scores []float32
-	top    index.TopK
+	top    core.TopK
 }
 
 func (x *Index) scratch() *scratch {
@@ -52,10 +54,10 @@ func (x *Index) scratch() *scratch {
 // exceeds Len, all vectors are returned; any k up to math.MaxInt is fine, as
 // nothing is sized by k.
 func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
-	if err := index.CheckK(k); err != nil {
+	if err := core.CheckK(k); err != nil {
 		return nil, err
 	}
-	o, err := index.ResolveSearchOptions(opts)
+	o, err := searchopt.Resolve(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +68,7 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 	}
 	s := x.scratch()
 	defer x.bufs.Put(s)
-	if err := index.Prepare(s.q, query, x.dim, x.metric); err != nil {
+	if err := core.Prepare(s.q, query, x.dim, x.metric); err != nil {
 		return nil, err
 	}
 	n := len(x.ids)

@@ -6,6 +6,7 @@ package hnsw
 import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index/internal/core"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -87,7 +88,6 @@ type Index struct {
 }
 
 var _ index.Index = (*Index)(nil)
-var _ index.Extended = (*Index)(nil)
 
 // Option configures New.
 type Option func(*config) error
@@ -171,10 +171,10 @@ func WithCapacity(n int) Option {
 // skipped. A bad dimension or metric yields an error wrapping errs.ErrInvalidInput, a
 // bad option one wrapping errs.ErrInvalidOption that names it.
 func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
-	if err := index.CheckDim(dim); err != nil {
+	if err := core.CheckDim(dim); err != nil {
 		return nil, err
 	}
-	if err := index.CheckMetric(metric); err != nil {
+	if err := core.CheckMetric(metric); err != nil {
 		return nil, err
 	}
 	c := config{m: DefaultM, efC: DefaultEfConstruction, efSearch: DefaultEfSearch, seed: 1}
@@ -186,7 +186,7 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 			return nil, err
 		}
 	}
-	if err := index.CheckCapacity(c.capacity, dim); err != nil {
+	if err := core.CheckCapacity(c.capacity, dim); err != nil {
 		return nil, err
 	}
 	if words := uint64(c.capacity) * uint64(2*c.m+1); words > index.MaxComponents {

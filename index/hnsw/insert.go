@@ -7,11 +7,10 @@ package hnsw
 import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index/internal/core"
 	"runtime"
 	"sync"
 	"sync/atomic"
-
-	"github.com/ganada/ganada/index"
 )
 
 // Add stores vec under id. If id is present its vector is replaced: the new
@@ -33,7 +32,7 @@ func (x *Index) addLocked(id uint64, vec []float32) error {
 			x.growMu.RUnlock()
 			return err
 		}
-		if err := index.Check(vec, x.dim, x.metric); err != nil {
+		if err := core.Check(vec, x.dim, x.metric); err != nil {
 			x.growMu.RUnlock()
 			return err
 		}
@@ -75,7 +74,7 @@ func (x *Index) alloc(id uint64) (slot uint32, level int, old uint32, hasOld, ok
 // insert writes vec into slot, links it into the graph and publishes it
 // under id, retiring old if hasOld. The caller holds growMu shared.
 func (x *Index) insert(id uint64, vec []float32, slot uint32, level int, old uint32, hasOld bool) {
-	_ = index.Prepare(x.vec(slot), vec, x.dim, x.metric) // checked by the caller
+	_ = core.Prepare(x.vec(slot), vec, x.dim, x.metric) // checked by the caller
 	lst := x.list(slot, 0)
 	atomic.StoreUint32(&lst[0], 0)
 	if level > 0 {
@@ -277,7 +276,7 @@ func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if err := parallel(len(ids), workers, func(i int) error {
-		if err := index.Check(vecs[i], dim, metric); err != nil {
+		if err := core.Check(vecs[i], dim, metric); err != nil {
 			return fmt.Errorf("vector %d (id %d): %w", i, ids[i], err)
 		}
 		return nil

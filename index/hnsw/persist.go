@@ -7,6 +7,7 @@ package hnsw
 import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index/internal/core"
 	"io"
 	"math/rand/v2"
 	"sync"
@@ -102,7 +103,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr.End()
 	if pr.Err() == nil {
 		switch {
-		case index.CheckDim(dim) != nil, !metric.Valid(), m < 2 || m > 256,
+		case core.CheckDim(dim) != nil, !metric.Valid(), m < 2 || m > 256,
 			efC < 1 || efC > MaxEf, efSearch < 1 || efSearch > MaxEf:
 			pr.Fail("bad hnsw header: dim %d metric %d M %d efC %d ef %d", dim, metric, m, efC, efSearch)
 		case n64 >= 1<<32-1 || n64*uint64(dim) > index.MaxComponents:
@@ -234,9 +235,9 @@ func (y *Index) validate(fl []byte, ep uint64) error {
 	return nil
 }
 
-// Save writes the index to path atomically (see index.WriteFileAtomic).
+// Save writes the index to path atomically (see core.WriteFileAtomic).
 func (x *Index) Save(path string) error {
-	return index.WriteFileAtomic(path, func(w io.Writer) error {
+	return core.WriteFileAtomic(path, func(w io.Writer) error {
 		_, err := x.WriteTo(w)
 		return err
 	})
@@ -256,7 +257,7 @@ func Read(r io.Reader) (*Index, error) {
 // index's end marker, yields an error wrapping errs.ErrCorrupt.
 func Load(path string) (*Index, error) {
 	x := &Index{}
-	err := index.ReadFile(path, func(r io.Reader) error {
+	err := core.ReadFile(path, func(r io.Reader) error {
 		_, err := x.ReadFrom(r)
 		return err
 	})

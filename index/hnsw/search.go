@@ -6,6 +6,8 @@
 package hnsw
 
 import (
+	"github.com/ganada/ganada/index/internal/core"
+	"github.com/ganada/ganada/index/internal/searchopt"
 	"math"
 	"sync/atomic"
 
@@ -28,7 +30,7 @@ type searcher struct {
 	gbuf    []float32
 	gd      []float32
 	cands   []item
-	top     index.TopK
+	top     core.TopK
 }
 
 func (x *Index) getSearcher() *searcher {
@@ -186,10 +188,10 @@ func (x *Index) admit(s uint32, fm filterMode) bool {
 // completed by an exact scan, so fewer than k come back only when fewer
 // than k live (allowed) vectors exist.
 func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
-	if err := index.CheckK(k); err != nil {
+	if err := core.CheckK(k); err != nil {
 		return nil, err
 	}
-	o, err := index.ResolveSearchOptions(opts)
+	o, err := searchopt.Resolve(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +202,7 @@ func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]in
 	}
 	s := x.getSearcher()
 	defer x.putSearcher(s)
-	if err := index.Prepare(s.q, query, x.dim, x.metric); err != nil {
+	if err := core.Prepare(s.q, query, x.dim, x.metric); err != nil {
 		return nil, err
 	}
 	e := x.ep.Load()

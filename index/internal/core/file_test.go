@@ -3,7 +3,7 @@
 // trailing data, and that both remove dead saves' temporary files.
 // internal/atomicfile tests the writing itself.
 
-package index
+package core
 
 import (
 	"errors"

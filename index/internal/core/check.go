@@ -1,33 +1,25 @@
 // This file holds the input checks every index applies to vectors, queries
 // and k, and the metric-specific preparation of a vector (normalisation).
 
-package index
+package core
 
 import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index"
 	"math"
 )
 
-// MaxDim is the largest vector dimension an index accepts.
-const MaxDim = 1 << 16
-
-// MaxComponents is the largest number of vector components (vectors × dim)
-// an index preallocates or reads from a file: 2^40 float32s, 4 TiB. It
-// bounds a capacity hint and the size a file may declare; whether the
-// machine has that much memory is for the caller to judge.
-const MaxComponents = 1 << 40
-
 // CheckDim validates a dimension given to an index constructor.
 func CheckDim(dim int) error {
-	if dim <= 0 || dim > MaxDim {
-		return fmt.Errorf("index: %w: dimension %d outside [1, %d]", errs.ErrInvalidInput, dim, MaxDim)
+	if dim <= 0 || dim > index.MaxDim {
+		return fmt.Errorf("index: %w: dimension %d outside [1, %d]", errs.ErrInvalidInput, dim, index.MaxDim)
 	}
 	return nil
 }
 
 // CheckMetric validates a metric given to an index constructor.
-func CheckMetric(m Metric) error {
+func CheckMetric(m index.Metric) error {
 	if !m.Valid() {
 		return fmt.Errorf("index: %w: unknown metric %v", errs.ErrInvalidInput, m)
 	}
@@ -45,8 +37,8 @@ func CheckCapacity(n, dim int) error {
 	}
 	// Division first: n × dim may overflow. The bytes must also fit an int
 	// (a limit only on 32-bit platforms).
-	if dim > 0 && (uint64(n) > MaxComponents/uint64(dim) || n > math.MaxInt/4/dim) {
-		return fmt.Errorf("index: %w: WithCapacity(%d) of dimension %d: exceeds %d components", errs.ErrInvalidOption, n, dim, uint64(MaxComponents))
+	if dim > 0 && (uint64(n) > index.MaxComponents/uint64(dim) || n > math.MaxInt/4/dim) {
+		return fmt.Errorf("index: %w: WithCapacity(%d) of dimension %d: exceeds %d components", errs.ErrInvalidOption, n, dim, uint64(index.MaxComponents))
 	}
 	return nil
 }
@@ -64,11 +56,11 @@ func CheckK(k int) error {
 // Cosine. It returns an error wrapping errs.ErrDimension or
 // errs.ErrInvalidVector (NaN, ±Inf, or a zero vector under Cosine), leaving
 // dst unspecified.
-func Prepare(dst, vec []float32, dim int, m Metric) error {
+func Prepare(dst, vec []float32, dim int, m index.Metric) error {
 	if err := Check(vec, dim, m); err != nil {
 		return err
 	}
-	if m != Cosine {
+	if m != index.Cosine {
 		copy(dst, vec)
 		return nil
 	}
@@ -84,7 +76,7 @@ func Prepare(dst, vec []float32, dim int, m Metric) error {
 }
 
 // Check validates vec like Prepare without writing it anywhere.
-func Check(vec []float32, dim int, m Metric) error {
+func Check(vec []float32, dim int, m index.Metric) error {
 	if len(vec) != dim {
 		return fmt.Errorf("index: %w: got %d, want %d", errs.ErrDimension, len(vec), dim)
 	}
@@ -96,10 +88,10 @@ func Check(vec []float32, dim int, m Metric) error {
 		}
 		ss += f * f
 	}
-	if m == Cosine && ss == 0 {
+	if m == index.Cosine && ss == 0 {
 		return fmt.Errorf("index: %w: zero vector under cosine", errs.ErrInvalidVector)
 	}
-	if m != Cosine && math.IsInf(float64(float32(ss)), 0) {
+	if m != index.Cosine && math.IsInf(float64(float32(ss)), 0) {
 		return fmt.Errorf("index: %w: squared norm overflows float32", errs.ErrInvalidVector)
 	}
 	return nil

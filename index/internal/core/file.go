@@ -3,7 +3,7 @@
 // the target, fsync the directory; both remove the temporary files that
 // killed saves left behind.
 
-package index
+package core
 
 import (
 	"bufio"

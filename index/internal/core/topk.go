@@ -1,9 +1,12 @@
 // This file holds TopK, the bounded min-heap both indexes use to keep the k
 // best-scoring results of a scan.
 
-package index
+package core
 
-import "sort"
+import (
+	"github.com/ganada/ganada/index"
+	"sort"
+)
 
 // TopK keeps the k highest-scoring Results offered to it. The zero value is
 // unusable; create one with NewTopK or Reset. Its storage grows with the
@@ -11,7 +14,7 @@ import "sort"
 // than the number of results offered.
 type TopK struct {
 	k int
-	h []Result // min-heap on (Score, then larger ID is worse)
+	h []index.Result // min-heap on (Score, then larger ID is worse)
 }
 
 // topKPrealloc bounds the room Reset sets aside up front; beyond it a TopK
@@ -31,14 +34,14 @@ func NewTopK(k int) *TopK {
 func (t *TopK) Reset(k int) {
 	t.k = k
 	if want := min(k, topKPrealloc); cap(t.h) < want {
-		t.h = make([]Result, 0, want)
+		t.h = make([]index.Result, 0, want)
 	}
 	t.h = t.h[:0]
 }
 
 // worse reports whether a ranks below b: lower score, or equal score and a
 // larger id (so ties resolve deterministically towards smaller ids).
-func worse(a, b Result) bool {
+func worse(a, b index.Result) bool {
 	return a.Score < b.Score || (a.Score == b.Score && a.ID > b.ID)
 }
 
@@ -55,7 +58,7 @@ func (t *TopK) Admits(score float32) bool {
 }
 
 // Push offers r to t.
-func (t *TopK) Push(r Result) {
+func (t *TopK) Push(r index.Result) {
 	h := t.h
 	if len(h) < t.k {
 		h = append(h, r)
@@ -107,8 +110,8 @@ func (t *TopK) Merge(o *TopK) {
 
 // Results returns the held results sorted best first, in a new slice, and
 // leaves t empty.
-func (t *TopK) Results() []Result {
-	out := make([]Result, len(t.h))
+func (t *TopK) Results() []index.Result {
+	out := make([]index.Result, len(t.h))
 	copy(out, t.h)
 	SortResults(out)
 	t.h = t.h[:0]
@@ -116,6 +119,6 @@ func (t *TopK) Results() []Result {
 }
 
 // SortResults sorts rs best first: descending score, ties by ascending id.
-func SortResults(rs []Result) {
+func SortResults(rs []index.Result) {
 	sort.Slice(rs, func(i, j int) bool { return worse(rs[j], rs[i]) })
 }

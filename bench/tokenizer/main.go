@@ -27,6 +27,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -148,7 +149,7 @@ func goBatch(tok *tokenizer.Tokenizer, texts []string, repeat int) (best float64
 	best = 1e18
 	for r := 0; r < repeat; r++ {
 		t0 := time.Now()
-		encs, err := tok.EncodeBatch(texts, true)
+		encs, err := tok.EncodeBatch(context.Background(), texts, true)
 		check(err)
 		dt := time.Since(t0).Seconds()
 		n := 0

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // AddedToken is one entry of tokenizer.json's added_tokens.
@@ -198,7 +200,7 @@ func buildAddedVocab(tokens []AddedToken, m model, norm normalizer) (*addedVocab
 				content = string(n.s)
 				if len(content) > maxTrieKey {
 					return nil, &FieldError{Field: "added_tokens", Err: fmt.Errorf("%w: added token %s is %d bytes once normalized (at most %d)",
-						ErrUnsupported, quoteShort(t.Content), len(content), maxTrieKey)}
+						errs.ErrUnsupported, quoteShort(t.Content), len(content), maxTrieKey)}
 				}
 			}
 			normP = append(normP, content)

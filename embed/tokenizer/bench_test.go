@@ -5,6 +5,7 @@
 package tokenizer
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"testing"
@@ -57,7 +58,7 @@ func BenchmarkEncodeBatch(b *testing.B) {
 			b.ReportAllocs()
 			tokens := 0
 			for i := 0; i < b.N; i++ {
-				encs, err := tok.EncodeBatch(texts, true)
+				encs, err := tok.EncodeBatch(context.Background(), texts, true)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -17,15 +17,27 @@ import (
 )
 
 // wholeText encodes every text whole (the reference for chunking).
-func wholeText() Option { return func(t *Tokenizer) { t.whole = true } }
+func wholeText() Option { return func(c *config) error { c.whole = true; return nil } }
 
 // smallChunks sets tiny chunk sizes, so that short texts are cut
 // everywhere.
-func smallChunks(lo, hi int) Option { return func(t *Tokenizer) { t.chunkSize = [2]int{lo, hi} } }
+func smallChunks(lo, hi int) Option {
+	return func(c *config) error { c.chunkSize = [2]int{lo, hi}; return nil }
+}
 
 // anySpace tries cuts at every space, not only between ordinary
 // characters, so that the checks refuse many.
-func anySpace() Option { return func(t *Tokenizer) { t.anyCut = true } }
+func anySpace() Option { return func(c *config) error { c.anyCut = true; return nil } }
+
+// mustWith is t.With for tests: an invalid option fails the test.
+func mustWith(tb testing.TB, t *Tokenizer, opts ...Option) *Tokenizer {
+	tb.Helper()
+	c, err := t.With(opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
 
 // chunkTestTokenizers returns the fixture tokenizers and the variants,
 // without their own truncation and padding.
@@ -148,11 +160,11 @@ func TestChunkedEqualsWhole(t *testing.T) {
 			if rng.Intn(5) > 0 {
 				opts = append(opts, WithTruncationParams(tr))
 			}
-			chunked := tok.With(opts...)
-			if err := chunked.Err(); err != nil {
+			chunked, err := tok.With(opts...)
+			if err != nil {
 				continue // a stride the options reject
 			}
-			whole := chunked.With(wholeText())
+			whole := mustWith(t, chunked, wholeText())
 			var e1, e2 *Encoding
 			var err1, err2 error
 			if pair {
@@ -205,11 +217,11 @@ func TestChunkedModelFixtures(t *testing.T) {
 			if r%3 > 0 {
 				opts = append(opts, WithTruncationParams(Truncation{MaxLength: rng.Intn(40), Strategy: TruncationStrategy(rng.Intn(3))}))
 			}
-			c := tok.With(opts...)
-			if c.Err() != nil {
+			c, err := tok.With(opts...)
+			if err != nil {
 				continue
 			}
-			w := c.With(wholeText())
+			w := mustWith(t, c, wholeText())
 			e1, err1 := c.EncodePair(a, b, r%4 > 0)
 			e2, err2 := w.EncodePair(a, b, r%4 > 0)
 			if fmt.Sprint(err1) != fmt.Sprint(err2) || (err1 == nil && !sameEncoding(e1, e2)) {
@@ -253,7 +265,7 @@ func TestChunkedBigText(t *testing.T) {
 		// The same as the whole encoding of a prefix far longer than what
 		// 128 tokens need.
 		cut := strings.LastIndexByte(big[:64<<10], ' ')
-		want, err := tok.With(wholeText()).Encode(big[:cut], true)
+		want, err := mustWith(t, tok, wholeText()).Encode(big[:cut], true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +284,7 @@ func TestChunkedBigText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n2 := allocDuring(func() { e2, err = plain.With(wholeText()).Encode(text, true) })
+		n2 := allocDuring(func() { e2, err = mustWith(t, plain, wholeText()).Encode(text, true) })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -68,10 +68,10 @@ func TestEncodeBatchContextCancelled(t *testing.T) {
 	for i := range texts {
 		texts[i] = "a sentence to encode"
 	}
-	if _, err := tok.EncodeBatchContext(ctx, texts, true); !errors.Is(err, context.Canceled) {
+	if _, err := tok.EncodeBatch(ctx, texts, true); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	encs, err := tok.EncodeBatchContext(context.Background(), texts, true)
+	encs, err := tok.EncodeBatch(context.Background(), texts, true)
 	if err != nil || len(encs) != len(texts) || encs[99].Len() != 128 {
 		t.Fatalf("uncancelled batch: %v, %d encodings", err, len(encs))
 	}

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // obj is a decoded JSON object with its path for error messages and the
@@ -273,7 +275,7 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 				return nil, err
 			}
 			if len(a.Content) > maxTrieKey {
-				return nil, &FieldError{Field: p + ".content", Err: fmt.Errorf("%w: added token of %d bytes (at most %d)", ErrUnsupported, len(a.Content), maxTrieKey)}
+				return nil, &FieldError{Field: p + ".content", Err: fmt.Errorf("%w: added token of %d bytes (at most %d)", errs.ErrUnsupported, len(a.Content), maxTrieKey)}
 			}
 			if a.Special, err = o.boolean("special", false); err != nil {
 				return nil, err

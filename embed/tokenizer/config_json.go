@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // maxJSONDepth is serde_json's recursion limit: the Rust crate fails on
@@ -77,7 +79,7 @@ func decodeTop(data []byte) (*jdoc, map[string]json.RawMessage, error) {
 		}
 		return nil, nil, &FieldError{Field: field, Line: line, Column: col,
 			Err: fmt.Errorf("%w: recursion limit exceeded (more than %d nested arrays and objects) at line %d column %d",
-				ErrInvalidConfig, maxJSONDepth-1, line, col)}
+				errs.ErrCorrupt, maxJSONDepth-1, line, col)}
 	}
 	if err != nil {
 		return nil, nil, jsonError(data, err)
@@ -85,7 +87,7 @@ func decodeTop(data []byte) (*jdoc, map[string]json.RawMessage, error) {
 	if trailing >= 0 {
 		line, col := position(data, trailing+1)
 		return nil, nil, &FieldError{Field: "tokenizer.json", Line: line, Column: col,
-			Err: fmt.Errorf("%w: trailing characters after the JSON object at line %d column %d", ErrInvalidConfig, line, col)}
+			Err: fmt.Errorf("%w: trailing characters after the JSON object at line %d column %d", errs.ErrCorrupt, line, col)}
 	}
 	raw := bytes.TrimLeft(data, " \t\n\r")
 	switch raw[0] {
@@ -336,7 +338,7 @@ func jsonError(data []byte, err error) error {
 	case errors.As(err, &typ):
 		return fieldErr("tokenizer.json", "expected a JSON object, found %s", typ.Value)
 	default:
-		return &FieldError{Field: "tokenizer.json", Err: fmt.Errorf("%w: %v", ErrInvalidConfig, err)}
+		return &FieldError{Field: "tokenizer.json", Err: fmt.Errorf("%w: %v", errs.ErrCorrupt, err)}
 	}
 	n = min(max(n, 0), len(data))
 	line, col := position(data, n)
@@ -345,7 +347,7 @@ func jsonError(data []byte, err error) error {
 		field = "tokenizer.json"
 	}
 	return &FieldError{Field: field, Line: line, Column: col,
-		Err: fmt.Errorf("%w: %s at line %d column %d", ErrInvalidConfig, msg, line, col)}
+		Err: fmt.Errorf("%w: %s at line %d column %d", errs.ErrCorrupt, msg, line, col)}
 }
 
 // position returns the line and column (both from 1, in bytes) of the last

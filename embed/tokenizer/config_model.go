@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/ganada/ganada/errs"
 )
 
 func parseModel(d *jdoc, path string, r json.RawMessage) (model, error) {
@@ -81,7 +83,7 @@ func parseWordPiece(o obj) (model, error) {
 	}
 	for k := range v.ids {
 		if len(k) > maxTrieKey {
-			return nil, &FieldError{Field: o.path + ".vocab", Err: fmt.Errorf("%w: token %s of %d bytes (at most %d)", ErrUnsupported, quoteShort(k), len(k), maxTrieKey)}
+			return nil, &FieldError{Field: o.path + ".vocab", Err: fmt.Errorf("%w: token %s of %d bytes (at most %d)", errs.ErrUnsupported, quoteShort(k), len(k), maxTrieKey)}
 		}
 	}
 	m := &wordPiece{vocabTable: v}

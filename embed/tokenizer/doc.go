@@ -9,7 +9,8 @@
 //
 // Encode allocates only its result (four allocations); EncodeInto reuses a
 // caller's Encoding and allocates nothing once it has grown; EncodeBatch
-// spreads a batch over GOMAXPROCS goroutines.
+// spreads a batch over GOMAXPROCS goroutines and stops when its context is
+// cancelled.
 //
 // Long texts (over 128 KB, or with right truncation over 2 KB and 32 bytes
 // per token kept) are encoded chunk by chunk, cut at spaces where the
@@ -28,7 +29,8 @@
 // WithPadding change them at load time, and Tokenizer.With derives a
 // tokenizer with other settings (for example sentence-transformers' maximum
 // sequence length: tok.With(tokenizer.WithTruncation(256),
-// tokenizer.WithoutPadding())).
+// tokenizer.WithoutPadding())). An invalid option value is an error
+// wrapping errs.ErrInvalidOption, from the loading function or With.
 //
 // Supported components (dispatch on the JSON "type"):
 //
@@ -53,7 +55,7 @@
 // (short or long names, in any case; \pL without braces is the text "pL");
 // the GPT-2 pattern and the GPT-4-style patterns (cl100k, Llama 3, Qwen)
 // that end in \s+(?!\S)|\s+ are handled by hand. Other lookaround or
-// backreference patterns are ErrUnsupported.
+// backreference patterns are errs.ErrUnsupported.
 //
 // Character classes follow the Rust library, including its dependencies'
 // Unicode versions where they matter: BERT punctuation and accent stripping
@@ -73,8 +75,8 @@
 //
 // Not supported: the UnicodeScripts pre-tokenizer and BPE dropout. Other
 // component types make loading fail with an error wrapping
-// ErrUnsupported; malformed files fail with ErrInvalidConfig, both inside a
-// *FieldError that names the field. A JSON syntax error, a truncated file or
+// errs.ErrUnsupported; malformed files fail with errs.ErrCorrupt, both
+// inside a *FieldError that names the field. A JSON syntax error, a truncated file or
 // data after the top-level object also sets the FieldError's Line and Column
 // (serde_json's positions), and names the field being read where it can;
 // so does nesting deeper than serde_json's recursion limit (127 arrays and
@@ -82,7 +84,7 @@
 // as int32 here, up to 2^31-1; they may be sparse), and every truncation
 // and padding length by MaxSequenceLength. Files the Rust library would
 // load but that would cost this package far more than their size are
-// ErrUnsupported: WordPiece, Unigram and added tokens over 64 KB, and
+// errs.ErrUnsupported: WordPiece, Unigram and added tokens over 64 KB, and
 // regexes over 64 KB (or 1 MB once their Unicode classes are written out).
 //
 // Invalid UTF-8 input is not an error: every invalid byte is read as U+FFFD

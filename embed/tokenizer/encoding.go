@@ -76,8 +76,8 @@ const (
 
 // MaxSequenceLength bounds every length of a Truncation or Padding: the
 // maximum length and stride of truncation, the fixed length and the
-// multiple of padding, whether read from tokenizer.json (ErrInvalidConfig)
-// or given as an Option (ErrInvalidOption). It is 2^20 = 1,048,576 tokens,
+// multiple of padding, whether read from tokenizer.json (errs.ErrCorrupt)
+// or given as an Option (errs.ErrInvalidOption). It is 2^20 = 1,048,576 tokens,
 // above the context of every model in use. The Rust library takes any
 // usize there, and padding allocates the length it is given: a tokenizer.json
 // padding to {"Fixed": 2^62} tokens, or to a multiple of 2^63-1, would

@@ -2,29 +2,27 @@
 
 package tokenizer
 
+// Errors wrap the sentinels of package errs; test them with errors.Is:
+//
+//   - errs.ErrUnsupported: a tokenizer.json component (normalizer,
+//     pre-tokenizer, model, post-processor, decoder or option) whose type
+//     this package does not implement, inside a *FieldError with the type
+//     name;
+//   - errs.ErrCorrupt: a malformed, truncated or inconsistent
+//     tokenizer.json, inside a *FieldError naming the offending field;
+//   - errs.ErrInvalidOption: an invalid Option (a negative length or one
+//     above MaxSequenceLength, an unknown truncation or padding strategy or
+//     direction, a truncation stride the Rust library rejects);
+//   - errs.ErrInvalidInput: an input the tokenizer cannot encode under its
+//     current settings, such as a truncation strategy that needs a second
+//     sequence, a text too long, or an unknown word whose unk token is not
+//     in the vocabulary.
+
 import (
-	"errors"
 	"fmt"
+
+	"github.com/ganada/ganada/errs"
 )
-
-// ErrUnsupported reports a tokenizer.json component (normalizer,
-// pre-tokenizer, model, post-processor, decoder or option) whose type this
-// package does not implement. It is always wrapped with the type name, so
-// test for it with errors.Is.
-var ErrUnsupported = errors.New("tokenizer: unsupported component")
-
-// ErrInvalidConfig reports a malformed, truncated or inconsistent
-// tokenizer.json. It is wrapped by a *FieldError naming the offending field.
-var ErrInvalidConfig = errors.New("tokenizer: invalid tokenizer.json")
-
-// ErrInvalidOption reports an invalid Option: a negative length or one
-// above MaxSequenceLength, an unknown truncation or padding strategy or
-// direction, or a truncation stride the Rust library rejects.
-var ErrInvalidOption = errors.New("tokenizer: invalid option")
-
-// ErrEncode reports an input the tokenizer cannot encode under its current
-// settings, such as a truncation strategy that needs a second sequence.
-var ErrEncode = errors.New("tokenizer: cannot encode")
 
 // FieldError locates a problem in a tokenizer.json file. Field is a dotted
 // path such as "model.vocab" or "normalizer.normalizers[1].pattern".
@@ -42,20 +40,22 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("tokenizer: field %q: %v", e.Field, e.Err)
 }
 
-// Unwrap returns the underlying error, so errors.Is sees ErrUnsupported and
-// ErrInvalidConfig through it.
+// Unwrap returns the underlying error, so errors.Is sees errs.ErrUnsupported
+// and errs.ErrCorrupt through it.
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// fieldErr builds a *FieldError wrapping ErrInvalidConfig with a message.
+// fieldErr builds a *FieldError wrapping errs.ErrCorrupt with a message.
 func fieldErr(field, format string, args ...any) error {
-	return &FieldError{Field: field, Err: fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))}
+	return &FieldError{Field: field, Err: fmt.Errorf("%w: %s", errs.ErrCorrupt, fmt.Sprintf(format, args...))}
 }
 
-// unsupported builds a *FieldError wrapping ErrUnsupported for a type name.
+// unsupported builds a *FieldError wrapping errs.ErrUnsupported for a type
+// name.
 func unsupported(field, typ string) error {
-	return &FieldError{Field: field, Err: fmt.Errorf("%w: type %q", ErrUnsupported, typ)}
+	return &FieldError{Field: field, Err: fmt.Errorf("%w: type %q", errs.ErrUnsupported, typ)}
 }
 
+// errorf builds an encoding error, wrapping errs.ErrInvalidInput.
 func errorf(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrEncode, fmt.Sprintf(format, args...))
+	return fmt.Errorf("tokenizer: %w: %s", errs.ErrInvalidInput, fmt.Sprintf(format, args...))
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 const tinyWordPiece = `{
@@ -42,35 +44,35 @@ func TestConfigErrors(t *testing.T) {
 		name, json, field string
 		target            error
 	}{
-		{"not json", "{nope", "tokenizer.json", ErrInvalidConfig},
-		{"truncated", tinyWordPiece[:len(tinyWordPiece)/2], "normalizer", ErrInvalidConfig},
-		{"not an object", "[1,2]", "tokenizer.json", ErrInvalidConfig},
-		{"no model", `{"version": "1.0"}`, "model", ErrInvalidConfig},
-		{"bad version", replace(`"version": "1.0"`, `"version": "2.0"`), "version", ErrInvalidConfig},
-		{"unknown normalizer", replace(`"type": "BertNormalizer"`, `"type": "Fancy"`), "normalizer.type", ErrUnsupported},
-		{"unknown pre-tokenizer", replace(`"type": "BertPreTokenizer"`, `"type": "UnicodeScripts"`), "pre_tokenizer.type", ErrUnsupported},
-		{"unknown post-processor", replace(`"type": "BertProcessing"`, `"type": "Magic"`), "post_processor.type", ErrUnsupported},
-		{"unknown decoder", replace(`"type": "WordPiece", "prefix"`, `"type": "Telepathy", "prefix"`), "decoder.type", ErrUnsupported},
-		{"unknown model", replace(`"type": "WordPiece", "unk_token"`, `"type": "Neural", "unk_token"`), "model.type", ErrUnsupported},
-		{"vocab not a map", replace(`"vocab": {"[PAD]": 0,`, `"vocab": 12, "x": {"[PAD]": 0,`), "model.vocab", ErrInvalidConfig},
-		{"bad sep", replace(`"sep": ["[SEP]", 3]`, `"sep": "[SEP]"`), "post_processor.sep", ErrInvalidConfig},
-		{"bad bool", replace(`"lowercase": true`, `"lowercase": "yes"`), "normalizer.lowercase", ErrInvalidConfig},
-		{"bad added token", replace(`{"id": 0, "content": "[PAD]"`, `{"id": "zero", "content": "[PAD]"`), "added_tokens[0].id", ErrInvalidConfig},
-		{"lookahead regex", replace(`{"type": "BertPreTokenizer"}`, `{"type": "Split", "pattern": {"Regex": "a(?=b)"}, "behavior": "Isolated", "invert": false}`), "pre_tokenizer.pattern", ErrUnsupported},
-		{"bad behavior", replace(`{"type": "BertPreTokenizer"}`, `{"type": "Punctuation", "behavior": "Sideways"}`), "pre_tokenizer.behavior", ErrUnsupported},
-		{"bad truncation", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": -3, "strategy": "LongestFirst", "stride": 0},`), "truncation.max_length", ErrInvalidConfig},
-		{"bad padding", replace(`"version": "1.0",`, `"version": "1.0", "padding": {"strategy": {"Fixed": "x"}, "direction": "Right", "pad_id": 0, "pad_type_id": 0, "pad_token": "[PAD]"},`), "padding.strategy", ErrInvalidConfig},
-		{"null unk token", replace(`"unk_token": "[UNK]"`, `"unk_token": null`), "model.unk_token", ErrInvalidConfig},
-		{"no unk token", replace(`"unk_token": "[UNK]", `, ``), "model.unk_token", ErrInvalidConfig},
-		{"null subword prefix", replace(`"continuing_subword_prefix": "##"`, `"continuing_subword_prefix": null`), "model.continuing_subword_prefix", ErrInvalidConfig},
-		{"numeric model type", replace(`"type": "WordPiece", "unk_token"`, `"type": 5, "unk_token"`), "model.type", ErrInvalidConfig},
-		{"numeric normalizer type", replace(`"type": "BertNormalizer"`, `"type": 5`), "normalizer.type", ErrInvalidConfig},
-		{"truncation without stride", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": 3, "strategy": "LongestFirst"},`), "truncation.stride", ErrInvalidConfig},
-		{"null truncation direction", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": 3, "strategy": "LongestFirst", "stride": 0, "direction": null},`), "truncation.direction", ErrInvalidConfig},
-		{"null pad token", replace(`"version": "1.0",`, `"version": "1.0", "padding": {"strategy": "BatchLongest", "direction": "Right", "pad_id": 0, "pad_type_id": 0, "pad_token": null},`), "padding.pad_token", ErrInvalidConfig},
+		{"not json", "{nope", "tokenizer.json", errs.ErrCorrupt},
+		{"truncated", tinyWordPiece[:len(tinyWordPiece)/2], "normalizer", errs.ErrCorrupt},
+		{"not an object", "[1,2]", "tokenizer.json", errs.ErrCorrupt},
+		{"no model", `{"version": "1.0"}`, "model", errs.ErrCorrupt},
+		{"bad version", replace(`"version": "1.0"`, `"version": "2.0"`), "version", errs.ErrCorrupt},
+		{"unknown normalizer", replace(`"type": "BertNormalizer"`, `"type": "Fancy"`), "normalizer.type", errs.ErrUnsupported},
+		{"unknown pre-tokenizer", replace(`"type": "BertPreTokenizer"`, `"type": "UnicodeScripts"`), "pre_tokenizer.type", errs.ErrUnsupported},
+		{"unknown post-processor", replace(`"type": "BertProcessing"`, `"type": "Magic"`), "post_processor.type", errs.ErrUnsupported},
+		{"unknown decoder", replace(`"type": "WordPiece", "prefix"`, `"type": "Telepathy", "prefix"`), "decoder.type", errs.ErrUnsupported},
+		{"unknown model", replace(`"type": "WordPiece", "unk_token"`, `"type": "Neural", "unk_token"`), "model.type", errs.ErrUnsupported},
+		{"vocab not a map", replace(`"vocab": {"[PAD]": 0,`, `"vocab": 12, "x": {"[PAD]": 0,`), "model.vocab", errs.ErrCorrupt},
+		{"bad sep", replace(`"sep": ["[SEP]", 3]`, `"sep": "[SEP]"`), "post_processor.sep", errs.ErrCorrupt},
+		{"bad bool", replace(`"lowercase": true`, `"lowercase": "yes"`), "normalizer.lowercase", errs.ErrCorrupt},
+		{"bad added token", replace(`{"id": 0, "content": "[PAD]"`, `{"id": "zero", "content": "[PAD]"`), "added_tokens[0].id", errs.ErrCorrupt},
+		{"lookahead regex", replace(`{"type": "BertPreTokenizer"}`, `{"type": "Split", "pattern": {"Regex": "a(?=b)"}, "behavior": "Isolated", "invert": false}`), "pre_tokenizer.pattern", errs.ErrUnsupported},
+		{"bad behavior", replace(`{"type": "BertPreTokenizer"}`, `{"type": "Punctuation", "behavior": "Sideways"}`), "pre_tokenizer.behavior", errs.ErrUnsupported},
+		{"bad truncation", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": -3, "strategy": "LongestFirst", "stride": 0},`), "truncation.max_length", errs.ErrCorrupt},
+		{"bad padding", replace(`"version": "1.0",`, `"version": "1.0", "padding": {"strategy": {"Fixed": "x"}, "direction": "Right", "pad_id": 0, "pad_type_id": 0, "pad_token": "[PAD]"},`), "padding.strategy", errs.ErrCorrupt},
+		{"null unk token", replace(`"unk_token": "[UNK]"`, `"unk_token": null`), "model.unk_token", errs.ErrCorrupt},
+		{"no unk token", replace(`"unk_token": "[UNK]", `, ``), "model.unk_token", errs.ErrCorrupt},
+		{"null subword prefix", replace(`"continuing_subword_prefix": "##"`, `"continuing_subword_prefix": null`), "model.continuing_subword_prefix", errs.ErrCorrupt},
+		{"numeric model type", replace(`"type": "WordPiece", "unk_token"`, `"type": 5, "unk_token"`), "model.type", errs.ErrCorrupt},
+		{"numeric normalizer type", replace(`"type": "BertNormalizer"`, `"type": 5`), "normalizer.type", errs.ErrCorrupt},
+		{"truncation without stride", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": 3, "strategy": "LongestFirst"},`), "truncation.stride", errs.ErrCorrupt},
+		{"null truncation direction", replace(`"version": "1.0",`, `"version": "1.0", "truncation": {"max_length": 3, "strategy": "LongestFirst", "stride": 0, "direction": null},`), "truncation.direction", errs.ErrCorrupt},
+		{"null pad token", replace(`"version": "1.0",`, `"version": "1.0", "padding": {"strategy": "BatchLongest", "direction": "Right", "pad_id": 0, "pad_type_id": 0, "pad_token": null},`), "padding.pad_token", errs.ErrCorrupt},
 		{"template without special", replace(`{"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]}`,
 			`{"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}], "pair": [], "special_tokens": {}}`),
-			"post_processor.single[0]", ErrInvalidConfig},
+			"post_processor.single[0]", errs.ErrCorrupt},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -234,7 +236,7 @@ func TestUntaggedModels(t *testing.T) {
 			t.Errorf("%s: Encode(ab) = %v, %v", c.model, enc, err)
 		}
 	}
-	if _, err := FromBytes([]byte(`{"model": {"vocab": 3}}`)); !errors.Is(err, ErrInvalidConfig) {
+	if _, err := FromBytes([]byte(`{"model": {"vocab": 3}}`)); !errors.Is(err, errs.ErrCorrupt) {
 		t.Errorf("uninferable model: %v", err)
 	}
 }
@@ -296,8 +298,8 @@ func TestConfigJSONPosition(t *testing.T) {
 	for _, k := range cases {
 		t.Run(k.name, func(t *testing.T) {
 			_, err := FromBytes([]byte(k.json))
-			if !errors.Is(err, ErrInvalidConfig) {
-				t.Fatalf("error %v does not wrap ErrInvalidConfig", err)
+			if !errors.Is(err, errs.ErrCorrupt) {
+				t.Fatalf("error %v does not wrap errs.ErrCorrupt", err)
 			}
 			var fe *FieldError
 			if !errors.As(err, &fe) {

@@ -3,10 +3,12 @@
 package tokenizer_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/errs"
 )
 
 // A minimal BERT-style tokenizer.json; real files come from a Hugging Face
@@ -56,7 +58,10 @@ func ExampleTokenizer_With() {
 	if err != nil {
 		panic(err)
 	}
-	st := tok.With(tokenizer.WithTruncation(4), tokenizer.WithoutPadding())
+	st, err := tok.With(tokenizer.WithTruncation(4), tokenizer.WithoutPadding())
+	if err != nil {
+		panic(err)
+	}
 	enc, _ := st.Encode("hello playing world", true)
 	fmt.Println(enc.Tokens)
 	// Output:
@@ -69,7 +74,7 @@ func ExampleTokenizer_EncodeBatch() {
 	if err != nil {
 		panic(err)
 	}
-	encs, _ := tok.EncodeBatch([]string{"hello", "hello playing world"}, true)
+	encs, _ := tok.EncodeBatch(context.Background(), []string{"hello", "hello playing world"}, true)
 	for _, e := range encs {
 		fmt.Println(e.Tokens, e.AttentionMask)
 	}
@@ -86,19 +91,19 @@ func ExampleTokenizer_Decode() {
 	// hello playing world!
 }
 
-// An invalid option makes the derived tokenizer unusable; Err reports why.
-func ExampleTokenizer_Err() {
+// An invalid option is an error of With (or of FromBytes), naming the
+// option and its value.
+func ExampleTokenizer_With_invalid() {
 	tok, err := tokenizer.FromBytes([]byte(bertJSON))
 	if err != nil {
 		panic(err)
 	}
 	// BertProcessing adds 2 tokens: a stride above 8-2 is rejected, as the
 	// Rust library's with_truncation does.
-	bad := tok.With(tokenizer.WithTruncationParams(tokenizer.Truncation{MaxLength: 8, Stride: 7}))
-	fmt.Println(errors.Is(bad.Err(), tokenizer.ErrInvalidOption))
-	_, err = bad.Encode("hello", true)
+	bad, err := tok.With(tokenizer.WithTruncationParams(tokenizer.Truncation{MaxLength: 8, Stride: 7}))
+	fmt.Println(bad == nil, errors.Is(err, errs.ErrInvalidOption))
 	fmt.Println(err)
 	// Output:
-	// true
-	// tokenizer: invalid option: truncation stride 7 is greater than the effective max length 6 (max length 8 - 2 special tokens)
+	// true true
+	// tokenizer: invalid option: WithTruncationParams({MaxLength:8 Strategy:0 Direction:0 Stride:7}): truncation stride 7 is greater than the effective max length 6 (max length 8 - 2 special tokens)
 }

@@ -6,11 +6,14 @@
 package tokenizer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 var (
@@ -142,11 +145,15 @@ func FuzzEncode(f *testing.F) {
 			if mode&64 != 0 {
 				chunks = append(chunks, anySpace())
 			}
-			for _, base := range []*Tokenizer{tok, tok.With(WithTruncationParams(tr))} {
-				if base.Err() != nil {
+			truncated, err := tok.With(WithTruncationParams(tr))
+			for _, base := range []*Tokenizer{tok, truncated} {
+				if base == nil {
+					if !errors.Is(err, errs.ErrInvalidOption) {
+						t.Fatalf("With: %v", err)
+					}
 					continue
 				}
-				tc, tw := base.With(chunks...), base.With(wholeText())
+				tc, tw := mustWith(t, base, chunks...), mustWith(t, base, wholeText())
 				for _, pair := range []bool{false, true} {
 					var e1, e2 *Encoding
 					var err1, err2 error
@@ -165,7 +172,7 @@ func FuzzEncode(f *testing.F) {
 			// Truncated: at most MaxLength tokens (unless the special
 			// tokens alone are more), each text keeping a prefix (right
 			// truncation) or suffix (left) of its tokens.
-			tt := tok.With(WithTruncationParams(tr))
+			tt := mustWith(t, tok, WithTruncationParams(tr))
 			for k, pair := range []bool{false, true} {
 				var enc *Encoding
 				var err error
@@ -175,7 +182,7 @@ func FuzzEncode(f *testing.F) {
 					enc, err = tt.Encode(a, special)
 				}
 				if err != nil {
-					if tr.Strategy != LongestFirst && errors.Is(err, ErrEncode) {
+					if tr.Strategy != LongestFirst && errors.Is(err, errs.ErrInvalidInput) {
 						continue // a text too short or missing for OnlyFirst/OnlySecond
 					}
 					t.Fatalf("%q %q %+v: %v", a, b, tr, err)
@@ -203,9 +210,9 @@ func FuzzEncode(f *testing.F) {
 			// its side, up to the longest (BatchLongest) or the fixed length
 			// (Fixed, which leaves longer encodings as they are), rounded up
 			// to the multiple.
-			tp := tok.With(WithPadding(pad))
+			tp := mustWith(t, tok, WithPadding(pad))
 			texts := []string{a, b, a + " " + b}
-			encs, err := tp.EncodeBatch(texts, special)
+			encs, err := tp.EncodeBatch(context.Background(), texts, special)
 			if err != nil {
 				t.Fatalf("%q %q: batch: %v", a, b, err)
 			}
@@ -291,15 +298,15 @@ func FuzzFromBytes(f *testing.F) {
 		_, _ = tok.Encode("Hello world, 안녕 ab", true)
 		_, _ = tok.EncodePair("a", "b", true)
 		_, _ = tok.Decode([]int{0, 1, 2}, true)
-		if _, err := tok.EncodeBatch([]string{"a b", "", "ab ab ab"}, true); err != nil && !errors.Is(err, ErrEncode) {
+		if _, err := tok.EncodeBatch(context.Background(), []string{"a b", "", "ab ab ab"}, true); err != nil && !errors.Is(err, errs.ErrInvalidInput) {
 			t.Fatalf("EncodeBatch: %v", err)
 		}
 		// Chunk by chunk as whole, for any configuration that loads, on a
 		// text made of the file's own bytes and spaces.
 		text := "Hello world,  x ab <x> " + string(data[:min(len(data), 300)]) + " a b ab  a\tb " + string(data[len(data)-min(len(data), 100):])
-		for _, base := range []*Tokenizer{tok.With(WithoutTruncation(), WithoutPadding()), tok.With(WithTruncation(6), WithoutPadding())} {
-			whole := base.With(wholeText())
-			for _, c := range []*Tokenizer{base.With(smallChunks(2, 16)), base.With(smallChunks(1, 8), anySpace())} {
+		for _, base := range []*Tokenizer{mustWith(t, tok, WithoutTruncation(), WithoutPadding()), mustWith(t, tok, WithTruncation(6), WithoutPadding())} {
+			whole := mustWith(t, base, wholeText())
+			for _, c := range []*Tokenizer{mustWith(t, base, smallChunks(2, 16)), mustWith(t, base, smallChunks(1, 8), anySpace())} {
 				e1, err1 := c.Encode(text, true)
 				e2, err2 := whole.Encode(text, true)
 				if fmt.Sprint(err1) != fmt.Sprint(err2) || (err1 == nil && !sameEncoding(e1, e2)) {

@@ -6,14 +6,18 @@
 package tokenizer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // allocDuring returns the bytes allocated while f runs.
@@ -81,7 +85,7 @@ func TestHugeVocabID(t *testing.T) {
 	// ids): a field error, not an allocation.
 	for _, id := range []string{"2147483648", "4294967296", "-1", "1e9", "1.5"} {
 		_, err := FromBytes([]byte(`{"model":{"type":"WordLevel","vocab":{"a":` + id + `},"unk_token":"a"}}`))
-		wantFieldErr(t, err, ErrInvalidConfig, "model.vocab")
+		wantFieldErr(t, err, errs.ErrCorrupt, "model.vocab")
 	}
 }
 
@@ -155,7 +159,7 @@ func TestSpecialIDsBounded(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := FromBytes([]byte(fmt.Sprintf(base, c.frag)))
-		wantFieldErr(t, err, ErrInvalidConfig, c.field)
+		wantFieldErr(t, err, errs.ErrCorrupt, c.field)
 	}
 	// The Rust string form: "$1" is sequence A with type id 1, and a
 	// type id after the colon replaces it.
@@ -197,10 +201,10 @@ func TestLengthsBounded(t *testing.T) {
 		n := allocDuring(func() {
 			var tok *Tokenizer
 			if tok, err = FromBytes([]byte(fmt.Sprintf(base, c.frag))); err == nil {
-				_, _ = tok.EncodeBatch([]string{"a", "a a"}, true)
+				_, _ = tok.EncodeBatch(context.Background(), []string{"a", "a a"}, true)
 			}
 		})
-		wantFieldErr(t, err, ErrInvalidConfig, c.field)
+		wantFieldErr(t, err, errs.ErrCorrupt, c.field)
 		if n > 1<<20 {
 			t.Errorf("%s: %d bytes allocated", c.field, n)
 		}
@@ -222,14 +226,13 @@ func TestLengthsBounded(t *testing.T) {
 		WithTruncation(MaxSequenceLength + 1),
 		WithTruncationParams(Truncation{MaxLength: 512, Stride: math.MaxInt}),
 	} {
-		tt := plain.With(o)
-		if !errors.Is(tt.Err(), ErrInvalidOption) {
-			t.Errorf("option accepted: %v", tt.Err())
+		if tt, err := plain.With(o); tt != nil || !errors.Is(err, errs.ErrInvalidOption) {
+			t.Errorf("option accepted: %v", err)
 		}
-		if _, err := tt.Encode("hello", true); !errors.Is(err, ErrInvalidOption) {
-			t.Errorf("Encode: %v", err)
+		if _, err := FromBytes(readGz(t, filepath.Join("testdata", "minilm", "tokenizer.json.gz")), o); !errors.Is(err, errs.ErrInvalidOption) {
+			t.Errorf("FromBytes: %v", err)
 		}
-		if _, err := FromBytes([]byte(tinyWordPiece), o); !errors.Is(err, ErrInvalidOption) {
+		if _, err := FromBytes([]byte(tinyWordPiece), o); !errors.Is(err, errs.ErrInvalidOption) {
 			t.Errorf("FromBytes: %v", err)
 		}
 	}
@@ -269,7 +272,7 @@ func TestDeepNesting(t *testing.T) {
 			data := "{" + model + `,"` + c.field + `":` + nested(k, c.listKey, c.leaf) + "}"
 			var err error
 			n := allocDuring(func() { _, err = FromBytes([]byte(data)) })
-			wantFieldErr(t, err, ErrInvalidConfig, c.field)
+			wantFieldErr(t, err, errs.ErrCorrupt, c.field)
 			if !strings.Contains(err.Error(), "recursion limit exceeded") {
 				t.Errorf("%s: %v", c.field, err)
 			}
@@ -300,7 +303,7 @@ func TestDeepNesting(t *testing.T) {
 	// the deep part is reported instead, one after it is not.
 	deep := strings.Repeat("[", 200) + strings.Repeat("]", 200)
 	_, err := FromBytes([]byte(`{` + model + `,"added_tokens":` + deep + `}`))
-	wantFieldErr(t, err, ErrInvalidConfig, "added_tokens")
+	wantFieldErr(t, err, errs.ErrCorrupt, "added_tokens")
 	if !strings.Contains(err.Error(), "recursion limit") {
 		t.Errorf("deep added tokens: %v", err)
 	}
@@ -315,7 +318,7 @@ func TestDeepNesting(t *testing.T) {
 	// A million levels of brackets: no deep stack, no big index.
 	var n uint64
 	n = allocDuring(func() { _, err = FromBytes([]byte(strings.Repeat("[", 1<<20))) })
-	if !errors.Is(err, ErrInvalidConfig) || n > 4<<20 {
+	if !errors.Is(err, errs.ErrCorrupt) || n > 4<<20 {
 		t.Errorf("a million brackets: %v, %d bytes allocated", err, n)
 	}
 	// Linear otherwise.
@@ -421,7 +424,7 @@ func TestMatcherLeftmostLongest(t *testing.T) {
 // TestLongTokens: tries were built recursively, one frame per byte of a
 // key, and a 50 MB added token overflowed the goroutine stack (a fatal
 // error, not a panic); built iteratively now, and keys are bounded
-// (maxTrieKey, ErrUnsupported beyond: a 50 MB key also took 11 GB).
+// (maxTrieKey, errs.ErrUnsupported beyond: a 50 MB key also took 11 GB).
 func TestLongTokens(t *testing.T) {
 	long := strings.Repeat("q", maxTrieKey)
 	tok, err := FromBytes([]byte(`{"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":1000000,
@@ -443,7 +446,7 @@ func TestLongTokens(t *testing.T) {
 			"added_tokens":[{"id":1,"content":"` + long[:40000] + `","normalized":true}]}`, "added_tokens"},
 	} {
 		_, err := FromBytes([]byte(c.data))
-		wantFieldErr(t, err, ErrUnsupported, c.field)
+		wantFieldErr(t, err, errs.ErrUnsupported, c.field)
 	}
 }
 
@@ -455,7 +458,7 @@ func TestRegexBounds(t *testing.T) {
 		data := `{"model":{"type":"WordLevel","vocab":{"a":0},"unk_token":"a"},"pre_tokenizer":{"type":"Split","pattern":{"Regex":"` + expr + `"},"behavior":"Isolated","invert":false}}`
 		var err error
 		n := allocDuring(func() { _, err = FromBytes([]byte(data)) })
-		wantFieldErr(t, err, ErrUnsupported, "pre_tokenizer.pattern")
+		wantFieldErr(t, err, errs.ErrUnsupported, "pre_tokenizer.pattern")
 		if n > 8<<20 {
 			t.Errorf("a %d-byte regex: %d bytes allocated", len(expr), n)
 		}

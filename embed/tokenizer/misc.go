@@ -6,6 +6,8 @@ package tokenizer
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // byteLevelNormalizer is the ByteLevel normalizer: bytes to byte-level runes.
@@ -32,7 +34,7 @@ func (m *wordLevel) tokenize(w *workspace, s []byte, out []token) ([]token, erro
 	if id, ok := m.ids[m.unk]; ok {
 		return append(out, token{id: id, val: m.unk, a: 0, b: len(s)}), nil
 	}
-	return out, fmt.Errorf("%w: WordLevel unk token %s is not in the vocabulary", ErrEncode, quoteShort(m.unk))
+	return out, fmt.Errorf("tokenizer: %w: WordLevel unk token %s is not in the vocabulary", errs.ErrInvalidInput, quoteShort(m.unk))
 }
 
 func parseWordLevel(o obj) (model, error) {

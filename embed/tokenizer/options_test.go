@@ -9,7 +9,10 @@ package tokenizer
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+
+	"github.com/ganada/ganada/errs"
 )
 
 func TestInvalidOptions(t *testing.T) {
@@ -30,37 +33,32 @@ func TestInvalidOptions(t *testing.T) {
 		"stride above 0 effective":    WithTruncationParams(Truncation{MaxLength: 2, Stride: 1}),
 		"stride after a valid option": nil, // filled below
 	}
-	bad["stride after a valid option"] = func(t *Tokenizer) {
-		WithPadding(Padding{})(t)
-		WithTruncationParams(Truncation{MaxLength: 3, Stride: 2})(t)
+	bad["stride after a valid option"] = func(c *config) error {
+		if err := WithPadding(Padding{})(c); err != nil {
+			return err
+		}
+		return WithTruncationParams(Truncation{MaxLength: 3, Stride: 2})(c)
 	}
 	for name, opt := range bad {
 		t.Run(name, func(t *testing.T) {
-			if _, err := FromBytes([]byte(tinyWordPiece), opt); !errors.Is(err, ErrInvalidOption) {
-				t.Errorf("FromBytes: %v, want ErrInvalidOption", err)
+			if _, err := FromBytes([]byte(tinyWordPiece), opt); !errors.Is(err, errs.ErrInvalidOption) {
+				t.Errorf("FromBytes: %v, want errs.ErrInvalidOption", err)
 			}
 			base, err := FromBytes([]byte(tinyWordPiece))
 			if err != nil {
 				t.Fatal(err)
 			}
-			tok := base.With(WithoutPadding(), opt, WithoutTruncation())
-			if !errors.Is(tok.Err(), ErrInvalidOption) {
-				t.Errorf("Err() = %v, want ErrInvalidOption", tok.Err())
+			tok, err := base.With(WithPadding(Padding{Strategy: Fixed, Length: 3}), opt, WithoutTruncation())
+			if tok != nil || !errors.Is(err, errs.ErrInvalidOption) || !strings.HasPrefix(err.Error(), "tokenizer: invalid option: With") {
+				t.Errorf("With = %v, %v; want errs.ErrInvalidOption naming the option", tok, err)
 			}
-			if _, err := tok.Encode("hello", true); !errors.Is(err, ErrInvalidOption) {
-				t.Errorf("Encode: %v", err)
+			// The receiver keeps its settings: neither the options before
+			// the bad one nor the bad one's half-applied ones reach it.
+			if base.pad != nil || base.trunc != nil {
+				t.Errorf("With changed the original: padding %+v, truncation %+v", base.pad, base.trunc)
 			}
-			if _, err := tok.EncodePair("hello", "world", true); !errors.Is(err, ErrInvalidOption) {
-				t.Errorf("EncodePair: %v", err)
-			}
-			if err := tok.EncodeInto(&Encoding{}, "hello", true); !errors.Is(err, ErrInvalidOption) {
-				t.Errorf("EncodeInto: %v", err)
-			}
-			if _, err := tok.EncodeBatchContext(context.Background(), []string{"hello"}, true); !errors.Is(err, ErrInvalidOption) {
-				t.Errorf("EncodeBatch: %v", err)
-			}
-			if base.Err() != nil {
-				t.Errorf("With changed the original: %v", base.Err())
+			if _, err := base.EncodeBatch(context.Background(), []string{"hello"}, true); err != nil {
+				t.Errorf("the original after a failed With: %v", err)
 			}
 		})
 	}
@@ -71,7 +69,7 @@ func TestInvalidOptions(t *testing.T) {
 // tokens): setTruncation(max, {stride}) accepts or rejects as recorded,
 // and encoding the text below gives the recorded length or, where the Rust
 // Encoding::truncate panics ("stride must be strictly less than max_len"),
-// fails with ErrEncode.
+// fails with errs.ErrInvalidInput.
 func TestTruncationStride(t *testing.T) {
 	const text = "hello world this is a long text with many words in it"
 	cases := []struct {
@@ -92,9 +90,9 @@ func TestTruncationStride(t *testing.T) {
 	}
 	base := loadTestTokenizer(t, "minilm", WithoutPadding())
 	for _, c := range cases {
-		tok := base.With(WithTruncationParams(Truncation{MaxLength: c.max, Stride: c.stride}))
-		if got := tok.Err() == nil; got != c.accepted {
-			t.Errorf("max %d stride %d: accepted %v, want %v (%v)", c.max, c.stride, got, c.accepted, tok.Err())
+		tok, err := base.With(WithTruncationParams(Truncation{MaxLength: c.max, Stride: c.stride}))
+		if got := err == nil; got != c.accepted {
+			t.Errorf("max %d stride %d: accepted %v, want %v (%v)", c.max, c.stride, got, c.accepted, err)
 			continue
 		}
 		if !c.accepted {
@@ -102,8 +100,8 @@ func TestTruncationStride(t *testing.T) {
 		}
 		enc, err := tok.Encode(text, true)
 		if c.n == 0 {
-			if !errors.Is(err, ErrEncode) {
-				t.Errorf("max %d stride %d: Encode = %v, want ErrEncode", c.max, c.stride, err)
+			if !errors.Is(err, errs.ErrInvalidInput) {
+				t.Errorf("max %d stride %d: Encode = %v, want errs.ErrInvalidInput", c.max, c.stride, err)
 			}
 			continue
 		}

@@ -6,6 +6,7 @@ package tokenizer
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -91,7 +92,7 @@ func loadTestTokenizer(t testing.TB, name string, opts ...Option) *Tokenizer {
 		}
 		testToks[name] = tok
 	}
-	return tok.With(opts...)
+	return mustWith(t, tok, opts...)
 }
 
 func goldenFile(name, kind string) string {
@@ -225,7 +226,7 @@ func TestParityGolden(t *testing.T) {
 					}
 					tok := base
 					if r.Truncation != nil {
-						tok = base.With(WithTruncation(r.Truncation.MaxLength))
+						tok = mustWith(t, base, WithTruncation(r.Truncation.MaxLength))
 					}
 					var enc *Encoding
 					var err error
@@ -290,7 +291,7 @@ func TestParityBatch(t *testing.T) {
 					}
 					tok = loadTestTokenizer(t, name, opts...)
 				}
-				encs, err := tok.EncodeBatch(r.Texts, r.AddSpecialTokens)
+				encs, err := tok.EncodeBatch(context.Background(), r.Texts, r.AddSpecialTokens)
 				if err != nil {
 					t.Fatalf("%s: %v", r.ID, err)
 				}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // pattern finds matches in a text; the result tiles the text with matching
@@ -88,7 +90,7 @@ func (gpt2Pattern) find(w *workspace, s []byte) []match { return gpt2Matches(w, 
 const gpt2Regex = `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
 
 // compileRegex compiles a tokenizer.json regex (Oniguruma syntax in the Rust
-// crate). Patterns Go's RE2 cannot express are ErrUnsupported.
+// crate). Patterns Go's RE2 cannot express are errs.ErrUnsupported.
 func compileRegex(path, expr string) (pattern, error) {
 	if expr == gpt2Regex {
 		return gpt2Pattern{}, nil
@@ -96,22 +98,22 @@ func compileRegex(path, expr string) (pattern, error) {
 	if len(expr) > maxRegexLen {
 		// Go's compiled programs take hundreds of bytes per byte of
 		// pattern: a 1 MB literal took 500 MB.
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex of %d bytes (at most %d)", ErrUnsupported, len(expr), maxRegexLen)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex of %d bytes (at most %d)", errs.ErrUnsupported, len(expr), maxRegexLen)}
 	}
 	if p, ok := compileTrailingSpaceRegex(expr); ok {
 		return p, nil
 	}
 	tr, err := translateOnig(expr)
 	if err != nil {
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s: %v", ErrUnsupported, quoteShort(expr), err)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s: %v", errs.ErrUnsupported, quoteShort(expr), err)}
 	}
 	if len(tr) > maxTranslatedLen {
 		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s is %d bytes once its classes are written out (at most %d)",
-			ErrUnsupported, quoteShort(expr), len(tr), maxTranslatedLen)}
+			errs.ErrUnsupported, quoteShort(expr), len(tr), maxTranslatedLen)}
 	}
 	re, err := regexp.Compile(tr)
 	if err != nil {
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s: %v", ErrUnsupported, quoteShort(expr), err)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s: %v", errs.ErrUnsupported, quoteShort(expr), err)}
 	}
 	return &regexPattern{re}, nil
 }

@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // Tokenizer encodes text like the Hugging Face tokenizer.json it was loaded
@@ -23,39 +25,45 @@ type Tokenizer struct {
 	post  postProcessor
 	dec   decoder
 	added *addedVocab
-	trunc *Truncation
-	pad   *Padding
 	// chunks says how long texts are encoded chunk by chunk (chunked.go);
-	// nil when they cannot be. whole disables it, chunkSize replaces the
-	// chunk sizes and anyCut tries a cut at every space (for tests).
-	chunks    *chunkPlan
+	// nil when they cannot be. config's whole disables it, chunkSize
+	// replaces the chunk sizes and anyCut tries a cut at every space (for
+	// tests).
+	chunks *chunkPlan
+	config
+}
+
+// config is what the options set: the truncation and padding in force
+// (nil: none), and, for tests, how long texts are chunked. nSpecial, the
+// number of special tokens the post-processor adds to a single text, is
+// what WithTruncationParams checks a stride against; options do not change
+// it.
+type config struct {
+	trunc     *Truncation
+	pad       *Padding
 	whole     bool
 	chunkSize [2]int
 	anyCut    bool
-	// err is the first invalid option given to With; every Encode method
-	// returns it.
-	err error
+	nSpecial  int
 }
 
-// Option changes how FromFile, FromBytes and With set up a Tokenizer. An
-// invalid option (a negative length or one above MaxSequenceLength, an
-// unknown strategy or direction, a stride the Rust library rejects) makes FromFile and FromBytes fail, and
-// the Tokenizer With returns unusable, with an error wrapping
-// ErrInvalidOption.
-type Option func(*Tokenizer)
+// Option changes how FromFile, FromBytes, FromReader and With set up a
+// Tokenizer. An invalid option (a negative length or one above
+// MaxSequenceLength, an unknown strategy or direction, a stride the Rust
+// library rejects) makes them fail with an error wrapping
+// errs.ErrInvalidOption that names the option and its value.
+type Option func(*config) error
 
-// setErr records the first option error.
-func (t *Tokenizer) setErr(format string, args ...any) {
-	if t.err == nil {
-		t.err = fmt.Errorf("%w: %s", ErrInvalidOption, fmt.Sprintf(format, args...))
-	}
+// optionErr returns the error of option name given value v.
+func optionErr(name string, v any, format string, args ...any) error {
+	return fmt.Errorf("tokenizer: %w: %s(%+v): %s", errs.ErrInvalidOption, name, v, fmt.Sprintf(format, args...))
 }
 
 // WithoutTruncation disables the truncation configured in tokenizer.json.
-func WithoutTruncation() Option { return func(t *Tokenizer) { t.trunc = nil } }
+func WithoutTruncation() Option { return func(c *config) error { c.trunc = nil; return nil } }
 
 // WithoutPadding disables the padding configured in tokenizer.json.
-func WithoutPadding() Option { return func(t *Tokenizer) { t.pad = nil } }
+func WithoutPadding() Option { return func(c *config) error { c.pad = nil; return nil } }
 
 // WithTruncation truncates encodings to maxLen tokens, special tokens
 // included, with the library defaults (LongestFirst, from the right). As in
@@ -63,7 +71,13 @@ func WithoutPadding() Option { return func(t *Tokenizer) { t.pad = nil } }
 // post-processor adds leaves encodings with special tokens untruncated. A
 // negative maxLen, or one above MaxSequenceLength, is an error.
 func WithTruncation(maxLen int) Option {
-	return WithTruncationParams(Truncation{MaxLength: maxLen, Strategy: LongestFirst, Direction: Right})
+	return func(c *config) error {
+		if maxLen < 0 || maxLen > MaxSequenceLength {
+			return optionErr("WithTruncation", maxLen, "outside [0, %d] (MaxSequenceLength)", MaxSequenceLength)
+		}
+		c.trunc = &Truncation{MaxLength: maxLen, Strategy: LongestFirst, Direction: Right}
+		return nil
+	}
 }
 
 // WithTruncationParams sets every truncation parameter. As the Rust
@@ -72,33 +86,32 @@ func WithTruncation(maxLen int) Option {
 // rejects negative values, lengths above MaxSequenceLength and unknown
 // strategies or directions.
 func WithTruncationParams(tr Truncation) Option {
-	return func(t *Tokenizer) {
+	return func(c *config) error {
+		bad := func(format string, args ...any) error {
+			return optionErr("WithTruncationParams", tr, format, args...)
+		}
 		switch {
 		case tr.MaxLength < 0:
-			t.setErr("truncation max length %d is negative", tr.MaxLength)
+			return bad("truncation max length %d is negative", tr.MaxLength)
 		case tr.Stride < 0:
-			t.setErr("truncation stride %d is negative", tr.Stride)
+			return bad("truncation stride %d is negative", tr.Stride)
 		case tr.MaxLength > MaxSequenceLength:
-			t.setErr("truncation max length %d is larger than %d (MaxSequenceLength)", tr.MaxLength, MaxSequenceLength)
+			return bad("truncation max length %d is larger than %d (MaxSequenceLength)", tr.MaxLength, MaxSequenceLength)
 		case tr.Stride > MaxSequenceLength:
-			t.setErr("truncation stride %d is larger than %d (MaxSequenceLength)", tr.Stride, MaxSequenceLength)
+			return bad("truncation stride %d is larger than %d (MaxSequenceLength)", tr.Stride, MaxSequenceLength)
 		case tr.Strategy < LongestFirst || tr.Strategy > OnlySecond:
-			t.setErr("unknown truncation strategy %d", tr.Strategy)
+			return bad("unknown truncation strategy %d", tr.Strategy)
 		case tr.Direction != Right && tr.Direction != Left:
-			t.setErr("unknown truncation direction %d", tr.Direction)
-		default:
-			n := 0
-			if t.post != nil {
-				n = t.post.added(false)
-			}
-			// The Rust subtraction wraps (no error) when MaxLength < n.
-			if tr.MaxLength >= n && tr.Stride > tr.MaxLength-n {
-				t.setErr("truncation stride %d is greater than the effective max length %d (max length %d - %d special tokens)",
-					tr.Stride, tr.MaxLength-n, tr.MaxLength, n)
-				return
-			}
-			t.trunc = &tr
+			return bad("unknown truncation direction %d", tr.Direction)
 		}
+		n := c.nSpecial
+		// The Rust subtraction wraps (no error) when MaxLength < n.
+		if tr.MaxLength >= n && tr.Stride > tr.MaxLength-n {
+			return bad("truncation stride %d is greater than the effective max length %d (max length %d - %d special tokens)",
+				tr.Stride, tr.MaxLength-n, tr.MaxLength, n)
+		}
+		c.trunc = &tr
+		return nil
 	}
 }
 
@@ -109,26 +122,29 @@ func WithTruncationParams(tr Truncation) Option {
 // 2^32-1 (the Rust library's u32) and unknown strategies or directions are
 // errors.
 func WithPadding(p Padding) Option {
-	return func(t *Tokenizer) {
+	return func(c *config) error {
+		bad := func(format string, args ...any) error {
+			return optionErr("WithPadding", p, format, args...)
+		}
 		switch {
 		case p.Strategy != BatchLongest && p.Strategy != Fixed:
-			t.setErr("unknown padding strategy %d", p.Strategy)
+			return bad("unknown padding strategy %d", p.Strategy)
 		case p.Direction != Right && p.Direction != Left:
-			t.setErr("unknown padding direction %d", p.Direction)
+			return bad("unknown padding direction %d", p.Direction)
 		case p.Length < 0 || p.PadToMultipleOf < 0 || p.PadID < 0 || p.PadTypeID < 0:
-			t.setErr("negative padding length, multiple, pad id or type id in %+v", p)
+			return bad("negative padding length, multiple, pad id or type id")
 		case p.Length > MaxSequenceLength:
-			t.setErr("padding length %d is larger than %d (MaxSequenceLength)", p.Length, MaxSequenceLength)
+			return bad("padding length %d is larger than %d (MaxSequenceLength)", p.Length, MaxSequenceLength)
 		case p.PadToMultipleOf > MaxSequenceLength:
-			t.setErr("padding multiple %d is larger than %d (MaxSequenceLength)", p.PadToMultipleOf, MaxSequenceLength)
+			return bad("padding multiple %d is larger than %d (MaxSequenceLength)", p.PadToMultipleOf, MaxSequenceLength)
 		case int64(p.PadID) > maxTokenID || int64(p.PadTypeID) > maxTokenID:
-			t.setErr("padding id %d or type id %d is larger than %d", p.PadID, p.PadTypeID, int64(maxTokenID))
-		default:
-			if p.PadToken == "" {
-				p.PadToken = "[PAD]"
-			}
-			t.pad = &p
+			return bad("padding id %d or type id %d is larger than %d", p.PadID, p.PadTypeID, int64(maxTokenID))
 		}
+		if p.PadToken == "" {
+			p.PadToken = "[PAD]"
+		}
+		c.pad = &p
+		return nil
 	}
 }
 
@@ -150,48 +166,59 @@ func FromReader(r io.Reader, opts ...Option) (*Tokenizer, error) {
 	return FromBytes(data, opts...)
 }
 
-// FromBytes loads a tokenizer.json held in memory. Errors wrap
-// ErrInvalidConfig or ErrUnsupported inside a *FieldError naming the field.
+// FromBytes loads a tokenizer.json held in memory, then applies opts (nil
+// options are skipped). Errors of the file wrap errs.ErrCorrupt or
+// errs.ErrUnsupported inside a *FieldError naming the field; the first
+// invalid option gives an error wrapping errs.ErrInvalidOption.
 func FromBytes(data []byte, opts ...Option) (*Tokenizer, error) {
 	t, err := parseConfig(data)
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range opts {
-		if o != nil {
-			o(t)
-		}
+	if t.post != nil {
+		t.nSpecial = t.post.added(false)
 	}
-	if t.err != nil {
-		return nil, t.err
+	if err := t.config.apply(opts); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
 
-// With returns a copy of t with options applied; the copy shares the
-// vocabulary and models with t. If an option is invalid, the copy's Err
-// reports it and all its Encode methods return it.
-func (t *Tokenizer) With(opts ...Option) *Tokenizer {
-	c := *t
-	if t.trunc != nil {
-		tr := *t.trunc
-		c.trunc = &tr
+// apply applies opts in order, skipping nil ones, to a copy of c's
+// settings, and keeps them only if every option succeeds.
+func (c *config) apply(opts []Option) error {
+	n := *c
+	if c.trunc != nil {
+		tr := *c.trunc
+		n.trunc = &tr
 	}
-	if t.pad != nil {
-		p := *t.pad
-		c.pad = &p
+	if c.pad != nil {
+		p := *c.pad
+		n.pad = &p
 	}
 	for _, o := range opts {
-		if o != nil {
-			o(&c)
+		if o == nil {
+			continue
+		}
+		if err := o(&n); err != nil {
+			return err
 		}
 	}
-	return &c
+	*c = n
+	return nil
 }
 
-// Err returns the error of an invalid option given to With (wrapping
-// ErrInvalidOption), or nil.
-func (t *Tokenizer) Err() error { return t.err }
+// With returns a copy of t with options applied (nil ones skipped); the
+// copy shares the vocabulary and models with t, which is unchanged. The
+// first invalid option gives an error wrapping errs.ErrInvalidOption and
+// no Tokenizer.
+func (t *Tokenizer) With(opts ...Option) (*Tokenizer, error) {
+	c := *t
+	if err := c.config.apply(opts); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
 
 // Truncation returns the truncation in force, or nil.
 func (t *Tokenizer) Truncation() *Truncation {
@@ -309,19 +336,12 @@ func (t *Tokenizer) EncodePair(a, b string, addSpecialTokens bool) (*Encoding, e
 }
 
 // EncodeBatch tokenizes texts in parallel and pads them together as the
-// padding setting says.
-func (t *Tokenizer) EncodeBatch(texts []string, addSpecialTokens bool) ([]*Encoding, error) {
-	return t.EncodeBatchContext(context.Background(), texts, addSpecialTokens)
-}
-
-// EncodeBatchContext is EncodeBatch that stops early, returning ctx.Err(),
-// when ctx is cancelled.
-func (t *Tokenizer) EncodeBatchContext(ctx context.Context, texts []string, addSpecialTokens bool) ([]*Encoding, error) {
-	if t.err != nil {
-		return nil, t.err
-	}
+// padding setting says. It stops early, returning ctx.Err(), when ctx is
+// cancelled. (Encode, EncodePair and EncodeInto take no context: they do
+// no I/O, and encode one text in time proportional to its length.)
+func (t *Tokenizer) EncodeBatch(ctx context.Context, texts []string, addSpecialTokens bool) ([]*Encoding, error) {
 	out := make([]*Encoding, len(texts))
-	errs := make([]error, len(texts))
+	failed := make([]error, len(texts))
 	workers := min(runtime.GOMAXPROCS(0), (len(texts)+batchChunk-1)/batchChunk)
 	var mu sync.Mutex
 	next := 0
@@ -340,7 +360,7 @@ func (t *Tokenizer) EncodeBatchContext(ctx context.Context, texts []string, addS
 				return
 			}
 			for j := i; j < min(i+batchChunk, len(texts)); j++ {
-				out[j], errs[j] = t.encode(w, nil, texts[j], nil, addSpecialTokens)
+				out[j], failed[j] = t.encode(w, nil, texts[j], nil, addSpecialTokens)
 			}
 		}
 	}
@@ -360,7 +380,7 @@ func (t *Tokenizer) EncodeBatchContext(ctx context.Context, texts []string, addS
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for _, err := range errs {
+	for _, err := range failed {
 		if err != nil {
 			return nil, err
 		}
@@ -376,9 +396,6 @@ const batchChunk = 16
 
 // encode runs the whole pipeline for one text or pair, into dst if not nil.
 func (t *Tokenizer) encode(w *workspace, dst *Encoding, a string, b *string, addSpecial bool) (*Encoding, error) {
-	if t.err != nil {
-		return nil, t.err
-	}
 	w.ar.reset()
 	w.pnext = 0
 	// The truncation in force: maxLen tokens of text once the special

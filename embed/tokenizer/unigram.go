@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
+
+	"github.com/ganada/ganada/errs"
 )
 
 const unkPenalty = 10.0
@@ -76,7 +78,7 @@ func (m *unigram) tokenize(w *workspace, s []byte, out []token) ([]token, error)
 		}
 		if !single {
 			if m.unkID < 0 {
-				return out, fmt.Errorf("%w: Unigram model has no unk_id and the text has an unknown character", ErrEncode)
+				return out, fmt.Errorf("tokenizer: %w: Unigram model has no unk_id and the text has an unknown character", errs.ErrInvalidInput)
 			}
 			t := &lat[i+mblen]
 			cand := unkScore + base
@@ -160,7 +162,7 @@ func parseUnigram(o obj) (model, error) {
 			return nil, fieldErr(fmt.Sprintf("%s.vocab[%d]", o.path, i), "expected [piece, score]")
 		}
 		if len(piece) > maxTrieKey {
-			return nil, &FieldError{Field: fmt.Sprintf("%s.vocab[%d]", o.path, i), Err: fmt.Errorf("%w: piece of %d bytes (at most %d)", ErrUnsupported, len(piece), maxTrieKey)}
+			return nil, &FieldError{Field: fmt.Sprintf("%s.vocab[%d]", o.path, i), Err: fmt.Errorf("%w: piece of %d bytes (at most %d)", errs.ErrUnsupported, len(piece), maxTrieKey)}
 		}
 		sc, ok := parseSerdeFloat(pair[1])
 		if !ok {

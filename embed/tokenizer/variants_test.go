@@ -5,6 +5,7 @@
 package tokenizer
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -176,7 +177,11 @@ func TestParityVariants(t *testing.T) {
 					if r.Truncation.Direction == "Left" {
 						tr.Direction = Left
 					}
-					enc, err := tok.With(WithTruncationParams(tr)).EncodePair(r.Text, *r.TextPair, true)
+					tt, err := tok.With(WithTruncationParams(tr))
+					var enc *Encoding
+					if err == nil {
+						enc, err = tt.EncodePair(r.Text, *r.TextPair, true)
+					}
 					if r.Error != "" {
 						if err == nil {
 							t.Errorf("%q/%q: no error, want %s", r.Text, *r.TextPair, r.Error)
@@ -200,7 +205,7 @@ func TestParityVariants(t *testing.T) {
 					if r.Padding.Direction == "left" {
 						p.Direction = Left
 					}
-					encs, err := tok.With(WithPadding(p)).EncodeBatch(r.Texts, true)
+					encs, err := mustWith(t, tok, WithPadding(p)).EncodeBatch(context.Background(), r.Texts, true)
 					if err != nil {
 						t.Fatal(err)
 					}

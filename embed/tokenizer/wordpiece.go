@@ -7,6 +7,8 @@ package tokenizer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ganada/ganada/errs"
 )
 
 // wordPiece is the WordPiece model.
@@ -59,7 +61,7 @@ func (m *wordPiece) tokenize(w *workspace, s []byte, out []token) ([]token, erro
 
 func (m *wordPiece) unkToken(out []token, n int) ([]token, error) {
 	if !m.hasUnk {
-		return out, fmt.Errorf("%w: WordPiece unk token %s is not in the vocabulary", ErrEncode, quoteShort(m.unk))
+		return out, fmt.Errorf("tokenizer: %w: WordPiece unk token %s is not in the vocabulary", errs.ErrInvalidInput, quoteShort(m.unk))
 	}
 	return append(out, token{id: m.unkID, val: m.unk, a: 0, b: n}), nil
 }

@@ -38,7 +38,11 @@ func wordSpans(text string) []span {
 // tokenSpans returns the byte ranges of the tokens tok splits text into,
 // without special tokens and without truncation.
 func tokenSpans(tok *tokenizer.Tokenizer, text string) ([]span, error) {
-	enc, err := tok.With(tokenizer.WithoutTruncation(), tokenizer.WithoutPadding()).Encode(text, false)
+	plain, err := tok.With(tokenizer.WithoutTruncation(), tokenizer.WithoutPadding())
+	if err != nil {
+		return nil, err
+	}
+	enc, err := plain.Encode(text, false)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@
 //
 // A Collection composes an encoder, a vector index and the documents:
 //
-//	enc, _ := glove.Load() // or transformer.Load("sentence-transformers/all-MiniLM-L6-v2")
+//	enc, _ := glove.Load() // or transformer.Load(ctx, "sentence-transformers/all-MiniLM-L6-v2")
 //	col, _ := ganada.NewCollection(enc)
 //	_ = col.Add(ctx, ganada.Document{ID: "1", Text: "The cat sleeps on the sofa.", Metadata: map[string]string{"lang": "en"}})
 //	hits, _ := col.Query(ctx, "where is the kitten?", 5, ganada.WithFilter(ganada.Where("lang", "en")))

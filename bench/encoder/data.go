@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -18,7 +19,7 @@ import (
 // readSTSB returns both sentences of every row of an STS-B csv
 // (sentence1, sentence2, score), in file order.
 func readSTSB(path string) ([]string, error) {
-	pairs, err := eval.LoadSTS(path)
+	pairs, err := eval.LoadSTS(context.Background(), path)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func newGanadaEngine(modelDir string, threads, maxBatch int, int8 bool) (Engine,
 		opts = append(opts, transformer.WithInt8())
 		name = "ganada-int8"
 	}
-	m, err := transformer.Load(modelDir, opts...)
+	m, err := transformer.Load(context.Background(), modelDir, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -210,7 +210,7 @@ func writeTemp(texts []string) string {
 // readSentences reads an STS file (stsb-multi-mt CSV or KorSTS TSV, by
 // extension) and returns its first sentences, then its second ones.
 func readSentences(path string) ([]string, error) {
-	pairs, err := eval.LoadSTS(path)
+	pairs, err := eval.LoadSTS(context.Background(), path)
 	if err != nil {
 		return nil, err
 	}

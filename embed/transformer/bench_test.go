@@ -13,7 +13,7 @@ import (
 
 func BenchmarkEncodeMiniLM(b *testing.B) {
 	g := loadGolden(b, "minilm-l6-shape", "public")
-	m, err := Load(g.dir, WithWorkers(1), WithBatchSize(32))
+	m, err := Load(context.Background(), g.dir, WithWorkers(1), WithBatchSize(32))
 	if err != nil {
 		b.Fatal(err)
 	}

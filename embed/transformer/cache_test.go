@@ -6,6 +6,7 @@
 package transformer
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/embed/hub"
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -118,7 +120,7 @@ func TestPartialCacheOptionalFiles(t *testing.T) {
 	// config_sentence_transformers.json: Transformer → Pooling → Normalize.
 	st := handCache(t, "ganada/tiny-bert", g.dir, without(stFiles, "config_sentence_transformers.json"))
 	cacheModes(t, "sentence-transformers", st, func(t *testing.T) {
-		m, err := Load("ganada/tiny-bert")
+		m, err := Load(context.Background(), "ganada/tiny-bert")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +139,7 @@ func TestPartialCacheOptionalFiles(t *testing.T) {
 	// pooling, no Normalize, as the package doc says.
 	plain := handCache(t, "ganada/tiny-bert", g.dir, []string{"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"})
 	cacheModes(t, "transformers", plain, func(t *testing.T) {
-		m, err := Load("ganada/tiny-bert", WithMaxSeqLength(128))
+		m, err := Load(context.Background(), "ganada/tiny-bert", WithMaxSeqLength(128))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +157,7 @@ func TestPartialCacheRequiredFiles(t *testing.T) {
 	for _, missing := range []string{"tokenizer.json", "model.safetensors", "config.json", "1_Pooling/config.json"} {
 		cache := handCache(t, "ganada/tiny-bert", dir, without(stFiles, missing))
 		cacheModes(t, "without "+missing, cache, func(t *testing.T) {
-			_, err := Load("ganada/tiny-bert")
+			_, err := Load(context.Background(), "ganada/tiny-bert")
 			if err == nil {
 				t.Fatalf("without %s: no error", missing)
 			}
@@ -165,7 +167,7 @@ func TestPartialCacheRequiredFiles(t *testing.T) {
 					t.Errorf("without %s: error %q does not mention %q", missing, msg, want)
 				}
 			}
-			if errors.Is(err, ErrBadModel) {
+			if errors.Is(err, errs.ErrCorrupt) {
 				t.Errorf("without %s: a file missing from the cache is not a bad model: %v", missing, err)
 			}
 			if os.Getenv("HF_HUB_OFFLINE") == "1" && !errors.As(err, new(*hub.NotCachedError)) {
@@ -191,7 +193,7 @@ func TestLoadCacheFolder(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		m, err := Load(folder)
+		m, err := Load(context.Background(), folder)
 		if err != nil {
 			t.Fatalf("no ref %v: %v", noRef, err)
 		}

@@ -9,16 +9,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/gemm"
 )
-
-// ErrUnsupported reports a model this package cannot run: an unknown
-// model_type, activation or position embedding type, or PyTorch-only weights.
-var ErrUnsupported = errors.New("transformer: unsupported model")
-
-// ErrBadModel reports a model folder whose files are missing, malformed or
-// inconsistent (wrong tensor shapes or dtypes, NaN weights, ...).
-var ErrBadModel = errors.New("transformer: bad model")
 
 // family is the architecture family of a supported model_type.
 type family int
@@ -59,20 +52,20 @@ func readConfig(path string) (*config, error) {
 	}
 	var c config
 	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrBadModel, path, err)
+		return nil, fmt.Errorf("transformer: %s: %v: %w", path, err, errs.ErrCorrupt)
 	}
 	if err := c.check(); err != nil {
 		var ce *configError
 		if errors.As(err, &ce) {
-			return nil, fmt.Errorf("%w: %s: %s", ce.kind, path, ce.msg)
+			return nil, fmt.Errorf("transformer: %s: %s: %w", path, ce.msg, ce.kind)
 		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrBadModel, path, err)
+		return nil, fmt.Errorf("transformer: %s: %v: %w", path, err, errs.ErrCorrupt)
 	}
 	return &c, nil
 }
 
 // configError is a problem with a field of config.json: kind is
-// ErrUnsupported or ErrBadModel. readConfig puts the file's path between
+// errs.ErrUnsupported or errs.ErrCorrupt. readConfig puts the file's path between
 // the two.
 type configError struct {
 	kind error
@@ -93,12 +86,12 @@ func (c *config) check() error {
 	case "roberta", "xlm-roberta":
 		c.family = familyRoBERTa
 	case "":
-		return badConfig(ErrUnsupported, "no model_type")
+		return badConfig(errs.ErrUnsupported, "no model_type")
 	default:
-		return badConfig(ErrUnsupported, "model_type %q (supported: bert, roberta, xlm-roberta)", c.ModelType)
+		return badConfig(errs.ErrUnsupported, "model_type %q (supported: bert, roberta, xlm-roberta)", c.ModelType)
 	}
 	if c.PositionEmbeddingType != "" && c.PositionEmbeddingType != "absolute" {
-		return badConfig(ErrUnsupported, "position_embedding_type %q (only absolute)", c.PositionEmbeddingType)
+		return badConfig(errs.ErrUnsupported, "position_embedding_type %q (only absolute)", c.PositionEmbeddingType)
 	}
 	act := c.HiddenAct
 	if act == "" {
@@ -108,7 +101,7 @@ func (c *config) check() error {
 	_, ok = activationByName(act)
 	c.gemmAct = gemmActivation(act)
 	if !ok {
-		return badConfig(ErrUnsupported, "hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", c.HiddenAct)
+		return badConfig(errs.ErrUnsupported, "hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", c.HiddenAct)
 	}
 	// Each size must be positive; readWeights then checks every tensor's
 	// shape against them, so that none exceeds what the weights hold.
@@ -120,15 +113,15 @@ func (c *config) check() error {
 		{"intermediate_size", c.IntermediateSize}, {"max_position_embeddings", c.MaxPositionEmbeddings}, {"vocab_size", c.VocabSize},
 	} {
 		if f.v <= 0 {
-			return badConfig(ErrBadModel, "%s %d: must be positive", f.name, f.v)
+			return badConfig(errs.ErrCorrupt, "%s %d: must be positive", f.name, f.v)
 		}
 	}
 	if c.HiddenSize%c.NumHeads != 0 {
-		return badConfig(ErrBadModel, "hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumHeads)
+		return badConfig(errs.ErrCorrupt, "hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumHeads)
 	}
 	if c.TypeVocab != nil {
 		if *c.TypeVocab <= 0 {
-			return badConfig(ErrBadModel, "type_vocab_size %d: must be positive", *c.TypeVocab)
+			return badConfig(errs.ErrCorrupt, "type_vocab_size %d: must be positive", *c.TypeVocab)
 		}
 		c.TypeVocabSize = *c.TypeVocab
 	}
@@ -139,7 +132,7 @@ func (c *config) check() error {
 		// NaN or infinite vectors.
 		c.eps = float32(*c.LayerNormEps)
 		if !(c.eps > 0) || math.IsInf(float64(c.eps), 0) {
-			return badConfig(ErrBadModel, "layer_norm_eps %g: must be positive and finite as a float32", *c.LayerNormEps)
+			return badConfig(errs.ErrCorrupt, "layer_norm_eps %g: must be positive and finite as a float32", *c.LayerNormEps)
 		}
 	}
 	if c.PadTokenID != nil {
@@ -151,10 +144,10 @@ func (c *config) check() error {
 	// the vocabulary (negative, say) would index outside the position
 	// table; BERT does not use it, but a real one is a token.
 	if c.pad < 0 || c.pad >= c.VocabSize {
-		return badConfig(ErrBadModel, "pad_token_id %d outside the vocabulary (vocab_size %d)", c.pad, c.VocabSize)
+		return badConfig(errs.ErrCorrupt, "pad_token_id %d outside the vocabulary (vocab_size %d)", c.pad, c.VocabSize)
 	}
 	if c.family == familyRoBERTa && c.MaxPositionEmbeddings <= c.pad+1 {
-		return badConfig(ErrBadModel, "max_position_embeddings %d leaves no positions after padding_idx (pad_token_id) %d", c.MaxPositionEmbeddings, c.pad)
+		return badConfig(errs.ErrCorrupt, "max_position_embeddings %d leaves no positions after padding_idx (pad_token_id) %d", c.MaxPositionEmbeddings, c.pad)
 	}
 	return nil
 }

@@ -7,10 +7,10 @@
 // Load takes a model folder, a repository folder of the Hugging Face cache
 // or a hub id:
 //
-//	m, err := transformer.Load("sentence-transformers/all-MiniLM-L6-v2")
-//	m, err := transformer.Load("/models/all-MiniLM-L6-v2")
-//	m, err := transformer.Load("/root/.cache/huggingface/hub/models--sentence-transformers--all-MiniLM-L6-v2")
-//	m, err := transformer.Load("intfloat/multilingual-e5-small", transformer.WithRevision("main"))
+//	m, err := transformer.Load(ctx, "sentence-transformers/all-MiniLM-L6-v2")
+//	m, err := transformer.Load(ctx, "/models/all-MiniLM-L6-v2")
+//	m, err := transformer.Load(ctx, "/root/.cache/huggingface/hub/models--sentence-transformers--all-MiniLM-L6-v2")
+//	m, err := transformer.Load(ctx, "intfloat/multilingual-e5-small", transformer.WithRevision("main"))
 //
 // A hub id is resolved in the Hugging Face cache ($HF_HUB_CACHE, else
 // $HF_HOME/hub, else ~/.cache/huggingface/hub), so models Python already
@@ -46,8 +46,13 @@
 // module configs against their weights, and NaN or Inf weights. Only
 // regular files are read (a FIFO or device is refused before it is
 // opened), JSON files within a size limit. A broken folder is an error
-// wrapping ErrBadModel (or ErrUnsupported) that names the file and field,
-// never a panic at Encode.
+// wrapping errs.ErrCorrupt (or errs.ErrUnsupported for an architecture,
+// module or dtype this package does not run) that names the file and
+// field, never a panic at Encode. An option's bad value is an error
+// wrapping errs.ErrInvalidOption that names the option and the value; a
+// call after Close, errs.ErrClosed; token ids EncodeTokenIDs cannot run,
+// errs.ErrInvalidInput; an output that overflows float32,
+// errs.ErrNonFinite.
 //
 // # Encoding
 //
@@ -74,7 +79,7 @@
 // once and take a Prompted view of it per prefix; the views share the
 // weights, as sentence-transformers' encode(texts, prompt=...) does:
 //
-//	m, _ := transformer.Load("intfloat/multilingual-e5-small")
+//	m, _ := transformer.Load(ctx, "intfloat/multilingual-e5-small")
 //	queries, _ := m.Prompted("query: ")
 //	passages, _ := m.Prompted("passage: ")
 //	q, _ := queries.Encode(ctx, []string{"how much protein should a female eat"})
@@ -92,7 +97,7 @@
 // all-MiniLM-L6-v2 needs no prompt, and its vectors are unit length
 // (its modules end with Normalize), so a dot product is the cosine:
 //
-//	m, _ := transformer.Load("sentence-transformers/all-MiniLM-L6-v2")
+//	m, _ := transformer.Load(ctx, "sentence-transformers/all-MiniLM-L6-v2")
 //	v, _ := m.Encode(ctx, []string{"A man is eating food.", "A man is eating a piece of bread."})
 //	score := similarity.Dot(v[0], v[1])
 //

@@ -12,9 +12,9 @@ import (
 	"slices"
 
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/gemm"
 	"github.com/ganada/ganada/matryoshka"
-	"github.com/ganada/ganada/similarity"
 )
 
 // batchSink consumes one encoded batch: idx are the input positions of
@@ -34,7 +34,7 @@ type batchSink func(r *runner, idx []int, x []float32) error
 // slice returns an empty result. A cancelled context stops the work between
 // batches and returns ctx.Err(). A vector with a NaN or infinite component
 // (weights so large that the forward pass overflows float32) is an error
-// wrapping ErrBadModel and similarity.ErrNonFinite that names the text's
+// wrapping errs.ErrNonFinite that names the text's
 // index; EncodeTokens and EncodeTokenIDs check every token vector so.
 func (m *Model) Encode(ctx context.Context, texts []string) ([][]float32, error) {
 	return m.encode(ctx, m.prompt, texts)
@@ -106,14 +106,14 @@ func (m *Model) encodeTokens(ctx context.Context, pr promptSpec, texts []string)
 // It is the entry point of the speed comparisons in bench/encoder, which
 // feed the same ids to ONNX Runtime and to this method. An empty sequence,
 // an id outside the vocabulary or a sequence beyond the positions returns
-// an error wrapping ErrInvalidInput.
+// an error wrapping errs.ErrInvalidInput.
 func (m *Model) EncodeTokenIDs(ctx context.Context, ids [][]int) ([][][]float32, error) {
 	for i, s := range ids {
 		if len(s) == 0 {
-			return nil, fmt.Errorf("%w: sequence %d is empty", ErrInvalidInput, i)
+			return nil, fmt.Errorf("transformer: sequence %d is empty: %w", i, errs.ErrInvalidInput)
 		}
 		if err := m.enc.check(sequence{ids: s}); err != nil {
-			return nil, fmt.Errorf("%w: sequence %d: %v", ErrInvalidInput, i, err)
+			return nil, fmt.Errorf("transformer: sequence %d: %v: %w", i, err, errs.ErrInvalidInput)
 		}
 	}
 	out := make([][][]float32, len(ids))
@@ -151,11 +151,14 @@ func (m *Model) tokenSink(out [][][]float32) batchSink {
 // sentence-transformers sorts them, handing each batch to sink. The
 // batches run one after another on one runner, each split across its
 // workers.
+// errClosed is the error of a call after Close.
+var errClosed = fmt.Errorf("transformer: model closed: %w", errs.ErrClosed)
+
 func (m *Model) run(ctx context.Context, pr promptSpec, texts []string, ids [][]int, sink batchSink) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed {
-		return ErrClosed
+		return errClosed
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -293,12 +296,11 @@ func (m *Model) sentenceVectors(r *runner, seqs []sequence, x []float32) ([]floa
 
 // checkFinite reports a NaN or infinite component of the output for
 // input i: weights that are finite but large (3e38, say) overflow float32
-// in the sums of the forward pass. The error wraps ErrBadModel and
-// similarity.ErrNonFinite.
+// in the sums of the forward pass. The error wraps errs.ErrNonFinite.
 func checkFinite(v []float32, i int) error {
 	for k, x := range v {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return fmt.Errorf("%w: input %d: output component %d is %v, the weights overflow float32: %w", ErrBadModel, i, k, x, similarity.ErrNonFinite)
+			return fmt.Errorf("transformer: input %d: output component %d is %v, the weights overflow float32: %w", i, k, x, errs.ErrNonFinite)
 		}
 	}
 	return nil

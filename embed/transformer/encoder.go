@@ -9,6 +9,7 @@ package transformer
 import (
 	"fmt"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/gemm"
 	"github.com/ganada/ganada/internal/nn"
 )
@@ -33,12 +34,12 @@ func (e *encoder) check(s sequence) error {
 	}
 	for _, id := range s.ids {
 		if id < 0 || id >= c.VocabSize {
-			return fmt.Errorf("%w: token id %d outside the vocabulary of %d (tokenizer does not match the model)", ErrBadModel, id, c.VocabSize)
+			return fmt.Errorf("transformer: token id %d outside the vocabulary of %d (tokenizer does not match the model): %w", id, c.VocabSize, errs.ErrCorrupt)
 		}
 	}
 	for _, t := range s.typeIDs {
 		if t < 0 || t >= c.TypeVocabSize {
-			return fmt.Errorf("%w: token type id %d outside type_vocab_size %d", ErrBadModel, t, c.TypeVocabSize)
+			return fmt.Errorf("transformer: token type id %d outside type_vocab_size %d: %w", t, c.TypeVocabSize, errs.ErrCorrupt)
 		}
 	}
 	if s.typeIDs != nil && len(s.typeIDs) != len(s.ids) {

@@ -109,7 +109,7 @@ func writeTensors(t testing.TB, path string, ts map[string]rawTensor) {
 }
 
 func TestBadInput(t *testing.T) {
-	m, err := Load(filepath.Join("testdata", "tiny-bert"))
+	m, err := Load(context.Background(), filepath.Join("testdata", "tiny-bert"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestBadInput(t *testing.T) {
 		texts[i] = strings.Repeat("word ", i+1)
 	}
 	batches := 0
-	mc, err := Load(filepath.Join("testdata", "tiny-bert"), WithBatchSize(4), WithWorkers(1),
+	mc, err := Load(context.Background(), filepath.Join("testdata", "tiny-bert"), WithBatchSize(4), WithWorkers(1),
 		WithProgress(func(done, total int) {
 			batches++
 			if done == 8 {
@@ -198,13 +198,13 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("%d batches ran after cancelling at the second", batches)
 	}
 
-	// After Close: ErrClosed.
-	m2, err := Load(filepath.Join("testdata", "tiny-xlmr"))
+	// After Close: errs.ErrClosed.
+	m2, err := Load(context.Background(), filepath.Join("testdata", "tiny-xlmr"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m2.Close()
-	if _, err := m2.Encode(ctx, []string{"a"}); !errors.Is(err, ErrClosed) {
+	if _, err := m2.Encode(ctx, []string{"a"}); !errors.Is(err, errs.ErrClosed) {
 		t.Errorf("after Close: %v", err)
 	}
 	if err := m2.Close(); err != nil {
@@ -214,7 +214,7 @@ func TestBadInput(t *testing.T) {
 
 func TestProgress(t *testing.T) {
 	var calls [][2]int
-	m, err := Load(filepath.Join("testdata", "tiny-bert"), WithBatchSize(3), WithWorkers(2),
+	m, err := Load(context.Background(), filepath.Join("testdata", "tiny-bert"), WithBatchSize(3), WithWorkers(2),
 		WithProgress(func(done, total int) { calls = append(calls, [2]int{done, total}) }))
 	if err != nil {
 		t.Fatal(err)
@@ -247,24 +247,24 @@ func TestBrokenModels(t *testing.T) {
 		is     error
 		want   []string // substrings of the error
 	}{
-		{"no config", func(t *testing.T, d string) { os.Remove(filepath.Join(d, "config.json")) }, ErrBadModel, []string{"config.json"}},
+		{"no config", func(t *testing.T, d string) { os.Remove(filepath.Join(d, "config.json")) }, errs.ErrCorrupt, []string{"config.json"}},
 		{"unknown model_type", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["model_type"] = "llama" })
-		}, ErrUnsupported, []string{`"llama"`, "config.json"}},
+		}, errs.ErrUnsupported, []string{`"llama"`, "config.json"}},
 		{"unknown activation", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["hidden_act"] = "swiglu" })
-		}, ErrUnsupported, []string{"swiglu"}},
+		}, errs.ErrUnsupported, []string{"swiglu"}},
 		{"relative positions", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["position_embedding_type"] = "relative_key" })
-		}, ErrUnsupported, []string{"relative_key"}},
+		}, errs.ErrUnsupported, []string{"relative_key"}},
 		{"config/weights mismatch", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["intermediate_size"] = 65 })
-		}, ErrBadModel, []string{"encoder.layer.0.intermediate.dense.weight", "model.safetensors", "[64 32]"}},
-		{"corrupt config", func(t *testing.T, d string) { os.WriteFile(filepath.Join(d, "config.json"), []byte("{"), 0o644) }, ErrBadModel, []string{"config.json"}},
-		{"no weights", func(t *testing.T, d string) { os.Remove(filepath.Join(d, "model.safetensors")) }, ErrBadModel, []string{"model.safetensors"}},
+		}, errs.ErrCorrupt, []string{"encoder.layer.0.intermediate.dense.weight", "model.safetensors", "[64 32]"}},
+		{"corrupt config", func(t *testing.T, d string) { os.WriteFile(filepath.Join(d, "config.json"), []byte("{"), 0o644) }, errs.ErrCorrupt, []string{"config.json"}},
+		{"no weights", func(t *testing.T, d string) { os.Remove(filepath.Join(d, "model.safetensors")) }, errs.ErrCorrupt, []string{"model.safetensors"}},
 		{"pytorch only", func(t *testing.T, d string) {
 			os.Rename(filepath.Join(d, "model.safetensors"), filepath.Join(d, "pytorch_model.bin"))
-		}, ErrUnsupported, []string{"pytorch_model.bin", "convert"}},
+		}, errs.ErrUnsupported, []string{"pytorch_model.bin", "convert"}},
 		{"truncated weights", func(t *testing.T, d string) {
 			p := filepath.Join(d, "model.safetensors")
 			st, _ := os.Stat(p)
@@ -278,34 +278,34 @@ func TestBrokenModels(t *testing.T) {
 				b := ts["encoder.layer.1.output.dense.weight"].data
 				binary.LittleEndian.PutUint32(b[40:], math.Float32bits(float32(math.NaN())))
 			})
-		}, ErrBadModel, []string{"encoder.layer.1.output.dense.weight", "model.safetensors", "NaN"}},
+		}, errs.ErrCorrupt, []string{"encoder.layer.1.output.dense.weight", "model.safetensors", "NaN"}},
 		{"Inf weight", func(t *testing.T, d string) {
 			weights(t, d, func(ts map[string]rawTensor) {
 				b := ts["embeddings.LayerNorm.bias"].data
 				binary.LittleEndian.PutUint32(b, math.Float32bits(float32(math.Inf(-1))))
 			})
-		}, ErrBadModel, []string{"embeddings.LayerNorm.bias"}},
+		}, errs.ErrCorrupt, []string{"embeddings.LayerNorm.bias"}},
 		{"missing tensor", func(t *testing.T, d string) {
 			weights(t, d, func(ts map[string]rawTensor) { delete(ts, "encoder.layer.1.attention.self.key.bias") })
-		}, ErrBadModel, []string{"encoder.layer.1.attention.self.key.bias"}},
+		}, errs.ErrCorrupt, []string{"encoder.layer.1.attention.self.key.bias"}},
 		{"wrong shape", func(t *testing.T, d string) {
 			weights(t, d, func(ts map[string]rawTensor) {
 				x := ts["encoder.layer.0.attention.self.query.weight"]
 				x.shape = []int{16, 64}
 				ts["encoder.layer.0.attention.self.query.weight"] = x
 			})
-		}, ErrBadModel, []string{"encoder.layer.0.attention.self.query.weight", "[16 64]", "[32 32]"}},
+		}, errs.ErrCorrupt, []string{"encoder.layer.0.attention.self.query.weight", "[16 64]", "[32 32]"}},
 		{"integer dtype", func(t *testing.T, d string) {
 			weights(t, d, func(ts map[string]rawTensor) {
 				y := ts["encoder.layer.0.output.LayerNorm.weight"]
 				y.dtype = "I32"
 				ts["encoder.layer.0.output.LayerNorm.weight"] = y
 			})
-		}, ErrBadModel, []string{"encoder.layer.0.output.LayerNorm.weight", "I32"}},
+		}, errs.ErrUnsupported, []string{"encoder.layer.0.output.LayerNorm.weight", "I32"}},
 		{"extra layer", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["num_hidden_layers"] = 1 })
-		}, ErrBadModel, []string{"num_hidden_layers"}},
-		{"no tokenizer", func(t *testing.T, d string) { os.Remove(filepath.Join(d, "tokenizer.json")) }, ErrBadModel, []string{"tokenizer.json"}},
+		}, errs.ErrCorrupt, []string{"num_hidden_layers"}},
+		{"no tokenizer", func(t *testing.T, d string) { os.Remove(filepath.Join(d, "tokenizer.json")) }, errs.ErrCorrupt, []string{"tokenizer.json"}},
 		{"tokenizer too big for vocab", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["vocab_size"] = 1000 })
 			weights(t, d, func(ts map[string]rawTensor) {
@@ -314,43 +314,43 @@ func TestBrokenModels(t *testing.T) {
 				x.data = x.data[:1000*32*4]
 				ts["embeddings.word_embeddings.weight"] = x
 			})
-		}, ErrBadModel, []string{"vocab_size"}},
+		}, errs.ErrCorrupt, []string{"vocab_size"}},
 		{"max_seq_length too long", func(t *testing.T, d string) {
 			os.WriteFile(filepath.Join(d, "sentence_bert_config.json"), []byte(`{"max_seq_length": 513}`), 0o644)
-		}, ErrBadModel, []string{"513"}},
+		}, errs.ErrCorrupt, []string{"513"}},
 		{"unknown module", func(t *testing.T, d string) {
 			os.WriteFile(filepath.Join(d, "modules.json"), []byte(`[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},{"idx":1,"name":"1","path":"1_LSTM","type":"sentence_transformers.models.LSTM"}]`), 0o644)
-		}, ErrUnsupported, []string{"LSTM"}},
+		}, errs.ErrUnsupported, []string{"LSTM"}},
 		{"negative layer_norm_eps", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["layer_norm_eps"] = -1e-12 })
-		}, ErrBadModel, []string{"layer_norm_eps", "-1e-12", "config.json"}},
+		}, errs.ErrCorrupt, []string{"layer_norm_eps", "-1e-12", "config.json"}},
 		{"zero layer_norm_eps", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["layer_norm_eps"] = 0 })
-		}, ErrBadModel, []string{"layer_norm_eps"}},
+		}, errs.ErrCorrupt, []string{"layer_norm_eps"}},
 		{"layer_norm_eps 0 in float32", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["layer_norm_eps"] = 1e-50 })
-		}, ErrBadModel, []string{"layer_norm_eps"}},
+		}, errs.ErrCorrupt, []string{"layer_norm_eps"}},
 		{"layer_norm_eps Inf in float32", func(t *testing.T, d string) {
 			editJSON(t, filepath.Join(d, "config.json"), func(c map[string]any) { c["layer_norm_eps"] = 1e39 })
-		}, ErrBadModel, []string{"layer_norm_eps"}},
+		}, errs.ErrCorrupt, []string{"layer_norm_eps"}},
 		{"layer_norm_eps NaN (as Python writes it)", func(t *testing.T, d string) {
 			replaceInFile(t, filepath.Join(d, "config.json"), `"layer_norm_eps": 1e-12`, `"layer_norm_eps": NaN`)
-		}, ErrBadModel, []string{"config.json"}},
+		}, errs.ErrCorrupt, []string{"config.json"}},
 		{"layer_norm_eps beyond float64", func(t *testing.T, d string) {
 			replaceInFile(t, filepath.Join(d, "config.json"), `"layer_norm_eps": 1e-12`, `"layer_norm_eps": 1e999`)
-		}, ErrBadModel, []string{"layer_norm_eps", "config.json"}},
+		}, errs.ErrCorrupt, []string{"layer_norm_eps", "config.json"}},
 		{"corrupt pooling config", func(t *testing.T, d string) {
 			os.WriteFile(filepath.Join(d, "1_Pooling", "config.json"), []byte("{"), 0o644)
-		}, ErrBadModel, []string{filepath.Join("1_Pooling", "config.json")}},
+		}, errs.ErrCorrupt, []string{filepath.Join("1_Pooling", "config.json")}},
 		{"corrupt modules.json", func(t *testing.T, d string) {
 			os.WriteFile(filepath.Join(d, "modules.json"), []byte(`[{`), 0o644)
-		}, ErrBadModel, []string{"modules.json"}},
+		}, errs.ErrCorrupt, []string{"modules.json"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyDir(t, base)
 			tc.break_(t, dir)
-			m, err := Load(dir)
+			m, err := Load(context.Background(), dir)
 			if err == nil {
 				m.Close()
 				t.Fatal("no error")
@@ -363,17 +363,17 @@ func TestBrokenModels(t *testing.T) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
 			}
-			// "transformer: <kind>: FILE: what", each file named once.
+			// "transformer: FILE: what: <kind>", each file named once.
 			if msg := err.Error(); !strings.HasPrefix(msg, "transformer: ") || strings.Count(msg, dir) > 1 {
 				t.Errorf("error %q does not start with \"transformer: \" or names a file twice", msg)
 			}
 			if cfg := filepath.Join(dir, "config.json"); strings.Contains(err.Error(), cfg) && !errors.Is(err, fs.ErrNotExist) &&
-				!strings.HasPrefix(err.Error(), tc.is.Error()+": "+cfg+": ") {
-				t.Errorf("error %q: want %q", err, tc.is.Error()+": "+cfg+": ...")
+				(!strings.HasPrefix(err.Error(), "transformer: "+cfg+": ") || !strings.HasSuffix(err.Error(), ": "+tc.is.Error())) {
+				t.Errorf("error %q: want %q", err, "transformer: "+cfg+": ...: "+tc.is.Error())
 			}
 		})
 	}
-	if _, err := Load(filepath.Join(t.TempDir(), "absent")); err == nil {
+	if _, err := Load(context.Background(), filepath.Join(t.TempDir(), "absent")); err == nil {
 		t.Error("absent folder: no error")
 	}
 }

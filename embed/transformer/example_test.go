@@ -31,7 +31,7 @@ func dot(a, b []float32) float64 {
 // weights, so its similarities mean nothing; a real model such as
 // sentence-transformers/all-MiniLM-L6-v2 loads the same way.
 func Example() {
-	m, err := transformer.Load("testdata/tiny-bert")
+	m, err := transformer.Load(context.Background(), "testdata/tiny-bert")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func Example() {
 // access or a cached copy of the model, so it is not run by go test.
 func Example_e5Prompts() {
 	ctx := context.Background()
-	m, err := transformer.Load("intfloat/multilingual-e5-small")
+	m, err := transformer.Load(context.Background(), "intfloat/multilingual-e5-small")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func Example_e5Prompts() {
 // model's tokenizer produces, special tokens included. Here the model's
 // own tokenizer makes them, so the states equal EncodeTokens'.
 func ExampleModel_EncodeTokenIDs() {
-	m, err := transformer.Load("testdata/tiny-bert")
+	m, err := transformer.Load(context.Background(), "testdata/tiny-bert")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func ExampleModel_EncodeTokenIDs() {
 // Take prompted views of one loaded model: they share its weights and
 // encode as a model loaded with the prompt would.
 func ExampleModel_Prompted() {
-	m, err := transformer.Load("testdata/tiny-bert")
+	m, err := transformer.Load(context.Background(), "testdata/tiny-bert")
 	if err != nil {
 		log.Fatal(err)
 	}

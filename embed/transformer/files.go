@@ -1,6 +1,6 @@
 // files.go reads the model's own files through internal/fileio (regular
 // files only, never blocking on a FIFO, read up to a size limit), with
-// errors wrapping ErrBadModel.
+// errors wrapping errs.ErrCorrupt.
 
 package transformer
 
@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/fileio"
 )
 
@@ -21,21 +22,21 @@ const (
 )
 
 // openRegular opens path for reading if it is a regular file (see
-// internal/fileio). Errors wrap ErrBadModel and name the file.
+// internal/fileio). Errors wrap errs.ErrCorrupt and name the file.
 func openRegular(path string) (*os.File, os.FileInfo, error) {
 	f, st, err := fileio.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+		return nil, nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 	}
 	return f, st, nil
 }
 
 // readFile reads the regular file at path, of at most limit bytes.
-// Errors wrap ErrBadModel and name the file.
+// Errors wrap errs.ErrCorrupt and name the file.
 func readFile(path string, limit int64) ([]byte, error) {
 	b, err := fileio.Read(path, limit)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+		return nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 	}
 	return b, nil
 }

@@ -21,11 +21,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
-	"github.com/ganada/ganada/similarity"
 )
 
-// loadWithin calls Load(dir) and fails the test if it takes longer than a
+// loadWithin calls Load(context.Background(), dir) and fails the test if it takes longer than a
 // minute (a FIFO would block it for ever).
 func loadWithin(t *testing.T, dir string, opts ...Option) (*Model, error) {
 	t.Helper()
@@ -35,14 +35,14 @@ func loadWithin(t *testing.T, dir string, opts ...Option) (*Model, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		m, err := Load(dir, opts...)
+		m, err := Load(context.Background(), dir, opts...)
 		done <- result{m, err}
 	}()
 	select {
 	case r := <-done:
 		return r.m, r.err
 	case <-time.After(time.Minute):
-		t.Fatalf("Load(%s) blocks", dir)
+		t.Fatalf("Load(context.Background(), %s) blocks", dir)
 		return nil, nil
 	}
 }
@@ -101,29 +101,29 @@ func setConfig(key string, v any) func(t *testing.T, dir string) {
 func TestConfigIDsAndSizes(t *testing.T) {
 	cfg := "config.json"
 	runHostile(t, []hostileCase{
-		{"xlmr pad_token_id -5", "tiny-xlmr", setConfig("pad_token_id", -5), ErrBadModel, []string{cfg, "pad_token_id", "-5"}},
-		{"xlmr pad_token_id vocab_size", "tiny-xlmr", setConfig("pad_token_id", 8002), ErrBadModel, []string{cfg, "pad_token_id", "8002"}},
-		{"xlmr pad_token_id beyond positions", "tiny-xlmr", setConfig("pad_token_id", 600), ErrBadModel, []string{cfg, "max_position_embeddings", "600"}},
-		{"bert pad_token_id -1", "tiny-bert", setConfig("pad_token_id", -1), ErrBadModel, []string{cfg, "pad_token_id"}},
-		{"hidden_size 0", "tiny-bert", setConfig("hidden_size", 0), ErrBadModel, []string{cfg, "hidden_size 0"}},
-		{"hidden_size 2^40", "tiny-bert", setConfig("hidden_size", 1<<40), ErrBadModel, []string{"model.safetensors", "[32 32]", "config.json implies [1099511627776 1099511627776]"}},
-		{"hidden_size not a multiple of heads", "tiny-bert", setConfig("hidden_size", 30), ErrBadModel, []string{cfg, "num_attention_heads"}},
-		{"num_attention_heads 0", "tiny-bert", setConfig("num_attention_heads", 0), ErrBadModel, []string{cfg, "num_attention_heads 0"}},
-		{"num_attention_heads -4", "tiny-bert", setConfig("num_attention_heads", -4), ErrBadModel, []string{cfg, "num_attention_heads -4"}},
-		{"intermediate_size 0", "tiny-bert", setConfig("intermediate_size", 0), ErrBadModel, []string{cfg, "intermediate_size"}},
-		{"intermediate_size 2^40", "tiny-bert", setConfig("intermediate_size", 1<<40), ErrBadModel, []string{"intermediate.dense.weight"}},
-		{"num_hidden_layers 2^30", "tiny-bert", setConfig("num_hidden_layers", 1<<30), ErrBadModel, []string{"encoder.layer.2."}},
-		{"num_hidden_layers 0", "tiny-bert", setConfig("num_hidden_layers", 0), ErrBadModel, []string{cfg, "num_hidden_layers"}},
-		{"vocab_size beyond the table", "tiny-bert", setConfig("vocab_size", 40000), ErrBadModel, []string{"embeddings.word_embeddings.weight", "[40000 32]"}},
-		{"vocab_size -1", "tiny-bert", setConfig("vocab_size", -1), ErrBadModel, []string{cfg, "vocab_size"}},
-		{"max_position_embeddings beyond the table", "tiny-bert", setConfig("max_position_embeddings", 4096), ErrBadModel, []string{"position_embeddings", "[4096 32]"}},
-		{"max_position_embeddings 0", "tiny-bert", setConfig("max_position_embeddings", 0), ErrBadModel, []string{cfg, "max_position_embeddings"}},
-		{"xlmr max_position_embeddings 2", "tiny-xlmr", setConfig("max_position_embeddings", 2), ErrBadModel, []string{cfg, "max_position_embeddings 2"}},
-		{"type_vocab_size 0", "tiny-bert", setConfig("type_vocab_size", 0), ErrBadModel, []string{cfg, "type_vocab_size 0"}},
-		{"type_vocab_size beyond the table", "tiny-bert", setConfig("type_vocab_size", 3), ErrBadModel, []string{"token_type_embeddings", "[3 32]"}},
+		{"xlmr pad_token_id -5", "tiny-xlmr", setConfig("pad_token_id", -5), errs.ErrCorrupt, []string{cfg, "pad_token_id", "-5"}},
+		{"xlmr pad_token_id vocab_size", "tiny-xlmr", setConfig("pad_token_id", 8002), errs.ErrCorrupt, []string{cfg, "pad_token_id", "8002"}},
+		{"xlmr pad_token_id beyond positions", "tiny-xlmr", setConfig("pad_token_id", 600), errs.ErrCorrupt, []string{cfg, "max_position_embeddings", "600"}},
+		{"bert pad_token_id -1", "tiny-bert", setConfig("pad_token_id", -1), errs.ErrCorrupt, []string{cfg, "pad_token_id"}},
+		{"hidden_size 0", "tiny-bert", setConfig("hidden_size", 0), errs.ErrCorrupt, []string{cfg, "hidden_size 0"}},
+		{"hidden_size 2^40", "tiny-bert", setConfig("hidden_size", 1<<40), errs.ErrCorrupt, []string{"model.safetensors", "[32 32]", "config.json implies [1099511627776 1099511627776]"}},
+		{"hidden_size not a multiple of heads", "tiny-bert", setConfig("hidden_size", 30), errs.ErrCorrupt, []string{cfg, "num_attention_heads"}},
+		{"num_attention_heads 0", "tiny-bert", setConfig("num_attention_heads", 0), errs.ErrCorrupt, []string{cfg, "num_attention_heads 0"}},
+		{"num_attention_heads -4", "tiny-bert", setConfig("num_attention_heads", -4), errs.ErrCorrupt, []string{cfg, "num_attention_heads -4"}},
+		{"intermediate_size 0", "tiny-bert", setConfig("intermediate_size", 0), errs.ErrCorrupt, []string{cfg, "intermediate_size"}},
+		{"intermediate_size 2^40", "tiny-bert", setConfig("intermediate_size", 1<<40), errs.ErrCorrupt, []string{"intermediate.dense.weight"}},
+		{"num_hidden_layers 2^30", "tiny-bert", setConfig("num_hidden_layers", 1<<30), errs.ErrCorrupt, []string{"encoder.layer.2."}},
+		{"num_hidden_layers 0", "tiny-bert", setConfig("num_hidden_layers", 0), errs.ErrCorrupt, []string{cfg, "num_hidden_layers"}},
+		{"vocab_size beyond the table", "tiny-bert", setConfig("vocab_size", 40000), errs.ErrCorrupt, []string{"embeddings.word_embeddings.weight", "[40000 32]"}},
+		{"vocab_size -1", "tiny-bert", setConfig("vocab_size", -1), errs.ErrCorrupt, []string{cfg, "vocab_size"}},
+		{"max_position_embeddings beyond the table", "tiny-bert", setConfig("max_position_embeddings", 4096), errs.ErrCorrupt, []string{"position_embeddings", "[4096 32]"}},
+		{"max_position_embeddings 0", "tiny-bert", setConfig("max_position_embeddings", 0), errs.ErrCorrupt, []string{cfg, "max_position_embeddings"}},
+		{"xlmr max_position_embeddings 2", "tiny-xlmr", setConfig("max_position_embeddings", 2), errs.ErrCorrupt, []string{cfg, "max_position_embeddings 2"}},
+		{"type_vocab_size 0", "tiny-bert", setConfig("type_vocab_size", 0), errs.ErrCorrupt, []string{cfg, "type_vocab_size 0"}},
+		{"type_vocab_size beyond the table", "tiny-bert", setConfig("type_vocab_size", 3), errs.ErrCorrupt, []string{"token_type_embeddings", "[3 32]"}},
 		{"sizes beyond int64", "tiny-bert", func(t *testing.T, d string) {
 			replaceInFile(t, filepath.Join(d, "config.json"), `"hidden_size": 32`, `"hidden_size": 1e30`)
-		}, ErrBadModel, []string{cfg}},
+		}, errs.ErrCorrupt, []string{cfg}},
 	})
 }
 
@@ -168,12 +168,12 @@ func TestTokenizerIDsAtLoad(t *testing.T) {
 		})
 	}
 	runHostile(t, []hostileCase{
-		{"post-processor id beyond vocab", "tiny-bert", specials("ids", []int{999999}), ErrBadModel, []string{"tokenizer.json", "999999"}},
-		{"post-processor type id beyond types", "tiny-bert", specials("type_id", 7), ErrBadModel, []string{"tokenizer.json", "type id 7"}},
+		{"post-processor id beyond vocab", "tiny-bert", specials("ids", []int{999999}), errs.ErrCorrupt, []string{"tokenizer.json", "999999"}},
+		{"post-processor type id beyond types", "tiny-bert", specials("type_id", 7), errs.ErrCorrupt, []string{"tokenizer.json", "type id 7"}},
 		{"added token beyond vocab", "tiny-bert", editTokenizer(func(tj map[string]any) {
 			tj["added_tokens"] = append(tj["added_tokens"].([]any), map[string]any{
 				"id": 40000, "content": "[NEW]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true})
-		}), ErrBadModel, []string{"tokenizer.json", "vocab_size is 30522"}},
+		}), errs.ErrCorrupt, []string{"tokenizer.json", "vocab_size is 30522"}},
 	})
 }
 
@@ -222,29 +222,29 @@ func TestModuleConfigs(t *testing.T) {
 	}
 	pc := filepath.Join("1_Pooling", "config.json")
 	cases := []hostileCase{
-		{"pooling all modes false", "tiny-bert", pooling(`{"word_embedding_dimension": 32, "pooling_mode_cls_token": false, "pooling_mode_mean_tokens": false, "pooling_mode_max_tokens": false, "pooling_mode_mean_sqrt_len_tokens": false}`), ErrBadModel, []string{pc, "no pooling mode"}},
-		{"pooling dimension", "tiny-bert", pooling(`{"word_embedding_dimension": 768, "pooling_mode_mean_tokens": true}`), ErrBadModel, []string{pc, "768"}},
-		{"pooling negative dimension", "tiny-bert", pooling(`{"word_embedding_dimension": -32, "pooling_mode_mean_tokens": true}`), ErrBadModel, []string{pc}},
-		{"pooling unknown mode", "tiny-bert", pooling(`{"pooling_mode": "median"}`), ErrBadModel, []string{pc, "median"}},
-		{"dense huge out_features", "tiny-bert", dense(`{"in_features": 32, "out_features": 1099511627776, "activation_function": "torch.nn.modules.activation.Tanh"}`, 48, 32), ErrBadModel, []string{"linear.weight", "[1099511627776 32]"}},
-		{"dense out_features 0", "tiny-bert", dense(`{"in_features": 32, "out_features": 0}`, 48, 32), ErrBadModel, []string{"2_Dense", "0"}},
-		{"dense in_features", "tiny-bert", dense(`{"in_features": 33, "out_features": 48}`, 48, 33), ErrBadModel, []string{"2_Dense", "33", "32"}},
-		{"dense weights of another shape", "tiny-bert", dense(`{"in_features": 32, "out_features": 48}`, 47, 32), ErrBadModel, []string{"linear.weight", "[47 32]", "[48 32]"}},
-		{"dense activation", "tiny-bert", dense(`{"in_features": 32, "out_features": 48, "activation_function": "torch.nn.modules.activation.Softmax"}`, 48, 32), ErrUnsupported, []string{"Softmax"}},
-		{"dense bias not bool", "tiny-bert", dense(`{"in_features": 32, "out_features": 48, "bias": "yes"}`, 48, 32), ErrBadModel, []string{filepath.Join("2_Dense", "config.json")}},
-		{"dense no weights", "tiny-bert", dense(`{"in_features": 32, "out_features": 48}`, 0, 0), ErrBadModel, []string{"2_Dense", "model.safetensors"}},
-		{"max_seq_length -1", "tiny-bert", stc(`{"max_seq_length": -1}`), ErrBadModel, []string{"sentence_bert_config.json", "max_seq_length -1"}},
-		{"max_seq_length 0", "tiny-bert", stc(`{"max_seq_length": 0}`), ErrBadModel, []string{"sentence_bert_config.json", "max_seq_length 0"}},
-		{"max_seq_length 2^62", "tiny-bert", stc(`{"max_seq_length": 4611686018427387904}`), ErrBadModel, []string{"sentence_bert_config.json", "4611686018427387904"}},
-		{"max_seq_length 1e30", "tiny-bert", stc(`{"max_seq_length": 1e30}`), ErrBadModel, []string{"sentence_bert_config.json"}},
+		{"pooling all modes false", "tiny-bert", pooling(`{"word_embedding_dimension": 32, "pooling_mode_cls_token": false, "pooling_mode_mean_tokens": false, "pooling_mode_max_tokens": false, "pooling_mode_mean_sqrt_len_tokens": false}`), errs.ErrCorrupt, []string{pc, "no pooling mode"}},
+		{"pooling dimension", "tiny-bert", pooling(`{"word_embedding_dimension": 768, "pooling_mode_mean_tokens": true}`), errs.ErrCorrupt, []string{pc, "768"}},
+		{"pooling negative dimension", "tiny-bert", pooling(`{"word_embedding_dimension": -32, "pooling_mode_mean_tokens": true}`), errs.ErrCorrupt, []string{pc}},
+		{"pooling unknown mode", "tiny-bert", pooling(`{"pooling_mode": "median"}`), errs.ErrCorrupt, []string{pc, "median"}},
+		{"dense huge out_features", "tiny-bert", dense(`{"in_features": 32, "out_features": 1099511627776, "activation_function": "torch.nn.modules.activation.Tanh"}`, 48, 32), errs.ErrCorrupt, []string{"linear.weight", "[1099511627776 32]"}},
+		{"dense out_features 0", "tiny-bert", dense(`{"in_features": 32, "out_features": 0}`, 48, 32), errs.ErrCorrupt, []string{"2_Dense", "0"}},
+		{"dense in_features", "tiny-bert", dense(`{"in_features": 33, "out_features": 48}`, 48, 33), errs.ErrCorrupt, []string{"2_Dense", "33", "32"}},
+		{"dense weights of another shape", "tiny-bert", dense(`{"in_features": 32, "out_features": 48}`, 47, 32), errs.ErrCorrupt, []string{"linear.weight", "[47 32]", "[48 32]"}},
+		{"dense activation", "tiny-bert", dense(`{"in_features": 32, "out_features": 48, "activation_function": "torch.nn.modules.activation.Softmax"}`, 48, 32), errs.ErrUnsupported, []string{"Softmax"}},
+		{"dense bias not bool", "tiny-bert", dense(`{"in_features": 32, "out_features": 48, "bias": "yes"}`, 48, 32), errs.ErrCorrupt, []string{filepath.Join("2_Dense", "config.json")}},
+		{"dense no weights", "tiny-bert", dense(`{"in_features": 32, "out_features": 48}`, 0, 0), errs.ErrCorrupt, []string{"2_Dense", "model.safetensors"}},
+		{"max_seq_length -1", "tiny-bert", stc(`{"max_seq_length": -1}`), errs.ErrCorrupt, []string{"sentence_bert_config.json", "max_seq_length -1"}},
+		{"max_seq_length 0", "tiny-bert", stc(`{"max_seq_length": 0}`), errs.ErrCorrupt, []string{"sentence_bert_config.json", "max_seq_length 0"}},
+		{"max_seq_length 2^62", "tiny-bert", stc(`{"max_seq_length": 4611686018427387904}`), errs.ErrCorrupt, []string{"sentence_bert_config.json", "4611686018427387904"}},
+		{"max_seq_length 1e30", "tiny-bert", stc(`{"max_seq_length": 1e30}`), errs.ErrCorrupt, []string{"sentence_bert_config.json"}},
 	}
 	for _, p := range []string{"../1_Pooling", "/etc", "1_Pooling/../../x", `..\1_Pooling`, "C:1_Pooling", "1_Pooling\x00", ".."} {
-		cases = append(cases, hostileCase{"module path " + p, "tiny-bert", modulePath(p), ErrBadModel, []string{"modules.json"}})
+		cases = append(cases, hostileCase{"module path " + p, "tiny-bert", modulePath(p), errs.ErrCorrupt, []string{"modules.json"}})
 	}
 	runHostile(t, cases)
 	// Negative or too large WithMaxSeqLength.
 	for _, n := range []int{-1, 513} {
-		if m, err := Load(filepath.Join("testdata", "tiny-bert"), WithMaxSeqLength(n)); err == nil {
+		if m, err := Load(context.Background(), filepath.Join("testdata", "tiny-bert"), WithMaxSeqLength(n)); err == nil {
 			m.Close()
 			t.Errorf("WithMaxSeqLength(%d): no error", n)
 		}
@@ -283,20 +283,20 @@ func TestHostileFiles(t *testing.T) {
 			if err := os.Truncate(p, 100<<20); err != nil {
 				t.Fatal(err)
 			}
-		}, ErrBadModel, []string{"config.json", "104857600 bytes"}},
+		}, errs.ErrCorrupt, []string{"config.json", "104857600 bytes"}},
 		{"tokenizer_config.json of 100 MB", "tiny-bert", func(t *testing.T, d string) {
 			os.Truncate(filepath.Join(d, "tokenizer_config.json"), 100<<20)
-		}, ErrBadModel, []string{"tokenizer_config.json", "104857600 bytes"}},
-		{"config.json a directory", "tiny-bert", replace("config.json", mkdir), ErrBadModel, []string{"config.json"}},
-		{"model.safetensors a directory", "tiny-bert", replace("model.safetensors", mkdir), ErrBadModel, []string{"model.safetensors"}},
+		}, errs.ErrCorrupt, []string{"tokenizer_config.json", "104857600 bytes"}},
+		{"config.json a directory", "tiny-bert", replace("config.json", mkdir), errs.ErrCorrupt, []string{"config.json"}},
+		{"model.safetensors a directory", "tiny-bert", replace("model.safetensors", mkdir), errs.ErrCorrupt, []string{"model.safetensors"}},
 		{"shard index a directory", "tiny-bert", func(t *testing.T, d string) {
 			os.Remove(filepath.Join(d, "model.safetensors"))
 			os.Mkdir(filepath.Join(d, "model.safetensors.index.json"), 0o755)
-		}, ErrBadModel, []string{"model.safetensors"}},
+		}, errs.ErrCorrupt, []string{"model.safetensors"}},
 		{"shard index naming a missing file", "tiny-bert", func(t *testing.T, d string) {
 			os.Rename(filepath.Join(d, "model.safetensors"), filepath.Join(d, "model-00001-of-00001.safetensors"))
 			os.WriteFile(filepath.Join(d, "model.safetensors.index.json"), []byte(`{"weight_map": {"embeddings.word_embeddings.weight": "model-00001-of-00002.safetensors"}}`), 0o644)
-		}, ErrBadModel, []string{"model-00001-of-00002.safetensors", "model.safetensors.index.json"}},
+		}, errs.ErrCorrupt, []string{"model-00001-of-00002.safetensors", "model.safetensors.index.json"}},
 		{"overlapping tensors", "tiny-bert", func(t *testing.T, d string) {
 			p := filepath.Join(d, "model.safetensors")
 			b, _ := os.ReadFile(p)
@@ -309,7 +309,7 @@ func TestHostileFiles(t *testing.T) {
 			js, _ := json.Marshal(hdr)
 			out := append(binary.LittleEndian.AppendUint64(nil, uint64(len(js))), js...)
 			os.WriteFile(p, append(out, b[8+n:]...), 0o644)
-		}, ErrBadModel, []string{"model.safetensors", "overlaps"}},
+		}, errs.ErrCorrupt, []string{"model.safetensors", "overlaps"}},
 		{"unsupported dtype", "tiny-bert", func(t *testing.T, d string) {
 			p := filepath.Join(d, "model.safetensors")
 			ts := readTensors(t, p)
@@ -318,7 +318,7 @@ func TestHostileFiles(t *testing.T) {
 			x.data = x.data[:len(x.data)/4]
 			ts["encoder.layer.0.attention.self.query.weight"] = x
 			writeTensors(t, p, ts)
-		}, ErrBadModel, []string{"encoder.layer.0.attention.self.query.weight", "F8_E4M3"}},
+		}, errs.ErrUnsupported, []string{"encoder.layer.0.attention.self.query.weight", "F8_E4M3"}},
 		{"unknown dtype", "tiny-bert", func(t *testing.T, d string) {
 			p := filepath.Join(d, "model.safetensors")
 			ts := readTensors(t, p)
@@ -326,12 +326,12 @@ func TestHostileFiles(t *testing.T) {
 			x.dtype = "C64"
 			ts["pooler.dense.bias"] = x
 			writeTensors(t, p, ts)
-		}, ErrBadModel, []string{"pooler.dense.bias", "C64"}},
+		}, errs.ErrCorrupt, []string{"pooler.dense.bias", "C64"}},
 	}
 	for _, name := range []string{"config.json", "tokenizer.json", "model.safetensors", "modules.json", "sentence_bert_config.json", filepath.Join("1_Pooling", "config.json")} {
 		cases = append(cases,
-			hostileCase{name + " a FIFO", "tiny-bert", replace(name, fifo), ErrBadModel, []string{filepath.Base(name)}},
-			hostileCase{name + " /dev/zero", "tiny-bert", replace(name, zero), ErrBadModel, []string{filepath.Base(name)}})
+			hostileCase{name + " a FIFO", "tiny-bert", replace(name, fifo), errs.ErrCorrupt, []string{filepath.Base(name)}},
+			hostileCase{name + " /dev/zero", "tiny-bert", replace(name, zero), errs.ErrCorrupt, []string{filepath.Base(name)}})
 	}
 	runHostile(t, cases)
 }
@@ -355,7 +355,7 @@ func TestReadFileNotRegular(t *testing.T) {
 		go func() { _, err := readFile(p, maxConfigBytes); done <- err }()
 		select {
 		case err := <-done:
-			if !errors.Is(err, ErrBadModel) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a regular file") {
+			if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a regular file") {
 				t.Errorf("readFile(%s) = %v", p, err)
 			}
 		case <-time.After(10 * time.Second):
@@ -365,10 +365,10 @@ func TestReadFileNotRegular(t *testing.T) {
 	big := filepath.Join(dir, "big.json")
 	os.WriteFile(big, []byte("{}"), 0o644)
 	os.Truncate(big, maxConfigBytes+1)
-	if _, err := readFile(big, maxConfigBytes); !errors.Is(err, ErrBadModel) || !strings.Contains(err.Error(), big) {
+	if _, err := readFile(big, maxConfigBytes); !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), big) {
 		t.Errorf("readFile(big) = %v", err)
 	}
-	if _, err := readFile(filepath.Join(dir, "absent"), 10); !errors.Is(err, ErrBadModel) || !errors.Is(err, fs.ErrNotExist) {
+	if _, err := readFile(filepath.Join(dir, "absent"), 10); !errors.Is(err, errs.ErrCorrupt) || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("readFile(absent) = %v", err)
 	}
 }
@@ -389,8 +389,8 @@ func TestNonFiniteOutput(t *testing.T) {
 	ctx := context.Background()
 	check := func(what string, err error) {
 		t.Helper()
-		if !errors.Is(err, ErrBadModel) || !errors.Is(err, similarity.ErrNonFinite) || !strings.Contains(err.Error(), "input ") {
-			t.Errorf("%s: %v, want ErrBadModel and similarity.ErrNonFinite naming the input", what, err)
+		if !errors.Is(err, errs.ErrNonFinite) || !strings.Contains(err.Error(), "input ") {
+			t.Errorf("%s: %v, want errs.ErrNonFinite naming the input", what, err)
 		}
 	}
 	_, err := m.Encode(ctx, []string{"hello", "world"})

@@ -44,7 +44,7 @@ func TestLoadFromHub(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv("HF_HUB_OFFLINE", "")
 	hubOpts := WithHubOptions(hub.WithEndpoint(srv.URL), hub.WithCacheDir(cache))
-	m, err := Load("ganada/tiny-bert", hubOpts)
+	m, err := Load(context.Background(), "ganada/tiny-bert", hubOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestLoadFromHub(t *testing.T) {
 	before := fh.Requests()
 	t.Setenv("HF_HUB_OFFLINE", "1")
 	t.Setenv("HF_HUB_CACHE", cache)
-	off, err := Load("ganada/tiny-bert")
+	off, err := Load(context.Background(), "ganada/tiny-bert")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,20 +86,20 @@ func TestLoadFromHub(t *testing.T) {
 		t.Errorf("offline load made %d requests", fh.Requests()-before)
 	}
 	// The snapshot folder itself is a local model folder.
-	if _, err := Load(snap); err != nil {
+	if _, err := Load(context.Background(), snap); err != nil {
 		t.Errorf("snapshot folder: %v", err)
 	}
 	// Offline and not cached: a clear error.
-	if _, err := Load("ganada/other-model"); !errors.As(err, new(*hub.NotCachedError)) {
+	if _, err := Load(context.Background(), "ganada/other-model"); !errors.As(err, new(*hub.NotCachedError)) {
 		t.Errorf("offline uncached: %v", err)
 	}
 	t.Setenv("HF_HUB_OFFLINE", "")
-	if _, err := Load("ganada/other-model", hubOpts); !errors.Is(err, errs.ErrNotFound) {
+	if _, err := Load(context.Background(), "ganada/other-model", hubOpts); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("missing repo: %v", err)
 	}
 	// A local folder wins over a hub id of the same spelling; a path that
 	// is neither a folder nor an id fails clearly.
-	if _, err := LoadContext(context.Background(), "./no/such/folder"); err == nil {
+	if _, err := Load(context.Background(), "./no/such/folder"); err == nil {
 		t.Error("missing folder: no error")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -52,12 +53,12 @@ func TestEncodeTokenIDs(t *testing.T) {
 		{{101, 30522, 102}},
 		{long},
 	} {
-		if _, err := m.EncodeTokenIDs(ctx, bad); !errors.Is(err, ErrInvalidInput) {
-			t.Errorf("%d-token sequences: error %v, want ErrInvalidInput", len(bad[len(bad)-1]), err)
+		if _, err := m.EncodeTokenIDs(ctx, bad); !errors.Is(err, errs.ErrInvalidInput) {
+			t.Errorf("%d-token sequences: error %v, want errs.ErrInvalidInput", len(bad[len(bad)-1]), err)
 		}
 	}
 	m.Close()
-	if _, err := m.EncodeTokenIDs(ctx, [][]int{{101, 102}}); !errors.Is(err, ErrClosed) {
+	if _, err := m.EncodeTokenIDs(ctx, [][]int{{101, 102}}); !errors.Is(err, errs.ErrClosed) {
 		t.Errorf("after Close: %v", err)
 	}
 }

@@ -26,20 +26,25 @@ import (
 // only snapshot, without the network; see hub.OpenCacheFolder), or a hub
 // id such as "sentence-transformers/all-MiniLM-L6-v2" (optionally with
 // "@revision"), which is looked up in the Hugging Face cache and
-// downloaded into it when missing (see package hub). It is LoadContext
-// with context.Background().
-func Load(dirOrHubID string, opts ...Option) (*Model, error) {
-	return LoadContext(context.Background(), dirOrHubID, opts...)
-}
-
-// LoadContext is Load with a context that bounds any download.
-func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err error) {
+// downloaded into it when missing (see package hub). ctx bounds any
+// download and the reading of the files.
+//
+// An invalid option (see Option) is an error wrapping
+// errs.ErrInvalidOption; a folder whose files are missing, malformed or
+// inconsistent, errs.ErrCorrupt naming the file and field; a model this
+// package cannot run, errs.ErrUnsupported.
+func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err error) {
 	var o options
 	for _, opt := range opts {
-		opt(&o)
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
 	}
-	if o.batchSize < 0 || o.workers < 0 || o.maxSeqLength < 0 || o.truncateDim < 0 {
-		return nil, fmt.Errorf("transformer: negative batch size, workers, max sequence length or truncate dim")
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if o.batchSize == 0 {
 		o.batchSize = DefaultBatchSize
@@ -109,12 +114,12 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	case o.maxSeqLength > 0:
 		m.maxSeq = o.maxSeqLength
 		if m.maxSeq > limit {
-			return nil, fmt.Errorf("%w: WithMaxSeqLength(%d) exceeds the model's %d positions (%s)", ErrBadModel, m.maxSeq, limit, cfgPath)
+			return nil, fmt.Errorf("transformer: WithMaxSeqLength(%d): exceeds the model's %d positions (%s): %w", m.maxSeq, limit, cfgPath, errs.ErrInvalidOption)
 		}
 	case stc.MaxSeqLength != nil:
 		m.maxSeq = *stc.MaxSeqLength
 		if m.maxSeq <= 0 || m.maxSeq > limit {
-			return nil, fmt.Errorf("%w: %s: max_seq_length %d outside 1..%d (the model's position embeddings)", ErrBadModel, stcPath, m.maxSeq, limit)
+			return nil, fmt.Errorf("transformer: %s: max_seq_length %d outside 1..%d (the model's position embeddings): %w", stcPath, m.maxSeq, limit, errs.ErrCorrupt)
 		}
 	default:
 		m.maxSeq = limit
@@ -135,7 +140,7 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 	}
 	m.tok, err = tokenizer.FromBytes(tb, tokenizer.WithoutPadding(), tokenizer.WithTruncation(m.maxSeq))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrBadModel, tokPath, err)
+		return nil, fmt.Errorf("transformer: %s: %w: %w", tokPath, err, errs.ErrCorrupt)
 	}
 	if err := m.checkTokenizer(tokPath); err != nil {
 		return nil, err
@@ -149,7 +154,7 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 		switch mod.kind() {
 		case "Pooling":
 			if pooled {
-				return nil, fmt.Errorf("%w: modules.json has two Pooling modules", ErrUnsupported)
+				return nil, fmt.Errorf("transformer: modules.json has two Pooling modules: %w", errs.ErrUnsupported)
 			}
 			pooled = true
 			p, err := need(ctx, src, join(mod.Path, "config.json"), fmt.Sprintf("Pooling module %q has no config.json", mod.Path))
@@ -164,15 +169,15 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 			}
 			if m.pool, err = pool.LoadConfig(filepath.Dir(p)); err != nil {
 				// Its errors name the file.
-				return nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+				return nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 			}
 			if m.pool.Dim != 0 && m.pool.Dim != hidden {
-				return nil, fmt.Errorf("%w: %s: word_embedding_dimension %d, hidden_size is %d", ErrBadModel, p, m.pool.Dim, hidden)
+				return nil, fmt.Errorf("transformer: %s: word_embedding_dimension %d, hidden_size is %d: %w", p, m.pool.Dim, hidden, errs.ErrCorrupt)
 			}
 			dim = m.pool.OutDim(hidden)
 		case "Dense":
 			if !pooled {
-				return nil, fmt.Errorf("%w: Dense module %q before Pooling", ErrUnsupported, mod.Path)
+				return nil, fmt.Errorf("transformer: Dense module %q before Pooling: %w", mod.Path, errs.ErrUnsupported)
 			}
 			d, p, err := loadDense(ctx, src, mod.Path, dim)
 			if err != nil {
@@ -186,16 +191,16 @@ func LoadContext(ctx context.Context, dirOrHubID string, opts ...Option) (m *Mod
 				m.post = append(m.post, step{normalize: true})
 			}
 		default:
-			return nil, fmt.Errorf("%w: sentence-transformers module %s (supported: Transformer, Pooling, Dense, Normalize)", ErrUnsupported, mod.Type)
+			return nil, fmt.Errorf("transformer: sentence-transformers module %s (supported: Transformer, Pooling, Dense, Normalize): %w", mod.Type, errs.ErrUnsupported)
 		}
 	}
 	if len(mods) > 1 && !pooled {
-		return nil, fmt.Errorf("%w: modules.json has no Pooling module", ErrUnsupported)
+		return nil, fmt.Errorf("transformer: modules.json has no Pooling module: %w", errs.ErrUnsupported)
 	}
 	m.dim = dim
 	if o.truncateDim > 0 {
 		if o.truncateDim > dim {
-			return nil, fmt.Errorf("transformer: truncate dim %d exceeds the model's %d dimensions", o.truncateDim, dim)
+			return nil, fmt.Errorf("transformer: WithTruncateDim(%d): exceeds the model's %d dimensions: %w", o.truncateDim, dim, errs.ErrInvalidOption)
 		}
 		m.dim = o.truncateDim
 	}
@@ -246,7 +251,7 @@ func openWeights(ctx context.Context, src hub.Source, dir, name string) (string,
 	}
 	for _, bin := range []string{"pytorch_model.bin", "pytorch_model.bin.index.json", "model.bin"} {
 		if ok, _ := src.Has(ctx, join(dir, bin)); ok {
-			return "", fmt.Errorf("%w: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True))", ErrUnsupported, src.Name(), bin)
+			return "", fmt.Errorf("transformer: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True)): %w", src.Name(), bin, errs.ErrUnsupported)
 		}
 	}
 	// Has answers "absent" for files a partly cached model lacks when the
@@ -257,7 +262,7 @@ func openWeights(ctx context.Context, src hub.Source, dir, name string) (string,
 }
 
 // need fetches a file the model cannot do without. A model that does not
-// have it gives ErrBadModel with what; a file that could not be fetched
+// have it gives errs.ErrCorrupt with what; a file that could not be fetched
 // (offline or the hub unreachable, and not in the cache) gives the hub's
 // error, which says how to fetch it.
 func need(ctx context.Context, src hub.Source, name, what string) (string, error) {
@@ -266,7 +271,7 @@ func need(ctx context.Context, src hub.Source, name, what string) (string, error
 	case err == nil:
 		return p, nil
 	case errors.Is(err, errs.ErrNotFound) && !errors.As(err, new(*hub.NotCachedError)):
-		return "", fmt.Errorf("%w: %s: %w", ErrBadModel, what, err)
+		return "", fmt.Errorf("transformer: %s: %w: %w", what, err, errs.ErrCorrupt)
 	}
 	return "", fmt.Errorf("transformer: %w", err)
 }
@@ -278,7 +283,7 @@ func fetchShards(ctx context.Context, src hub.Source, dir, indexPath string) err
 	// before the hub is asked for them).
 	shards, err := safetensors.IndexShards(indexPath)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrBadModel, err)
+		return fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 	}
 	for _, s := range shards {
 		if _, err := need(ctx, src, join(dir, s), fmt.Sprintf("%s names shard %s, which is missing", indexPath, s)); err != nil {
@@ -310,22 +315,22 @@ func weightPaths(f *safetensors.File) []string {
 func (m *Model) checkTokenizer(path string) error {
 	c := m.enc.cfg
 	if max := m.tok.MaxID(); max >= c.VocabSize {
-		return fmt.Errorf("%w: %s produces token ids up to %d, the model's vocab_size is %d", ErrBadModel, path, max, c.VocabSize)
+		return fmt.Errorf("transformer: %s produces token ids up to %d, the model's vocab_size is %d: %w", path, max, c.VocabSize, errs.ErrCorrupt)
 	}
 	enc, err := m.tok.Encode("", true)
 	if err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrBadModel, path, err)
+		return fmt.Errorf("transformer: %s: %w: %w", path, err, errs.ErrCorrupt)
 	}
 	for i, id := range enc.IDs {
 		if id < 0 || id >= c.VocabSize {
-			return fmt.Errorf("%w: %s: its post-processor adds token id %d, outside the model's vocab_size %d", ErrBadModel, path, id, c.VocabSize)
+			return fmt.Errorf("transformer: %s: its post-processor adds token id %d, outside the model's vocab_size %d: %w", path, id, c.VocabSize, errs.ErrCorrupt)
 		}
 		if i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
-			return fmt.Errorf("%w: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d", ErrBadModel, path, enc.TypeIDs[i], c.TypeVocabSize)
+			return fmt.Errorf("transformer: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d: %w", path, enc.TypeIDs[i], c.TypeVocabSize, errs.ErrCorrupt)
 		}
 	}
 	if len(enc.IDs) > c.maxTokens() {
-		return fmt.Errorf("%w: %s: its post-processor adds %d tokens, more than the model's %d positions", ErrBadModel, path, len(enc.IDs), c.maxTokens())
+		return fmt.Errorf("transformer: %s: its post-processor adds %d tokens, more than the model's %d positions: %w", path, len(enc.IDs), c.maxTokens(), errs.ErrCorrupt)
 	}
 	return nil
 }
@@ -357,14 +362,20 @@ func (m *Model) newPrompt(text string) (promptSpec, error) {
 func (m *Model) namedPrompt(name string) (string, error) {
 	p, ok := m.prompts[name]
 	if !ok {
-		names := make([]string, 0, len(m.prompts))
-		for n := range m.prompts {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return "", fmt.Errorf("transformer: prompt %q not in config_sentence_transformers.json (has %v)", name, names)
+		names := sortedKeys(m.prompts)
+		return "", fmt.Errorf("transformer: prompt %q not in config_sentence_transformers.json (has %v): %w", name, names, errs.ErrInvalidInput)
 	}
 	return p, nil
+}
+
+// sortedKeys returns the names of prompts, sorted.
+func sortedKeys(prompts map[string]string) []string {
+	names := make([]string, 0, len(prompts))
+	for n := range prompts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // setPrompt resolves the prompt: WithPrompt, else WithPromptName, else the
@@ -384,13 +395,13 @@ func (m *Model) setPrompt(ctx context.Context, src hub.Source) error {
 	case o.promptName != nil:
 		p, err := m.namedPrompt(*o.promptName)
 		if err != nil {
-			return err
+			return fmt.Errorf("transformer: WithPromptName(%q): not among the model's prompts (%v): %w", *o.promptName, sortedKeys(m.prompts), errs.ErrInvalidOption)
 		}
 		text = p
 	case pc.DefaultPromptName != nil && *pc.DefaultPromptName != "":
 		p, ok := pc.Prompts[*pc.DefaultPromptName]
 		if !ok {
-			return fmt.Errorf("%w: config_sentence_transformers.json: default_prompt_name %q is not among its prompts", ErrBadModel, *pc.DefaultPromptName)
+			return fmt.Errorf("transformer: config_sentence_transformers.json: default_prompt_name %q is not among its prompts: %w", *pc.DefaultPromptName, errs.ErrCorrupt)
 		}
 		text = p
 	}

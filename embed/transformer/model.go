@@ -5,7 +5,6 @@ package transformer
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -15,14 +14,6 @@ import (
 	"github.com/ganada/ganada/embed/tokenizer"
 	"github.com/ganada/ganada/pool"
 )
-
-// ErrClosed reports use of a Model after Close.
-var ErrClosed = errors.New("transformer: model closed")
-
-// ErrInvalidInput reports token ids EncodeTokenIDs cannot run: an empty
-// sequence, an id outside the vocabulary, a sequence longer than the
-// model's position embeddings.
-var ErrInvalidInput = errors.New("transformer: invalid input")
 
 // Model is a loaded sentence-embedding model. It is safe for concurrent use
 // by multiple goroutines; Close waits for running calls to finish.
@@ -88,7 +79,7 @@ func (m *Model) Prompt() string { return m.prompt.text }
 func (m *Model) Tokenizer() *tokenizer.Tokenizer { return m.tok }
 
 // Close releases the model's weights. It waits for running Encode calls;
-// later calls return ErrClosed. Close is idempotent.
+// later calls return an error wrapping errs.ErrClosed. Close is idempotent.
 func (m *Model) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

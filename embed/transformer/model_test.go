@@ -47,7 +47,7 @@ func TestEncodeParity(t *testing.T) {
 		}
 		t.Run(pc.model+"/"+pc.set, func(t *testing.T) {
 			g := loadGolden(t, pc.model, pc.set)
-			m, err := Load(g.dir, pc.opts...)
+			m, err := Load(context.Background(), g.dir, pc.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}

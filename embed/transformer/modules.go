@@ -15,6 +15,7 @@ import (
 
 	"github.com/ganada/ganada/embed/hub"
 	"github.com/ganada/ganada/embed/safetensors"
+	"github.com/ganada/ganada/errs"
 )
 
 // module is one entry of modules.json.
@@ -68,7 +69,7 @@ func decodeJSON(p string, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrBadModel, p, err)
+		return fmt.Errorf("transformer: %s: %v: %w", p, err, errs.ErrCorrupt)
 	}
 	return nil
 }
@@ -86,11 +87,11 @@ func readModules(ctx context.Context, src hub.Source) ([]module, bool, error) {
 		return []module{{Type: "sentence_transformers.models.Transformer"}}, false, nil
 	}
 	if len(mods) == 0 || mods[0].kind() != "Transformer" {
-		return nil, false, fmt.Errorf("%w: modules.json must start with a sentence_transformers.models.Transformer module", ErrUnsupported)
+		return nil, false, fmt.Errorf("transformer: modules.json must start with a sentence_transformers.models.Transformer module: %w", errs.ErrUnsupported)
 	}
 	for i, m := range mods {
 		if !validModulePath(m.Path) {
-			return nil, false, fmt.Errorf("%w: modules.json: module %d (%s) has path %q, which is not a folder inside the model", ErrBadModel, i, m.Type, m.Path)
+			return nil, false, fmt.Errorf("transformer: modules.json: module %d (%s) has path %q, which is not a folder inside the model: %w", i, m.Type, m.Path, errs.ErrCorrupt)
 		}
 	}
 	return mods, true, nil
@@ -178,10 +179,10 @@ func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*den
 	}
 	act, ok := denseActivation(c.Activation)
 	if !ok {
-		return nil, "", fmt.Errorf("%w: Dense module %q: activation_function %q", ErrUnsupported, dir, c.Activation)
+		return nil, "", fmt.Errorf("transformer: Dense module %q: activation_function %q: %w", dir, c.Activation, errs.ErrUnsupported)
 	}
 	if c.InFeatures != inDim || c.OutFeatures <= 0 {
-		return nil, "", fmt.Errorf("%w: Dense module %q maps %d → %d features, but its input has %d", ErrBadModel, dir, c.InFeatures, c.OutFeatures, inDim)
+		return nil, "", fmt.Errorf("transformer: Dense module %q maps %d → %d features, but its input has %d: %w", dir, c.InFeatures, c.OutFeatures, inDim, errs.ErrCorrupt)
 	}
 	wname := join(dir, "model.safetensors")
 	has, err := src.Has(ctx, wname)
@@ -190,7 +191,7 @@ func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*den
 	}
 	if !has {
 		if bin, _ := src.Has(ctx, join(dir, "pytorch_model.bin")); bin {
-			return nil, "", fmt.Errorf("%w: Dense module %q has only pytorch_model.bin; convert it to model.safetensors", ErrUnsupported, dir)
+			return nil, "", fmt.Errorf("transformer: Dense module %q has only pytorch_model.bin; convert it to model.safetensors: %w", dir, errs.ErrUnsupported)
 		}
 	}
 	p, err := need(ctx, src, wname, fmt.Sprintf("Dense module %q has no model.safetensors", dir))
@@ -199,7 +200,7 @@ func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*den
 	}
 	f, err := safetensors.Open(p)
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: %w", ErrBadModel, err)
+		return nil, "", fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 	}
 	defer f.Close()
 	r := &tensorReader{f: f}

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -33,7 +34,7 @@ func goldenTexts(g *golden) []string {
 
 func mustLoad(t testing.TB, dir string, opts ...Option) *Model {
 	t.Helper()
-	m, err := Load(dir, opts...)
+	m, err := Load(context.Background(), dir, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestPrompts(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Load(dir, WithPromptName("nope")); err == nil {
+	if _, err := Load(context.Background(), dir, WithPromptName("nope")); err == nil {
 		t.Error("unknown prompt name: no error")
 	}
 
@@ -197,8 +198,8 @@ func TestDenseModule(t *testing.T) {
 
 	// A Dense module with only PyTorch weights is refused with advice.
 	os.Rename(filepath.Join(dir, "2_Dense", "model.safetensors"), filepath.Join(dir, "2_Dense", "pytorch_model.bin"))
-	_, err := Load(dir)
-	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "2_Dense") || !strings.Contains(err.Error(), "convert it to model.safetensors") {
+	_, err := Load(context.Background(), dir)
+	if !errors.Is(err, errs.ErrUnsupported) || !strings.Contains(err.Error(), "2_Dense") || !strings.Contains(err.Error(), "convert it to model.safetensors") {
 		t.Errorf("Dense with pytorch_model.bin: %v", err)
 	}
 }
@@ -262,8 +263,8 @@ func TestShardedPrefixedWeights(t *testing.T) {
 	// A missing shard names itself and the index.
 	os.Remove(filepath.Join(dir, "model-00002-of-00002.safetensors"))
 	indexPath := filepath.Join(dir, "model.safetensors.index.json")
-	_, err = Load(dir)
-	if !errors.Is(err, ErrBadModel) || !strings.Contains(err.Error(), "model-00002-of-00002.safetensors") || !strings.Contains(err.Error(), indexPath) {
+	_, err = Load(context.Background(), dir)
+	if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), "model-00002-of-00002.safetensors") || !strings.Contains(err.Error(), indexPath) {
 		t.Errorf("missing shard: %v", err)
 	}
 	// A shard name that leaves the folder is a bad model, named with the
@@ -271,8 +272,8 @@ func TestShardedPrefixedWeights(t *testing.T) {
 	for _, bad := range []string{"../model-00001-of-00002.safetensors", "/etc/passwd", "sub/x.safetensors", ".."} {
 		b, _ := json.Marshal(map[string]any{"weight_map": map[string]string{"roberta.embeddings.word_embeddings.weight": bad}})
 		os.WriteFile(indexPath, b, 0o644)
-		_, err := Load(dir)
-		if !errors.Is(err, ErrBadModel) || !strings.Contains(err.Error(), indexPath) || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
+		_, err := Load(context.Background(), dir)
+		if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), indexPath) || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
 			t.Errorf("shard %q: %v", bad, err)
 		}
 	}
@@ -311,10 +312,10 @@ func TestNormalizeAndTruncate(t *testing.T) {
 			t.Errorf("xlmr normalized item %d diff %g", i, d)
 		}
 	}
-	if _, err := Load(g.dir, WithTruncateDim(33)); err == nil {
+	if _, err := Load(context.Background(), g.dir, WithTruncateDim(33)); err == nil {
 		t.Error("truncate beyond Dim: no error")
 	}
-	if _, err := Load(g.dir, WithMaxSeqLength(600)); err == nil {
+	if _, err := Load(context.Background(), g.dir, WithMaxSeqLength(600)); err == nil {
 		t.Error("max length beyond positions: no error")
 	}
 	short := mustLoad(t, g.dir, WithMaxSeqLength(5))

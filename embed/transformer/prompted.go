@@ -15,7 +15,7 @@ import (
 // caller's choice, as sentence-transformers' encode(texts, prompt=...)
 // does. It shares the Model's weights and buffers, costs nothing to make,
 // and stays valid until the Model is closed; after that its calls return
-// ErrClosed. It is safe for concurrent use, alongside the Model and other
+// errors wrapping errs.ErrClosed. It is safe for concurrent use, alongside the Model and other
 // Prompted views of it.
 type Prompted struct {
 	m  *Model

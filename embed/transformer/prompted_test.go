@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -108,8 +109,8 @@ func TestPrompted(t *testing.T) {
 		wg.Wait()
 
 		base.Close()
-		if _, err := q.Encode(context.Background(), texts); !errors.Is(err, ErrClosed) {
-			t.Errorf("after Close: %v, want ErrClosed", err)
+		if _, err := q.Encode(context.Background(), texts); !errors.Is(err, errs.ErrClosed) {
+			t.Errorf("after Close: %v, want errs.ErrClosed", err)
 		}
 	}
 	t.Run("include_prompt", check)

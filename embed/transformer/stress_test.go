@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/testutil"
 )
 
@@ -43,7 +44,7 @@ func flattenTokens(v [][][]float32, err error) ([][]float32, error) {
 
 func TestRunnerPoolStress(t *testing.T) {
 	g := loadGolden(t, "tiny-xlmr", "public")
-	m, err := Load(g.dir, WithBatchSize(6), WithWorkers(2))
+	m, err := Load(context.Background(), g.dir, WithBatchSize(6), WithWorkers(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,9 +139,9 @@ func TestRunnerPoolStress(t *testing.T) {
 				after := finished.Load()
 				v, err := calls[i].run(ctx)
 				switch {
-				case errors.Is(err, ErrClosed):
+				case errors.Is(err, errs.ErrClosed):
 					if !closing.Load() {
-						fail(fmt.Errorf("goroutine %d, %s: ErrClosed before Close", w, calls[i].name))
+						fail(fmt.Errorf("goroutine %d, %s: errs.ErrClosed before Close", w, calls[i].name))
 					}
 					shut.Add(1)
 					return
@@ -160,7 +161,7 @@ func TestRunnerPoolStress(t *testing.T) {
 		}(w)
 	}
 	// Close while the calls run: it waits for the running ones, and every
-	// later call returns ErrClosed.
+	// later call returns errs.ErrClosed.
 	time.Sleep(hammer)
 	closing.Store(true)
 	closeDone := make(chan error, 1)
@@ -183,14 +184,14 @@ func TestRunnerPoolStress(t *testing.T) {
 	if failure != nil {
 		t.Fatal(failure)
 	}
-	t.Logf("%d calls matched the serial results; %d goroutines ended with ErrClosed", ok.Load(), shut.Load())
+	t.Logf("%d calls matched the serial results; %d goroutines ended with errs.ErrClosed", ok.Load(), shut.Load())
 	if ok.Load() == 0 || shut.Load() != goroutines {
-		t.Errorf("%d calls done, %d goroutines saw ErrClosed (want %d)", ok.Load(), shut.Load(), goroutines)
+		t.Errorf("%d calls done, %d goroutines saw errs.ErrClosed (want %d)", ok.Load(), shut.Load(), goroutines)
 	}
 	if len(m.runners) != 0 {
 		t.Errorf("%d runners left after Close", len(m.runners))
 	}
-	if _, err := query.Encode(ctx, texts[:1]); !errors.Is(err, ErrClosed) {
+	if _, err := query.Encode(ctx, texts[:1]); !errors.Is(err, errs.ErrClosed) {
 		t.Errorf("Prompted.Encode after Close: %v", err)
 	}
 	// The encoding goroutines and the runners' worker goroutines have

@@ -50,7 +50,7 @@ func findPrefix(f *safetensors.File) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%w: %s: no tensor embeddings.word_embeddings.weight (with or without a bert./roberta. prefix)", ErrBadModel, f.Path())
+	return "", fmt.Errorf("transformer: %s: no tensor embeddings.word_embeddings.weight (with or without a bert./roberta. prefix): %w", f.Path(), errs.ErrCorrupt)
 }
 
 func (r *tensorReader) get(name string, shape ...int) []float32 {
@@ -60,25 +60,25 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 	full := r.prefix + name
 	t, err := r.f.Tensor(full)
 	if err != nil {
-		r.err = fmt.Errorf("%w: %w", ErrBadModel, err)
+		r.err = fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 		return nil
 	}
 	if !sameShape(t.Shape, shape) {
-		r.err = fmt.Errorf("%w: %s: tensor %q has shape %v, config.json implies %v", ErrBadModel, t.File, full, t.Shape, shape)
+		r.err = fmt.Errorf("transformer: %s: tensor %q has shape %v, config.json implies %v: %w", t.File, full, t.Shape, shape, errs.ErrCorrupt)
 		return nil
 	}
 	v, err := r.f.Float32s(full)
 	if err != nil {
 		if errors.Is(err, errs.ErrUnsupported) {
-			r.err = fmt.Errorf("%w: %v (want F32, F16 or BF16)", ErrBadModel, err)
+			r.err = fmt.Errorf("transformer: %w (want F32, F16 or BF16)", err)
 		} else {
-			r.err = fmt.Errorf("%w: %w", ErrBadModel, err)
+			r.err = fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 		}
 		return nil
 	}
 	for i, x := range v {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			r.err = fmt.Errorf("%w: %s: tensor %q has a non-finite value (%g) at element %d", ErrBadModel, t.File, full, x, i)
+			r.err = fmt.Errorf("transformer: %s: tensor %q has a non-finite value (%g) at element %d: %w", t.File, full, x, i, errs.ErrCorrupt)
 			return nil
 		}
 	}
@@ -125,17 +125,17 @@ func packed(l linear, int8 bool) linear { return newLinear(l.W, l.B, l.In, l.Out
 func readWeights(path string, c *config, int8 bool) (*weights, *safetensors.File, error) {
 	f, err := safetensors.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+		return nil, nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 	}
 	w, err := loadLayers(f, c, int8)
 	if cerr := f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("%w: %w", ErrBadModel, cerr)
+		err = fmt.Errorf("transformer: %w: %w", cerr, errs.ErrCorrupt)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	if f, err = safetensors.Open(path); err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrBadModel, err)
+		return nil, nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 	}
 	if err := loadEmbeddings(f, c, w); err != nil {
 		f.Close()
@@ -205,7 +205,7 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		return nil, r.err
 	}
 	if f.Has(prefix + fmt.Sprintf("encoder.layer.%d.attention.self.query.weight", c.NumLayers)) {
-		return nil, fmt.Errorf("%w: %s has more layers than num_hidden_layers %d", ErrBadModel, f.Path(), c.NumLayers)
+		return nil, fmt.Errorf("transformer: %s has more layers than num_hidden_layers %d: %w", f.Path(), c.NumLayers, errs.ErrCorrupt)
 	}
 	return w, nil
 }

@@ -44,7 +44,7 @@ func main() {
 		opts = append(opts, transformer.WithInt8())
 	}
 	t0 := time.Now()
-	m, err := transformer.Load(*modelDir, opts...)
+	m, err := transformer.Load(context.Background(), *modelDir, opts...)
 	if err != nil {
 		fail(err)
 	}
@@ -66,7 +66,7 @@ func main() {
 
 // readSTSB returns both sentences of every row of an STS-B csv.
 func readSTSB(path string) ([]string, error) {
-	pairs, err := eval.LoadSTS(path)
+	pairs, err := eval.LoadSTS(context.Background(), path)
 	if err != nil {
 		return nil, err
 	}

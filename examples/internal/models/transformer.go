@@ -9,12 +9,13 @@ import (
 	"fmt"
 
 	"github.com/ganada/ganada/embed/transformer"
+	"github.com/ganada/ganada/errs"
 )
 
 func loadTransformer(ctx context.Context, spec string, hubID bool) (*Model, error) {
-	m, err := transformer.LoadContext(ctx, spec)
+	m, err := transformer.Load(ctx, spec)
 	if err != nil {
-		if hubID && !errors.Is(err, transformer.ErrBadModel) && !errors.Is(err, transformer.ErrUnsupported) {
+		if hubID && !errors.Is(err, errs.ErrCorrupt) && !errors.Is(err, errs.ErrUnsupported) {
 			return nil, downloadHint(spec, fmt.Errorf("model %s: %w", spec, err))
 		}
 		return nil, fmt.Errorf("model %s: %w", spec, err)

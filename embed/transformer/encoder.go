@@ -26,24 +26,27 @@ type sequence struct {
 	typeIDs []int // nil means all zero
 }
 
-// check validates token and type ids against the embedding tables.
+// check validates token and type ids against the embedding tables. Its
+// error says what is wrong and wraps no sentinel: the caller knows whose
+// fault it is (the caller's ids, or a tokenizer that does not match the
+// model).
 func (e *encoder) check(s sequence) error {
 	c := e.cfg
 	if len(s.ids) > c.maxTokens() {
-		return fmt.Errorf("transformer: %d tokens exceed the model's %d positions", len(s.ids), c.maxTokens())
+		return fmt.Errorf("%d tokens exceed the model's %d positions", len(s.ids), c.maxTokens())
 	}
 	for _, id := range s.ids {
 		if id < 0 || id >= c.VocabSize {
-			return fmt.Errorf("transformer: token id %d outside the vocabulary of %d (tokenizer does not match the model): %w", id, c.VocabSize, errs.ErrCorrupt)
+			return fmt.Errorf("token id %d outside the vocabulary of %d", id, c.VocabSize)
 		}
 	}
 	for _, t := range s.typeIDs {
 		if t < 0 || t >= c.TypeVocabSize {
-			return fmt.Errorf("transformer: token type id %d outside type_vocab_size %d: %w", t, c.TypeVocabSize, errs.ErrCorrupt)
+			return fmt.Errorf("token type id %d outside type_vocab_size %d", t, c.TypeVocabSize)
 		}
 	}
 	if s.typeIDs != nil && len(s.typeIDs) != len(s.ids) {
-		return fmt.Errorf("transformer: %d type ids for %d tokens", len(s.typeIDs), len(s.ids))
+		return fmt.Errorf("%d type ids for %d tokens", len(s.typeIDs), len(s.ids))
 	}
 	return nil
 }
@@ -63,7 +66,7 @@ func (e *encoder) check(s sequence) error {
 func (e *encoder) forward(r *runner, seqs []sequence) ([]float32, error) {
 	for _, s := range seqs {
 		if err := e.check(s); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("transformer: %v (the tokenizer does not match the model): %w", err, errs.ErrCorrupt)
 		}
 	}
 	total := r.prepare(seqs)

@@ -109,7 +109,7 @@ func loadModel2Vec(ctx context.Context, dir string, opts []Option) (*Model, erro
 	}
 	tok, err := tokenizer.FromBytes(tb)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", lay.tokenizer, err, errs.ErrCorrupt)
+		return nil, fmt.Errorf("%s: %w", lay.tokenizer, asCorrupt(err))
 	}
 	var tj struct {
 		Model struct {
@@ -127,7 +127,7 @@ func loadModel2Vec(ctx context.Context, dir string, opts []Option) (*Model, erro
 	// is allocated per token.
 	st, err := safetensors.Open(filepath.Join(dir, lay.embeddings))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
+		return nil, asCorrupt(err)
 	}
 	defer st.Close()
 	rows, err := embeddingRows(st, lay.tensor)
@@ -138,7 +138,7 @@ func loadModel2Vec(ctx context.Context, dir string, opts []Option) (*Model, erro
 		// Vocabulary quantisation: a row number per token.
 		mt, err := st.Tensor("mapping")
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
+			return nil, asCorrupt(err)
 		}
 		rows = mt.Len()
 	}
@@ -240,6 +240,16 @@ func (e tokEncoder) encodeIDs(text string) ([]int, error) {
 
 // exists reports whether p names something other than a directory (a
 // FIFO or device there is refused when it is read).
+// asCorrupt makes an error of the safetensors or tokenizer package about a
+// file of the folder wrap errs.ErrCorrupt, unless it already does or says
+// errs.ErrUnsupported (a dtype or component this version does not read).
+func asCorrupt(err error) error {
+	if errors.Is(err, errs.ErrCorrupt) || errors.Is(err, errs.ErrUnsupported) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
+}
+
 func exists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
@@ -268,7 +278,7 @@ func embeddingRows(st *safetensors.File, name string) (int, error) {
 	}
 	t, err := st.Tensor(name)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
+		return 0, asCorrupt(err)
 	}
 	if len(t.Shape) != 2 || t.Shape[0] <= 0 || t.Shape[1] <= 0 || t.Shape[1] > MaxDim {
 		return 0, fmt.Errorf("%q has shape %v, want [tokens, dim]: %w", name, t.Shape, errs.ErrCorrupt)
@@ -284,14 +294,14 @@ func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
 	}
 	t, err := st.Tensor(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
+		return nil, asCorrupt(err)
 	}
 	rows, dim := t.Shape[0], t.Shape[1]
 	var vals []float32
 	if t.DType == "I8" {
 		b, err := st.Bytes(name)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
+			return nil, asCorrupt(err)
 		}
 		vals = make([]float32, len(b))
 		for i, q := range b {
@@ -322,11 +332,11 @@ func readEmbeddingMatrix(st *safetensors.File, name string) (*matrix, error) {
 func readIndexTensor(st *safetensors.File, name string, n, rows int) ([]int32, error) {
 	t, err := st.Tensor(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
+		return nil, asCorrupt(err)
 	}
 	b, err := st.Bytes(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
+		return nil, asCorrupt(err)
 	}
 	var get func(i int) int64
 	switch t.DType {

@@ -37,3 +37,17 @@ func IndexEfSearch(c *Collection) int {
 	}
 	return 0
 }
+
+// IndexParams returns the HNSW parameters of the collection's index (zeros
+// for another index).
+func IndexParams(c *Collection) (m, efConstruction, efSearch int, seed uint64) {
+	if h, ok := c.idx.(interface {
+		M() int
+		EfConstruction() int
+		EfSearch() int
+		Seed() uint64
+	}); ok {
+		return h.M(), h.EfConstruction(), h.EfSearch(), h.Seed()
+	}
+	return 0, 0, 0, 0
+}

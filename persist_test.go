@@ -290,11 +290,23 @@ func FuzzRead(f *testing.F) {
 		f.Add(buf.Bytes())
 	}
 	f.Add([]byte("GANADACL"))
+	// Version 1 files (encoder dimension 8).
+	for _, name := range []string{"testdata/v1-hnsw.gcol", "testdata/v1-flat.gcol"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	enc8 := newHashEncoder(8)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := ganada.Read(bytes.NewReader(b), enc)
+		if errors.Is(err, errs.ErrEncoderMismatch) {
+			c, err = ganada.Read(bytes.NewReader(b), enc8)
+		}
 		if err != nil {
-			if !errors.Is(err, errs.ErrCorrupt) && !errors.Is(err, errs.ErrEncoderMismatch) {
-				t.Fatalf("error wraps neither ErrCorrupt nor ErrEncoderMismatch: %v", err)
+			if !errors.Is(err, errs.ErrCorrupt) && !errors.Is(err, errs.ErrEncoderMismatch) && !errors.Is(err, errs.ErrUnsupported) {
+				t.Fatalf("error wraps none of ErrCorrupt, ErrEncoderMismatch, ErrUnsupported: %v", err)
 			}
 			return
 		}

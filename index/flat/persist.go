@@ -9,7 +9,7 @@ import (
 	"io"
 
 	"github.com/ganada/ganada/index"
-	"github.com/ganada/ganada/index/internal/persist"
+	"github.com/ganada/ganada/internal/persist"
 )
 
 const (

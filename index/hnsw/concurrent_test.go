@@ -10,6 +10,7 @@
 package hnsw
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -397,5 +398,56 @@ func checkAgainst(t *testing.T, what string, h *Index, want map[uint64][]float32
 	// HNSW.
 	if missed > len(want)/100+1 {
 		t.Fatalf("%s: graph search (k = 1) missed %d of %d ids searched by their own vectors", what, missed, len(want))
+	}
+}
+
+// TestReconfigureDuringSearches: Reconfigure changes efSearch under growMu
+// while searches read it under the read lock; -race checks the hand-off,
+// beside a CPU burner, and every search answers with either beam width.
+func TestReconfigureDuringSearches(t *testing.T) {
+	testutil.BurnCPU(t)
+	h, err := New(8, index.L2, WithEfSearch(16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 300; i++ {
+		v := make([]float32, 8)
+		for j := range v {
+			v[j] = rng.Float32()
+		}
+		if err := h.Add(uint64(i), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dur := 2 * time.Second
+	if testing.Short() {
+		dur = 300 * time.Millisecond
+	}
+	deadline := time.Now().Add(dur)
+	var wg sync.WaitGroup
+	errc := make(chan error, 4)
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q := make([]float32, 8)
+			for time.Now().Before(deadline) {
+				if rs, err := h.Search(q, 5); err != nil || len(rs) != 5 {
+					errc <- fmt.Errorf("search: %d results, %v", len(rs), err)
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; time.Now().Before(deadline); i++ {
+		if err := h.Reconfigure(WithEfSearch(8 + i%64)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
 	}
 }

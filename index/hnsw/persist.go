@@ -14,7 +14,7 @@ import (
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/internal/hugepage"
-	"github.com/ganada/ganada/index/internal/persist"
+	"github.com/ganada/ganada/internal/persist"
 )
 
 const (

@@ -1,9 +1,16 @@
-// Package persist implements the sectioned binary container the index
-// packages serialise into:
+// Package persist implements the sectioned binary container every ganada
+// file is written in — the indexes' (index/flat, index/hnsw) and the
+// Collection's:
 //
-//	file    = magic[8] version:u32 section* end
-//	section = tag[4] length:u64 payload[length] crc32c(payload):u32
-//	end     = "END." 0:u64 crc32c(""):u32
+//	file     = magic[8] version:u32 section* end
+//	section  = tag[4] length:u64 payload[length] crc32c(payload):u32
+//	streamed = tag[4] 0xFFFFFFFFFFFFFFFF bytes crc32c(bytes):u32
+//	end      = "END." 0:u64 crc32c(""):u32
+//
+// A streamed section holds data that delimits itself (a nested file written
+// by another package's WriteTo); see Writer.Stream and Reader.Stream.
+// Payloads built in memory use the helpers of payload.go: uvarints and
+// length-prefixed strings, decoded with bounds checked (Decoder).
 //
 // All integers are little-endian. Readers consume exactly the bytes a Writer
 // produced (no read-ahead), check every section's CRC-32C (Castagnoli), and

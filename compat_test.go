@@ -1,0 +1,140 @@
+// This file checks that collection files of format version 1, written by
+// the code before the file format moved onto internal/persist and CONF
+// stopped repeating the index's parameters (testdata/v1-*.gcol), still load
+// with everything they held, and that saving them again writes version 2.
+
+package ganada_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/index"
+)
+
+// v1Docs are the documents testdata/v1-*.gcol hold: five were added, "c"
+// was deleted.
+var v1Docs = []ganada.Document{
+	{ID: "a", Text: "the cat sat on the mat", Metadata: map[string]string{"lang": "en", "src": "x"}},
+	{ID: "b", Text: "a dog barked at the moon"},
+	{ID: "d", Text: "café au lait", Metadata: map[string]string{"lang": "fr"}},
+	{ID: "e", Text: "cats and dogs living together"},
+}
+
+func TestLoadVersion1(t *testing.T) {
+	for _, tc := range []struct {
+		file           string
+		kind           ganada.IndexKind
+		metric         index.Metric
+		qPrompt, dPrmt string
+		m, efC, ef     int
+		seed           uint64
+	}{
+		{"testdata/v1-hnsw.gcol", ganada.HNSW, index.Dot, "query: ", "passage: ", 8, 50, 40, 7},
+		{"testdata/v1-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			enc := newHashEncoder(8)
+			check := func(c *ganada.Collection, extra int) {
+				t.Helper()
+				if c.Index() != tc.kind || c.Metric() != tc.metric {
+					t.Fatalf("index %v metric %v", c.Index(), c.Metric())
+				}
+				if m, efC, ef, seed := ganada.IndexParams(c); m != tc.m || efC != tc.efC || ef != tc.ef || seed != tc.seed {
+					t.Fatalf("HNSW parameters M %d efC %d ef %d seed %d", m, efC, ef, seed)
+				}
+				if c.Len() != len(v1Docs)+extra || ganada.IndexLen(c) != len(v1Docs)+extra || c.Contains("c") {
+					t.Fatalf("Len %d, index %d, contains deleted c: %v", c.Len(), ganada.IndexLen(c), c.Contains("c"))
+				}
+				for _, d := range v1Docs {
+					got, ok := c.Get(d.ID)
+					if !ok || got.Text != d.Text || len(got.Metadata) != len(d.Metadata) || (len(d.Metadata) > 0 && !reflect.DeepEqual(got.Metadata, d.Metadata)) {
+						t.Fatalf("Get(%q) = %+v, %v", d.ID, got, ok)
+					}
+					want, _ := enc.Encode(ctx, []string{tc.dPrmt + d.Text})
+					if v, ok := ganada.DocVector(c, d.ID); !ok || !reflect.DeepEqual(v, want[0]) {
+						t.Fatalf("vector of %q: %v, want %v (document prompt %q)", d.ID, v, want[0], tc.dPrmt)
+					}
+				}
+				hits, err := c.Query(ctx, "cat", 4, ganada.WithExactSearch())
+				if err != nil || len(hits) != 4 {
+					t.Fatalf("Query: %v %v", hits, err)
+				}
+				if last := enc.texts[len(enc.texts)-1]; last != tc.qPrompt+"cat" {
+					t.Fatalf("query encoded as %q, want the query prompt %q", last, tc.qPrompt)
+				}
+			}
+			c, err := ganada.Load(tc.file, enc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(c, 0)
+			// The next index id survived: a new document gets a fresh one.
+			if err := c.Add(ctx, ganada.Document{ID: "f", Text: "a new cat"}); err != nil {
+				t.Fatal(err)
+			}
+			check(c, 1)
+			// Saved again, it is version 2 and loads the same.
+			path := saveTemp(t, c)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := binary.LittleEndian.Uint32(b[8:12]); v != 2 {
+				t.Fatalf("saved as version %d", v)
+			}
+			// CONF no longer repeats M, efConstruction (a uvarint each) and
+			// the seed (8 bytes); the prompts and next id (5, then 6) keep
+			// their sizes.
+			old, _ := os.ReadFile(tc.file)
+			if n1, n2 := confLen(t, old), confLen(t, b); n2 > n1-10 {
+				t.Fatalf("CONF of %d bytes in version 2, %d in version 1", n2, n1)
+			}
+			c2, err := ganada.Load(path, enc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(c2, 1)
+		})
+	}
+}
+
+// TestFormatVersions: a version this build does not know is
+// errs.ErrUnsupported, version 0 (never written) errs.ErrCorrupt.
+func TestFormatVersions(t *testing.T) {
+	good, err := os.ReadFile("testdata/v1-flat.gcol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, want := range map[uint32]error{0: errs.ErrCorrupt, 3: errs.ErrUnsupported, 1 << 31: errs.ErrUnsupported} {
+		b := bytes.Clone(good)
+		binary.LittleEndian.PutUint32(b[8:12], v)
+		if _, err := ganada.Read(bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, want) {
+			t.Errorf("version %d: %v, want %v", v, err, want)
+		}
+	}
+	// A version-1 CONF read as version 2 (or the reverse) is corrupt, not
+	// misread.
+	b := bytes.Clone(good)
+	binary.LittleEndian.PutUint32(b[8:12], 2)
+	if _, err := ganada.Read(bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, errs.ErrCorrupt) {
+		t.Errorf("version 1 file labelled 2: %v, want errs.ErrCorrupt", err)
+	}
+}
+
+// confLen returns the length of the CONF section of a collection file.
+func confLen(t *testing.T, b []byte) uint64 {
+	t.Helper()
+	idenLen := binary.LittleEndian.Uint64(b[16:24])
+	at := 12 + 12 + idenLen + 4
+	if string(b[at:at+4]) != "CONF" {
+		t.Fatalf("no CONF at %d", at)
+	}
+	return binary.LittleEndian.Uint64(b[at+4 : at+12])
+}

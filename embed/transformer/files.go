@@ -5,6 +5,7 @@
 package transformer
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -29,6 +30,17 @@ func openRegular(path string) (*os.File, os.FileInfo, error) {
 		return nil, nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
 	}
 	return f, st, nil
+}
+
+// asCorrupt makes an error of the safetensors, tokenizer or pool package
+// about a file of the model wrap errs.ErrCorrupt, unless it already does
+// or says errs.ErrUnsupported (a dtype or component this version does not
+// read).
+func asCorrupt(err error) error {
+	if errors.Is(err, errs.ErrCorrupt) || errors.Is(err, errs.ErrUnsupported) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", err, errs.ErrCorrupt)
 }
 
 // readFile reads the regular file at path, of at most limit bytes.

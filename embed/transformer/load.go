@@ -140,7 +140,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 	m.tok, err = tokenizer.FromBytes(tb, tokenizer.WithoutPadding(), tokenizer.WithTruncation(m.maxSeq))
 	if err != nil {
-		return nil, fmt.Errorf("transformer: %s: %w: %w", tokPath, err, errs.ErrCorrupt)
+		return nil, fmt.Errorf("transformer: %s: %w", tokPath, asCorrupt(err))
 	}
 	if err := m.checkTokenizer(tokPath); err != nil {
 		return nil, err
@@ -169,7 +169,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 			}
 			if m.pool, err = pool.LoadConfig(filepath.Dir(p)); err != nil {
 				// Its errors name the file.
-				return nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+				return nil, fmt.Errorf("transformer: %w", asCorrupt(err))
 			}
 			if m.pool.Dim != 0 && m.pool.Dim != hidden {
 				return nil, fmt.Errorf("transformer: %s: word_embedding_dimension %d, hidden_size is %d: %w", p, m.pool.Dim, hidden, errs.ErrCorrupt)
@@ -283,7 +283,7 @@ func fetchShards(ctx context.Context, src hub.Source, dir, indexPath string) err
 	// before the hub is asked for them).
 	shards, err := safetensors.IndexShards(indexPath)
 	if err != nil {
-		return fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+		return fmt.Errorf("transformer: %w", asCorrupt(err))
 	}
 	for _, s := range shards {
 		if _, err := need(ctx, src, join(dir, s), fmt.Sprintf("%s names shard %s, which is missing", indexPath, s)); err != nil {
@@ -319,7 +319,7 @@ func (m *Model) checkTokenizer(path string) error {
 	}
 	enc, err := m.tok.Encode("", true)
 	if err != nil {
-		return fmt.Errorf("transformer: %s: %w: %w", path, err, errs.ErrCorrupt)
+		return fmt.Errorf("transformer: %s: %w", path, asCorrupt(err))
 	}
 	for i, id := range enc.IDs {
 		if id < 0 || id >= c.VocabSize {

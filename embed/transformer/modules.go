@@ -200,7 +200,7 @@ func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*den
 	}
 	f, err := safetensors.Open(p)
 	if err != nil {
-		return nil, "", fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+		return nil, "", fmt.Errorf("transformer: %w", asCorrupt(err))
 	}
 	defer f.Close()
 	r := &tensorReader{f: f}

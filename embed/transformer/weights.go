@@ -60,7 +60,7 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 	full := r.prefix + name
 	t, err := r.f.Tensor(full)
 	if err != nil {
-		r.err = fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+		r.err = fmt.Errorf("transformer: %w", asCorrupt(err))
 		return nil
 	}
 	if !sameShape(t.Shape, shape) {
@@ -72,7 +72,7 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 		if errors.Is(err, errs.ErrUnsupported) {
 			r.err = fmt.Errorf("transformer: %w (want F32, F16 or BF16)", err)
 		} else {
-			r.err = fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+			r.err = fmt.Errorf("transformer: %w", asCorrupt(err))
 		}
 		return nil
 	}
@@ -125,17 +125,17 @@ func packed(l linear, int8 bool) linear { return newLinear(l.W, l.B, l.In, l.Out
 func readWeights(path string, c *config, int8 bool) (*weights, *safetensors.File, error) {
 	f, err := safetensors.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+		return nil, nil, fmt.Errorf("transformer: %w", asCorrupt(err))
 	}
 	w, err := loadLayers(f, c, int8)
 	if cerr := f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("transformer: %w: %w", cerr, errs.ErrCorrupt)
+		err = fmt.Errorf("transformer: %w", asCorrupt(cerr))
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	if f, err = safetensors.Open(path); err != nil {
-		return nil, nil, fmt.Errorf("transformer: %w: %w", err, errs.ErrCorrupt)
+		return nil, nil, fmt.Errorf("transformer: %w", asCorrupt(err))
 	}
 	if err := loadEmbeddings(f, c, w); err != nil {
 		f.Close()

@@ -6,6 +6,7 @@ package static
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"github.com/ganada/ganada/errs"
 )
@@ -39,10 +40,16 @@ func (c *config) clone() config {
 
 // WithName sets the model name reported by Identity (default: the file or
 // folder base name, with bytes that are not valid UTF-8 replaced by U+FFFD,
-// or "static" for New). Give a valid UTF-8 name: ganada collections refuse
-// an encoder whose identity is not.
+// or "static" for New). A name that is not valid UTF-8 is an invalid
+// option (ganada collections refuse an encoder whose identity is not).
 func WithName(name string) Option {
-	return func(c *config) error { c.name = name; return nil }
+	return func(c *config) error {
+		if !utf8.ValidString(name) {
+			return fmt.Errorf("static: WithName(%q): not valid UTF-8: %w", name, errs.ErrInvalidOption)
+		}
+		c.name = name
+		return nil
+	}
 }
 
 // WithLowercase makes every word be lowercased before lookup. Without it a

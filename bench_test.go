@@ -54,7 +54,7 @@ func BenchmarkSave100k(b *testing.B) {
 			path := filepath.Join(b.TempDir(), "c")
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if err := c.Save(path); err != nil {
+				if err := c.Save(ctx, path); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -71,12 +71,12 @@ func BenchmarkLoad100k(b *testing.B) {
 		b.Run(kind.String(), func(b *testing.B) {
 			c := benchCollection(b, kind)
 			path := filepath.Join(b.TempDir(), "c")
-			if err := c.Save(path); err != nil {
+			if err := c.Save(ctx, path); err != nil {
 				b.Fatal(err)
 			}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if _, err := ganada.Load(path, fastEncoder{100}); err != nil {
+				if _, err := ganada.Load(ctx, path, fastEncoder{100}); err != nil {
 					b.Fatal(err)
 				}
 			}

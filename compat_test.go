@@ -7,9 +7,12 @@ package ganada_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -70,7 +73,7 @@ func TestLoadVersion1(t *testing.T) {
 					t.Fatalf("query encoded as %q, want the query prompt %q", last, tc.qPrompt)
 				}
 			}
-			c, err := ganada.Load(tc.file, enc)
+			c, err := ganada.Load(ctx, tc.file, enc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +99,7 @@ func TestLoadVersion1(t *testing.T) {
 			if n1, n2 := confLen(t, old), confLen(t, b); n2 > n1-10 {
 				t.Fatalf("CONF of %d bytes in version 2, %d in version 1", n2, n1)
 			}
-			c2, err := ganada.Load(path, enc)
+			c2, err := ganada.Load(ctx, path, enc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +118,7 @@ func TestFormatVersions(t *testing.T) {
 	for v, want := range map[uint32]error{0: errs.ErrCorrupt, 3: errs.ErrUnsupported, 1 << 31: errs.ErrUnsupported} {
 		b := bytes.Clone(good)
 		binary.LittleEndian.PutUint32(b[8:12], v)
-		if _, err := ganada.Read(bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, want) {
+		if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, want) {
 			t.Errorf("version %d: %v, want %v", v, err, want)
 		}
 	}
@@ -123,7 +126,7 @@ func TestFormatVersions(t *testing.T) {
 	// misread.
 	b := bytes.Clone(good)
 	binary.LittleEndian.PutUint32(b[8:12], 2)
-	if _, err := ganada.Read(bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, errs.ErrCorrupt) {
+	if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, errs.ErrCorrupt) {
 		t.Errorf("version 1 file labelled 2: %v, want errs.ErrCorrupt", err)
 	}
 }
@@ -137,4 +140,58 @@ func confLen(t *testing.T, b []byte) uint64 {
 		t.Fatalf("no CONF at %d", at)
 	}
 	return binary.LittleEndian.Uint64(b[at+4 : at+12])
+}
+
+// cancelAfter is a writer or reader that cancels its context once n bytes
+// have gone through.
+type cancelAfter struct {
+	n      int
+	cancel context.CancelFunc
+	r      io.Reader
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	if c.n -= k; c.n <= 0 {
+		c.cancel()
+	}
+	return k, err
+}
+
+// TestContextCancelsIO: Save, Load and Read take a context first; a
+// cancelled one stops them with its error, and a cancelled Save leaves the
+// previous file as it was.
+func TestContextCancelsIO(t *testing.T) {
+	enc := newHashEncoder(8)
+	c := newCol(t, enc)
+	if err := c.Add(ctx, corpus(50, 8)...); err != nil {
+		t.Fatal(err)
+	}
+	path := saveTemp(t, c)
+	before, _ := os.ReadFile(path)
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := c.Add(ctx, ganada.Document{ID: "late", Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(done, path); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Save: %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Fatal("a cancelled Save changed the file")
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Fatalf("a cancelled Save left %d files", len(entries))
+	}
+	if _, err := ganada.Load(done, path, enc); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Load: %v", err)
+	}
+	// Cancelled in the middle of the documents or of the index.
+	for _, n := range []int{200, len(before) - 100} {
+		mid, cancel := context.WithCancel(ctx)
+		_, err := ganada.Read(mid, &cancelAfter{n: n, cancel: cancel, r: bytes.NewReader(before)}, enc)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Read cancelled after %d bytes: %v", n, err)
+		}
+	}
 }

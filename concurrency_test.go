@@ -190,7 +190,7 @@ func TestConcurrentAddQueryDelete(t *testing.T) {
 				defer wg.Done()
 				for i := 0; !stop.Load() || i < 2; i++ {
 					path := filepath.Join(dir, fmt.Sprintf("snap-%03d", i%50))
-					if err := c.Save(path); err != nil {
+					if err := c.Save(ctx, path); err != nil {
 						report(err)
 						return
 					}
@@ -297,7 +297,7 @@ func TestConcurrentAddQueryDelete(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, path := range saved {
-				l, err := ganada.Load(path, enc)
+				l, err := ganada.Load(ctx, path, enc)
 				if err != nil {
 					t.Fatalf("loading %s: %v", path, err)
 				}

@@ -83,7 +83,7 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Println("saving")
-	if err := c.Save(path); err != nil {
+	if err := c.Save(ctx, path); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Println("saved")
@@ -109,7 +109,7 @@ func TestCrashMidSave(t *testing.T) {
 	if err := prev.Add(ctx, bigDocs(100)...); err != nil {
 		t.Fatal(err)
 	}
-	if err := prev.Save(path); err != nil {
+	if err := prev.Save(ctx, path); err != nil {
 		t.Fatal(err)
 	}
 	want := snapshot(t, prev)
@@ -119,7 +119,7 @@ func TestCrashMidSave(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := ganada.Load(path, enc)
+		c, err := ganada.Load(ctx, path, enc)
 		if err != nil {
 			t.Fatalf("attempt %d: loading after the crash: %v", attempt, err)
 		}
@@ -144,7 +144,7 @@ func TestCrashMidSave(t *testing.T) {
 		if attempt == 3 {
 			t.Fatal("could not kill the child mid-save in 3 attempts")
 		}
-		if err := prev.Save(path); err != nil {
+		if err := prev.Save(ctx, path); err != nil {
 			t.Fatal(err)
 		}
 	}

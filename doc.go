@@ -11,7 +11,7 @@
 //	col, _ := ganada.NewCollection(enc)
 //	_ = col.Add(ctx, ganada.Document{ID: "1", Text: "The cat sleeps on the sofa.", Metadata: map[string]string{"lang": "en"}})
 //	hits, _ := col.Query(ctx, "where is the kitten?", 5, ganada.WithFilter(ganada.Where("lang", "en")))
-//	_ = col.Save("docs.ganada") // later: ganada.Load("docs.ganada", enc)
+//	_ = col.Save(ctx, "docs.ganada") // later: ganada.Load(ctx, "docs.ganada", enc)
 //
 // Adds are encoded in batches and replace documents with the same ID;
 // queries run in parallel with adds; filters on metadata are applied inside

@@ -80,7 +80,7 @@ func TestInvalidOptions(t *testing.T) {
 	}
 	for _, tc := range cases {
 		_, errNew := ganada.NewCollection(enc, tc.opt)
-		_, errLoad := ganada.Load(path, enc, tc.opt)
+		_, errLoad := ganada.Load(ctx, path, enc, tc.opt)
 		for what, err := range map[string]error{"NewCollection": errNew, "Load": errLoad} {
 			name := tc.name
 			if what == "Load" && strings.HasPrefix(name, "WithWorkers") {
@@ -102,7 +102,7 @@ func TestInvalidOptions(t *testing.T) {
 		if _, err := ganada.NewCollection(enc, ganada.WithHNSW(hnsw.WithEfSearch(ef), hnsw.WithEfConstruction(ef))); err != nil {
 			t.Errorf("NewCollection ef %d: %v", ef, err)
 		}
-		if _, err := ganada.Load(path, enc, ganada.WithHNSW(hnsw.WithEfSearch(ef))); err != nil {
+		if _, err := ganada.Load(ctx, path, enc, ganada.WithHNSW(hnsw.WithEfSearch(ef))); err != nil {
 			t.Errorf("Load efSearch %d: %v", ef, err)
 		}
 	}

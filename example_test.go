@@ -79,11 +79,11 @@ func ExampleCollection_Save() {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "docs.ganada")
-	if err := col.Save(path); err != nil {
+	if err := col.Save(ctx, path); err != nil {
 		log.Fatal(err)
 	}
 
-	loaded, err := ganada.Load(path, enc)
+	loaded, err := ganada.Load(ctx, path, enc)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func ExampleCollection_Save() {
 	fmt.Println(loaded.Len(), hits[0].ID)
 
 	plain, _ := glove.Load(static.WithoutSIF()) // another embedding space
-	_, err = ganada.Load(path, plain)
+	_, err = ganada.Load(ctx, path, plain)
 	fmt.Println(errors.Is(err, errs.ErrEncoderMismatch))
 	// Output:
 	// 2 rain

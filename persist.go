@@ -32,6 +32,7 @@ package ganada
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"github.com/ganada/ganada/errs"
@@ -63,10 +64,15 @@ const (
 // its permission bits; a new one gets 0666 less the umask. Add and Delete
 // wait while it runs; queries do not, except while the index itself is
 // being written. Errors read "ganada: save PATH: ..." and wrap their cause
-// (for example fs.ErrNotExist for a missing directory).
-func (c *Collection) Save(path string) error {
+// (for example fs.ErrNotExist for a missing directory). Cancelling ctx
+// stops the writing (checked before every write to the file) and leaves
+// path as it was, with ctx's error.
+func (c *Collection) Save(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ganada: save %s: %w", path, err)
+	}
 	err := atomicfile.Write(path, func(w io.Writer) error {
-		_, err := c.writeTo(w)
+		_, err := c.writeTo(ctxWriter{ctx, w})
 		return err
 	})
 	if err != nil {
@@ -193,7 +199,10 @@ func boolByte(v bool) byte {
 // Damaged or truncated files yield an error wrapping errs.ErrCorrupt. Load
 // first removes the temporary files that Saves of path killed mid-write
 // left behind (see Save; best effort, errors are ignored).
-func Load(path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
+func Load(ctx context.Context, path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("ganada: load %s: %w", path, err)
+	}
 	atomicfile.RemoveStale(path)
 	f, err := os.Open(path)
 	if err != nil {
@@ -201,7 +210,7 @@ func Load(path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<20)
-	c, err := Read(br, enc, opts...)
+	c, err := Read(ctx, br, enc, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("ganada: load %s: %w", path, err)
 	}
@@ -215,8 +224,13 @@ func Load(path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
 }
 
 // Read reads a collection written by WriteTo from r, consuming exactly the
-// bytes WriteTo wrote; see Load.
-func Read(r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
+// bytes WriteTo wrote; see Load. Cancelling ctx stops the reading (checked
+// before every read from r), with ctx's error.
+func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r = ctxReader{ctx, r}
 	if enc == nil {
 		return nil, fmt.Errorf("ganada: %w: nil encoder", errs.ErrInvalidInput)
 	}
@@ -307,6 +321,32 @@ func Read(r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// ctxWriter fails every write once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (w ctxWriter) Write(p []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return w.w.Write(p)
+}
+
+// ctxReader fails every read once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
 }
 
 // readSection reads a section whose payload the caller decodes in memory.

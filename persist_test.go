@@ -24,7 +24,7 @@ import (
 func saveTemp(t testing.TB, c *ganada.Collection) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "col.ganada")
-	if err := c.Save(path); err != nil {
+	if err := c.Save(ctx, path); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -49,7 +49,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := saveTemp(t, c)
-			l, err := ganada.Load(path, enc)
+			l, err := ganada.Load(ctx, path, enc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func TestSaveEmpty(t *testing.T) {
 	for _, kind := range kinds() {
 		enc := newHashEncoder(4)
 		c := newCol(t, enc, withIndex(kind))
-		l, err := ganada.Load(saveTemp(t, c), enc)
+		l, err := ganada.Load(ctx, saveTemp(t, c), enc)
 		if err != nil || l.Len() != 0 {
 			t.Fatalf("%v: empty round trip: %v", kind, err)
 		}
@@ -126,7 +126,7 @@ func TestWriteToReadCounts(t *testing.T) {
 	}
 	// Read consumes exactly the collection: bytes after it stay unread.
 	buf.WriteString("TRAILER")
-	l, err := ganada.Read(&buf, enc)
+	l, err := ganada.Read(ctx, &buf, enc)
 	if err != nil || l.Len() != 40 {
 		t.Fatalf("Read: %v", err)
 	}
@@ -160,9 +160,9 @@ func TestLoadEncoderMismatch(t *testing.T) {
 		var err error
 		switch e := tc.enc.(type) {
 		case *hashEncoder:
-			_, err = ganada.Load(path, e)
+			_, err = ganada.Load(ctx, path, e)
 		case plainEncoder:
-			_, err = ganada.Load(path, e)
+			_, err = ganada.Load(ctx, path, e)
 		}
 		if !errors.Is(err, errs.ErrEncoderMismatch) {
 			t.Fatalf("%s: err = %v, want ErrEncoderMismatch", tc.name, err)
@@ -182,7 +182,7 @@ func TestLoadEncoderMismatch(t *testing.T) {
 	if id := pc.Identity(); id.Model != "ganada_test.plainEncoder" || id.Dim != 8 || id.Revision != "" {
 		t.Fatalf("identity of an encoder without Identity: %+v", id)
 	}
-	if _, err := ganada.Load(saveTemp(t, pc), plainEncoder{newHashEncoder(8)}); err != nil {
+	if _, err := ganada.Load(ctx, saveTemp(t, pc), plainEncoder{newHashEncoder(8)}); err != nil {
 		t.Fatalf("same type and dim must load: %v", err)
 	}
 }
@@ -193,27 +193,27 @@ func TestLoadOptions(t *testing.T) {
 	for _, o := range []ganada.Option{ganada.WithFlat(), ganada.WithMetric(index.Dot), ganada.WithHNSW(hnsw.WithM(4)),
 		ganada.WithHNSW(hnsw.WithEfConstruction(10)), ganada.WithHNSW(hnsw.WithSeed(3)), ganada.WithHNSW(hnsw.WithCapacity(9)),
 		ganada.WithPrompts("", "")} {
-		if _, err := ganada.Load(path, enc, o); !errors.Is(err, errs.ErrInvalidOption) {
+		if _, err := ganada.Load(ctx, path, enc, o); !errors.Is(err, errs.ErrInvalidOption) {
 			t.Errorf("Load with a fixed option: %v", err)
 		}
 	}
-	if _, err := ganada.Load(path, enc, ganada.WithBatchSize(3), ganada.WithHNSW(hnsw.WithEfSearch(100)), ganada.WithProgress(nil)); err != nil {
+	if _, err := ganada.Load(ctx, path, enc, ganada.WithBatchSize(3), ganada.WithHNSW(hnsw.WithEfSearch(100)), ganada.WithProgress(nil)); err != nil {
 		t.Fatal(err)
 	}
 	// The index settings pass through: WithEfSearch given to NewCollection
 	// is saved by the index, and Load's overrides it.
 	c := newCol(t, enc, ganada.WithHNSW(hnsw.WithEfSearch(21)))
 	path = saveTemp(t, c)
-	if l, err := ganada.Load(path, enc); err != nil || ganada.IndexEfSearch(l) != 21 {
+	if l, err := ganada.Load(ctx, path, enc); err != nil || ganada.IndexEfSearch(l) != 21 {
 		t.Fatalf("Load: efSearch %d, %v; want the saved 21", ganada.IndexEfSearch(l), err)
 	}
-	if l, err := ganada.Load(path, enc, ganada.WithHNSW(hnsw.WithEfSearch(99))); err != nil || ganada.IndexEfSearch(l) != 99 {
+	if l, err := ganada.Load(ctx, path, enc, ganada.WithHNSW(hnsw.WithEfSearch(99))); err != nil || ganada.IndexEfSearch(l) != 99 {
 		t.Fatalf("Load WithEfSearch(99): efSearch %d, %v", ganada.IndexEfSearch(l), err)
 	}
-	if _, err := ganada.Load(path, nil); !errors.Is(err, errs.ErrInvalidInput) {
+	if _, err := ganada.Load(ctx, path, nil); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Fatalf("nil encoder: %v", err)
 	}
-	if _, err := ganada.Load(filepath.Join(t.TempDir(), "missing"), enc); !errors.Is(err, os.ErrNotExist) {
+	if _, err := ganada.Load(ctx, filepath.Join(t.TempDir(), "missing"), enc); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
@@ -238,7 +238,7 @@ func TestLoadDetectsCorruption(t *testing.T) {
 			}
 			good := buf.Bytes()
 			load := func(b []byte) error {
-				_, err := ganada.Read(bytes.NewReader(b), enc)
+				_, err := ganada.Read(ctx, bytes.NewReader(b), enc)
 				return err
 			}
 			if err := load(good); err != nil {
@@ -266,7 +266,7 @@ func TestLoadDetectsCorruption(t *testing.T) {
 			if err := os.WriteFile(path, append(bytes.Clone(good), 0), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ganada.Load(path, enc); !errors.Is(err, errs.ErrCorrupt) {
+			if _, err := ganada.Load(ctx, path, enc); !errors.Is(err, errs.ErrCorrupt) {
 				t.Fatalf("trailing byte: %v", err)
 			}
 		})
@@ -300,9 +300,9 @@ func FuzzRead(f *testing.F) {
 	}
 	enc8 := newHashEncoder(8)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := ganada.Read(bytes.NewReader(b), enc)
+		c, err := ganada.Read(ctx, bytes.NewReader(b), enc)
 		if errors.Is(err, errs.ErrEncoderMismatch) {
-			c, err = ganada.Read(bytes.NewReader(b), enc8)
+			c, err = ganada.Read(ctx, bytes.NewReader(b), enc8)
 		}
 		if err != nil {
 			if !errors.Is(err, errs.ErrCorrupt) && !errors.Is(err, errs.ErrEncoderMismatch) && !errors.Is(err, errs.ErrUnsupported) {
@@ -364,14 +364,14 @@ func TestSaveErrors(t *testing.T) {
 	}
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "no-such-dir", "col.ganada")
-	check(t, c.Save(missing), missing, fs.ErrNotExist)
+	check(t, c.Save(ctx, missing), missing, fs.ErrNotExist)
 
 	// A directory in the way: the rename fails, and the temporary file goes.
 	blocked := filepath.Join(dir, "blocked")
 	if err := os.MkdirAll(filepath.Join(blocked, "inside"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	check(t, c.Save(blocked), blocked, nil)
+	check(t, c.Save(ctx, blocked), blocked, nil)
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("a failed Save left %d entries in the directory, want only the blocking one", len(ents))
 	}
@@ -397,7 +397,7 @@ func TestSaveKeepsPermissions(t *testing.T) {
 		if err := os.Chmod(path, mode); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Save(path); err != nil {
+		if err := c.Save(ctx, path); err != nil {
 			t.Fatal(err)
 		}
 		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != mode {

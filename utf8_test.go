@@ -47,7 +47,7 @@ func TestAddRejectsInvalidUTF8Text(t *testing.T) {
 					t.Fatalf("text %q: a failed Add changed the collection", text)
 				}
 			}
-			l, err := ganada.Load(saveTemp(t, c), byteEncoder{dim: 8})
+			l, err := ganada.Load(ctx, saveTemp(t, c), byteEncoder{dim: 8})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,7 +87,7 @@ func FuzzAddSaveRead(f *testing.F) {
 		if _, err := c.WriteTo(&buf); err != nil {
 			t.Fatal(err)
 		}
-		l, err := ganada.Read(&buf, enc)
+		l, err := ganada.Read(ctx, &buf, enc)
 		if err != nil {
 			t.Fatalf("Read of a collection Add accepted %+v: %v", doc, err)
 		}
@@ -123,7 +123,7 @@ func TestPromptsAndIdentityMustBeUTF8(t *testing.T) {
 	if err := c.Add(ctx, ganada.Document{ID: "a", Text: "가"}); err != nil {
 		t.Fatal(err)
 	}
-	l, err := ganada.Load(saveTemp(t, c), byteEncoder{dim: 8, identity: id})
+	l, err := ganada.Load(ctx, saveTemp(t, c), byteEncoder{dim: 8, identity: id})
 	if err != nil {
 		t.Fatal(err)
 	}

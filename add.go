@@ -221,7 +221,7 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			break
 		}
 		end := min(done+insertChunk, len(docs))
-		if err = c.idx.AddBatch(nums[done:end], vecs[done:end]); err != nil {
+		if err = c.idx.AddBatch(ctx, nums[done:end], vecs[done:end]); err != nil {
 			err = fmt.Errorf("ganada: adding to the index: %w", err)
 			break
 		}
@@ -229,7 +229,7 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
 	}
 	if err != nil {
-		c.rollback(nums)
+		c.rollback(ctx, nums)
 		return err
 	}
 
@@ -245,15 +245,17 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 	}
 	c.pending += len(old) - len(docs)
 	c.mu.Unlock()
-	return c.retire(old)
+	return c.retire(ctx, old)
 }
 
 // rollback removes the unpublished ids of a failed insert from the index
-// (those that reached it) and from byNum.
-func (c *Collection) rollback(all []uint64) {
+// (those that reached it) and from byNum. It runs to its end even when ctx
+// is cancelled (the index gets ctx's values, not its cancellation).
+func (c *Collection) rollback(ctx context.Context, all []uint64) {
+	ctx = context.WithoutCancel(ctx)
 	for _, n := range all {
 		if c.idx.Contains(n) {
-			_ = c.idx.Delete(n)
+			_ = c.idx.Delete(ctx, n)
 		}
 	}
 	c.mu.Lock()
@@ -265,11 +267,13 @@ func (c *Collection) rollback(all []uint64) {
 }
 
 // retire deletes ids, already removed from the maps and counted in pending,
-// from the index.
-func (c *Collection) retire(nums []uint64) error {
+// from the index. It runs to its end even when ctx is cancelled: the maps
+// no longer hold the ids.
+func (c *Collection) retire(ctx context.Context, nums []uint64) error {
+	ctx = context.WithoutCancel(ctx)
 	var err error
 	for _, n := range nums {
-		if e := c.idx.Delete(n); e != nil && err == nil {
+		if e := c.idx.Delete(ctx, n); e != nil && err == nil {
 			err = fmt.Errorf("ganada: removing a replaced or deleted vector from the index: %w", e)
 		}
 	}
@@ -309,5 +313,5 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	}
 	c.pending += len(nums)
 	c.mu.Unlock()
-	return c.retire(nums)
+	return c.retire(ctx, nums)
 }

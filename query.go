@@ -91,7 +91,7 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if err := c.checkVector(out[0], c.cfg.queryPrompt+text); err != nil {
 		return nil, fmt.Errorf("ganada: query: %w", err)
 	}
-	return c.search(out[0], k, opts)
+	return c.search(ctx, out[0], k, opts)
 }
 
 // QueryVector returns up to k documents whose vectors score best against
@@ -109,7 +109,7 @@ func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts
 	if _, err := checkVec(vec, c.idx.Dim(), c.cfg.metric); err != nil {
 		return nil, fmt.Errorf("ganada: query vector: %w", err)
 	}
-	return c.search(vec, k, opts)
+	return c.search(ctx, vec, k, opts)
 }
 
 func checkK(k int) error {
@@ -120,7 +120,7 @@ func checkK(k int) error {
 }
 
 // search runs a checked query vector through the index.
-func (c *Collection) search(vec []float32, k int, opts []QueryOption) ([]Hit, error) {
+func (c *Collection) search(ctx context.Context, vec []float32, k int, opts []QueryOption) ([]Hit, error) {
 	var q queryConfig
 	for _, o := range opts {
 		if o == nil {
@@ -153,7 +153,7 @@ func (c *Collection) search(vec []float32, k int, opts []QueryOption) ([]Hit, er
 			return true
 		}))
 	}
-	res, err := c.idx.Search(vec, k, sopts...)
+	res, err := c.idx.Search(ctx, vec, k, sopts...)
 	if err != nil {
 		return nil, fmt.Errorf("ganada: search: %w", err)
 	}

@@ -46,14 +46,14 @@ func ANNRecall(ctx context.Context, approx, exact index.Index, queries [][]float
 		if err := ctx.Err(); err != nil {
 			return ANNResult{}, err
 		}
-		truth, err := exact.Search(q, k, opts...)
+		truth, err := exact.Search(ctx, q, k, opts...)
 		if err != nil {
 			return ANNResult{}, fmt.Errorf("eval: ANN recall: query %d: exact search: %w", qi, err)
 		}
 		if len(truth) == 0 {
 			continue
 		}
-		got, err := approx.Search(q, k, opts...)
+		got, err := approx.Search(ctx, q, k, opts...)
 		if err != nil {
 			return ANNResult{}, fmt.Errorf("eval: ANN recall: query %d: approximate search: %w", qi, err)
 		}

@@ -18,8 +18,8 @@ import (
 // with an id that is not stored, scored far below everything.
 type degraded struct{ index.Index }
 
-func (d degraded) Search(q []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
-	r, err := d.Index.Search(q, k, opts...)
+func (d degraded) Search(ctx context.Context, q []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
+	r, err := d.Index.Search(ctx, q, k, opts...)
 	if err != nil || len(r) == 0 {
 		return r, err
 	}
@@ -40,6 +40,7 @@ func randomVectors(n, dim int, seed int64) [][]float32 {
 }
 
 func TestANNRecall(t *testing.T) {
+	ctx := context.Background()
 	const n, dim, k = 2000, 16, 10
 	vecs := randomVectors(n, dim, 1)
 	ids := make([]uint64, n)
@@ -50,11 +51,10 @@ func TestANNRecall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fl.AddBatch(ids, vecs); err != nil {
+	if err := fl.AddBatch(ctx, ids, vecs); err != nil {
 		t.Fatal(err)
 	}
 	queries := randomVectors(50, dim, 2)
-	ctx := context.Background()
 	// Exact against itself: 1.
 	r, err := ANNRecall(ctx, fl, fl, queries, k)
 	if err != nil || r.Recall != 1 || r.MinRecall != 1 || r.Queries != 50 {
@@ -77,7 +77,7 @@ func TestANNRecall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.AddBatch(ids, vecs); err != nil {
+	if err := h.AddBatch(ctx, ids, vecs); err != nil {
 		t.Fatal(err)
 	}
 	r, err = ANNRecall(ctx, h, fl, queries, k)
@@ -106,10 +106,11 @@ func TestANNRecall(t *testing.T) {
 // TestANNRecallTies: exact's k-th score tied with others outside its top k
 // — an approximate index returning a tied vector is not penalised.
 func TestANNRecallTies(t *testing.T) {
+	ctx := context.Background()
 	fl, _ := flat.New(2, index.Dot)
 	// ids 0..4: scores for query (1,0): 3, 2, 1, 1, 1.
 	vecs := [][]float32{{3, 0}, {2, 0}, {1, 0}, {1, 5}, {1, -5}}
-	fl.AddBatch([]uint64{0, 1, 2, 3, 4}, vecs)
+	fl.AddBatch(ctx, []uint64{0, 1, 2, 3, 4}, vecs)
 	swap := swapIndex{fl}
 	r, err := ANNRecall(context.Background(), swap, fl, [][]float32{{1, 0}}, 3)
 	if err != nil || r.Recall != 1 {
@@ -120,8 +121,8 @@ func TestANNRecallTies(t *testing.T) {
 // swapIndex returns ids 0, 1 and whichever tied id exact did not pick.
 type swapIndex struct{ *flat.Index }
 
-func (s swapIndex) Search(q []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
-	r, err := s.Index.Search(q, 5, opts...)
+func (s swapIndex) Search(ctx context.Context, q []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
+	r, err := s.Index.Search(ctx, q, 5, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"github.com/ganada/ganada/errs"
 	"io"
@@ -70,23 +71,26 @@ type Result struct {
 // Index is what a ganada.Collection needs from a vector index, and all it
 // uses: index/flat and index/hnsw implement it, and another backend plugs
 // in by implementing it too. Implementations are safe for concurrent use.
+// Add, AddBatch, Delete and Search take a context first, for backends that
+// wait on I/O (a database, a remote service); they return its error once it
+// is done.
 type Index interface {
 	// Add inserts vec under id, replacing the vector already stored under id.
 	// The index copies vec. A vector of the wrong length yields an error
 	// wrapping errs.ErrDimension; NaN or ±Inf components, or a zero vector
 	// under Cosine, errs.ErrInvalidVector.
-	Add(id uint64, vec []float32) error
+	Add(ctx context.Context, id uint64, vec []float32) error
 	// AddBatch adds vecs[i] under ids[i] for every i. It validates every
 	// vector before adding any; if an id repeats, its last vector wins.
-	AddBatch(ids []uint64, vecs [][]float32) error
+	AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) error
 	// Delete removes id. It returns an error wrapping errs.ErrNotFound if id
 	// is absent. A deleted id disappears from search results at once.
-	Delete(id uint64) error
+	Delete(ctx context.Context, id uint64) error
 	// Search returns up to k results for query, best first. It returns fewer
 	// than k results only when fewer vectors exist (or pass the filter). Any
 	// k > 0 is valid, math.MaxInt included: memory grows with the results,
 	// not with k. k ≤ 0 yields an error wrapping errs.ErrInvalidInput.
-	Search(query []float32, k int, opts ...SearchOption) ([]Result, error)
+	Search(ctx context.Context, query []float32, k int, opts ...SearchOption) ([]Result, error)
 	// Len returns the number of vectors stored (deleted ones excluded).
 	Len() int
 	// Dim returns the vector dimension.

@@ -204,7 +204,7 @@ func cmdTruth(args []string) error {
 	for i := range ids {
 		ids[i] = uint64(i)
 	}
-	if err := f.AddBatch(ids, d.base.rows()); err != nil {
+	if err := f.AddBatch(ctx, ids, d.base.rows()); err != nil {
 		return err
 	}
 	gt := make([][]int32, d.queries.n)
@@ -217,7 +217,7 @@ func cmdTruth(args []string) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rs, err := f.Search(d.queries.row(i), 100)
+				rs, err := f.Search(ctx, d.queries.row(i), 100)
 				if err != nil {
 					mu.Lock()
 					firstErr = err

@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -73,7 +74,7 @@ func cmdHNSW(args []string) error {
 		if h, err = hnsw.Load(*cache); err != nil {
 			return err
 		}
-	} else if err := h.AddBatch(ids, d.base.rows()); err != nil {
+	} else if err := h.AddBatch(ctx, ids, d.base.rows()); err != nil {
 		return err
 	}
 	if *ab {
@@ -111,7 +112,7 @@ func cmdHNSW(args []string) error {
 	for _, ef := range efs {
 		opt := index.WithEf(ef)
 		for _, q := range qs[:min(100, len(qs))] { // warm up
-			h.Search(q, 10, opt)
+			h.Search(ctx, q, 10, opt)
 		}
 		best, bestCPU := 0.0, 0.0
 		var rec float64
@@ -120,7 +121,7 @@ func cmdHNSW(args []string) error {
 			found := make([]uint64, 0, 10)
 			t, c := time.Now(), threadCPU()
 			for i, q := range qs {
-				rs, err := h.Search(q, 10, opt)
+				rs, err := h.Search(ctx, q, 10, opt)
 				if err != nil {
 					return err
 				}
@@ -163,16 +164,16 @@ func cmdFlat(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := f.AddBatch(ids, d.base.rows()); err != nil {
+		if err := f.AddBatch(ctx, ids, d.base.rows()); err != nil {
 			return err
 		}
 		for _, q := range qs[:10] {
-			f.Search(q, 10)
+			f.Search(ctx, q, 10)
 		}
 		rec := 0.0
 		t := time.Now()
 		for i, q := range qs {
-			rs, err := f.Search(q, 10)
+			rs, err := f.Search(ctx, q, 10)
 			if err != nil {
 				return err
 			}
@@ -232,7 +233,7 @@ func compactAB(h *hnsw.Index, d dataset, efs []int) error {
 	measure := func(x *hnsw.Index, ef int) float64 {
 		c := threadCPU()
 		for _, q := range qs {
-			x.Search(q, 10, index.WithEf(ef))
+			x.Search(ctx, q, 10, index.WithEf(ef))
 		}
 		return float64(len(qs)) / (threadCPU() - c).Seconds()
 	}
@@ -244,3 +245,7 @@ func compactAB(h *hnsw.Index, d dataset, efs []int) error {
 	}
 	return nil
 }
+
+// ctx is the context of the benchmark's index calls: the command runs to
+// its end or is killed.
+var ctx = context.Background()

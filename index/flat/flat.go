@@ -4,6 +4,7 @@
 package flat
 
 import (
+	"context"
 	"fmt"
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index/internal/core"
@@ -184,7 +185,11 @@ func (x *Index) ready() error {
 }
 
 // Add stores vec under id, replacing any vector already stored under id.
-func (x *Index) Add(id uint64, vec []float32) error {
+// ctx is checked when the call starts.
+func (x *Index) Add(ctx context.Context, id uint64, vec []float32) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err := x.ready(); err != nil {
@@ -206,8 +211,12 @@ func (x *Index) Add(id uint64, vec []float32) error {
 
 // AddBatch stores vecs[i] under ids[i]. It validates and normalises the
 // vectors on up to GOMAXPROCS goroutines and adds none if any is invalid.
-// When an id repeats, its last vector wins.
-func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
+// When an id repeats, its last vector wins. ctx is checked when the call
+// starts; a batch once begun is added whole.
+func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if len(ids) != len(vecs) {
 		return fmt.Errorf("flat: %w: %d ids for %d vectors", errs.ErrInvalidInput, len(ids), len(vecs))
 	}
@@ -280,8 +289,12 @@ func parallelFor(n int, f func(i int) error) error {
 // Delete removes id, moving the last stored vector into its row. It returns
 // an error wrapping errs.ErrNotFound if id is absent; on an index never
 // initialised by New or ReadFrom, where every id is absent, the error wraps
-// both errs.ErrNotFound and errs.ErrInvalidInput.
-func (x *Index) Delete(id uint64) error {
+// both errs.ErrNotFound and errs.ErrInvalidInput. ctx is checked when the
+// call starts.
+func (x *Index) Delete(ctx context.Context, id uint64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err := x.ready(); err != nil {

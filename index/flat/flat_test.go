@@ -6,6 +6,7 @@ package flat
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"github.com/ganada/ganada/errs"
 	"io"
@@ -41,7 +42,7 @@ func build(t testing.TB, n, dim int, metric index.Metric, opts ...Option) (*Inde
 	for i := range ids {
 		ids[i] = uint64(i)
 	}
-	if err := x.AddBatch(ids, all[:n]); err != nil {
+	if err := x.AddBatch(ctx, ids, all[:n]); err != nil {
 		t.Fatal(err)
 	}
 	return x, all[:n], all[n:]
@@ -67,7 +68,7 @@ func TestExactAgainstFloat64(t *testing.T) {
 				qq = testutil.Unit(q)
 			}
 			truth := synth.Truth(ref, [][]float32{qq}, 10, score, nil)[0]
-			rs, err := x.Search(q, 10)
+			rs, err := x.Search(ctx, q, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,8 +94,8 @@ func TestParallelMatchesSerial(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range queries {
-		a, _ := x.Search(q, 15)
-		b, _ := y.Search(q, 15)
+		a, _ := x.Search(ctx, q, 15)
+		b, _ := y.Search(ctx, q, 15)
 		if !reflect.DeepEqual(a, b) {
 			t.Fatalf("parallel differs:\n%v\n%v", a, b)
 		}
@@ -113,8 +114,8 @@ func TestParallelFilter(t *testing.T) {
 	}
 	allow := func(id uint64) bool { return id%3 != 0 }
 	for _, q := range queries {
-		a, _ := x.Search(q, 50, index.WithFilter(allow))
-		b, _ := y.Search(q, 50, index.WithFilter(allow))
+		a, _ := x.Search(ctx, q, 50, index.WithFilter(allow))
+		b, _ := y.Search(ctx, q, 50, index.WithFilter(allow))
 		if len(a) != 50 || !reflect.DeepEqual(a, b) {
 			t.Fatalf("parallel filtered search differs:\n%v\n%v", a, b)
 		}
@@ -124,7 +125,7 @@ func TestParallelFilter(t *testing.T) {
 func TestDeleteAndFilter(t *testing.T) {
 	x, base, _ := build(t, 500, 8, index.L2)
 	for i := 0; i < 500; i += 2 {
-		if err := x.Delete(uint64(i)); err != nil {
+		if err := x.Delete(ctx, uint64(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -132,7 +133,7 @@ func TestDeleteAndFilter(t *testing.T) {
 		t.Fatalf("after deletes: Len %d", x.Len())
 	}
 	for i := 1; i < 500; i += 2 { // every survivor is still found by its vector
-		rs, _ := x.Search(base[i], 1)
+		rs, _ := x.Search(ctx, base[i], 1)
 		if rs[0].ID != uint64(i) || rs[0].Score != 0 {
 			t.Fatalf("id %d: %v", i, rs)
 		}
@@ -141,7 +142,7 @@ func TestDeleteAndFilter(t *testing.T) {
 			t.Fatalf("Vector(%d) wrong", i)
 		}
 	}
-	rs, _ := x.Search(base[1], 300, index.WithFilter(func(id uint64) bool { return id%4 == 1 }))
+	rs, _ := x.Search(ctx, base[1], 300, index.WithFilter(func(id uint64) bool { return id%4 == 1 }))
 	if len(rs) != 125 {
 		t.Fatalf("filtered: %d results, want 125", len(rs))
 	}
@@ -150,11 +151,11 @@ func TestDeleteAndFilter(t *testing.T) {
 			t.Fatalf("filter violated: %d", r.ID)
 		}
 	}
-	if err := x.Delete(0); !errors.Is(err, errs.ErrNotFound) {
+	if err := x.Delete(ctx, 0); !errors.Is(err, errs.ErrNotFound) {
 		t.Fatalf("Delete twice: %v", err)
 	}
 	// Replacing keeps Len and changes the vector.
-	x.Add(1, base[3])
+	x.Add(ctx, 1, base[3])
 	if x.Len() != 250 {
 		t.Fatal("replace changed Len")
 	}
@@ -170,19 +171,19 @@ func TestBadInput(t *testing.T) {
 		err  error
 		call func() error
 	}{
-		{errs.ErrDimension, func() error { return x.Add(1, []float32{1}) }},
-		{errs.ErrInvalidVector, func() error { return x.Add(1, []float32{1, nan, 1}) }},
-		{errs.ErrInvalidVector, func() error { return x.Add(1, []float32{0, 0, 0}) }},
-		{errs.ErrInvalidInput, func() error { _, err := x.Search([]float32{1, 1, 1}, 0); return err }},
-		{errs.ErrDimension, func() error { _, err := x.Search([]float32{1, 1}, 1); return err }},
-		{errs.ErrInvalidVector, func() error { _, err := x.Search([]float32{0, 0, 0}, 1); return err }},
-		{errs.ErrInvalidInput, func() error { return x.AddBatch([]uint64{1}, nil) }},
-		{errs.ErrInvalidVector, func() error { return x.AddBatch([]uint64{1, 2}, [][]float32{{1, 1, 1}, {nan, 1, 1}}) }},
-		{errs.ErrNotFound, func() error { return x.Delete(3) }},
+		{errs.ErrDimension, func() error { return x.Add(ctx, 1, []float32{1}) }},
+		{errs.ErrInvalidVector, func() error { return x.Add(ctx, 1, []float32{1, nan, 1}) }},
+		{errs.ErrInvalidVector, func() error { return x.Add(ctx, 1, []float32{0, 0, 0}) }},
+		{errs.ErrInvalidInput, func() error { _, err := x.Search(ctx, []float32{1, 1, 1}, 0); return err }},
+		{errs.ErrDimension, func() error { _, err := x.Search(ctx, []float32{1, 1}, 1); return err }},
+		{errs.ErrInvalidVector, func() error { _, err := x.Search(ctx, []float32{0, 0, 0}, 1); return err }},
+		{errs.ErrInvalidInput, func() error { return x.AddBatch(ctx, []uint64{1}, nil) }},
+		{errs.ErrInvalidVector, func() error { return x.AddBatch(ctx, []uint64{1, 2}, [][]float32{{1, 1, 1}, {nan, 1, 1}}) }},
+		{errs.ErrNotFound, func() error { return x.Delete(ctx, 3) }},
 		{errs.ErrInvalidInput, func() error { _, err := New(-1, index.L2); return err }},
-		{errs.ErrInvalidInput, func() error { var z Index; return z.Add(1, []float32{1}) }},
-		{errs.ErrInvalidInput, func() error { var z Index; return z.Delete(1) }},
-		{errs.ErrNotFound, func() error { var z Index; return z.Delete(1) }},
+		{errs.ErrInvalidInput, func() error { var z Index; return z.Add(ctx, 1, []float32{1}) }},
+		{errs.ErrInvalidInput, func() error { var z Index; return z.Delete(ctx, 1) }},
+		{errs.ErrNotFound, func() error { var z Index; return z.Delete(ctx, 1) }},
 		{errs.ErrNotFound, func() error { var z Index; _, err := z.Vector(1); return err }},
 		{errs.ErrInvalidOption, func() error { _, err := New(3, index.L2, WithCapacity(-1)); return err }},
 		{errs.ErrInvalidOption, func() error {
@@ -204,8 +205,8 @@ func TestBadInput(t *testing.T) {
 	if y, err := New(4, index.Cosine, nil, WithCapacity(8), nil); err != nil || y.Dim() != 4 {
 		t.Fatalf("New with nil options: %v", err)
 	}
-	x.Add(1, []float32{1, 0, 0})
-	if rs, _ := x.Search([]float32{1, 1, 0}, 10); len(rs) != 1 || math.Abs(float64(rs[0].Score)-math.Sqrt(0.5)) > 1e-6 {
+	x.Add(ctx, 1, []float32{1, 0, 0})
+	if rs, _ := x.Search(ctx, []float32{1, 1, 0}, 10); len(rs) != 1 || math.Abs(float64(rs[0].Score)-math.Sqrt(0.5)) > 1e-6 {
 		t.Fatalf("k > Len: %v", rs)
 	}
 }
@@ -228,8 +229,8 @@ func TestPersistence(t *testing.T) {
 		t.Fatalf("over-read: %q", rest)
 	}
 	for _, q := range queries {
-		a, _ := x.Search(q, 5)
-		b, _ := y.Search(q, 5)
+		a, _ := x.Search(ctx, q, 5)
+		b, _ := y.Search(ctx, q, 5)
 		if !reflect.DeepEqual(a, b) {
 			t.Fatal("round trip changed results")
 		}
@@ -285,7 +286,7 @@ func FuzzReadFrom(f *testing.F) {
 		}
 		q := make([]float32, y.Dim())
 		q[0] = 1
-		if _, err := y.Search(q, 2); err != nil {
+		if _, err := y.Search(ctx, q, 2); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -301,11 +302,11 @@ func TestConcurrent(t *testing.T) {
 			for i := 0; i < 200; i++ {
 				switch g {
 				case 0:
-					x.Add(uint64(5000+i), base[i])
+					x.Add(ctx, uint64(5000+i), base[i])
 				case 1:
-					x.Delete(uint64(i))
+					x.Delete(ctx, uint64(i))
 				default:
-					if _, err := x.Search(queries[i%len(queries)], 5); err != nil {
+					if _, err := x.Search(ctx, queries[i%len(queries)], 5); err != nil {
 						t.Error(err)
 					}
 				}
@@ -336,5 +337,37 @@ func TestReconfigure(t *testing.T) {
 	var z Index
 	if err := z.Reconfigure(WithWorkers(1)); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("zero Index: %v", err)
+	}
+}
+
+// ctx is the context of the tests' calls.
+var ctx = context.Background()
+
+// TestCancelledContext: Add, AddBatch, Delete and Search return a done
+// context's error and change nothing.
+func TestCancelledContext(t *testing.T) {
+	x, err := New(2, index.L2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Add(ctx, 1, []float32{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	for name, err := range map[string]error{
+		"Add":      x.Add(done, 2, []float32{3, 4}),
+		"AddBatch": x.AddBatch(done, []uint64{3}, [][]float32{{5, 6}}),
+		"Delete":   x.Delete(done, 1),
+	} {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := x.Search(done, []float32{1, 2}, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("Search: %v", err)
+	}
+	if x.Len() != 1 || !x.Contains(1) {
+		t.Fatalf("a cancelled call changed the index: Len %d", x.Len())
 	}
 }

@@ -26,7 +26,7 @@ func TestHugeK(t *testing.T) {
 	} {
 		x, _, queries := build(t, c.n, c.dim, index.L2, c.opts...)
 		for i := 0; i < c.n; i += 13 {
-			if err := x.Delete(uint64(i)); err != nil {
+			if err := x.Delete(ctx, uint64(i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -47,12 +47,12 @@ func TestHugeK(t *testing.T) {
 			{"filter", allowed, []index.SearchOption{index.WithFilter(even)}},
 			{"filter exact", allowed, []index.SearchOption{index.WithFilter(even), index.WithExact()}},
 		} {
-			ref, err := x.Search(queries[0], live, opts.so...)
+			ref, err := x.Search(ctx, queries[0], live, opts.so...)
 			if err != nil || len(ref) != opts.want {
 				t.Fatalf("%s %s k=Len: %d results, %v; want %d", c.name, opts.name, len(ref), err, opts.want)
 			}
 			for _, k := range []int{math.MaxInt, math.MaxInt / 3} {
-				rs, err := x.Search(queries[0], k, opts.so...)
+				rs, err := x.Search(ctx, queries[0], k, opts.so...)
 				if err != nil {
 					t.Fatalf("%s %s k=%d: %v", c.name, opts.name, k, err)
 				}

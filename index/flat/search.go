@@ -5,6 +5,7 @@
 package flat
 
 import (
+	"context"
 	"github.com/ganada/ganada/index/internal/core"
 	"github.com/ganada/ganada/index/internal/searchopt"
 	"runtime"
@@ -52,8 +53,11 @@ func (x *Index) scratch() *scratch {
 // returns an error wrapping errs.ErrDimension, errs.ErrInvalidVector,
 // errs.ErrInvalidVector (Cosine) or errs.ErrInvalidInput (k ≤ 0). If k
 // exceeds Len, all vectors are returned; any k up to math.MaxInt is fine, as
-// nothing is sized by k.
-func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
+// nothing is sized by k. ctx is checked when the call starts.
+func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := core.CheckK(k); err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func BenchmarkBuild5k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		h, _ := New(384, index.Cosine, WithCapacity(5000))
 		for j := 0; j < 5000; j++ {
-			h.Add(uint64(j), benchData.base[j])
+			h.Add(ctx, uint64(j), benchData.base[j])
 		}
 	}
 }
@@ -57,7 +57,7 @@ func BenchmarkSearchEf64(b *testing.B) {
 	b.ResetTimer()
 	c0 := threadCPU()
 	for i := 0; i < b.N; i++ {
-		benchIdx.Search(benchData.queries[i%len(benchData.queries)], 10, index.WithEf(64))
+		benchIdx.Search(ctx, benchData.queries[i%len(benchData.queries)], 10, index.WithEf(64))
 	}
 	b.ReportMetric(float64(threadCPU()-c0)/float64(b.N), "cpu-ns/op")
 }

@@ -80,7 +80,7 @@ func TestConcurrentStress(t *testing.T) {
 		stableIDs[i] = 1<<40 + uint64(i)
 	}
 	stableVecs := d.base[:stableN]
-	if err := h.AddBatch(stableIDs, stableVecs); err != nil {
+	if err := h.AddBatch(ctx, stableIDs, stableVecs); err != nil {
 		t.Fatal(err)
 	}
 	wbase := d.base[stableN : stableN+writers*perW]
@@ -110,7 +110,7 @@ func TestConcurrentStress(t *testing.T) {
 			defer writing.Done()
 			r := rand.New(rand.NewPCG(uint64(w), 1))
 			add := func(id uint64, v []float32) bool {
-				if err := h.Add(id, v); err != nil {
+				if err := h.Add(ctx, id, v); err != nil {
 					t.Error(err)
 					return false
 				}
@@ -122,7 +122,7 @@ func TestConcurrentStress(t *testing.T) {
 					t.Errorf("id %d: Vector right after Add = %v, %v", id, got, err)
 					return false
 				}
-				rs, err := h.Search(v, 1, index.WithExact())
+				rs, err := h.Search(ctx, v, 1, index.WithExact())
 				if err != nil || len(rs) != 1 || (rs[0].ID != id && rs[0].Score < 0.99999) {
 					t.Errorf("id %d: exact search right after Add = %v, %v", id, rs, err)
 					return false
@@ -147,7 +147,7 @@ func TestConcurrentStress(t *testing.T) {
 					}
 				default:
 					for old, ov := range final[w] {
-						if err := h.Delete(old); err != nil {
+						if err := h.Delete(ctx, old); err != nil {
 							t.Error(err)
 							return
 						}
@@ -158,7 +158,7 @@ func TestConcurrentStress(t *testing.T) {
 							return
 						}
 						for _, opts := range [][]index.SearchOption{nil, {index.WithExact()}} {
-							rs, err := h.Search(ov, 5, opts...)
+							rs, err := h.Search(ctx, ov, 5, opts...)
 							if err != nil {
 								t.Error(err)
 								return
@@ -182,7 +182,7 @@ func TestConcurrentStress(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		defer writing.Done()
-		if err := h.AddBatch(batchIDs, batchVecs); err != nil {
+		if err := h.AddBatch(ctx, batchIDs, batchVecs); err != nil {
 			t.Error(err)
 		}
 	}()
@@ -238,7 +238,7 @@ func TestConcurrentStress(t *testing.T) {
 				if g == 2 && i%10 == 0 {
 					opts = append(opts, index.WithExact())
 				}
-				rs, err := h.Search(q, 5, opts...)
+				rs, err := h.Search(ctx, q, 5, opts...)
 				if err != nil {
 					t.Error(err)
 					return
@@ -368,7 +368,7 @@ func checkAgainst(t *testing.T, what string, h *Index, want map[uint64][]float32
 		if err != nil || !nearlyEqual(got, unitOf(v)) {
 			t.Fatalf("%s: id %d holds %v (%v), not its last vector", what, id, got, err)
 		}
-		rs, err := h.Search(v, 3, index.WithExact())
+		rs, err := h.Search(ctx, v, 3, index.WithExact())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +380,7 @@ func checkAgainst(t *testing.T, what string, h *Index, want map[uint64][]float32
 				t.Fatalf("%s: exact search returned id %d, deleted or never added", what, r.ID)
 			}
 		}
-		rs, err = h.Search(v, 1)
+		rs, err = h.Search(ctx, v, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -416,7 +416,7 @@ func TestReconfigureDuringSearches(t *testing.T) {
 		for j := range v {
 			v[j] = rng.Float32()
 		}
-		if err := h.Add(uint64(i), v); err != nil {
+		if err := h.Add(ctx, uint64(i), v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -433,7 +433,7 @@ func TestReconfigureDuringSearches(t *testing.T) {
 			defer wg.Done()
 			q := make([]float32, 8)
 			for time.Now().Before(deadline) {
-				if rs, err := h.Search(q, 5); err != nil || len(rs) != 5 {
+				if rs, err := h.Search(ctx, q, 5); err != nil || len(rs) != 5 {
 					errc <- fmt.Errorf("search: %d results, %v", len(rs), err)
 					return
 				}

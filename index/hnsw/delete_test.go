@@ -19,7 +19,7 @@ func TestDeleteExcludesImmediately(t *testing.T) {
 	h := buildHNSW(t, d, index.Cosine, WithEfConstruction(64))
 	gone := map[uint64]bool{}
 	for i := 0; i < len(d.ids); i += 3 {
-		if err := h.Delete(d.ids[i]); err != nil {
+		if err := h.Delete(ctx, d.ids[i]); err != nil {
 			t.Fatal(err)
 		}
 		gone[d.ids[i]] = true
@@ -28,7 +28,7 @@ func TestDeleteExcludesImmediately(t *testing.T) {
 		t.Fatalf("Len = %d, want %d", got, want)
 	}
 	for _, q := range append(d.queries, d.base[:30]...) {
-		rs, err := h.Search(q, 20, index.WithEf(100))
+		rs, err := h.Search(ctx, q, 20, index.WithEf(100))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestDeleteExcludesImmediately(t *testing.T) {
 	if h.Contains(d.ids[0]) {
 		t.Error("Contains(deleted) = true")
 	}
-	if err := h.Delete(d.ids[0]); !errors.Is(err, errs.ErrNotFound) {
+	if err := h.Delete(ctx, d.ids[0]); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("second Delete: %v, want errs.ErrNotFound", err)
 	}
 	if _, err := h.Vector(d.ids[0]); !errors.Is(err, errs.ErrNotFound) {
@@ -71,7 +71,7 @@ func TestDeleteReaddRecall(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	victims := r.Perm(len(d.ids))[:len(d.ids)/10]
 	for _, i := range victims {
-		if err := h.Delete(d.ids[i]); err != nil {
+		if err := h.Delete(ctx, d.ids[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -87,7 +87,7 @@ func TestDeleteReaddRecall(t *testing.T) {
 	for j, i := range victims {
 		ids[j], vecs[j] = d.ids[i], d.base[i]
 	}
-	if err := h.AddBatch(ids, vecs); err != nil {
+	if err := h.AddBatch(ctx, ids, vecs); err != nil {
 		t.Fatal(err)
 	}
 	after := recall(t, h, d, truth, 10, index.WithEf(ef))
@@ -119,7 +119,7 @@ func TestCompactAfterDeletesOnly(t *testing.T) {
 	for i := 0; i < len(d.ids); i++ {
 		if i%4 == 0 { // delete 25%, including many upper-layer nodes
 			dead[i] = true
-			if err := h.Delete(d.ids[i]); err != nil {
+			if err := h.Delete(ctx, d.ids[i]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -140,29 +140,29 @@ func TestCompactAfterDeletesOnly(t *testing.T) {
 	}
 	checkGraph(t, h)
 	// The index keeps working: add more and find them.
-	if err := h.Add(1<<40, d.queries[0]); err != nil {
+	if err := h.Add(ctx, 1<<40, d.queries[0]); err != nil {
 		t.Fatal(err)
 	}
-	rs, _ := h.Search(d.queries[0], 1)
+	rs, _ := h.Search(ctx, d.queries[0], 1)
 	if len(rs) != 1 || rs[0].ID != 1<<40 {
 		t.Errorf("after Compact+Add, top hit %v, want id %d", rs, uint64(1<<40))
 	}
 	// Deleting everything and compacting leaves an empty, usable index.
 	for _, id := range h.IDs() {
-		if err := h.Delete(id); err != nil {
+		if err := h.Delete(ctx, id); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := h.Compact(); err != nil {
 		t.Fatal(err)
 	}
-	if rs, err := h.Search(d.queries[0], 5); err != nil || len(rs) != 0 {
+	if rs, err := h.Search(ctx, d.queries[0], 5); err != nil || len(rs) != 0 {
 		t.Errorf("empty index search: %v %v", rs, err)
 	}
-	if err := h.Add(5, d.queries[1]); err != nil {
+	if err := h.Add(ctx, 5, d.queries[1]); err != nil {
 		t.Fatal(err)
 	}
-	if rs, _ := h.Search(d.queries[1], 5); len(rs) != 1 || rs[0].ID != 5 {
+	if rs, _ := h.Search(ctx, d.queries[1], 5); len(rs) != 1 || rs[0].ID != 5 {
 		t.Errorf("after emptying, search = %v", rs)
 	}
 }
@@ -205,13 +205,13 @@ func TestReplaceVector(t *testing.T) {
 	h := buildHNSW(t, d, index.Cosine, WithEfConstruction(64))
 	id := d.ids[17]
 	// Move id onto a query vector: searching that query must find it first.
-	if err := h.Add(id, d.queries[3]); err != nil {
+	if err := h.Add(ctx, id, d.queries[3]); err != nil {
 		t.Fatal(err)
 	}
 	if h.Len() != len(d.ids) {
 		t.Fatalf("Len = %d after replace, want %d", h.Len(), len(d.ids))
 	}
-	rs, err := h.Search(d.queries[3], 3)
+	rs, err := h.Search(ctx, d.queries[3], 3)
 	if err != nil || rs[0].ID != id || rs[0].Score < 0.9999 {
 		t.Fatalf("search after replace: %v %v", rs, err)
 	}
@@ -222,7 +222,7 @@ func TestReplaceVector(t *testing.T) {
 		}
 	}
 	// The old vector no longer answers for id.
-	rs, _ = h.Search(d.base[17], 5)
+	rs, _ = h.Search(ctx, d.base[17], 5)
 	for _, r := range rs {
 		if r.ID == id && r.Score > 0.9999 {
 			t.Fatalf("old vector still returned for id: %v", rs)
@@ -238,7 +238,7 @@ func TestCompactReorderKeepsResults(t *testing.T) {
 	h := buildHNSW(t, d, index.Cosine, WithEfConstruction(64))
 	before := make([][]index.Result, len(d.queries))
 	for i, q := range d.queries {
-		before[i], _ = h.Search(q, 10, index.WithEf(32))
+		before[i], _ = h.Search(ctx, q, 10, index.WithEf(32))
 	}
 	if err := h.Compact(); err != nil {
 		t.Fatal(err)
@@ -246,7 +246,7 @@ func TestCompactReorderKeepsResults(t *testing.T) {
 	checkGraph(t, h)
 	changed := 0
 	for i, q := range d.queries {
-		after, _ := h.Search(q, 10, index.WithEf(32))
+		after, _ := h.Search(ctx, q, 10, index.WithEf(32))
 		if !reflect.DeepEqual(before[i], after) {
 			changed++
 		}
@@ -265,7 +265,7 @@ func TestCompactReorderKeepsResults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rs, _ := h.Search(v, 1, index.WithExact())
+		rs, _ := h.Search(ctx, v, 1, index.WithExact())
 		if rs[0].ID != id {
 			t.Fatalf("id %d no longer maps to its vector", id)
 		}

@@ -4,6 +4,7 @@ package hnsw_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 
 	"github.com/ganada/ganada/index"
@@ -11,15 +12,16 @@ import (
 )
 
 func Example() {
+	ctx := context.Background()
 	h, err := hnsw.New(3, index.Cosine, hnsw.WithM(16), hnsw.WithEfConstruction(200), hnsw.WithSeed(1))
 	if err != nil {
 		panic(err)
 	}
-	h.Add(1, []float32{1, 0, 0})
-	h.Add(2, []float32{0, 1, 0})
-	h.Add(3, []float32{1, 1, 0})
+	h.Add(ctx, 1, []float32{1, 0, 0})
+	h.Add(ctx, 2, []float32{0, 1, 0})
+	h.Add(ctx, 3, []float32{1, 1, 0})
 
-	res, err := h.Search([]float32{1, 0.1, 0}, 2, index.WithEf(64))
+	res, err := h.Search(ctx, []float32{1, 0.1, 0}, 2, index.WithEf(64))
 	if err != nil {
 		panic(err)
 	}
@@ -32,13 +34,14 @@ func Example() {
 }
 
 func ExampleIndex_Search_filter() {
+	ctx := context.Background()
 	h, _ := hnsw.New(2, index.L2)
 	for i := 0; i < 100; i++ {
-		h.Add(uint64(i), []float32{float32(i), 0})
+		h.Add(ctx, uint64(i), []float32{float32(i), 0})
 	}
 	// Only even ids, e.g. documents whose metadata matches.
 	even := func(id uint64) bool { return id%2 == 0 }
-	res, _ := h.Search([]float32{41, 0}, 3, index.WithFilter(even))
+	res, _ := h.Search(ctx, []float32{41, 0}, 3, index.WithFilter(even))
 	for _, r := range res {
 		fmt.Println(r.ID, -r.Score) // under L2, −Score is the squared distance
 	}
@@ -49,10 +52,11 @@ func ExampleIndex_Search_filter() {
 }
 
 func ExampleIndex_WriteTo() {
+	ctx := context.Background()
 	h, _ := hnsw.New(2, index.Dot)
-	h.Add(7, []float32{1, 2})
-	h.Delete(7)
-	h.Add(8, []float32{2, 1})
+	h.Add(ctx, 7, []float32{1, 2})
+	h.Delete(ctx, 7)
+	h.Add(ctx, 8, []float32{2, 1})
 
 	var buf bytes.Buffer
 	h.WriteTo(&buf) // or h.Save(path) for an atomic file

@@ -36,7 +36,7 @@ func TestFilterRegimes(t *testing.T) {
 			calls := 0
 			counting := func(id uint64) bool { calls++; return c.allow(id) }
 			for qi, q := range d.queries {
-				rs, err := h.Search(q, 10, index.WithEf(64), index.WithFilter(counting))
+				rs, err := h.Search(ctx, q, 10, index.WithEf(64), index.WithFilter(counting))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -64,12 +64,12 @@ func TestFilterRegimes(t *testing.T) {
 func TestFilterAdmitsNothingOrFew(t *testing.T) {
 	d := newDataset(scaled(3000), 16, 5, 7)
 	h := buildHNSW(t, d, index.L2, WithEfConstruction(64))
-	rs, err := h.Search(d.queries[0], 5, index.WithFilter(func(uint64) bool { return false }))
+	rs, err := h.Search(ctx, d.queries[0], 5, index.WithFilter(func(uint64) bool { return false }))
 	if err != nil || len(rs) != 0 {
 		t.Fatalf("deny-all filter: %v %v", rs, err)
 	}
 	want := d.ids[100]
-	rs, err = h.Search(d.queries[0], 5, index.WithFilter(func(id uint64) bool { return id == want }))
+	rs, err = h.Search(ctx, d.queries[0], 5, index.WithFilter(func(id uint64) bool { return id == want }))
 	if err != nil || len(rs) != 1 || rs[0].ID != want {
 		t.Fatalf("single-id filter: %v %v", rs, err)
 	}

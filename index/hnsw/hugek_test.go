@@ -19,7 +19,7 @@ func TestHugeK(t *testing.T) {
 	h := buildHNSW(t, d, index.L2, WithM(8), WithEfConstruction(64))
 	dead := map[uint64]bool{}
 	for i := 0; i < 300; i += 17 {
-		if err := h.Delete(d.ids[i]); err != nil {
+		if err := h.Delete(ctx, d.ids[i]); err != nil {
 			t.Fatal(err)
 		}
 		dead[d.ids[i]] = true
@@ -44,7 +44,7 @@ func TestHugeK(t *testing.T) {
 		truth := truthFromFlat(t, d, index.L2, len(d.base), live, c.allow)
 		for _, k := range []int{math.MaxInt, math.MaxInt / 3, h.Len() + 1} {
 			for qi, q := range d.queries {
-				rs, err := h.Search(q, k, c.opts...)
+				rs, err := h.Search(ctx, q, k, c.opts...)
 				if err != nil {
 					t.Fatalf("%s k=%d: %v", c.name, k, err)
 				}
@@ -79,9 +79,9 @@ func TestHugeKAllocations(t *testing.T) {
 	h := buildHNSW(t, d, index.Dot, WithM(4), WithEfConstruction(32))
 	q := d.queries[0]
 	for _, opts := range [][]index.SearchOption{nil, {index.WithExact()}} {
-		h.Search(q, h.Len(), opts...) // warm the searcher pool
-		small := testing.AllocsPerRun(20, func() { h.Search(q, h.Len(), opts...) })
-		huge := testing.AllocsPerRun(20, func() { h.Search(q, math.MaxInt, opts...) })
+		h.Search(ctx, q, h.Len(), opts...) // warm the searcher pool
+		small := testing.AllocsPerRun(20, func() { h.Search(ctx, q, h.Len(), opts...) })
+		huge := testing.AllocsPerRun(20, func() { h.Search(ctx, q, math.MaxInt, opts...) })
 		if huge > small {
 			t.Errorf("options %d: k=MaxInt makes %v allocations per search, k=Len %v", len(opts), huge, small)
 		}
@@ -112,7 +112,7 @@ func TestKAtLeastLenFindsUnreachable(t *testing.T) {
 	h.growMu.Unlock()
 	want := h.labels[cut]
 	for _, k := range []int{h.Len(), h.Len() + 1, math.MaxInt} {
-		rs, err := h.Search(d.queries[0], k)
+		rs, err := h.Search(ctx, d.queries[0], k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestKBelowLiveFindsUnreachable(t *testing.T) {
 	check := func(what string, k int, deleted map[uint64]bool, opts ...index.SearchOption) {
 		t.Helper()
 		for _, q := range d.queries {
-			rs, err := h.Search(q, k, opts...)
+			rs, err := h.Search(ctx, q, k, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -201,7 +201,7 @@ func TestKBelowLiveFindsUnreachable(t *testing.T) {
 
 	deleted := map[uint64]bool{}
 	for i := 1; i < 300; i += 29 {
-		if err := h.Delete(d.ids[i]); err != nil {
+		if err := h.Delete(ctx, d.ids[i]); err != nil {
 			t.Fatal(err)
 		}
 		deleted[d.ids[i]] = true

@@ -5,6 +5,7 @@
 package hnsw
 
 import (
+	"context"
 	"errors"
 	"github.com/ganada/ganada/errs"
 	"math"
@@ -28,18 +29,18 @@ func TestBadInput(t *testing.T) {
 		err  error
 		call func() error
 	}{
-		{"add short", errs.ErrDimension, func() error { return h.Add(1, []float32{1, 2}) }},
-		{"add NaN", errs.ErrInvalidVector, func() error { return h.Add(1, []float32{1, nan, 0, 0}) }},
-		{"add Inf", errs.ErrInvalidVector, func() error { return h.Add(1, []float32{inf, 0, 0, 0}) }},
-		{"add zero", errs.ErrInvalidVector, func() error { return h.Add(1, make([]float32, 4)) }},
-		{"batch mismatch", errs.ErrInvalidInput, func() error { return h.AddBatch([]uint64{1, 2}, [][]float32{ok}) }},
-		{"batch bad vector", errs.ErrDimension, func() error { return h.AddBatch([]uint64{1, 2}, [][]float32{ok, {1}}) }},
-		{"search k=0", errs.ErrInvalidInput, func() error { _, err := h.Search(ok, 0); return err }},
-		{"search k<0", errs.ErrInvalidInput, func() error { _, err := h.Search(ok, -1); return err }},
-		{"search dim", errs.ErrDimension, func() error { _, err := h.Search(ok[:3], 1); return err }},
-		{"search NaN", errs.ErrInvalidVector, func() error { _, err := h.Search([]float32{nan, 1, 1, 1}, 1); return err }},
-		{"search zero", errs.ErrInvalidVector, func() error { _, err := h.Search(make([]float32, 4), 1); return err }},
-		{"delete missing", errs.ErrNotFound, func() error { return h.Delete(77) }},
+		{"add short", errs.ErrDimension, func() error { return h.Add(ctx, 1, []float32{1, 2}) }},
+		{"add NaN", errs.ErrInvalidVector, func() error { return h.Add(ctx, 1, []float32{1, nan, 0, 0}) }},
+		{"add Inf", errs.ErrInvalidVector, func() error { return h.Add(ctx, 1, []float32{inf, 0, 0, 0}) }},
+		{"add zero", errs.ErrInvalidVector, func() error { return h.Add(ctx, 1, make([]float32, 4)) }},
+		{"batch mismatch", errs.ErrInvalidInput, func() error { return h.AddBatch(ctx, []uint64{1, 2}, [][]float32{ok}) }},
+		{"batch bad vector", errs.ErrDimension, func() error { return h.AddBatch(ctx, []uint64{1, 2}, [][]float32{ok, {1}}) }},
+		{"search k=0", errs.ErrInvalidInput, func() error { _, err := h.Search(ctx, ok, 0); return err }},
+		{"search k<0", errs.ErrInvalidInput, func() error { _, err := h.Search(ctx, ok, -1); return err }},
+		{"search dim", errs.ErrDimension, func() error { _, err := h.Search(ctx, ok[:3], 1); return err }},
+		{"search NaN", errs.ErrInvalidVector, func() error { _, err := h.Search(ctx, []float32{nan, 1, 1, 1}, 1); return err }},
+		{"search zero", errs.ErrInvalidVector, func() error { _, err := h.Search(ctx, make([]float32, 4), 1); return err }},
+		{"delete missing", errs.ErrNotFound, func() error { return h.Delete(ctx, 77) }},
 		{"new dim 0", errs.ErrInvalidInput, func() error { _, err := New(0, index.L2); return err }},
 		{"new metric", errs.ErrInvalidInput, func() error { _, err := New(3, index.Metric(42)); return err }},
 		{"new M", errs.ErrInvalidOption, func() error { _, err := New(3, index.L2, WithM(1)); return err }},
@@ -54,11 +55,11 @@ func TestBadInput(t *testing.T) {
 			return err
 		}},
 		{"new capacity MaxInt", errs.ErrInvalidOption, func() error { _, err := New(4, index.L2, WithCapacity(math.MaxInt)); return err }},
-		{"zero Index", errs.ErrInvalidInput, func() error { var z Index; return z.Add(1, ok) }},
-		{"zero Index delete", errs.ErrInvalidInput, func() error { var z Index; return z.Delete(1) }},
-		{"zero Index delete id", errs.ErrNotFound, func() error { var z Index; return z.Delete(1) }},
+		{"zero Index", errs.ErrInvalidInput, func() error { var z Index; return z.Add(ctx, 1, ok) }},
+		{"zero Index delete", errs.ErrInvalidInput, func() error { var z Index; return z.Delete(ctx, 1) }},
+		{"zero Index delete id", errs.ErrNotFound, func() error { var z Index; return z.Delete(ctx, 1) }},
 		{"zero Index vector", errs.ErrNotFound, func() error { var z Index; _, err := z.Vector(1); return err }},
-		{"zero Index search", errs.ErrInvalidInput, func() error { var z Index; _, err := z.Search(ok, 1); return err }},
+		{"zero Index search", errs.ErrInvalidInput, func() error { var z Index; _, err := z.Search(ctx, ok, 1); return err }},
 	}
 	for _, c := range cases {
 		if err := c.call(); !errors.Is(err, c.err) {
@@ -74,21 +75,21 @@ func TestBadInput(t *testing.T) {
 	// The zero vector is fine under L2 and Dot.
 	for _, m := range []index.Metric{index.L2, index.Dot} {
 		g, _ := New(4, m)
-		if err := g.Add(1, make([]float32, 4)); err != nil {
+		if err := g.Add(ctx, 1, make([]float32, 4)); err != nil {
 			t.Errorf("%v: zero vector rejected: %v", m, err)
 		}
 	}
 	// k larger than the index returns what exists, best first.
 	for i := 0; i < 5; i++ {
-		if err := h.Add(uint64(i), []float32{1, float32(i), 0, 1}); err != nil {
+		if err := h.Add(ctx, uint64(i), []float32{1, float32(i), 0, 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rs, err := h.Search(ok, 50)
+	rs, err := h.Search(ctx, ok, 50)
 	if err != nil || len(rs) != 5 {
 		t.Fatalf("k > Len: %v %v", rs, err)
 	}
-	if rs, _ := (func() ([]index.Result, error) { e, _ := New(4, index.L2); return e.Search(ok, 3) })(); len(rs) != 0 {
+	if rs, _ := (func() ([]index.Result, error) { e, _ := New(4, index.L2); return e.Search(ctx, ok, 3) })(); len(rs) != 0 {
 		t.Fatalf("empty index returned %v", rs)
 	}
 }
@@ -105,8 +106,8 @@ func TestScoreConventions(t *testing.T) {
 		{index.L2, []float32{3, 4}, -(4 + 16)},
 	} {
 		h, _ := New(2, c.m)
-		h.Add(9, c.v)
-		rs, err := h.Search(q, 1)
+		h.Add(ctx, 9, c.v)
+		rs, err := h.Search(ctx, q, 1)
 		if err != nil || len(rs) != 1 || rs[0].ID != 9 || math.Abs(float64(rs[0].Score-c.want)) > 1e-6 {
 			t.Errorf("%v: got %v %v, want score %v", c.m, rs, err, c.want)
 		}
@@ -140,7 +141,39 @@ func TestReconfigure(t *testing.T) {
 	if err := z.Reconfigure(WithEfSearch(5)); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("zero Index: %v", err)
 	}
-	if _, err := h.Search([]float32{1, 2}, 1, index.WithEf(0)); !errors.Is(err, errs.ErrInvalidOption) {
+	if _, err := h.Search(ctx, []float32{1, 2}, 1, index.WithEf(0)); !errors.Is(err, errs.ErrInvalidOption) {
 		t.Errorf("Search WithEf(0): %v, want errs.ErrInvalidOption", err)
+	}
+}
+
+// ctx is the context of the tests' calls.
+var ctx = context.Background()
+
+// TestCancelledContext: Add, AddBatch, Delete and Search return a done
+// context's error and change nothing.
+func TestCancelledContext(t *testing.T) {
+	h, err := New(2, index.L2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Add(ctx, 1, []float32{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	for name, err := range map[string]error{
+		"Add":      h.Add(done, 2, []float32{3, 4}),
+		"AddBatch": h.AddBatch(done, []uint64{3}, [][]float32{{5, 6}}),
+		"Delete":   h.Delete(done, 1),
+	} {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := h.Search(done, []float32{1, 2}, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("Search: %v", err)
+	}
+	if h.Len() != 1 || !h.Contains(1) {
+		t.Fatalf("a cancelled call changed the index: Len %d", h.Len())
 	}
 }

@@ -5,6 +5,7 @@
 package hnsw
 
 import (
+	"context"
 	"fmt"
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index/internal/core"
@@ -16,8 +17,17 @@ import (
 // Add stores vec under id. If id is present its vector is replaced: the new
 // vector is linked into the graph in a fresh slot, then the old slot becomes
 // a tombstone (see Compact). Errors wrap errs.ErrDimension,
-// errs.ErrInvalidVector or errs.ErrInvalidVector.
-func (x *Index) Add(id uint64, vec []float32) error {
+// errs.ErrInvalidVector, or ctx's error. ctx is checked when the call
+// starts; a call once begun runs to its end.
+func (x *Index) Add(ctx context.Context, id uint64, vec []float32) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return x.add(id, vec)
+}
+
+// add is Add without the context.
+func (x *Index) add(id uint64, vec []float32) error {
 	lk := x.labelLock(id)
 	lk.Lock()
 	defer lk.Unlock()
@@ -263,8 +273,12 @@ func (x *Index) addLink(s *searcher, nb, c uint32, l int) {
 // AddBatch adds vecs[i] under ids[i] for every i on up to GOMAXPROCS
 // goroutines. Every vector is validated before any is added; if one is
 // invalid, nothing is added and the error names its position. If an id
-// repeats, its last vector wins.
-func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
+// repeats, its last vector wins. ctx is checked when the call starts; a
+// batch once begun is added whole.
+func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if len(ids) != len(vecs) {
 		return fmt.Errorf("hnsw: %w: %d ids for %d vectors", errs.ErrInvalidInput, len(ids), len(vecs))
 	}
@@ -292,7 +306,7 @@ func (x *Index) AddBatch(ids []uint64, vecs [][]float32) error {
 		if last[ids[i]] != i {
 			return nil
 		}
-		return x.Add(ids[i], vecs[i])
+		return x.add(ids[i], vecs[i])
 	})
 }
 
@@ -342,8 +356,12 @@ func parallel(n, workers int, f func(i int) error) error {
 // tombstone that still routes searches until Compact. It returns an error
 // wrapping errs.ErrNotFound if id is absent; on an index never initialised
 // by New or ReadFrom, where every id is absent, the error wraps both
-// errs.ErrNotFound and errs.ErrInvalidInput.
-func (x *Index) Delete(id uint64) error {
+// errs.ErrNotFound and errs.ErrInvalidInput. ctx is checked when the call
+// starts.
+func (x *Index) Delete(ctx context.Context, id uint64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	lk := x.labelLock(id)
 	lk.Lock()
 	defer lk.Unlock()

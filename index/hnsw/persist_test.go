@@ -27,12 +27,12 @@ func smallIndex(t testing.TB, n int) *Index {
 		t.Fatal(err)
 	}
 	for i, v := range d.base {
-		if err := h.Add(d.ids[i], v); err != nil {
+		if err := h.Add(ctx, d.ids[i], v); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if n > 3 {
-		if err := h.Delete(d.ids[1]); err != nil {
+		if err := h.Delete(ctx, d.ids[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,7 +43,7 @@ func TestRoundTrip(t *testing.T) {
 	d := newDataset(scaled(3000), 32, 50, 12)
 	h := buildHNSW(t, d, index.L2, WithM(8), WithEfSearch(40))
 	for i := 0; i < 100; i++ {
-		h.Delete(d.ids[i*5])
+		h.Delete(ctx, d.ids[i*5])
 	}
 	var buf bytes.Buffer
 	n, err := h.WriteTo(&buf)
@@ -67,8 +67,8 @@ func TestRoundTrip(t *testing.T) {
 	}
 	checkGraph(t, &g)
 	for _, q := range d.queries {
-		a, _ := h.Search(q, 10)
-		b, _ := g.Search(q, 10)
+		a, _ := h.Search(ctx, q, 10)
+		b, _ := g.Search(ctx, q, 10)
 		if !reflect.DeepEqual(a, b) {
 			t.Fatalf("results differ after round trip:\n%v\n%v", a, b)
 		}
@@ -87,10 +87,10 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Add(1<<50, d.queries[0]); err != nil {
+	if err := l.Add(ctx, 1<<50, d.queries[0]); err != nil {
 		t.Fatal(err)
 	}
-	if rs, _ := l.Search(d.queries[0], 1); rs[0].ID != 1<<50 {
+	if rs, _ := l.Search(ctx, d.queries[0], 1); rs[0].ID != 1<<50 {
 		t.Fatalf("loaded index: added vector not found: %v", rs)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
@@ -275,7 +275,7 @@ func FuzzReadFrom(f *testing.F) {
 		for i := range q {
 			q[i] = float32(i%3) - 0.5
 		}
-		if _, err := g.Search(q, 3); err != nil && !errors.Is(err, errs.ErrInvalidVector) {
+		if _, err := g.Search(ctx, q, 3); err != nil && !errors.Is(err, errs.ErrInvalidVector) {
 			t.Fatal(err)
 		}
 	})

@@ -54,7 +54,7 @@ func graphMisses(t *testing.T, h *Index, ids []uint64, vecs [][]float32) int {
 	t.Helper()
 	missed := 0
 	for i, id := range ids {
-		rs, err := h.Search(vecs[i], 3, index.WithEf(64))
+		rs, err := h.Search(ctx, vecs[i], 3, index.WithEf(64))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,17 +87,17 @@ func TestAddAfterDeletingEverything(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < 3; i++ {
-			if err := h.Add(d.ids[i], d.base[i]); err != nil {
+			if err := h.Add(ctx, d.ids[i], d.base[i]); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for i := 0; i < 3; i++ {
-			if err := h.Delete(d.ids[i]); err != nil {
+			if err := h.Delete(ctx, d.ids[i]); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for i := 3; i < n; i++ {
-			if err := h.Add(d.ids[i], d.base[i]); err != nil {
+			if err := h.Add(ctx, d.ids[i], d.base[i]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -143,7 +143,7 @@ func TestAddWhileNodeHalfLinked(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < base; i++ {
-		if err := h.Add(d.ids[i], d.base[i]); err != nil {
+		if err := h.Add(ctx, d.ids[i], d.base[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -165,9 +165,9 @@ func TestAddWhileNodeHalfLinked(t *testing.T) {
 	}
 	defer func() { testHookLinked = nil }()
 	done := make(chan error, 1)
-	go func() { done <- h.Add(aID, aVec) }()
+	go func() { done <- h.Add(ctx, aID, aVec) }()
 	<-paused
-	errB := h.Add(bID, bVec)
+	errB := h.Add(ctx, bID, bVec)
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -276,13 +276,13 @@ func TestConcurrentAddsStayReachable(t *testing.T) {
 			go func(g int) {
 				defer wg.Done()
 				for i := g; i < n; i += workers {
-					if err := h.Add(d.ids[i], d.base[i]); err != nil {
+					if err := h.Add(ctx, d.ids[i], d.base[i]); err != nil {
 						t.Error(err)
 						return
 					}
 					if i%(5*workers) == g && i > g {
 						// Delete one of this worker's earlier nodes.
-						if err := h.Delete(d.ids[i-5*workers]); err != nil {
+						if err := h.Delete(ctx, d.ids[i-5*workers]); err != nil {
 							t.Error(err)
 							return
 						}

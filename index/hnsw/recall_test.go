@@ -54,7 +54,7 @@ func buildHNSW(t testing.TB, d dataset, metric index.Metric, opts ...Option) *In
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.AddBatch(d.ids, d.base); err != nil {
+	if err := h.AddBatch(ctx, d.ids, d.base); err != nil {
 		t.Fatal(err)
 	}
 	return h
@@ -70,14 +70,14 @@ func truthFromFlat(t testing.TB, d dataset, metric index.Metric, k int, live fun
 	}
 	for i, v := range d.base {
 		if live == nil || live(i) {
-			if err := f.Add(d.ids[i], v); err != nil {
+			if err := f.Add(ctx, d.ids[i], v); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	out := make([][]uint64, len(d.queries))
 	for qi, q := range d.queries {
-		rs, err := f.Search(q, k, index.WithFilter(allow))
+		rs, err := f.Search(ctx, q, k, index.WithFilter(allow))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func recall(t testing.TB, h *Index, d dataset, truth [][]uint64, k int, opts ...
 	t.Helper()
 	hit, total := 0, 0
 	for qi, q := range d.queries {
-		rs, err := h.Search(q, k, opts...)
+		rs, err := h.Search(ctx, q, k, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@
 package hnsw
 
 import (
+	"context"
 	"github.com/ganada/ganada/index/internal/core"
 	"github.com/ganada/ganada/index/internal/searchopt"
 	"math"
@@ -186,8 +187,11 @@ func (x *Index) admit(s uint32, fm filterMode) bool {
 // math.MaxInt is fine, as nothing is sized by k. A graph search that finds
 // fewer than k results (nodes it cannot reach, a restrictive filter) is
 // completed by an exact scan, so fewer than k come back only when fewer
-// than k live (allowed) vectors exist.
-func (x *Index) Search(query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
+// than k live (allowed) vectors exist. ctx is checked when the call starts.
+func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...index.SearchOption) ([]index.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := core.CheckK(k); err != nil {
 		return nil, err
 	}

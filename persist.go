@@ -72,7 +72,7 @@ func (c *Collection) Save(ctx context.Context, path string) error {
 		return fmt.Errorf("ganada: save %s: %w", path, err)
 	}
 	err := atomicfile.Write(path, func(w io.Writer) error {
-		_, err := c.writeTo(ctxWriter{ctx, w})
+		_, err := c.writeTo(persist.ContextWriter(ctx, w))
 		return err
 	})
 	if err != nil {
@@ -230,7 +230,7 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r = ctxReader{ctx, r}
+	r = persist.ContextReader(ctx, r)
 	if enc == nil {
 		return nil, fmt.Errorf("ganada: %w: nil encoder", errs.ErrInvalidInput)
 	}
@@ -321,32 +321,6 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, err
 	}
 	return c, nil
-}
-
-// ctxWriter fails every write once ctx is done.
-type ctxWriter struct {
-	ctx context.Context
-	w   io.Writer
-}
-
-func (w ctxWriter) Write(p []byte) (int, error) {
-	if err := w.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return w.w.Write(p)
-}
-
-// ctxReader fails every read once ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (r ctxReader) Read(p []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return r.r.Read(p)
 }
 
 // readSection reads a section whose payload the caller decodes in memory.

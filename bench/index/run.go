@@ -71,7 +71,7 @@ func cmdHNSW(args []string) error {
 	}
 	t0, c0 := time.Now(), processCPU()
 	if _, err := os.Stat(*cache); *cache != "" && err == nil {
-		if h, err = hnsw.Load(*cache); err != nil {
+		if h, err = hnsw.Load(ctx, *cache); err != nil {
 			return err
 		}
 	} else if err := h.AddBatch(ctx, ids, d.base.rows()); err != nil {
@@ -89,7 +89,7 @@ func cmdHNSW(args []string) error {
 	}
 	build, buildCPU := time.Since(t0).Seconds(), (processCPU() - c0).Seconds()
 	if *cache != "" {
-		if err := h.Save(*cache); err != nil {
+		if err := h.Save(ctx, *cache); err != nil {
 			return err
 		}
 	}

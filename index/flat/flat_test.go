@@ -235,14 +235,14 @@ func TestPersistence(t *testing.T) {
 			t.Fatal("round trip changed results")
 		}
 	}
-	if r2, err := Read(bytes.NewReader(good)); err != nil || r2.Len() != x.Len() {
+	if r2, err := Read(ctx, bytes.NewReader(good)); err != nil || r2.Len() != x.Len() {
 		t.Fatalf("Read: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "f.idx")
-	if err := x.Save(path); err != nil {
+	if err := x.Save(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	z, err := Load(path)
+	z, err := Load(ctx, path)
 	if err != nil || z.Len() != x.Len() || z.Dim() != 6 || z.Metric() != index.Cosine {
 		t.Fatalf("Load: %v", err)
 	}
@@ -251,7 +251,7 @@ func TestPersistence(t *testing.T) {
 		if err := os.WriteFile(path, append(append([]byte(nil), good...), extra...), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Load(path); !errors.Is(err, errs.ErrCorrupt) {
+		if _, err := Load(ctx, path); !errors.Is(err, errs.ErrCorrupt) {
 			t.Fatalf("Load with %q appended: %v, want errs.ErrCorrupt", extra, err)
 		}
 	}

@@ -198,7 +198,7 @@ func TestConcurrentStress(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; i < 2 || !writersDone.Load(); i++ {
-				if err := h.Save(files[(i+g)%2]); err != nil {
+				if err := h.Save(ctx, files[(i+g)%2]); err != nil {
 					t.Error(err)
 					return
 				}
@@ -310,7 +310,7 @@ func TestConcurrentStress(t *testing.T) {
 	// Every file saved meanwhile is a whole index: a valid graph whose every
 	// id holds one of the vectors it was given, the stable ones all there.
 	for _, f := range files {
-		g, err := Load(f)
+		g, err := Load(ctx, f)
 		if err != nil {
 			t.Fatalf("loading %s: %v", f, err)
 		}

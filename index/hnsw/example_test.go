@@ -59,7 +59,7 @@ func ExampleIndex_WriteTo() {
 	h.Add(ctx, 8, []float32{2, 1})
 
 	var buf bytes.Buffer
-	h.WriteTo(&buf) // or h.Save(path) for an atomic file
+	h.WriteTo(&buf) // or h.Save(ctx, path) for an atomic file
 
 	var loaded hnsw.Index
 	if _, err := loaded.ReadFrom(&buf); err != nil {

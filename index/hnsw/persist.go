@@ -5,6 +5,7 @@
 package hnsw
 
 import (
+	"context"
 	"fmt"
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index/internal/core"
@@ -235,18 +236,28 @@ func (y *Index) validate(fl []byte, ep uint64) error {
 	return nil
 }
 
-// Save writes the index to path atomically (see core.WriteFileAtomic).
-func (x *Index) Save(path string) error {
+// Save writes the index to path atomically: into a temporary file in the
+// same directory, flushed to stable storage and renamed over path, so that
+// a crash leaves the previous file or the complete new one. Cancelling ctx
+// stops the writing with ctx's error and leaves path as it was.
+func (x *Index) Save(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return core.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := x.WriteTo(w)
+		_, err := x.WriteTo(persist.ContextWriter(ctx, w))
 		return err
 	})
 }
 
-// Read reads an index written by WriteTo from r, consuming exactly its bytes.
-func Read(r io.Reader) (*Index, error) {
+// Read reads an index written by WriteTo from r, consuming exactly its
+// bytes. Cancelling ctx stops the reading with ctx's error.
+func Read(ctx context.Context, r io.Reader) (*Index, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	x := &Index{}
-	if _, err := x.ReadFrom(r); err != nil {
+	if _, err := x.ReadFrom(persist.ContextReader(ctx, r)); err != nil {
 		return nil, err
 	}
 	return x, nil
@@ -254,11 +265,15 @@ func Read(r io.Reader) (*Index, error) {
 
 // Load reads an index saved with Save. The file must hold the index and
 // nothing after it: a damaged or truncated file, or one with bytes after the
-// index's end marker, yields an error wrapping errs.ErrCorrupt.
-func Load(path string) (*Index, error) {
+// index's end marker, yields an error wrapping errs.ErrCorrupt. Cancelling
+// ctx stops the reading with ctx's error.
+func Load(ctx context.Context, path string) (*Index, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	x := &Index{}
 	err := core.ReadFile(path, func(r io.Reader) error {
-		_, err := x.ReadFrom(r)
+		_, err := x.ReadFrom(persist.ContextReader(ctx, r))
 		return err
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ package hnsw
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"github.com/ganada/ganada/errs"
@@ -74,16 +75,16 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	// Read is ReadFrom into a new index.
-	r2, err := Read(bytes.NewReader(buf.Bytes()))
+	r2, err := Read(ctx, bytes.NewReader(buf.Bytes()))
 	if err != nil || r2.Len() != h.Len() {
 		t.Fatalf("Read: %v", err)
 	}
 	// Save/Load through a file, and keep working after loading.
 	path := filepath.Join(t.TempDir(), "idx.hnsw")
-	if err := g.Save(path); err != nil {
+	if err := g.Save(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	l, err := Load(path)
+	l, err := Load(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +108,12 @@ func TestRoundTrip(t *testing.T) {
 		if err := os.WriteFile(path, append(append([]byte(nil), saved...), extra...), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Load(path); !errors.Is(err, errs.ErrCorrupt) {
+		if _, err := Load(ctx, path); !errors.Is(err, errs.ErrCorrupt) {
 			t.Fatalf("Load with %q appended: %v, want errs.ErrCorrupt", extra, err)
 		}
 	}
-	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil || errors.Is(err, errs.ErrCorrupt) {
-		t.Fatalf("Load(missing) = %v, want a not-exist error", err)
+	if _, err := Load(ctx, filepath.Join(t.TempDir(), "missing")); err == nil || errors.Is(err, errs.ErrCorrupt) {
+		t.Fatalf("Load(ctx, missing) = %v, want a not-exist error", err)
 	}
 }
 
@@ -279,4 +280,38 @@ func FuzzReadFrom(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestSaveLoadCancelled: Save, Load and Read stop with a done context's
+// error, and a cancelled Save leaves the file as it was.
+func TestSaveLoadCancelled(t *testing.T) {
+	h, err := New(2, index.L2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Add(ctx, 1, []float32{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "g.hnsw")
+	if err := h.Save(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	if err := h.Add(ctx, 2, []float32{3, 4}); err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := h.Save(done, path); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Save: %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Fatal("a cancelled Save changed the file")
+	}
+	if _, err := Load(done, path); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Load: %v", err)
+	}
+	if _, err := Read(done, bytes.NewReader(before)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Read: %v", err)
+	}
 }

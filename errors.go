@@ -19,18 +19,21 @@ package ganada
 //     Cosine, also wrapping embed's no-known-tokens error when the encoder
 //     knows none of the text's words), the context's error.
 //   - Delete: errs.ErrNotFound (an ID not stored), the context's error.
-//   - Query: errs.ErrInvalidInput (k ≤ 0), the encoder's error,
+//   - Query: errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption (a query
+//     option's value, such as WithQueryEf(0)), the encoder's error,
 //     errs.ErrEncoder, errs.ErrInvalidVector, the context's error.
-//   - QueryVector: errs.ErrInvalidInput (k ≤ 0), errs.ErrDimension,
-//     errs.ErrInvalidVector, the context's error.
-//   - Save and WriteTo: the cause (a file system or writer error) wrapped.
+//   - QueryVector: errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption,
+//     errs.ErrDimension, errs.ErrInvalidVector, the context's error.
+//   - Save and WriteTo: the cause (a file system or writer error, or the
+//     context's error for Save) wrapped.
 //   - Load and Read: errs.ErrCorrupt (damaged, truncated or inconsistent
 //     file, naming the section and field), errs.ErrUnsupported (a format
 //     version this build does not read), errs.ErrEncoderMismatch (the
 //     encoder's identity differs from the saved one, listing the
 //     differences), errs.ErrInvalidInput (nil encoder),
-//     errs.ErrInvalidOption (an option the saved file fixes), the file
-//     system's error (fs.ErrNotExist for a missing file).
+//     errs.ErrInvalidOption (an option the saved file fixes, or an index
+//     option the saved index cannot change, naming it), the file system's
+//     error (fs.ErrNotExist for a missing file), the context's error.
 //   - Compact: the index's error, if any.
 //
 // errs.ErrDimension and errs.ErrInvalidVector are errs.ErrInvalidInput too.

@@ -7,6 +7,7 @@ package ganada_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index/flat"
 	"math"
@@ -343,5 +344,25 @@ func TestDelegatesToStaticEncoder(t *testing.T) {
 	c, _ = ganada.NewCollection(strict)
 	if err := c.Add(ctx, ganada.Document{ID: "ko", Text: "한국어 문장"}); !errors.Is(err, errs.ErrNoKnownTokens) {
 		t.Fatalf("strict encoder: %v", err)
+	}
+}
+
+// TestQueryOptions: a query option with a bad value fails the query with
+// errs.ErrInvalidOption naming it (the index validates the beam width);
+// nil options are skipped.
+func TestQueryOptions(t *testing.T) {
+	enc := newHashEncoder(8)
+	c := newCol(t, enc)
+	if err := c.Add(ctx, corpus(20, 5)...); err != nil {
+		t.Fatal(err)
+	}
+	for _, ef := range []int{0, -1} {
+		_, err := c.Query(ctx, "alpha", 3, ganada.WithQueryEf(ef))
+		if !errors.Is(err, errs.ErrInvalidOption) || !strings.Contains(err.Error(), fmt.Sprintf("WithEf(%d)", ef)) {
+			t.Errorf("WithQueryEf(%d): %v, want errs.ErrInvalidOption naming it", ef, err)
+		}
+	}
+	if hits, err := c.Query(ctx, "alpha", 3, nil, ganada.WithQueryEf(1), ganada.WithFilter()); err != nil || len(hits) != 3 {
+		t.Errorf("WithQueryEf(1) and nil options: %d hits, %v", len(hits), err)
 	}
 }

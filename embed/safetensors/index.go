@@ -5,6 +5,7 @@ package safetensors
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/internal/fileio"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -40,7 +41,7 @@ type indexEntry struct {
 // allocates only what it keeps (about 32 bytes per entry of at least 7
 // bytes of JSON).
 func readIndex(path string) (*index, error) {
-	b, err := readRegular(path, maxIndexLen)
+	b, err := fileio.Read(path, maxIndexLen)
 	if err != nil {
 		return nil, fmt.Errorf("safetensors: open %s: %w", path, err)
 	}

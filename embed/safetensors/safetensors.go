@@ -21,10 +21,8 @@ package safetensors
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"sync"
 
@@ -286,7 +284,7 @@ func (f *File) Close() error {
 
 // load returns the whole file's bytes, memory-mapped when possible.
 func load(path string) ([]byte, func([]byte) error, error) {
-	fh, st, err := openRegular(path)
+	fh, st, err := fileio.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -306,32 +304,4 @@ func load(path string) ([]byte, func([]byte) error, error) {
 		return nil, nil, err
 	}
 	return b, nil, nil
-}
-
-// openRegular opens path for reading if it is a regular file (see
-// internal/fileio); one that is not gives an error wrapping errs.ErrCorrupt.
-func openRegular(path string) (*os.File, os.FileInfo, error) {
-	f, st, err := fileio.Open(path)
-	if err != nil {
-		return nil, nil, wrapFileError(err)
-	}
-	return f, st, nil
-}
-
-// readRegular reads the regular file at path, of at most limit bytes.
-func readRegular(path string, limit int64) ([]byte, error) {
-	b, err := fileio.Read(path, limit)
-	if err != nil {
-		return nil, wrapFileError(err)
-	}
-	return b, nil
-}
-
-// wrapFileError makes fileio's own errors (not a regular file, too large)
-// wrap errs.ErrCorrupt.
-func wrapFileError(err error) error {
-	if errors.Is(err, fileio.ErrNotRegular) || errors.Is(err, fileio.ErrTooLarge) {
-		return fmt.Errorf("%w: %w", errs.ErrCorrupt, err)
-	}
-	return err
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/internal/fileio"
 	"io"
 	"math"
 	"strconv"
@@ -37,7 +38,7 @@ func ReadWord2VecBinary(ctx context.Context, r io.Reader, opts ...Option) (*Mode
 // LoadWord2VecBinary reads the word2vec binary file at path; see
 // ReadWord2VecBinary. The model is named after the file.
 func LoadWord2VecBinary(ctx context.Context, path string, opts ...Option) (*Model, error) {
-	f, st, err := openRegular(path)
+	f, st, err := fileio.Open(path)
 	if err != nil {
 		return nil, err
 	}

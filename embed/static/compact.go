@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/internal/fileio"
 	"hash/crc32"
 	"io"
 	"math"
@@ -200,7 +201,7 @@ func LoadCompact(ctx context.Context, path string, opts ...Option) (*Model, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b, err := readFile(path, -1)
+	b, err := fileio.Read(path, -1)
 	if err != nil {
 		return nil, err
 	}

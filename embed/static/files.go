@@ -1,18 +1,12 @@
-// This file opens the model files through internal/fileio (regular files
-// only, never blocking on a FIFO, small files read up to a limit), with
-// errors wrapping errs.ErrCorrupt, and bounds what headers may preallocate.
+// This file holds the size limits of the Model2Vec files read whole
+// (through internal/fileio, whose refusals are errs.ErrCorrupt) and bounds
+// what headers may preallocate.
 
 package static
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"os"
-
-	"github.com/ganada/ganada/errs"
-	"github.com/ganada/ganada/internal/fileio"
 )
 
 // Size limits of the Model2Vec files read whole: configuration files of
@@ -22,37 +16,6 @@ const (
 	maxConfigBytes    = 16 << 20
 	maxTokenizerBytes = 256 << 20
 )
-
-// openRegular opens path for reading if it is a regular file (see
-// internal/fileio). A FIFO, a device or a directory gives an error
-// wrapping errs.ErrCorrupt that names the file; file-system errors are
-// returned as os returns them.
-func openRegular(path string) (*os.File, os.FileInfo, error) {
-	f, st, err := fileio.Open(path)
-	if err != nil {
-		return nil, nil, wrapFileError(err)
-	}
-	return f, st, nil
-}
-
-// readFile reads the regular file at path, of at most limit bytes
-// (limit < 0: any size).
-func readFile(path string, limit int64) ([]byte, error) {
-	b, err := fileio.Read(path, limit)
-	if err != nil {
-		return nil, wrapFileError(err)
-	}
-	return b, nil
-}
-
-// wrapFileError makes fileio's own errors (not a regular file, too large)
-// wrap errs.ErrCorrupt.
-func wrapFileError(err error) error {
-	if errors.Is(err, fileio.ErrNotRegular) || errors.Is(err, fileio.ErrTooLarge) {
-		return fmt.Errorf("static: %w: %w", err, errs.ErrCorrupt)
-	}
-	return err
-}
 
 // ctxEvery is how many lines, words or rows a reader handles between two
 // looks at its context.

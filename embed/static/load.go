@@ -9,6 +9,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/ganada/ganada/internal/fileio"
 	"io"
 	"os"
 	"strconv"
@@ -39,7 +40,7 @@ func Load(ctx context.Context, path string, opts ...Option) (*Model, error) {
 	if st.IsDir() {
 		return LoadModel2Vec(ctx, path, opts...)
 	}
-	f, st, err := openRegular(path)
+	f, st, err := fileio.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/internal/fileio"
 	"math"
 	"os"
 	"path/filepath"
@@ -88,7 +89,7 @@ func loadModel2Vec(ctx context.Context, dir string, opts []Option) (*Model, erro
 	}
 	// config.json
 	cpath := filepath.Join(dir, lay.config)
-	cb, err := readFile(cpath, maxConfigBytes)
+	cb, err := fileio.Read(cpath, maxConfigBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func loadModel2Vec(ctx context.Context, dir string, opts []Option) (*Model, erro
 	}
 	// tokenizer.json
 	tpath := filepath.Join(dir, lay.tokenizer)
-	tb, err := readFile(tpath, maxTokenizerBytes)
+	tb, err := fileio.Read(tpath, maxTokenizerBytes)
 	if err != nil {
 		return nil, err
 	}

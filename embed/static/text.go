@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ganada/ganada/internal/fileio"
 	"io"
 	"path/filepath"
 	"strconv"
@@ -38,7 +39,7 @@ func ReadText(ctx context.Context, r io.Reader, opts ...Option) (*Model, error) 
 // LoadText reads the text vector file at path; see ReadText. The model is
 // named after the file (WithName overrides).
 func LoadText(ctx context.Context, path string, opts ...Option) (*Model, error) {
-	f, st, err := openRegular(path)
+	f, st, err := fileio.Open(path)
 	if err != nil {
 		return nil, err
 	}

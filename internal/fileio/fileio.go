@@ -2,23 +2,26 @@
 // defensively: only regular files, checked before they are opened (opening
 // a FIFO blocks until a writer comes), opened non-blocking where the
 // platform allows it (in case the file was replaced in between) and
-// checked again, and read whole only up to a size limit. Callers wrap its
-// errors with their own sentinel.
+// checked again, and read whole only up to a size limit. A file that is
+// not regular or is too large is corrupt model or index data
+// (errs.ErrCorrupt); file-system errors pass through as os returns them.
 package fileio
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/ganada/ganada/errs"
 )
 
 var (
 	// ErrNotRegular reports a path that is a directory, FIFO, socket or
-	// device instead of a regular file.
-	ErrNotRegular = errors.New("not a regular file")
-	// ErrTooLarge reports a file larger than the caller's limit.
-	ErrTooLarge = errors.New("file too large")
+	// device instead of a regular file. It is also errs.ErrCorrupt.
+	ErrNotRegular = fmt.Errorf("not a regular file: %w", errs.ErrCorrupt)
+	// ErrTooLarge reports a file larger than the caller's limit. It is
+	// also errs.ErrCorrupt.
+	ErrTooLarge = fmt.Errorf("file too large: %w", errs.ErrCorrupt)
 )
 
 // Open opens path for reading if it is a regular file. Errors from the

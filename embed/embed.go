@@ -38,8 +38,14 @@ type Identity struct {
 	Dim int
 	// Normalized reports whether returned vectors have unit L2 norm.
 	Normalized bool
-	// Prompt is the text prefix applied to every input, if any.
+	// Prompt is the text prefix Encode applies to every input, if any.
 	Prompt string
+	// QueryPrompt and DocumentPrompt are the text prefixes a
+	// QueryDocumentEncoder's EncodeQueries and EncodeDocuments apply (for a
+	// hosted API that takes an input type instead, a description of it such
+	// as "input_type=search_query"). Encoders that encode queries and
+	// documents alike leave them empty.
+	QueryPrompt, DocumentPrompt string
 }
 
 // Identifier is implemented by encoders that can describe their embedding

@@ -8,19 +8,24 @@ import (
 	"fmt"
 	"github.com/ganada/ganada/index/internal/core"
 	"io"
+	"unsafe"
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/internal/persist"
 )
 
 const (
-	magic   = "GNDXFLAT"
-	version = 1
+	magic = "GNDXFLAT"
+	// version 2 added the QUNT and CODE sections; ReadFrom still reads
+	// version 1 (CONF, IDS., VECS).
+	version = 2
 )
 
 // WriteTo writes the index to w in ganada's flat-index format (magic,
-// version, then CONF, IDS., VECS sections each with a CRC-32C) and returns
-// the number of bytes written. Writers wait while it runs.
+// version 2, then CONF, QUNT, IDS., VECS and CODE sections each with a
+// CRC-32C) and returns the number of bytes written. VECS is empty when the
+// index keeps no float32 vectors, CODE when it keeps them (the codes are
+// then recomputed when read). Writers wait while it runs.
 func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -35,11 +40,28 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	pw.Uint32(uint32(x.metric))
 	pw.Uint64(uint64(n))
 	pw.End()
+	core.WriteQuant(pw, x.qc, x.codes)
 	pw.Begin("IDS.", uint64(8*n))
 	pw.Uint64s(x.ids)
 	pw.End()
-	pw.Begin("VECS", uint64(4*len(x.vecs)))
-	pw.Float32s(x.vecs)
+	fl := x.floats()
+	vecs := x.vecs
+	if !fl {
+		vecs = nil
+	}
+	pw.Begin("VECS", uint64(4*len(vecs)))
+	pw.Float32s(vecs)
+	pw.End()
+	switch {
+	case fl:
+		pw.Begin("CODE", 0)
+	case x.qc.Kind == index.Int8:
+		pw.Begin("CODE", uint64(len(x.codes.I)))
+		pw.Bytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x.codes.I))), len(x.codes.I)))
+	default:
+		pw.Begin("CODE", uint64(8*len(x.codes.B)))
+		pw.Uint64s(x.codes.B)
+	}
 	pw.End()
 	return pw.Finish()
 }
@@ -50,7 +72,8 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 // errs.ErrCorrupt and leaves the index unchanged.
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr := persist.NewReader(r)
-	if v := pr.Header(magic); pr.Err() == nil && v != version {
+	v := pr.Header(magic)
+	if pr.Err() == nil && v != 1 && v != version {
 		pr.Fail("unsupported flat index version %d", v)
 	}
 	pr.Begin("CONF", 16, 16)
@@ -64,6 +87,13 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 		}
 	}
 	n := int(n64)
+	var qc core.QuantConfig
+	var codes *core.Codes
+	if v == version && pr.Err() == nil {
+		qc, codes = core.ReadQuant(pr, dim, metric)
+	}
+	// floats: whether VECS holds the rows (see Index.floats).
+	fl := codes == nil || !codes.Ready() || qc.Rescore > 0
 	pr.Begin("IDS.", uint64(8*n), uint64(8*n))
 	ids := pr.Uint64s(n)
 	pr.End()
@@ -77,18 +107,34 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 			pos[id] = i
 		}
 	}
-	pr.Begin("VECS", uint64(4*n*dim), uint64(4*n*dim))
-	vecs := pr.Float32s(n * dim)
+	nf := n * dim
+	if !fl {
+		nf = 0
+	}
+	pr.Begin("VECS", uint64(4*nf), uint64(4*nf))
+	vecs := pr.Float32s(nf)
 	pr.End()
 	if pr.Err() == nil {
 		pr.Finite(vecs)
 	}
+	if v == version && pr.Err() == nil {
+		readCodes(pr, codes, fl, n)
+	}
 	if err := pr.Finish(); err != nil {
 		return pr.N(), fmt.Errorf("flat: read: %w", err)
 	}
+	if codes != nil && fl && codes.Ready() {
+		codes.Resize(n)
+		for i := 0; i < n; i++ {
+			codes.Encode(i, vecs[i*dim:(i+1)*dim])
+		}
+	}
+	if fl && vecs == nil {
+		vecs = []float32{}
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.dim, x.metric, x.ids, x.vecs, x.pos = dim, metric, ids, vecs, pos
+	x.dim, x.metric, x.ids, x.vecs, x.pos, x.qc, x.codes = dim, metric, ids, vecs, pos, qc, codes
 	return pr.N(), nil
 }
 
@@ -136,4 +182,32 @@ func Load(ctx context.Context, path string) (*Index, error) {
 		return nil, err
 	}
 	return x, nil
+}
+
+// readCodes reads the CODE section: empty when the float32 rows were
+// written (fl), else the n rows of codes, whose decoded squared norms it
+// recomputes under L2.
+func readCodes(pr *persist.Reader, c *core.Codes, fl bool, n int) {
+	if fl {
+		pr.Begin("CODE", 0, 0)
+		pr.End()
+		return
+	}
+	switch c.Kind {
+	case index.Int8:
+		size := uint64(n) * uint64(c.Dims)
+		pr.Begin("CODE", size, size)
+		b := pr.Bytes(int(size))
+		pr.End()
+		if pr.Err() != nil {
+			return
+		}
+		c.I = unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
+		c.SetNorms(n)
+	default:
+		words := uint64(n) * uint64(c.Words())
+		pr.Begin("CODE", 8*words, 8*words)
+		c.B = pr.Uint64s(int(words))
+		pr.End()
+	}
 }

@@ -37,12 +37,13 @@ func WithQuantization(q index.Quantization) Option {
 // vector (a Matryoshka funnel: models trained with Matryoshka loss keep
 // most of their quality in a prefix), stored as float32 or, with
 // WithQuantization, as codes, and rescore the best candidates on the full
-// vectors. It needs WithRescore(n ≥ 1); dims must be in [1, dim]. Fixed
+// vectors. It needs WithRescore(n ≥ 1); dims must be in [1, dim]; 0,
+// the default, scans every component. Fixed
 // when the index is built.
 func WithFunnel(dims int) Option {
 	return func(c *config) error {
-		if dims < 1 || dims > index.MaxDim {
-			return fmt.Errorf("flat: WithFunnel(%d): want ≥ 1: %w", dims, errs.ErrInvalidOption)
+		if dims < 0 || dims > index.MaxDim {
+			return fmt.Errorf("flat: WithFunnel(%d): outside [0, %d]: %w", dims, index.MaxDim, errs.ErrInvalidOption)
 		}
 		c.quant.Dims = dims
 		c.built = append(c.built, "WithFunnel")

@@ -226,7 +226,7 @@ func TestCalibration(t *testing.T) {
 func TestQuantOptions(t *testing.T) {
 	for name, opts := range map[string][]Option{
 		"WithQuantization(Quantization(7))": {WithQuantization(7)},
-		"WithFunnel(0)":                     {WithFunnel(0)},
+		"WithFunnel(-1)":                    {WithFunnel(-1)},
 		"WithFunnel(9)":                     {WithFunnel(9), WithRescore(1)},
 		"WithFunnel(4)":                     {WithFunnel(4)}, // no rescore
 		"WithRescore(-1)":                   {WithRescore(-1)},

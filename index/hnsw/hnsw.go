@@ -329,7 +329,9 @@ func (x *Index) Seed() uint64 {
 }
 
 // Reconfigure applies to x, built by New or read by ReadFrom, the options
-// that may change after construction: WithEfSearch and WithRescore. It validates every
+// that may change after construction: WithEfSearch, WithRescore, and
+// WithQuantization, WithFunnel and WithCalibration, which recompute the
+// codes from the float32 vectors (the graph does not depend on them). It validates every
 // option as New does and changes nothing if one fails; an option that
 // shapes the graph (WithM, WithEfConstruction, WithSeed, WithCapacity)
 // yields an error wrapping errs.ErrInvalidOption that names it. Nil options
@@ -349,13 +351,20 @@ func (x *Index) Reconfigure(opts ...Option) error {
 			return err
 		}
 	}
-	if len(c.built) > 0 {
-		return fmt.Errorf("hnsw: %w: %s: fixed when the index is built", errs.ErrInvalidOption, c.built[0])
+	for _, name := range c.built {
+		switch name {
+		case "WithQuantization", "WithFunnel", "WithCalibration":
+		default:
+			return fmt.Errorf("hnsw: %w: %s: fixed when the index is built", errs.ErrInvalidOption, name)
+		}
 	}
 	if err := c.quant.Check("hnsw", x.dim); err != nil {
 		return err
 	}
 	x.efSearch = c.efSearch
+	if c.quant.Kind != x.qc.Kind || c.quant.Dims != x.qc.Dims || c.quant.Calib != x.qc.Calib {
+		x.requantize(c.quant)
+	}
 	x.qc.Rescore = c.quant.Rescore
 	return nil
 }

@@ -22,8 +22,8 @@ import (
 // float32 vectors, which the index keeps, so the codes add to its memory
 // (see MemoryBytes) rather than replace the vectors. An Int8 index walks
 // on float32 until it holds WithCalibration's count of vectors, then
-// calibrates its ranges from all of them. Fixed when the index is built;
-// saved with it.
+// calibrates its ranges from all of them. Saved with the index;
+// Reconfigure changes it, recomputing the codes.
 func WithQuantization(q index.Quantization) Option {
 	return func(c *config) error {
 		if !q.Valid() {
@@ -38,12 +38,13 @@ func WithQuantization(q index.Quantization) Option {
 // WithFunnel makes searches walk the graph scoring only the first dims
 // components of each vector (a Matryoshka funnel), as float32 or, with
 // WithQuantization, as codes, and rescore the best candidates on the full
-// vectors. It needs WithRescore(n ≥ 1); dims must be in [1, dim]. Fixed
-// when the index is built.
+// vectors. It needs WithRescore(n ≥ 1); dims must be in [1, dim]; 0,
+// the default, scans every component.
+// Reconfigure changes it.
 func WithFunnel(dims int) Option {
 	return func(c *config) error {
-		if dims < 1 || dims > index.MaxDim {
-			return fmt.Errorf("hnsw: WithFunnel(%d): want ≥ 1: %w", dims, errs.ErrInvalidOption)
+		if dims < 0 || dims > index.MaxDim {
+			return fmt.Errorf("hnsw: WithFunnel(%d): outside [0, %d]: %w", dims, index.MaxDim, errs.ErrInvalidOption)
 		}
 		c.quant.Dims = dims
 		c.built = append(c.built, "WithFunnel")
@@ -67,7 +68,7 @@ func WithRescore(n int) Option {
 }
 
 // WithCalibration sets how many vectors an Int8 index waits for before it
-// calibrates its ranges (default 1000). Fixed when the index is built.
+// calibrates its ranges (default 1000).
 func WithCalibration(n int) Option {
 	return func(c *config) error {
 		if n < 1 || n > core.MaxCalibration {
@@ -126,6 +127,28 @@ func (x *Index) calibrate() {
 	}
 	x.codes.Calibrate(n, func(i int) []float32 { return x.vec(uint32(i)) })
 	x.codes = x.codes.Clone(x.capacity)
+}
+
+// requantize replaces the quantisation configuration of a built index and
+// recomputes every slot's code (calibrating Int8 ranges from all slots
+// when there are enough). The caller holds growMu exclusively.
+func (x *Index) requantize(c core.QuantConfig) {
+	x.setQuant(c)
+	if x.codes == nil {
+		return
+	}
+	n := int(x.n.Load())
+	if x.codes.Kind == index.Int8 {
+		if n >= c.Calibration() {
+			x.codes.Calibrate(n, func(i int) []float32 { return x.vec(uint32(i)) })
+			x.codes = x.codes.Clone(x.capacity)
+		}
+		return
+	}
+	x.codes = x.codes.Clone(x.capacity)
+	for s := 0; s < n; s++ {
+		x.codes.Encode(s, x.vec(uint32(s)))
+	}
 }
 
 // codeDistances returns the internal distances (lower is closer) of the

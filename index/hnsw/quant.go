@@ -116,7 +116,10 @@ func (x *Index) setQuant(c core.QuantConfig) {
 // calibrate sets an Int8 index's ranges once it holds enough vectors and
 // encodes every slot. The caller holds no lock.
 func (x *Index) calibrate() {
-	if x.qc.Kind != index.Int8 {
+	x.growMu.RLock()
+	need := x.codes != nil && !x.codes.Ready() && int(x.n.Load()) >= x.qc.Calibration()
+	x.growMu.RUnlock()
+	if !need {
 		return
 	}
 	x.growMu.Lock()

@@ -10,10 +10,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 var hnswQuantCases = []struct {
@@ -174,6 +177,110 @@ func TestHostileQUNT(t *testing.T) {
 		s[1] = section{"QUNT", payload}
 		if _, err := Read(ctx, bytes.NewReader(joinSections(head, s))); !errors.Is(err, errs.ErrCorrupt) {
 			t.Errorf("%s: %v, want errs.ErrCorrupt", name, err)
+		}
+	}
+}
+
+// TestReconfigureQuantization: the quantisation of a built index changes
+// in place (the graph is kept), a full rescore then equals the exact
+// search, and Float32 drops the codes.
+func TestReconfigureQuantization(t *testing.T) {
+	d := newDataset(400, 24, 10, 3)
+	h := buildHNSW(t, d, index.Dot)
+	for _, opts := range [][]Option{
+		{WithQuantization(index.Binary), WithRescore(400)},
+		{WithQuantization(index.Int8), WithCalibration(100), WithRescore(400)},
+		{WithQuantization(index.Float32), WithFunnel(6), WithRescore(400)},
+	} {
+		if err := h.Reconfigure(opts...); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range d.queries {
+			want, _ := h.Search(ctx, q, 10, index.WithExact())
+			got, _ := h.Search(ctx, q, 10)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%v rank %d: %v, exact %v", h.qc, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	if err := h.Reconfigure(WithFunnel(0), WithRescore(0)); err != nil || h.codes != nil {
+		t.Fatalf("back to float32: %v, codes %v", err, h.codes != nil)
+	}
+	if err := h.Reconfigure(WithFunnel(4)); !errors.Is(err, errs.ErrInvalidOption) {
+		t.Errorf("funnel without rescore: %v", err)
+	}
+}
+
+// TestQuantConcurrent runs inserts that cross the Int8 calibration count,
+// searches and Reconfigures of the rescore count and kind at once (under
+// -race in CI, beside a CPU burner), then checks that every vector is
+// found by itself with a full rescore.
+func TestQuantConcurrent(t *testing.T) {
+	testutil.BurnCPU(t)
+	d := newDataset(scaled(3000), 16, 50, 9)
+	h, err := New(16, index.L2, WithQuantization(index.Int8), WithCalibration(len(d.base)/2), WithRescore(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(stressBudget())
+	var wg sync.WaitGroup
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < len(d.base); i += 2 {
+				if err := h.Add(ctx, d.ids[i], d.base[i]); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(g)
+	}
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go func() {
+		defer readers.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := h.Search(ctx, d.queries[i%len(d.queries)], 5); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	go func() {
+		defer readers.Done()
+		for i := 0; time.Now().Before(deadline); i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			kind := []index.Quantization{index.Int8, index.Binary}[i%2]
+			if err := h.Reconfigure(WithQuantization(kind), WithRescore(10+i%5)); err != nil {
+				t.Error(err)
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+	if err := h.Reconfigure(WithQuantization(index.Int8), WithRescore(len(d.base))); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(d.base); i += 37 {
+		rs, err := h.Search(ctx, d.base[i], 1)
+		if err != nil || rs[0].ID != d.ids[i] {
+			t.Fatalf("vector %d: %v %v", i, rs, err)
 		}
 	}
 }

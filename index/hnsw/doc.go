@@ -66,6 +66,23 @@
 // cache lines of a node's neighbours before scoring them, and the next
 // candidate's list while scoring.
 //
+// # Quantisation and funnels
+//
+// WithQuantization(index.Int8 or index.Binary) and WithFunnel(d) make a
+// search walk the graph scoring codes (int8 codes calibrated per dimension
+// as sentence-transformers' quantize_embeddings does, sign bits by Hamming
+// distance) or the first d components of each vector, and WithRescore(n)
+// rescores the best max(n, k) candidates on the float32 vectors (the beam
+// is at least n wide). The graph is always built, repaired and compacted on
+// the float32 vectors, which stay in RAM: the codes speed up the walk
+// (fewer bytes per visited node) and add to the memory rather than replace
+// the vectors (MemoryBytes reports it). So a quantisation can be changed
+// on a built index with Reconfigure, which recomputes the codes. The file
+// keeps the configuration and the Int8 ranges; codes are recomputed when it
+// is read. Exact searches (index.WithExact, k ≥ Len, selective filters)
+// score float32 vectors. Measured recall and speed on 100k × 384 vectors,
+// beside hnswlib: bench/index/README.md.
+//
 // # Filters
 //
 // index.WithFilter is applied during traversal as in hnswlib: rejected nodes

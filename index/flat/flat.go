@@ -28,6 +28,8 @@ type Index struct {
 	// float32 vectors, holds the first stage's representation of each row.
 	qc    core.QuantConfig
 	codes *core.Codes
+	// m is the file of an index opened with Open (read-only), else nil.
+	m *mapping
 
 	bufs sync.Pool // *scratch
 }
@@ -210,6 +212,9 @@ func (x *Index) IDs() []uint64 {
 }
 
 func (x *Index) ready() error {
+	if x.m != nil && x.m.closed {
+		return fmt.Errorf("flat: %s: %w", x.m.path, errs.ErrClosed)
+	}
 	if x.dim == 0 {
 		return fmt.Errorf("flat: %w: uninitialised index (make it with New or ReadFrom)", errs.ErrInvalidInput)
 	}
@@ -225,6 +230,9 @@ func (x *Index) Add(ctx context.Context, id uint64, vec []float32) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err := x.ready(); err != nil {
+		return err
+	}
+	if err := x.writable(); err != nil {
 		return err
 	}
 	if x.codes == nil {
@@ -276,6 +284,12 @@ func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) er
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if err := x.ready(); err != nil {
+		return err
+	}
+	if err := x.writable(); err != nil {
+		return err
+	}
 	if x.dim != dim || x.metric != metric {
 		return fmt.Errorf("flat: %w: index replaced during AddBatch", errs.ErrInvalidInput)
 	}
@@ -347,6 +361,9 @@ func (x *Index) Delete(ctx context.Context, id uint64) error {
 	defer x.mu.Unlock()
 	if err := x.ready(); err != nil {
 		return fmt.Errorf("flat: %w: %d (%w)", errs.ErrNotFound, id, err)
+	}
+	if err := x.writable(); err != nil {
+		return err
 	}
 	i, ok := x.pos[id]
 	if !ok {

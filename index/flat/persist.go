@@ -72,41 +72,8 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 // errs.ErrCorrupt and leaves the index unchanged.
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr := persist.NewReader(r)
-	v := pr.Header(magic)
-	if pr.Err() == nil && v != 1 && v != version {
-		pr.Fail("unsupported flat index version %d", v)
-	}
-	pr.Begin("CONF", 16, 16)
-	dim := int(pr.Uint32())
-	metric := index.Metric(pr.Uint32())
-	n64 := pr.Uint64()
-	pr.End()
-	if pr.Err() == nil {
-		if core.CheckDim(dim) != nil || !metric.Valid() || n64 > index.MaxComponents/uint64(dim) {
-			pr.Fail("bad flat header: dim %d, metric %d, n %d", dim, metric, n64)
-		}
-	}
-	n := int(n64)
-	var qc core.QuantConfig
-	var codes *core.Codes
-	if v == version && pr.Err() == nil {
-		qc, codes = core.ReadQuant(pr, dim, metric)
-	}
-	// floats: whether VECS holds the rows (see Index.floats).
-	fl := codes == nil || !codes.Ready() || qc.Rescore > 0
-	pr.Begin("IDS.", uint64(8*n), uint64(8*n))
-	ids := pr.Uint64s(n)
-	pr.End()
-	pos := make(map[uint64]int, min(n, 1<<16))
-	if pr.Err() == nil {
-		for i, id := range ids {
-			if _, dup := pos[id]; dup {
-				pr.Fail("id %d appears twice", id)
-				break
-			}
-			pos[id] = i
-		}
-	}
+	h := readHead(pr)
+	v, dim, n, fl, codes := h.version, h.dim, h.n, h.floats, h.codes
 	nf := n * dim
 	if !fl {
 		nf = 0
@@ -134,8 +101,62 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.dim, x.metric, x.ids, x.vecs, x.pos, x.qc, x.codes = dim, metric, ids, vecs, pos, qc, codes
+	x.release()
+	x.dim, x.metric, x.ids, x.vecs, x.pos, x.qc, x.codes = dim, h.metric, h.ids, vecs, h.pos, h.qc, codes
 	return pr.N(), nil
+}
+
+// head is what precedes the VECS section of a file: the header, CONF,
+// QUNT and IDS.
+type head struct {
+	version uint32
+	dim, n  int
+	metric  index.Metric
+	qc      core.QuantConfig
+	codes   *core.Codes
+	floats  bool // VECS holds the rows (see Index.floats)
+	ids     []uint64
+	pos     map[uint64]int
+}
+
+// readHead reads a file up to its VECS section, failing pr on bad input.
+func readHead(pr *persist.Reader) head {
+	var h head
+	v := pr.Header(magic)
+	if pr.Err() == nil && v != 1 && v != version {
+		pr.Fail("unsupported flat index version %d", v)
+	}
+	h.version = v
+	pr.Begin("CONF", 16, 16)
+	dim := int(pr.Uint32())
+	metric := index.Metric(pr.Uint32())
+	n64 := pr.Uint64()
+	pr.End()
+	if pr.Err() == nil {
+		if core.CheckDim(dim) != nil || !metric.Valid() || n64 > index.MaxComponents/uint64(dim) {
+			pr.Fail("bad flat header: dim %d, metric %d, n %d", dim, metric, n64)
+		}
+	}
+	n := int(n64)
+	h.dim, h.metric, h.n = dim, metric, n
+	if v == version && pr.Err() == nil {
+		h.qc, h.codes = core.ReadQuant(pr, dim, metric)
+	}
+	h.floats = h.codes == nil || !h.codes.Ready() || h.qc.Rescore > 0
+	pr.Begin("IDS.", uint64(8*n), uint64(8*n))
+	h.ids = pr.Uint64s(n)
+	pr.End()
+	h.pos = make(map[uint64]int, min(n, 1<<16))
+	if pr.Err() == nil {
+		for i, id := range h.ids {
+			if _, dup := h.pos[id]; dup {
+				pr.Fail("id %d appears twice", id)
+				break
+			}
+			h.pos[id] = i
+		}
+	}
+	return h
 }
 
 // Save writes the index to path atomically: into a temporary file in the

@@ -147,6 +147,7 @@ func (x *Index) searchLayer(s *searcher, q []float32, ep uint32, epD float32, ef
 		nbrs := x.neighbours(s, c.id, l)
 		var ds []float32
 		if s.coarse {
+			x.prefetchCodes(nbrs)
 			ds = x.codeDistances(s, nbrs)
 		} else {
 			x.prefetchVectors(nbrs)

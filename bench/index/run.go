@@ -47,11 +47,16 @@ func cmdHNSW(args []string) error {
 	compact := fs.Bool("compact", true, "call Compact after AddBatch (graph-order renumbering; counted in the build time)")
 	cache := fs.String("index", "", "load the built index from this file if it exists, else build and save it there (for profiling)")
 	ab := fs.Bool("ab", false, "A/B: search before and after Compact, alternating, and print both (no results written)")
+	quantOnlyFlag := fs.Bool("quant-only", false, "load the graph from -index and run only the -quant ladders (no build result, no float32 ladder), so that the float32 run's peak RSS excludes the codes")
 	quant := fs.String("quant", "", "after the float32 ladder, Reconfigure to each of these comma-separated quantisations and run the ladder again: tokens joined by '+': int8, binary, f<d> (funnel on d dimensions), r<n> (rescore n); e.g. int8+r40,binary+r200,f128+r40")
 	fs.Parse(args)
+	quantOnly := *quantOnlyFlag
 	specs, err := parseQuantSpecs(*quant)
 	if err != nil {
 		return err
+	}
+	if quantOnly && (*cache == "" || len(specs) == 0) {
+		return fmt.Errorf("-quant-only needs -index (a saved graph) and -quant")
 	}
 	efs, err := parseEfs(*efList)
 	if err != nil {
@@ -85,7 +90,7 @@ func cmdHNSW(args []string) error {
 	if *ab {
 		return compactAB(h, d, efs)
 	}
-	if *compact {
+	if *compact && !quantOnly {
 		tc := time.Now()
 		if err := h.Compact(); err != nil {
 			return err
@@ -93,14 +98,19 @@ func cmdHNSW(args []string) error {
 		fmt.Printf("ganada-hnsw %s: Compact (graph-order renumbering) took %.2fs\n", d.name, time.Since(tc).Seconds())
 	}
 	build, buildCPU := time.Since(t0).Seconds(), (processCPU() - c0).Seconds()
-	if *cache != "" {
+	if *cache != "" && !quantOnly {
 		if err := h.Save(ctx, *cache); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("ganada-hnsw %s: built %d×%d in %.2fs (%.2f CPU s) on %d threads\n", d.name, d.base.n, d.base.dim, build, buildCPU, runtime.GOMAXPROCS(0))
-	if err := appendResult(*res, "build", "ganada-hnsw", d.name, runtime.GOMAXPROCS(0), build, buildCPU); err != nil {
-		return err
+	if quantOnly {
+		fmt.Printf("ganada-hnsw %s: loaded %d×%d from %s in %.2fs\n", d.name, d.base.n, d.base.dim, *cache, build)
+	}
+	if !quantOnly {
+		fmt.Printf("ganada-hnsw %s: built %d×%d in %.2fs (%.2f CPU s) on %d threads\n", d.name, d.base.n, d.base.dim, build, buildCPU, runtime.GOMAXPROCS(0))
+		if err := appendResult(*res, "build", "ganada-hnsw", d.name, runtime.GOMAXPROCS(0), build, buildCPU); err != nil {
+			return err
+		}
 	}
 	qs := d.queries.rows()
 	runtime.GC()           // collect the build's garbage now rather than during the timed searches
@@ -149,9 +159,14 @@ func cmdHNSW(args []string) error {
 		}
 		return nil
 	}
-	fmt.Printf("ganada-hnsw %s: MemoryBytes %d\n", d.name, h.MemoryBytes())
-	if err := ladder("ganada-hnsw"); err != nil {
-		return err
+	if !quantOnly {
+		fmt.Printf("ganada-hnsw %s: MemoryBytes %d\n", d.name, h.MemoryBytes())
+		if err := appendResult(*res, "mem", "ganada-hnsw", d.name, h.MemoryBytes()); err != nil {
+			return err
+		}
+		if err := ladder("ganada-hnsw"); err != nil {
+			return err
+		}
 	}
 	for _, sp := range specs {
 		t := time.Now()
@@ -159,6 +174,9 @@ func cmdHNSW(args []string) error {
 			return err
 		}
 		fmt.Printf("ganada-hnsw-%s %s: codes computed in %.2fs; MemoryBytes %d\n", sp.name, d.name, time.Since(t).Seconds(), h.MemoryBytes())
+		if err := appendResult(*res, "mem", "ganada-hnsw-"+sp.name, d.name, h.MemoryBytes()); err != nil {
+			return err
+		}
 		if err := ladder("ganada-hnsw-" + sp.name); err != nil {
 			return err
 		}
@@ -293,7 +311,7 @@ func cmdFlat(args []string) error {
 		qps := float64(len(qs)) / time.Since(t).Seconds()
 		name := "ganada-flat-" + sp.name
 		fmt.Printf("%s %s threads=1 recall@10=%.4f qps=%.1f MemoryBytes=%d\n", name, d.name, rec/float64(len(qs)), qps, f.MemoryBytes())
-		if err := appendResult(*res, "flat", name, d.name, 1, rec/float64(len(qs)), qps, 0.0); err != nil {
+		if err := appendResult(*res, "flat", name, d.name, 1, rec/float64(len(qs)), qps, float64(f.MemoryBytes())/(1<<20)); err != nil {
 			return err
 		}
 	}

@@ -75,8 +75,14 @@ for set in $SETS; do
 	/usr/bin/time -v -o "$out/time.txt" "$out/hnswlib_driver" run "$dir" "$res" 16 200 "$THREADS" "$EFS" "$REPS"
 	echo -e "rss\thnswlib\t$set\t$(maxrss "$out/time.txt")" >>"$res"
 	load
-	GOMAXPROCS=$THREADS /usr/bin/time -v -o "$out/time.txt" "$out/ganada-index" hnsw -dir "$dir" -res "$res" -ef "$EFS" -reps "$REPS" -quant "$QUANT"
+	rm -f "$out/$set.hnsw"
+	GOMAXPROCS=$THREADS /usr/bin/time -v -o "$out/time.txt" "$out/ganada-index" hnsw -dir "$dir" -res "$res" -ef "$EFS" -reps "$REPS" -index "$out/$set.hnsw"
 	echo -e "rss\tganada-hnsw\t$set\t$(maxrss "$out/time.txt")" >>"$res"
+	if [[ -n $QUANT ]]; then # the same graph, loaded, Reconfigured to each quantisation
+		load
+		GOMAXPROCS=$THREADS "$out/ganada-index" hnsw -dir "$dir" -res "$res" -ef "$EFS" -reps "$REPS" -index "$out/$set.hnsw" -quant-only -quant "$QUANT"
+	fi
+	rm -f "$out/$set.hnsw"
 	load
 	"$out/hnswlib_driver" bw "$res" "$set" # the reference for the flat scan, measured just before it
 	GOMAXPROCS=$THREADS "$out/ganada-index" flat -dir "$dir" -res "$res" -quant "$QUANT"

@@ -30,6 +30,20 @@
 // words are optional (WithEnglishStopWords). WithCJKPieces replaces the
 // bigrams with a caller's split, such as a model tokenizer's pieces.
 //
+// Measured on KorSTS retrieval (the pairs scored ≥ 4.0 as query → relevant
+// sentence among all sentences of the split, the query's own sentence
+// removed; TestKorSTSRetrieval, KORSTS_SPLIT picks the split):
+//
+//	split  queries  bigrams (default)  unigram-ko pieces  whole words
+//	              NDCG@10 / recall@100
+//	test     628   0.8612 / 0.9920     0.8649 / 0.9849    0.8005 / 0.9777
+//	dev      511   0.8835 / 0.9883     0.8756 / 0.9922    0.8212 / 0.9491
+//	train   2644   0.8306 / 0.9820     0.8377 / 0.9811    0.7347 / 0.9146
+//
+// The pieces are those of the 8000-piece SentencePiece Unigram tokenizer of
+// the test fixtures, trained on all KorSTS sentences; bigrams tie with it
+// without any model, so they are the default.
+//
 // # Updates and persistence
 //
 // Add replaces the text stored under an id; Delete removes it at once, and

@@ -19,7 +19,9 @@ type Hit struct {
 	Text     string
 	Metadata map[string]string // a copy; the caller may modify it
 	// Score is higher-is-better: the cosine similarity under Cosine (the
-	// default), the inner product under Dot, and −‖q−x‖² under L2.
+	// default), the inner product under Dot, and −‖q−x‖² under L2; the BM25
+	// score under WithLexicalOnly, and the fused score (see Fusion) under
+	// WithHybrid.
 	Score float32
 }
 
@@ -72,7 +74,10 @@ func WithExactSearch() QueryOption {
 // WithFilter options restrict the candidates (all must match); the index
 // applies them during its search, possibly on several goroutines at once
 // (see Filter), so k hits are found whenever k documents match. Fewer than k hits come back only when fewer documents (match).
-// Errors wrap errs.ErrInvalidInput (k ≤ 0), the encoder's error, errs.ErrEncoder,
+// WithLexicalOnly ranks by BM25 instead, without encoding the query, and
+// WithHybrid fuses both rankings (the collection needs WithLexical).
+// Errors wrap errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption (a bad
+// query option, or a lexical mode without WithLexical), the encoder's error, errs.ErrEncoder,
 // errs.ErrInvalidVector (for example a zero query vector under Cosine: a
 // word-vector encoder knows none of the query's words, and then the error
 // also wraps errs.ErrNoKnownTokens), or ctx.Err().

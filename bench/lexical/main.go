@@ -31,7 +31,7 @@ import (
 )
 
 func main() {
-	data := flag.String("data", "../shared/data", "the shared data folder (korsts/, stsb-multi-mt/)")
+	data := flag.String("data", "../../shared/data", "the shared data folder (korsts/, stsb-multi-mt/), from bench/")
 	nq := flag.Int("queries", 1000, "number of queries (sentences of the corpus, drawn with seed 1)")
 	k := flag.Int("k", 10, "results per query")
 	rounds := flag.Int("rounds", 5, "interleaved rounds (each: every query on ganada, then on bleve, or the reverse on odd rounds)")

@@ -25,51 +25,47 @@ import (
 )
 
 // refBM25 scores every document of docs (id → text of lowercase ASCII
-// words separated by spaces) for query, in float64, straight from
+// words separated by spaces) for each query, in float64, straight from
 // Lucene's BM25Similarity formula: Σ over query tokens of
 // ln(1 + (N − n + 0.5)/(n + 0.5)) · f/(f + k1·(1 − b + b·dl/avgdl)).
-func refBM25(docs map[uint64]string, query string, k1, b float64) map[uint64]float64 {
-	tokens := map[uint64][]string{}
+func refBM25(docs map[uint64]string, queries []string, k1, b float64) []map[uint64]float64 {
+	tf := map[uint64]map[string]int{}
+	dl := map[uint64]float64{}
+	df := map[string]int{}
 	N, total := 0, 0
 	for id, text := range docs {
 		ts := strings.Fields(text)
-		tokens[id] = ts
+		tf[id] = map[string]int{}
+		for _, t := range ts {
+			if tf[id][t] == 0 {
+				df[t]++
+			}
+			tf[id][t]++
+		}
+		dl[id] = float64(len(ts))
 		if len(ts) > 0 {
 			N++
 			total += len(ts)
 		}
 	}
-	out := map[uint64]float64{}
-	if N == 0 {
-		return out
-	}
-	avgdl := float64(total) / float64(N)
-	for _, q := range strings.Fields(query) {
-		n := 0
-		for _, ts := range tokens {
-			for _, t := range ts {
-				if t == q {
-					n++
-					break
-				}
-			}
-		}
-		if n == 0 {
+	out := make([]map[uint64]float64, len(queries))
+	for i, query := range queries {
+		out[i] = map[uint64]float64{}
+		if N == 0 {
 			continue
 		}
-		idf := math.Log(1 + (float64(N)-float64(n)+0.5)/(float64(n)+0.5))
-		for id, ts := range tokens {
-			f := 0
-			for _, t := range ts {
-				if t == q {
-					f++
-				}
-			}
-			if f == 0 {
+		avgdl := float64(total) / float64(N)
+		for _, q := range strings.Fields(query) {
+			n := df[q]
+			if n == 0 {
 				continue
 			}
-			dl := float64(len(ts))
-			out[id] += idf * float64(f) / (float64(f) + k1*(1-b+b*dl/avgdl))
+			idf := math.Log(1 + (float64(N)-float64(n)+0.5)/(float64(n)+0.5))
+			for id, m := range tf {
+				if f := m[q]; f > 0 {
+					out[i][id] += idf * float64(f) / (float64(f) + k1*(1-b+b*dl[id]/avgdl))
+				}
+			}
 		}
 	}
 	return out
@@ -90,8 +86,9 @@ func checkAgainstRef(t *testing.T, x *Index, docs map[uint64]string, queries []s
 	t.Helper()
 	ctx := context.Background()
 	worst := 0.0
-	for _, q := range queries {
-		want := refBM25(docs, q, x.K1(), x.B())
+	refs := refBM25(docs, queries, x.K1(), x.B())
+	for qi, q := range queries {
+		want := refs[qi]
 		got, err := x.Search(ctx, q, math.MaxInt)
 		if err != nil {
 			t.Fatal(err)

@@ -49,6 +49,9 @@ func scoreSet(t *testing.T, x *lexical.Index, set eval.RetrievalSet) (ndcg, reca
 }
 
 func TestKorSTSRetrieval(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a measurement (seconds): runs without -short")
+	}
 	split := os.Getenv("KORSTS_SPLIT")
 	if split == "" {
 		split = "test"

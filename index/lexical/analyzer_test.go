@@ -9,6 +9,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ganada/ganada/errs"
 )
@@ -78,4 +79,37 @@ func TestStopWordsAndPieces(t *testing.T) {
 	if _, err := NewAnalyzer(WithStopWords("ok", "")); !errors.Is(err, errs.ErrInvalidOption) {
 		t.Fatal(err)
 	}
+}
+
+// FuzzTerms feeds the analyzer arbitrary bytes: it never panics, the
+// segments cover the text exactly in order, every term is non-empty valid
+// UTF-8 and lowercase (lowercasing it changes nothing), and a text's
+// terms are the same twice.
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"", "Can't stop 3.14", "서울의 인구는", "一二三", "ｶﾀｶﾅ", "a\u0308\u200d🙂", "\xff\xfe", "e-mail U.S.A."} {
+		f.Add(s)
+	}
+	a, _ := NewAnalyzer()
+	f.Fuzz(func(t *testing.T, text string) {
+		var s segmenter
+		at := 0
+		s.segments(text, func(start, end int) {
+			if start != at || end <= start {
+				t.Fatalf("segment [%d, %d) after %d", start, end, at)
+			}
+			at = end
+		})
+		if at != len(text) {
+			t.Fatalf("segments end at %d of %d", at, len(text))
+		}
+		terms := a.Terms(nil, text)
+		for _, term := range terms {
+			if term == "" || !utf8.ValidString(term) || strings.ToLower(term) != term {
+				t.Fatalf("term %q of %q", term, text)
+			}
+		}
+		if again := a.Terms(nil, text); strings.Join(again, "\x00") != strings.Join(terms, "\x00") {
+			t.Fatalf("terms differ on a second call for %q", text)
+		}
+	})
 }

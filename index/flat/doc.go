@@ -26,6 +26,8 @@
 // count), and Scores are the codes' estimates. Memory: MemoryBytes reports
 // it; per vector of dimension D, float32 rows take 4·D bytes, int8 codes D
 // (+4 under L2), binary codes D/8 rounded up to 8, a float32 funnel 4·d,
-// ids 8 plus the id map. Measured recall and speed on 100k × 384 vectors:
-// bench/index/README.md.
+// ids 8 plus the id map. Measured on 100k × 384 synthetic vectors, one
+// thread, Zen 3 (bench/index/README.md, "Quantised vectors"): int8 without
+// rescoring scans 2.8× faster than float32 at recall@10 0.973 in 0.24× the
+// memory; with 20 rescored, recall 1.0 at 2.6×.
 package flat

@@ -80,8 +80,11 @@
 // on a built index with Reconfigure, which recomputes the codes. The file
 // keeps the configuration and the Int8 ranges; codes are recomputed when it
 // is read. Exact searches (index.WithExact, k ≥ Len, selective filters)
-// score float32 vectors. Measured recall and speed on 100k × 384 vectors,
-// beside hnswlib: bench/index/README.md.
+// score float32 vectors. Measured on 100k × 384 synthetic vectors, one
+// thread, Zen 3, beside hnswlib in the same run (bench/index/README.md,
+// "Quantised vectors"): int8 with 20 rescored gives 1.5× the CPU QPS of the
+// float32 walk at recall@10 0.95 (2.55× hnswlib's) and 1.8× at 0.99; binary
+// codes reach only recall 0.935 on that set even with 400 rescored.
 //
 // # Filters
 //

@@ -9,10 +9,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func TestOpenMapped(t *testing.T) {
@@ -159,4 +162,48 @@ func FuzzOpenMapped(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestOpenCloseConcurrent: searches racing Close (under -race in CI, beside
+// a CPU burner) either finish with results or fail with errs.ErrClosed;
+// none reads the unmapped file.
+func TestOpenCloseConcurrent(t *testing.T) {
+	testutil.BurnCPU(t)
+	x, _, queries := build(t, 2000, 32, index.Cosine, WithQuantization(index.Int8), WithCalibration(500), WithRescore(20))
+	path := filepath.Join(t.TempDir(), "x.idx")
+	if err := x.Save(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 20; round++ {
+		y, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y.Reconfigure(WithWorkers(2))
+		var wg sync.WaitGroup
+		for g := 0; g < 3; g++ {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				for i := 0; i < 30; i++ {
+					rs, err := y.Search(ctx, queries[(g+i)%len(queries)], 5)
+					if err != nil {
+						if !errors.Is(err, errs.ErrClosed) {
+							t.Error(err)
+						}
+						return
+					}
+					if len(rs) != 5 {
+						t.Errorf("%d results", len(rs))
+						return
+					}
+				}
+			}(g)
+		}
+		time.Sleep(time.Duration(round%4) * time.Millisecond)
+		if err := y.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+	}
 }

@@ -96,8 +96,18 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 			codes.Encode(i, vecs[i*dim:(i+1)*dim])
 		}
 	}
-	if fl && vecs == nil {
-		vecs = []float32{}
+	if codes != nil && !codes.Ready() && n > 0 && n >= h.qc.Calibration() {
+		// Saved before its calibration count was reached (the count lowered
+		// since): calibrate now rather than at the next Add.
+		codes.Calibrate(n, func(i int) []float32 { return vecs[i*dim : (i+1)*dim] })
+		if h.qc.Rescore == 0 {
+			vecs = nil
+		}
+	}
+	if codes == nil || !codes.Ready() || h.qc.Rescore > 0 {
+		if vecs == nil {
+			vecs = []float32{}
+		}
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()

@@ -388,3 +388,26 @@ func TestHostileQuant(t *testing.T) {
 		t.Fatalf("decoded %v", v)
 	}
 }
+
+// TestReadCalibrates: an uncalibrated Int8 file whose count is reached is
+// calibrated when read (and, without rescoring, drops its float32 rows).
+func TestReadCalibrates(t *testing.T) {
+	data := writeFile(2, 2, 3, []uint32{uint32(index.Int8), 0, 0, 3, 0}, nil, []float32{0, 1, 1, 0, 2, 2}, nil)
+	x, err := Read(ctx, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, cal := x.Quantization(); !cal || x.floats() {
+		t.Fatalf("calibrated %v, float32 rows kept %v", cal, x.floats())
+	}
+	if rs, _ := x.Search(ctx, []float32{1, 1}, 1); len(rs) != 1 || rs[0].ID != 3 {
+		t.Fatalf("%v", rs)
+	}
+	var buf bytes.Buffer // and writes itself as codes
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if y, err := Read(ctx, &buf); err != nil || y.Len() != 3 {
+		t.Fatalf("re-read: %v", err)
+	}
+}

@@ -179,6 +179,11 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 		for s := 0; s < n; s++ {
 			codes.Encode(s, y.vec(uint32(s)))
 		}
+	} else if codes != nil && n > 0 && n >= qc.Calibration() {
+		// Saved before it reached its calibration count (WithCalibration
+		// raised since, or a file from elsewhere): calibrate now rather
+		// than at the next Add.
+		codes.Calibrate(n, func(i int) []float32 { return y.vec(uint32(i)) })
 	}
 	// Already written, so the kernel can only collapse them in the
 	// background; still worth asking.

@@ -284,3 +284,34 @@ func TestQuantConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCalibrates: an Int8 index saved before its calibration count,
+// read back with the count reached (the count lowered in the file), is
+// calibrated when read, not at the next Add.
+func TestReadCalibrates(t *testing.T) {
+	d := newDataset(300, 8, 5, 4)
+	h := buildHNSW(t, d, index.Dot, WithQuantization(index.Int8), WithCalibration(1000), WithRescore(300))
+	if _, _, _, cal := h.Quantization(); cal {
+		t.Fatal("calibrated below the count")
+	}
+	var buf bytes.Buffer
+	h.WriteTo(&buf)
+	head, secs := parseSections(t, buf.Bytes())
+	binary.LittleEndian.PutUint32(secs[1].payload[12:], 200) // calibration count
+	g, err := Read(ctx, bytes.NewReader(joinSections(head, secs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, cal := g.Quantization(); !cal {
+		t.Fatal("not calibrated when read")
+	}
+	for _, q := range d.queries {
+		want, _ := g.Search(ctx, q, 5, index.WithExact())
+		got, _ := g.Search(ctx, q, 5)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("rank %d: %v, exact %v", i, got[i], want[i])
+			}
+		}
+	}
+}

@@ -45,6 +45,17 @@ var streamMinFloats = 1 << 22
 
 func streaming(rows []float32) bool { return len(rows) >= streamMinFloats }
 
+// stream256 says whether an AVX-512 machine streams large scans with the
+// AVX2 kernel's 256-bit sequential path (see batchDispatchAVX512): where
+// 512-bit loads are split in two (Zen 4, measured) and on unknown cores
+// (the old default). Cores with full-width 512-bit loads (Zen 5, Intel)
+// keep the AVX-512 kernel: on a Zen 5 the streamed 256-bit path reached
+// 49–60% of read bandwidth (issue 20). Follows cpu.Tune (GANADA_TUNE); a
+// variable so that the tests can run both.
+var stream256 = tunedStream256(cpu.Tune())
+
+func tunedStream256(t cpu.Tuning) bool { return t != cpu.TuneZen5 && t != cpu.TuneIntel }
+
 // batchDispatchAVX512 runs a batch kernel on an AVX-512 machine: the
 // AVX-512 kernel for cache-resident rows, the AVX2 kernel's sequential
 // path for streamed ones. On an AMD EPYC (Zen 4), which splits every
@@ -53,7 +64,7 @@ func streaming(rows []float32) bool { return len(rows) >= streamMinFloats }
 // interleaved runs).
 func batchDispatchAVX512(avx512 func(dst, q, rows []float32), avx2 func(dst, q, rows []float32, stream bool)) func(dst, q, rows []float32) {
 	return func(dst, q, rows []float32) {
-		if streaming(rows) {
+		if stream256 && streaming(rows) {
 			avx2(dst, q, rows, true)
 			return
 		}
@@ -152,7 +163,7 @@ func scale(v []float32, s float32) {
 func dotBatch(dst, q, rows []float32) {
 	stream := streaming(rows)
 	switch {
-	case level == cpu.AVX512 && !stream: // see batchDispatchAVX512
+	case level == cpu.AVX512 && !(stream && stream256): // see batchDispatchAVX512
 		dotBatchAVX512(dst, q, rows)
 	case level >= cpu.AVX2:
 		dotBatchAVX2(dst, q, rows, stream)
@@ -164,7 +175,7 @@ func dotBatch(dst, q, rows []float32) {
 func squaredL2Batch(dst, q, rows []float32) {
 	stream := streaming(rows)
 	switch {
-	case level == cpu.AVX512 && !stream:
+	case level == cpu.AVX512 && !(stream && stream256):
 		squaredL2BatchAVX512(dst, q, rows)
 	case level >= cpu.AVX2:
 		squaredL2BatchAVX2(dst, q, rows, stream)

@@ -46,4 +46,22 @@ func streamVariants(t *testing.T, f func(t *testing.T)) {
 	}
 	streamMinFloats = 0
 	t.Run("streaming", f)
+	saved256 := stream256
+	defer func() { stream256 = saved256 }()
+	stream256 = !saved256 // the other tuning's choice on AVX-512
+	t.Run("streaming-other-tuning", f)
+}
+
+// TestTunedStream256 checks the streamed-scan choice of every tuning (the
+// tests above run both choices whatever the tuning).
+func TestTunedStream256(t *testing.T) {
+	for _, tu := range cpu.Tunings() {
+		want := tu == cpu.TuneZen4 || tu == cpu.TuneZen3 || tu == cpu.TuneUnknown
+		if got := tunedStream256(tu); got != want {
+			t.Errorf("tuning %s: stream256 = %v, want %v", tu, got, want)
+		}
+	}
+	if stream256 != tunedStream256(cpu.Tune()) {
+		t.Errorf("stream256 = %v under tuning %s", stream256, cpu.Tune())
+	}
 }

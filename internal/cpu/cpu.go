@@ -364,6 +364,7 @@ func init() {
 	machine = thisArch.machineLevel(detected)
 	selected, reason = decide(&thisArch, detected, env, set, puregoTag)
 	usableSet = detected & thisArch.usable(selected)
+	initTuning()
 }
 
 // Selected returns the level every kernel of this module runs at.
@@ -442,6 +443,7 @@ func Describe() string {
 		if m := p.Microarchitecture(); m != "" {
 			fmt.Fprintf(&b, ", %s", m)
 		}
+		fmt.Fprintf(&b, ", tuned for %s", tuning)
 		b.WriteString("]")
 	}
 	fmt.Fprintf(&b, ": %s", reason)

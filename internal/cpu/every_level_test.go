@@ -68,12 +68,54 @@ func TestEveryLevel(t *testing.T) {
 	}
 }
 
-// childEnv is this process's environment without GANADA_CPU and
-// GANADA_TEST_EVERY_LEVEL (the children must not recurse).
+// tunedPackages are the packages with kernels that follow the tuning.
+var tunedPackages = []string{
+	"github.com/ganada/ganada/internal/cpu",
+	"github.com/ganada/ganada/similarity",
+}
+
+// TestEveryTuning runs `go test` on tunedPackages once per tuning, with
+// GANADA_TUNE set, at the machine's best level. It runs with
+// TestEveryLevel's variable:
+//
+//	GANADA_TEST_EVERY_LEVEL=1 go test -run '^TestEveryTuning$' ./internal/cpu
+func TestEveryTuning(t *testing.T) {
+	if os.Getenv(everyLevelEnv) == "" {
+		t.Skipf("set %s=1 to re-run the tuned packages' tests under every tuning", everyLevelEnv)
+	}
+	if puregoTag {
+		t.Skip("built with the purego tag: no tuned kernels")
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		if goTool, err = exec.LookPath("go"); err != nil {
+			t.Skip("no go command to run the tests with")
+		}
+	}
+	for _, tu := range Tunings() {
+		t.Run(tu.String(), func(t *testing.T) {
+			args := []string{"test", "-count=1"}
+			if testing.Short() {
+				args = append(args, "-short")
+			}
+			args = append(args, tunedPackages...)
+			cmd := exec.Command(goTool, args...)
+			cmd.Env = append(childEnv(), TuneEnvVar+"="+tu.String())
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s=%s go %s: %v\n%s", TuneEnvVar, tu, strings.Join(args, " "), err, out)
+			}
+			t.Logf("%s=%s:\n%s", TuneEnvVar, tu, out)
+		})
+	}
+}
+
+// childEnv is this process's environment without GANADA_CPU, GANADA_TUNE
+// and GANADA_TEST_EVERY_LEVEL (the children must not recurse).
 func childEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, EnvVar+"=") || strings.HasPrefix(kv, everyLevelEnv+"=") {
+		if strings.HasPrefix(kv, EnvVar+"=") || strings.HasPrefix(kv, TuneEnvVar+"=") || strings.HasPrefix(kv, everyLevelEnv+"=") {
 			continue
 		}
 		env = append(env, kv)

@@ -23,7 +23,7 @@ func loadEncoder(t testing.TB, dir, weightsFile string) *encoder {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	return &encoder{cfg: c, w: w}
+	return newEncoder(c, w)
 }
 
 var parityCases = []struct{ model, set string }{
@@ -83,7 +83,7 @@ func TestForwardParity(t *testing.T) {
 // every text in exactly one span, in order, rows matching, at least one
 // span per worker, and the work shared fairly.
 func TestSplitSpans(t *testing.T) {
-	e := &encoder{cfg: &config{HiddenSize: 8, NumHeads: 2, IntermediateSize: 16}}
+	e := &encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: 8, NumHeads: 2, IntermediateSize: 16}}
 	for _, tc := range []struct {
 		lengths []int
 		workers int

@@ -91,7 +91,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 	m.st = append(m.st, wf)
 	m.files = append(m.files, weightPaths(wf)...)
-	m.enc = &encoder{cfg: cfg, w: w}
+	m.enc = newEncoder(cfg, w)
 	hidden := cfg.HiddenSize
 
 	// sentence-transformers settings of the transformer module.
@@ -325,7 +325,7 @@ func (m *Model) checkTokenizer(path string) error {
 		if id < 0 || id >= c.VocabSize {
 			return fmt.Errorf("transformer: %s: its post-processor adds token id %d, outside the model's vocab_size %d: %w", path, id, c.VocabSize, errs.ErrCorrupt)
 		}
-		if i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
+		if c.fam.tokenTypes && i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
 			return fmt.Errorf("transformer: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d: %w", path, enc.TypeIDs[i], c.TypeVocabSize, errs.ErrCorrupt)
 		}
 	}

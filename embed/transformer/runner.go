@@ -33,6 +33,10 @@ type runner struct {
 	// Per worker: one head's scores of one sequence [n×n].
 	scores [][]float32
 
+	longest  int       // the batch's longest sequence
+	ropes    *[2]*rope // posRotary: the tables of this batch (global, local)
+	curLayer int       // the layer attendPart works on
+
 	// Used by Model around the encoder.
 	prompt promptSpec // the running call's prompt
 	order  []int      // input positions, longest first
@@ -96,6 +100,7 @@ func (r *runner) trim() {
 	// Let go of the texts' token ids (the caller's, for EncodeTokenIDs).
 	clear(r.seqs[:cap(r.seqs)])
 	r.seqsNow, r.seqs = nil, r.seqs[:0]
+	r.ropes = nil
 }
 
 // grow returns buf resized to n elements, reallocating only when it is too
@@ -120,7 +125,7 @@ func (r *runner) prepare(seqs []sequence) int {
 		longest = max(longest, len(s.ids))
 	}
 	r.x = grow(r.x, total*h)
-	r.bigWidth = max(3*h, c.IntermediateSize)
+	r.bigWidth = max(3*h, c.innerWidth())
 	r.big = grow(r.big, total*r.bigWidth)
 	r.ctx = grow(r.ctx, total*h)
 	for w := range r.scores {
@@ -131,6 +136,7 @@ func (r *runner) prepare(seqs []sequence) int {
 		r.pos[w] = slices.Grow(r.pos[w][:0], longest)
 	}
 	r.seqsNow = seqs
+	r.longest = longest
 	return total
 }
 
@@ -245,11 +251,12 @@ func (r *runner) layerNormPart(_, i int) {
 	nn.LayerNorm(r.lnDst[lo*h:hi*h], r.lnSrc[lo*h:hi*h], r.lnW, r.lnB, r.e.cfg.eps)
 }
 
-// attention computes the multi-head self-attention of the sequences of
-// sp (the whole batch) from the fused QKV rows in r.big into r.ctx,
-// split across the workers: each (sequence, head) pair is one part.
-func (r *runner) attention(sp span) {
+// attention computes the multi-head self-attention of layer li for the
+// sequences of sp (the whole batch) from the fused QKV rows in r.big into
+// r.ctx, split across the workers: each (sequence, head) pair is one part.
+func (r *runner) attention(sp span, li int) {
 	parts := (sp.s1 - sp.s0) * r.e.cfg.NumHeads
+	r.curLayer = li
 	if r.nw == 1 {
 		for i := 0; i < parts; i++ {
 			r.attendPart(0, i)
@@ -261,16 +268,24 @@ func (r *runner) attention(sp span) {
 
 func (r *runner) attendPart(worker, i int) {
 	heads := r.e.cfg.NumHeads
-	r.attend(worker, i/heads, i%heads, r.big, r.ctx, 0)
+	r.attend(worker, i/heads, i%heads, r.curLayer, r.big, r.ctx, 0)
 }
 
-// attend computes head hd of sequence s's self-attention on worker: its
-// scores, n×n for a sequence of n tokens, live in the worker's own
-// buffer, so no more than one head's scores per worker exist at a time.
-// qkv (fused QKV rows, 3h wide) and ctx (h wide) start at row r0 of the
-// batch.
-func (r *runner) attend(worker, s, hd int, qkv, ctx []float32, r0 int) {
-	c := r.e.cfg
+// attend computes head hd of sequence s's self-attention in layer li on
+// worker: its scores, n×n for a sequence of n tokens, live in the worker's
+// own buffer, so no more than one head's scores per worker exist at a
+// time. qkv (fused QKV rows, 3h wide) and ctx (h wide) start at row r0 of
+// the batch.
+//
+// The family decides what happens between the scores and the softmax:
+// rotary positions rotate the head's queries and keys first (each (s, hd)
+// pair owns its columns of qkv, so parts never touch each other's); a
+// relative position bias is added to the scaled scores; a sliding-window
+// layer takes the softmax of each query's window only (the keys outside
+// get probability 0, as the reference's finfo.min mask gives them).
+func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
+	e := r.e
+	c := e.cfg
 	h, heads := c.HiddenSize, c.NumHeads
 	dh := h / heads
 	n := len(r.seqsNow[s].ids)
@@ -281,7 +296,42 @@ func (r *runner) attend(worker, s, hd int, qkv, ctx []float32, r0 int) {
 	scores := r.scores[worker][:n*n]
 	qkv = qkv[row*3*h:]
 	q, k, v := qkv[hd*dh:], qkv[h+hd*dh:], qkv[2*h+hd*dh:]
+	local := c.local(li)
+	if r.ropes != nil {
+		rp := r.ropes[0]
+		if local {
+			rp = r.ropes[1]
+		}
+		rp.apply(q, n, 3*h)
+		rp.apply(k, n, 3*h)
+	}
 	r.gw.WorkerMulABt(worker, n, n, dh, q, 3*h, k, 3*h, scores, n)
-	nn.SoftmaxRows(scores, n, n, n, float32(1/math.Sqrt(float64(dh))))
+	switch {
+	case e.relTable != nil:
+		// MPNet: scores / √dh + bias[bucket(j - i)], then the softmax.
+		sd := float32(math.Sqrt(float64(dh)))
+		width := 2*e.relN - 1
+		tab := e.relTable[hd*width : (hd+1)*width]
+		for i := 0; i < n; i++ {
+			sr := scores[i*n : (i+1)*n]
+			b := tab[e.relN-1-i : e.relN-1-i+n]
+			for j := range sr {
+				sr[j] = sr[j]/sd + b[j]
+			}
+		}
+		nn.SoftmaxRows(scores, n, n, n, 1)
+	case local:
+		w := c.window
+		scale := float32(1 / math.Sqrt(float64(dh)))
+		for i := 0; i < n; i++ {
+			sr := scores[i*n : (i+1)*n]
+			lo, hi := max(0, i-w), min(n, i+w+1)
+			clear(sr[:lo])
+			nn.Softmax(sr[lo:hi], scale)
+			clear(sr[hi:])
+		}
+	default:
+		nn.SoftmaxRows(scores, n, n, n, float32(1/math.Sqrt(float64(dh))))
+	}
 	r.gw.WorkerMulAB(worker, n, dh, n, scores, n, v, 3*h, ctx[row*h+hd*dh:], h)
 }

@@ -30,6 +30,9 @@ var parityCases = []struct{ model, set string }{
 	{"tiny-bert", "public"},
 	{"tiny-bert", "public-fp16"},
 	{"tiny-xlmr", "public"},
+	{"tiny-mpnet", "public"},
+	{"tiny-distilbert", "public"},
+	{"tiny-modernbert", "public"},
 }
 
 func TestForwardParity(t *testing.T) {

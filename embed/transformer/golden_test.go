@@ -15,6 +15,7 @@ import (
 type goldenItem struct {
 	Index           int                  `json:"index"`
 	Text            string               `json:"text"`
+	PromptName      string               `json:"prompt_name"` // "" for none (null)
 	InputText       string               `json:"input_text"`
 	Batch           int                  `json:"batch"`
 	NumTokens       int                  `json:"num_tokens"`

@@ -27,6 +27,9 @@ func parityConfigs() []parityConfig {
 		{model: "tiny-bert", set: "public", batchings: all, tokens: true},
 		{model: "tiny-bert", set: "public-fp16", opts: []Option{WithWeightsFile("model.fp16.safetensors")}, batchings: all, tokens: true},
 		{model: "tiny-xlmr", set: "public", batchings: all, tokens: true},
+		{model: "tiny-mpnet", set: "public", batchings: all, tokens: true},
+		{model: "tiny-distilbert", set: "public", batchings: all, tokens: true},
+		{model: "tiny-modernbert", set: "public", batchings: all, tokens: true},
 		// A few seconds per pass over the 64 texts.
 		{model: "minilm-l6-shape", set: "public", batchings: [][2]int{{1, 1}, {5, 2}, {64, 2}}, tokens: true},
 	}
@@ -47,6 +50,7 @@ func TestEncodeParity(t *testing.T) {
 		}
 		t.Run(pc.model+"/"+pc.set, func(t *testing.T) {
 			g := loadGolden(t, pc.model, pc.set)
+			prompted := splitPrompted(g)
 			m, err := Load(context.Background(), g.dir, pc.opts...)
 			if err != nil {
 				t.Fatal(err)
@@ -109,6 +113,56 @@ func TestEncodeParity(t *testing.T) {
 				}
 				t.Logf("EncodeTokens: last_hidden_state max abs diff %.3g", worst)
 			}
+			checkPrompted(t, g, prompted, pc.opts)
 		})
+	}
+}
+
+// splitPrompted removes the items encoded with a named prompt from g and
+// returns them by prompt name.
+func splitPrompted(g *golden) map[string][]goldenItem {
+	out := map[string][]goldenItem{}
+	plain := g.Items[:0:0]
+	for _, it := range g.Items {
+		if it.PromptName != "" {
+			out[it.PromptName] = append(out[it.PromptName], it)
+		} else {
+			plain = append(plain, it)
+		}
+	}
+	g.Items = plain
+	return out
+}
+
+// checkPrompted encodes the items of each prompt with the model loaded
+// WithPromptName and compares their sentence embeddings and input texts.
+func checkPrompted(t *testing.T, g *golden, prompted map[string][]goldenItem, opts []Option) {
+	for name, items := range prompted {
+		m, err := Load(context.Background(), g.dir, append(opts[:len(opts):len(opts)], WithPromptName(name))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := make([]string, len(items))
+		for i, it := range items {
+			texts[i] = it.Text
+			if got := m.prepare(m.Prompt() + it.Text); got != it.InputText {
+				t.Errorf("prompt %q, item %d: prepared text %q, golden input_text %q", name, it.Index, got, it.InputText)
+			}
+		}
+		vecs, err := m.Encode(context.Background(), texts)
+		m.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		worst := 1.0
+		for i, it := range items {
+			want := g.sentence(&it)
+			d, c := testutil.MaxAbsDiff(vecs[i], want), cosine(vecs[i], want)
+			if d > 1e-5 || !(c >= 0.99999) {
+				t.Errorf("prompt %q, item %d (%q): sentence embedding max abs diff %.3g, cosine %.8f", name, it.Index, it.Text, d, c)
+			}
+			worst = math.Min(worst, c)
+		}
+		t.Logf("prompt %q: %d items, min cosine 1-%.2g", name, len(items), 1-worst)
 	}
 }

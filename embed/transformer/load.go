@@ -147,8 +147,8 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 
 	// Pooling, Dense and Normalize modules.
-	dim := hidden
-	m.pool = pool.Config{Modes: pool.Mean, IncludePrompt: true}
+	m.pool = m.overridePooling(pool.Config{Modes: pool.Mean, IncludePrompt: true})
+	dim := m.pool.OutDim(hidden)
 	pooled := false
 	for _, mod := range mods[1:] {
 		switch mod.kind() {
@@ -174,6 +174,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 			if m.pool.Dim != 0 && m.pool.Dim != hidden {
 				return nil, fmt.Errorf("transformer: %s: word_embedding_dimension %d, hidden_size is %d: %w", p, m.pool.Dim, hidden, errs.ErrCorrupt)
 			}
+			m.pool = m.overridePooling(m.pool)
 			dim = m.pool.OutDim(hidden)
 		case "Dense":
 			if !pooled {
@@ -196,6 +197,11 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 	if len(mods) > 1 && !pooled {
 		return nil, fmt.Errorf("transformer: modules.json has no Pooling module: %w", errs.ErrUnsupported)
+	}
+	if o.pooler {
+		if err := m.addPooler(wf); err != nil {
+			return nil, err
+		}
 	}
 	m.dim = dim
 	if o.truncateDim > 0 {

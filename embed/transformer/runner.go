@@ -30,7 +30,8 @@ type runner struct {
 	offs     []int     // first row of each sequence
 	pos      [][]int   // per worker: position ids of one sequence
 
-	// Per worker: one head's scores of one sequence [n×n].
+	// Per worker: one head's scores of one query block of one sequence
+	// [rows×n] (see blockRows).
 	scores [][]float32
 
 	longest  int       // the batch's longest sequence
@@ -61,6 +62,9 @@ type runner struct {
 	// spanRows is the fewest rows per span for splitting a batch by
 	// whole texts (splitSpans); tests lower it to cover both modes.
 	spanRows int
+	// attnBudget bounds the attention scores a worker holds at a time
+	// (see blockRows); tests lower it to cover blocked attention.
+	attnBudget int
 }
 
 // newRunner starts a runner with the given number of threads.
@@ -75,6 +79,7 @@ func newRunner(e *encoder, threads int) *runner {
 	r.embFn = r.embedPart
 	r.spanFn = r.runSpan
 	r.spanRows = minSpanRows
+	r.attnBudget = defaultAttnBudget
 	return r
 }
 
@@ -129,7 +134,7 @@ func (r *runner) prepare(seqs []sequence) int {
 	r.big = grow(r.big, total*r.bigWidth)
 	r.ctx = grow(r.ctx, total*h)
 	for w := range r.scores {
-		r.scores[w] = grow(r.scores[w], longest*longest)
+		r.scores[w] = grow(r.scores[w], r.blockRows(longest)*longest)
 		// Sized here, not by append in embedPart: which worker embeds the
 		// longest text depends on scheduling, and a warm runner must not
 		// allocate.
@@ -272,9 +277,9 @@ func (r *runner) attendPart(worker, i int) {
 }
 
 // attend computes head hd of sequence s's self-attention in layer li on
-// worker: its scores, n×n for a sequence of n tokens, live in the worker's
-// own buffer, so no more than one head's scores per worker exist at a
-// time. qkv (fused QKV rows, 3h wide) and ctx (h wide) start at row r0 of
+// worker: its scores, one block of query rows at a time (blockRows), live
+// in the worker's own buffer, so no more than one block of one head's
+// scores per worker exists at a time. qkv (fused QKV rows, 3h wide) and ctx (h wide) start at row r0 of
 // the batch.
 //
 // The family decides what happens between the scores and the softmax:
@@ -293,7 +298,6 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 		return
 	}
 	row := r.offs[s] - r0
-	scores := r.scores[worker][:n*n]
 	qkv = qkv[row*3*h:]
 	q, k, v := qkv[hd*dh:], qkv[h+hd*dh:], qkv[2*h+hd*dh:]
 	local := c.local(li)
@@ -305,33 +309,67 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 		rp.apply(q, n, 3*h)
 		rp.apply(k, n, 3*h)
 	}
-	r.gw.WorkerMulABt(worker, n, n, dh, q, 3*h, k, 3*h, scores, n)
-	switch {
-	case e.relTable != nil:
-		// MPNet: scores / √dh + bias[bucket(j - i)], then the softmax.
-		sd := float32(math.Sqrt(float64(dh)))
-		width := 2*e.relN - 1
-		tab := e.relTable[hd*width : (hd+1)*width]
-		for i := 0; i < n; i++ {
-			sr := scores[i*n : (i+1)*n]
-			b := tab[e.relN-1-i : e.relN-1-i+n]
-			for j := range sr {
-				sr[j] = sr[j]/sd + b[j]
+	// Query blocks of qb rows: a block's scores against its keys (all of
+	// them, or a sliding window's band) are computed, normalised and
+	// multiplied into the context before the next block's, so the buffer
+	// holds qb·n scores, not n·n: O(n) memory per worker for long texts,
+	// and one block (the whole matrix) for texts up to attnBudget/n rows.
+	qb := r.blockRows(n)
+	w := c.window
+	scale := float32(1 / math.Sqrt(float64(dh)))
+	for i0 := 0; i0 < n; i0 += qb {
+		i1 := min(n, i0+qb)
+		kLo, kHi := 0, n
+		if local {
+			kLo, kHi = max(0, i0-w), min(n, i1+w)
+		}
+		m, cols := i1-i0, kHi-kLo
+		sc := r.scores[worker][:m*cols]
+		r.gw.WorkerMulABt(worker, m, cols, dh, q[i0*3*h:], 3*h, k[kLo*3*h:], 3*h, sc, cols)
+		switch {
+		case e.relTable != nil:
+			// MPNet: scores / √dh + bias[bucket(j - i)], then the softmax.
+			sd := float32(math.Sqrt(float64(dh)))
+			width := 2*e.relN - 1
+			tab := e.relTable[hd*width : (hd+1)*width]
+			for ii := 0; ii < m; ii++ {
+				sr := sc[ii*cols : (ii+1)*cols]
+				at := e.relN - 1 - (i0 + ii) + kLo // relative position kLo - i
+				b := tab[at : at+cols]
+				for j := range sr {
+					sr[j] = sr[j]/sd + b[j]
+				}
 			}
+			nn.SoftmaxRows(sc, m, cols, cols, 1)
+		case local:
+			for ii := 0; ii < m; ii++ {
+				i := i0 + ii
+				sr := sc[ii*cols : (ii+1)*cols]
+				lo, hi := max(kLo, i-w)-kLo, min(kHi, i+w+1)-kLo
+				clear(sr[:lo])
+				nn.Softmax(sr[lo:hi], scale)
+				clear(sr[hi:])
+			}
+		default:
+			nn.SoftmaxRows(sc, m, cols, cols, scale)
 		}
-		nn.SoftmaxRows(scores, n, n, n, 1)
-	case local:
-		w := c.window
-		scale := float32(1 / math.Sqrt(float64(dh)))
-		for i := 0; i < n; i++ {
-			sr := scores[i*n : (i+1)*n]
-			lo, hi := max(0, i-w), min(n, i+w+1)
-			clear(sr[:lo])
-			nn.Softmax(sr[lo:hi], scale)
-			clear(sr[hi:])
-		}
-	default:
-		nn.SoftmaxRows(scores, n, n, n, float32(1/math.Sqrt(float64(dh))))
+		r.gw.WorkerMulAB(worker, m, dh, cols, sc, cols, v[kLo*3*h:], 3*h, ctx[(row+i0)*h+hd*dh:], h)
 	}
-	r.gw.WorkerMulAB(worker, n, dh, n, scores, n, v, 3*h, ctx[row*h+hd*dh:], h)
+}
+
+// defaultAttnBudget is the default of runner.attnBudget: the most
+// attention scores (floats) a worker holds at a time, 4 MiB. Texts of up
+// to 1,024 tokens have their whole score matrix in one block, as before
+// blocking; an 8,192-token text takes blocks of 128 query rows instead of
+// a 256 MiB matrix.
+const defaultAttnBudget = 1 << 20
+
+// minBlockRows is the fewest query rows of a block: fewer would make the
+// score products too thin to run near the kernels' speed.
+const minBlockRows = 8
+
+// blockRows returns the query rows per attention block for a text of n
+// tokens.
+func (r *runner) blockRows(n int) int {
+	return min(n, max(minBlockRows, r.attnBudget/max(n, 1)))
 }

@@ -140,22 +140,27 @@ func splitPrompted(g *golden) map[string][]goldenItem {
 	return out
 }
 
-// checkPrompted encodes the items of each prompt with the model loaded
-// WithPromptName and compares their sentence embeddings and input texts.
+// checkPrompted encodes the items of each prompt with the model's prompt
+// of that name (EncodePrompted) and compares their input texts and
+// sentence embeddings.
 func checkPrompted(t *testing.T, g *golden, prompted map[string][]goldenItem, opts []Option) {
 	for name, items := range prompted {
-		m, err := Load(context.Background(), g.dir, append(opts[:len(opts):len(opts)], WithPromptName(name))...)
+		m, err := Load(context.Background(), g.dir, opts...)
 		if err != nil {
 			t.Fatal(err)
+		}
+		prompt, ok := m.Prompts()[name]
+		if !ok {
+			t.Fatalf("the model has no prompt %q (has %v)", name, m.Prompts())
 		}
 		texts := make([]string, len(items))
 		for i, it := range items {
 			texts[i] = it.Text
-			if got := m.prepare(m.Prompt() + it.Text); got != it.InputText {
+			if got := m.prepare(prompt + it.Text); got != it.InputText {
 				t.Errorf("prompt %q, item %d: prepared text %q, golden input_text %q", name, it.Index, got, it.InputText)
 			}
 		}
-		vecs, err := m.Encode(context.Background(), texts)
+		vecs, err := m.EncodePrompted(context.Background(), prompt, texts)
 		m.Close()
 		if err != nil {
 			t.Fatal(err)

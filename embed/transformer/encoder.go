@@ -33,7 +33,9 @@ type encoder struct {
 // precomputing its position tables.
 func newEncoder(c *config, w *weights) *encoder {
 	e := &encoder{cfg: c, w: w}
-	if c.fam.attnBias == biasRelBuckets {
+	switch c.fam.attnBias {
+	case biasNone:
+	case biasRelBuckets:
 		e.relN = c.maxTokens()
 		e.relTable = relBiasTable(w.relBias, c.relBuckets, c.NumHeads, e.relN)
 	}

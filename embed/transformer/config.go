@@ -211,8 +211,10 @@ func (c *config) checkFamily() error {
 		if c.RelBuckets != nil {
 			c.relBuckets = *c.RelBuckets
 		}
-		if c.relBuckets < 2 || c.relBuckets > 1<<16 {
-			return badConfig(errs.ErrCorrupt, "relative_attention_num_buckets %d: must be 2..65536", c.relBuckets)
+		// transformers' MPNetEncoder buckets into 32 whatever the config
+		// says (compute_position_bias's default): the table needs 32 rows.
+		if c.relBuckets < relBucketsUsed || c.relBuckets > 1<<16 {
+			return badConfig(errs.ErrCorrupt, "relative_attention_num_buckets %d: must be %d..65536", c.relBuckets, relBucketsUsed)
 		}
 	}
 	if f.localAttention {

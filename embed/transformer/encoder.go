@@ -37,7 +37,7 @@ func newEncoder(c *config, w *weights) *encoder {
 	case biasNone:
 	case biasRelBuckets:
 		e.relN = c.maxTokens()
-		e.relTable = relBiasTable(w.relBias, c.relBuckets, c.NumHeads, e.relN)
+		e.relTable = relBiasTable(w.relBias, c.NumHeads, e.relN)
 	}
 	return e
 }

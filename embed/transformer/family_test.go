@@ -62,8 +62,10 @@ func TestBrokenFamilyModels(t *testing.T) {
 	}{
 		{"tiny-mpnet", "no relative bias", weights(func(ts map[string]rawTensor) { delete(ts, "encoder.relative_attention_bias.weight") }),
 			errs.ErrCorrupt, []string{"encoder.relative_attention_bias.weight", "model.safetensors"}},
-		{"tiny-mpnet", "buckets mismatch", setConfig("relative_attention_num_buckets", 16),
-			errs.ErrCorrupt, []string{"encoder.relative_attention_bias.weight", "[32 4]", "[16 4]"}},
+		{"tiny-mpnet", "buckets mismatch", setConfig("relative_attention_num_buckets", 64),
+			errs.ErrCorrupt, []string{"encoder.relative_attention_bias.weight", "[32 4]", "[64 4]"}},
+		{"tiny-mpnet", "too few buckets", setConfig("relative_attention_num_buckets", 16),
+			errs.ErrCorrupt, []string{"relative_attention_num_buckets", "config.json"}},
 		{"tiny-mpnet", "missing o", weights(func(ts map[string]rawTensor) { delete(ts, "encoder.layer.1.attention.attn.o.bias") }),
 			errs.ErrCorrupt, []string{"encoder.layer.1.attention.attn.o.bias"}},
 		{"tiny-mpnet", "extra layer", setConfig("num_hidden_layers", 1),

@@ -30,17 +30,23 @@ func relBucket(rel, numBuckets, maxDistance int) int {
 	return ret + min(maxExact+int(v), nb-1)
 }
 
-// relMaxDistance is MPNet's max_distance (fixed in its code).
-const relMaxDistance = 128
+// relMaxDistance and relBucketsUsed are MPNet's max_distance and number
+// of buckets: fixed in transformers' MPNetEncoder, which calls
+// compute_position_bias with its default of 32 buckets whatever
+// relative_attention_num_buckets says (that only sizes the table).
+const (
+	relMaxDistance = 128
+	relBucketsUsed = 32
+)
 
 // relBiasTable returns, per head, the bias of every relative position
 // -(n-1)..n-1 for sequences of up to n tokens: table[hd*(2n-1) + n-1 + d]
 // for d = key - query.
-func relBiasTable(bias []float32, buckets, heads, n int) []float32 {
+func relBiasTable(bias []float32, heads, n int) []float32 {
 	width := 2*n - 1
 	t := make([]float32, heads*width)
 	for d := -(n - 1); d <= n-1; d++ {
-		b := relBucket(d, buckets, relMaxDistance)
+		b := relBucket(d, relBucketsUsed, relMaxDistance)
 		for hd := 0; hd < heads; hd++ {
 			t[hd*width+n-1+d] = bias[b*heads+hd]
 		}

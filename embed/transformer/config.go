@@ -38,11 +38,21 @@ type config struct {
 	AttentionBias  bool     `json:"attention_bias"`
 	MLPBias        bool     `json:"mlp_bias"`
 	NormBias       bool     `json:"norm_bias"`
+	// Decoders (Qwen3, Qwen2, Mistral).
+	HeadDim    *int     `json:"head_dim"`
+	NumKVHeads *int     `json:"num_key_value_heads"`
+	RopeTheta  *float64 `json:"rope_theta"`
 
 	fam     *family
 	gemmAct gemm.Activation // hidden_act, fused into the FFN's first product
-	eps     float32
-	pad     int
+	postAct activation      // hidden_act when the epilogue cannot fuse it (SiLU), else nil
+	// headDim, kvHeads: the size of each attention head and the number of
+	// key/value heads (grouped-query attention: each serves
+	// NumHeads/kvHeads query heads); HiddenSize/NumHeads and NumHeads
+	// unless the family reads head_dim and num_key_value_heads.
+	headDim, kvHeads int
+	eps              float32
+	pad              int
 	// relBuckets is the number of relative position buckets (biasRelBuckets).
 	relBuckets int
 	// globalEvery, window, globalTheta and localTheta are the rotary and
@@ -132,11 +142,13 @@ func (c *config) check() error {
 	if act == "" {
 		act = "gelu"
 	}
-	var ok bool
-	_, ok = activationByName(act)
+	fn, ok := activationByName(act)
 	c.gemmAct = gemmActivation(act)
 	if !ok {
-		return badConfig(errs.ErrUnsupported, "hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", c.HiddenAct)
+		return badConfig(errs.ErrUnsupported, "hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu, silu)", c.HiddenAct)
+	}
+	if c.gemmAct == gemm.None {
+		c.postAct = fn
 	}
 	// Each size must be positive; readWeights then checks every tensor's
 	// shape against them, so that none exceeds what the weights hold.
@@ -151,7 +163,21 @@ func (c *config) check() error {
 			return badConfig(errs.ErrCorrupt, "%s %d: must be positive", f.name, f.v)
 		}
 	}
-	if c.HiddenSize%c.NumHeads != 0 {
+	c.headDim, c.kvHeads = c.HiddenSize/c.NumHeads, c.NumHeads
+	if c.HeadDim != nil || c.NumKVHeads != nil {
+		if !c.fam.decoder {
+			return badConfig(errs.ErrUnsupported, "head_dim or num_key_value_heads in a %s config", c.fam.name)
+		}
+		if c.HeadDim != nil {
+			c.headDim = *c.HeadDim
+		}
+		if c.NumKVHeads != nil {
+			c.kvHeads = *c.NumKVHeads
+		}
+		if c.headDim <= 0 || c.headDim > 1<<16 || c.kvHeads <= 0 || c.NumHeads%c.kvHeads != 0 {
+			return badConfig(errs.ErrCorrupt, "head_dim %d, num_key_value_heads %d: must be positive, the heads (%d) a multiple of the key/value heads", c.headDim, c.kvHeads, c.NumHeads)
+		}
+	} else if c.HiddenSize%c.NumHeads != 0 {
 		return badConfig(errs.ErrCorrupt, "hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumHeads)
 	}
 	if c.TypeVocab != nil {
@@ -192,6 +218,16 @@ func (c *config) check() error {
 
 // maxTokens is the longest sequence the position embeddings allow.
 func (c *config) maxTokens() int { return c.fam.maxTokens(c) }
+
+// qkvWidth is the width of the fused query, key and value rows.
+func (c *config) qkvWidth() int { return (c.NumHeads + 2*c.kvHeads) * c.headDim }
+
+// attnWidth is the width of the attention context rows (all query heads).
+func (c *config) attnWidth() int { return c.NumHeads * c.headDim }
+
+// ctxWidth is the width of the runner's ctx rows: attention context, and
+// normalised or scratch hidden rows.
+func (c *config) ctxWidth() int { return max(c.HiddenSize, c.attnWidth()) }
 
 // innerWidth is the width of the first MLP product: intermediate_size, or
 // twice that for a gated MLP ([input; gate]).
@@ -251,8 +287,21 @@ func (c *config) checkFamily() error {
 			}
 		}
 	}
-	if f.positions == posRotary && (c.HiddenSize/c.NumHeads)%2 != 0 {
-		return badConfig(errs.ErrCorrupt, "head size %d (hidden_size / num_attention_heads) is odd: rotary positions need it even", c.HiddenSize/c.NumHeads)
+	if f.decoder {
+		c.globalTheta = f.theta
+		if c.RopeTheta != nil {
+			c.globalTheta = *c.RopeTheta
+		}
+		if !(c.globalTheta > 1) || math.IsInf(c.globalTheta, 0) {
+			return badConfig(errs.ErrCorrupt, "rope_theta %g: must be finite and above 1", c.globalTheta)
+		}
+		c.localTheta = c.globalTheta
+		if c.AttentionBias && !f.biases {
+			return badConfig(errs.ErrUnsupported, "attention_bias true (%s models have none)", f.name)
+		}
+	}
+	if f.positions == posRotary && c.headDim%2 != 0 {
+		return badConfig(errs.ErrCorrupt, "head size %d is odd: rotary positions need it even", c.headDim)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ package transformer
 
 import (
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/ganada/ganada/errs"
@@ -53,7 +54,7 @@ func (e *encoder) ropesFor(n int) *[2]*rope {
 	}
 	c := e.cfg
 	n = max(n, 128) // texts grow a few tokens at a time: round up
-	dh := c.HiddenSize / c.NumHeads
+	dh := c.headDim
 	e.ropes = &[2]*rope{newRope(c.globalTheta, dh, n), newRope(c.localTheta, dh, n)}
 	return e.ropes
 }
@@ -146,9 +147,10 @@ func (r *runner) layers(worker int, sp span, shared bool) {
 	pre := c.fam.preNorm
 	rows := sp.r1 - sp.r0
 	x := r.x[sp.r0*h : sp.r1*h]
-	ctx := r.ctx[sp.r0*h : sp.r1*h]
+	cw := c.ctxWidth()
+	ctx := r.ctx[sp.r0*cw : sp.r1*cw]
 	big := r.big[sp.r0*r.bigWidth : sp.r1*r.bigWidth]
-	qkv := big[:rows*3*h]
+	qkv := big[:rows*c.qkvWidth()]
 	for li := range r.e.w.layers {
 		l := &r.e.w.layers[li]
 		// Self-attention.
@@ -158,6 +160,9 @@ func (r *runner) layers(worker int, sp span, shared bool) {
 			in = ctx
 		}
 		r.mul(worker, shared, &l.qkv, qkv, in, rows, gemm.Epilogue{Bias: l.qkv.B})
+		if c.fam.decoder {
+			r.prepareQK(l, sp, qkv)
+		}
 		if shared {
 			r.attention(sp, li)
 		} else {
@@ -203,6 +208,9 @@ func (r *runner) mlpInner(worker int, shared bool, l *layer, big, in []float32, 
 	ffn := l.intermediate.Out
 	inner := big[:rows*ffn]
 	r.mul(worker, shared, &l.intermediate, inner, in, rows, gemm.Epilogue{Bias: l.intermediate.B, Act: act})
+	if f := r.e.cfg.postAct; f != nil {
+		f(inner)
+	}
 	if l.gate.Out == 0 {
 		return inner
 	}
@@ -260,7 +268,65 @@ func (r *runner) embedPart(worker, i int) {
 			nn.Add(dst, dst, w.pos[p*h:(p+1)*h])
 		}
 	}
-	nn.LayerNorm(x, x, w.embLNW, w.embLNB, c.eps)
+	if w.embLNW != nil {
+		nn.LayerNorm(x, x, w.embLNW, w.embLNB, c.eps)
+	}
+}
+
+// prepareQK normalises (per-head RMSNorm, when the layer has one) and
+// rotates the queries and keys of the rows of sp in qkv, before
+// attention: done once per key/value head here, since grouped-query
+// attention shares each among several query heads.
+func (r *runner) prepareQK(l *layer, sp span, qkv []float32) {
+	c := r.e.cfg
+	dh, qw := c.headDim, c.qkvWidth()
+	heads := c.NumHeads + c.kvHeads // queries then keys; values untouched
+	rp := r.ropes[0]
+	for s := sp.s0; s < sp.s1; s++ {
+		n := len(r.seqsNow[s].ids)
+		base := (r.offs[s] - sp.r0) * qw
+		for hd := 0; hd < heads; hd++ {
+			col := qkv[base+hd*dh:]
+			if l.qNorm != nil {
+				g := l.qNorm
+				if hd >= c.NumHeads {
+					g = l.kNorm
+				}
+				for t := 0; t < n; t++ {
+					v := col[t*qw : t*qw+dh]
+					rmsNorm(v, v, g, c.eps)
+				}
+			}
+			rp.apply(col, n, qw)
+		}
+	}
+}
+
+// norm normalises the rows of x (each len(w) wide) into dst with the
+// family's norm: LayerNorm, or RMSNorm (b unused).
+func (c *config) norm(dst, x, w, b []float32) {
+	if !c.fam.rmsNorm {
+		nn.LayerNorm(dst, x, w, b, c.eps)
+		return
+	}
+	h := len(w)
+	for i := 0; i+h <= len(x); i += h {
+		rmsNorm(dst[i:i+h], x[i:i+h], w, c.eps)
+	}
+}
+
+// rmsNorm sets dst = x / sqrt(mean(x²) + eps) · w for one row, as
+// transformers' Qwen3RMSNorm does in float32 (the mean accumulated in
+// float64 here).
+func rmsNorm(dst, x, w []float32, eps float32) {
+	var ss float64
+	for _, v := range x {
+		ss += float64(v) * float64(v)
+	}
+	inv := float32(1 / math.Sqrt(float64(float32(ss/float64(len(x)))+eps)))
+	for i, v := range x {
+		dst[i] = w[i] * (v * inv)
+	}
 }
 
 // positions appends the position ids of a sequence: 0..n-1 (posAbsolute);

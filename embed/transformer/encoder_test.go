@@ -33,6 +33,7 @@ var parityCases = []struct{ model, set string }{
 	{"tiny-mpnet", "public"},
 	{"tiny-distilbert", "public"},
 	{"tiny-modernbert", "public"},
+	{"tiny-qwen3", "public"},
 }
 
 func TestForwardParity(t *testing.T) {
@@ -91,7 +92,7 @@ func TestForwardParity(t *testing.T) {
 // every text in exactly one span, in order, rows matching, at least one
 // span per worker, and the work shared fairly.
 func TestSplitSpans(t *testing.T) {
-	e := &encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: 8, NumHeads: 2, IntermediateSize: 16}}
+	e := &encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: 8, NumHeads: 2, IntermediateSize: 16, headDim: 4, kvHeads: 2}}
 	for _, tc := range []struct {
 		lengths []int
 		workers int
@@ -165,7 +166,7 @@ func repeat(n, times int) []int {
 // query rows (4 MiB of scores), not an 8,192² matrix (256 MiB), while
 // texts up to 1,024 tokens keep the whole matrix in one block.
 func TestAttentionBlocksMemory(t *testing.T) {
-	e := &encoder{cfg: &config{fam: familyOf("modernbert"), HiddenSize: 8, NumHeads: 2, IntermediateSize: 16}}
+	e := &encoder{cfg: &config{fam: familyOf("modernbert"), HiddenSize: 8, NumHeads: 2, IntermediateSize: 16, headDim: 4, kvHeads: 2}}
 	r := newRunner(e, 2)
 	defer r.close()
 	for _, tc := range []struct{ n, rows int }{{1, 1}, {512, 512}, {1024, 1024}, {2048, 512}, {8192, 128}, {1 << 20, minBlockRows}} {

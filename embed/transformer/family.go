@@ -67,6 +67,16 @@ type family struct {
 	// (ModernBERT).
 	localAttention bool
 
+	// Decoder LLMs used as embedders (Qwen3): decoder reads head_dim,
+	// num_key_value_heads (grouped-query attention) and rope_theta
+	// (default theta); rmsNorm normalises with RMSNorm (weight only,
+	// computed in float32) instead of LayerNorm; causal attends to earlier
+	// tokens only.
+	decoder bool
+	theta   float64
+	rmsNorm bool
+	causal  bool
+
 	names tensorNames
 }
 
@@ -78,8 +88,14 @@ type tensorNames struct {
 	qkv                     string // or fused [q; k; v]
 	attnOut, attnNorm       string
 	mlpIn, mlpOut, mlpNorm  string
-	relBias                 string // biasRelBuckets' table [buckets, heads]
-	finalNorm               string // preNorm's last LayerNorm
+	// mlpUp: a gated MLP whose halves are separate tensors: mlpIn is the
+	// activated one (gate_proj), mlpUp the other (up_proj).
+	mlpUp string
+	// qNorm, kNorm: per-head RMSNorms over head_dim of the queries and
+	// keys, before the rotary positions (Qwen3).
+	qNorm, kNorm string
+	relBias      string // biasRelBuckets' table [buckets, heads]
+	finalNorm    string // preNorm's last LayerNorm
 	// firstAttnNorm reports whether layer 0 has attnNorm (ModernBERT's
 	// layer 0 has none: its embeddings are already normalised).
 	noFirstAttnNorm bool
@@ -174,6 +190,30 @@ var families = []*family{
 			mlpOut:          "layers.%d.mlp.Wo",
 			mlpNorm:         "layers.%d.mlp_norm",
 			finalNorm:       "final_norm",
+		},
+	},
+	{
+		// Qwen3 (Qwen3-Embedding): pre-RMSNorm, rotary positions,
+		// grouped-query causal attention with per-head q/k RMSNorm,
+		// SwiGLU, no biases. The embedding is the last token's.
+		name: "qwen3", modelTypes: []string{"qwen3"}, prefixes: []string{"", "model."},
+		keys: map[string]string{"rms_norm_eps": "layer_norm_eps"},
+		eps:  1e-6, pad: 0, positions: posRotary, gatedMLP: true, preNorm: true,
+		decoder: true, theta: 1e6, rmsNorm: true, causal: true,
+		names: tensorNames{
+			word:      "embed_tokens",
+			q:         "layers.%d.self_attn.q_proj",
+			k:         "layers.%d.self_attn.k_proj",
+			v:         "layers.%d.self_attn.v_proj",
+			qNorm:     "layers.%d.self_attn.q_norm",
+			kNorm:     "layers.%d.self_attn.k_norm",
+			attnOut:   "layers.%d.self_attn.o_proj",
+			attnNorm:  "layers.%d.input_layernorm",
+			mlpIn:     "layers.%d.mlp.gate_proj",
+			mlpUp:     "layers.%d.mlp.up_proj",
+			mlpOut:    "layers.%d.mlp.down_proj",
+			mlpNorm:   "layers.%d.post_attention_layernorm",
+			finalNorm: "norm",
 		},
 	},
 }

@@ -88,7 +88,7 @@ func TestInt8Ignored(t *testing.T) {
 // rounding of them (so the int8 path ran). It covers what WithInt8 does to
 // the pre-norm residual (ModernBERT) and to a gated MLP's two halves.
 func TestInt8Families(t *testing.T) {
-	for _, model := range []string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert"} {
+	for _, model := range []string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert", "tiny-qwen3"} {
 		t.Run(model, func(t *testing.T) {
 			g := loadGolden(t, model, "public")
 			c, err := readConfig(filepath.Join(g.dir, "config.json"))

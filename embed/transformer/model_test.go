@@ -30,6 +30,7 @@ func parityConfigs() []parityConfig {
 		{model: "tiny-mpnet", set: "public", batchings: all, tokens: true},
 		{model: "tiny-distilbert", set: "public", batchings: all, tokens: true},
 		{model: "tiny-modernbert", set: "public", batchings: all, tokens: true},
+		{model: "tiny-qwen3", set: "public", batchings: all, tokens: true},
 		// A few seconds per pass over the 64 texts.
 		{model: "minilm-l6-shape", set: "public", batchings: [][2]int{{1, 1}, {5, 2}, {64, 2}}, tokens: true},
 	}

@@ -130,9 +130,9 @@ func (r *runner) prepare(seqs []sequence) int {
 		longest = max(longest, len(s.ids))
 	}
 	r.x = grow(r.x, total*h)
-	r.bigWidth = max(3*h, c.innerWidth())
+	r.bigWidth = max(c.qkvWidth(), c.innerWidth())
 	r.big = grow(r.big, total*r.bigWidth)
-	r.ctx = grow(r.ctx, total*h)
+	r.ctx = grow(r.ctx, total*c.ctxWidth())
 	for w := range r.scores {
 		r.scores[w] = grow(r.scores[w], r.blockRows(longest)*longest)
 		// Sized here, not by append in embedPart: which worker embeds the
@@ -239,9 +239,8 @@ const minParallelRows = 64
 // workers when shared and the batch is large.
 func (r *runner) layerNorm(shared bool, dst, src, w, b []float32, rows int) {
 	h := len(w)
-	eps := r.e.cfg.eps
 	if !shared || r.nw == 1 || rows < minParallelRows {
-		nn.LayerNorm(dst[:rows*h], src[:rows*h], w, b, eps)
+		r.e.cfg.norm(dst[:rows*h], src[:rows*h], w, b)
 		return
 	}
 	r.lnDst, r.lnSrc, r.lnW, r.lnB, r.lnRows = dst, src, w, b, rows
@@ -253,7 +252,7 @@ func (r *runner) layerNorm(shared bool, dst, src, w, b []float32, rows int) {
 func (r *runner) layerNormPart(_, i int) {
 	h := len(r.lnW)
 	lo, hi := i*r.lnPart, min((i+1)*r.lnPart, r.lnRows)
-	nn.LayerNorm(r.lnDst[lo*h:hi*h], r.lnSrc[lo*h:hi*h], r.lnW, r.lnB, r.e.cfg.eps)
+	r.e.cfg.norm(r.lnDst[lo*h:hi*h], r.lnSrc[lo*h:hi*h], r.lnW, r.lnB)
 }
 
 // attention computes the multi-head self-attention of layer li for the
@@ -291,23 +290,24 @@ func (r *runner) attendPart(worker, i int) {
 func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 	e := r.e
 	c := e.cfg
-	h, heads := c.HiddenSize, c.NumHeads
-	dh := h / heads
+	dh, qw, aw := c.headDim, c.qkvWidth(), c.attnWidth()
 	n := len(r.seqsNow[s].ids)
 	if n == 0 {
 		return
 	}
 	row := r.offs[s] - r0
-	qkv = qkv[row*3*h:]
-	q, k, v := qkv[hd*dh:], qkv[h+hd*dh:], qkv[2*h+hd*dh:]
+	qkv = qkv[row*qw:]
+	kvh := hd / (c.NumHeads / c.kvHeads) // the key/value head of query head hd
+	kw := c.kvHeads * dh
+	q, k, v := qkv[hd*dh:], qkv[aw+kvh*dh:], qkv[aw+kw+kvh*dh:]
 	local := c.local(li)
-	if r.ropes != nil {
+	if r.ropes != nil && !c.fam.decoder { // a decoder's are rotated by prepareQK
 		rp := r.ropes[0]
 		if local {
 			rp = r.ropes[1]
 		}
-		rp.apply(q, n, 3*h)
-		rp.apply(k, n, 3*h)
+		rp.apply(q, n, qw)
+		rp.apply(k, n, qw)
 	}
 	// Query blocks of qb rows: a block's scores against its keys (all of
 	// them, or a sliding window's band) are computed, normalised and
@@ -320,12 +320,15 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 	for i0 := 0; i0 < n; i0 += qb {
 		i1 := min(n, i0+qb)
 		kLo, kHi := 0, n
-		if local {
+		switch {
+		case local:
 			kLo, kHi = max(0, i0-w), min(n, i1+w)
+		case c.fam.causal:
+			kHi = i1
 		}
 		m, cols := i1-i0, kHi-kLo
 		sc := r.scores[worker][:m*cols]
-		r.gw.WorkerMulABt(worker, m, cols, dh, q[i0*3*h:], 3*h, k[kLo*3*h:], 3*h, sc, cols)
+		r.gw.WorkerMulABt(worker, m, cols, dh, q[i0*qw:], qw, k[kLo*qw:], qw, sc, cols)
 		switch {
 		case e.relTable != nil:
 			// MPNet: scores / √dh + bias[bucket(j - i)], then the softmax.
@@ -350,10 +353,19 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 				nn.Softmax(sr[lo:hi], scale)
 				clear(sr[hi:])
 			}
+		case c.fam.causal:
+			// Query i sees keys 0..i: the others get probability 0, as
+			// the reference's finfo.min mask gives them.
+			for ii := 0; ii < m; ii++ {
+				sr := sc[ii*cols : (ii+1)*cols]
+				hi := i0 + ii + 1
+				nn.Softmax(sr[:hi], scale)
+				clear(sr[hi:])
+			}
 		default:
 			nn.SoftmaxRows(sc, m, cols, cols, scale)
 		}
-		r.gw.WorkerMulAB(worker, m, dh, cols, sc, cols, v[kLo*3*h:], 3*h, ctx[(row+i0)*h+hd*dh:], h)
+		r.gw.WorkerMulAB(worker, m, dh, cols, sc, cols, v[kLo*qw:], qw, ctx[(row+i0)*aw+hd*dh:], aw)
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 
 // layer holds one encoder layer's weights.
 type layer struct {
-	qkv          linear    // query, key and value fused: Out = 3·hidden
+	qkv          linear    // query, key and value fused: Out = (heads + 2·kv heads)·head size
+	qNorm, kNorm []float32 // per-head RMSNorm weights of queries and keys (Qwen3), or nil
 	attnOut      linear    // attention output projection
 	attnLNW      []float32 // attention LayerNorm (nil: none, ModernBERT's layer 0)
 	attnLNB      []float32 // its bias (zeros for a bias-free family)
@@ -187,7 +188,9 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 		}
 		w.typ = r.get(n.typ+".weight", c.TypeVocabSize, h)
 	}
-	w.embLNW, w.embLNB = r.norm(n.embNorm, h, fam.biases)
+	if n.embNorm != "" {
+		w.embLNW, w.embLNB = r.norm(n.embNorm, h, fam.biases)
+	}
 	return r.err
 }
 
@@ -205,32 +208,47 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 	for i := 0; i < c.NumLayers && r.err == nil; i++ {
 		name := func(pattern string) string { return fmt.Sprintf(pattern, i) }
 		var qkv linear
+		aw, kw := c.attnWidth(), c.kvHeads*c.headDim
 		if n.qkv != "" {
-			qkv = r.linear(name(n.qkv), 3*h, h, b)
+			qkv = r.linear(name(n.qkv), c.qkvWidth(), h, b)
 		} else {
-			q := r.linear(name(n.q), h, h, b)
-			k := r.linear(name(n.k), h, h, b)
-			v := r.linear(name(n.v), h, h, b)
-			qkv = linear{W: concat(q.W, k.W, v.W), In: h, Out: 3 * h}
+			q := r.linear(name(n.q), aw, h, b)
+			k := r.linear(name(n.k), kw, h, b)
+			v := r.linear(name(n.v), kw, h, b)
+			qkv = linear{W: concat(q.W, k.W, v.W), In: h, Out: c.qkvWidth()}
 			if b {
 				qkv.B = concat(q.B, k.B, v.B)
 			}
 		}
+		var l layer
+		if n.qNorm != "" {
+			l.qNorm = r.vector(name(n.qNorm)+".weight", c.headDim)
+			l.kNorm = r.vector(name(n.kNorm)+".weight", c.headDim)
+		}
 		// Read in the order of the forward pass, so that the first
 		// mismatch reported is the first tensor that config.json misstates.
-		l := layer{attnOut: r.linear(name(n.attnOut), h, h, b)}
+		l.attnOut = r.linear(name(n.attnOut), h, aw, b && !fam.decoder)
 		if !n.noFirstAttnNorm || i > 0 {
-			l.attnLNW, l.attnLNB = r.norm(name(n.attnNorm), h, b)
+			l.attnLNW, l.attnLNB = r.norm(name(n.attnNorm), h, b && !fam.decoder)
 		}
-		in := r.linear(name(n.mlpIn), c.innerWidth(), h, b)
-		l.output = r.linear(name(n.mlpOut), h, ffn, b)
-		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, b)
+		var in, up linear
+		if n.mlpUp != "" {
+			in = r.linear(name(n.mlpIn), ffn, h, b && !fam.decoder)
+			up = r.linear(name(n.mlpUp), ffn, h, b && !fam.decoder)
+		} else {
+			in = r.linear(name(n.mlpIn), c.innerWidth(), h, b)
+		}
+		l.output = r.linear(name(n.mlpOut), h, ffn, b && !fam.decoder)
+		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, b && !fam.decoder)
 		if r.err != nil {
 			break
 		}
 		l.qkv = packed(qkv, int8)
 		l.attnOut = packed(l.attnOut, int8)
-		if fam.gatedMLP {
+		if n.mlpUp != "" {
+			l.intermediate = packed(in, int8)
+			l.gate = packed(up, int8)
+		} else if fam.gatedMLP {
 			// Wi's rows are [input; gate] (torch's chunk(2, dim=-1)).
 			l.intermediate = newLinear(in.W[:ffn*h], half(in.B, 0, ffn), h, ffn, int8)
 			l.gate = newLinear(in.W[ffn*h:], half(in.B, ffn, 2*ffn), h, ffn, int8)
@@ -246,7 +264,7 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		}
 	}
 	if n.finalNorm != "" {
-		w.finalLNW, w.finalLNB = r.norm(n.finalNorm, h, b)
+		w.finalLNW, w.finalLNB = r.norm(n.finalNorm, h, b && !fam.decoder)
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -17,6 +17,15 @@
 //   - modernbert: gte-modernbert-base, modernbert-embed-base (rotary
 //     positions, alternating global and sliding-window attention, GeGLU,
 //     pre-norm, no biases)
+//   - qwen3: Qwen3-Embedding (a decoder used as an embedder: RMSNorm,
+//     rotary positions with the config's rope_theta, grouped-query causal
+//     attention with per-head q/k RMSNorm, head_dim·heads ≠ hidden_size,
+//     SwiGLU, no biases, last-token pooling, the "query" prompt of
+//     config_sentence_transformers.json); checked on seeded weights only
+//     (fixture tiny-qwen3, transformers 4.51.3's Qwen3Model: hidden states
+//     within 1.3e-5, the left-padding position shift of the reference's
+//     batches; embeddings cosine 1 − 1e-11). Qwen2 (gte-Qwen2), Mistral
+//     and Gemma3 text models are not run yet.
 //
 // Each is matched against Hugging Face transformers' own modeling code on
 // seeded-random weights in the real tensor names and shapes (the shared

@@ -1,0 +1,66 @@
+// This file checks LayerNorm's row kernels and the add of every kernel set
+// at every length 0..1100 against float64 references, with guard values
+// after dst (the assembly kernels run whole blocks and leave the rest to
+// the Go kernels, so every split of a row is exercised).
+
+package nn
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+func TestRowKernelsEveryLength(t *testing.T) {
+	const maxLen = 1100
+	for _, ks := range kernelSets() {
+		r := rand.New(rand.NewSource(11))
+		for n := 0; n <= maxLen; n++ {
+			x, gamma, beta := make([]float32, n), make([]float32, n), make([]float32, n)
+			var sumAbs float64
+			for i := range x {
+				x[i] = float32(r.NormFloat64()*3 + 50)
+				gamma[i], beta[i] = float32(1+0.1*r.NormFloat64()), float32(r.NormFloat64())
+				sumAbs += math.Abs(float64(x[i]))
+			}
+			var want float64
+			for _, v := range x {
+				want += float64(v)
+			}
+			// Float64 sums of float32 values: error within n·2⁻⁵³·Σ|x|.
+			if got := ks.rowSum(x); math.Abs(got-want) > float64(n+1)*0x1p-52*sumAbs {
+				t.Fatalf("%s rowSum n=%d: %v, want %v", ks.name, n, got, want)
+			}
+			mean := want / math.Max(1, float64(n))
+			var sq float64
+			for _, v := range x {
+				sq += (float64(v) - mean) * (float64(v) - mean)
+			}
+			if got := ks.rowSqDev(x, mean); math.Abs(got-sq) > float64(n+1)*0x1p-50*(sq+1) {
+				t.Fatalf("%s rowSqDev n=%d: %v, want %v", ks.name, n, got, sq)
+			}
+			hi := float32(mean)
+			lo := float32(mean - float64(hi))
+			inv := float32(0.37)
+			dst := make([]float32, n+2)
+			dst[n], dst[n+1] = 42, 42
+			ks.rowNorm(dst[:n], x, gamma, beta, hi, lo, inv)
+			for j, v := range x {
+				w := (float64(v)-mean)*float64(inv)*float64(gamma[j]) + float64(beta[j])
+				// Three float32 roundings of values up to ~10.
+				if d := math.Abs(float64(dst[j]) - w); d > 4e-6*math.Max(1, math.Abs(w)) {
+					t.Fatalf("%s rowNorm n=%d: [%d] = %v, want %v", ks.name, n, j, dst[j], w)
+				}
+			}
+			ks.add(dst[:n], x, beta)
+			for j := range x {
+				if dst[j] != x[j]+beta[j] {
+					t.Fatalf("%s add n=%d: [%d] = %v, want %v", ks.name, n, j, dst[j], x[j]+beta[j])
+				}
+			}
+			if dst[n] != 42 || dst[n+1] != 42 {
+				t.Fatalf("%s n=%d: wrote past the end of dst", ks.name, n)
+			}
+		}
+	}
+}

@@ -1,13 +1,16 @@
 // This program writes kernels_arm64.s and kernels_arm64.go: the arm64 NEON
 // kernels of this package, for LayerNorm (the row sum and the sum of
-// squared deviations in float64, the normalisation in float32) and the
-// elementwise add of bias and residuals. Each kernel handles a whole
-// number of 8-float blocks; the Go wrappers (dispatch_arm64.go) run the
-// rest with the pure-Go kernels. Run it with `go generate` in this
-// directory.
+// squared deviations in float64, the normalisation in float32), the
+// elementwise add of bias and residuals, exp and exact GELU (the
+// algorithms of exp.go and erf.go, four lanes at a time, both branches of
+// GELU computed and selected with bit masks). Each kernel handles a whole
+// number of 8-float (LayerNorm, add) or 4-float (exp, GELU) blocks; the Go
+// wrappers (dispatch_arm64.go) run the rest with the pure-Go kernels. Run
+// it with `go generate` in this directory.
 //
 // The Go assembler lacks the vector floating-point arithmetic of A64
-// (FADD, FSUB, FMUL, FADDP, FCVTL, FMLA on doubles): those are WORD
+// (FADD, FSUB, FMUL, FADDP, FCVTL, FMLA, FMLS, FMAX, FMIN, FRINTM,
+// FCVTZS, FCMGT, FCMGE, FABS, SHL, BIT, BIC and the rest): those are WORD
 // directives from the A64 encodings (checked against llvm-mc
 // -triple=aarch64 -show-encoding), with the instruction in a comment.
 
@@ -41,6 +44,16 @@ func op3(base uint32, mn, arr string) func(d, n, m int) {
 }
 
 var (
+	fmla4s = op3(0x4e20cc00, "FMLA", "4S")
+	fmls4s = op3(0x4ea0cc00, "FMLS", "4S")
+	fmax4s = op3(0x4e20f400, "FMAX", "4S")
+	fmin4s = op3(0x4ea0f400, "FMIN", "4S")
+	fcmgt  = op3(0x6ea0e400, "FCMGT", "4S")
+	fcmge  = op3(0x6e20e400, "FCMGE", "4S")
+	addi4s = op3(0x4ea08400, "ADD", "4S")
+	and16  = op3(0x4e201c00, "AND", "16B")
+	bic16  = op3(0x4e601c00, "BIC", "16B")
+	bit16  = op3(0x6ea01c00, "BIT", "16B")
 	fadd4s = op3(0x4e20d400, "FADD", "4S")
 	fsub4s = op3(0x4ea0d400, "FSUB", "4S")
 	fmul4s = op3(0x6e20dc00, "FMUL", "4S")
@@ -56,6 +69,179 @@ func fcvtl(d, n int, hi bool) {
 		return
 	}
 	word(0x0e617800, d, n, 0, fmt.Sprintf("FCVTL V%d.2D, V%d.2S", d, n))
+}
+
+// op2 is a two-register instruction.
+func op2(base uint32, asm string) func(d, n int) {
+	return func(d, n int) { word(base, d, n, 0, fmt.Sprintf(asm, d, n)) }
+}
+
+var (
+	frintm  = op2(0x4e219800, "FRINTM V%d.4S, V%d.4S")
+	fcvtzs  = op2(0x4ea1b800, "FCVTZS V%d.4S, V%d.4S")
+	fabs    = op2(0x4ea0f800, "FABS V%d.4S, V%d.4S")
+	fcmgt0  = op2(0x4ea0c800, "FCMGT V%d.4S, V%d.4S, #0.0")
+	shl23   = op2(0x4f375400, "SHL V%d.4S, V%d.4S, #23")
+	vmov    = func(d, n int) { word(0x4ea01c00, d, n, n, fmt.Sprintf("MOV V%d.16B, V%d.16B", d, n)) }
+	consts  []string // the constant table, in order
+	constAt = map[string]int{}
+)
+
+// konst adds a named constant (a Go expression) to the table.
+func konst(name, expr string) {
+	constAt[name] = len(consts)
+	consts = append(consts, expr)
+}
+
+func init() {
+	// The exp core's constants, loaded into V16-V27 in this order; then
+	// exp's clamps (V28-V30) or GELU's (V28-V31); then the erf
+	// polynomials, read in Horner order inside GELU's loop.
+	for _, c := range [][2]string{
+		{"log2e", "log2e"}, {"half", "0.5"}, {"ln2Hi", "ln2Hi"}, {"ln2Lo", "ln2Lo"},
+		{"e5", "expP5"}, {"e4", "expP4"}, {"e3", "expP3"}, {"e2", "expP2"}, {"e1", "expP1"}, {"e0", "expP0"},
+		{"one", "1"}, {"bias", "math.Float32frombits(127)"},
+		{"expMin", "expMin"}, {"expMax", "expMax"}, {"inf", "float32(math.Inf(1))"},
+		{"invSqrt2", "invSqrt2"}, {"split", "erfSplit"}, {"hi", "erfHi"}, {"two", "2"},
+		{"p5", "erfP5"}, {"p4", "erfP4"}, {"p3", "erfP3"}, {"p2", "erfP2"}, {"p1", "erfP1"}, {"p0", "erfP0"},
+		{"q7", "erfQ7"}, {"q6", "erfQ6"}, {"q5", "erfQ5"}, {"q4", "erfQ4"}, {"q3", "erfQ3"}, {"q2", "erfQ2"}, {"q1", "erfQ1"}, {"q0", "erfQ0"},
+	} {
+		konst(c[0], c[1])
+	}
+}
+
+// loadConsts broadcasts table entries from..from+n-1 into V(reg)...
+// (clobbers R9).
+func loadConsts(reg, from, n int) {
+	p("ADD $%d, R3, R9", 4*from)
+	for i := 0; i < n; i++ {
+		p("VLD1R.P 4(R9), [V%d.S4]", reg+i)
+	}
+}
+
+// expCore sets out = e^in without clamps (exp32's steps: n = floor(in·log2e
+// + 1/2), r = in - n·ln2Hi - n·ln2Lo, 1 + r + r²·P(r), times 2^n built in
+// the exponent bits), with the constants in V16-V27; in is kept.
+func expCore(out, in, t1, t2, t3 int) {
+	vmov(t1, 17)
+	fmla4s(t1, in, 16)
+	frintm(t1, t1)
+	vmov(out, in)
+	fmls4s(out, t1, 18)
+	fmls4s(out, t1, 19)
+	vmov(t2, 21)
+	fmla4s(t2, 20, out)
+	a, b := t2, t3
+	for c := 22; c <= 25; c++ {
+		vmov(b, c)
+		fmla4s(b, a, out)
+		a, b = b, a
+	}
+	// a holds P(r); b is free.
+	fmul4s(b, out, out)
+	fadd4s(out, out, 26)
+	fmla4s(out, b, a)
+	fcvtzs(t1, t1)
+	addi4s(t1, t1, 27)
+	shl23(t1, t1)
+	fmul4s(out, out, t1)
+}
+
+// exp writes expNEON: dst = e^x over n floats (n a multiple of 4), with
+// exp32's clamps: 0 for x ≤ expMin, +Inf above expMax, NaN kept.
+func exp() {
+	fmt.Fprintf(&w, "\n// expNEON sets dst = e^x over n floats (n a multiple of 4); c is neonConsts.\nTEXT ·expNEON(SB), NOSPLIT, $0-32\n")
+	p("MOVD dst+0(FP), R0")
+	p("MOVD x+8(FP), R1")
+	p("MOVD n+16(FP), R2")
+	p("MOVD c+24(FP), R3")
+	loadConsts(16, 0, 15)
+	label("expNEON_loop")
+	p("CBZ R2, expNEON_done")
+	p("VLD1.P 16(R1), [V0.S4]")
+	fmax4s(1, 0, 28)
+	fmin4s(1, 1, 29)
+	expCore(2, 1, 3, 4, 5)
+	fcmgt(3, 0, 29)
+	bit16(2, 30, 3)
+	fcmge(4, 28, 0)
+	bic16(2, 2, 4)
+	p("VST1.P [V2.S4], 16(R0)")
+	p("SUB $4, R2")
+	p("B expNEON_loop")
+	label("expNEON_done")
+	p("RET")
+}
+
+// geluBody writes one step of GELU on V0 (x, bias added): erf's small
+// branch u·P(u²) and its large one e^Q(|u|), selected by |u| against
+// erfSplit and erfHi, as gelu32 does; result in V4.
+func geluBody() {
+	fmul4s(1, 0, 28) // u
+	fabs(2, 1)       // z
+	fmul4s(3, 1, 1)  // t = u²
+	p("ADD $%d, R3, R9", 4*constAt["p5"])
+	p("VLD1R.P 4(R9), [V4.S4]")
+	a, b := 4, 5
+	for i := 0; i < 5; i++ { // p4..p0
+		p("VLD1R.P 4(R9), [V%d.S4]", b)
+		fmla4s(b, a, 3)
+		a, b = b, a
+	}
+	fmul4s(3, 1, a)             // erfSmall(u)
+	fadd4s(3, 3, 26)            // 1 + erfSmall(u)
+	p("VLD1R.P 4(R9), [V4.S4]") // q7
+	a, b = 4, 5
+	for i := 0; i < 7; i++ { // q6..q0
+		p("VLD1R.P 4(R9), [V%d.S4]", b)
+		fmla4s(b, a, 2)
+		a, b = b, a
+	}
+	expCore(6, a, 7, 8, 9) // e = erfc(z)
+	fsub4s(7, 31, 6)       // 2 - e
+	fcmgt0(8, 1)           // u > 0
+	bit16(6, 7, 8)         // 1+erf(u) on the large branch
+	fcmge(7, 2, 29)        // z ≥ erfSplit
+	bit16(3, 6, 7)
+	fcmge(7, 2, 30) // z ≥ erfHi
+	and16(9, 7, 8)
+	bit16(3, 31, 9) // 2 where z ≥ erfHi and u > 0
+	fmul4s(4, 0, 17)
+	fmul4s(4, 4, 3) // 0.5·x·(1+erf(u))
+	bic16(9, 7, 8)
+	bic16(4, 4, 9) // 0 where z ≥ erfHi and u ≤ 0
+}
+
+// gelu writes geluNEON: dst = GELU(x + bias) (bias may be nil) over n
+// floats (n a multiple of 4).
+func gelu() {
+	fmt.Fprintf(&w, "\n// geluNEON sets dst = GELU(x+bias) (no bias if nil) over n floats (n a\n// multiple of 4); c is neonConsts.\nTEXT ·geluNEON(SB), NOSPLIT, $0-40\n")
+	p("MOVD dst+0(FP), R0")
+	p("MOVD x+8(FP), R1")
+	p("MOVD bias+16(FP), R4")
+	p("MOVD n+24(FP), R2")
+	p("MOVD c+32(FP), R3")
+	loadConsts(16, 0, 12)
+	loadConsts(28, constAt["invSqrt2"], 4)
+	p("CBZ R4, geluNEON_nobias")
+	label("geluNEON_bias")
+	p("CBZ R2, geluNEON_done")
+	p("VLD1.P 16(R1), [V0.S4]")
+	p("VLD1.P 16(R4), [V1.S4]")
+	fadd4s(0, 0, 1)
+	geluBody()
+	p("VST1.P [V4.S4], 16(R0)")
+	p("SUB $4, R2")
+	p("B geluNEON_bias")
+	label("geluNEON_nobias")
+	p("CBZ R2, geluNEON_done")
+	p("VLD1.P 16(R1), [V0.S4]")
+	geluBody()
+	p("VST1.P [V4.S4], 16(R0)")
+	p("SUB $4, R2")
+	p("B geluNEON_nobias")
+	label("geluNEON_done")
+	p("RET")
 }
 
 // faddpD is FADDP Dd, Vn.2D.
@@ -168,11 +354,21 @@ func add() {
 	p("RET")
 }
 
+// table lists the constants as Go source lines.
+func table() string {
+	var b bytes.Buffer
+	for _, c := range consts {
+		fmt.Fprintf(&b, "\t%s,\n", c)
+	}
+	return b.String()
+}
+
 func main() {
 	w.WriteString(`// Code generated by gen_kernels_neon.go; DO NOT EDIT.
 
-// This file holds the arm64 NEON kernels of LayerNorm and of the bias and
-// residual adds (see gen_kernels_neon.go for the WORD encodings).
+// This file holds the arm64 NEON kernels of LayerNorm, of the bias and
+// residual adds, and of exp and GELU (see gen_kernels_neon.go for the
+// algorithms and the WORD encodings).
 
 //go:build arm64 && !purego
 
@@ -182,6 +378,8 @@ func main() {
 	rowSum(true)
 	rowNorm()
 	add()
+	exp()
+	gelu()
 	if err := os.WriteFile("kernels_arm64.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -195,6 +393,8 @@ func main() {
 
 package nn
 
+import "math"
+
 //go:noescape
 func rowSumNEON(x *float32, n int) float64
 
@@ -206,6 +406,17 @@ func rowNormNEON(dst, x, gamma, beta *float32, n int, hi, lo, inv float32)
 
 //go:noescape
 func addNEON(dst, a, b *float32, n int)
+
+//go:noescape
+func expNEON(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func geluNEON(dst, x, bias *float32, n int, c *float32)
+
+// neonConsts is the constant table of expNEON and geluNEON, in the order
+// gen_kernels_neon.go loads it.
+var neonConsts = [...]float32{
+` + table() + `}
 `))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

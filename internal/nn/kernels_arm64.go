@@ -7,6 +7,8 @@
 
 package nn
 
+import "math"
+
 //go:noescape
 func rowSumNEON(x *float32, n int) float64
 
@@ -18,3 +20,47 @@ func rowNormNEON(dst, x, gamma, beta *float32, n int, hi, lo, inv float32)
 
 //go:noescape
 func addNEON(dst, a, b *float32, n int)
+
+//go:noescape
+func expNEON(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func geluNEON(dst, x, bias *float32, n int, c *float32)
+
+// neonConsts is the constant table of expNEON and geluNEON, in the order
+// gen_kernels_neon.go loads it.
+var neonConsts = [...]float32{
+	log2e,
+	0.5,
+	ln2Hi,
+	ln2Lo,
+	expP5,
+	expP4,
+	expP3,
+	expP2,
+	expP1,
+	expP0,
+	1,
+	math.Float32frombits(127),
+	expMin,
+	expMax,
+	float32(math.Inf(1)),
+	invSqrt2,
+	erfSplit,
+	erfHi,
+	2,
+	erfP5,
+	erfP4,
+	erfP3,
+	erfP2,
+	erfP1,
+	erfP0,
+	erfQ7,
+	erfQ6,
+	erfQ5,
+	erfQ4,
+	erfQ3,
+	erfQ2,
+	erfQ1,
+	erfQ0,
+}

@@ -64,3 +64,32 @@ func TestRowKernelsEveryLength(t *testing.T) {
 		}
 	}
 }
+
+// TestNaNThroughVectorBlocks checks that NaN stays NaN in exp, GELU and
+// biased GELU in every lane of the vector blocks (the specials of the
+// accuracy tests reach some lanes only).
+func TestNaNThroughVectorBlocks(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, ks := range kernelSets() {
+		for lane := 0; lane < 16; lane++ {
+			x := make([]float32, 16)
+			for i := range x {
+				x[i] = float32(i) - 7.5
+			}
+			x[lane] = nan
+			bias := make([]float32, 16)
+			for _, k := range []struct {
+				name string
+				f    func(dst, x []float32)
+			}{{"exp", ks.exp}, {"gelu", ks.gelu}, {"biasGELU", func(dst, x []float32) { ks.biasGELU(dst, x, bias) }}} {
+				dst := make([]float32, 16)
+				k.f(dst, x)
+				for i, v := range dst {
+					if (i == lane) != (v != v) {
+						t.Fatalf("%s %s: NaN at lane %d gave [%d] = %v", ks.name, k.name, lane, i, v)
+					}
+				}
+			}
+		}
+	}
+}

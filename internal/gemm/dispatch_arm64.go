@@ -1,6 +1,6 @@
 // This file registers the NEON micro-kernels of kernels_arm64.s for the
-// module's kernel level (internal/cpu): the neon and dotprod levels both
-// run them (no gemm kernel uses SDOT yet; the int8 path stays pure Go).
+// module's kernel level (internal/cpu): the float32 kernel at the neon and
+// dotprod levels, the int8 SDOT kernel at the dotprod level.
 
 //go:build arm64 && !purego
 
@@ -18,6 +18,28 @@ func init() {
 	if cpu.Selected() >= cpu.NEON {
 		impls = append(impls, neonImpl)
 		best = neonImpl
+	}
+	if cpu.Selected() >= cpu.DotProd {
+		qkernels = append(qkernels, qkernelSDOT)
+		qkernel = qkernelSDOT
+		int8Accel = true
+	}
+}
+
+// qkernelSDOT runs the SDOT kernels on rows of four (then the rest) and
+// the two 16-column halves of the panel.
+func qkernelSDOT(rows, kg int, a []uint8, b []int8, c []float32, ldc int, corr, sw, sa []float32) {
+	_ = a[qmr*4*kg-1]
+	_ = b[qnr*4*kg-1]
+	_ = c[(rows-1)*ldc+qnr-1]
+	_ = corr[qnr-1]
+	_ = sw[qnr-1]
+	_ = sa[rows-1]
+	for r0 := 0; r0 < rows; r0 += 4 {
+		kern := sdotTable[min(4, rows-r0)-1]
+		for h := 0; h < qnr; h += 16 {
+			kern(kg, &a[r0*4], &b[h*4], &c[r0*ldc+h], ldc, &corr[h], &sw[h], &sa[r0])
+		}
 	}
 }
 

@@ -33,7 +33,7 @@ func TestDispatchFollowsCPULevel(t *testing.T) {
 			t.Fatalf("kernel families %v, want %v", got, want)
 		}
 	}
-	vnni := cpu.Selected() == cpu.AVX512 && cpu.Has(cpu.X86AVX512VNNI)
+	vnni := cpu.Selected() == cpu.AVX512 && cpu.Has(cpu.X86AVX512VNNI) || cpu.Selected() == cpu.DotProd
 	if Int8Accelerated() != vnni || len(qkernels) != 1+b2n(vnni) {
 		t.Errorf("Int8Accelerated() = %v with %d int8 kernels at level %s with %s", Int8Accelerated(), len(qkernels), cpu.Name(), cpu.Detected())
 	}

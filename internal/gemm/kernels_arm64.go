@@ -40,3 +40,22 @@ var neonDTable = [...]func(k int, a *float32, lda int, b, c *float32, ldc, acc i
 	neonD7,
 	neonD8,
 }
+
+//go:noescape
+func sdot1(kg int, a *uint8, b *int8, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func sdot2(kg int, a *uint8, b *int8, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func sdot3(kg int, a *uint8, b *int8, c *float32, ldc int, corr, sw, sa *float32)
+
+//go:noescape
+func sdot4(kg int, a *uint8, b *int8, c *float32, ldc int, corr, sw, sa *float32)
+
+var sdotTable = [...]func(kg int, a *uint8, b *int8, c *float32, ldc int, corr, sw, sa *float32){
+	sdot1,
+	sdot2,
+	sdot3,
+	sdot4,
+}

@@ -10,8 +10,8 @@
 //	cd bench && go run ./arm64 [-rounds 5] [-dim 384]
 //
 // Kernels: similarity's Dot, SquaredL2, Cosine, DotBatch (1,000 rows, in
-// cache), DotInt8 and Hamming; gemm's Pack.Mul (32 × 768 · 768 × 768);
-// nn's LayerNorm and Add. The speeds to expect are in the package
+// cache), DotInt8 and Hamming; gemm's Pack.Mul and PackInt8.Mul (32 × 768
+// · 768 × 768); nn's LayerNorm, Add, GELU and Exp. The speeds to expect are in the package
 // documentation of similarity, internal/gemm and internal/nn. On another
 // architecture it runs too (the levels are then that machine's).
 package main
@@ -106,6 +106,7 @@ func runChild() results {
 	x := randVec(r, m*k)
 	out := make([]float32, m*n)
 	p := gemm.Pack(w, n, k)
+	qp := gemm.PackInt8(w, n, k)
 	gamma, beta := randVec(r, k), randVec(r, k)
 	res := results{}
 	res["Dot"] = measure(func() { sink += float64(similarity.Dot(a, b)) })
@@ -115,6 +116,9 @@ func runChild() results {
 	res[fmt.Sprintf("DotInt8 (%d)", 4*d)] = measure(func() { sink += float64(similarity.DotInt8(ai, bi)) })
 	res["Hamming (65536 bits)"] = measure(func() { sink += float64(similarity.Hamming(ha, hb)) })
 	res["gemm 32×768·768×768"] = measure(func() { p.Mul(out, x, m, gemm.Epilogue{}) })
+	res["gemm int8 32×768·768×768"] = measure(func() { qp.Mul(out, x, m, gemm.Epilogue{}) })
+	res["GELU 32×768"] = measure(func() { nn.GELU(out[:m*k], x) })
+	res["Exp 32×768"] = measure(func() { nn.Exp(out[:m*k], x) })
 	res["LayerNorm 32×768"] = measure(func() { nn.LayerNorm(out[:m*k], x, gamma, beta, 1e-12) })
 	res["Add 32×768"] = measure(func() { nn.Add(out[:m*k], x, out[:m*k]) })
 	res["vek Dot"] = measure(func() { sink += float64(vek32.Dot(a, b)) })

@@ -33,9 +33,9 @@
 // the sums, bit-identical results to the pure-Go kernel, tested under
 // qemu) (Int8Accelerated; pure Go elsewhere); its output is float32 with
 // the same epilogue. Expected SDOT speed, not measured: each group of 4
-// inputs is 5 loads and 16 SDOTs for 4×16 outputs, 64 int8 MACs per SDOT
-// cycle-slot, so about 4× the float32 kernel's products per cycle on four
-// SIMD pipes (Apple M1, Neoverse V1/V2).
+// inputs is 5 loads and 16 SDOTs for 4×16 outputs, and an SDOT does 16
+// multiply-adds where an FMLA does 4, so up to 4× the float32 kernel's
+// products per cycle on the same SIMD pipes (Apple M1, Neoverse V1/V2).
 //
 // Parallelism: a Workers is a fixed set of goroutines (the caller is one
 // of them) that splits a product over row blocks and/or column panels, and

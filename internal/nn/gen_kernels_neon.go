@@ -147,18 +147,41 @@ func expCore(out, in, t1, t2, t3 int) {
 	fmul4s(out, out, t1)
 }
 
-// exp writes expNEON: dst = e^x over n floats (n a multiple of 4), with
-// exp32's clamps: 0 for x ≤ expMin, +Inf above expMax, NaN kept.
-func exp() {
-	fmt.Fprintf(&w, "\n// expNEON sets dst = e^x over n floats (n a multiple of 4); c is neonConsts.\nTEXT ·expNEON(SB), NOSPLIT, $0-32\n")
-	p("MOVD dst+0(FP), R0")
-	p("MOVD x+8(FP), R1")
-	p("MOVD n+16(FP), R2")
-	p("MOVD c+24(FP), R3")
+// exp writes expNEON (shiftSum false): dst = e^x over n floats (n a
+// multiple of 4), with exp32's clamps: 0 for x ≤ expMin, +Inf above
+// expMax, NaN kept; or expShiftSumNEON (shiftSum true): x = e^{scale·(x-m)}
+// in place (the subtraction and the product rounded separately, as the Go
+// kernel does), returning the sum of the results (four lane sums, added
+// pairwise at the end).
+func exp(shiftSum bool) {
+	name := "expNEON"
+	if shiftSum {
+		name = "expShiftSumNEON"
+		fmt.Fprintf(&w, "\n// expShiftSumNEON sets x = e^{scale·(x-m)} over n floats (n a multiple of\n// 4) and returns their sum; c is neonConsts.\nTEXT ·expShiftSumNEON(SB), NOSPLIT, $0-36\n")
+		p("MOVD x+0(FP), R1")
+		p("MOVD R1, R0")
+		p("MOVD n+8(FP), R2")
+		p("FMOVS m+16(FP), F7")
+		p("FMOVS scale+20(FP), F8")
+		p("MOVD c+24(FP), R3")
+		p("VDUP V7.S[0], V7.S4")
+		p("VDUP V8.S[0], V8.S4")
+		p("VEOR V6.B16, V6.B16, V6.B16")
+	} else {
+		fmt.Fprintf(&w, "\n// expNEON sets dst = e^x over n floats (n a multiple of 4); c is neonConsts.\nTEXT ·expNEON(SB), NOSPLIT, $0-32\n")
+		p("MOVD dst+0(FP), R0")
+		p("MOVD x+8(FP), R1")
+		p("MOVD n+16(FP), R2")
+		p("MOVD c+24(FP), R3")
+	}
 	loadConsts(16, 0, 15)
-	label("expNEON_loop")
-	p("CBZ R2, expNEON_done")
+	label(name + "_loop")
+	p("CBZ R2, %s_done", name)
 	p("VLD1.P 16(R1), [V0.S4]")
+	if shiftSum {
+		fsub4s(0, 0, 7)
+		fmul4s(0, 0, 8)
+	}
 	fmax4s(1, 0, 28)
 	fmin4s(1, 1, 29)
 	expCore(2, 1, 3, 4, 5)
@@ -167,9 +190,17 @@ func exp() {
 	fcmge(4, 28, 0)
 	bic16(2, 2, 4)
 	p("VST1.P [V2.S4], 16(R0)")
+	if shiftSum {
+		fadd4s(6, 6, 2)
+	}
 	p("SUB $4, R2")
-	p("B expNEON_loop")
-	label("expNEON_done")
+	p("B %s_loop", name)
+	label(name + "_done")
+	if shiftSum {
+		word(0x6e20d400, 6, 6, 6, "FADDP V6.4S, V6.4S, V6.4S")
+		word(0x7e30d800, 0, 6, 0, "FADDP S0, V6.2S")
+		p("FMOVS F0, ret+32(FP)")
+	}
 	p("RET")
 }
 
@@ -378,7 +409,8 @@ func main() {
 	rowSum(true)
 	rowNorm()
 	add()
-	exp()
+	exp(false)
+	exp(true)
 	gelu()
 	if err := os.WriteFile("kernels_arm64.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -411,9 +443,12 @@ func addNEON(dst, a, b *float32, n int)
 func expNEON(dst, x *float32, n int, c *float32)
 
 //go:noescape
+func expShiftSumNEON(x *float32, n int, m, scale float32, c *float32) float32
+
+//go:noescape
 func geluNEON(dst, x, bias *float32, n int, c *float32)
 
-// neonConsts is the constant table of expNEON and geluNEON, in the order
+// neonConsts is the constant table of expNEON, expShiftSumNEON and geluNEON, in the order
 // gen_kernels_neon.go loads it.
 var neonConsts = [...]float32{
 ` + table() + `}

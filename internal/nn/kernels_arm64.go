@@ -25,9 +25,12 @@ func addNEON(dst, a, b *float32, n int)
 func expNEON(dst, x *float32, n int, c *float32)
 
 //go:noescape
+func expShiftSumNEON(x *float32, n int, m, scale float32, c *float32) float32
+
+//go:noescape
 func geluNEON(dst, x, bias *float32, n int, c *float32)
 
-// neonConsts is the constant table of expNEON and geluNEON, in the order
+// neonConsts is the constant table of expNEON, expShiftSumNEON and geluNEON, in the order
 // gen_kernels_neon.go loads it.
 var neonConsts = [...]float32{
 	log2e,

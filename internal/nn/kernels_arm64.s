@@ -204,6 +204,80 @@ expNEON_loop:
 expNEON_done:
 	RET
 
+// expShiftSumNEON sets x = e^{scale·(x-m)} over n floats (n a multiple of
+// 4) and returns their sum; c is neonConsts.
+TEXT ·expShiftSumNEON(SB), NOSPLIT, $0-36
+	MOVD x+0(FP), R1
+	MOVD R1, R0
+	MOVD n+8(FP), R2
+	FMOVS m+16(FP), F7
+	FMOVS scale+20(FP), F8
+	MOVD c+24(FP), R3
+	VDUP V7.S[0], V7.S4
+	VDUP V8.S[0], V8.S4
+	VEOR V6.B16, V6.B16, V6.B16
+	ADD $0, R3, R9
+	VLD1R.P 4(R9), [V16.S4]
+	VLD1R.P 4(R9), [V17.S4]
+	VLD1R.P 4(R9), [V18.S4]
+	VLD1R.P 4(R9), [V19.S4]
+	VLD1R.P 4(R9), [V20.S4]
+	VLD1R.P 4(R9), [V21.S4]
+	VLD1R.P 4(R9), [V22.S4]
+	VLD1R.P 4(R9), [V23.S4]
+	VLD1R.P 4(R9), [V24.S4]
+	VLD1R.P 4(R9), [V25.S4]
+	VLD1R.P 4(R9), [V26.S4]
+	VLD1R.P 4(R9), [V27.S4]
+	VLD1R.P 4(R9), [V28.S4]
+	VLD1R.P 4(R9), [V29.S4]
+	VLD1R.P 4(R9), [V30.S4]
+
+expShiftSumNEON_loop:
+	CBZ R2, expShiftSumNEON_done
+	VLD1.P 16(R1), [V0.S4]
+	WORD $0x4ea7d400 // FSUB V0.4S, V0.4S, V7.4S
+	WORD $0x6e28dc00 // FMUL V0.4S, V0.4S, V8.4S
+	WORD $0x4e3cf401 // FMAX V1.4S, V0.4S, V28.4S
+	WORD $0x4ebdf421 // FMIN V1.4S, V1.4S, V29.4S
+	WORD $0x4eb11e23 // MOV V3.16B, V17.16B
+	WORD $0x4e30cc23 // FMLA V3.4S, V1.4S, V16.4S
+	WORD $0x4e219863 // FRINTM V3.4S, V3.4S
+	WORD $0x4ea11c22 // MOV V2.16B, V1.16B
+	WORD $0x4eb2cc62 // FMLS V2.4S, V3.4S, V18.4S
+	WORD $0x4eb3cc62 // FMLS V2.4S, V3.4S, V19.4S
+	WORD $0x4eb51ea4 // MOV V4.16B, V21.16B
+	WORD $0x4e22ce84 // FMLA V4.4S, V20.4S, V2.4S
+	WORD $0x4eb61ec5 // MOV V5.16B, V22.16B
+	WORD $0x4e22cc85 // FMLA V5.4S, V4.4S, V2.4S
+	WORD $0x4eb71ee4 // MOV V4.16B, V23.16B
+	WORD $0x4e22cca4 // FMLA V4.4S, V5.4S, V2.4S
+	WORD $0x4eb81f05 // MOV V5.16B, V24.16B
+	WORD $0x4e22cc85 // FMLA V5.4S, V4.4S, V2.4S
+	WORD $0x4eb91f24 // MOV V4.16B, V25.16B
+	WORD $0x4e22cca4 // FMLA V4.4S, V5.4S, V2.4S
+	WORD $0x6e22dc45 // FMUL V5.4S, V2.4S, V2.4S
+	WORD $0x4e3ad442 // FADD V2.4S, V2.4S, V26.4S
+	WORD $0x4e24cca2 // FMLA V2.4S, V5.4S, V4.4S
+	WORD $0x4ea1b863 // FCVTZS V3.4S, V3.4S
+	WORD $0x4ebb8463 // ADD V3.4S, V3.4S, V27.4S
+	WORD $0x4f375463 // SHL V3.4S, V3.4S, #23
+	WORD $0x6e23dc42 // FMUL V2.4S, V2.4S, V3.4S
+	WORD $0x6ebde403 // FCMGT V3.4S, V0.4S, V29.4S
+	WORD $0x6ea31fc2 // BIT V2.16B, V30.16B, V3.16B
+	WORD $0x6e20e784 // FCMGE V4.4S, V28.4S, V0.4S
+	WORD $0x4e641c42 // BIC V2.16B, V2.16B, V4.16B
+	VST1.P [V2.S4], 16(R0)
+	WORD $0x4e22d4c6 // FADD V6.4S, V6.4S, V2.4S
+	SUB $4, R2
+	B expShiftSumNEON_loop
+
+expShiftSumNEON_done:
+	WORD $0x6e26d4c6 // FADDP V6.4S, V6.4S, V6.4S
+	WORD $0x7e30d8c0 // FADDP S0, V6.2S
+	FMOVS F0, ret+32(FP)
+	RET
+
 // geluNEON sets dst = GELU(x+bias) (no bias if nil) over n floats (n a
 // multiple of 4); c is neonConsts.
 TEXT ·geluNEON(SB), NOSPLIT, $0-40

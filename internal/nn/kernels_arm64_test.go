@@ -16,7 +16,7 @@ import (
 func kernelSets() []kernelSet {
 	sets := []kernelSet{genericKernelSet}
 	if cpu.Selected() >= cpu.NEON {
-		sets = append(sets, kernelSet{name: "neon", exp: expVecNEON, erf: erfGeneric, gelu: geluVecNEON, biasGELU: biasGELUVecNEON, add: addVecNEON, expShiftSum: expShiftSumGeneric,
+		sets = append(sets, kernelSet{name: "neon", exp: expVecNEON, erf: erfGeneric, gelu: geluVecNEON, biasGELU: biasGELUVecNEON, add: addVecNEON, expShiftSum: expShiftSumVecNEON,
 			rowSum: rowSumNEONVec, rowSqDev: rowSqDevNEONVec, rowNorm: rowNormNEONVec})
 	}
 	return sets
@@ -30,10 +30,11 @@ func TestDispatchFollowsCPULevel(t *testing.T) {
 	bindings := []binding{
 		{"add", addVec, addGeneric}, {"rowSum", rowSum, rowSumGeneric}, {"rowSqDev", rowSqDev, rowSqDevGeneric},
 		{"rowNorm", rowNorm, rowNormGeneric}, {"exp", expVec, expGeneric}, {"gelu", geluVec, geluGeneric},
-		{"biasGELU", biasGELUVec, biasGELUGeneric}, {"softmaxRows", softmaxRows, softmaxRowsGeneric},
+		{"biasGELU", biasGELUVec, biasGELUGeneric}, {"expShiftSum", expShiftSum, expShiftSumGeneric},
+		{"softmaxRows", softmaxRows, softmaxRowsGeneric},
 	}
 	if cpu.Selected() >= cpu.NEON {
-		for i, f := range []any{addVecNEON, rowSumNEONVec, rowSqDevNEONVec, rowNormNEONVec, expVecNEON, geluVecNEON, biasGELUVecNEON} {
+		for i, f := range []any{addVecNEON, rowSumNEONVec, rowSqDevNEONVec, rowNormNEONVec, expVecNEON, geluVecNEON, biasGELUVecNEON, expShiftSumVecNEON} {
 			bindings[i].want = f
 		}
 	}

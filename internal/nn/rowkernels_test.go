@@ -1,7 +1,8 @@
-// This file checks LayerNorm's row kernels and the add of every kernel set
-// at every length 0..1100 against float64 references, with guard values
-// after dst (the assembly kernels run whole blocks and leave the rest to
-// the Go kernels, so every split of a row is exercised).
+// This file checks LayerNorm's row kernels, the add and softmax's
+// exp-and-sum of every kernel set at every length 0..1100 against float64
+// references, with guard values after dst (the assembly kernels run whole
+// blocks and leave the rest to the Go kernels, so every split of a row is
+// exercised).
 
 package nn
 
@@ -60,6 +61,25 @@ func TestRowKernelsEveryLength(t *testing.T) {
 			}
 			if dst[n] != 42 || dst[n+1] != 42 {
 				t.Fatalf("%s n=%d: wrote past the end of dst", ks.name, n)
+			}
+			// Softmax's exp-and-sum, shifted by the mean (some results above 1).
+			y := append(dst[:0:0], x...)
+			y = append(y, 42)
+			const scale = 0.2
+			sum := ks.expShiftSum(y[:n], hi, scale)
+			var wantSum float64
+			for j, v := range x {
+				e := math.Exp(float64(float32(scale * (v - hi))))
+				wantSum += e
+				if d := math.Abs(float64(y[j]) - e); d > 3e-7*e {
+					t.Fatalf("%s expShiftSum n=%d: [%d] = %v, want %v", ks.name, n, j, y[j], e)
+				}
+			}
+			if d := math.Abs(float64(sum) - wantSum); d > float64(n+1)*1.2e-7*wantSum {
+				t.Fatalf("%s expShiftSum n=%d: sum %v, want %v", ks.name, n, sum, wantSum)
+			}
+			if y[n] != 42 {
+				t.Fatalf("%s expShiftSum n=%d: wrote past the end", ks.name, n)
 			}
 		}
 	}

@@ -21,10 +21,11 @@
 // instruction counts and the published pipes: four 128-bit FMLA pipes at
 // latency 4 on Apple M1, Neoverse V1 and V2, two on Neoverse N1, per
 // Dougall Johnson's M1 tables and Arm's Software Optimization Guides):
-// each four-input step is 16 loads and 64 FMLAs on 16 independent sums,
-// so 16 FLOP/cycle per core on M1, V1 and V2 (8 on N1) when the tile is
-// full, against about 4 for the pure-Go 4×4 kernel (16 scalar FMADDs and
-// 8 loads per input). bench/arm64 measures the ratio.
+// each four-input step is 16 loads and 64 FMLAs (512 FLOP) on 16
+// independent sums, so 32 FLOP/cycle per core on M1, V1 and V2 (16 on
+// N1) when the tile is full, against about 8 (4 on N1) for the pure-Go
+// 4×4 kernel (16 scalar FMADDs per input on the same pipes). bench/arm64
+// measures the ratio.
 //
 // An optional int8 path (PackInt8, QPacked.Mul, Workers.MulInt8) quantises
 // weights per output channel once and activations per row at each call,

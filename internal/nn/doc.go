@@ -18,10 +18,10 @@
 // measured (from instruction counts and the published pipes: four 128-bit
 // FP pipes on Apple M1 and Neoverse V1/V2, two on N1): the add and the
 // normalisation are load/store-bound at about 4–8 floats per cycle; exp is
-// about 20 vector instructions per 4 floats (about 0.8 float per cycle on
-// four pipes), GELU about 45 (both branches, about 0.35); the pure-Go
-// loops run about one element per cycle for the adds and 0.1–0.2 for exp
-// and GELU.
+// about 30 vector instructions per 4 floats (about 0.5 float per cycle on
+// four pipes), GELU about 55 (both branches, about 0.3); the pure-Go loops
+// run about one element per cycle for the adds and 0.1–0.2 for exp and
+// GELU.
 //
 // Accuracy (measured by the tests against math.Erf / math.Exp / math.Tanh
 // over dense grids): Exp has relative error below 2e-7, Erf absolute error

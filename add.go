@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/errs"
 	"math"
 	"unicode/utf8"
@@ -25,7 +26,7 @@ const insertChunk = 1024
 // the index's AddBatch.
 //
 // Texts go to the encoder in batches (WithBatchSize), prefixed with the
-// document prompt (WithPrompts); progress is reported to WithProgress.
+// encoder's EncodeDocuments when it is an embed.QueryDocumentEncoder; progress is reported to WithProgress.
 // Add is all or nothing: if any document is invalid, the encoder fails or
 // the context is cancelled, the collection is unchanged. Documents are
 // checked before any is encoded. Errors wrap errs.ErrInvalidInput (an empty
@@ -113,9 +114,9 @@ func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]
 		batch := docs[start:min(start+c.cfg.batchSize, len(docs))]
 		texts = texts[:0]
 		for _, d := range batch {
-			texts = append(texts, c.cfg.docPrompt+d.Text)
+			texts = append(texts, d.Text)
 		}
-		out, err := c.enc.Encode(ctx, texts)
+		out, err := embed.EncodeDocuments(ctx, c.enc, texts)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 				return nil, err
@@ -225,6 +226,16 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			err = fmt.Errorf("ganada: adding to the index: %w", err)
 			break
 		}
+		if c.lex != nil {
+			texts := make([]string, end-done)
+			for i := range texts {
+				texts[i] = docs[done+i].Text
+			}
+			if err = c.lex.AddBatch(ctx, nums[done:end], texts); err != nil {
+				err = fmt.Errorf("ganada: adding to the lexical index: %w", err)
+				break
+			}
+		}
 		done = end
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
 	}
@@ -257,6 +268,9 @@ func (c *Collection) rollback(ctx context.Context, all []uint64) {
 		if c.idx.Contains(n) {
 			_ = c.idx.Delete(ctx, n)
 		}
+		if c.lex != nil && c.lex.Contains(n) {
+			_ = c.lex.Delete(ctx, n)
+		}
 	}
 	c.mu.Lock()
 	for _, n := range all {
@@ -275,6 +289,11 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 	for _, n := range nums {
 		if e := c.idx.Delete(ctx, n); e != nil && err == nil {
 			err = fmt.Errorf("ganada: removing a replaced or deleted vector from the index: %w", e)
+		}
+		if c.lex != nil {
+			if e := c.lex.Delete(ctx, n); e != nil && err == nil {
+				err = fmt.Errorf("ganada: removing a replaced or deleted text from the lexical index: %w", e)
+			}
 		}
 	}
 	c.mu.Lock()

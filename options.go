@@ -7,11 +7,11 @@ package ganada
 import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
-	"unicode/utf8"
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
+	"github.com/ganada/ganada/index/lexical"
 )
 
 // IndexKind selects the vector index behind a Collection.
@@ -57,15 +57,15 @@ type Option func(*config) error
 
 // config is the resolved form of a list of Options.
 type config struct {
-	kind        IndexKind
-	hnswOpts    []hnsw.Option
-	flatOpts    []flat.Option
-	indexOpt    string // "WithHNSW" or "WithFlat" when one was given
-	metric      index.Metric
-	queryPrompt string
-	docPrompt   string
-	batchSize   int
-	progress    func(Progress)
+	kind      IndexKind
+	hnswOpts  []hnsw.Option
+	flatOpts  []flat.Option
+	indexOpt  string // "WithHNSW" or "WithFlat" when one was given
+	metric    index.Metric
+	batchSize int
+	progress  func(Progress)
+	lexical   bool             // keep a BM25 index beside the vectors (WithLexical)
+	lexOpts   []lexical.Option // its options
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
@@ -169,23 +169,23 @@ func WithProgress(f func(Progress)) Option {
 	}
 }
 
-// WithPrompts sets text prefixes for asymmetric retrieval models: query is
-// prepended to every text Query encodes, document to every document text
-// Add encodes. intfloat/multilingual-e5-* and e5-* models want
-// WithPrompts("query: ", "passage: "); BGE English models want
-// WithPrompts("Represent this sentence for searching relevant passages: ", "").
-// Hits return documents' texts without the prefix. The prompts must be
-// valid UTF-8. They are saved with the collection; Load restores them and
-// rejects this option. Use them with an encoder that applies no prompt of
-// its own.
-func WithPrompts(query, document string) Option {
+// WithLexical keeps a BM25 inverted index of the documents' texts (package
+// index/lexical) beside the vector index, in step with Add and Delete and
+// saved in the collection's file, so that queries can be lexical
+// (WithLexicalOnly) or hybrid (WithHybrid). opts pass to lexical.New:
+// lexical.WithAnalyzer (the default analyzer handles English, Korean and
+// other CJK text), lexical.WithK1, lexical.WithB; lexical.New validates
+// them. Given to Load it names the analyzer of a saved lexical index
+// (required when it is not the default; k1 and b come from the file), and
+// for a file saved without a lexical index it builds one from the stored
+// texts.
+func WithLexical(opts ...lexical.Option) Option {
 	return func(c *config) error {
-		if !utf8.ValidString(query) || !utf8.ValidString(document) {
-			return fmt.Errorf("ganada: %w: WithPrompts(%q, %q): not valid UTF-8", errs.ErrInvalidOption, query, document)
+		if _, err := lexical.New(opts...); err != nil {
+			return fmt.Errorf("ganada: WithLexical: %w", err)
 		}
-		c.queryPrompt = query
-		c.docPrompt = document
-		c.fixed = append(c.fixed, "WithPrompts")
+		c.lexical = true
+		c.lexOpts = append(c.lexOpts, opts...)
 		return nil
 	}
 }

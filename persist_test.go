@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/index"
 )
 
@@ -34,7 +35,11 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
 			enc := newHashEncoder(16)
-			c := newCol(t, enc, withIndex(kind, hnsw.WithM(8)), ganada.WithPrompts("q: ", "d: "))
+			qd, err := embed.WithPrompts(enc, "q: ", "d: ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := newCol(t, qd, withIndex(kind, hnsw.WithM(8)))
 			docs := corpus(300, 11)
 			docs[5].Metadata = nil
 			docs[6].Text = "" // an empty text is a document too (its vector comes from the prompt)
@@ -49,7 +54,10 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := saveTemp(t, c)
-			l, err := ganada.Load(ctx, path, enc)
+			if _, err := ganada.Load(ctx, path, enc); !errors.Is(err, errs.ErrEncoderMismatch) || !strings.Contains(err.Error(), `query prompt "q: "`) {
+				t.Fatalf("loaded without the prompts: %v, want errs.ErrEncoderMismatch naming the query prompt", err)
+			}
+			l, err := ganada.Load(ctx, path, qd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +76,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 					}
 				}
 			}
-			// Prompts were restored: the loaded collection prefixes queries.
+			// The loaded collection's encoder prefixes queries.
 			n := len(enc.encodedTexts())
 			if _, err := l.Query(ctx, "x", 1); err != nil {
 				t.Fatal(err)
@@ -191,8 +199,7 @@ func TestLoadOptions(t *testing.T) {
 	enc := newHashEncoder(8)
 	path := saveTemp(t, newCol(t, enc))
 	for _, o := range []ganada.Option{ganada.WithFlat(), ganada.WithMetric(index.Dot), ganada.WithHNSW(hnsw.WithM(4)),
-		ganada.WithHNSW(hnsw.WithEfConstruction(10)), ganada.WithHNSW(hnsw.WithSeed(3)), ganada.WithHNSW(hnsw.WithCapacity(9)),
-		ganada.WithPrompts("", "")} {
+		ganada.WithHNSW(hnsw.WithEfConstruction(10)), ganada.WithHNSW(hnsw.WithSeed(3)), ganada.WithHNSW(hnsw.WithCapacity(9))} {
 		if _, err := ganada.Load(ctx, path, enc, o); !errors.Is(err, errs.ErrInvalidOption) {
 			t.Errorf("Load with a fixed option: %v", err)
 		}
@@ -276,22 +283,24 @@ func TestLoadDetectsCorruption(t *testing.T) {
 func FuzzRead(f *testing.F) {
 	enc := newHashEncoder(4)
 	for _, kind := range kinds() {
-		c, err := ganada.NewCollection(enc, withIndex(kind, hnsw.WithM(2)))
-		if err != nil {
-			f.Fatal(err)
+		for _, lex := range []ganada.Option{nil, ganada.WithLexical()} {
+			c, err := ganada.NewCollection(enc, withIndex(kind, hnsw.WithM(2)), lex)
+			if err != nil {
+				f.Fatal(err)
+			}
+			if err := c.Add(ctx, corpus(5, 15)...); err != nil {
+				f.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if _, err := c.WriteTo(&buf); err != nil {
+				f.Fatal(err)
+			}
+			f.Add(buf.Bytes())
 		}
-		if err := c.Add(ctx, corpus(5, 15)...); err != nil {
-			f.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if _, err := c.WriteTo(&buf); err != nil {
-			f.Fatal(err)
-		}
-		f.Add(buf.Bytes())
 	}
 	f.Add([]byte("GANADACL"))
 	// Version 1 files (encoder dimension 8).
-	for _, name := range []string{"testdata/v1-hnsw.gcol", "testdata/v1-flat.gcol"} {
+	for _, name := range []string{"testdata/v1-hnsw.gcol", "testdata/v1-flat.gcol", "testdata/v3-hnsw.gcol", "testdata/v3-flat.gcol"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -322,6 +331,11 @@ func FuzzRead(f *testing.F) {
 		}
 		if len(hits) != min(3, c.Len()) {
 			t.Fatalf("%d hits from %d documents", len(hits), c.Len())
+		}
+		if c.Lexical() {
+			if _, err := c.Query(ctx, "alpha", 3, ganada.WithHybrid(ganada.RRF(60))); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := c.Add(ctx, ganada.Document{ID: "new", Text: "beta"}); err != nil {
 			t.Fatal(err)

@@ -27,7 +27,10 @@ const everyLevelEnv = "GANADA_TEST_EVERY_LEVEL"
 //		go test -exec qemu-aarch64-static -run '^TestEveryLevel$' ./internal/cpu
 //
 // The children inherit GOARCH from the environment, and MachineLevels is
-// what the emulated processor offers.
+// what the emulated processor offers. Emulated, each level takes minutes
+// (about 4 on a 2-core Zen 3 under load): give go test a -timeout of 30m
+// or more, or the children, which share it, time out. CI does not run
+// this: its arm64 step tests every level's kernels in one process instead.
 const execEnv = "GANADA_TEST_EXEC"
 
 // kernelPackages are the packages whose kernels follow the level, and this

@@ -11,10 +11,9 @@
 // On amd64 the kernels are AVX2+FMA or AVX-512 assembly. On arm64 (neon
 // and dotprod levels) LayerNorm's row statistics (float64, widened with
 // FCVTL) and normalisation, the bias and residual adds, exp, softmax's
-// exp-and-sum and exact GELU are NEON assembly, tested under qemu-user
-// emulation against the same references and accuracy bounds; Erf,
-// softmax's max and scaling passes and the tanh GELU run in pure Go there
-// for now. Expected arm64 speed, not
+// three passes (max, exp-and-sum, scaling) and exact GELU are NEON
+// assembly, tested under qemu-user emulation against the same references
+// and accuracy bounds; Erf and the tanh GELU run in pure Go there for now. Expected arm64 speed, not
 // measured (from instruction counts and the published pipes: four 128-bit
 // FP pipes on Apple M1 and Neoverse V1/V2, two on N1): the add and the
 // normalisation are load/store-bound at about 4–8 floats per cycle; exp is

@@ -275,6 +275,40 @@ func gelu() {
 	p("RET")
 }
 
+// maxScale writes maxNEON (the largest element, NaNs skipped as by FMAXNM;
+// -Inf if there is none) and scaleNEON (x *= s), four floats per step.
+func maxScale() {
+	fmt.Fprintf(&w, "\n// maxNEON returns the largest of n floats (n a multiple of 4), NaNs skipped.\nTEXT ·maxNEON(SB), NOSPLIT, $0-20\n")
+	p("MOVD x+0(FP), R1")
+	p("MOVD n+8(FP), R2")
+	p("MOVD $0xff800000, R3") // -Inf
+	p("VDUP R3, V1.S4")
+	label("maxNEON_loop")
+	p("CBZ R2, maxNEON_done")
+	p("VLD1.P 16(R1), [V0.S4]")
+	word(0x4e20c400, 1, 1, 0, "FMAXNM V1.4S, V1.4S, V0.4S")
+	p("SUB $4, R2")
+	p("B maxNEON_loop")
+	label("maxNEON_done")
+	word(0x6e30c800, 0, 1, 0, "FMAXNMV S0, V1.4S")
+	p("FMOVS F0, ret+16(FP)")
+	p("RET")
+
+	fmt.Fprintf(&w, "\n// scaleNEON multiplies n floats (n a multiple of 4) by s in place.\nTEXT ·scaleNEON(SB), NOSPLIT, $0-20\n")
+	p("MOVD x+0(FP), R1")
+	p("MOVD n+8(FP), R2")
+	p("FMOVS s+16(FP), F31")
+	label("scaleNEON_loop")
+	p("CBZ R2, scaleNEON_done")
+	p("VLD1 (R1), [V0.S4]")
+	word(0x4f809000, 0, 0, 31, "FMUL V0.4S, V0.4S, V31.S[0]")
+	p("VST1.P [V0.S4], 16(R1)")
+	p("SUB $4, R2")
+	p("B scaleNEON_loop")
+	label("scaleNEON_done")
+	p("RET")
+}
+
 // faddpD is FADDP Dd, Vn.2D.
 func faddpD(d, n int) { word(0x7e70d800, d, n, 0, fmt.Sprintf("FADDP D%d, V%d.2D", d, n)) }
 
@@ -412,6 +446,7 @@ func main() {
 	exp(false)
 	exp(true)
 	gelu()
+	maxScale()
 	if err := os.WriteFile("kernels_arm64.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -447,6 +482,12 @@ func expShiftSumNEON(x *float32, n int, m, scale float32, c *float32) float32
 
 //go:noescape
 func geluNEON(dst, x, bias *float32, n int, c *float32)
+
+//go:noescape
+func maxNEON(x *float32, n int) float32
+
+//go:noescape
+func scaleNEON(x *float32, n int, s float32)
 
 // neonConsts is the constant table of expNEON, expShiftSumNEON and geluNEON, in the order
 // gen_kernels_neon.go loads it.

@@ -30,6 +30,12 @@ func expShiftSumNEON(x *float32, n int, m, scale float32, c *float32) float32
 //go:noescape
 func geluNEON(dst, x, bias *float32, n int, c *float32)
 
+//go:noescape
+func maxNEON(x *float32, n int) float32
+
+//go:noescape
+func scaleNEON(x *float32, n int, s float32)
+
 // neonConsts is the constant table of expNEON, expShiftSumNEON and geluNEON, in the order
 // gen_kernels_neon.go loads it.
 var neonConsts = [...]float32{

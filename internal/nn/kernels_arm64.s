@@ -458,3 +458,39 @@ geluNEON_nobias:
 
 geluNEON_done:
 	RET
+
+// maxNEON returns the largest of n floats (n a multiple of 4), NaNs skipped.
+TEXT ·maxNEON(SB), NOSPLIT, $0-20
+	MOVD x+0(FP), R1
+	MOVD n+8(FP), R2
+	MOVD $0xff800000, R3
+	VDUP R3, V1.S4
+
+maxNEON_loop:
+	CBZ R2, maxNEON_done
+	VLD1.P 16(R1), [V0.S4]
+	WORD $0x4e20c421 // FMAXNM V1.4S, V1.4S, V0.4S
+	SUB $4, R2
+	B maxNEON_loop
+
+maxNEON_done:
+	WORD $0x6e30c820 // FMAXNMV S0, V1.4S
+	FMOVS F0, ret+16(FP)
+	RET
+
+// scaleNEON multiplies n floats (n a multiple of 4) by s in place.
+TEXT ·scaleNEON(SB), NOSPLIT, $0-20
+	MOVD x+0(FP), R1
+	MOVD n+8(FP), R2
+	FMOVS s+16(FP), F31
+
+scaleNEON_loop:
+	CBZ R2, scaleNEON_done
+	VLD1 (R1), [V0.S4]
+	WORD $0x4f9f9000 // FMUL V0.4S, V0.4S, V31.S[0]
+	VST1.P [V0.S4], 16(R1)
+	SUB $4, R2
+	B scaleNEON_loop
+
+scaleNEON_done:
+	RET

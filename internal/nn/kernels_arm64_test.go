@@ -31,10 +31,10 @@ func TestDispatchFollowsCPULevel(t *testing.T) {
 		{"add", addVec, addGeneric}, {"rowSum", rowSum, rowSumGeneric}, {"rowSqDev", rowSqDev, rowSqDevGeneric},
 		{"rowNorm", rowNorm, rowNormGeneric}, {"exp", expVec, expGeneric}, {"gelu", geluVec, geluGeneric},
 		{"biasGELU", biasGELUVec, biasGELUGeneric}, {"expShiftSum", expShiftSum, expShiftSumGeneric},
-		{"softmaxRows", softmaxRows, softmaxRowsGeneric},
+		{"max", maxVec, maxGeneric}, {"scale", scaleVec, scaleGeneric}, {"softmaxRows", softmaxRows, softmaxRowsGeneric},
 	}
 	if cpu.Selected() >= cpu.NEON {
-		for i, f := range []any{addVecNEON, rowSumNEONVec, rowSqDevNEONVec, rowNormNEONVec, expVecNEON, geluVecNEON, biasGELUVecNEON, expShiftSumVecNEON} {
+		for i, f := range []any{addVecNEON, rowSumNEONVec, rowSqDevNEONVec, rowNormNEONVec, expVecNEON, geluVecNEON, biasGELUVecNEON, expShiftSumVecNEON, maxVecNEON, scaleVecNEON} {
 			bindings[i].want = f
 		}
 	}

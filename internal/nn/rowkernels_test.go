@@ -113,3 +113,28 @@ func TestNaNThroughVectorBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxSkipsNaN checks that the max in use skips NaN in every lane and
+// position, as maxGeneric does.
+func TestMaxSkipsNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	for n := 1; n <= 13; n++ {
+		for at := 0; at < n; at++ {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(i) - 20
+			}
+			x[at] = nan
+			if got, want := maxVec(x), maxGeneric(x); got != want {
+				t.Fatalf("n=%d NaN at %d: max %v, want %v", n, at, got, want)
+			}
+		}
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = nan
+		}
+		if got := maxVec(x); got != float32(math.Inf(-1)) {
+			t.Fatalf("n=%d all NaN: max %v, want -Inf", n, got)
+		}
+	}
+}

@@ -27,6 +27,8 @@
 package main
 
 import (
+	"github.com/ganada/ganada/bench/internal/measure"
+
 	"context"
 	"encoding/json"
 	"flag"
@@ -51,8 +53,8 @@ func main() {
 	check(err)
 	ko, err := readSentences(filepath.Join(*shared, "data/korsts/sts-test.tsv"))
 	check(err)
-	fmt.Printf("GOMAXPROCS=%d, %d STS-B en sentences, %d KorSTS sentences, best of %d runs\n\n",
-		runtime.GOMAXPROCS(0), len(en), len(ko), *repeat)
+	fmt.Printf("machine: %s\n%d STS-B en sentences, %d KorSTS sentences, best of %d runs\n\n",
+		measure.Machine(), len(en), len(ko), *repeat)
 	fmt.Printf("%-11s %-6s %-22s %12s %9s %s\n", "tokenizer", "data", "engine", "tokens/s", "vs HF", "notes (vs HF: ratio to the faster single-threaded HF figure)")
 	for _, name := range []string{"minilm", "unigram-ko"} {
 		path := filepath.Join(*shared, "fixtures/tokenizers", name, "tokenizer.json")

@@ -24,7 +24,7 @@ type Hit struct {
 }
 
 // A QueryOption tunes one Query or QueryVector call: WithFilter,
-// WithQueryEf or WithExactSearch. Nil options are skipped; an option with a
+// WithQueryEf, WithExactSearch or (Query only) WithRerank. Nil options are skipped; an option with a
 // bad value makes the call fail with an error wrapping errs.ErrInvalidOption
 // that names it.
 type QueryOption func(*queryConfig) error
@@ -33,6 +33,7 @@ type QueryOption func(*queryConfig) error
 type queryConfig struct {
 	filters []Filter
 	sopts   []index.SearchOption
+	rerank  *rerankSpec // WithRerank (rerank.go)
 }
 
 // WithFilter restricts one query to the documents every filter admits
@@ -93,7 +94,18 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if err := c.checkVector(out[0], text); err != nil {
 		return nil, fmt.Errorf("ganada: query: %w", err)
 	}
-	return c.search(ctx, out[0], k, opts)
+	rs, err := rerankOption(opts)
+	if err != nil {
+		return nil, err
+	}
+	if rs == nil {
+		return c.search(ctx, out[0], k, opts)
+	}
+	hits, err := c.search(ctx, out[0], max(k, rs.n), opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.rerank(ctx, rs, text, hits, k)
 }
 
 // QueryVector returns up to k documents whose vectors score best against
@@ -110,6 +122,11 @@ func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts
 	}
 	if _, err := checkVec(vec, c.idx.Dim(), c.cfg.metric); err != nil {
 		return nil, fmt.Errorf("ganada: query vector: %w", err)
+	}
+	if rs, err := rerankOption(opts); err != nil {
+		return nil, err
+	} else if rs != nil {
+		return nil, fmt.Errorf("ganada: WithRerank: QueryVector has no query text to rerank with (use Query): %w", errs.ErrInvalidOption)
 	}
 	return c.search(ctx, vec, k, opts)
 }

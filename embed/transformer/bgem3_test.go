@@ -29,7 +29,7 @@ type m3Golden struct {
 		DenseVecs      testutil.GoldenArray `json:"dense_vecs"`
 		ColBERTVecs    testutil.GoldenArray `json:"colbert_vecs"`
 		LexicalWeights struct {
-			TokenIDs []int               `json:"token_ids"`
+			TokenIDs []int                `json:"token_ids"`
 			Weights  testutil.GoldenArray `json:"weights"`
 		} `json:"lexical_weights"`
 
@@ -62,11 +62,10 @@ func readM3Golden(t testing.TB, path string) *m3Golden {
 
 func m3Cases(t *testing.T) [][3]string {
 	var cases [][3]string
-	dir := filepath.Join(sharedModels, "tiny-bge-m3")
-	if _, err := os.Stat(dir); err == nil {
+	if dir, ok := fixtureDir("tiny-bge-m3"); ok {
 		cases = append(cases, [3]string{"tiny-bge-m3", dir, filepath.Join(dir, "goldens", "public.json")})
 	} else {
-		t.Logf("fixture tiny-bge-m3 not found in %s: skipped", sharedModels)
+		t.Logf("fixture tiny-bge-m3 not found in testdata/ or %s: skipped", sharedModels)
 	}
 	for _, e := range parityExtra(t) {
 		if _, m3 := goldenTask(t, e[1]); m3 {
@@ -141,10 +140,7 @@ func TestM3Parity(t *testing.T) {
 // TestM3Scores checks M3Score and the combinations against FlagEmbedding's
 // formulas computed here in float64 from the golden outputs.
 func TestM3Scores(t *testing.T) {
-	dir := filepath.Join(sharedModels, "tiny-bge-m3")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("fixture tiny-bge-m3 not found in %s", sharedModels)
-	}
+	dir := ceFixture(t, "tiny-bge-m3")
 	g := readM3Golden(t, filepath.Join(dir, "goldens", "public.json"))
 	x, err := LoadM3(context.Background(), dir)
 	if err != nil {
@@ -223,10 +219,7 @@ func TestM3Scores(t *testing.T) {
 }
 
 func TestM3BadHeads(t *testing.T) {
-	src := filepath.Join(sharedModels, "tiny-bge-m3")
-	if _, err := os.Stat(src); err != nil {
-		t.Skipf("fixture tiny-bge-m3 not found in %s", sharedModels)
-	}
+	src := ceFixture(t, "tiny-bge-m3")
 	for _, c := range []struct {
 		name  string
 		edit  func(t *testing.T, dir string)

@@ -95,9 +95,9 @@ func TestCrossEncoderParity(t *testing.T) {
 	type tc struct{ name, dir, golden string }
 	var cases []tc
 	for _, m := range []string{"tiny-bert-ce", "tiny-xlmr-ce"} {
-		dir := filepath.Join(sharedModels, m)
-		if _, err := os.Stat(dir); err != nil {
-			t.Logf("fixture %s not found in %s: skipped", m, sharedModels)
+		dir, ok := fixtureDir(m)
+		if !ok {
+			t.Logf("fixture %s not found in testdata/ or %s: skipped", m, sharedModels)
 			continue
 		}
 		cases = append(cases, tc{m, dir, filepath.Join(dir, "goldens", "public.json")})
@@ -392,13 +392,24 @@ func TestCrossEncoderCallErrors(t *testing.T) {
 	}
 }
 
-// ceFixture returns the shared folder of a cross-encoder fixture, skipping
-// the test when it is absent.
+// fixtureDir returns the folder of a fixture model, in testdata/ or else
+// in the shared fixtures, and whether it exists.
+func fixtureDir(name string) (string, bool) {
+	for _, dir := range []string{filepath.Join("testdata", name), filepath.Join(sharedModels, name)} {
+		if _, err := os.Stat(dir); err == nil {
+			return dir, true
+		}
+	}
+	return "", false
+}
+
+// ceFixture returns the folder of a fixture model, skipping the test when
+// it is absent.
 func ceFixture(t testing.TB, name string) string {
 	t.Helper()
-	dir := filepath.Join(sharedModels, name)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("fixture %s not found in %s", name, sharedModels)
+	dir, ok := fixtureDir(name)
+	if !ok {
+		t.Skipf("fixture %s not found in testdata/ or %s", name, sharedModels)
 	}
 	return dir
 }

@@ -108,15 +108,7 @@ func LoadCrossEncoder(ctx context.Context, dirOrHubID string, opts ...Option) (*
 	if err != nil {
 		return nil, err
 	}
-	var cc ceConfig
-	if err := json.Unmarshal(b, &cc); err != nil {
-		return nil, fmt.Errorf("transformer: %s: %v: %w", cfgPath, err, errs.ErrCorrupt)
-	}
-	arch, err := ceArchitecture(cfgPath, cc.Architectures)
-	if err != nil {
-		return nil, err
-	}
-	labels, err := ceLabels(cfgPath, &cc)
+	arch, labels, act, err := parseCEConfig(cfgPath, b)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +116,7 @@ func LoadCrossEncoder(ctx context.Context, dirOrHubID string, opts ...Option) (*
 	if err != nil {
 		return nil, err
 	}
-	c := &CrossEncoder{m: m, arch: arch, labels: labels}
+	c := &CrossEncoder{m: m, arch: arch, labels: labels, act: act}
 	fam := m.enc.cfg.family
 	if wantRoBERTa := arch != "BertForSequenceClassification"; wantRoBERTa != (fam == familyRoBERTa) {
 		m.Close()
@@ -135,15 +127,31 @@ func LoadCrossEncoder(ctx context.Context, dirOrHubID string, opts ...Option) (*
 	// return no token_type_ids (their model_input_names), so the model
 	// sees zeros.
 	c.types = fam == familyBERT
-	if c.act, err = ceActivation(cfgPath, &cc, len(labels)); err != nil {
-		m.Close()
-		return nil, err
-	}
 	if err := c.loadHead(ctx, src, tdir, o.weightsFile); err != nil {
 		m.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// parseCEConfig reads the cross-encoder fields of config.json (the
+// contents b of the file at path): the architecture, the labels and
+// Predict's activation.
+func parseCEConfig(path string, b []byte) (arch string, labels []string, act string, err error) {
+	var cc ceConfig
+	if err := json.Unmarshal(b, &cc); err != nil {
+		return "", nil, "", fmt.Errorf("transformer: %s: %v: %w", path, err, errs.ErrCorrupt)
+	}
+	if arch, err = ceArchitecture(path, cc.Architectures); err != nil {
+		return "", nil, "", err
+	}
+	if labels, err = ceLabels(path, &cc); err != nil {
+		return "", nil, "", err
+	}
+	if act, err = ceActivation(path, &cc, len(labels)); err != nil {
+		return "", nil, "", err
+	}
+	return arch, labels, act, nil
 }
 
 // openSource resolves dirOrHubID and the options as Load does, and finds

@@ -131,21 +131,17 @@ func TestRerank(t *testing.T) {
 			t.Errorf("%q: %d candidates are not among the %d best", tc.query, missing, m)
 		}
 		// The result: the candidates by reranker score, best first, k of them.
-		type ref struct {
-			id    string
-			score float32
-		}
-		var refs []ref
+		var refs []float32
 		for _, h := range got {
-			refs = append(refs, ref{score: overlap(tc.query, h)})
+			refs = append(refs, overlap(tc.query, h))
 		}
-		sort.SliceStable(refs, func(i, j int) bool { return refs[i].score > refs[j].score })
+		sort.SliceStable(refs, func(i, j int) bool { return refs[i] > refs[j] })
 		if len(hits) != min(tc.k, m) {
 			t.Fatalf("%q: %d hits, want %d", tc.query, len(hits), min(tc.k, m))
 		}
 		for i, h := range hits {
-			if h.Score != refs[i].score || h.Score != overlap(tc.query, h.Text) {
-				t.Errorf("%q: hit %d (%s) score %g, want %g", tc.query, i, h.ID, h.Score, refs[i].score)
+			if h.Score != refs[i] || h.Score != overlap(tc.query, h.Text) {
+				t.Errorf("%q: hit %d (%s) score %g, want %g", tc.query, i, h.ID, h.Score, refs[i])
 			}
 			if tc.keep != nil && h.Metadata["topic"] != "fruit" {
 				t.Errorf("%q: hit %s passes no filter", tc.query, h.ID)

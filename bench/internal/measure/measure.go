@@ -2,13 +2,15 @@
 // time and report its figures the same way: CPU clocks (of the process and
 // of the calling thread, which on a shared machine count only the cycles
 // the benchmark got), memory marks, the machine line every report starts
-// with (CPU model, family and model numbers, load), and best/median
+// with (kernel level, CPU vendor, family and model numbers, load), and best/median
 // summaries of repeated trials.
 package measure
 
 import (
 	"bufio"
 	"fmt"
+
+	"github.com/ganada/ganada/internal/cpu"
 	"os"
 	"runtime"
 	"slices"
@@ -39,29 +41,13 @@ func LoadAvg() string {
 	return strings.Join(f[:3], " ")
 }
 
-// Machine describes the CPU the figures come from, as every report must
-// say: the model name, and on x86 the cpu family and model numbers (AMD
-// family 25 is Zen 3 or Zen 4, 26 Zen 5), with GOMAXPROCS, NumCPU and the
-// load.
+// Machine describes where the figures come from, as every report must
+// say: the kernel level ganada dispatched and why, the processor (vendor,
+// brand, family, model: AMD family 25 is Zen 3 or Zen 4, 26 Zen 5), with
+// GOMAXPROCS, NumCPU and the load.
 func Machine() string {
-	name, family, model := "unknown CPU", "?", "?"
-	if f, err := os.Open("/proc/cpuinfo"); err == nil {
-		s := bufio.NewScanner(f)
-		for s.Scan() && s.Text() != "" { // the first processor's block
-			k, v, _ := strings.Cut(s.Text(), ":")
-			switch strings.TrimSpace(k) {
-			case "model name":
-				name = strings.TrimSpace(v)
-			case "cpu family":
-				family = strings.TrimSpace(v)
-			case "model":
-				model = strings.TrimSpace(v)
-			}
-		}
-		f.Close()
-	}
-	return fmt.Sprintf("%s (family %s model %s), %s/%s, GOMAXPROCS=%d, NumCPU=%d, load %s",
-		name, family, model, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), LoadAvg())
+	return fmt.Sprintf("%s; %s/%s, GOMAXPROCS=%d, NumCPU=%d, load %s",
+		cpu.Describe(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), LoadAvg())
 }
 
 // ResetPeakRSS resets the kernel's peak-RSS mark of this process (Linux).

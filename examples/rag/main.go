@@ -7,6 +7,7 @@
 //	go run ./examples/rag                        # embedded GloVe, 40-word windows
 //	go run ./examples/rag -model sentence-transformers/all-MiniLM-L6-v2   # token windows
 //	go run ./examples/rag -file notes.txt "what did we decide about the budget?"
+//	go run ./examples/rag -reranker cross-encoder/ms-marco-MiniLM-L6-v2   # rerank the 20 best windows
 //
 // Windows are counted in words for word-vector models, and in the model's
 // own tokens for transformers, whose inputs are cut at a maximum number of
@@ -25,6 +26,7 @@ import (
 	"github.com/ganada/ganada"
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/static"
+	"github.com/ganada/ganada/embed/transformer"
 	"github.com/ganada/ganada/examples/internal/models"
 )
 
@@ -44,6 +46,8 @@ var defaultQuestions = []string{
 // settings are the example's flags.
 type settings struct {
 	window, overlap, k int
+	reranker           embed.Reranker // -reranker: rerank the candidates best first
+	candidates         int            // -candidates: how many the reranker reads
 }
 
 func main() {
@@ -54,6 +58,8 @@ func main() {
 	flag.IntVar(&s.window, "window", 0, "window size in words (word vectors; default 40) or tokens (transformers; default 128, at most the model's limit)")
 	flag.IntVar(&s.overlap, "overlap", -1, "overlap between consecutive windows (default: a quarter of the window)")
 	flag.IntVar(&s.k, "k", 3, "passages per question")
+	reranker := flag.String("reranker", "", "a cross-encoder (folder or hub id, such as cross-encoder/ms-marco-MiniLM-L6-v2) that reranks the best windows")
+	flag.IntVar(&s.candidates, "candidates", 20, "windows the -reranker reads per question")
 	flag.Parse()
 	ctx := context.Background()
 	text := hangul
@@ -71,6 +77,14 @@ func main() {
 	m, err := models.Load(ctx, *model, *prompts)
 	if err != nil {
 		fail(err)
+	}
+	if *reranker != "" {
+		ce, err := transformer.LoadCrossEncoder(ctx, *reranker)
+		if err != nil {
+			fail(err)
+		}
+		defer ce.Close()
+		s.reranker = ce
 	}
 	if err := run(ctx, os.Stdout, m, text, questions, s); err != nil {
 		fail(err)
@@ -177,7 +191,11 @@ func run(ctx context.Context, w io.Writer, m *models.Model, text string, questio
 	}
 	fmt.Fprintf(w, "model %s\n%s\n", m.Name, desc)
 	for _, q := range questions {
-		hits, err := col.Query(ctx, q, s.k)
+		var opts []ganada.QueryOption
+		if s.reranker != nil {
+			opts = append(opts, ganada.WithRerank(s.reranker, s.candidates))
+		}
+		hits, err := col.Query(ctx, q, s.k, opts...)
 		if err != nil {
 			return err
 		}

@@ -6,11 +6,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/ganada/ganada/embed/tokenizer"
+	"github.com/ganada/ganada/embed/transformer"
 	"github.com/ganada/ganada/examples/internal/models"
 )
 
@@ -164,5 +167,52 @@ func TestRun(t *testing.T) {
 	}
 	if s := out.String(); !strings.Contains(s, "windows of 50 words overlapping by 10") || strings.Count(s, "\n  0.") != 2 {
 		t.Fatalf("output:\n%s", s)
+	}
+}
+
+// TestRunReranked runs the example with -reranker (the seeded-random
+// tiny-xlmr-ce cross-encoder): the passages printed carry the
+// cross-encoder's scores of (question, passage), best first.
+func TestRunReranked(t *testing.T) {
+	ctx := context.Background()
+	dir := "../../embed/transformer/testdata/tiny-xlmr-ce"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("fixture %s not found", dir)
+	}
+	ce, err := transformer.LoadCrossEncoder(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ce.Close()
+	m, err := models.Load(ctx, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	const q = "Who was Jeong In-ji?"
+	if err := run(ctx, &out, m, hangul, []string{q}, settings{window: 50, overlap: 10, k: 2, reranker: ce, candidates: 6}); err != nil {
+		t.Fatal(err)
+	}
+	col, _, _, err := index(ctx, m, hangul, settings{window: 50, overlap: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands, err := col.Query(ctx, q, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, h := range cands {
+		texts = append(texts, h.Text)
+	}
+	scores, err := ce.Rerank(ctx, q, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(scores, func(i, j int) bool { return scores[i] > scores[j] })
+	for _, s := range scores[:2] {
+		if line := fmt.Sprintf("\n  %.3f  window", s); !strings.Contains(out.String(), line) {
+			t.Errorf("output lacks %q:\n%s", line, out.String())
+		}
 	}
 }

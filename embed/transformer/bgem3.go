@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/hub"
@@ -285,6 +286,10 @@ func (x *M3) encode(ctx context.Context, texts []string, all bool) ([]M3Embeddin
 func (x *M3) lexical(ids []int, hs []float32) embed.SparseVector {
 	h := len(x.sparseW)
 	var v embed.SparseVector
+	var at map[int]int // id → index in v, for long texts
+	if len(ids) > 64 {
+		at = make(map[int]int, len(ids))
+	}
 	for t, id := range ids {
 		skip := false
 		for _, u := range x.unused {
@@ -301,18 +306,23 @@ func (x *M3) lexical(ids []int, hs []float32) embed.SparseVector {
 			continue
 		}
 		w := float32(s)
-		found := false
-		for k, id2 := range v.IDs {
-			if id2 == id {
-				v.Weights[k] = max(v.Weights[k], w)
-				found = true
-				break
+		k := -1
+		if at != nil {
+			if i, ok := at[id]; ok {
+				k = i
 			}
+		} else {
+			k = slices.Index(v.IDs, id)
 		}
-		if !found {
-			v.IDs = append(v.IDs, id)
-			v.Weights = append(v.Weights, w)
+		if k >= 0 {
+			v.Weights[k] = max(v.Weights[k], w)
+			continue
 		}
+		if at != nil {
+			at[id] = len(v.IDs)
+		}
+		v.IDs = append(v.IDs, id)
+		v.Weights = append(v.Weights, w)
 	}
 	return v
 }

@@ -102,7 +102,10 @@ func (e *Encoder) fromNumbers(i int, vals []float64) ([]float32, error) {
 			if x != math.Trunc(x) || x < lo || x > hi {
 				return nil, e.corrupt(fmt.Sprintf("vector %d byte %d", i, j), "%v is not a %s byte", x, t)
 			}
-			b := byte(int(x)) // two's complement for binary's signed bytes
+			b := byte(int(x)) // ubinary: the packed byte
+			if t == "binary" {
+				b = byte(int(x) + 128) // binary: the packed byte minus 128, as a signed byte
+			}
 			for k := range 8 {
 				if b&(0x80>>k) != 0 {
 					v[8*j+k] = 1

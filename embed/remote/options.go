@@ -237,9 +237,12 @@ func WithHeader(name, value string) Option {
 // WithEmbeddingType asks for quantised vectors: Cohere's embedding_types
 // and Voyage's output_dtype ("float", "int8", "uint8", "binary",
 // "ubinary"), Jina's embedding_type ("float", "binary", "ubinary").
-// Integers become float32 values; binary and ubinary vectors, packed eight
-// dimensions a byte with the first dimension in the most significant bit,
-// become ±1 components, so Dim stays the dimension asked for. The type
+// Integers become float32 values; binary and ubinary vectors become ±1
+// components, so Dim stays the dimension asked for. The packing is
+// sentence-transformers' quantize_embeddings' (numpy.packbits of the
+// positive components, the first dimension in a byte's most significant
+// bit; ubinary is that byte, binary that byte minus 128 as a signed
+// byte), the convention of Cohere's and Voyage's quantised embeddings. The type
 // is part of the Identity's Model.
 func WithEmbeddingType(t string) Option {
 	return func(c *config) error {

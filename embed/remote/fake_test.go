@@ -104,7 +104,7 @@ func newFake(t testing.TB, h handler) *fake {
 				return
 			}
 		}
-		if ft != nil && ft.cutBody == false && ft.status != 0 {
+		if ft != nil && !ft.cutBody && ft.status != 0 {
 			if ft.delay > 0 {
 				select {
 				case <-time.After(ft.delay):
@@ -309,4 +309,3 @@ func openAIFake(path string, dims map[string]int, auth func(*http.Request) (int,
 }
 
 func bearerAuth(r *http.Request) (int, any, bool) { return checkBearer(r) }
-func noAuth(*http.Request) (int, any, bool)       { return 0, nil, true }

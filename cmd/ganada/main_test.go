@@ -1,0 +1,226 @@
+// main_test.go tests the command end to end: it builds the binary, indexes
+// a temporary folder with the embedded model, queries it (plain, JSON,
+// filtered), re-indexes (unchanged files are skipped), embeds standard
+// input (checked against the library's own encoding), and checks errors
+// are one line with a non-zero status. The hosted-API path runs against
+// an httptest server in OpenAI's format, behind the embedding cache.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ganada/ganada/embed/static/glove"
+)
+
+// build builds the command into a temporary folder.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "ganada")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// sh runs the binary and returns stdout, stderr and the exit status.
+func sh(t *testing.T, bin, dir, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEndToEnd(t *testing.T) {
+	bin := build(t)
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "docs/cat.txt"), "The cat sleeps on the sofa.\n")
+	write(t, filepath.Join(dir, "docs/sub/rocket.md"), "# Rockets\nRockets reach orbit by burning fuel.\n")
+	write(t, filepath.Join(dir, "docs/more.jsonl"), `{"id":"b1","text":"Bread dough must rise for an hour.","topic":"cooking"}
+{"id":2,"text":"The stock market fell sharply today.","topic":"finance"}
+`)
+	write(t, filepath.Join(dir, "docs/.hidden/x.txt"), "hidden")
+	write(t, filepath.Join(dir, "docs/image.png"), "not text")
+
+	out, errOut, code := sh(t, bin, dir, "", "index", "-o", "col.ganada", "docs")
+	if code != 0 || !strings.Contains(out, "col.ganada: 4 documents (4 encoded, 0 unchanged)") {
+		t.Fatalf("index: %d %q %q", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "encoded 4/4") {
+		t.Errorf("no progress lines when not a terminal: %q", errOut)
+	}
+	out, _, code = sh(t, bin, dir, "", "query", "col.ganada", "where is the kitten?", "-k", "2")
+	if code != 0 || !strings.HasPrefix(out, " 1. ") || !strings.Contains(strings.SplitN(out, "\n", 2)[0], "docs/cat.txt") {
+		t.Errorf("query: %d %q", code, out)
+	}
+	out, _, code = sh(t, bin, dir, "", "query", "-json", "-where", "topic=finance", "col.ganada", "bread")
+	var hits []struct {
+		ID       string            `json:"id"`
+		Score    float32           `json:"score"`
+		Metadata map[string]string `json:"metadata"`
+	}
+	if err := json.Unmarshal([]byte(out), &hits); err != nil || code != 0 || len(hits) != 1 || hits[0].ID != "2" || hits[0].Metadata["topic"] != "finance" {
+		t.Errorf("filtered JSON query: %d %q %v", code, out, err)
+	}
+
+	// Re-running skips unchanged files; a changed file is encoded again.
+	out, _, _ = sh(t, bin, dir, "", "index", "-o", "col.ganada", "docs")
+	if !strings.Contains(out, "(0 encoded, 4 unchanged)") {
+		t.Errorf("re-index: %q", out)
+	}
+	write(t, filepath.Join(dir, "docs/cat.txt"), "The dog barks at night.\n")
+	out, _, _ = sh(t, bin, dir, "", "index", "-o", "col.ganada", "docs")
+	if !strings.Contains(out, "4 documents (1 encoded, 3 unchanged)") {
+		t.Errorf("re-index after a change: %q", out)
+	}
+
+	// embed: each line's vector, as the library encodes it.
+	out, errOut, code = sh(t, bin, dir, "hello world\r\nsecond line\n", "embed")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 {
+		t.Fatalf("embed: %d %q %q", code, out, errOut)
+	}
+	m, err := glove.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.Encode(context.Background(), []string{"hello world", "second line"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range lines {
+		var v []float32
+		if err := json.Unmarshal([]byte(l), &v); err != nil || len(v) != len(want[i]) {
+			t.Fatalf("line %d: %v", i, err)
+		}
+		for j := range v {
+			if v[j] != want[i][j] {
+				t.Fatalf("line %d component %d: %v, want %v", i, j, v[j], want[i][j])
+			}
+		}
+	}
+
+	// Errors: one line, non-zero status; usage errors 2; -h 0.
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"query", "missing.ganada", "x"}, 1},
+		{[]string{"query", "col.ganada"}, 2},
+		{[]string{"index", "-nosuchflag", "docs"}, 2},
+		{[]string{"frobnicate"}, 2},
+		{[]string{"query", "-api", "nope:x", "col.ganada", "x"}, 2},
+		{[]string{"query", "-model", "sentence-transformers/not-here", "-api", "openai:x", "col.ganada", "x"}, 2},
+	} {
+		_, errOut, code := sh(t, bin, dir, "", c.args...)
+		if code != c.code || strings.Count(strings.TrimSpace(errOut), "\n") > 0 && c.args[0] != "frobnicate" || !strings.HasPrefix(errOut, "ganada: ") {
+			t.Errorf("%v: status %d (want %d), stderr %q", c.args, code, c.code, errOut)
+		}
+	}
+	for _, sub := range []string{"index", "query", "embed"} {
+		_, errOut, code := sh(t, bin, dir, "", sub, "-h")
+		if code != 0 || !strings.Contains(errOut, "usage: ganada "+sub) {
+			t.Errorf("%s -h: %d %q", sub, code, errOut)
+		}
+	}
+}
+
+// openAIServer answers POST /v1/embeddings in OpenAI's format with the
+// vector [len(text), 1, 0, 0] for each input, counting the inputs.
+func openAIServer(t *testing.T, texts *atomic.Int64) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Input []string `json:"input"`
+			Model string   `json:"model"`
+		}
+		if r.URL.Path != "/v1/embeddings" || json.NewDecoder(r.Body).Decode(&req) != nil || req.Model != "tiny" {
+			w.WriteHeader(400)
+			w.Write([]byte(`{"error":{"message":"bad request"}}`))
+			return
+		}
+		texts.Add(int64(len(req.Input)))
+		var data []map[string]any
+		for i, s := range req.Input {
+			data = append(data, map[string]any{"object": "embedding", "index": i, "embedding": []float32{float32(len(s)), 1, 0, 0}})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data, "model": req.Model,
+			"usage": map[string]int{"prompt_tokens": 1, "total_tokens": 1}})
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestAPIAndCache(t *testing.T) {
+	var texts atomic.Int64
+	srv := openAIServer(t, &texts)
+	dir := t.TempDir()
+	cacheFile := filepath.Join(dir, "emb.cache")
+	api := []string{"-api", "openai-compatible:tiny", "-base-url", srv.URL + "/v1", "-dim", "4", "-cache", cacheFile}
+	for run := range 2 {
+		var out, errOut bytes.Buffer
+		code := run1(t, append([]string{"embed", "-text"}, api...), "abc\nhello\n", &out, &errOut)
+		if code != 0 {
+			t.Fatalf("embed: %d %s", code, errOut.String())
+		}
+		want := "{\"text\":\"abc\",\"embedding\":[3,1,0,0]}\n{\"text\":\"hello\",\"embedding\":[5,1,0,0]}\n"
+		if out.String() != want {
+			t.Errorf("run %d: %q, want %q", run, out.String(), want)
+		}
+		if texts.Load() != 2 {
+			t.Errorf("run %d: the server encoded %d texts, want 2 in all", run, texts.Load())
+		}
+	}
+	// index and query through the API; a query with another model is refused.
+	write(t, filepath.Join(dir, "d/a.txt"), "a")
+	write(t, filepath.Join(dir, "d/long.txt"), "a much longer text")
+	col := filepath.Join(dir, "c.ganada")
+	var out, errOut bytes.Buffer
+	if code := run1(t, append([]string{"index", "-o", col, "-exact", filepath.Join(dir, "d")}, api...), "", &out, &errOut); code != 0 {
+		t.Fatalf("index: %s", errOut.String())
+	}
+	out.Reset()
+	if code := run1(t, append([]string{"query", "-json", col, "x"}, api...), "", &out, &errOut); code != 0 {
+		t.Fatalf("query: %s", errOut.String())
+	}
+	if !strings.Contains(out.String(), `"id"`) {
+		t.Errorf("query: %s", out.String())
+	}
+	errOut.Reset()
+	if code := run1(t, []string{"query", col, "x"}, "", &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "encoder does not match") {
+		t.Errorf("query with the embedded model: %d %q", code, errOut.String())
+	}
+}
+
+func run1(t *testing.T, args []string, stdin string, stdout, stderr *bytes.Buffer) int {
+	t.Helper()
+	return run(context.Background(), args, strings.NewReader(stdin), stdout, stderr)
+}

@@ -361,11 +361,13 @@ func (t *transient) Unwrap() error { return t.err }
 // maxErrorBody bounds what is read of an error answer.
 const maxErrorBody = 64 << 10
 
-// responseLimit bounds a successful answer of n vectors: JSON numbers
-// take at most about 25 bytes, base64 under 6 per component; 512 bytes a
-// vector and 64 KiB cover the rest of the JSON.
-func (e *Encoder) responseLimit(n int) int64 {
-	return 64<<10 + int64(n)*(int64(e.dim)*32+512)
+// responseLimit bounds a successful answer of n vectors to a request of
+// reqBytes: JSON numbers take at most about 25 bytes, base64 under 6 per
+// component; 512 bytes a vector and 64 KiB cover the rest of the JSON,
+// and six times the request an echo of the texts (Cohere returns them),
+// escaped.
+func (e *Encoder) responseLimit(n, reqBytes int) int64 {
+	return 64<<10 + int64(n)*(int64(e.dim)*32+512) + 6*int64(reqBytes)
 }
 
 // attempt sends one request and decodes its answer.
@@ -410,7 +412,7 @@ func (e *Encoder) attempt(ctx context.Context, url string, body []byte, n int) (
 		}
 		return nil, 0, ae
 	}
-	limit := e.responseLimit(n)
+	limit := e.responseLimit(n, len(body))
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		if ctx.Err() != nil {

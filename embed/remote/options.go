@@ -242,7 +242,8 @@ func WithHeader(name, value string) Option {
 // sentence-transformers' quantize_embeddings' (numpy.packbits of the
 // positive components, the first dimension in a byte's most significant
 // bit; ubinary is that byte, binary that byte minus 128 as a signed
-// byte), the convention of Cohere's and Voyage's quantised embeddings. The type
+// byte), the convention of Cohere's and Voyage's quantised embeddings;
+// that Jina's binary types follow it too is our assumption. The type
 // is part of the Identity's Model.
 func WithEmbeddingType(t string) Option {
 	return func(c *config) error {

@@ -341,6 +341,13 @@ func TestCohere(t *testing.T) {
 	if id.Model != "cohere:embed-v4.0" || id.QueryPrompt != "input_type=search_query" || id.DocumentPrompt != "input_type=search_document" || id.Prompt != "input_type=search_document" {
 		t.Errorf("identity %+v", id)
 	}
+	// Cohere echoes the texts: a long one must not trip the size limit.
+	long := []string{strings.Repeat("가나다 ", 100_000)}
+	lv, err := enc.EncodeDocuments(ctx, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVecs(t, lv, long, "embed-v4.0/search_document", 256)
 	clu, err := NewCohere("embed-v4.0", WithBaseURL(f.URL), WithTask("clustering"), WithDimensions(256))
 	if err != nil {
 		t.Fatal(err)

@@ -14,13 +14,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/chunk"
 	"github.com/ganada/ganada/embed"
 )
 
@@ -40,9 +43,12 @@ const indexUsage = `usage: ganada index [-model M | -api provider:model] [-o col
 Encodes text (.txt), Markdown (.md) and JSON Lines (.jsonl: one document a
 line, with "id", "text" and metadata fields) files, and folders of them
 recursively, into the collection file -o. A text or Markdown file is one
-document whose ID is its path. If -o exists, its documents are kept and
-those whose content is unchanged are not encoded again (the model must be
-the one it was built with).
+document whose ID is its path. With -chunk N, documents are split into
+chunks of at most N words (package chunk: cut at paragraph, sentence,
+clause or word ends), indexed as ID#0, ID#1, ... with the metadata
+parent, start and end (byte offsets). If -o exists, its documents are
+kept and those whose content is unchanged are not encoded again (the
+model must be the one it was built with).
 
 `
 
@@ -52,6 +58,8 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	mf.register(fs)
 	out := fs.String("o", "col.ganada", "the collection file to write (updated if it exists)")
 	exact := fs.Bool("exact", false, "use the exact (flat) index instead of HNSW")
+	chunkWords := fs.Int("chunk", 0, "split documents into chunks of at most this many words (0: one document each)")
+	overlap := fs.Int("overlap", -1, "words consecutive chunks share (default a tenth of -chunk)")
 	paths, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -62,6 +70,18 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	docs, err := collect(paths)
 	if err != nil {
 		return err
+	}
+	var splitter *chunk.Splitter
+	if *chunkWords > 0 {
+		var opts []chunk.Option
+		if *overlap >= 0 {
+			opts = append(opts, chunk.WithOverlap(*overlap))
+		}
+		if splitter, err = chunk.New(chunk.Words, *chunkWords, opts...); err != nil {
+			return &usageError{"index: -chunk/-overlap: " + err.Error()}
+		}
+	} else if *overlap >= 0 {
+		return &usageError{"index: -overlap needs -chunk"}
 	}
 	enc, err := mf.load(ctx)
 	if err != nil {
@@ -86,11 +106,46 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	var todo []ganada.Document
+	var stale []string
+	unchanged := 0
 	for _, d := range docs {
-		if old, ok := col.Get(d.ID); ok && old.Metadata[hashKey] == d.Metadata[hashKey] {
+		if splitter == nil {
+			if old, ok := col.Get(d.ID); ok && old.Metadata[hashKey] == d.Metadata[hashKey] {
+				unchanged++
+				continue
+			}
+			todo = append(todo, d)
 			continue
 		}
-		todo = append(todo, d)
+		if old, ok := col.Get(chunkID(d.ID, 0)); ok && old.Metadata[hashKey] == d.Metadata[hashKey] {
+			unchanged++
+			continue
+		}
+		chunks, err := splitter.Split(d.Text)
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.ID, err)
+		}
+		if len(chunks) == 0 { // no words: keep the document whole
+			chunks = []chunk.Chunk{{Start: 0, End: len(d.Text), Text: d.Text}}
+		}
+		for k, c := range chunks {
+			md := maps.Clone(d.Metadata)
+			md["parent"], md["start"], md["end"] = d.ID, strconv.Itoa(c.Start), strconv.Itoa(c.End)
+			todo = append(todo, ganada.Document{ID: chunkID(d.ID, k), Text: c.Text, Metadata: md})
+		}
+		// The chunks of an earlier, longer version, and the document
+		// indexed whole before, go.
+		for k := len(chunks); col.Contains(chunkID(d.ID, k)); k++ {
+			stale = append(stale, chunkID(d.ID, k))
+		}
+		if col.Contains(d.ID) {
+			stale = append(stale, d.ID)
+		}
+	}
+	if len(stale) > 0 {
+		if err := col.Delete(ctx, stale...); err != nil {
+			return err
+		}
 	}
 	prog := newProgress(stderr, len(todo))
 	for i := 0; i < len(todo); i += batch {
@@ -105,9 +160,12 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := col.Save(ctx, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d documents (%d encoded, %d unchanged)\n", *out, col.Len(), len(todo), len(docs)-len(todo))
+	fmt.Fprintf(stdout, "%s: %d documents (%d encoded, %d unchanged)\n", *out, col.Len(), len(todo), unchanged)
 	return nil
 }
+
+// chunkID is the ID of a document's k-th chunk.
+func chunkID(id string, k int) string { return id + "#" + strconv.Itoa(k) }
 
 // collect reads the documents of paths.
 func collect(paths []string) ([]ganada.Document, error) {

@@ -2,7 +2,7 @@
 // embedded English model (offline, the default), any local or Hugging Face
 // model, or a hosted embedding API:
 //
-//	ganada index [-model M | -api P:M] [-o col.ganada] PATH...   text, Markdown and JSONL files, folders recursively
+//	ganada index [-model M | -api P:M] [-o col.ganada] [-chunk N] PATH...   text, Markdown and JSONL files, folders recursively
 //	ganada query [-model M | -api P:M] [-k 10] [-where key=value]... [-json] col.ganada "text"
 //	ganada embed [-model M | -api P:M] [-query] < texts.txt > vectors.jsonl
 //

@@ -224,3 +224,49 @@ func run1(t *testing.T, args []string, stdin string, stdout, stderr *bytes.Buffe
 	t.Helper()
 	return run(context.Background(), args, strings.NewReader(stdin), stdout, stderr)
 }
+
+func TestChunking(t *testing.T) {
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "d", "long.txt")
+	text := "Hangul was created in 1443. It was published in 1446.\n\n" +
+		"Its letters are grouped into syllable blocks. Unicode encodes 11,172 of them."
+	write(t, doc, text)
+	col := filepath.Join(dir, "c.ganada")
+	var out, errOut bytes.Buffer
+	if code := run1(t, []string{"index", "-chunk", "8", "-overlap", "5", "-o", col, filepath.Join(dir, "d")}, "", &out, &errOut); code != 0 {
+		t.Fatalf("index: %s", errOut.String())
+	}
+	// The chunk package's own example cuts this text in four.
+	if !strings.Contains(out.String(), ": 4 documents (4 encoded, 0 unchanged)") {
+		t.Fatalf("index: %q", out.String())
+	}
+	out.Reset()
+	if code := run1(t, []string{"query", "-json", "-k", "1", col, "Unicode syllables"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("query: %s", errOut.String())
+	}
+	var hits []struct {
+		ID       string            `json:"id"`
+		Text     string            `json:"text"`
+		Metadata map[string]string `json:"metadata"`
+	}
+	json.Unmarshal(out.Bytes(), &hits)
+	id := filepath.ToSlash(doc)
+	if len(hits) != 1 || hits[0].ID != id+"#3" || hits[0].Metadata["parent"] != id || hits[0].Metadata["start"] != "101" || hits[0].Text != text[101:] {
+		t.Errorf("hit %+v", hits)
+	}
+	out.Reset()
+	run1(t, []string{"index", "-chunk", "8", "-overlap", "5", "-o", col, filepath.Join(dir, "d")}, "", &out, &errOut)
+	if !strings.Contains(out.String(), "(0 encoded, 1 unchanged)") {
+		t.Errorf("re-index: %q", out.String())
+	}
+	write(t, doc, "Hangul was created in 1443.")
+	out.Reset()
+	run1(t, []string{"index", "-chunk", "8", "-overlap", "5", "-o", col, filepath.Join(dir, "d")}, "", &out, &errOut)
+	if !strings.Contains(out.String(), ": 1 documents (1 encoded, 0 unchanged)") {
+		t.Errorf("after shortening, the old chunks should be gone: %q", out.String())
+	}
+	errOut.Reset()
+	if code := run1(t, []string{"index", "-overlap", "2", "-o", col, dir}, "", &out, &errOut); code != 2 {
+		t.Errorf("-overlap without -chunk: %d %q", code, errOut.String())
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -459,7 +461,8 @@ func snippet(text string, n int) string {
 const embedUsage = `usage: ganada embed [-model M | -api provider:model] [-query | -documents] [-text] < texts.txt > vectors.jsonl
 
 Encodes each line of standard input and writes its vector as a JSON array
-on a line of standard output (with -text, an object {"text", "embedding"}).
+on a line of standard output (with -text, an object {"text", "embedding"};
+with -format npy, one NumPy .npy float32 array of shape (lines, dim)).
 -query and -documents encode the lines as search queries or as documents,
 for models that tell them apart.
 
@@ -472,6 +475,7 @@ func cmdEmbed(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	asQuery := fs.Bool("query", false, "encode the lines as search queries")
 	asDocs := fs.Bool("documents", false, "encode the lines as documents")
 	withText := fs.Bool("text", false, `write {"text": ..., "embedding": [...]} objects`)
+	format := fs.String("format", "jsonl", "jsonl (a JSON array a line) or npy (one NumPy float32 array of shape (lines, dim))")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -481,6 +485,12 @@ func cmdEmbed(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if *asQuery && *asDocs {
 		return &usageError{"embed: -query and -documents exclude each other"}
+	}
+	if *format != "jsonl" && *format != "npy" {
+		return &usageError{fmt.Sprintf("embed: -format %q: want jsonl or npy", *format)}
+	}
+	if *format == "npy" && *withText {
+		return &usageError{"embed: -text needs -format jsonl"}
 	}
 	enc, err := mf.load(ctx)
 	if err != nil {
@@ -498,6 +508,7 @@ func cmdEmbed(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64<<10), maxLine)
 	var lines []string
+	var all [][]float32 // for npy, which needs the count first
 	n := 0
 	flush := func() error {
 		if len(lines) == 0 {
@@ -506,6 +517,11 @@ func cmdEmbed(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		vecs, err := encode(ctx, lines)
 		if err != nil {
 			return fmt.Errorf("lines %d–%d: %w", n-len(lines)+1, n, err)
+		}
+		if *format == "npy" {
+			all = append(all, vecs...)
+			lines = lines[:0]
+			return nil
 		}
 		for i, v := range vecs {
 			var b []byte
@@ -544,5 +560,28 @@ func cmdEmbed(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := flush(); err != nil {
 		return err
 	}
+	if *format == "npy" {
+		writeNPY(w, all, enc.Dim())
+	}
 	return w.Flush()
+}
+
+// writeNPY writes vecs as a NumPy .npy file (format version 1.0): a
+// little-endian float32 array of shape (len(vecs), dim), C order.
+func writeNPY(w *bufio.Writer, vecs [][]float32, dim int) {
+	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", len(vecs), dim)
+	// magic(6) + version(2) + length(2) + header + '\n', padded to 64.
+	pad := 63 - (10+len(header))%64
+	header += strings.Repeat(" ", pad) + "\n"
+	w.WriteString("\x93NUMPY\x01\x00")
+	w.WriteByte(byte(len(header)))
+	w.WriteByte(byte(len(header) >> 8))
+	w.WriteString(header)
+	var b [4]byte
+	for _, v := range vecs {
+		for _, x := range v {
+			binary.LittleEndian.PutUint32(b[:], math.Float32bits(x))
+			w.Write(b[:])
+		}
+	}
 }

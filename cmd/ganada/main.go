@@ -4,7 +4,7 @@
 //
 //	ganada index [-model M | -api P:M] [-o col.ganada] [-chunk N] PATH...   text, Markdown and JSONL files, folders recursively
 //	ganada query [-model M | -api P:M] [-k 10] [-where key=value]... [-json] col.ganada "text"
-//	ganada embed [-model M | -api P:M] [-query] < texts.txt > vectors.jsonl
+//	ganada embed [-model M | -api P:M] [-query] [-format npy] < texts.txt > vectors.jsonl
 //
 // -model takes a Hugging Face hub id (sentence-transformers/all-MiniLM-L6-v2),
 // a model folder or a word-vector file; empty for the embedded GloVe model.

@@ -270,3 +270,55 @@ func TestChunking(t *testing.T) {
 		t.Errorf("-overlap without -chunk: %d %q", code, errOut.String())
 	}
 }
+
+// TestNPY checks -format npy with NumPy itself (Debian's python3-numpy):
+// numpy.load must read the array back equal to the JSON lines output.
+func TestNPY(t *testing.T) {
+	var py string
+	for _, p := range []string{"/usr/bin/python3", "python3"} {
+		if exec.Command(p, "-c", "import numpy").Run() == nil {
+			py = p
+			break
+		}
+	}
+	if py == "" {
+		t.Skip("no python3 with numpy")
+	}
+	in := "first line\nsecond line\n한국어 줄\n"
+	var js, npy, errOut bytes.Buffer
+	if code := run1(t, []string{"embed"}, in, &js, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	if code := run1(t, []string{"embed", "-format", "npy"}, in, &npy, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	path := filepath.Join(t.TempDir(), "v.npy")
+	os.WriteFile(path, npy.Bytes(), 0o644)
+	out, err := exec.Command(py, "-c", `import json, sys, numpy
+a = numpy.load(sys.argv[1])
+assert a.dtype == numpy.float32 and a.ndim == 2, (a.dtype, a.shape)
+print(json.dumps([[float(x) for x in row] for row in a]))`, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("numpy.load: %v\n%s", err, out)
+	}
+	var got [][]float64
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(js.String()), "\n")
+	if len(got) != len(lines) {
+		t.Fatalf("%d rows, want %d", len(got), len(lines))
+	}
+	for i, l := range lines {
+		var want []float32
+		json.Unmarshal([]byte(l), &want)
+		if len(got[i]) != len(want) {
+			t.Fatalf("row %d: %d values, want %d", i, len(got[i]), len(want))
+		}
+		for j := range want {
+			if float32(got[i][j]) != want[j] {
+				t.Fatalf("row %d col %d: %v, want %v", i, j, got[i][j], want[j])
+			}
+		}
+	}
+}

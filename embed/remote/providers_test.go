@@ -839,3 +839,51 @@ func TestOllama(t *testing.T) {
 		t.Errorf("unknown model: %v", err)
 	}
 }
+
+// TestProviderErrors sends each provider's fake a wrong key: the error
+// carries the status and the message in the provider's documented error
+// body, and never the key.
+func TestProviderErrors(t *testing.T) {
+	const wrong = "wrong-key-0000000000"
+	cases := []struct {
+		name string
+		h    handler
+		mk   func(base string) (*Encoder, error)
+		msg  string
+	}{
+		{"openai", openAIFake("/v1/embeddings", smallDims, bearerAuth, true, ""), func(b string) (*Encoder, error) {
+			return NewOpenAI("m", WithAPIKey(wrong), WithBaseURL(b+"/v1"), WithExpectedDim(8))
+		}, "Incorrect API key provided"},
+		{"cohere", cohereFake, func(b string) (*Encoder, error) { return NewCohere("embed-v4.0", WithAPIKey(wrong), WithBaseURL(b)) }, "invalid api token"},
+		{"voyage", voyageFake, func(b string) (*Encoder, error) {
+			return NewVoyage("voyage-3.5", WithAPIKey(wrong), WithBaseURL(b+"/v1"))
+		}, "Provided API key is invalid."},
+		{"jina", jinaFake, func(b string) (*Encoder, error) {
+			return NewJina("jina-embeddings-v3", WithAPIKey(wrong), WithBaseURL(b+"/v1"))
+		}, "Unauthorized"},
+		{"upstage", upstageFake, func(b string) (*Encoder, error) { return NewUpstage("", "", WithAPIKey(wrong), WithBaseURL(b+"/v1/solar")) }, "Incorrect API key"},
+		{"gemini", geminiFake, func(b string) (*Encoder, error) {
+			return NewGemini("gemini-embedding-001", WithAPIKey(wrong), WithBaseURL(b+"/v1beta"))
+		}, "API key not valid"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake(t, c.h)
+			enc, err := c.mk(f.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = enc.EncodeQueries(ctx, []string{"a"})
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.Provider != c.name || !strings.Contains(ae.Message, c.msg) {
+				t.Fatalf("%v, want the provider's message %q", err, c.msg)
+			}
+			if strings.Contains(err.Error(), wrong) {
+				t.Errorf("the key is in the error: %v", err)
+			}
+			if ae.StatusCode == 401 && !errors.Is(err, errs.ErrInvalidOption) || ae.StatusCode == 400 && !errors.Is(err, errs.ErrInvalidInput) {
+				t.Errorf("status %d: %v wraps the wrong sentinel", ae.StatusCode, err)
+			}
+		})
+	}
+}

@@ -861,7 +861,9 @@ func TestProviderErrors(t *testing.T) {
 		{"jina", jinaFake, func(b string) (*Encoder, error) {
 			return NewJina("jina-embeddings-v3", WithAPIKey(wrong), WithBaseURL(b+"/v1"))
 		}, "Unauthorized"},
-		{"upstage", upstageFake, func(b string) (*Encoder, error) { return NewUpstage("", "", WithAPIKey(wrong), WithBaseURL(b+"/v1/solar")) }, "Incorrect API key"},
+		{"upstage", upstageFake, func(b string) (*Encoder, error) {
+			return NewUpstage("", "", WithAPIKey(wrong), WithBaseURL(b+"/v1/solar"))
+		}, "Incorrect API key"},
 		{"gemini", geminiFake, func(b string) (*Encoder, error) {
 			return NewGemini("gemini-embedding-001", WithAPIKey(wrong), WithBaseURL(b+"/v1beta"))
 		}, "API key not valid"},

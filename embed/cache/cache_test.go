@@ -485,3 +485,30 @@ func TestStress(t *testing.T) {
 		}
 	}
 }
+
+// TestCompactionSeenByOther has one opener compact the file while another
+// keeps using it: the other notices the replaced file, finds the entries
+// that were kept, and its appends land in the new file.
+func TestCompactionSeenByOther(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.cache")
+	const dim, max = 64, 64 << 10
+	ia, ib := newCounter("m", dim), newCounter("m", dim)
+	a, _ := New(ia, WithFile(path), WithMaxFileBytes(max), WithMemory(0))
+	b, _ := New(ib, WithFile(path), WithMaxFileBytes(1<<30), WithMemory(0))
+	defer a.Close()
+	defer b.Close()
+	for i := range 400 { // a compacts at least once
+		a.Encode(ctx, []string{fmt.Sprint("a", i)})
+	}
+	b.Encode(ctx, []string{"from b"}) // appended to the new file
+	got, _ := b.Encode(ctx, []string{"a399"})
+	check(t, got, "m", "plain", []string{"a399"}, dim)
+	if ib.seen["plain/a399"] != 0 {
+		t.Errorf("b re-encoded a399, kept by a's compaction")
+	}
+	got, _ = a.Encode(ctx, []string{"from b"})
+	check(t, got, "m", "plain", []string{"from b"}, dim)
+	if ia.seen["plain/from b"] != 0 {
+		t.Errorf("a did not find b's record: b appended to the replaced file")
+	}
+}

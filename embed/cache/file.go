@@ -20,7 +20,9 @@
 // When an append takes the file over its size bound, the process rewrites
 // it (internal/atomicfile: a new file renamed over the old) with the most
 // recently used entries it knows; other processes notice the replaced file
-// on their next scan and reopen it.
+// on their next scan or append and reopen it. Records another process
+// appends to the old file in the instant between the rewrite and its
+// rename are lost — a cache miss later, never a wrong vector.
 
 package cache
 
@@ -311,6 +313,16 @@ func (f *File) Put(recs []Record) error {
 	defer f.mu.Unlock()
 	if f.closed {
 		return fmt.Errorf("cache: %s: %w", f.path, errs.ErrClosed)
+	}
+	// Append to the file at path, not to one another process's
+	// compaction replaced (its records would be lost).
+	if cur, err := f.f.Stat(); err == nil {
+		if now, err := os.Stat(f.path); err == nil && !os.SameFile(cur, now) {
+			f.f.Close()
+			if err := f.open(); err != nil {
+				return err
+			}
+		}
 	}
 	if _, err := f.f.Write(b); err != nil {
 		return fmt.Errorf("cache: %w", err)

@@ -5,6 +5,7 @@
 //	ganada index [-model M | -api P:M] [-o col.ganada] [-chunk N] PATH...   text, Markdown and JSONL files, folders recursively
 //	ganada query [-model M | -api P:M] [-k 10] [-where key=value]... [-json] col.ganada "text"
 //	ganada embed [-model M | -api P:M] [-query] [-format npy] < texts.txt > vectors.jsonl
+//	ganada models [-json]                                   the Hugging Face cache's models and whether they load
 //
 // -model takes a Hugging Face hub id (sentence-transformers/all-MiniLM-L6-v2),
 // a model folder or a word-vector file; empty for the embedded GloVe model.
@@ -49,6 +50,7 @@ commands:
   index   encode files into a collection file
   query   search a collection file
   embed   encode standard input's lines to JSON vectors
+  models  list the Hugging Face cache's models and whether ganada loads them
 
 "ganada <command> -h" describes a command.
 `
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdQuery(ctx, args[1:], stdout, stderr)
 	case "embed":
 		err = cmdEmbed(ctx, args[1:], stdin, stdout, stderr)
+	case "models":
+		err = cmdModels(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, topUsage)
 		return 0

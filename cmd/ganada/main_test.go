@@ -322,3 +322,61 @@ print(json.dumps([[float(x) for x in row] for row in a]))`, path).CombinedOutput
 		}
 	}
 }
+
+// TestModels builds a Hugging Face cache from the shared tiny BERT
+// fixture: once as it is (loadable), once with a model_type the loader
+// does not know (listed with the loader's reason), once without any
+// snapshot.
+func TestModels(t *testing.T) {
+	src := filepath.Join("..", "..", "..", "shared", "fixtures", "models", "tiny-bert")
+	if _, err := os.Stat(filepath.Join(src, "model.safetensors")); err != nil {
+		t.Skip("needs the shared fixture models/tiny-bert")
+	}
+	cache := t.TempDir()
+	mk := func(id string, edit func(dir string)) {
+		folder := filepath.Join(cache, "models--"+strings.ReplaceAll(id, "/", "--"))
+		snap := filepath.Join(folder, "snapshots", "abc123")
+		if err := os.CopyFS(snap, os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(folder, "refs", "main"), "abc123")
+		if edit != nil {
+			edit(snap)
+		}
+	}
+	mk("test/tiny-bert", nil)
+	mk("test/odd-arch", func(dir string) {
+		b, _ := os.ReadFile(filepath.Join(dir, "config.json"))
+		var cfg map[string]any
+		json.Unmarshal(b, &cfg)
+		cfg["model_type"] = "no-such-architecture"
+		b, _ = json.Marshal(cfg)
+		os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644)
+	})
+	os.MkdirAll(filepath.Join(cache, "models--test--empty", "snapshots"), 0o755)
+	var out, errOut bytes.Buffer
+	if code := run1(t, []string{"models", "-json", "-cache-dir", cache}, "", &out, &errOut); code != 0 {
+		t.Fatalf("models: %s", errOut.String())
+	}
+	var list []modelInfo
+	if err := json.Unmarshal(out.Bytes(), &list); err != nil || len(list) != 3 {
+		t.Fatalf("%v %s", err, out.String())
+	}
+	byID := map[string]modelInfo{}
+	for _, m := range list {
+		byID[m.ID] = m
+	}
+	if m := byID["test/tiny-bert"]; !m.Loadable || m.Dim <= 0 || m.Bytes < 1e6 {
+		t.Errorf("tiny-bert: %+v", m)
+	}
+	if m := byID["test/odd-arch"]; m.Loadable || !strings.Contains(m.Reason, "no-such-architecture") {
+		t.Errorf("odd-arch: %+v", m)
+	}
+	if m := byID["test/empty"]; m.Loadable || m.Reason == "" {
+		t.Errorf("empty: %+v", m)
+	}
+	out.Reset()
+	if code := run1(t, []string{"models", "-cache-dir", filepath.Join(cache, "nowhere")}, "", &out, &errOut); code != 0 || !strings.Contains(out.String(), "no models") {
+		t.Errorf("missing cache: %d %q", code, out.String())
+	}
+}

@@ -36,8 +36,10 @@ const (
 	// hashKey is the metadata key of a document's content hash, by which a
 	// re-run skips unchanged documents.
 	hashKey = "ganada.hash"
-	// batch is how many documents are added (and reported) at a time.
-	batch = 256
+	// batch is how many documents are added (and reported) at a time: one
+	// Encode call of the Collection, so that an interrupted run loses at
+	// most the batch in flight.
+	batch = ganada.DefaultBatchSize
 )
 
 const indexUsage = `usage: ganada index [-model M | -api provider:model] [-o col.ganada] [-cache FILE] PATH...
@@ -154,7 +156,15 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		j := min(i+batch, len(todo))
 		if err := col.Add(ctx, todo[i:j]...); err != nil {
 			prog.done()
-			return err
+			if ctx.Err() == nil {
+				return err
+			}
+			// Interrupted: keep what was encoded, so that a re-run
+			// continues where this one stopped.
+			if serr := col.Save(context.WithoutCancel(ctx), *out); serr != nil {
+				return fmt.Errorf("%w (and saving the %d documents indexed so far: %v)", err, col.Len(), serr)
+			}
+			return fmt.Errorf("%w: saved %s with the %d documents indexed so far; run again to continue", err, *out, col.Len())
 		}
 		prog.update(j)
 	}

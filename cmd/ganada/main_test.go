@@ -11,11 +11,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -380,3 +382,55 @@ func TestModels(t *testing.T) {
 		t.Errorf("missing cache: %d %q", code, out.String())
 	}
 }
+
+// TestInterruptedIndex interrupts an index run after the API's first
+// answer: the documents indexed so far are saved, and a second run
+// encodes only the rest.
+func TestInterruptedIndex(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var texts, calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Input []string `json:"input"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		texts.Add(int64(len(req.Input)))
+		var data []map[string]any
+		for i, s := range req.Input {
+			data = append(data, map[string]any{"index": i, "embedding": []float32{float32(len(s)), 1}})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"data": data})
+		if calls.Add(1) == 2 {
+			cancel() // the user presses ^C after the second answer
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	var lines []string
+	for i := range 600 {
+		lines = append(lines, `{"id":"`+strings.Repeat("x", i%7)+`-`+string(rune('a'+i%26))+`-`+itoa(i)+`","text":"document `+itoa(i)+`"}`)
+	}
+	write(t, filepath.Join(dir, "docs.jsonl"), strings.Join(lines, "\n"))
+	col := filepath.Join(dir, "c.ganada")
+	args := []string{"index", "-o", col, "-api", "openai-compatible:m", "-base-url", srv.URL + "/v1", "-dim", "2", filepath.Join(dir, "docs.jsonl")}
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, strings.NewReader(""), &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "run again to continue") {
+		t.Fatalf("interrupted run: %d %q", code, errOut.String())
+	}
+	var saved int
+	if _, err := fmt.Sscanf(errOut.String()[strings.Index(errOut.String(), "with the "):], "with the %d documents", &saved); err != nil || saved < 64 || saved >= 600 {
+		t.Fatalf("saved %d documents (%v): %q", saved, err, errOut.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), args, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("second run: %s", errOut.String())
+	}
+	want := "600 documents (" + itoa(600-saved) + " encoded, " + itoa(saved) + " unchanged)"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("second run: %q, want %q", out.String(), want)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -6,6 +6,7 @@
 //	ganada query [-model M | -api P:M] [-k 10] [-where key=value]... [-json] col.ganada "text"
 //	ganada embed [-model M | -api P:M] [-query] [-format npy] < texts.txt > vectors.jsonl
 //	ganada models [-json]                                   the Hugging Face cache's models and whether they load
+//	ganada eval [-model M | -api P:M]                       STS-B and KorSTS Spearman of the encoder
 //
 // -model takes a Hugging Face hub id (sentence-transformers/all-MiniLM-L6-v2),
 // a model folder or a word-vector file; empty for the embedded GloVe model.
@@ -51,6 +52,7 @@ commands:
   query   search a collection file
   embed   encode standard input's lines to JSON vectors
   models  list the Hugging Face cache's models and whether ganada loads them
+  eval    STS scores (English STS-B, KorSTS) of the encoder
 
 "ganada <command> -h" describes a command.
 `
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdEmbed(ctx, args[1:], stdin, stdout, stderr)
 	case "models":
 		err = cmdModels(ctx, args[1:], stdout, stderr)
+	case "eval":
+		err = cmdEval(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, topUsage)
 		return 0

@@ -23,6 +23,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/embed/static/glove"
+	evalpkg "github.com/ganada/ganada/eval"
 )
 
 // build builds the command into a temporary folder.
@@ -434,3 +435,32 @@ func TestInterruptedIndex(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestEval runs eval with the embedded model on the shared STS data and
+// checks its numbers are package eval's for the same encoder.
+func TestEval(t *testing.T) {
+	data := filepath.Join("..", "..", "..", "shared", "data")
+	tasks := evalpkg.StandardSTSTasks(data)
+	if _, err := os.Stat(tasks[0].Path); err != nil {
+		t.Skip("needs the shared STS data (../shared/data)")
+	}
+	var out, errOut bytes.Buffer
+	if code := run1(t, []string{"eval", "-data", data}, "", &out, &errOut); code != 0 {
+		t.Fatalf("eval: %s", errOut.String())
+	}
+	m, _ := glove.Load()
+	for _, task := range tasks {
+		pairs, err := evalpkg.LoadSTS(context.Background(), task.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := evalpkg.EvaluateSTS(context.Background(), m, pairs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("%-18s Spearman %6.2f", task.Name, res.Spearman)
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output %q lacks %q", out.String(), want)
+		}
+	}
+}

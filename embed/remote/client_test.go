@@ -324,6 +324,12 @@ func TestOptions(t *testing.T) {
 	if _, err := enc.Encode(ctx, []string{"a", "\xff"}); !errors.Is(err, errs.ErrInvalidInput) || f.calls.Load() != 0 {
 		t.Errorf("invalid UTF-8: %v", err)
 	}
+	if _, err := enc.Encode(ctx, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if h := f.headers[0]; h.Get("Openai-Project") != "proj_1" || h.Get("Authorization") != "Bearer "+testKey || h.Get("Content-Type") != "application/json" {
+		t.Errorf("request headers %v", h)
+	}
 	if got, err := enc.Encode(ctx, nil); err != nil || len(got) != 0 {
 		t.Errorf("no texts: %v %v", got, err)
 	}

@@ -59,6 +59,7 @@ type fake struct {
 	mu       sync.Mutex
 	faults   []fault
 	bodies   []string // the request bodies received, in order
+	headers  []http.Header
 	calls    atomic.Int64
 	inflight atomic.Int64
 	peak     atomic.Int64
@@ -91,6 +92,7 @@ func newFake(t testing.TB, h handler) *fake {
 		}
 		f.mu.Lock()
 		f.bodies = append(f.bodies, string(body))
+		f.headers = append(f.headers, r.Header.Clone())
 		var ft *fault
 		if len(f.faults) > 0 {
 			ft = &f.faults[0]

@@ -327,7 +327,7 @@ func TestOptions(t *testing.T) {
 	if _, err := enc.Encode(ctx, []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
-	if h := f.headers[0]; h.Get("Openai-Project") != "proj_1" || h.Get("Authorization") != "Bearer "+testKey || h.Get("Content-Type") != "application/json" {
+	if h := f.requestHeaders()[0]; h.Get("Openai-Project") != "proj_1" || h.Get("Authorization") != "Bearer "+testKey || h.Get("Content-Type") != "application/json" {
 		t.Errorf("request headers %v", h)
 	}
 	if got, err := enc.Encode(ctx, nil); err != nil || len(got) != 0 {

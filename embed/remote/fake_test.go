@@ -161,6 +161,12 @@ func (f *fake) fail(fs ...fault) {
 	f.mu.Unlock()
 }
 
+func (f *fake) requestHeaders() []http.Header {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]http.Header(nil), f.headers...)
+}
+
 func (f *fake) requestBodies() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -7,6 +7,7 @@
 package remote
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -213,7 +214,14 @@ func NewUpstage(queryModel, passageModel string, opts ...Option) (*Encoder, erro
 	if q := upstageDims[queryModel]; q != dim {
 		dim = 0
 	}
-	return newEncoder(p, dim, opts)
+	e, err := newEncoder(p, dim, opts)
+	if err != nil {
+		return nil, err
+	}
+	if e.cfg.dimensions != 0 {
+		return nil, invalid(fmt.Sprintf("WithDimensions(%d)", e.cfg.dimensions), "Upstage's embeddings have no dimensions parameter")
+	}
+	return e, nil
 }
 
 // checkModel refuses an empty model name or one that could break a URL.

@@ -670,6 +670,9 @@ func TestUpstage(t *testing.T) {
 	if id := enc.Identity(); id.Model != "upstage:solar-embedding-2-query+solar-embedding-2-passage" || id.QueryPrompt != "model=solar-embedding-2-query" {
 		t.Errorf("identity %+v", id)
 	}
+	if _, err := NewUpstage("", "", WithDimensions(256)); !errors.Is(err, errs.ErrInvalidOption) {
+		t.Errorf("Upstage WithDimensions: %v", err)
+	}
 	def, err := NewUpstage("", "")
 	if err != nil || def.Dim() != 4096 {
 		t.Errorf("default models: dim %v, %v", def, err)

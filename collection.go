@@ -13,6 +13,7 @@ import (
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
+	"github.com/ganada/ganada/index/lexical"
 )
 
 // Document is a text to search, under a caller-chosen ID, with optional
@@ -44,6 +45,7 @@ type Collection struct {
 	id  embed.Identity
 	cfg config
 	idx index.Index
+	lex *lexical.Index // the BM25 index of the texts (WithLexical), or nil
 
 	// wmu serialises the writers (Add's insertion, Delete, Compact, Save), so
 	// that every change to the index and the maps is made by one goroutine.
@@ -95,7 +97,13 @@ func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newCollection(enc, id, cfg, idx), nil
+	c := newCollection(enc, id, cfg, idx)
+	if cfg.lexical {
+		if c.lex, err = lexical.New(cfg.lexOpts...); err != nil {
+			return nil, fmt.Errorf("ganada: %w", err)
+		}
+	}
+	return c, nil
 }
 
 func newCollection(enc embed.Encoder, id embed.Identity, cfg config, idx index.Index) *Collection {
@@ -126,6 +134,10 @@ func newIndex(dim int, cfg config) (index.Index, error) {
 	}
 	return nil, fmt.Errorf("ganada: %w: unknown index kind %v", errs.ErrInvalidInput, cfg.kind)
 }
+
+// Lexical reports whether the collection keeps a BM25 index of its texts
+// (WithLexical), which lexical and hybrid queries need.
+func (c *Collection) Lexical() bool { return c.lex != nil }
 
 // Encoder returns the encoder the collection embeds texts with.
 func (c *Collection) Encoder() embed.Encoder { return c.enc }

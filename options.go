@@ -11,6 +11,7 @@ import (
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
+	"github.com/ganada/ganada/index/lexical"
 )
 
 // IndexKind selects the vector index behind a Collection.
@@ -63,6 +64,8 @@ type config struct {
 	metric    index.Metric
 	batchSize int
 	progress  func(Progress)
+	lexical   bool             // keep a BM25 index beside the vectors (WithLexical)
+	lexOpts   []lexical.Option // its options
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
@@ -162,6 +165,27 @@ func WithBatchSize(n int) Option {
 func WithProgress(f func(Progress)) Option {
 	return func(c *config) error {
 		c.progress = f
+		return nil
+	}
+}
+
+// WithLexical keeps a BM25 inverted index of the documents' texts (package
+// index/lexical) beside the vector index, in step with Add and Delete and
+// saved in the collection's file, so that queries can be lexical
+// (WithLexicalOnly) or hybrid (WithHybrid). opts pass to lexical.New:
+// lexical.WithAnalyzer (the default analyzer handles English, Korean and
+// other CJK text), lexical.WithK1, lexical.WithB; lexical.New validates
+// them. Given to Load it names the analyzer of a saved lexical index
+// (required when it is not the default; k1 and b come from the file), and
+// for a file saved without a lexical index it builds one from the stored
+// texts.
+func WithLexical(opts ...lexical.Option) Option {
+	return func(c *config) error {
+		if _, err := lexical.New(opts...); err != nil {
+			return fmt.Errorf("ganada: WithLexical: %w", err)
+		}
+		c.lexical = true
+		c.lexOpts = append(c.lexOpts, opts...)
 		return nil
 	}
 }

@@ -150,6 +150,14 @@ func (m *Model) Identity() embed.Identity {
 			rev = m.contentHash()
 		}
 		name := strings.ToValidUTF8(m.name, "\uFFFD")
+		// Options that change the vectors but not the files are part of
+		// the model's name, so that a Collection tells them apart.
+		if m.opts.pooling != 0 {
+			name += " (pooling " + m.opts.pooling.String() + ")"
+		}
+		if m.opts.pooler {
+			name += " (BERT pooler)"
+		}
 		m.id = embed.Identity{Model: name, Revision: rev, Dim: m.dim, Normalized: m.normalized,
 			Prompt: m.prompt.text, QueryPrompt: m.queryPrompt.text, DocumentPrompt: m.docPrompt.text}
 	})

@@ -22,9 +22,10 @@ type Model struct {
 	opts         options
 	files        []string // every file read, for Identity's content hash
 
-	enc                    *encoder
-	st                     []*safetensors.File
-	tok                    *tokenizer.Tokenizer
+	enc *encoder
+	st  []*safetensors.File
+	tok *tokenizer.Tokenizer
+	truncationState
 	pool                   pool.Config
 	post                   []step // Dense and Normalize modules after pooling
 	dim                    int

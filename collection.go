@@ -6,8 +6,8 @@ package ganada
 import (
 	"context"
 	"fmt"
-	"slices"
 	"github.com/ganada/ganada/errs"
+	"slices"
 	"sort"
 	"sync"
 

@@ -100,7 +100,7 @@ func toSet(vs []string) map[string]struct{} {
 type funcFilter func(d Document) bool
 
 func (f funcFilter) Match(d Document) bool { return f(d) }
-func (f funcFilter) Cond() index.Cond   { return index.Opaque("FilterFunc") }
+func (f funcFilter) Cond() index.Cond      { return index.Opaque("FilterFunc") }
 
 // FilterFunc returns a Filter that admits the documents f returns true for.
 // Only the in-process indexes (HNSW, Flat) can run it; see Filter.

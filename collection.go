@@ -186,7 +186,7 @@ func checkExternal(cfg config, dim int, id embed.Identity) error {
 	if slices.Contains(cfg.fixed, "WithMetric") && cfg.metric != x.Metric() {
 		return fmt.Errorf("ganada: WithMetric(%v): the index given WithIndex uses %v: %w", cfg.metric, x.Metric(), errs.ErrInvalidOption)
 	}
-	if ider, ok := x.(interface{ Identity() embed.Identity }); ok {
+	if ider, ok := x.(interface{ Identity() embed.Identity }); ok && ider.Identity() != (embed.Identity{}) {
 		if err := checkIdentity(ider.Identity(), id); err != nil {
 			return fmt.Errorf("ganada: WithIndex: %w", err)
 		}

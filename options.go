@@ -140,7 +140,8 @@ func WithFlat(opts ...flat.Option) Option {
 // dimension must be the encoder's and its metric is the collection's
 // (WithMetric, if given, must agree). An idx that reports the encoder
 // identity it was built for (an Identity() embed.Identity method, as
-// pgvector.Index has) must report the encoder's, or NewCollection fails
+// pgvector.Index has; the zero Identity means none) must report the
+// encoder's, or NewCollection fails
 // with errs.ErrEncoderMismatch.
 //
 // When idx is an index.DocumentIndex, the documents live in it too: Add

@@ -54,12 +54,12 @@ func (b Bulk) String() string {
 type Option func(*config) error
 
 type config struct {
-	half           bool
-	m, efConstr    int
-	efSearch       int
-	identity       *embed.Identity
-	bulk           Bulk
-	maxScanTuples  int
+	half          bool
+	m, efConstr   int
+	efSearch      int
+	identity      *embed.Identity
+	bulk          Bulk
+	maxScanTuples int
 }
 
 func defaultConfig() config {

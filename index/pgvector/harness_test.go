@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,24 +42,40 @@ var (
 		pglite bool
 		skip   string // why the tests skip
 		conns  int32  // pool size
+		once   sync.Once
+		stop   func()
 	}
 	tableSeq atomic.Int64
 )
 
 func TestMain(m *testing.M) {
-	stop, err := startServer()
-	if err != nil {
-		server.skip = err.Error()
-		if os.Getenv("GANADA_PG_REQUIRED") == "1" {
-			fmt.Fprintf(os.Stderr, "pgvector tests: GANADA_PG_REQUIRED=1 and no server: %v\n", err)
-			os.Exit(1)
-		}
-	}
 	code := m.Run()
-	if stop != nil {
-		stop()
+	if server.stop != nil {
+		server.stop()
+	}
+	if code == 0 && server.skip != "" && os.Getenv("GANADA_PG_REQUIRED") == "1" {
+		fmt.Fprintf(os.Stderr, "pgvector tests: GANADA_PG_REQUIRED=1 but they skipped: %s\n", server.skip)
+		code = 1
 	}
 	os.Exit(code)
+}
+
+// serverOnce starts the server when a test first needs it (a fuzz run or
+// a -run matching no such test starts none).
+func serverOnce(t testing.TB) {
+	server.once.Do(func() {
+		stop, err := startServer()
+		server.stop = stop
+		if err != nil {
+			server.skip = err.Error()
+		}
+	})
+	if server.dsn == "" {
+		if os.Getenv("GANADA_PG_REQUIRED") == "1" {
+			t.Fatal("GANADA_PG_REQUIRED=1 and no PostgreSQL with pgvector: " + server.skip)
+		}
+		t.Skip("no PostgreSQL with pgvector: " + server.skip)
+	}
 }
 
 // startServer starts (or finds) the server and returns how to stop it.
@@ -129,9 +146,7 @@ func startServer() (stop func(), err error) {
 // poolConfig returns a pool configuration for the test server.
 func poolConfig(t testing.TB) *pgxpool.Config {
 	t.Helper()
-	if server.dsn == "" {
-		t.Skip("no PostgreSQL with pgvector: " + server.skip)
-	}
+	serverOnce(t)
 	cfg, err := pgxpool.ParseConfig(server.dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -116,10 +116,10 @@ func parseVector(s string, dim int) ([]float32, error) {
 	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
 		return nil, fmt.Errorf("embedding %.40q: not a vector: %w", s, errs.ErrCorrupt)
 	}
-	parts := strings.Split(s[1:len(s)-1], ",")
-	if len(parts) != dim {
-		return nil, fmt.Errorf("embedding has %d components, want %d: %w", len(parts), dim, errs.ErrCorrupt)
+	if n := strings.Count(s, ",") + 1; n != dim { // counted before anything is allocated
+		return nil, fmt.Errorf("embedding has %d components, want %d: %w", n, dim, errs.ErrCorrupt)
 	}
+	parts := strings.Split(s[1:len(s)-1], ",")
 	v := make([]float32, dim)
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 32)

@@ -72,8 +72,13 @@
 //	docker run -d --name pgvector -e POSTGRES_PASSWORD=secret -p 5432:5432 pgvector/pgvector:pg17
 //	GANADA_PG_DSN='postgres://postgres:secret@localhost:5432/postgres?sslmode=disable' go test ./index/pgvector
 //
-// PGlite serves one query at a time (pglite-socket queues the messages of
-// its connections onto PGlite's single backend, and holds the others while
-// one connection is in a transaction): it is for tests, not for measuring
-// or serving.
+// PGlite serves one query at a time: pglite-socket (started with
+// --max-connections N; 1 by default) queues the messages of its connections
+// onto PGlite's single backend one by one, and holds the others while one
+// connection is in a transaction. So a pool on it needs
+// pgx.QueryExecModeSimpleProtocol (prepared statements, named or unnamed,
+// of different connections collide on the shared backend) and at most N−1
+// connections (pgx opens one more to send a cancel request, and a
+// connection past the limit gets text that is not the protocol). It is for
+// tests, not for measuring or serving.
 package pgvector

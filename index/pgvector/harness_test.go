@@ -161,9 +161,14 @@ func poolConfig(t testing.TB) *pgxpool.Config {
 		return err
 	}
 	if server.pglite {
-		// All connections share PGlite's one backend, so named prepared
-		// statements (pgx's default cache) of two connections collide.
-		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
+		// All connections share PGlite's one backend, and pglite-socket
+		// interleaves their messages one by one (outside explicit
+		// transactions): named prepared statements (pgx's default cache)
+		// of two connections collide, and one connection's unnamed
+		// statement can be replaced between its Parse and its Bind by
+		// another's. The simple protocol sends each statement, with its
+		// arguments, as one message.
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	}
 	return cfg
 }

@@ -6,6 +6,14 @@
 //	go run ./examples/quickstart
 //	go run ./examples/quickstart -model sentence-transformers/all-MiniLM-L6-v2
 //	go run ./examples/quickstart "how do rockets reach orbit?"
+//	go run ./examples/quickstart -pg 'postgres://user:pass@localhost:5432/db'
+//
+// With -pg the collection lives in a PostgreSQL table (-table, default
+// "quickstart") searched by pgvector (package index/pgvector): the first run
+// creates it, later runs open it with the documents it holds and add the
+// corpus again (an upsert of the same IDs). Against PGlite's socket server
+// add default_query_exec_mode=simple_protocol to the connection string (see
+// index/pgvector's documentation).
 package main
 
 import (
@@ -16,8 +24,12 @@ import (
 	"os"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/ganada/ganada"
 	"github.com/ganada/ganada/examples/internal/models"
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/pgvector"
 )
 
 // defaultQueries are asked when no query is given on the command line.
@@ -35,8 +47,10 @@ var filtered = struct{ query, topic string }{"something healthy", "cooking"}
 func main() {
 	model := flag.String("model", "", models.FlagUsage)
 	k := flag.Int("k", 3, "hits per query")
+	pg := flag.String("pg", "", "PostgreSQL connection string: keep the collection in a pgvector table instead of in process")
+	table := flag.String("table", "quickstart", "the table, with -pg")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-k N] [query ...]\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-k N] [-pg DSN [-table T]] [query ...]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -44,13 +58,21 @@ func main() {
 	if len(queries) == 0 {
 		queries = defaultQueries
 	}
-	if err := run(context.Background(), os.Stdout, *model, *k, queries); err != nil {
+	if err := run(context.Background(), os.Stdout, *model, *k, queries, store{dsn: *pg, table: *table}); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, w io.Writer, spec string, k int, queries []string) error {
+// store says where the collection lives: in process (dsn empty) or in a
+// pgvector table.
+type store struct {
+	dsn, table string
+	// pool, when set, is used instead of a pool on dsn (tests).
+	pool *pgxpool.Pool
+}
+
+func run(ctx context.Context, w io.Writer, spec string, k int, queries []string, st store) error {
 	start := time.Now()
 	m, err := models.Load(ctx, spec)
 	if err != nil {
@@ -58,12 +80,27 @@ func run(ctx context.Context, w io.Writer, spec string, k int, queries []string)
 	}
 	loaded := time.Since(start)
 
-	col, err := build(ctx, m)
+	if st.dsn != "" && st.pool == nil {
+		pool, err := pgxpool.New(ctx, st.dsn)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		st.pool = pool
+	}
+	var col *ganada.Collection
+	where := "in process"
+	if st.pool == nil {
+		col, err = build(ctx, m)
+	} else {
+		col, err = buildPG(ctx, m, st)
+		where = "in PostgreSQL table " + st.table
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "model %s, %d dimensions: loaded in %v, %d documents indexed in %v\n",
-		m.Name, m.Dim(), loaded.Round(time.Millisecond), col.Len(), (time.Since(start) - loaded).Round(time.Millisecond))
+	fmt.Fprintf(w, "model %s, %d dimensions: loaded in %v, %d documents indexed %s in %v\n",
+		m.Name, m.Dim(), loaded.Round(time.Millisecond), col.Len(), where, (time.Since(start) - loaded).Round(time.Millisecond))
 
 	for _, q := range queries {
 		hits, err := col.Query(ctx, q, k)
@@ -84,6 +121,23 @@ func run(ctx context.Context, w io.Writer, spec string, k int, queries []string)
 // build indexes the corpus with m: the five lines of the README.
 func build(ctx context.Context, m *models.Model) (*ganada.Collection, error) {
 	col, err := ganada.NewCollection(m, ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	if err != nil {
+		return nil, err
+	}
+	if err := col.Add(ctx, corpus()...); err != nil {
+		return nil, err
+	}
+	return col, nil
+}
+
+// buildPG opens (or creates) the pgvector table and adds the corpus: the
+// same collection as build's, kept in PostgreSQL.
+func buildPG(ctx context.Context, m *models.Model, st store) (*ganada.Collection, error) {
+	x, err := pgvector.Open(ctx, st.pool, st.table, m.Dim(), index.Cosine, pgvector.WithIdentity(ganada.EncoderIdentity(m)))
+	if err != nil {
+		return nil, err
+	}
+	col, err := ganada.Open(ctx, m, ganada.WithIndex(x), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
 	if err != nil {
 		return nil, err
 	}

@@ -65,8 +65,9 @@
 //
 // The tests run against PGlite (PostgreSQL compiled to WebAssembly, with
 // pgvector) served by testdata/pglite/server.mjs under node, which they
-// start themselves once `npm ci --prefix index/pgvector/testdata/pglite`
-// has installed its pinned packages. To run them, or an application,
+// start themselves (internal/pgtest) once
+// `npm ci --prefix index/pgvector/testdata/pglite` has installed its pinned
+// packages. To run them, or an application,
 // against a real server, start one with pgvector, for example with Docker:
 //
 //	docker run -d --name pgvector -e POSTGRES_PASSWORD=secret -p 5432:5432 pgvector/pgvector:pg17

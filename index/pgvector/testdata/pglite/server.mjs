@@ -1,6 +1,6 @@
 // server.mjs serves PGlite (PostgreSQL compiled to WebAssembly) with the
-// pgvector extension on a local TCP port, for index/pgvector's tests (see
-// pglite_test.go there, which starts it). Usage:
+// pgvector extension on a local TCP port, for the tests of index/pgvector
+// and examples/quickstart (internal/pgtest starts it). Usage:
 //
 //	node server.mjs [max-connections]
 //

@@ -75,7 +75,7 @@ var (
 // NewCollection returns an empty collection whose documents enc encodes.
 // Options choose the index (WithHNSW, the default, WithFlat, or WithIndex
 // for any index.Index) and its parameters, the metric (Cosine by default),
-// prompts, batch size and progress reporting. The collection records enc's
+// batch size and progress reporting. The collection records enc's
 // identity (see EncoderIdentity), which Save writes and Load checks; its
 // strings must be valid UTF-8. An index given WithIndex must be empty
 // (Open opens one that holds documents).

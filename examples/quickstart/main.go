@@ -46,11 +46,12 @@ var filtered = struct{ query, topic string }{"something healthy", "cooking"}
 
 func main() {
 	model := flag.String("model", "", models.FlagUsage)
+	prompts := flag.String("prompts", "", models.PromptsUsage)
 	k := flag.Int("k", 3, "hits per query")
 	pg := flag.String("pg", "", "PostgreSQL connection string: keep the collection in a pgvector table instead of in process")
 	table := flag.String("table", "quickstart", "the table, with -pg")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-k N] [-pg DSN [-table T]] [query ...]\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-prompts Q|D] [-k N] [-pg DSN [-table T]] [query ...]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -58,7 +59,7 @@ func main() {
 	if len(queries) == 0 {
 		queries = defaultQueries
 	}
-	if err := run(context.Background(), os.Stdout, *model, *k, queries, store{dsn: *pg, table: *table}); err != nil {
+	if err := run(context.Background(), os.Stdout, *model, *prompts, *k, queries, store{dsn: *pg, table: *table}); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -72,9 +73,9 @@ type store struct {
 	pool *pgxpool.Pool
 }
 
-func run(ctx context.Context, w io.Writer, spec string, k int, queries []string, st store) error {
+func run(ctx context.Context, w io.Writer, spec, prompts string, k int, queries []string, st store) error {
 	start := time.Now()
-	m, err := models.Load(ctx, spec)
+	m, err := models.Load(ctx, spec, prompts)
 	if err != nil {
 		return err
 	}
@@ -120,7 +121,7 @@ func run(ctx context.Context, w io.Writer, spec string, k int, queries []string,
 
 // build indexes the corpus with m: the five lines of the README.
 func build(ctx context.Context, m *models.Model) (*ganada.Collection, error) {
-	col, err := ganada.NewCollection(m, ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	col, err := ganada.NewCollection(m)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func buildPG(ctx context.Context, m *models.Model, st store) (*ganada.Collection
 	if err != nil {
 		return nil, err
 	}
-	col, err := ganada.Open(ctx, m, ganada.WithIndex(x), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	col, err := ganada.Open(ctx, m, ganada.WithIndex(x))
 	if err != nil {
 		return nil, err
 	}

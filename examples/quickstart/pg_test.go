@@ -31,12 +31,12 @@ func TestRunOnPostgres(t *testing.T) {
 	})
 	queries := append(defaultQueries, "rockets and astronauts")
 	var inproc bytes.Buffer
-	if err := run(ctx, &inproc, "", 3, queries, store{}); err != nil {
+	if err := run(ctx, &inproc, "", "", 3, queries, store{}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 {
 		var out bytes.Buffer
-		if err := run(ctx, &out, "", 3, queries, store{table: table, pool: pool}); err != nil {
+		if err := run(ctx, &out, "", "", 3, queries, store{table: table, pool: pool}); err != nil {
 			t.Fatalf("run %d: %v", i, err)
 		}
 		if !strings.Contains(out.String(), "32 documents indexed in PostgreSQL table "+table) {

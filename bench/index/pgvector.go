@@ -108,7 +108,7 @@ func cmdPG(args []string) error {
 	if err := pool.QueryRow(ctx, "SELECT version()").Scan(&version); err != nil {
 		return err
 	}
-	table := fmt.Sprintf("bench_%s_%d", d.name, n)
+	table := fmt.Sprintf("bench_%d_%d", d.base.dim, n)
 	if x, err := pgvector.Open(ctx, pool, table, d.base.dim, index.Cosine); err == nil {
 		x.Drop(ctx) // a previous run's
 	}

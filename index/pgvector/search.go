@@ -10,8 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index"
@@ -70,35 +71,14 @@ func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...inde
 		ef = o.Ef
 	}
 	ef = min(max(ef, k), MaxEfSearch)
-	var out []index.Result
-	err = pgx.BeginTxFunc(ctx, x.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		set := []string{"SET LOCAL hnsw.ef_search = " + strconv.Itoa(ef), "SET LOCAL hnsw.iterative_scan = relaxed_order"}
-		if x.cfg.maxScanTuples > 0 {
-			set = append(set, "SET LOCAL hnsw.max_scan_tuples = "+strconv.Itoa(x.cfg.maxScanTuples))
-		}
-		if o.Exact {
-			set = append(set, "SET LOCAL enable_indexscan = off", "SET LOCAL enable_seqscan = on")
-		}
-		for _, s := range set {
-			if _, err := tx.Exec(ctx, s); err != nil {
-				return err
-			}
-		}
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var d float64
-			if err := rows.Scan(&id, &d); err != nil {
-				return err
-			}
-			out = append(out, index.Result{ID: uint64(id), Score: x.score(d)})
-		}
-		return rows.Err()
-	})
+	set := []string{"BEGIN READ ONLY", "SET LOCAL hnsw.ef_search = " + strconv.Itoa(ef), "SET LOCAL hnsw.iterative_scan = relaxed_order"}
+	if x.cfg.maxScanTuples > 0 {
+		set = append(set, "SET LOCAL hnsw.max_scan_tuples = "+strconv.Itoa(x.cfg.maxScanTuples))
+	}
+	if o.Exact {
+		set = append(set, "SET LOCAL enable_indexscan = off", "SET LOCAL enable_seqscan = on")
+	}
+	out, err := x.query(ctx, strings.Join(set, "; "), sql, args)
 	if err != nil {
 		return nil, x.wrap(ctx, "searching", err)
 	}
@@ -163,4 +143,56 @@ func condSQL(c index.Cond, args []any) (string, []any) {
 		return "(NOT " + s + ")", args
 	}
 	return "FALSE", args
+}
+
+// query runs begin (a simple-protocol BEGIN with its SET LOCALs, one round
+// trip), then the search, then COMMIT: three round trips where pgx's
+// transaction helpers would take one per statement. A connection left in a
+// transaction by an error is rolled back, or dropped by the pool.
+func (x *Index) query(ctx context.Context, begin, sql string, args []any) ([]index.Result, error) {
+	conn, err := x.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Release() // the pool destroys a connection still in a transaction
+	if _, err := conn.Exec(ctx, begin); err != nil {
+		rollback(ctx, conn)
+		return nil, err
+	}
+	var out []index.Result
+	rows, err := conn.Query(ctx, sql, args...)
+	if err == nil {
+		for rows.Next() {
+			var id int64
+			var d float64
+			if err = rows.Scan(&id, &d); err != nil {
+				break
+			}
+			out = append(out, index.Result{ID: uint64(id), Score: x.score(d)})
+		}
+		rows.Close()
+		if err == nil {
+			err = rows.Err()
+		}
+	}
+	if err != nil {
+		rollback(ctx, conn)
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, "COMMIT"); err != nil {
+		rollback(ctx, conn)
+		return nil, err
+	}
+	return out, nil
+}
+
+// rollback ends a failed read-only transaction, briefly, even when ctx is
+// done; if it cannot, Release drops the connection.
+func rollback(ctx context.Context, conn *pgxpool.Conn) {
+	if conn.Conn().PgConn().IsClosed() {
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_, _ = conn.Exec(rctx, "ROLLBACK")
 }

@@ -231,6 +231,16 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			err = fmt.Errorf("ganada: adding to the index: %w", err)
 			break
 		}
+		if c.lex != nil {
+			texts := make([]string, end-done)
+			for i := range texts {
+				texts[i] = docs[done+i].Text
+			}
+			if err = c.lex.AddBatch(ctx, nums[done:end], texts); err != nil {
+				err = fmt.Errorf("ganada: adding to the lexical index: %w", err)
+				break
+			}
+		}
 		done = end
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
 	}
@@ -263,6 +273,9 @@ func (c *Collection) rollback(ctx context.Context, all []uint64) {
 		if c.idx.Contains(n) {
 			_ = c.idx.Delete(ctx, n)
 		}
+		if c.lex != nil && c.lex.Contains(n) {
+			_ = c.lex.Delete(ctx, n)
+		}
 	}
 	c.mu.Lock()
 	for _, n := range all {
@@ -281,6 +294,11 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 	for _, n := range nums {
 		if e := c.idx.Delete(ctx, n); e != nil && err == nil {
 			err = fmt.Errorf("ganada: removing a replaced or deleted vector from the index: %w", e)
+		}
+		if c.lex != nil {
+			if e := c.lex.Delete(ctx, n); e != nil && err == nil {
+				err = fmt.Errorf("ganada: removing a replaced or deleted text from the lexical index: %w", e)
+			}
 		}
 	}
 	c.mu.Lock()

@@ -15,6 +15,7 @@ import (
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
+	"github.com/ganada/ganada/index/lexical"
 )
 
 // Document is a text to search, under a caller-chosen ID, with optional
@@ -46,6 +47,7 @@ type Collection struct {
 	id  embed.Identity
 	cfg config
 	idx index.Index
+	lex *lexical.Index // the BM25 index of the texts (WithLexical), or nil
 
 	// wmu serialises the writers (Add's insertion, Delete, Compact, Save), so
 	// that every change to the index and the maps is made by one goroutine.
@@ -174,12 +176,21 @@ func build(enc embed.Encoder, opts []Option) (*Collection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newCollection(enc, id, cfg, idx), nil
+	c := newCollection(enc, id, cfg, idx)
+	if cfg.lexical {
+		if c.lex, err = lexical.New(cfg.lexOpts...); err != nil {
+			return nil, fmt.Errorf("ganada: %w", err)
+		}
+	}
+	return c, nil
 }
 
 // checkExternal checks WithIndex's index against the encoder and options.
 func checkExternal(cfg config, dim int, id embed.Identity) error {
 	x := cfg.external
+	if _, ok := x.(index.DocumentIndex); ok && cfg.lexical {
+		return fmt.Errorf("ganada: WithLexical: %T keeps the documents, and the lexical index would be in process only: %w", x, errs.ErrInvalidOption)
+	}
 	if x.Dim() != dim {
 		return fmt.Errorf("ganada: WithIndex: index dimension %d, encoder dimension %d: %w", x.Dim(), dim, errs.ErrDimension)
 	}
@@ -224,6 +235,10 @@ func newIndex(dim int, cfg config) (index.Index, error) {
 	}
 	return nil, fmt.Errorf("ganada: %w: unknown index kind %v", errs.ErrInvalidInput, cfg.kind)
 }
+
+// Lexical reports whether the collection keeps a BM25 index of its texts
+// (WithLexical), which lexical and hybrid queries need.
+func (c *Collection) Lexical() bool { return c.lex != nil }
 
 // Encoder returns the encoder the collection embeds texts with.
 func (c *Collection) Encoder() embed.Encoder { return c.enc }

@@ -11,6 +11,7 @@ import (
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
+	"github.com/ganada/ganada/index/lexical"
 )
 
 // IndexKind selects the vector index behind a Collection.
@@ -69,6 +70,8 @@ type config struct {
 	metric    index.Metric
 	batchSize int
 	progress  func(Progress)
+	lexical   bool             // keep a BM25 index beside the vectors (WithLexical)
+	lexOpts   []lexical.Option // its options
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
@@ -144,7 +147,8 @@ func WithFlat(opts ...flat.Option) Option {
 // When idx is an index.DocumentIndex, the documents live in it too: Add
 // gives it each document with its vector, queries send it their filters
 // as an index.Cond (see Filter; a FilterFunc is errs.ErrUnsupported), and
-// Open reads back the documents it holds. A collection WithIndex is
+// Open reads back the documents it holds; WithLexical is refused (its index
+// would live in this process only). A collection WithIndex is
 // persisted by its index, not by Save or WriteTo, which fail with
 // errs.ErrUnsupported; Load and Read reject WithIndex. It excludes WithHNSW
 // and WithFlat. The collection does not close idx.
@@ -198,6 +202,27 @@ func WithBatchSize(n int) Option {
 func WithProgress(f func(Progress)) Option {
 	return func(c *config) error {
 		c.progress = f
+		return nil
+	}
+}
+
+// WithLexical keeps a BM25 inverted index of the documents' texts (package
+// index/lexical) beside the vector index, in step with Add and Delete and
+// saved in the collection's file, so that queries can be lexical
+// (WithLexicalOnly) or hybrid (WithHybrid). opts pass to lexical.New:
+// lexical.WithAnalyzer (the default analyzer handles English, Korean and
+// other CJK text), lexical.WithK1, lexical.WithB; lexical.New validates
+// them. Given to Load it names the analyzer of a saved lexical index
+// (required when it is not the default; k1 and b come from the file), and
+// for a file saved without a lexical index it builds one from the stored
+// texts.
+func WithLexical(opts ...lexical.Option) Option {
+	return func(c *config) error {
+		if _, err := lexical.New(opts...); err != nil {
+			return fmt.Errorf("ganada: WithLexical: %w", err)
+		}
+		c.lexical = true
+		c.lexOpts = append(c.lexOpts, opts...)
 		return nil
 	}
 }

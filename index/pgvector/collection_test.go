@@ -200,6 +200,11 @@ func TestCollection(t *testing.T) {
 	if _, err := ganada.Open(ctx, enc, ganada.WithIndex(x), ganada.WithMetric(index.L2)); !errors.Is(err, errs.ErrInvalidOption) {
 		t.Fatalf("metric: %v", err)
 	}
+	// A lexical index would live in this process only, beside documents
+	// kept in the database.
+	if _, err := ganada.Open(ctx, enc, ganada.WithIndex(x), ganada.WithLexical()); !errors.Is(err, errs.ErrInvalidOption) {
+		t.Fatalf("WithLexical: %v", err)
+	}
 }
 
 // TestCollectionStaleVersion: a process that stopped between writing a

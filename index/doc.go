@@ -31,6 +31,14 @@
 //     scores 0 and farther vectors score lower; take −Score for the squared
 //     distance.
 //
+// # Quantisation
+//
+// Both implementations take WithQuantization(Int8 or Binary),
+// WithFunnel(d) (a Matryoshka funnel: the first stage scans the first d
+// components), WithRescore(n) and WithCalibration(n) options; the kind is
+// the Quantization type of this package. Int8 follows sentence-transformers'
+// quantize_embeddings: per-dimension ranges calibrated from the data.
+//
 // # Identifiers
 //
 // Vectors are identified by caller-chosen uint64 ids. Adding an id that is
@@ -41,7 +49,9 @@
 // # Persistence
 //
 // Both implementations write themselves with WriteTo and read back with
-// ReadFrom in a versioned, checksummed binary format (CRC-32C per section).
+// ReadFrom in a versioned, checksummed binary format (CRC-32C per section);
+// version 2 added the quantisation section, and version 1 files are still
+// read.
 // ReadFrom consumes exactly the bytes WriteTo produced, so an index can be
 // embedded inside a larger file. Save and Load wrap them with an atomic file
 // replace (temporary file, fsync, rename); Load requires the file to end where the

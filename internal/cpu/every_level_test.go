@@ -19,6 +19,19 @@ import (
 // tests times the number of levels, so plain `go test ./...` skips it).
 const everyLevelEnv = "GANADA_TEST_EVERY_LEVEL"
 
+// execEnv names a program the children run their test binaries with (go
+// test's -exec), for tests of another architecture under emulation:
+//
+//	GANADA_TEST_EVERY_LEVEL=1 GANADA_TEST_EXEC=qemu-aarch64-static GOARCH=arm64 \
+//		go test -exec qemu-aarch64-static -run '^TestEveryLevel$' ./internal/cpu
+//
+// The children inherit GOARCH from the environment, and MachineLevels is
+// what the emulated processor offers. Emulated, each level takes minutes
+// (about 4 on a 2-core Zen 3 under load): give go test a -timeout of 30m
+// or more, or the children, which share it, time out. CI does not run
+// this: its arm64 step tests every level's kernels in one process instead.
+const execEnv = "GANADA_TEST_EXEC"
+
 // kernelPackages are the packages whose kernels follow the level, and this
 // one (its TestSelectedFollowsEnvironment checks the decision itself).
 var kernelPackages = []string{
@@ -29,7 +42,8 @@ var kernelPackages = []string{
 }
 
 // TestEveryLevel runs `go test` on kernelPackages once per level of
-// MachineLevels (with -short if this test has it). Run it as
+// MachineLevels (with -short if this test has it; with -exec from
+// GANADA_TEST_EXEC). Run it as
 //
 //	GANADA_TEST_EVERY_LEVEL=1 go test -run '^TestEveryLevel$' ./internal/cpu
 func TestEveryLevel(t *testing.T) {
@@ -56,6 +70,9 @@ func TestEveryLevel(t *testing.T) {
 			args := []string{"test", "-count=1"}
 			if testing.Short() {
 				args = append(args, "-short")
+			}
+			if x := os.Getenv(execEnv); x != "" {
+				args = append(args, "-exec", x)
 			}
 			if d, ok := t.Deadline(); ok {
 				left := time.Until(d) / time.Duration(len(MachineLevels())) // leave time for the other levels

@@ -222,7 +222,12 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			break
 		}
 		end := min(done+insertChunk, len(docs))
-		if err = c.idx.AddBatch(ctx, nums[done:end], vecs[done:end]); err != nil {
+		if di, ok := c.idx.(index.DocumentIndex); ok {
+			err = di.AddDocuments(ctx, nums[done:end], vecs[done:end], indexDocs(docs[done:end]))
+		} else {
+			err = c.idx.AddBatch(ctx, nums[done:end], vecs[done:end])
+		}
+		if err != nil {
 			err = fmt.Errorf("ganada: adding to the index: %w", err)
 			break
 		}
@@ -333,4 +338,13 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	c.pending += len(nums)
 	c.mu.Unlock()
 	return c.retire(ctx, nums)
+}
+
+// indexDocs returns docs as a DocumentIndex stores them.
+func indexDocs(docs []Document) []index.Doc {
+	out := make([]index.Doc, len(docs))
+	for i, d := range docs {
+		out[i] = index.Doc{Key: d.ID, Text: d.Text, Metadata: d.Metadata}
+	}
+	return out
 }

@@ -145,6 +145,36 @@ func checkK(k int) error {
 func (c *Collection) search(ctx context.Context, vec []float32, text string, k int, q queryConfig) ([]Hit, error) {
 	sopts := q.sopts
 
+	if _, ok := c.idx.(index.DocumentIndex); ok {
+		// The index holds the documents and evaluates the filters itself.
+		// Hits that are not current documents (mid-Add or mid-Delete) are
+		// dropped below, so a query racing a writer may return fewer than k.
+		if len(q.filters) > 0 {
+			conds := make([]index.Cond, len(q.filters))
+			for i, f := range q.filters {
+				conds[i] = f.Cond()
+			}
+			where := index.And(conds...)
+			if name, ok := where.Opaque(); ok {
+				return nil, fmt.Errorf("ganada: query: a %s filter cannot run in the index %T, which evaluates filters itself; use Where, WhereIn, WhereExists, WhereID, And, Or and Not: %w", name, c.idx, errs.ErrUnsupported)
+			}
+			sopts = append(sopts, index.WithWhere(where))
+		}
+		res, err := c.idx.Search(ctx, vec, k, sopts...)
+		if err != nil {
+			return nil, fmt.Errorf("ganada: search: %w", err)
+		}
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		hits := make([]Hit, 0, len(res))
+		for _, r := range res {
+			if e := c.byNum[r.ID]; e != nil && c.byID[e.doc.ID] == r.ID {
+				hits = append(hits, Hit{ID: e.doc.ID, Text: e.doc.Text, Metadata: copyMetadata(e.doc.Metadata), Score: r.Score})
+			}
+		}
+		return hits, nil
+	}
+
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if len(q.filters) > 0 || c.pending > 0 {
@@ -159,7 +189,7 @@ func (c *Collection) search(ctx context.Context, vec []float32, text string, k i
 				return false
 			}
 			for _, f := range q.filters {
-				if !f(e.doc) {
+				if !f.Match(e.doc) {
 					return false
 				}
 			}

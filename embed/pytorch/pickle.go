@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -82,13 +83,16 @@ type value = any
 
 type tuple struct{ items []value }
 
+var emptyTuple = &tuple{}
+
 type list struct{ items []value }
 
 // dict is an ordered dictionary (Python dicts keep insertion order). Keys
 // are scalars; a key given again replaces the value in its first place.
+// The index is built only once the dict grows past a few items, so the
+// many small dicts of a state dict (and of a hostile pickle) stay small.
 type dict struct {
-	keys  []value
-	vals  []value
+	items []item
 	index map[value]int
 	// ordered marks a collections.OrderedDict; attrs holds what BUILD
 	// set on it (the state dict's _metadata).
@@ -96,7 +100,12 @@ type dict struct {
 	attrs   *dict
 }
 
-func newDict() *dict { return &dict{index: map[value]int{}} }
+type item struct{ k, v value }
+
+func (d *dict) len() int { return len(d.items) }
+
+// indexFrom is the size from which a dict keeps an index of its keys.
+const indexFrom = 16
 
 func (d *dict) set(k, v value) error {
 	switch k.(type) {
@@ -104,13 +113,28 @@ func (d *dict) set(k, v value) error {
 	default:
 		return fmt.Errorf("dict key of type %s", typeName(k))
 	}
-	if i, ok := d.index[k]; ok {
-		d.vals[i] = v
-		return nil
+	if d.index != nil {
+		if i, ok := d.index[k]; ok {
+			d.items[i].v = v
+			return nil
+		}
+		d.index[k] = len(d.items)
+	} else {
+		for i := range d.items {
+			if d.items[i].k == k {
+				d.items[i].v = v
+				return nil
+			}
+		}
+		if len(d.items) == indexFrom {
+			d.index = make(map[value]int, 2*indexFrom)
+			for i, it := range d.items {
+				d.index[it.k] = i
+			}
+			d.index[k] = len(d.items)
+		}
 	}
-	d.index[k] = len(d.keys)
-	d.keys = append(d.keys, k)
-	d.vals = append(d.vals, v)
+	d.items = append(grow(d.items), item{k, v})
 	return nil
 }
 
@@ -232,7 +256,19 @@ func (u *unpickler) read(n int) ([]byte, error) {
 	return s, nil
 }
 
-func (u *unpickler) push(v value) { u.stack = append(u.stack, v) }
+func (u *unpickler) push(v value) { u.stack = append(grow(u.stack), v) }
+
+// grow makes room for one more element, doubling the capacity: append
+// grows large slices by a quarter, which allocates about five times the
+// final size in all, twice what doubling does.
+func grow[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	n := make([]T, len(s), 2*cap(s)+8)
+	copy(n, s)
+	return n
+}
 
 func (u *unpickler) pop() (value, error) {
 	lo := 0
@@ -258,14 +294,15 @@ func (u *unpickler) top() (value, error) {
 	return u.stack[len(u.stack)-1], nil
 }
 
-// popMark pops the values above the last MARK and the mark itself.
+// popMark pops the values above the last MARK and the mark itself. The
+// result aliases the stack: use it before the next push.
 func (u *unpickler) popMark() ([]value, error) {
 	if len(u.marks) == 0 {
 		return nil, u.errf(errs.ErrCorrupt, "no MARK on the stack")
 	}
 	m := u.marks[len(u.marks)-1]
 	u.marks = u.marks[:len(u.marks)-1]
-	items := append([]value(nil), u.stack[m:]...)
+	items := u.stack[m:]
 	u.stack = u.stack[:m]
 	return items, nil
 }
@@ -317,7 +354,7 @@ func (u *unpickler) run() (value, error) {
 			}
 			return v, nil
 		case opMark:
-			u.marks = append(u.marks, len(u.stack))
+			u.marks = append(grow(u.marks), len(u.stack))
 		case opPop:
 			if len(u.marks) > 0 && len(u.stack) == u.marks[len(u.marks)-1] {
 				u.marks = u.marks[:len(u.marks)-1] // POP of a MARK, as Python does
@@ -395,11 +432,11 @@ func (u *unpickler) run() (value, error) {
 				}
 			}
 		case opEmptyTuple:
-			u.push(&tuple{})
+			u.push(emptyTuple) // immutable: one for all
 		case opTuple:
 			var items []value
 			if items, err = u.popMark(); err == nil {
-				u.push(&tuple{items: items})
+				u.push(&tuple{items: slices.Clone(items)})
 			}
 		case opTuple1, opTuple2, opTuple3:
 			n := int(op-opTuple1) + 1
@@ -423,7 +460,7 @@ func (u *unpickler) run() (value, error) {
 				err = u.appendTo(items)
 			}
 		case opEmptyDict:
-			u.push(newDict())
+			u.push(&dict{})
 		case opSetItem:
 			var k, v value
 			if v, err = u.pop(); err == nil {
@@ -558,7 +595,11 @@ func (u *unpickler) appendTo(items []value) error {
 	if !ok {
 		return u.errf(errs.ErrUnsupported, "APPEND to %s", typeName(v))
 	}
-	l.items = append(l.items, items...)
+	if len(l.items) == 0 {
+		l.items = slices.Clone(items) // exactly its size
+	} else {
+		l.items = append(l.items, items...)
+	}
 	return nil
 }
 
@@ -662,7 +703,7 @@ func (u *unpickler) reduce(at int) error {
 		if len(args.items) != 0 {
 			return fmt.Errorf("offset %d: OrderedDict called with %d arguments, torch.save passes none: %w", at, len(args.items), errs.ErrUnsupported)
 		}
-		d := newDict()
+		d := &dict{}
 		d.ordered = true
 		u.push(d)
 		return nil
@@ -723,7 +764,7 @@ func rebuildTensor(g global, a []value) (*tensorVal, error) {
 		if _, ok := a[4].(bool); !ok {
 			return nil, fmt.Errorf("requires_grad is %s: %w", describe(a[4]), errs.ErrCorrupt)
 		}
-		if d, ok := a[5].(*dict); !ok || len(d.keys) != 0 {
+		if d, ok := a[5].(*dict); !ok || d.len() != 0 {
 			return nil, fmt.Errorf("backward_hooks is %s, want an empty OrderedDict: %w", describe(a[5]), errs.ErrUnsupported)
 		}
 		if len(a) == 7 {
@@ -776,10 +817,10 @@ func (u *unpickler) build(at int) error {
 		return fmt.Errorf("offset %d: BUILD of %s with state %s: %w", at, typeName(obj), typeName(st), errs.ErrUnsupported)
 	}
 	if d.attrs == nil {
-		d.attrs = newDict()
+		d.attrs = &dict{}
 	}
-	for i, k := range sd.keys {
-		if err := d.attrs.set(k, sd.vals[i]); err != nil {
+	for _, it := range sd.items {
+		if err := d.attrs.set(it.k, it.v); err != nil {
 			return fmt.Errorf("offset %d: BUILD: %v: %w", at, err, errs.ErrCorrupt)
 		}
 	}

@@ -42,10 +42,11 @@ const (
 )
 
 // MaxPickleSize bounds the data.pkl record (the state dict's structure,
-// without the tensor data). A state dict of ten thousand tensors takes
-// about 1.5 MB; decoding allocates a few tens of times the record's size
-// at most.
-const MaxPickleSize = 64 << 20
+// without the tensor data): a tensor takes 100 to 200 bytes of it, so the
+// limit allows some 20,000 tensors in one file. Decoding allocates in
+// proportion to the record: at most 150 times its size for a pickle built
+// to cost the most per byte (tested), so at most about 600 MiB.
+const MaxPickleSize = 4 << 20
 
 // Tensor describes one tensor of a checkpoint.
 type Tensor struct {

@@ -23,11 +23,11 @@ func walk(v value, prefix string, depth int, out map[string]*tensorVal) error {
 	if depth > maxDepth {
 		return fmt.Errorf("data.pkl: %q: dicts nested deeper than %d: %w", prefix, maxDepth, errs.ErrCorrupt)
 	}
-	for i, k := range d.keys {
-		ks, ok := k.(string)
+	for _, it := range d.items {
+		ks, ok := it.k.(string)
 		if !ok {
-			if _, isT := d.vals[i].(*tensorVal); isT {
-				return fmt.Errorf("data.pkl: tensor under key %s, not a string: %w", describe(k), errs.ErrCorrupt)
+			if _, isT := it.v.(*tensorVal); isT {
+				return fmt.Errorf("data.pkl: tensor under key %s, not a string: %w", describe(it.k), errs.ErrCorrupt)
 			}
 			continue
 		}
@@ -35,7 +35,7 @@ func walk(v value, prefix string, depth int, out map[string]*tensorVal) error {
 		if prefix != "" {
 			name = prefix + "." + ks
 		}
-		switch x := d.vals[i].(type) {
+		switch x := it.v.(type) {
 		case *tensorVal:
 			if _, dup := out[name]; dup {
 				return fmt.Errorf("data.pkl: tensor %q appears twice (through nested dicts): %w", name, errs.ErrCorrupt)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/errs"
 	"math"
 	"unicode/utf8"
@@ -25,7 +26,7 @@ const insertChunk = 1024
 // the index's AddBatch.
 //
 // Texts go to the encoder in batches (WithBatchSize), prefixed with the
-// document prompt (WithPrompts); progress is reported to WithProgress.
+// encoder's EncodeDocuments when it is an embed.QueryDocumentEncoder; progress is reported to WithProgress.
 // Add is all or nothing: if any document is invalid, the encoder fails or
 // the context is cancelled, the collection is unchanged. Documents are
 // checked before any is encoded. Errors wrap errs.ErrInvalidInput (an empty
@@ -113,9 +114,9 @@ func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]
 		batch := docs[start:min(start+c.cfg.batchSize, len(docs))]
 		texts = texts[:0]
 		for _, d := range batch {
-			texts = append(texts, c.cfg.docPrompt+d.Text)
+			texts = append(texts, d.Text)
 		}
-		out, err := c.enc.Encode(ctx, texts)
+		out, err := embed.EncodeDocuments(ctx, c.enc, texts)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 				return nil, err

@@ -72,7 +72,7 @@ var (
 
 // NewCollection returns an empty collection whose documents enc encodes.
 // Options choose the index (WithHNSW, the default, or WithFlat) and its parameters,
-// the metric (Cosine by default), prompts, batch size and progress reporting.
+// the metric (Cosine by default), batch size and progress reporting.
 // The collection records enc's identity (see EncoderIdentity), which Save
 // writes and Load checks; its strings must be valid UTF-8.
 func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/index"
 )
 
@@ -31,7 +32,7 @@ func withIndex(kind ganada.IndexKind, opts ...hnsw.Option) ganada.Option {
 	return ganada.WithHNSW(opts...)
 }
 
-func newCol(t testing.TB, enc *hashEncoder, opts ...ganada.Option) *ganada.Collection {
+func newCol(t testing.TB, enc embed.Encoder, opts ...ganada.Option) *ganada.Collection {
 	t.Helper()
 	c, err := ganada.NewCollection(enc, opts...)
 	if err != nil {
@@ -408,7 +409,14 @@ func TestProgressAndBatches(t *testing.T) {
 
 func TestPrompts(t *testing.T) {
 	enc := newHashEncoder(8)
-	c := newCol(t, enc, ganada.WithPrompts("query: ", "passage: "))
+	e5, err := embed.WithPrompts(enc, "query: ", "passage: ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCol(t, e5)
+	if id := c.Identity(); id.QueryPrompt != "query: " || id.DocumentPrompt != "passage: " {
+		t.Fatalf("identity %+v", id)
+	}
 	if err := c.Add(ctx, ganada.Document{ID: "a", Text: "alpha beta"}); err != nil {
 		t.Fatal(err)
 	}

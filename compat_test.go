@@ -1,7 +1,12 @@
-// This file checks that collection files of format version 1, written by
-// the code before the file format moved onto internal/persist and CONF
-// stopped repeating the index's parameters (testdata/v1-*.gcol), still load
-// with everything they held, and that saving them again writes version 2.
+// This file checks that collection files of format versions 1 and 2 still
+// load with everything they held, and that saving them again writes
+// version 3. testdata/v1-*.gcol were written by the code before the file
+// format moved onto internal/persist and CONF stopped repeating the
+// index's parameters; testdata/v2-*.gcol by the code before the
+// Collection's own prompts became the encoder's (each is its v1 file
+// loaded and saved again). The Collection had put its query and document
+// prompts before the texts itself; now the encoder does, so these files
+// load with embed.WithPrompts around the same encoder.
 
 package ganada_test
 
@@ -17,6 +22,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index"
 )
@@ -30,7 +36,7 @@ var v1Docs = []ganada.Document{
 	{ID: "e", Text: "cats and dogs living together"},
 }
 
-func TestLoadVersion1(t *testing.T) {
+func TestLoadVersions1And2(t *testing.T) {
 	for _, tc := range []struct {
 		file           string
 		kind           ganada.IndexKind
@@ -41,9 +47,21 @@ func TestLoadVersion1(t *testing.T) {
 	}{
 		{"testdata/v1-hnsw.gcol", ganada.HNSW, index.Dot, "query: ", "passage: ", 8, 50, 40, 7},
 		{"testdata/v1-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
+		{"testdata/v2-hnsw.gcol", ganada.HNSW, index.Dot, "query: ", "passage: ", 8, 50, 40, 7},
+		{"testdata/v2-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			enc := newHashEncoder(8)
+			h := newHashEncoder(8)
+			var enc embed.Encoder = h
+			if tc.qPrompt != "" {
+				var err error
+				if enc, err = embed.WithPrompts(h, tc.qPrompt, tc.dPrmt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := ganada.Load(ctx, tc.file, h); tc.qPrompt != "" && !errors.Is(err, errs.ErrEncoderMismatch) {
+				t.Fatalf("loaded without the prompts: %v, want errs.ErrEncoderMismatch", err)
+			}
 			check := func(c *ganada.Collection, extra int) {
 				t.Helper()
 				if c.Index() != tc.kind || c.Metric() != tc.metric {
@@ -60,7 +78,7 @@ func TestLoadVersion1(t *testing.T) {
 					if !ok || got.Text != d.Text || len(got.Metadata) != len(d.Metadata) || (len(d.Metadata) > 0 && !reflect.DeepEqual(got.Metadata, d.Metadata)) {
 						t.Fatalf("Get(%q) = %+v, %v", d.ID, got, ok)
 					}
-					want, _ := enc.Encode(ctx, []string{tc.dPrmt + d.Text})
+					want, _ := h.Encode(ctx, []string{tc.dPrmt + d.Text})
 					if v, ok := ganada.DocVector(c, d.ID); !ok || !reflect.DeepEqual(v, want[0]) {
 						t.Fatalf("vector of %q: %v, want %v (document prompt %q)", d.ID, v, want[0], tc.dPrmt)
 					}
@@ -69,7 +87,7 @@ func TestLoadVersion1(t *testing.T) {
 				if err != nil || len(hits) != 4 {
 					t.Fatalf("Query: %v %v", hits, err)
 				}
-				if last := enc.texts[len(enc.texts)-1]; last != tc.qPrompt+"cat" {
+				if last := h.texts[len(h.texts)-1]; last != tc.qPrompt+"cat" {
 					t.Fatalf("query encoded as %q, want the query prompt %q", last, tc.qPrompt)
 				}
 			}
@@ -83,21 +101,18 @@ func TestLoadVersion1(t *testing.T) {
 				t.Fatal(err)
 			}
 			check(c, 1)
-			// Saved again, it is version 2 and loads the same.
+			// Saved again, it is version 3 and loads the same.
 			path := saveTemp(t, c)
 			b, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v := binary.LittleEndian.Uint32(b[8:12]); v != 2 {
+			if v := binary.LittleEndian.Uint32(b[8:12]); v != 3 {
 				t.Fatalf("saved as version %d", v)
 			}
-			// CONF no longer repeats M, efConstruction (a uvarint each) and
-			// the seed (8 bytes); the prompts and next id (5, then 6) keep
-			// their sizes.
-			old, _ := os.ReadFile(tc.file)
-			if n1, n2 := confLen(t, old), confLen(t, b); n2 > n1-10 {
-				t.Fatalf("CONF of %d bytes in version 2, %d in version 1", n2, n1)
+			// CONF holds only the kind, the metric and the next id (6).
+			if n := confLen(t, b); n != 3 {
+				t.Fatalf("CONF of %d bytes in version 3", n)
 			}
 			c2, err := ganada.Load(ctx, path, enc)
 			if err != nil {
@@ -115,19 +130,21 @@ func TestFormatVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for v, want := range map[uint32]error{0: errs.ErrCorrupt, 3: errs.ErrUnsupported, 1 << 31: errs.ErrUnsupported} {
+	for v, want := range map[uint32]error{0: errs.ErrCorrupt, 4: errs.ErrUnsupported, 1 << 31: errs.ErrUnsupported} {
 		b := bytes.Clone(good)
 		binary.LittleEndian.PutUint32(b[8:12], v)
 		if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, want) {
 			t.Errorf("version %d: %v, want %v", v, err, want)
 		}
 	}
-	// A version-1 CONF read as version 2 (or the reverse) is corrupt, not
-	// misread.
-	b := bytes.Clone(good)
-	binary.LittleEndian.PutUint32(b[8:12], 2)
-	if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, errs.ErrCorrupt) {
-		t.Errorf("version 1 file labelled 2: %v, want errs.ErrCorrupt", err)
+	// A version-1 CONF read as version 2, or a version-1 IDEN read as
+	// version 3, is corrupt, not misread.
+	for _, v := range []uint32{2, 3} {
+		b := bytes.Clone(good)
+		binary.LittleEndian.PutUint32(b[8:12], v)
+		if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, errs.ErrCorrupt) {
+			t.Errorf("version 1 file labelled %d: %v, want errs.ErrCorrupt", v, err)
+		}
 	}
 }
 

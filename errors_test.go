@@ -77,7 +77,6 @@ func TestInvalidOptions(t *testing.T) {
 		{"WithWorkers(-1)", ganada.WithFlat(flat.WithWorkers(-1))},
 		{"WithBatchSize(0)", ganada.WithBatchSize(0)},
 		{"WithBatchSize(-1)", ganada.WithBatchSize(-1)},
-		{"WithPrompts", ganada.WithPrompts("\xff", "")},
 	}
 	for _, tc := range cases {
 		_, errNew := ganada.NewCollection(enc, tc.opt)

@@ -12,23 +12,24 @@ import (
 	"github.com/ganada/ganada/embed"
 )
 
-// EncoderIdentity returns the identity a Collection records for enc: enc's
-// own Identity when it implements embed.Identifier, otherwise one naming
-// enc's Go type (as fmt's %T prints it, e.g. "*main.myEncoder") with its
-// Dim and no revision. Such encoders are told apart only by type and
-// dimension, so two differently configured values of one type look alike;
-// implement embed.Identifier to be safe.
+// EncoderIdentity returns the identity a Collection records for enc:
+// embed.IdentityOf(enc), whose QueryPrompt and DocumentPrompt are set to
+// its Prompt when enc is not an embed.QueryDocumentEncoder, since the
+// Collection then encodes queries and documents alike with Encode. So the
+// fields always say what the encoder puts before a query and before a
+// document.
 func EncoderIdentity(enc embed.Encoder) embed.Identity {
-	if ider, ok := enc.(embed.Identifier); ok {
-		return ider.Identity()
+	id := embed.IdentityOf(enc)
+	if _, ok := enc.(embed.QueryDocumentEncoder); !ok {
+		id.QueryPrompt, id.DocumentPrompt = id.Prompt, id.Prompt
 	}
-	return embed.Identity{Model: fmt.Sprintf("%T", enc), Dim: enc.Dim()}
+	return id
 }
 
 // checkIdentityUTF8 returns an error wrapping errs.ErrInvalidInput if a
 // string of id is not valid UTF-8, which a saved collection cannot hold.
 func checkIdentityUTF8(id embed.Identity) error {
-	for _, f := range []struct{ name, value string }{{"model", id.Model}, {"revision", id.Revision}, {"prompt", id.Prompt}} {
+	for _, f := range []struct{ name, value string }{{"model", id.Model}, {"revision", id.Revision}, {"prompt", id.Prompt}, {"query prompt", id.QueryPrompt}, {"document prompt", id.DocumentPrompt}} {
 		if !utf8.ValidString(f.value) {
 			return fmt.Errorf("ganada: %w: encoder identity: %s %q is not valid UTF-8", errs.ErrInvalidInput, f.name, f.value)
 		}
@@ -54,6 +55,12 @@ func checkIdentity(want, got embed.Identity) error {
 	}
 	if want.Prompt != got.Prompt {
 		diffs = append(diffs, fmt.Sprintf("prompt %q, encoder has %q", want.Prompt, got.Prompt))
+	}
+	if want.QueryPrompt != got.QueryPrompt {
+		diffs = append(diffs, fmt.Sprintf("query prompt %q, encoder has %q", want.QueryPrompt, got.QueryPrompt))
+	}
+	if want.DocumentPrompt != got.DocumentPrompt {
+		diffs = append(diffs, fmt.Sprintf("document prompt %q, encoder has %q", want.DocumentPrompt, got.DocumentPrompt))
 	}
 	if len(diffs) == 0 {
 		return nil

@@ -7,7 +7,6 @@ package ganada
 import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
-	"unicode/utf8"
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
@@ -57,15 +56,13 @@ type Option func(*config) error
 
 // config is the resolved form of a list of Options.
 type config struct {
-	kind        IndexKind
-	hnswOpts    []hnsw.Option
-	flatOpts    []flat.Option
-	indexOpt    string // "WithHNSW" or "WithFlat" when one was given
-	metric      index.Metric
-	queryPrompt string
-	docPrompt   string
-	batchSize   int
-	progress    func(Progress)
+	kind      IndexKind
+	hnswOpts  []hnsw.Option
+	flatOpts  []flat.Option
+	indexOpt  string // "WithHNSW" or "WithFlat" when one was given
+	metric    index.Metric
+	batchSize int
+	progress  func(Progress)
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
@@ -165,27 +162,6 @@ func WithBatchSize(n int) Option {
 func WithProgress(f func(Progress)) Option {
 	return func(c *config) error {
 		c.progress = f
-		return nil
-	}
-}
-
-// WithPrompts sets text prefixes for asymmetric retrieval models: query is
-// prepended to every text Query encodes, document to every document text
-// Add encodes. intfloat/multilingual-e5-* and e5-* models want
-// WithPrompts("query: ", "passage: "); BGE English models want
-// WithPrompts("Represent this sentence for searching relevant passages: ", "").
-// Hits return documents' texts without the prefix. The prompts must be
-// valid UTF-8. They are saved with the collection; Load restores them and
-// rejects this option. Use them with an encoder that applies no prompt of
-// its own.
-func WithPrompts(query, document string) Option {
-	return func(c *config) error {
-		if !utf8.ValidString(query) || !utf8.ValidString(document) {
-			return fmt.Errorf("ganada: %w: WithPrompts(%q, %q): not valid UTF-8", errs.ErrInvalidOption, query, document)
-		}
-		c.queryPrompt = query
-		c.docPrompt = document
-		c.fixed = append(c.fixed, "WithPrompts")
 		return nil
 	}
 }

@@ -7,9 +7,9 @@
 //	section = tag[4] length:u64 payload[length] crc32c(payload):u32
 //	end     = "END." 0:u64 0:u32
 //
-//	IDEN    = str model, str revision, uvarint dim, u8 normalized, str prompt
-//	CONF    = u8 index kind, u8 metric, str query prompt,
-//	          str document prompt, uvarint next index id
+//	IDEN    = str model, str revision, uvarint dim, u8 normalized,
+//	          str prompt, str query prompt, str document prompt
+//	CONF    = u8 index kind, u8 metric, uvarint next index id
 //	DOCS    = uvarint count, count × (uvarint index id, str ID, str text,
 //	          uvarint n, n × (str key, str value)), by ascending index id,
 //	          metadata keys sorted
@@ -20,10 +20,15 @@
 //	          and its trailer is the CRC-32C of every byte the index wrote
 //	str     = uvarint byte length, UTF-8 bytes
 //
-// Version 1, still read, differed only in CONF, which also held the HNSW
-// parameters the index records anyway: u8 kind, u8 metric, uvarint M,
-// uvarint efConstruction, u64 seed, then the prompts and next id as above.
-// Its M is checked against the index's.
+// Versions 1 and 2 are still read. Their IDEN ends with the prompt, and
+// their CONF holds the prompts the Collection itself put before queries
+// and documents (an option since removed) before the next id: u8 kind,
+// u8 metric, str query prefix, str document prefix, uvarint next id. The
+// encoder saw its own prompt before that prefix, so they read as the query
+// prompt prompt+query prefix and the document prompt prompt+document
+// prefix. Version 1's CONF also held the HNSW parameters the index records
+// anyway (uvarint M, uvarint efConstruction, u64 seed after the metric);
+// its M is checked against the index's.
 //
 // The index stores the vectors (unit-normalised under Cosine), so the
 // documents section holds none.
@@ -51,7 +56,7 @@ import (
 
 const (
 	fileMagic   = "GANADACL"
-	fileVersion = 2
+	fileVersion = 3
 )
 
 // Save writes the collection to path atomically: into a temporary file in
@@ -170,15 +175,15 @@ func appendIdentity(b []byte, id embed.Identity) []byte {
 	b = persist.AppendString(b, id.Revision)
 	b = persist.AppendUvarint(b, uint64(id.Dim))
 	b = append(b, boolByte(id.Normalized))
-	return persist.AppendString(b, id.Prompt)
+	b = persist.AppendString(b, id.Prompt)
+	b = persist.AppendString(b, id.QueryPrompt)
+	return persist.AppendString(b, id.DocumentPrompt)
 }
 
-// appendConfig encodes CONF (version 2): only what the index does not
+// appendConfig encodes CONF (version 3): only what the index does not
 // record itself.
 func (c *Collection) appendConfig(b []byte) []byte {
 	b = append(b, byte(c.cfg.kind), byte(c.cfg.metric))
-	b = persist.AppendString(b, c.cfg.queryPrompt)
-	b = persist.AppendString(b, c.cfg.docPrompt)
 	return persist.AppendUvarint(b, c.next)
 }
 
@@ -253,8 +258,16 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, fmt.Errorf("%w: collection format version %d (this build reads 1 to %d)", errs.ErrUnsupported, version, fileVersion)
 	}
 
-	// IDEN, checked against enc before anything large is read.
-	saved, err := parseIdentity(readSection(pr, "IDEN"))
+	// IDEN and CONF, checked against enc before anything large is read.
+	saved, err := parseIdentity(readSection(pr, "IDEN"), version)
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	wantKind, indexOpt := cfg.kind, cfg.indexOpt
+	next, savedM, err := parseConfig(&cfg, &saved, readSection(pr, "CONF"), version)
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
@@ -262,15 +275,6 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, err
 	}
 	if err := checkIdentity(saved, EncoderIdentity(enc)); err != nil {
-		return nil, err
-	}
-
-	wantKind, indexOpt := cfg.kind, cfg.indexOpt
-	next, savedM, err := parseConfig(&cfg, readSection(pr, "CONF"), version)
-	if err := pr.Err(); err != nil {
-		return nil, err
-	}
-	if err != nil {
 		return nil, err
 	}
 	if indexOpt != "" && wantKind != cfg.kind {
@@ -359,7 +363,9 @@ func (c *Collection) checkLoaded(id embed.Identity, ndocs, m int) error {
 	return nil
 }
 
-func parseIdentity(b []byte) (embed.Identity, error) {
+// parseIdentity reads IDEN; a version before 3 has no query and document
+// prompts (parseConfig sets them).
+func parseIdentity(b []byte, version uint32) (embed.Identity, error) {
 	d := persist.NewDecoder("IDEN", b)
 	var id embed.Identity
 	id.Model = d.String("model")
@@ -373,6 +379,10 @@ func parseIdentity(b []byte) (embed.Identity, error) {
 		d.Fail("bad normalized flag")
 	}
 	id.Prompt = d.String("prompt")
+	if version >= 3 {
+		id.QueryPrompt = d.String("query prompt")
+		id.DocumentPrompt = d.String("document prompt")
+	}
 	if err := d.End(); err != nil {
 		return embed.Identity{}, err
 	}
@@ -384,8 +394,10 @@ func parseIdentity(b []byte) (embed.Identity, error) {
 
 // parseConfig reads the CONF section of a file of the given version into
 // cfg and returns the next index id and, for version 1, the M it records
-// (0 for version 2, whose CONF leaves the index's parameters to the index).
-func parseConfig(cfg *config, b []byte, version uint32) (next uint64, m int, err error) {
+// (0 for later versions, whose CONF leaves the index's parameters to the
+// index). For versions before 3 it sets id's query and document prompts
+// from the prefixes CONF records.
+func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (next uint64, m int, err error) {
 	d := persist.NewDecoder("CONF", b)
 	cfg.kind = IndexKind(d.Byte("index kind"))
 	cfg.metric = index.Metric(d.Byte("metric"))
@@ -395,8 +407,10 @@ func parseConfig(cfg *config, b []byte, version uint32) (next uint64, m int, err
 		efConstruction = d.Count("efConstruction", math.MaxInt32)
 		d.Uint64("seed")
 	}
-	cfg.queryPrompt = d.String("query prompt")
-	cfg.docPrompt = d.String("document prompt")
+	if version < 3 {
+		id.QueryPrompt = id.Prompt + d.String("query prompt")
+		id.DocumentPrompt = id.Prompt + d.String("document prompt")
+	}
 	next = d.Uvarint("next index id")
 	if err := d.End(); err != nil {
 		return 0, 0, err

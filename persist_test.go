@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/index"
 )
 
@@ -34,7 +35,11 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	for _, kind := range kinds() {
 		t.Run(kind.String(), func(t *testing.T) {
 			enc := newHashEncoder(16)
-			c := newCol(t, enc, withIndex(kind, hnsw.WithM(8)), ganada.WithPrompts("q: ", "d: "))
+			qd, err := embed.WithPrompts(enc, "q: ", "d: ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := newCol(t, qd, withIndex(kind, hnsw.WithM(8)))
 			docs := corpus(300, 11)
 			docs[5].Metadata = nil
 			docs[6].Text = "" // an empty text is a document too (its vector comes from the prompt)
@@ -49,7 +54,10 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := saveTemp(t, c)
-			l, err := ganada.Load(ctx, path, enc)
+			if _, err := ganada.Load(ctx, path, enc); !errors.Is(err, errs.ErrEncoderMismatch) || !strings.Contains(err.Error(), `query prompt "q: "`) {
+				t.Fatalf("loaded without the prompts: %v, want errs.ErrEncoderMismatch naming the query prompt", err)
+			}
+			l, err := ganada.Load(ctx, path, qd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +76,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 					}
 				}
 			}
-			// Prompts were restored: the loaded collection prefixes queries.
+			// The loaded collection's encoder prefixes queries.
 			n := len(enc.encodedTexts())
 			if _, err := l.Query(ctx, "x", 1); err != nil {
 				t.Fatal(err)
@@ -191,8 +199,7 @@ func TestLoadOptions(t *testing.T) {
 	enc := newHashEncoder(8)
 	path := saveTemp(t, newCol(t, enc))
 	for _, o := range []ganada.Option{ganada.WithFlat(), ganada.WithMetric(index.Dot), ganada.WithHNSW(hnsw.WithM(4)),
-		ganada.WithHNSW(hnsw.WithEfConstruction(10)), ganada.WithHNSW(hnsw.WithSeed(3)), ganada.WithHNSW(hnsw.WithCapacity(9)),
-		ganada.WithPrompts("", "")} {
+		ganada.WithHNSW(hnsw.WithEfConstruction(10)), ganada.WithHNSW(hnsw.WithSeed(3)), ganada.WithHNSW(hnsw.WithCapacity(9))} {
 		if _, err := ganada.Load(ctx, path, enc, o); !errors.Is(err, errs.ErrInvalidOption) {
 			t.Errorf("Load with a fixed option: %v", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/errs"
 
 	"github.com/ganada/ganada/index"
@@ -62,7 +63,8 @@ func WithExactSearch() QueryOption {
 	}
 }
 
-// Query encodes text (prefixed with the query prompt, see WithPrompts) and
+// Query encodes text as a query (with the encoder's EncodeQueries when it is
+// an embed.QueryDocumentEncoder, so with its query prompt) and
 // returns up to k documents whose vectors score best against it, best first.
 // WithFilter options restrict the candidates (all must match); the index
 // applies them during its search, possibly on several goroutines at once
@@ -78,7 +80,7 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out, err := c.enc.Encode(ctx, []string{c.cfg.queryPrompt + text})
+	out, err := embed.EncodeQueries(ctx, c.enc, []string{text})
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			return nil, err
@@ -88,7 +90,7 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if len(out) != 1 {
 		return nil, fmt.Errorf("ganada: %w: %d vectors for 1 text", errs.ErrEncoder, len(out))
 	}
-	if err := c.checkVector(out[0], c.cfg.queryPrompt+text); err != nil {
+	if err := c.checkVector(out[0], text); err != nil {
 		return nil, fmt.Errorf("ganada: query: %w", err)
 	}
 	return c.search(ctx, out[0], k, opts)

@@ -98,12 +98,6 @@ func FuzzAddSaveRead(f *testing.F) {
 }
 
 func TestPromptsAndIdentityMustBeUTF8(t *testing.T) {
-	enc := byteEncoder{dim: 8}
-	for _, opt := range []ganada.Option{ganada.WithPrompts("q\xff: ", ""), ganada.WithPrompts("", "\xc3")} {
-		if _, err := ganada.NewCollection(enc, opt); !errors.Is(err, errs.ErrInvalidOption) {
-			t.Errorf("prompt not valid UTF-8: err = %v, want errs.ErrInvalidOption", err)
-		}
-	}
 	for _, id := range []embed.Identity{
 		{Model: "model\xff", Dim: 8},
 		{Model: "model", Revision: "\xfe", Dim: 8},
@@ -114,16 +108,26 @@ func TestPromptsAndIdentityMustBeUTF8(t *testing.T) {
 			t.Errorf("identity %+v: err = %v, want errs.ErrInvalidInput naming UTF-8", id, err)
 		}
 	}
+	for _, p := range [][2]string{{"q\xff: ", ""}, {"", "\xc3"}} {
+		if _, err := embed.WithPrompts(byteEncoder{dim: 8}, p[0], p[1]); !errors.Is(err, errs.ErrInvalidOption) {
+			t.Errorf("prompts %q not valid UTF-8: err = %v, want errs.ErrInvalidOption", p, err)
+		}
+	}
 	// Valid non-ASCII prompts and identities round-trip.
-	id := embed.Identity{Model: "모델", Revision: "révision", Dim: 8, Prompt: "질문: "}
-	c, err := ganada.NewCollection(byteEncoder{dim: 8, identity: id}, ganada.WithPrompts("질의: ", "문서: "))
+	base := byteEncoder{dim: 8, identity: embed.Identity{Model: "모델", Revision: "révision", Dim: 8}}
+	enc, err := embed.WithPrompts(base, "질의: ", "문서: ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := embed.Identity{Model: "모델", Revision: "révision", Dim: 8, QueryPrompt: "질의: ", DocumentPrompt: "문서: "}
+	c, err := ganada.NewCollection(enc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Add(ctx, ganada.Document{ID: "a", Text: "가"}); err != nil {
 		t.Fatal(err)
 	}
-	l, err := ganada.Load(ctx, saveTemp(t, c), byteEncoder{dim: 8, identity: id})
+	l, err := ganada.Load(ctx, saveTemp(t, c), enc)
 	if err != nil {
 		t.Fatal(err)
 	}

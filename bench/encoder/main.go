@@ -9,17 +9,16 @@
 package main
 
 import (
-	"bufio"
+	"github.com/ganada/ganada/bench/internal/measure"
+
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -94,7 +93,7 @@ func main() {
 		filepath.Base(*modelDir), cfg.Hidden, cfg.Layers, cfg.Heads, cfg.Intermediate, cfg.maxSeqLen)
 	fmt.Printf("inputs: %d sentences of %s, %d tokens (mean %.1f), ganada tokenizer; its ids equal the goldens' for %d/%d golden texts\n",
 		len(ids), filepath.Base(*data), totalTokens, float64(totalTokens)/float64(len(ids)), same, total)
-	fmt.Printf("machine: %d CPUs, GOMAXPROCS %d, load average %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), loadavg())
+	fmt.Printf("machine: %s\n", measure.Machine())
 	fmt.Println("GFLOP/s counts the encoder layers on padded batches: per layer 2·T·(4h²+2h·ffn) + 4·T·s·h (T = batch·s tokens, s = padded length)")
 	fmt.Println("sentences per CPU-second: with 1 thread, a figure other processes' load does not lower; with more threads it counts spinning too")
 
@@ -117,8 +116,8 @@ func main() {
 		// Load every engine, check its parity and warm it up.
 		var engines []loaded
 		for _, name := range strings.Split(*engineList, ",") {
-			before := currentRSS()
-			resetPeakRSS()
+			before := measure.RSSKB()
+			measure.ResetPeakRSS()
 			var e Engine
 			switch name {
 			case "ort":
@@ -162,17 +161,17 @@ func main() {
 					}
 				}
 			}
-			fmt.Printf("  resident memory: +%d MB for this engine (peak %d MB, whole process)\n", (peakRSSKB()-before)>>10, peakRSSKB()>>10)
+			fmt.Printf("  resident memory: +%d MB for this engine (peak %d MB, whole process)\n", (measure.PeakRSSKB()-before)>>10, measure.PeakRSSKB()>>10)
 			engines = append(engines, loaded{name, e})
 		}
 		// Timed passes, engine after engine within each round, so that
 		// changing load on a shared machine falls on all engines alike.
-		type result struct{ wall, cpu []float64 }
+		type result struct{ wall, cpu measure.Trials }
 		res := map[key]*result{}
 		for r := 0; r < *repeat; r++ {
 			for _, le := range engines {
 				for i, bs := range batches {
-					t0, c0 := time.Now(), processCPU()
+					t0, c0 := time.Now(), measure.ProcessCPU()
 					for _, b := range batchSets[i] {
 						if _, err := le.e.Encode(b); err != nil {
 							fail(err)
@@ -183,7 +182,7 @@ func main() {
 						res[k] = &result{}
 					}
 					res[k].wall = append(res[k].wall, time.Since(t0).Seconds())
-					res[k].cpu = append(res[k].cpu, processCPU()-c0)
+					res[k].cpu = append(res[k].cpu, (measure.ProcessCPU() - c0).Seconds())
 				}
 			}
 		}
@@ -197,8 +196,8 @@ func main() {
 					padded += b.Size * b.SeqLen
 				}
 				k := key{le.name, t, bs}
-				best, med := minMedian(res[k].wall)
-				bestCPU, medCPU := minMedian(res[k].cpu)
+				best, med := res[k].wall.Min(), res[k].wall.Median()
+				bestCPU, medCPU := res[k].cpu.Min(), res[k].cpu.Median()
 				n := float64(len(ids))
 				rate[k] = n / best
 				cpuRate[k] = n / bestCPU
@@ -236,54 +235,4 @@ func ints(list string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
-}
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	return strings.Join(f[:3], " ")
-}
-
-// processCPU returns the CPU time (user+system) this process has used.
-func processCPU() float64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
-
-// resetPeakRSS resets the kernel's peak-RSS mark of this process (Linux).
-func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// peakRSSKB returns VmHWM from /proc/self/status in kB (0 if unknown).
-func peakRSSKB() int { return statusKB("VmHWM:") }
-
-// currentRSS returns VmRSS from /proc/self/status in kB (0 if unknown).
-func currentRSS() int { return statusKB("VmRSS:") }
-
-func statusKB(field string) int {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), field); ok {
-			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			return n
-		}
-	}
-	return 0
-}
-
-// minMedian returns the smallest and the median of xs.
-func minMedian(xs []float64) (float64, float64) {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[0], s[len(s)/2]
 }

@@ -7,6 +7,8 @@
 package main
 
 import (
+	"github.com/ganada/ganada/bench/internal/measure"
+
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -17,7 +19,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ganada/ganada/internal/gemm"
@@ -29,15 +30,6 @@ type shape struct{ m, k, n int }
 func (s shape) String() string { return fmt.Sprintf("%d×%d·%d×%d", s.m, s.k, s.k, s.n) }
 
 func (s shape) flops() float64 { return 2 * float64(s.m) * float64(s.k) * float64(s.n) }
-
-// processCPU returns the CPU time (user+system) this process has used.
-func processCPU() float64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
 
 // rate times f in 5 rounds of about dur/5 each and returns the best and
 // median GFLOP/s by wall time and the best by process CPU time.
@@ -56,12 +48,12 @@ func rate(flops float64, dur time.Duration, f func()) (best, median, cpuBest flo
 	}
 	rates := make([]float64, 5)
 	for r := range rates {
-		t0, c0 := time.Now(), processCPU()
+		t0, c0 := time.Now(), measure.ProcessCPU()
 		for i := 0; i < reps; i++ {
 			f()
 		}
 		rates[r] = flops * float64(reps) / time.Since(t0).Seconds() / 1e9
-		if dc := processCPU() - c0; dc > 0 {
+		if dc := (measure.ProcessCPU() - c0).Seconds(); dc > 0 {
 			cpuBest = max(cpuBest, flops*float64(reps)/dc/1e9)
 		}
 	}
@@ -107,8 +99,8 @@ func main() {
 		scriptDir = "."
 	}
 
-	fmt.Printf("ganada kernel: %s; GOMAXPROCS=%d; NumCPU=%d; each figure: best (median) of 5 rounds of %.1fs/5\n",
-		gemm.KernelName(), runtime.GOMAXPROCS(0), runtime.NumCPU(), *seconds)
+	fmt.Printf("machine: %s\nganada kernel: %s; each figure: best (median) of 5 rounds of %.1fs/5\n",
+		measure.Machine(), gemm.KernelName(), *seconds)
 	fmt.Printf("%-22s %3s  %-17s %-17s %-17s %9s %9s  %-17s\n", "shape", "thr", "ganada GFLOP/s", "OpenBLAS GFLOP/s", "vek32 GFLOP/s", "g/OpenBLAS", "g/vek", "ganada int8 GOP/s")
 	r := rand.New(rand.NewSource(1))
 	coreShown := false

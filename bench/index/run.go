@@ -5,6 +5,8 @@
 package main
 
 import (
+	"github.com/ganada/ganada/bench/internal/measure"
+
 	"bytes"
 	"context"
 	"flag"
@@ -14,7 +16,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ganada/ganada/index"
@@ -69,7 +70,7 @@ func cmdHNSW(args []string) error {
 	for i := range ids {
 		ids[i] = uint64(i)
 	}
-	t0, c0 := time.Now(), processCPU()
+	t0, c0 := time.Now(), measure.ProcessCPU()
 	if _, err := os.Stat(*cache); *cache != "" && err == nil {
 		if h, err = hnsw.Load(ctx, *cache); err != nil {
 			return err
@@ -87,7 +88,7 @@ func cmdHNSW(args []string) error {
 		}
 		fmt.Printf("ganada-hnsw %s: Compact (graph-order renumbering) took %.2fs\n", d.name, time.Since(tc).Seconds())
 	}
-	build, buildCPU := time.Since(t0).Seconds(), (processCPU() - c0).Seconds()
+	build, buildCPU := time.Since(t0).Seconds(), (measure.ProcessCPU() - c0).Seconds()
 	if *cache != "" {
 		if err := h.Save(ctx, *cache); err != nil {
 			return err
@@ -197,21 +198,6 @@ func cmdFlat(args []string) error {
 	return nil
 }
 
-// threadCPU returns the calling OS thread's CPU time (user + system): on a
-// shared machine it counts only the cycles this search loop got.
-func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// processCPU returns the process's CPU time (user + system, all threads).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // compactAB measures single-thread CPU QPS at each ef on a copy of h as
 // built and on h after Compact, alternating three times, to isolate the effect
 // of graph-order renumbering on a noisy machine.
@@ -249,3 +235,10 @@ func compactAB(h *hnsw.Index, d dataset, efs []int) error {
 // ctx is the context of the benchmark's index calls: the command runs to
 // its end or is killed.
 var ctx = context.Background()
+
+// threadCPU returns the calling OS thread's CPU time: on a shared machine
+// it counts only the cycles this search loop got.
+func threadCPU() time.Duration {
+	c, _ := measure.ThreadCPU()
+	return c
+}

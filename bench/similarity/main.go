@@ -21,16 +21,15 @@
 package main
 
 import (
+	"github.com/ganada/ganada/bench/internal/measure"
+
 	"bytes"
 	"flag"
 	"fmt"
 	"math"
 	"math/bits"
 	"math/rand"
-	"os"
 	"runtime"
-	"sort"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -95,13 +94,13 @@ func naiveNormalize(v []float32) {
 func timeOp(f func()) (wall, cpu float64) {
 	n := 1
 	for {
-		c0, _ := threadCPUTime()
+		c0, _ := measure.ThreadCPU()
 		start := time.Now()
 		for i := 0; i < n; i++ {
 			f()
 		}
 		el := time.Since(start)
-		c1, _ := threadCPUTime()
+		c1, _ := measure.ThreadCPU()
 		if el > 20*time.Millisecond {
 			return float64(el.Nanoseconds()) / float64(n), float64(c1-c0) / float64(n)
 		}
@@ -114,25 +113,7 @@ func timeOp(f func()) (wall, cpu float64) {
 }
 
 // stats holds the per-trial times of one contender on the chosen clock.
-type stats []float64
-
-func (s stats) best() float64 { return minOf(s) }
-
-func (s stats) median() float64 {
-	c := append(stats(nil), s...)
-	sort.Float64s(c)
-	return c[len(c)/2]
-}
-
-func minOf(s []float64) float64 {
-	m := s[0]
-	for _, x := range s {
-		if x < m {
-			m = x
-		}
-	}
-	return m
-}
+type stats = measure.Trials
 
 // interleave measures every function once per round for *trials rounds.
 func interleave(fs ...func()) []stats {
@@ -150,23 +131,15 @@ func interleave(fs ...func()) []stats {
 	return out
 }
 
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.Join(strings.Fields(string(b))[:3], " ")
-}
-
 func main() {
 	clock := flag.String("clock", "both", "cpu (thread CPU time), wall, or both (each section twice)")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
 	runtime.LockOSThread() // the thread CPU clock must follow this goroutine
-	_, haveCPU := threadCPUTime()
-	fmt.Printf("ganada similarity benchmark — %s/%s, %d CPUs, implementation %q, vek acceleration=%v\n",
-		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), similarity.Implementation(), vek32.Info().Acceleration)
-	fmt.Printf("load average at start: %s; %d interleaved trials per figure; single goroutine (GOMAXPROCS=1)\n\n", loadavg(), *trials)
+	_, haveCPU := measure.ThreadCPU()
+	fmt.Printf("ganada similarity benchmark — machine: %s; implementation %q, vek acceleration=%v\n",
+		measure.Machine(), similarity.Implementation(), vek32.Info().Acceleration)
+	fmt.Printf("load average at start: %s; %d interleaved trials per figure; single goroutine (GOMAXPROCS=1)\n\n", measure.LoadAvg(), *trials)
 
 	clocks := []bool{true, false}
 	switch {
@@ -184,7 +157,7 @@ func main() {
 		}
 		report()
 	}
-	fmt.Printf("\nload average at end: %s\n", loadavg())
+	fmt.Printf("\nload average at end: %s\n", measure.LoadAvg())
 }
 
 func report() {
@@ -226,9 +199,9 @@ func report() {
 				}
 			},
 		)
-		cell := func(s stats) string { return fmt.Sprintf("%6.1f / %6.1f", s.best()/reps, s.median()/reps) }
+		cell := func(s stats) string { return fmt.Sprintf("%6.1f / %6.1f", s.Min()/reps, s.Median()/reps) }
 		ratio := func(peer, ours stats) string {
-			return fmt.Sprintf("%5.2f / %5.2f", peer.best()/ours.best(), peer.median()/ours.median())
+			return fmt.Sprintf("%5.2f / %5.2f", peer.Min()/ours.Min(), peer.Median()/ours.Median())
 		}
 		fmt.Printf("%6d | %15s %15s %15s %15s %15s | %13s %13s %13s\n", d,
 			cell(st[0]), cell(st[1]), cell(st[2]), cell(st[3]), cell(st[4]),
@@ -289,8 +262,8 @@ func report() {
 		sink += float32(isink)
 		row := func(name string, ours, naive stats) {
 			fmt.Printf("  %-22s ganada %6.1f / %6.1f   plain loop %7.1f / %7.1f   ratio %5.1f / %5.1f\n", name,
-				ours.best()/reps, ours.median()/reps, naive.best()/reps, naive.median()/reps,
-				naive.best()/ours.best(), naive.median()/ours.median())
+				ours.Min()/reps, ours.Median()/reps, naive.Min()/reps, naive.Median()/reps,
+				naive.Min()/ours.Min(), naive.Median()/ours.Median())
 		}
 		row("DotInt8, 384", st[0], st[1])
 		row("Hamming, 1024 bits", st[2], st[3])
@@ -330,7 +303,7 @@ func report() {
 		func() { sink += float32(bytes.Count(rowBytes, sep)) },
 		func() { copy(dstb, src) },
 	)
-	gbs := func(bytes float64, s stats) (float64, float64) { return bytes / s.best(), bytes / s.median() }
+	gbs := func(bytes float64, s stats) (float64, float64) { return bytes / s.Min(), bytes / s.Median() }
 	scanB, scanM := gbs(scanBytes, st[0])
 	vekB, vekM := gbs(scanBytes, st[1])
 	sumB, sumM := gbs(scanBytes, st[2])
@@ -339,7 +312,7 @@ func report() {
 	readB, readM := max(sumB, ibB), max(sumM, ibM)
 
 	fmt.Printf("\nScan: DotBatch of one query against %d × %d float32 rows (%.1f MB); GB/s = bytes read / time (best / median)\n", n, d, scanBytes/1e6)
-	fmt.Printf("  ganada DotBatch                    %6.2f / %6.2f GB/s  (%.2f / %.2f ms per scan)\n", scanB, scanM, st[0].best()/1e6, st[0].median()/1e6)
+	fmt.Printf("  ganada DotBatch                    %6.2f / %6.2f GB/s  (%.2f / %.2f ms per scan)\n", scanB, scanM, st[0].Min()/1e6, st[0].Median()/1e6)
 	fmt.Printf("  vek32.Dot row by row               %6.2f / %6.2f GB/s\n", vekB, vekM)
 	fmt.Println("Single-core memory bandwidth (read: two independent read-only kernels over the same rows):")
 	fmt.Printf("  read: vek32.Sum(rows)              %6.2f / %6.2f GB/s\n", sumB, sumM)

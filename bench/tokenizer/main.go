@@ -18,19 +18,27 @@
 //
 // and each figure's ratio to the faster of the two single-threaded HF
 // figures, plus Go allocations per encoded sentence. Truncation and padding
-// are off on both sides; special tokens are added. Every figure is the best
-// of -repeat runs, the engines taking turns run by run. The Go encodings are
-// checked to have the same token counts as the Rust ones.
+// are off on both sides; special tokens are added. Both sides are timed
+// alike: the Hugging Face passes run in long-lived Node processes (one with
+// RAYON_NUM_THREADS=1, one without), every engine makes one untimed pass
+// first, then -repeat timed passes, the engines taking turns pass by pass;
+// each figure is the best (and, in brackets, the median) of those passes.
+// The Go encodings are checked to have the same token counts as the Rust
+// ones.
 //
 // The seq figure can beat the batch-1-thread one: the binding's
 // encodeBatch also builds every result object on the JavaScript side.
 package main
 
 import (
+	"github.com/ganada/ganada/bench/internal/measure"
+
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,7 +51,7 @@ import (
 
 func main() {
 	shared := flag.String("shared", "../../../shared", "path of the shared folder (fixtures and data)")
-	repeat := flag.Int("repeat", 5, "runs per measurement; the best is kept")
+	repeat := flag.Int("repeat", 5, "timed passes per figure, after one untimed pass; the best and the median are printed")
 	node := flag.String("node", "node", "node executable")
 	flag.Parse()
 
@@ -51,9 +59,9 @@ func main() {
 	check(err)
 	ko, err := readSentences(filepath.Join(*shared, "data/korsts/sts-test.tsv"))
 	check(err)
-	fmt.Printf("GOMAXPROCS=%d, %d STS-B en sentences, %d KorSTS sentences, best of %d runs\n\n",
-		runtime.GOMAXPROCS(0), len(en), len(ko), *repeat)
-	fmt.Printf("%-11s %-6s %-22s %12s %9s %s\n", "tokenizer", "data", "engine", "tokens/s", "vs HF", "notes (vs HF: ratio to the faster single-threaded HF figure)")
+	fmt.Printf("machine: %s\n%d STS-B en sentences, %d KorSTS sentences, best [median] of %d warm passes after one untimed pass\n\n",
+		measure.Machine(), len(en), len(ko), *repeat)
+	fmt.Printf("%-11s %-6s %-22s %23s %16s %s\n", "tokenizer", "data", "engine", "tokens/s [median]", "vs HF [median]", "notes (vs HF: ratio to the faster single-threaded HF figure)")
 	for _, name := range []string{"minilm", "unigram-ko"} {
 		path := filepath.Join(*shared, "fixtures/tokenizers", name, "tokenizer.json")
 		tok, err := tokenizer.FromFile(path, tokenizer.WithoutTruncation(), tokenizer.WithoutPadding())
@@ -63,77 +71,76 @@ func main() {
 			texts []string
 		}{{"sts-en", en}, {"korsts", ko}} {
 			sentFile := writeTemp(ds.texts)
-			// Interleave the engines run by run, so that a change in the
-			// load of a shared machine hits them alike; keep each best.
-			var hf1, hfSeq, hfN hfResult
-			single, batch, into := 1e18, 1e18, 1e18
-			var intoAllocs float64
+			hfOne, err := startHF(*node, path, sentFile, true)
+			check(err)
+			hfAll, err := startHF(*node, path, sentFile, false)
+			check(err)
+			// One untimed pass of each, then the timed passes, the engines
+			// taking turns so that a change in the load of a shared machine
+			// hits them alike.
+			var hf1, hfSeq, hfN hfTrials
+			var single, batch, into measure.Trials
 			var ntok int
-			var allocs float64
-			for r := 0; r < *repeat; r++ {
-				hf1 = best(hf1, must(runHF(*node, path, sentFile, 1, "batch", true)))
-				s, n, a := goSingle(tok, ds.texts, 1)
-				single, ntok, allocs = min(single, s), n, a
-				s, a = goInto(tok, ds.texts)
-				into, intoAllocs = min(into, s), a
-				hfSeq = best(hfSeq, must(runHF(*node, path, sentFile, 1, "seq", false)))
-				b, _ := goBatch(tok, ds.texts, 1)
-				batch = min(batch, b)
-				hfN = best(hfN, must(runHF(*node, path, sentFile, 1, "batch", false)))
+			var allocs, intoAllocs float64
+			for r := -1; r < *repeat; r++ {
+				h1 := must(hfOne.pass("batch"))
+				s, n, a := goSingle(tok, ds.texts)
+				si, ai := goInto(tok, ds.texts)
+				hs := must(hfOne.pass("seq"))
+				b, _ := goBatch(tok, ds.texts)
+				hn := must(hfAll.pass("batch"))
+				if r < 0 {
+					continue // warm-up
+				}
+				hf1.add(h1)
+				hfSeq.add(hs)
+				hfN.add(hn)
+				single, batch, into = append(single, s), append(batch, b), append(into, si)
+				ntok, allocs, intoAllocs = n, a, ai
 			}
+			hfOne.close()
+			hfAll.close()
 			os.Remove(sentFile)
 
-			if ntok != hf1.Tokens {
-				fmt.Printf("!! token count mismatch: go %d, hf %d\n", ntok, hf1.Tokens)
+			if ntok != hf1.tokens {
+				fmt.Printf("!! token count mismatch: go %d, hf %d\n", ntok, hf1.tokens)
 			}
-			rate := func(tokens int, sec float64) float64 { return float64(tokens) / sec }
-			// The baseline is the faster of the two single-threaded HF figures.
-			base := max(rate(hf1.Tokens, hf1.Seconds), rate(hfSeq.Tokens, hfSeq.Seconds))
-			row := func(engine string, r float64, note string) {
-				fmt.Printf("%-11s %-6s %-22s %12.0f %8.2fx %s\n", name, ds.name, engine, r, r/base, note)
+			// The baseline is the faster of the two single-threaded HF
+			// figures, best against best and median against median.
+			baseBest := max(float64(hf1.tokens)/hf1.secs.Min(), float64(hfSeq.tokens)/hfSeq.secs.Min())
+			baseMed := max(float64(hf1.tokens)/hf1.secs.Median(), float64(hfSeq.tokens)/hfSeq.secs.Median())
+			row := func(engine string, tokens int, secs measure.Trials, note string) {
+				best, med := float64(tokens)/secs.Min(), float64(tokens)/secs.Median()
+				fmt.Printf("%-11s %-6s %-22s %10.0f [%10.0f] %6.2fx [%5.2fx] %s\n", name, ds.name, engine, best, med, best/baseBest, med/baseMed, note)
 			}
-			row("go single-thread", rate(ntok, single), fmt.Sprintf("%.1f allocs/sentence", allocs))
-			row("go EncodeInto", rate(ntok, into), fmt.Sprintf("%.2f allocs/sentence (reused Encoding)", intoAllocs))
-			row("go EncodeBatch", rate(ntok, batch), "")
-			row("hf batch 1 thread", rate(hf1.Tokens, hf1.Seconds), "RAYON_NUM_THREADS=1")
-			row("hf seq encode()", rate(hfSeq.Tokens, hfSeq.Seconds), "per-call N-API")
-			row("hf encodeBatch", rate(hfN.Tokens, hfN.Seconds), "")
+			row("go single-thread", ntok, single, fmt.Sprintf("%.1f allocs/sentence", allocs))
+			row("go EncodeInto", ntok, into, fmt.Sprintf("%.2f allocs/sentence (reused Encoding)", intoAllocs))
+			row("go EncodeBatch", ntok, batch, "")
+			row("hf batch 1 thread", hf1.tokens, hf1.secs, "RAYON_NUM_THREADS=1")
+			row("hf seq encode()", hfSeq.tokens, hfSeq.secs, "per-call N-API")
+			row("hf encodeBatch", hfN.tokens, hfN.secs, "")
 		}
 	}
 }
 
-func goSingle(tok *tokenizer.Tokenizer, texts []string, repeat int) (best float64, tokens int, allocs float64) {
-	for _, s := range texts[:min(64, len(texts))] { // warm-up
-		_, _ = tok.Encode(s, true)
+// goSingle times one pass of Encode calls, one per text.
+func goSingle(tok *tokenizer.Tokenizer, texts []string) (sec float64, tokens int, allocs float64) {
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	t0 := time.Now()
+	for _, s := range texts {
+		e, err := tok.Encode(s, true)
+		check(err)
+		tokens += len(e.IDs)
 	}
-	best = 1e18
-	for r := 0; r < repeat; r++ {
-		var ms0, ms1 runtime.MemStats
-		runtime.ReadMemStats(&ms0)
-		n := 0
-		t0 := time.Now()
-		for _, s := range texts {
-			e, err := tok.Encode(s, true)
-			check(err)
-			n += len(e.IDs)
-		}
-		dt := time.Since(t0).Seconds()
-		runtime.ReadMemStats(&ms1)
-		if dt < best {
-			best = dt
-		}
-		tokens = n
-		allocs = float64(ms1.Mallocs-ms0.Mallocs) / float64(len(texts))
-	}
-	return best, tokens, allocs
+	sec = time.Since(t0).Seconds()
+	runtime.ReadMemStats(&ms1)
+	return sec, tokens, float64(ms1.Mallocs-ms0.Mallocs) / float64(len(texts))
 }
 
-// goInto encodes every text into one reused Encoding.
+// goInto times one pass encoding every text into one reused Encoding.
 func goInto(tok *tokenizer.Tokenizer, texts []string) (sec, allocs float64) {
 	var enc tokenizer.Encoding
-	for _, s := range texts[:min(64, len(texts))] { // warm-up
-		check(tok.EncodeInto(&enc, s, true))
-	}
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
 	t0 := time.Now()
@@ -145,30 +152,16 @@ func goInto(tok *tokenizer.Tokenizer, texts []string) (sec, allocs float64) {
 	return sec, float64(ms1.Mallocs-ms0.Mallocs) / float64(len(texts))
 }
 
-func goBatch(tok *tokenizer.Tokenizer, texts []string, repeat int) (best float64, tokens int) {
-	best = 1e18
-	for r := 0; r < repeat; r++ {
-		t0 := time.Now()
-		encs, err := tok.EncodeBatch(context.Background(), texts, true)
-		check(err)
-		dt := time.Since(t0).Seconds()
-		n := 0
-		for _, e := range encs {
-			n += len(e.IDs)
-		}
-		if dt < best {
-			best = dt
-		}
-		tokens = n
+// goBatch times one EncodeBatch call over all texts.
+func goBatch(tok *tokenizer.Tokenizer, texts []string) (sec float64, tokens int) {
+	t0 := time.Now()
+	encs, err := tok.EncodeBatch(context.Background(), texts, true)
+	check(err)
+	sec = time.Since(t0).Seconds()
+	for _, e := range encs {
+		tokens += len(e.IDs)
 	}
-	return best, tokens
-}
-
-func best(a, b hfResult) hfResult {
-	if a.Seconds == 0 || b.Seconds < a.Seconds {
-		return b
-	}
-	return a
+	return sec, tokens
 }
 
 func must(r hfResult, err error) hfResult {
@@ -181,22 +174,65 @@ type hfResult struct {
 	Seconds float64 `json:"seconds"`
 }
 
-func runHF(node, tokPath, sentFile string, repeat int, mode string, oneThread bool) (hfResult, error) {
-	cmd := exec.Command(node, "hf_bench.js", tokPath, sentFile, fmt.Sprint(repeat), mode)
+// hfTrials collects the timed passes of one HF figure.
+type hfTrials struct {
+	tokens int
+	secs   measure.Trials
+}
+
+func (t *hfTrials) add(r hfResult) {
+	t.tokens = r.Tokens
+	t.secs = append(t.secs, r.Seconds)
+}
+
+// hfProc is a running hf_bench.js that times a pass per command.
+type hfProc struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Scanner
+}
+
+// startHF starts hf_bench.js on a tokenizer and a sentence file, with
+// RAYON_NUM_THREADS=1 if oneThread.
+func startHF(node, tokPath, sentFile string, oneThread bool) (*hfProc, error) {
+	cmd := exec.Command(node, "hf_bench.js", tokPath, sentFile)
 	cmd.Env = os.Environ()
 	if oneThread {
 		cmd.Env = append(cmd.Env, "RAYON_NUM_THREADS=1")
 	}
 	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	in, err := cmd.StdinPipe()
 	if err != nil {
-		return hfResult{}, fmt.Errorf("node hf_bench.js (did you run npm install in bench/tokenizer?): %w", err)
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("node hf_bench.js (did you run npm install in bench/tokenizer?): %w", err)
+	}
+	return &hfProc{cmd: cmd, in: in, out: bufio.NewScanner(out)}, nil
+}
+
+// pass has the process time one pass in mode ("seq" or "batch").
+func (p *hfProc) pass(mode string) (hfResult, error) {
+	if _, err := fmt.Fprintln(p.in, mode); err != nil {
+		return hfResult{}, err
+	}
+	if !p.out.Scan() {
+		return hfResult{}, fmt.Errorf("hf_bench.js stopped (did you run npm install in bench/tokenizer?): %v", p.out.Err())
 	}
 	var r hfResult
-	if err := json.Unmarshal(out, &r); err != nil {
-		return r, fmt.Errorf("hf_bench.js output %q: %w", out, err)
+	if err := json.Unmarshal(p.out.Bytes(), &r); err != nil {
+		return r, fmt.Errorf("hf_bench.js output %q: %w", p.out.Bytes(), err)
 	}
 	return r, nil
+}
+
+func (p *hfProc) close() {
+	p.in.Close()
+	p.cmd.Wait()
 }
 
 func writeTemp(texts []string) string {

@@ -72,27 +72,29 @@
 // row blocks and column panels and its attention split over (text, head)
 // pairs, so a single text is encoded faster with more threads too.
 //
-// # Prompts: E5, BGE, nomic
+// # Prompts: queries and documents
 //
-// Asymmetric retrieval models want a prefix on queries and documents.
-// multilingual-e5 models expect "query: " and "passage: ". Load the model
-// once and take a Prompted view of it per prefix; the views share the
-// weights, as sentence-transformers' encode(texts, prompt=...) does:
+// Asymmetric retrieval models encode a search query and the documents it
+// is searched against differently. A Model is an
+// embed.QueryDocumentEncoder: EncodeQueries and EncodeDocuments apply the
+// "query" and the "document" (or "passage", or "corpus") prompts of its
+// config_sentence_transformers.json, as sentence-transformers'
+// encode_query and encode_document do, and Encode applies the prompt
+// default_prompt_name names, if any (Prompt). EncodePrompted takes any
+// other prompt, such as one of Prompts.
+//
+// Models whose prompts are not in their configuration get them from
+// embed.WithPrompts, which refuses a model that has prompts of its own, so
+// that no prompt is applied twice. multilingual-e5 models expect "query: "
+// and "passage: "; BGE's English models the query instruction "Represent
+// this sentence for searching relevant passages: "; nomic-embed
+// "search_query: " and "search_document: ":
 //
 //	m, _ := transformer.Load(ctx, "intfloat/multilingual-e5-small")
-//	queries, _ := m.Prompted("query: ")
-//	passages, _ := m.Prompted("passage: ")
-//	q, _ := queries.Encode(ctx, []string{"how much protein should a female eat"})
-//	p, _ := passages.Encode(ctx, []string{"As a general guideline, the CDC's average requirement of protein for women ages 19 to 70 is 46 grams per day."})
+//	e5, _ := embed.WithPrompts(m, "query: ", "passage: ")
+//	q, _ := e5.EncodeQueries(ctx, []string{"how much protein should a female eat"})
+//	p, _ := e5.EncodeDocuments(ctx, []string{"As a general guideline, the CDC's average requirement of protein for women ages 19 to 70 is 46 grams per day."})
 //	score := similarity.Cosine(q[0], p[0])
-//
-// A Model's own prompt is set at Load: WithPrompt("query: ") gives a
-// literal prefix, WithPromptName("query") one of the prompts the model's
-// config_sentence_transformers.json lists (PromptedName does the same for
-// a view); the config's default_prompt_name applies unless WithPrompt("")
-// disables it. BGE English models take the query
-// instruction "Represent this sentence for searching relevant passages: ";
-// nomic-embed takes "search_query: " and "search_document: ".
 //
 // all-MiniLM-L6-v2 needs no prompt, and its vectors are unit length
 // (its modules end with Normalize), so a dot product is the cosine:

@@ -8,6 +8,7 @@ import (
 	"log"
 	"math"
 
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/transformer"
 )
 
@@ -55,7 +56,7 @@ func Example() {
 
 // Load a multilingual E5 model from the Hugging Face hub (downloaded into
 // the Hugging Face cache on first use) and compare a query with passages,
-// each with the prefix E5 was trained with: one load, two prompted views. This example needs network
+// each with the prefix E5 was trained with, which embed.WithPrompts adds. This example needs network
 // access or a cached copy of the model, so it is not run by go test.
 func Example_e5Prompts() {
 	ctx := context.Background()
@@ -64,19 +65,15 @@ func Example_e5Prompts() {
 		log.Fatal(err)
 	}
 	defer m.Close()
-	queries, err := m.Prompted("query: ") // shares m's weights
+	e5, err := embed.WithPrompts(m, "query: ", "passage: ")
 	if err != nil {
 		log.Fatal(err)
 	}
-	passages, err := m.Prompted("passage: ")
+	q, err := e5.EncodeQueries(ctx, []string{"서울의 인구는?"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	q, err := queries.Encode(ctx, []string{"서울의 인구는?"})
-	if err != nil {
-		log.Fatal(err)
-	}
-	p, err := passages.Encode(ctx, []string{
+	p, err := e5.EncodeDocuments(ctx, []string{
 		"서울특별시의 인구는 약 940만 명이다.",
 		"The Eiffel Tower is in Paris.",
 	})
@@ -116,20 +113,16 @@ func ExampleModel_EncodeTokenIDs() {
 	// same as EncodeTokens: 1.0000
 }
 
-// Take prompted views of one loaded model: they share its weights and
-// encode as a model loaded with the prompt would.
-func ExampleModel_Prompted() {
+// Encode with a prompt of the caller's choice: the same as encoding the
+// prefixed text, unless the model's pooling leaves the prompt out.
+func ExampleModel_EncodePrompted() {
 	m, err := transformer.Load(context.Background(), "testdata/tiny-bert")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer m.Close()
 	ctx := context.Background()
-	queries, err := m.Prompted("query: ")
-	if err != nil {
-		log.Fatal(err)
-	}
-	q, err := queries.Encode(ctx, []string{"how do I reset my password"})
+	q, err := m.EncodePrompted(ctx, "query: ", []string{"how do I reset my password"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -137,9 +130,7 @@ func ExampleModel_Prompted() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("prompt:", queries.Prompt(), "dimensions:", queries.Dim())
 	fmt.Printf("same as the prefixed text: %.4f\n", dot(q[0], prefixed[0]))
 	// Output:
-	// prompt: query:  dimensions: 32
 	// same as the prefixed text: 1.0000
 }

@@ -399,10 +399,8 @@ func TestNonFiniteOutput(t *testing.T) {
 	check("EncodeTokens", err)
 	_, err = m.EncodeTokenIDs(ctx, [][]int{{101, 7592, 102}})
 	check("EncodeTokenIDs", err)
-	pr, err := m.Prompted("query: ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = pr.Encode(ctx, []string{"hello"})
-	check("Prompted.Encode", err)
+	_, err = m.EncodeQueries(ctx, []string{"hello"})
+	check("EncodeQueries", err)
+	_, err = m.EncodePrompted(ctx, "query: ", []string{"hello"})
+	check("EncodePrompted", err)
 }

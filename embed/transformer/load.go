@@ -210,7 +210,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 
 	// Prompts.
-	if err := m.setPrompt(ctx, src); err != nil {
+	if err := m.setPrompts(ctx, src); err != nil {
 		return nil, err
 	}
 	m.commit = src.Commit()
@@ -332,83 +332,5 @@ func (m *Model) checkTokenizer(path string) error {
 	if len(enc.IDs) > c.maxTokens() {
 		return fmt.Errorf("transformer: %s: its post-processor adds %d tokens, more than the model's %d positions: %w", path, len(enc.IDs), c.maxTokens(), errs.ErrCorrupt)
 	}
-	return nil
-}
-
-// promptSpec is a prompt and, when pooling excludes the prompt, its length
-// in tokens.
-type promptSpec struct {
-	text   string
-	tokens int
-}
-
-// newPrompt measures the prompt text for pooling.
-func (m *Model) newPrompt(text string) (promptSpec, error) {
-	pr := promptSpec{text: text}
-	if text != "" && !m.pool.IncludePrompt {
-		enc, err := m.tok.Encode(m.prepare(text), true)
-		if err != nil {
-			return promptSpec{}, fmt.Errorf("transformer: tokenizing the prompt: %w", err)
-		}
-		// As sentence-transformers: the prompt's tokens minus its final
-		// special token.
-		pr.tokens = max(enc.Len()-1, 0)
-	}
-	return pr, nil
-}
-
-// namedPrompt looks a prompt up in config_sentence_transformers.json's
-// "prompts".
-func (m *Model) namedPrompt(name string) (string, error) {
-	p, ok := m.prompts[name]
-	if !ok {
-		names := sortedKeys(m.prompts)
-		return "", fmt.Errorf("transformer: prompt %q not in config_sentence_transformers.json (has %v): %w", name, names, errs.ErrInvalidInput)
-	}
-	return p, nil
-}
-
-// sortedKeys returns the names of prompts, sorted.
-func sortedKeys(prompts map[string]string) []string {
-	names := make([]string, 0, len(prompts))
-	for n := range prompts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// setPrompt resolves the prompt: WithPrompt, else WithPromptName, else the
-// model's default_prompt_name; and, when pooling excludes the prompt, its
-// length in tokens.
-func (m *Model) setPrompt(ctx context.Context, src hub.Source) error {
-	var pc promptConfig
-	if _, err := readJSON(ctx, src, "config_sentence_transformers.json", &pc); err != nil {
-		return err
-	}
-	m.prompts = pc.Prompts
-	o := m.opts
-	var text string
-	switch {
-	case o.prompt != nil:
-		text = *o.prompt
-	case o.promptName != nil:
-		p, err := m.namedPrompt(*o.promptName)
-		if err != nil {
-			return fmt.Errorf("transformer: WithPromptName(%q): not among the model's prompts (%v): %w", *o.promptName, sortedKeys(m.prompts), errs.ErrInvalidOption)
-		}
-		text = p
-	case pc.DefaultPromptName != nil && *pc.DefaultPromptName != "":
-		p, ok := pc.Prompts[*pc.DefaultPromptName]
-		if !ok {
-			return fmt.Errorf("transformer: config_sentence_transformers.json: default_prompt_name %q is not among its prompts: %w", *pc.DefaultPromptName, errs.ErrCorrupt)
-		}
-		text = p
-	}
-	pr, err := m.newPrompt(text)
-	if err != nil {
-		return err
-	}
-	m.prompt = pr
 	return nil
 }

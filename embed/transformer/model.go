@@ -22,18 +22,19 @@ type Model struct {
 	opts         options
 	files        []string // every file read, for Identity's content hash
 
-	enc        *encoder
-	st         []*safetensors.File
-	tok        *tokenizer.Tokenizer
-	pool       pool.Config
-	post       []step // Dense and Normalize modules after pooling
-	dim        int
-	maxSeq     int
-	lower      bool
-	prompt     promptSpec
-	prompts    map[string]string // config_sentence_transformers.json "prompts"
-	normalized bool
-	int8       bool
+	enc                    *encoder
+	st                     []*safetensors.File
+	tok                    *tokenizer.Tokenizer
+	pool                   pool.Config
+	post                   []step // Dense and Normalize modules after pooling
+	dim                    int
+	maxSeq                 int
+	lower                  bool
+	prompt                 promptSpec        // Encode's: default_prompt_name's
+	queryPrompt, docPrompt promptSpec        // EncodeQueries' and EncodeDocuments'
+	prompts                map[string]string // config_sentence_transformers.json "prompts"
+	normalized             bool
+	int8                   bool
 
 	progressMu sync.Mutex // serialises WithProgress calls of concurrent calls
 	runMu      sync.Mutex
@@ -70,9 +71,6 @@ func (m *Model) HiddenSize() int { return m.enc.cfg.HiddenSize }
 // Int8 reports whether the encoder layers run with int8 weights: WithInt8
 // was given and the processor has AVX-512 VNNI.
 func (m *Model) Int8() bool { return m.int8 }
-
-// Prompt returns the prefix added to every text ("" for none).
-func (m *Model) Prompt() string { return m.prompt.text }
 
 // Tokenizer returns the model's tokenizer, configured with the model's
 // truncation and no padding.
@@ -152,7 +150,8 @@ func (m *Model) Identity() embed.Identity {
 			rev = m.contentHash()
 		}
 		name := strings.ToValidUTF8(m.name, "\uFFFD")
-		m.id = embed.Identity{Model: name, Revision: rev, Dim: m.dim, Normalized: m.normalized, Prompt: m.prompt.text}
+		m.id = embed.Identity{Model: name, Revision: rev, Dim: m.dim, Normalized: m.normalized,
+			Prompt: m.prompt.text, QueryPrompt: m.queryPrompt.text, DocumentPrompt: m.docPrompt.text}
 	})
 	return m.id
 }

@@ -72,64 +72,101 @@ func meanNormalized(rows [][]float32, from int) []float32 {
 }
 
 func TestPrompts(t *testing.T) {
-	dir := copyDir(t, filepath.Join("testdata", "tiny-bert"))
-	os.WriteFile(filepath.Join(dir, "config_sentence_transformers.json"),
-		[]byte(`{"prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": "query"}`), 0o644)
+	plain := mustLoad(t, filepath.Join("testdata", "tiny-bert")) // no prompts
 	texts := []string{"How do I reset my password?", "  spaced  ", ""}
-	plain := mustLoad(t, dir, WithPrompt(""))
-	if plain.Prompt() != "" {
-		t.Fatalf("WithPrompt(\"\") kept prompt %q", plain.Prompt())
-	}
-
-	// The default prompt, a named prompt and a literal prefix all equal
-	// encoding the prefixed text without a prompt (include_prompt true).
-	for _, tc := range []struct {
-		opts   []Option
-		prefix string
-	}{
-		{nil, "query: "},
-		{[]Option{WithPromptName("passage")}, "passage: "},
-		{[]Option{WithPrompt("search_query: ")}, "search_query: "},
-	} {
-		m := mustLoad(t, dir, tc.opts...)
-		if m.Prompt() != tc.prefix || m.Identity().Prompt != tc.prefix {
-			t.Errorf("prompt %q, want %q", m.Prompt(), tc.prefix)
-		}
-		got := mustEncode(t, m, texts)
-		var prefixed []string
+	prefixed := func(prefix string) [][]float32 {
+		var in []string
 		for _, s := range texts {
-			prefixed = append(prefixed, tc.prefix+s)
+			in = append(in, prefix+s)
 		}
-		want := mustEncode(t, plain, prefixed)
-		for i := range texts {
-			if d := testutil.MaxAbsDiff(got[i], want[i]); d > 1e-6 {
-				t.Errorf("prompt %q, text %q: differs from the prefixed text by %g", tc.prefix, texts[i], d)
+		return mustEncode(t, plain, in)
+	}
+	type call func(context.Context, []string) ([][]float32, error)
+
+	// Which prompt each call applies, as sentence-transformers chooses:
+	// encode the default, encode_query "query" else the default,
+	// encode_document "document", "passage" or "corpus" else the default.
+	for _, tc := range []struct {
+		config            string
+		def, query, docum string
+	}{
+		{`{"prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": "query"}`, "query: ", "query: ", "passage: "},
+		{`{"prompts": {"query": "q: ", "corpus": "c: ", "passage": "p: "}}`, "", "q: ", "p: "},
+		{`{"prompts": {"document": "d: ", "passage": "p: ", "x": "x: "}, "default_prompt_name": "x"}`, "x: ", "x: ", "d: "},
+		{`{"prompts": {"corpus": "c: "}}`, "", "", "c: "},
+		{`{"prompts": {}, "default_prompt_name": null}`, "", "", ""},
+	} {
+		dir := copyDir(t, filepath.Join("testdata", "tiny-bert"))
+		os.WriteFile(filepath.Join(dir, "config_sentence_transformers.json"), []byte(tc.config), 0o644)
+		m := mustLoad(t, dir)
+		id := m.Identity()
+		if m.Prompt() != tc.def || id.Prompt != tc.def || id.QueryPrompt != tc.query || id.DocumentPrompt != tc.docum {
+			t.Errorf("%s: prompt %q, identity %+v; want %q, %q, %q", tc.config, m.Prompt(), id, tc.def, tc.query, tc.docum)
+		}
+		for _, c := range []struct {
+			name   string
+			f      call
+			prefix string
+		}{
+			{"Encode", m.Encode, tc.def},
+			{"EncodeQueries", m.EncodeQueries, tc.query},
+			{"EncodeDocuments", m.EncodeDocuments, tc.docum},
+			{"EncodePrompted", func(ctx context.Context, s []string) ([][]float32, error) {
+				return m.EncodePrompted(ctx, "search_query: ", s)
+			}, "search_query: "},
+		} {
+			got, err := c.f(context.Background(), texts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := prefixed(c.prefix)
+			for i := range texts {
+				if d := testutil.MaxAbsDiff(got[i], want[i]); d > 1e-6 {
+					t.Errorf("%s: %s of %q differs from encoding %q+text by %g", tc.config, c.name, texts[i], c.prefix, d)
+				}
 			}
 		}
+		m.Close()
 	}
-	if _, err := Load(context.Background(), dir, WithPromptName("nope")); err == nil {
-		t.Error("unknown prompt name: no error")
+
+	dir := copyDir(t, filepath.Join("testdata", "tiny-bert"))
+	os.WriteFile(filepath.Join(dir, "config_sentence_transformers.json"),
+		[]byte(`{"prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": "nope"}`), 0o644)
+	if _, err := Load(context.Background(), dir); !errors.Is(err, errs.ErrCorrupt) {
+		t.Errorf("default_prompt_name not among the prompts: %v, want errs.ErrCorrupt", err)
 	}
 
 	// include_prompt false: mean over the text's tokens only, the prompt's
 	// tokens ([CLS] query :) excluded, as sentence-transformers does.
+	os.WriteFile(filepath.Join(dir, "config_sentence_transformers.json"),
+		[]byte(`{"prompts": {"query": "query: ", "passage": "passage: "}}`), 0o644)
 	os.WriteFile(filepath.Join(dir, "1_Pooling", "config.json"), []byte(`{"word_embedding_dimension": 32,
 		"pooling_mode_cls_token": false, "pooling_mode_mean_tokens": true, "pooling_mode_max_tokens": false,
 		"pooling_mode_mean_sqrt_len_tokens": false, "pooling_mode_weightedmean_tokens": false,
 		"pooling_mode_lasttoken": false, "include_prompt": false}`), 0o644)
 	m := mustLoad(t, dir)
-	if m.prompt.tokens != 3 {
-		t.Errorf("prompt length %d, want 3 ([CLS] query :)", m.prompt.tokens)
+	if m.queryPrompt.tokens != 3 {
+		t.Errorf("prompt length %d, want 3 ([CLS] query :)", m.queryPrompt.tokens)
 	}
-	got := mustEncode(t, m, texts[:2])
 	toks, err := plain.EncodeTokens(context.Background(), []string{"query: " + texts[0], "query: " + texts[1]})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range got {
+	viaQueries, err := m.EncodeQueries(context.Background(), texts[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaPrompted, err := m.EncodePrompted(context.Background(), "query: ", texts[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range viaQueries {
 		want := meanNormalized(toks[i], 3)
-		if d := testutil.MaxAbsDiff(got[i], want); d > 1e-6 {
-			t.Errorf("include_prompt false, text %d: diff %g", i, d)
+		if d := testutil.MaxAbsDiff(viaQueries[i], want); d > 1e-6 {
+			t.Errorf("include_prompt false, EncodeQueries, text %d: diff %g", i, d)
+		}
+		if d := testutil.MaxAbsDiff(viaPrompted[i], want); d > 1e-6 {
+			t.Errorf("include_prompt false, EncodePrompted, text %d: diff %g", i, d)
 		}
 	}
 }

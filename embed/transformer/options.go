@@ -35,8 +35,6 @@ type options struct {
 	maxSeqLength int
 	batchSize    int
 	workers      int
-	promptName   *string
-	prompt       *string
 	normalize    *bool
 	truncateDim  int
 	progress     func(done, total int)
@@ -91,21 +89,6 @@ func WithWorkers(n int) Option {
 	}
 }
 
-// WithPromptName selects a prompt by name from config_sentence_transformers.json's
-// "prompts" (such as "query" or "passage"), overriding default_prompt_name.
-// Load fails if the model has no such prompt.
-func WithPromptName(name string) Option {
-	return func(o *options) error { o.promptName = &name; return nil }
-}
-
-// WithPrompt sets a literal text prefix for every input, such as "query: "
-// for E5 models or "search_query: " for nomic-embed. It overrides
-// WithPromptName and the model's default prompt; WithPrompt("") disables the
-// default prompt.
-func WithPrompt(prefix string) Option {
-	return func(o *options) error { o.prompt = &prefix; return nil }
-}
-
 // WithNormalize overrides normalisation. WithNormalize(true) L2-normalises
 // every returned vector (after WithTruncateDim), like encode's
 // normalize_embeddings=True. WithNormalize(false) skips the model's
@@ -132,7 +115,7 @@ func WithTruncateDim(dim int) Option {
 }
 
 // WithProgress sets a function called after each batch of an encoding call
-// (Encode, EncodeTokens, EncodeTokenIDs, and those of Prompted views) with
+// (Encode, EncodeQueries, EncodeDocuments, EncodePrompted, EncodeTokens, EncodeTokenIDs) with
 // the number of the call's texts done and its total, for long jobs: done
 // increases, and the last call for an encoding call has done == total.
 //

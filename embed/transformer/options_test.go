@@ -29,7 +29,6 @@ func TestOptionErrors(t *testing.T) {
 		`WithWeightsFile("../x")`:     WithWeightsFile("../x"),
 		`WithWeightsFile("/etc/x")`:   WithWeightsFile("/etc/x"),
 		`WithWeightsFile("..")`:       WithWeightsFile(".."),
-		`WithPromptName("no-such")`:   WithPromptName("no-such"),
 		`WithWeightsFile("a\\b.bin")`: WithWeightsFile(`a\b.bin`),
 	} {
 		m, err := Load(ctx, dir, o)

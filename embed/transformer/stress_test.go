@@ -1,6 +1,6 @@
 // stress_test.go hammers the Model's runner pool (how concurrent Encode
 // calls take, grow, trim and return runners and their workspaces) from
-// many goroutines at once, with Prompted views sharing the weights, a
+// many goroutines at once, with prompts of the caller's choice (EncodePrompted), a
 // CPU burner beside them and Close racing the calls at the end. Run it
 // with -race; -short keeps it to about a second of hammering.
 
@@ -54,14 +54,6 @@ func TestRunnerPoolStress(t *testing.T) {
 			m.Close()
 		}
 	}()
-	query, err := m.Prompted("query: ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	passage, err := m.Prompted("passage: ")
-	if err != nil {
-		t.Fatal(err)
-	}
 	texts := goldenTexts(g)
 	// Long id sequences: a batch of 6 × 400 rows is beyond keepRows, so
 	// the runner that takes it grows its buffers and trims them after.
@@ -74,17 +66,16 @@ func TestRunnerPoolStress(t *testing.T) {
 		long[i][0], long[i][len(long[i])-1] = 0, 2
 	}
 	// Calls of 1 text (products split across workers), a few, and many
-	// (batches split by whole texts), through the Model and two Prompted
-	// views.
+	// (batches split by whole texts), through Encode, EncodePrompted and EncodeTokens.
 	var calls []stressCall
 	for k, n := range []int{1, 2, 3, 7, 13, 29, 64} {
 		lo := (k * 11) % (len(texts) - n + 1)
 		sub := texts[lo : lo+n]
 		calls = append(calls,
 			stressCall{fmt.Sprintf("Encode %d", n), func(ctx context.Context) ([][]float32, error) { return m.Encode(ctx, sub) }},
-			stressCall{fmt.Sprintf("query.Encode %d", n), func(ctx context.Context) ([][]float32, error) { return query.Encode(ctx, sub) }},
-			stressCall{fmt.Sprintf("passage.EncodeTokens %d", n), func(ctx context.Context) ([][]float32, error) {
-				return flattenTokens(passage.EncodeTokens(ctx, sub))
+			stressCall{fmt.Sprintf("EncodePrompted %d", n), func(ctx context.Context) ([][]float32, error) { return m.EncodePrompted(ctx, "query: ", sub) }},
+			stressCall{fmt.Sprintf("EncodeTokens %d", n), func(ctx context.Context) ([][]float32, error) {
+				return flattenTokens(m.EncodeTokens(ctx, sub))
 			}})
 	}
 	for _, n := range []int{1, 6} {
@@ -191,8 +182,8 @@ func TestRunnerPoolStress(t *testing.T) {
 	if len(m.runners) != 0 {
 		t.Errorf("%d runners left after Close", len(m.runners))
 	}
-	if _, err := query.Encode(ctx, texts[:1]); !errors.Is(err, errs.ErrClosed) {
-		t.Errorf("Prompted.Encode after Close: %v", err)
+	if _, err := m.EncodePrompted(ctx, "query: ", texts[:1]); !errors.Is(err, errs.ErrClosed) {
+		t.Errorf("EncodePrompted after Close: %v", err)
 	}
 	// The encoding goroutines and the runners' worker goroutines have
 	// stopped (before counts the idle runner of the serial calls).

@@ -29,6 +29,7 @@ import (
 
 func main() {
 	model := flag.String("model", "", models.FlagUsage)
+	prompts := flag.String("prompts", "", models.PromptsUsage)
 	data := flag.String("data", "", "evaluation data folder holding stsb-multi-mt/ and korsts/ (default: $GANADA_DATA, else the nearest shared/data above the working directory)")
 	flag.Parse()
 	ctx := context.Background()
@@ -41,7 +42,7 @@ func main() {
 		}
 	}
 	start := time.Now()
-	m, err := models.Load(ctx, *model)
+	m, err := models.Load(ctx, *model, *prompts)
 	if err != nil {
 		fail(err)
 	}
@@ -63,10 +64,10 @@ func fail(err error) {
 
 // run scores m on every task and prints one line per task.
 func run(ctx context.Context, w io.Writer, m *models.Model, tasks []eval.STSTask) error {
-	var enc embed.Encoder = m
+	// Symmetric tasks: both sentences are encoded as queries, as E5 wants
+	// ("query: " on both).
+	var enc embed.Encoder = asQueries{m}
 	if m.QueryPrompt != "" {
-		// Symmetric tasks: E5 wants "query: " on both sentences.
-		enc = prompted{m, m.QueryPrompt}
 		fmt.Fprintf(w, "prompt %q on every sentence\n", m.QueryPrompt)
 	}
 	for _, task := range tasks {
@@ -85,16 +86,9 @@ func run(ctx context.Context, w io.Writer, m *models.Model, tasks []eval.STSTask
 	return nil
 }
 
-// prompted prefixes every text with a prompt.
-type prompted struct {
-	embed.Encoder
-	prompt string
-}
+// asQueries encodes every text as a query.
+type asQueries struct{ *models.Model }
 
-func (p prompted) Encode(ctx context.Context, texts []string) ([][]float32, error) {
-	in := make([]string, len(texts))
-	for i, t := range texts {
-		in[i] = p.prompt + t
-	}
-	return p.Encoder.Encode(ctx, in)
+func (q asQueries) Encode(ctx context.Context, texts []string) ([][]float32, error) {
+	return q.EncodeQueries(ctx, texts)
 }

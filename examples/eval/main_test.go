@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/eval"
 	"github.com/ganada/ganada/examples/internal/models"
 	"github.com/ganada/ganada/internal/testutil"
@@ -20,7 +21,7 @@ import (
 
 func load(t *testing.T) *models.Model {
 	t.Helper()
-	m, err := models.Load(context.Background(), "")
+	m, err := models.Load(context.Background(), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,11 @@ func (r *recorder) Dim() int { return 1 }
 
 func TestPrompted(t *testing.T) {
 	r := &recorder{}
-	if _, err := (prompted{r, "query: "}).Encode(context.Background(), []string{"a", "b"}); err != nil {
+	e5, err := embed.WithPrompts(r, "query: ", "passage: ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (asQueries{&models.Model{Encoder: e5}}).Encode(context.Background(), []string{"a", "b"}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(r.texts, "|") != "query: a|query: b" {

@@ -25,8 +25,13 @@ import (
 // DefaultModel is the model used without -model.
 const DefaultModel = "intfloat/multilingual-e5-small"
 
+// DefaultPrompts are DefaultModel's prompts, which its configuration does
+// not hold: the value of -prompts (see models.PromptsUsage) by default.
+const DefaultPrompts = "query: |passage: "
+
 func main() {
 	model := flag.String("model", DefaultModel, "a Hugging Face hub id or a local model folder of a multilingual or Korean model")
+	prompts := flag.String("prompts", DefaultPrompts, models.PromptsUsage+" (set it with -model)")
 	k := flag.Int("k", 2, "hits per question")
 	flag.Parse()
 	ctx := context.Background()
@@ -37,7 +42,7 @@ func main() {
 	if err := englishModelReport(ctx, os.Stdout); err != nil {
 		fail(err)
 	}
-	if err := run(ctx, os.Stdout, *model, *k, qs); err != nil {
+	if err := run(ctx, os.Stdout, *model, *prompts, *k, qs); err != nil {
 		fail(err)
 	}
 }
@@ -78,17 +83,17 @@ func englishModelReport(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-func run(ctx context.Context, w io.Writer, spec string, k int, qs []string) error {
+func run(ctx context.Context, w io.Writer, spec, prompts string, k int, qs []string) error {
 	start := time.Now()
 	fmt.Fprintf(w, "loading %s ...\n", spec)
-	m, err := models.Load(ctx, spec)
+	m, err := models.Load(ctx, spec, prompts)
 	if err != nil {
 		return err
 	}
 	if m.Static != nil {
 		fmt.Fprintln(w, "warning: this is a word-vector model; Korean needs a multilingual or Korean transformer")
 	}
-	col, err := ganada.NewCollection(m, ganada.WithFlat(), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	col, err := ganada.NewCollection(m, ganada.WithFlat())
 	if err != nil {
 		return err
 	}

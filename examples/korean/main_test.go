@@ -36,7 +36,7 @@ func TestUnreachableModelGivesAdvice(t *testing.T) {
 	t.Setenv("HF_ENDPOINT", "http://"+addr)
 	t.Setenv("HF_HUB_CACHE", t.TempDir())
 	var out bytes.Buffer
-	err = run(context.Background(), &out, DefaultModel, 2, questions)
+	err = run(context.Background(), &out, DefaultModel, DefaultPrompts, 2, questions)
 	if !models.IsHint(err) || !strings.Contains(err.Error(), "-model DIR") {
 		t.Fatalf("err = %v, want download advice", err)
 	}
@@ -48,7 +48,7 @@ func TestRunWithXLMRFixture(t *testing.T) {
 		t.Skip("fixture ../shared/fixtures/models/tiny-xlmr not present")
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, dir, 2, questions); err != nil {
+	if err := run(context.Background(), &out, dir, "", 2, questions); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()

@@ -27,11 +27,12 @@ import (
 
 func main() {
 	model := flag.String("model", "", models.FlagUsage)
+	prompts := flag.String("prompts", "", models.PromptsUsage)
 	dims := flag.String("dims", "", "comma-separated sizes to truncate to (default: halving from the model's dimension down to 8)")
 	k := flag.Int("k", 3, "ranking depth compared")
 	flag.Parse()
 	ctx := context.Background()
-	m, err := models.Load(ctx, *model)
+	m, err := models.Load(ctx, *model, *prompts)
 	if err != nil {
 		fail(err)
 	}
@@ -89,11 +90,11 @@ type Result struct {
 }
 
 func run(ctx context.Context, w io.Writer, m *models.Model, dims []int, k int) error {
-	docVecs, err := m.Encode(ctx, prefixed(m.DocPrompt, documents))
+	docVecs, err := m.EncodeDocuments(ctx, documents)
 	if err != nil {
 		return err
 	}
-	queryVecs, err := m.Encode(ctx, prefixed(m.QueryPrompt, queries))
+	queryVecs, err := m.EncodeQueries(ctx, queries)
 	if err != nil {
 		return err
 	}
@@ -122,14 +123,6 @@ func run(ctx context.Context, w io.Writer, m *models.Model, dims []int, k int) e
 	fmt.Fprintln(w, "(random) does as well or better, the model spreads meaning over all components and")
 	fmt.Fprintln(w, "truncating it just throws information away. See README.md.")
 	return nil
-}
-
-func prefixed(p string, texts []string) []string {
-	out := make([]string, len(texts))
-	for i, t := range texts {
-		out[i] = p + t
-	}
-	return out
 }
 
 // compare truncates queries and documents to d and measures the agreement

@@ -82,7 +82,7 @@ func TestParseDims(t *testing.T) {
 
 func TestRun(t *testing.T) {
 	ctx := context.Background()
-	m, err := models.Load(ctx, "")
+	m, err := models.Load(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,9 +34,10 @@ var filtered = struct{ query, topic string }{"something healthy", "cooking"}
 
 func main() {
 	model := flag.String("model", "", models.FlagUsage)
+	prompts := flag.String("prompts", "", models.PromptsUsage)
 	k := flag.Int("k", 3, "hits per query")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-k N] [query ...]\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-prompts Q|D] [-k N] [query ...]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -44,15 +45,15 @@ func main() {
 	if len(queries) == 0 {
 		queries = defaultQueries
 	}
-	if err := run(context.Background(), os.Stdout, *model, *k, queries); err != nil {
+	if err := run(context.Background(), os.Stdout, *model, *prompts, *k, queries); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, w io.Writer, spec string, k int, queries []string) error {
+func run(ctx context.Context, w io.Writer, spec, prompts string, k int, queries []string) error {
 	start := time.Now()
-	m, err := models.Load(ctx, spec)
+	m, err := models.Load(ctx, spec, prompts)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func run(ctx context.Context, w io.Writer, spec string, k int, queries []string)
 
 // build indexes the corpus with m: the five lines of the README.
 func build(ctx context.Context, m *models.Model) (*ganada.Collection, error) {
-	col, err := ganada.NewCollection(m, ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	col, err := ganada.NewCollection(m)
 	if err != nil {
 		return nil, err
 	}

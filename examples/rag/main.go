@@ -48,6 +48,7 @@ type settings struct {
 
 func main() {
 	model := flag.String("model", "", models.FlagUsage)
+	prompts := flag.String("prompts", "", models.PromptsUsage)
 	file := flag.String("file", "", "text file to index instead of the built-in one")
 	var s settings
 	flag.IntVar(&s.window, "window", 0, "window size in words (word vectors; default 40) or tokens (transformers; default 128, at most the model's limit)")
@@ -67,7 +68,7 @@ func main() {
 	if len(questions) == 0 {
 		questions = defaultQuestions
 	}
-	m, err := models.Load(ctx, *model)
+	m, err := models.Load(ctx, *model, *prompts)
 	if err != nil {
 		fail(err)
 	}
@@ -151,7 +152,7 @@ func index(ctx context.Context, m *models.Model, text string, s settings) (*gana
 		}
 		enc = sm
 	}
-	col, err := ganada.NewCollection(enc, ganada.WithFlat(), ganada.WithPrompts(m.QueryPrompt, m.DocPrompt))
+	col, err := ganada.NewCollection(enc, ganada.WithFlat())
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -120,7 +120,7 @@ func TestTokenWindows(t *testing.T) {
 
 func TestRetrievesTheRightPassages(t *testing.T) {
 	ctx := context.Background()
-	m, err := models.Load(ctx, "")
+	m, err := models.Load(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestRetrievesTheRightPassages(t *testing.T) {
 
 func TestRun(t *testing.T) {
 	ctx := context.Background()
-	m, err := models.Load(ctx, "")
+	m, err := models.Load(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

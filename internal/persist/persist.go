@@ -172,38 +172,23 @@ func (w *Writer) Bytes(p []byte) {
 }
 
 // Uint32s writes vs as payload.
-func (w *Writer) Uint32s(vs []uint32) {
-	for len(vs) > 0 && w.err == nil {
-		n := min(len(vs), chunk/4)
-		b := w.space(4 * n)
-		for i, v := range vs[:n] {
-			binary.LittleEndian.PutUint32(b[4*i:], v)
-		}
-		w.commit(b)
-		vs = vs[n:]
-	}
-}
+func (w *Writer) Uint32s(vs []uint32) { writeFixed(w, vs, 4, binary.LittleEndian.PutUint32) }
 
 // Uint64s writes vs as payload.
-func (w *Writer) Uint64s(vs []uint64) {
-	for len(vs) > 0 && w.err == nil {
-		n := min(len(vs), chunk/8)
-		b := w.space(8 * n)
-		for i, v := range vs[:n] {
-			binary.LittleEndian.PutUint64(b[8*i:], v)
-		}
-		w.commit(b)
-		vs = vs[n:]
-	}
-}
+func (w *Writer) Uint64s(vs []uint64) { writeFixed(w, vs, 8, binary.LittleEndian.PutUint64) }
 
 // Float32s writes vs as payload.
 func (w *Writer) Float32s(vs []float32) {
+	writeFixed(w, vs, 4, func(b []byte, v float32) { binary.LittleEndian.PutUint32(b, math.Float32bits(v)) })
+}
+
+// writeFixed writes vs, of size bytes each as put encodes them, in chunks.
+func writeFixed[T any](w *Writer, vs []T, size int, put func([]byte, T)) {
 	for len(vs) > 0 && w.err == nil {
-		n := min(len(vs), chunk/4)
-		b := w.space(4 * n)
+		n := min(len(vs), chunk/size)
+		b := w.space(size * n)
 		for i, v := range vs[:n] {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+			put(b[size*i:], v)
 		}
 		w.commit(b)
 		vs = vs[n:]
@@ -414,60 +399,32 @@ func (r *Reader) Bytes(n int) []byte {
 }
 
 // Uint32s reads n uint32s of payload.
-func (r *Reader) Uint32s(n int) []uint32 {
-	if !r.bulk(n, 4) {
-		return nil
-	}
-	buf := r.buffer()
-	out := make([]uint32, 0)
-	for len(out) < n {
-		out = grow(out, n)
-		m := min(n-len(out), cap(out)-len(out), chunk/4)
-		if !r.payload(buf[:4*m]) {
-			return nil
-		}
-		for i := 0; i < m; i++ {
-			out = append(out, binary.LittleEndian.Uint32(buf[4*i:]))
-		}
-	}
-	return out
-}
+func (r *Reader) Uint32s(n int) []uint32 { return readFixed(r, n, 4, binary.LittleEndian.Uint32) }
 
 // Uint64s reads n uint64s of payload.
-func (r *Reader) Uint64s(n int) []uint64 {
-	if !r.bulk(n, 8) {
-		return nil
-	}
-	buf := r.buffer()
-	out := make([]uint64, 0)
-	for len(out) < n {
-		out = grow(out, n)
-		m := min(n-len(out), cap(out)-len(out), chunk/8)
-		if !r.payload(buf[:8*m]) {
-			return nil
-		}
-		for i := 0; i < m; i++ {
-			out = append(out, binary.LittleEndian.Uint64(buf[8*i:]))
-		}
-	}
-	return out
-}
+func (r *Reader) Uint64s(n int) []uint64 { return readFixed(r, n, 8, binary.LittleEndian.Uint64) }
 
 // Float32s reads n float32s of payload.
 func (r *Reader) Float32s(n int) []float32 {
-	if !r.bulk(n, 4) {
+	return readFixed(r, n, 4, func(b []byte) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b)) })
+}
+
+// readFixed reads n values of size bytes each, decoded by get. Memory
+// grows with the bytes actually read (see bulk and grow), whatever n says.
+func readFixed[T any](r *Reader, n, size int, get func([]byte) T) []T {
+	if !r.bulk(n, size) {
 		return nil
 	}
 	buf := r.buffer()
-	out := make([]float32, 0)
+	out := make([]T, 0)
 	for len(out) < n {
 		out = grow(out, n)
-		m := min(n-len(out), cap(out)-len(out), chunk/4)
-		if !r.payload(buf[:4*m]) {
+		m := min(n-len(out), cap(out)-len(out), chunk/size)
+		if !r.payload(buf[:size*m]) {
 			return nil
 		}
 		for i := 0; i < m; i++ {
-			out = append(out, math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:])))
+			out = append(out, get(buf[size*i:]))
 		}
 	}
 	return out

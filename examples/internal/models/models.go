@@ -7,6 +7,9 @@
 //     .vec, ganada's compact format) or a Model2Vec folder: embed/static;
 //   - a Hugging Face model folder (with config.json), or a hub id such as
 //     sentence-transformers/all-MiniLM-L6-v2: embed/transformer.
+//
+// and the value of its -prompts flag, for models whose query and document
+// prompts are not in their configuration (embed.WithPrompts).
 package models
 
 import (
@@ -28,7 +31,13 @@ import (
 const FlagUsage = `model: a Hugging Face hub id (e.g. sentence-transformers/all-MiniLM-L6-v2), ` +
 	`a local model folder, or a word-vector file; empty for the embedded English GloVe model`
 
+// PromptsUsage describes the -prompts flag.
+const PromptsUsage = `query and document prompts for a model whose configuration has none, as "QUERY|DOCUMENT" ` +
+	`(multilingual-e5: "query: |passage: "); empty for the model's own`
+
 // Model is a loaded encoder with what the examples need to know about it.
+// It is an embed.QueryDocumentEncoder, so that a Collection built on it
+// encodes queries and documents as the model (or -prompts) says.
 type Model struct {
 	embed.Encoder
 	// Name is the model's name for printing.
@@ -40,24 +49,53 @@ type Model struct {
 	// MaxTokens is the transformer's maximum sequence length in tokens
 	// (special tokens included); 0 for word-vector models, which have none.
 	MaxTokens int
-	// QueryPrompt and DocPrompt are the prefixes the model's documentation
-	// asks for on queries and documents (E5: "query: " and "passage: "),
-	// for ganada.WithPrompts. Empty when the model needs none or applies its
-	// own.
+	// QueryPrompt and DocPrompt are what the encoder puts before queries
+	// and documents (see ganada.EncoderIdentity), for printing and for
+	// counting the tokens a document has left.
 	QueryPrompt, DocPrompt string
+}
+
+// EncodeQueries encodes texts as queries (embed.EncodeQueries).
+func (m *Model) EncodeQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	return embed.EncodeQueries(ctx, m.Encoder, texts)
+}
+
+// EncodeDocuments encodes texts as documents (embed.EncodeDocuments).
+func (m *Model) EncodeDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+	return embed.EncodeDocuments(ctx, m.Encoder, texts)
 }
 
 // Identity passes on the encoder's identity (see embed.Identifier), so that
 // collections built on a Model record the model, not this wrapper.
 func (m *Model) Identity() embed.Identity {
-	if id, ok := m.Encoder.(embed.Identifier); ok {
-		return id.Identity()
-	}
-	return embed.Identity{Model: fmt.Sprintf("%T", m.Encoder), Dim: m.Dim()}
+	return embed.IdentityOf(m.Encoder)
 }
 
-// Load loads the model spec names (see the package documentation).
-func Load(ctx context.Context, spec string) (*Model, error) {
+// Load loads the model spec names with prompts, the value of a -prompts
+// flag (see the package documentation).
+func Load(ctx context.Context, spec, prompts string) (*Model, error) {
+	m, err := load(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	if prompts != "" {
+		q, d, ok := strings.Cut(prompts, "|")
+		if !ok {
+			return nil, fmt.Errorf("-prompts %q: want QUERY|DOCUMENT", prompts)
+		}
+		if m.Encoder, err = embed.WithPrompts(m.Encoder, q, d); err != nil {
+			return nil, err
+		}
+	}
+	id := embed.IdentityOf(m.Encoder)
+	m.QueryPrompt, m.DocPrompt = id.Prompt, id.Prompt
+	if _, ok := m.Encoder.(embed.QueryDocumentEncoder); ok {
+		m.QueryPrompt, m.DocPrompt = id.QueryPrompt, id.DocumentPrompt
+	}
+	return m, nil
+}
+
+func load(ctx context.Context, spec string) (*Model, error) {
 	if spec == "" {
 		m, err := glove.Load()
 		if err != nil {
@@ -93,19 +131,6 @@ func loadStatic(ctx context.Context, path string) (*Model, error) {
 		return nil, fmt.Errorf("model %s: %w", path, err)
 	}
 	return &Model{Encoder: m, Name: m.Identity().Model, Static: m}, nil
-}
-
-// e5Prompts returns E5's prompts for models named like E5 ones (except
-// the -instruct variants, whose queries take a task instruction instead).
-func e5Prompts(name string) (query, doc string) {
-	n := strings.ToLower(name)
-	if strings.Contains(n, "instruct") {
-		return "", ""
-	}
-	if strings.Contains(n, "/e5-") || strings.Contains(n, "-e5-") || strings.HasPrefix(filepath.Base(n), "e5-") {
-		return "query: ", "passage: "
-	}
-	return "", ""
 }
 
 // downloadHint explains what to do when a hub model cannot be fetched.

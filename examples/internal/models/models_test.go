@@ -18,7 +18,7 @@ import (
 var ctx = context.Background()
 
 func TestDefaultIsEmbeddedGloVe(t *testing.T) {
-	m, err := Load(ctx, "")
+	m, err := Load(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestWordVectorFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("cat 1 0 0\ndog 0.9 0.1 0\ncar 0 0 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m, err := Load(ctx, path)
+	m, err := Load(ctx, path, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,26 +50,36 @@ func TestTransformerFolder(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("fixture ../shared/fixtures/models/tiny-bert not present")
 	}
-	m, err := Load(ctx, dir)
+	m, err := Load(ctx, dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tm, ok := m.Encoder.(*transformer.Model); !ok || m.Identity() != tm.Identity() || m.Tokenizer == nil || m.MaxTokens != 128 || m.Dim() != 32 {
 		t.Fatalf("tiny-bert: %+v", m)
 	}
-	if m.QueryPrompt != "" {
-		t.Fatal("tiny-bert is not an E5 model")
+	if m.QueryPrompt != "" || m.DocPrompt != "" {
+		t.Fatal("tiny-bert has no prompts")
+	}
+	e5, err := Load(ctx, dir, "query: |passage: ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := e5.Identity(); e5.QueryPrompt != "query: " || e5.DocPrompt != "passage: " || id.QueryPrompt != "query: " || id.DocumentPrompt != "passage: " {
+		t.Fatalf("-prompts: %+v, identity %+v", e5, id)
+	}
+	if _, err := Load(ctx, dir, "query: "); err == nil {
+		t.Fatal("-prompts without |: no error")
 	}
 }
 
 func TestBadSpecs(t *testing.T) {
 	for _, spec := range []string{"./no/such/file.txt", "not a model", "../x"} {
-		if _, err := Load(ctx, spec); err == nil || !strings.Contains(err.Error(), "no such file or folder") {
+		if _, err := Load(ctx, spec, ""); err == nil || !strings.Contains(err.Error(), "no such file or folder") {
 			t.Errorf("%q: %v", spec, err)
 		}
 	}
 	// A folder that is neither a transformer nor a Model2Vec model.
-	if _, err := Load(ctx, t.TempDir()); err == nil || IsHint(err) {
+	if _, err := Load(ctx, t.TempDir(), ""); err == nil || IsHint(err) {
 		t.Errorf("empty folder: %v", err)
 	}
 }
@@ -85,30 +95,13 @@ func TestUnreachableHubGivesAdvice(t *testing.T) {
 	t.Setenv("HF_ENDPOINT", "http://"+addr)
 	t.Setenv("HF_HUB_CACHE", t.TempDir())
 	t.Setenv("HF_HUB_OFFLINE", "")
-	_, err = Load(ctx, "intfloat/multilingual-e5-small")
+	_, err = Load(ctx, "intfloat/multilingual-e5-small", "")
 	if err == nil || !IsHint(err) {
 		t.Fatalf("err = %v, want a HintError", err)
 	}
 	for _, want := range []string{"intfloat/multilingual-e5-small", "network access", "-model DIR", "git clone https://huggingface.co/intfloat/multilingual-e5-small"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("advice lacks %q:\n%v", want, err)
-		}
-	}
-}
-
-func TestE5Prompts(t *testing.T) {
-	for name, want := range map[string]bool{
-		"intfloat/multilingual-e5-small":         true,
-		"intfloat/e5-base-v2":                    true,
-		"/models/e5-small-v2":                    true,
-		"/models/multilingual-e5-large-instruct": false,
-		"sentence-transformers/all-MiniLM-L6-v2": false,
-		"BM-K/KoSimCSE-roberta":                  false,
-		"BAAI/bge-small-en-v1.5":                 false,
-	} {
-		q, d := e5Prompts(name)
-		if got := q == "query: " && d == "passage: "; got != want {
-			t.Errorf("%s: prompts %q %q", name, q, d)
 		}
 	}
 }

@@ -20,9 +20,5 @@ func loadTransformer(ctx context.Context, spec string, hubID bool) (*Model, erro
 		}
 		return nil, fmt.Errorf("model %s: %w", spec, err)
 	}
-	out := &Model{Encoder: m, Name: spec, Tokenizer: m.Tokenizer(), MaxTokens: m.MaxSeqLength()}
-	if m.Prompt() == "" {
-		out.QueryPrompt, out.DocPrompt = e5Prompts(spec)
-	}
-	return out, nil
+	return &Model{Encoder: m, Name: spec, Tokenizer: m.Tokenizer(), MaxTokens: m.MaxSeqLength()}, nil
 }

@@ -20,6 +20,12 @@
 // against its storage, and Bytes and Float32s gather strided views into
 // row-major order.
 //
+// Open also takes a sharded checkpoint's index (pytorch_model.bin.index.json,
+// whose "weight_map" names each tensor's shard in the same folder), as
+// transformers writes it; IndexShards lists the shards to fetch first.
+// WriteSafetensors and ConvertFile turn a checkpoint into one safetensors
+// file, which is how code reading safetensors can load it.
+//
 // # Safety
 //
 // Unpickling a file with Python's pickle runs whatever its __reduce__

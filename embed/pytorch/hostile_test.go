@@ -209,11 +209,11 @@ func sortedKeys(m map[string][]byte) []string {
 // parseBytes decodes a whole checkpoint held in memory, as Open does the
 // file it maps.
 func parseBytes(path string, b []byte) (*File, error) {
-	f := &File{path: path, whole: b}
-	if err := f.parse(context.Background()); err != nil {
+	s := &shard{path: path, whole: b}
+	if err := s.parse(context.Background()); err != nil {
 		return nil, err
 	}
-	return f, nil
+	return &File{path: path, shards: []*shard{s}, tensors: s.tensors, version: s.version}, nil
 }
 
 func openBytes(t testing.TB, b []byte) (*File, error) {
@@ -399,4 +399,52 @@ func ExampleOpen() {
 	// layer.0.norm.bias F16 [3]
 	// layer.0.norm.weight F16 [3]
 	// [1 1 1]
+}
+
+// TestIndex checks IndexShards and bad index files.
+func TestIndex(t *testing.T) {
+	idx := filepath.Join("testdata", "sharded", "pytorch_model.bin.index.json")
+	shards, err := IndexShards(idx)
+	if err != nil || !equal(shards, []string{"pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin"}) {
+		t.Fatalf("IndexShards = %v, %v", shards, err)
+	}
+	f, err := Open(context.Background(), idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ti, _ := f.Tensor("layer.1.query.weight"); filepath.Base(ti.File) != shards[1] {
+		t.Errorf("layer.1.query.weight from %s, want %s", ti.File, shards[1])
+	}
+	f.Close()
+
+	dir := t.TempDir()
+	for _, s := range shards {
+		b, err := os.ReadFile(filepath.Join("testdata", "sharded", s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, s), b, 0o644)
+	}
+	cases := []struct {
+		name, json string
+		want       error
+		words      string
+	}{
+		{"wrong shard", `{"weight_map": {"layer.1.query.weight": "pytorch_model-00001-of-00002.bin"}}`, errs.ErrCorrupt, "does not hold it"},
+		{"outside", `{"weight_map": {"x": "../pytorch_model-00001-of-00002.bin"}}`, errs.ErrCorrupt, "not a file in the same folder"},
+		{"no map", `{"metadata": {}}`, errs.ErrCorrupt, "no weight_map"},
+		{"bad json", `{"weight_map": [`, errs.ErrCorrupt, "index.json"},
+		{"missing shard", `{"weight_map": {"x": "absent.bin"}}`, os.ErrNotExist, "absent.bin"},
+		{"hostile shard", `{"weight_map": {"w": "evil.bin"}}`, errs.ErrUnsupported, "system"},
+	}
+	b, _ := os.ReadFile(filepath.Join("testdata", "hostile", "os_system.pt"))
+	os.WriteFile(filepath.Join(dir, "evil.bin"), b, 0o644)
+	for _, c := range cases {
+		p := filepath.Join(dir, "pytorch_model.bin.index.json")
+		os.WriteFile(p, []byte(c.json), 0o644)
+		_, err := Open(context.Background(), p)
+		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.words) {
+			t.Errorf("%s: %v, want %v saying %q", c.name, err, c.want, c.words)
+		}
+	}
 }

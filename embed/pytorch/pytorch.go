@@ -90,7 +90,15 @@ type File struct {
 	path    string
 	mu      sync.RWMutex
 	closed  bool
-	whole   []byte
+	shards  []*shard
+	tensors []Tensor // sorted by name
+	version int
+}
+
+// shard is one opened torch.save archive.
+type shard struct {
+	path    string
+	whole   []byte // the file as mapped or read
 	unmap   func([]byte) error
 	tensors []Tensor // sorted by name
 	version int
@@ -121,22 +129,47 @@ func Open(ctx context.Context, path string) (*File, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if isIndexPath(path) {
+		return openIndex(ctx, path)
+	}
+	s, err := openShard(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return &File{path: path, shards: []*shard{s}, tensors: s.tensors, version: s.version}, nil
+}
+
+// openShard opens and parses one archive.
+func openShard(ctx context.Context, path string) (*shard, error) {
 	whole, unmap, err := load(path)
 	if err != nil {
 		return nil, fmt.Errorf("pytorch: open %s: %w", path, err)
 	}
-	f := &File{path: path, whole: whole, unmap: unmap}
-	if err := f.parse(ctx); err != nil {
-		if unmap != nil {
-			_ = unmap(whole)
-		}
+	s := &shard{path: path, whole: whole, unmap: unmap}
+	if err := s.parse(ctx); err != nil {
+		s.close()
 		return nil, err
 	}
-	return f, nil
+	return s, nil
 }
 
-// parse reads the archive f.whole.
-func (f *File) parse(ctx context.Context) error {
+// close releases the shard's memory.
+func (s *shard) close() error {
+	var err error
+	if s.unmap != nil && s.whole != nil {
+		if e := s.unmap(s.whole); e != nil {
+			err = fmt.Errorf("pytorch: close %s: %w", s.path, e)
+		}
+	}
+	s.whole = nil
+	for i := range s.tensors {
+		s.tensors[i].v.data = nil
+	}
+	return err
+}
+
+// parse reads the archive s.whole.
+func (f *shard) parse(ctx context.Context) error {
 	b := f.whole
 	if err := legacy(b); err != nil {
 		return fmt.Errorf("pytorch: %s: %w", f.path, err)
@@ -248,7 +281,7 @@ func (f *File) parse(ctx context.Context) error {
 // record returns the bytes of a stored (uncompressed) record, checked
 // against the file's size and its CRC-32, and at most limit bytes long
 // (limit < 0: any length).
-func (f *File) record(zf *zip.File, limit int64) ([]byte, error) {
+func (f *shard) record(zf *zip.File, limit int64) ([]byte, error) {
 	if zf.Method != zip.Store {
 		return nil, fmt.Errorf("pytorch: %s: record %s is compressed (method %d); torch.save stores records uncompressed: %w", f.path, zf.Name, zf.Method, errs.ErrUnsupported)
 	}
@@ -294,7 +327,8 @@ func legacy(b []byte) error {
 func (f *File) Path() string { return f.path }
 
 // Version returns the archive's format version (its "version" record; 3
-// for torch 1.6 to 2.x), or 0 if the archive has none.
+// for torch 1.6 to 2.x), or 0 if the archive has none; for a sharded
+// checkpoint, the first shard's.
 func (f *File) Version() int { return f.version }
 
 // Names returns the names of all tensors, sorted.
@@ -363,7 +397,7 @@ func (f *File) Float32s(name string) ([]float32, error) {
 	switch t.DType {
 	case F32, F16, BF16, F64:
 	default:
-		return nil, fmt.Errorf("pytorch: %s: tensor %q: dtype %s cannot be read as float32: %w", f.path, name, t.DType, errs.ErrUnsupported)
+		return nil, fmt.Errorf("pytorch: %s: tensor %q: dtype %s cannot be read as float32: %w", t.File, name, t.DType, errs.ErrUnsupported)
 	}
 	return toFloat32(t.v.bytes(), t.DType), nil
 }
@@ -390,12 +424,11 @@ func (f *File) Close() error {
 	}
 	f.closed = true
 	var err error
-	if f.unmap != nil {
-		if e := f.unmap(f.whole); e != nil {
-			err = fmt.Errorf("pytorch: close %s: %w", f.path, e)
+	for _, s := range f.shards {
+		if e := s.close(); e != nil && err == nil {
+			err = e
 		}
 	}
-	f.whole = nil
 	for i := range f.tensors {
 		f.tensors[i].v.data = nil
 	}

@@ -136,7 +136,30 @@ save("nested.pt", {
 # 5. Pickle protocol 4 (FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL?).
 save("proto4.pt", {"x": torch.randn(3, 2), "y": torch.randn(2).half()}, pickle_protocol=4)
 
-# 6. A broadcast view larger than its storage: refused by the Go reader.
+# 6. A sharded checkpoint as transformers writes it (save_pretrained with
+# max_shard_size): shards and pytorch_model.bin.index.json.
+os.makedirs("sharded", exist_ok=True)
+sd = Model().state_dict()
+parts = [collections.OrderedDict(), collections.OrderedDict()]
+for k, v in sd.items():
+    parts[0 if not k.startswith("layer.1.") else 1][k] = v
+weight_map, total = {}, 0
+for i, part in enumerate(parts):
+    shard = f"pytorch_model-{i + 1:05d}-of-00002.bin"
+    torch.save(part, os.path.join("sharded", shard))
+    for k, v in part.items():
+        weight_map[k] = shard
+        total += v.numel() * v.element_size()
+with open("sharded/pytorch_model.bin.index.json", "w") as fh:
+    json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, fh, indent=2, sort_keys=True)
+back = {}
+for shard in sorted(set(weight_map.values())):
+    back.update(torch.load(os.path.join("sharded", shard)))
+expected["sharded/pytorch_model.bin.index.json"] = {
+    k: {"dtype": "F32", "shape": list(t.shape), "contiguous": t.is_contiguous(),
+        "values": t.double().flatten().tolist()} for k, t in back.items()}
+
+# 7. A broadcast view larger than its storage: refused by the Go reader.
 torch.save({"expanded": torch.randn(1, 3).expand(4, 3)}, "hostile/expanded.pt")
 
 
@@ -152,10 +175,10 @@ class Payload:
 def zip_with_pickle(path, pkl, extra=None):
     """A torch.save-shaped zip archive with the given data.pkl."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", pkl)
-        z.writestr("archive/version", "3\n")
-        for k, v in (extra or {}).items():
-            z.writestr(k, v)
+        records = {"archive/data.pkl": pkl, "archive/version": "3\n"}
+        records.update(extra or {})
+        for k, v in records.items():
+            z.writestr(zipfile.ZipInfo(k, date_time=(2026, 1, 1, 0, 0, 0)), v)
 
 
 zip_with_pickle("hostile/os_system.pt", pickle.dumps(

@@ -248,6 +248,10 @@ func TestCrafted(t *testing.T) {
 		words   string
 	}{
 		{"valid", map[string][]byte{"a/data.pkl": ok, "a/data/0": f32(6)}, zip.Store, nil, ""},
+		// The records newer torch versions add beside data.pkl.
+		{"torch 2 layout", map[string][]byte{"archive/data.pkl": ok, "archive/data/0": f32(6), "archive/byteorder": []byte("little"),
+			"archive/version": []byte("3\n"), "archive/.data/version": []byte("3\n"), "archive/.data/serialization_id": []byte("1234567890"),
+			"archive/.format_version": []byte("1"), "archive/.storage_alignment": []byte("64")}, zip.Store, nil, ""},
 		{"huge numel", map[string][]byte{"a/data.pkl": tensorPickle("FloatStorage", "0", 1<<62, 0, []int64{2, 3}, []int64{3, 1}), "a/data/0": f32(6)}, zip.Store, errs.ErrCorrupt, "declares 4611686018427387904"},
 		{"numel past record", map[string][]byte{"a/data.pkl": tensorPickle("FloatStorage", "0", 7, 0, []int64{2, 3}, []int64{3, 1}), "a/data/0": f32(6)}, zip.Store, errs.ErrCorrupt, "has 24 bytes"},
 		{"huge size", map[string][]byte{"a/data.pkl": tensorPickle("FloatStorage", "0", 6, 0, []int64{1 << 40, 1 << 40}, []int64{0, 0}), "a/data/0": f32(6)}, zip.Store, errs.ErrUnsupported, "more elements than its storage"},
@@ -284,6 +288,20 @@ func TestCrafted(t *testing.T) {
 		{"pop through a mark", map[string][]byte{"a/data.pkl": (&pk{}).op(0x80, 2, '}', '(', 'u', 'u', '.').Bytes()}, zip.Store, errs.ErrCorrupt, "no MARK"},
 		{"list key", map[string][]byte{"a/data.pkl": (&pk{}).op(0x80, 2, '}', ']', 'K', 1, 's', '.').Bytes()}, zip.Store, errs.ErrUnsupported, "dict key of type list"},
 		{"pickle too large", map[string][]byte{"a/data.pkl": make([]byte, MaxPickleSize+1)}, zip.Store, errs.ErrCorrupt, "more than the 4194304"},
+		{"shared dicts", map[string][]byte{"a/data.pkl": func() []byte {
+			// d0 = {}; d1 = {"a": d0, "b": d0}; d2 = {"a": d1, "b": d1}; ...
+			// 2^30 paths to d0 from d30.
+			var p pk
+			p.op(0x80, 2, '}', 'q', 0, '0')
+			for i := 1; i <= 30; i++ {
+				p.op('}', '(').str("a").op('h', byte(i-1)).str("b").op('h', byte(i-1)).op('u', 'q', byte(i))
+				if i < 30 {
+					p.op('0')
+				}
+			}
+			p.op('.')
+			return p.Bytes()
+		}()}, zip.Store, errs.ErrCorrupt, "more paths"},
 		{"deep nesting", map[string][]byte{"a/data.pkl": deep(100)}, zip.Store, errs.ErrCorrupt, "nested deeper"},
 		{"storage retyped", map[string][]byte{"a/data.pkl": func() []byte {
 			var p pk

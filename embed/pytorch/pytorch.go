@@ -238,7 +238,8 @@ func (f *shard) parse(ctx context.Context) error {
 		return fmt.Errorf("pytorch: %s: %sdata.pkl: %w", f.path, prefix, err)
 	}
 	found := map[string]*tensorVal{}
-	if err := walk(root, "", 0, found); err != nil {
+	w := &walker{out: found, budget: len(pkl)}
+	if err := w.walk(root, "", 0); err != nil {
 		return fmt.Errorf("pytorch: %s: %w", f.path, err)
 	}
 	// Storage records, each checked once (sorted for a stable first error).

@@ -12,10 +12,19 @@ import (
 	"github.com/ganada/ganada/errs"
 )
 
-// walk collects the tensors of the state dict v into out, with names
+// walker collects the tensors of a state dict. Its budget bounds the
+// entries visited: a pickle can make a dict hold the same dict under
+// several keys (through the memo), level after level, whose paths grow
+// exponentially with the depth; a state dict visits each entry once.
+type walker struct {
+	out    map[string]*tensorVal
+	budget int
+}
+
+// walk collects the tensors of the state dict v into w.out, with names
 // joined by "." below prefix. Values that are not tensors or dicts
 // (numbers, strings, lists, None) are skipped.
-func walk(v value, prefix string, depth int, out map[string]*tensorVal) error {
+func (w *walker) walk(v value, prefix string, depth int) error {
 	d, ok := v.(*dict)
 	if !ok {
 		return fmt.Errorf("data.pkl holds %s, not a state dict: %w", typeName(v), errs.ErrUnsupported)
@@ -23,6 +32,10 @@ func walk(v value, prefix string, depth int, out map[string]*tensorVal) error {
 	if depth > maxDepth {
 		return fmt.Errorf("data.pkl: %q: dicts nested deeper than %d: %w", prefix, maxDepth, errs.ErrCorrupt)
 	}
+	if w.budget -= len(d.items); w.budget < 0 {
+		return fmt.Errorf("data.pkl: %q: dicts reached through more paths than the pickle has entries (a dict shared across levels): %w", prefix, errs.ErrCorrupt)
+	}
+	out := w.out
 	for _, it := range d.items {
 		ks, ok := it.k.(string)
 		if !ok {
@@ -42,7 +55,7 @@ func walk(v value, prefix string, depth int, out map[string]*tensorVal) error {
 			}
 			out[name] = x
 		case *dict:
-			if err := walk(x, name, depth+1, out); err != nil {
+			if err := w.walk(x, name, depth+1); err != nil {
 				return err
 			}
 		}

@@ -228,7 +228,7 @@ type unpickler struct {
 	storages map[string]*storageRef
 }
 
-// pickleError is a malformed or refused pickle at a byte offset.
+// errf returns an error about the opcode before u.pos, wrapping sentinel.
 func (u *unpickler) errf(sentinel error, format string, args ...any) error {
 	return fmt.Errorf("offset %d: %s: %w", u.pos, fmt.Sprintf(format, args...), sentinel)
 }

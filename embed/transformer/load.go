@@ -91,7 +91,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 	m.st = append(m.st, wf)
 	m.files = append(m.files, weightPaths(wf)...)
-	m.enc = &encoder{cfg: cfg, w: w}
+	m.enc = newEncoder(cfg, w)
 	hidden := cfg.HiddenSize
 
 	// sentence-transformers settings of the transformer module.
@@ -147,8 +147,8 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 
 	// Pooling, Dense and Normalize modules.
-	dim := hidden
-	m.pool = pool.Config{Modes: pool.Mean, IncludePrompt: true}
+	m.pool = m.overridePooling(pool.Config{Modes: pool.Mean, IncludePrompt: true})
+	dim := m.pool.OutDim(hidden)
 	pooled := false
 	for _, mod := range mods[1:] {
 		switch mod.kind() {
@@ -174,6 +174,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 			if m.pool.Dim != 0 && m.pool.Dim != hidden {
 				return nil, fmt.Errorf("transformer: %s: word_embedding_dimension %d, hidden_size is %d: %w", p, m.pool.Dim, hidden, errs.ErrCorrupt)
 			}
+			m.pool = m.overridePooling(m.pool)
 			dim = m.pool.OutDim(hidden)
 		case "Dense":
 			if !pooled {
@@ -196,6 +197,11 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 	if len(mods) > 1 && !pooled {
 		return nil, fmt.Errorf("transformer: modules.json has no Pooling module: %w", errs.ErrUnsupported)
+	}
+	if o.pooler {
+		if err := m.addPooler(wf); err != nil {
+			return nil, err
+		}
 	}
 	m.dim = dim
 	if o.truncateDim > 0 {
@@ -325,7 +331,7 @@ func (m *Model) checkTokenizer(path string) error {
 		if id < 0 || id >= c.VocabSize {
 			return fmt.Errorf("transformer: %s: its post-processor adds token id %d, outside the model's vocab_size %d: %w", path, id, c.VocabSize, errs.ErrCorrupt)
 		}
-		if i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
+		if c.fam.tokenTypes && i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
 			return fmt.Errorf("transformer: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d: %w", path, enc.TypeIDs[i], c.TypeVocabSize, errs.ErrCorrupt)
 		}
 	}

@@ -11,6 +11,10 @@
 // Windows are counted in words for word-vector models, and in the model's
 // own tokens for transformers, whose inputs are cut at a maximum number of
 // tokens: a window must fit, or its end would be silently ignored.
+//
+// The collection keeps a BM25 index beside the vectors (ganada.WithLexical)
+// and answers by hybrid search, fusing the dense and lexical rankings by
+// Reciprocal Rank Fusion; -search dense or -search lexical uses one alone.
 package main
 
 import (
@@ -44,6 +48,20 @@ var defaultQuestions = []string{
 // settings are the example's flags.
 type settings struct {
 	window, overlap, k int
+	search             string // "hybrid" (also when empty), "dense" or "lexical"
+}
+
+// searchOption returns the query option of a -search mode.
+func searchOption(mode string) (ganada.QueryOption, error) {
+	switch mode {
+	case "", "hybrid":
+		return ganada.WithHybrid(ganada.RRF(ganada.DefaultRRFK)), nil
+	case "dense":
+		return nil, nil
+	case "lexical":
+		return ganada.WithLexicalOnly(), nil
+	}
+	return nil, fmt.Errorf("rag: -search %q: want hybrid, dense or lexical", mode)
 }
 
 func main() {
@@ -54,6 +72,7 @@ func main() {
 	flag.IntVar(&s.window, "window", 0, "window size in words (word vectors; default 40) or tokens (transformers; default 128, at most the model's limit)")
 	flag.IntVar(&s.overlap, "overlap", -1, "overlap between consecutive windows (default: a quarter of the window)")
 	flag.IntVar(&s.k, "k", 3, "passages per question")
+	flag.StringVar(&s.search, "search", "hybrid", "hybrid (dense and BM25 fused by RRF), dense or lexical (BM25)")
 	flag.Parse()
 	ctx := context.Background()
 	text := hangul
@@ -152,7 +171,7 @@ func index(ctx context.Context, m *models.Model, text string, s settings) (*gana
 		}
 		enc = sm
 	}
-	col, err := ganada.NewCollection(enc, ganada.WithFlat())
+	col, err := ganada.NewCollection(enc, ganada.WithFlat(), ganada.WithLexical())
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -171,13 +190,17 @@ func index(ctx context.Context, m *models.Model, text string, s settings) (*gana
 }
 
 func run(ctx context.Context, w io.Writer, m *models.Model, text string, questions []string, s settings) error {
+	opt, err := searchOption(s.search)
+	if err != nil {
+		return err
+	}
 	col, _, desc, err := index(ctx, m, text, s)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "model %s\n%s\n", m.Name, desc)
 	for _, q := range questions {
-		hits, err := col.Query(ctx, q, s.k)
+		hits, err := col.Query(ctx, q, s.k, opt)
 		if err != nil {
 			return err
 		}

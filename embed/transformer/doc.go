@@ -63,7 +63,10 @@
 // A model folder needs config.json, tokenizer.json (a Hugging Face "fast"
 // tokenizer) and model.safetensors (F32, F16 or BF16; or a sharded
 // model.safetensors.index.json). Models published with only
-// pytorch_model.bin must first be converted to safetensors. The
+// pytorch_model.bin (or its sharded index) load too: package
+// embed/pytorch reads the checkpoint without executing its pickle (any
+// global but torch's tensor rebuilders is refused) and converts it into a
+// temporary safetensors file, removed once loaded. The
 // sentence-transformers files are read when present: modules.json
 // (Transformer, Pooling, Dense, Normalize), sentence_bert_config.json
 // (max_seq_length, do_lower_case), 1_Pooling/config.json and

@@ -222,9 +222,24 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			break
 		}
 		end := min(done+insertChunk, len(docs))
-		if err = c.idx.AddBatch(ctx, nums[done:end], vecs[done:end]); err != nil {
+		if di, ok := c.idx.(index.DocumentIndex); ok {
+			err = di.AddDocuments(ctx, nums[done:end], vecs[done:end], indexDocs(docs[done:end]))
+		} else {
+			err = c.idx.AddBatch(ctx, nums[done:end], vecs[done:end])
+		}
+		if err != nil {
 			err = fmt.Errorf("ganada: adding to the index: %w", err)
 			break
+		}
+		if c.lex != nil {
+			texts := make([]string, end-done)
+			for i := range texts {
+				texts[i] = docs[done+i].Text
+			}
+			if err = c.lex.AddBatch(ctx, nums[done:end], texts); err != nil {
+				err = fmt.Errorf("ganada: adding to the lexical index: %w", err)
+				break
+			}
 		}
 		done = end
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
@@ -258,6 +273,9 @@ func (c *Collection) rollback(ctx context.Context, all []uint64) {
 		if c.idx.Contains(n) {
 			_ = c.idx.Delete(ctx, n)
 		}
+		if c.lex != nil && c.lex.Contains(n) {
+			_ = c.lex.Delete(ctx, n)
+		}
 	}
 	c.mu.Lock()
 	for _, n := range all {
@@ -276,6 +294,11 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 	for _, n := range nums {
 		if e := c.idx.Delete(ctx, n); e != nil && err == nil {
 			err = fmt.Errorf("ganada: removing a replaced or deleted vector from the index: %w", e)
+		}
+		if c.lex != nil {
+			if e := c.lex.Delete(ctx, n); e != nil && err == nil {
+				err = fmt.Errorf("ganada: removing a replaced or deleted text from the lexical index: %w", e)
+			}
 		}
 	}
 	c.mu.Lock()
@@ -315,4 +338,13 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	c.pending += len(nums)
 	c.mu.Unlock()
 	return c.retire(ctx, nums)
+}
+
+// indexDocs returns docs as a DocumentIndex stores them.
+func indexDocs(docs []Document) []index.Doc {
+	out := make([]index.Doc, len(docs))
+	for i, d := range docs {
+		out[i] = index.Doc{Key: d.ID, Text: d.Text, Metadata: d.Metadata}
+	}
+	return out
 }

@@ -1,12 +1,14 @@
-// This file checks that collection files of format versions 1 and 2 still
+// This file checks that collection files of format versions 1 to 3 still
 // load with everything they held, and that saving them again writes
-// version 3. testdata/v1-*.gcol were written by the code before the file
+// version 4. testdata/v1-*.gcol were written by the code before the file
 // format moved onto internal/persist and CONF stopped repeating the
 // index's parameters; testdata/v2-*.gcol by the code before the
 // Collection's own prompts became the encoder's (each is its v1 file
 // loaded and saved again). The Collection had put its query and document
 // prompts before the texts itself; now the encoder does, so these files
-// load with embed.WithPrompts around the same encoder.
+// load with embed.WithPrompts around the same encoder. testdata/v3-*.gcol
+// were written by the code before the lexical index (version 4), each its
+// v2 file loaded and saved again.
 
 package ganada_test
 
@@ -36,7 +38,7 @@ var v1Docs = []ganada.Document{
 	{ID: "e", Text: "cats and dogs living together"},
 }
 
-func TestLoadVersions1And2(t *testing.T) {
+func TestLoadVersions1To3(t *testing.T) {
 	for _, tc := range []struct {
 		file           string
 		kind           ganada.IndexKind
@@ -49,6 +51,8 @@ func TestLoadVersions1And2(t *testing.T) {
 		{"testdata/v1-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
 		{"testdata/v2-hnsw.gcol", ganada.HNSW, index.Dot, "query: ", "passage: ", 8, 50, 40, 7},
 		{"testdata/v2-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
+		{"testdata/v3-hnsw.gcol", ganada.HNSW, index.Dot, "query: ", "passage: ", 8, 50, 40, 7},
+		{"testdata/v3-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			h := newHashEncoder(8)
@@ -101,18 +105,19 @@ func TestLoadVersions1And2(t *testing.T) {
 				t.Fatal(err)
 			}
 			check(c, 1)
-			// Saved again, it is version 3 and loads the same.
+			// Saved again, it is version 4 and loads the same.
 			path := saveTemp(t, c)
 			b, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v := binary.LittleEndian.Uint32(b[8:12]); v != 3 {
+			if v := binary.LittleEndian.Uint32(b[8:12]); v != 4 {
 				t.Fatalf("saved as version %d", v)
 			}
-			// CONF holds only the kind, the metric and the next id (6).
-			if n := confLen(t, b); n != 3 {
-				t.Fatalf("CONF of %d bytes in version 3", n)
+			// CONF holds only the kind, the metric, the next id (6) and
+			// the lexical flag.
+			if n := confLen(t, b); n != 4 {
+				t.Fatalf("CONF of %d bytes in version 4", n)
 			}
 			c2, err := ganada.Load(ctx, path, enc)
 			if err != nil {
@@ -130,7 +135,7 @@ func TestFormatVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for v, want := range map[uint32]error{0: errs.ErrCorrupt, 4: errs.ErrUnsupported, 1 << 31: errs.ErrUnsupported} {
+	for v, want := range map[uint32]error{0: errs.ErrCorrupt, 5: errs.ErrUnsupported, 1 << 31: errs.ErrUnsupported} {
 		b := bytes.Clone(good)
 		binary.LittleEndian.PutUint32(b[8:12], v)
 		if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, want) {
@@ -138,8 +143,8 @@ func TestFormatVersions(t *testing.T) {
 		}
 	}
 	// A version-1 CONF read as version 2, or a version-1 IDEN read as
-	// version 3, is corrupt, not misread.
-	for _, v := range []uint32{2, 3} {
+	// version 3 or 4, is corrupt, not misread.
+	for _, v := range []uint32{2, 3, 4} {
 		b := bytes.Clone(good)
 		binary.LittleEndian.PutUint32(b[8:12], v)
 		if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, errs.ErrCorrupt) {

@@ -22,6 +22,12 @@
 // with another identity (errs.ErrEncoderMismatch), because vectors from two
 // embedding spaces must not be compared.
 //
+// With WithLexical the collection also keeps a BM25 index of the texts
+// (index/lexical: Lucene's BM25, an analyzer for English, Korean and other
+// CJK text) in step with Add and Delete and in the same file; queries then
+// rank by BM25 alone (WithLexicalOnly) or fuse the dense and lexical lists
+// (WithHybrid with RRF or WeightedSum), filters applying to both.
+//
 // # Repository map
 //
 // The module is organised as packages, each with one job:
@@ -34,7 +40,8 @@
 //   - similarity: dot, cosine, L2, int8 and binary kernels, SIMD with pure-Go
 //     fallbacks.
 //   - matryoshka: dimension truncation with renormalisation.
-//   - index: exact (index/flat) and HNSW (index/hnsw) top-k search.
+//   - index: exact (index/flat) and HNSW (index/hnsw) top-k search, and
+//     the BM25 inverted index (index/lexical).
 //   - eval: STS and retrieval metrics, ANN recall.
 //   - internal: matrix products (internal/gemm) and transformer row
 //     operations (internal/nn) for embed/transformer, and the crash-safe

@@ -20,11 +20,12 @@ package ganada
 //     knows none of the text's words), the context's error.
 //   - Delete: errs.ErrNotFound (an ID not stored), the context's error.
 //   - Query: errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption (a query
-//     option's value, such as WithQueryEf(0) or WithRerank(nil, 5)), the
-//     encoder's error, errs.ErrEncoder, errs.ErrInvalidVector, with
-//     WithRerank the reranker's error, errs.ErrEncoder (a wrong number of
-//     scores) or errs.ErrNonFinite (a NaN or infinite score), the
-//     context's error.
+//     option's value, such as WithQueryEf(0), WithHybrid(RRF(0)) or
+//     WithRerank(nil, 5), or WithHybrid or WithLexicalOnly on a collection
+//     made without WithLexical, or given to QueryVector), the encoder's
+//     error, errs.ErrEncoder, errs.ErrInvalidVector, with WithRerank the
+//     reranker's error, errs.ErrEncoder (a wrong number of scores) or
+//     errs.ErrNonFinite (a NaN or infinite score), the context's error.
 //   - QueryVector: errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption
 //     (also WithRerank, which needs Query's text), errs.ErrDimension,
 //     errs.ErrInvalidVector, the context's error.
@@ -34,7 +35,8 @@ package ganada
 //     file, naming the section and field), errs.ErrUnsupported (a format
 //     version this build does not read), errs.ErrEncoderMismatch (the
 //     encoder's identity differs from the saved one, listing the
-//     differences), errs.ErrInvalidInput (nil encoder),
+//     differences, or a saved lexical index whose analyzer is not the one
+//     WithLexical gives), errs.ErrInvalidInput (nil encoder),
 //     errs.ErrInvalidOption (an option the saved file fixes, or an index
 //     option the saved index cannot change, naming it), the file system's
 //     error (fs.ErrNotExist for a missing file), the context's error.

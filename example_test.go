@@ -100,3 +100,45 @@ func ExampleCollection_Save() {
 	// 2 rain
 	// true
 }
+
+// Hybrid search: a BM25 index beside the vectors (WithLexical), queried
+// alone (WithLexicalOnly) or fused with the dense list by Reciprocal Rank
+// Fusion (WithHybrid). Exact words such as a product code are what the
+// lexical list finds and word vectors miss.
+func ExampleWithHybrid() {
+	ctx := context.Background()
+	enc, err := glove.Load()
+	if err != nil {
+		log.Fatal(err)
+	}
+	col, err := ganada.NewCollection(enc, ganada.WithFlat(), ganada.WithLexical())
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = col.Add(ctx,
+		ganada.Document{ID: "reset", Text: "To reset the router XR-2000, hold the button for ten seconds."},
+		ganada.Document{ID: "wifi", Text: "Weak wireless signal? Move the router away from walls."},
+		ganada.Document{ID: "bill", Text: "Your monthly bill is sent by email."},
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	hits, err := col.Query(ctx, "XR-2000", 3, ganada.WithLexicalOnly())
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, h := range hits {
+		fmt.Println("lexical:", h.ID)
+	}
+	hits, err = col.Query(ctx, "how do I reset my router", 2, ganada.WithHybrid(ganada.RRF(ganada.DefaultRRFK)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, h := range hits {
+		fmt.Println("hybrid:", h.ID)
+	}
+	// Output:
+	// lexical: reset
+	// hybrid: reset
+	// hybrid: wifi
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
+	"github.com/ganada/ganada/index/lexical"
 )
 
 // IndexKind selects the vector index behind a Collection.
@@ -24,15 +25,20 @@ const (
 	// document. Exact results; the right choice up to some tens of thousands
 	// of documents, or when exactness matters more than latency.
 	Flat
+	// External is an index given with WithIndex: any index.Index, such as
+	// the PostgreSQL backend of package index/pgvector.
+	External
 )
 
-// String returns "hnsw" or "flat".
+// String returns "hnsw", "flat" or "external".
 func (k IndexKind) String() string {
 	switch k {
 	case HNSW:
 		return "hnsw"
 	case Flat:
 		return "flat"
+	case External:
+		return "external"
 	}
 	return fmt.Sprintf("IndexKind(%d)", uint8(k))
 }
@@ -59,10 +65,13 @@ type config struct {
 	kind      IndexKind
 	hnswOpts  []hnsw.Option
 	flatOpts  []flat.Option
-	indexOpt  string // "WithHNSW" or "WithFlat" when one was given
+	indexOpt  string      // "WithHNSW", "WithFlat" or "WithIndex" when one was given
+	external  index.Index // WithIndex's index
 	metric    index.Metric
 	batchSize int
 	progress  func(Progress)
+	lexical   bool             // keep a BM25 index beside the vectors (WithLexical)
+	lexOpts   []lexical.Option // its options
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
@@ -100,8 +109,8 @@ func resolve(opts []Option) (config, error) {
 // WithHNSW and WithFlat exclude each other.
 func WithHNSW(opts ...hnsw.Option) Option {
 	return func(c *config) error {
-		if c.indexOpt == "WithFlat" {
-			return fmt.Errorf("ganada: %w: WithHNSW: conflicts with WithFlat", errs.ErrInvalidOption)
+		if c.indexOpt != "" && c.indexOpt != "WithHNSW" {
+			return fmt.Errorf("ganada: %w: WithHNSW: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
 		}
 		c.kind, c.indexOpt = HNSW, "WithHNSW"
 		c.hnswOpts = append(c.hnswOpts, opts...)
@@ -116,11 +125,42 @@ func WithHNSW(opts ...hnsw.Option) Option {
 // and WithFlat exclude each other.
 func WithFlat(opts ...flat.Option) Option {
 	return func(c *config) error {
-		if c.indexOpt == "WithHNSW" {
-			return fmt.Errorf("ganada: %w: WithFlat: conflicts with WithHNSW", errs.ErrInvalidOption)
+		if c.indexOpt != "" && c.indexOpt != "WithFlat" {
+			return fmt.Errorf("ganada: %w: WithFlat: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
 		}
 		c.kind, c.indexOpt = Flat, "WithFlat"
 		c.flatOpts = append(c.flatOpts, opts...)
+		return nil
+	}
+}
+
+// WithIndex makes the collection keep its vectors in idx, any
+// implementation of index.Index, instead of an HNSW or Flat index it
+// builds: for example a PostgreSQL table through index/pgvector. idx's
+// dimension must be the encoder's and its metric is the collection's
+// (WithMetric, if given, must agree). An idx that reports the encoder
+// identity it was built for (an Identity() embed.Identity method, as
+// pgvector.Index has; the zero Identity means none) must report the
+// encoder's, or NewCollection fails
+// with errs.ErrEncoderMismatch.
+//
+// When idx is an index.DocumentIndex, the documents live in it too: Add
+// gives it each document with its vector, queries send it their filters
+// as an index.Cond (see Filter; a FilterFunc is errs.ErrUnsupported), and
+// Open reads back the documents it holds; WithLexical is refused (its index
+// would live in this process only). A collection WithIndex is
+// persisted by its index, not by Save or WriteTo, which fail with
+// errs.ErrUnsupported; Load and Read reject WithIndex. It excludes WithHNSW
+// and WithFlat. The collection does not close idx.
+func WithIndex(idx index.Index) Option {
+	return func(c *config) error {
+		if idx == nil {
+			return fmt.Errorf("ganada: %w: WithIndex(nil)", errs.ErrInvalidOption)
+		}
+		if c.indexOpt != "" {
+			return fmt.Errorf("ganada: %w: WithIndex: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
+		}
+		c.kind, c.indexOpt, c.external = External, "WithIndex", idx
 		return nil
 	}
 }
@@ -162,6 +202,27 @@ func WithBatchSize(n int) Option {
 func WithProgress(f func(Progress)) Option {
 	return func(c *config) error {
 		c.progress = f
+		return nil
+	}
+}
+
+// WithLexical keeps a BM25 inverted index of the documents' texts (package
+// index/lexical) beside the vector index, in step with Add and Delete and
+// saved in the collection's file, so that queries can be lexical
+// (WithLexicalOnly) or hybrid (WithHybrid). opts pass to lexical.New:
+// lexical.WithAnalyzer (the default analyzer handles English, Korean and
+// other CJK text), lexical.WithK1, lexical.WithB; lexical.New validates
+// them. Given to Load it names the analyzer of a saved lexical index
+// (required when it is not the default; k1 and b come from the file), and
+// for a file saved without a lexical index it builds one from the stored
+// texts.
+func WithLexical(opts ...lexical.Option) Option {
+	return func(c *config) error {
+		if _, err := lexical.New(opts...); err != nil {
+			return fmt.Errorf("ganada: WithLexical: %w", err)
+		}
+		c.lexical = true
+		c.lexOpts = append(c.lexOpts, opts...)
 		return nil
 	}
 }

@@ -3,13 +3,14 @@
 // The file is an internal/persist container (sections checksummed with
 // CRC-32C, little-endian):
 //
-//	file    = magic "GANADACL" version:u32 IDEN CONF DOCS INDX end
+//	file    = magic "GANADACL" version:u32 IDEN CONF DOCS INDX [LEXI] end
 //	section = tag[4] length:u64 payload[length] crc32c(payload):u32
 //	end     = "END." 0:u64 0:u32
 //
 //	IDEN    = str model, str revision, uvarint dim, u8 normalized,
 //	          str prompt, str query prompt, str document prompt
-//	CONF    = u8 index kind, u8 metric, uvarint next index id
+//	CONF    = u8 index kind, u8 metric, uvarint next index id,
+//	          u8 lexical (1 when LEXI follows INDX, else 0)
 //	DOCS    = uvarint count, count × (uvarint index id, str ID, str text,
 //	          uvarint n, n × (str key, str value)), by ascending index id,
 //	          metadata keys sorted
@@ -18,9 +19,13 @@
 //	          efConstruction, efSearch, seed) and checksums its own
 //	          sections; its length field is 0xFFFFFFFFFFFFFFFF ("streamed")
 //	          and its trailer is the CRC-32C of every byte the index wrote
+//	LEXI    = the lexical index's own WriteTo format (index/lexical:
+//	          analyzer name, k1, b, terms, each document's term counts),
+//	          streamed like INDX
 //	str     = uvarint byte length, UTF-8 bytes
 //
-// Versions 1 and 2 are still read. Their IDEN ends with the prompt, and
+// Versions 1 to 3 are still read; version 3 is version 4 without the
+// lexical byte of CONF and without LEXI. Their IDEN ends with the prompt, and
 // their CONF holds the prompts the Collection itself put before queries
 // and documents (an option since removed) before the next id: u8 kind,
 // u8 metric, str query prefix, str document prefix, uvarint next id. The
@@ -50,13 +55,14 @@ import (
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
+	"github.com/ganada/ganada/index/lexical"
 	"github.com/ganada/ganada/internal/atomicfile"
 	"github.com/ganada/ganada/internal/persist"
 )
 
 const (
 	fileMagic   = "GANADACL"
-	fileVersion = 3
+	fileVersion = 4
 )
 
 // Save writes the collection to path atomically: into a temporary file in
@@ -103,6 +109,9 @@ func (c *Collection) WriteTo(w io.Writer) (int64, error) {
 
 // writeTo is WriteTo with errors unprefixed.
 func (c *Collection) writeTo(w io.Writer) (int64, error) {
+	if c.cfg.kind == External {
+		return 0, fmt.Errorf("the collection's index is an external %T (WithIndex), which persists itself: %w", c.idx, errs.ErrUnsupported)
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	// With wmu held no writer is running, so the maps are stable and every
@@ -119,6 +128,15 @@ func (c *Collection) writeTo(w io.Writer) (int64, error) {
 		}
 		return n, err
 	})
+	if c.lex != nil {
+		pw.Stream("LEXI", func(w io.Writer) (int64, error) {
+			n, err := c.lex.WriteTo(w)
+			if err != nil {
+				err = fmt.Errorf("writing the lexical index: %w", err)
+			}
+			return n, err
+		})
+	}
 	return pw.Finish()
 }
 
@@ -180,11 +198,12 @@ func appendIdentity(b []byte, id embed.Identity) []byte {
 	return persist.AppendString(b, id.DocumentPrompt)
 }
 
-// appendConfig encodes CONF (version 3): only what the index does not
-// record itself.
+// appendConfig encodes CONF (version 4): only what the index does not
+// record itself, and whether a lexical index follows it.
 func (c *Collection) appendConfig(b []byte) []byte {
 	b = append(b, byte(c.cfg.kind), byte(c.cfg.metric))
-	return persist.AppendUvarint(b, c.next)
+	b = persist.AppendUvarint(b, c.next)
+	return append(b, boolByte(c.lex != nil))
 }
 
 func boolByte(v bool) byte {
@@ -243,6 +262,9 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
+	if cfg.external != nil {
+		return nil, fmt.Errorf("ganada: %w: WithIndex: a saved collection holds its own index; open a collection over an external index with Open", errs.ErrInvalidOption)
+	}
 	if len(cfg.fixed) > 0 {
 		return nil, fmt.Errorf("ganada: %w: %s: the saved collection fixes it", errs.ErrInvalidOption, cfg.fixed[0])
 	}
@@ -267,7 +289,7 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, err
 	}
 	wantKind, indexOpt := cfg.kind, cfg.indexOpt
-	next, savedM, err := parseConfig(&cfg, &saved, readSection(pr, "CONF"), version)
+	next, savedM, savedLex, err := parseConfig(&cfg, &saved, readSection(pr, "CONF"), version)
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
@@ -302,6 +324,20 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		}
 		return nil
 	})
+	var lex *lexical.Index
+	if savedLex || cfg.lexical {
+		if lex, err = lexical.New(cfg.lexOpts...); err != nil {
+			return nil, fmt.Errorf("ganada: %w", err)
+		}
+	}
+	if savedLex {
+		pr.Stream("LEXI", func(r io.Reader) error {
+			if _, err := lex.ReadFrom(r); err != nil {
+				return fmt.Errorf("section LEXI: %w", err)
+			}
+			return nil
+		})
+	}
 	if err := pr.Finish(); err != nil {
 		return nil, err
 	}
@@ -316,6 +352,7 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, fmt.Errorf("ganada: %w", err)
 	}
 	c := newCollection(enc, saved, cfg, idx)
+	c.lex = lex
 	c.next = next
 	for _, e := range entries {
 		c.byNum[e.num] = e
@@ -324,7 +361,39 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	if err := c.checkLoaded(saved, len(entries), savedM); err != nil {
 		return nil, err
 	}
+	if err := c.loadLexical(ctx, savedLex, entries); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// loadLexical checks that a saved lexical index holds exactly the
+// documents, or, when the file has none and WithLexical asked for one,
+// builds it from the stored texts.
+func (c *Collection) loadLexical(ctx context.Context, saved bool, entries []*entry) error {
+	if c.lex == nil {
+		return nil
+	}
+	if saved {
+		if n := c.lex.Len(); n != len(entries) {
+			return fmt.Errorf("%w: lexical index holds %d texts for %d documents", errs.ErrCorrupt, n, len(entries))
+		}
+		for _, e := range entries {
+			if !c.lex.Contains(e.num) {
+				return fmt.Errorf("%w: document %q is not in the lexical index", errs.ErrCorrupt, e.doc.ID)
+			}
+		}
+		return nil
+	}
+	nums := make([]uint64, len(entries))
+	texts := make([]string, len(entries))
+	for i, e := range entries {
+		nums[i], texts[i] = e.num, e.doc.Text
+	}
+	if err := c.lex.AddBatch(ctx, nums, texts); err != nil {
+		return fmt.Errorf("ganada: building the lexical index: %w", err)
+	}
+	return nil
 }
 
 // readSection reads a section whose payload the caller decodes in memory.
@@ -396,8 +465,9 @@ func parseIdentity(b []byte, version uint32) (embed.Identity, error) {
 // cfg and returns the next index id and, for version 1, the M it records
 // (0 for later versions, whose CONF leaves the index's parameters to the
 // index). For versions before 3 it sets id's query and document prompts
-// from the prefixes CONF records.
-func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (next uint64, m int, err error) {
+// from the prefixes CONF records. From version 4 it also reports whether
+// a lexical index (LEXI) follows the vector index.
+func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (next uint64, m int, lex bool, err error) {
 	d := persist.NewDecoder("CONF", b)
 	cfg.kind = IndexKind(d.Byte("index kind"))
 	cfg.metric = index.Metric(d.Byte("metric"))
@@ -412,18 +482,27 @@ func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (nex
 		id.DocumentPrompt = id.Prompt + d.String("document prompt")
 	}
 	next = d.Uvarint("next index id")
+	if version >= 4 {
+		switch d.Byte("lexical") {
+		case 0:
+		case 1:
+			lex = true
+		default:
+			d.Fail("bad lexical flag")
+		}
+	}
 	if err := d.End(); err != nil {
-		return 0, 0, err
+		return 0, 0, false, err
 	}
 	switch {
 	case cfg.kind != HNSW && cfg.kind != Flat:
-		return 0, 0, fmt.Errorf("%w: section CONF: unknown index kind %d", errs.ErrCorrupt, cfg.kind)
+		return 0, 0, false, fmt.Errorf("%w: section CONF: unknown index kind %d", errs.ErrCorrupt, cfg.kind)
 	case !cfg.metric.Valid():
-		return 0, 0, fmt.Errorf("%w: section CONF: unknown metric %d", errs.ErrCorrupt, cfg.metric)
+		return 0, 0, false, fmt.Errorf("%w: section CONF: unknown metric %d", errs.ErrCorrupt, cfg.metric)
 	case version == 1 && (m < 2 || efConstruction < 1):
-		return 0, 0, fmt.Errorf("%w: section CONF: M %d, efConstruction %d", errs.ErrCorrupt, m, efConstruction)
+		return 0, 0, false, fmt.Errorf("%w: section CONF: M %d, efConstruction %d", errs.ErrCorrupt, m, efConstruction)
 	}
-	return next, m, nil
+	return next, m, lex, nil
 }
 
 // minEntryBytes is the smallest encoding of a document: index id, a

@@ -283,22 +283,24 @@ func TestLoadDetectsCorruption(t *testing.T) {
 func FuzzRead(f *testing.F) {
 	enc := newHashEncoder(4)
 	for _, kind := range kinds() {
-		c, err := ganada.NewCollection(enc, withIndex(kind, hnsw.WithM(2)))
-		if err != nil {
-			f.Fatal(err)
+		for _, lex := range []ganada.Option{nil, ganada.WithLexical()} {
+			c, err := ganada.NewCollection(enc, withIndex(kind, hnsw.WithM(2)), lex)
+			if err != nil {
+				f.Fatal(err)
+			}
+			if err := c.Add(ctx, corpus(5, 15)...); err != nil {
+				f.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if _, err := c.WriteTo(&buf); err != nil {
+				f.Fatal(err)
+			}
+			f.Add(buf.Bytes())
 		}
-		if err := c.Add(ctx, corpus(5, 15)...); err != nil {
-			f.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if _, err := c.WriteTo(&buf); err != nil {
-			f.Fatal(err)
-		}
-		f.Add(buf.Bytes())
 	}
 	f.Add([]byte("GANADACL"))
 	// Version 1 files (encoder dimension 8).
-	for _, name := range []string{"testdata/v1-hnsw.gcol", "testdata/v1-flat.gcol"} {
+	for _, name := range []string{"testdata/v1-hnsw.gcol", "testdata/v1-flat.gcol", "testdata/v3-hnsw.gcol", "testdata/v3-flat.gcol"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -329,6 +331,11 @@ func FuzzRead(f *testing.F) {
 		}
 		if len(hits) != min(3, c.Len()) {
 			t.Fatalf("%d hits from %d documents", len(hits), c.Len())
+		}
+		if c.Lexical() {
+			if _, err := c.Query(ctx, "alpha", 3, ganada.WithHybrid(ganada.RRF(60))); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := c.Add(ctx, ganada.Document{ID: "new", Text: "beta"}); err != nil {
 			t.Fatal(err)

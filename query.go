@@ -19,12 +19,15 @@ type Hit struct {
 	Text     string
 	Metadata map[string]string // a copy; the caller may modify it
 	// Score is higher-is-better: the cosine similarity under Cosine (the
-	// default), the inner product under Dot, and −‖q−x‖² under L2.
+	// default), the inner product under Dot, and −‖q−x‖² under L2; the BM25
+	// score under WithLexicalOnly, and the fused score (see Fusion) under
+	// WithHybrid.
 	Score float32
 }
 
 // A QueryOption tunes one Query or QueryVector call: WithFilter,
-// WithQueryEf, WithExactSearch or (Query only) WithRerank. Nil options are skipped; an option with a
+// WithQueryEf, WithExactSearch, WithHybrid, WithLexicalOnly or (Query only)
+// WithRerank. Nil options are skipped; an option with a
 // bad value makes the call fail with an error wrapping errs.ErrInvalidOption
 // that names it.
 type QueryOption func(*queryConfig) error
@@ -33,6 +36,9 @@ type QueryOption func(*queryConfig) error
 type queryConfig struct {
 	filters []Filter
 	sopts   []index.SearchOption
+	mode    queryMode   // dense (the zero value), lexical or hybrid
+	fusion  Fusion      // how a hybrid query fuses its lists
+	option  string      // the option that set mode, for errors
 	rerank  *rerankSpec // WithRerank (rerank.go)
 }
 
@@ -70,7 +76,10 @@ func WithExactSearch() QueryOption {
 // WithFilter options restrict the candidates (all must match); the index
 // applies them during its search, possibly on several goroutines at once
 // (see Filter), so k hits are found whenever k documents match. Fewer than k hits come back only when fewer documents (match).
-// Errors wrap errs.ErrInvalidInput (k ≤ 0), the encoder's error, errs.ErrEncoder,
+// WithLexicalOnly ranks by BM25 instead, without encoding the query, and
+// WithHybrid fuses both rankings (the collection needs WithLexical).
+// Errors wrap errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption (a bad
+// query option, or a lexical mode without WithLexical), the encoder's error, errs.ErrEncoder,
 // errs.ErrInvalidVector (for example a zero query vector under Cosine: a
 // word-vector encoder knows none of the query's words, and then the error
 // also wraps errs.ErrNoKnownTokens), or ctx.Err().
@@ -80,6 +89,13 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	q, err := c.resolveQuery(opts, true)
+	if err != nil {
+		return nil, err
+	}
+	if q.mode == modeLexical {
+		return c.searchRerank(ctx, nil, text, k, q)
 	}
 	out, err := embed.EncodeQueries(ctx, c.enc, []string{text})
 	if err != nil {
@@ -94,18 +110,7 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if err := c.checkVector(out[0], text); err != nil {
 		return nil, fmt.Errorf("ganada: query: %w", err)
 	}
-	rs, err := rerankOption(opts)
-	if err != nil {
-		return nil, err
-	}
-	if rs == nil {
-		return c.search(ctx, out[0], k, opts)
-	}
-	hits, err := c.search(ctx, out[0], max(k, rs.n), opts)
-	if err != nil {
-		return nil, err
-	}
-	return c.rerank(ctx, rs, text, hits, k)
+	return c.searchRerank(ctx, out[0], text, k, q)
 }
 
 // QueryVector returns up to k documents whose vectors score best against
@@ -123,12 +128,14 @@ func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts
 	if _, err := checkVec(vec, c.idx.Dim(), c.cfg.metric); err != nil {
 		return nil, fmt.Errorf("ganada: query vector: %w", err)
 	}
-	if rs, err := rerankOption(opts); err != nil {
+	q, err := c.resolveQuery(opts, false)
+	if err != nil {
 		return nil, err
-	} else if rs != nil {
+	}
+	if q.rerank != nil {
 		return nil, fmt.Errorf("ganada: WithRerank: QueryVector has no query text to rerank with (use Query): %w", errs.ErrInvalidOption)
 	}
-	return c.search(ctx, vec, k, opts)
+	return c.search(ctx, vec, "", k, q)
 }
 
 func checkK(k int) error {
@@ -138,18 +145,40 @@ func checkK(k int) error {
 	return nil
 }
 
-// search runs a checked query vector through the index.
-func (c *Collection) search(ctx context.Context, vec []float32, k int, opts []QueryOption) ([]Hit, error) {
-	var q queryConfig
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&q); err != nil {
-			return nil, err
-		}
-	}
+// search runs a checked query vector (nil for a lexical-only query) and
+// the query's text through the indexes q's mode asks for.
+func (c *Collection) search(ctx context.Context, vec []float32, text string, k int, q queryConfig) ([]Hit, error) {
 	sopts := q.sopts
+
+	if _, ok := c.idx.(index.DocumentIndex); ok {
+		// The index holds the documents and evaluates the filters itself.
+		// Hits that are not current documents (mid-Add or mid-Delete) are
+		// dropped below, so a query racing a writer may return fewer than k.
+		if len(q.filters) > 0 {
+			conds := make([]index.Cond, len(q.filters))
+			for i, f := range q.filters {
+				conds[i] = f.Cond()
+			}
+			where := index.And(conds...)
+			if name, ok := where.Opaque(); ok {
+				return nil, fmt.Errorf("ganada: query: a %s filter cannot run in the index %T, which evaluates filters itself; use Where, WhereIn, WhereExists, WhereID, And, Or and Not: %w", name, c.idx, errs.ErrUnsupported)
+			}
+			sopts = append(sopts, index.WithWhere(where))
+		}
+		res, err := c.idx.Search(ctx, vec, k, sopts...)
+		if err != nil {
+			return nil, fmt.Errorf("ganada: search: %w", err)
+		}
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		hits := make([]Hit, 0, len(res))
+		for _, r := range res {
+			if e := c.byNum[r.ID]; e != nil && c.byID[e.doc.ID] == r.ID {
+				hits = append(hits, Hit{ID: e.doc.ID, Text: e.doc.Text, Metadata: copyMetadata(e.doc.Metadata), Score: r.Score})
+			}
+		}
+		return hits, nil
+	}
 
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -165,16 +194,16 @@ func (c *Collection) search(ctx context.Context, vec []float32, k int, opts []Qu
 				return false
 			}
 			for _, f := range q.filters {
-				if !f(e.doc) {
+				if !f.Match(e.doc) {
 					return false
 				}
 			}
 			return true
 		}))
 	}
-	res, err := c.idx.Search(ctx, vec, k, sopts...)
+	res, err := c.searchMode(ctx, vec, text, k, q, sopts)
 	if err != nil {
-		return nil, fmt.Errorf("ganada: search: %w", err)
+		return nil, err
 	}
 	hits := make([]Hit, 0, len(res))
 	for _, r := range res {

@@ -26,9 +26,9 @@ type rerankSpec struct {
 // candidate with the query, so a few hundred is already slow.
 const MaxRerankCandidates = 10000
 
-// WithRerank makes Query rerank its best candidates with r: the index
-// search fetches the n best documents (k when n < k; filters apply as
-// usual), r.Rerank scores each one's text against the query text, and the
+// WithRerank makes Query rerank its best candidates with r: the search
+// (dense, WithLexicalOnly or WithHybrid) fetches the n best documents (k
+// when n < k; filters apply as usual), r.Rerank scores each one's text against the query text, and the
 // k best by that score come back, best first (ties keep the index's
 // order). Each Hit's Score is then the reranker's score, on its scale (a
 // cross-encoder's sigmoid score, for instance), not the vector
@@ -53,19 +53,17 @@ func WithRerank(r embed.Reranker, n int) QueryOption {
 	}
 }
 
-// rerankOption returns the WithRerank setting among opts (the last one
-// wins), or nil, and the first option error.
-func rerankOption(opts []QueryOption) (*rerankSpec, error) {
-	var q queryConfig
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&q); err != nil {
-			return nil, err
-		}
+// searchRerank is search, followed by WithRerank's reranking when q
+// asks for it: the search then fetches max(k, n) candidates.
+func (c *Collection) searchRerank(ctx context.Context, vec []float32, text string, k int, q queryConfig) ([]Hit, error) {
+	if q.rerank == nil {
+		return c.search(ctx, vec, text, k, q)
 	}
-	return q.rerank, nil
+	hits, err := c.search(ctx, vec, text, max(k, q.rerank.n), q)
+	if err != nil {
+		return nil, err
+	}
+	return c.rerank(ctx, q.rerank, text, hits, k)
 }
 
 // rerank reorders hits by rs.r's scores against query and keeps the best

@@ -98,7 +98,7 @@ func TestRerank(t *testing.T) {
 		r := &overlapReranker{}
 		opts := []ganada.QueryOption{ganada.WithRerank(r, tc.n)}
 		if tc.keep != nil {
-			opts = append(opts, ganada.WithFilter(func(d ganada.Document) bool { return tc.keep(d) }))
+			opts = append(opts, ganada.WithFilter(ganada.Where("topic", "fruit"))) // as tc.keep
 		}
 		hits, err := c.Query(ctx, tc.query, tc.k, opts...)
 		if err != nil {

@@ -46,3 +46,22 @@ func ExampleSpearman() {
 	// Output:
 	// 0.8208
 }
+
+// STS pairs as a retrieval task: pairs scored at least 4.0 make each of
+// their sentences a query with the other relevant; a run drops each
+// query's own sentence before scoring.
+func ExampleSTSRetrieval() {
+	pairs := []eval.Pair{
+		{Sentence1: "A man is playing a guitar.", Sentence2: "A man plays the guitar.", Score: 4.8},
+		{Sentence1: "A woman is slicing an onion.", Sentence2: "A dog runs in a field.", Score: 0.2},
+	}
+	set := eval.STSRetrieval(pairs, 4.0)
+	fmt.Println(len(set.Corpus), "sentences,", len(set.Queries), "queries")
+	// A system ranked, for query q0 ("A man is playing a guitar."), the
+	// query itself first, then its paraphrase.
+	run := set.DropSelf(eval.Run{"q0": {"0", "1", "2"}, "q1": {"0"}})
+	fmt.Printf("recall@1 %.2f\n", eval.RecallAtK(set.Qrels, run, 1))
+	// Output:
+	// 4 sentences, 2 queries
+	// recall@1 1.00
+}

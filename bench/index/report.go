@@ -32,7 +32,8 @@ func cmdReport(args []string) error {
 	curves := map[string]map[string][]point{} // dataset → lib → points
 	builds := map[string]map[string]string{}
 	rss := map[string]map[string]string{}
-	var flats []string
+	var flats, qflats []string
+	mem := map[string]map[string]string{} // dataset → lib → MemoryBytes
 	var bw = map[string]string{}
 	var sets []string
 	seen := map[string]bool{}
@@ -68,6 +69,13 @@ func cmdReport(args []string) error {
 				rss[p[2]] = map[string]string{}
 			}
 			rss[p[2]][p[1]] = p[3]
+		case p[0] == "mem" && len(p) == 4:
+			if mem[p[2]] == nil {
+				mem[p[2]] = map[string]string{}
+			}
+			mem[p[2]][p[1]] = p[3]
+		case p[0] == "flat" && len(p) == 7 && p[1] != "ganada-flat":
+			qflats = append(qflats, fmt.Sprintf("| %s | %s | %s | %s | %s |", p[2], strings.TrimPrefix(p[1], "ganada-flat-"), trimNum(p[4], 4), trimNum(p[5], 1), trimNum(p[6], 1)))
 		case p[0] == "flat" && len(p) == 7:
 			frac := ""
 			if ref, err := strconv.ParseFloat(bw[p[2]], 64); err == nil && p[3] == "1" {
@@ -134,6 +142,62 @@ func cmdReport(args []string) error {
 			fmt.Printf("; peak RSS ratio ganada/hnswlib: %.2f×", x/y)
 		}
 		fmt.Println()
+		var quants []string
+		for lib := range c {
+			if strings.HasPrefix(lib, "ganada-hnsw-") {
+				quants = append(quants, lib)
+			}
+		}
+		sort.Strings(quants)
+		if len(quants) > 0 {
+			fmt.Printf("\n### %s: quantised ganada HNSW (the same graph, Reconfigured), single thread\n\n", set)
+			fmt.Println("CPU QPS at equal recall@10 (log-QPS interpolated; n/a where the curve does not reach it; ≥ where the whole curve is above it, its fastest point), and its ratio to hnswlib's float32 CPU QPS; memory is MemoryBytes (vectors, codes, links, labels).")
+			fmt.Println()
+			fmt.Println("| configuration | best recall | 0.90 | 0.95 | 0.97 | 0.99 | MemoryBytes MiB |")
+			fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
+			for _, lib := range append([]string{"ganada-hnsw"}, quants...) {
+				best := 0.0
+				for _, pt := range c[lib] {
+					best = math.Max(best, pt.recall)
+				}
+				row := []string{strings.TrimPrefix(lib, "ganada-hnsw-"), fmt.Sprintf("%.4f", best)}
+				for _, target := range []float64{0.90, 0.95, 0.97, 0.99} {
+					a, okA := interp(c[lib], target, true)
+					b, okB := interp(hl, target, true)
+					switch {
+					case okA && okB:
+						row = append(row, fmt.Sprintf("%.0f (%.2f×)", a, a/b))
+					case okA:
+						row = append(row, fmt.Sprintf("%.0f", a))
+					case best >= target:
+						// The whole curve is above target: its fastest
+						// point bounds the QPS at target from below.
+						f := 0.0
+						for _, pt := range c[lib] {
+							f = math.Max(f, pt.cpuQPS)
+						}
+						if bq, okB := interp(hl, target, true); okB {
+							row = append(row, fmt.Sprintf("≥ %.0f (%.2f×)", f, f/bq))
+						} else {
+							row = append(row, fmt.Sprintf("≥ %.0f", f))
+						}
+					default:
+						row = append(row, "n/a")
+					}
+				}
+				mib := ""
+				if m, err := strconv.ParseFloat(mem[set][lib], 64); err == nil {
+					mib = fmt.Sprintf("%.0f", m/(1<<20))
+				}
+				fmt.Printf("| %s | %s |\n", strings.Join(row, " | "), mib)
+			}
+		}
+	}
+	if len(qflats) > 0 {
+		fmt.Printf("\n### quantised ganada flat search, one thread, k=10\n\n| dataset | configuration | recall@10 | QPS | MemoryBytes MiB |\n|---|---|---:|---:|---:|\n")
+		for _, l := range qflats {
+			fmt.Println(l)
+		}
 	}
 	if len(flats) > 0 {
 		fmt.Printf("\n### ganada flat (exact) search, k=10\n\nreference: single-core streaming read bandwidth (the better of 512- and 256-bit sums over 512 MiB in C++, measured just before)\n\n")

@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -48,7 +49,17 @@ func cmdHNSW(args []string) error {
 	compact := fs.Bool("compact", true, "call Compact after AddBatch (graph-order renumbering; counted in the build time)")
 	cache := fs.String("index", "", "load the built index from this file if it exists, else build and save it there (for profiling)")
 	ab := fs.Bool("ab", false, "A/B: search before and after Compact, alternating, and print both (no results written)")
+	quantOnlyFlag := fs.Bool("quant-only", false, "load the graph from -index and run only the -quant ladders (no build result, no float32 ladder), so that the float32 run's peak RSS excludes the codes")
+	quant := fs.String("quant", "", "after the float32 ladder, Reconfigure to each of these comma-separated quantisations and run the ladder again: tokens joined by '+': int8, binary, f<d> (funnel on d dimensions), r<n> (rescore n); e.g. int8+r40,binary+r200,f128+r40")
 	fs.Parse(args)
+	quantOnly := *quantOnlyFlag
+	specs, err := parseQuantSpecs(*quant)
+	if err != nil {
+		return err
+	}
+	if quantOnly && (*cache == "" || len(specs) == 0) {
+		return fmt.Errorf("-quant-only needs -index (a saved graph) and -quant")
+	}
 	efs, err := parseEfs(*efList)
 	if err != nil {
 		return err
@@ -81,7 +92,7 @@ func cmdHNSW(args []string) error {
 	if *ab {
 		return compactAB(h, d, efs)
 	}
-	if *compact {
+	if *compact && !quantOnly {
 		tc := time.Now()
 		if err := h.Compact(); err != nil {
 			return err
@@ -89,14 +100,19 @@ func cmdHNSW(args []string) error {
 		fmt.Printf("ganada-hnsw %s: Compact (graph-order renumbering) took %.2fs\n", d.name, time.Since(tc).Seconds())
 	}
 	build, buildCPU := time.Since(t0).Seconds(), (measure.ProcessCPU() - c0).Seconds()
-	if *cache != "" {
+	if *cache != "" && !quantOnly {
 		if err := h.Save(ctx, *cache); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("ganada-hnsw %s: built %d×%d in %.2fs (%.2f CPU s) on %d threads\n", d.name, d.base.n, d.base.dim, build, buildCPU, runtime.GOMAXPROCS(0))
-	if err := appendResult(*res, "build", "ganada-hnsw", d.name, runtime.GOMAXPROCS(0), build, buildCPU); err != nil {
-		return err
+	if quantOnly {
+		fmt.Printf("ganada-hnsw %s: loaded %d×%d from %s in %.2fs\n", d.name, d.base.n, d.base.dim, *cache, build)
+	}
+	if !quantOnly {
+		fmt.Printf("ganada-hnsw %s: built %d×%d in %.2fs (%.2f CPU s) on %d threads\n", d.name, d.base.n, d.base.dim, build, buildCPU, runtime.GOMAXPROCS(0))
+		if err := appendResult(*res, "build", "ganada-hnsw", d.name, runtime.GOMAXPROCS(0), build, buildCPU); err != nil {
+			return err
+		}
 	}
 	qs := d.queries.rows()
 	runtime.GC()           // collect the build's garbage now rather than during the timed searches
@@ -110,39 +126,109 @@ func cmdHNSW(args []string) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	for _, ef := range efs {
-		opt := index.WithEf(ef)
-		for _, q := range qs[:min(100, len(qs))] { // warm up
-			h.Search(ctx, q, 10, opt)
-		}
-		best, bestCPU := 0.0, 0.0
-		var rec float64
-		for rep := 0; rep < *reps; rep++ {
-			rec = 0
-			found := make([]uint64, 0, 10)
-			t, c := time.Now(), threadCPU()
-			for i, q := range qs {
-				rs, err := h.Search(ctx, q, 10, opt)
-				if err != nil {
-					return err
-				}
-				found = found[:0]
-				for _, r := range rs {
-					found = append(found, r.ID)
-				}
-				rec += recallAt10(found, d.gt[i])
+	ladder := func(name string) error {
+		for _, ef := range efs {
+			opt := index.WithEf(ef)
+			for _, q := range qs[:min(100, len(qs))] { // warm up
+				h.Search(ctx, q, 10, opt)
 			}
-			qps := float64(len(qs)) / time.Since(t).Seconds()
-			cpuQPS := float64(len(qs)) / (threadCPU() - c).Seconds()
-			best, bestCPU = max(best, qps), max(bestCPU, cpuQPS)
+			best, bestCPU := 0.0, 0.0
+			var rec float64
+			for rep := 0; rep < *reps; rep++ {
+				rec = 0
+				found := make([]uint64, 0, 10)
+				t, c := time.Now(), threadCPU()
+				for i, q := range qs {
+					rs, err := h.Search(ctx, q, 10, opt)
+					if err != nil {
+						return err
+					}
+					found = found[:0]
+					for _, r := range rs {
+						found = append(found, r.ID)
+					}
+					rec += recallAt10(found, d.gt[i])
+				}
+				qps := float64(len(qs)) / time.Since(t).Seconds()
+				cpuQPS := float64(len(qs)) / (threadCPU() - c).Seconds()
+				best, bestCPU = max(best, qps), max(bestCPU, cpuQPS)
+			}
+			rec /= float64(len(qs))
+			fmt.Printf("%s %s ef=%d recall@10=%.4f qps=%.0f cpu-qps=%.0f\n", name, d.name, ef, rec, best, bestCPU)
+			if err := appendResult(*res, "search", name, d.name, ef, rec, best, bestCPU); err != nil {
+				return err
+			}
 		}
-		rec /= float64(len(qs))
-		fmt.Printf("ganada-hnsw %s ef=%d recall@10=%.4f qps=%.0f cpu-qps=%.0f\n", d.name, ef, rec, best, bestCPU)
-		if err := appendResult(*res, "search", "ganada-hnsw", d.name, ef, rec, best, bestCPU); err != nil {
+		return nil
+	}
+	if !quantOnly {
+		fmt.Printf("ganada-hnsw %s: MemoryBytes %d\n", d.name, h.MemoryBytes())
+		if err := appendResult(*res, "mem", "ganada-hnsw", d.name, h.MemoryBytes()); err != nil {
+			return err
+		}
+		if err := ladder("ganada-hnsw"); err != nil {
+			return err
+		}
+	}
+	for _, sp := range specs {
+		t := time.Now()
+		if err := h.Reconfigure(sp.hnsw...); err != nil {
+			return err
+		}
+		fmt.Printf("ganada-hnsw-%s %s: codes computed in %.2fs; MemoryBytes %d\n", sp.name, d.name, time.Since(t).Seconds(), h.MemoryBytes())
+		if err := appendResult(*res, "mem", "ganada-hnsw-"+sp.name, d.name, h.MemoryBytes()); err != nil {
+			return err
+		}
+		if err := ladder("ganada-hnsw-" + sp.name); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// quantSpec is one configuration of the -quant flags.
+type quantSpec struct {
+	name string
+	hnsw []hnsw.Option
+	flat []flat.Option
+}
+
+// parseQuantSpecs parses -quant: comma-separated specs of '+'-joined
+// tokens int8, binary, f<d>, r<n>.
+func parseQuantSpecs(s string) ([]quantSpec, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []quantSpec
+	for _, spec := range strings.Split(s, ",") {
+		sp := quantSpec{name: spec}
+		kind, funnel, rescore := index.Float32, 0, 0
+		for _, tok := range strings.Split(spec, "+") {
+			var err error
+			switch {
+			case tok == "int8":
+				kind = index.Int8
+			case tok == "binary":
+				kind = index.Binary
+			case strings.HasPrefix(tok, "f"):
+				funnel, err = strconv.Atoi(tok[1:])
+			case strings.HasPrefix(tok, "r"):
+				rescore, err = strconv.Atoi(tok[1:])
+			default:
+				err = fmt.Errorf("unknown token")
+			}
+			if err != nil {
+				return nil, fmt.Errorf("-quant %q: token %q: %v", spec, tok, err)
+			}
+		}
+		sp.hnsw = []hnsw.Option{hnsw.WithQuantization(kind), hnsw.WithRescore(rescore), hnsw.WithFunnel(funnel)}
+		sp.flat = []flat.Option{flat.WithQuantization(kind), flat.WithRescore(rescore)}
+		if funnel > 0 {
+			sp.flat = append(sp.flat, flat.WithFunnel(funnel))
+		}
+		out = append(out, sp)
+	}
+	return out, nil
 }
 
 func cmdFlat(args []string) error {
@@ -150,7 +236,12 @@ func cmdFlat(args []string) error {
 	dir := fs.String("dir", "", "data directory")
 	res := fs.String("res", "", "results file")
 	nq := fs.Int("q", 200, "queries to time")
+	quant := fs.String("quant", "", "also run these quantisations (see hnsw -quant) on one thread")
 	fs.Parse(args)
+	specs, err := parseQuantSpecs(*quant)
+	if err != nil {
+		return err
+	}
 	d, err := loadDataset(*dir, true)
 	if err != nil {
 		return err
@@ -191,8 +282,44 @@ func cmdFlat(args []string) error {
 		if err := appendResult(*res, "flat", "ganada-flat", d.name, workers, rec/float64(len(qs)), qps, gbs); err != nil {
 			return err
 		}
+		if workers == 1 {
+			if err := coldStart(f, d, *res); err != nil {
+				return err
+			}
+		}
 		if workers == runtime.GOMAXPROCS(0) {
 			break
+		}
+	}
+	for _, sp := range specs {
+		f, err := flat.New(d.base.dim, index.Cosine, append([]flat.Option{flat.WithWorkers(1), flat.WithCapacity(d.base.n)}, sp.flat...)...)
+		if err != nil {
+			return err
+		}
+		if err := f.AddBatch(ctx, ids, d.base.rows()); err != nil {
+			return err
+		}
+		for _, q := range qs[:10] {
+			f.Search(ctx, q, 10)
+		}
+		rec := 0.0
+		t := time.Now()
+		for i, q := range qs {
+			rs, err := f.Search(ctx, q, 10)
+			if err != nil {
+				return err
+			}
+			found := make([]uint64, len(rs))
+			for j, r := range rs {
+				found[j] = r.ID
+			}
+			rec += recallAt10(found, d.gt[i])
+		}
+		qps := float64(len(qs)) / time.Since(t).Seconds()
+		name := "ganada-flat-" + sp.name
+		fmt.Printf("%s %s threads=1 recall@10=%.4f qps=%.1f MemoryBytes=%d\n", name, d.name, rec/float64(len(qs)), qps, f.MemoryBytes())
+		if err := appendResult(*res, "flat", name, d.name, 1, rec/float64(len(qs)), qps, float64(f.MemoryBytes())/(1<<20)); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -235,6 +362,50 @@ func compactAB(h *hnsw.Index, d dataset, efs []int) error {
 // ctx is the context of the benchmark's index calls: the command runs to
 // its end or is killed.
 var ctx = context.Background()
+
+// coldStart saves f and times Load against Open (the memory-mapped,
+// read-only index) up to the first query's results. The file was just
+// written, so it is in the page cache: this measures the work of opening,
+// not the disk.
+func coldStart(f *flat.Index, d dataset, res string) error {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("ganada-flat-%d.idx", os.Getpid()))
+	defer os.Remove(path)
+	if err := f.Save(ctx, path); err != nil {
+		return err
+	}
+	q := d.queries.rows()[0]
+	for rep := 0; rep < 2; rep++ {
+		t := time.Now()
+		x, err := flat.Load(ctx, path)
+		if err != nil {
+			return err
+		}
+		if _, err := x.Search(ctx, q, 10); err != nil {
+			return err
+		}
+		load := time.Since(t).Seconds()
+		t = time.Now()
+		y, err := flat.Open(ctx, path)
+		if err != nil {
+			return err
+		}
+		if _, err := y.Search(ctx, q, 10); err != nil {
+			return err
+		}
+		open := time.Since(t).Seconds()
+		t = time.Now()
+		if err := y.Verify(); err != nil {
+			return err
+		}
+		verify := time.Since(t).Seconds()
+		y.Close()
+		fmt.Printf("ganada-flat %s: Load + first query %.3fs, Open + first query %.3fs, Verify %.3fs\n", d.name, load, open, verify)
+		if err := appendResult(res, "coldstart", "ganada-flat", d.name, load, open, verify); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // threadCPU returns the calling OS thread's CPU time: on a shared machine
 // it counts only the cycles this search loop got.

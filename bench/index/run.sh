@@ -15,6 +15,9 @@
 #   EFS=10,20,40,80,160,320
 #   REPS=1               timed passes per ef (best kept)
 #   THREADS=2            build threads for both libraries
+#   QUANT=int8,int8+r20,binary+r100,binary+r400,f128+r40
+#                        ganada quantisations also measured (hnsw: the same
+#                        graph, Reconfigured; flat: one thread); "" for none
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=out/index
@@ -23,6 +26,7 @@ SETS=${SETS:-"synth words"}
 EFS=${EFS:-10,20,40,80,160,320}
 REPS=${REPS:-1}
 THREADS=${THREADS:-2}
+QUANT=${QUANT-int8,int8+r20,binary+r100,binary+r400,f128+r40}
 
 # What this needs from the system; it installs nothing itself.
 missing=()
@@ -71,11 +75,17 @@ for set in $SETS; do
 	/usr/bin/time -v -o "$out/time.txt" "$out/hnswlib_driver" run "$dir" "$res" 16 200 "$THREADS" "$EFS" "$REPS"
 	echo -e "rss\thnswlib\t$set\t$(maxrss "$out/time.txt")" >>"$res"
 	load
-	GOMAXPROCS=$THREADS /usr/bin/time -v -o "$out/time.txt" "$out/ganada-index" hnsw -dir "$dir" -res "$res" -ef "$EFS" -reps "$REPS"
+	rm -f "$out/$set.hnsw"
+	GOMAXPROCS=$THREADS /usr/bin/time -v -o "$out/time.txt" "$out/ganada-index" hnsw -dir "$dir" -res "$res" -ef "$EFS" -reps "$REPS" -index "$out/$set.hnsw"
 	echo -e "rss\tganada-hnsw\t$set\t$(maxrss "$out/time.txt")" >>"$res"
+	if [[ -n $QUANT ]]; then # the same graph, loaded, Reconfigured to each quantisation
+		load
+		GOMAXPROCS=$THREADS "$out/ganada-index" hnsw -dir "$dir" -res "$res" -ef "$EFS" -reps "$REPS" -index "$out/$set.hnsw" -quant-only -quant "$QUANT"
+	fi
+	rm -f "$out/$set.hnsw"
 	load
 	"$out/hnswlib_driver" bw "$res" "$set" # the reference for the flat scan, measured just before it
-	GOMAXPROCS=$THREADS "$out/ganada-index" flat -dir "$dir" -res "$res"
+	GOMAXPROCS=$THREADS "$out/ganada-index" flat -dir "$dir" -res "$res" -quant "$QUANT"
 done
 load
 echo "# results: $res"

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,8 +118,11 @@ func LoadCrossEncoder(ctx context.Context, dirOrHubID string, opts ...Option) (*
 		return nil, err
 	}
 	c := &CrossEncoder{m: m, arch: arch, labels: labels, act: act}
-	fam := m.enc.cfg.family
-	if wantRoBERTa := arch != "BertForSequenceClassification"; wantRoBERTa != (fam == familyRoBERTa) {
+	fam := ""
+	if m.enc.cfg.fam != nil {
+		fam = m.enc.cfg.fam.name
+	}
+	if wantRoBERTa := arch != "BertForSequenceClassification"; (fam == "bert" || fam == "roberta") && wantRoBERTa != (fam == "roberta") || fam != "bert" && fam != "roberta" {
 		m.Close()
 		return nil, fmt.Errorf("transformer: %s: architecture %s does not match model_type %q: %w", cfgPath, arch, m.enc.cfg.ModelType, errs.ErrCorrupt)
 	}
@@ -126,7 +130,7 @@ func LoadCrossEncoder(ctx context.Context, dirOrHubID string, opts ...Option) (*
 	// BertForSequenceClassification takes them; (XLM-)RoBERTa tokenizers
 	// return no token_type_ids (their model_input_names), so the model
 	// sees zeros.
-	c.types = fam == familyBERT
+	c.types = fam == "bert"
 	if err := c.loadHead(ctx, src, tdir, o.weightsFile); err != nil {
 		m.Close()
 		return nil, err
@@ -264,11 +268,14 @@ func ceActivation(path string, cc *ceConfig, labels int) (string, error) {
 // loadHead reads the classification head from the model's safetensors
 // checkpoint, checking shapes against the config and the labels.
 func (c *CrossEncoder) loadHead(ctx context.Context, src hub.Source, tdir, weightsFile string) error {
-	path, err := openWeights(ctx, src, tdir, weightsFile)
+	path, converted, err := openWeights(ctx, src, tdir, weightsFile)
 	if err != nil {
 		return err
 	}
 	f, err := safetensors.Open(path)
+	if converted != nil {
+		os.Remove(path) // a temporary conversion of pytorch_model.bin, mapped by now
+	}
 	if err != nil {
 		return fmt.Errorf("transformer: %w", asCorrupt(err))
 	}

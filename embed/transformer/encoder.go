@@ -1,5 +1,5 @@
-// encoder.go runs the BERT / RoBERTa encoder stack over a batch of token
-// sequences. Sequences are packed row after row without padding: every
+// encoder.go runs the encoder stack of every family (see family.go) over
+// a batch of token sequences. Sequences are packed row after row without padding: every
 // operation but attention works row by row, and attention runs per
 // sequence over its own rows only, which equals masked attention over a
 // right-padded batch (masked scores contribute exactly zero).
@@ -8,6 +8,7 @@ package transformer
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/gemm"
@@ -18,7 +19,47 @@ import (
 type encoder struct {
 	cfg *config
 	w   *weights
+
+	// relTable is biasRelBuckets' bias per head and relative position
+	// (see relBiasTable), for sequences of up to relN tokens.
+	relTable []float32
+	relN     int
+
+	ropeMu sync.Mutex
+	ropes  *[2]*rope // posRotary: global and local layers' tables, grown on demand
 }
+
+// newEncoder returns the encoder of c's family with weights w,
+// precomputing its position tables.
+func newEncoder(c *config, w *weights) *encoder {
+	e := &encoder{cfg: c, w: w}
+	switch c.fam.attnBias {
+	case biasNone:
+	case biasRelBuckets:
+		e.relN = c.maxTokens()
+		e.relTable = relBiasTable(w.relBias, c.NumHeads, e.relN)
+	}
+	return e
+}
+
+// ropesFor returns rotary tables covering n positions, computing larger
+// ones when needed. A table once returned is never written again, so a
+// call running on an older, shorter table is unaffected.
+func (e *encoder) ropesFor(n int) *[2]*rope {
+	e.ropeMu.Lock()
+	defer e.ropeMu.Unlock()
+	if e.ropes != nil && len(e.ropes[0].cos) >= n*e.ropes[0].half {
+		return e.ropes
+	}
+	c := e.cfg
+	n = max(n, 128) // texts grow a few tokens at a time: round up
+	dh := c.HiddenSize / c.NumHeads
+	e.ropes = &[2]*rope{newRope(c.globalTheta, dh, n), newRope(c.localTheta, dh, n)}
+	return e.ropes
+}
+
+// local reports whether layer li attends within a sliding window.
+func (c *config) local(li int) bool { return c.fam.localAttention && li%c.globalEvery != 0 }
 
 // sequence is one tokenised text.
 type sequence struct {
@@ -39,6 +80,9 @@ func (e *encoder) check(s sequence) error {
 		if id < 0 || id >= c.VocabSize {
 			return fmt.Errorf("token id %d outside the vocabulary of %d", id, c.VocabSize)
 		}
+	}
+	if !c.fam.tokenTypes {
+		return nil // type ids are not used
 	}
 	for _, t := range s.typeIDs {
 		if t < 0 || t >= c.TypeVocabSize {
@@ -71,6 +115,9 @@ func (e *encoder) forward(r *runner, seqs []sequence) ([]float32, error) {
 	}
 	total := r.prepare(seqs)
 	x := r.x[:total*e.cfg.HiddenSize]
+	if e.cfg.fam.positions == posRotary {
+		r.ropes = e.ropesFor(r.longest)
+	}
 	if total == 0 {
 		return x, nil
 	}
@@ -90,34 +137,79 @@ type span struct{ s0, s1, r0, r1 int }
 // layers runs the encoder layers over the rows of sp. With shared, the
 // steps are split across all workers (sp is then the whole batch);
 // otherwise everything runs on the calling goroutine, which is worker.
+//
+// A post-norm layer (BERT) computes x = LN(x + Attention(x)) and then
+// x = LN(x + MLP(x)); a pre-norm layer (ModernBERT) x = x + Attention(LN(x))
+// and x = x + MLP(LN(x)), with a last LayerNorm after all layers.
 func (r *runner) layers(worker int, sp span, shared bool) {
 	c, h := r.e.cfg, r.e.cfg.HiddenSize
+	pre := c.fam.preNorm
 	rows := sp.r1 - sp.r0
 	x := r.x[sp.r0*h : sp.r1*h]
 	ctx := r.ctx[sp.r0*h : sp.r1*h]
 	big := r.big[sp.r0*r.bigWidth : sp.r1*r.bigWidth]
 	qkv := big[:rows*3*h]
-	ffn := big[:rows*c.IntermediateSize]
 	for li := range r.e.w.layers {
 		l := &r.e.w.layers[li]
-		// Self-attention: x = LN(x + Attention(x)·Woᵀ + bo).
-		r.mul(worker, shared, &l.qkv, qkv, x, rows, gemm.Epilogue{Bias: l.qkv.B})
+		// Self-attention.
+		in := x
+		if pre && l.attnLNW != nil {
+			r.layerNorm(shared, ctx, x, l.attnLNW, l.attnLNB, rows)
+			in = ctx
+		}
+		r.mul(worker, shared, &l.qkv, qkv, in, rows, gemm.Epilogue{Bias: l.qkv.B})
 		if shared {
-			r.attention(sp)
+			r.attention(sp, li)
 		} else {
 			for i := sp.s0; i < sp.s1; i++ {
 				for hd := 0; hd < c.NumHeads; hd++ {
-					r.attend(worker, i, hd, qkv, ctx, sp.r0)
+					r.attend(worker, i, hd, li, qkv, ctx, sp.r0)
 				}
 			}
 		}
 		sum := r.addInto(worker, shared, &l.attnOut, x, ctx, big, rows)
-		r.layerNorm(shared, x, sum, l.attnLNW, l.attnLNB, rows)
-		// Feed-forward: x = LN(x + act(x·W1ᵀ + b1)·W2ᵀ + b2).
-		r.mul(worker, shared, &l.intermediate, ffn, x, rows, gemm.Epilogue{Bias: l.intermediate.B, Act: c.gemmAct})
-		sum = r.addInto(worker, shared, &l.output, x, ffn, ctx, rows)
-		r.layerNorm(shared, x, sum, l.outLNW, l.outLNB, rows)
+		r.residual(shared, pre, x, sum, l.attnLNW, l.attnLNB, rows)
+		// Feed-forward.
+		in = x
+		if pre {
+			r.layerNorm(shared, ctx, x, l.outLNW, l.outLNB, rows)
+			in = ctx
+		}
+		inner := r.mlpInner(worker, shared, l, big, in, rows)
+		sum = r.addInto(worker, shared, &l.output, x, inner, ctx, rows)
+		r.residual(shared, pre, x, sum, l.outLNW, l.outLNB, rows)
 	}
+	if r.e.w.finalLNW != nil {
+		r.layerNorm(shared, x, x, r.e.w.finalLNW, r.e.w.finalLNB, rows)
+	}
+}
+
+// residual stores x + f(·), computed into sum (x itself, or scratch on
+// the int8 path), into the residual stream x: layer-normalised for a
+// post-norm family, as it is for a pre-norm one.
+func (r *runner) residual(shared, pre bool, x, sum, lnW, lnB []float32, rows int) {
+	if !pre {
+		r.layerNorm(shared, x, sum, lnW, lnB, rows)
+	} else if &sum[0] != &x[0] {
+		copy(x, sum[:len(x)])
+	}
+}
+
+// mlpInner computes the MLP's inner rows from in into big and returns
+// them: act(in·W1ᵀ + b1), or for a gated MLP act(in·W1ᵀ)·(in·Wgᵀ), the
+// gate's rows held in big after the input's.
+func (r *runner) mlpInner(worker int, shared bool, l *layer, big, in []float32, rows int) []float32 {
+	act := r.e.cfg.gemmAct
+	ffn := l.intermediate.Out
+	inner := big[:rows*ffn]
+	r.mul(worker, shared, &l.intermediate, inner, in, rows, gemm.Epilogue{Bias: l.intermediate.B, Act: act})
+	if l.gate.Out == 0 {
+		return inner
+	}
+	gate := big[rows*ffn : 2*rows*ffn]
+	r.mul(worker, shared, &l.gate, gate, in, rows, gemm.Epilogue{Bias: l.gate.B})
+	nn.Mul(inner, inner, gate)
+	return inner
 }
 
 // runSpan embeds and encodes span i of r.spans on worker.
@@ -129,7 +221,8 @@ func (r *runner) runSpan(worker, i int) {
 	r.layers(worker, sp, false)
 }
 
-// embed writes word + position + token type embeddings, layer-normalised,
+// embed writes word + token type + position embeddings (those the family
+// has), layer-normalised,
 // into r.x: one part per sequence.
 func (r *runner) embed(seqs []sequence) {
 	total := r.offs[len(seqs)-1] + len(seqs[len(seqs)-1].ids)
@@ -149,26 +242,33 @@ func (r *runner) embedPart(worker, i int) {
 	s := r.seqsNow[i]
 	row := r.offs[i]
 	x := r.x[row*h : (row+len(s.ids))*h]
-	r.pos[worker] = positions(r.pos[worker][:0], s.ids, c)
+	if w.pos != nil {
+		r.pos[worker] = positions(r.pos[worker][:0], s.ids, c)
+	}
 	for t, id := range s.ids {
-		typ := 0
-		if s.typeIDs != nil {
-			typ = s.typeIDs[t]
-		}
-		p := r.pos[worker][t]
 		dst := x[t*h : (t+1)*h]
-		nn.Add(dst, w.word[id*h:(id+1)*h], w.typ[typ*h:(typ+1)*h])
-		nn.Add(dst, dst, w.pos[p*h:(p+1)*h])
+		copy(dst, w.word[id*h:(id+1)*h])
+		if w.typ != nil {
+			typ := 0
+			if s.typeIDs != nil {
+				typ = s.typeIDs[t]
+			}
+			nn.Add(dst, dst, w.typ[typ*h:(typ+1)*h])
+		}
+		if w.pos != nil {
+			p := r.pos[worker][t]
+			nn.Add(dst, dst, w.pos[p*h:(p+1)*h])
+		}
 	}
 	nn.LayerNorm(x, x, w.embLNW, w.embLNB, c.eps)
 }
 
-// positions appends the position ids of a sequence: 0..n-1 for BERT; for
-// RoBERTa, as transformers' create_position_ids_from_input_ids, padding_idx
-// plus the running count of non-padding tokens (padding_idx itself for a
-// padding token).
+// positions appends the position ids of a sequence: 0..n-1 (posAbsolute);
+// for posAfterPad, as transformers' create_position_ids_from_input_ids,
+// padding_idx plus the running count of non-padding tokens (padding_idx
+// itself for a padding token).
 func positions(dst []int, ids []int, c *config) []int {
-	if c.family != familyRoBERTa {
+	if c.fam.positions != posAfterPad {
 		for i := range ids {
 			dst = append(dst, i)
 		}

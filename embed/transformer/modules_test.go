@@ -363,7 +363,7 @@ func TestNormalizeAndTruncate(t *testing.T) {
 }
 
 func TestRobertaPositions(t *testing.T) {
-	c := &config{family: familyRoBERTa, pad: 1}
+	c := &config{fam: familyOf("roberta"), pad: 1}
 	ids := []int{0, 5, 1, 7, 8, 2}
 	// transformers: mask = ids != pad; cumsum(mask) * mask + pad.
 	var want []int
@@ -379,7 +379,7 @@ func TestRobertaPositions(t *testing.T) {
 	if got := positions(nil, ids, c); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("positions %v, want %v", got, want)
 	}
-	if got := positions(nil, ids, &config{family: familyBERT}); fmt.Sprint(got) != "[0 1 2 3 4 5]" {
+	if got := positions(nil, ids, &config{fam: familyOf("bert")}); fmt.Sprint(got) != "[0 1 2 3 4 5]" {
 		t.Errorf("BERT positions %v", got)
 	}
 }

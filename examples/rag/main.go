@@ -12,6 +12,10 @@
 // Windows are counted in words for word-vector models, and in the model's
 // own tokens for transformers, whose inputs are cut at a maximum number of
 // tokens: a window must fit, or its end would be silently ignored.
+//
+// The collection keeps a BM25 index beside the vectors (ganada.WithLexical)
+// and answers by hybrid search, fusing the dense and lexical rankings by
+// Reciprocal Rank Fusion; -search dense or -search lexical uses one alone.
 package main
 
 import (
@@ -48,6 +52,20 @@ type settings struct {
 	window, overlap, k int
 	reranker           embed.Reranker // -reranker: rerank the candidates best first
 	candidates         int            // -candidates: how many the reranker reads
+	search             string         // "hybrid" (also when empty), "dense" or "lexical"
+}
+
+// searchOption returns the query option of a -search mode.
+func searchOption(mode string) (ganada.QueryOption, error) {
+	switch mode {
+	case "", "hybrid":
+		return ganada.WithHybrid(ganada.RRF(ganada.DefaultRRFK)), nil
+	case "dense":
+		return nil, nil
+	case "lexical":
+		return ganada.WithLexicalOnly(), nil
+	}
+	return nil, fmt.Errorf("rag: -search %q: want hybrid, dense or lexical", mode)
 }
 
 func main() {
@@ -60,6 +78,7 @@ func main() {
 	flag.IntVar(&s.k, "k", 3, "passages per question")
 	reranker := flag.String("reranker", "", "a cross-encoder (folder or hub id, such as cross-encoder/ms-marco-MiniLM-L6-v2) that reranks the best windows")
 	flag.IntVar(&s.candidates, "candidates", 20, "windows the -reranker reads per question")
+	flag.StringVar(&s.search, "search", "hybrid", "hybrid (dense and BM25 fused by RRF), dense or lexical (BM25)")
 	flag.Parse()
 	ctx := context.Background()
 	text := hangul
@@ -166,7 +185,7 @@ func index(ctx context.Context, m *models.Model, text string, s settings) (*gana
 		}
 		enc = sm
 	}
-	col, err := ganada.NewCollection(enc, ganada.WithFlat())
+	col, err := ganada.NewCollection(enc, ganada.WithFlat(), ganada.WithLexical())
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -185,13 +204,17 @@ func index(ctx context.Context, m *models.Model, text string, s settings) (*gana
 }
 
 func run(ctx context.Context, w io.Writer, m *models.Model, text string, questions []string, s settings) error {
+	opt, err := searchOption(s.search)
+	if err != nil {
+		return err
+	}
 	col, _, desc, err := index(ctx, m, text, s)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "model %s\n%s\n", m.Name, desc)
 	for _, q := range questions {
-		var opts []ganada.QueryOption
+		opts := []ganada.QueryOption{opt}
 		if s.reranker != nil {
 			opts = append(opts, ganada.WithRerank(s.reranker, s.candidates))
 		}

@@ -21,9 +21,15 @@ type Index struct {
 	dim     int
 	metric  index.Metric
 	workers int
-	vecs    []float32 // len(ids)*dim, row i belongs to ids[i]
+	vecs    []float32 // len(ids)*dim, row i belongs to ids[i]; empty when floats() is false
 	ids     []uint64
 	pos     map[uint64]int
+	// qc is the quantisation configuration; codes, nil when qc scans
+	// float32 vectors, holds the first stage's representation of each row.
+	qc    core.QuantConfig
+	codes *core.Codes
+	// m is the file of an index opened with Open (read-only), else nil.
+	m *mapping
 
 	bufs sync.Pool // *scratch
 }
@@ -36,6 +42,7 @@ type Option func(*config) error
 type config struct {
 	capacity int
 	workers  int
+	quant    core.QuantConfig
 	// built names the options given that only New can apply
 	// (WithCapacity), for Reconfigure to reject.
 	built []string
@@ -96,14 +103,23 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 	if err := core.CheckCapacity(c.capacity, dim); err != nil {
 		return nil, err
 	}
-	x := &Index{dim: dim, metric: metric, workers: c.workers, pos: make(map[uint64]int, c.capacity)}
-	x.vecs = make([]float32, 0, c.capacity*dim)
+	if err := c.quant.Check("flat", dim); err != nil {
+		return nil, err
+	}
+	x := &Index{dim: dim, metric: metric, workers: c.workers, pos: make(map[uint64]int, c.capacity), qc: c.quant}
+	if c.quant.Enabled() {
+		x.codes = core.NewCodes(c.quant, dim, metric)
+	}
+	if x.floats() {
+		x.vecs = make([]float32, 0, c.capacity*dim)
+	}
 	x.ids = make([]uint64, 0, c.capacity)
 	return x, nil
 }
 
 // Reconfigure applies to x, built by New or read by ReadFrom, the options
-// that may change after construction: WithWorkers. It validates every
+// that may change after construction: WithWorkers, and WithRescore between
+// positive values. It validates every
 // option as New does and changes nothing if one fails; WithCapacity yields
 // an error wrapping errs.ErrInvalidOption that names it. Nil options are
 // skipped.
@@ -113,7 +129,7 @@ func (x *Index) Reconfigure(opts ...Option) error {
 	if err := x.ready(); err != nil {
 		return err
 	}
-	c := config{workers: x.workers}
+	c := config{workers: x.workers, quant: x.qc}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -125,7 +141,14 @@ func (x *Index) Reconfigure(opts ...Option) error {
 	if len(c.built) > 0 {
 		return fmt.Errorf("flat: %w: %s: fixed when the index is built", errs.ErrInvalidOption, c.built[0])
 	}
+	if err := c.quant.Check("flat", x.dim); err != nil {
+		return err
+	}
+	if (c.quant.Rescore == 0) != (x.qc.Rescore == 0) {
+		return fmt.Errorf("flat: WithRescore(%d): rescoring is turned on or off only when the index is built (it decides whether float32 vectors are kept): %w", c.quant.Rescore, errs.ErrInvalidOption)
+	}
 	x.workers = c.workers
+	x.qc.Rescore = c.quant.Rescore
 	return nil
 }
 
@@ -159,13 +182,24 @@ func (x *Index) Contains(id uint64) bool {
 }
 
 // Vector returns a copy of the vector stored under id (unit-normalised under
-// Cosine), or an error wrapping errs.ErrNotFound.
+// Cosine), or an error wrapping errs.ErrNotFound. An Int8 index without
+// rescoring keeps only codes and returns the decoded vector,
+// start + step·(code+128) per component; a Binary one without rescoring
+// returns an error wrapping errs.ErrUnsupported.
 func (x *Index) Vector(id uint64) ([]float32, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	i, ok := x.pos[id]
 	if !ok {
 		return nil, fmt.Errorf("flat: %w: %d", errs.ErrNotFound, id)
+	}
+	if !x.floats() {
+		if x.qc.Kind != index.Int8 {
+			return nil, fmt.Errorf("flat: Vector(%d): a binary index without rescoring keeps no vectors: %w", id, errs.ErrUnsupported)
+		}
+		v := make([]float32, x.dim)
+		x.codes.Decode(v, i)
+		return v, nil
 	}
 	return append([]float32(nil), x.vecs[i*x.dim:(i+1)*x.dim]...), nil
 }
@@ -178,6 +212,9 @@ func (x *Index) IDs() []uint64 {
 }
 
 func (x *Index) ready() error {
+	if x.m != nil && x.m.closed {
+		return fmt.Errorf("flat: %s: %w", x.m.path, errs.ErrClosed)
+	}
 	if x.dim == 0 {
 		return fmt.Errorf("flat: %w: uninitialised index (make it with New or ReadFrom)", errs.ErrInvalidInput)
 	}
@@ -195,17 +232,29 @@ func (x *Index) Add(ctx context.Context, id uint64, vec []float32) error {
 	if err := x.ready(); err != nil {
 		return err
 	}
-	if i, ok := x.pos[id]; ok {
-		return core.Prepare(x.vecs[i*x.dim:(i+1)*x.dim], vec, x.dim, x.metric)
-	}
-	n := len(x.vecs)
-	x.vecs = append(x.vecs, make([]float32, x.dim)...)
-	if err := core.Prepare(x.vecs[n:], vec, x.dim, x.metric); err != nil {
-		x.vecs = x.vecs[:n]
+	if err := x.writable(); err != nil {
 		return err
 	}
-	x.pos[id] = len(x.ids)
-	x.ids = append(x.ids, id)
+	if x.codes == nil {
+		if i, ok := x.pos[id]; ok {
+			return core.Prepare(x.vecs[i*x.dim:(i+1)*x.dim], vec, x.dim, x.metric)
+		}
+		n := len(x.vecs)
+		x.vecs = append(x.vecs, make([]float32, x.dim)...)
+		if err := core.Prepare(x.vecs[n:], vec, x.dim, x.metric); err != nil {
+			x.vecs = x.vecs[:n]
+			return err
+		}
+		x.pos[id] = len(x.ids)
+		x.ids = append(x.ids, id)
+		return nil
+	}
+	v := make([]float32, x.dim)
+	if err := core.Prepare(v, vec, x.dim, x.metric); err != nil {
+		return err
+	}
+	x.put(id, v)
+	x.calibrate()
 	return nil
 }
 
@@ -235,8 +284,21 @@ func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) er
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if err := x.ready(); err != nil {
+		return err
+	}
+	if err := x.writable(); err != nil {
+		return err
+	}
 	if x.dim != dim || x.metric != metric {
 		return fmt.Errorf("flat: %w: index replaced during AddBatch", errs.ErrInvalidInput)
+	}
+	if x.codes != nil {
+		for i, id := range ids {
+			x.put(id, staged[i*dim:(i+1)*dim])
+		}
+		x.calibrate()
+		return nil
 	}
 	for i, id := range ids {
 		row := staged[i*dim : (i+1)*dim]
@@ -300,18 +362,86 @@ func (x *Index) Delete(ctx context.Context, id uint64) error {
 	if err := x.ready(); err != nil {
 		return fmt.Errorf("flat: %w: %d (%w)", errs.ErrNotFound, id, err)
 	}
+	if err := x.writable(); err != nil {
+		return err
+	}
 	i, ok := x.pos[id]
 	if !ok {
 		return fmt.Errorf("flat: %w: %d", errs.ErrNotFound, id)
 	}
 	last := len(x.ids) - 1
+	fl := x.floats()
 	if i != last {
-		copy(x.vecs[i*x.dim:(i+1)*x.dim], x.vecs[last*x.dim:])
+		if fl {
+			copy(x.vecs[i*x.dim:(i+1)*x.dim], x.vecs[last*x.dim:])
+		}
+		if x.codes != nil {
+			x.codes.Move(i, last)
+		}
 		x.ids[i] = x.ids[last]
 		x.pos[x.ids[i]] = i
 	}
 	delete(x.pos, id)
 	x.ids = x.ids[:last]
-	x.vecs = x.vecs[:last*x.dim]
+	if fl {
+		x.vecs = x.vecs[:last*x.dim]
+	}
+	if x.codes != nil {
+		x.codes.Resize(last)
+	}
 	return nil
+}
+
+// floats reports whether x.vecs holds the float32 rows: always, except in a
+// calibrated quantised index without rescoring, which keeps only codes.
+func (x *Index) floats() bool {
+	return x.codes == nil || !x.codes.Ready() || x.qc.Rescore > 0
+}
+
+// put stores the prepared vector v under id in a quantised index. The
+// caller holds mu.
+func (x *Index) put(id uint64, v []float32) {
+	fl := x.floats()
+	i, ok := x.pos[id]
+	if !ok {
+		i = len(x.ids)
+		x.pos[id] = i
+		x.ids = append(x.ids, id)
+		if fl {
+			x.vecs = append(x.vecs, v...)
+		}
+		x.codes.Resize(i + 1)
+	} else if fl {
+		copy(x.vecs[i*x.dim:(i+1)*x.dim], v)
+	}
+	if x.codes.Ready() {
+		x.codes.Encode(i, v)
+	}
+}
+
+// calibrate sets an Int8 index's ranges once it holds enough vectors,
+// encodes every row and, without rescoring, drops the float32 rows. The
+// caller holds mu.
+func (x *Index) calibrate() {
+	if x.codes.Ready() || len(x.ids) < x.qc.Calibration() {
+		return
+	}
+	d := x.dim
+	x.codes.Calibrate(len(x.ids), func(i int) []float32 { return x.vecs[i*d : (i+1)*d] })
+	if x.qc.Rescore == 0 {
+		x.vecs = nil
+	}
+}
+
+// MemoryBytes returns the bytes the index's vectors, codes and ids take
+// (slices at their length; the id→row map adds some 40 bytes per vector
+// that this leaves out).
+func (x *Index) MemoryBytes() int64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	b := int64(4*len(x.vecs) + 8*len(x.ids))
+	if x.codes != nil {
+		b += x.codes.Bytes()
+	}
+	return b
 }

@@ -276,6 +276,20 @@ func FuzzReadFrom(f *testing.F) {
 		x.WriteTo(&buf)
 		f.Add(buf.Bytes())
 	}
+	// Quantised files: codes only (int8 with ranges, binary), codes beside
+	// float32 vectors, an uncalibrated int8 index, a funnel.
+	for _, opts := range [][]Option{
+		{WithQuantization(index.Int8), WithCalibration(4)},
+		{WithQuantization(index.Binary)},
+		{WithQuantization(index.Int8), WithCalibration(4), WithRescore(2)},
+		{WithQuantization(index.Int8)},
+		{WithFunnel(2), WithRescore(3)},
+	} {
+		x, _, _ := build(f, 6, 3, index.L2, opts...)
+		var buf bytes.Buffer
+		x.WriteTo(&buf)
+		f.Add(buf.Bytes())
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var y Index
 		if _, err := y.ReadFrom(bytes.NewReader(data)); err != nil {

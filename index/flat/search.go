@@ -7,9 +7,7 @@ package flat
 import (
 	"context"
 	"github.com/ganada/ganada/index/internal/core"
-	"github.com/ganada/ganada/index/internal/searchopt"
 	"runtime"
-	"sync"
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/similarity"
@@ -28,6 +26,7 @@ type scratch struct {
 	q      []float32
 	scores []float32
 	top    core.TopK
+	cq     core.CodeQuery
 }
 
 func (x *Index) scratch() *scratch {
@@ -61,7 +60,7 @@ func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...inde
 	if err := core.CheckK(k); err != nil {
 		return nil, err
 	}
-	o, err := searchopt.Resolve(opts)
+	o, err := index.ResolveSearch(opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -88,36 +87,10 @@ func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...inde
 		}
 	}
 	w = min(w, (n+splitRows-1)/splitRows)
-	if w <= 1 {
-		s.top.Reset(k)
-		x.scan(s, s.q, 0, n, o.Filter)
-		return s.top.Results(), nil
+	if x.codes != nil && x.codes.Ready() {
+		return x.searchCodes(s, k, w, o.Filter), nil
 	}
-	parts := make([]*scratch, w)
-	var wg sync.WaitGroup
-	for g := 0; g < w; g++ {
-		p := s
-		if g > 0 {
-			p = x.scratch()
-		}
-		parts[g] = p
-		p.top.Reset(k)
-		lo := (g * n / w) / splitRows * splitRows
-		hi := ((g + 1) * n / w) / splitRows * splitRows
-		if g == w-1 {
-			hi = n
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			x.scan(p, s.q, lo, hi, o.Filter)
-		}()
-	}
-	wg.Wait()
-	for _, p := range parts[1:] {
-		s.top.Merge(&p.top)
-		x.bufs.Put(p)
-	}
+	x.parallel(s, k, w, func(p *scratch, lo, hi int) { x.scan(p, s.q, lo, hi, o.Filter) })
 	return s.top.Results(), nil
 }
 

@@ -195,6 +195,9 @@ func (x *Index) renumber(n int) {
 		}
 		if int(j) != p {
 			copy(x.vecs[int(j)*x.dim:(int(j)+1)*x.dim], x.vec(uint32(p)))
+			if x.codes != nil {
+				x.codes.Move(int(j), p)
+			}
 			copy(x.links0[int(j)*(x.m0+1):(int(j)+1)*(x.m0+1)], x.list(uint32(p), 0))
 			x.upper[j] = x.upper[p]
 			x.levels[j] = x.levels[p]

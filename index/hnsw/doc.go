@@ -66,6 +66,26 @@
 // cache lines of a node's neighbours before scoring them, and the next
 // candidate's list while scoring.
 //
+// # Quantisation and funnels
+//
+// WithQuantization(index.Int8 or index.Binary) and WithFunnel(d) make a
+// search walk the graph scoring codes (int8 codes calibrated per dimension
+// as sentence-transformers' quantize_embeddings does, sign bits by Hamming
+// distance) or the first d components of each vector, and WithRescore(n)
+// rescores the best max(n, k) candidates on the float32 vectors (the beam
+// is at least n wide). The graph is always built, repaired and compacted on
+// the float32 vectors, which stay in RAM: the codes speed up the walk
+// (fewer bytes per visited node) and add to the memory rather than replace
+// the vectors (MemoryBytes reports it). So a quantisation can be changed
+// on a built index with Reconfigure, which recomputes the codes. The file
+// keeps the configuration and the Int8 ranges; codes are recomputed when it
+// is read. Exact searches (index.WithExact, k ≥ Len, selective filters)
+// score float32 vectors. Measured on 100k × 384 synthetic vectors, one
+// thread, Zen 3, beside hnswlib in the same run (bench/index/README.md,
+// "Quantised vectors"): int8 with 20 rescored gives 1.5× the CPU QPS of the
+// float32 walk at recall@10 0.95 (2.55× hnswlib's) and 1.8× at 0.99; binary
+// codes reach only recall 0.935 on that set even with 400 rescored.
+//
 // # Filters
 //
 // index.WithFilter is applied during traversal as in hnswlib: rejected nodes

@@ -68,3 +68,26 @@ func ExampleIndex_WriteTo() {
 	fmt.Println(loaded.Len(), loaded.Contains(7), loaded.Contains(8))
 	// Output: 1 false true
 }
+
+// ExampleWithQuantization walks the graph on int8 codes (calibrated once
+// 50 vectors are in) and rescores the best 20 candidates on the float32
+// vectors.
+func ExampleWithQuantization() {
+	ctx := context.Background()
+	h, err := hnsw.New(4, index.Cosine, hnsw.WithQuantization(index.Int8), hnsw.WithCalibration(50), hnsw.WithRescore(20))
+	if err != nil {
+		panic(err)
+	}
+	for i := 0; i < 100; i++ {
+		a := float32(i) / 100
+		h.Add(ctx, uint64(i), []float32{1 - a, a, 0.5 - a, 0.1})
+	}
+	res, _ := h.Search(ctx, []float32{1, 0, 0.5, 0.1}, 3)
+	for _, r := range res {
+		fmt.Printf("%d %.4f\n", r.ID, r.Score)
+	}
+	// Output:
+	// 0 1.0000
+	// 1 1.0000
+	// 2 0.9998
+}

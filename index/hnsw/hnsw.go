@@ -83,6 +83,12 @@ type Index struct {
 
 	searchers sync.Pool // *searcher
 
+	// qc is the quantisation configuration; codes, nil when qc scans
+	// float32 vectors, holds each slot's first-stage code (capacity rows
+	// once ready). Calibration and resizing hold growMu exclusively.
+	qc    core.QuantConfig
+	codes *core.Codes
+
 	prefetchLines int  // cache lines of each vector prefetched before scoring
 	gather        bool // score neighbours by gathered batches (short vectors)
 }
@@ -95,6 +101,7 @@ type Option func(*config) error
 type config struct {
 	m, efC, efSearch, capacity int
 	seed                       uint64
+	quant                      core.QuantConfig
 	// built names the options given that shape the graph (all but
 	// WithEfSearch), in order, for Reconfigure to reject.
 	built []string
@@ -193,8 +200,12 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 		return nil, fmt.Errorf("hnsw: %w: WithCapacity(%d) with M = %d: needs %d layer-0 link words, over %d",
 			errs.ErrInvalidOption, c.capacity, c.m, words, uint64(index.MaxComponents))
 	}
+	if err := c.quant.Check("hnsw", dim); err != nil {
+		return nil, err
+	}
 	x := &Index{}
 	x.init(dim, metric, c.m, c.efC, c.efSearch, c.seed)
+	x.setQuant(c.quant)
 	x.grow(c.capacity)
 	return x, nil
 }
@@ -246,6 +257,9 @@ func (x *Index) resize(c int) {
 	// zero mutexes replace the old ones.
 	x.nodeLocks = make([]sync.Mutex, c)
 	x.capacity = c
+	if x.codes != nil {
+		x.codes = x.codes.Clone(c)
+	}
 }
 
 // ensure makes room for extra more slots, taking growMu exclusively if the
@@ -315,7 +329,9 @@ func (x *Index) Seed() uint64 {
 }
 
 // Reconfigure applies to x, built by New or read by ReadFrom, the options
-// that may change after construction: WithEfSearch. It validates every
+// that may change after construction: WithEfSearch, WithRescore, and
+// WithQuantization, WithFunnel and WithCalibration, which recompute the
+// codes from the float32 vectors (the graph does not depend on them). It validates every
 // option as New does and changes nothing if one fails; an option that
 // shapes the graph (WithM, WithEfConstruction, WithSeed, WithCapacity)
 // yields an error wrapping errs.ErrInvalidOption that names it. Nil options
@@ -326,7 +342,7 @@ func (x *Index) Reconfigure(opts ...Option) error {
 	if err := x.ready(); err != nil {
 		return err
 	}
-	c := config{m: x.m, efC: x.efC, efSearch: x.efSearch, seed: x.seed}
+	c := config{m: x.m, efC: x.efC, efSearch: x.efSearch, seed: x.seed, quant: x.qc}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -335,10 +351,21 @@ func (x *Index) Reconfigure(opts ...Option) error {
 			return err
 		}
 	}
-	if len(c.built) > 0 {
-		return fmt.Errorf("hnsw: %w: %s: fixed when the index is built", errs.ErrInvalidOption, c.built[0])
+	for _, name := range c.built {
+		switch name {
+		case "WithQuantization", "WithFunnel", "WithCalibration":
+		default:
+			return fmt.Errorf("hnsw: %w: %s: fixed when the index is built", errs.ErrInvalidOption, name)
+		}
+	}
+	if err := c.quant.Check("hnsw", x.dim); err != nil {
+		return err
 	}
 	x.efSearch = c.efSearch
+	if c.quant.Kind != x.qc.Kind || c.quant.Dims != x.qc.Dims || c.quant.Calib != x.qc.Calib {
+		x.requantize(c.quant)
+	}
+	x.qc.Rescore = c.quant.Rescore
 	return nil
 }
 

@@ -23,7 +23,9 @@ func (x *Index) Add(ctx context.Context, id uint64, vec []float32) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return x.add(id, vec)
+	err := x.add(id, vec)
+	x.calibrate()
+	return err
 }
 
 // add is Add without the context.
@@ -85,6 +87,11 @@ func (x *Index) alloc(id uint64) (slot uint32, level int, old uint32, hasOld, ok
 // under id, retiring old if hasOld. The caller holds growMu shared.
 func (x *Index) insert(id uint64, vec []float32, slot uint32, level int, old uint32, hasOld bool) {
 	_ = core.Prepare(x.vec(slot), vec, x.dim, x.metric) // checked by the caller
+	if x.codes != nil && x.codes.Ready() {
+		// Before the node is linked, as its vector: the links' atomic
+		// stores publish both.
+		x.codes.Encode(int(slot), x.vec(slot))
+	}
 	lst := x.list(slot, 0)
 	atomic.StoreUint32(&lst[0], 0)
 	if level > 0 {
@@ -302,12 +309,14 @@ func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) er
 		last[id] = i
 	}
 	x.ensure(len(last))
-	return parallel(len(ids), workers, func(i int) error {
+	err = parallel(len(ids), workers, func(i int) error {
 		if last[ids[i]] != i {
 			return nil
 		}
 		return x.add(ids[i], vecs[i])
 	})
+	x.calibrate()
+	return err
 }
 
 // parallel calls f(i) for i in [0, n) on up to workers goroutines, handing

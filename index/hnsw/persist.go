@@ -19,14 +19,16 @@ import (
 )
 
 const (
-	magic   = "GNDXHNSW"
-	version = 1
+	magic = "GNDXHNSW"
+	// version 2 added the QUNT section; ReadFrom still reads version 1.
+	version = 2
 	confLen = 6*4 + 3*8
 )
 
 // WriteTo writes the index to w in ganada's HNSW format: magic and version,
-// then sections CONF, LABL, LEVL, FLAG, VECS, LNK0 and LNKU, each with a
-// CRC-32C, then an end marker. Tombstones are written too (Compact first to
+// then sections CONF, QUNT (the quantisation and Int8 ranges; the codes
+// are recomputed from the vectors when read), LABL, LEVL, FLAG, VECS, LNK0
+// and LNKU, each with a CRC-32C, then an end marker. Tombstones are written too (Compact first to
 // drop them). Searches and writers wait while it runs.
 func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	x.growMu.Lock()
@@ -48,6 +50,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	pw.Uint64(uint64(n))
 	pw.Uint64(x.ep.Load())
 	pw.End()
+	core.WriteQuant(pw, x.qc, x.codes)
 
 	pw.Begin("LABL", uint64(8*n))
 	pw.Uint64s(x.labels[:n])
@@ -88,7 +91,8 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 // index unchanged; allocations grow with the bytes actually read.
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr := persist.NewReader(r)
-	if v := pr.Header(magic); pr.Err() == nil && v != version {
+	v := pr.Header(magic)
+	if pr.Err() == nil && v != 1 && v != version {
 		pr.Fail("unsupported hnsw index version %d", v)
 	}
 	pr.Begin("CONF", confLen, confLen)
@@ -113,6 +117,11 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	}
 	n := int(n64)
 	m0 := 2 * m
+	var qc core.QuantConfig
+	var codes *core.Codes
+	if v == version && pr.Err() == nil {
+		qc, codes = core.ReadQuant(pr, dim, metric)
+	}
 
 	pr.Begin("LABL", uint64(8*n), uint64(8*n))
 	labels := pr.Uint64s(n)
@@ -165,6 +174,17 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 		return pr.N(), fmt.Errorf("hnsw: read: %w", err)
 	}
 	y.nodeLocks = make([]sync.Mutex, n)
+	if codes != nil && codes.Ready() {
+		codes.Resize(n)
+		for s := 0; s < n; s++ {
+			codes.Encode(s, y.vec(uint32(s)))
+		}
+	} else if codes != nil && n > 0 && n >= qc.Calibration() {
+		// Saved before it reached its calibration count (WithCalibration
+		// raised since, or a file from elsewhere): calibrate now rather
+		// than at the next Add.
+		codes.Calibrate(n, func(i int) []float32 { return y.vec(uint32(i)) })
+	}
 	// Already written, so the kernel can only collapse them in the
 	// background; still worth asking.
 	hugepage.Advise(vecs)
@@ -176,6 +196,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	defer x.mu.Unlock()
 	x.dim, x.metric, x.m, x.m0, x.efC, x.efSearch, x.mult, x.seed = y.dim, y.metric, y.m, y.m0, y.efC, y.efSearch, y.mult, y.seed
 	x.prefetchLines, x.gather = y.prefetchLines, y.gather
+	x.qc, x.codes = qc, codes
 	// Continue the level sequence deterministically but apart from the
 	// original one.
 	x.rng = rand.New(rand.NewPCG(seed^uint64(n), seed^0x9e3779b97f4a7c15))

@@ -262,6 +262,21 @@ func FuzzReadFrom(f *testing.F) {
 		f.Add(buf.Bytes())
 		f.Add(buf.Bytes()[:buf.Len()/2])
 	}
+	// Quantised indexes (QUNT with and without Int8 ranges).
+	for _, opts := range [][]Option{
+		{WithQuantization(index.Int8), WithCalibration(5), WithRescore(3)},
+		{WithQuantization(index.Int8)},
+		{WithQuantization(index.Binary)},
+		{WithFunnel(3), WithRescore(2)},
+	} {
+		h := smallIndex(f, 12)
+		if err := h.Reconfigure(opts...); err != nil {
+			f.Fatal(err)
+		}
+		var buf bytes.Buffer
+		h.WriteTo(&buf)
+		f.Add(buf.Bytes())
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var g Index
 		_, err := g.ReadFrom(bytes.NewReader(data))

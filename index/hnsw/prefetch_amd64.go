@@ -27,3 +27,25 @@ func (x *Index) prefetchList(s uint32) {
 	one := [1]uint32{s}
 	prefetchRows(unsafe.Pointer(&x.links0[0]), one[:], uintptr(x.m0+1)*4, (x.m0*4+4+63)/64)
 }
+
+// prefetchCodes asks for the leading cache lines of the listed slots'
+// codes (at most 4 lines, as prefetchVectors).
+func (x *Index) prefetchCodes(ids []uint32) {
+	if len(ids) == 0 {
+		return
+	}
+	c := x.codes
+	var base unsafe.Pointer
+	var stride uintptr
+	switch {
+	case len(c.I) > 0:
+		base, stride = unsafe.Pointer(&c.I[0]), uintptr(c.Dims)
+	case len(c.B) > 0:
+		base, stride = unsafe.Pointer(&c.B[0]), uintptr(8*c.Words())
+	case len(c.F) > 0:
+		base, stride = unsafe.Pointer(&c.F[0]), uintptr(4*c.Dims)
+	default:
+		return
+	}
+	prefetchRows(base, ids, stride, min(int(stride+63)/64, 4))
+}

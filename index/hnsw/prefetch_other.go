@@ -24,3 +24,6 @@ func (x *Index) prefetchVectors(ids []uint32) {
 
 // prefetchList is a no-op without prefetch instructions.
 func (x *Index) prefetchList(s uint32) {}
+
+// prefetchCodes is a no-op without prefetch instructions.
+func (x *Index) prefetchCodes(ids []uint32) {}

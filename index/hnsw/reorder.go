@@ -84,6 +84,9 @@ func (x *Index) reorder() {
 			}
 		}
 	}
+	if x.codes != nil {
+		x.codes.Permute(perm[:n])
+	}
 	for id, s := range x.ids {
 		x.ids[id] = perm[s]
 	}

@@ -8,7 +8,6 @@ package hnsw
 import (
 	"context"
 	"github.com/ganada/ganada/index/internal/core"
-	"github.com/ganada/ganada/index/internal/searchopt"
 	"math"
 	"sync/atomic"
 
@@ -32,6 +31,8 @@ type searcher struct {
 	gd      []float32
 	cands   []item
 	top     core.TopK
+	cq      core.CodeQuery // the query prepared for the codes
+	coarse  bool           // searchLayer scores codes (cq), not vectors
 }
 
 func (x *Index) getSearcher() *searcher {
@@ -47,6 +48,7 @@ func (x *Index) getSearcher() *searcher {
 		s.q = make([]float32, x.dim)
 	}
 	s.q = s.q[:x.dim]
+	s.coarse = false
 	return s
 }
 
@@ -142,10 +144,15 @@ func (x *Index) searchLayer(s *searcher, q []float32, ep uint32, epD float32, ef
 			x.prefetchList(s.cand[0].id)
 		}
 		nbrs := x.neighbours(s, c.id, l)
-		x.prefetchVectors(nbrs)
 		var ds []float32
-		if x.gather && len(nbrs) > 0 {
-			ds = x.gatherDistances(s, q, nbrs)
+		if s.coarse {
+			x.prefetchCodes(nbrs)
+			ds = x.codeDistances(s, nbrs)
+		} else {
+			x.prefetchVectors(nbrs)
+			if x.gather && len(nbrs) > 0 {
+				ds = x.gatherDistances(s, q, nbrs)
+			}
 		}
 		for i, nb := range nbrs {
 			var d float32
@@ -195,7 +202,7 @@ func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...inde
 	if err := core.CheckK(k); err != nil {
 		return nil, err
 	}
-	o, err := searchopt.Resolve(opts)
+	o, err := index.ResolveSearch(opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -235,6 +242,13 @@ func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...inde
 		fm.hide = flagDeleted | flagPending
 	}
 	ep, top := unpackEntry(e)
+	if x.codes != nil && x.codes.Ready() {
+		if out := x.searchCodes(s, k, ef, ep, top, fm); len(out) == k {
+			return out, nil
+		}
+		// Fewer than k found: complete by the exact scan, as below.
+		return x.exact(s, k, o.Filter), nil
+	}
 	cur, curD := x.greedy(s.q, ep, x.dist(s.q, ep), top, 0, 0)
 	x.searchLayer(s, s.q, cur, curD, ef, 0, fm)
 	for len(s.res) > k {

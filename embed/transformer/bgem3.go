@@ -11,6 +11,7 @@ package transformer
 import (
 	"context"
 	"fmt"
+	"os"
 	"math"
 	"slices"
 
@@ -65,8 +66,7 @@ const maxColBERTDim = 1 << 16
 // (colbert_linear.safetensors with tensors weight [d, hidden] and bias [d];
 // sparse_linear.safetensors with weight [1, hidden] and bias [1]). Folders
 // that have only FlagEmbedding's colbert_linear.pt and sparse_linear.pt
-// are not read yet: convert them (torch.load, then safetensors' save_file)
-// or see the package documentation. Options are Load's; texts are
+// are read through package embed/pytorch, which never runs their pickle. Options are Load's; texts are
 // prepared and truncated as Load's model does (MaxSeqLength, 8192 for
 // BAAI/bge-m3, which FlagEmbedding's default max_length caps at 512: pass
 // WithMaxSeqLength(512) to match it).
@@ -100,6 +100,12 @@ func LoadM3(ctx context.Context, dirOrHubID string, opts ...Option) (*M3, error)
 // loadHeads reads colbert_linear and sparse_linear.
 func (x *M3) loadHeads(ctx context.Context, src hub.Source) error {
 	h := x.m.enc.cfg.HiddenSize
+	var temps []string // safetensors files converted from .pt heads
+	defer func() {
+		for _, p := range temps {
+			os.Remove(p)
+		}
+	}()
 	open := func(name string) (*safetensors.File, error) {
 		st := name + ".safetensors"
 		ok, err := src.Has(ctx, st)
@@ -108,7 +114,19 @@ func (x *M3) loadHeads(ctx context.Context, src hub.Source) error {
 		}
 		if !ok {
 			if pt, _ := src.Has(ctx, name+".pt"); pt {
-				return nil, fmt.Errorf("transformer: %s has %s.pt but no %s (PyTorch pickles are not read yet; convert it to safetensors): %w", src.Name(), name, st, errs.ErrUnsupported)
+				// FlagEmbedding's own files: read without running the
+				// pickle (embed/pytorch), as a temporary safetensors file.
+				p, files, err := convertPyTorch(ctx, src, "", name+".pt")
+				if err != nil {
+					return nil, err
+				}
+				temps = append(temps, p)
+				x.m.files = append(x.m.files, files...)
+				f, err := safetensors.Open(p)
+				if err != nil {
+					return nil, fmt.Errorf("transformer: %s: %w", files[0], asCorrupt(err))
+				}
+				return f, nil
 			}
 		}
 		p, err := need(ctx, src, st, "no "+st+" (BGE-M3's "+name+" head)")

@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -226,9 +227,14 @@ func TestM3BadHeads(t *testing.T) {
 		err   error
 		words []string
 	}{
-		{"only .pt heads", func(t *testing.T, d string) {
+		{"a .pt head calling os.system", func(t *testing.T, d string) {
 			os.Remove(filepath.Join(d, "colbert_linear.safetensors"))
-		}, errs.ErrUnsupported, []string{"colbert_linear.pt", "colbert_linear.safetensors"}},
+			evil, err := os.ReadFile(filepath.Join("..", "pytorch", "testdata", "hostile", "os_system.pt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(d, "colbert_linear.pt"), evil, 0o644)
+		}, errs.ErrUnsupported, []string{"colbert_linear.pt", "system"}},
 		{"no sparse head at all", func(t *testing.T, d string) {
 			os.Remove(filepath.Join(d, "sparse_linear.safetensors"))
 			os.Remove(filepath.Join(d, "sparse_linear.pt"))
@@ -286,5 +292,32 @@ func TestM3BadHeads(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestM3PyTorchHeads: FlagEmbedding's own colbert_linear.pt and
+// sparse_linear.pt, read through embed/pytorch, give the same outputs as
+// their safetensors copies.
+func TestM3PyTorchHeads(t *testing.T) {
+	src := ceFixture(t, "tiny-bge-m3")
+	dir := copyDir(t, src)
+	os.Remove(filepath.Join(dir, "colbert_linear.safetensors"))
+	os.Remove(filepath.Join(dir, "sparse_linear.safetensors"))
+	texts := []string{"What is BGE M3?", "서울의 인구는 약 940만 명이다.", "Defination of BM25"}
+	encode := func(d string) []M3Embedding {
+		x, err := LoadM3(context.Background(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		out, err := x.EncodeM3(context.Background(), texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	got, want := encode(dir), encode(src)
+	if !reflect.DeepEqual(got, want) {
+		t.Error("outputs with the .pt heads differ from those with the safetensors heads")
 	}
 }

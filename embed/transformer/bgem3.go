@@ -11,8 +11,8 @@ package transformer
 import (
 	"context"
 	"fmt"
-	"os"
 	"math"
+	"os"
 	"slices"
 
 	"github.com/ganada/ganada/embed"

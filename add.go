@@ -48,11 +48,20 @@ func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if len(uniq) == 0 {
 		return nil
 	}
+	var stale []string
+	if c.cfg.splitter != nil {
+		if uniq, stale, err = c.chunkDocuments(uniq); err != nil {
+			return err
+		}
+	}
 	vecs, err := c.encodeDocuments(ctx, uniq)
 	if err != nil {
 		return err
 	}
-	return c.insert(ctx, uniq, vecs)
+	if err := c.insert(ctx, uniq, vecs); err != nil {
+		return err
+	}
+	return c.deleteStale(ctx, stale)
 }
 
 // prepareDocuments validates docs and returns them with repeated IDs
@@ -307,7 +316,8 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 	return err
 }
 
-// Delete removes the documents with these IDs. If any ID is absent it
+// Delete removes the documents with these IDs; the ID of a document
+// stored as chunks (WithChunking) removes all its chunks. If any ID is absent it
 // returns an error wrapping errs.ErrNotFound and removes nothing. A cancelled
 // context returns ctx.Err() before anything is removed.
 func (c *Collection) Delete(ctx context.Context, ids ...string) error {
@@ -317,6 +327,7 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.mu.Lock()
+	ids = c.expandParents(ids)
 	seen := make(map[string]bool, len(ids))
 	nums := make([]uint64, 0, len(ids))
 	for _, id := range ids {

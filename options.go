@@ -6,6 +6,7 @@ package ganada
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/chunk"
 	"github.com/ganada/ganada/errs"
 
 	"github.com/ganada/ganada/index"
@@ -72,6 +73,7 @@ type config struct {
 	progress  func(Progress)
 	lexical   bool             // keep a BM25 index beside the vectors (WithLexical)
 	lexOpts   []lexical.Option // its options
+	splitter  *chunk.Splitter  // WithChunking's
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.

@@ -40,6 +40,7 @@ type queryConfig struct {
 	fusion  Fusion      // how a hybrid query fuses its lists
 	option  string      // the option that set mode, for errors
 	rerank  *rerankSpec // WithRerank (rerank.go)
+	parents bool        // WithParents (chunking.go)
 }
 
 // WithFilter restricts one query to the documents every filter admits
@@ -94,6 +95,15 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if err != nil {
 		return nil, err
 	}
+	if q.parents {
+		hits, err := c.query(ctx, text, parentsDepth(k), q)
+		return groupByParent(hits, k), err
+	}
+	return c.query(ctx, text, k, q)
+}
+
+// query is Query after its checks.
+func (c *Collection) query(ctx context.Context, text string, k int, q queryConfig) ([]Hit, error) {
 	if q.mode == modeLexical {
 		return c.searchRerank(ctx, nil, text, k, q)
 	}
@@ -134,6 +144,10 @@ func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts
 	}
 	if q.rerank != nil {
 		return nil, fmt.Errorf("ganada: WithRerank: QueryVector has no query text to rerank with (use Query): %w", errs.ErrInvalidOption)
+	}
+	if q.parents {
+		hits, err := c.search(ctx, vec, "", parentsDepth(k), q)
+		return groupByParent(hits, k), err
 	}
 	return c.search(ctx, vec, "", k, q)
 }

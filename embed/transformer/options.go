@@ -45,6 +45,7 @@ type options struct {
 	int8         bool
 	pooling      pool.Mode // WithPooling; 0: the model's
 	pooler       bool      // WithBERTPooler
+	onTruncate   func(i, tokens int) error
 }
 
 // WithMaxSeqLength sets the token limit per text, special tokens included

@@ -138,3 +138,16 @@ func TestBERTPooler(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolingOverrideInIdentity: options that change the vectors without
+// changing the files change the identity, so that a Collection refuses to
+// mix them.
+func TestPoolingOverrideInIdentity(t *testing.T) {
+	dir := filepath.Join("testdata", "tiny-bert")
+	plain := mustLoad(t, dir).Identity()
+	cls := mustLoad(t, dir, WithPooling(pool.CLS)).Identity()
+	pooler := mustLoad(t, dir, WithBERTPooler()).Identity()
+	if plain == cls || plain == pooler || cls == pooler || plain.Revision != cls.Revision {
+		t.Errorf("identities: plain %+v, CLS %+v, pooler %+v", plain, cls, pooler)
+	}
+}

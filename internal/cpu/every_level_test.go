@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -54,10 +53,16 @@ func TestEveryLevel(t *testing.T) {
 	if puregoTag {
 		t.Skip("built with the purego tag: the children would run purego only")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		if goTool, err = exec.LookPath("go"); err != nil {
-			t.Skip("no go command to run the tests with")
+	// The go command of this toolchain: GOROOT/bin/go, GOROOT as the go
+	// command in PATH reports it (runtime.GOROOT is deprecated since Go
+	// 1.24), else the go command in PATH.
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to run the tests with")
+	}
+	if out, err := exec.Command(goTool, "env", "GOROOT").Output(); err == nil {
+		if p := filepath.Join(strings.TrimSpace(string(out)), "bin", "go"); fileExists(p) {
+			goTool = p
 		}
 	}
 	for _, l := range MachineLevels() {
@@ -96,4 +101,9 @@ func childEnv() []string {
 		env = append(env, kv)
 	}
 	return env
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -48,11 +48,20 @@ func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if len(uniq) == 0 {
 		return nil
 	}
+	var stale []string
+	if c.cfg.splitter != nil {
+		if uniq, stale, err = c.chunkDocuments(uniq); err != nil {
+			return err
+		}
+	}
 	vecs, err := c.encodeDocuments(ctx, uniq)
 	if err != nil {
 		return err
 	}
-	return c.insert(ctx, uniq, vecs)
+	if err := c.insert(ctx, uniq, vecs); err != nil {
+		return err
+	}
+	return c.deleteStale(ctx, stale)
 }
 
 // prepareDocuments validates docs and returns them with repeated IDs
@@ -222,7 +231,12 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			break
 		}
 		end := min(done+insertChunk, len(docs))
-		if err = c.idx.AddBatch(ctx, nums[done:end], vecs[done:end]); err != nil {
+		if di, ok := c.idx.(index.DocumentIndex); ok {
+			err = di.AddDocuments(ctx, nums[done:end], vecs[done:end], indexDocs(docs[done:end]))
+		} else {
+			err = c.idx.AddBatch(ctx, nums[done:end], vecs[done:end])
+		}
+		if err != nil {
 			err = fmt.Errorf("ganada: adding to the index: %w", err)
 			break
 		}
@@ -302,7 +316,8 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 	return err
 }
 
-// Delete removes the documents with these IDs. If any ID is absent it
+// Delete removes the documents with these IDs; the ID of a document
+// stored as chunks (WithChunking) removes all its chunks. If any ID is absent it
 // returns an error wrapping errs.ErrNotFound and removes nothing. A cancelled
 // context returns ctx.Err() before anything is removed.
 func (c *Collection) Delete(ctx context.Context, ids ...string) error {
@@ -312,6 +327,7 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.mu.Lock()
+	ids = c.expandParents(ids)
 	seen := make(map[string]bool, len(ids))
 	nums := make([]uint64, 0, len(ids))
 	for _, id := range ids {
@@ -333,4 +349,13 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	c.pending += len(nums)
 	c.mu.Unlock()
 	return c.retire(ctx, nums)
+}
+
+// indexDocs returns docs as a DocumentIndex stores them.
+func indexDocs(docs []Document) []index.Doc {
+	out := make([]index.Doc, len(docs))
+	for i, d := range docs {
+		out[i] = index.Doc{Key: d.ID, Text: d.Text, Metadata: d.Metadata}
+	}
+	return out
 }

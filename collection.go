@@ -4,8 +4,10 @@
 package ganada
 
 import (
+	"context"
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"slices"
 	"sort"
 	"sync"
 
@@ -73,11 +75,82 @@ var (
 )
 
 // NewCollection returns an empty collection whose documents enc encodes.
-// Options choose the index (WithHNSW, the default, or WithFlat) and its parameters,
-// the metric (Cosine by default), batch size and progress reporting.
-// The collection records enc's identity (see EncoderIdentity), which Save
-// writes and Load checks; its strings must be valid UTF-8.
+// Options choose the index (WithHNSW, the default, WithFlat, or WithIndex
+// for any index.Index) and its parameters, the metric (Cosine by default),
+// batch size and progress reporting. The collection records enc's
+// identity (see EncoderIdentity), which Save writes and Load checks; its
+// strings must be valid UTF-8. An index given WithIndex must be empty
+// (Open opens one that holds documents).
 func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
+	c, err := build(enc, opts)
+	if err != nil {
+		return nil, err
+	}
+	if n := c.idx.Len(); n > 0 {
+		return nil, fmt.Errorf("ganada: %w: WithIndex: the index holds %d vectors; open it with Open", errs.ErrInvalidInput, n)
+	}
+	return c, nil
+}
+
+// Open returns a collection over the index given WithIndex with the
+// documents it already holds: an index.DocumentIndex (such as a pgvector
+// table, see package index/pgvector) whose documents Open reads with ctx.
+// Of a document key stored under several ids (a process stopped between
+// adding a new version and deleting the old one), the highest id is
+// current and Open deletes the others. Without WithIndex, or over an empty
+// index, Open is NewCollection. A non-empty index that stores no documents
+// is an error wrapping errs.ErrUnsupported; a stored document with an empty
+// key, or with a key, text or metadata that is not valid UTF-8, one
+// wrapping errs.ErrCorrupt naming its id.
+//
+// The collection keeps the documents in memory, as it does over the
+// in-process indexes (its queries return them without asking the index), so
+// it is the only writer of the index: another process's writes are seen
+// after the next Open.
+func Open(ctx context.Context, enc embed.Encoder, opts ...Option) (*Collection, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c, err := build(enc, opts)
+	if err != nil {
+		return nil, err
+	}
+	if c.idx.Len() == 0 {
+		return c, nil
+	}
+	di, ok := c.idx.(index.DocumentIndex)
+	if !ok {
+		return nil, fmt.Errorf("ganada: open: %T holds %d vectors and no documents: %w", c.idx, c.idx.Len(), errs.ErrUnsupported)
+	}
+	var stale []uint64
+	err = di.Documents(ctx, func(num uint64, d index.Doc) error {
+		doc := Document{ID: d.Key, Text: d.Text, Metadata: d.Metadata}
+		if _, err := prepareDocuments([]Document{doc}); err != nil {
+			return fmt.Errorf("stored id %d: %w: %w", num, errs.ErrCorrupt, err)
+		}
+		if prev, ok := c.byID[doc.ID]; ok {
+			stale = append(stale, prev) // ids come in ascending order: num is newer
+			delete(c.byNum, prev)
+		}
+		c.byID[doc.ID] = num
+		c.byNum[num] = &entry{doc: doc, num: num}
+		c.next = max(c.next, num+1)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ganada: open: reading the documents: %w", err)
+	}
+	for _, n := range stale {
+		if err := c.idx.Delete(ctx, n); err != nil {
+			return nil, fmt.Errorf("ganada: open: deleting the replaced version %d: %w", n, err)
+		}
+	}
+	return c, nil
+}
+
+// build checks enc and the options and returns an empty collection over
+// the index they choose (WithIndex's, checked against enc).
+func build(enc embed.Encoder, opts []Option) (*Collection, error) {
 	if enc == nil {
 		return nil, fmt.Errorf("ganada: %w: nil encoder", errs.ErrInvalidInput)
 	}
@@ -93,6 +166,12 @@ func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 	if err := checkIdentityUTF8(id); err != nil {
 		return nil, err
 	}
+	if cfg.external != nil {
+		if err := checkExternal(cfg, dim, id); err != nil {
+			return nil, err
+		}
+		cfg.metric = cfg.external.Metric()
+	}
 	idx, err := newIndex(dim, cfg)
 	if err != nil {
 		return nil, err
@@ -104,6 +183,26 @@ func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 		}
 	}
 	return c, nil
+}
+
+// checkExternal checks WithIndex's index against the encoder and options.
+func checkExternal(cfg config, dim int, id embed.Identity) error {
+	x := cfg.external
+	if _, ok := x.(index.DocumentIndex); ok && cfg.lexical {
+		return fmt.Errorf("ganada: WithLexical: %T keeps the documents, and the lexical index would be in process only: %w", x, errs.ErrInvalidOption)
+	}
+	if x.Dim() != dim {
+		return fmt.Errorf("ganada: WithIndex: index dimension %d, encoder dimension %d: %w", x.Dim(), dim, errs.ErrDimension)
+	}
+	if slices.Contains(cfg.fixed, "WithMetric") && cfg.metric != x.Metric() {
+		return fmt.Errorf("ganada: WithMetric(%v): the index given WithIndex uses %v: %w", cfg.metric, x.Metric(), errs.ErrInvalidOption)
+	}
+	if ider, ok := x.(interface{ Identity() embed.Identity }); ok && ider.Identity() != (embed.Identity{}) {
+		if err := checkIdentity(ider.Identity(), id); err != nil {
+			return fmt.Errorf("ganada: WithIndex: %w", err)
+		}
+	}
+	return nil
 }
 
 func newCollection(enc embed.Encoder, id embed.Identity, cfg config, idx index.Index) *Collection {
@@ -125,6 +224,8 @@ func newIndex(dim int, cfg config) (index.Index, error) {
 			return nil, fmt.Errorf("ganada: %w", err)
 		}
 		return x, nil
+	case External:
+		return cfg.external, nil
 	case HNSW:
 		x, err := hnsw.New(dim, cfg.metric, cfg.hnswOpts...)
 		if err != nil {

@@ -359,7 +359,7 @@ func TestFilterCalledConcurrently(t *testing.T) {
 		ganada.Not(ganada.Where("mod", "4")),
 		ganada.Or(ganada.WhereIn("mod", "1", "2", "3"), ganada.WhereID("nothing")),
 		ganada.WhereExists("mod"),
-		overlap,
+		ganada.FilterFunc(overlap),
 	)
 	hits, err := c.Query(ctx, "text 7", n, ganada.WithFilter(filter))
 	if err != nil {

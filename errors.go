@@ -20,12 +20,15 @@ package ganada
 //     knows none of the text's words), the context's error.
 //   - Delete: errs.ErrNotFound (an ID not stored), the context's error.
 //   - Query: errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption (a query
-//     option's value, such as WithQueryEf(0) or WithHybrid(RRF(0)), or
-//     WithHybrid or WithLexicalOnly on a collection made without
-//     WithLexical, or given to QueryVector), the encoder's error,
-//     errs.ErrEncoder, errs.ErrInvalidVector, the context's error.
-//   - QueryVector: errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption,
-//     errs.ErrDimension, errs.ErrInvalidVector, the context's error.
+//     option's value, such as WithQueryEf(0), WithHybrid(RRF(0)) or
+//     WithRerank(nil, 5), or WithHybrid or WithLexicalOnly on a collection
+//     made without WithLexical, or given to QueryVector), the encoder's
+//     error, errs.ErrEncoder, errs.ErrInvalidVector, with WithRerank the
+//     reranker's error, errs.ErrEncoder (a wrong number of scores) or
+//     errs.ErrNonFinite (a NaN or infinite score), the context's error.
+//   - QueryVector: errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption
+//     (also WithRerank, which needs Query's text), errs.ErrDimension,
+//     errs.ErrInvalidVector, the context's error.
 //   - Save and WriteTo: the cause (a file system or writer error, or the
 //     context's error for Save) wrapped.
 //   - Load and Read: errs.ErrCorrupt (damaged, truncated or inconsistent

@@ -6,6 +6,7 @@ package ganada
 
 import (
 	"fmt"
+	"github.com/ganada/ganada/chunk"
 	"github.com/ganada/ganada/errs"
 
 	"github.com/ganada/ganada/index"
@@ -25,15 +26,20 @@ const (
 	// document. Exact results; the right choice up to some tens of thousands
 	// of documents, or when exactness matters more than latency.
 	Flat
+	// External is an index given with WithIndex: any index.Index, such as
+	// the PostgreSQL backend of package index/pgvector.
+	External
 )
 
-// String returns "hnsw" or "flat".
+// String returns "hnsw", "flat" or "external".
 func (k IndexKind) String() string {
 	switch k {
 	case HNSW:
 		return "hnsw"
 	case Flat:
 		return "flat"
+	case External:
+		return "external"
 	}
 	return fmt.Sprintf("IndexKind(%d)", uint8(k))
 }
@@ -60,12 +66,14 @@ type config struct {
 	kind      IndexKind
 	hnswOpts  []hnsw.Option
 	flatOpts  []flat.Option
-	indexOpt  string // "WithHNSW" or "WithFlat" when one was given
+	indexOpt  string      // "WithHNSW", "WithFlat" or "WithIndex" when one was given
+	external  index.Index // WithIndex's index
 	metric    index.Metric
 	batchSize int
 	progress  func(Progress)
 	lexical   bool             // keep a BM25 index beside the vectors (WithLexical)
 	lexOpts   []lexical.Option // its options
+	splitter  *chunk.Splitter  // WithChunking's
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
@@ -103,8 +111,8 @@ func resolve(opts []Option) (config, error) {
 // WithHNSW and WithFlat exclude each other.
 func WithHNSW(opts ...hnsw.Option) Option {
 	return func(c *config) error {
-		if c.indexOpt == "WithFlat" {
-			return fmt.Errorf("ganada: %w: WithHNSW: conflicts with WithFlat", errs.ErrInvalidOption)
+		if c.indexOpt != "" && c.indexOpt != "WithHNSW" {
+			return fmt.Errorf("ganada: %w: WithHNSW: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
 		}
 		c.kind, c.indexOpt = HNSW, "WithHNSW"
 		c.hnswOpts = append(c.hnswOpts, opts...)
@@ -119,11 +127,42 @@ func WithHNSW(opts ...hnsw.Option) Option {
 // and WithFlat exclude each other.
 func WithFlat(opts ...flat.Option) Option {
 	return func(c *config) error {
-		if c.indexOpt == "WithHNSW" {
-			return fmt.Errorf("ganada: %w: WithFlat: conflicts with WithHNSW", errs.ErrInvalidOption)
+		if c.indexOpt != "" && c.indexOpt != "WithFlat" {
+			return fmt.Errorf("ganada: %w: WithFlat: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
 		}
 		c.kind, c.indexOpt = Flat, "WithFlat"
 		c.flatOpts = append(c.flatOpts, opts...)
+		return nil
+	}
+}
+
+// WithIndex makes the collection keep its vectors in idx, any
+// implementation of index.Index, instead of an HNSW or Flat index it
+// builds: for example a PostgreSQL table through index/pgvector. idx's
+// dimension must be the encoder's and its metric is the collection's
+// (WithMetric, if given, must agree). An idx that reports the encoder
+// identity it was built for (an Identity() embed.Identity method, as
+// pgvector.Index has; the zero Identity means none) must report the
+// encoder's, or NewCollection fails
+// with errs.ErrEncoderMismatch.
+//
+// When idx is an index.DocumentIndex, the documents live in it too: Add
+// gives it each document with its vector, queries send it their filters
+// as an index.Cond (see Filter; a FilterFunc is errs.ErrUnsupported), and
+// Open reads back the documents it holds; WithLexical is refused (its index
+// would live in this process only). A collection WithIndex is
+// persisted by its index, not by Save or WriteTo, which fail with
+// errs.ErrUnsupported; Load and Read reject WithIndex. It excludes WithHNSW
+// and WithFlat. The collection does not close idx.
+func WithIndex(idx index.Index) Option {
+	return func(c *config) error {
+		if idx == nil {
+			return fmt.Errorf("ganada: %w: WithIndex(nil)", errs.ErrInvalidOption)
+		}
+		if c.indexOpt != "" {
+			return fmt.Errorf("ganada: %w: WithIndex: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
+		}
+		c.kind, c.indexOpt, c.external = External, "WithIndex", idx
 		return nil
 	}
 }

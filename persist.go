@@ -109,6 +109,9 @@ func (c *Collection) WriteTo(w io.Writer) (int64, error) {
 
 // writeTo is WriteTo with errors unprefixed.
 func (c *Collection) writeTo(w io.Writer) (int64, error) {
+	if c.cfg.kind == External {
+		return 0, fmt.Errorf("the collection's index is an external %T (WithIndex), which persists itself: %w", c.idx, errs.ErrUnsupported)
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	// With wmu held no writer is running, so the maps are stable and every
@@ -258,6 +261,9 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	cfg, err := resolve(opts)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.external != nil {
+		return nil, fmt.Errorf("ganada: %w: WithIndex: a saved collection holds its own index; open a collection over an external index with Open", errs.ErrInvalidOption)
 	}
 	if len(cfg.fixed) > 0 {
 		return nil, fmt.Errorf("ganada: %w: %s: the saved collection fixes it", errs.ErrInvalidOption, cfg.fixed[0])

@@ -26,7 +26,8 @@ type Hit struct {
 }
 
 // A QueryOption tunes one Query or QueryVector call: WithFilter,
-// WithQueryEf, WithExactSearch, WithHybrid or WithLexicalOnly. Nil options are skipped; an option with a
+// WithQueryEf, WithExactSearch, WithHybrid, WithLexicalOnly or (Query only)
+// WithRerank. Nil options are skipped; an option with a
 // bad value makes the call fail with an error wrapping errs.ErrInvalidOption
 // that names it.
 type QueryOption func(*queryConfig) error
@@ -35,9 +36,11 @@ type QueryOption func(*queryConfig) error
 type queryConfig struct {
 	filters []Filter
 	sopts   []index.SearchOption
-	mode    queryMode // dense (the zero value), lexical or hybrid
-	fusion  Fusion    // how a hybrid query fuses its lists
-	option  string    // the option that set mode, for errors
+	mode    queryMode   // dense (the zero value), lexical or hybrid
+	fusion  Fusion      // how a hybrid query fuses its lists
+	option  string      // the option that set mode, for errors
+	rerank  *rerankSpec // WithRerank (rerank.go)
+	parents bool        // WithParents (chunking.go)
 }
 
 // WithFilter restricts one query to the documents every filter admits
@@ -92,8 +95,17 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if err != nil {
 		return nil, err
 	}
+	if q.parents {
+		hits, err := c.query(ctx, text, parentsDepth(k), q)
+		return groupByParent(hits, k), err
+	}
+	return c.query(ctx, text, k, q)
+}
+
+// query is Query after its checks.
+func (c *Collection) query(ctx context.Context, text string, k int, q queryConfig) ([]Hit, error) {
 	if q.mode == modeLexical {
-		return c.search(ctx, nil, text, k, q)
+		return c.searchRerank(ctx, nil, text, k, q)
 	}
 	out, err := embed.EncodeQueries(ctx, c.enc, []string{text})
 	if err != nil {
@@ -108,7 +120,7 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 	if err := c.checkVector(out[0], text); err != nil {
 		return nil, fmt.Errorf("ganada: query: %w", err)
 	}
-	return c.search(ctx, out[0], text, k, q)
+	return c.searchRerank(ctx, out[0], text, k, q)
 }
 
 // QueryVector returns up to k documents whose vectors score best against
@@ -130,6 +142,13 @@ func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts
 	if err != nil {
 		return nil, err
 	}
+	if q.rerank != nil {
+		return nil, fmt.Errorf("ganada: WithRerank: QueryVector has no query text to rerank with (use Query): %w", errs.ErrInvalidOption)
+	}
+	if q.parents {
+		hits, err := c.search(ctx, vec, "", parentsDepth(k), q)
+		return groupByParent(hits, k), err
+	}
 	return c.search(ctx, vec, "", k, q)
 }
 
@@ -145,6 +164,36 @@ func checkK(k int) error {
 func (c *Collection) search(ctx context.Context, vec []float32, text string, k int, q queryConfig) ([]Hit, error) {
 	sopts := q.sopts
 
+	if _, ok := c.idx.(index.DocumentIndex); ok {
+		// The index holds the documents and evaluates the filters itself.
+		// Hits that are not current documents (mid-Add or mid-Delete) are
+		// dropped below, so a query racing a writer may return fewer than k.
+		if len(q.filters) > 0 {
+			conds := make([]index.Cond, len(q.filters))
+			for i, f := range q.filters {
+				conds[i] = f.Cond()
+			}
+			where := index.And(conds...)
+			if name, ok := where.Opaque(); ok {
+				return nil, fmt.Errorf("ganada: query: a %s filter cannot run in the index %T, which evaluates filters itself; use Where, WhereIn, WhereExists, WhereID, And, Or and Not: %w", name, c.idx, errs.ErrUnsupported)
+			}
+			sopts = append(sopts, index.WithWhere(where))
+		}
+		res, err := c.idx.Search(ctx, vec, k, sopts...)
+		if err != nil {
+			return nil, fmt.Errorf("ganada: search: %w", err)
+		}
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		hits := make([]Hit, 0, len(res))
+		for _, r := range res {
+			if e := c.byNum[r.ID]; e != nil && c.byID[e.doc.ID] == r.ID {
+				hits = append(hits, Hit{ID: e.doc.ID, Text: e.doc.Text, Metadata: copyMetadata(e.doc.Metadata), Score: r.Score})
+			}
+		}
+		return hits, nil
+	}
+
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if len(q.filters) > 0 || c.pending > 0 {
@@ -159,7 +208,7 @@ func (c *Collection) search(ctx context.Context, vec []float32, text string, k i
 				return false
 			}
 			for _, f := range q.filters {
-				if !f(e.doc) {
+				if !f.Match(e.doc) {
 					return false
 				}
 			}

@@ -1,15 +1,22 @@
 // Package index holds what ganada's vector indexes share: the Metric and
 // Result types, the Index interface (exactly what a ganada.Collection uses,
 // so that another backend plugs in by implementing it) and the search
-// options. Errors wrap the sentinels of package errs.
+// options with their resolved form, SearchOptions, which an implementation
+// outside this module reads with ResolveSearch. A backend that stores each
+// vector's document (a database) also implements DocumentIndex and
+// evaluates the search's Cond (WithWhere), a condition on the stored
+// metadata that it translates to its own query language. Errors wrap the
+// sentinels of package errs.
 //
-// Two implementations live below it:
+// Three implementations live below it:
 //
 //   - index/flat: exact (brute-force) search over one contiguous slab of
 //     vectors, parallel across cores for large indexes.
 //   - index/hnsw: approximate search over a Hierarchical Navigable Small
 //     World graph (Malkov & Yashunin), with deletes, filters and concurrent
 //     reads and writes.
+//   - index/pgvector: a PostgreSQL table searched by the pgvector
+//     extension, for corpora that several processes share.
 //
 // # Scores
 //

@@ -1,6 +1,6 @@
 // This file holds Cosine for builds without assembly kernels.
 
-//go:build !amd64 || purego
+//go:build (!amd64 && !arm64) || purego
 
 package similarity
 

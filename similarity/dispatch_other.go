@@ -1,7 +1,7 @@
 // This file binds the kernels to the portable implementation on platforms
 // without assembly kernels, and in builds with the purego tag.
 
-//go:build !amd64 || purego
+//go:build (!amd64 && !arm64) || purego
 
 package similarity
 

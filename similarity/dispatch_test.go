@@ -11,7 +11,7 @@ import (
 )
 
 func TestDispatchFollowsCPULevel(t *testing.T) {
-	want := map[cpu.Level]string{cpu.Purego: "generic", cpu.AVX2: "avx2", cpu.AVX512: "avx512"}[cpu.Selected()]
+	want := map[cpu.Level]string{cpu.Purego: "generic", cpu.AVX2: "avx2", cpu.AVX512: "avx512", cpu.NEON: "neon", cpu.DotProd: "dotprod"}[cpu.Selected()]
 	if got := Implementation(); got != want {
 		t.Errorf("Implementation() = %q at level %s (%s), want %q", got, cpu.Name(), cpu.Reason(), want)
 	}

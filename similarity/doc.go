@@ -15,16 +15,45 @@
 // On amd64 the kernels are Go assembly at the module's kernel level,
 // chosen once at start-up (internal/cpu): AVX-512 (F, VL, BW, DQ; VNNI for
 // DotInt8 and VPOPCNTDQ for Hamming where present) or AVX2 with FMA (and
-// scalar POPCNT for Hamming). Every other platform, and every build with
-// the purego tag, uses portable Go. All implementations are tested against
-// the same float64 reference. Implementation reports the choice;
-// GANADA_CPU=avx2 or GANADA_CPU=purego lowers it at run time, for
-// comparisons or to rule out a kernel.
+// scalar POPCNT for Hamming). On arm64 they are NEON (Advanced SIMD)
+// assembly: FMLA for the float kernels, four rows at a time in the batch
+// scans, CNT for Hamming, SMULL/SADALP for DotInt8, or SDOT at the dotprod
+// level (Apple M-series, Neoverse N1/V1/V2, Graviton 2-4). Every other
+// platform, and every build with the purego tag, uses portable Go. All
+// implementations are tested against the same float64 reference (arm64
+// under qemu-user emulation in CI: correctness only, no timing).
+// Implementation reports the choice; GANADA_CPU=avx2, neon or purego
+// lowers it at run time, for comparisons or to rule out a kernel.
+//
+// # Expected arm64 throughput
+//
+// Not measured (this project has no arm64 machine); estimated per core
+// from the instructions per step of each loop and the published pipe
+// counts: 128-bit FMLA at latency 4 on four pipes on Apple M1 (Dougall
+// Johnson, "Apple M1 Firestorm SIMD and FP instructions",
+// dougallj.github.io/applecpu) and Neoverse V1/V2 (Arm Neoverse V1 and V2
+// Software Optimization Guides), two on Neoverse N1 (its guide); three
+// 128-bit loads per cycle on M1, V1 and V2, two on N1. For data in L1/L2,
+// per cycle:
+//
+//	kernel          bound            M1, V1, V2     N1
+//	Dot             2 loads/FMLA     6 floats       4 floats
+//	SquaredL2       loads            6 floats       4 floats
+//	Cosine          3 FMLA/4 floats  5.3 floats     2.7 floats
+//	DotBatch        5 loads/4 FMLA   9.6 products   6.4 products
+//	DotInt8 (SDOT)  loads            24 bytes       16 bytes
+//	DotInt8 (neon)  SMULL, SADALP    16 bytes       8 bytes
+//	Hamming         14 SIMD ops/64 B 18 bytes       9 bytes
+//
+// The portable Go loops do one element per scalar load pair (about 1.5
+// floats or bytes per cycle), so 3-6× is expected in cache and less for
+// scans streamed from memory. bench/arm64 measures the ratios on a real
+// machine.
 //
 // # Accuracy
 //
 // Float kernels accumulate in float32 across several independent partial
-// sums (4 in portable Go, 16 to 64 SIMD lanes in assembly) and add the
+// sums (4 in portable Go, 8 to 64 SIMD lanes in assembly) and add the
 // partial sums pairwise at the end. For vectors of length n the error of
 // Dot, of each of Cosine's three sums and of each row of DotBatch is
 // bounded by

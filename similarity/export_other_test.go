@@ -1,7 +1,7 @@
 // This file gives the portable build the same test hook as amd64: there is
 // one implementation level, so f runs once.
 
-//go:build !amd64 || purego
+//go:build (!amd64 && !arm64) || purego
 
 package similarity
 

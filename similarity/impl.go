@@ -5,6 +5,7 @@
 package similarity
 
 //go:generate go run gen_kernels.go
+//go:generate go run gen_kernels_neon.go
 
 // kernels is one implementation of every low-level kernel. The kernels
 // assume validated arguments: equal lengths, len(rows) == len(dst)*len(q).

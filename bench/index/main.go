@@ -7,6 +7,7 @@
 //	index hnsw   -dir DIR -res F       build ganada HNSW (2 threads) and search (1 thread)
 //	index flat   -dir DIR -res F       exact search QPS, 1 thread and all threads
 //	index report -res F                print the recall/QPS tables and ratios
+//	index pgvector -dir DIR -dsn DSN   index/pgvector against in-process HNSW on the first n vectors
 //
 // A data directory holds base.fvecs, query.fvecs and gt.ivecs (the common
 // TEXMEX layout: per vector an int32 dimension then the components), so the
@@ -21,16 +22,17 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: index synth|words|truth|hnsw|flat|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: index synth|words|truth|hnsw|flat|report|pgvector [flags]")
 		os.Exit(2)
 	}
 	cmds := map[string]func([]string) error{
-		"synth":  cmdSynth,
-		"words":  cmdWords,
-		"truth":  cmdTruth,
-		"hnsw":   cmdHNSW,
-		"flat":   cmdFlat,
-		"report": cmdReport,
+		"synth":    cmdSynth,
+		"words":    cmdWords,
+		"truth":    cmdTruth,
+		"hnsw":     cmdHNSW,
+		"flat":     cmdFlat,
+		"report":   cmdReport,
+		"pgvector": cmdPG,
 	}
 	f, ok := cmds[os.Args[1]]
 	if !ok {

@@ -1,7 +1,9 @@
 // Package static implements embed.Encoder for static word-vector models:
 // GloVe and word2vec text files (with or without a "count dim" header line),
-// word2vec binary files, fastText .vec files, Model2Vec folders, and this
-// package's own compact quantised format.
+// word2vec binary files, fastText .vec files, Model2Vec folders,
+// sentence-transformers StaticEmbedding folders (LoadStaticEmbedding, with
+// weights in model.safetensors or pytorch_model.bin), and this package's
+// own compact quantised format.
 //
 // The vector-file readers skip words that are not valid UTF-8 (word2vec's
 // C tool can cut a long word inside a character; no text could contain

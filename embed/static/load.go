@@ -19,7 +19,9 @@ import (
 
 // Load reads the model at path, recognising its format:
 //
-//   - a directory: a Model2Vec folder (see LoadModel2Vec);
+//   - a directory whose modules.json names a sentence-transformers
+//     StaticEmbedding module: see LoadStaticEmbedding;
+//   - any other directory: a Model2Vec folder (see LoadModel2Vec);
 //   - a file starting with the compact format's magic: see LoadCompact;
 //   - a file with a "count dim" header line whose next line is not a word
 //     followed by numbers, and whose first bytes after the header are not
@@ -38,6 +40,9 @@ func Load(ctx context.Context, path string, opts ...Option) (*Model, error) {
 		return nil, err
 	}
 	if st.IsDir() {
+		if isStaticEmbedding(path) {
+			return LoadStaticEmbedding(ctx, path, opts...)
+		}
 		return LoadModel2Vec(ctx, path, opts...)
 	}
 	f, st, err := fileio.Open(path)

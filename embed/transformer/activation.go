@@ -21,6 +21,8 @@ func activationByName(name string) (activation, bool) {
 		return geluTanh, true
 	case "relu":
 		return relu, true
+	case "silu", "swish":
+		return silu, true
 	}
 	return nil, false
 }
@@ -48,6 +50,14 @@ func geluErf(x []float32) { nn.GELU(x, x) }
 func geluTanh(x []float32) { nn.GELUTanh(x, x) }
 
 func relu(x []float32) { nn.ReLU(x, x) }
+
+// silu is x·σ(x) (torch's nn.functional.silu), which the matrix kernels'
+// epilogue does not fuse: the forward pass applies it after the product.
+func silu(x []float32) {
+	for i, v := range x {
+		x[i] = float32(float64(v) / (1 + math.Exp(-float64(v))))
+	}
+}
 
 func tanhAct(x []float32) {
 	for i, v := range x {

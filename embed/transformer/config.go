@@ -13,14 +13,6 @@ import (
 	"github.com/ganada/ganada/internal/gemm"
 )
 
-// family is the architecture family of a supported model_type.
-type family int
-
-const (
-	familyBERT family = iota
-	familyRoBERTa
-)
-
 // config holds the fields of config.json the forward pass needs.
 type config struct {
 	ModelType             string   `json:"model_type"`
@@ -36,10 +28,39 @@ type config struct {
 	PadTokenID            *int     `json:"pad_token_id"`
 	PositionEmbeddingType string   `json:"position_embedding_type"`
 
-	family  family
+	// MPNet.
+	RelBuckets *int `json:"relative_attention_num_buckets"`
+	// ModernBERT.
+	GlobalEvery    *int     `json:"global_attn_every_n_layers"`
+	LocalAttention *int     `json:"local_attention"`
+	GlobalTheta    *float64 `json:"global_rope_theta"`
+	LocalTheta     *float64 `json:"local_rope_theta"`
+	AttentionBias  bool     `json:"attention_bias"`
+	MLPBias        bool     `json:"mlp_bias"`
+	NormBias       bool     `json:"norm_bias"`
+	// Decoders (Qwen3, Qwen2, Mistral).
+	HeadDim    *int     `json:"head_dim"`
+	NumKVHeads *int     `json:"num_key_value_heads"`
+	RopeTheta  *float64 `json:"rope_theta"`
+
+	fam     *family
 	gemmAct gemm.Activation // hidden_act, fused into the FFN's first product
-	eps     float32
-	pad     int
+	postAct activation      // hidden_act when the epilogue cannot fuse it (SiLU), else nil
+	// headDim, kvHeads: the size of each attention head and the number of
+	// key/value heads (grouped-query attention: each serves
+	// NumHeads/kvHeads query heads); HiddenSize/NumHeads and NumHeads
+	// unless the family reads head_dim and num_key_value_heads.
+	headDim, kvHeads int
+	eps              float32
+	pad              int
+	// relBuckets is the number of relative position buckets (biasRelBuckets).
+	relBuckets int
+	// globalEvery, window, globalTheta and localTheta are the rotary and
+	// sliding-window settings of localAttention families: layer i attends
+	// globally when i%globalEvery == 0, otherwise to keys within window
+	// positions on either side.
+	globalEvery, window     int
+	globalTheta, localTheta float64
 	// TypeVocabSize is type_vocab_size, or when config.json has none, the
 	// rows of the token type embeddings (set by loadEmbeddings).
 	TypeVocabSize int
@@ -53,6 +74,16 @@ func readConfig(path string) (*config, error) {
 	var c config
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("transformer: %s: %v: %w", path, err, errs.ErrCorrupt)
+	}
+	if f := familyOf(c.ModelType); f != nil && f.keys != nil {
+		// Read the family's own key names as the BERT ones.
+		if b, err = renameKeys(b, f.keys); err != nil {
+			return nil, fmt.Errorf("transformer: %s: %v: %w", path, err, errs.ErrCorrupt)
+		}
+		c = config{}
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("transformer: %s: %v: %w", path, err, errs.ErrCorrupt)
+		}
 	}
 	if err := c.check(); err != nil {
 		var ce *configError
@@ -79,16 +110,30 @@ func badConfig(kind error, format string, args ...any) error {
 	return &configError{kind: kind, msg: fmt.Sprintf(format, args...)}
 }
 
+// renameKeys returns the JSON object b with each key from of keys also
+// set under its name to (unless b has that already).
+func renameKeys(b []byte, keys map[string]string) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for from, to := range keys {
+		if v, ok := m[from]; ok {
+			if _, has := m[to]; !has {
+				m[to] = v
+			}
+		}
+	}
+	return json.Marshal(m)
+}
+
 func (c *config) check() error {
-	switch c.ModelType {
-	case "bert":
-		c.family = familyBERT
-	case "roberta", "xlm-roberta":
-		c.family = familyRoBERTa
-	case "":
+	c.fam = familyOf(c.ModelType)
+	switch {
+	case c.ModelType == "":
 		return badConfig(errs.ErrUnsupported, "no model_type")
-	default:
-		return badConfig(errs.ErrUnsupported, "model_type %q (supported: bert, roberta, xlm-roberta)", c.ModelType)
+	case c.fam == nil:
+		return badConfig(errs.ErrUnsupported, "model_type %q (supported: %s)", c.ModelType, supportedModelTypes())
 	}
 	if c.PositionEmbeddingType != "" && c.PositionEmbeddingType != "absolute" {
 		return badConfig(errs.ErrUnsupported, "position_embedding_type %q (only absolute)", c.PositionEmbeddingType)
@@ -97,11 +142,13 @@ func (c *config) check() error {
 	if act == "" {
 		act = "gelu"
 	}
-	var ok bool
-	_, ok = activationByName(act)
+	fn, ok := activationByName(act)
 	c.gemmAct = gemmActivation(act)
 	if !ok {
-		return badConfig(errs.ErrUnsupported, "hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)", c.HiddenAct)
+		return badConfig(errs.ErrUnsupported, "hidden_act %q (supported: gelu, gelu_new, gelu_pytorch_tanh, relu, silu)", c.HiddenAct)
+	}
+	if c.gemmAct == gemm.None {
+		c.postAct = fn
 	}
 	// Each size must be positive; readWeights then checks every tensor's
 	// shape against them, so that none exceeds what the weights hold.
@@ -116,7 +163,21 @@ func (c *config) check() error {
 			return badConfig(errs.ErrCorrupt, "%s %d: must be positive", f.name, f.v)
 		}
 	}
-	if c.HiddenSize%c.NumHeads != 0 {
+	c.headDim, c.kvHeads = c.HiddenSize/c.NumHeads, c.NumHeads
+	if c.HeadDim != nil || c.NumKVHeads != nil {
+		if !c.fam.decoder {
+			return badConfig(errs.ErrUnsupported, "head_dim or num_key_value_heads in a %s config", c.fam.name)
+		}
+		if c.HeadDim != nil {
+			c.headDim = *c.HeadDim
+		}
+		if c.NumKVHeads != nil {
+			c.kvHeads = *c.NumKVHeads
+		}
+		if c.headDim <= 0 || c.headDim > 1<<16 || c.kvHeads <= 0 || c.NumHeads%c.kvHeads != 0 {
+			return badConfig(errs.ErrCorrupt, "head_dim %d, num_key_value_heads %d: must be positive, the heads (%d) a multiple of the key/value heads", c.headDim, c.kvHeads, c.NumHeads)
+		}
+	} else if c.HiddenSize%c.NumHeads != 0 {
 		return badConfig(errs.ErrCorrupt, "hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumHeads)
 	}
 	if c.TypeVocab != nil {
@@ -125,7 +186,10 @@ func (c *config) check() error {
 		}
 		c.TypeVocabSize = *c.TypeVocab
 	}
-	c.eps = 1e-12
+	if err := c.checkFamily(); err != nil {
+		return err
+	}
+	c.eps = float32(c.fam.eps)
 	if c.LayerNormEps != nil {
 		// LayerNorm divides by sqrt(variance + eps): a zero, negative or
 		// non-finite eps (also one that float32 rounds to 0 or ∞) gives
@@ -137,8 +201,8 @@ func (c *config) check() error {
 	}
 	if c.PadTokenID != nil {
 		c.pad = *c.PadTokenID
-	} else if c.family == familyRoBERTa {
-		c.pad = 1
+	} else {
+		c.pad = c.fam.pad
 	}
 	// RoBERTa numbers positions from pad_token_id+1, so a pad id outside
 	// the vocabulary (negative, say) would index outside the position
@@ -146,16 +210,98 @@ func (c *config) check() error {
 	if c.pad < 0 || c.pad >= c.VocabSize {
 		return badConfig(errs.ErrCorrupt, "pad_token_id %d outside the vocabulary (vocab_size %d)", c.pad, c.VocabSize)
 	}
-	if c.family == familyRoBERTa && c.MaxPositionEmbeddings <= c.pad+1 {
+	if c.fam.positions == posAfterPad && c.MaxPositionEmbeddings <= c.pad+1 {
 		return badConfig(errs.ErrCorrupt, "max_position_embeddings %d leaves no positions after padding_idx (pad_token_id) %d", c.MaxPositionEmbeddings, c.pad)
 	}
 	return nil
 }
 
 // maxTokens is the longest sequence the position embeddings allow.
-func (c *config) maxTokens() int {
-	if c.family == familyRoBERTa {
-		return c.MaxPositionEmbeddings - c.pad - 1
+func (c *config) maxTokens() int { return c.fam.maxTokens(c) }
+
+// qkvWidth is the width of the fused query, key and value rows.
+func (c *config) qkvWidth() int { return (c.NumHeads + 2*c.kvHeads) * c.headDim }
+
+// attnWidth is the width of the attention context rows (all query heads).
+func (c *config) attnWidth() int { return c.NumHeads * c.headDim }
+
+// ctxWidth is the width of the runner's ctx rows: attention context, and
+// normalised or scratch hidden rows.
+func (c *config) ctxWidth() int { return max(c.HiddenSize, c.attnWidth()) }
+
+// innerWidth is the width of the first MLP product: intermediate_size, or
+// twice that for a gated MLP ([input; gate]).
+func (c *config) innerWidth() int {
+	if c.fam.gatedMLP {
+		return 2 * c.IntermediateSize
 	}
-	return c.MaxPositionEmbeddings
+	return c.IntermediateSize
+}
+
+// checkFamily checks and sets the settings of the family's own
+// mechanisms.
+func (c *config) checkFamily() error {
+	f := c.fam
+	if f.attnBias == biasRelBuckets {
+		c.relBuckets = 32 // MPNet's default
+		if c.RelBuckets != nil {
+			c.relBuckets = *c.RelBuckets
+		}
+		// transformers' MPNetEncoder buckets into 32 whatever the config
+		// says (compute_position_bias's default): the table needs 32 rows.
+		if c.relBuckets < relBucketsUsed || c.relBuckets > 1<<16 {
+			return badConfig(errs.ErrCorrupt, "relative_attention_num_buckets %d: must be %d..65536", c.relBuckets, relBucketsUsed)
+		}
+	}
+	if f.localAttention {
+		if c.AttentionBias || c.MLPBias || c.NormBias {
+			return badConfig(errs.ErrUnsupported, "attention_bias, mlp_bias or norm_bias true (only bias-free ModernBERT models)")
+		}
+		c.globalEvery, c.window = 3, 64 // ModernBertConfig's defaults (local_attention 128)
+		if c.GlobalEvery != nil {
+			c.globalEvery = *c.GlobalEvery
+		}
+		if c.LocalAttention != nil {
+			if *c.LocalAttention < 0 {
+				return badConfig(errs.ErrCorrupt, "local_attention %d: negative", *c.LocalAttention)
+			}
+			c.window = *c.LocalAttention / 2
+		}
+		if c.globalEvery <= 0 {
+			return badConfig(errs.ErrCorrupt, "global_attn_every_n_layers %d: must be positive", c.globalEvery)
+		}
+		c.globalTheta = 160000
+		if c.GlobalTheta != nil {
+			c.globalTheta = *c.GlobalTheta
+		}
+		c.localTheta = c.globalTheta
+		if c.LocalTheta != nil {
+			c.localTheta = *c.LocalTheta
+		}
+		for _, th := range []struct {
+			name string
+			v    float64
+		}{{"global_rope_theta", c.globalTheta}, {"local_rope_theta", c.localTheta}} {
+			if !(th.v > 1) || math.IsInf(th.v, 0) {
+				return badConfig(errs.ErrCorrupt, "%s %g: must be finite and above 1", th.name, th.v)
+			}
+		}
+	}
+	if f.decoder {
+		c.globalTheta = f.theta
+		if c.RopeTheta != nil {
+			c.globalTheta = *c.RopeTheta
+		}
+		if !(c.globalTheta > 1) || math.IsInf(c.globalTheta, 0) {
+			return badConfig(errs.ErrCorrupt, "rope_theta %g: must be finite and above 1", c.globalTheta)
+		}
+		c.localTheta = c.globalTheta
+		if c.AttentionBias && !f.biases {
+			return badConfig(errs.ErrUnsupported, "attention_bias true (%s models have none)", f.name)
+		}
+	}
+	if f.positions == posRotary && c.headDim%2 != 0 {
+		return badConfig(errs.ErrCorrupt, "head size %d is odd: rotary positions need it even", c.headDim)
+	}
+	return nil
 }

@@ -252,8 +252,13 @@ func (m *Model) tokenize(r *runner, texts []string, idx []int) error {
 func (m *Model) tokenizeOne(r *runner, i int) {
 	j := r.idx[i]
 	enc := &r.encs[i]
-	if err := m.tok.EncodeInto(enc, m.prepare(r.prompt.text+r.texts[j]), true); err != nil {
+	text := m.prepare(r.prompt.text + r.texts[j])
+	if err := m.tok.EncodeInto(enc, text, true); err != nil {
 		r.errs[i] = fmt.Errorf("transformer: text %d: %w", j, err)
+		return
+	}
+	if err := m.checkTruncation(j, text, enc.Len()); err != nil {
+		r.errs[i] = err
 		return
 	}
 	r.seqs[i] = sequence{ids: enc.IDs, typeIDs: enc.TypeIDs}

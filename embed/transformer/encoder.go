@@ -1,5 +1,5 @@
-// encoder.go runs the BERT / RoBERTa encoder stack over a batch of token
-// sequences. Sequences are packed row after row without padding: every
+// encoder.go runs the encoder stack of every family (see family.go) over
+// a batch of token sequences. Sequences are packed row after row without padding: every
 // operation but attention works row by row, and attention runs per
 // sequence over its own rows only, which equals masked attention over a
 // right-padded batch (masked scores contribute exactly zero).
@@ -8,6 +8,8 @@ package transformer
 
 import (
 	"fmt"
+	"math"
+	"sync"
 
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/gemm"
@@ -18,7 +20,47 @@ import (
 type encoder struct {
 	cfg *config
 	w   *weights
+
+	// relTable is biasRelBuckets' bias per head and relative position
+	// (see relBiasTable), for sequences of up to relN tokens.
+	relTable []float32
+	relN     int
+
+	ropeMu sync.Mutex
+	ropes  *[2]*rope // posRotary: global and local layers' tables, grown on demand
 }
+
+// newEncoder returns the encoder of c's family with weights w,
+// precomputing its position tables.
+func newEncoder(c *config, w *weights) *encoder {
+	e := &encoder{cfg: c, w: w}
+	switch c.fam.attnBias {
+	case biasNone:
+	case biasRelBuckets:
+		e.relN = c.maxTokens()
+		e.relTable = relBiasTable(w.relBias, c.NumHeads, e.relN)
+	}
+	return e
+}
+
+// ropesFor returns rotary tables covering n positions, computing larger
+// ones when needed. A table once returned is never written again, so a
+// call running on an older, shorter table is unaffected.
+func (e *encoder) ropesFor(n int) *[2]*rope {
+	e.ropeMu.Lock()
+	defer e.ropeMu.Unlock()
+	if e.ropes != nil && len(e.ropes[0].cos) >= n*e.ropes[0].half {
+		return e.ropes
+	}
+	c := e.cfg
+	n = max(n, 128) // texts grow a few tokens at a time: round up
+	dh := c.headDim
+	e.ropes = &[2]*rope{newRope(c.globalTheta, dh, n), newRope(c.localTheta, dh, n)}
+	return e.ropes
+}
+
+// local reports whether layer li attends within a sliding window.
+func (c *config) local(li int) bool { return c.fam.localAttention && li%c.globalEvery != 0 }
 
 // sequence is one tokenised text.
 type sequence struct {
@@ -39,6 +81,9 @@ func (e *encoder) check(s sequence) error {
 		if id < 0 || id >= c.VocabSize {
 			return fmt.Errorf("token id %d outside the vocabulary of %d", id, c.VocabSize)
 		}
+	}
+	if !c.fam.tokenTypes {
+		return nil // type ids are not used
 	}
 	for _, t := range s.typeIDs {
 		if t < 0 || t >= c.TypeVocabSize {
@@ -71,6 +116,9 @@ func (e *encoder) forward(r *runner, seqs []sequence) ([]float32, error) {
 	}
 	total := r.prepare(seqs)
 	x := r.x[:total*e.cfg.HiddenSize]
+	if e.cfg.fam.positions == posRotary {
+		r.ropes = e.ropesFor(r.longest)
+	}
 	if total == 0 {
 		return x, nil
 	}
@@ -90,34 +138,86 @@ type span struct{ s0, s1, r0, r1 int }
 // layers runs the encoder layers over the rows of sp. With shared, the
 // steps are split across all workers (sp is then the whole batch);
 // otherwise everything runs on the calling goroutine, which is worker.
+//
+// A post-norm layer (BERT) computes x = LN(x + Attention(x)) and then
+// x = LN(x + MLP(x)); a pre-norm layer (ModernBERT) x = x + Attention(LN(x))
+// and x = x + MLP(LN(x)), with a last LayerNorm after all layers.
 func (r *runner) layers(worker int, sp span, shared bool) {
 	c, h := r.e.cfg, r.e.cfg.HiddenSize
+	pre := c.fam.preNorm
 	rows := sp.r1 - sp.r0
 	x := r.x[sp.r0*h : sp.r1*h]
-	ctx := r.ctx[sp.r0*h : sp.r1*h]
+	cw := c.ctxWidth()
+	ctx := r.ctx[sp.r0*cw : sp.r1*cw]
 	big := r.big[sp.r0*r.bigWidth : sp.r1*r.bigWidth]
-	qkv := big[:rows*3*h]
-	ffn := big[:rows*c.IntermediateSize]
+	qkv := big[:rows*c.qkvWidth()]
 	for li := range r.e.w.layers {
 		l := &r.e.w.layers[li]
-		// Self-attention: x = LN(x + Attention(x)·Woᵀ + bo).
-		r.mul(worker, shared, &l.qkv, qkv, x, rows, gemm.Epilogue{Bias: l.qkv.B})
+		// Self-attention.
+		in := x
+		if pre && l.attnLNW != nil {
+			r.layerNorm(shared, ctx, x, l.attnLNW, l.attnLNB, rows)
+			in = ctx
+		}
+		r.mul(worker, shared, &l.qkv, qkv, in, rows, gemm.Epilogue{Bias: l.qkv.B})
+		if c.fam.decoder {
+			r.prepareQK(l, sp, qkv)
+		}
 		if shared {
-			r.attention(sp)
+			r.attention(sp, li)
 		} else {
 			for i := sp.s0; i < sp.s1; i++ {
 				for hd := 0; hd < c.NumHeads; hd++ {
-					r.attend(worker, i, hd, qkv, ctx, sp.r0)
+					r.attend(worker, i, hd, li, qkv, ctx, sp.r0)
 				}
 			}
 		}
 		sum := r.addInto(worker, shared, &l.attnOut, x, ctx, big, rows)
-		r.layerNorm(shared, x, sum, l.attnLNW, l.attnLNB, rows)
-		// Feed-forward: x = LN(x + act(x·W1ᵀ + b1)·W2ᵀ + b2).
-		r.mul(worker, shared, &l.intermediate, ffn, x, rows, gemm.Epilogue{Bias: l.intermediate.B, Act: c.gemmAct})
-		sum = r.addInto(worker, shared, &l.output, x, ffn, ctx, rows)
-		r.layerNorm(shared, x, sum, l.outLNW, l.outLNB, rows)
+		r.residual(shared, pre, x, sum, l.attnLNW, l.attnLNB, rows)
+		// Feed-forward.
+		in = x
+		if pre {
+			r.layerNorm(shared, ctx, x, l.outLNW, l.outLNB, rows)
+			in = ctx
+		}
+		inner := r.mlpInner(worker, shared, l, big, in, rows)
+		sum = r.addInto(worker, shared, &l.output, x, inner, ctx, rows)
+		r.residual(shared, pre, x, sum, l.outLNW, l.outLNB, rows)
 	}
+	if r.e.w.finalLNW != nil {
+		r.layerNorm(shared, x, x, r.e.w.finalLNW, r.e.w.finalLNB, rows)
+	}
+}
+
+// residual stores x + f(·), computed into sum (x itself, or scratch on
+// the int8 path), into the residual stream x: layer-normalised for a
+// post-norm family, as it is for a pre-norm one.
+func (r *runner) residual(shared, pre bool, x, sum, lnW, lnB []float32, rows int) {
+	if !pre {
+		r.layerNorm(shared, x, sum, lnW, lnB, rows)
+	} else if &sum[0] != &x[0] {
+		copy(x, sum[:len(x)])
+	}
+}
+
+// mlpInner computes the MLP's inner rows from in into big and returns
+// them: act(in·W1ᵀ + b1), or for a gated MLP act(in·W1ᵀ)·(in·Wgᵀ), the
+// gate's rows held in big after the input's.
+func (r *runner) mlpInner(worker int, shared bool, l *layer, big, in []float32, rows int) []float32 {
+	act := r.e.cfg.gemmAct
+	ffn := l.intermediate.Out
+	inner := big[:rows*ffn]
+	r.mul(worker, shared, &l.intermediate, inner, in, rows, gemm.Epilogue{Bias: l.intermediate.B, Act: act})
+	if f := r.e.cfg.postAct; f != nil {
+		f(inner)
+	}
+	if l.gate.Out == 0 {
+		return inner
+	}
+	gate := big[rows*ffn : 2*rows*ffn]
+	r.mul(worker, shared, &l.gate, gate, in, rows, gemm.Epilogue{Bias: l.gate.B})
+	nn.Mul(inner, inner, gate)
+	return inner
 }
 
 // runSpan embeds and encodes span i of r.spans on worker.
@@ -129,7 +229,8 @@ func (r *runner) runSpan(worker, i int) {
 	r.layers(worker, sp, false)
 }
 
-// embed writes word + position + token type embeddings, layer-normalised,
+// embed writes word + token type + position embeddings (those the family
+// has), layer-normalised,
 // into r.x: one part per sequence.
 func (r *runner) embed(seqs []sequence) {
 	total := r.offs[len(seqs)-1] + len(seqs[len(seqs)-1].ids)
@@ -149,26 +250,91 @@ func (r *runner) embedPart(worker, i int) {
 	s := r.seqsNow[i]
 	row := r.offs[i]
 	x := r.x[row*h : (row+len(s.ids))*h]
-	r.pos[worker] = positions(r.pos[worker][:0], s.ids, c)
-	for t, id := range s.ids {
-		typ := 0
-		if s.typeIDs != nil {
-			typ = s.typeIDs[t]
-		}
-		p := r.pos[worker][t]
-		dst := x[t*h : (t+1)*h]
-		nn.Add(dst, w.word[id*h:(id+1)*h], w.typ[typ*h:(typ+1)*h])
-		nn.Add(dst, dst, w.pos[p*h:(p+1)*h])
+	if w.pos != nil {
+		r.pos[worker] = positions(r.pos[worker][:0], s.ids, c)
 	}
-	nn.LayerNorm(x, x, w.embLNW, w.embLNB, c.eps)
+	for t, id := range s.ids {
+		dst := x[t*h : (t+1)*h]
+		copy(dst, w.word[id*h:(id+1)*h])
+		if w.typ != nil {
+			typ := 0
+			if s.typeIDs != nil {
+				typ = s.typeIDs[t]
+			}
+			nn.Add(dst, dst, w.typ[typ*h:(typ+1)*h])
+		}
+		if w.pos != nil {
+			p := r.pos[worker][t]
+			nn.Add(dst, dst, w.pos[p*h:(p+1)*h])
+		}
+	}
+	if w.embLNW != nil {
+		nn.LayerNorm(x, x, w.embLNW, w.embLNB, c.eps)
+	}
 }
 
-// positions appends the position ids of a sequence: 0..n-1 for BERT; for
-// RoBERTa, as transformers' create_position_ids_from_input_ids, padding_idx
-// plus the running count of non-padding tokens (padding_idx itself for a
-// padding token).
+// prepareQK normalises (per-head RMSNorm, when the layer has one) and
+// rotates the queries and keys of the rows of sp in qkv, before
+// attention: done once per key/value head here, since grouped-query
+// attention shares each among several query heads.
+func (r *runner) prepareQK(l *layer, sp span, qkv []float32) {
+	c := r.e.cfg
+	dh, qw := c.headDim, c.qkvWidth()
+	heads := c.NumHeads + c.kvHeads // queries then keys; values untouched
+	rp := r.ropes[0]
+	for s := sp.s0; s < sp.s1; s++ {
+		n := len(r.seqsNow[s].ids)
+		base := (r.offs[s] - sp.r0) * qw
+		for hd := 0; hd < heads; hd++ {
+			col := qkv[base+hd*dh:]
+			if l.qNorm != nil {
+				g := l.qNorm
+				if hd >= c.NumHeads {
+					g = l.kNorm
+				}
+				for t := 0; t < n; t++ {
+					v := col[t*qw : t*qw+dh]
+					rmsNorm(v, v, g, c.eps)
+				}
+			}
+			rp.apply(col, n, qw)
+		}
+	}
+}
+
+// norm normalises the rows of x (each len(w) wide) into dst with the
+// family's norm: LayerNorm, or RMSNorm (b unused).
+func (c *config) norm(dst, x, w, b []float32) {
+	if !c.fam.rmsNorm {
+		nn.LayerNorm(dst, x, w, b, c.eps)
+		return
+	}
+	h := len(w)
+	for i := 0; i+h <= len(x); i += h {
+		rmsNorm(dst[i:i+h], x[i:i+h], w, c.eps)
+	}
+}
+
+// rmsNorm sets dst = x / sqrt(mean(x²) + eps) · w for one row, as
+// transformers' Qwen3RMSNorm does in float32 (the mean accumulated in
+// float64 here).
+func rmsNorm(dst, x, w []float32, eps float32) {
+	var ss float64
+	for _, v := range x {
+		ss += float64(v) * float64(v)
+	}
+	inv := float32(1 / math.Sqrt(float64(float32(ss/float64(len(x)))+eps)))
+	for i, v := range x {
+		dst[i] = w[i] * (v * inv)
+	}
+}
+
+// positions appends the position ids of a sequence: 0..n-1 (posAbsolute);
+// for posAfterPad, as transformers' create_position_ids_from_input_ids,
+// padding_idx plus the running count of non-padding tokens (padding_idx
+// itself for a padding token).
 func positions(dst []int, ids []int, c *config) []int {
-	if c.family != familyRoBERTa {
+	if c.fam.positions != posAfterPad {
 		for i := range ids {
 			dst = append(dst, i)
 		}

@@ -23,13 +23,17 @@ func loadEncoder(t testing.TB, dir, weightsFile string) *encoder {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	return &encoder{cfg: c, w: w}
+	return newEncoder(c, w)
 }
 
 var parityCases = []struct{ model, set string }{
 	{"tiny-bert", "public"},
 	{"tiny-bert", "public-fp16"},
 	{"tiny-xlmr", "public"},
+	{"tiny-mpnet", "public"},
+	{"tiny-distilbert", "public"},
+	{"tiny-modernbert", "public"},
+	{"tiny-qwen3", "public"},
 }
 
 func TestForwardParity(t *testing.T) {
@@ -37,18 +41,23 @@ func TestForwardParity(t *testing.T) {
 		t.Run(pc.model+"/"+pc.set, func(t *testing.T) {
 			g := loadGolden(t, pc.model, pc.set)
 			e := loadEncoder(t, g.dir, g.WeightsFile)
-			// Batch size, workers and runner.spanRows: the default
+			// Batch size, workers, runner.spanRows: the default
 			// (32), 1 (split by whole texts whenever there are enough
-			// texts) or huge (always split each product).
+			// texts) or huge (always split each product), and
+			// runner.attnBudget: the default or 1 (attention in blocks
+			// of minBlockRows query rows).
 			const never = 1 << 30
-			batchings := [][3]int{{1, 1, 32}, {3, 2, 32}, {3, 2, 1}, {16, 1, 32}, {64, 2, 32}, {64, 2, never}, {64, 3, 1}}
+			const def = defaultAttnBudget
+			batchings := [][4]int{{1, 1, 32, def}, {3, 2, 32, def}, {3, 2, 1, def}, {16, 1, 32, def}, {64, 2, 32, def}, {64, 2, never, def},
+				{64, 3, 1, def}, {1, 1, 32, 1}, {16, 2, never, 1}, {64, 2, 1, 1}}
 			if raceEnabled {
-				batchings = [][3]int{{3, 2, 1}, {16, 2, never}}
+				batchings = [][4]int{{3, 2, 1, def}, {16, 2, never, 1}}
 			}
 			for _, bw := range batchings {
 				bs := bw[0]
 				r := newRunner(e, bw[1])
 				r.spanRows = bw[2]
+				r.attnBudget = bw[3]
 				defer r.close()
 				worst := 0.0
 				for start := 0; start < len(g.Items); start += bs {
@@ -73,7 +82,7 @@ func TestForwardParity(t *testing.T) {
 						row += n
 					}
 				}
-				t.Logf("batch size %d, %d workers, span rows %d: last_hidden_state max abs diff %.3g", bs, bw[1], bw[2], worst)
+				t.Logf("batch size %d, %d workers, span rows %d, attention budget %d: last_hidden_state max abs diff %.3g", bs, bw[1], bw[2], bw[3], worst)
 			}
 		})
 	}
@@ -83,7 +92,7 @@ func TestForwardParity(t *testing.T) {
 // every text in exactly one span, in order, rows matching, at least one
 // span per worker, and the work shared fairly.
 func TestSplitSpans(t *testing.T) {
-	e := &encoder{cfg: &config{HiddenSize: 8, NumHeads: 2, IntermediateSize: 16}}
+	e := &encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: 8, NumHeads: 2, IntermediateSize: 16, headDim: 4, kvHeads: 2}}
 	for _, tc := range []struct {
 		lengths []int
 		workers int
@@ -150,4 +159,25 @@ func repeat(n, times int) []int {
 		out[i] = n
 	}
 	return out
+}
+
+// TestAttentionBlocksMemory checks that a long text's attention scores
+// take O(n) memory per worker: an 8,192-token text gets blocks of 128
+// query rows (4 MiB of scores), not an 8,192² matrix (256 MiB), while
+// texts up to 1,024 tokens keep the whole matrix in one block.
+func TestAttentionBlocksMemory(t *testing.T) {
+	e := &encoder{cfg: &config{fam: familyOf("modernbert"), HiddenSize: 8, NumHeads: 2, IntermediateSize: 16, headDim: 4, kvHeads: 2}}
+	r := newRunner(e, 2)
+	defer r.close()
+	for _, tc := range []struct{ n, rows int }{{1, 1}, {512, 512}, {1024, 1024}, {2048, 512}, {8192, 128}, {1 << 20, minBlockRows}} {
+		if got := r.blockRows(tc.n); got != tc.rows {
+			t.Errorf("blockRows(%d) = %d, want %d", tc.n, got, tc.rows)
+		}
+	}
+	r.prepare([]sequence{{ids: make([]int, 8192)}})
+	for w, s := range r.scores {
+		if cap(s) > 128*8192*5/4 {
+			t.Errorf("worker %d: %d floats of scores for an 8192-token text", w, cap(s))
+		}
+	}
 }

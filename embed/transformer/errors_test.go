@@ -264,7 +264,7 @@ func TestBrokenModels(t *testing.T) {
 		{"no weights", func(t *testing.T, d string) { os.Remove(filepath.Join(d, "model.safetensors")) }, errs.ErrCorrupt, []string{"model.safetensors"}},
 		{"pytorch only", func(t *testing.T, d string) {
 			os.Rename(filepath.Join(d, "model.safetensors"), filepath.Join(d, "pytorch_model.bin"))
-		}, errs.ErrUnsupported, []string{"pytorch_model.bin", "convert"}},
+		}, errs.ErrCorrupt, []string{"pytorch_model.bin", "zip"}},
 		{"truncated weights", func(t *testing.T, d string) {
 			p := filepath.Join(d, "model.safetensors")
 			st, _ := os.Stat(p)

@@ -15,6 +15,7 @@ import (
 type goldenItem struct {
 	Index           int                  `json:"index"`
 	Text            string               `json:"text"`
+	PromptName      string               `json:"prompt_name"` // "" for none (null)
 	InputText       string               `json:"input_text"`
 	Batch           int                  `json:"batch"`
 	NumTokens       int                  `json:"num_tokens"`
@@ -68,11 +69,18 @@ func modelDir(t testing.TB, name string) string {
 func loadGolden(t testing.TB, model, set string) *golden {
 	t.Helper()
 	dir := modelDir(t, model)
+	return loadGoldenFile(t, dir, filepath.Join(dir, "goldens", set+".json"))
+}
+
+// loadGoldenFile reads the golden JSON at path (its binary beside it) for
+// the model folder dir.
+func loadGoldenFile(t testing.TB, dir, path string) *golden {
+	t.Helper()
 	g := &golden{dir: dir}
-	if err := testutil.ReadJSON(filepath.Join(dir, "goldens", set+".json"), g); err != nil {
+	if err := testutil.ReadJSON(path, g); err != nil {
 		t.Fatal(err)
 	}
-	bin, err := os.ReadFile(filepath.Join(dir, "goldens", g.Binary))
+	bin, err := os.ReadFile(filepath.Join(filepath.Dir(path), g.Binary))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ package transformer
 import (
 	"context"
 	"math"
+	"path/filepath"
 	"testing"
 
 	"github.com/ganada/ganada/internal/gemm"
@@ -77,5 +78,56 @@ func TestInt8Ignored(t *testing.T) {
 		if d := testutil.MaxAbsDiff(vecs[i], g.sentence(&it)); d > 1e-5 {
 			t.Fatalf("item %d: max abs diff %g to the goldens", i, d)
 		}
+	}
+}
+
+// TestInt8Families runs the int8 layer path (quantised weights, the
+// kernels' portable code where AVX-512 VNNI is absent) for every family's
+// fixture, whatever the processor, on the goldens' own token ids: token
+// states within cosine 0.99 of the float32 goldens, and not within float32
+// rounding of them (so the int8 path ran). It covers what WithInt8 does to
+// the pre-norm residual (ModernBERT) and to a gated MLP's two halves.
+func TestInt8Families(t *testing.T) {
+	for _, model := range []string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert", "tiny-qwen3"} {
+		t.Run(model, func(t *testing.T) {
+			g := loadGolden(t, model, "public")
+			c, err := readConfig(filepath.Join(g.dir, "config.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, f, err := readWeights(filepath.Join(g.dir, g.WeightsFile), c, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			e := newEncoder(c, w)
+			r := newRunner(e, 2)
+			defer r.close()
+			worst, maxDiff := 1.0, 0.0
+			for start := 0; start < len(g.Items); start += 16 {
+				items := g.Items[start:min(start+16, len(g.Items))]
+				var seqs []sequence
+				for _, it := range items {
+					seqs = append(seqs, sequence{ids: it.InputIDs, typeIDs: it.TokenTypeIDs})
+				}
+				x, err := e.forward(r, seqs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				row, h := 0, g.HiddenSize
+				for _, it := range items {
+					for tk := range it.InputIDs {
+						got, want := x[(row+tk)*h:(row+tk+1)*h], it.hidden[tk*h:(tk+1)*h]
+						worst = math.Min(worst, cosine(got, want))
+						maxDiff = math.Max(maxDiff, testutil.MaxAbsDiff(got, want))
+					}
+					row += len(it.InputIDs)
+				}
+			}
+			if !(worst >= 0.99) || maxDiff < 1e-4 {
+				t.Errorf("int8 token states: min cosine %.6f (want ≥ 0.99), max abs diff %.3g (want ≥ 1e-4: int8 in use)", worst, maxDiff)
+			}
+			t.Logf("int8 token states: min cosine %.6f, max abs diff %.3g", worst, maxDiff)
+		})
 	}
 }

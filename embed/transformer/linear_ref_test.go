@@ -95,7 +95,7 @@ func TestProductsMatchReference(t *testing.T) {
 			refLinearForward(ref, want, x, rows)
 			for _, int8 := range []bool{false, true} {
 				l := newLinear(w, b, in, out, int8)
-				run := newRunner(&encoder{cfg: &config{HiddenSize: in, NumHeads: 1, IntermediateSize: in}}, workers)
+				run := newRunner(&encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: in, NumHeads: 1, IntermediateSize: in, headDim: in, kvHeads: 1}}, workers)
 				got := make([]float32, rows*out)
 				shared := workers > 1
 				run.mul(0, shared, &l, got, x, rows, gemm.Epilogue{Bias: l.B})
@@ -191,10 +191,10 @@ func TestAttentionMatchesReference(t *testing.T) {
 	}
 	qkv := randSlice(r, total*3*h)
 	for _, workers := range []int{1, 2} {
-		run := newRunner(&encoder{cfg: &config{HiddenSize: h, NumHeads: heads, IntermediateSize: h}}, workers)
+		run := newRunner(&encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: h, NumHeads: heads, IntermediateSize: h, headDim: h / heads, kvHeads: heads}}, workers)
 		run.prepare(seqs)
 		copy(run.big, qkv)
-		run.attention(span{s0: 0, s1: len(seqs), r0: 0, r1: total})
+		run.attention(span{s0: 0, s1: len(seqs), r0: 0, r1: total}, 0)
 		row := 0
 		for si, n := range lengths {
 			want := refAttention(qkv[row*3*h:(row+n)*3*h], n, h, heads)
@@ -223,7 +223,7 @@ func TestEpilogueActivations(t *testing.T) {
 	}
 	for _, name := range []string{"gelu", "gelu_new", "gelu_pytorch_tanh", "relu"} {
 		l := newLinear(eye, nil, n, n, false)
-		run := newRunner(&encoder{cfg: &config{HiddenSize: n, NumHeads: 1, IntermediateSize: n}}, 1)
+		run := newRunner(&encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: n, NumHeads: 1, IntermediateSize: n, headDim: n, kvHeads: 1}}, 1)
 		got := make([]float32, len(x))
 		run.mul(0, false, &l, got, x, 3, gemm.Epilogue{Act: gemmActivation(name)})
 		run.close()

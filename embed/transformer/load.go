@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -80,18 +81,25 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	if err != nil {
 		return nil, err
 	}
-	wpath, err := openWeights(ctx, src, tdir, o.weightsFile)
+	wpath, converted, err := openWeights(ctx, src, tdir, o.weightsFile)
 	if err != nil {
 		return nil, err
 	}
 	m.int8 = o.int8 && gemm.Int8Accelerated()
 	w, wf, err := readWeights(wpath, cfg, m.int8)
+	if converted != nil {
+		os.Remove(wpath) // mapped or read by now
+	}
 	if err != nil {
 		return nil, err
 	}
 	m.st = append(m.st, wf)
-	m.files = append(m.files, weightPaths(wf)...)
-	m.enc = &encoder{cfg: cfg, w: w}
+	if converted != nil {
+		m.files = append(m.files, converted...)
+	} else {
+		m.files = append(m.files, weightPaths(wf)...)
+	}
+	m.enc = newEncoder(cfg, w)
 	hidden := cfg.HiddenSize
 
 	// sentence-transformers settings of the transformer module.
@@ -147,8 +155,8 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 
 	// Pooling, Dense and Normalize modules.
-	dim := hidden
-	m.pool = pool.Config{Modes: pool.Mean, IncludePrompt: true}
+	m.pool = m.overridePooling(pool.Config{Modes: pool.Mean, IncludePrompt: true})
+	dim := m.pool.OutDim(hidden)
 	pooled := false
 	for _, mod := range mods[1:] {
 		switch mod.kind() {
@@ -174,6 +182,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 			if m.pool.Dim != 0 && m.pool.Dim != hidden {
 				return nil, fmt.Errorf("transformer: %s: word_embedding_dimension %d, hidden_size is %d: %w", p, m.pool.Dim, hidden, errs.ErrCorrupt)
 			}
+			m.pool = m.overridePooling(m.pool)
 			dim = m.pool.OutDim(hidden)
 		case "Dense":
 			if !pooled {
@@ -196,6 +205,11 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	}
 	if len(mods) > 1 && !pooled {
 		return nil, fmt.Errorf("transformer: modules.json has no Pooling module: %w", errs.ErrUnsupported)
+	}
+	if o.pooler {
+		if err := m.addPooler(wf); err != nil {
+			return nil, err
+		}
 	}
 	m.dim = dim
 	if o.truncateDim > 0 {
@@ -220,7 +234,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 // openWeights finds the transformer's safetensors weights (fetching every
 // shard of a sharded checkpoint) and returns the local path of the file or
 // index.
-func openWeights(ctx context.Context, src hub.Source, dir, name string) (string, error) {
+func openWeights(ctx context.Context, src hub.Source, dir, name string) (string, []string, error) {
 	candidates := []string{"model.safetensors", "model.safetensors.index.json"}
 	if name != "" {
 		candidates = []string{name}
@@ -229,36 +243,38 @@ func openWeights(ctx context.Context, src hub.Source, dir, name string) (string,
 		full := join(dir, c)
 		ok, err := src.Has(ctx, full)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if !ok {
 			continue
 		}
 		p, err := src.File(ctx, full)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if filepath.Ext(c) == ".json" {
 			if err := fetchShards(ctx, src, dir, p); err != nil {
-				return "", err
+				return "", nil, err
 			}
 		}
-		return p, nil
+		return p, nil, nil
 	}
 	if name != "" {
 		_, err := need(ctx, src, join(dir, name), "weights file "+join(dir, name)+" not found")
-		return "", err
+		return "", nil, err
 	}
-	for _, bin := range []string{"pytorch_model.bin", "pytorch_model.bin.index.json", "model.bin"} {
-		if ok, _ := src.Has(ctx, join(dir, bin)); ok {
-			return "", fmt.Errorf("transformer: %s has only PyTorch weights (%s); convert them to model.safetensors (for example with transformers: AutoModel.from_pretrained(...).save_pretrained(dir, safe_serialization=True)): %w", src.Name(), bin, errs.ErrUnsupported)
+	for _, bin := range pytorchWeights {
+		if ok, err := src.Has(ctx, join(dir, bin)); err != nil {
+			return "", nil, err
+		} else if ok {
+			return convertPyTorch(ctx, src, dir, bin)
 		}
 	}
 	// Has answers "absent" for files a partly cached model lacks when the
 	// hub cannot be asked; File tells that apart from a model without
 	// weights.
 	_, err := need(ctx, src, join(dir, candidates[0]), "no model.safetensors (nor model.safetensors.index.json)")
-	return "", err
+	return "", nil, err
 }
 
 // need fetches a file the model cannot do without. A model that does not
@@ -325,7 +341,7 @@ func (m *Model) checkTokenizer(path string) error {
 		if id < 0 || id >= c.VocabSize {
 			return fmt.Errorf("transformer: %s: its post-processor adds token id %d, outside the model's vocab_size %d: %w", path, id, c.VocabSize, errs.ErrCorrupt)
 		}
-		if i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
+		if c.fam.tokenTypes && i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
 			return fmt.Errorf("transformer: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d: %w", path, enc.TypeIDs[i], c.TypeVocabSize, errs.ErrCorrupt)
 		}
 	}

@@ -22,9 +22,10 @@ type Model struct {
 	opts         options
 	files        []string // every file read, for Identity's content hash
 
-	enc                    *encoder
-	st                     []*safetensors.File
-	tok                    *tokenizer.Tokenizer
+	enc *encoder
+	st  []*safetensors.File
+	tok *tokenizer.Tokenizer
+	truncationState
 	pool                   pool.Config
 	post                   []step // Dense and Normalize modules after pooling
 	dim                    int
@@ -150,6 +151,14 @@ func (m *Model) Identity() embed.Identity {
 			rev = m.contentHash()
 		}
 		name := strings.ToValidUTF8(m.name, "\uFFFD")
+		// Options that change the vectors but not the files are part of
+		// the model's name, so that a Collection tells them apart.
+		if m.opts.pooling != 0 {
+			name += " (pooling " + m.opts.pooling.String() + ")"
+		}
+		if m.opts.pooler {
+			name += " (BERT pooler)"
+		}
 		m.id = embed.Identity{Model: name, Revision: rev, Dim: m.dim, Normalized: m.normalized,
 			Prompt: m.prompt.text, QueryPrompt: m.queryPrompt.text, DocumentPrompt: m.docPrompt.text}
 	})

@@ -363,7 +363,7 @@ func TestNormalizeAndTruncate(t *testing.T) {
 }
 
 func TestRobertaPositions(t *testing.T) {
-	c := &config{family: familyRoBERTa, pad: 1}
+	c := &config{fam: familyOf("roberta"), pad: 1}
 	ids := []int{0, 5, 1, 7, 8, 2}
 	// transformers: mask = ids != pad; cumsum(mask) * mask + pad.
 	var want []int
@@ -379,7 +379,7 @@ func TestRobertaPositions(t *testing.T) {
 	if got := positions(nil, ids, c); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("positions %v, want %v", got, want)
 	}
-	if got := positions(nil, ids, &config{family: familyBERT}); fmt.Sprint(got) != "[0 1 2 3 4 5]" {
+	if got := positions(nil, ids, &config{fam: familyOf("bert")}); fmt.Sprint(got) != "[0 1 2 3 4 5]" {
 		t.Errorf("BERT positions %v", got)
 	}
 }
@@ -506,8 +506,15 @@ func TestActivations(t *testing.T) {
 	if math.Abs(float64(a[0]-b[0])) < 1e-5 {
 		t.Error("gelu and gelu_new indistinguishable at 2")
 	}
-	if _, ok := activationByName("swish"); ok {
-		t.Error("swish accepted")
+	if _, ok := activationByName("mish"); ok {
+		t.Error("mish accepted")
+	}
+	// SiLU (Qwen3's hidden_act): x·σ(x), 2/(1+e⁻²) at 2.
+	s, _ := activationByName("silu")
+	x = []float32{2, -3}
+	s(x)
+	if math.Abs(float64(x[0])-2/(1+math.Exp(-2))) > 1e-6 || math.Abs(float64(x[1])+3/(1+math.Exp(3))) > 1e-6 {
+		t.Errorf("silu(2, -3) = %v", x)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ganada/ganada/embed/hub"
 	"github.com/ganada/ganada/errs"
+	"github.com/ganada/ganada/pool"
 )
 
 // DefaultBatchSize is the batch size without WithBatchSize. On one thread
@@ -42,6 +43,9 @@ type options struct {
 	hubOpts      []hub.Option
 	weightsFile  string
 	int8         bool
+	pooling      pool.Mode // WithPooling; 0: the model's
+	pooler       bool      // WithBERTPooler
+	onTruncate   func(i, tokens int) error
 }
 
 // WithMaxSeqLength sets the token limit per text, special tokens included

@@ -30,8 +30,13 @@ type runner struct {
 	offs     []int     // first row of each sequence
 	pos      [][]int   // per worker: position ids of one sequence
 
-	// Per worker: one head's scores of one sequence [n×n].
+	// Per worker: one head's scores of one query block of one sequence
+	// [rows×n] (see blockRows).
 	scores [][]float32
+
+	longest  int       // the batch's longest sequence
+	ropes    *[2]*rope // posRotary: the tables of this batch (global, local)
+	curLayer int       // the layer attendPart works on
 
 	// Used by Model around the encoder.
 	prompt promptSpec // the running call's prompt
@@ -57,6 +62,9 @@ type runner struct {
 	// spanRows is the fewest rows per span for splitting a batch by
 	// whole texts (splitSpans); tests lower it to cover both modes.
 	spanRows int
+	// attnBudget bounds the attention scores a worker holds at a time
+	// (see blockRows); tests lower it to cover blocked attention.
+	attnBudget int
 }
 
 // newRunner starts a runner with the given number of threads.
@@ -71,6 +79,7 @@ func newRunner(e *encoder, threads int) *runner {
 	r.embFn = r.embedPart
 	r.spanFn = r.runSpan
 	r.spanRows = minSpanRows
+	r.attnBudget = defaultAttnBudget
 	return r
 }
 
@@ -96,6 +105,7 @@ func (r *runner) trim() {
 	// Let go of the texts' token ids (the caller's, for EncodeTokenIDs).
 	clear(r.seqs[:cap(r.seqs)])
 	r.seqsNow, r.seqs = nil, r.seqs[:0]
+	r.ropes = nil
 }
 
 // grow returns buf resized to n elements, reallocating only when it is too
@@ -120,17 +130,18 @@ func (r *runner) prepare(seqs []sequence) int {
 		longest = max(longest, len(s.ids))
 	}
 	r.x = grow(r.x, total*h)
-	r.bigWidth = max(3*h, c.IntermediateSize)
+	r.bigWidth = max(c.qkvWidth(), c.innerWidth())
 	r.big = grow(r.big, total*r.bigWidth)
-	r.ctx = grow(r.ctx, total*h)
+	r.ctx = grow(r.ctx, total*c.ctxWidth())
 	for w := range r.scores {
-		r.scores[w] = grow(r.scores[w], longest*longest)
+		r.scores[w] = grow(r.scores[w], r.blockRows(longest)*longest)
 		// Sized here, not by append in embedPart: which worker embeds the
 		// longest text depends on scheduling, and a warm runner must not
 		// allocate.
 		r.pos[w] = slices.Grow(r.pos[w][:0], longest)
 	}
 	r.seqsNow = seqs
+	r.longest = longest
 	return total
 }
 
@@ -228,9 +239,8 @@ const minParallelRows = 64
 // workers when shared and the batch is large.
 func (r *runner) layerNorm(shared bool, dst, src, w, b []float32, rows int) {
 	h := len(w)
-	eps := r.e.cfg.eps
 	if !shared || r.nw == 1 || rows < minParallelRows {
-		nn.LayerNorm(dst[:rows*h], src[:rows*h], w, b, eps)
+		r.e.cfg.norm(dst[:rows*h], src[:rows*h], w, b)
 		return
 	}
 	r.lnDst, r.lnSrc, r.lnW, r.lnB, r.lnRows = dst, src, w, b, rows
@@ -242,14 +252,15 @@ func (r *runner) layerNorm(shared bool, dst, src, w, b []float32, rows int) {
 func (r *runner) layerNormPart(_, i int) {
 	h := len(r.lnW)
 	lo, hi := i*r.lnPart, min((i+1)*r.lnPart, r.lnRows)
-	nn.LayerNorm(r.lnDst[lo*h:hi*h], r.lnSrc[lo*h:hi*h], r.lnW, r.lnB, r.e.cfg.eps)
+	r.e.cfg.norm(r.lnDst[lo*h:hi*h], r.lnSrc[lo*h:hi*h], r.lnW, r.lnB)
 }
 
-// attention computes the multi-head self-attention of the sequences of
-// sp (the whole batch) from the fused QKV rows in r.big into r.ctx,
-// split across the workers: each (sequence, head) pair is one part.
-func (r *runner) attention(sp span) {
+// attention computes the multi-head self-attention of layer li for the
+// sequences of sp (the whole batch) from the fused QKV rows in r.big into
+// r.ctx, split across the workers: each (sequence, head) pair is one part.
+func (r *runner) attention(sp span, li int) {
 	parts := (sp.s1 - sp.s0) * r.e.cfg.NumHeads
+	r.curLayer = li
 	if r.nw == 1 {
 		for i := 0; i < parts; i++ {
 			r.attendPart(0, i)
@@ -261,27 +272,116 @@ func (r *runner) attention(sp span) {
 
 func (r *runner) attendPart(worker, i int) {
 	heads := r.e.cfg.NumHeads
-	r.attend(worker, i/heads, i%heads, r.big, r.ctx, 0)
+	r.attend(worker, i/heads, i%heads, r.curLayer, r.big, r.ctx, 0)
 }
 
-// attend computes head hd of sequence s's self-attention on worker: its
-// scores, n×n for a sequence of n tokens, live in the worker's own
-// buffer, so no more than one head's scores per worker exist at a time.
-// qkv (fused QKV rows, 3h wide) and ctx (h wide) start at row r0 of the
-// batch.
-func (r *runner) attend(worker, s, hd int, qkv, ctx []float32, r0 int) {
-	c := r.e.cfg
-	h, heads := c.HiddenSize, c.NumHeads
-	dh := h / heads
+// attend computes head hd of sequence s's self-attention in layer li on
+// worker: its scores, one block of query rows at a time (blockRows), live
+// in the worker's own buffer, so no more than one block of one head's
+// scores per worker exists at a time. qkv (fused QKV rows, 3h wide) and ctx (h wide) start at row r0 of
+// the batch.
+//
+// The family decides what happens between the scores and the softmax:
+// rotary positions rotate the head's queries and keys first (each (s, hd)
+// pair owns its columns of qkv, so parts never touch each other's); a
+// relative position bias is added to the scaled scores; a sliding-window
+// layer takes the softmax of each query's window only (the keys outside
+// get probability 0, as the reference's finfo.min mask gives them).
+func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
+	e := r.e
+	c := e.cfg
+	dh, qw, aw := c.headDim, c.qkvWidth(), c.attnWidth()
 	n := len(r.seqsNow[s].ids)
 	if n == 0 {
 		return
 	}
 	row := r.offs[s] - r0
-	scores := r.scores[worker][:n*n]
-	qkv = qkv[row*3*h:]
-	q, k, v := qkv[hd*dh:], qkv[h+hd*dh:], qkv[2*h+hd*dh:]
-	r.gw.WorkerMulABt(worker, n, n, dh, q, 3*h, k, 3*h, scores, n)
-	nn.SoftmaxRows(scores, n, n, n, float32(1/math.Sqrt(float64(dh))))
-	r.gw.WorkerMulAB(worker, n, dh, n, scores, n, v, 3*h, ctx[row*h+hd*dh:], h)
+	qkv = qkv[row*qw:]
+	kvh := hd / (c.NumHeads / c.kvHeads) // the key/value head of query head hd
+	kw := c.kvHeads * dh
+	q, k, v := qkv[hd*dh:], qkv[aw+kvh*dh:], qkv[aw+kw+kvh*dh:]
+	local := c.local(li)
+	if r.ropes != nil && !c.fam.decoder { // a decoder's are rotated by prepareQK
+		rp := r.ropes[0]
+		if local {
+			rp = r.ropes[1]
+		}
+		rp.apply(q, n, qw)
+		rp.apply(k, n, qw)
+	}
+	// Query blocks of qb rows: a block's scores against its keys (all of
+	// them, or a sliding window's band) are computed, normalised and
+	// multiplied into the context before the next block's, so the buffer
+	// holds qb·n scores, not n·n: O(n) memory per worker for long texts,
+	// and one block (the whole matrix) for texts up to attnBudget/n rows.
+	qb := r.blockRows(n)
+	w := c.window
+	scale := float32(1 / math.Sqrt(float64(dh)))
+	for i0 := 0; i0 < n; i0 += qb {
+		i1 := min(n, i0+qb)
+		kLo, kHi := 0, n
+		switch {
+		case local:
+			kLo, kHi = max(0, i0-w), min(n, i1+w)
+		case c.fam.causal:
+			kHi = i1
+		}
+		m, cols := i1-i0, kHi-kLo
+		sc := r.scores[worker][:m*cols]
+		r.gw.WorkerMulABt(worker, m, cols, dh, q[i0*qw:], qw, k[kLo*qw:], qw, sc, cols)
+		switch {
+		case e.relTable != nil:
+			// MPNet: scores / √dh + bias[bucket(j - i)], then the softmax.
+			sd := float32(math.Sqrt(float64(dh)))
+			width := 2*e.relN - 1
+			tab := e.relTable[hd*width : (hd+1)*width]
+			for ii := 0; ii < m; ii++ {
+				sr := sc[ii*cols : (ii+1)*cols]
+				at := e.relN - 1 - (i0 + ii) + kLo // relative position kLo - i
+				b := tab[at : at+cols]
+				for j := range sr {
+					sr[j] = sr[j]/sd + b[j]
+				}
+			}
+			nn.SoftmaxRows(sc, m, cols, cols, 1)
+		case local:
+			for ii := 0; ii < m; ii++ {
+				i := i0 + ii
+				sr := sc[ii*cols : (ii+1)*cols]
+				lo, hi := max(kLo, i-w)-kLo, min(kHi, i+w+1)-kLo
+				clear(sr[:lo])
+				nn.Softmax(sr[lo:hi], scale)
+				clear(sr[hi:])
+			}
+		case c.fam.causal:
+			// Query i sees keys 0..i: the others get probability 0, as
+			// the reference's finfo.min mask gives them.
+			for ii := 0; ii < m; ii++ {
+				sr := sc[ii*cols : (ii+1)*cols]
+				hi := i0 + ii + 1
+				nn.Softmax(sr[:hi], scale)
+				clear(sr[hi:])
+			}
+		default:
+			nn.SoftmaxRows(sc, m, cols, cols, scale)
+		}
+		r.gw.WorkerMulAB(worker, m, dh, cols, sc, cols, v[kLo*qw:], qw, ctx[(row+i0)*aw+hd*dh:], aw)
+	}
+}
+
+// defaultAttnBudget is the default of runner.attnBudget: the most
+// attention scores (floats) a worker holds at a time, 4 MiB. Texts of up
+// to 1,024 tokens have their whole score matrix in one block, as before
+// blocking; an 8,192-token text takes blocks of 128 query rows instead of
+// a 256 MiB matrix.
+const defaultAttnBudget = 1 << 20
+
+// minBlockRows is the fewest query rows of a block: fewer would make the
+// score products too thin to run near the kernels' speed.
+const minBlockRows = 8
+
+// blockRows returns the query rows per attention block for a text of n
+// tokens.
+func (r *runner) blockRows(n int) int {
+	return min(n, max(minBlockRows, r.attnBudget/max(n, 1)))
 }

@@ -14,22 +14,27 @@ import (
 
 // layer holds one encoder layer's weights.
 type layer struct {
-	qkv          linear // query, key and value fused: Out = 3·hidden
-	attnOut      linear
-	attnLNW      []float32
-	attnLNB      []float32
-	intermediate linear
-	output       linear
-	outLNW       []float32
+	qkv          linear    // query, key and value fused: Out = (heads + 2·kv heads)·head size
+	qNorm, kNorm []float32 // per-head RMSNorm weights of queries and keys (Qwen3), or nil
+	attnOut      linear    // attention output projection
+	attnLNW      []float32 // attention LayerNorm (nil: none, ModernBERT's layer 0)
+	attnLNB      []float32 // its bias (zeros for a bias-free family)
+	intermediate linear    // first MLP product (a gated MLP's input half)
+	gate         linear    // a gated MLP's gate half (unset otherwise)
+	output       linear    // second MLP product
+	outLNW       []float32 // MLP LayerNorm (before the MLP for a pre-norm family)
 	outLNB       []float32
 }
 
 // weights holds all tensors of the encoder.
 type weights struct {
-	word, pos, typ []float32 // embeddings [vocab|positions|types, hidden]
+	word, pos, typ []float32 // embeddings [vocab|positions|types, hidden]; pos, typ nil when the family has none
 	embLNW         []float32
 	embLNB         []float32
 	layers         []layer
+	relBias        []float32 // biasRelBuckets: [buckets, heads]
+	finalLNW       []float32 // a pre-norm family's last LayerNorm
+	finalLNB       []float32
 }
 
 // tensorReader fetches named tensors with shape and value checks, and
@@ -40,17 +45,17 @@ type tensorReader struct {
 	err    error
 }
 
-// prefixes are the name prefixes real checkpoints put before the encoder's
-// tensor names (BertModel saved alone has none; BertForX has "bert.").
-var prefixes = []string{"", "bert.", "roberta.", "model."}
-
-func findPrefix(f *safetensors.File) (string, error) {
-	for _, p := range prefixes {
-		if f.Has(p + "embeddings.word_embeddings.weight") {
+// findPrefix finds which of the family's name prefixes the checkpoint
+// puts before the encoder's tensor names (BertModel saved alone has none;
+// BertForX has "bert.") by its word embeddings.
+func findPrefix(f *safetensors.File, fam *family) (string, error) {
+	word := fam.names.word + ".weight"
+	for _, p := range fam.prefixes {
+		if f.Has(p + word) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("transformer: %s: no tensor embeddings.word_embeddings.weight (with or without a bert./roberta. prefix): %w", f.Path(), errs.ErrCorrupt)
+	return "", fmt.Errorf("transformer: %s: no tensor %s (with any of the prefixes %q of %s checkpoints): %w", f.Path(), word, fam.prefixes, fam.name, errs.ErrCorrupt)
 }
 
 func (r *tensorReader) get(name string, shape ...int) []float32 {
@@ -97,10 +102,24 @@ func sameShape(a, b []int) bool {
 	return true
 }
 
-// linear reads name.weight and name.bias; the caller packs the result
-// with newLinear once all reads succeeded.
-func (r *tensorReader) linear(name string, out, in int) linear {
-	return linear{W: r.get(name+".weight", out, in), B: r.get(name+".bias", out), In: in, Out: out}
+// linear reads name.weight and, when bias, name.bias; the caller packs
+// the result with newLinear once all reads succeeded.
+func (r *tensorReader) linear(name string, out, in int, bias bool) linear {
+	l := linear{W: r.get(name+".weight", out, in), In: in, Out: out}
+	if bias {
+		l.B = r.get(name+".bias", out)
+	}
+	return l
+}
+
+// norm reads a LayerNorm's name.weight and name.bias (zeros when the
+// family's norms have no bias).
+func (r *tensorReader) norm(name string, n int, bias bool) (w, b []float32) {
+	w = r.vector(name+".weight", n)
+	if bias {
+		return w, r.vector(name+".bias", n)
+	}
+	return w, make([]float32, n)
 }
 
 // vector reads a 1-D tensor into memory of its own (not aliasing the file).
@@ -147,67 +166,125 @@ func readWeights(path string, c *config, int8 bool) (*weights, *safetensors.File
 // loadEmbeddings reads the embedding tables (aliasing f's memory for F32
 // data) and the embedding LayerNorm into w.
 func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
-	prefix, err := findPrefix(f)
+	fam := c.fam
+	prefix, err := findPrefix(f, fam)
 	if err != nil {
 		return err
 	}
 	r := &tensorReader{f: f, prefix: prefix}
-	h := c.HiddenSize
-	w.word = r.get("embeddings.word_embeddings.weight", c.VocabSize, h)
-	w.pos = r.get("embeddings.position_embeddings.weight", c.MaxPositionEmbeddings, h)
-	if c.TypeVocabSize == 0 {
-		// No type_vocab_size in config.json: as many types as rows.
-		if t, err := f.Tensor(prefix + "embeddings.token_type_embeddings.weight"); err == nil && len(t.Shape) == 2 && t.Shape[0] > 0 {
-			c.TypeVocabSize = t.Shape[0]
-		} else {
-			c.TypeVocabSize = 1 // for the error below
-		}
+	h, n := c.HiddenSize, fam.names
+	w.word = r.get(n.word+".weight", c.VocabSize, h)
+	if fam.positions != posRotary {
+		w.pos = r.get(n.pos+".weight", c.MaxPositionEmbeddings, h)
 	}
-	w.typ = r.get("embeddings.token_type_embeddings.weight", c.TypeVocabSize, h)
-	w.embLNW = r.vector("embeddings.LayerNorm.weight", h)
-	w.embLNB = r.vector("embeddings.LayerNorm.bias", h)
+	if fam.tokenTypes {
+		if c.TypeVocabSize == 0 {
+			// No type_vocab_size in config.json: as many types as rows.
+			if t, err := f.Tensor(prefix + n.typ + ".weight"); err == nil && len(t.Shape) == 2 && t.Shape[0] > 0 {
+				c.TypeVocabSize = t.Shape[0]
+			} else {
+				c.TypeVocabSize = 1 // for the error below
+			}
+		}
+		w.typ = r.get(n.typ+".weight", c.TypeVocabSize, h)
+	}
+	if n.embNorm != "" {
+		w.embLNW, w.embLNB = r.norm(n.embNorm, h, fam.biases)
+	}
 	return r.err
 }
 
-// loadLayers reads and packs the encoder layers of f.
+// loadLayers reads and packs the encoder layers of f, and the family's
+// tensors outside the layers (relative position biases, final norm).
 func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
-	prefix, err := findPrefix(f)
+	fam := c.fam
+	prefix, err := findPrefix(f, fam)
 	if err != nil {
 		return nil, err
 	}
 	r := &tensorReader{f: f, prefix: prefix}
-	h, ffn := c.HiddenSize, c.IntermediateSize
+	h, ffn, n, b := c.HiddenSize, c.IntermediateSize, fam.names, fam.biases
 	w := &weights{}
 	for i := 0; i < c.NumLayers && r.err == nil; i++ {
-		p := fmt.Sprintf("encoder.layer.%d.", i)
-		q := r.linear(p+"attention.self.query", h, h)
-		k := r.linear(p+"attention.self.key", h, h)
-		v := r.linear(p+"attention.self.value", h, h)
-		l := layer{
-			attnOut:      r.linear(p+"attention.output.dense", h, h),
-			attnLNW:      r.vector(p+"attention.output.LayerNorm.weight", h),
-			attnLNB:      r.vector(p+"attention.output.LayerNorm.bias", h),
-			intermediate: r.linear(p+"intermediate.dense", ffn, h),
-			output:       r.linear(p+"output.dense", h, ffn),
-			outLNW:       r.vector(p+"output.LayerNorm.weight", h),
-			outLNB:       r.vector(p+"output.LayerNorm.bias", h),
+		name := func(pattern string) string { return fmt.Sprintf(pattern, i) }
+		var qkv linear
+		aw, kw := c.attnWidth(), c.kvHeads*c.headDim
+		if n.qkv != "" {
+			qkv = r.linear(name(n.qkv), c.qkvWidth(), h, b)
+		} else {
+			q := r.linear(name(n.q), aw, h, b)
+			k := r.linear(name(n.k), kw, h, b)
+			v := r.linear(name(n.v), kw, h, b)
+			qkv = linear{W: concat(q.W, k.W, v.W), In: h, Out: c.qkvWidth()}
+			if b {
+				qkv.B = concat(q.B, k.B, v.B)
+			}
 		}
+		var l layer
+		if n.qNorm != "" {
+			l.qNorm = r.vector(name(n.qNorm)+".weight", c.headDim)
+			l.kNorm = r.vector(name(n.kNorm)+".weight", c.headDim)
+		}
+		// Read in the order of the forward pass, so that the first
+		// mismatch reported is the first tensor that config.json misstates.
+		l.attnOut = r.linear(name(n.attnOut), h, aw, b && !fam.decoder)
+		if !n.noFirstAttnNorm || i > 0 {
+			l.attnLNW, l.attnLNB = r.norm(name(n.attnNorm), h, b && !fam.decoder)
+		}
+		var in, up linear
+		if n.mlpUp != "" {
+			in = r.linear(name(n.mlpIn), ffn, h, b && !fam.decoder)
+			up = r.linear(name(n.mlpUp), ffn, h, b && !fam.decoder)
+		} else {
+			in = r.linear(name(n.mlpIn), c.innerWidth(), h, b)
+		}
+		l.output = r.linear(name(n.mlpOut), h, ffn, b && !fam.decoder)
+		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, b && !fam.decoder)
 		if r.err != nil {
 			break
 		}
-		l.qkv = newLinear(concat(q.W, k.W, v.W), concat(q.B, k.B, v.B), h, 3*h, int8)
+		l.qkv = packed(qkv, int8)
 		l.attnOut = packed(l.attnOut, int8)
-		l.intermediate = packed(l.intermediate, int8)
+		if n.mlpUp != "" {
+			l.intermediate = packed(in, int8)
+			l.gate = packed(up, int8)
+		} else if fam.gatedMLP {
+			// Wi's rows are [input; gate] (torch's chunk(2, dim=-1)).
+			l.intermediate = newLinear(in.W[:ffn*h], half(in.B, 0, ffn), h, ffn, int8)
+			l.gate = newLinear(in.W[ffn*h:], half(in.B, ffn, 2*ffn), h, ffn, int8)
+		} else {
+			l.intermediate = packed(in, int8)
+		}
 		l.output = packed(l.output, int8)
 		w.layers = append(w.layers, l)
+	}
+	if fam.attnBias == biasRelBuckets {
+		if t := r.get(n.relBias+".weight", c.relBuckets, c.NumHeads); t != nil {
+			w.relBias = append([]float32(nil), t...)
+		}
+	}
+	if n.finalNorm != "" {
+		w.finalLNW, w.finalLNB = r.norm(n.finalNorm, h, b && !fam.decoder)
 	}
 	if r.err != nil {
 		return nil, r.err
 	}
-	if f.Has(prefix + fmt.Sprintf("encoder.layer.%d.attention.self.query.weight", c.NumLayers)) {
-		return nil, fmt.Errorf("transformer: %s has more layers than num_hidden_layers %d: %w", f.Path(), c.NumLayers, errs.ErrCorrupt)
+	next := n.qkv
+	if next == "" {
+		next = n.q
+	}
+	if next = prefix + fmt.Sprintf(next, c.NumLayers) + ".weight"; f.Has(next) {
+		return nil, fmt.Errorf("transformer: %s has more layers than num_hidden_layers %d (it has %s): %w", f.Path(), c.NumLayers, next, errs.ErrCorrupt)
 	}
 	return w, nil
+}
+
+// half returns b[lo:hi], or nil for no bias.
+func half(b []float32, lo, hi int) []float32 {
+	if b == nil {
+		return nil
+	}
+	return b[lo:hi]
 }
 
 func concat(parts ...[]float32) []float32 {

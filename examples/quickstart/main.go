@@ -6,6 +6,14 @@
 //	go run ./examples/quickstart
 //	go run ./examples/quickstart -model sentence-transformers/all-MiniLM-L6-v2
 //	go run ./examples/quickstart "how do rockets reach orbit?"
+//	go run ./examples/quickstart -pg 'postgres://user:pass@localhost:5432/db'
+//
+// With -pg the collection lives in a PostgreSQL table (-table, default
+// "quickstart") searched by pgvector (package index/pgvector): the first run
+// creates it, later runs open it with the documents it holds and add the
+// corpus again (an upsert of the same IDs). Against PGlite's socket server
+// add default_query_exec_mode=simple_protocol to the connection string (see
+// index/pgvector's documentation).
 package main
 
 import (
@@ -16,8 +24,12 @@ import (
 	"os"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/ganada/ganada"
 	"github.com/ganada/ganada/examples/internal/models"
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/pgvector"
 )
 
 // defaultQueries are asked when no query is given on the command line.
@@ -36,8 +48,10 @@ func main() {
 	model := flag.String("model", "", models.FlagUsage)
 	prompts := flag.String("prompts", "", models.PromptsUsage)
 	k := flag.Int("k", 3, "hits per query")
+	pg := flag.String("pg", "", "PostgreSQL connection string: keep the collection in a pgvector table instead of in process")
+	table := flag.String("table", "quickstart", "the table, with -pg")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-prompts Q|D] [-k N] [query ...]\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: quickstart [-model M] [-prompts Q|D] [-k N] [-pg DSN [-table T]] [query ...]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -45,13 +59,21 @@ func main() {
 	if len(queries) == 0 {
 		queries = defaultQueries
 	}
-	if err := run(context.Background(), os.Stdout, *model, *prompts, *k, queries); err != nil {
+	if err := run(context.Background(), os.Stdout, *model, *prompts, *k, queries, store{dsn: *pg, table: *table}); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, w io.Writer, spec, prompts string, k int, queries []string) error {
+// store says where the collection lives: in process (dsn empty) or in a
+// pgvector table.
+type store struct {
+	dsn, table string
+	// pool, when set, is used instead of a pool on dsn (tests).
+	pool *pgxpool.Pool
+}
+
+func run(ctx context.Context, w io.Writer, spec, prompts string, k int, queries []string, st store) error {
 	start := time.Now()
 	m, err := models.Load(ctx, spec, prompts)
 	if err != nil {
@@ -59,12 +81,27 @@ func run(ctx context.Context, w io.Writer, spec, prompts string, k int, queries 
 	}
 	loaded := time.Since(start)
 
-	col, err := build(ctx, m)
+	if st.dsn != "" && st.pool == nil {
+		pool, err := pgxpool.New(ctx, st.dsn)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		st.pool = pool
+	}
+	var col *ganada.Collection
+	where := "in process"
+	if st.pool == nil {
+		col, err = build(ctx, m)
+	} else {
+		col, err = buildPG(ctx, m, st)
+		where = "in PostgreSQL table " + st.table
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "model %s, %d dimensions: loaded in %v, %d documents indexed in %v\n",
-		m.Name, m.Dim(), loaded.Round(time.Millisecond), col.Len(), (time.Since(start) - loaded).Round(time.Millisecond))
+	fmt.Fprintf(w, "model %s, %d dimensions: loaded in %v, %d documents indexed %s in %v\n",
+		m.Name, m.Dim(), loaded.Round(time.Millisecond), col.Len(), where, (time.Since(start) - loaded).Round(time.Millisecond))
 
 	for _, q := range queries {
 		hits, err := col.Query(ctx, q, k)
@@ -85,6 +122,23 @@ func run(ctx context.Context, w io.Writer, spec, prompts string, k int, queries 
 // build indexes the corpus with m: the five lines of the README.
 func build(ctx context.Context, m *models.Model) (*ganada.Collection, error) {
 	col, err := ganada.NewCollection(m)
+	if err != nil {
+		return nil, err
+	}
+	if err := col.Add(ctx, corpus()...); err != nil {
+		return nil, err
+	}
+	return col, nil
+}
+
+// buildPG opens (or creates) the pgvector table and adds the corpus: the
+// same collection as build's, kept in PostgreSQL.
+func buildPG(ctx context.Context, m *models.Model, st store) (*ganada.Collection, error) {
+	x, err := pgvector.Open(ctx, st.pool, st.table, m.Dim(), index.Cosine, pgvector.WithIdentity(ganada.EncoderIdentity(m)))
+	if err != nil {
+		return nil, err
+	}
+	col, err := ganada.Open(ctx, m, ganada.WithIndex(x))
 	if err != nil {
 		return nil, err
 	}

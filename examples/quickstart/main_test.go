@@ -53,7 +53,7 @@ func TestDefaultQueriesFindTheirAnswers(t *testing.T) {
 
 func TestRunPrintsRankedHits(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, "", "", 2, []string{"rockets and astronauts"}); err != nil {
+	if err := run(context.Background(), &out, "", "", 2, []string{"rockets and astronauts"}, store{}); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -65,7 +65,7 @@ func TestRunPrintsRankedHits(t *testing.T) {
 }
 
 func TestRunBadModel(t *testing.T) {
-	err := run(context.Background(), &bytes.Buffer{}, "./no/such/model.txt", "", 3, nil)
+	err := run(context.Background(), &bytes.Buffer{}, "./no/such/model.txt", "", 3, nil, store{})
 	if err == nil || !strings.Contains(err.Error(), "no such file or folder") {
 		t.Fatalf("err = %v", err)
 	}
@@ -79,7 +79,7 @@ func TestRunWithTransformerFixture(t *testing.T) {
 		t.Skip("fixture ../shared/fixtures/models/tiny-bert not present")
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, dir, "", 2, []string{"bread"}); err != nil {
+	if err := run(context.Background(), &out, dir, "", 2, []string{"bread"}, store{}); err != nil {
 		t.Fatal(err)
 	}
 	if s := out.String(); !strings.Contains(s, "32 dimensions") || !strings.Contains(s, "32 documents") {

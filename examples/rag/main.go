@@ -7,6 +7,7 @@
 //	go run ./examples/rag                        # embedded GloVe, 40-word windows
 //	go run ./examples/rag -model sentence-transformers/all-MiniLM-L6-v2   # token windows
 //	go run ./examples/rag -file notes.txt "what did we decide about the budget?"
+//	go run ./examples/rag -reranker cross-encoder/ms-marco-MiniLM-L6-v2   # rerank the 20 best windows
 //
 // Windows are counted in words for word-vector models, and in the model's
 // own tokens for transformers, whose inputs are cut at a maximum number of
@@ -27,8 +28,10 @@ import (
 	"strings"
 
 	"github.com/ganada/ganada"
+	"github.com/ganada/ganada/chunk"
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/static"
+	"github.com/ganada/ganada/embed/transformer"
 	"github.com/ganada/ganada/examples/internal/models"
 )
 
@@ -48,7 +51,9 @@ var defaultQuestions = []string{
 // settings are the example's flags.
 type settings struct {
 	window, overlap, k int
-	search             string // "hybrid" (also when empty), "dense" or "lexical"
+	reranker           embed.Reranker // -reranker: rerank the candidates best first
+	candidates         int            // -candidates: how many the reranker reads
+	search             string         // "hybrid" (also when empty), "dense" or "lexical"
 }
 
 // searchOption returns the query option of a -search mode.
@@ -70,8 +75,10 @@ func main() {
 	file := flag.String("file", "", "text file to index instead of the built-in one")
 	var s settings
 	flag.IntVar(&s.window, "window", 0, "window size in words (word vectors; default 40) or tokens (transformers; default 128, at most the model's limit)")
-	flag.IntVar(&s.overlap, "overlap", -1, "overlap between consecutive windows (default: a quarter of the window)")
+	flag.IntVar(&s.overlap, "overlap", -1, "overlap between consecutive windows (default: half the window, so that a sentence before a cut is often repeated whole)")
 	flag.IntVar(&s.k, "k", 3, "passages per question")
+	reranker := flag.String("reranker", "", "a cross-encoder (folder or hub id, such as cross-encoder/ms-marco-MiniLM-L6-v2) that reranks the best windows")
+	flag.IntVar(&s.candidates, "candidates", 20, "windows the -reranker reads per question")
 	flag.StringVar(&s.search, "search", "hybrid", "hybrid (dense and BM25 fused by RRF), dense or lexical (BM25)")
 	flag.Parse()
 	ctx := context.Background()
@@ -91,6 +98,14 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	if *reranker != "" {
+		ce, err := transformer.LoadCrossEncoder(ctx, *reranker)
+		if err != nil {
+			fail(err)
+		}
+		defer ce.Close()
+		s.reranker = ce
+	}
 	if err := run(ctx, os.Stdout, m, text, questions, s); err != nil {
 		fail(err)
 	}
@@ -101,92 +116,88 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// chunk splits text for model m.
-func chunk(m *models.Model, text string, s settings) ([]window, string, error) {
+// splitter returns the chunk.Splitter for model m: chunks of the model's
+// own tokens for a transformer (at most what it reads, less its special
+// tokens and document prompt), of words for word vectors.
+func splitter(m *models.Model, s settings) (*chunk.Splitter, string, error) {
 	unit, size := "words", s.window
-	var units []span
+	units := chunk.Units(chunk.Words)
 	if m.Tokenizer != nil {
+		tokens, err := chunk.Tokens(m.Tokenizer)
+		if err != nil {
+			return nil, "", err
+		}
 		// The model sees at most MaxTokens tokens, including its special
 		// tokens and the document prompt.
 		limit := m.MaxTokens - 2
 		if m.DocPrompt != "" {
-			p, err := tokenSpans(m.Tokenizer, m.DocPrompt)
+			p, err := tokens(m.DocPrompt)
 			if err != nil {
 				return nil, "", err
 			}
 			limit -= len(p)
 		}
-		unit = "tokens"
+		unit, units = "tokens", tokens
 		if size == 0 {
 			size = min(128, limit)
 		}
 		if size > limit {
 			return nil, "", fmt.Errorf("-window %d: the model reads at most %d tokens per text", size, limit)
 		}
-		var err error
-		if units, err = tokenSpans(m.Tokenizer, text); err != nil {
-			return nil, "", err
-		}
-	} else {
-		if size == 0 {
-			size = 40
-		}
-		units = wordSpans(text)
+	} else if size == 0 {
+		size = 40
 	}
 	overlap := s.overlap
 	if overlap < 0 {
-		overlap = size / 4
+		overlap = size / 2
 	}
-	ws, err := windows(text, units, size, overlap)
+	sp, err := chunk.New(units, size, chunk.WithOverlap(overlap))
 	if err != nil {
 		return nil, "", err
 	}
-	return ws, fmt.Sprintf("%d windows of %d %s overlapping by %d (%d %s in all)", len(ws), size, unit, overlap, len(units), unit), nil
+	return sp, fmt.Sprintf("windows of at most %d %s overlapping by up to %d", size, unit, overlap), nil
 }
 
-// index chunks text and adds the windows to a new collection. For a
-// word-vector model it first removes from the encoder the direction all
-// windows share (the first principal component of their vectors, Arora et
-// al.'s common component removal): within one document that direction is
-// the document's topic, and removing it lets the words that tell the
-// windows apart decide the ranking.
-func index(ctx context.Context, m *models.Model, text string, s settings) (*ganada.Collection, []window, string, error) {
-	ws, desc, err := chunk(m, text, s)
+// index adds text to a new collection that stores it as chunks
+// (ganada.WithChunking). For a word-vector model it first removes from
+// the encoder the direction all windows share (the first principal
+// component of their vectors, Arora et al.'s common component removal):
+// within one document that direction is the document's topic, and
+// removing it lets the words that tell the windows apart decide the
+// ranking.
+func index(ctx context.Context, m *models.Model, text string, s settings) (*ganada.Collection, string, error) {
+	sp, desc, err := splitter(m, s)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, "", err
 	}
 	var enc embed.Encoder = m
 	if m.Static != nil {
-		texts := make([]string, len(ws))
-		for i, w := range ws {
-			texts[i] = w.Text
+		chunks, err := sp.Split(text)
+		if err != nil {
+			return nil, "", err
+		}
+		texts := make([]string, len(chunks))
+		for i, c := range chunks {
+			texts[i] = c.Text
 		}
 		pc, err := m.Static.CommonComponents(ctx, texts, 1)
 		if err != nil {
-			return nil, nil, "", err
+			return nil, "", err
 		}
 		sm, err := m.Static.With(static.WithCommonComponents(pc...))
 		if err != nil {
-			return nil, nil, "", err
+			return nil, "", err
 		}
 		enc = sm
 	}
-	col, err := ganada.NewCollection(enc, ganada.WithFlat(), ganada.WithLexical())
+	col, err := ganada.NewCollection(enc, ganada.WithFlat(), ganada.WithLexical(), ganada.WithChunking(sp))
 	if err != nil {
-		return nil, nil, "", err
+		return nil, "", err
 	}
-	docs := make([]ganada.Document, len(ws))
-	for i, w := range ws {
-		docs[i] = ganada.Document{
-			ID:       fmt.Sprint(i),
-			Text:     w.Text,
-			Metadata: map[string]string{"units": fmt.Sprintf("%d–%d", w.First, w.Last)},
-		}
+	if err := col.Add(ctx, ganada.Document{ID: "doc", Text: text}); err != nil {
+		return nil, "", err
 	}
-	if err := col.Add(ctx, docs...); err != nil {
-		return nil, nil, "", err
-	}
-	return col, ws, desc, nil
+	return col, fmt.Sprintf("%d %s", col.Len(), desc), nil
 }
 
 func run(ctx context.Context, w io.Writer, m *models.Model, text string, questions []string, s settings) error {
@@ -194,19 +205,24 @@ func run(ctx context.Context, w io.Writer, m *models.Model, text string, questio
 	if err != nil {
 		return err
 	}
-	col, _, desc, err := index(ctx, m, text, s)
+	col, desc, err := index(ctx, m, text, s)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "model %s\n%s\n", m.Name, desc)
 	for _, q := range questions {
-		hits, err := col.Query(ctx, q, s.k, opt)
+		opts := []ganada.QueryOption{opt}
+		if s.reranker != nil {
+			opts = append(opts, ganada.WithRerank(s.reranker, s.candidates))
+		}
+		hits, err := col.Query(ctx, q, s.k, opts...)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "\nQ: %s\n", q)
 		for _, h := range hits {
-			fmt.Fprintf(w, "  %.3f  window %s (%s): %s\n", h.Score, h.ID, h.Metadata["units"], snippet(h.Text, 150))
+			start, end, _ := h.Offsets()
+			fmt.Fprintf(w, "  %.3f  window %s (bytes %d–%d): %s\n", h.Score, h.ID, start, end, snippet(h.Text, 150))
 		}
 	}
 	return nil

@@ -7,7 +7,6 @@ package flat
 import (
 	"context"
 	"github.com/ganada/ganada/index/internal/core"
-	"github.com/ganada/ganada/index/internal/searchopt"
 	"runtime"
 
 	"github.com/ganada/ganada/index"
@@ -61,7 +60,7 @@ func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...inde
 	if err := core.CheckK(k); err != nil {
 		return nil, err
 	}
-	o, err := searchopt.Resolve(opts)
+	o, err := index.ResolveSearch(opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ package hnsw
 import (
 	"context"
 	"github.com/ganada/ganada/index/internal/core"
-	"github.com/ganada/ganada/index/internal/searchopt"
 	"math"
 	"sync/atomic"
 
@@ -203,7 +202,7 @@ func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...inde
 	if err := core.CheckK(k); err != nil {
 		return nil, err
 	}
-	o, err := searchopt.Resolve(opts)
+	o, err := index.ResolveSearch(opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/internal/core"
-	"github.com/ganada/ganada/index/internal/searchopt"
 )
 
 // accumulator holds the per-slot scores of one search.
@@ -77,7 +76,7 @@ func (x *Index) Search(ctx context.Context, query string, k int, opts ...index.S
 	if err := core.CheckK(k); err != nil {
 		return nil, fmt.Errorf("lexical: %w", err)
 	}
-	o, err := searchopt.Resolve(opts)
+	o, err := index.ResolveSearch(opts...)
 	if err != nil {
 		return nil, err
 	}

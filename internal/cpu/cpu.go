@@ -14,9 +14,18 @@
 //     AVX512_VNNI, AVX512_VPOPCNTDQ and AVX512_BF16, are Features that
 //     kernels test with Has.
 //
-// Other architectures have Purego only for now (an arm64 NEON level will
-// come next to it). Levels of different architectures are not comparable:
-// compare levels only in an architecture's own files.
+// On arm64:
+//
+//   - Purego;
+//   - NEON: Advanced SIMD (ASIMD), which every ARMv8-A processor running
+//     Linux, macOS or Windows has;
+//   - DotProd: NEON plus the dot-product instructions SDOT and UDOT
+//     (FEAT_DotProd, Linux's asimddp: Apple M1 and later, Neoverse N1,
+//     V1, V2, N2, Graviton 2 to 4, Cortex-A76 and later). A Cortex-A72
+//     (Graviton 1, Raspberry Pi 4) is NEON.
+//
+// Other architectures have Purego only. Levels of different architectures
+// are not comparable: compare levels only in an architecture's own files.
 //
 // # Choosing the level
 //
@@ -26,7 +35,8 @@
 //
 //   - the program was built with the purego tag: always Purego;
 //   - the environment variable GANADA_CPU names a level (purego, avx2 or
-//     avx512; read once at start-up): that level, or the machine's best if
+//     avx512 on amd64, purego, neon or dotprod on arm64; read once at
+//     start-up): that level, or the machine's best if
 //     it names a higher one. A value that is not a level of this
 //     architecture is ignored.
 //
@@ -42,7 +52,8 @@ import (
 )
 
 // EnvVar is the environment variable that lowers the kernel level:
-// GANADA_CPU=purego, avx2 or avx512.
+// GANADA_CPU=purego, avx2 or avx512 (amd64), purego, neon or dotprod
+// (arm64).
 const EnvVar = "GANADA_CPU"
 
 // Level is a kernel implementation level; see the package documentation.
@@ -56,12 +67,17 @@ const (
 	AVX2
 	// AVX512 is amd64 with AVX2 and AVX-512 F, VL, BW and DQ.
 	AVX512
+	// NEON is arm64 with Advanced SIMD (ASIMD).
+	NEON
+	// DotProd is arm64 with ASIMD and the SDOT/UDOT dot-product
+	// instructions (ASIMDDP).
+	DotProd
 )
 
-var levelNames = [...]string{Purego: "purego", AVX2: "avx2", AVX512: "avx512"}
+var levelNames = [...]string{Purego: "purego", AVX2: "avx2", AVX512: "avx512", NEON: "neon", DotProd: "dotprod"}
 
 // String returns the level's name as GANADA_CPU spells it: "purego",
-// "avx2" or "avx512".
+// "avx2", "avx512", "neon" or "dotprod".
 func (l Level) String() string {
 	if int(l) < len(levelNames) {
 		return levelNames[l]
@@ -100,11 +116,15 @@ const (
 	X86AVX512VPOPCNTDQ
 	// X86AVX512BF16 is AVX512_BF16 (bfloat16 conversions and dot products).
 	X86AVX512BF16
+	// ARM64ASIMD is arm64's Advanced SIMD (NEON).
+	ARM64ASIMD
+	// ARM64ASIMDDP is arm64's SDOT and UDOT (FEAT_DotProd).
+	ARM64ASIMDDP
 )
 
 var featureNames = [...]string{
 	"fma", "popcnt", "avx2", "avx512f", "avx512vl", "avx512bw", "avx512dq",
-	"avx512vnni", "avx512vpopcntdq", "avx512bf16",
+	"avx512vnni", "avx512vpopcntdq", "avx512bf16", "asimd", "asimddp",
 }
 
 // String lists the features of f, comma-separated, in the spelling of
@@ -370,8 +390,8 @@ func init() {
 // Selected returns the level every kernel of this module runs at.
 func Selected() Level { return selected }
 
-// Name returns the selected level's name ("purego", "avx2", "avx512"), for
-// benchmark reports.
+// Name returns the selected level's name ("purego", "avx2", "avx512",
+// "neon", "dotprod"), for benchmark reports.
 func Name() string { return selected.String() }
 
 // Reason explains the choice: the best level of the machine (and what the

@@ -24,6 +24,15 @@ var amd64Arch = arch{
 	},
 }
 
+// arm64Arch is the arm64 level table whatever GOARCH the tests run on.
+var arm64Arch = arch{
+	levels: []Level{Purego, NEON, DotProd},
+	requires: map[Level]Feature{
+		NEON:    ARM64ASIMD,
+		DotProd: ARM64ASIMDDP,
+	},
+}
+
 var otherArch = arch{levels: []Level{Purego}}
 
 const (
@@ -31,6 +40,8 @@ const (
 	zen4     = zen3 | X86AVX512F | X86AVX512VL | X86AVX512BW | X86AVX512DQ | X86AVX512VNNI | X86AVX512VPOPCNTDQ | X86AVX512BF16
 	knl      = zen3 | X86AVX512F // AVX-512 F without BW/DQ/VL (Knights Landing)
 	noPOPCNT = X86FMA | X86AVX2
+	a72      = ARM64ASIMD                // Cortex-A72 (Graviton 1, Raspberry Pi 4)
+	n1       = ARM64ASIMD | ARM64ASIMDDP // Neoverse N1/V1/V2, Apple M-series
 )
 
 func TestDecide(t *testing.T) {
@@ -64,6 +75,15 @@ func TestDecide(t *testing.T) {
 		{"long value cut", &amd64Arch, zen3, strings.Repeat("x", 1<<20), true, false, AVX2, []string{`"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"... ignored`}},
 		{"purego tag", &amd64Arch, zen4, "", false, true, Purego, []string{"purego tag"}},
 		{"purego tag beats env", &amd64Arch, zen4, "avx512", true, true, Purego, []string{"purego tag", `"avx512" ignored`}},
+		{"arm64 n1 unset", &arm64Arch, n1, "", false, false, DotProd, []string{"best level"}},
+		{"arm64 a72 unset", &arm64Arch, a72, "", false, false, NEON, []string{"best level", "lacks asimddp for dotprod"}},
+		{"arm64 nothing", &arm64Arch, 0, "", false, false, Purego, []string{"lacks asimd for neon"}},
+		{"arm64 n1 neon", &arm64Arch, n1, "neon", true, false, NEON, []string{"GANADA_CPU=neon", "runs up to dotprod"}},
+		{"arm64 n1 purego", &arm64Arch, n1, "Purego", true, false, Purego, []string{"GANADA_CPU=purego"}},
+		{"arm64 a72 dotprod clamped", &arm64Arch, a72, "dotprod", true, false, NEON, []string{"lowered to neon", "lacks asimddp"}},
+		{"arm64 avx2 ignored", &arm64Arch, n1, "avx2", true, false, DotProd, []string{`"avx2" ignored`, "purego, neon or dotprod"}},
+		{"arm64 purego tag", &arm64Arch, n1, "dotprod", true, true, Purego, []string{"purego tag"}},
+		{"amd64 neon ignored", &amd64Arch, zen3, "neon", true, false, AVX2, []string{`"neon" ignored`}},
 		{"other arch", &otherArch, 0, "", false, false, Purego, []string{"best level"}},
 		{"other arch avx2", &otherArch, 0, "avx2", true, false, Purego, []string{`"avx2" ignored (not purego)`}},
 		{"other arch purego", &otherArch, 0, "purego", true, false, Purego, []string{"GANADA_CPU=purego"}},
@@ -93,10 +113,16 @@ func TestUsable(t *testing.T) {
 	if got := zen4 & amd64Arch.usable(AVX512); got != zen4 {
 		t.Errorf("zen4 at avx512 may use %s, want %s", got, zen4)
 	}
+	if got := n1 & arm64Arch.usable(NEON); got != a72 {
+		t.Errorf("n1 at neon may use %s, want %s", got, a72)
+	}
+	if got := n1 & arm64Arch.usable(DotProd); got != n1 {
+		t.Errorf("n1 at dotprod may use %s, want %s", got, n1)
+	}
 }
 
 func TestLevelNames(t *testing.T) {
-	for _, l := range amd64Arch.levels {
+	for _, l := range append(amd64Arch.levels, arm64Arch.levels...) {
 		got, ok := parseLevel(l.String())
 		if !ok || got != l {
 			t.Errorf("parseLevel(%q) = %v, %v", l.String(), got, ok)
@@ -107,6 +133,9 @@ func TestLevelNames(t *testing.T) {
 	}
 	if s := (X86AVX2 | X86FMA).String(); s != "fma,avx2" {
 		t.Errorf("features = %q", s)
+	}
+	if s := (ARM64ASIMD | ARM64ASIMDDP).String(); s != "asimd,asimddp" {
+		t.Errorf("arm64 features = %q", s)
 	}
 	if s := Feature(0).String(); s != "none" {
 		t.Errorf("no features = %q", s)

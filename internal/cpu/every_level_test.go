@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +18,19 @@ import (
 // everyLevelEnv enables TestEveryLevel (it takes as long as the packages'
 // tests times the number of levels, so plain `go test ./...` skips it).
 const everyLevelEnv = "GANADA_TEST_EVERY_LEVEL"
+
+// execEnv names a program the children run their test binaries with (go
+// test's -exec), for tests of another architecture under emulation:
+//
+//	GANADA_TEST_EVERY_LEVEL=1 GANADA_TEST_EXEC=qemu-aarch64-static GOARCH=arm64 \
+//		go test -exec qemu-aarch64-static -run '^TestEveryLevel$' ./internal/cpu
+//
+// The children inherit GOARCH from the environment, and MachineLevels is
+// what the emulated processor offers. Emulated, each level takes minutes
+// (about 4 on a 2-core Zen 3 under load): give go test a -timeout of 30m
+// or more, or the children, which share it, time out. CI does not run
+// this: its arm64 step tests every level's kernels in one process instead.
+const execEnv = "GANADA_TEST_EXEC"
 
 // kernelPackages are the packages whose kernels follow the level, and this
 // one (its TestSelectedFollowsEnvironment checks the decision itself).
@@ -30,7 +42,8 @@ var kernelPackages = []string{
 }
 
 // TestEveryLevel runs `go test` on kernelPackages once per level of
-// MachineLevels (with -short if this test has it). Run it as
+// MachineLevels (with -short if this test has it; with -exec from
+// GANADA_TEST_EXEC). Run it as
 //
 //	GANADA_TEST_EVERY_LEVEL=1 go test -run '^TestEveryLevel$' ./internal/cpu
 func TestEveryLevel(t *testing.T) {
@@ -40,10 +53,16 @@ func TestEveryLevel(t *testing.T) {
 	if puregoTag {
 		t.Skip("built with the purego tag: the children would run purego only")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		if goTool, err = exec.LookPath("go"); err != nil {
-			t.Skip("no go command to run the tests with")
+	// The go command of this toolchain: GOROOT/bin/go, GOROOT as the go
+	// command in PATH reports it (runtime.GOROOT is deprecated since Go
+	// 1.24), else the go command in PATH.
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to run the tests with")
+	}
+	if out, err := exec.Command(goTool, "env", "GOROOT").Output(); err == nil {
+		if p := filepath.Join(strings.TrimSpace(string(out)), "bin", "go"); fileExists(p) {
+			goTool = p
 		}
 	}
 	for _, l := range MachineLevels() {
@@ -51,6 +70,9 @@ func TestEveryLevel(t *testing.T) {
 			args := []string{"test", "-count=1"}
 			if testing.Short() {
 				args = append(args, "-short")
+			}
+			if x := os.Getenv(execEnv); x != "" {
+				args = append(args, "-exec", x)
 			}
 			if d, ok := t.Deadline(); ok {
 				left := time.Until(d) / time.Duration(len(MachineLevels())) // leave time for the other levels
@@ -121,4 +143,9 @@ func childEnv() []string {
 		env = append(env, kv)
 	}
 	return env
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -1,7 +1,7 @@
-// This file describes the architectures without assembly kernels yet: the
-// Purego level only (arm64 will get a NEON level here).
+// This file describes the architectures without assembly kernels: the
+// Purego level only.
 
-//go:build !amd64
+//go:build !amd64 && !arm64
 
 package cpu
 

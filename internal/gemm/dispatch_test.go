@@ -13,8 +13,14 @@ import (
 func TestDispatchFollowsCPULevel(t *testing.T) {
 	// The kernel families of the levels up to the selected one, in order
 	// (only "go" in purego builds and on other architectures, where
-	// cpu.Levels() is purego alone).
-	want := []string{"go", "avx2", "avx512"}[:len(cpu.Levels())]
+	// cpu.Levels() is purego alone; arm64's dotprod level adds none).
+	family := map[cpu.Level]string{cpu.Purego: "go", cpu.AVX2: "avx2", cpu.AVX512: "avx512", cpu.NEON: "neon"}
+	var want []string
+	for _, l := range cpu.Levels() {
+		if f, ok := family[l]; ok {
+			want = append(want, f)
+		}
+	}
 	var got []string
 	for _, im := range impls {
 		got = append(got, im.name)
@@ -27,7 +33,7 @@ func TestDispatchFollowsCPULevel(t *testing.T) {
 			t.Fatalf("kernel families %v, want %v", got, want)
 		}
 	}
-	vnni := cpu.Selected() == cpu.AVX512 && cpu.Has(cpu.X86AVX512VNNI)
+	vnni := cpu.Selected() == cpu.AVX512 && cpu.Has(cpu.X86AVX512VNNI) || cpu.Selected() == cpu.DotProd
 	if Int8Accelerated() != vnni || len(qkernels) != 1+b2n(vnni) {
 		t.Errorf("Int8Accelerated() = %v with %d int8 kernels at level %s with %s", Int8Accelerated(), len(qkernels), cpu.Name(), cpu.Detected())
 	}

@@ -31,8 +31,9 @@ type QPacked struct {
 // A panel (qmr rows of uint8, 4 inputs per group) and a B panel.
 type qKernel func(rows, kg int, a []uint8, b []int8, c []float32, ldc int, corr, sw, sa []float32)
 
-// qkernel is the int8 micro-kernel in use: the VNNI one when the processor
-// has it (set by dispatch_amd64.go), else the pure-Go one.
+// qkernel is the int8 micro-kernel in use: the VNNI or SDOT one when the
+// processor has it (set by dispatch_amd64.go, dispatch_arm64.go), else the
+// pure-Go one.
 var (
 	maxAbs            = maxAbsGeneric
 	quantRow          = quantRowGeneric
@@ -42,7 +43,7 @@ var (
 )
 
 // Int8Accelerated reports whether QPacked products run on int8 hardware
-// instructions (AVX-512 VNNI). Without them they run in pure Go, correct
+// instructions (AVX-512 VNNI, or SDOT on arm64's dotprod level). Without them they run in pure Go, correct
 // but several times slower than the float32 path: use Pack instead.
 func Int8Accelerated() bool { return int8Accel }
 

@@ -4,6 +4,7 @@
 package gemm
 
 //go:generate go run gen_kernels.go
+//go:generate go run gen_kernels_neon.go
 
 // kernelImpl is one family of micro-kernels with its blocking parameters.
 type kernelImpl struct {
@@ -83,5 +84,5 @@ var (
 )
 
 // KernelName reports which micro-kernel family Pack uses on this machine:
-// "avx512", "avx2" or "go".
+// "avx512", "avx2", "neon" or "go".
 func KernelName() string { return best.name }

@@ -1,5 +1,5 @@
-// This file holds the adds of a transformer layer: a bias broadcast over
-// rows and an elementwise (residual) sum.
+// This file holds the elementwise ops of a transformer layer: a bias
+// broadcast over rows, an elementwise (residual) sum and product.
 
 package nn
 
@@ -39,5 +39,16 @@ func addGeneric(dst, a, b []float32) {
 func checkSame(a, b int) {
 	if a != b {
 		panic("nn: slices of different lengths")
+	}
+}
+
+// Mul sets dst[i] = a[i] · b[i] (a gated MLP's act(input) · gate); dst may
+// be a or b. Pure Go: the products beside it dominate.
+func Mul(dst, a, b []float32) {
+	checkSame(len(dst), len(a))
+	checkSame(len(dst), len(b))
+	b = b[:len(a)]
+	for i, v := range a {
+		dst[i] = v * b[i]
 	}
 }

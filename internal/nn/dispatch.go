@@ -5,6 +5,7 @@
 package nn
 
 //go:generate go run gen_kernels.go
+//go:generate go run gen_kernels_neon.go
 
 var (
 	expVec      = expGeneric

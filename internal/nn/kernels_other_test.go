@@ -1,7 +1,7 @@
 // This file lists the kernels to test where no assembly exists, and checks
 // that the exported functions use them.
 
-//go:build !amd64 || purego
+//go:build (!amd64 && !arm64) || purego
 
 package nn
 

@@ -146,6 +146,13 @@ func TestReLUAddAddBias(t *testing.T) {
 				t.Fatalf("Add n=%d wrong at %d", n, i)
 			}
 		}
+		p := make([]float32, n)
+		Mul(p, a, b)
+		for i := range p {
+			if p[i] != a[i]*b[i] {
+				t.Fatalf("Mul n=%d wrong at %d", n, i)
+			}
+		}
 	}
 	y := []float32{1, 2, 3, 4, 5, 6}
 	AddBias(y, []float32{10, 20, 30})

@@ -28,7 +28,9 @@ import (
 )
 
 // FlagUsage describes the -model flag.
-const FlagUsage = `model: a Hugging Face hub id (e.g. sentence-transformers/all-MiniLM-L6-v2), ` +
+const FlagUsage = `model: a Hugging Face hub id (e.g. sentence-transformers/all-MiniLM-L6-v2, ` +
+	`sentence-transformers/all-mpnet-base-v2, sentence-transformers/msmarco-distilbert-base-v4, ` +
+	`Alibaba-NLP/gte-modernbert-base), ` +
 	`a local model folder, or a word-vector file; empty for the embedded English GloVe model`
 
 // PromptsUsage describes the -prompts flag.

@@ -53,18 +53,7 @@ func TestEveryLevel(t *testing.T) {
 	if puregoTag {
 		t.Skip("built with the purego tag: the children would run purego only")
 	}
-	// The go command of this toolchain: GOROOT/bin/go, GOROOT as the go
-	// command in PATH reports it (runtime.GOROOT is deprecated since Go
-	// 1.24), else the go command in PATH.
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to run the tests with")
-	}
-	if out, err := exec.Command(goTool, "env", "GOROOT").Output(); err == nil {
-		if p := filepath.Join(strings.TrimSpace(string(out)), "bin", "go"); fileExists(p) {
-			goTool = p
-		}
-	}
+	goTool := goCommand(t)
 	for _, l := range MachineLevels() {
 		t.Run(l.String(), func(t *testing.T) {
 			args := []string{"test", "-count=1"}
@@ -108,12 +97,7 @@ func TestEveryTuning(t *testing.T) {
 	if puregoTag {
 		t.Skip("built with the purego tag: no tuned kernels")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		if goTool, err = exec.LookPath("go"); err != nil {
-			t.Skip("no go command to run the tests with")
-		}
-	}
+	goTool := goCommand(t)
 	for _, tu := range Tunings() {
 		t.Run(tu.String(), func(t *testing.T) {
 			args := []string{"test", "-count=1"}
@@ -130,6 +114,23 @@ func TestEveryTuning(t *testing.T) {
 			t.Logf("%s=%s:\n%s", TuneEnvVar, tu, out)
 		})
 	}
+}
+
+// goCommand returns the go command of this toolchain: GOROOT/bin/go, GOROOT
+// as the go command in PATH reports it (runtime.GOROOT is deprecated since
+// Go 1.24), else the go command in PATH; it skips t without one.
+func goCommand(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to run the tests with")
+	}
+	if out, err := exec.Command(goTool, "env", "GOROOT").Output(); err == nil {
+		if p := filepath.Join(strings.TrimSpace(string(out)), "bin", "go"); fileExists(p) {
+			goTool = p
+		}
+	}
+	return goTool
 }
 
 // childEnv is this process's environment without GANADA_CPU, GANADA_TUNE

@@ -43,6 +43,15 @@
 // Reason says which of these happened and why (what a lowered level
 // lacks, what value was ignored), for reports; Describe adds the
 // processor.
+//
+// # Tuning
+//
+// Where the best variant of a kernel at one level depends on the core
+// design rather than its feature flags (how a large scan streams, GEMM
+// blocking), kernels follow Tune: zen3 (Zen 2 and 3), zen4 (AVX-512 in two
+// 256-bit halves), zen5 (full-width AVX-512), intel or unknown, from the
+// CPUID vendor, family and model. GANADA_TUNE names one to force it, so
+// that tests run every variant on any machine; TuneReason says which.
 package cpu
 
 import (

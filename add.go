@@ -72,17 +72,17 @@ func prepareDocuments(docs []Document) ([]Document, error) {
 	uniq := make([]Document, 0, len(docs))
 	for i, d := range docs {
 		if d.ID == "" {
-			return nil, fmt.Errorf("ganada: %w: document %d has an empty ID", errs.ErrInvalidInput, i)
+			return nil, fmt.Errorf("ganada: document %d has an empty ID: %w", i, errs.ErrInvalidInput)
 		}
 		if !utf8.ValidString(d.ID) {
-			return nil, fmt.Errorf("ganada: %w: document %d: ID %q is not valid UTF-8", errs.ErrInvalidInput, i, d.ID)
+			return nil, fmt.Errorf("ganada: document %d: ID %q is not valid UTF-8: %w", i, d.ID, errs.ErrInvalidInput)
 		}
 		if at := invalidUTF8At(d.Text); at >= 0 {
-			return nil, fmt.Errorf("ganada: %w: document %q: text is not valid UTF-8 (byte %d)", errs.ErrInvalidInput, d.ID, at)
+			return nil, fmt.Errorf("ganada: document %q: text is not valid UTF-8 (byte %d): %w", d.ID, at, errs.ErrInvalidInput)
 		}
 		for k, v := range d.Metadata {
 			if !utf8.ValidString(k) || !utf8.ValidString(v) {
-				return nil, fmt.Errorf("ganada: %w: document %q: metadata %q=%q is not valid UTF-8", errs.ErrInvalidInput, d.ID, k, v)
+				return nil, fmt.Errorf("ganada: document %q: metadata %q=%q is not valid UTF-8: %w", d.ID, k, v, errs.ErrInvalidInput)
 			}
 		}
 		d.Metadata = copyMetadata(d.Metadata)
@@ -133,7 +133,7 @@ func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]
 			return nil, fmt.Errorf("ganada: encoding documents %d..%d (first ID %q): %w", start, start+len(batch)-1, batch[0].ID, err)
 		}
 		if len(out) != len(batch) {
-			return nil, fmt.Errorf("ganada: %w: %d vectors for %d texts", errs.ErrEncoder, len(out), len(batch))
+			return nil, fmt.Errorf("ganada: %d vectors for %d texts: %w", len(out), len(batch), errs.ErrEncoder)
 		}
 		for i, v := range out {
 			if err := c.checkVector(v, texts[i]); err != nil {
@@ -158,12 +158,12 @@ type tokenLister interface {
 // errs.ErrNoKnownTokens when the encoder lists no known token for text.
 func (c *Collection) checkVector(v []float32, text string) error {
 	if len(v) != c.idx.Dim() {
-		return fmt.Errorf("ganada: %w: %w: vector of length %d from an encoder of dimension %d", errs.ErrEncoder, errs.ErrDimension, len(v), c.idx.Dim())
+		return fmt.Errorf("ganada: vector of length %d from an encoder of dimension %d: %w: %w", len(v), c.idx.Dim(), errs.ErrEncoder, errs.ErrDimension)
 	}
 	zero, err := checkVec(v, c.idx.Dim(), c.cfg.metric)
 	if zero {
 		if tl, ok := c.enc.(tokenLister); ok && len(tl.Tokens(text)) == 0 {
-			return fmt.Errorf("%w: the encoder knows none of the text's words, so its vector is zero, which has no direction: %w", errs.ErrNoKnownTokens, err)
+			return fmt.Errorf("the encoder knows none of the text's words, so its vector is zero, which has no direction: %w: %w", err, errs.ErrNoKnownTokens)
 		}
 		return fmt.Errorf("the encoder returned a zero vector, which has no direction: %w", err)
 	}
@@ -178,24 +178,24 @@ func (c *Collection) checkVector(v []float32, text string) error {
 // document.
 func checkVec(v []float32, dim int, m index.Metric) (zero bool, err error) {
 	if len(v) != dim {
-		return false, fmt.Errorf("ganada: %w: got %d, want %d", errs.ErrDimension, len(v), dim)
+		return false, fmt.Errorf("ganada: got %d, want %d: %w", len(v), dim, errs.ErrDimension)
 	}
 	var ss float64
 	for i, x := range v {
 		f := float64(x)
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return false, fmt.Errorf("ganada: %w: component %d is %v", errs.ErrInvalidVector, i, x)
+			return false, fmt.Errorf("ganada: component %d is %v: %w", i, x, errs.ErrInvalidVector)
 		}
 		ss += f * f
 	}
 	if m != index.Cosine {
 		if math.IsInf(float64(float32(ss)), 0) {
-			return false, fmt.Errorf("ganada: %w: squared norm overflows float32", errs.ErrInvalidVector)
+			return false, fmt.Errorf("ganada: squared norm overflows float32: %w", errs.ErrInvalidVector)
 		}
 		return false, nil
 	}
 	if ss == 0 {
-		return true, fmt.Errorf("ganada: %w: zero vector under cosine", errs.ErrInvalidVector)
+		return true, fmt.Errorf("ganada: zero vector under cosine: %w", errs.ErrInvalidVector)
 	}
 	return false, nil
 }
@@ -338,7 +338,7 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 		n, ok := c.byID[id]
 		if !ok {
 			c.mu.Unlock()
-			return fmt.Errorf("ganada: %w: %q", errs.ErrNotFound, id)
+			return fmt.Errorf("ganada: %q: %w", id, errs.ErrNotFound)
 		}
 		nums = append(nums, n)
 	}

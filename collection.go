@@ -87,7 +87,7 @@ func NewCollection(enc embed.Encoder, opts ...Option) (*Collection, error) {
 		return nil, err
 	}
 	if n := c.idx.Len(); n > 0 {
-		return nil, fmt.Errorf("ganada: %w: WithIndex: the index holds %d vectors; open it with Open", errs.ErrInvalidInput, n)
+		return nil, fmt.Errorf("ganada: WithIndex: the index holds %d vectors; open it with Open: %w", n, errs.ErrInvalidInput)
 	}
 	return c, nil
 }
@@ -152,7 +152,7 @@ func Open(ctx context.Context, enc embed.Encoder, opts ...Option) (*Collection, 
 // the index they choose (WithIndex's, checked against enc).
 func build(enc embed.Encoder, opts []Option) (*Collection, error) {
 	if enc == nil {
-		return nil, fmt.Errorf("ganada: %w: nil encoder", errs.ErrInvalidInput)
+		return nil, fmt.Errorf("ganada: nil encoder: %w", errs.ErrInvalidInput)
 	}
 	cfg, err := resolve(opts)
 	if err != nil {
@@ -160,7 +160,7 @@ func build(enc embed.Encoder, opts []Option) (*Collection, error) {
 	}
 	dim := enc.Dim()
 	if dim <= 0 || dim > index.MaxDim {
-		return nil, fmt.Errorf("ganada: %w: encoder dimension %d outside [1, %d]", errs.ErrInvalidInput, dim, index.MaxDim)
+		return nil, fmt.Errorf("ganada: encoder dimension %d outside [1, %d]: %w", dim, index.MaxDim, errs.ErrInvalidInput)
 	}
 	id := EncoderIdentity(enc)
 	if err := checkIdentityUTF8(id); err != nil {
@@ -233,7 +233,7 @@ func newIndex(dim int, cfg config) (index.Index, error) {
 		}
 		return x, nil
 	}
-	return nil, fmt.Errorf("ganada: %w: unknown index kind %v", errs.ErrInvalidInput, cfg.kind)
+	return nil, fmt.Errorf("ganada: unknown index kind %v: %w", cfg.kind, errs.ErrInvalidInput)
 }
 
 // Lexical reports whether the collection keeps a BM25 index of its texts

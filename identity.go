@@ -31,7 +31,7 @@ func EncoderIdentity(enc embed.Encoder) embed.Identity {
 func checkIdentityUTF8(id embed.Identity) error {
 	for _, f := range []struct{ name, value string }{{"model", id.Model}, {"revision", id.Revision}, {"prompt", id.Prompt}, {"query prompt", id.QueryPrompt}, {"document prompt", id.DocumentPrompt}} {
 		if !utf8.ValidString(f.value) {
-			return fmt.Errorf("ganada: %w: encoder identity: %s %q is not valid UTF-8", errs.ErrInvalidInput, f.name, f.value)
+			return fmt.Errorf("ganada: encoder identity: %s %q is not valid UTF-8: %w", f.name, f.value, errs.ErrInvalidInput)
 		}
 	}
 	return nil
@@ -65,5 +65,5 @@ func checkIdentity(want, got embed.Identity) error {
 	if len(diffs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("ganada: %w: the collection was built with %s", errs.ErrEncoderMismatch, strings.Join(diffs, "; "))
+	return fmt.Errorf("ganada: the collection was built with %s: %w", strings.Join(diffs, "; "), errs.ErrEncoderMismatch)
 }

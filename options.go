@@ -112,7 +112,7 @@ func resolve(opts []Option) (config, error) {
 func WithHNSW(opts ...hnsw.Option) Option {
 	return func(c *config) error {
 		if c.indexOpt != "" && c.indexOpt != "WithHNSW" {
-			return fmt.Errorf("ganada: %w: WithHNSW: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
+			return fmt.Errorf("ganada: WithHNSW: conflicts with %s: %w", c.indexOpt, errs.ErrInvalidOption)
 		}
 		c.kind, c.indexOpt = HNSW, "WithHNSW"
 		c.hnswOpts = append(c.hnswOpts, opts...)
@@ -128,7 +128,7 @@ func WithHNSW(opts ...hnsw.Option) Option {
 func WithFlat(opts ...flat.Option) Option {
 	return func(c *config) error {
 		if c.indexOpt != "" && c.indexOpt != "WithFlat" {
-			return fmt.Errorf("ganada: %w: WithFlat: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
+			return fmt.Errorf("ganada: WithFlat: conflicts with %s: %w", c.indexOpt, errs.ErrInvalidOption)
 		}
 		c.kind, c.indexOpt = Flat, "WithFlat"
 		c.flatOpts = append(c.flatOpts, opts...)
@@ -157,10 +157,10 @@ func WithFlat(opts ...flat.Option) Option {
 func WithIndex(idx index.Index) Option {
 	return func(c *config) error {
 		if idx == nil {
-			return fmt.Errorf("ganada: %w: WithIndex(nil)", errs.ErrInvalidOption)
+			return fmt.Errorf("ganada: WithIndex(nil): %w", errs.ErrInvalidOption)
 		}
 		if c.indexOpt != "" {
-			return fmt.Errorf("ganada: %w: WithIndex: conflicts with %s", errs.ErrInvalidOption, c.indexOpt)
+			return fmt.Errorf("ganada: WithIndex: conflicts with %s: %w", c.indexOpt, errs.ErrInvalidOption)
 		}
 		c.kind, c.indexOpt, c.external = External, "WithIndex", idx
 		return nil
@@ -173,7 +173,7 @@ func WithIndex(idx index.Index) Option {
 func WithMetric(m index.Metric) Option {
 	return func(c *config) error {
 		if !m.Valid() {
-			return fmt.Errorf("ganada: %w: WithMetric(%v): unknown metric", errs.ErrInvalidOption, m)
+			return fmt.Errorf("ganada: WithMetric(%v): unknown metric: %w", m, errs.ErrInvalidOption)
 		}
 		c.metric = m
 		c.fixed = append(c.fixed, "WithMetric")
@@ -187,7 +187,7 @@ func WithMetric(m index.Metric) Option {
 func WithBatchSize(n int) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return fmt.Errorf("ganada: %w: WithBatchSize(%d): want > 0", errs.ErrInvalidOption, n)
+			return fmt.Errorf("ganada: WithBatchSize(%d): want > 0: %w", n, errs.ErrInvalidOption)
 		}
 		c.batchSize = n
 		return nil

@@ -256,17 +256,17 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	}
 	r = persist.ContextReader(ctx, r)
 	if enc == nil {
-		return nil, fmt.Errorf("ganada: %w: nil encoder", errs.ErrInvalidInput)
+		return nil, fmt.Errorf("ganada: nil encoder: %w", errs.ErrInvalidInput)
 	}
 	cfg, err := resolve(opts)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.external != nil {
-		return nil, fmt.Errorf("ganada: %w: WithIndex: a saved collection holds its own index; open a collection over an external index with Open", errs.ErrInvalidOption)
+		return nil, fmt.Errorf("ganada: WithIndex: a saved collection holds its own index; open a collection over an external index with Open: %w", errs.ErrInvalidOption)
 	}
 	if len(cfg.fixed) > 0 {
-		return nil, fmt.Errorf("ganada: %w: %s: the saved collection fixes it", errs.ErrInvalidOption, cfg.fixed[0])
+		return nil, fmt.Errorf("ganada: %s: the saved collection fixes it: %w", cfg.fixed[0], errs.ErrInvalidOption)
 	}
 	pr := persist.NewReader(r)
 	version := pr.Header(fileMagic)
@@ -275,9 +275,9 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	}
 	if version < 1 || version > fileVersion {
 		if version == 0 {
-			return nil, fmt.Errorf("%w: collection format version 0", errs.ErrCorrupt)
+			return nil, fmt.Errorf("collection format version 0: %w", errs.ErrCorrupt)
 		}
-		return nil, fmt.Errorf("%w: collection format version %d (this build reads 1 to %d)", errs.ErrUnsupported, version, fileVersion)
+		return nil, fmt.Errorf("collection format version %d (this build reads 1 to %d): %w", version, fileVersion, errs.ErrUnsupported)
 	}
 
 	// IDEN and CONF, checked against enc before anything large is read.
@@ -300,7 +300,7 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, err
 	}
 	if indexOpt != "" && wantKind != cfg.kind {
-		return nil, fmt.Errorf("ganada: %w: %s: the saved collection uses %v", errs.ErrInvalidOption, indexOpt, cfg.kind)
+		return nil, fmt.Errorf("ganada: %s: the saved collection uses %v: %w", indexOpt, cfg.kind, errs.ErrInvalidOption)
 	}
 
 	entries, err := parseDocs(readSection(pr, "DOCS"), next)
@@ -376,11 +376,11 @@ func (c *Collection) loadLexical(ctx context.Context, saved bool, entries []*ent
 	}
 	if saved {
 		if n := c.lex.Len(); n != len(entries) {
-			return fmt.Errorf("%w: lexical index holds %d texts for %d documents", errs.ErrCorrupt, n, len(entries))
+			return fmt.Errorf("lexical index holds %d texts for %d documents: %w", n, len(entries), errs.ErrCorrupt)
 		}
 		for _, e := range entries {
 			if !c.lex.Contains(e.num) {
-				return fmt.Errorf("%w: document %q is not in the lexical index", errs.ErrCorrupt, e.doc.ID)
+				return fmt.Errorf("document %q is not in the lexical index: %w", e.doc.ID, errs.ErrCorrupt)
 			}
 		}
 		return nil
@@ -409,24 +409,24 @@ func readSection(pr *persist.Reader, tag string) []byte {
 // configuration; m is the M a version-1 CONF recorded (0 for version 2).
 func (c *Collection) checkLoaded(id embed.Identity, ndocs, m int) error {
 	if len(c.byID) != ndocs {
-		return fmt.Errorf("%w: documents section repeats a document ID", errs.ErrCorrupt)
+		return fmt.Errorf("documents section repeats a document ID: %w", errs.ErrCorrupt)
 	}
 	if c.idx.Dim() != id.Dim {
-		return fmt.Errorf("%w: index dimension %d, encoder identity says %d", errs.ErrCorrupt, c.idx.Dim(), id.Dim)
+		return fmt.Errorf("index dimension %d, encoder identity says %d: %w", c.idx.Dim(), id.Dim, errs.ErrCorrupt)
 	}
 	if m := c.idx.Metric(); m != c.cfg.metric {
-		return fmt.Errorf("%w: index metric %v, configuration says %v", errs.ErrCorrupt, m, c.cfg.metric)
+		return fmt.Errorf("index metric %v, configuration says %v: %w", m, c.cfg.metric, errs.ErrCorrupt)
 	}
 	if h, ok := c.idx.(*hnsw.Index); ok && m != 0 && h.M() != m {
-		return fmt.Errorf("%w: index M %d, configuration says %d", errs.ErrCorrupt, h.M(), m)
+		return fmt.Errorf("index M %d, configuration says %d: %w", h.M(), m, errs.ErrCorrupt)
 	}
 	ids := c.idx.IDs()
 	if len(ids) != ndocs {
-		return fmt.Errorf("%w: index holds %d vectors for %d documents", errs.ErrCorrupt, len(ids), ndocs)
+		return fmt.Errorf("index holds %d vectors for %d documents: %w", len(ids), ndocs, errs.ErrCorrupt)
 	}
 	for _, n := range ids {
 		if c.byNum[n] == nil {
-			return fmt.Errorf("%w: index id %d has no document", errs.ErrCorrupt, n)
+			return fmt.Errorf("index id %d has no document: %w", n, errs.ErrCorrupt)
 		}
 	}
 	return nil
@@ -456,7 +456,7 @@ func parseIdentity(b []byte, version uint32) (embed.Identity, error) {
 		return embed.Identity{}, err
 	}
 	if id.Dim <= 0 {
-		return embed.Identity{}, fmt.Errorf("%w: section IDEN: dimension %d", errs.ErrCorrupt, id.Dim)
+		return embed.Identity{}, fmt.Errorf("section IDEN: dimension %d: %w", id.Dim, errs.ErrCorrupt)
 	}
 	return id, nil
 }
@@ -496,11 +496,11 @@ func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (nex
 	}
 	switch {
 	case cfg.kind != HNSW && cfg.kind != Flat:
-		return 0, 0, false, fmt.Errorf("%w: section CONF: unknown index kind %d", errs.ErrCorrupt, cfg.kind)
+		return 0, 0, false, fmt.Errorf("section CONF: unknown index kind %d: %w", cfg.kind, errs.ErrCorrupt)
 	case !cfg.metric.Valid():
-		return 0, 0, false, fmt.Errorf("%w: section CONF: unknown metric %d", errs.ErrCorrupt, cfg.metric)
+		return 0, 0, false, fmt.Errorf("section CONF: unknown metric %d: %w", cfg.metric, errs.ErrCorrupt)
 	case version == 1 && (m < 2 || efConstruction < 1):
-		return 0, 0, false, fmt.Errorf("%w: section CONF: M %d, efConstruction %d", errs.ErrCorrupt, m, efConstruction)
+		return 0, 0, false, fmt.Errorf("section CONF: M %d, efConstruction %d: %w", m, efConstruction, errs.ErrCorrupt)
 	}
 	return next, m, lex, nil
 }

@@ -115,7 +115,7 @@ func (c *Collection) query(ctx context.Context, text string, k int, q queryConfi
 		return nil, fmt.Errorf("ganada: encoding the query: %w", err)
 	}
 	if len(out) != 1 {
-		return nil, fmt.Errorf("ganada: %w: %d vectors for 1 text", errs.ErrEncoder, len(out))
+		return nil, fmt.Errorf("ganada: %d vectors for 1 text: %w", len(out), errs.ErrEncoder)
 	}
 	if err := c.checkVector(out[0], text); err != nil {
 		return nil, fmt.Errorf("ganada: query: %w", err)
@@ -154,7 +154,7 @@ func (c *Collection) QueryVector(ctx context.Context, vec []float32, k int, opts
 
 func checkK(k int) error {
 	if k <= 0 {
-		return fmt.Errorf("ganada: %w: k = %d, want k > 0", errs.ErrInvalidInput, k)
+		return fmt.Errorf("ganada: k = %d, want k > 0: %w", k, errs.ErrInvalidInput)
 	}
 	return nil
 }

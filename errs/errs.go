@@ -30,12 +30,12 @@ var (
 
 	// ErrDimension reports a vector whose length differs from the index's
 	// or the encoder's dimension. It is also ErrInvalidInput.
-	ErrDimension = fmt.Errorf("%w: wrong vector dimension", ErrInvalidInput)
+	ErrDimension = fmt.Errorf("wrong vector dimension: %w", ErrInvalidInput)
 
 	// ErrInvalidVector reports a vector that cannot be stored or searched:
 	// a NaN or ±Inf component, or a zero vector under the cosine metric. It
 	// is also ErrInvalidInput.
-	ErrInvalidVector = fmt.Errorf("%w: invalid vector", ErrInvalidInput)
+	ErrInvalidVector = fmt.Errorf("invalid vector: %w", ErrInvalidInput)
 
 	// ErrNonFinite reports an encoder output with a NaN or ±Inf component
 	// (model weights that overflow, for example); the message names the

@@ -58,7 +58,7 @@ func ParseMetric(s string) (Metric, error) {
 	case "l2", "euclidean":
 		return L2, nil
 	}
-	return 0, fmt.Errorf("index: %w: unknown metric %q", errs.ErrInvalidInput, s)
+	return 0, fmt.Errorf("index: unknown metric %q: %w", s, errs.ErrInvalidInput)
 }
 
 // Result is one search hit. Score is higher-is-better under every metric; see

@@ -55,7 +55,7 @@ func ResolveSearch(opts ...SearchOption) (SearchOptions, error) {
 func WithEf(ef int) SearchOption {
 	return func(o *SearchOptions) error {
 		if ef < 1 {
-			return fmt.Errorf("index: %w: WithEf(%d): want ≥ 1", errs.ErrInvalidOption, ef)
+			return fmt.Errorf("index: WithEf(%d): want ≥ 1: %w", ef, errs.ErrInvalidOption)
 		}
 		o.Ef = ef
 		return nil

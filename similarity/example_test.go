@@ -58,7 +58,7 @@ func ExampleNormalize() {
 	fmt.Println(similarity.Normalize([]float32{0, 0}))
 	// Output:
 	// [0.6 0.8]
-	// similarity: Normalize: zero vector: invalid input: invalid vector
+	// similarity: Normalize: zero vector: invalid vector: invalid input
 }
 
 func ExampleDotInt8() {

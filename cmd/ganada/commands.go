@@ -164,7 +164,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if serr := col.Save(context.WithoutCancel(ctx), *out); serr != nil {
 				return fmt.Errorf("%w (and saving the %d documents indexed so far: %v)", err, col.Len(), serr)
 			}
-			return fmt.Errorf("%w: saved %s with the %d documents indexed so far; run again to continue", err, *out, col.Len())
+			return fmt.Errorf("saved %s with the %d documents indexed so far; run again to continue: %w", *out, col.Len(), err)
 		}
 		prog.update(j)
 	}

@@ -244,8 +244,7 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 	case resp.StatusCode == http.StatusPartialContent:
 		start, end, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
 		if ok && total >= 0 && total != m.size {
-			return false, fmt.Errorf("%w: checksum mismatch: %s: Content-Range %q: the file has %d bytes, the hub announced %d",
-				errs.ErrCorrupt, where, clip(resp.Header.Get("Content-Range")), total, m.size)
+			return false, fmt.Errorf("checksum mismatch: %s: Content-Range %q: the file has %d bytes, the hub announced %d: %w", where, clip(resp.Header.Get("Content-Range")), total, m.size, errs.ErrCorrupt)
 		}
 		if !ok || start != off || end >= m.size {
 			// Not the bytes asked for: start over without a Range.
@@ -257,7 +256,7 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 		resumed = off > 0
 	case resp.StatusCode == http.StatusOK:
 		if resp.ContentLength >= 0 && resp.ContentLength != m.size {
-			return false, fmt.Errorf("%w: checksum mismatch: %s: Content-Length %d, the hub announced %d bytes", errs.ErrCorrupt, where, resp.ContentLength, m.size)
+			return false, fmt.Errorf("checksum mismatch: %s: Content-Length %d, the hub announced %d bytes: %w", where, resp.ContentLength, m.size, errs.ErrCorrupt)
 		}
 		// The server ignored or was not sent a Range: start over.
 		if err := f.Truncate(0); err != nil {
@@ -284,7 +283,7 @@ func (c *Client) fetchOnce(ctx context.Context, file string, m *fileMeta, inc st
 		if n > 0 {
 			if done+int64(n) > m.size {
 				_ = f.Truncate(0) // whatever it sent is suspect
-				return false, fmt.Errorf("%w: checksum mismatch: %s: more than the announced %d bytes", errs.ErrCorrupt, where, m.size)
+				return false, fmt.Errorf("checksum mismatch: %s: more than the announced %d bytes: %w", where, m.size, errs.ErrCorrupt)
 			}
 			if _, err := f.Write(buf[:n]); err != nil {
 				return resumed, err
@@ -347,7 +346,7 @@ func verify(path string, m *fileMeta) error {
 		return err
 	}
 	if st.Size() != m.size {
-		return fmt.Errorf("%w: checksum mismatch: %d bytes, the hub announced %d", errs.ErrCorrupt, st.Size(), m.size)
+		return fmt.Errorf("checksum mismatch: %d bytes, the hub announced %d: %w", st.Size(), m.size, errs.ErrCorrupt)
 	}
 	var h hash.Hash
 	switch {
@@ -363,7 +362,7 @@ func verify(path string, m *fileMeta) error {
 		return err
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != m.etag {
-		return fmt.Errorf("%w: checksum mismatch: content hashes to %s, etag is %s", errs.ErrCorrupt, got, m.etag)
+		return fmt.Errorf("checksum mismatch: content hashes to %s, etag is %s: %w", got, m.etag, errs.ErrCorrupt)
 	}
 	return nil
 }

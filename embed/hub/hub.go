@@ -131,7 +131,7 @@ func WithEndpoint(endpoint string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("hub: %w: WithEndpoint(%q): not an http or https URL with a host", errs.ErrInvalidOption, endpoint)
+			return fmt.Errorf("hub: WithEndpoint(%q): not an http or https URL with a host: %w", endpoint, errs.ErrInvalidOption)
 		}
 		c.endpoint = strings.TrimRight(endpoint, "/")
 		return nil
@@ -146,7 +146,7 @@ func WithToken(token string) Option {
 	return func(c *config) error {
 		for i := 0; i < len(token); i++ {
 			if token[i] <= ' ' || token[i] == 0x7f {
-				return fmt.Errorf("hub: %w: WithToken: byte %d of the token is a control character or a space", errs.ErrInvalidOption, i)
+				return fmt.Errorf("hub: WithToken: byte %d of the token is a control character or a space: %w", i, errs.ErrInvalidOption)
 			}
 		}
 		c.token = token
@@ -159,7 +159,7 @@ func WithToken(token string) Option {
 func WithCacheDir(dir string) Option {
 	return func(c *config) error {
 		if dir == "" {
-			return fmt.Errorf("hub: %w: WithCacheDir(\"\"): empty folder name", errs.ErrInvalidOption)
+			return fmt.Errorf("hub: WithCacheDir(\"\"): empty folder name: %w", errs.ErrInvalidOption)
 		}
 		c.cacheDir = dir
 		return nil
@@ -190,7 +190,7 @@ func WithHTTPClient(h *http.Client) Option {
 func WithRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 || n > maxRetries {
-			return fmt.Errorf("hub: %w: WithRetries(%d): outside [0, %d]", errs.ErrInvalidOption, n, maxRetries)
+			return fmt.Errorf("hub: WithRetries(%d): outside [0, %d]: %w", n, maxRetries, errs.ErrInvalidOption)
 		}
 		c.retries = n
 		return nil
@@ -205,7 +205,7 @@ func WithRetries(n int) Option {
 func WithDownloadTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return fmt.Errorf("hub: %w: WithDownloadTimeout(%v): not positive", errs.ErrInvalidOption, d)
+			return fmt.Errorf("hub: WithDownloadTimeout(%v): not positive: %w", d, errs.ErrInvalidOption)
 		}
 		c.downloadTimeout = d
 		return nil
@@ -383,11 +383,11 @@ func RepoFolder(id string) string {
 // separated, without "." or ".." elements.
 func validFile(name string) error {
 	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) {
-		return fmt.Errorf("hub: %w: file name %q", errs.ErrInvalidInput, name)
+		return fmt.Errorf("hub: file name %q: %w", name, errs.ErrInvalidInput)
 	}
 	for _, p := range strings.Split(name, "/") {
 		if p == "" || p == "." || p == ".." {
-			return fmt.Errorf("hub: %w: file name %q", errs.ErrInvalidInput, name)
+			return fmt.Errorf("hub: file name %q: %w", name, errs.ErrInvalidInput)
 		}
 	}
 	return nil
@@ -413,7 +413,7 @@ func validRevision(rev string) error {
 		}
 	}
 	if bad {
-		return fmt.Errorf("hub: %w: revision %q", errs.ErrInvalidInput, rev)
+		return fmt.Errorf("hub: revision %q: %w", rev, errs.ErrInvalidInput)
 	}
 	return nil
 }

@@ -97,7 +97,7 @@ func (r *Repo) setDown(err error) {
 // "main"). It does no I/O.
 func (c *Client) Repo(id, revision string) (*Repo, error) {
 	if !ValidRepoID(id) {
-		return nil, fmt.Errorf("hub: %w: repository id %q", errs.ErrInvalidInput, id)
+		return nil, fmt.Errorf("hub: repository id %q: %w", id, errs.ErrInvalidInput)
 	}
 	if revision == "" {
 		revision = "main"
@@ -394,7 +394,7 @@ func (r *Repo) head(ctx context.Context, name string) (*fileMeta, error) {
 	u := r.c.endpoint + "/" + r.id + "/resolve/" + url.PathEscape(r.revision) + "/" + escapePath(name)
 	cur, err := url.Parse(u)
 	if err != nil {
-		return nil, fmt.Errorf("hub: %w: endpoint %q: %v", errs.ErrInvalidInput, r.c.endpoint, err)
+		return nil, fmt.Errorf("hub: endpoint %q: %v: %w", r.c.endpoint, err, errs.ErrInvalidInput)
 	}
 	for hops := 0; ; hops++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodHead, cur.String(), nil)

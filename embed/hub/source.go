@@ -87,7 +87,7 @@ func Open(dirOrID, revision string, opts ...Option) (Source, error) {
 	}
 	if st, err := os.Stat(dirOrID); err == nil {
 		if !st.IsDir() {
-			return nil, fmt.Errorf("hub: %w: %s is a file, not a model folder", errs.ErrInvalidInput, dirOrID)
+			return nil, fmt.Errorf("hub: %s is a file, not a model folder: %w", dirOrID, errs.ErrInvalidInput)
 		}
 		if IsCacheFolder(dirOrID) {
 			return OpenCacheFolder(dirOrID, revision, opts...)

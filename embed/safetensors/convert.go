@@ -53,7 +53,7 @@ func toFloat32(b []byte, dt DType) ([]float32, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("%w: dtype %s cannot be read as float32", errs.ErrUnsupported, dt)
+	return nil, fmt.Errorf("dtype %s cannot be read as float32: %w", dt, errs.ErrUnsupported)
 }
 
 // Float16ToFloat32 converts an IEEE 754 half-precision value (as its bits)

@@ -27,15 +27,15 @@ type header struct {
 // and a Tensor per entry (each entry takes at least 49 bytes of JSON).
 func parseHeader(b []byte) (*header, int, error) {
 	if len(b) < 8 {
-		return nil, 0, fmt.Errorf("%w: %d bytes is too short for a header", errs.ErrCorrupt, len(b))
+		return nil, 0, fmt.Errorf("%d bytes is too short for a header: %w", len(b), errs.ErrCorrupt)
 	}
 	n := binary.LittleEndian.Uint64(b)
 	if n > maxHeaderLen || n > uint64(len(b)-8) {
-		return nil, 0, fmt.Errorf("%w: header length %d exceeds the file (%d bytes) or the %d-byte limit", errs.ErrCorrupt, n, len(b), maxHeaderLen)
+		return nil, 0, fmt.Errorf("header length %d exceeds the file (%d bytes) or the %d-byte limit: %w", n, len(b), maxHeaderLen, errs.ErrCorrupt)
 	}
 	s := &scanner{b: b[8 : 8+n], what: "header"}
 	if s.peek() != '{' {
-		return nil, 0, fmt.Errorf("%w: header is not a JSON object", errs.ErrCorrupt)
+		return nil, 0, fmt.Errorf("header is not a JSON object: %w", errs.ErrCorrupt)
 	}
 	data := int64(len(b)) - 8 - int64(n)
 	h := &header{}
@@ -55,7 +55,7 @@ func parseHeader(b []byte) (*header, int, error) {
 		}
 		if string(key) == "__metadata__" {
 			if h.meta != nil {
-				return nil, 0, fmt.Errorf("%w: __metadata__ appears twice", errs.ErrCorrupt)
+				return nil, 0, fmt.Errorf("__metadata__ appears twice: %w", errs.ErrCorrupt)
 			}
 			m, err := s.stringMap()
 			if err != nil {
@@ -90,14 +90,14 @@ func parseHeader(b []byte) (*header, int, error) {
 			continue
 		}
 		if t.begin < prevEnd {
-			return nil, 0, fmt.Errorf("%w: tensor %s (data_offsets [%d, %d]) overlaps tensor %s", errs.ErrCorrupt, clip(t.Name), t.begin, t.end, clip(prev))
+			return nil, 0, fmt.Errorf("tensor %s (data_offsets [%d, %d]) overlaps tensor %s: %w", clip(t.Name), t.begin, t.end, clip(prev), errs.ErrCorrupt)
 		}
 		prevEnd, prev = t.end, t.Name
 	}
 	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
 	for i := 1; i < len(ts); i++ {
 		if ts[i].Name == ts[i-1].Name {
-			return nil, 0, fmt.Errorf("%w: tensor %s appears twice", errs.ErrCorrupt, clip(ts[i].Name))
+			return nil, 0, fmt.Errorf("tensor %s appears twice: %w", clip(ts[i].Name), errs.ErrCorrupt)
 		}
 	}
 	return h, 8 + int(n), nil
@@ -184,7 +184,7 @@ func (s *scanner) entry(name string, data int64) (Tensor, error) {
 		return Tensor{}, fmt.Errorf("tensor %s: %w", clip(name), err)
 	}
 	bad := func(format string, a ...any) (Tensor, error) {
-		return Tensor{}, fmt.Errorf("%w: tensor %s: %s", errs.ErrCorrupt, clip(name), fmt.Sprintf(format, a...))
+		return Tensor{}, fmt.Errorf("tensor %s: %s: %w", clip(name), fmt.Sprintf(format, a...), errs.ErrCorrupt)
 	}
 	if !haveD || !haveS || !haveO {
 		return bad("entry needs dtype, shape and data_offsets")

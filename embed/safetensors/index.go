@@ -70,7 +70,7 @@ func parseIndex(b []byte) (*index, error) {
 				}
 				if c := s.b[start:s.i]; string(c) != "null" {
 					if c[0] != '{' {
-						return fmt.Errorf("%w: metadata is not an object", errs.ErrCorrupt)
+						return fmt.Errorf("metadata is not an object: %w", errs.ErrCorrupt)
 					}
 					idx.meta = c
 				}
@@ -102,7 +102,7 @@ func parseIndex(b []byte) (*index, error) {
 			err = s.end()
 		}
 		if err == nil && (!seenMap || n == 0 && !store) {
-			err = fmt.Errorf("%w: index has no weight_map", errs.ErrCorrupt)
+			err = fmt.Errorf("index has no weight_map: %w", errs.ErrCorrupt)
 		}
 		return n, err
 	}
@@ -121,7 +121,7 @@ func parseIndex(b []byte) (*index, error) {
 	for i, f := range file {
 		renum[i] = int32(sort.SearchStrings(idx.shards, f))
 		if f == "" || f == "." || filepath.IsAbs(f) || strings.Contains(f, "..") || strings.ContainsAny(f, `/\`) {
-			return nil, fmt.Errorf("%w: shard name %s must be a file in the same folder", errs.ErrCorrupt, clip(f))
+			return nil, fmt.Errorf("shard name %s must be a file in the same folder: %w", clip(f), errs.ErrCorrupt)
 		}
 	}
 	es := idx.entries

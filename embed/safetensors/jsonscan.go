@@ -24,7 +24,7 @@ type scanner struct {
 }
 
 func (s *scanner) errorf(format string, a ...any) error {
-	return fmt.Errorf("%w: %s JSON at byte %d: %s", errs.ErrCorrupt, s.what, s.i, fmt.Sprintf(format, a...))
+	return fmt.Errorf("%s JSON at byte %d: %s: %w", s.what, s.i, fmt.Sprintf(format, a...), errs.ErrCorrupt)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

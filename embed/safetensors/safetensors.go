@@ -291,10 +291,10 @@ func load(path string) ([]byte, func([]byte) error, error) {
 	defer fh.Close()
 	size := st.Size()
 	if size < 8 {
-		return nil, nil, fmt.Errorf("%w: %d bytes is too short for a header", errs.ErrCorrupt, size)
+		return nil, nil, fmt.Errorf("%d bytes is too short for a header: %w", size, errs.ErrCorrupt)
 	}
 	if int64(int(size)) != size {
-		return nil, nil, fmt.Errorf("%w: %d bytes is too large for this platform", errs.ErrCorrupt, size)
+		return nil, nil, fmt.Errorf("%d bytes is too large for this platform: %w", size, errs.ErrCorrupt)
 	}
 	if b, unmap, ok := mmapFile(fh, size); ok {
 		return b, unmap, nil

@@ -199,8 +199,7 @@ func buildAddedVocab(tokens []AddedToken, m model, norm normalizer) (*addedVocab
 				norm.normalize(w, &n)
 				content = string(n.s)
 				if len(content) > maxTrieKey {
-					return nil, &FieldError{Field: "added_tokens", Err: fmt.Errorf("%w: added token %s is %d bytes once normalized (at most %d)",
-						errs.ErrUnsupported, quoteShort(t.Content), len(content), maxTrieKey)}
+					return nil, &FieldError{Field: "added_tokens", Err: fmt.Errorf("added token %s is %d bytes once normalized (at most %d): %w", quoteShort(t.Content), len(content), maxTrieKey, errs.ErrUnsupported)}
 				}
 			}
 			normP = append(normP, content)

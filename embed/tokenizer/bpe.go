@@ -174,7 +174,7 @@ func (m *bpe) mergeWord(w *workspace, s []byte) ([]bpeSym, error) {
 		if m.unk != "" {
 			if !m.hasUnk {
 				w.wb = buf
-				return nil, fmt.Errorf("tokenizer: %w: BPE unk token %s is not in the vocabulary", errs.ErrInvalidInput, quoteShort(m.unk))
+				return nil, fmt.Errorf("tokenizer: BPE unk token %s is not in the vocabulary: %w", quoteShort(m.unk), errs.ErrInvalidInput)
 			}
 			id := m.ids[m.unk]
 			switch {
@@ -283,7 +283,7 @@ func parseBPE(o obj) (model, error) {
 			return nil, fieldErr(o.path+".dropout", "expected a number")
 		}
 		if d > 0 {
-			return nil, &FieldError{Field: o.path + ".dropout", Err: fmt.Errorf("%w: BPE dropout %v (only deterministic BPE is supported)", errs.ErrUnsupported, d)}
+			return nil, &FieldError{Field: o.path + ".dropout", Err: fmt.Errorf("BPE dropout %v (only deterministic BPE is supported): %w", d, errs.ErrUnsupported)}
 		}
 	}
 	if m.unk, err = o.str("unk_token", "", false); err != nil {

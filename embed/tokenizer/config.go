@@ -275,7 +275,7 @@ func parseConfig(data []byte) (*Tokenizer, error) {
 				return nil, err
 			}
 			if len(a.Content) > maxTrieKey {
-				return nil, &FieldError{Field: p + ".content", Err: fmt.Errorf("%w: added token of %d bytes (at most %d)", errs.ErrUnsupported, len(a.Content), maxTrieKey)}
+				return nil, &FieldError{Field: p + ".content", Err: fmt.Errorf("added token of %d bytes (at most %d): %w", len(a.Content), maxTrieKey, errs.ErrUnsupported)}
 			}
 			if a.Special, err = o.boolean("special", false); err != nil {
 				return nil, err

@@ -78,8 +78,7 @@ func decodeTop(data []byte) (*jdoc, map[string]json.RawMessage, error) {
 			field = "tokenizer.json"
 		}
 		return nil, nil, &FieldError{Field: field, Line: line, Column: col,
-			Err: fmt.Errorf("%w: recursion limit exceeded (more than %d nested arrays and objects) at line %d column %d",
-				errs.ErrCorrupt, maxJSONDepth-1, line, col)}
+			Err: fmt.Errorf("recursion limit exceeded (more than %d nested arrays and objects) at line %d column %d: %w", maxJSONDepth-1, line, col, errs.ErrCorrupt)}
 	}
 	if err != nil {
 		return nil, nil, jsonError(data, err)
@@ -87,7 +86,7 @@ func decodeTop(data []byte) (*jdoc, map[string]json.RawMessage, error) {
 	if trailing >= 0 {
 		line, col := position(data, trailing+1)
 		return nil, nil, &FieldError{Field: "tokenizer.json", Line: line, Column: col,
-			Err: fmt.Errorf("%w: trailing characters after the JSON object at line %d column %d", errs.ErrCorrupt, line, col)}
+			Err: fmt.Errorf("trailing characters after the JSON object at line %d column %d: %w", line, col, errs.ErrCorrupt)}
 	}
 	raw := bytes.TrimLeft(data, " \t\n\r")
 	switch raw[0] {
@@ -338,7 +337,7 @@ func jsonError(data []byte, err error) error {
 	case errors.As(err, &typ):
 		return fieldErr("tokenizer.json", "expected a JSON object, found %s", typ.Value)
 	default:
-		return &FieldError{Field: "tokenizer.json", Err: fmt.Errorf("%w: %v", errs.ErrCorrupt, err)}
+		return &FieldError{Field: "tokenizer.json", Err: fmt.Errorf("%v: %w", err, errs.ErrCorrupt)}
 	}
 	n = min(max(n, 0), len(data))
 	line, col := position(data, n)
@@ -347,7 +346,7 @@ func jsonError(data []byte, err error) error {
 		field = "tokenizer.json"
 	}
 	return &FieldError{Field: field, Line: line, Column: col,
-		Err: fmt.Errorf("%w: %s at line %d column %d", errs.ErrCorrupt, msg, line, col)}
+		Err: fmt.Errorf("%s at line %d column %d: %w", msg, line, col, errs.ErrCorrupt)}
 }
 
 // position returns the line and column (both from 1, in bytes) of the last

@@ -83,7 +83,7 @@ func parseWordPiece(o obj) (model, error) {
 	}
 	for k := range v.ids {
 		if len(k) > maxTrieKey {
-			return nil, &FieldError{Field: o.path + ".vocab", Err: fmt.Errorf("%w: token %s of %d bytes (at most %d)", errs.ErrUnsupported, quoteShort(k), len(k), maxTrieKey)}
+			return nil, &FieldError{Field: o.path + ".vocab", Err: fmt.Errorf("token %s of %d bytes (at most %d): %w", quoteShort(k), len(k), maxTrieKey, errs.ErrUnsupported)}
 		}
 	}
 	m := &wordPiece{vocabTable: v}

@@ -46,16 +46,16 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 // fieldErr builds a *FieldError wrapping errs.ErrCorrupt with a message.
 func fieldErr(field, format string, args ...any) error {
-	return &FieldError{Field: field, Err: fmt.Errorf("%w: %s", errs.ErrCorrupt, fmt.Sprintf(format, args...))}
+	return &FieldError{Field: field, Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), errs.ErrCorrupt)}
 }
 
 // unsupported builds a *FieldError wrapping errs.ErrUnsupported for a type
 // name.
 func unsupported(field, typ string) error {
-	return &FieldError{Field: field, Err: fmt.Errorf("%w: type %q", errs.ErrUnsupported, typ)}
+	return &FieldError{Field: field, Err: fmt.Errorf("type %q: %w", typ, errs.ErrUnsupported)}
 }
 
 // errorf builds an encoding error, wrapping errs.ErrInvalidInput.
 func errorf(format string, args ...any) error {
-	return fmt.Errorf("tokenizer: %w: %s", errs.ErrInvalidInput, fmt.Sprintf(format, args...))
+	return fmt.Errorf("tokenizer: %s: %w", fmt.Sprintf(format, args...), errs.ErrInvalidInput)
 }

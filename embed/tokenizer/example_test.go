@@ -105,5 +105,5 @@ func ExampleTokenizer_With_invalid() {
 	fmt.Println(err)
 	// Output:
 	// true true
-	// tokenizer: invalid option: WithTruncationParams({MaxLength:8 Strategy:0 Direction:0 Stride:7}): truncation stride 7 is greater than the effective max length 6 (max length 8 - 2 special tokens)
+	// tokenizer: WithTruncationParams({MaxLength:8 Strategy:0 Direction:0 Stride:7}): truncation stride 7 is greater than the effective max length 6 (max length 8 - 2 special tokens): invalid option
 }

@@ -34,7 +34,7 @@ func (m *wordLevel) tokenize(w *workspace, s []byte, out []token) ([]token, erro
 	if id, ok := m.ids[m.unk]; ok {
 		return append(out, token{id: id, val: m.unk, a: 0, b: len(s)}), nil
 	}
-	return out, fmt.Errorf("tokenizer: %w: WordLevel unk token %s is not in the vocabulary", errs.ErrInvalidInput, quoteShort(m.unk))
+	return out, fmt.Errorf("tokenizer: WordLevel unk token %s is not in the vocabulary: %w", quoteShort(m.unk), errs.ErrInvalidInput)
 }
 
 func parseWordLevel(o obj) (model, error) {

@@ -98,22 +98,21 @@ func compileRegex(path, expr string) (pattern, error) {
 	if len(expr) > maxRegexLen {
 		// Go's compiled programs take hundreds of bytes per byte of
 		// pattern: a 1 MB literal took 500 MB.
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex of %d bytes (at most %d)", errs.ErrUnsupported, len(expr), maxRegexLen)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("regex of %d bytes (at most %d): %w", len(expr), maxRegexLen, errs.ErrUnsupported)}
 	}
 	if p, ok := compileTrailingSpaceRegex(expr); ok {
 		return p, nil
 	}
 	tr, err := translateOnig(expr)
 	if err != nil {
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s: %v", errs.ErrUnsupported, quoteShort(expr), err)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("regex %s: %v: %w", quoteShort(expr), err, errs.ErrUnsupported)}
 	}
 	if len(tr) > maxTranslatedLen {
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s is %d bytes once its classes are written out (at most %d)",
-			errs.ErrUnsupported, quoteShort(expr), len(tr), maxTranslatedLen)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("regex %s is %d bytes once its classes are written out (at most %d): %w", quoteShort(expr), len(tr), maxTranslatedLen, errs.ErrUnsupported)}
 	}
 	re, err := regexp.Compile(tr)
 	if err != nil {
-		return nil, &FieldError{Field: path, Err: fmt.Errorf("%w: regex %s: %v", errs.ErrUnsupported, quoteShort(expr), err)}
+		return nil, &FieldError{Field: path, Err: fmt.Errorf("regex %s: %v: %w", quoteShort(expr), err, errs.ErrUnsupported)}
 	}
 	return &regexPattern{re}, nil
 }

@@ -56,7 +56,7 @@ type Option func(*config) error
 
 // optionErr returns the error of option name given value v.
 func optionErr(name string, v any, format string, args ...any) error {
-	return fmt.Errorf("tokenizer: %w: %s(%+v): %s", errs.ErrInvalidOption, name, v, fmt.Sprintf(format, args...))
+	return fmt.Errorf("tokenizer: %s(%+v): %s: %w", name, v, fmt.Sprintf(format, args...), errs.ErrInvalidOption)
 }
 
 // WithoutTruncation disables the truncation configured in tokenizer.json.

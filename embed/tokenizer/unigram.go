@@ -78,7 +78,7 @@ func (m *unigram) tokenize(w *workspace, s []byte, out []token) ([]token, error)
 		}
 		if !single {
 			if m.unkID < 0 {
-				return out, fmt.Errorf("tokenizer: %w: Unigram model has no unk_id and the text has an unknown character", errs.ErrInvalidInput)
+				return out, fmt.Errorf("tokenizer: Unigram model has no unk_id and the text has an unknown character: %w", errs.ErrInvalidInput)
 			}
 			t := &lat[i+mblen]
 			cand := unkScore + base
@@ -162,7 +162,7 @@ func parseUnigram(o obj) (model, error) {
 			return nil, fieldErr(fmt.Sprintf("%s.vocab[%d]", o.path, i), "expected [piece, score]")
 		}
 		if len(piece) > maxTrieKey {
-			return nil, &FieldError{Field: fmt.Sprintf("%s.vocab[%d]", o.path, i), Err: fmt.Errorf("%w: piece of %d bytes (at most %d)", errs.ErrUnsupported, len(piece), maxTrieKey)}
+			return nil, &FieldError{Field: fmt.Sprintf("%s.vocab[%d]", o.path, i), Err: fmt.Errorf("piece of %d bytes (at most %d): %w", len(piece), maxTrieKey, errs.ErrUnsupported)}
 		}
 		sc, ok := parseSerdeFloat(pair[1])
 		if !ok {

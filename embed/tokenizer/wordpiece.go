@@ -61,7 +61,7 @@ func (m *wordPiece) tokenize(w *workspace, s []byte, out []token) ([]token, erro
 
 func (m *wordPiece) unkToken(out []token, n int) ([]token, error) {
 	if !m.hasUnk {
-		return out, fmt.Errorf("tokenizer: %w: WordPiece unk token %s is not in the vocabulary", errs.ErrInvalidInput, quoteShort(m.unk))
+		return out, fmt.Errorf("tokenizer: WordPiece unk token %s is not in the vocabulary: %w", quoteShort(m.unk), errs.ErrInvalidInput)
 	}
 	return append(out, token{id: m.unkID, val: m.unk, a: 0, b: n}), nil
 }

@@ -55,7 +55,7 @@ type config struct {
 func WithCapacity(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("flat: %w: WithCapacity(%d): negative", errs.ErrInvalidOption, n)
+			return fmt.Errorf("flat: WithCapacity(%d): negative: %w", n, errs.ErrInvalidOption)
 		}
 		c.capacity = n
 		c.built = append(c.built, "WithCapacity")
@@ -69,7 +69,7 @@ func WithCapacity(n int) Option {
 func WithWorkers(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("flat: %w: WithWorkers(%d): negative", errs.ErrInvalidOption, n)
+			return fmt.Errorf("flat: WithWorkers(%d): negative: %w", n, errs.ErrInvalidOption)
 		}
 		c.workers = n
 		return nil
@@ -139,7 +139,7 @@ func (x *Index) Reconfigure(opts ...Option) error {
 		}
 	}
 	if len(c.built) > 0 {
-		return fmt.Errorf("flat: %w: %s: fixed when the index is built", errs.ErrInvalidOption, c.built[0])
+		return fmt.Errorf("flat: %s: fixed when the index is built: %w", c.built[0], errs.ErrInvalidOption)
 	}
 	if err := c.quant.Check("flat", x.dim); err != nil {
 		return err
@@ -191,7 +191,7 @@ func (x *Index) Vector(id uint64) ([]float32, error) {
 	defer x.mu.RUnlock()
 	i, ok := x.pos[id]
 	if !ok {
-		return nil, fmt.Errorf("flat: %w: %d", errs.ErrNotFound, id)
+		return nil, fmt.Errorf("flat: %d: %w", id, errs.ErrNotFound)
 	}
 	if !x.floats() {
 		if x.qc.Kind != index.Int8 {
@@ -216,7 +216,7 @@ func (x *Index) ready() error {
 		return fmt.Errorf("flat: %s: %w", x.m.path, errs.ErrClosed)
 	}
 	if x.dim == 0 {
-		return fmt.Errorf("flat: %w: uninitialised index (make it with New or ReadFrom)", errs.ErrInvalidInput)
+		return fmt.Errorf("flat: uninitialised index (make it with New or ReadFrom): %w", errs.ErrInvalidInput)
 	}
 	return nil
 }
@@ -267,11 +267,11 @@ func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) er
 		return err
 	}
 	if len(ids) != len(vecs) {
-		return fmt.Errorf("flat: %w: %d ids for %d vectors", errs.ErrInvalidInput, len(ids), len(vecs))
+		return fmt.Errorf("flat: %d ids for %d vectors: %w", len(ids), len(vecs), errs.ErrInvalidInput)
 	}
 	dim, metric := x.Dim(), x.Metric()
 	if dim == 0 {
-		return fmt.Errorf("flat: %w: uninitialised index (make it with New or ReadFrom)", errs.ErrInvalidInput)
+		return fmt.Errorf("flat: uninitialised index (make it with New or ReadFrom): %w", errs.ErrInvalidInput)
 	}
 	staged := make([]float32, len(ids)*dim)
 	if err := parallelFor(len(ids), func(i int) error {
@@ -291,7 +291,7 @@ func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) er
 		return err
 	}
 	if x.dim != dim || x.metric != metric {
-		return fmt.Errorf("flat: %w: index replaced during AddBatch", errs.ErrInvalidInput)
+		return fmt.Errorf("flat: index replaced during AddBatch: %w", errs.ErrInvalidInput)
 	}
 	if x.codes != nil {
 		for i, id := range ids {
@@ -360,14 +360,14 @@ func (x *Index) Delete(ctx context.Context, id uint64) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err := x.ready(); err != nil {
-		return fmt.Errorf("flat: %w: %d (%w)", errs.ErrNotFound, id, err)
+		return fmt.Errorf("flat: %d (%w): %w", id, err, errs.ErrNotFound)
 	}
 	if err := x.writable(); err != nil {
 		return err
 	}
 	i, ok := x.pos[id]
 	if !ok {
-		return fmt.Errorf("flat: %w: %d", errs.ErrNotFound, id)
+		return fmt.Errorf("flat: %d: %w", id, errs.ErrNotFound)
 	}
 	last := len(x.ids) - 1
 	fl := x.floats()

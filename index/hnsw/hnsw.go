@@ -112,7 +112,7 @@ type config struct {
 func WithM(m int) Option {
 	return func(c *config) error {
 		if m < 2 || m > 256 {
-			return fmt.Errorf("hnsw: %w: WithM(%d): outside [2, 256]", errs.ErrInvalidOption, m)
+			return fmt.Errorf("hnsw: WithM(%d): outside [2, 256]: %w", m, errs.ErrInvalidOption)
 		}
 		c.m = m
 		c.built = append(c.built, "WithM")
@@ -125,7 +125,7 @@ func WithM(m int) Option {
 func WithEfConstruction(ef int) Option {
 	return func(c *config) error {
 		if ef < 1 || ef > MaxEf {
-			return fmt.Errorf("hnsw: %w: WithEfConstruction(%d): outside [1, %d]", errs.ErrInvalidOption, ef, MaxEf)
+			return fmt.Errorf("hnsw: WithEfConstruction(%d): outside [1, %d]: %w", ef, MaxEf, errs.ErrInvalidOption)
 		}
 		c.efC = ef
 		c.built = append(c.built, "WithEfConstruction")
@@ -140,7 +140,7 @@ func WithEfConstruction(ef int) Option {
 func WithEfSearch(ef int) Option {
 	return func(c *config) error {
 		if ef < 1 || ef > MaxEf {
-			return fmt.Errorf("hnsw: %w: WithEfSearch(%d): outside [1, %d]", errs.ErrInvalidOption, ef, MaxEf)
+			return fmt.Errorf("hnsw: WithEfSearch(%d): outside [1, %d]: %w", ef, MaxEf, errs.ErrInvalidOption)
 		}
 		c.efSearch = ef
 		return nil
@@ -166,7 +166,7 @@ func WithSeed(seed uint64) Option {
 func WithCapacity(n int) Option {
 	return func(c *config) error {
 		if n < 0 || uint64(n) > math.MaxUint32-1 {
-			return fmt.Errorf("hnsw: %w: WithCapacity(%d): outside [0, 2^32-2]", errs.ErrInvalidOption, n)
+			return fmt.Errorf("hnsw: WithCapacity(%d): outside [0, 2^32-2]: %w", n, errs.ErrInvalidOption)
 		}
 		c.capacity = n
 		c.built = append(c.built, "WithCapacity")
@@ -197,8 +197,7 @@ func New(dim int, metric index.Metric, opts ...Option) (*Index, error) {
 		return nil, err
 	}
 	if words := uint64(c.capacity) * uint64(2*c.m+1); words > index.MaxComponents {
-		return nil, fmt.Errorf("hnsw: %w: WithCapacity(%d) with M = %d: needs %d layer-0 link words, over %d",
-			errs.ErrInvalidOption, c.capacity, c.m, words, uint64(index.MaxComponents))
+		return nil, fmt.Errorf("hnsw: WithCapacity(%d) with M = %d: needs %d layer-0 link words, over %d: %w", c.capacity, c.m, words, uint64(index.MaxComponents), errs.ErrInvalidOption)
 	}
 	if err := c.quant.Check("hnsw", dim); err != nil {
 		return nil, err
@@ -281,7 +280,7 @@ func (x *Index) ensure(extra int) {
 
 func (x *Index) ready() error {
 	if x.dim == 0 {
-		return fmt.Errorf("hnsw: %w: uninitialised index (make it with New or ReadFrom)", errs.ErrInvalidInput)
+		return fmt.Errorf("hnsw: uninitialised index (make it with New or ReadFrom): %w", errs.ErrInvalidInput)
 	}
 	return nil
 }
@@ -355,7 +354,7 @@ func (x *Index) Reconfigure(opts ...Option) error {
 		switch name {
 		case "WithQuantization", "WithFunnel", "WithCalibration":
 		default:
-			return fmt.Errorf("hnsw: %w: %s: fixed when the index is built", errs.ErrInvalidOption, name)
+			return fmt.Errorf("hnsw: %s: fixed when the index is built: %w", name, errs.ErrInvalidOption)
 		}
 	}
 	if err := c.quant.Check("hnsw", x.dim); err != nil {
@@ -408,7 +407,7 @@ func (x *Index) Vector(id uint64) ([]float32, error) {
 	slot, ok := x.ids[id]
 	x.mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("hnsw: %w: %d", errs.ErrNotFound, id)
+		return nil, fmt.Errorf("hnsw: %d: %w", id, errs.ErrNotFound)
 	}
 	return append([]float32(nil), x.vec(slot)...), nil
 }

@@ -287,7 +287,7 @@ func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) er
 		return err
 	}
 	if len(ids) != len(vecs) {
-		return fmt.Errorf("hnsw: %w: %d ids for %d vectors", errs.ErrInvalidInput, len(ids), len(vecs))
+		return fmt.Errorf("hnsw: %d ids for %d vectors: %w", len(ids), len(vecs), errs.ErrInvalidInput)
 	}
 	x.growMu.RLock()
 	dim, metric, err := x.dim, x.metric, x.ready()
@@ -377,13 +377,13 @@ func (x *Index) Delete(ctx context.Context, id uint64) error {
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()
 	if err := x.ready(); err != nil {
-		return fmt.Errorf("hnsw: %w: %d (%w)", errs.ErrNotFound, id, err)
+		return fmt.Errorf("hnsw: %d (%w): %w", id, err, errs.ErrNotFound)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	slot, ok := x.ids[id]
 	if !ok {
-		return fmt.Errorf("hnsw: %w: %d", errs.ErrNotFound, id)
+		return fmt.Errorf("hnsw: %d: %w", id, errs.ErrNotFound)
 	}
 	delete(x.ids, id)
 	x.setFlags(slot, flagDeleted)

@@ -217,14 +217,14 @@ func (y *Index) validate(fl []byte, ep uint64) error {
 		switch fl[s] {
 		case 0:
 			if _, dup := y.ids[y.labels[s]]; dup {
-				return fmt.Errorf("%w: id %d stored twice", errs.ErrCorrupt, y.labels[s])
+				return fmt.Errorf("id %d stored twice: %w", y.labels[s], errs.ErrCorrupt)
 			}
 			y.ids[y.labels[s]] = uint32(s)
 		case 1:
 			y.flags[s] = flagDeleted
 			y.deleted++
 		default:
-			return fmt.Errorf("%w: node %d has flags %d", errs.ErrCorrupt, s, fl[s])
+			return fmt.Errorf("node %d has flags %d: %w", s, fl[s], errs.ErrCorrupt)
 		}
 		for l := 0; l <= int(y.levels[s]); l++ {
 			lst := y.list(uint32(s), l)
@@ -234,24 +234,24 @@ func (y *Index) validate(fl []byte, ep uint64) error {
 			}
 			cnt := int(lst[0])
 			if cnt > maxM {
-				return fmt.Errorf("%w: node %d layer %d has %d links, limit %d", errs.ErrCorrupt, s, l, cnt, maxM)
+				return fmt.Errorf("node %d layer %d has %d links, limit %d: %w", s, l, cnt, maxM, errs.ErrCorrupt)
 			}
 			for _, nb := range lst[1 : cnt+1] {
 				if int(nb) >= n || int(y.levels[nb]) < l {
-					return fmt.Errorf("%w: node %d layer %d links to invalid node %d", errs.ErrCorrupt, s, l, nb)
+					return fmt.Errorf("node %d layer %d links to invalid node %d: %w", s, l, nb, errs.ErrCorrupt)
 				}
 			}
 		}
 	}
 	if n == 0 {
 		if ep != noEntry {
-			return fmt.Errorf("%w: entry point in an empty graph", errs.ErrCorrupt)
+			return fmt.Errorf("entry point in an empty graph: %w", errs.ErrCorrupt)
 		}
 		return nil
 	}
 	s, l := unpackEntry(ep)
 	if ep>>37 != 0 || int(s) >= n || int(y.levels[s]) != l {
-		return fmt.Errorf("%w: bad entry point %#x", errs.ErrCorrupt, ep)
+		return fmt.Errorf("bad entry point %#x: %w", ep, errs.ErrCorrupt)
 	}
 	y.ep.Store(ep)
 	return nil

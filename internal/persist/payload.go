@@ -40,7 +40,7 @@ func NewDecoder(tag string, b []byte) *Decoder { return &Decoder{b: b, tag: tag}
 // Fail records a failure about the payload unless one is recorded.
 func (d *Decoder) Fail(format string, args ...any) {
 	if d.err == nil {
-		d.err = fmt.Errorf("%w: section %s: %s", errs.ErrCorrupt, d.tag, fmt.Sprintf(format, args...))
+		d.err = fmt.Errorf("section %s: %s: %w", d.tag, fmt.Sprintf(format, args...), errs.ErrCorrupt)
 	}
 }
 

@@ -231,7 +231,7 @@ func (r *Reader) Err() error { return r.err }
 // error is already recorded.
 func (r *Reader) Fail(format string, args ...any) {
 	if r.err == nil {
-		r.err = fmt.Errorf("%w: %s", errs.ErrCorrupt, fmt.Sprintf(format, args...))
+		r.err = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), errs.ErrCorrupt)
 	}
 }
 
@@ -243,7 +243,7 @@ func (r *Reader) full(p []byte) bool {
 	r.n += int64(m)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			r.err = fmt.Errorf("%w: truncated after %d bytes", errs.ErrCorrupt, r.n)
+			r.err = fmt.Errorf("truncated after %d bytes: %w", r.n, errs.ErrCorrupt)
 		} else {
 			r.err = err
 		}

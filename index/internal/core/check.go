@@ -13,7 +13,7 @@ import (
 // CheckDim validates a dimension given to an index constructor.
 func CheckDim(dim int) error {
 	if dim <= 0 || dim > index.MaxDim {
-		return fmt.Errorf("index: %w: dimension %d outside [1, %d]", errs.ErrInvalidInput, dim, index.MaxDim)
+		return fmt.Errorf("index: dimension %d outside [1, %d]: %w", dim, index.MaxDim, errs.ErrInvalidInput)
 	}
 	return nil
 }
@@ -21,7 +21,7 @@ func CheckDim(dim int) error {
 // CheckMetric validates a metric given to an index constructor.
 func CheckMetric(m index.Metric) error {
 	if !m.Valid() {
-		return fmt.Errorf("index: %w: unknown metric %v", errs.ErrInvalidInput, m)
+		return fmt.Errorf("index: unknown metric %v: %w", m, errs.ErrInvalidInput)
 	}
 	return nil
 }
@@ -33,12 +33,12 @@ func CheckMetric(m index.Metric) error {
 // errs.ErrInvalidOption naming WithCapacity.
 func CheckCapacity(n, dim int) error {
 	if n < 0 {
-		return fmt.Errorf("index: %w: WithCapacity(%d): negative", errs.ErrInvalidOption, n)
+		return fmt.Errorf("index: WithCapacity(%d): negative: %w", n, errs.ErrInvalidOption)
 	}
 	// Division first: n × dim may overflow. The bytes must also fit an int
 	// (a limit only on 32-bit platforms).
 	if dim > 0 && (uint64(n) > index.MaxComponents/uint64(dim) || n > math.MaxInt/4/dim) {
-		return fmt.Errorf("index: %w: WithCapacity(%d) of dimension %d: exceeds %d components", errs.ErrInvalidOption, n, dim, uint64(index.MaxComponents))
+		return fmt.Errorf("index: WithCapacity(%d) of dimension %d: exceeds %d components: %w", n, dim, uint64(index.MaxComponents), errs.ErrInvalidOption)
 	}
 	return nil
 }
@@ -46,7 +46,7 @@ func CheckCapacity(n, dim int) error {
 // CheckK validates the k of a search.
 func CheckK(k int) error {
 	if k <= 0 {
-		return fmt.Errorf("index: %w: k = %d, want k > 0", errs.ErrInvalidInput, k)
+		return fmt.Errorf("index: k = %d, want k > 0: %w", k, errs.ErrInvalidInput)
 	}
 	return nil
 }
@@ -78,21 +78,21 @@ func Prepare(dst, vec []float32, dim int, m index.Metric) error {
 // Check validates vec like Prepare without writing it anywhere.
 func Check(vec []float32, dim int, m index.Metric) error {
 	if len(vec) != dim {
-		return fmt.Errorf("index: %w: got %d, want %d", errs.ErrDimension, len(vec), dim)
+		return fmt.Errorf("index: got %d, want %d: %w", len(vec), dim, errs.ErrDimension)
 	}
 	var ss float64
 	for i, x := range vec {
 		f := float64(x)
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return fmt.Errorf("index: %w: component %d is %v", errs.ErrInvalidVector, i, x)
+			return fmt.Errorf("index: component %d is %v: %w", i, x, errs.ErrInvalidVector)
 		}
 		ss += f * f
 	}
 	if m == index.Cosine && ss == 0 {
-		return fmt.Errorf("index: %w: zero vector under cosine", errs.ErrInvalidVector)
+		return fmt.Errorf("index: zero vector under cosine: %w", errs.ErrInvalidVector)
 	}
 	if m != index.Cosine && math.IsInf(float64(float32(ss)), 0) {
-		return fmt.Errorf("index: %w: squared norm overflows float32", errs.ErrInvalidVector)
+		return fmt.Errorf("index: squared norm overflows float32: %w", errs.ErrInvalidVector)
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ const (
 	batch = ganada.DefaultBatchSize
 )
 
-const indexUsage = `usage: ganada index [-model M | -api provider:model] [-o col.ganada] [-cache FILE] PATH...
+const indexUsage = `usage: ganada index [-model M | -api provider:model] [-o col.ganada] [-lexical] [-cache FILE] PATH...
 
 Encodes text (.txt), Markdown (.md) and JSON Lines (.jsonl: one document a
 line, with "id", "text" and metadata fields) files, and folders of them
@@ -62,6 +62,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	mf.register(fs)
 	out := fs.String("o", "col.ganada", "the collection file to write (updated if it exists)")
 	exact := fs.Bool("exact", false, "use the exact (flat) index instead of HNSW")
+	lex := fs.Bool("lexical", false, "keep a BM25 index too, for query -search lexical or hybrid (a new collection only)")
 	chunkWords := fs.Int("chunk", 0, "split documents into chunks of at most this many words (0: one document each)")
 	overlap := fs.Int("overlap", -1, "words consecutive chunks share (default a tenth of -chunk)")
 	paths, err := fs.parse(args)
@@ -92,7 +93,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer enc.close()
-	denc := documents{enc}
+	denc := enc
 	var col *ganada.Collection
 	if _, statErr := os.Stat(*out); statErr == nil {
 		col, err = ganada.Load(ctx, *out, denc)
@@ -103,6 +104,9 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		var opts []ganada.Option
 		if *exact {
 			opts = append(opts, ganada.WithFlat())
+		}
+		if *lex {
+			opts = append(opts, ganada.WithLexical())
 		}
 		col, err = ganada.NewCollection(denc, opts...)
 		if err != nil {
@@ -367,7 +371,7 @@ func (p *progress) done() {
 	}
 }
 
-const queryUsage = `usage: ganada query [-model M | -api provider:model] [-k 10] [-where key=value]... [-json] col.ganada "text"
+const queryUsage = `usage: ganada query [-model M | -api provider:model] [-k 10] [-where key=value]... [-search dense|lexical|hybrid] [-json] col.ganada "text"
 
 Searches the collection file for the text's nearest documents, with the
 model the collection was built with. -where keeps documents whose metadata
@@ -395,6 +399,7 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	k := fs.Int("k", 10, "how many hits")
 	asJSON := fs.Bool("json", false, "print the hits as JSON")
 	exact := fs.Bool("exact", false, "search exactly (every document scored)")
+	search := fs.String("search", "dense", "dense, lexical (BM25) or hybrid (RRF of both); the last two need a collection indexed with -lexical")
 	var where wheres
 	fs.Var(&where, "where", "keep documents whose metadata key=value (repeatable)")
 	pos, err := fs.parse(args)
@@ -413,22 +418,27 @@ func cmdQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer enc.close()
-	col, err := ganada.Load(ctx, path, documents{enc})
-	if err != nil {
-		return err
-	}
-	q, err := embed.EncodeQueries(ctx, enc, []string{text})
+	col, err := ganada.Load(ctx, path, enc)
 	if err != nil {
 		return err
 	}
 	var opts []ganada.QueryOption
+	switch *search {
+	case "dense":
+	case "lexical":
+		opts = append(opts, ganada.WithLexicalOnly())
+	case "hybrid":
+		opts = append(opts, ganada.WithHybrid(ganada.RRF(ganada.DefaultRRFK)))
+	default:
+		return &usageError{fmt.Sprintf("query: -search %q: want dense, lexical or hybrid", *search)}
+	}
 	if len(where) > 0 {
 		opts = append(opts, ganada.WithFilter(ganada.And(where...)))
 	}
 	if *exact {
 		opts = append(opts, ganada.WithExactSearch())
 	}
-	hits, err := col.QueryVector(ctx, q[0], *k, opts...)
+	hits, err := col.Query(ctx, text, *k, opts...)
 	if err != nil {
 		return err
 	}

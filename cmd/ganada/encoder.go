@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ganada/ganada"
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/cache"
 	"github.com/ganada/ganada/embed/hub"
@@ -70,8 +71,20 @@ func (m *modelFlags) load(ctx context.Context) (*encoder, error) {
 	return &encoder{Encoder: enc, close: closeFn}, nil
 }
 
-// Identity passes the encoder's identity on (see embed.Identifier).
-func (e *encoder) Identity() embed.Identity { return embed.IdentityOf(e.Encoder) }
+// Identity passes on the identity a Collection records for the encoder
+// (ganada.EncoderIdentity), so that files the command writes load with the
+// library and the reverse.
+func (e *encoder) Identity() embed.Identity { return ganada.EncoderIdentity(e.Encoder) }
+
+// EncodeQueries encodes texts as queries (embed.EncodeQueries).
+func (e *encoder) EncodeQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	return embed.EncodeQueries(ctx, e.Encoder, texts)
+}
+
+// EncodeDocuments encodes texts as documents (embed.EncodeDocuments).
+func (e *encoder) EncodeDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+	return embed.EncodeDocuments(ctx, e.Encoder, texts)
+}
 
 // loadModel loads a local model the way the examples do.
 func loadModel(ctx context.Context, spec string) (embed.Encoder, func(), error) {
@@ -150,15 +163,3 @@ func (m *modelFlags) loadAPI() (embed.Encoder, error) {
 	}
 	return nil, &usageError{fmt.Sprintf("-api %q: unknown provider %q", m.api, provider)}
 }
-
-// documents is enc as an encoder of documents: its Encode is
-// embed.EncodeDocuments, so that a Collection built on it gets document
-// vectors from encoders that tell queries and documents apart. Its
-// identity is enc's.
-type documents struct{ enc embed.Encoder }
-
-func (d documents) Encode(ctx context.Context, texts []string) ([][]float32, error) {
-	return embed.EncodeDocuments(ctx, d.enc, texts)
-}
-func (d documents) Dim() int                 { return d.enc.Dim() }
-func (d documents) Identity() embed.Identity { return embed.IdentityOf(d.enc) }

@@ -1,6 +1,8 @@
 // eval.go is the eval subcommand: how well the encoder's cosine
 // similarities agree with human judgements on the STS test sets (English
-// STS-B and KorSTS), computed by package eval.
+// STS-B and KorSTS), computed by package eval, and how well dense, BM25
+// and hybrid search retrieve on retrieval tasks made from them
+// (eval/retrieval).
 
 package main
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/eval"
+	"github.com/ganada/ganada/eval/retrieval"
 	"github.com/ganada/ganada/internal/datadir"
 )
 
@@ -25,6 +28,12 @@ $GANADA_DATA) is a folder holding stsb-multi-mt/stsb-en-test.csv and
 korsts/sts-test.tsv; by default the nearest shared/data above the working
 directory.
 
+Then NDCG@10 and recall@100 of dense, lexical (BM25) and hybrid search
+through a Collection on the retrieval tasks made from the same test
+splits (each pair scored 4.0 or more makes each sentence a query with the
+other relevant, among all the split's sentences); -queries N scores only
+the first N queries of each task.
+
 `
 
 func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -32,6 +41,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var mf modelFlags
 	mf.register(fl)
 	data := fl.String("data", "", "the evaluation data folder")
+	nq := fl.Int("queries", 0, "retrieval queries scored per task (0: all)")
 	pos, err := fl.parse(args)
 	if err != nil {
 		return err
@@ -64,6 +74,20 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "%-18s Spearman %6.2f  Pearson %6.2f  (%d pairs, %s)\n",
 			task.Name, res.Spearman, res.Pearson, res.Pairs, filepath.Base(task.Path))
 	}
+	fmt.Fprintln(stdout)
+	var all []retrieval.Result
+	for _, task := range retrieval.Tasks {
+		pairs, err := eval.LoadSTS(ctx, filepath.Join(dir, task.File))
+		if err != nil {
+			return err
+		}
+		rs, err := retrieval.Evaluate(ctx, enc, task.Name, eval.STSRetrieval(pairs, 4.0), *nq)
+		if err != nil {
+			return err
+		}
+		all = append(all, rs...)
+	}
+	retrieval.Report(stdout, id.Model, all)
 	return nil
 }
 

@@ -24,6 +24,7 @@ import (
 
 	"github.com/ganada/ganada/embed/static/glove"
 	evalpkg "github.com/ganada/ganada/eval"
+	"github.com/ganada/ganada/eval/retrieval"
 )
 
 // build builds the command into a temporary folder.
@@ -445,7 +446,7 @@ func TestEval(t *testing.T) {
 		t.Skip("needs the shared STS data (../shared/data)")
 	}
 	var out, errOut bytes.Buffer
-	if code := run1(t, []string{"eval", "-data", data}, "", &out, &errOut); code != 0 {
+	if code := run1(t, []string{"eval", "-data", data, "-queries", "50"}, "", &out, &errOut); code != 0 {
 		t.Fatalf("eval: %s", errOut.String())
 	}
 	m, _ := glove.Load()
@@ -462,5 +463,49 @@ func TestEval(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output %q lacks %q", out.String(), want)
 		}
+	}
+	// The retrieval rows are eval/retrieval's, on the same 50 queries.
+	pairs, err := evalpkg.LoadSTS(context.Background(), filepath.Join(data, retrieval.Tasks[0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := retrieval.Evaluate(context.Background(), m, retrieval.Tasks[0].Name, evalpkg.STSRetrieval(pairs, 4.0), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		want := fmt.Sprintf("| %s | %s | %.4f | %.4f |", r.Task, r.Mode, r.NDCG10, r.Recall100)
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output %q lacks %q", out.String(), want)
+		}
+	}
+}
+
+// TestSearchModes: a collection indexed with -lexical answers -search
+// lexical and hybrid; the BM25 ranking puts the document with the query's
+// rare word first. A bad -search is a usage error.
+func TestSearchModes(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "d", "a.txt"), "The zeppelin floated over the harbour at dawn.")
+	write(t, filepath.Join(dir, "d", "b.txt"), "A cat slept on the warm windowsill all afternoon.")
+	write(t, filepath.Join(dir, "d", "c.txt"), "Bread dough rises faster in a warm kitchen.")
+	col := filepath.Join(dir, "c.ganada")
+	var out, errOut bytes.Buffer
+	if code := run1(t, []string{"index", "-lexical", "-exact", "-o", col, filepath.Join(dir, "d")}, "", &out, &errOut); code != 0 {
+		t.Fatalf("index: %s", errOut.String())
+	}
+	for _, mode := range []string{"lexical", "hybrid", "dense"} {
+		out.Reset()
+		if code := run1(t, []string{"query", "-json", "-k", "3", "-search", mode, col, "zeppelin"}, "", &out, &errOut); code != 0 {
+			t.Fatalf("query -search %s: %s", mode, errOut.String())
+		}
+		var hits []struct{ ID string }
+		json.Unmarshal(out.Bytes(), &hits)
+		if len(hits) == 0 || (mode != "dense" && !strings.HasSuffix(hits[0].ID, "a.txt")) {
+			t.Errorf("-search %s: hits %+v", mode, hits)
+		}
+	}
+	if code := run1(t, []string{"query", "-search", "sparse", col, "x"}, "", &out, &errOut); code != 2 {
+		t.Errorf("-search sparse: exit %d", code)
 	}
 }

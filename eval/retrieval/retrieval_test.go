@@ -2,7 +2,7 @@
 // model: every figure is a proportion, and the Collection's lexical-only
 // figures equal those of index/lexical used directly.
 
-package main
+package retrieval
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 func TestEvaluate(t *testing.T) {
 	dir := testutil.DataDir(t)
 	ctx := context.Background()
-	pairs, err := eval.LoadSTS(ctx, filepath.Join(dir, tasks[0].file))
+	pairs, err := eval.LoadSTS(ctx, filepath.Join(dir, Tasks[0].File))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,24 +27,24 @@ func TestEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := evaluate(ctx, enc, "stsb", set, 100)
+	rs, err := Evaluate(ctx, enc, "stsb", set, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != len(modes) {
+	if len(rs) != len(Modes) {
 		t.Fatalf("%d results", len(rs))
 	}
 	for _, r := range rs {
-		if !(r.ndcg10 > 0 && r.ndcg10 <= 1 && r.rec100 > 0 && r.rec100 <= 1) {
+		if !(r.NDCG10 > 0 && r.NDCG10 <= 1 && r.Recall100 > 0 && r.Recall100 <= 1) {
 			t.Fatalf("%+v", r)
 		}
 	}
-	lex, err := evaluateLexical(ctx, "stsb", set, 100)
+	lex, err := EvaluateLexical(ctx, "stsb", set, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Equal up to the order of summation (the metrics average over a map).
-	if math.Abs(lex[0].ndcg10-rs[1].ndcg10) > 1e-12 || math.Abs(lex[0].rec100-rs[1].rec100) > 1e-12 {
+	if math.Abs(lex[0].NDCG10-rs[1].NDCG10) > 1e-12 || math.Abs(lex[0].Recall100-rs[1].Recall100) > 1e-12 {
 		t.Fatalf("collection lexical %+v, index/lexical %+v", rs[1], lex[0])
 	}
 }

@@ -296,7 +296,7 @@ func load(path string) ([]byte, func([]byte) error, error) {
 	if int64(int(size)) != size {
 		return nil, nil, fmt.Errorf("%d bytes is too large for this platform: %w", size, errs.ErrCorrupt)
 	}
-	if b, unmap, ok := mmapFile(fh, size); ok {
+	if b, unmap, ok := fileio.Map(fh, size); ok {
 		return b, unmap, nil
 	}
 	b := make([]byte, size)

@@ -63,7 +63,7 @@ func Open(ctx context.Context, path string) (*Index, error) {
 		return nil, fmt.Errorf("flat: open %s: %w", path, err)
 	}
 	defer f.Close()
-	data, unmap, ok := mmapFile(f, fi.Size())
+	data, unmap, ok := fileio.Map(f, fi.Size())
 	if !ok || binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		if ok {
 			unmap(data)

@@ -38,6 +38,9 @@ type config struct {
 	AttentionBias  bool     `json:"attention_bias"`
 	MLPBias        bool     `json:"mlp_bias"`
 	NormBias       bool     `json:"norm_bias"`
+	// NomicBERT's and GTE's own keys (see fixNomic, fixGTE).
+	nomicKeys
+	gteKeys
 	// Decoders (Qwen3, Qwen2, Mistral).
 	HeadDim    *int     `json:"head_dim"`
 	NumKVHeads *int     `json:"num_key_value_heads"`
@@ -61,6 +64,18 @@ type config struct {
 	// positions on either side.
 	globalEvery, window     int
 	globalTheta, localTheta float64
+	// ropeScale and ropeTrained: dynamic NTK rotary scaling (NomicBERT's
+	// rotary_scaling_factor, max_trained_positions): a text of n >
+	// ropeTrained tokens rotates with base·(ropeScale·n/ropeTrained −
+	// (ropeScale − 1))^(dh/(dh−2)). ropeScale 0: no scaling.
+	ropeScale   float64
+	ropeTrained int
+	// ropeDiv divides every rotary frequency (GTE's fixed NTK scaling:
+	// factor^(2/dh)); 0 or 1: none.
+	ropeDiv float64
+	// noTypes: the model has no token type table although its family may
+	// (GTE's type_vocab_size 0).
+	noTypes bool
 	// TypeVocabSize is type_vocab_size, or when config.json has none, the
 	// rows of the token type embeddings (set by loadEmbeddings).
 	TypeVocabSize int
@@ -134,6 +149,11 @@ func (c *config) check() error {
 		return badConfig(errs.ErrUnsupported, "no model_type")
 	case c.fam == nil:
 		return badConfig(errs.ErrUnsupported, "model_type %q (supported: %s)", c.ModelType, supportedModelTypes())
+	}
+	if c.fam.fix != nil {
+		if err := c.fam.fix(c); err != nil {
+			return err
+		}
 	}
 	if c.PositionEmbeddingType != "" && c.PositionEmbeddingType != "absolute" {
 		return badConfig(errs.ErrUnsupported, "position_embedding_type %q (only absolute)", c.PositionEmbeddingType)
@@ -215,6 +235,9 @@ func (c *config) check() error {
 	}
 	return nil
 }
+
+// tokenTypes reports whether the embeddings add a token type table.
+func (c *config) tokenTypes() bool { return c.fam.tokenTypes && !c.noTypes }
 
 // maxTokens is the longest sequence the position embeddings allow.
 func (c *config) maxTokens() int { return c.fam.maxTokens(c) }

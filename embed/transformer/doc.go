@@ -1,5 +1,5 @@
 // Package transformer runs sentence-transformers models of the BERT family
-// (BERT, RoBERTa, XLM-RoBERTa, MPNet, DistilBERT, ModernBERT) in pure Go,
+// (BERT, RoBERTa, XLM-RoBERTa, MPNet, DistilBERT, ModernBERT, NomicBERT, GTE) in pure Go,
 // producing the vectors sentence-transformers' SentenceTransformer.encode
 // produces for them.
 //
@@ -26,6 +26,26 @@
 //     within 1.3e-5, the left-padding position shift of the reference's
 //     batches; embeddings cosine 1 − 1e-11). Qwen2 (gte-Qwen2), Mistral
 //     and Gemma3 text models are not run yet.
+//   - nomic_bert: nomic-embed-text-v1 and v1.5, snowflake-arctic-embed-m-long
+//     (NomicBertModel of nomic-ai/nomic-bert-2048's remote code: rotary
+//     positions with rotary_emb_base, dynamic NTK scaling past
+//     max_trained_positions when config.json sets rotary_scaling_factor
+//     (each text scaled by its own length, as the reference scales a call
+//     by its padded length), SwiGLU, fused bias-free Wqkv, GPT-2 config
+//     keys; EncodeQueries and EncodeDocuments use the search_query: and
+//     search_document: prompts of its configuration); checked on seeded
+//     weights only (tiny-nomic, made by nomic-ai/contrastors'
+//     modeling_hf_nomic_bert.py run under the import shim of
+//     internal/goldens/encoders: hidden states within 1.7e-6, embeddings
+//     cosine 1 − 1e-13, with and without NTK scaling).
+//   - new: gte-base-en-v1.5, gte-large-en-v1.5, gte-multilingual-base
+//     (NewModel of Alibaba-NLP/new-impl's remote code: post-norm layers,
+//     rotary positions with rope_theta and the fixed NTK scaling of
+//     rope_scaling {"type": "ntk"}, fused qkv_proj, gated GELU MLP with a
+//     bias-free up_gate_proj, type_vocab_size 0 as no token types); checked
+//     on seeded weights only (tiny-gte, hidden 40, 5 heads, made by the
+//     new-impl modeling.py under the same shim: hidden states within
+//     2.6e-6, embeddings cosine 1 − 1e-13).
 //
 // Each is matched against Hugging Face transformers' own modeling code on
 // seeded-random weights in the real tensor names and shapes (the shared
@@ -34,8 +54,8 @@
 // (observed 2.5e-6 or better) and sentence embeddings at cosine ≥ 0.99999
 // at several batchings. The model ids above were not run here: their
 // published weights could not be fetched, so mpnet, distilbert and
-// modernbert are checked on seeded weights only. Other model types (nomic_bert, Alibaba
-// GTE "new", JinaBERT with ALiBi) are errors wrapping errs.ErrUnsupported
+// modernbert are checked on seeded weights only. Other model types (JinaBERT
+// with ALiBi, ...) are errors wrapping errs.ErrUnsupported
 // that list the supported ones.
 //
 // Folders that record no pooling (plain Hugging Face folders, which get

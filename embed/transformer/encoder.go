@@ -27,7 +27,8 @@ type encoder struct {
 	relN     int
 
 	ropeMu sync.Mutex
-	ropes  *[2]*rope // posRotary: global and local layers' tables, grown on demand
+	ropes  *[2]*rope     // posRotary: global and local layers' tables, grown on demand
+	scaled map[int]*rope // NTK-scaled tables by text length (ropeScale; see scaledRope)
 }
 
 // newEncoder returns the encoder of c's family with weights w,
@@ -55,6 +56,11 @@ func (e *encoder) ropesFor(n int) *[2]*rope {
 	c := e.cfg
 	n = max(n, 128) // texts grow a few tokens at a time: round up
 	dh := c.headDim
+	if c.ropeDiv != 0 && c.ropeDiv != 1 {
+		rp := newRopeDiv(c.globalTheta, c.ropeDiv, dh, n)
+		e.ropes = &[2]*rope{rp, rp}
+		return e.ropes
+	}
 	e.ropes = &[2]*rope{newRope(c.globalTheta, dh, n), newRope(c.localTheta, dh, n)}
 	return e.ropes
 }
@@ -82,7 +88,7 @@ func (e *encoder) check(s sequence) error {
 			return fmt.Errorf("token id %d outside the vocabulary of %d", id, c.VocabSize)
 		}
 	}
-	if !c.fam.tokenTypes {
+	if !c.tokenTypes() {
 		return nil // type ids are not used
 	}
 	for _, t := range s.typeIDs {

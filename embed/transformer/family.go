@@ -77,6 +77,19 @@ type family struct {
 	rmsNorm bool
 	causal  bool
 
+	// normBiases: the LayerNorms have biases though the Linear layers
+	// have none (biases false; NomicBERT).
+	normBiases bool
+	// upFirst: a fused gated MLP's rows are [up; activated gate] (GTE's
+	// up_gate_proj) rather than [activated input; gate] (ModernBERT's Wi);
+	// mlpInNoBias: that product has no bias though the others do.
+	upFirst, mlpInNoBias bool
+	// fix, when set, reads the family's own config.json settings into c
+	// before the generic checks (remote-code families: NomicBERT's
+	// vocabulary padding and MLP rounding, ...). Its errors are
+	// configErrors.
+	fix func(c *config) error
+
 	names tensorNames
 }
 
@@ -218,6 +231,63 @@ var families = []*family{
 	},
 }
 
+// nomicNames are NomicBertModel's tensor names (nomic-ai/nomic-bert-2048's
+// modeling_hf_nomic_bert.py): fused bias-free Wqkv, SwiGLU as fc11 (the
+// value) and fc12 (the activated gate).
+var nomicNames = tensorNames{
+	word:     "embeddings.word_embeddings",
+	typ:      "embeddings.token_type_embeddings",
+	embNorm:  "emb_ln",
+	qkv:      "encoder.layers.%d.attn.Wqkv",
+	attnOut:  "encoder.layers.%d.attn.out_proj",
+	attnNorm: "encoder.layers.%d.norm1",
+	mlpIn:    "encoder.layers.%d.mlp.fc12",
+	mlpUp:    "encoder.layers.%d.mlp.fc11",
+	mlpOut:   "encoder.layers.%d.mlp.fc2",
+	mlpNorm:  "encoder.layers.%d.norm2",
+}
+
+func init() {
+	// Remote-code encoder families (trust_remote_code on the Hugging Face
+	// hub), added here so that the table above stays as it was.
+	families = append(families,
+		&family{
+			// NomicBERT: BERT's post-norm layers with rotary positions
+			// (dynamic NTK scaling past max_trained_positions when
+			// rotary_scaling_factor is set), SwiGLU, bias-free Linear
+			// layers and GPT-2 config key names.
+			name: "nomic_bert", modelTypes: []string{"nomic_bert"}, prefixes: []string{"", "bert.", "model."},
+			keys: map[string]string{
+				"n_embd": "hidden_size", "n_layer": "num_hidden_layers", "n_head": "num_attention_heads",
+				"n_inner": "intermediate_size", "n_positions": "max_position_embeddings",
+				"layer_norm_epsilon": "layer_norm_eps", "activation_function": "hidden_act",
+			},
+			eps: 1e-5, pad: 0, positions: posRotary, tokenTypes: true, gatedMLP: true, normBiases: true,
+			fix: fixNomic, names: nomicNames,
+		},
+		&family{
+			// Alibaba's GTE v1.5 and gte-multilingual-base ("new",
+			// Alibaba-NLP/new-impl's remote code): BERT's post-norm layers
+			// with rotary positions (fixed NTK scaling), a fused qkv
+			// projection and a gated MLP.
+			name: "new", modelTypes: []string{"new"}, prefixes: []string{"", "new.", "model."},
+			eps: 1e-12, pad: 0, positions: posRotary, tokenTypes: true, gatedMLP: true, upFirst: true,
+			mlpInNoBias: true, biases: true, fix: fixGTE,
+			names: tensorNames{
+				word:     "embeddings.word_embeddings",
+				typ:      "embeddings.token_type_embeddings",
+				embNorm:  "embeddings.LayerNorm",
+				qkv:      "encoder.layer.%d.attention.qkv_proj",
+				attnOut:  "encoder.layer.%d.attention.o_proj",
+				attnNorm: "encoder.layer.%d.attn_ln",
+				mlpIn:    "encoder.layer.%d.mlp.up_gate_proj",
+				mlpOut:   "encoder.layer.%d.mlp.down_proj",
+				mlpNorm:  "encoder.layer.%d.mlp_ln",
+			},
+		},
+	)
+}
+
 // familyOf returns the family running model_type t, or nil.
 func familyOf(t string) *family {
 	for _, f := range families {
@@ -247,3 +317,6 @@ func (f *family) maxTokens(c *config) int {
 	}
 	return c.MaxPositionEmbeddings
 }
+
+// normBias reports whether the layers' norms have biases.
+func (f *family) normBias() bool { return (f.biases || f.normBiases) && !f.decoder }

@@ -306,6 +306,9 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 		if local {
 			rp = r.ropes[1]
 		}
+		if c.ropeScale != 0 && n > c.ropeTrained {
+			rp = e.scaledRope(n)
+		}
 		rp.apply(q, n, qw)
 		rp.apply(k, n, qw)
 	}

@@ -177,7 +177,7 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 	if fam.positions != posRotary {
 		w.pos = r.get(n.pos+".weight", c.MaxPositionEmbeddings, h)
 	}
-	if fam.tokenTypes {
+	if c.tokenTypes() {
 		if c.TypeVocabSize == 0 {
 			// No type_vocab_size in config.json: as many types as rows.
 			if t, err := f.Tensor(prefix + n.typ + ".weight"); err == nil && len(t.Shape) == 2 && t.Shape[0] > 0 {
@@ -189,7 +189,7 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 		w.typ = r.get(n.typ+".weight", c.TypeVocabSize, h)
 	}
 	if n.embNorm != "" {
-		w.embLNW, w.embLNB = r.norm(n.embNorm, h, fam.biases)
+		w.embLNW, w.embLNB = r.norm(n.embNorm, h, fam.biases || fam.normBiases)
 	}
 	return r.err
 }
@@ -229,17 +229,17 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		// mismatch reported is the first tensor that config.json misstates.
 		l.attnOut = r.linear(name(n.attnOut), h, aw, b && !fam.decoder)
 		if !n.noFirstAttnNorm || i > 0 {
-			l.attnLNW, l.attnLNB = r.norm(name(n.attnNorm), h, b && !fam.decoder)
+			l.attnLNW, l.attnLNB = r.norm(name(n.attnNorm), h, fam.normBias())
 		}
 		var in, up linear
 		if n.mlpUp != "" {
 			in = r.linear(name(n.mlpIn), ffn, h, b && !fam.decoder)
 			up = r.linear(name(n.mlpUp), ffn, h, b && !fam.decoder)
 		} else {
-			in = r.linear(name(n.mlpIn), c.innerWidth(), h, b)
+			in = r.linear(name(n.mlpIn), c.innerWidth(), h, b && !fam.mlpInNoBias)
 		}
 		l.output = r.linear(name(n.mlpOut), h, ffn, b && !fam.decoder)
-		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, b && !fam.decoder)
+		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, fam.normBias())
 		if r.err != nil {
 			break
 		}
@@ -249,9 +249,14 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 			l.intermediate = packed(in, int8)
 			l.gate = packed(up, int8)
 		} else if fam.gatedMLP {
-			// Wi's rows are [input; gate] (torch's chunk(2, dim=-1)).
-			l.intermediate = newLinear(in.W[:ffn*h], half(in.B, 0, ffn), h, ffn, int8)
-			l.gate = newLinear(in.W[ffn*h:], half(in.B, ffn, 2*ffn), h, ffn, int8)
+			// Wi's rows are [input; gate] (torch's chunk(2, dim=-1)),
+			// or [gate; input] for an upFirst family.
+			a, g := 0, ffn
+			if fam.upFirst {
+				a, g = ffn, 0
+			}
+			l.intermediate = newLinear(in.W[a*h:(a+ffn)*h], half(in.B, a, a+ffn), h, ffn, int8)
+			l.gate = newLinear(in.W[g*h:(g+ffn)*h], half(in.B, g, g+ffn), h, ffn, int8)
 		} else {
 			l.intermediate = packed(in, int8)
 		}
@@ -264,7 +269,7 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		}
 	}
 	if n.finalNorm != "" {
-		w.finalLNW, w.finalLNB = r.norm(n.finalNorm, h, b && !fam.decoder)
+		w.finalLNW, w.finalLNB = r.norm(n.finalNorm, h, fam.normBias())
 	}
 	if r.err != nil {
 		return nil, r.err

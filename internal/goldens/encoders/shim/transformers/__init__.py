@@ -1,0 +1,14 @@
+"""Import shim standing in for Hugging Face transformers (not installed here).
+
+Only plumbing the reference modeling files import from the rest of
+transformers: configuration objects, the PreTrainedModel base class (with
+transformers' own extended-attention-mask helper), model-output containers,
+the activation table and logging. None of the attention, normalisation,
+rotary, MLP or mask-building code of the reference files lives here; it
+runs as those files wrote it. See ../gen.py for what is run and how.
+"""
+
+from .configuration_utils import PretrainedConfig, GPT2Config, ViTConfig
+from .modeling_utils import PreTrainedModel, ViTModel
+
+__version__ = "0.0.0-ganada-shim"

@@ -41,6 +41,8 @@ type config struct {
 	// NomicBERT's and GTE's own keys (see fixNomic, fixGTE).
 	nomicKeys
 	gteKeys
+	jinaKeys
+	jina3Keys
 	// Decoders (Qwen3, Qwen2, Mistral).
 	HeadDim    *int     `json:"head_dim"`
 	NumKVHeads *int     `json:"num_key_value_heads"`
@@ -73,6 +75,8 @@ type config struct {
 	// ropeDiv divides every rotary frequency (GTE's fixed NTK scaling:
 	// factor^(2/dh)); 0 or 1: none.
 	ropeDiv float64
+	// lora: the LoRA adapters of a jina_v3 checkpoint and the task merged.
+	lora loraSpec
 	// noTypes: the model has no token type table although its family may
 	// (GTE's type_vocab_size 0).
 	noTypes bool
@@ -143,7 +147,7 @@ func renameKeys(b []byte, keys map[string]string) ([]byte, error) {
 }
 
 func (c *config) check() error {
-	c.fam = familyOf(c.ModelType)
+	c.fam = familyFor(c)
 	switch {
 	case c.ModelType == "":
 		return badConfig(errs.ErrUnsupported, "no model_type")

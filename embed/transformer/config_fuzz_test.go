@@ -14,7 +14,7 @@ import (
 )
 
 func FuzzConfig(f *testing.F) {
-	for _, m := range []string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert", "tiny-qwen3", "tiny-nomic", "tiny-gte"} {
+	for _, m := range []string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert", "tiny-qwen3", "tiny-nomic", "tiny-gte", "tiny-jina", "tiny-jina3"} {
 		for _, dir := range []string{filepath.Join("testdata", m), filepath.Join(sharedModels, m)} {
 			if b, err := os.ReadFile(filepath.Join(dir, "config.json")); err == nil {
 				f.Add(b)

@@ -25,6 +25,8 @@ type encoder struct {
 	// (see relBiasTable), for sequences of up to relN tokens.
 	relTable []float32
 	relN     int
+	// alibi is biasALiBi's −slope per head.
+	alibi []float32
 
 	ropeMu sync.Mutex
 	ropes  *[2]*rope     // posRotary: global and local layers' tables, grown on demand
@@ -40,6 +42,8 @@ func newEncoder(c *config, w *weights) *encoder {
 	case biasRelBuckets:
 		e.relN = c.maxTokens()
 		e.relTable = relBiasTable(w.relBias, c.NumHeads, e.relN)
+	case biasALiBi:
+		e.alibi = alibiSlopes(c.NumHeads)
 	}
 	return e
 }

@@ -9,6 +9,7 @@
 package transformer
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,6 +28,9 @@ const (
 	// posRotary: no table; rotary embeddings (rotate_half layout) on the
 	// queries and keys of every layer (ModernBERT).
 	posRotary
+	// posNone: no position table and no rotation; positions enter
+	// through the attention bias (ALiBi: JinaBERT).
+	posNone
 )
 
 // attnBiasKind is what a family adds to the scaled attention scores
@@ -38,6 +42,8 @@ const (
 	// biasRelBuckets: a learned bias per head and T5-style relative
 	// position bucket, shared by all layers (MPNet).
 	biasRelBuckets
+	// biasALiBi: −slope_head·|key − query| (JinaBERT's symmetric ALiBi).
+	biasALiBi
 )
 
 // family describes one architecture. Every tensor name is relative to the
@@ -89,6 +95,11 @@ type family struct {
 	// vocabulary padding and MLP rounding, ...). Its errors are
 	// configErrors.
 	fix func(c *config) error
+	// when, when set, makes the family run a model_type it shares with
+	// another family only for the configs it accepts (JinaBERT is a
+	// "bert" with position_embedding_type "alibi"); the family without
+	// when runs the rest.
+	when func(c *config) bool
 
 	names tensorNames
 }
@@ -266,6 +277,48 @@ func init() {
 			fix: fixNomic, names: nomicNames,
 		},
 		&family{
+			// JinaBERT (jina-embeddings-v2, jinaai/jina-bert-implementation's
+			// remote code): BERT with symmetric ALiBi instead of a position
+			// table and a GEGLU MLP with its own LayerNorm; model_type
+			// "bert" with position_embedding_type "alibi".
+			name: "jina_bert", modelTypes: []string{"bert"}, prefixes: []string{"", "bert."},
+			eps: 1e-12, pad: 0, positions: posNone, attnBias: biasALiBi, tokenTypes: true, gatedMLP: true,
+			mlpInNoBias: true, biases: true, fix: fixJina, when: isJina,
+			names: tensorNames{
+				word:     "embeddings.word_embeddings",
+				typ:      "embeddings.token_type_embeddings",
+				embNorm:  "embeddings.LayerNorm",
+				q:        "encoder.layer.%d.attention.self.query",
+				k:        "encoder.layer.%d.attention.self.key",
+				v:        "encoder.layer.%d.attention.self.value",
+				attnOut:  "encoder.layer.%d.attention.output.dense",
+				attnNorm: "encoder.layer.%d.attention.output.LayerNorm",
+				mlpIn:    "encoder.layer.%d.mlp.gated_layers",
+				mlpOut:   "encoder.layer.%d.mlp.wo",
+				mlpNorm:  "encoder.layer.%d.mlp.layernorm",
+			},
+		},
+		&family{
+			// Jina XLM-RoBERTa (jina-embeddings-v3): XLM-RoBERTa with rotary
+			// positions, flash-attn style names and per-task LoRA adapters
+			// (merged at load, see jinav3.go); model_type "xlm-roberta"
+			// with position_embedding_type "rotary".
+			name: "jina_v3", modelTypes: []string{"xlm-roberta"}, prefixes: []string{"roberta.", ""},
+			eps: 1e-5, pad: 1, positions: posRotary, tokenTypes: true, biases: true,
+			fix: fixJinaV3, when: isJinaV3,
+			names: tensorNames{
+				word:     "embeddings.word_embeddings",
+				typ:      "embeddings.token_type_embeddings",
+				embNorm:  "emb_ln",
+				qkv:      "encoder.layers.%d.mixer.Wqkv",
+				attnOut:  "encoder.layers.%d.mixer.out_proj",
+				attnNorm: "encoder.layers.%d.norm1",
+				mlpIn:    "encoder.layers.%d.mlp.fc1",
+				mlpOut:   "encoder.layers.%d.mlp.fc2",
+				mlpNorm:  "encoder.layers.%d.norm2",
+			},
+		},
+		&family{
 			// Alibaba's GTE v1.5 and gte-multilingual-base ("new",
 			// Alibaba-NLP/new-impl's remote code): BERT's post-norm layers
 			// with rotary positions (fixed NTK scaling), a fused qkv
@@ -286,6 +339,25 @@ func init() {
 			},
 		},
 	)
+}
+
+// familyFor returns the family running config c: the one of its
+// model_type whose when accepts c, else the one without when, else nil.
+func familyFor(c *config) *family {
+	var plain *family
+	for _, f := range families {
+		if !slices.Contains(f.modelTypes, c.ModelType) {
+			continue
+		}
+		if f.when == nil {
+			if plain == nil {
+				plain = f
+			}
+		} else if f.when(c) {
+			return f
+		}
+	}
+	return plain
 }
 
 // familyOf returns the family running model_type t, or nil.

@@ -81,6 +81,10 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	if err != nil {
 		return nil, err
 	}
+	instruction, err := cfg.selectTask(o.task)
+	if err != nil {
+		return nil, err
+	}
 	wpath, converted, err := openWeights(ctx, src, tdir, o.weightsFile)
 	if err != nil {
 		return nil, err
@@ -226,6 +230,13 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	// Prompts.
 	if err := m.setPrompts(ctx, src); err != nil {
 		return nil, err
+	}
+	if instruction != "" {
+		pr, err := m.newPrompt(instruction)
+		if err != nil {
+			return nil, err
+		}
+		m.prompt, m.queryPrompt, m.docPrompt = pr, pr, pr
 	}
 	m.commit = src.Commit()
 	return m, nil

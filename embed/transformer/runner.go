@@ -347,6 +347,18 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 				}
 			}
 			nn.SoftmaxRows(sc, m, cols, cols, 1)
+		case e.alibi != nil:
+			// JinaBERT: scores / √dh − slope·|j − i|, then the softmax.
+			sd := float32(math.Sqrt(float64(dh)))
+			ms := e.alibi[hd]
+			for ii := 0; ii < m; ii++ {
+				sr := sc[ii*cols : (ii+1)*cols]
+				d := kLo - (i0 + ii) // key − query of sr[0]
+				for j := range sr {
+					sr[j] = sr[j]/sd + ms*float32(iabs(d+j))
+				}
+			}
+			nn.SoftmaxRows(sc, m, cols, cols, 1)
 		case local:
 			for ii := 0; ii < m; ii++ {
 				i := i0 + ii

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/ganada/ganada/embed/safetensors"
 	"github.com/ganada/ganada/errs"
@@ -43,6 +44,9 @@ type tensorReader struct {
 	f      *safetensors.File
 	prefix string
 	err    error
+	// lora, when n > 0, makes a missing name.weight read as its LoRA
+	// parametrization (see loraWeight).
+	lora loraSpec
 }
 
 // findPrefix finds which of the family's name prefixes the checkpoint
@@ -51,7 +55,7 @@ type tensorReader struct {
 func findPrefix(f *safetensors.File, fam *family) (string, error) {
 	word := fam.names.word + ".weight"
 	for _, p := range fam.prefixes {
-		if f.Has(p + word) {
+		if f.Has(p+word) || f.Has(p+fam.names.word+".parametrizations.weight.original") {
 			return p, nil
 		}
 	}
@@ -63,6 +67,9 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 		return nil
 	}
 	full := r.prefix + name
+	if r.lora.n > 0 && strings.HasSuffix(name, ".weight") && !r.f.Has(full) {
+		return r.loraWeight(strings.TrimSuffix(name, ".weight"), shape)
+	}
 	t, err := r.f.Tensor(full)
 	if err != nil {
 		r.err = fmt.Errorf("transformer: %w", asCorrupt(err))
@@ -171,10 +178,10 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 	if err != nil {
 		return err
 	}
-	r := &tensorReader{f: f, prefix: prefix}
+	r := &tensorReader{f: f, prefix: prefix, lora: c.lora}
 	h, n := c.HiddenSize, fam.names
 	w.word = r.get(n.word+".weight", c.VocabSize, h)
-	if fam.positions != posRotary {
+	if fam.positions != posRotary && fam.positions != posNone {
 		w.pos = r.get(n.pos+".weight", c.MaxPositionEmbeddings, h)
 	}
 	if c.tokenTypes() {
@@ -202,7 +209,7 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &tensorReader{f: f, prefix: prefix}
+	r := &tensorReader{f: f, prefix: prefix, lora: c.lora}
 	h, ffn, n, b := c.HiddenSize, c.IntermediateSize, fam.names, fam.biases
 	w := &weights{}
 	for i := 0; i < c.NumLayers && r.err == nil; i++ {
@@ -278,7 +285,13 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 	if next == "" {
 		next = n.q
 	}
-	if next = prefix + fmt.Sprintf(next, c.NumLayers) + ".weight"; f.Has(next) {
+	next = prefix + fmt.Sprintf(next, c.NumLayers)
+	if f.Has(next + ".parametrizations.weight.original") {
+		next += ".parametrizations.weight.original"
+	} else {
+		next += ".weight"
+	}
+	if f.Has(next) {
 		return nil, fmt.Errorf("transformer: %s has more layers than num_hidden_layers %d (it has %s): %w", f.Path(), c.NumLayers, next, errs.ErrCorrupt)
 	}
 	return w, nil

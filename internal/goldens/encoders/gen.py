@@ -27,6 +27,22 @@ the repository, before running):
       changes one line of the model classes (gradient_checkpointing read
       with hasattr) and appends SparseCL's own classes after them, which
       gen.py does not use.
+  REF/ref_jina/modeling_bert.py, configuration_bert.py
+      veya2ztn/sci-bert-finetune, models/jinabert/ at commit e39c6b9: a copy
+      of jinaai/jina-bert-implementation (the Hub's remote code of
+      jina-embeddings-v2-*) with two additions of that repository, neither
+      taken here: an alibi_scaling option (left at its default 1, which runs
+      the original rebuild_alibi_tensor, here old_rebuild_alibi_tensor) and
+      a flash-attn "flashV2" attention branch (attn_implementation stays
+      "torch", whose scaled_dot_product_attention torch 1.13 lacks, so the
+      eager path runs). emb_pooler is passed as None to the constructor
+      (it only loads a tokenizer for the model's own encode()).
+  REF/ref_jina3/*.py  aoncevay/jina-wrapper, xlm-roberta-flash-implementation/
+      at commit d3188e6: a copy of jinaai/xlm-roberta-flash-implementation
+      (jina-embeddings-v3's remote code: configuration_xlm_roberta.py,
+      modeling_xlm_roberta.py, modeling_lora.py, embedding.py, mha.py,
+      mlp.py, block.py, rotary.py, xlm_padding.py, stochastic_depth.py).
+      Without CUDA the files take their own PyTorch paths (no flash-attn).
 
 Families and what gen.py writes under OUT (embed/transformer/testdata):
 
@@ -51,6 +67,24 @@ Families and what gen.py writes under OUT (embed/transformer/testdata):
       factor 2}), no token types (type_vocab_size 0), eager attention, CLS
       pooling without Normalize (gte-base-en-v1.5's modules), seed 1302.
       Golden public: batches of 16 as tiny-nomic's.
+
+  tiny-jina/  JinaBertModel (model_type bert, position_embedding_type
+      alibi): hidden 36, 6 heads of 6 (not a power of two: the slopes'
+      interleaving workaround), 2 layers, ffn 40 (geglu: gated_layers' rows
+      [activated; plain], no bias; wo; the MLP's own LayerNorm), symmetric
+      ALiBi, token types, max_position_embeddings 512 (the real 8192 would
+      make the reference build a 1.6 GB ALiBi tensor), mean pooling +
+      Normalize, seed 1303. Golden public: batches of 16.
+
+  tiny-jina3/  XLMRobertaLoRA (xlm-roberta, position_embedding_type rotary):
+      hidden 32, 4 heads of 8, 2 layers, ffn 48, rotary base 20000, the five
+      LoRA adaptations of jina-embeddings-v3 (rank 4, alpha 1) on every
+      Linear and Embedding, pooler included, seed 1304; the LoRA matrices
+      are drawn too (lora_A, lora_B ~ N(0, 1/fan)) so that each task's
+      weights differ. Goldens (batches of 16, mean pooling + Normalize):
+      public: no task (adapter_mask None: the plain weights);
+      retrieval.query, text-matching: adapter_mask of that task for every
+      text (the merged weights W + alpha/rank·B·A).
 
 Weights: torch.manual_seed(seed), the model built from its config (its own
 init), then perturbed as the shared fixtures are: LayerNorm weights
@@ -333,7 +367,134 @@ def gen_gte(ref, out):
                                               "padding": "right, to the longest in the batch", "pad_token_id": 1}))
 
 
-FAMILIES = {"nomic": gen_nomic, "gte": gen_gte}
+# ---------------------------------------------------------------- JinaBERT
+
+def gen_jina(ref, out):
+    mod = importlib.import_module("ref_jina.modeling_bert")
+    cfgmod = importlib.import_module("ref_jina.configuration_bert")
+    # The keys of jinaai/jina-embeddings-v2-small-en's config.json, at a tiny shape.
+    cfg = {
+        "_name_or_path": "jinaai/jina-bert-implementation", "architectures": ["JinaBertForMaskedLM"],
+        "attention_probs_dropout_prob": 0.0, "attn_implementation": "torch",
+        "auto_map": {"AutoConfig": "jinaai/jina-bert-implementation--configuration_bert.JinaBertConfig",
+                     "AutoModel": "jinaai/jina-bert-implementation--modeling_bert.JinaBertModel",
+                     "AutoModelForMaskedLM": "jinaai/jina-bert-implementation--modeling_bert.JinaBertForMaskedLM"},
+        "classifier_dropout": None, "emb_pooler": "mean", "feed_forward_type": "geglu",
+        "gradient_checkpointing": False, "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "hidden_size": 36,
+        "initializer_range": 0.02, "intermediate_size": 40, "layer_norm_eps": 1e-12,
+        "max_position_embeddings": 512, "model_max_length": 8192, "model_type": "bert", "num_attention_heads": 6,
+        "num_hidden_layers": 2, "pad_token_id": 1, "position_embedding_type": "alibi", "torch_dtype": "float32",
+        "type_vocab_size": 2, "use_cache": True, "vocab_size": 8002,
+    }
+    d = os.path.join(out, "tiny-jina")
+    os.makedirs(d, exist_ok=True)
+    kw = {k: v for k, v in cfg.items() if k not in ("model_type", "auto_map", "_name_or_path")}
+    kw["emb_pooler"] = None
+    conf = cfgmod.JinaBertConfig(**kw)
+    torch.manual_seed(1303)
+    model = mod.JinaBertModel(conf, add_pooling_layer=False).eval()
+    perturb(model, 1303)
+    write_safetensors(os.path.join(d, "model.safetensors"), model.state_dict())
+    write_json(os.path.join(d, "config.json"), cfg)
+    write_st_modules(d, 36, 128, True, {})
+
+    items, tok_sha = source_items(out)
+    meta = {"model": "tiny-jina", "model_class": "JinaBertModel (jina-bert-implementation modeling_bert.py, via veya2ztn/sci-bert-finetune @e39c6b9)",
+            "hidden_size": 36, "max_seq_length": 128, "pooling": "mean", "normalize_module": True,
+            "sentence_embedding": "normalized", "weights_file": "model.safetensors", "weights_dtype": "float32",
+            "tokenizer_source": "tiny-xlmr/tokenizer.json (ids reused from tiny-xlmr's public golden)",
+            "tokenizer_sha256": tok_sha,
+            "reference": {"torch": torch.__version__, "shim": "internal/goldens/encoders/shim",
+                          "attention": "eager (torch 1.13 has no scaled_dot_product_attention)",
+                          "pooling_code": "sentence_transformers.models.Pooling / Normalize (mean maths)"}}
+    g = Golden()
+    run_batches(items, 16, cfg["pad_token_id"], lambda ids, mask: model(ids, attention_mask=mask).last_hidden_state, g)
+    g.write(d, "public", dict(meta, batching={"batch_size": 16, "order": "input order",
+                                              "padding": "right, to the longest in the batch", "pad_token_id": 1}))
+
+
+# ---------------------------------------------------------------- Jina v3
+
+def gen_jina3(ref, out):
+    mod = importlib.import_module("ref_jina3.modeling_lora")
+    cfgmod = importlib.import_module("ref_jina3.configuration_xlm_roberta")
+    # The keys of jinaai/jina-embeddings-v3's config.json, at a tiny shape.
+    tasks = ["retrieval.query", "retrieval.passage", "separation", "classification", "text-matching"]
+    cfg = {
+        "_name_or_path": "jinaai/jina-embeddings-v3", "architectures": ["XLMRobertaModel"],
+        "attention_probs_dropout_prob": 0.1,
+        "auto_map": {
+            "AutoConfig": "jinaai/xlm-roberta-flash-implementation--configuration_xlm_roberta.XLMRobertaFlashConfig",
+            "AutoModel": "jinaai/xlm-roberta-flash-implementation--modeling_lora.XLMRobertaLoRA",
+            "AutoModelForMaskedLM": "jinaai/xlm-roberta-flash-implementation--modeling_xlm_roberta.XLMRobertaForMaskedLM",
+            "AutoModelForPreTraining": "jinaai/xlm-roberta-flash-implementation--modeling_xlm_roberta.XLMRobertaForPreTraining"},
+        "bos_token_id": 0, "classifier_dropout": None, "emb_pooler": None, "eos_token_id": 2, "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1, "hidden_size": 32, "initializer_range": 0.02, "intermediate_size": 48,
+        "layer_norm_eps": 1e-05, "load_trained_adapters": True, "lora_adaptations": tasks, "lora_alpha": 1,
+        "lora_dropout_p": 0.0, "lora_main_params_trainable": False, "lora_rank": 4,
+        "matryoshka_dimensions": [8, 16, 32], "max_position_embeddings": 8194, "model_type": "xlm-roberta",
+        "num_attention_heads": 4, "num_hidden_layers": 2, "output_past": True, "pad_token_id": 1,
+        "position_embedding_type": "rotary", "rotary_emb_base": 20000.0, "torch_dtype": "float32",
+        "truncate_dim": None, "type_vocab_size": 1, "use_cache": True, "use_flash_attn": True, "vocab_size": 8002,
+        "task_instructions": {
+            "retrieval.query": "Represent the query for retrieving evidence documents: ",
+            "retrieval.passage": "Represent the document for retrieval: ",
+            "separation": "", "classification": "", "text-matching": ""},
+    }
+    d = os.path.join(out, "tiny-jina3")
+    os.makedirs(d, exist_ok=True)
+    kw = {k: v for k, v in cfg.items() if k not in ("model_type", "auto_map", "_name_or_path", "torch_dtype")}
+    conf = cfgmod.XLMRobertaFlashConfig(**kw)
+    conf._name_or_path = cfg["_name_or_path"]
+    torch.manual_seed(1304)
+    model = mod.XLMRobertaLoRA(conf).eval()
+    g = torch.Generator().manual_seed(1304)
+    with torch.no_grad():
+        for name, p in model.state_dict(keep_vars=True).items():
+            if not isinstance(p, torch.nn.Parameter):
+                continue
+            if name.endswith("lora_A") or name.endswith("lora_B"):
+                fan = p.shape[1] if "embeddings" in name and name.endswith("lora_B") else p.shape[-1]
+                p.copy_(torch.randn(p.shape, generator=g) / math.sqrt(fan))
+            elif "embeddings" in name:
+                p.copy_(torch.randn(p.shape, generator=g))
+            elif p.dim() == 2:
+                p.copy_(torch.randn(p.shape, generator=g) / math.sqrt(p.shape[1]))
+            elif ("norm" in name or "emb_ln" in name) and name.endswith("weight"):
+                p.copy_(1 + 0.1 * torch.randn(p.shape, generator=g))
+            else:
+                p.copy_(0.1 * torch.randn(p.shape, generator=g))
+    write_safetensors(os.path.join(d, "model.safetensors"), model.state_dict())
+    write_json(os.path.join(d, "config.json"), cfg)
+    write_st_modules(d, 32, 128, True, cfg["task_instructions"])
+    # jina-embeddings-v3's own modules.json: its custom_st.Transformer.
+    write_json(os.path.join(d, "modules.json"), [
+        {"idx": 0, "name": "transformer", "path": "", "type": "custom_st.Transformer", "kwargs": ["task"]},
+        {"idx": 1, "name": "pooler", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "normalizer", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}])
+
+    items, tok_sha = source_items(out)
+    meta = {"model": "tiny-jina3", "model_class": "XLMRobertaLoRA (xlm-roberta-flash-implementation, via aoncevay/jina-wrapper @d3188e6)",
+            "hidden_size": 32, "max_seq_length": 128, "pooling": "mean", "normalize_module": True,
+            "sentence_embedding": "normalized", "weights_file": "model.safetensors", "weights_dtype": "float32",
+            "tokenizer_source": "tiny-xlmr/tokenizer.json (ids reused from tiny-xlmr's public golden)",
+            "tokenizer_sha256": tok_sha,
+            "reference": {"torch": torch.__version__, "shim": "internal/goldens/encoders/shim",
+                          "attention": "the files' PyTorch path (no CUDA: use_flash_attn false)",
+                          "pooling_code": "sentence_transformers.models.Pooling / Normalize (mean maths)"}}
+    for task in [None, "retrieval.query", "text-matching"]:
+        def fwd(ids, mask, task=task):
+            kw = {}
+            if task is not None:
+                kw["adapter_mask"] = torch.full((ids.shape[0],), tasks.index(task), dtype=torch.int32)
+            return model(ids, attention_mask=mask.bool(), **kw).last_hidden_state
+        gd = Golden()
+        run_batches(items, 16, cfg["pad_token_id"], fwd, gd)
+        gd.write(d, task or "public", dict(meta, task=task, batching={
+            "batch_size": 16, "order": "input order", "padding": "right, to the longest in the batch", "pad_token_id": 1}))
+
+
+FAMILIES = {"nomic": gen_nomic, "gte": gen_gte, "jina": gen_jina, "jina3": gen_jina3}
 
 
 def main():

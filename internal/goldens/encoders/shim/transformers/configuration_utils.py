@@ -35,6 +35,7 @@ class PretrainedConfig:
         self.architectures = kwargs.pop("architectures", None)
         self.problem_type = kwargs.pop("problem_type", None)
         self.num_labels = kwargs.pop("num_labels", 2)
+        self._name_or_path = kwargs.pop("name_or_path", "")
         self.pad_token_id = kwargs.pop("pad_token_id", None)
         self.bos_token_id = kwargs.pop("bos_token_id", None)
         self.eos_token_id = kwargs.pop("eos_token_id", None)
@@ -45,6 +46,10 @@ class PretrainedConfig:
     @property
     def use_return_dict(self):
         return self.return_dict
+
+    def update(self, d):
+        for k, v in d.items():
+            setattr(self, k, v)
 
     def to_dict(self):
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}

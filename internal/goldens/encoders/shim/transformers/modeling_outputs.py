@@ -31,3 +31,5 @@ class SequenceClassifierOutput(ModelOutput): pass
 class MultipleChoiceModelOutput(ModelOutput): pass
 class QuestionAnsweringModelOutput(ModelOutput): pass
 class TokenClassifierOutput(ModelOutput): pass
+class CausalLMOutputWithCrossAttentions(ModelOutput): pass
+class NextSentencePredictorOutput(ModelOutput): pass

@@ -17,6 +17,10 @@ class PreTrainedModel(nn.Module):
         self.config = config
 
     @property
+    def name_or_path(self):
+        return getattr(self.config, "_name_or_path", "")
+
+    @property
     def dtype(self):
         for p in self.parameters():
             return p.dtype

@@ -4,6 +4,7 @@ weights file names, and availability probes answering False."""
 import logging as _logging
 
 from . import logging  # noqa: F401
+from ..modeling_outputs import ModelOutput  # noqa: F401
 
 SAFE_WEIGHTS_NAME = "model.safetensors"
 SAFE_WEIGHTS_INDEX_NAME = "model.safetensors.index.json"

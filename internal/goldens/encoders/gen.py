@@ -97,6 +97,22 @@ Golden format: ganada-golden-v1 (see shared/fixtures/models/README.md):
 per item last_hidden_state (real tokens only), pooled (mean over the
 mask, sentence-transformers' Pooling maths) and normalized.
 
+A rerun reproduces the weights bit for bit and the goldens within 2e-6
+(PyTorch's CPU kernels are not bit-reproducible from run to run here: a
+rerun of tiny-nomic moved its goldens by up to 1.9e-6, the others not at
+all).
+
+nomic-bench (not in the repository; --out names a directory outside it,
+e.g. ~/.cache/ganada-bench/nomic-shape): the exact nomic-embed-text-v1.5
+shape (768 hidden, 12 layers, 12 heads, SwiGLU 3072, vocabulary 30528,
+rotary base 1000) with seeded weights rounded to float16-representable
+values (as minilm-l6-shape's), its tokenizer files and the token ids of
+minilm-l6-shape's goldens (the same bert-base-uncased WordPiece), goldens
+from the reference, and model.onnx exported by torch.onnx.export (opset
+14, inputs input_ids/attention_mask/token_type_ids, output
+last_hidden_state, both axes dynamic) from a freshly built reference model,
+for bench/encoder. Needs --minilm (the shared minilm-l6-shape folder).
+
 Rerun (from the repository root, REF prepared as above):
 
     /usr/bin/python3 internal/goldens/encoders/gen.py --ref /tmp/enc13b/ref \
@@ -494,6 +510,55 @@ def gen_jina3(ref, out):
             "batch_size": 16, "order": "input order", "padding": "right, to the longest in the batch", "pad_token_id": 1}))
 
 
+# ---------------------------------------------------------------- bench shape
+
+def gen_nomic_bench(ref, out, minilm):
+    import shutil
+    mod = importlib.import_module("ref_nomic.modeling_hf_nomic_bert")
+    cfgmod = importlib.import_module("ref_nomic.configuration_hf_nomic_bert")
+    cfg = json.load(open(os.path.join(HERE, "..", "..", "..", "embed", "transformer", "testdata", "tiny-nomic", "config.json")))
+    cfg.update({"n_embd": 768, "n_head": 12, "n_inner": 3072, "n_layer": 12, "pad_token_id": 0, "vocab_size": 30528,
+                "max_trained_positions": 2048, "n_positions": 8192})
+    os.makedirs(out, exist_ok=True)
+    conf = cfgmod.NomicBertConfig(**{k: v for k, v in cfg.items() if k not in ("model_type", "auto_map", "architectures")})
+    torch.manual_seed(1399)
+    model = mod.NomicBertModel(conf, add_pooling_layer=False).eval()
+    perturb(model, 1399)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+    write_safetensors(os.path.join(out, "model.safetensors"), model.state_dict())
+    write_json(os.path.join(out, "config.json"), cfg)
+    write_st_modules(out, 768, 256, True, {"search_query": "search_query: ", "search_document": "search_document: "})
+    for n in ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]:
+        shutil.copy(os.path.join(minilm, n), os.path.join(out, n))
+    with open(os.path.join(minilm, "goldens", "public.json")) as f:
+        src = json.load(f)
+    g = Golden()
+    run_batches(src["items"], 16, 0, lambda ids, mask: model(ids, attention_mask=mask).last_hidden_state, g)
+    g.write(out, "public", {"model": "nomic-shape", "hidden_size": 768, "max_seq_length": 256, "pooling": "mean",
+                            "normalize_module": True, "sentence_embedding": "normalized",
+                            "weights_file": "model.safetensors", "tokenizer_sha256": src["tokenizer_sha256"],
+                            "batching": {"batch_size": 16, "pad_token_id": 0}})
+
+    class Wrap(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.m(input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+
+    fresh = mod.NomicBertModel(conf, add_pooling_layer=False).eval()
+    fresh.load_state_dict(model.state_dict())
+    ids = torch.tensor([src["items"][0]["input_ids"]] * 2)
+    dyn = {0: "batch", 1: "sequence"}
+    torch.onnx.export(Wrap(fresh), (ids, torch.ones_like(ids), torch.zeros_like(ids)), os.path.join(out, "model.onnx"),
+                      input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
+                      dynamic_axes={"input_ids": dyn, "attention_mask": dyn, "token_type_ids": dyn, "last_hidden_state": dyn},
+                      opset_version=14)
+
+
 FAMILIES = {"nomic": gen_nomic, "gte": gen_gte, "jina": gen_jina, "jina3": gen_jina3}
 
 
@@ -501,12 +566,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ref", required=True, help="directory holding the reference files (see the docstring)")
     ap.add_argument("--out", required=True, help="embed/transformer/testdata")
-    ap.add_argument("families", nargs="+", choices=sorted(FAMILIES))
+    ap.add_argument("--minilm", help="shared/fixtures/models/minilm-l6-shape (nomic-bench only)")
+    ap.add_argument("families", nargs="+", choices=sorted(FAMILIES) + ["nomic-bench"])
     a = ap.parse_args()
     setup_paths(a.ref)
     torch.set_num_threads(1)
     for f in a.families:
-        FAMILIES[f](a.ref, a.out)
+        if f == "nomic-bench":
+            gen_nomic_bench(a.ref, a.out, a.minilm)
+        else:
+            FAMILIES[f](a.ref, a.out)
         print("wrote", f)
 
 

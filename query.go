@@ -36,11 +36,14 @@ type QueryOption func(*queryConfig) error
 type queryConfig struct {
 	filters []Filter
 	sopts   []index.SearchOption
-	mode    queryMode   // dense (the zero value), lexical or hybrid
-	fusion  Fusion      // how a hybrid query fuses its lists
-	option  string      // the option that set mode, for errors
-	rerank  *rerankSpec // WithRerank (rerank.go)
-	parents bool        // WithParents (chunking.go)
+	mode    queryMode             // dense (the zero value), lexical or hybrid
+	fusion  Fusion                // how a hybrid query fuses its lists
+	option  string                // the option that set mode, for errors
+	rerank  *rerankSpec           // WithRerank (rerank.go)
+	parents bool                  // WithParents (chunking.go)
+	m3      embed.MultiWeights    // WithM3's weights (m3.go)
+	maxsim  int                   // WithMaxSim's n (m3.go)
+	qm      *embed.MultiEmbedding // the query's EncodeMulti outputs, when needed
 }
 
 // WithFilter restricts one query to the documents every filter admits
@@ -104,6 +107,21 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 
 // query is Query after its checks.
 func (c *Collection) query(ctx context.Context, text string, k int, q queryConfig) ([]Hit, error) {
+	if q.needsMulti() {
+		qm, err := c.encodeQueryMulti(ctx, text)
+		if err != nil {
+			return nil, err
+		}
+		q.qm = qm
+		if q.maxsim == 0 {
+			return c.searchRerank(ctx, qm.Dense, text, k, q)
+		}
+		hits, err := c.searchRerank(ctx, qm.Dense, text, max(k, q.maxsim), q)
+		if len(hits) > k {
+			hits = hits[:k]
+		}
+		return hits, err
+	}
 	if q.mode == modeLexical {
 		return c.searchRerank(ctx, nil, text, k, q)
 	}
@@ -196,13 +214,14 @@ func (c *Collection) search(ctx context.Context, vec []float32, text string, k i
 
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	var allow func(uint64) bool
 	if len(q.filters) > 0 || c.pending > 0 {
 		// The index may call this on several goroutines at once, all while
 		// this goroutine holds mu.RLock; it only reads the maps. Only while
 		// a writer is mid-Add or mid-Delete (pending > 0) can the index hold
 		// ids that are not current documents.
 		current := c.pending == 0
-		sopts = append(sopts, index.WithFilter(func(num uint64) bool {
+		allow = func(num uint64) bool {
 			e := c.byNum[num]
 			if e == nil || (!current && c.byID[e.doc.ID] != num) {
 				return false
@@ -213,11 +232,17 @@ func (c *Collection) search(ctx context.Context, vec []float32, text string, k i
 				}
 			}
 			return true
-		}))
+		}
+		sopts = append(sopts, index.WithFilter(allow))
 	}
-	res, err := c.searchMode(ctx, vec, text, k, q, sopts)
+	res, err := c.searchMode(ctx, vec, text, k, q, sopts, allow)
 	if err != nil {
 		return nil, err
+	}
+	if q.maxsim > 0 {
+		if err := c.rescoreMaxSim(q, res); err != nil {
+			return nil, err
+		}
 	}
 	hits := make([]Hit, 0, len(res))
 	for _, r := range res {

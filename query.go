@@ -21,13 +21,15 @@ type Hit struct {
 	// Score is higher-is-better: the cosine similarity under Cosine (the
 	// default), the inner product under Dot, and −‖q−x‖² under L2; the BM25
 	// score under WithLexicalOnly, and the fused score (see Fusion) under
-	// WithHybrid.
+	// WithHybrid; the lexical matching score under WithSparseOnly, the
+	// weighted combination under WithM3, the MaxSim score under WithMaxSim
+	// and the reranker's score under WithRerank.
 	Score float32
 }
 
 // A QueryOption tunes one Query or QueryVector call: WithFilter,
 // WithQueryEf, WithExactSearch, WithHybrid, WithLexicalOnly or (Query only)
-// WithRerank. Nil options are skipped; an option with a
+// WithRerank, WithSparseOnly, WithM3 and WithMaxSim. Nil options are skipped; an option with a
 // bad value makes the call fail with an error wrapping errs.ErrInvalidOption
 // that names it.
 type QueryOption func(*queryConfig) error
@@ -82,6 +84,9 @@ func WithExactSearch() QueryOption {
 // (see Filter), so k hits are found whenever k documents match. Fewer than k hits come back only when fewer documents (match).
 // WithLexicalOnly ranks by BM25 instead, without encoding the query, and
 // WithHybrid fuses both rankings (the collection needs WithLexical).
+// WithSparseOnly, WithM3 and WithMaxSim encode the query with the
+// encoder's EncodeMulti and score with the stored lexical weights and
+// ColBERT vectors (the collection needs WithSparse or WithColBERT).
 // Errors wrap errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption (a bad
 // query option, or a lexical mode without WithLexical), the encoder's error, errs.ErrEncoder,
 // errs.ErrInvalidVector (for example a zero query vector under Cosine: a

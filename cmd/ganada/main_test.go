@@ -23,6 +23,7 @@ import (
 	"testing"
 
 	"github.com/ganada/ganada/embed/static/glove"
+	"github.com/ganada/ganada/embed/transformer"
 	evalpkg "github.com/ganada/ganada/eval"
 	"github.com/ganada/ganada/eval/retrieval"
 )
@@ -507,5 +508,54 @@ func TestSearchModes(t *testing.T) {
 	}
 	if code := run1(t, []string{"query", "-search", "sparse", col, "x"}, "", &out, &errOut); code != 2 {
 		t.Errorf("-search sparse: exit %d", code)
+	}
+}
+
+// TestEvalM3Rerank runs eval -m3 -reranker with the tiny fixtures (random
+// weights: a pipeline check) and checks that its retrieval rows, the M3
+// and rerank rows included, are eval/retrieval's for the same models.
+func TestEvalM3Rerank(t *testing.T) {
+	data := filepath.Join("..", "..", "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(data, retrieval.Tasks[0].File)); err != nil {
+		t.Skip("needs the shared STS data (../shared/data)")
+	}
+	m3dir := filepath.Join("..", "..", "embed", "transformer", "testdata", "tiny-bge-m3")
+	cedir := filepath.Join("..", "..", "embed", "transformer", "testdata", "tiny-xlmr-ce")
+	var out, errOut bytes.Buffer
+	if code := run1(t, []string{"eval", "-data", data, "-queries", "20", "-model", m3dir, "-m3", "-reranker", cedir, "-rerank-depth", "5"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("eval: %s", errOut.String())
+	}
+	ctx := context.Background()
+	m3, err := transformer.LoadM3(ctx, m3dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m3.Close()
+	ce, err := transformer.LoadCrossEncoder(ctx, cedir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ce.Close()
+	pairs, err := evalpkg.LoadSTS(ctx, filepath.Join(data, retrieval.Tasks[0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := retrieval.EvaluateWith(ctx, m3, retrieval.Tasks[0].Name, evalpkg.STSRetrieval(pairs, 4.0),
+		retrieval.Options{Limit: 20, Reranker: ce, RerankName: cedir, RerankDepth: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != len(retrieval.Modes)+len(retrieval.M3Modes)+1 {
+		t.Fatalf("%d rows", len(rs))
+	}
+	for _, r := range rs {
+		want := fmt.Sprintf("| %s | %s | %.4f | %.4f |", r.Task, r.Mode, r.NDCG10, r.Recall100)
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	errOut.Reset()
+	if code := run1(t, []string{"eval", "-data", data, "-m3"}, "", &out, &errOut); code != 2 {
+		t.Errorf("-m3 without -model: exit %d, want 2 (%s)", code, errOut.String())
 	}
 }

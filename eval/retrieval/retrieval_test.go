@@ -14,9 +14,9 @@ import (
 	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/embed/static/glove"
 	"github.com/ganada/ganada/embed/transformer"
-	"github.com/ganada/ganada/similarity"
 	"github.com/ganada/ganada/eval"
 	"github.com/ganada/ganada/internal/testutil"
+	"github.com/ganada/ganada/similarity"
 )
 
 func TestEvaluate(t *testing.T) {

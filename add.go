@@ -383,3 +383,37 @@ func indexDocs(docs []Document) []index.Doc {
 	}
 	return out
 }
+
+// SetMetadata replaces the metadata of the document stored under id with
+// a copy of md, keeping its text and its vectors: nothing is encoded, and
+// the lexical, sparse and ColBERT entries stay as they are. Queries see
+// the old or the new metadata, never a mix. Errors wrap errs.ErrNotFound
+// (no document id), errs.ErrInvalidInput (md not valid UTF-8) or
+// errs.ErrUnsupported (a collection WithIndex over an index.DocumentIndex,
+// which keeps the metadata itself); a cancelled ctx returns ctx.Err()
+// before anything changes.
+func (c *Collection) SetMetadata(ctx context.Context, id string, md map[string]string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for k, v := range md {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return fmt.Errorf("ganada: SetMetadata(%q): metadata %q=%q is not valid UTF-8: %w", id, k, v, errs.ErrInvalidInput)
+		}
+	}
+	if _, ok := c.idx.(index.DocumentIndex); ok {
+		return fmt.Errorf("ganada: SetMetadata(%q): the index %T keeps the documents: %w", id, c.idx, errs.ErrUnsupported)
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	num, ok := c.byID[id]
+	if !ok {
+		return fmt.Errorf("ganada: SetMetadata(%q): %w", id, errs.ErrNotFound)
+	}
+	old := c.byNum[num]
+	// A new entry: queries holding the old one keep reading it unchanged.
+	c.byNum[num] = &entry{doc: Document{ID: old.doc.ID, Text: old.doc.Text, Metadata: copyMetadata(md)}, num: num}
+	return nil
+}

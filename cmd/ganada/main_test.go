@@ -17,11 +17,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/ganada/ganada"
 	"github.com/ganada/ganada/embed/static/glove"
 	"github.com/ganada/ganada/embed/transformer"
 	evalpkg "github.com/ganada/ganada/eval"
@@ -242,7 +244,7 @@ func TestChunking(t *testing.T) {
 		t.Fatalf("index: %s", errOut.String())
 	}
 	// The chunk package's own example cuts this text in four.
-	if !strings.Contains(out.String(), ": 4 documents (4 encoded, 0 unchanged)") {
+	if !strings.Contains(out.String(), ": 4 documents (1 encoded, 0 unchanged)") {
 		t.Fatalf("index: %q", out.String())
 	}
 	out.Reset()
@@ -256,7 +258,7 @@ func TestChunking(t *testing.T) {
 	}
 	json.Unmarshal(out.Bytes(), &hits)
 	id := filepath.ToSlash(doc)
-	if len(hits) != 1 || hits[0].ID != id+"#3" || hits[0].Metadata["parent"] != id || hits[0].Metadata["start"] != "101" || hits[0].Text != text[101:] {
+	if len(hits) != 1 || hits[0].ID != id+"#3" || hits[0].Metadata[ganada.MetaParent] != id || hits[0].Metadata[ganada.MetaStart] != "101" || hits[0].Text != text[101:] {
 		t.Errorf("hit %+v", hits)
 	}
 	out.Reset()
@@ -557,5 +559,94 @@ func TestEvalM3Rerank(t *testing.T) {
 	errOut.Reset()
 	if code := run1(t, []string{"eval", "-data", data, "-m3"}, "", &out, &errOut); code != 2 {
 		t.Errorf("-m3 without -model: exit %d, want 2 (%s)", code, errOut.String())
+	}
+}
+
+// TestChunkMigration: testdata/old-chunks.ganada was written by the index
+// command before it used the Collection's WithChunking (commit eb5053d,
+// in a folder holding d/long.txt and d/short.txt as written here:
+// `ganada index -chunk 8 -overlap 5 -exact -lexical -o old-chunks.ganada d`),
+// its chunks carrying the metadata parent, start and end, and the short
+// document stored as d/short.txt#0. Indexing the same folder again renames
+// that metadata to ganada.parent, ganada.start and ganada.end without
+// encoding anything; a query WithParents then finds the documents, and a
+// changed document replaces all its old chunks.
+func TestChunkMigration(t *testing.T) {
+	old, err := os.ReadFile(filepath.Join("testdata", "old-chunks.ganada"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	long := "Hangul was created in 1443. It was published in 1446.\n\n" +
+		"Its letters are grouped into syllable blocks. Unicode encodes 11,172 of them."
+	write(t, filepath.Join(dir, "d", "long.txt"), long)
+	write(t, filepath.Join(dir, "d", "short.txt"), "A short note.")
+	write(t, filepath.Join(dir, "c.ganada"), string(old))
+	t.Chdir(dir)
+	// The old file loads as it is, in the query command and the library.
+	var out, errOut bytes.Buffer
+	if code := run1(t, []string{"query", "-k", "1", "c.ganada", "Unicode"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("query of the old file: %s", errOut.String())
+	}
+	out.Reset()
+	if code := run1(t, []string{"index", "-chunk", "8", "-overlap", "5", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("index: %s", errOut.String())
+	}
+	if !strings.Contains(out.String(), ": 5 documents (0 encoded, 2 unchanged)") {
+		t.Fatalf("index: %q", out.String())
+	}
+	enc, _ := glove.Load()
+	ctx := context.Background()
+	col, err := ganada.Load(ctx, "c.ganada", enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range col.IDs() {
+		d, _ := col.Get(id)
+		if _, ok := d.Metadata["parent"]; ok || d.Metadata[ganada.MetaParent] == "" {
+			t.Fatalf("%q not migrated: %v", id, d.Metadata)
+		}
+	}
+	hits, err := col.Query(ctx, "Unicode syllables", 2, ganada.WithParents())
+	if err != nil || len(hits) != 2 {
+		t.Fatalf("WithParents: %+v %v", hits, err)
+	}
+	if s, e, ok := hits[0].Offsets(); hits[0].Parent() != "d/long.txt" || !ok || long[s:e] != hits[0].Text {
+		t.Fatalf("best hit %+v", hits[0])
+	}
+	// A changed document replaces all its old chunks; one of a single
+	// chunk is now stored whole.
+	write(t, filepath.Join("d", "long.txt"), "Hangul was created in 1443.")
+	write(t, filepath.Join("d", "short.txt"), "A shorter note.")
+	out.Reset()
+	if code := run1(t, []string{"index", "-chunk", "8", "-overlap", "5", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("index: %s", errOut.String())
+	}
+	if col, err = ganada.Load(ctx, "c.ganada", enc); err != nil {
+		t.Fatal(err)
+	}
+	if ids := col.IDs(); !slices.Equal(ids, []string{"d/long.txt", "d/short.txt"}) {
+		t.Fatalf("after the change: %v", ids)
+	}
+	// Without -chunk, an unchanged document is kept as it is.
+	out.Reset()
+	if code := run1(t, []string{"index", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 || !strings.Contains(out.String(), "(0 encoded, 2 unchanged)") {
+		t.Fatalf("index without -chunk: %q %s", out.String(), errOut.String())
+	}
+	// A chunked document changed and indexed without -chunk loses its
+	// chunks.
+	write(t, filepath.Join("d", "long.txt"), long)
+	if code := run1(t, []string{"index", "-chunk", "8", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	write(t, filepath.Join("d", "long.txt"), long+" The end.")
+	if code := run1(t, []string{"index", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	if col, err = ganada.Load(ctx, "c.ganada", enc); err != nil {
+		t.Fatal(err)
+	}
+	if ids := col.IDs(); !slices.Equal(ids, []string{"d/long.txt", "d/short.txt"}) {
+		t.Fatalf("after indexing without -chunk: %v", ids)
 	}
 }

@@ -447,16 +447,7 @@ func (c *Collection) loadMulti(ctx context.Context, sp *sparse.Index, col *multi
 	if err := c.initMulti(buildSp, buildCol); err != nil {
 		return err
 	}
-	docs := make([]Document, len(entries))
-	nums := make([]uint64, len(entries))
-	for i, e := range entries {
-		docs[i], nums[i] = e.doc, e.num
-	}
-	_, extra, err := c.encodeDocuments(ctx, docs)
-	if err != nil {
-		return fmt.Errorf("ganada: encoding the stored texts for WithSparse or WithColBERT: %w", err)
-	}
-	if err := c.addMulti(ctx, nums, extra); err != nil {
+	if err := c.encodeMultiOf(ctx, entries); err != nil {
 		return err
 	}
 	if keepSp != nil {
@@ -466,4 +457,24 @@ func (c *Collection) loadMulti(ctx context.Context, sp *sparse.Index, col *multi
 		c.col = keepCol
 	}
 	return nil
+}
+
+// encodeMultiOf encodes the texts of stored entries with EncodeMulti and
+// stores their lexical weights and ColBERT vectors (as the collection
+// keeps them): the outputs a file lacks, or that a replayed change did not
+// carry.
+func (c *Collection) encodeMultiOf(ctx context.Context, entries []*entry) error {
+	if !c.multi() || len(entries) == 0 {
+		return nil
+	}
+	docs := make([]Document, len(entries))
+	nums := make([]uint64, len(entries))
+	for i, e := range entries {
+		docs[i], nums[i] = e.doc, e.num
+	}
+	_, extra, err := c.encodeDocuments(ctx, docs)
+	if err != nil {
+		return fmt.Errorf("ganada: encoding stored texts for their lexical weights or ColBERT vectors: %w", err)
+	}
+	return c.addMulti(ctx, nums, extra)
 }

@@ -591,3 +591,49 @@ func TestM3Concurrent(t *testing.T) {
 		t.Fatal("nothing ran")
 	}
 }
+
+// BenchmarkM3Query compares a WithM3 query over 500 golden texts of
+// tiny-bge-m3 (scores from the stored outputs, 100 candidates) with the
+// same candidates reranked by M3.Reranker (which encodes them again).
+func BenchmarkM3Query(b *testing.B) {
+	dir := filepath.Join("embed", "transformer", "testdata", "tiny-bge-m3")
+	if _, err := os.Stat(dir); err != nil {
+		b.Skipf("fixture %s not found", dir)
+	}
+	texts, _ := m3Golden(&testing.T{}, dir)
+	m3, err := transformer.LoadM3(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m3.Close()
+	c, err := ganada.NewCollection(m3, ganada.WithFlat(), ganada.WithSparse(), ganada.WithColBERT())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var docs []ganada.Document
+	for i := 0; i < 500; i++ {
+		docs = append(docs, ganada.Document{ID: fmt.Sprint(i), Text: fmt.Sprintf("%s %d", texts[i%len(texts)], i)})
+	}
+	if err := c.Add(ctx, docs...); err != nil {
+		b.Fatal(err)
+	}
+	w := embed.MultiWeights{Dense: 0.4, Sparse: 0.2, ColBERT: 0.4}
+	rr, err := m3.Reranker(w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("WithM3", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := c.Query(ctx, texts[i%len(texts)], 10, ganada.WithM3(w)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("WithRerank(M3.Reranker,100)", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := c.Query(ctx, texts[i%len(texts)], 10, ganada.WithRerank(rr, 100)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

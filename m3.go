@@ -251,12 +251,18 @@ func (c *Collection) checkMultiQuery(q *queryConfig, text bool) error {
 			return fmt.Errorf("ganada: WithMaxSim(%d) and WithRerank: use one: %w", q.maxsim, errs.ErrInvalidOption)
 		}
 	}
-	if q.needsMulti() && !text {
-		name := q.option
-		if q.mode != modeSparse && q.mode != modeM3 {
-			name = fmt.Sprintf("WithMaxSim(%d)", q.maxsim)
-		}
+	if !q.needsMulti() {
+		return nil
+	}
+	name := q.option
+	if q.mode != modeSparse && q.mode != modeM3 {
+		name = fmt.Sprintf("WithMaxSim(%d)", q.maxsim)
+	}
+	if !text {
 		return fmt.Errorf("ganada: %s: QueryVector has no text to encode: %w", name, errs.ErrInvalidOption)
+	}
+	if _, ok := c.enc.(embed.MultiEncoder); !ok {
+		return fmt.Errorf("ganada: %s: the encoder %T gives no lexical weights or ColBERT vectors (it is not an embed.MultiEncoder): %w", name, c.enc, errs.ErrInvalidOption)
 	}
 	return nil
 }

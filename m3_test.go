@@ -441,6 +441,16 @@ func TestM3Errors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	plain, err := ganada.NewCollection(newHashEncoder(8), ganada.WithFlat())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Add(ctx, corpus(5, 3)...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.Query(ctx, "alpha", 3, ganada.WithM3(embed.MultiWeights{Dense: 1})); !errors.Is(err, errs.ErrInvalidOption) {
+		t.Errorf("WithM3 with a plain encoder: %v, want errs.ErrInvalidOption", err)
+	}
 	inf := float32(math.Inf(1))
 	for _, tc := range []struct {
 		c    *ganada.Collection

@@ -53,11 +53,7 @@ func relu(x []float32) { nn.ReLU(x, x) }
 
 // silu is x·σ(x) (torch's nn.functional.silu), which the matrix kernels'
 // epilogue does not fuse: the forward pass applies it after the product.
-func silu(x []float32) {
-	for i, v := range x {
-		x[i] = float32(float64(v) / (1 + math.Exp(-float64(v))))
-	}
-}
+func silu(x []float32) { nn.SiLU(x, x) }
 
 func tanhAct(x []float32) {
 	for i, v := range x {

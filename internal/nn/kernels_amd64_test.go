@@ -16,11 +16,11 @@ import (
 func kernelSets() []kernelSet {
 	sets := []kernelSet{genericKernelSet}
 	if cpu.Selected() >= cpu.AVX2 {
-		sets = append(sets, kernelSet{name: "avx2", exp: expVecAVX2, erf: erfGeneric, gelu: geluVecAVX2, biasGELU: biasGELUVecAVX2, add: addGeneric, expShiftSum: expShiftSumVecAVX2,
+		sets = append(sets, kernelSet{name: "avx2", exp: expVecAVX2, erf: erfGeneric, gelu: geluVecAVX2, geluTanh: geluTanhGeneric, silu: siluGeneric, biasGELU: biasGELUVecAVX2, add: addGeneric, expShiftSum: expShiftSumVecAVX2,
 			rowSum: rowSumGeneric, rowSqDev: rowSqDevGeneric, rowNorm: rowNormGeneric})
 	}
 	if cpu.Selected() >= cpu.AVX512 {
-		sets = append(sets, kernelSet{name: "avx512", exp: expVecAVX512, erf: erfGeneric, gelu: geluVecAVX512, biasGELU: biasGELUVecAVX512, add: addVecAVX512, expShiftSum: expShiftSumVecAVX512,
+		sets = append(sets, kernelSet{name: "avx512", exp: expVecAVX512, erf: erfGeneric, gelu: geluVecAVX512, geluTanh: geluTanhGeneric, silu: siluGeneric, biasGELU: biasGELUVecAVX512, add: addVecAVX512, expShiftSum: expShiftSumVecAVX512,
 			rowSum: rowSumAVX512Vec, rowSqDev: rowSqDevAVX512Vec, rowNorm: rowNormAVX512Vec})
 	}
 	return sets

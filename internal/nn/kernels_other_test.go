@@ -13,7 +13,8 @@ import (
 func kernelSets() []kernelSet { return []kernelSet{genericKernelSet} }
 
 func TestDispatchFollowsCPULevel(t *testing.T) {
-	for _, b := range [][2]any{{expVec, expGeneric}, {geluVec, geluGeneric}, {softmaxRows, softmaxRowsGeneric}, {addVec, addGeneric}} {
+	for _, b := range [][2]any{{expVec, expGeneric}, {geluVec, geluGeneric}, {softmaxRows, softmaxRowsGeneric}, {addVec, addGeneric},
+		{erfVec, erfGeneric}, {geluTanhVec, geluTanhGeneric}, {siluVec, siluGeneric}} {
 		if reflect.ValueOf(b[0]).Pointer() != reflect.ValueOf(b[1]).Pointer() {
 			t.Errorf("an assembly kernel is bound in a build without assembly")
 		}

@@ -8,7 +8,10 @@
 // inconsistent lengths: they are internal kernels whose callers own the
 // shapes.
 //
-// On amd64 the kernels are AVX2+FMA or AVX-512 assembly. On arm64 (neon
+// On amd64 the kernels are AVX2+FMA or AVX-512 assembly; Erf, the tanh
+// GELU and SiLU run their AVX2+FMA kernels at the AVX-512 level too (this
+// project's machines have no AVX-512 to test a 16-lane form on: Zen 3,
+// and qemu's TCG lacks AVX-512). On arm64 (neon
 // and dotprod levels) LayerNorm's row statistics (float64, widened with
 // FCVTL) and normalisation, the bias and residual adds, exp, softmax's
 // three passes (max, exp-and-sum, scaling), exact and tanh GELU, Erf and

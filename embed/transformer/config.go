@@ -50,6 +50,7 @@ type config struct {
 	SlidingWindowPattern *int            `json:"sliding_window_pattern"`
 	RopeLocalBaseFreq    *float64        `json:"rope_local_base_freq"`
 	RopeScaling          json.RawMessage `json:"rope_scaling"`
+	RopeParameters       json.RawMessage `json:"rope_parameters"`
 	QueryPreAttnScalar   *float64        `json:"query_pre_attn_scalar"`
 	UseBidirectional     *bool           `json:"use_bidirectional_attention"`
 	AttnSoftcap          *float64        `json:"attn_logit_softcapping"`
@@ -80,6 +81,8 @@ type config struct {
 	localLayers  []bool
 	causalWindow int
 	attnScale    float32
+	// ropeLocal is rope_parameters' sliding_attention theta (0: none).
+	ropeLocal float64
 	// TypeVocabSize is type_vocab_size, or when config.json has none, the
 	// rows of the token type embeddings (set by loadEmbeddings).
 	TypeVocabSize int
@@ -358,6 +361,9 @@ func (c *config) checkDecoder() error {
 	if c.AttnSoftcap != nil {
 		return badConfig(errs.ErrUnsupported, "attn_logit_softcapping %g (no soft-capping of attention scores)", *c.AttnSoftcap)
 	}
+	if err := c.readRopeParameters(); err != nil {
+		return err
+	}
 	w := 0
 	if c.SlidingWindow != nil {
 		w = *c.SlidingWindow
@@ -382,9 +388,12 @@ func (c *config) checkDecoder() error {
 	if !f.layerTypes {
 		return nil
 	}
-	if c.RopeLocalBaseFreq != nil {
+	switch {
+	case c.RopeLocalBaseFreq != nil:
 		c.localTheta = *c.RopeLocalBaseFreq
-	} else {
+	case c.ropeLocal > 0:
+		c.localTheta = c.ropeLocal
+	default:
 		c.localTheta = 1e4 // Gemma3TextConfig's default
 	}
 	if !(c.localTheta > 1) || math.IsInf(c.localTheta, 0) {
@@ -416,6 +425,62 @@ func (c *config) checkDecoder() error {
 	}
 	for i := range c.localLayers {
 		c.localLayers[i] = (i+1)%p != 0
+	}
+	return nil
+}
+
+// ropeParams is one entry of rope_parameters, the form transformers v5
+// saves the rotary settings in (instead of rope_theta, rope_scaling and
+// rope_local_base_freq).
+type ropeParams struct {
+	Type  string   `json:"rope_type"`
+	Theta *float64 `json:"rope_theta"`
+}
+
+// readRopeParameters reads rope_parameters when config.json has it: one
+// entry for every layer ({"rope_type": ..., "rope_theta": ...}) or one per
+// layer type ({"full_attention": {...}, "sliding_attention": {...}}, as
+// Gemma3 saves it). Its thetas apply where rope_theta and
+// rope_local_base_freq are absent; a rope_type other than "default" is
+// refused, as rope_scaling is.
+func (c *config) readRopeParameters() error {
+	if len(c.RopeParameters) == 0 || string(c.RopeParameters) == "null" {
+		return nil
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(c.RopeParameters, &keys); err != nil {
+		return badConfig(errs.ErrCorrupt, "rope_parameters: %v", err)
+	}
+	var global, local *ropeParams
+	if _, perType := keys["full_attention"]; perType {
+		var byType map[string]*ropeParams
+		if err := json.Unmarshal(c.RopeParameters, &byType); err != nil {
+			return badConfig(errs.ErrCorrupt, "rope_parameters: %v", err)
+		}
+		global, local = byType["full_attention"], byType["sliding_attention"]
+	} else {
+		global = new(ropeParams)
+		if err := json.Unmarshal(c.RopeParameters, global); err != nil {
+			return badConfig(errs.ErrCorrupt, "rope_parameters: %v", err)
+		}
+	}
+	for _, p := range []*ropeParams{global, local} {
+		if p == nil {
+			continue
+		}
+		if p.Type != "" && p.Type != "default" {
+			return badConfig(errs.ErrUnsupported, "rope_parameters rope_type %q (only the default rotary embedding)", p.Type)
+		}
+		if p.Theta != nil && (!(*p.Theta > 1) || math.IsInf(*p.Theta, 0)) {
+			return badConfig(errs.ErrCorrupt, "rope_parameters rope_theta %g: must be finite and above 1", *p.Theta)
+		}
+	}
+	if global != nil && global.Theta != nil && c.RopeTheta == nil {
+		c.globalTheta = *global.Theta
+		c.localTheta = c.globalTheta
+	}
+	if local != nil && local.Theta != nil {
+		c.ropeLocal = *local.Theta
 	}
 	return nil
 }

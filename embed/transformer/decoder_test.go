@@ -305,3 +305,56 @@ func TestDecoderFamiliesInt8(t *testing.T) {
 		})
 	}
 }
+
+// TestDecoderRopeParameters checks config.json files in the form
+// transformers v5 saves (rope_parameters instead of rope_theta and
+// rope_local_base_freq): the same hidden states as the goldens, whose
+// thetas differ from the families' defaults.
+func TestDecoderRopeParameters(t *testing.T) {
+	cases := []struct {
+		model  string
+		drop   []string
+		params any
+	}{
+		{"tiny-qwen2", []string{"rope_theta", "rope_scaling"}, map[string]any{"rope_type": "default", "rope_theta": 1e6}},
+		{"tiny-mistral", []string{"rope_theta"}, map[string]any{"rope_type": "default", "rope_theta": 1e4}},
+		{"tiny-gemma3", []string{"rope_theta", "rope_local_base_freq", "rope_scaling"}, map[string]any{
+			"full_attention":    map[string]any{"rope_type": "default", "rope_theta": 1e6},
+			"sliding_attention": map[string]any{"rope_type": "default", "rope_theta": 1e4},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.model, func(t *testing.T) {
+			g := loadGolden(t, tc.model, "public")
+			dir := copyModel(t, g.dir, nil)
+			for _, k := range tc.drop {
+				setConfig(k, nil)(t, dir)
+			}
+			setConfig("rope_parameters", tc.params)(t, dir)
+			e := loadEncoder(t, dir, "model.safetensors")
+			var seqs []sequence
+			for _, it := range g.Items[:16] {
+				seqs = append(seqs, sequence{ids: it.InputIDs})
+			}
+			r := newRunner(e, 1)
+			defer r.close()
+			x, err := e.forward(r, seqs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, row, worst := e.cfg.HiddenSize, 0, 0.0
+			for _, it := range g.Items[:16] {
+				worst = math.Max(worst, testutil.MaxAbsDiff(x[row*h:(row+it.NumTokens)*h], it.hidden))
+				row += it.NumTokens
+			}
+			if worst > 1e-4 {
+				t.Errorf("rope_parameters %v: last_hidden_state max abs diff %.3g", tc.params, worst)
+			}
+		})
+	}
+	dir := copyModel(t, modelDir(t, "tiny-qwen2"), nil)
+	setConfig("rope_parameters", map[string]any{"rope_type": "yarn", "rope_theta": 1e6, "factor": 4})(t, dir)
+	if _, err := readConfig(filepath.Join(dir, "config.json")); !errors.Is(err, errs.ErrUnsupported) || !strings.Contains(err.Error(), "yarn") {
+		t.Errorf("rope_parameters with rope_type yarn: error %v, want ErrUnsupported naming it", err)
+	}
+}

@@ -43,6 +43,11 @@
 //     its two Dense modules). Attention soft-capping and causal Gemma3
 //     configs are refused.
 //
+// The decoder families read the rotary settings also in the form
+// transformers v5 saves them (rope_parameters, one entry or one per layer
+// type); rotary scaling (rope_scaling or a rope_type other than default)
+// is refused.
+//
 // The qwen2, mistral and gemma3_text families are checked on seeded
 // weights only (testdata tiny-qwen2, tiny-mistral, tiny-gemma3: Hugging
 // Face transformers' own Qwen2Model, MistralModel and Gemma3TextModel run

@@ -54,6 +54,7 @@ type config struct {
 	QueryPreAttnScalar   *float64        `json:"query_pre_attn_scalar"`
 	UseBidirectional     *bool           `json:"use_bidirectional_attention"`
 	AttnSoftcap          *float64        `json:"attn_logit_softcapping"`
+	IsCausal             *bool           `json:"is_causal"`
 
 	fam     *family
 	gemmAct gemm.Activation // hidden_act, fused into the FFN's first product
@@ -357,6 +358,11 @@ func (c *config) checkDecoder() error {
 	}
 	if len(c.RopeScaling) > 0 && string(c.RopeScaling) != "null" && f.name != "qwen3" {
 		return badConfig(errs.ErrUnsupported, "rope_scaling %s (only the default rotary embedding)", c.RopeScaling)
+	}
+	if c.IsCausal != nil && *c.IsCausal != f.causal {
+		// transformers' is_causal switch (bidirectional decoders): not
+		// checked against a reference here.
+		return badConfig(errs.ErrUnsupported, "is_causal %v (%s models run with is_causal %v only)", *c.IsCausal, f.name, f.causal)
 	}
 	if c.AttnSoftcap != nil {
 		return badConfig(errs.ErrUnsupported, "attn_logit_softcapping %g (no soft-capping of attention scores)", *c.AttnSoftcap)

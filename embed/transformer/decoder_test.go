@@ -197,6 +197,8 @@ func TestBrokenDecoderModels(t *testing.T) {
 			errs.ErrUnsupported, []string{"use_sliding_window", "config.json"}},
 		{"tiny-qwen2", "rope scaling", setConfig("rope_scaling", map[string]any{"type": "yarn", "factor": 4}),
 			errs.ErrUnsupported, []string{"rope_scaling", "yarn"}},
+		{"tiny-qwen2", "bidirectional", setConfig("is_causal", false),
+			errs.ErrUnsupported, []string{"is_causal false"}},
 		{"tiny-mistral", "zero window", setConfig("sliding_window", 0),
 			errs.ErrCorrupt, []string{"sliding_window 0", "config.json"}},
 		{"tiny-mistral", "huge window", setConfig("sliding_window", 1<<40),

@@ -70,7 +70,11 @@ Inputs and pooling
 ------------------
 Token ids are the 64 unprompted items of tiny-qwen3's public golden (HF
 tokenizers' ids of the bpe-bytelevel Qwen-layout tokenizer, EOS appended),
-so the models share that tokenizer (vocab_size 8064). Batches of 16 in input
+so the models share that tokenizer (vocab_size 8064), followed by that
+golden's 17 prompted texts with each model's own prompts (PROMPTED; input
+text (prompt + text).strip() as sentence-transformers' Transformer module
+strips it), tokenised by Hugging Face tokenizers' Rust core through
+tokenize.js (npm @anush008/tokenizers 0.6.0, the shared fixtures' tool). Batches of 16 in input
 order, padded left (Qwen2, Mistral: last-token pooling) or right (Gemma3:
 mean pooling); the other side and single-text runs are recorded as
 max_abs_diff_*. Pooling, Dense (no bias, Identity) and Normalize follow
@@ -83,7 +87,10 @@ Rerun
   /usr/bin/python3 internal/goldens/decoders/gen.py \
       --ref DIR  (holding models/{qwen2,mistral,gemma3}/modeling_*.py) \
       --qwen3-golden ../shared/fixtures/models/tiny-qwen3/goldens/public.json \
+      --tokenizer ../shared/fixtures/models/tiny-qwen3/tokenizer.json \
       --out embed/transformer/testdata
+(with NODE_PATH naming a node_modules holding @anush008/tokenizers, e.g.
+bench/tokenizer/node_modules after `npm install` there).
 Seeds: tiny-qwen2 2601, tiny-mistral 2602, tiny-gemma3 2603.
 """
 
@@ -93,6 +100,7 @@ import json
 import os
 import shutil
 import struct
+import subprocess
 import sys
 import tempfile
 
@@ -145,6 +153,18 @@ GEMMA_PROMPTS = {
     "STS": "task: sentence similarity | query: ",
     "Summarization": "task: summarization | query: ",
 }
+
+
+# The prompts whose items each golden holds (the 17 prompted texts of
+# tiny-qwen3's golden, with the model's own prompt).
+PROMPTED = {"qwen2": ["query"], "mistral": ["web_search_query"], "gemma3": ["query", "document"]}
+
+
+def tokenize(tokenizer, texts):
+    """Ids of texts from Hugging Face tokenizers (tokenize.js, node)."""
+    out = subprocess.run(["node", os.path.join(HERE, "tokenize.js"), tokenizer],
+                         input=json.dumps(texts).encode(), capture_output=True, check=True)
+    return json.loads(out.stdout)
 
 
 def sha256(path):
@@ -299,6 +319,7 @@ def main():
     ap.add_argument("--ref", required=True)
     ap.add_argument("--qwen3-golden", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--tokenizer", required=True, help="tiny-qwen3's tokenizer.json (for the prompted items' ids)")
     a = ap.parse_args()
     build_package(a.ref)
     torch.set_num_threads(1)
@@ -307,7 +328,8 @@ def main():
     from transformers.models.gemma3.modeling_gemma3 import Gemma3TextModel
 
     src = json.load(open(a.qwen3_golden))
-    items = [it for it in src["items"] if it.get("prompt_name") is None]
+    plain = [it for it in src["items"] if it.get("prompt_name") is None]
+    prompted_texts = [it["text"] for it in src["items"] if it.get("prompt_name") is not None]
     cfgs = configs()
     specs = [
         ("tiny-qwen2", "qwen2", Qwen2Model, 2601, "lasttoken", "left", None),
@@ -316,6 +338,14 @@ def main():
     ]
     for name, key, cls, seed, pooling, side, dense in specs:
         raw, cfg = cfgs[key]
+        prompts = {"qwen2": {"query": QWEN2_QUERY}, "mistral": MISTRAL_PROMPTS, "gemma3": GEMMA_PROMPTS}[key]
+        items = list(plain)
+        for pname in PROMPTED[key]:
+            inputs = [(prompts[pname] + t).strip() for t in prompted_texts]
+            for t, inp, enc in zip(prompted_texts, inputs, tokenize(a.tokenizer, inputs)):
+                items.append({"index": len(items), "text": t, "prompt_name": pname, "prompt": prompts[pname],
+                              "input_text": inp, "num_tokens": len(enc["ids"]), "input_ids": enc["ids"],
+                              "tokens": enc["tokens"]})
         torch.manual_seed(seed)
         model = cls(cfg).eval()
         seed_weights(model, seed, key == "gemma3")
@@ -352,7 +382,6 @@ def main():
             "pooling_mode_mean_sqrt_len_tokens": False, "pooling_mode_weightedmean_tokens": False,
             "pooling_mode_lasttoken": pooling == "lasttoken", "include_prompt": True})
         write_json(os.path.join(d, "sentence_bert_config.json"), {"max_seq_length": 512, "do_lower_case": False})
-        prompts = {"qwen2": {"query": QWEN2_QUERY}, "mistral": MISTRAL_PROMPTS, "gemma3": GEMMA_PROMPTS}[key]
         write_json(os.path.join(d, "config_sentence_transformers.json"), {
             "prompts": prompts, "default_prompt_name": None, "similarity_fn_name": "cosine"})
 
@@ -376,7 +405,7 @@ def main():
                 diff["last_hidden_state_" + other] = max(diff["last_hidden_state_" + other], float((rows[i] - rows2[i]).abs().max()))
                 _, _, single = run(model, [it["input_ids"]], side)
                 diff["last_hidden_state_single"] = max(diff["last_hidden_state_single"], float((rows[i] - single[0]).abs().max()))
-                rec = {k: it[k] for k in ("index", "text", "prompt_name", "input_text", "num_tokens", "input_ids", "tokens") if k in it}
+                rec = {k: it[k] for k in ("index", "text", "prompt_name", "prompt", "input_text", "num_tokens", "input_ids", "tokens") if k in it}
                 rec["batch"] = b0 // 16
                 for field, arr in (("last_hidden_state", rows[i]), ("pooled", pooled[i]), ("normalized", normed[i])):
                     bts = arr.contiguous().numpy().astype("<f4").tobytes()
@@ -402,7 +431,7 @@ def main():
                 "transformers_files": {m: {"file": f"src/transformers/models/{m}/{n}", "commit": c, "sha256": REF_SHA256[m]} for m, (n, c) in REF_FILES.items() if m == key},
                 "shim": "internal/goldens/decoders/shim (names only; see gen.py)",
                 "torch": torch.__version__,
-                "input_ids": "the unprompted items of tiny-qwen3's public golden (HF tokenizers)",
+                "input_ids": "tiny-qwen3's public golden: its 64 unprompted items' ids, then its 17 prompted texts with this model's prompts tokenised by HF tokenizers (tokenize.js)",
                 "pooling_code": "sentence-transformers Pooling / Dense / Normalize maths (v3.x), in gen.py",
             },
             "model": name, "model_class": cls.__name__, "seed": seed,

@@ -349,14 +349,14 @@ func (c *config) checkFamily() error {
 const maxWindow = 1 << 24
 
 // checkDecoder checks and sets the sliding-window, rotary and layer-type
-// settings of the Qwen2, Mistral and Gemma3 text families (Qwen3 has none
-// of them: its configs say use_sliding_window false).
+// settings of the decoder families (Qwen3's configs say use_sliding_window
+// false and rope_scaling null, as Qwen2's).
 func (c *config) checkDecoder() error {
 	f := c.fam
-	if f.decoderWindow == windowNone && f.name != "qwen3" && c.UseSlidingWindow {
+	if f.decoderWindow == windowNone && c.UseSlidingWindow {
 		return badConfig(errs.ErrUnsupported, "use_sliding_window true (%s models are run with full attention)", f.name)
 	}
-	if len(c.RopeScaling) > 0 && string(c.RopeScaling) != "null" && f.name != "qwen3" {
+	if len(c.RopeScaling) > 0 && string(c.RopeScaling) != "null" {
 		return badConfig(errs.ErrUnsupported, "rope_scaling %s (only the default rotary embedding)", c.RopeScaling)
 	}
 	if c.IsCausal != nil && *c.IsCausal != f.causal {

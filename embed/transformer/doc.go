@@ -54,8 +54,9 @@
 // by internal/goldens/decoders/gen.py): hidden states within 1.5e-5 (the
 // left-padding position shift of the reference's batches, 6e-6 and 3e-6
 // for Qwen2 and Gemma3), sentence embeddings cosine 1 − 1e-11 or closer.
-// Gemma's tokenizer (SentencePiece-style BPE with byte fallback) is not
-// checked against Hugging Face tokenizers here.
+// Gemma 3's tokenizer layout (SentencePiece-style BPE with byte fallback)
+// matches Hugging Face tokenizers on a vocabulary trained for the test
+// (embed/tokenizer's bpe-gemma fixture); Gemma's own vocabulary was not run.
 //
 // Each is matched against Hugging Face transformers' own modeling code on
 // seeded-random weights in the real tensor names and shapes (the shared

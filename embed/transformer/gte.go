@@ -5,6 +5,7 @@
 package transformer
 
 import (
+	"encoding/json"
 	"math"
 
 	"github.com/ganada/ganada/errs"
@@ -16,11 +17,14 @@ type gteKeys struct {
 	LayerNormType *string `json:"layer_norm_type"`
 	PackQKV       *bool   `json:"pack_qkv"`
 	LognScale     bool    `json:"logn_attention_scale"`
-	RopeScaling   *struct {
-		Type   string   `json:"type"`
-		Factor *float64 `json:"factor"`
-		MixedB *float64 `json:"mixed_b"`
-	} `json:"rope_scaling"`
+}
+
+// gteRopeScaling is NewConfig's rope_scaling (read from the config's raw
+// rope_scaling, which the decoder families read too).
+type gteRopeScaling struct {
+	Type   string   `json:"type"`
+	Factor *float64 `json:"factor"`
+	MixedB *float64 `json:"mixed_b"`
 }
 
 // fixGTE reads a "new" config.json: rotary positions (position_embedding_type
@@ -60,7 +64,11 @@ func fixGTE(c *config) error {
 	if !(c.globalTheta > 1) || math.IsInf(c.globalTheta, 0) {
 		return badConfig(errs.ErrCorrupt, "rope_theta %g: must be finite and above 1", c.globalTheta)
 	}
-	if s := k.RopeScaling; s != nil {
+	if len(c.RopeScaling) > 0 && string(c.RopeScaling) != "null" {
+		s := &gteRopeScaling{}
+		if err := json.Unmarshal(c.RopeScaling, s); err != nil {
+			return badConfig(errs.ErrCorrupt, "rope_scaling %s: %v", c.RopeScaling, err)
+		}
 		switch {
 		case s.Type != "ntk":
 			return badConfig(errs.ErrUnsupported, "rope_scaling type %q (only ntk)", s.Type)

@@ -58,10 +58,7 @@ func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if err != nil {
 		return err
 	}
-	if err := c.insert(ctx, uniq, vecs); err != nil {
-		return err
-	}
-	return c.deleteStale(ctx, stale)
+	return c.insert(ctx, uniq, vecs, stale)
 }
 
 // prepareDocuments validates docs and returns them with repeated IDs
@@ -206,11 +203,17 @@ func (c *Collection) report(p Progress) {
 	}
 }
 
-// insert adds the encoded documents under fresh index ids, then makes them
-// current and retires the versions they replace.
-func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32) error {
+// insert adds the encoded documents under fresh index ids, writes them
+// (with the stored documents of IDs stale, chunks a chunked Add replaces,
+// that are still there) to the log of an attached collection, then makes
+// them current and retires the versions they replace and the stale ones,
+// all at once.
+func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32, stale []string) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	if c.closed {
+		return fmt.Errorf("ganada: the collection is closed: %w", errs.ErrClosed)
+	}
 
 	// Register the new versions. Until published they are in byNum but not
 	// current, so queries (which filter while pending > 0) skip them.
@@ -253,6 +256,30 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 		done = end
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
 	}
+	// The stale documents still stored (another writer may have deleted
+	// some): with wmu held, the maps change under no one else.
+	var staleNums []uint64
+	if err == nil && len(stale) > 0 {
+		adding := make(map[string]bool, len(docs))
+		for _, d := range docs {
+			adding[d.ID] = true
+		}
+		c.mu.RLock()
+		for _, id := range stale {
+			if n, ok := c.byID[id]; ok && !adding[id] {
+				staleNums = append(staleNums, n)
+				adding[id] = true
+			}
+		}
+		c.mu.RUnlock()
+	}
+	if err == nil && c.wal != nil {
+		ops := logOps{adds: make([]*entry, len(docs)), vecs: vecs, dels: staleNums}
+		for i := range docs {
+			ops.adds[i] = &entry{doc: docs[i], num: nums[i]}
+		}
+		err = c.logCall(ops)
+	}
 	if err != nil {
 		c.rollback(ctx, nums)
 		return err
@@ -267,6 +294,11 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			delete(c.byNum, prev)
 		}
 		c.byID[d.ID] = nums[i]
+	}
+	for _, n := range staleNums {
+		delete(c.byID, c.byNum[n].doc.ID)
+		delete(c.byNum, n)
+		old = append(old, n)
 	}
 	c.pending += len(old) - len(docs)
 	c.mu.Unlock()
@@ -326,7 +358,12 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.mu.Lock()
+	if c.closed {
+		return fmt.Errorf("ganada: the collection is closed: %w", errs.ErrClosed)
+	}
+	// With wmu held the maps change under no one else: read them, log the
+	// deletion, then apply it.
+	c.mu.RLock()
 	ids = c.expandParents(ids)
 	seen := make(map[string]bool, len(ids))
 	nums := make([]uint64, 0, len(ids))
@@ -337,11 +374,21 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 		seen[id] = true
 		n, ok := c.byID[id]
 		if !ok {
-			c.mu.Unlock()
+			c.mu.RUnlock()
 			return fmt.Errorf("ganada: %q: %w", id, errs.ErrNotFound)
 		}
 		nums = append(nums, n)
 	}
+	c.mu.RUnlock()
+	if len(nums) == 0 {
+		return nil
+	}
+	if c.wal != nil {
+		if err := c.logCall(logOps{dels: nums}); err != nil {
+			return err
+		}
+	}
+	c.mu.Lock()
 	for _, n := range nums {
 		delete(c.byID, c.byNum[n].doc.ID)
 		delete(c.byNum, n)

@@ -75,6 +75,12 @@ type config struct {
 	lexOpts   []lexical.Option // its options
 	splitter  *chunk.Splitter  // WithChunking's
 
+	// OpenFile's log (durable.go): WithLogSync(false), WithAutoCompact.
+	logNoSync    bool
+	compactRatio float64
+	compactMin   int64
+	compactSet   bool
+
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
 	fixed []string

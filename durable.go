@@ -205,7 +205,7 @@ func (c *Collection) logCall(ops logOps) error {
 		return nil
 	}
 	if err := w.append(ops); err != nil {
-		return err
+		return fmt.Errorf("ganada: %w", err)
 	}
 	r := c.cfg.compactRatio
 	if r > 0 && !c.compacting && !c.closing && w.size > c.cfg.compactMin && float64(w.size) > r*float64(w.snap.size) {
@@ -248,7 +248,7 @@ func (c *Collection) compactLog(ctx context.Context, auto bool) error {
 	}
 	nw, err := createLog(w.path, id, w.sync)
 	if err != nil {
-		w.broken = fmt.Errorf("ganada: compacted into %s but could not restart the log, reopen the collection: %w", w.path, err)
+		w.broken = fmt.Errorf("compacted into %s but could not restart the log, reopen the collection: %w", w.path, err)
 		return w.broken
 	}
 	w.f.Close()

@@ -64,9 +64,11 @@ const (
 	recMagic      = "GLR."
 	recHeadSize   = 4 + 4 + 8 + 1 + 4
 	recFlagLast   = 1
-	// maxRecordPayload is where the writer splits a call into records.
-	maxRecordPayload = 16 << 20
 )
+
+// maxRecordPayload is where the writer splits a call into records (a
+// variable for the tests, which make multi-record calls small).
+var maxRecordPayload = 16 << 20
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -114,17 +116,17 @@ func appendLogHeader(b []byte, id snapID) []byte {
 // parseLogHeader reads the header of the log named name.
 func parseLogHeader(name string, b []byte) (snapID, error) {
 	if len(b) < logHeaderSize {
-		return snapID{}, fmt.Errorf("ganada: log %s: header: %d bytes, want %d: %w", name, len(b), logHeaderSize, errs.ErrCorrupt)
+		return snapID{}, fmt.Errorf("log %s: header: %d bytes, want %d: %w", name, len(b), logHeaderSize, errs.ErrCorrupt)
 	}
 	b = b[:logHeaderSize]
 	if string(b[:8]) != logMagic {
-		return snapID{}, fmt.Errorf("ganada: log %s: header: bad magic %q: %w", name, b[:8], errs.ErrCorrupt)
+		return snapID{}, fmt.Errorf("log %s: header: bad magic %q: %w", name, b[:8], errs.ErrCorrupt)
 	}
 	if got, want := binary.LittleEndian.Uint32(b[32:]), crc32.Checksum(b[:32], crcTable); got != want {
-		return snapID{}, fmt.Errorf("ganada: log %s: header: checksum %08x, want %08x: %w", name, got, want, errs.ErrCorrupt)
+		return snapID{}, fmt.Errorf("log %s: header: checksum %08x, want %08x: %w", name, got, want, errs.ErrCorrupt)
 	}
 	if v := binary.LittleEndian.Uint32(b[8:]); v != logVersion {
-		return snapID{}, fmt.Errorf("ganada: log %s: header: version %d (this build reads %d): %w", name, v, logVersion, errs.ErrUnsupported)
+		return snapID{}, fmt.Errorf("log %s: header: version %d (this build reads %d): %w", name, v, logVersion, errs.ErrUnsupported)
 	}
 	return snapID{
 		size: binary.LittleEndian.Uint64(b[12:]),
@@ -147,7 +149,7 @@ func encodeCall(seq uint64, ops logOps) ([]byte, error) {
 	nadd, ndel := 0, 0 // ops already in records
 	flush := func(last bool) error {
 		if len(payload) > math.MaxUint32 {
-			return fmt.Errorf("ganada: log: a record of %d bytes exceeds the format's 4 GiB: %w", len(payload), errs.ErrInvalidInput)
+			return fmt.Errorf("log: a record of %d bytes exceeds the format's 4 GiB: %w", len(payload), errs.ErrInvalidInput)
 		}
 		h := len(out)
 		out = append(out, recMagic...)
@@ -226,11 +228,11 @@ type logState struct {
 // through r) to c, a collection just read from the snapshot want.
 func (c *Collection) replayLog(ctx context.Context, r io.ReaderAt, size int64, name string, want snapID) (logState, error) {
 	if size < logHeaderSize {
-		return logState{}, fmt.Errorf("ganada: log %s: header: %d bytes, want %d: %w", name, size, logHeaderSize, errs.ErrCorrupt)
+		return logState{}, fmt.Errorf("log %s: header: %d bytes, want %d: %w", name, size, logHeaderSize, errs.ErrCorrupt)
 	}
 	head := make([]byte, logHeaderSize)
 	if _, err := r.ReadAt(head, 0); err != nil {
-		return logState{}, fmt.Errorf("ganada: log %s: %w", name, err)
+		return logState{}, fmt.Errorf("log %s: %w", name, err)
 	}
 	id, err := parseLogHeader(name, head)
 	if err != nil {
@@ -255,7 +257,7 @@ func (c *Collection) replayLog(ctx context.Context, r io.ReaderAt, size int64, n
 		if size-off < recHeadSize+4 {
 			bad = "short record"
 		} else if _, err := r.ReadAt(rh, off); err != nil {
-			return logState{}, fmt.Errorf("ganada: log %s: offset %d: %w", name, off, err)
+			return logState{}, fmt.Errorf("log %s: offset %d: %w", name, off, err)
 		} else if ok, seq, n, f := parseRecHead(rh); !ok {
 			bad = "bad record head"
 		} else if seq != st.seq+1 {
@@ -269,7 +271,7 @@ func (c *Collection) replayLog(ctx context.Context, r io.ReaderAt, size int64, n
 			}
 			payload = payload[:length+4]
 			if _, err := r.ReadAt(payload, off+recHeadSize); err != nil {
-				return logState{}, fmt.Errorf("ganada: log %s: offset %d: %w", name, off, err)
+				return logState{}, fmt.Errorf("log %s: offset %d: %w", name, off, err)
 			}
 			if binary.LittleEndian.Uint32(payload[length:]) != crc32.Checksum(payload[:length], crcTable) {
 				bad = "record checksum mismatch"
@@ -277,18 +279,18 @@ func (c *Collection) replayLog(ctx context.Context, r io.ReaderAt, size int64, n
 		}
 		if bad != "" {
 			if at, seq, ok := laterCall(r, off+1, size, st.seq+1); ok {
-				return logState{}, fmt.Errorf("ganada: log %s: offset %d: %s, yet a record of the later call %d follows at offset %d: the log is damaged, not torn: %w", name, off, bad, seq, at, errs.ErrCorrupt)
+				return logState{}, fmt.Errorf("log %s: offset %d: %s, yet a record of the later call %d follows at offset %d: the log is damaged, not torn: %w", name, off, bad, seq, at, errs.ErrCorrupt)
 			}
 			st.dropped = size - st.end
 			return st, nil
 		}
 		if err := decodeRecord(payload[:length], c.idx.Dim(), &ops); err != nil {
-			return logState{}, fmt.Errorf("ganada: log %s: offset %d: %w", name, off, err)
+			return logState{}, fmt.Errorf("log %s: offset %d: %w", name, off, err)
 		}
 		off += recHeadSize + int64(length) + 4
 		if flags&recFlagLast != 0 {
 			if err := c.applyLogged(ctx, ops); err != nil {
-				return logState{}, fmt.Errorf("ganada: log %s: call ending at offset %d: %w", name, off, err)
+				return logState{}, fmt.Errorf("log %s: call ending at offset %d: %w", name, off, err)
 			}
 			ops = logOps{}
 			st.seq++
@@ -314,7 +316,7 @@ func parseRecHead(h []byte) (ok bool, seq, length uint64, flags byte) {
 // checks a head checksum only where the record magic appears.
 func laterCall(r io.ReaderAt, from, size int64, torn uint64) (int64, uint64, bool) {
 	const block = 1 << 20
-	buf := make([]byte, block+recHeadSize)
+	buf := make([]byte, min(block+recHeadSize, max(size-from, 0)))
 	for pos := from; pos+recHeadSize <= size; pos += block {
 		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-pos)], pos)
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -434,11 +436,11 @@ func createLog(path string, id snapID, sync bool) (*walLog, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ganada: creating the log %s: %w", lp, err)
+		return nil, fmt.Errorf("creating the log %s: %w", lp, err)
 	}
 	f, err := os.OpenFile(lp, os.O_RDWR, 0)
 	if err != nil {
-		return nil, fmt.Errorf("ganada: opening the log: %w", err)
+		return nil, fmt.Errorf("opening the log: %w", err)
 	}
 	return &walLog{path: path, f: f, size: logHeaderSize, snap: id, sync: sync}, nil
 }
@@ -458,13 +460,13 @@ func (w *walLog) append(ops logOps) error {
 	}
 	if _, err := w.f.WriteAt(b, w.size); err != nil {
 		if terr := w.f.Truncate(w.size); terr != nil {
-			w.broken = fmt.Errorf("ganada: log %s: a failed write could not be undone (%v), reopen the collection: %w", w.f.Name(), terr, err)
+			w.broken = fmt.Errorf("log %s: a failed write could not be undone (%v), reopen the collection: %w", w.f.Name(), terr, err)
 		}
-		return fmt.Errorf("ganada: log %s: %w", w.f.Name(), err)
+		return fmt.Errorf("log %s: %w", w.f.Name(), err)
 	}
 	if w.sync {
 		if err := w.f.Sync(); err != nil {
-			w.broken = fmt.Errorf("ganada: log %s: sync failed, the file's state is unknown, reopen the collection: %w", w.f.Name(), err)
+			w.broken = fmt.Errorf("log %s: sync failed, the file's state is unknown, reopen the collection: %w", w.f.Name(), err)
 			return w.broken
 		}
 	}
@@ -480,7 +482,7 @@ func (w *walLog) close() error {
 	err := w.f.Close()
 	w.f = nil
 	if w.broken == nil {
-		w.broken = fmt.Errorf("ganada: log %s: closed: %w", w.path, errs.ErrClosed)
+		w.broken = fmt.Errorf("log %s: closed: %w", w.path, errs.ErrClosed)
 	}
 	return err
 }

@@ -281,7 +281,7 @@ func TestLogCutAtEveryOffset(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := walScript(3, 12)
-	ends := []int64{fileSize(t, path + ".log")}
+	ends := []int64{fileSize(t, path+".log")}
 	for _, op := range ops {
 		if err := op.apply(c); err != nil {
 			t.Fatal(err)

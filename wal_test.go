@@ -548,3 +548,60 @@ func FuzzReplay(f *testing.F) {
 		o.Close()
 	})
 }
+
+// TestCompactionBetweenRenames builds the files a crash leaves between a
+// compaction's rename of the new snapshot and that of the new log: the new
+// snapshot beside the old log, whose changes it holds. Load and OpenFile
+// must ignore the old log (replaying it would apply its calls twice), and
+// OpenFile must replace it.
+func TestCompactionBetweenRenames(t *testing.T) {
+	enc := newHashEncoder(8)
+	path := filepath.Join(t.TempDir(), "col.ganada")
+	c, err := ganada.OpenFile(ctx, path, enc, ganada.WithFlat())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range walScript(5, 30) {
+		if err := op.apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	oldLog, err := os.ReadFile(path + ".log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := colState(t, c)
+	c.Close()
+	if err := os.WriteFile(path+".log", oldLog, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ganada.Load(ctx, path, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(colState(t, l), want) {
+		t.Fatal("Load replayed the log of the previous snapshot")
+	}
+	o, err := ganada.OpenFile(ctx, path, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(colState(t, o), want) {
+		t.Fatal("OpenFile replayed the log of the previous snapshot")
+	}
+	if err := o.Delete(ctx, o.IDs()[0]); err != nil {
+		t.Fatal(err)
+	}
+	want = colState(t, o)
+	o.Close()
+	if s := fileSize(t, path+".log"); s >= int64(len(oldLog)) {
+		t.Fatalf("OpenFile kept the previous snapshot's log (%d bytes)", s)
+	}
+	r, err := ganada.Load(ctx, path, enc)
+	if err != nil || !reflect.DeepEqual(colState(t, r), want) {
+		t.Fatalf("the Delete after reopening: %v", err)
+	}
+}

@@ -491,8 +491,10 @@ func TestOpenFileOptions(t *testing.T) {
 
 // FuzzReplay loads a small collection's snapshot with a fuzzed log body
 // after a header that names it: Load must return a collection whose index
-// and documents agree, or an error wrapping errs.ErrCorrupt, and OpenFile
-// (which cuts a torn tail off) must then reopen to the same documents.
+// and documents (and lexical index) agree, or an error wrapping
+// errs.ErrCorrupt. (OpenFile's cutting of a torn tail, which flushes the
+// file, is left to TestLogCutAtEveryOffset: it would slow the fuzzer down
+// to a few runs a second.)
 func FuzzReplay(f *testing.F) {
 	defer ganada.SetMaxRecordPayload(ganada.SetMaxRecordPayload(100))
 	enc := newHashEncoder(8)
@@ -537,15 +539,13 @@ func FuzzReplay(f *testing.F) {
 			}
 			return
 		}
-		want := colState(t, c)
-		o, err := ganada.OpenFile(ctx, path, enc)
-		if err != nil {
-			t.Fatal(err)
+		colState(t, c) // index and documents agree
+		for _, id := range c.IDs() {
+			d, _ := c.Get(id)
+			if hits, err := c.Query(ctx, d.Text, 1, ganada.WithLexicalOnly()); err != nil || len(hits) == 0 {
+				t.Fatalf("lexical query for %q: %v %v", id, hits, err)
+			}
 		}
-		if !reflect.DeepEqual(colState(t, o), want) {
-			t.Fatal("OpenFile differs from Load")
-		}
-		o.Close()
 	})
 }
 

@@ -37,6 +37,12 @@ const insertChunk = 1024
 // text with no known word, empty text included, and then the error also
 // wraps errs.ErrNoKnownTokens), or ctx.Err(). An error about one
 // document names its ID.
+//
+// On a collection opened with OpenFile, Add returns once the call is in
+// the log (flushed to stable storage under WithLogSync(true)), and the
+// documents become visible to queries only then; if the log cannot be
+// written, the collection is unchanged. After Close, Add fails with
+// errs.ErrClosed.
 func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -351,7 +357,9 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 // Delete removes the documents with these IDs; the ID of a document
 // stored as chunks (WithChunking) removes all its chunks. If any ID is absent it
 // returns an error wrapping errs.ErrNotFound and removes nothing. A cancelled
-// context returns ctx.Err() before anything is removed.
+// context returns ctx.Err() before anything is removed. On a collection
+// opened with OpenFile the deletion is in the log before anything is
+// removed, as for Add; after Close, Delete fails with errs.ErrClosed.
 func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -189,11 +189,16 @@ func (c *Collection) attachedTo(path string) bool {
 	if w == nil {
 		return false
 	}
-	abs, err := filepath.Abs(path)
-	return err == nil && abs == w.path
+	if abs, err := filepath.Abs(path); err == nil && abs == w.path {
+		return true
+	}
+	// Another name of the same file (a link).
+	a, err1 := os.Stat(path)
+	b, err2 := os.Stat(w.path)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
 }
 
-// logOps writes a call's changes to the log of an attached collection
+// logCall writes a call's changes to the log of an attached collection
 // (nothing otherwise), and starts a background compaction when the log
 // has outgrown WithAutoCompact's threshold. The caller holds wmu.
 func (c *Collection) logCall(ops logOps) error {

@@ -78,7 +78,9 @@ const (
 // being written. Errors read "ganada: save PATH: ..." and wrap their cause
 // (for example fs.ErrNotExist for a missing directory). Cancelling ctx
 // stops the writing (checked before every write to the file) and leaves
-// path as it was, with ctx's error.
+// path as it was, with ctx's error. Saving a collection opened with
+// OpenFile to its own path is a compaction (see Compact): the new file
+// holds the log's changes and the log starts empty.
 func (c *Collection) Save(ctx context.Context, path string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("ganada: save %s: %w", path, err)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"os"
 	"slices"
 	"sort"
 	"sync"
@@ -65,11 +66,12 @@ type Collection struct {
 
 	// The file a collection opened with OpenFile is attached to (durable.go);
 	// guarded by wmu.
-	wal        *walLog // its log, nil for a collection not attached
-	closed     bool    // Close ran: writers fail
-	closing    bool    // Close started: no background compaction starts
-	compacting bool    // a background compaction is running
-	bgErr      error   // the last background compaction's failure
+	wal        *walLog  // its log, nil for a collection not attached
+	lock       *os.File // the locked path+".lock" (lock_*.go)
+	closed     bool     // Close ran: writers fail
+	closing    bool     // Close started: no background compaction starts
+	compacting bool     // a background compaction is running
+	bgErr      error    // the last background compaction's failure
 	bg         sync.WaitGroup
 	bgCtx      context.Context // cancelled by Close
 	bgCancel   context.CancelFunc

@@ -84,8 +84,13 @@ func WithAutoCompact(ratio float64, minBytes int64) Option {
 // a crash interrupted, is cut off; a log left by a compaction that crashed
 // after its new snapshot is ignored and replaced), and the errors are
 // Load's (errs.ErrCorrupt for a damaged snapshot or log, naming the file
-// and offset). The files are the process's: one collection per path at a
-// time, in one process (nothing locks them).
+// and offset). One collection at a time has path open: OpenFile locks
+// path+".lock" (flock on unix, LockFileEx on Windows; the file stays, the
+// lock goes with Close or the process) and fails with an error wrapping
+// errs.ErrInvalidInput while another collection, in this process or
+// another, holds it. Load and Save do not take the lock: a Save of another
+// collection over path while it is open makes the log stale, and the calls
+// logged after it would be ignored on reopening.
 //
 // Why an option of its own rather than Load's default: Load and Save keep
 // the collection in memory and the file a snapshot the caller writes when
@@ -103,6 +108,36 @@ func OpenFile(ctx context.Context, path string, enc embed.Encoder, opts ...Optio
 	if err != nil {
 		return nil, fmt.Errorf("ganada: open %s: %w", path, err)
 	}
+	lock, err := lockPath(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := openFile(ctx, path, abs, enc, opts)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	c.lock = lock
+	return c, nil
+}
+
+// lockPath takes the lock of the collection at path: an exclusive lock on
+// path+".lock" (created if missing, never removed), held until Close.
+func lockPath(path string) (*os.File, error) {
+	lp := path + ".lock"
+	f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE, 0o666)
+	if err != nil {
+		return nil, fmt.Errorf("ganada: open %s: lock: %w", path, err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("ganada: open %s: %s is locked: another collection (in this process or another) has the file open: %w: %w", path, lp, errs.ErrInvalidInput, err)
+	}
+	return f, nil
+}
+
+// openFile is OpenFile once the lock is held.
+func openFile(ctx context.Context, path, abs string, enc embed.Encoder, opts []Option) (*Collection, error) {
 	atomicfile.RemoveStale(logPath(path))
 	var c *Collection
 	var w *walLog
@@ -313,6 +348,10 @@ func (c *Collection) Close() error {
 	var err error
 	if c.wal != nil {
 		err = c.wal.close()
+	}
+	if c.lock != nil {
+		c.lock.Close() // releases the lock
+		c.lock = nil
 	}
 	if c.bgErr != nil {
 		err = c.bgErr

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -604,4 +605,34 @@ func TestCompactionBetweenRenames(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(colState(t, r), want) {
 		t.Fatalf("the Delete after reopening: %v", err)
 	}
+}
+
+// TestOpenFileLock checks that one collection at a time has a path open.
+func TestOpenFileLock(t *testing.T) {
+	if runtime.GOOS == "js" || runtime.GOOS == "wasip1" || runtime.GOOS == "plan9" {
+		t.Skip("no file locks here")
+	}
+	enc := newHashEncoder(8)
+	path := filepath.Join(t.TempDir(), "col.ganada")
+	c, err := ganada.OpenFile(ctx, path, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ganada.OpenFile(ctx, path, enc); !errors.Is(err, errs.ErrInvalidInput) || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("second OpenFile: %v, want errs.ErrInvalidInput saying the file is locked", err)
+	}
+	if _, err := ganada.Load(ctx, path, enc); err != nil { // readers need no lock
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil { // idempotent
+		t.Fatal(err)
+	}
+	c, err = ganada.OpenFile(ctx, path, enc)
+	if err != nil {
+		t.Fatalf("OpenFile after Close: %v", err)
+	}
+	c.Close()
 }

@@ -93,7 +93,13 @@ func TestCrashWALChild(t *testing.T) {
 
 func TestCrashMidAppend(t *testing.T) { crashWAL(t, "append", 1000) }
 
-func TestCrashMidCompaction(t *testing.T) { crashWAL(t, "compact", 10_000) }
+func TestCrashMidCompaction(t *testing.T) {
+	base := 10_000
+	if testing.Short() {
+		base = 3000
+	}
+	crashWAL(t, "compact", base)
+}
 
 // crashWAL saves a collection of base documents, then, attempt after
 // attempt, lets a child make the script's calls on it and kills it.

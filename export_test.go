@@ -111,3 +111,20 @@ func IndexID(c *Collection, id string) (uint64, bool) {
 	n, ok := c.byID[id]
 	return n, ok
 }
+
+// LogCallFull is LogCall with outputs blobs for the added documents and
+// documents updated in place (setDocs under setNums).
+func LogCallFull(seq uint64, docs []Document, nums []uint64, vecs [][]float32, outputs [][]byte, dels []uint64, setDocs []Document, setNums []uint64) []byte {
+	ops := logOps{vecs: vecs, outputs: outputs, dels: dels}
+	for i, d := range docs {
+		ops.adds = append(ops.adds, &entry{doc: d, num: nums[i]})
+	}
+	for i, d := range setDocs {
+		ops.sets = append(ops.sets, &entry{doc: d, num: setNums[i]})
+	}
+	b, err := encodeCall(seq, ops)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

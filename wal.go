@@ -10,8 +10,10 @@
 //	          snapshot-crc:u32 snapshot-next:u64 crc32c(the 32 bytes before):u32
 //	record  = head payload[length] crc32c(payload):u32
 //	head    = magic "GLR." length:u32 seq:u64 flags:u8 crc32c(the 17 bytes before):u32
-//	payload = uvarint nadd, nadd × (entry, dim × f32 vector),
-//	          uvarint ndel, ndel × uvarint index id
+//	payload = uvarint nadd, nadd × (entry, dim × f32 vector, blob outputs),
+//	          uvarint ndel, ndel × uvarint index id,
+//	          uvarint nset, nset × entry
+//	blob    = uvarint byte length, bytes
 //
 // The header names the snapshot the log continues: the size and CRC-32C of
 // the whole snapshot file and its next index id. A log whose header names
@@ -26,7 +28,13 @@
 // snapshot's DOCS section encodes it (appendEntry, decodeEntry); its
 // vector is what the encoder returned, so replay inserts it as Add did.
 // Deletions name index ids; an Add's own replacements are implied by the
-// document IDs.
+// document IDs. An add's outputs blob is the slot for what else the
+// encoder returned for the document and the collection stores beside the
+// vector (the sparse weights and ColBERT vectors of the BGE-M3 work): empty
+// in this build, which refuses a non-empty one as errs.ErrCorrupt
+// (encodeOutputs, applyLogged). A set replaces the stored document of an
+// existing index id (same ID and text, new metadata: a metadata update),
+// vectors untouched.
 //
 // Replay applies whole calls only. The first record that cannot be read
 // (short, bad magic, bad head or payload CRC, a seq out of order) ends the
@@ -135,22 +143,66 @@ func parseLogHeader(name string, b []byte) (snapID, error) {
 	}, nil
 }
 
-// logOps is one call's changes: documents added (with their index ids and
-// vectors) and index ids deleted.
+// logOps is one call's changes: documents added (with their index ids,
+// vectors and outputs blobs, nil for none), index ids deleted, documents
+// updated in place.
 type logOps struct {
-	adds []*entry
-	vecs [][]float32
-	dels []uint64
+	adds    []*entry
+	vecs    [][]float32
+	outputs [][]byte
+	dels    []uint64
+	sets    []*entry
 }
 
-// encodeCall returns the records of call seq.
+// encodeCall returns the records of call seq: its changes in order (adds,
+// deletions, sets), a record closed once its payload reaches
+// maxRecordPayload, the last one flagged.
 func encodeCall(seq uint64, ops logOps) ([]byte, error) {
-	var out, payload []byte
-	nadd, ndel := 0, 0 // ops already in records
-	flush := func(last bool) error {
-		if len(payload) > math.MaxUint32 {
-			return fmt.Errorf("log: a record of %d bytes exceeds the format's 4 GiB: %w", len(payload), errs.ErrInvalidInput)
+	// items[k] holds the encoded changes of list k (adds, deletions, sets).
+	var items [3][][]byte
+	for i, e := range ops.adds {
+		b := appendEntry(nil, e)
+		for _, x := range ops.vecs[i] {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
 		}
+		var out []byte
+		if i < len(ops.outputs) {
+			out = ops.outputs[i]
+		}
+		b = persist.AppendUvarint(b, uint64(len(out)))
+		items[0] = append(items[0], append(b, out...))
+	}
+	for _, n := range ops.dels {
+		items[1] = append(items[1], persist.AppendUvarint(nil, n))
+	}
+	for _, e := range ops.sets {
+		items[2] = append(items[2], appendEntry(nil, e))
+	}
+	var out []byte
+	var pos [3]int // items already in records, per list
+	for first := true; first || pos != [3]int{len(items[0]), len(items[1]), len(items[2])}; first = false {
+		// The record's share of each list: as many as fit, at least one.
+		var end [3]int
+		size := 0
+		for k := range items {
+			end[k] = pos[k]
+			for end[k] < len(items[k]) && (size == 0 || size+len(items[k][end[k]]) <= maxRecordPayload) {
+				size += len(items[k][end[k]])
+				end[k]++
+			}
+		}
+		var payload []byte
+		for k := range items {
+			payload = persist.AppendUvarint(payload, uint64(end[k]-pos[k]))
+			for _, it := range items[k][pos[k]:end[k]] {
+				payload = append(payload, it...)
+			}
+		}
+		if len(payload) > math.MaxUint32 {
+			return nil, fmt.Errorf("log: a record of %d bytes exceeds the format's 4 GiB: %w", len(payload), errs.ErrInvalidInput)
+		}
+		pos = end
+		last := pos == [3]int{len(items[0]), len(items[1]), len(items[2])}
 		h := len(out)
 		out = append(out, recMagic...)
 		out = binary.LittleEndian.AppendUint32(out, uint32(len(payload)))
@@ -159,57 +211,30 @@ func encodeCall(seq uint64, ops logOps) ([]byte, error) {
 		out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(out[h:], crcTable))
 		out = append(out, payload...)
 		out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(payload, crcTable))
-		payload = payload[:0]
-		return nil
-	}
-	var one []byte
-	for nadd < len(ops.adds) || ndel < len(ops.dels) || out == nil {
-		// Fill a record: as many adds, then deletions, as fit (at least one).
-		var adds [][]byte
-		size := 0
-		for nadd < len(ops.adds) && (len(adds) == 0 || size < maxRecordPayload) {
-			one = appendEntry(one[:0], ops.adds[nadd])
-			for _, x := range ops.vecs[nadd] {
-				one = binary.LittleEndian.AppendUint32(one, math.Float32bits(x))
-			}
-			adds = append(adds, bytes.Clone(one))
-			size += len(one)
-			nadd++
-		}
-		payload = persist.AppendUvarint(payload, uint64(len(adds)))
-		for _, a := range adds {
-			payload = append(payload, a...)
-		}
-		start := ndel
-		for ndel < len(ops.dels) && size < maxRecordPayload {
-			size += binary.MaxVarintLen64
-			ndel++
-		}
-		payload = persist.AppendUvarint(payload, uint64(ndel-start))
-		for _, n := range ops.dels[start:ndel] {
-			payload = persist.AppendUvarint(payload, n)
-		}
-		if err := flush(nadd == len(ops.adds) && ndel == len(ops.dels)); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
 }
 
 // decodeRecord reads a record's payload of a collection of dimension dim.
 func decodeRecord(b []byte, dim int, ops *logOps) error {
-	d := persist.NewDecoder("record", b)
-	// An entry takes at least minEntryBytes plus its vector.
-	n := d.Count("added documents", uint64(len(b)/(minEntryBytes+4*dim)))
+	d := persist.NewDecoder("log record", b)
+	// An add takes at least minEntryBytes, its vector and a blob length.
+	n := d.Count("added documents", uint64(len(b)/(minEntryBytes+4*dim+1)))
 	for i := 0; i < n && d.Err() == nil; i++ {
 		e := decodeEntry(d, i)
 		v := d.Float32s("vector", dim)
+		out := d.Blob("outputs")
 		ops.adds = append(ops.adds, e)
 		ops.vecs = append(ops.vecs, v)
+		ops.outputs = append(ops.outputs, out)
 	}
 	n = d.Count("deleted ids", uint64(d.Remaining()))
 	for i := 0; i < n && d.Err() == nil; i++ {
 		ops.dels = append(ops.dels, d.Uvarint("deleted id"))
+	}
+	n = d.Count("updated documents", uint64(d.Remaining()/minEntryBytes))
+	for i := 0; i < n && d.Err() == nil; i++ {
+		ops.sets = append(ops.sets, decodeEntry(d, i))
 	}
 	return d.End()
 }
@@ -353,12 +378,30 @@ func (c *Collection) applyLogged(ctx context.Context, ops logOps) error {
 			return fmt.Errorf("document %q: %w: %w", e.doc.ID, errs.ErrCorrupt, err)
 		}
 	}
+	for i, out := range ops.outputs {
+		if len(out) > 0 {
+			return fmt.Errorf("document %q carries %d bytes of encoder outputs this collection does not store: %w", ops.adds[i].doc.ID, len(out), errs.ErrCorrupt)
+		}
+	}
 	seen := make(map[uint64]bool, len(ops.dels))
 	for _, n := range ops.dels {
 		if c.byNum[n] == nil || seen[n] {
 			return fmt.Errorf("deletes index id %d, which holds no document: %w", n, errs.ErrCorrupt)
 		}
 		seen[n] = true
+	}
+	// Sets apply to documents stored before the call, not deleted by it.
+	for _, e := range ops.sets {
+		old := c.byNum[e.num]
+		if old == nil || seen[e.num] {
+			return fmt.Errorf("updates index id %d, which holds no document: %w", e.num, errs.ErrCorrupt)
+		}
+		if old.doc.ID != e.doc.ID || old.doc.Text != e.doc.Text {
+			return fmt.Errorf("updates index id %d (document %q) with document %q of another text: %w", e.num, old.doc.ID, e.doc.ID, errs.ErrCorrupt)
+		}
+	}
+	for _, e := range ops.sets {
+		c.byNum[e.num] = e
 	}
 	if len(ops.adds) > 0 {
 		nums := make([]uint64, len(ops.adds))

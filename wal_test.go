@@ -387,6 +387,7 @@ func TestLogBadInput(t *testing.T) {
 		// otherwise it must hold exactly the documents in docs.
 		corrupt string
 		docs    string
+		meta    string // the metadata "k" of document a, if any
 	}{
 		{name: "two calls", body: cat(good1, good2), docs: "b c"},
 		{name: "torn last call", body: cat(good1, good2[:len(good2)-3]), docs: "a b c"},
@@ -402,8 +403,13 @@ func TestLogBadInput(t *testing.T) {
 		{name: "NaN vector", body: ganada.LogCall(1, doc("c"), []uint64{next}, vec(float32(math.NaN())), nil), corrupt: "NaN"},
 		{name: "infinite vector", body: ganada.LogCall(1, doc("c"), []uint64{next}, vec(float32(math.Inf(1))), nil), corrupt: "Inf"},
 		{name: "zero vector under cosine", body: ganada.LogCall(1, doc("c"), []uint64{next}, [][]float32{make([]float32, 8)}, nil), corrupt: "zero vector"},
-		{name: "short vector", body: ganada.LogCall(1, doc("c"), []uint64{next}, [][]float32{{1, 2, 3}}, nil), corrupt: "added documents"},
+		{name: "short vector", body: ganada.LogCall(1, doc("c"), []uint64{next}, [][]float32{{1, 2, 3}}, nil), corrupt: "log record"},
 		{name: "empty document ID", body: ganada.LogCall(1, doc(""), []uint64{next}, vec(1), nil), corrupt: "empty ID"},
+		{name: "encoder outputs this build does not store", body: ganada.LogCallFull(1, doc("c"), []uint64{next}, vec(1), [][]byte{{1, 2}}, nil, nil, nil), corrupt: "encoder outputs"},
+		{name: "update of an unknown id", body: ganada.LogCallFull(1, nil, nil, nil, nil, nil, doc("a"), []uint64{999}), corrupt: "holds no document"},
+		{name: "update of a deleted id", body: ganada.LogCallFull(1, nil, nil, nil, nil, []uint64{numA}, []ganada.Document{{ID: "a", Text: "alpha"}}, []uint64{numA}), corrupt: "holds no document"},
+		{name: "update changing the text", body: ganada.LogCallFull(1, nil, nil, nil, nil, nil, doc("a"), []uint64{numA}), corrupt: "another text"},
+		{name: "metadata update", body: ganada.LogCallFull(1, nil, nil, nil, nil, nil, []ganada.Document{{ID: "a", Text: "alpha", Metadata: map[string]string{"k": "v"}}}, []uint64{numA}), docs: "a b", meta: "v"},
 		{name: "calls out of order", body: cat(ganada.LogCall(2, doc("c"), []uint64{next}, vec(1), nil), good1), docs: "a b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -423,6 +429,9 @@ func TestLogBadInput(t *testing.T) {
 			}
 			if got := strings.Join(c.IDs(), " "); got != tc.docs {
 				t.Fatalf("documents %q, want %q", got, tc.docs)
+			}
+			if d, _ := c.Get("a"); d.Metadata["k"] != tc.meta {
+				t.Fatalf("metadata of a: %v, want k=%q", d.Metadata, tc.meta)
 			}
 		})
 	}
@@ -517,6 +526,7 @@ func FuzzReplay(f *testing.F) {
 	f.Add(body[:len(body)/2])
 	f.Add(ganada.LogCall(1, nil, nil, nil, []uint64{3}))
 	f.Add(ganada.LogCall(1, []ganada.Document{{ID: "x", Text: "y"}}, []uint64{0}, [][]float32{{1, 0, 0, 0, 0, 0, 0, 0}}, nil))
+	f.Add(ganada.LogCallFull(1, nil, nil, nil, nil, []uint64{2}, []ganada.Document{{ID: "doc-01", Text: "t", Metadata: map[string]string{"k": "v"}}}, []uint64{1}))
 	snap, _ := os.ReadFile(seedPath)
 	path := filepath.Join(dir, "col.ganada")
 	if err := os.WriteFile(path, snap, 0o666); err != nil {

@@ -113,6 +113,22 @@ func (d *Decoder) String(field string) string {
 	return s
 }
 
+// Blob reads a length-prefixed byte string (any bytes) no longer than the
+// bytes that remain.
+func (d *Decoder) Blob(field string) []byte {
+	n := d.Uvarint(field + " length")
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.Fail("%s: length %d, only %d bytes left", field, n, len(d.b))
+		return nil
+	}
+	b := d.b[:n:n]
+	d.b = d.b[n:]
+	return b
+}
+
 // Float32s reads n little-endian float32s, failing unless the payload
 // still holds 4n bytes (checked before anything is allocated).
 func (d *Decoder) Float32s(field string, n int) []float32 {

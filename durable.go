@@ -268,9 +268,9 @@ func (c *Collection) logCall(ops logOps) error {
 // compactLog writes a new snapshot of an attached collection and starts an
 // empty log for it. If the snapshot cannot be written, the old one and its
 // log stand; if the new log cannot be created, the log is broken (writes
-// fail until the collection is reopened: the old log, which names the old
-// snapshot, is ignored on opening, and the new snapshot holds its
-// changes). auto skips the work when the log has been compacted since the
+// fail until the next successful compaction or a reopening: the old log,
+// which names the old snapshot, is ignored on opening, and the new
+// snapshot holds its changes). auto skips the work when the log has been compacted since the
 // trigger.
 func (c *Collection) compactLog(ctx context.Context, auto bool) error {
 	c.wmu.Lock()
@@ -279,16 +279,20 @@ func (c *Collection) compactLog(ctx context.Context, auto bool) error {
 	if w == nil || (auto && w.size == logHeaderSize) {
 		return nil
 	}
-	if w.broken != nil {
-		return w.broken
+	if c.closed {
+		return fmt.Errorf("the collection is closed: %w", errs.ErrClosed)
 	}
+	// A broken log is repaired here: the collection in memory holds exactly
+	// the acknowledged calls (a call whose write failed was rolled back), so
+	// a new snapshot of it and an empty log replace whatever the old log
+	// holds.
 	id, err := c.writeSnapshot(ctx, w.path)
 	if err != nil {
 		return fmt.Errorf("compacting the log into %s: %w", w.path, err)
 	}
 	nw, err := createLog(w.path, id, w.sync)
 	if err != nil {
-		w.broken = fmt.Errorf("compacted into %s but could not restart the log, reopen the collection: %w", w.path, err)
+		w.broken = fmt.Errorf("compacted into %s but could not restart the log; Compact again or reopen the collection: %w", w.path, err)
 		return w.broken
 	}
 	w.f.Close()
@@ -301,7 +305,8 @@ func (c *Collection) compactLog(ctx context.Context, auto bool) error {
 // index keeps them as routing-only tombstones (also written by Save) until
 // compacted; the Flat index has none. A collection opened with OpenFile
 // also folds its log into a new snapshot and starts an empty log (Save to
-// its path does only that). Writers wait while it runs; queries wait while
+// its path does only that); this also repairs a log that a failed write or
+// flush left refusing further calls. Writers wait while it runs; queries wait while
 // the index is compacted, not while the snapshot is written. Cancelling
 // ctx stops the snapshot's writing and leaves the files as they were.
 func (c *Collection) Compact(ctx context.Context) error {

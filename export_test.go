@@ -5,6 +5,7 @@ package ganada
 import (
 	"bytes"
 	"context"
+	"errors"
 	"hash/crc32"
 	"os"
 
@@ -127,4 +128,12 @@ func LogCallFull(seq uint64, docs []Document, nums []uint64, vecs [][]float32, o
 		panic(err)
 	}
 	return b
+}
+
+// BreakLog makes the log of an attached collection refuse further calls,
+// as a failed write that could not be undone does.
+func BreakLog(c *Collection) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.wal.broken = errors.New("injected: the log is broken")
 }

@@ -492,7 +492,7 @@ func createLog(path string, id snapID, sync bool) (*walLog, error) {
 // them to stable storage; only then are they acknowledged. A failed write
 // is cut off again, so the log stays a sequence of whole calls; if that
 // fails too, or the flush fails, the log is broken and refuses every
-// later call.
+// later call until a compaction replaces it.
 func (w *walLog) append(ops logOps) error {
 	if w.broken != nil {
 		return w.broken
@@ -503,13 +503,13 @@ func (w *walLog) append(ops logOps) error {
 	}
 	if _, err := w.f.WriteAt(b, w.size); err != nil {
 		if terr := w.f.Truncate(w.size); terr != nil {
-			w.broken = fmt.Errorf("log %s: a failed write could not be undone (%v), reopen the collection: %w", w.f.Name(), terr, err)
+			w.broken = fmt.Errorf("log %s: a failed write could not be undone (%v); Compact or reopen the collection: %w", w.f.Name(), terr, err)
 		}
 		return fmt.Errorf("log %s: %w", w.f.Name(), err)
 	}
 	if w.sync {
 		if err := w.f.Sync(); err != nil {
-			w.broken = fmt.Errorf("log %s: sync failed, the file's state is unknown, reopen the collection: %w", w.f.Name(), err)
+			w.broken = fmt.Errorf("log %s: sync failed, the file's state is unknown; Compact or reopen the collection: %w", w.f.Name(), err)
 			return w.broken
 		}
 	}

@@ -646,3 +646,36 @@ func TestOpenFileLock(t *testing.T) {
 	}
 	c.Close()
 }
+
+// TestBrokenLogRepairedByCompact checks that a log refusing calls (after a
+// write that could not be undone) refuses them, changing nothing, until
+// Compact writes the collection anew.
+func TestBrokenLogRepairedByCompact(t *testing.T) {
+	enc := newHashEncoder(8)
+	path := filepath.Join(t.TempDir(), "col.ganada")
+	c, err := ganada.OpenFile(ctx, path, enc, ganada.WithFlat())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Add(ctx, ganada.Document{ID: "a", Text: "alpha"}); err != nil {
+		t.Fatal(err)
+	}
+	ganada.BreakLog(c)
+	if err := c.Add(ctx, ganada.Document{ID: "b", Text: "beta"}); err == nil || c.Contains("b") {
+		t.Fatalf("Add on a broken log: %v, contains b: %v", err, c.Contains("b"))
+	}
+	if err := c.Delete(ctx, "a"); err == nil || !c.Contains("a") {
+		t.Fatalf("Delete on a broken log: %v", err)
+	}
+	if err := c.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Add(ctx, ganada.Document{ID: "c", Text: "gamma"}); err != nil {
+		t.Fatalf("Add after the repair: %v", err)
+	}
+	r, err := ganada.Load(ctx, path, enc)
+	if err != nil || strings.Join(r.IDs(), " ") != "a c" {
+		t.Fatalf("after the repair the file holds %v (%v), want a c", r.IDs(), err)
+	}
+}

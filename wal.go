@@ -28,13 +28,17 @@
 // snapshot's DOCS section encodes it (appendEntry, decodeEntry); its
 // vector is what the encoder returned, so replay inserts it as Add did.
 // Deletions name index ids; an Add's own replacements are implied by the
-// document IDs. An add's outputs blob is the slot for what else the
-// encoder returned for the document and the collection stores beside the
-// vector (the sparse weights and ColBERT vectors of the BGE-M3 work): empty
-// in this build, which refuses a non-empty one as errs.ErrCorrupt
-// (encodeOutputs, applyLogged). A set replaces the stored document of an
-// existing index id (same ID and text, new metadata: a metadata update),
-// vectors untouched.
+// document IDs. An add's outputs blob holds what else the encoder
+// returned for the document and the collection stores beside the vector
+// (WithSparse, WithColBERT), so that replay needs no encoding:
+//
+//	outputs = empty (the collection stores neither)
+//	        | u8 flags (bit 0 sparse, bit 1 ColBERT),
+//	          [uvarint n, n × (uvarint token id, f32 weight)],
+//	          [uvarint rows, rows × ColBERT dim × f32]
+//
+// A set replaces the stored document of an existing index id (same ID and
+// text, new metadata: SetMetadata), vectors untouched.
 //
 // Replay applies whole calls only. The first record that cannot be read
 // (short, bad magic, bad head or payload CRC, a seq out of order) ends the
@@ -60,6 +64,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/ganada/ganada/embed"
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/internal/atomicfile"
 	"github.com/ganada/ganada/internal/persist"
@@ -378,9 +383,32 @@ func (c *Collection) applyLogged(ctx context.Context, ops logOps) error {
 			return fmt.Errorf("document %q: %w: %w", e.doc.ID, errs.ErrCorrupt, err)
 		}
 	}
-	for i, out := range ops.outputs {
-		if len(out) > 0 {
-			return fmt.Errorf("document %q carries %d bytes of encoder outputs this collection does not store: %w", ops.adds[i].doc.ID, len(out), errs.ErrCorrupt)
+	// The stored outputs of the added documents: from their blobs, or, for
+	// a blob that lacks some (a store the options added at Load), encoded
+	// again from the text.
+	var multi []embed.MultiEmbedding
+	var multiNums []uint64
+	var encode []*entry
+	for i, e := range ops.adds {
+		var out []byte
+		if i < len(ops.outputs) {
+			out = ops.outputs[i]
+		}
+		m, f, err := c.decodeOutputs(out)
+		if err == nil && f == c.storedOutputs() && f != 0 {
+			err = c.checkMulti(m)
+		}
+		if err != nil {
+			return fmt.Errorf("document %q: encoder outputs: %w: %w", e.doc.ID, errs.ErrCorrupt, err)
+		}
+		switch {
+		case !c.multi():
+		case f == c.storedOutputs():
+			m.Dense = ops.vecs[i]
+			multi = append(multi, m)
+			multiNums = append(multiNums, e.num)
+		default:
+			encode = append(encode, e)
 		}
 	}
 	seen := make(map[uint64]bool, len(ops.dels))
@@ -420,6 +448,12 @@ func (c *Collection) applyLogged(ctx context.Context, ops logOps) error {
 				return fmt.Errorf("adding to the lexical index: %w", err)
 			}
 		}
+		if err := c.addMulti(ctx, multiNums, multi); err != nil {
+			return err
+		}
+		if err := c.encodeMultiOf(ctx, encode); err != nil {
+			return err
+		}
 	}
 	var old []uint64
 	for _, e := range ops.adds {
@@ -449,8 +483,86 @@ func (c *Collection) applyLogged(ctx context.Context, ops logOps) error {
 				return fmt.Errorf("deleting index id %d from the lexical index: %w", n, err)
 			}
 		}
+		c.deleteMulti(n)
 	}
 	return nil
+}
+
+// Flags of an outputs blob.
+const (
+	logSparse  = 1 << 0
+	logColBERT = 1 << 1
+)
+
+// encodeOutputs encodes the outputs the collection stores of one document
+// (see the format above).
+func (c *Collection) encodeOutputs(m embed.MultiEmbedding) []byte {
+	b := []byte{c.storedOutputs()}
+	if c.sp != nil {
+		b = persist.AppendUvarint(b, uint64(len(m.Sparse.IDs)))
+		for i, id := range m.Sparse.IDs {
+			b = persist.AppendUvarint(b, uint64(id))
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(m.Sparse.Weights[i]))
+		}
+	}
+	if c.col != nil {
+		b = persist.AppendUvarint(b, uint64(len(m.ColBERT)))
+		for _, row := range m.ColBERT {
+			for _, x := range row {
+				b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+			}
+		}
+	}
+	return b
+}
+
+// storedOutputs returns the outputs flags of what the collection stores.
+func (c *Collection) storedOutputs() byte {
+	var f byte
+	if c.sp != nil {
+		f |= logSparse
+	}
+	if c.col != nil {
+		f |= logColBERT
+	}
+	return f
+}
+
+// decodeOutputs reads an outputs blob and returns what it carries (flags,
+// 0 for an empty blob); it must carry nothing the collection does not
+// store (checkMulti then validates the values).
+func (c *Collection) decodeOutputs(b []byte) (embed.MultiEmbedding, byte, error) {
+	var m embed.MultiEmbedding
+	if len(b) == 0 {
+		return m, 0, nil
+	}
+	d := persist.NewDecoder("outputs", b)
+	f := d.Byte("flags")
+	if want := c.storedOutputs(); f&^want != 0 {
+		return m, 0, fmt.Errorf("outputs flags %#x, the collection stores %#x: %w", f, want, errs.ErrCorrupt)
+	}
+	if f&logSparse != 0 {
+		n := d.Count("lexical weights", uint64(d.Remaining()/5))
+		m.Sparse.IDs = make([]int, 0, n)
+		m.Sparse.Weights = make([]float32, 0, n)
+		for i := 0; i < n && d.Err() == nil; i++ {
+			id := d.Count("token id", math.MaxInt32)
+			w := d.Float32s("weight", 1)
+			if d.Err() == nil {
+				m.Sparse.IDs = append(m.Sparse.IDs, id)
+				m.Sparse.Weights = append(m.Sparse.Weights, w[0])
+			}
+		}
+	}
+	if f&logColBERT != 0 {
+		dim := c.col.Dim()
+		rows := d.Count("ColBERT rows", uint64(d.Remaining()/(4*dim)))
+		m.ColBERT = make([][]float32, 0, rows)
+		for i := 0; i < rows && d.Err() == nil; i++ {
+			m.ColBERT = append(m.ColBERT, d.Float32s("ColBERT vector", dim))
+		}
+	}
+	return m, f, d.End()
 }
 
 // walLog is an open log a collection appends to.

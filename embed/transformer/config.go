@@ -45,7 +45,7 @@ type config struct {
 
 	fam     *family
 	gemmAct gemm.Activation // hidden_act, fused into the FFN's first product
-	postAct activation      // hidden_act when the epilogue cannot fuse it (SiLU), else nil
+	postAct activation      // hidden_act when the epilogue cannot fuse it (none of the supported ones now), else nil
 	// headDim, kvHeads: the size of each attention head and the number of
 	// key/value heads (grouped-query attention: each serves
 	// NumHeads/kvHeads query heads); HiddenSize/NumHeads and NumHeads

@@ -305,6 +305,84 @@ var families = []*family{
 		normPlusOne: true, embedScale: true, queryScalar: true, layerTypes: true,
 		names: gemma3Names,
 	},
+	// Remote-code encoder families (trust_remote_code on the Hugging Face
+	// hub): their model_type, or a config key of a shared one (when).
+	{
+		// NomicBERT: BERT's post-norm layers with rotary positions
+		// (dynamic NTK scaling past max_trained_positions when
+		// rotary_scaling_factor is set), SwiGLU, bias-free Linear
+		// layers and GPT-2 config key names.
+		name: "nomic_bert", modelTypes: []string{"nomic_bert"}, prefixes: []string{"", "bert.", "model."},
+		keys: map[string]string{
+			"n_embd": "hidden_size", "n_layer": "num_hidden_layers", "n_head": "num_attention_heads",
+			"n_inner": "intermediate_size", "n_positions": "max_position_embeddings",
+			"layer_norm_epsilon": "layer_norm_eps", "activation_function": "hidden_act",
+		},
+		eps: 1e-5, pad: 0, positions: posRotary, tokenTypes: true, gatedMLP: true, normBiases: true,
+		fix: fixNomic, names: nomicNames,
+	},
+	{
+		// JinaBERT (jina-embeddings-v2, jinaai/jina-bert-implementation's
+		// remote code): BERT with symmetric ALiBi instead of a position
+		// table and a GEGLU MLP with its own LayerNorm; model_type
+		// "bert" with position_embedding_type "alibi".
+		name: "jina_bert", modelTypes: []string{"bert"}, prefixes: []string{"", "bert."},
+		eps: 1e-12, pad: 0, positions: posNone, attnBias: biasALiBi, tokenTypes: true, gatedMLP: true,
+		mlpInNoBias: true, biases: true, fix: fixJina, when: isJina,
+		names: tensorNames{
+			word:     "embeddings.word_embeddings",
+			typ:      "embeddings.token_type_embeddings",
+			embNorm:  "embeddings.LayerNorm",
+			q:        "encoder.layer.%d.attention.self.query",
+			k:        "encoder.layer.%d.attention.self.key",
+			v:        "encoder.layer.%d.attention.self.value",
+			attnOut:  "encoder.layer.%d.attention.output.dense",
+			attnNorm: "encoder.layer.%d.attention.output.LayerNorm",
+			mlpIn:    "encoder.layer.%d.mlp.gated_layers",
+			mlpOut:   "encoder.layer.%d.mlp.wo",
+			mlpNorm:  "encoder.layer.%d.mlp.layernorm",
+		},
+	},
+	{
+		// Jina XLM-RoBERTa (jina-embeddings-v3): XLM-RoBERTa with rotary
+		// positions, flash-attn style names and per-task LoRA adapters
+		// (merged at load, see jinav3.go); model_type "xlm-roberta"
+		// with position_embedding_type "rotary".
+		name: "jina_v3", modelTypes: []string{"xlm-roberta"}, prefixes: []string{"roberta.", ""},
+		eps: 1e-5, pad: 1, positions: posRotary, tokenTypes: true, biases: true,
+		fix: fixJinaV3, when: isJinaV3,
+		names: tensorNames{
+			word:     "embeddings.word_embeddings",
+			typ:      "embeddings.token_type_embeddings",
+			embNorm:  "emb_ln",
+			qkv:      "encoder.layers.%d.mixer.Wqkv",
+			attnOut:  "encoder.layers.%d.mixer.out_proj",
+			attnNorm: "encoder.layers.%d.norm1",
+			mlpIn:    "encoder.layers.%d.mlp.fc1",
+			mlpOut:   "encoder.layers.%d.mlp.fc2",
+			mlpNorm:  "encoder.layers.%d.norm2",
+		},
+	},
+	{
+		// Alibaba's GTE v1.5 and gte-multilingual-base ("new",
+		// Alibaba-NLP/new-impl's remote code): BERT's post-norm layers
+		// with rotary positions (fixed NTK scaling), a fused qkv
+		// projection and a gated MLP.
+		name: "new", modelTypes: []string{"new"}, prefixes: []string{"", "new.", "model."},
+		eps: 1e-12, pad: 0, positions: posRotary, tokenTypes: true, gatedMLP: true, upFirst: true,
+		mlpInNoBias: true, biases: true, fix: fixGTE,
+		names: tensorNames{
+			word:     "embeddings.word_embeddings",
+			typ:      "embeddings.token_type_embeddings",
+			embNorm:  "embeddings.LayerNorm",
+			qkv:      "encoder.layer.%d.attention.qkv_proj",
+			attnOut:  "encoder.layer.%d.attention.o_proj",
+			attnNorm: "encoder.layer.%d.attn_ln",
+			mlpIn:    "encoder.layer.%d.mlp.up_gate_proj",
+			mlpOut:   "encoder.layer.%d.mlp.down_proj",
+			mlpNorm:  "encoder.layer.%d.mlp_ln",
+		},
+	},
 }
 
 // decoderNames are the tensor names of the Llama-style decoders (Qwen2,
@@ -358,89 +436,6 @@ var nomicNames = tensorNames{
 	mlpUp:    "encoder.layers.%d.mlp.fc11",
 	mlpOut:   "encoder.layers.%d.mlp.fc2",
 	mlpNorm:  "encoder.layers.%d.norm2",
-}
-
-func init() {
-	// Remote-code encoder families (trust_remote_code on the Hugging Face
-	// hub), added here so that the table above stays as it was.
-	families = append(families,
-		&family{
-			// NomicBERT: BERT's post-norm layers with rotary positions
-			// (dynamic NTK scaling past max_trained_positions when
-			// rotary_scaling_factor is set), SwiGLU, bias-free Linear
-			// layers and GPT-2 config key names.
-			name: "nomic_bert", modelTypes: []string{"nomic_bert"}, prefixes: []string{"", "bert.", "model."},
-			keys: map[string]string{
-				"n_embd": "hidden_size", "n_layer": "num_hidden_layers", "n_head": "num_attention_heads",
-				"n_inner": "intermediate_size", "n_positions": "max_position_embeddings",
-				"layer_norm_epsilon": "layer_norm_eps", "activation_function": "hidden_act",
-			},
-			eps: 1e-5, pad: 0, positions: posRotary, tokenTypes: true, gatedMLP: true, normBiases: true,
-			fix: fixNomic, names: nomicNames,
-		},
-		&family{
-			// JinaBERT (jina-embeddings-v2, jinaai/jina-bert-implementation's
-			// remote code): BERT with symmetric ALiBi instead of a position
-			// table and a GEGLU MLP with its own LayerNorm; model_type
-			// "bert" with position_embedding_type "alibi".
-			name: "jina_bert", modelTypes: []string{"bert"}, prefixes: []string{"", "bert."},
-			eps: 1e-12, pad: 0, positions: posNone, attnBias: biasALiBi, tokenTypes: true, gatedMLP: true,
-			mlpInNoBias: true, biases: true, fix: fixJina, when: isJina,
-			names: tensorNames{
-				word:     "embeddings.word_embeddings",
-				typ:      "embeddings.token_type_embeddings",
-				embNorm:  "embeddings.LayerNorm",
-				q:        "encoder.layer.%d.attention.self.query",
-				k:        "encoder.layer.%d.attention.self.key",
-				v:        "encoder.layer.%d.attention.self.value",
-				attnOut:  "encoder.layer.%d.attention.output.dense",
-				attnNorm: "encoder.layer.%d.attention.output.LayerNorm",
-				mlpIn:    "encoder.layer.%d.mlp.gated_layers",
-				mlpOut:   "encoder.layer.%d.mlp.wo",
-				mlpNorm:  "encoder.layer.%d.mlp.layernorm",
-			},
-		},
-		&family{
-			// Jina XLM-RoBERTa (jina-embeddings-v3): XLM-RoBERTa with rotary
-			// positions, flash-attn style names and per-task LoRA adapters
-			// (merged at load, see jinav3.go); model_type "xlm-roberta"
-			// with position_embedding_type "rotary".
-			name: "jina_v3", modelTypes: []string{"xlm-roberta"}, prefixes: []string{"roberta.", ""},
-			eps: 1e-5, pad: 1, positions: posRotary, tokenTypes: true, biases: true,
-			fix: fixJinaV3, when: isJinaV3,
-			names: tensorNames{
-				word:     "embeddings.word_embeddings",
-				typ:      "embeddings.token_type_embeddings",
-				embNorm:  "emb_ln",
-				qkv:      "encoder.layers.%d.mixer.Wqkv",
-				attnOut:  "encoder.layers.%d.mixer.out_proj",
-				attnNorm: "encoder.layers.%d.norm1",
-				mlpIn:    "encoder.layers.%d.mlp.fc1",
-				mlpOut:   "encoder.layers.%d.mlp.fc2",
-				mlpNorm:  "encoder.layers.%d.norm2",
-			},
-		},
-		&family{
-			// Alibaba's GTE v1.5 and gte-multilingual-base ("new",
-			// Alibaba-NLP/new-impl's remote code): BERT's post-norm layers
-			// with rotary positions (fixed NTK scaling), a fused qkv
-			// projection and a gated MLP.
-			name: "new", modelTypes: []string{"new"}, prefixes: []string{"", "new.", "model."},
-			eps: 1e-12, pad: 0, positions: posRotary, tokenTypes: true, gatedMLP: true, upFirst: true,
-			mlpInNoBias: true, biases: true, fix: fixGTE,
-			names: tensorNames{
-				word:     "embeddings.word_embeddings",
-				typ:      "embeddings.token_type_embeddings",
-				embNorm:  "embeddings.LayerNorm",
-				qkv:      "encoder.layer.%d.attention.qkv_proj",
-				attnOut:  "encoder.layer.%d.attention.o_proj",
-				attnNorm: "encoder.layer.%d.attn_ln",
-				mlpIn:    "encoder.layer.%d.mlp.up_gate_proj",
-				mlpOut:   "encoder.layer.%d.mlp.down_proj",
-				mlpNorm:  "encoder.layer.%d.mlp_ln",
-			},
-		},
-	)
 }
 
 // familyFor returns the family running config c: the one of its

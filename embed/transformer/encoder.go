@@ -255,7 +255,7 @@ func (r *runner) embedPart(worker, i int) {
 	}
 	for t, id := range s.ids {
 		dst := x[t*h : (t+1)*h]
-		copy(dst, w.word[id*h:(id+1)*h])
+		w.word.row(dst, id)
 		if w.typ != nil {
 			typ := 0
 			if s.typeIDs != nil {

@@ -169,3 +169,6 @@ func (h *halfSrc) convert(dst []float32, j, nr int, src []uint16, r0, r1, p0, p1
 		}
 	}
 }
+
+// F16 reports whether p holds IEEE half-precision weights (PackF16).
+func (p *Packed) F16() bool { return p.half != nil && p.half.kind == kindF16 }

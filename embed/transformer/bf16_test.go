@@ -226,6 +226,22 @@ func TestBF16Parity(t *testing.T) {
 	}
 }
 
+// TestBF16ParityQwen3 is TestBF16Parity's WithBF16 case for the decoder
+// fixture (last-token pooling, grouped-query attention), when present.
+func TestBF16ParityQwen3(t *testing.T) {
+	g := loadGolden(t, "tiny-qwen3", "public")
+	m := mustLoad(t, g.dir, WithBF16())
+	vecs := mustEncode(t, m, goldenTexts(g)[:64]) // items 64– use the query prompt
+	worst := 1.0
+	for i := range vecs {
+		worst = math.Min(worst, cosine(vecs[i], g.sentence(&g.Items[i])))
+	}
+	if m.WeightType() != "bf16" || !(worst >= 0.9999) {
+		t.Errorf("WithBF16 on tiny-qwen3: %s weights, min cosine %.7f to the float32 goldens", m.WeightType(), worst)
+	}
+	t.Logf("WithBF16 on tiny-qwen3: min cosine %.7f", worst)
+}
+
 // TestRoundBF16MatchesTorch compares gemm.RoundBF16 of every float32
 // weight of tiny-bert with torch's own bf16 conversion of it (gen_bf16.py).
 func TestRoundBF16MatchesTorch(t *testing.T) {

@@ -246,9 +246,9 @@
 // see exactly the values a conversion at load would give: the vectors are
 // bit-identical to WithFloat32Weights' (tested for every architecture),
 // for about half the memory. On the Qwen3-Embedding-0.6B shape (seeded
-// weights, a 1.19 GB BF16 file) the process peaks at 1.02× the file's
-// size, against 2.75× when converting to float32; see the README's
-// status table for the speed. WithBF16 rounds a float32 checkpoint's
+// weights, a 1.19 GB BF16 file) the process peaks at 1.03× the file's
+// size, against 2.74× when converting to float32, at the same tokens per
+// CPU-second (bench/weights, Zen 3, 1 thread). WithBF16 rounds a float32 checkpoint's
 // layers to bf16 in the same way (half their memory, sentence embeddings
 // at cosine ≥ 0.9999 to float32 on the test models). Processors with
 // AVX512_BF16 (Zen 4, Sapphire Rapids) could multiply bf16 pairs directly

@@ -426,3 +426,24 @@ func TestWeightOptionsConflict(t *testing.T) {
 		t.Fatalf("WithBF16 + WithFloat32Weights: %v", err)
 	}
 }
+
+// FuzzMemoryFiles feeds arbitrary bytes to the parsers of /proc/meminfo and
+// the cgroup files: a number ≥ 0 or not found, never a panic.
+func FuzzMemoryFiles(f *testing.F) {
+	f.Add([]byte("MemTotal: 100 kB\nMemAvailable: 42 kB\n"), "MemAvailable:")
+	f.Add([]byte("max\n"), "")
+	f.Add([]byte("9223372036854771712\n"), "")
+	f.Add([]byte("inactive_file -5\n"), "inactive_file")
+	f.Fuzz(func(t *testing.T, b []byte, key string) {
+		p := filepath.Join(t.TempDir(), "f")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if n, ok := readKV(p, key); ok && n < 0 {
+			t.Fatalf("readKV = %d", n)
+		}
+		if n, ok := readNumber(p); ok && n < 0 {
+			t.Fatalf("readNumber = %d", n)
+		}
+	})
+}

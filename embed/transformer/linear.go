@@ -32,7 +32,7 @@ type linear struct {
 type loadMode struct {
 	int8    bool // quantised (WithInt8 on VNNI hardware)
 	float32 bool // WithFloat32Weights: 16-bit weights converted to float32
-	bf16    bool // WithBF16: float32 and f16 weights rounded to bf16
+	bf16    bool // WithBF16: float32 weights rounded to bf16 (16-bit ones are kept)
 }
 
 // keepLayers reports whether 16-bit layer matrices stay in the file.
@@ -88,11 +88,11 @@ func (m wmat) float32s() []float32 {
 // except kept 16-bit weights, which do (the file stays open with the
 // model).
 func packLinear(parts []wmat, b []float32, in, out int, mode loadMode) linear {
-	half := parts[0].h != nil
+	allHalf := parts[0].h != nil
 	for _, p := range parts {
-		half = half && p.h != nil && p.dt == parts[0].dt
+		allHalf = allHalf && p.h != nil && p.dt == parts[0].dt
 	}
-	if half && !mode.int8 {
+	if allHalf && !mode.int8 {
 		l := linear{In: in, Out: out}
 		if b != nil {
 			l.B = append([]float32(nil), b...)

@@ -447,3 +447,42 @@ func FuzzMemoryFiles(f *testing.F) {
 		}
 	})
 }
+
+// TestBF16KeptConcurrent encodes with one kept bf16 model from several
+// goroutines at once (run with -race): every call gets the serial result.
+func TestBF16KeptConcurrent(t *testing.T) {
+	g := loadGolden(t, "tiny-bert", "public")
+	m := mustLoad(t, g.dir, WithWeightsFile("model.bf16.safetensors"), WithWorkers(2), WithBatchSize(8))
+	texts := goldenTexts(g)
+	want := mustEncode(t, m, texts)
+	rounds := 4
+	if testing.Short() {
+		rounds = 2
+	}
+	errc := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		go func() {
+			for r := 0; r < rounds; r++ {
+				got, err := m.Encode(context.Background(), texts)
+				if err != nil {
+					errc <- err
+					return
+				}
+				for i := range got {
+					for j := range got[i] {
+						if got[i][j] != want[i][j] {
+							errc <- errors.New("a concurrent call's vectors differ from the serial ones")
+							return
+						}
+					}
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -486,3 +486,49 @@ func TestBF16KeptConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestHalfNonFinite puts an infinity or a NaN into a kept matrix and into
+// the kept word embeddings of BF16 and F16 copies: Load fails with
+// errs.ErrCorrupt naming the tensor.
+func TestHalfNonFinite(t *testing.T) {
+	g := loadGolden(t, "tiny-bert", "public")
+	for _, dt := range []safetensors.DType{safetensors.BF16, safetensors.F16} {
+		for _, tc := range []struct {
+			tensor string
+			bits   map[safetensors.DType]uint16
+		}{
+			{"encoder.layer.1.intermediate.dense.weight", map[safetensors.DType]uint16{safetensors.BF16: 0x7fc0, safetensors.F16: 0x7e00}}, // NaN
+			{"embeddings.word_embeddings.weight", map[safetensors.DType]uint16{safetensors.BF16: 0xff80, safetensors.F16: 0xfc00}},         // -Inf
+		} {
+			dir := halfCopy(t, g.dir, g.WeightsFile, dt)
+			path := filepath.Join(dir, "model.safetensors")
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := binary.LittleEndian.Uint64(b)
+			var hdr map[string]struct {
+				Offsets []int `json:"data_offsets"`
+			}
+			if err := json.Unmarshal(b[8:8+n], &hdr); err != nil {
+				t.Fatal(err)
+			}
+			name := tc.tensor
+			if _, ok := hdr[name]; !ok {
+				name = "bert." + name
+			}
+			e, ok := hdr[name]
+			if !ok {
+				t.Fatalf("no tensor %s in %v", tc.tensor, path)
+			}
+			binary.LittleEndian.PutUint16(b[8+int(n)+e.Offsets[0]+6:], tc.bits[dt]) // element 3
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Load(context.Background(), dir)
+			if !errors.Is(err, errs.ErrCorrupt) || !strings.Contains(err.Error(), tc.tensor) || !strings.Contains(err.Error(), "element 3") {
+				t.Errorf("%s with a non-finite value in %s: %v", dt, tc.tensor, err)
+			}
+		}
+	}
+}

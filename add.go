@@ -54,11 +54,11 @@ func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 			return err
 		}
 	}
-	vecs, err := c.encodeDocuments(ctx, uniq)
+	vecs, extra, err := c.encodeDocuments(ctx, uniq)
 	if err != nil {
 		return err
 	}
-	if err := c.insert(ctx, uniq, vecs); err != nil {
+	if err := c.insert(ctx, uniq, vecs, extra); err != nil {
 		return err
 	}
 	return c.deleteStale(ctx, stale)
@@ -112,38 +112,55 @@ func invalidUTF8At(s string) int {
 	return -1 // unreachable: ValidString found an invalid byte
 }
 
-// encodeDocuments returns one checked vector per document.
-func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]float32, error) {
+// encodeDocuments returns one checked vector per document and, when the
+// collection stores sparse weights or ColBERT vectors, the encoder's full
+// outputs (checked by checkMulti), one per document.
+func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]float32, []embed.MultiEmbedding, error) {
 	vecs := make([][]float32, 0, len(docs))
+	var extra []embed.MultiEmbedding
 	texts := make([]string, 0, min(c.cfg.batchSize, len(docs)))
 	for start := 0; start < len(docs); start += c.cfg.batchSize {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		batch := docs[start:min(start+c.cfg.batchSize, len(docs))]
 		texts = texts[:0]
 		for _, d := range batch {
 			texts = append(texts, d.Text)
 		}
-		out, err := embed.EncodeDocuments(ctx, c.enc, texts)
+		var out [][]float32
+		var multi []embed.MultiEmbedding
+		var err error
+		if c.multi() {
+			multi, err = c.enc.(embed.MultiEncoder).EncodeMulti(ctx, texts)
+			out = denseOf(multi)
+		} else {
+			out, err = embed.EncodeDocuments(ctx, c.enc, texts)
+		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-				return nil, err
+				return nil, nil, err
 			}
-			return nil, fmt.Errorf("ganada: encoding documents %d..%d (first ID %q): %w", start, start+len(batch)-1, batch[0].ID, err)
+			return nil, nil, fmt.Errorf("ganada: encoding documents %d..%d (first ID %q): %w", start, start+len(batch)-1, batch[0].ID, err)
 		}
 		if len(out) != len(batch) {
-			return nil, fmt.Errorf("ganada: %d vectors for %d texts: %w", len(out), len(batch), errs.ErrEncoder)
+			return nil, nil, fmt.Errorf("ganada: %d vectors for %d texts: %w", len(out), len(batch), errs.ErrEncoder)
 		}
 		for i, v := range out {
 			if err := c.checkVector(v, texts[i]); err != nil {
-				return nil, fmt.Errorf("ganada: document %q: %w", batch[i].ID, err)
+				return nil, nil, fmt.Errorf("ganada: document %q: %w", batch[i].ID, err)
+			}
+			if multi != nil {
+				if err := c.checkMulti(multi[i]); err != nil {
+					return nil, nil, fmt.Errorf("ganada: document %q: %w", batch[i].ID, err)
+				}
 			}
 		}
+		extra = append(extra, multi...)
 		vecs = append(vecs, out...)
 		c.report(Progress{Encoded: len(vecs), Total: len(docs)})
 	}
-	return vecs, nil
+	return vecs, extra, nil
 }
 
 // tokenLister is implemented by encoders that can list the vocabulary
@@ -208,7 +225,7 @@ func (c *Collection) report(p Progress) {
 
 // insert adds the encoded documents under fresh index ids, then makes them
 // current and retires the versions they replace.
-func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32) error {
+func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32, extra []embed.MultiEmbedding) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 
@@ -250,6 +267,11 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 				break
 			}
 		}
+		if extra != nil {
+			if err = c.addMulti(ctx, nums[done:end], extra[done:end]); err != nil {
+				break
+			}
+		}
 		done = end
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
 	}
@@ -285,6 +307,7 @@ func (c *Collection) rollback(ctx context.Context, all []uint64) {
 		if c.lex != nil && c.lex.Contains(n) {
 			_ = c.lex.Delete(ctx, n)
 		}
+		c.deleteMulti(n)
 	}
 	c.mu.Lock()
 	for _, n := range all {
@@ -309,6 +332,7 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 				err = fmt.Errorf("ganada: removing a replaced or deleted text from the lexical index: %w", e)
 			}
 		}
+		c.deleteMulti(n)
 	}
 	c.mu.Lock()
 	c.pending -= len(nums)
@@ -358,4 +382,38 @@ func indexDocs(docs []Document) []index.Doc {
 		out[i] = index.Doc{Key: d.ID, Text: d.Text, Metadata: d.Metadata}
 	}
 	return out
+}
+
+// SetMetadata replaces the metadata of the document stored under id with
+// a copy of md, keeping its text and its vectors: nothing is encoded, and
+// the lexical, sparse and ColBERT entries stay as they are. Queries see
+// the old or the new metadata, never a mix. Errors wrap errs.ErrNotFound
+// (no document id), errs.ErrInvalidInput (md not valid UTF-8) or
+// errs.ErrUnsupported (a collection WithIndex over an index.DocumentIndex,
+// which keeps the metadata itself); a cancelled ctx returns ctx.Err()
+// before anything changes.
+func (c *Collection) SetMetadata(ctx context.Context, id string, md map[string]string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for k, v := range md {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return fmt.Errorf("ganada: SetMetadata(%q): metadata %q=%q is not valid UTF-8: %w", id, k, v, errs.ErrInvalidInput)
+		}
+	}
+	if _, ok := c.idx.(index.DocumentIndex); ok {
+		return fmt.Errorf("ganada: SetMetadata(%q): the index %T keeps the documents: %w", id, c.idx, errs.ErrUnsupported)
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	num, ok := c.byID[id]
+	if !ok {
+		return fmt.Errorf("ganada: SetMetadata(%q): %w", id, errs.ErrNotFound)
+	}
+	old := c.byNum[num]
+	// A new entry: queries holding the old one keep reading it unchanged.
+	c.byNum[num] = &entry{doc: Document{ID: old.doc.ID, Text: old.doc.Text, Metadata: copyMetadata(md)}, num: num}
+	return nil
 }

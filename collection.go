@@ -16,6 +16,8 @@ import (
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
 	"github.com/ganada/ganada/index/lexical"
+	"github.com/ganada/ganada/index/multivec"
+	"github.com/ganada/ganada/index/sparse"
 )
 
 // Document is a text to search, under a caller-chosen ID, with optional
@@ -47,7 +49,9 @@ type Collection struct {
 	id  embed.Identity
 	cfg config
 	idx index.Index
-	lex *lexical.Index // the BM25 index of the texts (WithLexical), or nil
+	lex *lexical.Index  // the BM25 index of the texts (WithLexical), or nil
+	sp  *sparse.Index   // the encoder's lexical weights (WithSparse), or nil
+	col *multivec.Store // the encoder's ColBERT vectors (WithColBERT), or nil
 
 	// wmu serialises the writers (Add's insertion, Delete, Compact, Save), so
 	// that every change to the index and the maps is made by one goroutine.
@@ -182,6 +186,9 @@ func build(enc embed.Encoder, opts []Option) (*Collection, error) {
 			return nil, fmt.Errorf("ganada: %w", err)
 		}
 	}
+	if err := c.initMulti(cfg.sparse, cfg.colbert); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -190,6 +197,9 @@ func checkExternal(cfg config, dim int, id embed.Identity) error {
 	x := cfg.external
 	if _, ok := x.(index.DocumentIndex); ok && cfg.lexical {
 		return fmt.Errorf("ganada: WithLexical: %T keeps the documents, and the lexical index would be in process only: %w", x, errs.ErrInvalidOption)
+	}
+	if _, ok := x.(index.DocumentIndex); ok && (cfg.sparse || cfg.colbert) {
+		return fmt.Errorf("ganada: WithSparse, WithColBERT: %T keeps the documents, and the sparse weights and ColBERT vectors would be in process only: %w", x, errs.ErrInvalidOption)
 	}
 	if x.Dim() != dim {
 		return fmt.Errorf("ganada: WithIndex: index dimension %d, encoder dimension %d: %w", x.Dim(), dim, errs.ErrDimension)

@@ -28,6 +28,15 @@
 // rank by BM25 alone (WithLexicalOnly) or fuse the dense and lexical lists
 // (WithHybrid with RRF or WeightedSum), filters applying to both.
 //
+// With an encoder that has BGE-M3's three outputs (embed.MultiEncoder:
+// transformer.M3), WithSparse and WithColBERT also store each document's
+// lexical weights (index/sparse) and ColBERT token vectors
+// (index/multivec), saved in the same file; queries then rank by the
+// lexical weights (WithSparseOnly), by FlagEmbedding's compute_score
+// combination of the dense, sparse and ColBERT scores (WithM3), or rescore
+// any search's candidates by MaxSim (WithMaxSim), all from the stored
+// outputs: only the query is encoded.
+//
 // # Repository map
 //
 // The module is organised as packages, each with one job:
@@ -41,7 +50,8 @@
 //     fallbacks.
 //   - matryoshka: dimension truncation with renormalisation.
 //   - index: exact (index/flat) and HNSW (index/hnsw) top-k search, and
-//     the BM25 inverted index (index/lexical).
+//     the BM25 inverted index (index/lexical), the learned-sparse index
+//     (index/sparse) and the ColBERT vector store (index/multivec).
 //   - eval: STS and retrieval metrics, ANN recall.
 //   - internal: matrix products (internal/gemm) and transformer row
 //     operations (internal/nn) for embed/transformer, and the crash-safe

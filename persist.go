@@ -3,14 +3,16 @@
 // The file is an internal/persist container (sections checksummed with
 // CRC-32C, little-endian):
 //
-//	file    = magic "GANADACL" version:u32 IDEN CONF DOCS INDX [LEXI] end
+//	file    = magic "GANADACL" version:u32 IDEN CONF DOCS INDX [LEXI]
+//	          [SPRS] [COLB] end
 //	section = tag[4] length:u64 payload[length] crc32c(payload):u32
 //	end     = "END." 0:u64 0:u32
 //
 //	IDEN    = str model, str revision, uvarint dim, u8 normalized,
 //	          str prompt, str query prompt, str document prompt
 //	CONF    = u8 index kind, u8 metric, uvarint next index id,
-//	          u8 lexical (1 when LEXI follows INDX, else 0)
+//	          u8 lexical (1 when LEXI follows INDX, else 0),
+//	          u8 outputs (bit 0: SPRS follows, bit 1: COLB follows)
 //	DOCS    = uvarint count, count × (uvarint index id, str ID, str text,
 //	          uvarint n, n × (str key, str value)), by ascending index id,
 //	          metadata keys sorted
@@ -22,10 +24,15 @@
 //	LEXI    = the lexical index's own WriteTo format (index/lexical:
 //	          analyzer name, k1, b, terms, each document's term counts),
 //	          streamed like INDX
+//	SPRS    = the encoder's lexical weights per document (WithSparse),
+//	          index/sparse's WriteTo format, streamed like INDX
+//	COLB    = the encoder's ColBERT vectors per document (WithColBERT),
+//	          index/multivec's WriteTo format, streamed like INDX
 //	str     = uvarint byte length, UTF-8 bytes
 //
-// Versions 1 to 3 are still read; version 3 is version 4 without the
-// lexical byte of CONF and without LEXI. Their IDEN ends with the prompt, and
+// Versions 1 to 4 are still read; version 4 is version 5 without the
+// outputs byte of CONF and without SPRS and COLB; version 3 is version 4
+// without the lexical byte of CONF and without LEXI. Their IDEN ends with the prompt, and
 // their CONF holds the prompts the Collection itself put before queries
 // and documents (an option since removed) before the next id: u8 kind,
 // u8 metric, str query prefix, str document prefix, uvarint next id. The
@@ -56,13 +63,15 @@ import (
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
 	"github.com/ganada/ganada/index/lexical"
+	"github.com/ganada/ganada/index/multivec"
+	"github.com/ganada/ganada/index/sparse"
 	"github.com/ganada/ganada/internal/atomicfile"
 	"github.com/ganada/ganada/internal/persist"
 )
 
 const (
 	fileMagic   = "GANADACL"
-	fileVersion = 4
+	fileVersion = 5
 )
 
 // Save writes the collection to path atomically: into a temporary file in
@@ -137,6 +146,24 @@ func (c *Collection) writeTo(w io.Writer) (int64, error) {
 			return n, err
 		})
 	}
+	if c.sp != nil {
+		pw.Stream("SPRS", func(w io.Writer) (int64, error) {
+			n, err := c.sp.WriteTo(w)
+			if err != nil {
+				err = fmt.Errorf("writing the sparse weights: %w", err)
+			}
+			return n, err
+		})
+	}
+	if c.col != nil {
+		pw.Stream("COLB", func(w io.Writer) (int64, error) {
+			n, err := c.col.WriteTo(w)
+			if err != nil {
+				err = fmt.Errorf("writing the ColBERT vectors: %w", err)
+			}
+			return n, err
+		})
+	}
 	return pw.Finish()
 }
 
@@ -198,13 +225,21 @@ func appendIdentity(b []byte, id embed.Identity) []byte {
 	return persist.AppendString(b, id.DocumentPrompt)
 }
 
-// appendConfig encodes CONF (version 4): only what the index does not
-// record itself, and whether a lexical index follows it.
+// appendConfig encodes CONF (version 5): only what the index does not
+// record itself, whether a lexical index follows it, and which of the
+// encoder's extra outputs follow.
 func (c *Collection) appendConfig(b []byte) []byte {
 	b = append(b, byte(c.cfg.kind), byte(c.cfg.metric))
 	b = persist.AppendUvarint(b, c.next)
-	return append(b, boolByte(c.lex != nil))
+	b = append(b, boolByte(c.lex != nil))
+	return append(b, boolByte(c.sp != nil)|boolByte(c.col != nil)<<1)
 }
+
+// The bits of CONF's outputs byte.
+const (
+	outSparse  = 1 << 0
+	outColBERT = 1 << 1
+)
 
 func boolByte(v bool) byte {
 	if v {
@@ -289,7 +324,7 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, err
 	}
 	wantKind, indexOpt := cfg.kind, cfg.indexOpt
-	next, savedM, savedLex, err := parseConfig(&cfg, &saved, readSection(pr, "CONF"), version)
+	next, savedM, savedLex, outputs, err := parseConfig(&cfg, &saved, readSection(pr, "CONF"), version)
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
@@ -301,6 +336,9 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	}
 	if indexOpt != "" && wantKind != cfg.kind {
 		return nil, fmt.Errorf("ganada: %s: the saved collection uses %v: %w", indexOpt, cfg.kind, errs.ErrInvalidOption)
+	}
+	if err := checkOutputs(enc, outputs); err != nil {
+		return nil, err
 	}
 
 	entries, err := parseDocs(readSection(pr, "DOCS"), next)
@@ -338,6 +376,26 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 			return nil
 		})
 	}
+	var sp *sparse.Index
+	if outputs&outSparse != 0 {
+		sp = sparse.New()
+		pr.Stream("SPRS", func(r io.Reader) error {
+			if _, err := sp.ReadFrom(r); err != nil {
+				return fmt.Errorf("section SPRS: %w", err)
+			}
+			return nil
+		})
+	}
+	var col *multivec.Store
+	if outputs&outColBERT != 0 {
+		col, _ = multivec.New(1)
+		pr.Stream("COLB", func(r io.Reader) error {
+			if _, err := col.ReadFrom(r); err != nil {
+				return fmt.Errorf("section COLB: %w", err)
+			}
+			return nil
+		})
+	}
 	if err := pr.Finish(); err != nil {
 		return nil, err
 	}
@@ -362,6 +420,9 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, err
 	}
 	if err := c.loadLexical(ctx, savedLex, entries); err != nil {
+		return nil, err
+	}
+	if err := c.loadMulti(ctx, sp, col, entries); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -466,8 +527,9 @@ func parseIdentity(b []byte, version uint32) (embed.Identity, error) {
 // (0 for later versions, whose CONF leaves the index's parameters to the
 // index). For versions before 3 it sets id's query and document prompts
 // from the prefixes CONF records. From version 4 it also reports whether
-// a lexical index (LEXI) follows the vector index.
-func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (next uint64, m int, lex bool, err error) {
+// a lexical index (LEXI) follows the vector index, and from version 5
+// which of SPRS and COLB follow.
+func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (next uint64, m int, lex bool, outputs byte, err error) {
 	d := persist.NewDecoder("CONF", b)
 	cfg.kind = IndexKind(d.Byte("index kind"))
 	cfg.metric = index.Metric(d.Byte("metric"))
@@ -491,18 +553,23 @@ func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (nex
 			d.Fail("bad lexical flag")
 		}
 	}
+	if version >= 5 {
+		if outputs = d.Byte("outputs"); outputs&^(outSparse|outColBERT) != 0 {
+			d.Fail("bad outputs flags %#x", outputs)
+		}
+	}
 	if err := d.End(); err != nil {
-		return 0, 0, false, err
+		return 0, 0, false, 0, err
 	}
 	switch {
 	case cfg.kind != HNSW && cfg.kind != Flat:
-		return 0, 0, false, fmt.Errorf("section CONF: unknown index kind %d: %w", cfg.kind, errs.ErrCorrupt)
+		return 0, 0, false, 0, fmt.Errorf("section CONF: unknown index kind %d: %w", cfg.kind, errs.ErrCorrupt)
 	case !cfg.metric.Valid():
-		return 0, 0, false, fmt.Errorf("section CONF: unknown metric %d: %w", cfg.metric, errs.ErrCorrupt)
+		return 0, 0, false, 0, fmt.Errorf("section CONF: unknown metric %d: %w", cfg.metric, errs.ErrCorrupt)
 	case version == 1 && (m < 2 || efConstruction < 1):
-		return 0, 0, false, fmt.Errorf("section CONF: M %d, efConstruction %d: %w", m, efConstruction, errs.ErrCorrupt)
+		return 0, 0, false, 0, fmt.Errorf("section CONF: M %d, efConstruction %d: %w", m, efConstruction, errs.ErrCorrupt)
 	}
-	return next, m, lex, nil
+	return next, m, lex, outputs, nil
 }
 
 // minEntryBytes is the smallest encoding of a document: index id, a

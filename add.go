@@ -37,6 +37,12 @@ const insertChunk = 1024
 // text with no known word, empty text included, and then the error also
 // wraps errs.ErrNoKnownTokens), or ctx.Err(). An error about one
 // document names its ID.
+//
+// On a collection opened with OpenFile, Add returns once the call is in
+// the log (flushed to stable storage under WithLogSync(true)), and the
+// documents become visible to queries only then; if the log cannot be
+// written, the collection is unchanged. After Close, Add fails with
+// errs.ErrClosed.
 func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -58,10 +64,7 @@ func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if err != nil {
 		return err
 	}
-	if err := c.insert(ctx, uniq, vecs, extra); err != nil {
-		return err
-	}
-	return c.deleteStale(ctx, stale)
+	return c.insert(ctx, uniq, vecs, extra, stale)
 }
 
 // prepareDocuments validates docs and returns them with repeated IDs
@@ -223,11 +226,18 @@ func (c *Collection) report(p Progress) {
 	}
 }
 
-// insert adds the encoded documents under fresh index ids, then makes them
-// current and retires the versions they replace.
-func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32, extra []embed.MultiEmbedding) error {
+// insert adds the encoded documents (and their extra encoder outputs,
+// when the collection stores them) under fresh index ids, writes them
+// (with the stored documents of IDs stale, chunks a chunked Add replaces,
+// that are still there) to the log of an attached collection, then makes
+// them current and retires the versions they replace and the stale ones,
+// all at once.
+func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32, extra []embed.MultiEmbedding, stale []string) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	if c.closed {
+		return fmt.Errorf("ganada: the collection is closed: %w", errs.ErrClosed)
+	}
 
 	// Register the new versions. Until published they are in byNum but not
 	// current, so queries (which filter while pending > 0) skip them.
@@ -275,6 +285,36 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 		done = end
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
 	}
+	// The stale documents still stored (another writer may have deleted
+	// some): with wmu held, the maps change under no one else.
+	var staleNums []uint64
+	if err == nil && len(stale) > 0 {
+		adding := make(map[string]bool, len(docs))
+		for _, d := range docs {
+			adding[d.ID] = true
+		}
+		c.mu.RLock()
+		for _, id := range stale {
+			if n, ok := c.byID[id]; ok && !adding[id] {
+				staleNums = append(staleNums, n)
+				adding[id] = true
+			}
+		}
+		c.mu.RUnlock()
+	}
+	if err == nil && c.wal != nil {
+		ops := logOps{adds: make([]*entry, len(docs)), vecs: vecs, dels: staleNums}
+		for i := range docs {
+			ops.adds[i] = &entry{doc: docs[i], num: nums[i]}
+		}
+		if extra != nil {
+			ops.outputs = make([][]byte, len(docs))
+			for i := range extra {
+				ops.outputs[i] = c.encodeOutputs(extra[i])
+			}
+		}
+		err = c.logCall(ops)
+	}
 	if err != nil {
 		c.rollback(ctx, nums)
 		return err
@@ -289,6 +329,11 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			delete(c.byNum, prev)
 		}
 		c.byID[d.ID] = nums[i]
+	}
+	for _, n := range staleNums {
+		delete(c.byID, c.byNum[n].doc.ID)
+		delete(c.byNum, n)
+		old = append(old, n)
 	}
 	c.pending += len(old) - len(docs)
 	c.mu.Unlock()
@@ -343,14 +388,21 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 // Delete removes the documents with these IDs; the ID of a document
 // stored as chunks (WithChunking) removes all its chunks. If any ID is absent it
 // returns an error wrapping errs.ErrNotFound and removes nothing. A cancelled
-// context returns ctx.Err() before anything is removed.
+// context returns ctx.Err() before anything is removed. On a collection
+// opened with OpenFile the deletion is in the log before anything is
+// removed, as for Add; after Close, Delete fails with errs.ErrClosed.
 func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.mu.Lock()
+	if c.closed {
+		return fmt.Errorf("ganada: the collection is closed: %w", errs.ErrClosed)
+	}
+	// With wmu held the maps change under no one else: read them, log the
+	// deletion, then apply it.
+	c.mu.RLock()
 	ids = c.expandParents(ids)
 	seen := make(map[string]bool, len(ids))
 	nums := make([]uint64, 0, len(ids))
@@ -361,11 +413,21 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 		seen[id] = true
 		n, ok := c.byID[id]
 		if !ok {
-			c.mu.Unlock()
+			c.mu.RUnlock()
 			return fmt.Errorf("ganada: %q: %w", id, errs.ErrNotFound)
 		}
 		nums = append(nums, n)
 	}
+	c.mu.RUnlock()
+	if len(nums) == 0 {
+		return nil
+	}
+	if c.wal != nil {
+		if err := c.logCall(logOps{dels: nums}); err != nil {
+			return err
+		}
+	}
+	c.mu.Lock()
 	for _, n := range nums {
 		delete(c.byID, c.byNum[n].doc.ID)
 		delete(c.byNum, n)
@@ -391,7 +453,9 @@ func indexDocs(docs []Document) []index.Doc {
 // (no document id), errs.ErrInvalidInput (md not valid UTF-8) or
 // errs.ErrUnsupported (a collection WithIndex over an index.DocumentIndex,
 // which keeps the metadata itself); a cancelled ctx returns ctx.Err()
-// before anything changes.
+// before anything changes. On a collection opened with OpenFile the update
+// is in the log before it applies, as for Add; after Close it fails with
+// errs.ErrClosed.
 func (c *Collection) SetMetadata(ctx context.Context, id string, md map[string]string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -406,14 +470,30 @@ func (c *Collection) SetMetadata(ctx context.Context, id string, md map[string]s
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if c.closed {
+		return fmt.Errorf("ganada: SetMetadata(%q): the collection is closed: %w", id, errs.ErrClosed)
+	}
+	// With wmu held the maps change under no one else: read them, log the
+	// update (a collection opened with OpenFile), then apply it.
+	c.mu.RLock()
 	num, ok := c.byID[id]
+	var old *entry
+	if ok {
+		old = c.byNum[num]
+	}
+	c.mu.RUnlock()
 	if !ok {
 		return fmt.Errorf("ganada: SetMetadata(%q): %w", id, errs.ErrNotFound)
 	}
-	old := c.byNum[num]
 	// A new entry: queries holding the old one keep reading it unchanged.
-	c.byNum[num] = &entry{doc: Document{ID: old.doc.ID, Text: old.doc.Text, Metadata: copyMetadata(md)}, num: num}
+	e := &entry{doc: Document{ID: old.doc.ID, Text: old.doc.Text, Metadata: copyMetadata(md)}, num: num}
+	if c.wal != nil {
+		if err := c.logCall(logOps{sets: []*entry{e}}); err != nil {
+			return err
+		}
+	}
+	c.mu.Lock()
+	c.byNum[num] = e
+	c.mu.Unlock()
 	return nil
 }

@@ -20,7 +20,10 @@
 // checksummed file holding the documents, their metadata, the vectors and
 // the index, and records the encoder's identity: Load refuses an encoder
 // with another identity (errs.ErrEncoderMismatch), because vectors from two
-// embedding spaces must not be compared.
+// embedding spaces must not be compared. OpenFile instead attaches a
+// collection to its file: each Add and Delete is appended to a log beside
+// it and flushed before returning, and Compact folds the log into the
+// file, so a change to a large collection writes the change, not the file.
 //
 // With WithLexical the collection also keeps a BM25 index of the texts
 // (index/lexical: Lucene's BM25, an analyzer for English, Korean and other

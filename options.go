@@ -77,6 +77,12 @@ type config struct {
 	sparse    bool             // store the encoder's lexical weights (WithSparse)
 	colbert   bool             // store its ColBERT vectors (WithColBERT)
 
+	// OpenFile's log (durable.go): WithLogSync(false), WithAutoCompact.
+	logNoSync    bool
+	compactRatio float64
+	compactMin   int64
+	compactSet   bool
+
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.
 	fixed []string

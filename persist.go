@@ -54,6 +54,7 @@ import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"sort"
@@ -86,10 +87,18 @@ const (
 // being written. Errors read "ganada: save PATH: ..." and wrap their cause
 // (for example fs.ErrNotExist for a missing directory). Cancelling ctx
 // stops the writing (checked before every write to the file) and leaves
-// path as it was, with ctx's error.
+// path as it was, with ctx's error. Saving a collection opened with
+// OpenFile to its own path is a compaction (see Compact): the new file
+// holds the log's changes and the log starts empty.
 func (c *Collection) Save(ctx context.Context, path string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("ganada: save %s: %w", path, err)
+	}
+	if c.attachedTo(path) {
+		if err := c.compactLog(ctx, false); err != nil {
+			return fmt.Errorf("ganada: save %s: %w", path, err)
+		}
+		return nil
 	}
 	err := atomicfile.Write(path, func(w io.Writer) error {
 		_, err := c.writeTo(persist.ContextWriter(ctx, w))
@@ -123,6 +132,11 @@ func (c *Collection) writeTo(w io.Writer) (int64, error) {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	return c.writeToLocked(w)
+}
+
+// writeToLocked is writeTo for a caller holding wmu.
+func (c *Collection) writeToLocked(w io.Writer) (int64, error) {
 	// With wmu held no writer is running, so the maps are stable and every
 	// id in the index is current (pending == 0).
 	pw := persist.NewWriter(w)
@@ -198,6 +212,9 @@ func (c *Collection) writeDocs(pw *persist.Writer) {
 	pw.End()
 }
 
+// appendEntry encodes a document under its index id, as DOCS holds it and
+// as the log's records carry it (wal.go): a new per-document field added
+// here, and read back in decodeEntry, reaches both.
 func appendEntry(b []byte, e *entry) []byte {
 	b = persist.AppendUvarint(b, e.num)
 	b = persist.AppendString(b, e.doc.ID)
@@ -258,34 +275,75 @@ func boolByte(v bool) byte {
 // Damaged or truncated files yield an error wrapping errs.ErrCorrupt. Load
 // first removes the temporary files that Saves of path killed mid-write
 // left behind (see Save; best effort, errors are ignored).
+//
+// When the log of a collection opened with OpenFile lies beside path
+// (path+".log") and continues this file, Load replays it, so the
+// collection holds every change OpenFile's collection acknowledged; a torn
+// tail is ignored (Load writes nothing: the file is left as it is), a
+// damaged log is an error wrapping errs.ErrCorrupt naming the log and the
+// offset. The loaded collection is not attached to path: its changes stay
+// in memory until a Save (after which the log, naming the older file, is
+// ignored), as for a collection loaded without a log.
 func Load(ctx context.Context, path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
+	c, _, _, err := load(ctx, path, enc, opts, false)
+	return c, err
+}
+
+// load is Load; it also returns the snapshot's identity and what replaying
+// the log found. lenient accepts a WithMetric that agrees with the file
+// (OpenFile's reopening).
+func load(ctx context.Context, path string, enc embed.Encoder, opts []Option, lenient bool) (*Collection, snapID, logState, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("ganada: load %s: %w", path, err)
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
 	}
 	atomicfile.RemoveStale(path)
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("ganada: load: %w", err)
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load: %w", err)
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<20)
-	c, err := Read(ctx, br, enc, opts...)
+	h := &crcCounter{r: f}
+	br := bufio.NewReaderSize(h, 1<<20)
+	c, err := read(ctx, br, enc, opts, lenient)
 	if err != nil {
-		return nil, fmt.Errorf("ganada: load %s: %w", path, err)
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
 		if err == nil {
 			err = errors.New("data after the end marker")
 		}
-		return nil, fmt.Errorf("ganada: load %s: %w: %w", path, errs.ErrCorrupt, err)
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w: %w", path, errs.ErrCorrupt, err)
 	}
-	return c, nil
+	id := snapID{size: h.n, crc: h.crc, next: c.next}
+	lp := logPath(path)
+	lf, err := os.Open(lp)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, id, logState{}, nil
+	}
+	if err != nil {
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
+	}
+	defer lf.Close()
+	st, err := lf.Stat()
+	if err != nil {
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
+	}
+	ls, err := c.replayLog(ctx, lf, st.Size(), lp, id)
+	if err != nil {
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
+	}
+	return c, id, ls, nil
 }
 
 // Read reads a collection written by WriteTo from r, consuming exactly the
 // bytes WriteTo wrote; see Load. Cancelling ctx stops the reading (checked
 // before every read from r), with ctx's error.
 func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
+	return read(ctx, r, enc, opts, false)
+}
+
+// read is Read; lenient accepts a WithMetric that agrees with the file.
+func read(ctx context.Context, r io.Reader, enc embed.Encoder, opts []Option, lenient bool) (*Collection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -300,9 +358,10 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	if cfg.external != nil {
 		return nil, fmt.Errorf("ganada: WithIndex: a saved collection holds its own index; open a collection over an external index with Open: %w", errs.ErrInvalidOption)
 	}
-	if len(cfg.fixed) > 0 {
+	if len(cfg.fixed) > 0 && !lenient {
 		return nil, fmt.Errorf("ganada: %s: the saved collection fixes it: %w", cfg.fixed[0], errs.ErrInvalidOption)
 	}
+	askedMetric := cfg.metric
 	pr := persist.NewReader(r)
 	version := pr.Header(fileMagic)
 	if err := pr.Err(); err != nil {
@@ -333,6 +392,9 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	}
 	if err := checkIdentity(saved, EncoderIdentity(enc)); err != nil {
 		return nil, err
+	}
+	if len(cfg.fixed) > 0 && askedMetric != cfg.metric {
+		return nil, fmt.Errorf("ganada: WithMetric(%v): the saved collection uses %v: %w", askedMetric, cfg.metric, errs.ErrInvalidOption)
 	}
 	if indexOpt != "" && wantKind != cfg.kind {
 		return nil, fmt.Errorf("ganada: %s: the saved collection uses %v: %w", indexOpt, cfg.kind, errs.ErrInvalidOption)
@@ -576,33 +638,44 @@ func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (nex
 // one-byte ID and its length, the text length, the metadata count.
 const minEntryBytes = 5
 
+// decodeEntry reads one document as appendEntry wrote it (the i-th of its
+// section or record, for errors), failing d on an empty ID or a repeated
+// metadata key.
+func decodeEntry(d *persist.Decoder, i int) *entry {
+	e := &entry{num: d.Uvarint("index id")}
+	e.doc.ID = d.String("document ID")
+	e.doc.Text = d.String("text")
+	nm := d.Count("metadata count", uint64(d.Remaining()/2))
+	if nm > 0 {
+		e.doc.Metadata = make(map[string]string, nm)
+	}
+	for j := 0; j < nm && d.Err() == nil; j++ {
+		k := d.String("metadata key")
+		e.doc.Metadata[k] = d.String("metadata value")
+	}
+	switch {
+	case d.Err() != nil:
+	case e.doc.ID == "":
+		d.Fail("document %d has an empty ID", i)
+	case len(e.doc.Metadata) != nm:
+		d.Fail("document %q repeats a metadata key", e.doc.ID)
+	}
+	return e
+}
+
 func parseDocs(b []byte, next uint64) ([]*entry, error) {
 	d := persist.NewDecoder("DOCS", b)
 	n := d.Count("document count", uint64(len(b)/minEntryBytes))
 	entries := make([]*entry, 0, n)
 	prev := uint64(0)
 	for i := 0; i < n && d.Err() == nil; i++ {
-		e := &entry{num: d.Uvarint("index id")}
-		e.doc.ID = d.String("document ID")
-		e.doc.Text = d.String("text")
-		nm := d.Count("metadata count", uint64(d.Remaining()/2))
-		if nm > 0 {
-			e.doc.Metadata = make(map[string]string, nm)
-		}
-		for j := 0; j < nm && d.Err() == nil; j++ {
-			k := d.String("metadata key")
-			e.doc.Metadata[k] = d.String("metadata value")
-		}
+		e := decodeEntry(d, i)
 		switch {
 		case d.Err() != nil:
-		case e.doc.ID == "":
-			d.Fail("document %d has an empty ID", i)
 		case e.num >= next:
 			d.Fail("document %q has index id %d, next id is %d", e.doc.ID, e.num, next)
 		case i > 0 && e.num <= prev:
 			d.Fail("index ids out of order (%d after %d)", e.num, prev)
-		case len(e.doc.Metadata) != nm:
-			d.Fail("document %q repeats a metadata key", e.doc.ID)
 		}
 		prev = e.num
 		entries = append(entries, e)

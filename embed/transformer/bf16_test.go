@@ -148,7 +148,8 @@ func forwardAll(t *testing.T, g *golden, path string, mode loadMode) ([]float32,
 // (WithFloat32Weights' mode), and requires bit-identical token states, and
 // the layers held as the mode says.
 func TestHalfKeptMatchesFloat32(t *testing.T) {
-	for _, model := range []string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert", "tiny-qwen3"} {
+	models := append([]string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert", "tiny-qwen3"}, decoderFixtures...)
+	for _, model := range models {
 		for _, dt := range []safetensors.DType{safetensors.BF16, safetensors.F16} {
 			t.Run(model+"/"+string(dt), func(t *testing.T) {
 				g := loadGolden(t, model, "public")

@@ -24,11 +24,18 @@ type ganadaEngine struct {
 // number of worker threads. maxBatch is the largest batch the harness
 // passes: it becomes the model's batch size, so that every harness batch
 // runs through the network as one batch, as it does in ONNX Runtime.
-// With int8, the encoder layers use int8 weights (transformer.WithInt8);
-// the engine is unavailable on processors without AVX-512 VNNI.
-func newGanadaEngine(modelDir string, threads, maxBatch int, int8 bool) (Engine, error) {
+// With variant "-int8", the encoder layers use int8 weights
+// (transformer.WithInt8); the engine is unavailable on processors without
+// AVX-512 VNNI. With "-bf16" they are rounded to bf16
+// (transformer.WithBF16), computed in float32 after conversion.
+func newGanadaEngine(modelDir string, threads, maxBatch int, variant string) (Engine, error) {
 	opts := []transformer.Option{transformer.WithWorkers(threads), transformer.WithBatchSize(maxBatch)}
 	name := "ganada"
+	int8 := variant == "-int8"
+	if variant == "-bf16" {
+		opts = append(opts, transformer.WithBF16())
+		name = "ganada-bf16"
+	}
 	if int8 {
 		if !gemm.Int8Accelerated() {
 			return nil, fmt.Errorf("int8 path needs AVX-512 VNNI, which this processor lacks")

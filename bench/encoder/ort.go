@@ -28,6 +28,7 @@ type ortEngine struct {
 	threads int
 	hidden  int
 	sess    *ort.DynamicAdvancedSession
+	inputs  []string // the export's inputs, in the order fed
 }
 
 func newORTEngine(lib, modelPath string, threads, hidden int) (*ortEngine, error) {
@@ -51,12 +52,26 @@ func newORTEngine(lib, modelPath string, threads, hidden int) (*ortEngine, error
 	if err := opts.SetExecutionMode(ort.ExecutionModeSequential); err != nil {
 		return nil, err
 	}
-	sess, err := ort.NewDynamicAdvancedSession(modelPath,
-		[]string{"input_ids", "attention_mask", "token_type_ids"}, []string{"last_hidden_state"}, opts)
+	// The inputs the export has, of input_ids, attention_mask,
+	// token_type_ids and position_ids (a decoder export such as tiny-qwen3's
+	// has no token types).
+	ins, _, err := ort.GetInputOutputInfo(modelPath)
+	if err != nil {
+		return nil, fmt.Errorf("onnxruntime inputs of %s: %w", modelPath, err)
+	}
+	var names []string
+	for _, want := range []string{"input_ids", "attention_mask", "token_type_ids", "position_ids"} {
+		for _, in := range ins {
+			if in.Name == want {
+				names = append(names, want)
+			}
+		}
+	}
+	sess, err := ort.NewDynamicAdvancedSession(modelPath, names, []string{"last_hidden_state"}, opts)
 	if err != nil {
 		return nil, fmt.Errorf("onnxruntime session for %s: %w", modelPath, err)
 	}
-	return &ortEngine{threads: threads, hidden: hidden, sess: sess}, nil
+	return &ortEngine{threads: threads, hidden: hidden, sess: sess, inputs: names}, nil
 }
 
 func (e *ortEngine) Name() string { return fmt.Sprintf("onnxruntime-%s", ort.GetVersion()) }
@@ -64,7 +79,14 @@ func (e *ortEngine) Name() string { return fmt.Sprintf("onnxruntime-%s", ort.Get
 func (e *ortEngine) Encode(b *Batch) ([]float32, error) {
 	shape := ort.NewShape(int64(b.Size), int64(b.SeqLen))
 	var inputs []ort.Value
-	for _, data := range [][]int64{b.IDs, b.Mask, b.TypeIDs} {
+	for _, name := range e.inputs {
+		data := map[string][]int64{"input_ids": b.IDs, "attention_mask": b.Mask, "token_type_ids": b.TypeIDs}[name]
+		if name == "position_ids" { // 0..n-1 per row (rows are right-padded)
+			data = make([]int64, b.Size*b.SeqLen)
+			for i := range data {
+				data[i] = int64(i % b.SeqLen)
+			}
+		}
 		t, err := ort.NewTensor(shape, data)
 		if err != nil {
 			return nil, err

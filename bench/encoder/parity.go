@@ -33,9 +33,10 @@ type goldenItem struct {
 }
 
 type goldens struct {
-	Hidden int          `json:"hidden_size"`
-	Items  []goldenItem `json:"items"`
-	bin    []byte
+	Hidden  int          `json:"hidden_size"`
+	Pooling string       `json:"pooling"` // "lasttoken" for decoder embedders; mean otherwise
+	Items   []goldenItem `json:"items"`
+	bin     []byte
 }
 
 func readGoldens(modelDir string) (*goldens, error) {
@@ -97,7 +98,7 @@ type parityResult struct {
 }
 
 func (p parityResult) String() string {
-	return fmt.Sprintf("last_hidden_state max|Δ| %.2e, min token cosine %.8f; mean-pooled min cosine %.8f",
+	return fmt.Sprintf("last_hidden_state max|Δ| %.2e, min token cosine %.8f; pooled (mean, or the goldens' last token) min cosine %.8f",
 		p.maxAbs, p.minCosToken, p.minCosPool)
 }
 
@@ -144,6 +145,12 @@ func checkParity(e Engine, g *goldens, pad int64) (parityResult, error) {
 				res.minCosToken = math.Min(res.minCosToken, cosine(gg, ww))
 			}
 			pooled := meanPool(out, b, r, h)
+			if g.Pooling == "lasttoken" { // the last real token's state (rows are right-padded)
+				last := out[(r*b.SeqLen+b.Lengths[r]-1)*h : (r*b.SeqLen+b.Lengths[r])*h]
+				for j, v := range last {
+					pooled[j] = float64(v)
+				}
+			}
 			wp := g.floats(it.Pooled)
 			w64 := make([]float64, len(wp))
 			for j, v := range wp {

@@ -1,5 +1,6 @@
-// convert.go turns raw tensor bytes into float32: F32 without copying where
-// the machine is little-endian, F16, BF16 and F64 by conversion.
+// convert.go turns raw tensor bytes into float32 (F32 without copying where
+// the machine is little-endian; F16, BF16 and F64 by conversion) and into
+// raw 16-bit values (Uint16s: BF16 and F16 kept as they are).
 
 package safetensors
 
@@ -54,6 +55,23 @@ func toFloat32(b []byte, dt DType) ([]float32, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("dtype %s cannot be read as float32: %w", dt, errs.ErrUnsupported)
+}
+
+// toUint16 views b as little-endian uint16 values, without copying where
+// the machine is little-endian and b is 2-byte aligned.
+func toUint16(b []byte) []uint16 {
+	n := len(b) / 2
+	if n == 0 {
+		return []uint16{}
+	}
+	if littleEndian && uintptr(unsafe.Pointer(&b[0]))%2 == 0 {
+		return unsafe.Slice((*uint16)(unsafe.Pointer(&b[0])), n)
+	}
+	out := make([]uint16, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint16(b[2*i:])
+	}
+	return out
 }
 
 // Float16ToFloat32 converts an IEEE 754 half-precision value (as its bits)

@@ -261,6 +261,29 @@ func (f *File) Float32s(name string) ([]float32, error) {
 	return out, nil
 }
 
+// Uint16s returns the named tensor's elements as their raw 16-bit values,
+// for BF16 and F16 data (and I16, U16), in row-major order, so that a
+// caller can keep 16-bit weights as they are. On a little-endian machine,
+// with the data 2-byte aligned (as every safetensors writer aligns it), the
+// result aliases the file's memory without copying: treat it as read-only,
+// valid until Close. Other dtypes return an error wrapping
+// errs.ErrUnsupported.
+func (f *File) Uint16s(name string) ([]uint16, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if f.closed {
+		return nil, fmt.Errorf("safetensors: %s: %w", f.path, errs.ErrClosed)
+	}
+	t, ok := find(f.tensors, name)
+	if !ok {
+		return nil, fmt.Errorf("safetensors: %s: tensor %q: %w", f.path, name, errs.ErrNotFound)
+	}
+	if t.DType.Size() != 2 {
+		return nil, fmt.Errorf("safetensors: %s: tensor %q: dtype %s is not a 16-bit type: %w", t.File, name, t.DType, errs.ErrUnsupported)
+	}
+	return toUint16(t.shard.data[t.begin:t.end:t.end]), nil
+}
+
 // Close releases the file's memory. Slices obtained from the File must not
 // be used afterwards. Close is idempotent.
 func (f *File) Close() error {

@@ -395,6 +395,11 @@ func FuzzHeader(f *testing.F) {
 			if _, err := toFloat32(data[tt.begin:tt.end], tt.DType); err != nil && !errors.Is(err, errs.ErrUnsupported) {
 				t.Fatal(err)
 			}
+			if tt.DType.Size() == 2 {
+				if u := toUint16(data[tt.begin:tt.end]); len(u) != tt.Len() {
+					t.Fatalf("tensor %q: %d 16-bit values, shape says %d", tt.Name, len(u), tt.Len())
+				}
+			}
 		}
 	})
 }
@@ -448,4 +453,41 @@ func FuzzIndex(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUint16s reads BF16 and F16 tensors as raw values (aliasing the file
+// when aligned, copied when not), and refuses other dtypes.
+func TestUint16s(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.safetensors")
+	writeST(t, path, []testTensor{
+		{"b", BF16, []int{3}, u16bytes(0x3f80, 0xc000, 0x7f80)},
+		{"h", F16, []int{2}, u16bytes(0x3c00, 0x8001)},
+		{"f", F32, []int{1}, f32bytes(1)},
+	}, nil)
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Uint16s("b")
+	if err != nil || fmt.Sprint(b) != fmt.Sprint([]uint16{0x3f80, 0xc000, 0x7f80}) {
+		t.Fatalf("Uint16s(b) = %#x, %v", b, err)
+	}
+	if h, err := f.Uint16s("h"); err != nil || len(h) != 2 || h[0] != 0x3c00 || h[1] != 0x8001 {
+		t.Fatalf("Uint16s(h) = %#x, %v", h, err)
+	}
+	if _, err := f.Uint16s("f"); !errors.Is(err, errs.ErrUnsupported) || !strings.Contains(err.Error(), `"f"`) {
+		t.Fatalf("Uint16s(F32) = %v, want ErrUnsupported naming the tensor", err)
+	}
+	if _, err := f.Uint16s("nope"); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("Uint16s(missing) = %v", err)
+	}
+	f.Close()
+	if _, err := f.Uint16s("b"); !errors.Is(err, errs.ErrClosed) {
+		t.Fatalf("Uint16s after Close = %v", err)
+	}
+	raw := make([]byte, 7)
+	copy(raw[1:], u16bytes(1, 2, 0xffff))
+	if got := toUint16(raw[1:]); fmt.Sprint(got) != "[1 2 65535]" {
+		t.Fatalf("unaligned toUint16 = %v", got)
+	}
 }

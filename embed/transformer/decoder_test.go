@@ -275,7 +275,7 @@ func TestDecoderFamiliesInt8(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w, f, err := readWeights(filepath.Join(g.dir, "model.safetensors"), c, true)
+			w, f, err := readWeights(filepath.Join(g.dir, "model.safetensors"), g.dir, c, loadMode{int8: true})
 			if err != nil {
 				t.Fatal(err)
 			}

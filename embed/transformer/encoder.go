@@ -290,7 +290,7 @@ func (r *runner) embedPart(worker, i int) {
 	}
 	for t, id := range s.ids {
 		dst := x[t*h : (t+1)*h]
-		copy(dst, w.word[id*h:(id+1)*h])
+		w.word.row(dst, id)
 		if c.fam.embedScale {
 			// Gemma: × √hidden_size, the scale rounded to float32 as the
 			// reference's embed_scale buffer is.

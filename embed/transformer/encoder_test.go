@@ -18,7 +18,7 @@ func loadEncoder(t testing.TB, dir, weightsFile string) *encoder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, f, err := readWeights(filepath.Join(dir, weightsFile), c, false)
+	w, f, err := readWeights(filepath.Join(dir, weightsFile), dir, c, loadMode{})
 	if err != nil {
 		t.Fatal(err)
 	}

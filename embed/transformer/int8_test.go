@@ -95,7 +95,7 @@ func TestInt8Families(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w, f, err := readWeights(filepath.Join(g.dir, g.WeightsFile), c, true)
+			w, f, err := readWeights(filepath.Join(g.dir, g.WeightsFile), g.dir, c, loadMode{int8: true})
 			if err != nil {
 				t.Fatal(err)
 			}

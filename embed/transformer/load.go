@@ -47,6 +47,9 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if o.float32W && o.bf16 {
+		return nil, fmt.Errorf("transformer: WithFloat32Weights() and WithBF16(): they ask for opposite weight types: %w", errs.ErrInvalidOption)
+	}
 	if o.batchSize == 0 {
 		o.batchSize = DefaultBatchSize
 	}
@@ -90,7 +93,8 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 		return nil, err
 	}
 	m.int8 = o.int8 && gemm.Int8Accelerated()
-	w, wf, err := readWeights(wpath, cfg, m.int8)
+	mode := loadMode{int8: m.int8, float32: o.float32W, bf16: o.bf16}
+	w, wf, err := readWeights(wpath, m.name, cfg, mode)
 	if converted != nil {
 		os.Remove(wpath) // mapped or read by now
 	}
@@ -104,6 +108,7 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 		m.files = append(m.files, weightPaths(wf)...)
 	}
 	m.enc = newEncoder(cfg, w)
+	m.weightType = weightType(w, m.int8)
 	hidden := cfg.HiddenSize
 
 	// sentence-transformers settings of the transformer module.

@@ -36,6 +36,7 @@ type Model struct {
 	prompts                map[string]string // config_sentence_transformers.json "prompts"
 	normalized             bool
 	int8                   bool
+	weightType             string
 
 	progressMu sync.Mutex // serialises WithProgress calls of concurrent calls
 	runMu      sync.Mutex
@@ -72,6 +73,12 @@ func (m *Model) HiddenSize() int { return m.enc.cfg.HiddenSize }
 // Int8 reports whether the encoder layers run with int8 weights: WithInt8
 // was given and the processor has AVX-512 VNNI.
 func (m *Model) Int8() bool { return m.int8 }
+
+// WeightType reports how the encoder layers' matrices are held: "float32",
+// "bf16" or "f16" (16-bit, kept in the mapped checkpoint or, with WithBF16,
+// rounded from float32), or "int8" (see WithInt8, WithBF16,
+// WithFloat32Weights).
+func (m *Model) WeightType() string { return m.weightType }
 
 // Tokenizer returns the model's tokenizer, configured with the model's
 // truncation and no padding.

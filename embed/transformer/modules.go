@@ -214,6 +214,6 @@ func loadDense(ctx context.Context, src hub.Source, dir string, inDim int) (*den
 	}
 	// Packed float32 (also under WithInt8): Dense runs once per text, not
 	// per token. newLinear copies the bias, so the file can be closed.
-	d.lin = packed(d.lin, false)
+	d.lin = newLinear(d.lin.W, d.lin.B, d.lin.In, d.lin.Out, false)
 	return d, p, nil
 }

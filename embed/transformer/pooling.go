@@ -80,11 +80,11 @@ func (m *Model) addPooler(f *safetensors.File) error {
 	}
 	r := &tensorReader{f: f, prefix: prefix}
 	h := c.HiddenSize
-	l := r.linear("pooler.dense", h, h, true)
+	l := r.linear("pooler.dense", h, h, true, false)
 	if r.err != nil {
 		return r.err
 	}
-	d := &dense{lin: packed(l, false), act: tanhAct}
+	d := &dense{lin: packed(l, loadMode{}), act: tanhAct}
 	m.post = append([]step{{dense: d}}, m.post...)
 	return nil
 }

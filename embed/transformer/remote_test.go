@@ -67,7 +67,7 @@ func TestRemoteForwardParity(t *testing.T) {
 			if _, err := c.selectTask(rc.task); err != nil {
 				t.Fatal(err)
 			}
-			w, f, err := readWeights(filepath.Join(g.dir, g.WeightsFile), c, false)
+			w, f, err := readWeights(filepath.Join(g.dir, g.WeightsFile), g.dir, c, loadMode{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,5 +1,8 @@
 // weights.go loads the encoder's tensors from a safetensors checkpoint,
-// checking names, shapes and values.
+// checking names, shapes and values, and holds the layers' matrices and
+// the word embeddings as the load mode says: 16-bit (BF16, F16) weights
+// kept as they are in the mapped file by default, float32, bf16 rounded
+// from float32 (WithBF16), or int8.
 
 package transformer
 
@@ -32,13 +35,14 @@ type layer struct {
 
 // weights holds all tensors of the encoder.
 type weights struct {
-	word, pos, typ []float32 // embeddings [vocab|positions|types, hidden]; pos, typ nil when the family has none
-	embLNW         []float32
-	embLNB         []float32
-	layers         []layer
-	relBias        []float32 // biasRelBuckets: [buckets, heads]
-	finalLNW       []float32 // a pre-norm family's last LayerNorm
-	finalLNB       []float32
+	word     table     // word embeddings [vocab, hidden]
+	pos, typ []float32 // embeddings [positions|types, hidden]; nil when the family has none
+	embLNW   []float32
+	embLNB   []float32
+	layers   []layer
+	relBias  []float32 // biasRelBuckets: [buckets, heads]
+	finalLNW []float32 // a pre-norm family's last LayerNorm
+	finalLNB []float32
 }
 
 // tensorReader fetches named tensors with shape and value checks, and
@@ -65,23 +69,39 @@ func findPrefix(f *safetensors.File, fam *family) (string, error) {
 	return "", fmt.Errorf("transformer: %s: no tensor %s (with any of the prefixes %q of %s checkpoints): %w", f.Path(), word, fam.prefixes, fam.name, errs.ErrCorrupt)
 }
 
-func (r *tensorReader) get(name string, shape ...int) []float32 {
+// tensor returns the named tensor's description after checking its shape.
+func (r *tensorReader) tensor(name string, shape ...int) (safetensors.Tensor, bool) {
 	if r.err != nil {
-		return nil
+		return safetensors.Tensor{}, false
 	}
 	full := r.prefix + name
-	if r.lora.n > 0 && strings.HasSuffix(name, ".weight") && !r.f.Has(full) {
-		return r.loraWeight(strings.TrimSuffix(name, ".weight"), shape)
-	}
 	t, err := r.f.Tensor(full)
 	if err != nil {
 		r.err = fmt.Errorf("transformer: %w", asCorrupt(err))
-		return nil
+		return t, false
 	}
 	if !sameShape(t.Shape, shape) {
 		r.err = fmt.Errorf("transformer: %s: tensor %q has shape %v, config.json implies %v: %w", t.File, full, t.Shape, shape, errs.ErrCorrupt)
+		return t, false
+	}
+	return t, true
+}
+
+// lora reports whether name is a weight stored with a LoRA
+// parametrization (Jina v3), which loraWeight reads merged as float32.
+func (r *tensorReader) isLoRA(name string) bool {
+	return r.err == nil && r.lora.n > 0 && strings.HasSuffix(name, ".weight") && !r.f.Has(r.prefix+name)
+}
+
+func (r *tensorReader) get(name string, shape ...int) []float32 {
+	if r.isLoRA(name) {
+		return r.loraWeight(strings.TrimSuffix(name, ".weight"), shape)
+	}
+	t, ok := r.tensor(name, shape...)
+	if !ok {
 		return nil
 	}
+	full := t.Name
 	v, err := r.f.Float32s(full)
 	if err != nil {
 		if errors.Is(err, errs.ErrUnsupported) {
@@ -100,6 +120,42 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 	return v
 }
 
+// isHalf reports whether dt is a 16-bit float type a load can keep.
+func isHalf(dt safetensors.DType) bool { return dt == safetensors.BF16 || dt == safetensors.F16 }
+
+// matrix reads a weight matrix [out, in]: as the file's 16-bit values,
+// aliasing the file, when it is BF16 or F16 and keep is set; else as
+// float32 (aliasing an F32 file, converted otherwise).
+func (r *tensorReader) matrix(name string, out, in int, keep bool) wmat {
+	if r.isLoRA(name) {
+		return wmat{f: r.get(name, out, in), rows: out, cols: in}
+	}
+	t, ok := r.tensor(name, out, in)
+	if !ok {
+		return wmat{}
+	}
+	if !keep || !isHalf(t.DType) {
+		return wmat{f: r.get(name, out, in), rows: out, cols: in}
+	}
+	h, err := r.f.Uint16s(t.Name)
+	if err != nil {
+		r.err = fmt.Errorf("transformer: %w", asCorrupt(err))
+		return wmat{}
+	}
+	// The exponent all ones is an infinity or a NaN in both formats.
+	mask := uint16(0x7f80)
+	if t.DType == safetensors.F16 {
+		mask = 0x7c00
+	}
+	for i, x := range h {
+		if x&mask == mask {
+			r.err = fmt.Errorf("transformer: %s: tensor %q has a non-finite value (%s bits %#04x) at element %d: %w", t.File, t.Name, t.DType, x, i, errs.ErrCorrupt)
+			return wmat{}
+		}
+	}
+	return wmat{h: h, dt: t.DType, rows: out, cols: in}
+}
+
 func sameShape(a, b []int) bool {
 	if len(a) != len(b) {
 		return false
@@ -112,10 +168,11 @@ func sameShape(a, b []int) bool {
 	return true
 }
 
-// linear reads name.weight and, when bias, name.bias; the caller packs
-// the result with newLinear once all reads succeeded.
-func (r *tensorReader) linear(name string, out, in int, bias bool) linear {
-	l := linear{W: r.get(name+".weight", out, in), In: in, Out: out}
+// linear reads name.weight (keeping 16-bit values when keep is set) and,
+// when bias, name.bias; the caller packs the result with packLinear once
+// all reads succeeded.
+func (r *tensorReader) linear(name string, out, in int, bias, keep bool) linear {
+	l := linear{parts: []wmat{r.matrix(name+".weight", out, in, keep)}, In: in, Out: out}
 	if bias {
 		l.B = r.get(name+".bias", out)
 	}
@@ -141,32 +198,50 @@ func (r *tensorReader) vector(name string, n int) []float32 {
 	return append([]float32(nil), v...)
 }
 
-func packed(l linear, int8 bool) linear { return newLinear(l.W, l.B, l.In, l.Out, int8) }
+func packed(l linear, mode loadMode) linear { return packLinear(l.parts, l.B, l.In, l.Out, mode) }
 
 // readWeights loads the encoder's tensors from the safetensors checkpoint
-// at path (a file or a sharded index) in two passes, so that the file's
-// bytes are never held next to their packed copies: the first pass packs
-// every layer's matrices and copies its vectors, then closes (unmaps) the
-// file; the second opens it again for the embedding tables, which (F32)
-// stay mapped read-only for the model's lifetime: the NaN check reads them
-// all, but their pages stay file-backed and reclaimable, not Go heap. The
-// returned File holds them and must be closed with the model.
-func readWeights(path string, c *config, int8 bool) (*weights, *safetensors.File, error) {
+// at path (a file or a sharded index). When the layers' matrices stay in
+// the file (16-bit weights kept, the default for BF16 and F16 files), it
+// reads everything in one pass and the file stays mapped for the model's
+// lifetime. Otherwise it reads in two passes, so that the file's bytes are
+// never held next to their packed copies: the first pass packs every
+// layer's matrices and copies its vectors, then closes (unmaps) the file;
+// the second opens it again for the embedding tables, which (F32, or kept
+// 16-bit) stay mapped read-only for the model's lifetime: the non-finite
+// check reads them all, but their pages stay file-backed and reclaimable,
+// not Go heap. Before either, checkMemory compares the bytes the model
+// will hold with the memory available. The returned File holds the mapped
+// tensors and must be closed with the model.
+func readWeights(path, model string, c *config, mode loadMode) (*weights, *safetensors.File, error) {
 	f, err := safetensors.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("transformer: %w", asCorrupt(err))
 	}
-	w, err := loadLayers(f, c, int8)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("transformer: %w", asCorrupt(cerr))
+	keep, err := checkMemory(f, model, c, mode)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	w, err := loadLayers(f, c, mode)
+	if err == nil && keep {
+		err = loadEmbeddings(f, c, w, mode)
+	}
+	if err != nil || !keep {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("transformer: %w", asCorrupt(cerr))
+		}
 	}
 	if err != nil {
 		return nil, nil, err
 	}
+	if keep {
+		return w, f, nil
+	}
 	if f, err = safetensors.Open(path); err != nil {
 		return nil, nil, fmt.Errorf("transformer: %w", asCorrupt(err))
 	}
-	if err := loadEmbeddings(f, c, w); err != nil {
+	if err := loadEmbeddings(f, c, w, mode); err != nil {
 		f.Close()
 		return nil, nil, err
 	}
@@ -174,8 +249,9 @@ func readWeights(path string, c *config, int8 bool) (*weights, *safetensors.File
 }
 
 // loadEmbeddings reads the embedding tables (aliasing f's memory for F32
-// data) and the embedding LayerNorm into w.
-func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
+// data, and for kept 16-bit word embeddings) and the embedding LayerNorm
+// into w.
+func loadEmbeddings(f *safetensors.File, c *config, w *weights, mode loadMode) error {
 	fam := c.fam
 	prefix, err := findPrefix(f, fam)
 	if err != nil {
@@ -183,7 +259,8 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 	}
 	r := &tensorReader{f: f, prefix: prefix, lora: c.lora}
 	h, n := c.HiddenSize, fam.names
-	w.word = r.get(n.word+".weight", c.VocabSize, h)
+	wm := r.matrix(n.word+".weight", c.VocabSize, h, !mode.float32)
+	w.word = table{f: wm.f, h: wm.h, dt: wm.dt, width: h}
 	if fam.positions != posRotary && fam.positions != posNone {
 		w.pos = r.get(n.pos+".weight", c.MaxPositionEmbeddings, h)
 	}
@@ -206,7 +283,7 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 
 // loadLayers reads and packs the encoder layers of f, and the family's
 // tensors outside the layers (relative position biases, final norm).
-func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
+func loadLayers(f *safetensors.File, c *config, mode loadMode) (*weights, error) {
 	fam := c.fam
 	prefix, err := findPrefix(f, fam)
 	if err != nil {
@@ -214,18 +291,19 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 	}
 	r := &tensorReader{f: f, prefix: prefix, lora: c.lora}
 	h, ffn, n, b := c.HiddenSize, c.IntermediateSize, fam.names, fam.biases
+	keep := mode.keepLayers()
 	w := &weights{}
 	for i := 0; i < c.NumLayers && r.err == nil; i++ {
 		name := func(pattern string) string { return fmt.Sprintf(pattern, i) }
 		var qkv linear
 		aw, kw := c.attnWidth(), c.kvHeads*c.headDim
 		if n.qkv != "" {
-			qkv = r.linear(name(n.qkv), c.qkvWidth(), h, b)
+			qkv = r.linear(name(n.qkv), c.qkvWidth(), h, b, keep)
 		} else {
-			q := r.linear(name(n.q), aw, h, b)
-			k := r.linear(name(n.k), kw, h, b)
-			v := r.linear(name(n.v), kw, h, b)
-			qkv = linear{W: concat(q.W, k.W, v.W), In: h, Out: c.qkvWidth()}
+			q := r.linear(name(n.q), aw, h, b, keep)
+			k := r.linear(name(n.k), kw, h, b, keep)
+			v := r.linear(name(n.v), kw, h, b, keep)
+			qkv = linear{parts: []wmat{q.parts[0], k.parts[0], v.parts[0]}, In: h, Out: c.qkvWidth()}
 			if b {
 				qkv.B = concat(q.B, k.B, v.B)
 			}
@@ -237,18 +315,18 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		}
 		// Read in the order of the forward pass, so that the first
 		// mismatch reported is the first tensor that config.json misstates.
-		l.attnOut = r.linear(name(n.attnOut), h, aw, b && !fam.decoder)
+		l.attnOut = r.linear(name(n.attnOut), h, aw, b && !fam.decoder, keep)
 		if !n.noFirstAttnNorm || i > 0 {
 			l.attnLNW, l.attnLNB = r.norm(name(n.attnNorm), h, fam.normBias())
 		}
 		var in, up linear
 		if n.mlpUp != "" {
-			in = r.linear(name(n.mlpIn), ffn, h, b && !fam.decoder)
-			up = r.linear(name(n.mlpUp), ffn, h, b && !fam.decoder)
+			in = r.linear(name(n.mlpIn), ffn, h, b && !fam.decoder, keep)
+			up = r.linear(name(n.mlpUp), ffn, h, b && !fam.decoder, keep)
 		} else {
-			in = r.linear(name(n.mlpIn), c.innerWidth(), h, b && !fam.mlpInNoBias)
+			in = r.linear(name(n.mlpIn), c.innerWidth(), h, b && !fam.mlpInNoBias, keep)
 		}
-		l.output = r.linear(name(n.mlpOut), h, ffn, b && !fam.decoder)
+		l.output = r.linear(name(n.mlpOut), h, ffn, b && !fam.decoder, keep)
 		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, fam.normBias())
 		if n.attnPostNorm != "" {
 			l.attnPostW = r.vector(name(n.attnPostNorm)+".weight", h)
@@ -260,11 +338,11 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		if fam.normPlusOne {
 			plusOne(l.qNorm, l.kNorm, l.attnLNW, l.outLNW, l.attnPostW, l.outPostW)
 		}
-		l.qkv = packed(qkv, int8)
-		l.attnOut = packed(l.attnOut, int8)
+		l.qkv = packed(qkv, mode)
+		l.attnOut = packed(l.attnOut, mode)
 		if n.mlpUp != "" {
-			l.intermediate = packed(in, int8)
-			l.gate = packed(up, int8)
+			l.intermediate = packed(in, mode)
+			l.gate = packed(up, mode)
 		} else if fam.gatedMLP {
 			// Wi's rows are [input; gate] (torch's chunk(2, dim=-1)),
 			// or [gate; input] for an upFirst family.
@@ -272,12 +350,13 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 			if fam.upFirst {
 				a, g = ffn, 0
 			}
-			l.intermediate = newLinear(in.W[a*h:(a+ffn)*h], half(in.B, a, a+ffn), h, ffn, int8)
-			l.gate = newLinear(in.W[g*h:(g+ffn)*h], half(in.B, g, g+ffn), h, ffn, int8)
+			wi := in.parts[0]
+			l.intermediate = packLinear([]wmat{wi.rowRange(a, a+ffn)}, half(in.B, a, a+ffn), h, ffn, mode)
+			l.gate = packLinear([]wmat{wi.rowRange(g, g+ffn)}, half(in.B, g, g+ffn), h, ffn, mode)
 		} else {
-			l.intermediate = packed(in, int8)
+			l.intermediate = packed(in, mode)
 		}
-		l.output = packed(l.output, int8)
+		l.output = packed(l.output, mode)
 		w.layers = append(w.layers, l)
 	}
 	if fam.attnBias == biasRelBuckets {
@@ -328,6 +407,24 @@ func concat(parts ...[]float32) []float32 {
 		out = append(out, p...)
 	}
 	return out
+}
+
+// weightType names how w's layer matrices are held (Model.WeightType).
+func weightType(w *weights, int8 bool) string {
+	switch {
+	case int8:
+		return "int8"
+	case len(w.layers) == 0:
+		return "float32"
+	}
+	p := w.layers[0].qkv.packed
+	if p == nil || !p.Half() {
+		return "float32"
+	}
+	if p.F16() {
+		return "f16"
+	}
+	return "bf16"
 }
 
 // plusOne turns the weights w of a Gemma RMSNorm, which scales by (1 + w),

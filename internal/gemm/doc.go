@@ -27,6 +27,14 @@
 // 4×4 kernel (16 scalar FMADDs per input on the same pipes). bench/arm64
 // measures the ratio.
 //
+// Weights kept in 16-bit floats (PackBF16, PackF16: a bf16 or f16
+// checkpoint used in place, not copied) are converted to float32 panel by
+// panel as the blocked loop packs them (an AVX2 widen-and-transpose from
+// gen_half.go for bf16), so their products are bit-identical to those of
+// Pack on the converted values. An AVX512_BF16 (VDPBF16PS) kernel that
+// multiplies bf16 directly is not written: the machine this is tested on
+// (Zen 3) cannot run it.
+//
 // An optional int8 path (PackInt8, QPacked.Mul, Workers.MulInt8) quantises
 // weights per output channel once and activations per row at each call,
 // and runs u8×s8 dot products on AVX-512 VNNI (VPDPBUSD) where present,

@@ -14,6 +14,7 @@ type scratch struct {
 	b    []float32 // packed B for the unpacked products, grown on demand
 	tile []float32 // one mr×nr tile for partial column panels
 	qa   []uint8   // quantised, packed A block of the int8 path
+	hb   []float32 // one B panel converted from 16-bit weights, nr·kc
 	sa   [qmc]float32
 }
 
@@ -39,6 +40,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 type product struct {
 	impl *kernelImpl
 	b    []float32 // panels of B, nr·k floats each
+	half *halfSrc  // or 16-bit weights, converted panel by panel
 	m    int
 	n, k int
 	a    []float32
@@ -103,7 +105,16 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 				packA(s.a, p.a[ic*p.lda+pc:], p.lda, mb, kb, mr)
 			}
 			for jp := j0; jp < j1; jp++ {
-				bp := p.b[jp*nr*p.k+pc*nr : (jp+1)*nr*p.k]
+				var bp []float32
+				if p.half != nil {
+					if len(s.hb) < nr*kb {
+						s.hb = make([]float32, nr*impl.kc)
+					}
+					bp = s.hb[:nr*kb]
+					p.half.panel(bp, jp*nr, nr, pc, kb)
+				} else {
+					bp = p.b[jp*nr*p.k+pc*nr : (jp+1)*nr*p.k]
+				}
 				col := jp * nr
 				cols := min(nr, p.n-col)
 				for ir := 0; ir < mb; ir += mr {
@@ -188,5 +199,5 @@ func (p *Packed) product(dst, a []float32, m int, ep Epilogue) product {
 			ep.Residual = nil
 		}
 	}
-	return product{impl: p.impl, b: p.data, m: m, n: p.n, k: p.k, a: a, lda: p.k, c: dst, ldc: p.n, ep: ep, inPlace: inPlace, mParts: 1, nParts: 1}
+	return product{impl: p.impl, b: p.data, half: p.half, m: m, n: p.n, k: p.k, a: a, lda: p.k, c: dst, ldc: p.n, ep: ep, inPlace: inPlace, mParts: 1, nParts: 1}
 }

@@ -5,6 +5,7 @@ package gemm
 
 //go:generate go run gen_kernels.go
 //go:generate go run gen_kernels_neon.go
+//go:generate go run gen_half.go
 
 // kernelImpl is one family of micro-kernels with its blocking parameters.
 type kernelImpl struct {

@@ -12,6 +12,7 @@ type Packed struct {
 	impl *kernelImpl
 	n, k int
 	data []float32
+	half *halfSrc // PackBF16, PackF16: 16-bit weights, converted per panel (data is nil)
 }
 
 // Pack copies w, a row-major [n][k] matrix (n outputs, k inputs), into the

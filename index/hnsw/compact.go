@@ -199,14 +199,14 @@ func (x *Index) renumber(n int) {
 				x.codes.Move(int(j), p)
 			}
 			copy(x.links0[int(j)*(x.m0+1):(int(j)+1)*(x.m0+1)], x.list(uint32(p), 0))
-			x.upper[j] = x.upper[p]
+			x.upperOff[j] = x.upperOff[p]
 			x.levels[j] = x.levels[p]
 			x.labels[j] = x.labels[p]
 		}
 		x.flags[j] = 0
 	}
 	for p := int(live); p < n; p++ {
-		x.upper[p] = nil
+		x.upperOff[p] = 0
 		x.flags[p] = 0
 	}
 	for id, p := range x.ids {
@@ -219,7 +219,33 @@ func (x *Index) renumber(n int) {
 	x.n.Store(int64(live))
 	x.deleted = 0
 	x.hidden.Store(0)
+	x.packUpper()
 	if x.capacity > 1024 && int(live) < x.capacity/2 {
 		x.resize(max(int(live), 1024))
 	}
+}
+
+// packUpper rewrites the upper-layer slab with only the live slots' lists,
+// in slot order, dropping those of reclaimed slots. The caller holds growMu
+// exclusively.
+func (x *Index) packUpper() {
+	n, w := int(x.n.Load()), x.m+1
+	used := 0
+	for s := 0; s < n; s++ {
+		used += int(x.levels[s])
+	}
+	upper := make([]uint32, (used+(x.capacity-n)/(x.m-1)+maxLevel)*w)
+	o := 0
+	for s := 0; s < n; s++ {
+		l := int(x.levels[s])
+		if l == 0 {
+			x.upperOff[s] = uint32(o)
+			continue
+		}
+		src := int(x.upperOff[s]) * w
+		copy(upper[o*w:(o+l)*w], x.upper[src:src+l*w])
+		x.upperOff[s] = uint32(o)
+		o += l
+	}
+	x.upper, x.upperUsed = upper, o
 }

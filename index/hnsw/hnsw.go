@@ -59,18 +59,24 @@ type Index struct {
 	epMu       sync.Mutex
 	labelLocks [labelStripes]sync.Mutex
 
-	dim       int
-	metric    index.Metric
-	m, m0     int // max links per node on upper layers / layer 0
-	efC       int
-	efSearch  int
-	mult      float64
-	seed      uint64
-	rng       *rand.Rand
-	capacity  int
-	vecs      []float32    // capacity*dim
-	links0    []uint32     // capacity*(m0+1): count, then up to m0 slot ids
-	upper     [][]uint32   // per slot: level*(m+1) words for layers 1..level
+	dim      int
+	metric   index.Metric
+	m, m0    int // max links per node on upper layers / layer 0
+	efC      int
+	efSearch int
+	mult     float64
+	seed     uint64
+	rng      *rand.Rand
+	capacity int
+	vecs     []float32 // capacity*dim
+	links0   []uint32  // capacity*(m0+1): count, then up to m0 slot ids
+	// upper holds every slot's upper-layer lists in one slab: slot s's
+	// lists for layers 1..level start at word upperOff[s]·(m+1), level
+	// lists of m+1 words each (a count, then up to m slot ids). upperUsed,
+	// guarded by mu, counts the lists handed out.
+	upper     []uint32
+	upperOff  []uint32 // per slot, in lists of m+1 words
+	upperUsed int
 	levels    []uint8      // per slot
 	labels    []uint64     // per slot: the caller's id
 	flags     []uint32     // per slot, atomic
@@ -218,7 +224,8 @@ func (x *Index) init(dim int, metric index.Metric, m, efC, efSearch int, seed ui
 	x.ids = make(map[uint64]uint32)
 	x.ep.Store(noEntry)
 	x.capacity = 0
-	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags, x.nodeLocks = nil, nil, nil, nil, nil, nil, nil
+	x.vecs, x.links0, x.upper, x.upperOff, x.levels, x.labels, x.flags, x.nodeLocks = nil, nil, nil, nil, nil, nil, nil, nil
+	x.upperUsed = 0
 	x.n.Store(0)
 	x.deleted = 0
 	x.hidden.Store(0)
@@ -243,15 +250,18 @@ func (x *Index) resize(c int) {
 	links0 := make([]uint32, c*(x.m0+1))
 	hugepage.Advise(links0)
 	copy(links0, x.links0[:n*(x.m0+1)])
-	upper := make([][]uint32, c)
-	copy(upper, x.upper[:n])
+	upperOff := make([]uint32, c)
+	copy(upperOff, x.upperOff[:n])
 	levels := make([]uint8, c)
 	copy(levels, x.levels[:n])
 	labels := make([]uint64, c)
 	copy(labels, x.labels[:n])
 	flags := make([]uint32, c)
 	copy(flags, x.flags[:n])
-	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags = vecs, links0, upper, levels, labels, flags
+	x.vecs, x.links0, x.upperOff, x.levels, x.labels, x.flags = vecs, links0, upperOff, levels, labels, flags
+	// Room for the upper lists of the slots to come: a node has 1/(M−1)
+	// of them on average.
+	x.growUpper(x.upperUsed + 2*(c-n)/(x.m-1) + 2*maxLevel)
 	// No node lock is held while growMu is held exclusively, so fresh
 	// zero mutexes replace the old ones.
 	x.nodeLocks = make([]sync.Mutex, c)
@@ -261,11 +271,34 @@ func (x *Index) resize(c int) {
 	}
 }
 
-// ensure makes room for extra more slots, taking growMu exclusively if the
-// slabs must grow. The caller must not hold growMu.
+// growUpper makes the upper-layer slab hold at least lists lists of m+1
+// words, doubling at least. The caller holds growMu exclusively or owns x
+// alone.
+func (x *Index) growUpper(lists int) {
+	w := x.m + 1
+	if lists*w <= len(x.upper) {
+		return
+	}
+	lists = max(lists, 2*len(x.upper)/w)
+	upper := make([]uint32, lists*w)
+	copy(upper, x.upper[:x.upperUsed*w])
+	x.upper = upper
+}
+
+// upperRoom reports whether the upper-layer slab has room for the lists
+// of extra more slots at the worst level. The caller holds mu or growMu.
+func (x *Index) upperRoom(extra int) bool {
+	return (x.upperUsed+maxLevel+extra/(x.m-1))*(x.m+1) <= len(x.upper)
+}
+
+// ensure makes room for extra more slots and their upper-layer lists,
+// taking growMu exclusively if the slabs must grow. The caller must not
+// hold growMu.
 func (x *Index) ensure(extra int) {
 	x.growMu.RLock()
-	ok := int(x.n.Load())+extra <= x.capacity
+	x.mu.Lock()
+	ok := int(x.n.Load())+extra <= x.capacity && x.upperRoom(extra)
+	x.mu.Unlock()
 	x.growMu.RUnlock()
 	if ok {
 		return
@@ -275,6 +308,9 @@ func (x *Index) ensure(extra int) {
 	need := int(x.n.Load()) + extra
 	if need > x.capacity {
 		x.grow(max(need, 2*x.capacity, 1024))
+	}
+	if !x.upperRoom(extra) {
+		x.growUpper(x.upperUsed + maxLevel + extra/(x.m-1))
 	}
 }
 
@@ -438,8 +474,8 @@ func (x *Index) list(s uint32, l int) []uint32 {
 		o := int(s) * (x.m0 + 1)
 		return x.links0[o : o+x.m0+1 : o+x.m0+1]
 	}
-	o := (l - 1) * (x.m + 1)
-	return x.upper[s][o : o+x.m+1 : o+x.m+1]
+	o := (int(x.upperOff[s]) + l - 1) * (x.m + 1)
+	return x.upper[o : o+x.m+1 : o+x.m+1]
 }
 
 // dist is the internal distance of q to slot s: lower is closer. It is

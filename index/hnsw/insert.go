@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index/internal/core"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -70,6 +71,20 @@ func (x *Index) alloc(id uint64) (slot uint32, level int, old uint32, hasOld, ok
 	}
 	slot = uint32(n)
 	level = x.randomLevel()
+	if x.upperUsed+level > math.MaxUint32 {
+		level = 0 // the slab's offsets are exhausted: layer 0 only
+	}
+	if (x.upperUsed+level)*(x.m+1) > len(x.upper) {
+		return 0, 0, 0, false, false // ensure grows the slab
+	}
+	// Reserve the node's upper lists (zeroed: counts of 0); no search
+	// reads them before the node is linked.
+	x.upperOff[slot] = uint32(x.upperUsed)
+	if level > 0 {
+		w := x.m + 1
+		clear(x.upper[x.upperUsed*w : (x.upperUsed+level)*w])
+		x.upperUsed += level
+	}
 	old, hasOld = x.ids[id]
 	x.labels[slot] = id
 	x.levels[slot] = uint8(level)
@@ -94,11 +109,6 @@ func (x *Index) insert(id uint64, vec []float32, slot uint32, level int, old uin
 	}
 	lst := x.list(slot, 0)
 	atomic.StoreUint32(&lst[0], 0)
-	if level > 0 {
-		x.upper[slot] = make([]uint32, level*(x.m+1))
-	} else {
-		x.upper[slot] = nil
-	}
 	s := x.getSearcher()
 	x.link(s, slot, level)
 	x.putSearcher(s)

@@ -10,6 +10,7 @@ import (
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index/internal/core"
 	"io"
+	"math"
 	"math/rand/v2"
 	"sync"
 
@@ -77,7 +78,8 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	pw.End()
 	pw.Begin("LNKU", uint64(4*upperWords))
 	for s := 0; s < n; s++ {
-		pw.Uint32s(x.upper[s])
+		o := int(x.upperOff[s]) * (x.m + 1)
+		pw.Uint32s(x.upper[o : o+int(x.levels[s])*(x.m+1)])
 	}
 	pw.End()
 	return pw.Finish()
@@ -137,6 +139,9 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 		}
 		upperWords += int(l) * (m + 1)
 	}
+	if upperWords/(m+1) > math.MaxUint32 {
+		pr.Fail("%d upper-layer lists exceed 2^32", upperWords/(m+1))
+	}
 	pr.Begin("FLAG", uint64(n), uint64(n))
 	fl := pr.Bytes(n)
 	pr.End()
@@ -161,15 +166,14 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	y.capacity = n
 	y.vecs, y.links0, y.levels, y.labels = vecs, links0, levels, labels
 	y.flags = make([]uint32, n)
-	y.upper = make([][]uint32, n)
+	y.upper, y.upperOff = flatUpper, make([]uint32, n)
 	y.n.Store(int64(n))
 	off := 0
 	for s := 0; s < n; s++ {
-		if l := int(levels[s]); l > 0 {
-			y.upper[s] = flatUpper[off : off+l*(m+1) : off+l*(m+1)]
-			off += l * (m + 1)
-		}
+		y.upperOff[s] = uint32(off)
+		off += int(levels[s])
 	}
+	y.upperUsed = off
 	if err := y.validate(fl, ep); err != nil {
 		return pr.N(), fmt.Errorf("hnsw: read: %w", err)
 	}
@@ -201,7 +205,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	// original one.
 	x.rng = rand.New(rand.NewPCG(seed^uint64(n), seed^0x9e3779b97f4a7c15))
 	x.capacity = y.capacity
-	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags, x.nodeLocks = y.vecs, y.links0, y.upper, y.levels, y.labels, y.flags, y.nodeLocks
+	x.vecs, x.links0, x.upper, x.upperOff, x.upperUsed, x.levels, x.labels, x.flags, x.nodeLocks = y.vecs, y.links0, y.upper, y.upperOff, y.upperUsed, y.levels, y.labels, y.flags, y.nodeLocks
 	x.ids, x.deleted = y.ids, y.deleted
 	x.n.Store(int64(n))
 	x.hidden.Store(int64(y.deleted))

@@ -95,10 +95,7 @@ func (x *Index) Quantization() (kind index.Quantization, dims, rescore int, cali
 func (x *Index) MemoryBytes() int64 {
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()
-	b := int64(4*len(x.vecs) + 4*len(x.links0) + 8*len(x.labels) + len(x.levels) + 4*len(x.flags))
-	for _, u := range x.upper {
-		b += int64(4*len(u)) + 24
-	}
+	b := int64(4*len(x.vecs) + 4*len(x.links0) + 4*len(x.upper) + 4*len(x.upperOff) + 8*len(x.labels) + len(x.levels) + 4*len(x.flags))
 	if x.codes != nil {
 		b += x.codes.Bytes()
 	}

@@ -13,6 +13,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"unsafe"
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/internal/hugepage"
@@ -21,16 +22,35 @@ import (
 
 const (
 	magic = "GNDXHNSW"
-	// version 2 added the QUNT section; ReadFrom still reads version 1.
-	version = 2
+	// version 2 added the QUNT section, version 3 the CODE section and
+	// the PAD. sections that align the sections Open maps; ReadFrom still
+	// reads versions 1 and 2.
+	version = 3
 	confLen = 6*4 + 3*8
+	// padTag names a section of 0..63 filler bytes that makes the payload
+	// of the next section start at a multiple of 64 bytes in the file.
+	padTag = "PAD."
+	// sectionOverhead is a section's bytes besides its payload: tag and
+	// length before it, CRC-32C after it.
+	sectionOverhead = 16
+	headerLen       = 12
 )
 
-// WriteTo writes the index to w in ganada's HNSW format: magic and version,
-// then sections CONF, QUNT (the quantisation and Int8 ranges; the codes
-// are recomputed from the vectors when read), LABL, LEVL, FLAG, VECS, LNK0
-// and LNKU, each with a CRC-32C, then an end marker. Tombstones are written too (Compact first to
-// drop them). Searches and writers wait while it runs.
+// padLen returns the filler a PAD. section written at file offset off
+// needs so that the payload of the section after it starts at a multiple
+// of 64.
+func padLen(off int64) int64 {
+	return (64 - (off+2*sectionOverhead-4)%64) % 64
+}
+
+// WriteTo writes the index to w in ganada's HNSW format (version 3):
+// magic and version, then sections CONF, QUNT (the quantisation and Int8
+// ranges), LABL, LEVL, FLAG, VECS, CODE (each slot's first-stage code;
+// empty when the index scans float32), LNK0 and LNKU, each with a
+// CRC-32C, then an end marker. VECS, CODE, LNK0 and LNKU are each preceded
+// by a PAD. section that aligns their payload to 64 bytes in the file, so
+// that Open can use them in place. Tombstones are written too (Compact
+// first to drop them). Searches and writers wait while it runs.
 func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	x.growMu.Lock()
 	defer x.growMu.Unlock()
@@ -39,8 +59,19 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	}
 	n := int(x.n.Load())
 	pw := persist.NewWriter(w)
+	off := int64(headerLen)
+	begin := func(tag string, length int64) {
+		pw.Begin(tag, uint64(length))
+		off += sectionOverhead + length
+	}
+	pad := func() {
+		p := padLen(off)
+		begin(padTag, p)
+		pw.Bytes(make([]byte, p))
+		pw.End()
+	}
 	pw.Header(magic, version)
-	pw.Begin("CONF", confLen)
+	begin("CONF", confLen)
 	pw.Uint32(uint32(x.dim))
 	pw.Uint32(uint32(x.metric))
 	pw.Uint32(uint32(x.m))
@@ -51,12 +82,12 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	pw.Uint64(uint64(n))
 	pw.Uint64(x.ep.Load())
 	pw.End()
-	core.WriteQuant(pw, x.qc, x.codes)
+	off += int64(core.WriteQuant(pw, x.qc, x.codes))
 
-	pw.Begin("LABL", uint64(8*n))
+	begin("LABL", int64(8*n))
 	pw.Uint64s(x.labels[:n])
 	pw.End()
-	pw.Begin("LEVL", uint64(n))
+	begin("LEVL", int64(n))
 	pw.Bytes(x.levels[:n])
 	pw.End()
 	flags := make([]byte, n)
@@ -67,22 +98,88 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 		}
 		upperWords += int(x.levels[s]) * (x.m + 1)
 	}
-	pw.Begin("FLAG", uint64(n))
+	begin("FLAG", int64(n))
 	pw.Bytes(flags)
 	pw.End()
-	pw.Begin("VECS", uint64(4*n*x.dim))
+	pad()
+	begin("VECS", int64(4*n*x.dim))
 	pw.Float32s(x.vecs[:n*x.dim])
 	pw.End()
-	pw.Begin("LNK0", uint64(4*n*(x.m0+1)))
+	pad()
+	c := x.codes
+	switch {
+	case c == nil || !c.Ready():
+		begin("CODE", 0)
+	case c.Kind == index.Int8:
+		begin("CODE", int64(n*c.Dims))
+		pw.Bytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.I))), n*c.Dims))
+	case c.Kind == index.Binary:
+		begin("CODE", int64(8*n*c.Words()))
+		pw.Uint64s(c.B[:n*c.Words()])
+	default:
+		begin("CODE", int64(4*n*c.Dims))
+		pw.Float32s(c.F[:n*c.Dims])
+	}
+	pw.End()
+	pad()
+	begin("LNK0", int64(4*n*(x.m0+1)))
 	pw.Uint32s(x.links0[:n*(x.m0+1)])
 	pw.End()
-	pw.Begin("LNKU", uint64(4*upperWords))
+	pad()
+	begin("LNKU", int64(4*upperWords))
 	for s := 0; s < n; s++ {
 		o := int(x.upperOff[s]) * (x.m + 1)
 		pw.Uint32s(x.upper[o : o+int(x.levels[s])*(x.m+1)])
 	}
 	pw.End()
 	return pw.Finish()
+}
+
+// codeBytes returns the size of the CODE section of n slots for codes c
+// (nil or uncalibrated: none).
+func codeBytes(c *core.Codes, n int) uint64 {
+	switch {
+	case c == nil || !c.Ready():
+		return 0
+	case c.Kind == index.Int8:
+		return uint64(n) * uint64(c.Dims)
+	case c.Kind == index.Binary:
+		return 8 * uint64(n) * uint64(c.Words())
+	}
+	return 4 * uint64(n) * uint64(c.Dims)
+}
+
+// readPad reads a PAD. section.
+func readPad(pr *persist.Reader) {
+	p := pr.Begin(padTag, 0, 63)
+	pr.Bytes(int(p))
+	pr.End()
+}
+
+// readCodes reads the CODE section of n slots into c (already holding its
+// ranges), recomputing the decoded norms of Int8 codes under L2.
+func readCodes(pr *persist.Reader, c *core.Codes, n int) {
+	size := codeBytes(c, n)
+	pr.Begin("CODE", size, size)
+	switch {
+	case size == 0:
+	case c.Kind == index.Int8:
+		b := pr.Bytes(int(size))
+		if b != nil {
+			c.I = unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
+		}
+	case c.Kind == index.Binary:
+		c.B = pr.Uint64s(int(size / 8))
+	default:
+		c.F = pr.Float32s(int(size / 4))
+		if pr.Err() == nil {
+			pr.Finite(c.F)
+		}
+	}
+	pr.End()
+	if pr.Err() == nil && size > 0 {
+		c.SetNorms(n)
+	}
 }
 
 // ReadFrom replaces the index with one written by WriteTo, adopting its
@@ -94,7 +191,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr := persist.NewReader(r)
 	v := pr.Header(magic)
-	if pr.Err() == nil && v != 1 && v != version {
+	if pr.Err() == nil && (v < 1 || v > version) {
 		pr.Fail("unsupported hnsw index version %d", v)
 	}
 	pr.Begin("CONF", confLen, confLen)
@@ -121,7 +218,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	m0 := 2 * m
 	var qc core.QuantConfig
 	var codes *core.Codes
-	if v == version && pr.Err() == nil {
+	if v >= 2 && pr.Err() == nil {
 		qc, codes = core.ReadQuant(pr, dim, metric)
 	}
 
@@ -145,15 +242,33 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr.Begin("FLAG", uint64(n), uint64(n))
 	fl := pr.Bytes(n)
 	pr.End()
+	if v >= 3 {
+		readPad(pr)
+	}
 	pr.Begin("VECS", uint64(4*n*dim), uint64(4*n*dim))
 	vecs := pr.Float32s(n * dim)
 	pr.End()
 	if pr.Err() == nil {
 		pr.Finite(vecs)
 	}
+	codesRead := false
+	if v >= 3 {
+		readPad(pr)
+		if codes == nil {
+			pr.Begin("CODE", 0, 0)
+			pr.End()
+		} else {
+			readCodes(pr, codes, n)
+			codesRead = codes.Ready()
+		}
+		readPad(pr)
+	}
 	pr.Begin("LNK0", uint64(4*n*(m0+1)), uint64(4*n*(m0+1)))
 	links0 := pr.Uint32s(n * (m0 + 1))
 	pr.End()
+	if v >= 3 {
+		readPad(pr)
+	}
 	pr.Begin("LNKU", uint64(4*upperWords), uint64(4*upperWords))
 	flatUpper := pr.Uint32s(upperWords)
 	pr.End()
@@ -178,7 +293,9 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 		return pr.N(), fmt.Errorf("hnsw: read: %w", err)
 	}
 	y.nodeLocks = make([]sync.Mutex, n)
-	if codes != nil && codes.Ready() {
+	if codesRead {
+		// Read from CODE as written.
+	} else if codes != nil && codes.Ready() {
 		codes.Resize(n)
 		for s := 0; s < n; s++ {
 			codes.Encode(s, y.vec(uint32(s)))

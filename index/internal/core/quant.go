@@ -451,8 +451,8 @@ const quantFixed = 5 * 4
 
 // WriteQuant writes the QUNT section: kind, dims (0: all), rescore,
 // calibration count, whether ranges follow, then the ranges (Dims starts,
-// Dims steps) if calibrated.
-func WriteQuant(pw *persist.Writer, cfg QuantConfig, c *Codes) {
+// Dims steps) if calibrated. It returns the section's size in the file.
+func WriteQuant(pw *persist.Writer, cfg QuantConfig, c *Codes) int {
 	ranges := c != nil && c.Kind == index.Int8 && c.Start != nil
 	n := uint64(quantFixed)
 	if ranges {
@@ -471,6 +471,7 @@ func WriteQuant(pw *persist.Writer, cfg QuantConfig, c *Codes) {
 		pw.Uint32(0)
 	}
 	pw.End()
+	return 16 + int(n)
 }
 
 // ReadQuant reads the QUNT section of an index of dimension dim and metric

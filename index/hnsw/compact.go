@@ -25,6 +25,9 @@ func (x *Index) Compact() error {
 	if err := x.ready(); err != nil {
 		return err
 	}
+	if err := x.writable(); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.deleted > 0 {

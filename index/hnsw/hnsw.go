@@ -95,6 +95,10 @@ type Index struct {
 	qc    core.QuantConfig
 	codes *core.Codes
 
+	// mapped is the file behind an index opened with Open (read-only),
+	// nil for one built or read into memory.
+	mapped *mapping
+
 	prefetchLines int  // cache lines of each vector prefetched before scoring
 	gather        bool // score neighbours by gathered batches (short vectors)
 }
@@ -315,6 +319,9 @@ func (x *Index) ensure(extra int) {
 }
 
 func (x *Index) ready() error {
+	if x.mapped != nil && x.mapped.closed {
+		return fmt.Errorf("hnsw: %s: %w", x.mapped.path, errs.ErrClosed)
+	}
 	if x.dim == 0 {
 		return fmt.Errorf("hnsw: uninitialised index (make it with New or ReadFrom): %w", errs.ErrInvalidInput)
 	}
@@ -396,8 +403,14 @@ func (x *Index) Reconfigure(opts ...Option) error {
 	if err := c.quant.Check("hnsw", x.dim); err != nil {
 		return err
 	}
+	requant := c.quant.Kind != x.qc.Kind || c.quant.Dims != x.qc.Dims || c.quant.Calib != x.qc.Calib
+	if requant {
+		if err := x.writable(); err != nil {
+			return err
+		}
+	}
 	x.efSearch = c.efSearch
-	if c.quant.Kind != x.qc.Kind || c.quant.Dims != x.qc.Dims || c.quant.Calib != x.qc.Calib {
+	if requant {
 		x.requantize(c.quant)
 	}
 	x.qc.Rescore = c.quant.Rescore

@@ -45,6 +45,10 @@ func (x *Index) addLocked(id uint64, vec []float32) error {
 			x.growMu.RUnlock()
 			return err
 		}
+		if err := x.writable(); err != nil {
+			x.growMu.RUnlock()
+			return err
+		}
 		if err := core.Check(vec, x.dim, x.metric); err != nil {
 			x.growMu.RUnlock()
 			return err
@@ -301,6 +305,9 @@ func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) er
 	}
 	x.growMu.RLock()
 	dim, metric, err := x.dim, x.metric, x.ready()
+	if err == nil {
+		err = x.writable()
+	}
 	x.growMu.RUnlock()
 	if err != nil {
 		return err
@@ -388,6 +395,9 @@ func (x *Index) Delete(ctx context.Context, id uint64) error {
 	defer x.growMu.RUnlock()
 	if err := x.ready(); err != nil {
 		return fmt.Errorf("hnsw: %d (%w): %w", id, err, errs.ErrNotFound)
+	}
+	if err := x.writable(); err != nil {
+		return err
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()

@@ -315,6 +315,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	defer x.growMu.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.release() // an index opened with Open becomes this one, in memory
 	x.dim, x.metric, x.m, x.m0, x.efC, x.efSearch, x.mult, x.seed = y.dim, y.metric, y.m, y.m0, y.efC, y.efSearch, y.mult, y.seed
 	x.prefetchLines, x.gather = y.prefetchLines, y.gather
 	x.qc, x.codes = qc, codes

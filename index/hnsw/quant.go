@@ -114,7 +114,7 @@ func (x *Index) setQuant(c core.QuantConfig) {
 // encodes every slot. The caller holds no lock.
 func (x *Index) calibrate() {
 	x.growMu.RLock()
-	need := x.codes != nil && !x.codes.Ready() && int(x.n.Load()) >= x.qc.Calibration()
+	need := x.codes != nil && !x.codes.Ready() && int(x.n.Load()) >= x.qc.Calibration() && x.mapped == nil
 	x.growMu.RUnlock()
 	if !need {
 		return

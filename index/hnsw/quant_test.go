@@ -7,10 +7,10 @@ package hnsw
 
 import (
 	"bytes"
-	"reflect"
 	"encoding/binary"
 	"errors"
 	"math"
+	"reflect"
 	"sync"
 	"testing"
 	"time"

@@ -1,0 +1,175 @@
+// This file holds the memory runners of mem.sh: qbuild builds one HNSW
+// graph, saves it as float32 and Reconfigured to each quantisation, and
+// qserve opens (memory-maps) or loads one saved file in a fresh process
+// holding only the queries, times the cold start to the first query, runs
+// the ef ladder and records the process's peak and final resident memory
+// (anonymous and file-backed apart).
+
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/ganada/ganada/bench/internal/measure"
+	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/index/hnsw"
+)
+
+// cmdQBuild: index qbuild -dir D -out PREFIX -quant SPECS.
+func cmdQBuild(args []string) error {
+	fs := flag.NewFlagSet("qbuild", flag.ExitOnError)
+	dir := fs.String("dir", "", "data directory")
+	res := fs.String("res", "", "results file")
+	out := fs.String("out", "", "file prefix: PREFIX-float32.hnsw and PREFIX-<spec>.hnsw are written")
+	m := fs.Int("m", 16, "M")
+	efc := fs.Int("efc", 200, "efConstruction")
+	quant := fs.String("quant", "int8+r20,binary+r400", "quantisations to save beside float32 (see hnsw -quant)")
+	fs.Parse(args)
+	specs, err := parseQuantSpecs(*quant)
+	if err != nil {
+		return err
+	}
+	d, err := loadDataset(*dir, false)
+	if err != nil {
+		return err
+	}
+	h, err := hnsw.New(d.base.dim, index.Cosine, hnsw.WithM(*m), hnsw.WithEfConstruction(*efc), hnsw.WithCapacity(d.base.n))
+	if err != nil {
+		return err
+	}
+	ids := make([]uint64, d.base.n)
+	for i := range ids {
+		ids[i] = uint64(i)
+	}
+	t0, c0 := time.Now(), measure.ProcessCPU()
+	if err := h.AddBatch(ctx, ids, d.base.rows()); err != nil {
+		return err
+	}
+	if err := h.Compact(); err != nil {
+		return err
+	}
+	build, buildCPU := time.Since(t0).Seconds(), (measure.ProcessCPU() - c0).Seconds()
+	fmt.Printf("ganada-hnsw %s: built %d×%d in %.2fs (%.2f CPU s) on %d threads\n", d.name, d.base.n, d.base.dim, build, buildCPU, runtime.GOMAXPROCS(0))
+	if err := appendResult(*res, "qbuild", "ganada-hnsw", d.name, build, buildCPU, 0.0); err != nil {
+		return err
+	}
+	save := func(name string, codes float64) error {
+		path := *out + "-" + name + ".hnsw"
+		if err := h.Save(ctx, path); err != nil {
+			return err
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("ganada-hnsw-%s %s: saved %s, %d bytes (codes computed in %.2fs)\n", name, d.name, filepath.Base(path), fi.Size(), codes)
+		return appendResult(*res, "file", "ganada-hnsw-"+name, d.name, fi.Size(), codes)
+	}
+	if err := save("float32", 0); err != nil {
+		return err
+	}
+	for _, sp := range specs {
+		t := time.Now()
+		if err := h.Reconfigure(sp.hnsw...); err != nil {
+			return err
+		}
+		if err := save(sp.name, time.Since(t).Seconds()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cmdQServe: index qserve -file F -dir D -name N -mode open|load.
+func cmdQServe(args []string) error {
+	fs := flag.NewFlagSet("qserve", flag.ExitOnError)
+	dir := fs.String("dir", "", "data directory (only its queries and ground truth are read)")
+	res := fs.String("res", "", "results file")
+	file := fs.String("file", "", "saved index")
+	name := fs.String("name", "", "configuration name for the results")
+	mode := fs.String("mode", "open", "open (hnsw.Open, memory-mapped) or load (hnsw.Load, read into memory)")
+	efList := fs.String("ef", "10,20,40,80,160,320", "search ef values")
+	reps := fs.Int("reps", 1, "timed passes per ef (the best is kept)")
+	fs.Parse(args)
+	efs, err := parseEfs(*efList)
+	if err != nil {
+		return err
+	}
+	queries, err := readFvecs(filepath.Join(*dir, "query.fvecs"))
+	if err != nil {
+		return err
+	}
+	gt, err := readIvecs(filepath.Join(*dir, "gt.ivecs"))
+	if err != nil {
+		return err
+	}
+	set := filepath.Base(*dir)
+	qs := queries.rows()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	t := time.Now()
+	var h *hnsw.Index
+	switch *mode {
+	case "open":
+		h, err = hnsw.Open(ctx, *file)
+	case "load":
+		h, err = hnsw.Load(ctx, *file)
+	default:
+		return fmt.Errorf("-mode %q: want open or load", *mode)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := h.Search(ctx, qs[0], 10); err != nil {
+		return err
+	}
+	first := time.Since(t).Seconds()
+	label := *name + "-" + *mode
+	fmt.Printf("%s %s: %s + first query %.3fs (%d vectors, MemoryBytes %d)\n", label, set, *mode, first, h.Len(), h.MemoryBytes())
+	if err := appendResult(*res, "coldstart", label, set, first); err != nil {
+		return err
+	}
+	if err := ladder(h, label, set, qs, gt, efs, *reps, *res); err != nil {
+		return err
+	}
+	st := procStatus()
+	fmt.Printf("%s %s: VmHWM %s kB, RssAnon %s kB, RssFile %s kB at the end\n", label, set, st["VmHWM"], st["RssAnon"], st["RssFile"])
+	if err := appendResult(*res, "memserve", label, set, st["VmHWM"], st["RssAnon"], st["RssFile"]); err != nil {
+		return err
+	}
+	if *mode == "open" {
+		t := time.Now()
+		if err := h.Verify(); err != nil {
+			return err
+		}
+		fmt.Printf("%s %s: Verify %.3fs\n", label, set, time.Since(t).Seconds())
+		return h.Close()
+	}
+	return nil
+}
+
+// procStatus returns the kB figures of /proc/self/status by name
+// ("VmHWM", "RssAnon", "RssFile"), as strings without the unit.
+func procStatus() map[string]string {
+	out := map[string]string{}
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok {
+			out[k] = strings.TrimSuffix(strings.TrimSpace(v), " kB")
+		}
+	}
+	return out
+}

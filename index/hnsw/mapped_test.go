@@ -14,10 +14,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 var mappedCases = [][]Option{
@@ -319,4 +322,60 @@ func FuzzOpen(f *testing.F) {
 			y.Search(ctx, q, 3, index.WithFilter(func(id uint64) bool { return id%2 == 0 }))
 		}
 	})
+}
+
+// TestOpenConcurrentClose searches an opened index from several goroutines
+// (under -race in CI, beside a CPU burner) while Verify runs and Close
+// unmaps the file: every search returns results or errs.ErrClosed, none
+// reads the unmapped file.
+func TestOpenConcurrentClose(t *testing.T) {
+	testutil.BurnCPU(t)
+	h, d := buildMapped(t, 300, index.Cosine, WithQuantization(index.Int8), WithCalibration(50), WithRescore(10))
+	path := filepath.Join(t.TempDir(), "c.hnsw")
+	if err := h.Save(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 5; round++ {
+		y, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		closed := make(chan struct{})
+		for g := 0; g < 3; g++ {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					rs, err := y.Search(ctx, d.queries[(g+i)%len(d.queries)], 5)
+					if errors.Is(err, errs.ErrClosed) {
+						return
+					}
+					if err != nil || len(rs) != 5 {
+						t.Errorf("search: %v, %d results", err, len(rs))
+						return
+					}
+					select {
+					case <-closed:
+						// Closed after this search began: the next one
+						// must fail.
+						if _, err := y.Search(ctx, d.queries[0], 5); !errors.Is(err, errs.ErrClosed) {
+							t.Errorf("search after Close: %v", err)
+						}
+						return
+					default:
+					}
+				}
+			}(g)
+		}
+		if err := y.Verify(); err != nil {
+			t.Error(err)
+		}
+		time.Sleep(time.Duration(round) * time.Millisecond)
+		if err := y.Close(); err != nil {
+			t.Error(err)
+		}
+		close(closed)
+		wg.Wait()
+	}
 }

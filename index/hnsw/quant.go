@@ -19,8 +19,10 @@ import (
 // sign bits instead of float32 vectors (see index.Quantization), which
 // reads a quarter (Int8) or a thirty-second (Binary) of the memory per
 // visited node. The graph itself is built, repaired and compacted on the
-// float32 vectors, which the index keeps, so the codes add to its memory
-// (see MemoryBytes) rather than replace the vectors. An Int8 index walks
+// float32 vectors, which an index in memory keeps, so the codes add to its
+// memory (see MemoryBytes) rather than replace the vectors; an index
+// opened with Open reads the vectors from the file only to rescore (see
+// the package documentation). An Int8 index walks
 // on float32 until it holds WithCalibration's count of vectors, then
 // calibrates its ranges from all of them. Saved with the index;
 // Reconfigure changes it, recomputing the codes.
@@ -92,6 +94,8 @@ func (x *Index) Quantization() (kind index.Quantization, dims, rescore int, cali
 // MemoryBytes returns the bytes the index's slabs take at its capacity:
 // vectors, codes, layer-0 and upper-layer links, labels, levels and flags
 // (the id→slot map adds some 40 bytes per vector that this leaves out).
+// For an index opened with Open it counts the mapped vectors, codes and
+// links too, which are file pages resident only once searches touch them.
 func (x *Index) MemoryBytes() int64 {
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()

@@ -125,9 +125,11 @@ func (x *Index) repair(s *searcher, p uint32, l int, dead func(uint32) bool) {
 		// Every route led to tombstones: search for neighbours afresh.
 		e := x.ep.Load()
 		ep, top := unpackEntry(e)
-		q := x.vec(p)
-		cur, curD := x.greedy(q, ep, x.dist(q, ep), top, l, 0)
+		q := x.slotQuery(s, p)
+		x.beginQuery(s, q)
+		cur, curD := x.greedy(s, q, ep, x.qdist(s, q, ep), top, l, 0)
 		x.searchLayer(s, q, cur, curD, x.efC, l, filterMode{hide: flagDeleted})
+		s.coarse = false
 		for _, it := range s.res {
 			if it.id != p {
 				cands = append(cands, it)
@@ -197,7 +199,9 @@ func (x *Index) renumber(n int) {
 			lst[0] = uint32(w)
 		}
 		if int(j) != p {
-			copy(x.vecs[int(j)*x.dim:(int(j)+1)*x.dim], x.vec(uint32(p)))
+			if x.vecs != nil {
+				copy(x.vecs[int(j)*x.dim:(int(j)+1)*x.dim], x.vec(uint32(p)))
+			}
 			if x.codes != nil {
 				x.codes.Move(int(j), p)
 			}

@@ -248,9 +248,12 @@ func (x *Index) resize(c int) {
 	n := int(x.n.Load())
 	// The two big slabs are read at random by every search: huge pages
 	// spare most of their TLB misses.
-	vecs := make([]float32, c*x.dim)
-	hugepage.Advise(vecs)
-	copy(vecs, x.vecs[:n*x.dim])
+	var vecs []float32
+	if !x.codesOnly() {
+		vecs = make([]float32, c*x.dim)
+		hugepage.Advise(vecs)
+		copy(vecs, x.vecs[:n*x.dim])
+	}
 	links0 := make([]uint32, c*(x.m0+1))
 	hugepage.Advise(links0)
 	copy(links0, x.links0[:n*(x.m0+1)])
@@ -395,7 +398,7 @@ func (x *Index) Reconfigure(opts ...Option) error {
 	}
 	for _, name := range c.built {
 		switch name {
-		case "WithQuantization", "WithFunnel", "WithCalibration":
+		case "WithQuantization", "WithFunnel", "WithCalibration", "WithoutVectors":
 		default:
 			return fmt.Errorf("hnsw: %s: fixed when the index is built: %w", name, errs.ErrInvalidOption)
 		}
@@ -404,16 +407,21 @@ func (x *Index) Reconfigure(opts ...Option) error {
 		return err
 	}
 	requant := c.quant.Kind != x.qc.Kind || c.quant.Dims != x.qc.Dims || c.quant.Calib != x.qc.Calib
-	if requant {
+	if requant || c.quant.NoVectors != x.qc.NoVectors {
 		if err := x.writable(); err != nil {
 			return err
 		}
+	}
+	if requant && x.codesOnly() {
+		return fmt.Errorf("hnsw: WithQuantization(%v), WithFunnel(%d), WithCalibration(%d): the index dropped its float32 vectors (WithoutVectors) and cannot recompute its codes: %w", c.quant.Kind, c.quant.Dims, c.quant.Calib, errs.ErrInvalidOption)
 	}
 	x.efSearch = c.efSearch
 	if requant {
 		x.requantize(c.quant)
 	}
 	x.qc.Rescore = c.quant.Rescore
+	x.qc.NoVectors = c.quant.NoVectors
+	x.dropVectors()
 	return nil
 }
 
@@ -458,6 +466,9 @@ func (x *Index) Vector(id uint64) ([]float32, error) {
 	if !ok {
 		return nil, fmt.Errorf("hnsw: %d: %w", id, errs.ErrNotFound)
 	}
+	if x.codesOnly() {
+		return nil, fmt.Errorf("hnsw: %d: the index keeps no float32 vectors (WithoutVectors): %w", id, errs.ErrUnsupported)
+	}
 	return append([]float32(nil), x.vec(slot)...), nil
 }
 
@@ -474,6 +485,53 @@ func (x *Index) IDs() []uint64 {
 		}
 	}
 	return out
+}
+
+// codesOnly reports whether the index keeps no float32 vectors: its
+// searches, inserts and repairs compare codes (WithoutVectors).
+func (x *Index) codesOnly() bool {
+	return x.qc.NoVectors && x.codes != nil && x.codes.Ready()
+}
+
+// dropVectors releases the float32 vectors of an index that has become
+// codesOnly. The caller holds growMu exclusively or owns x alone.
+func (x *Index) dropVectors() {
+	if x.codesOnly() && x.mapped == nil {
+		x.vecs = nil
+	}
+}
+
+// qdist is the internal distance of the query q, prepared in s.cq when
+// s.coarse, to slot id: on the codes when s.coarse, else on the vectors.
+func (x *Index) qdist(s *searcher, q []float32, id uint32) float32 {
+	if s.coarse {
+		return -x.codes.Score(&s.cq, int(id))
+	}
+	return x.dist(q, id)
+}
+
+// beginQuery readies s for graph searches for the (prepared) vector q:
+// on a codesOnly index they score codes, with q prepared in s.cq. The
+// caller resets s.coarse to false when done.
+func (x *Index) beginQuery(s *searcher, q []float32) {
+	s.coarse = x.codesOnly()
+	if s.coarse {
+		x.codes.Prepare(&s.cq, q)
+	}
+}
+
+// slotQuery returns a query vector for stored slot p: its float32 vector,
+// or on a codesOnly index its decoded code (in s.dq).
+func (x *Index) slotQuery(s *searcher, p uint32) []float32 {
+	if !x.codesOnly() {
+		return x.vec(p)
+	}
+	if cap(s.dq) < x.dim {
+		s.dq = make([]float32, x.dim)
+	}
+	s.dq = s.dq[:x.dim]
+	x.codes.DecodeRow(s.dq, int(p))
+	return s.dq
 }
 
 func (x *Index) vec(s uint32) []float32 {

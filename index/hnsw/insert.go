@@ -105,16 +105,20 @@ func (x *Index) alloc(id uint64) (slot uint32, level int, old uint32, hasOld, ok
 // insert writes vec into slot, links it into the graph and publishes it
 // under id, retiring old if hasOld. The caller holds growMu shared.
 func (x *Index) insert(id uint64, vec []float32, slot uint32, level int, old uint32, hasOld bool) {
-	_ = core.Prepare(x.vec(slot), vec, x.dim, x.metric) // checked by the caller
+	s := x.getSearcher()
+	q := s.q // a codesOnly index keeps the prepared vector only here
+	if !x.codesOnly() {
+		q = x.vec(slot)
+	}
+	_ = core.Prepare(q, vec, x.dim, x.metric) // checked by the caller
 	if x.codes != nil && x.codes.Ready() {
 		// Before the node is linked, as its vector: the links' atomic
 		// stores publish both.
-		x.codes.Encode(int(slot), x.vec(slot))
+		x.codes.Encode(int(slot), q)
 	}
 	lst := x.list(slot, 0)
 	atomic.StoreUint32(&lst[0], 0)
-	s := x.getSearcher()
-	x.link(s, slot, level)
+	x.link(s, slot, level, q)
 	x.putSearcher(s)
 
 	x.mu.Lock()
@@ -128,9 +132,11 @@ func (x *Index) insert(id uint64, vec []float32, slot uint32, level int, old uin
 	x.mu.Unlock()
 }
 
-// link connects slot (vector already written) into layers level..0.
-func (x *Index) link(s *searcher, slot uint32, level int) {
-	q := x.vec(slot)
+// link connects slot, whose prepared vector is q (and code, if any,
+// already written), into layers level..0.
+func (x *Index) link(s *searcher, slot uint32, level int, q []float32) {
+	x.beginQuery(s, q)
+	defer func() { s.coarse = false }()
 	e := x.ep.Load()
 	locked := false
 	if e == noEntry || level > int(e>>32) {
@@ -154,7 +160,7 @@ func (x *Index) link(s *searcher, slot uint32, level int) {
 	// would find next to nothing. Each layer's search therefore starts from
 	// a node whose insertion is complete (hnswlib's insertion searches wait
 	// on such a node's lock instead).
-	cur, curD := x.greedy(q, ep, x.dist(q, ep), top, level, flagInserting)
+	cur, curD := x.greedy(s, q, ep, x.qdist(s, q, ep), top, level, flagInserting)
 	var fm filterMode
 	if x.hidden.Load() != 0 {
 		fm.hide = flagDeleted

@@ -104,7 +104,7 @@ func openMapped(data []byte) (*Index, error) {
 	m := int(pr.Uint32())
 	efC := int(pr.Uint32())
 	efSearch := int(pr.Uint32())
-	pr.Uint32()
+	cflags := pr.Uint32()
 	seed := pr.Uint64()
 	n64 := pr.Uint64()
 	ep := pr.Uint64()
@@ -123,6 +123,11 @@ func openMapped(data []byte) (*Index, error) {
 	var codes *core.Codes
 	if pr.Err() == nil {
 		qc, codes = core.ReadQuant(pr, dim, metric)
+	}
+	noVecs := readNoVectors(pr, version, cflags, &qc, codes, dim)
+	nv := 4 * n64 * uint64(dim)
+	if noVecs {
+		nv = 0
 	}
 	n := int(n64)
 	m0 := 2 * m
@@ -182,7 +187,7 @@ func openMapped(data []byte) (*Index, error) {
 		dst    *[]byte
 	}{
 		{padTag, 0, 63, false, nil},
-		{"VECS", 4 * n64 * uint64(dim), 4 * n64 * uint64(dim), true, &vp},
+		{"VECS", nv, nv, true, &vp},
 		{padTag, 0, 63, false, nil},
 		{"CODE", codeBytes(codes, n), codeBytes(codes, n), true, &cp},
 		{padTag, 0, 63, false, nil},
@@ -207,6 +212,9 @@ func openMapped(data []byte) (*Index, error) {
 	y.init(dim, metric, m, efC, efSearch, seed)
 	y.capacity = n
 	y.vecs = viewFloat32s(vp)
+	if noVecs {
+		y.vecs = nil
+	}
 	y.links0 = viewUint32s(l0)
 	y.upper = viewUint32s(lu)
 	y.levels, y.labels = levels, labels

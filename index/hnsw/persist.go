@@ -34,6 +34,10 @@ const (
 	// length before it, CRC-32C after it.
 	sectionOverhead = 16
 	headerLen       = 12
+	// confNoVectors, a bit of CONF's sixth word (reserved before version
+	// 3), marks an index that keeps no float32 vectors (WithoutVectors):
+	// VECS is empty and CODE holds the codes.
+	confNoVectors = 1
 )
 
 // padLen returns the filler a PAD. section written at file offset off
@@ -45,8 +49,9 @@ func padLen(off int64) int64 {
 
 // WriteTo writes the index to w in ganada's HNSW format (version 3):
 // magic and version, then sections CONF, QUNT (the quantisation and Int8
-// ranges), LABL, LEVL, FLAG, VECS, CODE (each slot's first-stage code;
-// empty when the index scans float32), LNK0 and LNKU, each with a
+// ranges), LABL, LEVL, FLAG, VECS (empty for an index that keeps no
+// float32 vectors), CODE (each slot's first-stage code; empty when the
+// index scans float32), LNK0 and LNKU, each with a
 // CRC-32C, then an end marker. VECS, CODE, LNK0 and LNKU are each preceded
 // by a PAD. section that aligns their payload to 64 bytes in the file, so
 // that Open can use them in place. Tombstones are written too (Compact
@@ -77,7 +82,11 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	pw.Uint32(uint32(x.m))
 	pw.Uint32(uint32(x.efC))
 	pw.Uint32(uint32(x.efSearch))
-	pw.Uint32(0) // reserved
+	nv := 0
+	if x.codesOnly() {
+		nv = confNoVectors
+	}
+	pw.Uint32(uint32(nv))
 	pw.Uint64(x.seed)
 	pw.Uint64(uint64(n))
 	pw.Uint64(x.ep.Load())
@@ -102,8 +111,14 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	pw.Bytes(flags)
 	pw.End()
 	pad()
-	begin("VECS", int64(4*n*x.dim))
-	pw.Float32s(x.vecs[:n*x.dim])
+	vecs := x.vecs
+	if nv != 0 {
+		vecs = nil
+	} else {
+		vecs = vecs[:n*x.dim]
+	}
+	begin("VECS", int64(4*len(vecs)))
+	pw.Float32s(vecs)
 	pw.End()
 	pad()
 	c := x.codes
@@ -147,6 +162,28 @@ func codeBytes(c *core.Codes, n int) uint64 {
 		return 8 * uint64(n) * uint64(c.Words())
 	}
 	return 4 * uint64(n) * uint64(c.Dims)
+}
+
+// readNoVectors checks CONF's flags word (cflags) against the quantisation
+// read, records WithoutVectors in qc, and reports whether VECS is empty:
+// the index keeps no float32 vectors and its codes are ready.
+func readNoVectors(pr *persist.Reader, v, cflags uint32, qc *core.QuantConfig, codes *core.Codes, dim int) bool {
+	if pr.Err() != nil {
+		return false
+	}
+	if cflags&^confNoVectors != 0 || (v < 3 && cflags != 0) {
+		pr.Fail("bad hnsw header: flags %#x", cflags)
+		return false
+	}
+	if cflags == 0 {
+		return false
+	}
+	qc.NoVectors = true
+	if err := qc.Check("", dim); err != nil || codes == nil || !codes.Ready() {
+		pr.Fail("bad hnsw header: no float32 vectors but no codes to search (%v)", qc.Kind)
+		return false
+	}
+	return true
 }
 
 // readPad reads a PAD. section.
@@ -200,7 +237,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	m := int(pr.Uint32())
 	efC := int(pr.Uint32())
 	efSearch := int(pr.Uint32())
-	pr.Uint32()
+	cflags := pr.Uint32()
 	seed := pr.Uint64()
 	n64 := pr.Uint64()
 	ep := pr.Uint64()
@@ -220,6 +257,11 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	var codes *core.Codes
 	if v >= 2 && pr.Err() == nil {
 		qc, codes = core.ReadQuant(pr, dim, metric)
+	}
+	noVecs := readNoVectors(pr, v, cflags, &qc, codes, dim)
+	nv := n * dim
+	if noVecs {
+		nv = 0
 	}
 
 	pr.Begin("LABL", uint64(8*n), uint64(8*n))
@@ -245,9 +287,12 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	if v >= 3 {
 		readPad(pr)
 	}
-	pr.Begin("VECS", uint64(4*n*dim), uint64(4*n*dim))
-	vecs := pr.Float32s(n * dim)
+	pr.Begin("VECS", uint64(4*nv), uint64(4*nv))
+	vecs := pr.Float32s(nv)
 	pr.End()
+	if noVecs {
+		vecs = nil
+	}
 	if pr.Err() == nil {
 		pr.Finite(vecs)
 	}

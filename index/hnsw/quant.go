@@ -69,6 +69,27 @@ func WithRescore(n int) Option {
 	}
 }
 
+// WithoutVectors makes a quantised index drop its float32 vectors once its
+// codes are ready (an Int8 index: once calibrated) and keep only the codes
+// in memory and in its files, so that an Int8 index takes about a quarter
+// of the float32 memory and a Binary one a thirty-second, plus the graph.
+// Searches then walk and score on the codes alone (no rescoring: it needs
+// WithRescore(0) and no funnel), exact scans score codes, Vector fails with
+// errs.ErrUnsupported, and later inserts, Compact's repairs and the
+// heuristic compare codes with codes (decoded int8 rows, Hamming distance),
+// which builds a somewhat weaker graph than float32 does: build on float32
+// and Reconfigure(WithoutVectors()) before Save to keep the float32 graph.
+// Once dropped the vectors are gone: a Reconfigure that needs them
+// (another kind, a funnel, rescoring) fails with errs.ErrInvalidOption.
+// The default keeps the vectors. Saved with the index.
+func WithoutVectors() Option {
+	return func(c *config) error {
+		c.quant.NoVectors = true
+		c.built = append(c.built, "WithoutVectors")
+		return nil
+	}
+}
+
 // WithCalibration sets how many vectors an Int8 index waits for before it
 // calibrates its ranges (default 1000).
 func WithCalibration(n int) Option {
@@ -131,6 +152,7 @@ func (x *Index) calibrate() {
 	}
 	x.codes.Calibrate(n, func(i int) []float32 { return x.vec(uint32(i)) })
 	x.codes = x.codes.Clone(x.capacity)
+	x.dropVectors()
 }
 
 // requantize replaces the quantisation configuration of a built index and

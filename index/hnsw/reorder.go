@@ -55,6 +55,9 @@ func (x *Index) reorder() {
 		}
 	}
 	d, w := x.dim, x.m0+1
+	if x.vecs == nil {
+		d = 0 // codesOnly: no vectors to move
+	}
 	spareVec := make([]float32, d)
 	spareLst := make([]uint32, w)
 	done := make([]bool, n)

@@ -31,6 +31,7 @@ func cmdQBuild(args []string) error {
 	m := fs.Int("m", 16, "M")
 	efc := fs.Int("efc", 200, "efConstruction")
 	quant := fs.String("quant", "int8+r20,binary+r400", "quantisations to save beside float32 (see hnsw -quant)")
+	from := fs.String("from", "", "Load this saved float32 index instead of building (only -quant files are written)")
 	fs.Parse(args)
 	specs, err := parseQuantSpecs(*quant)
 	if err != nil {
@@ -48,6 +49,12 @@ func cmdQBuild(args []string) error {
 	for i := range ids {
 		ids[i] = uint64(i)
 	}
+	if *from != "" {
+		if h, err = hnsw.Load(ctx, *from); err != nil {
+			return err
+		}
+		return saveSpecs(h, specs, *out, *res, d.name)
+	}
 	t0, c0 := time.Now(), measure.ProcessCPU()
 	if err := h.AddBatch(ctx, ids, d.base.rows()); err != nil {
 		return err
@@ -60,31 +67,38 @@ func cmdQBuild(args []string) error {
 	if err := appendResult(*res, "qbuild", "ganada-hnsw", d.name, build, buildCPU, 0.0); err != nil {
 		return err
 	}
-	save := func(name string, codes float64) error {
-		path := *out + "-" + name + ".hnsw"
-		if err := h.Save(ctx, path); err != nil {
-			return err
-		}
-		fi, err := os.Stat(path)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("ganada-hnsw-%s %s: saved %s, %d bytes (codes computed in %.2fs)\n", name, d.name, filepath.Base(path), fi.Size(), codes)
-		return appendResult(*res, "file", "ganada-hnsw-"+name, d.name, fi.Size(), codes)
-	}
-	if err := save("float32", 0); err != nil {
+	if err := saveOne(h, "float32", 0, *out, *res, d.name); err != nil {
 		return err
 	}
+	return saveSpecs(h, specs, *out, *res, d.name)
+}
+
+// saveSpecs Reconfigures h to each spec in turn and saves it.
+func saveSpecs(h *hnsw.Index, specs []quantSpec, out, res, set string) error {
 	for _, sp := range specs {
 		t := time.Now()
 		if err := h.Reconfigure(sp.hnsw...); err != nil {
 			return err
 		}
-		if err := save(sp.name, time.Since(t).Seconds()); err != nil {
+		if err := saveOne(h, sp.name, time.Since(t).Seconds(), out, res, set); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// saveOne saves h as OUT-name.hnsw and records its size.
+func saveOne(h *hnsw.Index, name string, codes float64, out, res, set string) error {
+	path := out + "-" + name + ".hnsw"
+	if err := h.Save(ctx, path); err != nil {
+		return err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("ganada-hnsw-%s %s: saved %s, %d bytes (codes computed in %.2fs)\n", name, set, filepath.Base(path), fi.Size(), codes)
+	return appendResult(res, "file", "ganada-hnsw-"+name, set, fi.Size(), codes)
 }
 
 // cmdQServe: index qserve -file F -dir D -name N -mode open|load.

@@ -11,7 +11,9 @@
 #          query, the single-thread ef ladder, then VmHWM and RssAnon/RssFile
 #          from /proc/self/status. Peers are interleaved.
 # Environment: EFS (default 10,20,40,80,160,320), REPS (1), THREADS (2),
-# QUANT (default int8+r20,int8,binary+r400). Needs libhnswlib-dev, g++,
+# QUANT (default int8+r20,int8,binary+r400: files that keep the float32
+# vectors), DROP (default int8+drop binary+drop: the same graph saved
+# WithoutVectors, codes only, each made from the float32 file). Needs libhnswlib-dev, g++,
 # time and python3-faiss (Debian; /usr/bin/python3); installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ EFS=${EFS:-10,20,40,80,160,320}
 REPS=${REPS:-1}
 THREADS=${THREADS:-2}
 QUANT=${QUANT-int8+r20,int8,binary+r400}
+DROP=${DROP-int8+drop binary+drop}
 py=/usr/bin/python3
 missing=()
 [[ -f /usr/include/hnswlib/hnswalg.h ]] || missing+=(libhnswlib-dev)
@@ -52,6 +55,9 @@ echo "# $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; go $(go env GOV
 load ganada-build
 GOMAXPROCS=$THREADS /usr/bin/time -v -o "$out/time.txt" "$out/ganada-index" qbuild -dir "$dir" -res "$res" -out "$files/ganada" -quant "$QUANT"
 peak ganada-build "$out/time.txt"
+for sp in $DROP; do
+	"$out/ganada-index" qbuild -dir "$dir" -res "$res" -out "$files/ganada" -from "$files/ganada-float32.hnsw" -quant "$sp"
+done
 load hnswlib-build
 /usr/bin/time -v -o "$out/time.txt" "$out/hnswlib_driver" run "$dir" "$res" 16 200 "$THREADS" "$EFS" "$REPS" "$files/hnswlib.bin"
 peak hnswlib-build "$out/time.txt"
@@ -83,6 +89,10 @@ for sp in "${specs[@]}"; do
 	int8*) fserve sq8 ;;
 	binary*) fserve binary ;;
 	esac
+	gserve "$sp" load
+done
+for sp in $DROP; do
+	gserve "$sp" open
 	gserve "$sp" load
 done
 load end

@@ -50,7 +50,7 @@ func cmdHNSW(args []string) error {
 	cache := fs.String("index", "", "load the built index from this file if it exists, else build and save it there (for profiling)")
 	ab := fs.Bool("ab", false, "A/B: search before and after Compact, alternating, and print both (no results written)")
 	quantOnlyFlag := fs.Bool("quant-only", false, "load the graph from -index and run only the -quant ladders (no build result, no float32 ladder), so that the float32 run's peak RSS excludes the codes")
-	quant := fs.String("quant", "", "after the float32 ladder, Reconfigure to each of these comma-separated quantisations and run the ladder again: tokens joined by '+': int8, binary, f<d> (funnel on d dimensions), r<n> (rescore n); e.g. int8+r40,binary+r200,f128+r40")
+	quant := fs.String("quant", "", "after the float32 ladder, Reconfigure to each of these comma-separated quantisations and run the ladder again: tokens joined by '+': int8, binary, f<d> (funnel on d dimensions), r<n> (rescore n), drop (hnsw.WithoutVectors); e.g. int8+r40,binary+r200,f128+r40")
 	fs.Parse(args)
 	quantOnly := *quantOnlyFlag
 	specs, err := parseQuantSpecs(*quant)
@@ -208,7 +208,7 @@ func parseQuantSpecs(s string) ([]quantSpec, error) {
 	var out []quantSpec
 	for _, spec := range strings.Split(s, ",") {
 		sp := quantSpec{name: spec}
-		kind, funnel, rescore := index.Float32, 0, 0
+		kind, funnel, rescore, drop := index.Float32, 0, 0, false
 		for _, tok := range strings.Split(spec, "+") {
 			var err error
 			switch {
@@ -216,6 +216,8 @@ func parseQuantSpecs(s string) ([]quantSpec, error) {
 				kind = index.Int8
 			case tok == "binary":
 				kind = index.Binary
+			case tok == "drop":
+				drop = true
 			case strings.HasPrefix(tok, "f"):
 				funnel, err = strconv.Atoi(tok[1:])
 			case strings.HasPrefix(tok, "r"):
@@ -228,6 +230,9 @@ func parseQuantSpecs(s string) ([]quantSpec, error) {
 			}
 		}
 		sp.hnsw = []hnsw.Option{hnsw.WithQuantization(kind), hnsw.WithRescore(rescore), hnsw.WithFunnel(funnel)}
+		if drop {
+			sp.hnsw = append(sp.hnsw, hnsw.WithoutVectors())
+		}
 		sp.flat = []flat.Option{flat.WithQuantization(kind), flat.WithRescore(rescore)}
 		if funnel > 0 {
 			sp.flat = append(sp.flat, flat.WithFunnel(funnel))

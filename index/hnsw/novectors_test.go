@@ -13,10 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index"
+	"github.com/ganada/ganada/internal/testutil"
 )
 
 func TestWithoutVectors(t *testing.T) {
@@ -234,5 +237,61 @@ func writeFile(t *testing.T, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWithoutVectorsConcurrent inserts into a codes-only Int8 index from two
+// goroutines (crossing its calibration, where the vectors are dropped)
+// while a third searches (under -race in CI, beside a CPU burner); then
+// every vector finds itself among its 5 nearest.
+func TestWithoutVectorsConcurrent(t *testing.T) {
+	testutil.BurnCPU(t)
+	d := newDataset(scaled(2000), 16, 10, 4)
+	h, err := New(16, index.L2, WithQuantization(index.Int8), WithoutVectors(), WithCalibration(len(d.base)/3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(stressBudget())
+	var wg sync.WaitGroup
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < len(d.base); i += 2 {
+				if err := h.Add(ctx, d.ids[i], d.base[i]); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(g)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; time.Now().Before(deadline); i++ {
+			if _, err := h.Search(ctx, d.queries[i%len(d.queries)], 5); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	<-done
+	if h.vecs != nil {
+		t.Fatal("vectors kept after calibration")
+	}
+	miss := 0
+	for i, v := range d.base {
+		rs, _ := h.Search(ctx, v, 5, index.WithEf(64))
+		found := false
+		for _, r := range rs {
+			found = found || r.ID == d.ids[i]
+		}
+		if !found {
+			miss++
+		}
+	}
+	if miss > len(d.base)/50 {
+		t.Errorf("%d of %d vectors not among their own 5 nearest", miss, len(d.base))
 	}
 }

@@ -74,8 +74,8 @@
 // as sentence-transformers' quantize_embeddings does, sign bits by Hamming
 // distance) or the first d components of each vector, and WithRescore(n)
 // rescores the best max(n, k) candidates on the float32 vectors (the beam
-// is at least n wide). The graph is always built, repaired and compacted on
-// the float32 vectors: the codes speed up the walk (fewer bytes per visited
+// is at least n wide). The graph is built, repaired and compacted on the
+// float32 vectors (unless WithoutVectors dropped them): the codes speed up the walk (fewer bytes per visited
 // node), and a quantisation can be changed on a built index with
 // Reconfigure, which recomputes the codes. The file keeps the
 // configuration, the Int8 ranges and the codes.
@@ -92,9 +92,19 @@
 // WithRescore(0), where the graph walk reads codes and links alone. The
 // opened index is read-only (Load the file to Add or Delete). Open
 // checksums and validates the links at once and leaves the vectors' and
-// codes' checksums to Verify. Exact searches (index.WithExact, k ≥ Len, selective filters)
-// score float32 vectors. Measured on 100k × 384 synthetic vectors, one
-// thread, Zen 3, beside hnswlib in the same run (bench/index/README.md,
+// codes' checksums to Verify.
+//
+// WithoutVectors drops the float32 vectors altogether (no rescoring): the
+// index and its files hold the codes and the graph only, and inserts,
+// Compact's repairs and exact scans compare codes, so it still takes Add,
+// Delete and Compact after Load; building on float32 and then calling
+// Reconfigure(WithoutVectors()) keeps the float32-built graph. The
+// default keeps the vectors in memory.
+//
+// Exact searches (index.WithExact, k ≥ Len, selective filters) score the
+// float32 vectors, or the codes of an index without them.
+//
+// Measured on 100k × 384 synthetic vectors, one thread, Zen 3, beside hnswlib in the same run (bench/index/README.md,
 // "Quantised vectors"): int8 with 20 rescored gives 1.5× the CPU QPS of the
 // float32 walk at recall@10 0.95 (2.55× hnswlib's) and 1.8× at 0.99; binary
 // codes reach only recall 0.935 on that set even with 400 rescored.

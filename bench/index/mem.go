@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -186,4 +187,98 @@ func procStatus() map[string]string {
 		}
 	}
 	return out
+}
+
+// cmdMemReport prints mem.sh's table from its results file: per served
+// configuration the best recall, CPU QPS at recall@10 0.90 and 0.95 with
+// the ratio to hnswlib's in the same run, peak and final resident memory
+// with the ratio of the peak to ganada float32 (Load), the file size and
+// the cold start; then the builds.
+func cmdMemReport(args []string) error {
+	fs := flag.NewFlagSet("memreport", flag.ExitOnError)
+	res := fs.String("res", "", "results file of mem.sh")
+	fs.Parse(args)
+	f, err := os.Open(*res)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	curves := map[string][]point{}
+	mems := map[string][3]float64{}
+	files := map[string]string{}
+	cold := map[string]string{}
+	var order []string
+	var builds []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		num := func(i int) float64 {
+			v, _ := strconv.ParseFloat(p[i], 64)
+			return v
+		}
+		switch {
+		case p[0] == "search" && len(p) == 7:
+			if _, ok := curves[p[1]]; !ok {
+				order = append(order, p[1])
+			}
+			ef, _ := strconv.Atoi(p[3])
+			curves[p[1]] = append(curves[p[1]], point{ef, num(4), num(5), num(6)})
+		case p[0] == "memserve" && len(p) == 6:
+			mems[p[1]] = [3]float64{num(3), num(4), num(5)}
+		case p[0] == "file" && len(p) >= 4:
+			files[p[1]] = p[3]
+		case p[0] == "coldstart" && len(p) == 4:
+			cold[p[1]] = p[3]
+		case p[0] == "qbuild" && len(p) == 6:
+			builds = append(builds, fmt.Sprintf("| %s | %.1f | %.1f |", p[1], num(3), num(4)))
+		case p[0] == "build" && len(p) == 6: // hnswlib_driver's: threads, wall, CPU
+			builds = append(builds, fmt.Sprintf("| %s | %.1f | %.1f |", p[1], num(4), num(5)))
+		case p[0] == "rss" && len(p) == 4:
+			builds = append(builds, fmt.Sprintf("| %s peak RSS | %s MiB | |", p[1], kbToMiB(p[3])))
+		}
+	}
+	base := mems["ganada-hnsw-float32-load"][0]
+	ref := curves["hnswlib-load"]
+	fmt.Println("| configuration | best recall | CPU QPS @0.90 | CPU QPS @0.95 | peak RSS MiB (× ganada float32 Load) | RssAnon / RssFile MiB at end | file MB | load/open + 1st query s |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
+	for _, name := range order {
+		if !strings.HasSuffix(name, "-load") && !strings.HasSuffix(name, "-open") {
+			continue // the in-build ladders
+		}
+		c := curves[name]
+		best := 0.0
+		for _, pt := range c {
+			best = max(best, pt.recall)
+		}
+		cell := func(r float64) string {
+			q, ok := interp(c, r, true)
+			if !ok {
+				return "n/a"
+			}
+			if h, ok := interp(ref, r, true); ok {
+				return fmt.Sprintf("%.0f (%.2f×)", q, q/h)
+			}
+			return fmt.Sprintf("%.0f", q)
+		}
+		m := mems[name]
+		ratio := ""
+		if base > 0 {
+			ratio = fmt.Sprintf(" (%.2f×)", m[0]/base)
+		}
+		stem := strings.TrimSuffix(strings.TrimSuffix(name, "-load"), "-open")
+		size := ""
+		if s, ok := files[stem]; ok {
+			v, _ := strconv.ParseFloat(s, 64)
+			size = fmt.Sprintf("%.0f", v/1e6)
+		}
+		fmt.Printf("| %s | %.4f | %s | %s | %.0f%s | %.0f / %.0f | %s | %s |\n", name, best, cell(0.90), cell(0.95),
+			m[0]/1024, ratio, m[1]/1024, m[2]/1024, size, trimNum(cold[name], 3))
+	}
+	fmt.Println()
+	fmt.Println("| build | wall s | CPU s |")
+	fmt.Println("|---|---:|---:|")
+	for _, b := range builds {
+		fmt.Println(b)
+	}
+	return nil
 }

@@ -97,3 +97,4 @@ for sp in $DROP; do
 done
 load end
 echo "# results: $res"
+"$out/ganada-index" memreport -res "$res"

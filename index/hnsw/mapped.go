@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
-	"sync"
 	"unsafe"
 
 	"github.com/ganada/ganada/errs"
@@ -231,7 +230,7 @@ func openMapped(data []byte) (*Index, error) {
 		return nil, err
 	}
 	y.hidden.Store(int64(y.deleted))
-	y.nodeLocks = make([]sync.Mutex, n)
+	// No node locks: nothing writes a list of a read-only index.
 	if codes != nil && codes.Ready() && n > 0 {
 		switch codes.Kind {
 		case index.Int8:

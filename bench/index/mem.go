@@ -192,7 +192,7 @@ func procStatus() map[string]string {
 // cmdMemReport prints mem.sh's table from its results file: per served
 // configuration the best recall, CPU QPS at recall@10 0.90 and 0.95 with
 // the ratio to hnswlib's in the same run, peak and final resident memory
-// with the ratio of the peak to ganada float32 (Load), the file size and
+// with the ratio of the peak to hnswlib's (float32, loaded), the file size and
 // the cold start; then the builds.
 func cmdMemReport(args []string) error {
 	fs := flag.NewFlagSet("memreport", flag.ExitOnError)
@@ -237,9 +237,9 @@ func cmdMemReport(args []string) error {
 			builds = append(builds, fmt.Sprintf("| %s peak RSS | %s MiB | |", p[1], kbToMiB(p[3])))
 		}
 	}
-	base := mems["ganada-hnsw-float32-load"][0]
+	base := mems["hnswlib-load"][0]
 	ref := curves["hnswlib-load"]
-	fmt.Println("| configuration | best recall | CPU QPS @0.90 | CPU QPS @0.95 | peak RSS MiB (× ganada float32 Load) | RssAnon / RssFile MiB at end | file MB | load/open + 1st query s |")
+	fmt.Println("| configuration | best recall | CPU QPS @0.90 | CPU QPS @0.95 | peak RSS MiB (× hnswlib) | RssAnon / RssFile MiB at end | file MB | load/open + 1st query s |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, name := range order {
 		if !strings.HasSuffix(name, "-load") && !strings.HasSuffix(name, "-open") {

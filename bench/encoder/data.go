@@ -61,6 +61,9 @@ type modelConfig struct {
 	Intermediate int `json:"intermediate_size"`
 	PadTokenID   int `json:"pad_token_id"`
 	maxSeqLen    int
+	// gated: the FFN's first product is two h×f matrices (SwiGLU,
+	// NomicBERT's activation_function "swiglu").
+	gated bool
 }
 
 func readConfig(modelDir string) (modelConfig, error) {
@@ -72,6 +75,21 @@ func readConfig(modelDir string) (modelConfig, error) {
 	if err := json.Unmarshal(data, &c); err != nil {
 		return c, fmt.Errorf("config.json: %w", err)
 	}
+	// NomicBERT's config.json names the sizes as GPT-2 does.
+	var g struct {
+		Hidden       int    `json:"n_embd"`
+		Layers       int    `json:"n_layer"`
+		Heads        int    `json:"n_head"`
+		Intermediate int    `json:"n_inner"`
+		Activation   string `json:"activation_function"`
+	}
+	if err := json.Unmarshal(data, &g); err != nil {
+		return c, fmt.Errorf("config.json: %w", err)
+	}
+	if c.Hidden == 0 {
+		c.Hidden, c.Layers, c.Heads, c.Intermediate = g.Hidden, g.Layers, g.Heads, g.Intermediate
+	}
+	c.gated = g.Activation == "swiglu" || g.Activation == "geglu"
 	var st struct {
 		MaxSeqLength int `json:"max_seq_length"`
 	}
@@ -90,7 +108,8 @@ func readConfig(modelDir string) (modelConfig, error) {
 // on a padded batch (engines compute the padding too), per layer:
 //
 //	dense:     2·T·(4h² + 2h·f)   T = Size·SeqLen tokens: Q, K, V, output
-//	                              projections (4h²) and the FFN (2h·f)
+//	                              projections (4h²) and the FFN (2h·f;
+//	                              3h·f for a gated FFN such as SwiGLU)
 //	attention: 4·T·s·h            Q·Kᵀ and P·V: 2·s·s·h each per sequence
 //
 // with h = hidden, f = intermediate, s = SeqLen. Embeddings, LayerNorm,
@@ -98,5 +117,9 @@ func readConfig(modelDir string) (modelConfig, error) {
 func batchFLOPs(c modelConfig, b *Batch) float64 {
 	t := float64(b.Size * b.SeqLen)
 	h, f, s := float64(c.Hidden), float64(c.Intermediate), float64(b.SeqLen)
-	return float64(c.Layers) * (2*t*(4*h*h+2*h*f) + 4*t*s*h)
+	ffn := 2 * h * f
+	if c.gated {
+		ffn = 3 * h * f
+	}
+	return float64(c.Layers) * (2*t*(4*h*h+ffn) + 4*t*s*h)
 }

@@ -94,7 +94,7 @@ func main() {
 	fmt.Printf("inputs: %d sentences of %s, %d tokens (mean %.1f), ganada tokenizer; its ids equal the goldens' for %d/%d golden texts\n",
 		len(ids), filepath.Base(*data), totalTokens, float64(totalTokens)/float64(len(ids)), same, total)
 	fmt.Printf("machine: %s\n", measure.Machine())
-	fmt.Println("GFLOP/s counts the encoder layers on padded batches: per layer 2·T·(4h²+2h·ffn) + 4·T·s·h (T = batch·s tokens, s = padded length)")
+	fmt.Println("GFLOP/s counts the encoder layers on padded batches: per layer 2·T·(4h²+2h·ffn, 3h·ffn if gated) + 4·T·s·h (T = batch·s tokens, s = padded length)")
 	fmt.Println("sentences per CPU-second: with 1 thread, a figure other processes' load does not lower; with more threads it counts spinning too")
 
 	type key struct {

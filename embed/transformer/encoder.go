@@ -25,9 +25,12 @@ type encoder struct {
 	// (see relBiasTable), for sequences of up to relN tokens.
 	relTable []float32
 	relN     int
+	// alibi is biasALiBi's −slope per head.
+	alibi []float32
 
 	ropeMu sync.Mutex
-	ropes  *[2]*rope // posRotary: global and local layers' tables, grown on demand
+	ropes  *[2]*rope     // posRotary: global and local layers' tables, grown on demand
+	scaled map[int]*rope // NTK-scaled tables by text length (ropeScale; see scaledRope)
 }
 
 // newEncoder returns the encoder of c's family with weights w,
@@ -39,6 +42,8 @@ func newEncoder(c *config, w *weights) *encoder {
 	case biasRelBuckets:
 		e.relN = c.maxTokens()
 		e.relTable = relBiasTable(w.relBias, c.NumHeads, e.relN)
+	case biasALiBi:
+		e.alibi = alibiSlopes(c.NumHeads)
 	}
 	return e
 }
@@ -55,12 +60,22 @@ func (e *encoder) ropesFor(n int) *[2]*rope {
 	c := e.cfg
 	n = max(n, 128) // texts grow a few tokens at a time: round up
 	dh := c.headDim
+	if c.ropeDiv != 0 && c.ropeDiv != 1 {
+		rp := newRopeDiv(c.globalTheta, c.ropeDiv, dh, n)
+		e.ropes = &[2]*rope{rp, rp}
+		return e.ropes
+	}
 	e.ropes = &[2]*rope{newRope(c.globalTheta, dh, n), newRope(c.localTheta, dh, n)}
 	return e.ropes
 }
 
 // local reports whether layer li attends within a sliding window.
-func (c *config) local(li int) bool { return c.fam.localAttention && li%c.globalEvery != 0 }
+func (c *config) local(li int) bool {
+	if c.localLayers != nil {
+		return c.localLayers[li]
+	}
+	return c.fam.localAttention && li%c.globalEvery != 0
+}
 
 // sequence is one tokenised text.
 type sequence struct {
@@ -82,7 +97,7 @@ func (e *encoder) check(s sequence) error {
 			return fmt.Errorf("token id %d outside the vocabulary of %d", id, c.VocabSize)
 		}
 	}
-	if !c.fam.tokenTypes {
+	if !c.tokenTypes() {
 		return nil // type ids are not used
 	}
 	for _, t := range s.typeIDs {
@@ -161,7 +176,7 @@ func (r *runner) layers(worker int, sp span, shared bool) {
 		}
 		r.mul(worker, shared, &l.qkv, qkv, in, rows, gemm.Epilogue{Bias: l.qkv.B})
 		if c.fam.decoder {
-			r.prepareQK(l, sp, qkv)
+			r.prepareQK(l, li, sp, qkv)
 		}
 		if shared {
 			r.attention(sp, li)
@@ -172,8 +187,14 @@ func (r *runner) layers(worker int, sp span, shared bool) {
 				}
 			}
 		}
-		sum := r.addInto(worker, shared, &l.attnOut, x, ctx, big, rows)
-		r.residual(shared, pre, x, sum, l.attnLNW, l.attnLNB, rows)
+		if l.attnPostW != nil {
+			// x += PostNorm(ctx·Woᵀ), the product held in big (its QKV
+			// rows are spent).
+			r.addNormed(worker, shared, &l.attnOut, x, ctx, big, l.attnPostW, rows)
+		} else {
+			sum := r.addInto(worker, shared, &l.attnOut, x, ctx, big, rows)
+			r.residual(shared, pre, x, sum, l.attnLNW, l.attnLNB, rows)
+		}
 		// Feed-forward.
 		in = x
 		if pre {
@@ -181,12 +202,26 @@ func (r *runner) layers(worker int, sp span, shared bool) {
 			in = ctx
 		}
 		inner := r.mlpInner(worker, shared, l, big, in, rows)
-		sum = r.addInto(worker, shared, &l.output, x, inner, ctx, rows)
-		r.residual(shared, pre, x, sum, l.outLNW, l.outLNB, rows)
+		if l.outPostW != nil {
+			r.addNormed(worker, shared, &l.output, x, inner, ctx, l.outPostW, rows)
+		} else {
+			sum := r.addInto(worker, shared, &l.output, x, inner, ctx, rows)
+			r.residual(shared, pre, x, sum, l.outLNW, l.outLNB, rows)
+		}
 	}
 	if r.e.w.finalLNW != nil {
 		r.layerNorm(shared, x, x, r.e.w.finalLNW, r.e.w.finalLNB, rows)
 	}
+}
+
+// addNormed adds Norm(a·wᵀ + b) to the residual stream x, the product
+// computed into scratch: the output norm of Gemma3's sublayers
+// (post_attention_layernorm, post_feedforward_layernorm).
+func (r *runner) addNormed(worker int, shared bool, l *linear, x, a, scratch, normW []float32, rows int) {
+	out := scratch[:rows*l.Out]
+	r.mul(worker, shared, l, out, a, rows, gemm.Epilogue{Bias: l.B})
+	r.layerNorm(shared, out, out, normW, nil, rows)
+	nn.Add(x[:rows*l.Out], x[:rows*l.Out], out)
 }
 
 // residual stores x + f(·), computed into sum (x itself, or scratch on
@@ -256,6 +291,14 @@ func (r *runner) embedPart(worker, i int) {
 	for t, id := range s.ids {
 		dst := x[t*h : (t+1)*h]
 		copy(dst, w.word[id*h:(id+1)*h])
+		if c.fam.embedScale {
+			// Gemma: × √hidden_size, the scale rounded to float32 as the
+			// reference's embed_scale buffer is.
+			sc := float32(math.Sqrt(float64(h)))
+			for i := range dst {
+				dst[i] *= sc
+			}
+		}
 		if w.typ != nil {
 			typ := 0
 			if s.typeIDs != nil {
@@ -277,11 +320,14 @@ func (r *runner) embedPart(worker, i int) {
 // rotates the queries and keys of the rows of sp in qkv, before
 // attention: done once per key/value head here, since grouped-query
 // attention shares each among several query heads.
-func (r *runner) prepareQK(l *layer, sp span, qkv []float32) {
+func (r *runner) prepareQK(l *layer, li int, sp span, qkv []float32) {
 	c := r.e.cfg
 	dh, qw := c.headDim, c.qkvWidth()
 	heads := c.NumHeads + c.kvHeads // queries then keys; values untouched
 	rp := r.ropes[0]
+	if c.local(li) {
+		rp = r.ropes[1] // Gemma3: the sliding layers' own theta
+	}
 	for s := sp.s0; s < sp.s1; s++ {
 		n := len(r.seqsNow[s].ids)
 		base := (r.offs[s] - sp.r0) * qw

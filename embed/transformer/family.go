@@ -9,6 +9,7 @@
 package transformer
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,6 +28,9 @@ const (
 	// posRotary: no table; rotary embeddings (rotate_half layout) on the
 	// queries and keys of every layer (ModernBERT).
 	posRotary
+	// posNone: no position table and no rotation; positions enter
+	// through the attention bias (ALiBi: JinaBERT).
+	posNone
 )
 
 // attnBiasKind is what a family adds to the scaled attention scores
@@ -38,6 +42,8 @@ const (
 	// biasRelBuckets: a learned bias per head and T5-style relative
 	// position bucket, shared by all layers (MPNet).
 	biasRelBuckets
+	// biasALiBi: −slope_head·|key − query| (JinaBERT's symmetric ALiBi).
+	biasALiBi
 )
 
 // family describes one architecture. Every tensor name is relative to the
@@ -77,8 +83,57 @@ type family struct {
 	rmsNorm bool
 	causal  bool
 
+	// normBiases: the LayerNorms have biases though the Linear layers
+	// have none (biases false; NomicBERT).
+	normBiases bool
+	// upFirst: a fused gated MLP's rows are [up; activated gate] (GTE's
+	// up_gate_proj) rather than [activated input; gate] (ModernBERT's Wi);
+	// mlpInNoBias: that product has no bias though the others do.
+	upFirst, mlpInNoBias bool
+	// fix, when set, reads the family's own config.json settings into c
+	// before the generic checks (remote-code families: NomicBERT's
+	// vocabulary padding and MLP rounding, ...). Its errors are
+	// configErrors.
+	fix func(c *config) error
+	// when, when set, makes the family run a model_type it shares with
+	// another family only for the configs it accepts (JinaBERT is a
+	// "bert" with position_embedding_type "alibi"); the family without
+	// when runs the rest.
+	when func(c *config) bool
+	// decoderWindow is how config.json's sliding_window applies to a
+	// decoder family (see windowKind).
+	decoderWindow windowKind
+	// Gemma3 text (EmbeddingGemma): normPlusOne scales every RMSNorm by
+	// (1 + w) instead of w; embedScale multiplies the word embeddings by
+	// √hidden_size; queryScalar scales the attention scores by
+	// query_pre_attn_scalar^-½ instead of head_dim^-½; layerTypes reads
+	// which layers attend within a sliding window from layer_types (or
+	// sliding_window_pattern).
+	normPlusOne bool
+	embedScale  bool
+	queryScalar bool
+	layerTypes  bool
+
 	names tensorNames
 }
+
+// windowKind is what a decoder family does with config.json's
+// sliding_window.
+type windowKind int
+
+const (
+	// windowNone: the family has no sliding window; a config asking for
+	// one (Qwen2's use_sliding_window) is refused.
+	windowNone windowKind = iota
+	// windowCausal: every layer attends to the sliding_window most recent
+	// keys, itself included (Mistral: keys i-W+1..i), when set.
+	windowCausal
+	// windowBidirectional: the layers layer_types marks
+	// "sliding_attention" attend to keys within sliding_window/2 on either
+	// side (Gemma3 with use_bidirectional_attention, whose config turns
+	// sliding_window W into an exclusive bound W/2+1).
+	windowBidirectional
+)
 
 // tensorNames are a family's tensor names without ".weight" / ".bias".
 // An empty name means the family has no such tensor.
@@ -99,6 +154,10 @@ type tensorNames struct {
 	// firstAttnNorm reports whether layer 0 has attnNorm (ModernBERT's
 	// layer 0 has none: its embeddings are already normalised).
 	noFirstAttnNorm bool
+	// attnPostNorm, mlpPostNorm: norms of the attention's and the MLP's
+	// outputs before they join the residual stream (Gemma3's
+	// post_attention_layernorm and post_feedforward_layernorm).
+	attnPostNorm, mlpPostNorm string
 }
 
 var bertNames = tensorNames{
@@ -216,6 +275,186 @@ var families = []*family{
 			finalNorm: "norm",
 		},
 	},
+	{
+		// Qwen2 (gte-Qwen2): Qwen3 without q/k norms, with biases on the
+		// query, key and value projections (only those).
+		name: "qwen2", modelTypes: []string{"qwen2"}, prefixes: []string{"", "model."},
+		keys: map[string]string{"rms_norm_eps": "layer_norm_eps"},
+		eps:  1e-6, pad: 0, positions: posRotary, gatedMLP: true, preNorm: true, biases: true,
+		decoder: true, theta: 1e4, rmsNorm: true, causal: true,
+		names: decoderNames,
+	},
+	{
+		// Mistral (e5-mistral): Qwen2's blocks without biases; a causal
+		// sliding window when config.json sets sliding_window.
+		name: "mistral", modelTypes: []string{"mistral"}, prefixes: []string{"", "model."},
+		keys: map[string]string{"rms_norm_eps": "layer_norm_eps"},
+		eps:  1e-6, pad: 0, positions: posRotary, gatedMLP: true, preNorm: true,
+		decoder: true, theta: 1e4, rmsNorm: true, causal: true, decoderWindow: windowCausal,
+		names: decoderNames,
+	},
+	{
+		// Gemma3 text as EmbeddingGemma uses it: bidirectional attention,
+		// sliding-window layers with their own rotary theta, (1+w)
+		// RMSNorms also after attention and MLP, q/k norms, GeGLU, scaled
+		// embeddings and attention scores.
+		name: "gemma3_text", modelTypes: []string{"gemma3_text"}, prefixes: []string{"", "model.", "model.language_model."},
+		keys: map[string]string{"rms_norm_eps": "layer_norm_eps", "hidden_activation": "hidden_act"},
+		eps:  1e-6, pad: 0, positions: posRotary, gatedMLP: true, preNorm: true,
+		decoder: true, theta: 1e6, rmsNorm: true, decoderWindow: windowBidirectional,
+		normPlusOne: true, embedScale: true, queryScalar: true, layerTypes: true,
+		names: gemma3Names,
+	},
+	// Remote-code encoder families (trust_remote_code on the Hugging Face
+	// hub): their model_type, or a config key of a shared one (when).
+	{
+		// NomicBERT: BERT's post-norm layers with rotary positions
+		// (dynamic NTK scaling past max_trained_positions when
+		// rotary_scaling_factor is set), SwiGLU, bias-free Linear
+		// layers and GPT-2 config key names.
+		name: "nomic_bert", modelTypes: []string{"nomic_bert"}, prefixes: []string{"", "bert.", "model."},
+		keys: map[string]string{
+			"n_embd": "hidden_size", "n_layer": "num_hidden_layers", "n_head": "num_attention_heads",
+			"n_inner": "intermediate_size", "n_positions": "max_position_embeddings",
+			"layer_norm_epsilon": "layer_norm_eps", "activation_function": "hidden_act",
+		},
+		eps: 1e-5, pad: 0, positions: posRotary, tokenTypes: true, gatedMLP: true, normBiases: true,
+		fix: fixNomic, names: nomicNames,
+	},
+	{
+		// JinaBERT (jina-embeddings-v2, jinaai/jina-bert-implementation's
+		// remote code): BERT with symmetric ALiBi instead of a position
+		// table and a GEGLU MLP with its own LayerNorm; model_type
+		// "bert" with position_embedding_type "alibi".
+		name: "jina_bert", modelTypes: []string{"bert"}, prefixes: []string{"", "bert."},
+		eps: 1e-12, pad: 0, positions: posNone, attnBias: biasALiBi, tokenTypes: true, gatedMLP: true,
+		mlpInNoBias: true, biases: true, fix: fixJina, when: isJina,
+		names: tensorNames{
+			word:     "embeddings.word_embeddings",
+			typ:      "embeddings.token_type_embeddings",
+			embNorm:  "embeddings.LayerNorm",
+			q:        "encoder.layer.%d.attention.self.query",
+			k:        "encoder.layer.%d.attention.self.key",
+			v:        "encoder.layer.%d.attention.self.value",
+			attnOut:  "encoder.layer.%d.attention.output.dense",
+			attnNorm: "encoder.layer.%d.attention.output.LayerNorm",
+			mlpIn:    "encoder.layer.%d.mlp.gated_layers",
+			mlpOut:   "encoder.layer.%d.mlp.wo",
+			mlpNorm:  "encoder.layer.%d.mlp.layernorm",
+		},
+	},
+	{
+		// Jina XLM-RoBERTa (jina-embeddings-v3): XLM-RoBERTa with rotary
+		// positions, flash-attn style names and per-task LoRA adapters
+		// (merged at load, see jinav3.go); model_type "xlm-roberta"
+		// with position_embedding_type "rotary".
+		name: "jina_v3", modelTypes: []string{"xlm-roberta"}, prefixes: []string{"roberta.", ""},
+		eps: 1e-5, pad: 1, positions: posRotary, tokenTypes: true, biases: true,
+		fix: fixJinaV3, when: isJinaV3,
+		names: tensorNames{
+			word:     "embeddings.word_embeddings",
+			typ:      "embeddings.token_type_embeddings",
+			embNorm:  "emb_ln",
+			qkv:      "encoder.layers.%d.mixer.Wqkv",
+			attnOut:  "encoder.layers.%d.mixer.out_proj",
+			attnNorm: "encoder.layers.%d.norm1",
+			mlpIn:    "encoder.layers.%d.mlp.fc1",
+			mlpOut:   "encoder.layers.%d.mlp.fc2",
+			mlpNorm:  "encoder.layers.%d.norm2",
+		},
+	},
+	{
+		// Alibaba's GTE v1.5 and gte-multilingual-base ("new",
+		// Alibaba-NLP/new-impl's remote code): BERT's post-norm layers
+		// with rotary positions (fixed NTK scaling), a fused qkv
+		// projection and a gated MLP.
+		name: "new", modelTypes: []string{"new"}, prefixes: []string{"", "new.", "model."},
+		eps: 1e-12, pad: 0, positions: posRotary, tokenTypes: true, gatedMLP: true, upFirst: true,
+		mlpInNoBias: true, biases: true, fix: fixGTE,
+		names: tensorNames{
+			word:     "embeddings.word_embeddings",
+			typ:      "embeddings.token_type_embeddings",
+			embNorm:  "embeddings.LayerNorm",
+			qkv:      "encoder.layer.%d.attention.qkv_proj",
+			attnOut:  "encoder.layer.%d.attention.o_proj",
+			attnNorm: "encoder.layer.%d.attn_ln",
+			mlpIn:    "encoder.layer.%d.mlp.up_gate_proj",
+			mlpOut:   "encoder.layer.%d.mlp.down_proj",
+			mlpNorm:  "encoder.layer.%d.mlp_ln",
+		},
+	},
+}
+
+// decoderNames are the tensor names of the Llama-style decoders (Qwen2,
+// Mistral): Qwen3's without the q/k norms.
+var decoderNames = tensorNames{
+	word:      "embed_tokens",
+	q:         "layers.%d.self_attn.q_proj",
+	k:         "layers.%d.self_attn.k_proj",
+	v:         "layers.%d.self_attn.v_proj",
+	attnOut:   "layers.%d.self_attn.o_proj",
+	attnNorm:  "layers.%d.input_layernorm",
+	mlpIn:     "layers.%d.mlp.gate_proj",
+	mlpUp:     "layers.%d.mlp.up_proj",
+	mlpOut:    "layers.%d.mlp.down_proj",
+	mlpNorm:   "layers.%d.post_attention_layernorm",
+	finalNorm: "norm",
+}
+
+// gemma3Names are Gemma3TextModel's tensor names: its
+// post_attention_layernorm normalises the attention's output, and
+// pre_feedforward_layernorm is the norm before the MLP.
+var gemma3Names = tensorNames{
+	word:         "embed_tokens",
+	q:            "layers.%d.self_attn.q_proj",
+	k:            "layers.%d.self_attn.k_proj",
+	v:            "layers.%d.self_attn.v_proj",
+	qNorm:        "layers.%d.self_attn.q_norm",
+	kNorm:        "layers.%d.self_attn.k_norm",
+	attnOut:      "layers.%d.self_attn.o_proj",
+	attnNorm:     "layers.%d.input_layernorm",
+	attnPostNorm: "layers.%d.post_attention_layernorm",
+	mlpIn:        "layers.%d.mlp.gate_proj",
+	mlpUp:        "layers.%d.mlp.up_proj",
+	mlpOut:       "layers.%d.mlp.down_proj",
+	mlpNorm:      "layers.%d.pre_feedforward_layernorm",
+	mlpPostNorm:  "layers.%d.post_feedforward_layernorm",
+	finalNorm:    "norm",
+}
+
+// nomicNames are NomicBertModel's tensor names (nomic-ai/nomic-bert-2048's
+// modeling_hf_nomic_bert.py): fused bias-free Wqkv, SwiGLU as fc11 (the
+// value) and fc12 (the activated gate).
+var nomicNames = tensorNames{
+	word:     "embeddings.word_embeddings",
+	typ:      "embeddings.token_type_embeddings",
+	embNorm:  "emb_ln",
+	qkv:      "encoder.layers.%d.attn.Wqkv",
+	attnOut:  "encoder.layers.%d.attn.out_proj",
+	attnNorm: "encoder.layers.%d.norm1",
+	mlpIn:    "encoder.layers.%d.mlp.fc12",
+	mlpUp:    "encoder.layers.%d.mlp.fc11",
+	mlpOut:   "encoder.layers.%d.mlp.fc2",
+	mlpNorm:  "encoder.layers.%d.norm2",
+}
+
+// familyFor returns the family running config c: the one of its
+// model_type whose when accepts c, else the one without when, else nil.
+func familyFor(c *config) *family {
+	var plain *family
+	for _, f := range families {
+		if !slices.Contains(f.modelTypes, c.ModelType) {
+			continue
+		}
+		if f.when == nil {
+			if plain == nil {
+				plain = f
+			}
+		} else if f.when(c) {
+			return f
+		}
+	}
+	return plain
 }
 
 // familyOf returns the family running model_type t, or nil.
@@ -247,3 +486,6 @@ func (f *family) maxTokens(c *config) int {
 	}
 	return c.MaxPositionEmbeddings
 }
+
+// normBias reports whether the layers' norms have biases.
+func (f *family) normBias() bool { return (f.biases || f.normBiases) && !f.decoder }

@@ -81,6 +81,10 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	if err != nil {
 		return nil, err
 	}
+	instruction, err := cfg.selectTask(o.task)
+	if err != nil {
+		return nil, err
+	}
 	wpath, converted, err := openWeights(ctx, src, tdir, o.weightsFile)
 	if err != nil {
 		return nil, err
@@ -227,6 +231,13 @@ func Load(ctx context.Context, dirOrHubID string, opts ...Option) (m *Model, err
 	if err := m.setPrompts(ctx, src); err != nil {
 		return nil, err
 	}
+	if instruction != "" {
+		pr, err := m.newPrompt(instruction)
+		if err != nil {
+			return nil, err
+		}
+		m.prompt, m.queryPrompt, m.docPrompt = pr, pr, pr
+	}
 	m.commit = src.Commit()
 	return m, nil
 }
@@ -341,7 +352,7 @@ func (m *Model) checkTokenizer(path string) error {
 		if id < 0 || id >= c.VocabSize {
 			return fmt.Errorf("transformer: %s: its post-processor adds token id %d, outside the model's vocab_size %d: %w", path, id, c.VocabSize, errs.ErrCorrupt)
 		}
-		if c.fam.tokenTypes && i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
+		if c.tokenTypes() && i < len(enc.TypeIDs) && (enc.TypeIDs[i] < 0 || enc.TypeIDs[i] >= c.TypeVocabSize) {
 			return fmt.Errorf("transformer: %s: its post-processor gives type id %d, outside the model's type_vocab_size %d: %w", path, enc.TypeIDs[i], c.TypeVocabSize, errs.ErrCorrupt)
 		}
 	}

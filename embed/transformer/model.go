@@ -159,6 +159,9 @@ func (m *Model) Identity() embed.Identity {
 		if m.opts.pooler {
 			name += " (BERT pooler)"
 		}
+		if m.opts.task != "" {
+			name += " (task " + m.opts.task + ")"
+		}
 		m.id = embed.Identity{Model: name, Revision: rev, Dim: m.dim, Normalized: m.normalized,
 			Prompt: m.prompt.text, QueryPrompt: m.queryPrompt.text, DocumentPrompt: m.docPrompt.text}
 	})

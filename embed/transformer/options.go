@@ -46,6 +46,7 @@ type options struct {
 	pooling      pool.Mode // WithPooling; 0: the model's
 	pooler       bool      // WithBERTPooler
 	onTruncate   func(i, tokens int) error
+	task         string // WithTask
 }
 
 // WithMaxSeqLength sets the token limit per text, special tokens included
@@ -100,6 +101,29 @@ func WithWorkers(n int) Option {
 // Without this option the model's modules decide, as in sentence-transformers.
 func WithNormalize(on bool) Option {
 	return func(o *options) error { o.normalize = &on; return nil }
+}
+
+// WithTask selects the task adapters of a model that has them
+// (jina-embeddings-v3: "retrieval.query", "retrieval.passage",
+// "separation", "classification", "text-matching"; config.json's
+// lora_adaptations): their LoRA weights are merged into the model's at
+// load, as the reference's encode(task=...) applies them, and the task's
+// instruction (config.json's task_instructions, e.g. "Represent the query
+// for retrieving evidence documents: ") becomes the prompt of Encode,
+// EncodeQueries and EncodeDocuments. One Model serves one task: load one
+// per task (a retrieval index needs "retrieval.passage" for its documents
+// and "retrieval.query" for its queries). Without WithTask the adapters
+// are left out, as the reference does without a task. Load fails with an
+// invalid option for an empty task, a task the model does not list, or a
+// model without adapters.
+func WithTask(task string) Option {
+	return func(o *options) error {
+		if task == "" {
+			return fmt.Errorf("transformer: WithTask(%q): empty: %w", task, errs.ErrInvalidOption)
+		}
+		o.task = task
+		return nil
+	}
 }
 
 // WithTruncateDim keeps only the first dim components of every vector

@@ -32,8 +32,9 @@ type promptSpec struct {
 
 // EncodeQueries encodes texts as search queries, as sentence-transformers'
 // encode_query does: with the prompt named "query" in the model's
-// config_sentence_transformers.json, or else the model's default prompt
-// (Prompt).
+// config_sentence_transformers.json (or, failing that, "search_query", the
+// name nomic-embed-text's configuration gives its "search_query: "
+// prefix), or else the model's default prompt (Prompt).
 func (m *Model) EncodeQueries(ctx context.Context, texts []string) ([][]float32, error) {
 	return m.encode(ctx, m.queryPrompt, texts)
 }
@@ -41,7 +42,9 @@ func (m *Model) EncodeQueries(ctx context.Context, texts []string) ([][]float32,
 // EncodeDocuments encodes texts as the documents searched, as
 // sentence-transformers' encode_document does: with the first of the
 // prompts named "document", "passage" and "corpus" in the model's
-// config_sentence_transformers.json, or else the model's default prompt.
+// config_sentence_transformers.json (or, failing those,
+// "search_document", nomic-embed-text's), or else the model's default
+// prompt.
 func (m *Model) EncodeDocuments(ctx context.Context, texts []string) ([][]float32, error) {
 	return m.encode(ctx, m.docPrompt, texts)
 }
@@ -113,8 +116,8 @@ func (m *Model) setPrompts(ctx context.Context, src hub.Source) error {
 		text string
 	}{
 		{&m.prompt, def},
-		{&m.queryPrompt, pick("query")},
-		{&m.docPrompt, pick("document", "passage", "corpus")},
+		{&m.queryPrompt, pick("query", "search_query")},
+		{&m.docPrompt, pick("document", "passage", "corpus", "search_document")},
 	} {
 		if *s.dst, err = m.newPrompt(s.text); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/ganada/ganada/embed/safetensors"
 	"github.com/ganada/ganada/errs"
@@ -24,6 +25,9 @@ type layer struct {
 	output       linear    // second MLP product
 	outLNW       []float32 // MLP LayerNorm (before the MLP for a pre-norm family)
 	outLNB       []float32
+	// attnPostW, outPostW: norms of the attention's and the MLP's outputs
+	// (Gemma3), or nil.
+	attnPostW, outPostW []float32
 }
 
 // weights holds all tensors of the encoder.
@@ -43,6 +47,9 @@ type tensorReader struct {
 	f      *safetensors.File
 	prefix string
 	err    error
+	// lora, when n > 0, makes a missing name.weight read as its LoRA
+	// parametrization (see loraWeight).
+	lora loraSpec
 }
 
 // findPrefix finds which of the family's name prefixes the checkpoint
@@ -51,7 +58,7 @@ type tensorReader struct {
 func findPrefix(f *safetensors.File, fam *family) (string, error) {
 	word := fam.names.word + ".weight"
 	for _, p := range fam.prefixes {
-		if f.Has(p + word) {
+		if f.Has(p+word) || f.Has(p+fam.names.word+".parametrizations.weight.original") {
 			return p, nil
 		}
 	}
@@ -63,6 +70,9 @@ func (r *tensorReader) get(name string, shape ...int) []float32 {
 		return nil
 	}
 	full := r.prefix + name
+	if r.lora.n > 0 && strings.HasSuffix(name, ".weight") && !r.f.Has(full) {
+		return r.loraWeight(strings.TrimSuffix(name, ".weight"), shape)
+	}
 	t, err := r.f.Tensor(full)
 	if err != nil {
 		r.err = fmt.Errorf("transformer: %w", asCorrupt(err))
@@ -171,13 +181,13 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 	if err != nil {
 		return err
 	}
-	r := &tensorReader{f: f, prefix: prefix}
+	r := &tensorReader{f: f, prefix: prefix, lora: c.lora}
 	h, n := c.HiddenSize, fam.names
 	w.word = r.get(n.word+".weight", c.VocabSize, h)
-	if fam.positions != posRotary {
+	if fam.positions != posRotary && fam.positions != posNone {
 		w.pos = r.get(n.pos+".weight", c.MaxPositionEmbeddings, h)
 	}
-	if fam.tokenTypes {
+	if c.tokenTypes() {
 		if c.TypeVocabSize == 0 {
 			// No type_vocab_size in config.json: as many types as rows.
 			if t, err := f.Tensor(prefix + n.typ + ".weight"); err == nil && len(t.Shape) == 2 && t.Shape[0] > 0 {
@@ -189,7 +199,7 @@ func loadEmbeddings(f *safetensors.File, c *config, w *weights) error {
 		w.typ = r.get(n.typ+".weight", c.TypeVocabSize, h)
 	}
 	if n.embNorm != "" {
-		w.embLNW, w.embLNB = r.norm(n.embNorm, h, fam.biases)
+		w.embLNW, w.embLNB = r.norm(n.embNorm, h, fam.biases || fam.normBiases)
 	}
 	return r.err
 }
@@ -202,7 +212,7 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &tensorReader{f: f, prefix: prefix}
+	r := &tensorReader{f: f, prefix: prefix, lora: c.lora}
 	h, ffn, n, b := c.HiddenSize, c.IntermediateSize, fam.names, fam.biases
 	w := &weights{}
 	for i := 0; i < c.NumLayers && r.err == nil; i++ {
@@ -229,19 +239,26 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		// mismatch reported is the first tensor that config.json misstates.
 		l.attnOut = r.linear(name(n.attnOut), h, aw, b && !fam.decoder)
 		if !n.noFirstAttnNorm || i > 0 {
-			l.attnLNW, l.attnLNB = r.norm(name(n.attnNorm), h, b && !fam.decoder)
+			l.attnLNW, l.attnLNB = r.norm(name(n.attnNorm), h, fam.normBias())
 		}
 		var in, up linear
 		if n.mlpUp != "" {
 			in = r.linear(name(n.mlpIn), ffn, h, b && !fam.decoder)
 			up = r.linear(name(n.mlpUp), ffn, h, b && !fam.decoder)
 		} else {
-			in = r.linear(name(n.mlpIn), c.innerWidth(), h, b)
+			in = r.linear(name(n.mlpIn), c.innerWidth(), h, b && !fam.mlpInNoBias)
 		}
 		l.output = r.linear(name(n.mlpOut), h, ffn, b && !fam.decoder)
-		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, b && !fam.decoder)
+		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, fam.normBias())
+		if n.attnPostNorm != "" {
+			l.attnPostW = r.vector(name(n.attnPostNorm)+".weight", h)
+			l.outPostW = r.vector(name(n.mlpPostNorm)+".weight", h)
+		}
 		if r.err != nil {
 			break
+		}
+		if fam.normPlusOne {
+			plusOne(l.qNorm, l.kNorm, l.attnLNW, l.outLNW, l.attnPostW, l.outPostW)
 		}
 		l.qkv = packed(qkv, int8)
 		l.attnOut = packed(l.attnOut, int8)
@@ -249,9 +266,14 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 			l.intermediate = packed(in, int8)
 			l.gate = packed(up, int8)
 		} else if fam.gatedMLP {
-			// Wi's rows are [input; gate] (torch's chunk(2, dim=-1)).
-			l.intermediate = newLinear(in.W[:ffn*h], half(in.B, 0, ffn), h, ffn, int8)
-			l.gate = newLinear(in.W[ffn*h:], half(in.B, ffn, 2*ffn), h, ffn, int8)
+			// Wi's rows are [input; gate] (torch's chunk(2, dim=-1)),
+			// or [gate; input] for an upFirst family.
+			a, g := 0, ffn
+			if fam.upFirst {
+				a, g = ffn, 0
+			}
+			l.intermediate = newLinear(in.W[a*h:(a+ffn)*h], half(in.B, a, a+ffn), h, ffn, int8)
+			l.gate = newLinear(in.W[g*h:(g+ffn)*h], half(in.B, g, g+ffn), h, ffn, int8)
 		} else {
 			l.intermediate = packed(in, int8)
 		}
@@ -264,7 +286,10 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		}
 	}
 	if n.finalNorm != "" {
-		w.finalLNW, w.finalLNB = r.norm(n.finalNorm, h, b && !fam.decoder)
+		w.finalLNW, w.finalLNB = r.norm(n.finalNorm, h, fam.normBias())
+		if fam.normPlusOne && w.finalLNW != nil {
+			plusOne(w.finalLNW)
+		}
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -273,7 +298,13 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 	if next == "" {
 		next = n.q
 	}
-	if next = prefix + fmt.Sprintf(next, c.NumLayers) + ".weight"; f.Has(next) {
+	next = prefix + fmt.Sprintf(next, c.NumLayers)
+	if f.Has(next + ".parametrizations.weight.original") {
+		next += ".parametrizations.weight.original"
+	} else {
+		next += ".weight"
+	}
+	if f.Has(next) {
 		return nil, fmt.Errorf("transformer: %s has more layers than num_hidden_layers %d (it has %s): %w", f.Path(), c.NumLayers, next, errs.ErrCorrupt)
 	}
 	return w, nil
@@ -297,4 +328,16 @@ func concat(parts ...[]float32) []float32 {
 		out = append(out, p...)
 	}
 	return out
+}
+
+// plusOne turns the weights w of a Gemma RMSNorm, which scales by (1 + w),
+// into the factors the shared RMSNorm multiplies by: 1 + w, added in
+// float32 as the reference's 1.0 + weight.float() is (nil slices are
+// skipped).
+func plusOne(ws ...[]float32) {
+	for _, w := range ws {
+		for i := range w {
+			w[i] = 1 + w[i]
+		}
+	}
 }

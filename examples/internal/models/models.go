@@ -30,7 +30,7 @@ import (
 // FlagUsage describes the -model flag.
 const FlagUsage = `model: a Hugging Face hub id (e.g. sentence-transformers/all-MiniLM-L6-v2, ` +
 	`sentence-transformers/all-mpnet-base-v2, sentence-transformers/msmarco-distilbert-base-v4, ` +
-	`Alibaba-NLP/gte-modernbert-base), ` +
+	`Alibaba-NLP/gte-modernbert-base, nomic-ai/nomic-embed-text-v1.5, Alibaba-NLP/gte-base-en-v1.5, jinaai/jina-embeddings-v2-small-en, jinaai/jina-embeddings-v3), ` +
 	`a local model folder, or a word-vector file; empty for the embedded English GloVe model`
 
 // PromptsUsage describes the -prompts flag.

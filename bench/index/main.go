@@ -8,6 +8,9 @@
 //	index flat   -dir DIR -res F       exact search QPS, 1 thread and all threads
 //	index report -res F                print the recall/QPS tables and ratios
 //	index pgvector -dir DIR -dsn DSN   index/pgvector against in-process HNSW on the first n vectors
+//	index qbuild -dir DIR -out PREFIX  build HNSW once, save it as float32 and quantised (mem.sh)
+//	index qserve -file F -mode open|load  cold start, ladder and resident memory of one saved index (mem.sh)
+//	index memreport -res F             print mem.sh's table
 //
 // A data directory holds base.fvecs, query.fvecs and gt.ivecs (the common
 // TEXMEX layout: per vector an int32 dimension then the components), so the
@@ -22,17 +25,20 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: index synth|words|truth|hnsw|flat|report|pgvector [flags]")
+		fmt.Fprintln(os.Stderr, "usage: index synth|words|truth|hnsw|flat|report|pgvector|qbuild|qserve|memreport [flags]")
 		os.Exit(2)
 	}
 	cmds := map[string]func([]string) error{
-		"synth":    cmdSynth,
-		"words":    cmdWords,
-		"truth":    cmdTruth,
-		"hnsw":     cmdHNSW,
-		"flat":     cmdFlat,
-		"report":   cmdReport,
-		"pgvector": cmdPG,
+		"synth":     cmdSynth,
+		"words":     cmdWords,
+		"truth":     cmdTruth,
+		"hnsw":      cmdHNSW,
+		"flat":      cmdFlat,
+		"report":    cmdReport,
+		"pgvector":  cmdPG,
+		"qbuild":    cmdQBuild,
+		"qserve":    cmdQServe,
+		"memreport": cmdMemReport,
 	}
 	f, ok := cmds[os.Args[1]]
 	if !ok {

@@ -50,7 +50,7 @@ func cmdHNSW(args []string) error {
 	cache := fs.String("index", "", "load the built index from this file if it exists, else build and save it there (for profiling)")
 	ab := fs.Bool("ab", false, "A/B: search before and after Compact, alternating, and print both (no results written)")
 	quantOnlyFlag := fs.Bool("quant-only", false, "load the graph from -index and run only the -quant ladders (no build result, no float32 ladder), so that the float32 run's peak RSS excludes the codes")
-	quant := fs.String("quant", "", "after the float32 ladder, Reconfigure to each of these comma-separated quantisations and run the ladder again: tokens joined by '+': int8, binary, f<d> (funnel on d dimensions), r<n> (rescore n); e.g. int8+r40,binary+r200,f128+r40")
+	quant := fs.String("quant", "", "after the float32 ladder, Reconfigure to each of these comma-separated quantisations and run the ladder again: tokens joined by '+': int8, binary, f<d> (funnel on d dimensions), r<n> (rescore n), drop (hnsw.WithoutVectors); e.g. int8+r40,binary+r200,f128+r40")
 	fs.Parse(args)
 	quantOnly := *quantOnlyFlag
 	specs, err := parseQuantSpecs(*quant)
@@ -126,47 +126,12 @@ func cmdHNSW(args []string) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	ladder := func(name string) error {
-		for _, ef := range efs {
-			opt := index.WithEf(ef)
-			for _, q := range qs[:min(100, len(qs))] { // warm up
-				h.Search(ctx, q, 10, opt)
-			}
-			best, bestCPU := 0.0, 0.0
-			var rec float64
-			for rep := 0; rep < *reps; rep++ {
-				rec = 0
-				found := make([]uint64, 0, 10)
-				t, c := time.Now(), threadCPU()
-				for i, q := range qs {
-					rs, err := h.Search(ctx, q, 10, opt)
-					if err != nil {
-						return err
-					}
-					found = found[:0]
-					for _, r := range rs {
-						found = append(found, r.ID)
-					}
-					rec += recallAt10(found, d.gt[i])
-				}
-				qps := float64(len(qs)) / time.Since(t).Seconds()
-				cpuQPS := float64(len(qs)) / (threadCPU() - c).Seconds()
-				best, bestCPU = max(best, qps), max(bestCPU, cpuQPS)
-			}
-			rec /= float64(len(qs))
-			fmt.Printf("%s %s ef=%d recall@10=%.4f qps=%.0f cpu-qps=%.0f\n", name, d.name, ef, rec, best, bestCPU)
-			if err := appendResult(*res, "search", name, d.name, ef, rec, best, bestCPU); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	if !quantOnly {
 		fmt.Printf("ganada-hnsw %s: MemoryBytes %d\n", d.name, h.MemoryBytes())
 		if err := appendResult(*res, "mem", "ganada-hnsw", d.name, h.MemoryBytes()); err != nil {
 			return err
 		}
-		if err := ladder("ganada-hnsw"); err != nil {
+		if err := ladder(h, "ganada-hnsw", d.name, qs, d.gt, efs, *reps, *res); err != nil {
 			return err
 		}
 	}
@@ -179,7 +144,48 @@ func cmdHNSW(args []string) error {
 		if err := appendResult(*res, "mem", "ganada-hnsw-"+sp.name, d.name, h.MemoryBytes()); err != nil {
 			return err
 		}
-		if err := ladder("ganada-hnsw-" + sp.name); err != nil {
+		if err := ladder(h, "ganada-hnsw-"+sp.name, d.name, qs, d.gt, efs, *reps, *res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ladder runs the single-thread search ladder on x: for each ef, 100
+// warm-up queries, then reps timed passes over qs (the best QPS and CPU
+// QPS kept), recall@10 against gt, one "search" result line per ef. It is
+// the one loop every ganada configuration (float32, quantised, built,
+// loaded or opened) is measured with.
+func ladder(x index.Index, name, set string, qs [][]float32, gt [][]int32, efs []int, reps int, res string) error {
+	for _, ef := range efs {
+		opt := index.WithEf(ef)
+		for _, q := range qs[:min(100, len(qs))] { // warm up
+			x.Search(ctx, q, 10, opt)
+		}
+		best, bestCPU := 0.0, 0.0
+		var rec float64
+		found := make([]uint64, 0, 10)
+		for rep := 0; rep < reps; rep++ {
+			rec = 0
+			t, c := time.Now(), threadCPU()
+			for i, q := range qs {
+				rs, err := x.Search(ctx, q, 10, opt)
+				if err != nil {
+					return err
+				}
+				found = found[:0]
+				for _, r := range rs {
+					found = append(found, r.ID)
+				}
+				rec += recallAt10(found, gt[i])
+			}
+			qps := float64(len(qs)) / time.Since(t).Seconds()
+			cpuQPS := float64(len(qs)) / (threadCPU() - c).Seconds()
+			best, bestCPU = max(best, qps), max(bestCPU, cpuQPS)
+		}
+		rec /= float64(len(qs))
+		fmt.Printf("%s %s ef=%d recall@10=%.4f qps=%.0f cpu-qps=%.0f\n", name, set, ef, rec, best, bestCPU)
+		if err := appendResult(res, "search", name, set, ef, rec, best, bestCPU); err != nil {
 			return err
 		}
 	}
@@ -202,7 +208,7 @@ func parseQuantSpecs(s string) ([]quantSpec, error) {
 	var out []quantSpec
 	for _, spec := range strings.Split(s, ",") {
 		sp := quantSpec{name: spec}
-		kind, funnel, rescore := index.Float32, 0, 0
+		kind, funnel, rescore, drop := index.Float32, 0, 0, false
 		for _, tok := range strings.Split(spec, "+") {
 			var err error
 			switch {
@@ -210,6 +216,8 @@ func parseQuantSpecs(s string) ([]quantSpec, error) {
 				kind = index.Int8
 			case tok == "binary":
 				kind = index.Binary
+			case tok == "drop":
+				drop = true
 			case strings.HasPrefix(tok, "f"):
 				funnel, err = strconv.Atoi(tok[1:])
 			case strings.HasPrefix(tok, "r"):
@@ -222,6 +230,9 @@ func parseQuantSpecs(s string) ([]quantSpec, error) {
 			}
 		}
 		sp.hnsw = []hnsw.Option{hnsw.WithQuantization(kind), hnsw.WithRescore(rescore), hnsw.WithFunnel(funnel)}
+		if drop {
+			sp.hnsw = append(sp.hnsw, hnsw.WithoutVectors())
+		}
 		sp.flat = []flat.Option{flat.WithQuantization(kind), flat.WithRescore(rescore)}
 		if funnel > 0 {
 			sp.flat = append(sp.flat, flat.WithFunnel(funnel))
@@ -256,30 +267,13 @@ func cmdFlat(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := f.AddBatch(ctx, ids, d.base.rows()); err != nil {
+		rec, qps, err := flatPass(f, ids, d, qs)
+		if err != nil {
 			return err
 		}
-		for _, q := range qs[:10] {
-			f.Search(ctx, q, 10)
-		}
-		rec := 0.0
-		t := time.Now()
-		for i, q := range qs {
-			rs, err := f.Search(ctx, q, 10)
-			if err != nil {
-				return err
-			}
-			found := make([]uint64, len(rs))
-			for j, r := range rs {
-				found[j] = r.ID
-			}
-			rec += recallAt10(found, d.gt[i])
-		}
-		sec := time.Since(t).Seconds()
-		qps := float64(len(qs)) / sec
 		gbs := qps * float64(d.base.n*d.base.dim*4) / 1e9
-		fmt.Printf("ganada-flat %s threads=%d recall@10=%.4f qps=%.1f scan=%.2f GB/s\n", d.name, workers, rec/float64(len(qs)), qps, gbs)
-		if err := appendResult(*res, "flat", "ganada-flat", d.name, workers, rec/float64(len(qs)), qps, gbs); err != nil {
+		fmt.Printf("ganada-flat %s threads=%d recall@10=%.4f qps=%.1f scan=%.2f GB/s\n", d.name, workers, rec, qps, gbs)
+		if err := appendResult(*res, "flat", "ganada-flat", d.name, workers, rec, qps, gbs); err != nil {
 			return err
 		}
 		if workers == 1 {
@@ -296,33 +290,42 @@ func cmdFlat(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := f.AddBatch(ctx, ids, d.base.rows()); err != nil {
+		rec, qps, err := flatPass(f, ids, d, qs)
+		if err != nil {
 			return err
 		}
-		for _, q := range qs[:10] {
-			f.Search(ctx, q, 10)
-		}
-		rec := 0.0
-		t := time.Now()
-		for i, q := range qs {
-			rs, err := f.Search(ctx, q, 10)
-			if err != nil {
-				return err
-			}
-			found := make([]uint64, len(rs))
-			for j, r := range rs {
-				found[j] = r.ID
-			}
-			rec += recallAt10(found, d.gt[i])
-		}
-		qps := float64(len(qs)) / time.Since(t).Seconds()
 		name := "ganada-flat-" + sp.name
-		fmt.Printf("%s %s threads=1 recall@10=%.4f qps=%.1f MemoryBytes=%d\n", name, d.name, rec/float64(len(qs)), qps, f.MemoryBytes())
-		if err := appendResult(*res, "flat", name, d.name, 1, rec/float64(len(qs)), qps, float64(f.MemoryBytes())/(1<<20)); err != nil {
+		fmt.Printf("%s %s threads=1 recall@10=%.4f qps=%.1f MemoryBytes=%d\n", name, d.name, rec, qps, f.MemoryBytes())
+		if err := appendResult(*res, "flat", name, d.name, 1, rec, qps, float64(f.MemoryBytes())/(1<<20)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// flatPass fills f with the base vectors and times one pass of exact
+// top-10 searches over qs (after 10 warm-up queries), returning recall@10
+// and QPS: the loop of every flat configuration.
+func flatPass(f *flat.Index, ids []uint64, d dataset, qs [][]float32) (rec, qps float64, err error) {
+	if err := f.AddBatch(ctx, ids, d.base.rows()); err != nil {
+		return 0, 0, err
+	}
+	for _, q := range qs[:min(10, len(qs))] {
+		f.Search(ctx, q, 10)
+	}
+	t := time.Now()
+	for i, q := range qs {
+		rs, err := f.Search(ctx, q, 10)
+		if err != nil {
+			return 0, 0, err
+		}
+		found := make([]uint64, len(rs))
+		for j, r := range rs {
+			found[j] = r.ID
+		}
+		rec += recallAt10(found, d.gt[i])
+	}
+	return rec / float64(len(qs)), float64(len(qs)) / time.Since(t).Seconds(), nil
 }
 
 // compactAB measures single-thread CPU QPS at each ef on a copy of h as

@@ -25,6 +25,9 @@ func (x *Index) Compact() error {
 	if err := x.ready(); err != nil {
 		return err
 	}
+	if err := x.writable(); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.deleted > 0 {
@@ -122,9 +125,11 @@ func (x *Index) repair(s *searcher, p uint32, l int, dead func(uint32) bool) {
 		// Every route led to tombstones: search for neighbours afresh.
 		e := x.ep.Load()
 		ep, top := unpackEntry(e)
-		q := x.vec(p)
-		cur, curD := x.greedy(q, ep, x.dist(q, ep), top, l, 0)
+		q := x.slotQuery(s, p)
+		x.beginQuery(s, q)
+		cur, curD := x.greedy(s, q, ep, x.qdist(s, q, ep), top, l, 0)
 		x.searchLayer(s, q, cur, curD, x.efC, l, filterMode{hide: flagDeleted})
+		s.coarse = false
 		for _, it := range s.res {
 			if it.id != p {
 				cands = append(cands, it)
@@ -194,19 +199,21 @@ func (x *Index) renumber(n int) {
 			lst[0] = uint32(w)
 		}
 		if int(j) != p {
-			copy(x.vecs[int(j)*x.dim:(int(j)+1)*x.dim], x.vec(uint32(p)))
+			if x.vecs != nil {
+				copy(x.vecs[int(j)*x.dim:(int(j)+1)*x.dim], x.vec(uint32(p)))
+			}
 			if x.codes != nil {
 				x.codes.Move(int(j), p)
 			}
 			copy(x.links0[int(j)*(x.m0+1):(int(j)+1)*(x.m0+1)], x.list(uint32(p), 0))
-			x.upper[j] = x.upper[p]
+			x.upperOff[j] = x.upperOff[p]
 			x.levels[j] = x.levels[p]
 			x.labels[j] = x.labels[p]
 		}
 		x.flags[j] = 0
 	}
 	for p := int(live); p < n; p++ {
-		x.upper[p] = nil
+		x.upperOff[p] = 0
 		x.flags[p] = 0
 	}
 	for id, p := range x.ids {
@@ -219,7 +226,33 @@ func (x *Index) renumber(n int) {
 	x.n.Store(int64(live))
 	x.deleted = 0
 	x.hidden.Store(0)
+	x.packUpper()
 	if x.capacity > 1024 && int(live) < x.capacity/2 {
 		x.resize(max(int(live), 1024))
 	}
+}
+
+// packUpper rewrites the upper-layer slab with only the live slots' lists,
+// in slot order, dropping those of reclaimed slots. The caller holds growMu
+// exclusively.
+func (x *Index) packUpper() {
+	n, w := int(x.n.Load()), x.m+1
+	used := 0
+	for s := 0; s < n; s++ {
+		used += int(x.levels[s])
+	}
+	upper := make([]uint32, (used+(x.capacity-n)/(x.m-1)+maxLevel)*w)
+	o := 0
+	for s := 0; s < n; s++ {
+		l := int(x.levels[s])
+		if l == 0 {
+			x.upperOff[s] = uint32(o)
+			continue
+		}
+		src := int(x.upperOff[s]) * w
+		copy(upper[o*w:(o+l)*w], x.upper[src:src+l*w])
+		x.upperOff[s] = uint32(o)
+		o += l
+	}
+	x.upper, x.upperUsed = upper, o
 }

@@ -62,14 +62,16 @@ func (x *Index) reach(from uint32, l int, seen []bool, queue []uint32) []uint32 
 // (marked in seen) and reports whether it now has an incoming link from it.
 func (x *Index) attach(s *searcher, p uint32, l int, seen []bool) bool {
 	ep, top := unpackEntry(x.ep.Load())
-	q := x.vec(p)
-	cur, curD := x.greedy(q, ep, x.dist(q, ep), top, l, 0)
+	q := x.slotQuery(s, p)
+	x.beginQuery(s, q)
+	cur, curD := x.greedy(s, q, ep, x.qdist(s, q, ep), top, l, 0)
 	if !seen[cur] {
 		// The descent left the reachable part of this layer.
-		cur, curD = ep, x.dist(q, ep)
+		cur, curD = ep, x.qdist(s, q, ep)
 	}
 	// The search sees only what is reachable from cur: nodes marked seen.
 	x.searchLayer(s, q, cur, curD, max(x.efC, 2*x.m0), l, filterMode{})
+	s.coarse = false
 	cands := s.cands[:0]
 	for _, it := range s.res {
 		if it.id != p {

@@ -7,8 +7,9 @@
 // Vectors live in one contiguous slab indexed by an internal slot number;
 // layer-0 neighbour lists (up to 2·M links) live in a second flat slab of
 // uint32 with a count word per node; the sparse upper layers (a node reaches
-// layer l with probability M^-l, level multiplier 1/ln M) each hold one small
-// array per node. Under Cosine, vectors are normalised when added and searched
+// layer l with probability M^-l, level multiplier 1/ln M) share a third slab,
+// each node's lists found by a uint32 offset (4 bytes per node where a slice
+// per node cost 24 and an allocation), repacked by Compact. Under Cosine, vectors are normalised when added and searched
 // by dot product. Distances come from package similarity.
 //
 // # Construction
@@ -73,15 +74,37 @@
 // as sentence-transformers' quantize_embeddings does, sign bits by Hamming
 // distance) or the first d components of each vector, and WithRescore(n)
 // rescores the best max(n, k) candidates on the float32 vectors (the beam
-// is at least n wide). The graph is always built, repaired and compacted on
-// the float32 vectors, which stay in RAM: the codes speed up the walk
-// (fewer bytes per visited node) and add to the memory rather than replace
-// the vectors (MemoryBytes reports it). So a quantisation can be changed
-// on a built index with Reconfigure, which recomputes the codes. The file
-// keeps the configuration and the Int8 ranges; codes are recomputed when it
-// is read. Exact searches (index.WithExact, k ≥ Len, selective filters)
-// score float32 vectors. Measured on 100k × 384 synthetic vectors, one
-// thread, Zen 3, beside hnswlib in the same run (bench/index/README.md,
+// is at least n wide). The graph is built, repaired and compacted on the
+// float32 vectors (unless WithoutVectors dropped them): the codes speed up the walk (fewer bytes per visited
+// node), and a quantisation can be changed on a built index with
+// Reconfigure, which recomputes the codes. The file keeps the
+// configuration, the Int8 ranges and the codes.
+//
+// # Where the float32 vectors live
+//
+// An index built with New or read with Load or ReadFrom keeps its float32
+// vectors in RAM beside the codes (so Add, Compact and Reconfigure work),
+// which adds the codes to the memory rather than saving any. To serve a
+// quantised index in less memory, Save it and Open it: Open maps the file
+// read-only, keeps the ids, levels and flags in RAM and uses the links,
+// codes and vectors in place, so the vectors' pages are read from the
+// file only when a search rescores them (WithRescore(n)), and never with
+// WithRescore(0), where the graph walk reads codes and links alone. The
+// opened index is read-only (Load the file to Add or Delete). Open
+// checksums and validates the links at once and leaves the vectors' and
+// codes' checksums to Verify.
+//
+// WithoutVectors drops the float32 vectors altogether (no rescoring): the
+// index and its files hold the codes and the graph only, and inserts,
+// Compact's repairs and exact scans compare codes, so it still takes Add,
+// Delete and Compact after Load; building on float32 and then calling
+// Reconfigure(WithoutVectors()) keeps the float32-built graph. The
+// default keeps the vectors in memory.
+//
+// Exact searches (index.WithExact, k ≥ Len, selective filters) score the
+// float32 vectors, or the codes of an index without them.
+//
+// Measured on 100k × 384 synthetic vectors, one thread, Zen 3, beside hnswlib in the same run (bench/index/README.md,
 // "Quantised vectors"): int8 with 20 rescored gives 1.5× the CPU QPS of the
 // float32 walk at recall@10 0.95 (2.55× hnswlib's) and 1.8× at 0.99; binary
 // codes reach only recall 0.935 on that set even with 400 rescored.

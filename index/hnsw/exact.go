@@ -19,6 +19,10 @@ func (x *Index) exact(s *searcher, k int, allow func(uint64) bool) []index.Resul
 	top := &s.top
 	top.Reset(k)
 	l2 := x.metric == index.L2
+	co := x.codesOnly()
+	if co {
+		x.codes.Prepare(&s.cq, s.q)
+	}
 	for i := 0; i < n; i++ {
 		// Flags first: a slot's vector is complete once its inserting flag
 		// is seen clear.
@@ -29,8 +33,15 @@ func (x *Index) exact(s *searcher, k int, allow func(uint64) bool) []index.Resul
 		if allow != nil && !allow(id) {
 			continue
 		}
-		v := x.vec(uint32(i))
 		var sc float32
+		if co {
+			sc = x.codes.Score(&s.cq, i)
+			if top.Admits(sc) {
+				top.Push(index.Result{ID: id, Score: sc})
+			}
+			continue
+		}
+		v := x.vec(uint32(i))
 		if l2 {
 			sc = -similarity.SquaredL2(s.q, v)
 		} else {

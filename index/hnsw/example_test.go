@@ -5,8 +5,13 @@ package hnsw_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
 
+	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/hnsw"
 )
@@ -90,4 +95,37 @@ func ExampleWithQuantization() {
 	// 0 1.0000
 	// 1 1.0000
 	// 2 0.9998
+}
+
+// ExampleOpen saves an int8-quantised index and opens it memory-mapped:
+// the graph walk reads the int8 codes and links in place and the float32
+// vectors are read from the file only for the 10 rescored candidates.
+func ExampleOpen() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "hnsw-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	h, _ := hnsw.New(2, index.Cosine, hnsw.WithQuantization(index.Int8), hnsw.WithCalibration(50), hnsw.WithRescore(10))
+	for i := 0; i < 100; i++ {
+		a := float64(i) * 0.06
+		h.Add(ctx, uint64(i), []float32{float32(math.Cos(a)), float32(math.Sin(a))})
+	}
+	path := filepath.Join(dir, "x.hnsw")
+	if err := h.Save(ctx, path); err != nil {
+		panic(err)
+	}
+	x, err := hnsw.Open(ctx, path)
+	if err != nil {
+		panic(err)
+	}
+	defer x.Close()
+	res, _ := x.Search(ctx, []float32{float32(math.Cos(0.6)), float32(math.Sin(0.6))}, 1)
+	fmt.Println(res[0].ID, x.Verify())
+	err = x.Add(ctx, 100, []float32{1, 0})
+	fmt.Println(errors.Is(err, errs.ErrUnsupported))
+	// Output:
+	// 10 <nil>
+	// true
 }

@@ -14,6 +14,9 @@ import (
 
 // pairDist is the internal distance between two stored slots.
 func (x *Index) pairDist(a, b uint32) float32 {
+	if x.codesOnly() {
+		return -x.codes.PairScore(int(a), int(b))
+	}
 	va, vb := x.vec(a), x.vec(b)
 	if x.metric == index.L2 {
 		return similarity.SquaredL2(va, vb)

@@ -59,18 +59,24 @@ type Index struct {
 	epMu       sync.Mutex
 	labelLocks [labelStripes]sync.Mutex
 
-	dim       int
-	metric    index.Metric
-	m, m0     int // max links per node on upper layers / layer 0
-	efC       int
-	efSearch  int
-	mult      float64
-	seed      uint64
-	rng       *rand.Rand
-	capacity  int
-	vecs      []float32    // capacity*dim
-	links0    []uint32     // capacity*(m0+1): count, then up to m0 slot ids
-	upper     [][]uint32   // per slot: level*(m+1) words for layers 1..level
+	dim      int
+	metric   index.Metric
+	m, m0    int // max links per node on upper layers / layer 0
+	efC      int
+	efSearch int
+	mult     float64
+	seed     uint64
+	rng      *rand.Rand
+	capacity int
+	vecs     []float32 // capacity*dim
+	links0   []uint32  // capacity*(m0+1): count, then up to m0 slot ids
+	// upper holds every slot's upper-layer lists in one slab: slot s's
+	// lists for layers 1..level start at word upperOff[s]·(m+1), level
+	// lists of m+1 words each (a count, then up to m slot ids). upperUsed,
+	// guarded by mu, counts the lists handed out.
+	upper     []uint32
+	upperOff  []uint32 // per slot, in lists of m+1 words
+	upperUsed int
 	levels    []uint8      // per slot
 	labels    []uint64     // per slot: the caller's id
 	flags     []uint32     // per slot, atomic
@@ -88,6 +94,10 @@ type Index struct {
 	// once ready). Calibration and resizing hold growMu exclusively.
 	qc    core.QuantConfig
 	codes *core.Codes
+
+	// mapped is the file behind an index opened with Open (read-only),
+	// nil for one built or read into memory.
+	mapped *mapping
 
 	prefetchLines int  // cache lines of each vector prefetched before scoring
 	gather        bool // score neighbours by gathered batches (short vectors)
@@ -218,7 +228,8 @@ func (x *Index) init(dim int, metric index.Metric, m, efC, efSearch int, seed ui
 	x.ids = make(map[uint64]uint32)
 	x.ep.Store(noEntry)
 	x.capacity = 0
-	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags, x.nodeLocks = nil, nil, nil, nil, nil, nil, nil
+	x.vecs, x.links0, x.upper, x.upperOff, x.levels, x.labels, x.flags, x.nodeLocks = nil, nil, nil, nil, nil, nil, nil, nil
+	x.upperUsed = 0
 	x.n.Store(0)
 	x.deleted = 0
 	x.hidden.Store(0)
@@ -237,21 +248,27 @@ func (x *Index) resize(c int) {
 	n := int(x.n.Load())
 	// The two big slabs are read at random by every search: huge pages
 	// spare most of their TLB misses.
-	vecs := make([]float32, c*x.dim)
-	hugepage.Advise(vecs)
-	copy(vecs, x.vecs[:n*x.dim])
+	var vecs []float32
+	if !x.codesOnly() {
+		vecs = make([]float32, c*x.dim)
+		hugepage.Advise(vecs)
+		copy(vecs, x.vecs[:n*x.dim])
+	}
 	links0 := make([]uint32, c*(x.m0+1))
 	hugepage.Advise(links0)
 	copy(links0, x.links0[:n*(x.m0+1)])
-	upper := make([][]uint32, c)
-	copy(upper, x.upper[:n])
+	upperOff := make([]uint32, c)
+	copy(upperOff, x.upperOff[:n])
 	levels := make([]uint8, c)
 	copy(levels, x.levels[:n])
 	labels := make([]uint64, c)
 	copy(labels, x.labels[:n])
 	flags := make([]uint32, c)
 	copy(flags, x.flags[:n])
-	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags = vecs, links0, upper, levels, labels, flags
+	x.vecs, x.links0, x.upperOff, x.levels, x.labels, x.flags = vecs, links0, upperOff, levels, labels, flags
+	// Room for the upper lists of the slots to come: a node has 1/(M−1)
+	// of them on average.
+	x.growUpper(x.upperUsed + 2*(c-n)/(x.m-1) + 2*maxLevel)
 	// No node lock is held while growMu is held exclusively, so fresh
 	// zero mutexes replace the old ones.
 	x.nodeLocks = make([]sync.Mutex, c)
@@ -261,11 +278,34 @@ func (x *Index) resize(c int) {
 	}
 }
 
-// ensure makes room for extra more slots, taking growMu exclusively if the
-// slabs must grow. The caller must not hold growMu.
+// growUpper makes the upper-layer slab hold at least lists lists of m+1
+// words, doubling at least. The caller holds growMu exclusively or owns x
+// alone.
+func (x *Index) growUpper(lists int) {
+	w := x.m + 1
+	if lists*w <= len(x.upper) {
+		return
+	}
+	lists = max(lists, 2*len(x.upper)/w)
+	upper := make([]uint32, lists*w)
+	copy(upper, x.upper[:x.upperUsed*w])
+	x.upper = upper
+}
+
+// upperRoom reports whether the upper-layer slab has room for the lists
+// of extra more slots at the worst level. The caller holds mu or growMu.
+func (x *Index) upperRoom(extra int) bool {
+	return (x.upperUsed+maxLevel+extra/(x.m-1))*(x.m+1) <= len(x.upper)
+}
+
+// ensure makes room for extra more slots and their upper-layer lists,
+// taking growMu exclusively if the slabs must grow. The caller must not
+// hold growMu.
 func (x *Index) ensure(extra int) {
 	x.growMu.RLock()
-	ok := int(x.n.Load())+extra <= x.capacity
+	x.mu.Lock()
+	ok := int(x.n.Load())+extra <= x.capacity && x.upperRoom(extra)
+	x.mu.Unlock()
 	x.growMu.RUnlock()
 	if ok {
 		return
@@ -276,9 +316,15 @@ func (x *Index) ensure(extra int) {
 	if need > x.capacity {
 		x.grow(max(need, 2*x.capacity, 1024))
 	}
+	if !x.upperRoom(extra) {
+		x.growUpper(x.upperUsed + maxLevel + extra/(x.m-1))
+	}
 }
 
 func (x *Index) ready() error {
+	if x.mapped != nil && x.mapped.closed {
+		return fmt.Errorf("hnsw: %s: %w", x.mapped.path, errs.ErrClosed)
+	}
 	if x.dim == 0 {
 		return fmt.Errorf("hnsw: uninitialised index (make it with New or ReadFrom): %w", errs.ErrInvalidInput)
 	}
@@ -352,7 +398,7 @@ func (x *Index) Reconfigure(opts ...Option) error {
 	}
 	for _, name := range c.built {
 		switch name {
-		case "WithQuantization", "WithFunnel", "WithCalibration":
+		case "WithQuantization", "WithFunnel", "WithCalibration", "WithoutVectors":
 		default:
 			return fmt.Errorf("hnsw: %s: fixed when the index is built: %w", name, errs.ErrInvalidOption)
 		}
@@ -360,11 +406,22 @@ func (x *Index) Reconfigure(opts ...Option) error {
 	if err := c.quant.Check("hnsw", x.dim); err != nil {
 		return err
 	}
+	requant := c.quant.Kind != x.qc.Kind || c.quant.Dims != x.qc.Dims || c.quant.Calib != x.qc.Calib
+	if requant || c.quant.NoVectors != x.qc.NoVectors {
+		if err := x.writable(); err != nil {
+			return err
+		}
+	}
+	if requant && x.codesOnly() {
+		return fmt.Errorf("hnsw: WithQuantization(%v), WithFunnel(%d), WithCalibration(%d): the index dropped its float32 vectors (WithoutVectors) and cannot recompute its codes: %w", c.quant.Kind, c.quant.Dims, c.quant.Calib, errs.ErrInvalidOption)
+	}
 	x.efSearch = c.efSearch
-	if c.quant.Kind != x.qc.Kind || c.quant.Dims != x.qc.Dims || c.quant.Calib != x.qc.Calib {
+	if requant {
 		x.requantize(c.quant)
 	}
 	x.qc.Rescore = c.quant.Rescore
+	x.qc.NoVectors = c.quant.NoVectors
+	x.dropVectors()
 	return nil
 }
 
@@ -409,6 +466,9 @@ func (x *Index) Vector(id uint64) ([]float32, error) {
 	if !ok {
 		return nil, fmt.Errorf("hnsw: %d: %w", id, errs.ErrNotFound)
 	}
+	if x.codesOnly() {
+		return nil, fmt.Errorf("hnsw: %d: the index keeps no float32 vectors (WithoutVectors): %w", id, errs.ErrUnsupported)
+	}
 	return append([]float32(nil), x.vec(slot)...), nil
 }
 
@@ -427,6 +487,53 @@ func (x *Index) IDs() []uint64 {
 	return out
 }
 
+// codesOnly reports whether the index keeps no float32 vectors: its
+// searches, inserts and repairs compare codes (WithoutVectors).
+func (x *Index) codesOnly() bool {
+	return x.qc.NoVectors && x.codes != nil && x.codes.Ready()
+}
+
+// dropVectors releases the float32 vectors of an index that has become
+// codesOnly. The caller holds growMu exclusively or owns x alone.
+func (x *Index) dropVectors() {
+	if x.codesOnly() && x.mapped == nil {
+		x.vecs = nil
+	}
+}
+
+// qdist is the internal distance of the query q, prepared in s.cq when
+// s.coarse, to slot id: on the codes when s.coarse, else on the vectors.
+func (x *Index) qdist(s *searcher, q []float32, id uint32) float32 {
+	if s.coarse {
+		return -x.codes.Score(&s.cq, int(id))
+	}
+	return x.dist(q, id)
+}
+
+// beginQuery readies s for graph searches for the (prepared) vector q:
+// on a codesOnly index they score codes, with q prepared in s.cq. The
+// caller resets s.coarse to false when done.
+func (x *Index) beginQuery(s *searcher, q []float32) {
+	s.coarse = x.codesOnly()
+	if s.coarse {
+		x.codes.Prepare(&s.cq, q)
+	}
+}
+
+// slotQuery returns a query vector for stored slot p: its float32 vector,
+// or on a codesOnly index its decoded code (in s.dq).
+func (x *Index) slotQuery(s *searcher, p uint32) []float32 {
+	if !x.codesOnly() {
+		return x.vec(p)
+	}
+	if cap(s.dq) < x.dim {
+		s.dq = make([]float32, x.dim)
+	}
+	s.dq = s.dq[:x.dim]
+	x.codes.DecodeRow(s.dq, int(p))
+	return s.dq
+}
+
 func (x *Index) vec(s uint32) []float32 {
 	o := int(s) * x.dim
 	return x.vecs[o : o+x.dim : o+x.dim]
@@ -438,8 +545,8 @@ func (x *Index) list(s uint32, l int) []uint32 {
 		o := int(s) * (x.m0 + 1)
 		return x.links0[o : o+x.m0+1 : o+x.m0+1]
 	}
-	o := (l - 1) * (x.m + 1)
-	return x.upper[s][o : o+x.m+1 : o+x.m+1]
+	o := (int(x.upperOff[s]) + l - 1) * (x.m + 1)
+	return x.upper[o : o+x.m+1 : o+x.m+1]
 }
 
 // dist is the internal distance of q to slot s: lower is closer. It is

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index/internal/core"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,10 @@ func (x *Index) addLocked(id uint64, vec []float32) error {
 			x.growMu.RUnlock()
 			return err
 		}
+		if err := x.writable(); err != nil {
+			x.growMu.RUnlock()
+			return err
+		}
 		if err := core.Check(vec, x.dim, x.metric); err != nil {
 			x.growMu.RUnlock()
 			return err
@@ -70,6 +75,20 @@ func (x *Index) alloc(id uint64) (slot uint32, level int, old uint32, hasOld, ok
 	}
 	slot = uint32(n)
 	level = x.randomLevel()
+	if x.upperUsed+level > math.MaxUint32 {
+		level = 0 // the slab's offsets are exhausted: layer 0 only
+	}
+	if (x.upperUsed+level)*(x.m+1) > len(x.upper) {
+		return 0, 0, 0, false, false // ensure grows the slab
+	}
+	// Reserve the node's upper lists (zeroed: counts of 0); no search
+	// reads them before the node is linked.
+	x.upperOff[slot] = uint32(x.upperUsed)
+	if level > 0 {
+		w := x.m + 1
+		clear(x.upper[x.upperUsed*w : (x.upperUsed+level)*w])
+		x.upperUsed += level
+	}
 	old, hasOld = x.ids[id]
 	x.labels[slot] = id
 	x.levels[slot] = uint8(level)
@@ -86,21 +105,20 @@ func (x *Index) alloc(id uint64) (slot uint32, level int, old uint32, hasOld, ok
 // insert writes vec into slot, links it into the graph and publishes it
 // under id, retiring old if hasOld. The caller holds growMu shared.
 func (x *Index) insert(id uint64, vec []float32, slot uint32, level int, old uint32, hasOld bool) {
-	_ = core.Prepare(x.vec(slot), vec, x.dim, x.metric) // checked by the caller
+	s := x.getSearcher()
+	q := s.q // a codesOnly index keeps the prepared vector only here
+	if !x.codesOnly() {
+		q = x.vec(slot)
+	}
+	_ = core.Prepare(q, vec, x.dim, x.metric) // checked by the caller
 	if x.codes != nil && x.codes.Ready() {
 		// Before the node is linked, as its vector: the links' atomic
 		// stores publish both.
-		x.codes.Encode(int(slot), x.vec(slot))
+		x.codes.Encode(int(slot), q)
 	}
 	lst := x.list(slot, 0)
 	atomic.StoreUint32(&lst[0], 0)
-	if level > 0 {
-		x.upper[slot] = make([]uint32, level*(x.m+1))
-	} else {
-		x.upper[slot] = nil
-	}
-	s := x.getSearcher()
-	x.link(s, slot, level)
+	x.link(s, slot, level, q)
 	x.putSearcher(s)
 
 	x.mu.Lock()
@@ -114,9 +132,11 @@ func (x *Index) insert(id uint64, vec []float32, slot uint32, level int, old uin
 	x.mu.Unlock()
 }
 
-// link connects slot (vector already written) into layers level..0.
-func (x *Index) link(s *searcher, slot uint32, level int) {
-	q := x.vec(slot)
+// link connects slot, whose prepared vector is q (and code, if any,
+// already written), into layers level..0.
+func (x *Index) link(s *searcher, slot uint32, level int, q []float32) {
+	x.beginQuery(s, q)
+	defer func() { s.coarse = false }()
 	e := x.ep.Load()
 	locked := false
 	if e == noEntry || level > int(e>>32) {
@@ -140,7 +160,7 @@ func (x *Index) link(s *searcher, slot uint32, level int) {
 	// would find next to nothing. Each layer's search therefore starts from
 	// a node whose insertion is complete (hnswlib's insertion searches wait
 	// on such a node's lock instead).
-	cur, curD := x.greedy(q, ep, x.dist(q, ep), top, level, flagInserting)
+	cur, curD := x.greedy(s, q, ep, x.qdist(s, q, ep), top, level, flagInserting)
 	var fm filterMode
 	if x.hidden.Load() != 0 {
 		fm.hide = flagDeleted
@@ -291,6 +311,9 @@ func (x *Index) AddBatch(ctx context.Context, ids []uint64, vecs [][]float32) er
 	}
 	x.growMu.RLock()
 	dim, metric, err := x.dim, x.metric, x.ready()
+	if err == nil {
+		err = x.writable()
+	}
 	x.growMu.RUnlock()
 	if err != nil {
 		return err
@@ -378,6 +401,9 @@ func (x *Index) Delete(ctx context.Context, id uint64) error {
 	defer x.growMu.RUnlock()
 	if err := x.ready(); err != nil {
 		return fmt.Errorf("hnsw: %d (%w): %w", id, err, errs.ErrNotFound)
+	}
+	if err := x.writable(); err != nil {
+		return err
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()

@@ -10,8 +10,10 @@ import (
 	"github.com/ganada/ganada/errs"
 	"github.com/ganada/ganada/index/internal/core"
 	"io"
+	"math"
 	"math/rand/v2"
 	"sync"
+	"unsafe"
 
 	"github.com/ganada/ganada/index"
 	"github.com/ganada/ganada/index/internal/hugepage"
@@ -20,16 +22,40 @@ import (
 
 const (
 	magic = "GNDXHNSW"
-	// version 2 added the QUNT section; ReadFrom still reads version 1.
-	version = 2
+	// version 2 added the QUNT section, version 3 the CODE section and
+	// the PAD. sections that align the sections Open maps; ReadFrom still
+	// reads versions 1 and 2.
+	version = 3
 	confLen = 6*4 + 3*8
+	// padTag names a section of 0..63 filler bytes that makes the payload
+	// of the next section start at a multiple of 64 bytes in the file.
+	padTag = "PAD."
+	// sectionOverhead is a section's bytes besides its payload: tag and
+	// length before it, CRC-32C after it.
+	sectionOverhead = 16
+	headerLen       = 12
+	// confNoVectors, a bit of CONF's sixth word (reserved before version
+	// 3), marks an index that keeps no float32 vectors (WithoutVectors):
+	// VECS is empty and CODE holds the codes.
+	confNoVectors = 1
 )
 
-// WriteTo writes the index to w in ganada's HNSW format: magic and version,
-// then sections CONF, QUNT (the quantisation and Int8 ranges; the codes
-// are recomputed from the vectors when read), LABL, LEVL, FLAG, VECS, LNK0
-// and LNKU, each with a CRC-32C, then an end marker. Tombstones are written too (Compact first to
-// drop them). Searches and writers wait while it runs.
+// padLen returns the filler a PAD. section written at file offset off
+// needs so that the payload of the section after it starts at a multiple
+// of 64.
+func padLen(off int64) int64 {
+	return (64 - (off+2*sectionOverhead-4)%64) % 64
+}
+
+// WriteTo writes the index to w in ganada's HNSW format (version 3):
+// magic and version, then sections CONF, QUNT (the quantisation and Int8
+// ranges), LABL, LEVL, FLAG, VECS (empty for an index that keeps no
+// float32 vectors), CODE (each slot's first-stage code; empty when the
+// index scans float32), LNK0 and LNKU, each with a
+// CRC-32C, then an end marker. VECS, CODE, LNK0 and LNKU are each preceded
+// by a PAD. section that aligns their payload to 64 bytes in the file, so
+// that Open can use them in place. Tombstones are written too (Compact
+// first to drop them). Searches and writers wait while it runs.
 func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	x.growMu.Lock()
 	defer x.growMu.Unlock()
@@ -38,24 +64,39 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	}
 	n := int(x.n.Load())
 	pw := persist.NewWriter(w)
+	off := int64(headerLen)
+	begin := func(tag string, length int64) {
+		pw.Begin(tag, uint64(length))
+		off += sectionOverhead + length
+	}
+	pad := func() {
+		p := padLen(off)
+		begin(padTag, p)
+		pw.Bytes(make([]byte, p))
+		pw.End()
+	}
 	pw.Header(magic, version)
-	pw.Begin("CONF", confLen)
+	begin("CONF", confLen)
 	pw.Uint32(uint32(x.dim))
 	pw.Uint32(uint32(x.metric))
 	pw.Uint32(uint32(x.m))
 	pw.Uint32(uint32(x.efC))
 	pw.Uint32(uint32(x.efSearch))
-	pw.Uint32(0) // reserved
+	nv := 0
+	if x.codesOnly() {
+		nv = confNoVectors
+	}
+	pw.Uint32(uint32(nv))
 	pw.Uint64(x.seed)
 	pw.Uint64(uint64(n))
 	pw.Uint64(x.ep.Load())
 	pw.End()
-	core.WriteQuant(pw, x.qc, x.codes)
+	off += int64(core.WriteQuant(pw, x.qc, x.codes))
 
-	pw.Begin("LABL", uint64(8*n))
+	begin("LABL", int64(8*n))
 	pw.Uint64s(x.labels[:n])
 	pw.End()
-	pw.Begin("LEVL", uint64(n))
+	begin("LEVL", int64(n))
 	pw.Bytes(x.levels[:n])
 	pw.End()
 	flags := make([]byte, n)
@@ -66,21 +107,116 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 		}
 		upperWords += int(x.levels[s]) * (x.m + 1)
 	}
-	pw.Begin("FLAG", uint64(n))
+	begin("FLAG", int64(n))
 	pw.Bytes(flags)
 	pw.End()
-	pw.Begin("VECS", uint64(4*n*x.dim))
-	pw.Float32s(x.vecs[:n*x.dim])
+	pad()
+	vecs := x.vecs
+	if nv != 0 {
+		vecs = nil
+	} else {
+		vecs = vecs[:n*x.dim]
+	}
+	begin("VECS", int64(4*len(vecs)))
+	pw.Float32s(vecs)
 	pw.End()
-	pw.Begin("LNK0", uint64(4*n*(x.m0+1)))
+	pad()
+	c := x.codes
+	switch {
+	case c == nil || !c.Ready():
+		begin("CODE", 0)
+	case c.Kind == index.Int8:
+		begin("CODE", int64(n*c.Dims))
+		pw.Bytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.I))), n*c.Dims))
+	case c.Kind == index.Binary:
+		begin("CODE", int64(8*n*c.Words()))
+		pw.Uint64s(c.B[:n*c.Words()])
+	default:
+		begin("CODE", int64(4*n*c.Dims))
+		pw.Float32s(c.F[:n*c.Dims])
+	}
+	pw.End()
+	pad()
+	begin("LNK0", int64(4*n*(x.m0+1)))
 	pw.Uint32s(x.links0[:n*(x.m0+1)])
 	pw.End()
-	pw.Begin("LNKU", uint64(4*upperWords))
+	pad()
+	begin("LNKU", int64(4*upperWords))
 	for s := 0; s < n; s++ {
-		pw.Uint32s(x.upper[s])
+		o := int(x.upperOff[s]) * (x.m + 1)
+		pw.Uint32s(x.upper[o : o+int(x.levels[s])*(x.m+1)])
 	}
 	pw.End()
 	return pw.Finish()
+}
+
+// codeBytes returns the size of the CODE section of n slots for codes c
+// (nil or uncalibrated: none).
+func codeBytes(c *core.Codes, n int) uint64 {
+	switch {
+	case c == nil || !c.Ready():
+		return 0
+	case c.Kind == index.Int8:
+		return uint64(n) * uint64(c.Dims)
+	case c.Kind == index.Binary:
+		return 8 * uint64(n) * uint64(c.Words())
+	}
+	return 4 * uint64(n) * uint64(c.Dims)
+}
+
+// readNoVectors checks CONF's flags word (cflags) against the quantisation
+// read, records WithoutVectors in qc, and reports whether VECS is empty:
+// the index keeps no float32 vectors and its codes are ready.
+func readNoVectors(pr *persist.Reader, v, cflags uint32, qc *core.QuantConfig, codes *core.Codes, dim int) bool {
+	if pr.Err() != nil {
+		return false
+	}
+	if cflags&^confNoVectors != 0 || (v < 3 && cflags != 0) {
+		pr.Fail("bad hnsw header: flags %#x", cflags)
+		return false
+	}
+	if cflags == 0 {
+		return false
+	}
+	qc.NoVectors = true
+	if err := qc.Check("", dim); err != nil || codes == nil || !codes.Ready() {
+		pr.Fail("bad hnsw header: no float32 vectors but no codes to search (%v)", qc.Kind)
+		return false
+	}
+	return true
+}
+
+// readPad reads a PAD. section.
+func readPad(pr *persist.Reader) {
+	p := pr.Begin(padTag, 0, 63)
+	pr.Bytes(int(p))
+	pr.End()
+}
+
+// readCodes reads the CODE section of n slots into c (already holding its
+// ranges), recomputing the decoded norms of Int8 codes under L2.
+func readCodes(pr *persist.Reader, c *core.Codes, n int) {
+	size := codeBytes(c, n)
+	pr.Begin("CODE", size, size)
+	switch {
+	case size == 0:
+	case c.Kind == index.Int8:
+		b := pr.Bytes(int(size))
+		if b != nil {
+			c.I = unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
+		}
+	case c.Kind == index.Binary:
+		c.B = pr.Uint64s(int(size / 8))
+	default:
+		c.F = pr.Float32s(int(size / 4))
+		if pr.Err() == nil {
+			pr.Finite(c.F)
+		}
+	}
+	pr.End()
+	if pr.Err() == nil && size > 0 {
+		c.SetNorms(n)
+	}
 }
 
 // ReadFrom replaces the index with one written by WriteTo, adopting its
@@ -92,7 +228,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	pr := persist.NewReader(r)
 	v := pr.Header(magic)
-	if pr.Err() == nil && v != 1 && v != version {
+	if pr.Err() == nil && (v < 1 || v > version) {
 		pr.Fail("unsupported hnsw index version %d", v)
 	}
 	pr.Begin("CONF", confLen, confLen)
@@ -101,7 +237,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	m := int(pr.Uint32())
 	efC := int(pr.Uint32())
 	efSearch := int(pr.Uint32())
-	pr.Uint32()
+	cflags := pr.Uint32()
 	seed := pr.Uint64()
 	n64 := pr.Uint64()
 	ep := pr.Uint64()
@@ -119,8 +255,13 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	m0 := 2 * m
 	var qc core.QuantConfig
 	var codes *core.Codes
-	if v == version && pr.Err() == nil {
+	if v >= 2 && pr.Err() == nil {
 		qc, codes = core.ReadQuant(pr, dim, metric)
+	}
+	noVecs := readNoVectors(pr, v, cflags, &qc, codes, dim)
+	nv := n * dim
+	if noVecs {
+		nv = 0
 	}
 
 	pr.Begin("LABL", uint64(8*n), uint64(8*n))
@@ -137,18 +278,42 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 		}
 		upperWords += int(l) * (m + 1)
 	}
+	if upperWords/(m+1) > math.MaxUint32 {
+		pr.Fail("%d upper-layer lists exceed 2^32", upperWords/(m+1))
+	}
 	pr.Begin("FLAG", uint64(n), uint64(n))
 	fl := pr.Bytes(n)
 	pr.End()
-	pr.Begin("VECS", uint64(4*n*dim), uint64(4*n*dim))
-	vecs := pr.Float32s(n * dim)
+	if v >= 3 {
+		readPad(pr)
+	}
+	pr.Begin("VECS", uint64(4*nv), uint64(4*nv))
+	vecs := pr.Float32s(nv)
 	pr.End()
+	if noVecs {
+		vecs = nil
+	}
 	if pr.Err() == nil {
 		pr.Finite(vecs)
+	}
+	codesRead := false
+	if v >= 3 {
+		readPad(pr)
+		if codes == nil {
+			pr.Begin("CODE", 0, 0)
+			pr.End()
+		} else {
+			readCodes(pr, codes, n)
+			codesRead = codes.Ready()
+		}
+		readPad(pr)
 	}
 	pr.Begin("LNK0", uint64(4*n*(m0+1)), uint64(4*n*(m0+1)))
 	links0 := pr.Uint32s(n * (m0 + 1))
 	pr.End()
+	if v >= 3 {
+		readPad(pr)
+	}
 	pr.Begin("LNKU", uint64(4*upperWords), uint64(4*upperWords))
 	flatUpper := pr.Uint32s(upperWords)
 	pr.End()
@@ -161,20 +326,21 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	y.capacity = n
 	y.vecs, y.links0, y.levels, y.labels = vecs, links0, levels, labels
 	y.flags = make([]uint32, n)
-	y.upper = make([][]uint32, n)
+	y.upper, y.upperOff = flatUpper, make([]uint32, n)
 	y.n.Store(int64(n))
 	off := 0
 	for s := 0; s < n; s++ {
-		if l := int(levels[s]); l > 0 {
-			y.upper[s] = flatUpper[off : off+l*(m+1) : off+l*(m+1)]
-			off += l * (m + 1)
-		}
+		y.upperOff[s] = uint32(off)
+		off += int(levels[s])
 	}
+	y.upperUsed = off
 	if err := y.validate(fl, ep); err != nil {
 		return pr.N(), fmt.Errorf("hnsw: read: %w", err)
 	}
 	y.nodeLocks = make([]sync.Mutex, n)
-	if codes != nil && codes.Ready() {
+	if codesRead {
+		// Read from CODE as written.
+	} else if codes != nil && codes.Ready() {
 		codes.Resize(n)
 		for s := 0; s < n; s++ {
 			codes.Encode(s, y.vec(uint32(s)))
@@ -194,6 +360,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	defer x.growMu.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.release() // an index opened with Open becomes this one, in memory
 	x.dim, x.metric, x.m, x.m0, x.efC, x.efSearch, x.mult, x.seed = y.dim, y.metric, y.m, y.m0, y.efC, y.efSearch, y.mult, y.seed
 	x.prefetchLines, x.gather = y.prefetchLines, y.gather
 	x.qc, x.codes = qc, codes
@@ -201,7 +368,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	// original one.
 	x.rng = rand.New(rand.NewPCG(seed^uint64(n), seed^0x9e3779b97f4a7c15))
 	x.capacity = y.capacity
-	x.vecs, x.links0, x.upper, x.levels, x.labels, x.flags, x.nodeLocks = y.vecs, y.links0, y.upper, y.levels, y.labels, y.flags, y.nodeLocks
+	x.vecs, x.links0, x.upper, x.upperOff, x.upperUsed, x.levels, x.labels, x.flags, x.nodeLocks = y.vecs, y.links0, y.upper, y.upperOff, y.upperUsed, y.levels, y.labels, y.flags, y.nodeLocks
 	x.ids, x.deleted = y.ids, y.deleted
 	x.n.Store(int64(n))
 	x.hidden.Store(int64(y.deleted))

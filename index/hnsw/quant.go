@@ -19,8 +19,10 @@ import (
 // sign bits instead of float32 vectors (see index.Quantization), which
 // reads a quarter (Int8) or a thirty-second (Binary) of the memory per
 // visited node. The graph itself is built, repaired and compacted on the
-// float32 vectors, which the index keeps, so the codes add to its memory
-// (see MemoryBytes) rather than replace the vectors. An Int8 index walks
+// float32 vectors, which an index in memory keeps, so the codes add to its
+// memory (see MemoryBytes) rather than replace the vectors; an index
+// opened with Open reads the vectors from the file only to rescore (see
+// the package documentation). An Int8 index walks
 // on float32 until it holds WithCalibration's count of vectors, then
 // calibrates its ranges from all of them. Saved with the index;
 // Reconfigure changes it, recomputing the codes.
@@ -67,6 +69,27 @@ func WithRescore(n int) Option {
 	}
 }
 
+// WithoutVectors makes a quantised index drop its float32 vectors once its
+// codes are ready (an Int8 index: once calibrated) and keep only the codes
+// in memory and in its files, so that an Int8 index takes about a quarter
+// of the float32 memory and a Binary one a thirty-second, plus the graph.
+// Searches then walk and score on the codes alone (no rescoring: it needs
+// WithRescore(0) and no funnel), exact scans score codes, Vector fails with
+// errs.ErrUnsupported, and later inserts, Compact's repairs and the
+// heuristic compare codes with codes (decoded int8 rows, Hamming distance),
+// which builds a somewhat weaker graph than float32 does: build on float32
+// and Reconfigure(WithoutVectors()) before Save to keep the float32 graph.
+// Once dropped the vectors are gone: a Reconfigure that needs them
+// (another kind, a funnel, rescoring) fails with errs.ErrInvalidOption.
+// The default keeps the vectors. Saved with the index.
+func WithoutVectors() Option {
+	return func(c *config) error {
+		c.quant.NoVectors = true
+		c.built = append(c.built, "WithoutVectors")
+		return nil
+	}
+}
+
 // WithCalibration sets how many vectors an Int8 index waits for before it
 // calibrates its ranges (default 1000).
 func WithCalibration(n int) Option {
@@ -92,13 +115,12 @@ func (x *Index) Quantization() (kind index.Quantization, dims, rescore int, cali
 // MemoryBytes returns the bytes the index's slabs take at its capacity:
 // vectors, codes, layer-0 and upper-layer links, labels, levels and flags
 // (the id→slot map adds some 40 bytes per vector that this leaves out).
+// For an index opened with Open it counts the mapped vectors, codes and
+// links too, which are file pages resident only once searches touch them.
 func (x *Index) MemoryBytes() int64 {
 	x.growMu.RLock()
 	defer x.growMu.RUnlock()
-	b := int64(4*len(x.vecs) + 4*len(x.links0) + 8*len(x.labels) + len(x.levels) + 4*len(x.flags))
-	for _, u := range x.upper {
-		b += int64(4*len(u)) + 24
-	}
+	b := int64(4*len(x.vecs) + 4*len(x.links0) + 4*len(x.upper) + 4*len(x.upperOff) + 8*len(x.labels) + len(x.levels) + 4*len(x.flags))
 	if x.codes != nil {
 		b += x.codes.Bytes()
 	}
@@ -117,7 +139,7 @@ func (x *Index) setQuant(c core.QuantConfig) {
 // encodes every slot. The caller holds no lock.
 func (x *Index) calibrate() {
 	x.growMu.RLock()
-	need := x.codes != nil && !x.codes.Ready() && int(x.n.Load()) >= x.qc.Calibration()
+	need := x.codes != nil && !x.codes.Ready() && int(x.n.Load()) >= x.qc.Calibration() && x.mapped == nil
 	x.growMu.RUnlock()
 	if !need {
 		return
@@ -130,6 +152,7 @@ func (x *Index) calibrate() {
 	}
 	x.codes.Calibrate(n, func(i int) []float32 { return x.vec(uint32(i)) })
 	x.codes = x.codes.Clone(x.capacity)
+	x.dropVectors()
 }
 
 // requantize replaces the quantisation configuration of a built index and

@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -135,8 +136,28 @@ func TestQuantCompactAndPersist(t *testing.T) {
 		if secs[1].tag != "QUNT" {
 			t.Fatalf("section 1 is %q", secs[1].tag)
 		}
+		// Version 2 (QUNT, no PAD. or CODE): codes recomputed from the
+		// vectors, the same results.
+		var v2 []section
+		for _, sc := range secs {
+			if sc.tag != padTag && sc.tag != "CODE" {
+				v2 = append(v2, sc)
+			}
+		}
+		binary.LittleEndian.PutUint32(head[8:], 2)
+		g2, err := Read(ctx, bytes.NewReader(joinSections(head, v2)))
+		if err != nil {
+			t.Fatalf("version 2: %v", err)
+		}
+		for _, q := range d.queries {
+			a, _ := h.Search(ctx, q, 5)
+			b, _ := g2.Search(ctx, q, 5)
+			if !reflect.DeepEqual(a, b) {
+				t.Fatalf("%v: version 2 changed results:\n%v\n%v", kind, a, b)
+			}
+		}
 		binary.LittleEndian.PutUint32(head[8:], 1)
-		old, err := Read(ctx, bytes.NewReader(joinSections(head, append(secs[:1:1], secs[2:]...))))
+		old, err := Read(ctx, bytes.NewReader(joinSections(head, append(v2[:1:1], v2[2:]...))))
 		if err != nil {
 			t.Fatalf("version 1: %v", err)
 		}

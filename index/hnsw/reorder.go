@@ -55,6 +55,9 @@ func (x *Index) reorder() {
 		}
 	}
 	d, w := x.dim, x.m0+1
+	if x.vecs == nil {
+		d = 0 // codesOnly: no vectors to move
+	}
 	spareVec := make([]float32, d)
 	spareLst := make([]uint32, w)
 	done := make([]bool, n)
@@ -66,7 +69,7 @@ func (x *Index) reorder() {
 		// Carry row i along its cycle: row j moves to perm[j].
 		copy(spareVec, x.vecs[i*d:(i+1)*d])
 		copy(spareLst, x.links0[i*w:(i+1)*w])
-		up, lv, lb, fl := x.upper[i], x.levels[i], x.labels[i], x.flags[i]
+		up, lv, lb, fl := x.upperOff[i], x.levels[i], x.labels[i], x.flags[i]
 		for j := int(perm[i]); ; j = int(perm[j]) {
 			for k := 0; k < d; k++ {
 				x.vecs[j*d+k], spareVec[k] = spareVec[k], x.vecs[j*d+k]
@@ -74,7 +77,7 @@ func (x *Index) reorder() {
 			for k := 0; k < w; k++ {
 				x.links0[j*w+k], spareLst[k] = spareLst[k], x.links0[j*w+k]
 			}
-			x.upper[j], up = up, x.upper[j]
+			x.upperOff[j], up = up, x.upperOff[j]
 			x.levels[j], lv = lv, x.levels[j]
 			x.labels[j], lb = lb, x.labels[j]
 			x.flags[j], fl = fl, x.flags[j]

@@ -32,6 +32,7 @@ type searcher struct {
 	cands   []item
 	top     core.TopK
 	cq      core.CodeQuery // the query prepared for the codes
+	dq      []float32      // a decoded code, the query of a codesOnly repair
 	coarse  bool           // searchLayer scores codes (cq), not vectors
 }
 
@@ -92,7 +93,7 @@ func (x *Index) neighbours(s *searcher, c uint32, l int) []uint32 {
 // greedy descends from slot cur at layer top to layer stop+1, moving to the
 // closest neighbour while it improves (hnswlib's upper-layer walk). It never
 // moves to a node with a flag in skip.
-func (x *Index) greedy(q []float32, cur uint32, curD float32, top, stop int, skip uint32) (uint32, float32) {
+func (x *Index) greedy(s *searcher, q []float32, cur uint32, curD float32, top, stop int, skip uint32) (uint32, float32) {
 	for l := top; l > stop; l-- {
 		for changed := true; changed; {
 			changed = false
@@ -100,7 +101,7 @@ func (x *Index) greedy(q []float32, cur uint32, curD float32, top, stop int, ski
 			cnt := min(int(atomic.LoadUint32(&lst[0])), len(lst)-1)
 			for j := 1; j <= cnt; j++ {
 				nb := atomic.LoadUint32(&lst[j])
-				if d := x.dist(q, nb); d < curD && (skip == 0 || x.loadFlags(nb)&skip == 0) {
+				if d := x.qdist(s, q, nb); d < curD && (skip == 0 || x.loadFlags(nb)&skip == 0) {
 					cur, curD, changed = nb, d, true
 				}
 			}
@@ -249,7 +250,7 @@ func (x *Index) Search(ctx context.Context, query []float32, k int, opts ...inde
 		// Fewer than k found: complete by the exact scan, as below.
 		return x.exact(s, k, o.Filter), nil
 	}
-	cur, curD := x.greedy(s.q, ep, x.dist(s.q, ep), top, 0, 0)
+	cur, curD := x.greedy(s, s.q, ep, x.dist(s.q, ep), top, 0, 0)
 	x.searchLayer(s, s.q, cur, curD, ef, 0, fm)
 	for len(s.res) > k {
 		s.res.pop()

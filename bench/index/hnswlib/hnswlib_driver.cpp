@@ -7,7 +7,10 @@
 // Built by run.sh with: g++ -O3 -march=native -std=c++17 -pthread
 // against Debian's header-only libhnswlib-dev (not vendored here).
 //
-//   hnswlib_driver run DIR RESULTS M EFC THREADS EF1,EF2,... REPS
+//   hnswlib_driver run DIR RESULTS M EFC THREADS EF1,EF2,... REPS [SAVE]
+//   hnswlib_driver serve SAVED DIR RESULTS EF1,EF2,... REPS  (load a saved
+//       index in a process holding only the queries: cold start, ladder,
+//       resident memory; mem.sh)
 //   hnswlib_driver bw RESULTS TAG  (single-core streaming read bandwidth)
 
 #include <hnswlib/hnswlib.h>
@@ -86,7 +89,11 @@ static std::string basename_of(const std::string &dir) {
     return p == std::string::npos ? d : d.substr(p + 1);
 }
 
-static int run(const std::string &dir, const std::string &results, int M, int efc, int threads, const std::string &efs, int reps) {
+static void ladder(hnswlib::HierarchicalNSW<float> *index, const std::string &label, const std::string &name, int dim, int nq,
+                   const std::vector<float> &qn, const std::vector<std::vector<int>> &gt, const std::string &efs, int reps, FILE *res);
+
+static int run(const std::string &dir, const std::string &results, int M, int efc, int threads, const std::string &efs, int reps,
+               const std::string &save = "") {
     int nb, dim, nq, dq;
     std::vector<float> base = read_fvecs(dir + "/base.fvecs", nb, dim);
     std::vector<float> query = read_fvecs(dir + "/query.fvecs", nq, dq);
@@ -114,8 +121,25 @@ static int run(const std::string &dir, const std::string &results, int M, int ef
     std::printf("hnswlib %s: built %dx%d in %.2fs (%.2f CPU s) on %d threads\n", name.c_str(), nb, dim, build, build_cpu, threads);
     std::fprintf(res, "build\thnswlib\t%s\t%d\t%f\t%f\n", name.c_str(), threads, build, build_cpu);
 
+    if (!save.empty()) {
+        index->saveIndex(save);
+        std::printf("hnswlib %s: saved %s\n", name.c_str(), save.c_str());
+    }
     std::vector<float> qn((size_t)nq * dim);
     for (int i = 0; i < nq; i++) normalize(&query[(size_t)i * dim], &qn[(size_t)i * dim], dim);
+    ladder(index, "hnswlib", name, dim, nq, qn, gt, efs, reps, res);
+    std::fclose(res);
+    delete index;
+    return 0;
+}
+
+// bw measures single-core streaming read bandwidth: the best of 5 sums
+// over 512 MiB with 512-bit loads and of 5 with 256-bit loads (on AMD Zen 4,
+// which splits 512-bit loads in two, the 256-bit loop streams faster). A
+// CPU without AVX-512 (AMD Zen 3) runs the 256-bit loop only.
+// ladder runs the single-thread search ladder over the normalised queries.
+static void ladder(hnswlib::HierarchicalNSW<float> *index, const std::string &label, const std::string &name, int dim, int nq,
+                   const std::vector<float> &qn, const std::vector<std::vector<int>> &gt, const std::string &efs, int reps, FILE *res) {
     std::stringstream ss(efs);
     std::string tok;
     while (std::getline(ss, tok, ',')) {
@@ -142,18 +166,48 @@ static int run(const std::string &dir, const std::string &results, int M, int ef
             cpu_qps = std::max(cpu_qps, nq / (thread_cpu() - c));
         }
         rec /= nq;
-        std::printf("hnswlib %s ef=%d recall@10=%.4f qps=%.0f cpu-qps=%.0f\n", name.c_str(), ef, rec, qps, cpu_qps);
-        std::fprintf(res, "search\thnswlib\t%s\t%d\t%f\t%f\t%f\n", name.c_str(), ef, rec, qps, cpu_qps);
+        std::printf("%s %s ef=%d recall@10=%.4f qps=%.0f cpu-qps=%.0f\n", label.c_str(), name.c_str(), ef, rec, qps, cpu_qps);
+        std::fprintf(res, "search\t%s\t%s\t%d\t%f\t%f\t%f\n", label.c_str(), name.c_str(), ef, rec, qps, cpu_qps);
     }
+}
+
+static double now_rss_kb(const char *field) {
+    FILE *f = std::fopen("/proc/self/status", "r");
+    char line[256];
+    double v = 0;
+    size_t n = std::strlen(field);
+    while (f && std::fgets(line, sizeof line, f))
+        if (!std::strncmp(line, field, n) && line[n] == ':') v = std::atof(line + n + 1);
+    if (f) std::fclose(f);
+    return v;
+}
+
+// serve loads a saved index in a process holding only the queries, times
+// the load to the first query, runs the ladder and records resident memory.
+static int serve(const std::string &file, const std::string &dir, const std::string &results, const std::string &efs, int reps) {
+    int nq, dim;
+    std::vector<float> query = read_fvecs(dir + "/query.fvecs", nq, dim);
+    auto gt = read_ivecs(dir + "/gt.ivecs");
+    std::string name = basename_of(dir);
+    FILE *res = std::fopen(results.c_str(), "a");
+    std::vector<float> qn((size_t)nq * dim);
+    for (int i = 0; i < nq; i++) normalize(&query[(size_t)i * dim], &qn[(size_t)i * dim], dim);
+    hnswlib::InnerProductSpace space(dim);
+    auto t = Clock::now();
+    auto *index = new hnswlib::HierarchicalNSW<float>(&space, file);
+    index->searchKnn(&qn[0], 10);
+    double first = seconds_since(t);
+    std::printf("hnswlib-load %s: load + first query %.3fs\n", name.c_str(), first);
+    std::fprintf(res, "coldstart\thnswlib-load\t%s\t%f\n", name.c_str(), first);
+    ladder(index, "hnswlib-load", name, dim, nq, qn, gt, efs, reps, res);
+    double hwm = now_rss_kb("VmHWM"), anon = now_rss_kb("RssAnon"), filerss = now_rss_kb("RssFile");
+    std::printf("hnswlib-load %s: VmHWM %.0f kB, RssAnon %.0f kB, RssFile %.0f kB at the end\n", name.c_str(), hwm, anon, filerss);
+    std::fprintf(res, "memserve\thnswlib-load\t%s\t%.0f\t%.0f\t%.0f\n", name.c_str(), hwm, anon, filerss);
     std::fclose(res);
     delete index;
     return 0;
 }
 
-// bw measures single-core streaming read bandwidth: the best of 5 sums
-// over 512 MiB with 512-bit loads and of 5 with 256-bit loads (on AMD Zen 4,
-// which splits 512-bit loads in two, the 256-bit loop streams faster). A
-// CPU without AVX-512 (AMD Zen 3) runs the 256-bit loop only.
 static int bw(const std::string &results, const std::string &tag) {
     size_t n = (512u << 20) / sizeof(float);
     float *a = (float *)std::aligned_alloc(64, n * sizeof(float));
@@ -202,10 +256,13 @@ int main(int argc, char **argv) {
         if (argc == 9 && std::string(argv[1]) == "run")
             return run(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]), argv[7], std::atoi(argv[8]));
         if (argc == 4 && std::string(argv[1]) == "bw") return bw(argv[2], argv[3]);
+        if (argc == 10 && std::string(argv[1]) == "run")
+            return run(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]), argv[7], std::atoi(argv[8]), argv[9]);
+        if (argc == 7 && std::string(argv[1]) == "serve") return serve(argv[2], argv[3], argv[4], argv[5], std::atoi(argv[6]));
     } catch (const std::exception &e) {
         std::fprintf(stderr, "hnswlib_driver: %s\n", e.what());
         return 1;
     }
-    std::fprintf(stderr, "usage: hnswlib_driver run DIR RESULTS M EFC THREADS EFS REPS | bw RESULTS TAG\n");
+    std::fprintf(stderr, "usage: hnswlib_driver run DIR RESULTS M EFC THREADS EFS REPS [SAVE] | serve SAVED DIR RESULTS EFS REPS | bw RESULTS TAG\n");
     return 2;
 }

@@ -37,6 +37,9 @@ type QuantConfig struct {
 	// Calib is how many vectors an Int8 index holds before it calibrates
 	// its ranges; 0 means DefaultCalibration.
 	Calib int
+	// NoVectors drops the float32 vectors once the codes are ready
+	// (index/hnsw's WithoutVectors).
+	NoVectors bool
 }
 
 // Enabled reports whether the first stage scans codes rather than the
@@ -73,6 +76,8 @@ func (c QuantConfig) Check(pkg string, dim int) error {
 		return fmt.Errorf("%s: WithRescore(%d): outside [0, %d]: %w", pkg, c.Rescore, MaxRescore, errs.ErrInvalidOption)
 	case c.Calib < 0 || c.Calib > MaxCalibration:
 		return fmt.Errorf("%s: WithCalibration(%d): outside [1, %d]: %w", pkg, c.Calib, MaxCalibration, errs.ErrInvalidOption)
+	case c.NoVectors && (c.Kind == index.Float32 || c.Dims != 0 || c.Rescore != 0):
+		return fmt.Errorf("%s: WithoutVectors: needs WithQuantization(Int8 or Binary), no funnel and WithRescore(0) (have %v, funnel %d, rescore %d): %w", pkg, c.Kind, c.Dims, c.Rescore, errs.ErrInvalidOption)
 	}
 	return nil
 }
@@ -451,8 +456,8 @@ const quantFixed = 5 * 4
 
 // WriteQuant writes the QUNT section: kind, dims (0: all), rescore,
 // calibration count, whether ranges follow, then the ranges (Dims starts,
-// Dims steps) if calibrated.
-func WriteQuant(pw *persist.Writer, cfg QuantConfig, c *Codes) {
+// Dims steps) if calibrated. It returns the section's size in the file.
+func WriteQuant(pw *persist.Writer, cfg QuantConfig, c *Codes) int {
 	ranges := c != nil && c.Kind == index.Int8 && c.Start != nil
 	n := uint64(quantFixed)
 	if ranges {
@@ -471,6 +476,7 @@ func WriteQuant(pw *persist.Writer, cfg QuantConfig, c *Codes) {
 		pw.Uint32(0)
 	}
 	pw.End()
+	return 16 + int(n)
 }
 
 // ReadQuant reads the QUNT section of an index of dimension dim and metric
@@ -521,4 +527,60 @@ func ReadQuant(pr *persist.Reader, dim int, m index.Metric) (QuantConfig, *Codes
 		return cfg, nil
 	}
 	return cfg, c
+}
+
+// PairScore returns the first-stage score of row i against row j, higher
+// is better, for an index that keeps no float32 vectors to compare them:
+// under Int8 the dot product (or the negated squared distance under L2) of
+// the two decoded rows, under Binary the negated Hamming distance, under
+// Float32 the exact score of the leading Dims components.
+func (c *Codes) PairScore(i, j int) float32 {
+	d := c.Dims
+	switch c.Kind {
+	case index.Int8:
+		a, b := c.I[i*d:(i+1)*d], c.I[j*d:(j+1)*d]
+		var s float64
+		if c.L2 {
+			for k := range a {
+				t := float64(c.Step[k]) * float64(int(a[k])-int(b[k]))
+				s += t * t
+			}
+			return -float32(s)
+		}
+		for k := range a {
+			x := float64(c.Start[k]) + float64(c.Step[k])*(float64(a[k])+128)
+			y := float64(c.Start[k]) + float64(c.Step[k])*(float64(b[k])+128)
+			s += x * y
+		}
+		return float32(s)
+	case index.Binary:
+		w := c.Words()
+		return -float32(similarity.Hamming(c.B[i*w:(i+1)*w], c.B[j*w:(j+1)*w]))
+	}
+	a, b := c.F[i*d:(i+1)*d], c.F[j*d:(j+1)*d]
+	if c.L2 {
+		return -similarity.SquaredL2(a, b)
+	}
+	return similarity.Dot(a, b)
+}
+
+// DecodeRow writes into dst (len Dims) a vector whose code is row i: the
+// decoded Int8 vector, ±1 per Binary sign bit (whose sign bits are the
+// row's), or the Float32 row.
+func (c *Codes) DecodeRow(dst []float32, i int) {
+	switch c.Kind {
+	case index.Int8:
+		c.Decode(dst, i)
+	case index.Binary:
+		w := c.Words()
+		row := c.B[i*w : (i+1)*w]
+		for j := range dst[:c.Dims] {
+			dst[j] = -1
+			if row[j/64]>>(j%64)&1 != 0 {
+				dst[j] = 1
+			}
+		}
+	default:
+		copy(dst, c.F[i*c.Dims:(i+1)*c.Dims])
+	}
 }

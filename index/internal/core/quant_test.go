@@ -118,3 +118,59 @@ func TestCodeScores(t *testing.T) {
 		}
 	}
 }
+
+// TestPairScore: the code-to-code score equals the float64 score of the
+// decoded rows (Int8), the Hamming distance counted bit by bit (Binary).
+func TestPairScore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const dim, rows = 37, 20
+	vecs := make([][]float32, rows)
+	for i := range vecs {
+		vecs[i] = make([]float32, dim)
+		for j := range vecs[i] {
+			vecs[i][j] = float32(rng.NormFloat64())
+		}
+	}
+	for _, m := range []index.Metric{index.Cosine, index.L2} {
+		c := NewCodes(QuantConfig{Kind: index.Int8}, dim, m)
+		c.Calibrate(rows, func(i int) []float32 { return vecs[i] })
+		b := NewCodes(QuantConfig{Kind: index.Binary}, dim, m)
+		b.Resize(rows)
+		for i := range vecs {
+			b.Encode(i, vecs[i])
+		}
+		da, db := make([]float32, dim), make([]float32, dim)
+		for i := 0; i < rows; i++ {
+			for j := 0; j < rows; j++ {
+				c.Decode(da, i)
+				c.Decode(db, j)
+				var want float64
+				for k := range da {
+					if m == index.L2 {
+						want -= float64(da[k]-db[k]) * float64(da[k]-db[k])
+					} else {
+						want += float64(da[k]) * float64(db[k])
+					}
+				}
+				if got := float64(c.PairScore(i, j)); math.Abs(got-want) > 1e-4*(1+math.Abs(want)) {
+					t.Fatalf("%v int8 rows %d,%d: %v, want %v", m, i, j, got, want)
+				}
+				ham := 0
+				for k := 0; k < dim; k++ {
+					if (vecs[i][k] > 0) != (vecs[j][k] > 0) {
+						ham++
+					}
+				}
+				if got := b.PairScore(i, j); got != -float32(ham) {
+					t.Fatalf("binary rows %d,%d: %v, want %d", i, j, got, -ham)
+				}
+				b.DecodeRow(da, i)
+				for k := range da {
+					if (da[k] > 0) != (vecs[i][k] > 0) {
+						t.Fatalf("binary DecodeRow %d component %d: %v for %v", i, k, da[k], vecs[i][k])
+					}
+				}
+			}
+		}
+	}
+}

@@ -21,6 +21,7 @@ func init() {
 		geluVec = geluVecAVX2
 		biasGELUVec = biasGELUVecAVX2
 		expShiftSum = expShiftSumVecAVX2
+		addVec = addVecAVX2
 	}
 	if cpu.Selected() >= cpu.AVX512 {
 		expVec = expVecAVX512
@@ -140,6 +141,17 @@ func biasGELUVecAVX2(dst, x, bias []float32) {
 		geluAVX2(&buf[0], &buf[0], &b[0], 8, &kernelConsts[0])
 		copy(dst[body:n], buf[:])
 	}
+}
+
+func addVecAVX2(dst, a, b []float32) {
+	n := len(a)
+	body := n &^ 7
+	if body > 0 {
+		_ = dst[n-1]
+		_ = b[n-1]
+		addAVX2(&dst[0], &a[0], &b[0], body)
+	}
+	addGeneric(dst[body:n], a[body:], b[body:n])
 }
 
 func expShiftSumVecAVX2(x []float32, m, scale float32) float32 {

@@ -868,6 +868,42 @@ func geluAVX2() {
 	p("RET")
 }
 
+func addAVX2() {
+	sig := "(dst, a, b *float32, n int)"
+	decls = append(decls, decl{"addAVX2", sig})
+	fmt.Fprintf(w, "\n// func addAVX2%s   (n %% 8 == 0)\n", sig)
+	comment(false, "dst[i] = a[i] + b[i]: four registers per step, then one.")
+	w.WriteString("TEXT ·addAVX2(SB), NOSPLIT, $0-32\n")
+	args(reg("dst+0(FP)", "DI"), reg("a+8(FP)", "SI"), reg("b+16(FP)", "DX"), reg("n+24(FP)", "CX"))
+	label("dloop4")
+	p("CMPQ CX, $32")
+	p("JL dloop1")
+	for i := 0; i < 4; i++ {
+		p("VMOVUPS %s, Y%d", mem(32*i, "SI"), i)
+	}
+	for i := 0; i < 4; i++ {
+		p("VADDPS %s, Y%d, Y%d", mem(32*i, "DX"), i, i)
+	}
+	for i := 0; i < 4; i++ {
+		p("VMOVUPS Y%d, %s", i, mem(32*i, "DI"))
+	}
+	advance(128, "SI", "DX", "DI")
+	p("SUBQ $32, CX")
+	p("JMP dloop4")
+	label("dloop1")
+	p("SHRQ $3, CX")
+	p("JE ddone")
+	loop8("dloop", func() {
+		p("VMOVUPS (SI), Y0")
+		p("VADDPS (DX), Y0, Y0")
+		p("VMOVUPS Y0, (DI)")
+		advance(32, "SI", "DX", "DI")
+	})
+	label("ddone")
+	p("VZEROUPPER")
+	p("RET")
+}
+
 // ---- files ----
 
 // header starts an assembly file: the generated-code line, doc, the build
@@ -910,7 +946,8 @@ and VRNDSCALEPS for the rounding.`)
 	writeFile("kernels_amd64.s", w.Bytes())
 
 	header(`AVX2+FMA kernels of this package, for processors without AVX-512: exp,
-exact GELU (with an optional bias) and the exp-and-sum pass of softmax,
+exact GELU (with an optional bias), the exp-and-sum pass of softmax and
+the elementwise add (a GEMM epilogue's bias),
 8 lanes at a time over whole multiples of 8 (the Go wrappers in
 dispatch_amd64.go run tails through an 8-float buffer). Same maths and
 constants (kernelConsts) as kernels_amd64.s, with the 2^n scaling done
@@ -918,6 +955,7 @@ on the exponent bits.`)
 	expAVX2()
 	expShiftSumAVX2()
 	geluAVX2()
+	addAVX2()
 	writeFile("kernels_avx2_amd64.s", w.Bytes())
 
 	var g bytes.Buffer

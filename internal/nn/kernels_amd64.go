@@ -86,3 +86,6 @@ func expShiftSumAVX2(x *float32, n int, m, scale float32, c *float32, sum *[8]fl
 
 //go:noescape
 func geluAVX2(dst, x, bias *float32, n int, c *float32)
+
+//go:noescape
+func addAVX2(dst, a, b *float32, n int)

@@ -16,7 +16,7 @@ import (
 func kernelSets() []kernelSet {
 	sets := []kernelSet{genericKernelSet}
 	if cpu.Selected() >= cpu.AVX2 {
-		sets = append(sets, kernelSet{name: "avx2", exp: expVecAVX2, erf: erfGeneric, gelu: geluVecAVX2, biasGELU: biasGELUVecAVX2, add: addGeneric, expShiftSum: expShiftSumVecAVX2,
+		sets = append(sets, kernelSet{name: "avx2", exp: expVecAVX2, erf: erfGeneric, gelu: geluVecAVX2, biasGELU: biasGELUVecAVX2, add: addVecAVX2, expShiftSum: expShiftSumVecAVX2,
 			rowSum: rowSumGeneric, rowSqDev: rowSqDevGeneric, rowNorm: rowNormGeneric})
 	}
 	if cpu.Selected() >= cpu.AVX512 {
@@ -45,7 +45,7 @@ func TestDispatchFollowsCPULevel(t *testing.T) {
 			bindings[i].want = f
 		}
 	case cpu.AVX2:
-		for i, f := range []any{expVecAVX2, geluVecAVX2, biasGELUVecAVX2, expShiftSumVecAVX2} {
+		for i, f := range []any{expVecAVX2, geluVecAVX2, biasGELUVecAVX2, expShiftSumVecAVX2, addVecAVX2} {
 			bindings[i].want = f
 		}
 	}

@@ -17,7 +17,7 @@ func kernelSets() []kernelSet {
 	sets := []kernelSet{genericKernelSet}
 	if cpu.Selected() >= cpu.AVX2 {
 		sets = append(sets, kernelSet{name: "avx2", exp: expVecAVX2, erf: erfGeneric, gelu: geluVecAVX2, biasGELU: biasGELUVecAVX2, add: addVecAVX2, expShiftSum: expShiftSumVecAVX2,
-			rowSum: rowSumGeneric, rowSqDev: rowSqDevGeneric, rowNorm: rowNormGeneric})
+			rowSum: rowSumAVX2Vec, rowSqDev: rowSqDevAVX2Vec, rowNorm: rowNormAVX2Vec})
 	}
 	if cpu.Selected() >= cpu.AVX512 {
 		sets = append(sets, kernelSet{name: "avx512", exp: expVecAVX512, erf: erfGeneric, gelu: geluVecAVX512, biasGELU: biasGELUVecAVX512, add: addVecAVX512, expShiftSum: expShiftSumVecAVX512,
@@ -45,9 +45,11 @@ func TestDispatchFollowsCPULevel(t *testing.T) {
 			bindings[i].want = f
 		}
 	case cpu.AVX2:
-		for i, f := range []any{expVecAVX2, geluVecAVX2, biasGELUVecAVX2, expShiftSumVecAVX2, addVecAVX2} {
+		for i, f := range []any{expVecAVX2, geluVecAVX2, biasGELUVecAVX2, expShiftSumVecAVX2, addVecAVX2, rowSumAVX2Vec} {
 			bindings[i].want = f
 		}
+		bindings[8].want = rowSqDevAVX2Vec
+		bindings[9].want = rowNormAVX2Vec
 	}
 	for _, b := range bindings {
 		if reflect.ValueOf(b.got).Pointer() != reflect.ValueOf(b.want).Pointer() {

@@ -2,7 +2,8 @@
 
 // AVX2+FMA kernels of this package, for processors without AVX-512: exp,
 // exact GELU (with an optional bias), the exp-and-sum pass of softmax and
-// the elementwise add (a GEMM epilogue's bias),
+// the elementwise add (a GEMM epilogue's bias) and LayerNorm's row
+// statistics and normalisation,
 // 8 lanes at a time over whole multiples of 8 (the Go wrappers in
 // dispatch_amd64.go run tails through an 8-float buffer). Same maths and
 // constants (kernelConsts) as kernels_amd64.s, with the 2^n scaling done
@@ -395,5 +396,97 @@ dloop:
 	JNE dloop
 
 ddone:
+	VZEROUPPER
+	RET
+
+// func rowSumAVX2(x *float32, n int) float64   (n % 8 == 0)
+TEXT ·rowSumAVX2(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y2, Y2, Y2
+	SHRQ $3, CX
+	JE ysdone
+
+ysloop:
+	VCVTPS2PD (SI), Y3
+	VCVTPS2PD 16(SI), Y4
+	VADDPD Y3, Y0, Y0
+	VADDPD Y4, Y2, Y2
+	ADDQ $32, SI
+	DECQ CX
+	JNE ysloop
+
+ysdone:
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	MOVSD X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func rowSqDevAVX2(x *float32, n int, mean float64) float64   (n % 8 == 0)
+TEXT ·rowSqDevAVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSD mean+16(FP), Y5
+	VXORPD Y0, Y0, Y0
+	VXORPD Y2, Y2, Y2
+	SHRQ $3, CX
+	JE yvdone
+
+yvloop:
+	VCVTPS2PD (SI), Y3
+	VCVTPS2PD 16(SI), Y4
+	VSUBPD Y5, Y3, Y3
+	VSUBPD Y5, Y4, Y4
+	VFMADD231PD Y3, Y3, Y0
+	VFMADD231PD Y4, Y4, Y2
+	ADDQ $32, SI
+	DECQ CX
+	JNE yvloop
+
+yvdone:
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	MOVSD X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func rowNormAVX2(dst, x, gamma, beta *float32, n int, hi, lo, inv float32)   (n % 8 == 0)
+// dst = ((x-hi)-lo)·inv·gamma + beta
+TEXT ·rowNormAVX2(SB), NOSPLIT, $0-52
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ gamma+16(FP), DX
+	MOVQ beta+24(FP), BX
+	MOVQ n+32(FP), CX
+	VBROADCASTSS hi+40(FP), Y5
+	VBROADCASTSS lo+44(FP), Y6
+	VBROADCASTSS inv+48(FP), Y7
+	SHRQ $3, CX
+	JE yndone
+
+ynloop:
+	VMOVUPS (SI), Y0
+	VSUBPS Y5, Y0, Y0
+	VSUBPS Y6, Y0, Y0
+	VMULPS Y7, Y0, Y0
+	VMOVUPS (BX), Y1
+	VFMADD231PS (DX), Y0, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, BX
+	ADDQ $32, DI
+	DECQ CX
+	JNE ynloop
+
+yndone:
 	VZEROUPPER
 	RET

@@ -37,6 +37,12 @@ const insertChunk = 1024
 // text with no known word, empty text included, and then the error also
 // wraps errs.ErrNoKnownTokens), or ctx.Err(). An error about one
 // document names its ID.
+//
+// On a collection opened with OpenFile, Add returns once the call is in
+// the log (flushed to stable storage under WithLogSync(true)), and the
+// documents become visible to queries only then; if the log cannot be
+// written, the collection is unchanged. After Close, Add fails with
+// errs.ErrClosed.
 func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -54,14 +60,11 @@ func (c *Collection) Add(ctx context.Context, docs ...Document) error {
 			return err
 		}
 	}
-	vecs, err := c.encodeDocuments(ctx, uniq)
+	vecs, extra, err := c.encodeDocuments(ctx, uniq)
 	if err != nil {
 		return err
 	}
-	if err := c.insert(ctx, uniq, vecs); err != nil {
-		return err
-	}
-	return c.deleteStale(ctx, stale)
+	return c.insert(ctx, uniq, vecs, extra, stale)
 }
 
 // prepareDocuments validates docs and returns them with repeated IDs
@@ -112,38 +115,55 @@ func invalidUTF8At(s string) int {
 	return -1 // unreachable: ValidString found an invalid byte
 }
 
-// encodeDocuments returns one checked vector per document.
-func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]float32, error) {
+// encodeDocuments returns one checked vector per document and, when the
+// collection stores sparse weights or ColBERT vectors, the encoder's full
+// outputs (checked by checkMulti), one per document.
+func (c *Collection) encodeDocuments(ctx context.Context, docs []Document) ([][]float32, []embed.MultiEmbedding, error) {
 	vecs := make([][]float32, 0, len(docs))
+	var extra []embed.MultiEmbedding
 	texts := make([]string, 0, min(c.cfg.batchSize, len(docs)))
 	for start := 0; start < len(docs); start += c.cfg.batchSize {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		batch := docs[start:min(start+c.cfg.batchSize, len(docs))]
 		texts = texts[:0]
 		for _, d := range batch {
 			texts = append(texts, d.Text)
 		}
-		out, err := embed.EncodeDocuments(ctx, c.enc, texts)
+		var out [][]float32
+		var multi []embed.MultiEmbedding
+		var err error
+		if c.multi() {
+			multi, err = c.enc.(embed.MultiEncoder).EncodeMulti(ctx, texts)
+			out = denseOf(multi)
+		} else {
+			out, err = embed.EncodeDocuments(ctx, c.enc, texts)
+		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-				return nil, err
+				return nil, nil, err
 			}
-			return nil, fmt.Errorf("ganada: encoding documents %d..%d (first ID %q): %w", start, start+len(batch)-1, batch[0].ID, err)
+			return nil, nil, fmt.Errorf("ganada: encoding documents %d..%d (first ID %q): %w", start, start+len(batch)-1, batch[0].ID, err)
 		}
 		if len(out) != len(batch) {
-			return nil, fmt.Errorf("ganada: %d vectors for %d texts: %w", len(out), len(batch), errs.ErrEncoder)
+			return nil, nil, fmt.Errorf("ganada: %d vectors for %d texts: %w", len(out), len(batch), errs.ErrEncoder)
 		}
 		for i, v := range out {
 			if err := c.checkVector(v, texts[i]); err != nil {
-				return nil, fmt.Errorf("ganada: document %q: %w", batch[i].ID, err)
+				return nil, nil, fmt.Errorf("ganada: document %q: %w", batch[i].ID, err)
+			}
+			if multi != nil {
+				if err := c.checkMulti(multi[i]); err != nil {
+					return nil, nil, fmt.Errorf("ganada: document %q: %w", batch[i].ID, err)
+				}
 			}
 		}
+		extra = append(extra, multi...)
 		vecs = append(vecs, out...)
 		c.report(Progress{Encoded: len(vecs), Total: len(docs)})
 	}
-	return vecs, nil
+	return vecs, extra, nil
 }
 
 // tokenLister is implemented by encoders that can list the vocabulary
@@ -206,11 +226,18 @@ func (c *Collection) report(p Progress) {
 	}
 }
 
-// insert adds the encoded documents under fresh index ids, then makes them
-// current and retires the versions they replace.
-func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32) error {
+// insert adds the encoded documents (and their extra encoder outputs,
+// when the collection stores them) under fresh index ids, writes them
+// (with the stored documents of IDs stale, chunks a chunked Add replaces,
+// that are still there) to the log of an attached collection, then makes
+// them current and retires the versions they replace and the stale ones,
+// all at once.
+func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float32, extra []embed.MultiEmbedding, stale []string) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	if c.closed {
+		return fmt.Errorf("ganada: the collection is closed: %w", errs.ErrClosed)
+	}
 
 	// Register the new versions. Until published they are in byNum but not
 	// current, so queries (which filter while pending > 0) skip them.
@@ -250,8 +277,43 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 				break
 			}
 		}
+		if extra != nil {
+			if err = c.addMulti(ctx, nums[done:end], extra[done:end]); err != nil {
+				break
+			}
+		}
 		done = end
 		c.report(Progress{Encoded: len(docs), Indexed: done, Total: len(docs)})
+	}
+	// The stale documents still stored (another writer may have deleted
+	// some): with wmu held, the maps change under no one else.
+	var staleNums []uint64
+	if err == nil && len(stale) > 0 {
+		adding := make(map[string]bool, len(docs))
+		for _, d := range docs {
+			adding[d.ID] = true
+		}
+		c.mu.RLock()
+		for _, id := range stale {
+			if n, ok := c.byID[id]; ok && !adding[id] {
+				staleNums = append(staleNums, n)
+				adding[id] = true
+			}
+		}
+		c.mu.RUnlock()
+	}
+	if err == nil && c.wal != nil {
+		ops := logOps{adds: make([]*entry, len(docs)), vecs: vecs, dels: staleNums}
+		for i := range docs {
+			ops.adds[i] = &entry{doc: docs[i], num: nums[i]}
+		}
+		if extra != nil {
+			ops.outputs = make([][]byte, len(docs))
+			for i := range extra {
+				ops.outputs[i] = c.encodeOutputs(extra[i])
+			}
+		}
+		err = c.logCall(ops)
 	}
 	if err != nil {
 		c.rollback(ctx, nums)
@@ -267,6 +329,11 @@ func (c *Collection) insert(ctx context.Context, docs []Document, vecs [][]float
 			delete(c.byNum, prev)
 		}
 		c.byID[d.ID] = nums[i]
+	}
+	for _, n := range staleNums {
+		delete(c.byID, c.byNum[n].doc.ID)
+		delete(c.byNum, n)
+		old = append(old, n)
 	}
 	c.pending += len(old) - len(docs)
 	c.mu.Unlock()
@@ -285,6 +352,7 @@ func (c *Collection) rollback(ctx context.Context, all []uint64) {
 		if c.lex != nil && c.lex.Contains(n) {
 			_ = c.lex.Delete(ctx, n)
 		}
+		c.deleteMulti(n)
 	}
 	c.mu.Lock()
 	for _, n := range all {
@@ -309,6 +377,7 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 				err = fmt.Errorf("ganada: removing a replaced or deleted text from the lexical index: %w", e)
 			}
 		}
+		c.deleteMulti(n)
 	}
 	c.mu.Lock()
 	c.pending -= len(nums)
@@ -319,14 +388,21 @@ func (c *Collection) retire(ctx context.Context, nums []uint64) error {
 // Delete removes the documents with these IDs; the ID of a document
 // stored as chunks (WithChunking) removes all its chunks. If any ID is absent it
 // returns an error wrapping errs.ErrNotFound and removes nothing. A cancelled
-// context returns ctx.Err() before anything is removed.
+// context returns ctx.Err() before anything is removed. On a collection
+// opened with OpenFile the deletion is in the log before anything is
+// removed, as for Add; after Close, Delete fails with errs.ErrClosed.
 func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.mu.Lock()
+	if c.closed {
+		return fmt.Errorf("ganada: the collection is closed: %w", errs.ErrClosed)
+	}
+	// With wmu held the maps change under no one else: read them, log the
+	// deletion, then apply it.
+	c.mu.RLock()
 	ids = c.expandParents(ids)
 	seen := make(map[string]bool, len(ids))
 	nums := make([]uint64, 0, len(ids))
@@ -337,11 +413,21 @@ func (c *Collection) Delete(ctx context.Context, ids ...string) error {
 		seen[id] = true
 		n, ok := c.byID[id]
 		if !ok {
-			c.mu.Unlock()
+			c.mu.RUnlock()
 			return fmt.Errorf("ganada: %q: %w", id, errs.ErrNotFound)
 		}
 		nums = append(nums, n)
 	}
+	c.mu.RUnlock()
+	if len(nums) == 0 {
+		return nil
+	}
+	if c.wal != nil {
+		if err := c.logCall(logOps{dels: nums}); err != nil {
+			return err
+		}
+	}
+	c.mu.Lock()
 	for _, n := range nums {
 		delete(c.byID, c.byNum[n].doc.ID)
 		delete(c.byNum, n)
@@ -358,4 +444,56 @@ func indexDocs(docs []Document) []index.Doc {
 		out[i] = index.Doc{Key: d.ID, Text: d.Text, Metadata: d.Metadata}
 	}
 	return out
+}
+
+// SetMetadata replaces the metadata of the document stored under id with
+// a copy of md, keeping its text and its vectors: nothing is encoded, and
+// the lexical, sparse and ColBERT entries stay as they are. Queries see
+// the old or the new metadata, never a mix. Errors wrap errs.ErrNotFound
+// (no document id), errs.ErrInvalidInput (md not valid UTF-8) or
+// errs.ErrUnsupported (a collection WithIndex over an index.DocumentIndex,
+// which keeps the metadata itself); a cancelled ctx returns ctx.Err()
+// before anything changes. On a collection opened with OpenFile the update
+// is in the log before it applies, as for Add; after Close it fails with
+// errs.ErrClosed.
+func (c *Collection) SetMetadata(ctx context.Context, id string, md map[string]string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for k, v := range md {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return fmt.Errorf("ganada: SetMetadata(%q): metadata %q=%q is not valid UTF-8: %w", id, k, v, errs.ErrInvalidInput)
+		}
+	}
+	if _, ok := c.idx.(index.DocumentIndex); ok {
+		return fmt.Errorf("ganada: SetMetadata(%q): the index %T keeps the documents: %w", id, c.idx, errs.ErrUnsupported)
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.closed {
+		return fmt.Errorf("ganada: SetMetadata(%q): the collection is closed: %w", id, errs.ErrClosed)
+	}
+	// With wmu held the maps change under no one else: read them, log the
+	// update (a collection opened with OpenFile), then apply it.
+	c.mu.RLock()
+	num, ok := c.byID[id]
+	var old *entry
+	if ok {
+		old = c.byNum[num]
+	}
+	c.mu.RUnlock()
+	if !ok {
+		return fmt.Errorf("ganada: SetMetadata(%q): %w", id, errs.ErrNotFound)
+	}
+	// A new entry: queries holding the old one keep reading it unchanged.
+	e := &entry{doc: Document{ID: old.doc.ID, Text: old.doc.Text, Metadata: copyMetadata(md)}, num: num}
+	if c.wal != nil {
+		if err := c.logCall(logOps{sets: []*entry{e}}); err != nil {
+			return err
+		}
+	}
+	c.mu.Lock()
+	c.byNum[num] = e
+	c.mu.Unlock()
+	return nil
 }

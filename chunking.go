@@ -4,8 +4,6 @@
 package ganada
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -170,24 +168,4 @@ func (c *Collection) expandParents(ids []string) []string {
 		}
 	}
 	return out
-}
-
-// deleteStale deletes the documents a chunked Add replaced, ignoring those
-// another writer deleted meanwhile.
-func (c *Collection) deleteStale(ctx context.Context, stale []string) error {
-	if len(stale) == 0 {
-		return nil
-	}
-	c.mu.RLock()
-	present := stale[:0]
-	for _, id := range stale {
-		if _, ok := c.byID[id]; ok {
-			present = append(present, id)
-		}
-	}
-	c.mu.RUnlock()
-	if err := c.Delete(context.WithoutCancel(ctx), present...); err != nil && !errors.Is(err, errs.ErrNotFound) {
-		return fmt.Errorf("ganada: removing the replaced chunks: %w", err)
-	}
-	return nil
 }

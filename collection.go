@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/ganada/ganada/errs"
+	"os"
 	"slices"
 	"sort"
 	"sync"
@@ -16,6 +17,8 @@ import (
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
 	"github.com/ganada/ganada/index/lexical"
+	"github.com/ganada/ganada/index/multivec"
+	"github.com/ganada/ganada/index/sparse"
 )
 
 // Document is a text to search, under a caller-chosen ID, with optional
@@ -40,14 +43,17 @@ type Document struct {
 // A Collection is safe for concurrent use. Queries run in parallel with each
 // other and with Add, Delete and Save; Add, Delete, Compact and Save are
 // serialised among themselves (encoding, the slow part of Add, runs before
-// that and in parallel). A query never sees a half-finished Add or Delete:
+// that and in parallel). A collection opened with OpenFile writes each Add
+// and Delete to its log before the call's change becomes visible. A query never sees a half-finished Add or Delete:
 // each call's documents appear, or disappear, all at once.
 type Collection struct {
 	enc embed.Encoder
 	id  embed.Identity
 	cfg config
 	idx index.Index
-	lex *lexical.Index // the BM25 index of the texts (WithLexical), or nil
+	lex *lexical.Index  // the BM25 index of the texts (WithLexical), or nil
+	sp  *sparse.Index   // the encoder's lexical weights (WithSparse), or nil
+	col *multivec.Store // the encoder's ColBERT vectors (WithColBERT), or nil
 
 	// wmu serialises the writers (Add's insertion, Delete, Compact, Save), so
 	// that every change to the index and the maps is made by one goroutine.
@@ -61,6 +67,18 @@ type Collection struct {
 	byNum   map[uint64]*entry // index id → document, for every id in the index
 	next    uint64            // next index id to assign; ids are never reused
 	pending int               // ids in the index that are not current (mid-Add or mid-Delete)
+
+	// The file a collection opened with OpenFile is attached to (durable.go);
+	// guarded by wmu.
+	wal        *walLog  // its log, nil for a collection not attached
+	lock       *os.File // the locked path+".lock" (lock_*.go)
+	closed     bool     // Close ran: writers fail
+	closing    bool     // Close started: no background compaction starts
+	compacting bool     // a background compaction is running
+	bgErr      error    // the last background compaction's failure
+	bg         sync.WaitGroup
+	bgCtx      context.Context // cancelled by Close
+	bgCancel   context.CancelFunc
 }
 
 // entry is a stored document under its index id.
@@ -182,6 +200,9 @@ func build(enc embed.Encoder, opts []Option) (*Collection, error) {
 			return nil, fmt.Errorf("ganada: %w", err)
 		}
 	}
+	if err := c.initMulti(cfg.sparse, cfg.colbert); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -190,6 +211,9 @@ func checkExternal(cfg config, dim int, id embed.Identity) error {
 	x := cfg.external
 	if _, ok := x.(index.DocumentIndex); ok && cfg.lexical {
 		return fmt.Errorf("ganada: WithLexical: %T keeps the documents, and the lexical index would be in process only: %w", x, errs.ErrInvalidOption)
+	}
+	if _, ok := x.(index.DocumentIndex); ok && (cfg.sparse || cfg.colbert) {
+		return fmt.Errorf("ganada: WithSparse, WithColBERT: %T keeps the documents, and the sparse weights and ColBERT vectors would be in process only: %w", x, errs.ErrInvalidOption)
 	}
 	if x.Dim() != dim {
 		return fmt.Errorf("ganada: WithIndex: index dimension %d, encoder dimension %d: %w", x.Dim(), dim, errs.ErrDimension)
@@ -295,23 +319,6 @@ func (c *Collection) IDs() []string {
 	c.mu.RUnlock()
 	sort.Strings(ids)
 	return ids
-}
-
-// Compact reclaims the index memory held by deleted and replaced documents.
-// The HNSW index keeps them as routing-only tombstones (also written by
-// Save) until compacted; the Flat index has none, so Compact does nothing.
-// Queries wait while it runs.
-func (c *Collection) Compact() error {
-	x, ok := c.idx.(interface{ Compact() error })
-	if !ok {
-		return nil
-	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if err := x.Compact(); err != nil {
-		return fmt.Errorf("ganada: compact: %w", err)
-	}
-	return nil
 }
 
 func copyMetadata(m map[string]string) map[string]string {

@@ -302,7 +302,7 @@ func TestDelete(t *testing.T) {
 			if err := c.Add(ctx, docs[0]); err != nil || !c.Contains(docs[0].ID) {
 				t.Fatalf("re-add after delete: %v", err)
 			}
-			if err := c.Compact(); err != nil {
+			if err := c.Compact(ctx); err != nil {
 				t.Fatal(err)
 			}
 			hits, err := c.Query(ctx, docs[0].Text, 1)

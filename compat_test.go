@@ -1,6 +1,6 @@
-// This file checks that collection files of format versions 1 to 3 still
+// This file checks that collection files of format versions 1 to 4 still
 // load with everything they held, and that saving them again writes
-// version 4. testdata/v1-*.gcol were written by the code before the file
+// version 5. testdata/v1-*.gcol were written by the code before the file
 // format moved onto internal/persist and CONF stopped repeating the
 // index's parameters; testdata/v2-*.gcol by the code before the
 // Collection's own prompts became the encoder's (each is its v1 file
@@ -8,7 +8,10 @@
 // prompts before the texts itself; now the encoder does, so these files
 // load with embed.WithPrompts around the same encoder. testdata/v3-*.gcol
 // were written by the code before the lexical index (version 4), each its
-// v2 file loaded and saved again.
+// v2 file loaded and saved again. testdata/v4-*.gcol were written by the
+// code before the sparse weights and ColBERT vectors (version 5), each its
+// v3 file loaded and saved again (v4-hnsw.gcol WithLexical, so it holds a
+// lexical index); the program is in the comment of TestLoadVersions1To4.
 
 package ganada_test
 
@@ -38,7 +41,28 @@ var v1Docs = []ganada.Document{
 	{ID: "e", Text: "cats and dogs living together"},
 }
 
-func TestLoadVersions1To3(t *testing.T) {
+// TestLoadVersions1To4 loads every older file. The v4 files were made at
+// commit eb5053d by this test, run in that tree:
+//
+//	func TestGenV4(t *testing.T) {
+//		for _, f := range []string{"hnsw", "flat"} {
+//			h := newHashEncoder(8)
+//			var enc embed.Encoder = h
+//			opts := []ganada.Option{}
+//			if f == "hnsw" {
+//				enc, _ = embed.WithPrompts(h, "query: ", "passage: ")
+//				opts = append(opts, ganada.WithLexical())
+//			}
+//			c, err := ganada.Load(ctx, "testdata/v3-"+f+".gcol", enc, opts...)
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			if err := c.Save(ctx, "v4-"+f+".gcol"); err != nil {
+//				t.Fatal(err)
+//			}
+//		}
+//	}
+func TestLoadVersions1To4(t *testing.T) {
 	for _, tc := range []struct {
 		file           string
 		kind           ganada.IndexKind
@@ -53,6 +77,8 @@ func TestLoadVersions1To3(t *testing.T) {
 		{"testdata/v2-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
 		{"testdata/v3-hnsw.gcol", ganada.HNSW, index.Dot, "query: ", "passage: ", 8, 50, 40, 7},
 		{"testdata/v3-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
+		{"testdata/v4-hnsw.gcol", ganada.HNSW, index.Dot, "query: ", "passage: ", 8, 50, 40, 7},
+		{"testdata/v4-flat.gcol", ganada.Flat, index.L2, "", "", 0, 0, 0, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			h := newHashEncoder(8)
@@ -94,6 +120,17 @@ func TestLoadVersions1To3(t *testing.T) {
 				if last := h.texts[len(h.texts)-1]; last != tc.qPrompt+"cat" {
 					t.Fatalf("query encoded as %q, want the query prompt %q", last, tc.qPrompt)
 				}
+				if lex := tc.file == "testdata/v4-hnsw.gcol"; c.Lexical() != lex {
+					t.Fatalf("Lexical() = %v, want %v", c.Lexical(), lex)
+				} else if lex {
+					hits, err := c.Query(ctx, "cat", 4, ganada.WithLexicalOnly())
+					if err != nil || len(hits) != 1+extra || hits[0].ID != "a" && hits[0].ID != "f" {
+						t.Fatalf("lexical query: %+v %v", hits, err)
+					}
+				}
+				if c.Sparse() || c.ColBERT() {
+					t.Fatal("an old file loaded with sparse weights or ColBERT vectors")
+				}
 			}
 			c, err := ganada.Load(ctx, tc.file, enc)
 			if err != nil {
@@ -105,19 +142,19 @@ func TestLoadVersions1To3(t *testing.T) {
 				t.Fatal(err)
 			}
 			check(c, 1)
-			// Saved again, it is version 4 and loads the same.
+			// Saved again, it is version 5 and loads the same.
 			path := saveTemp(t, c)
 			b, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v := binary.LittleEndian.Uint32(b[8:12]); v != 4 {
+			if v := binary.LittleEndian.Uint32(b[8:12]); v != 5 {
 				t.Fatalf("saved as version %d", v)
 			}
-			// CONF holds only the kind, the metric, the next id (6) and
-			// the lexical flag.
-			if n := confLen(t, b); n != 4 {
-				t.Fatalf("CONF of %d bytes in version 4", n)
+			// CONF holds only the kind, the metric, the next id (6), the
+			// lexical flag and the outputs flags.
+			if n := confLen(t, b); n != 5 {
+				t.Fatalf("CONF of %d bytes in version 5", n)
 			}
 			c2, err := ganada.Load(ctx, path, enc)
 			if err != nil {
@@ -135,7 +172,7 @@ func TestFormatVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for v, want := range map[uint32]error{0: errs.ErrCorrupt, 5: errs.ErrUnsupported, 1 << 31: errs.ErrUnsupported} {
+	for v, want := range map[uint32]error{0: errs.ErrCorrupt, 6: errs.ErrUnsupported, 1 << 31: errs.ErrUnsupported} {
 		b := bytes.Clone(good)
 		binary.LittleEndian.PutUint32(b[8:12], v)
 		if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, want) {
@@ -143,8 +180,8 @@ func TestFormatVersions(t *testing.T) {
 		}
 	}
 	// A version-1 CONF read as version 2, or a version-1 IDEN read as
-	// version 3 or 4, is corrupt, not misread.
-	for _, v := range []uint32{2, 3, 4} {
+	// version 3 to 5, is corrupt, not misread.
+	for _, v := range []uint32{2, 3, 4, 5} {
 		b := bytes.Clone(good)
 		binary.LittleEndian.PutUint32(b[8:12], v)
 		if _, err := ganada.Read(ctx, bytes.NewReader(b), newHashEncoder(8)); !errors.Is(err, errs.ErrCorrupt) {

@@ -202,7 +202,7 @@ func TestConcurrentAddQueryDelete(t *testing.T) {
 						return
 					}
 					if i%4 == 3 {
-						if err := c.Compact(); err != nil {
+						if err := c.Compact(ctx); err != nil {
 							report(err)
 							return
 						}

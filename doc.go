@@ -20,13 +20,25 @@
 // checksummed file holding the documents, their metadata, the vectors and
 // the index, and records the encoder's identity: Load refuses an encoder
 // with another identity (errs.ErrEncoderMismatch), because vectors from two
-// embedding spaces must not be compared.
+// embedding spaces must not be compared. OpenFile instead attaches a
+// collection to its file: each Add and Delete is appended to a log beside
+// it and flushed before returning, and Compact folds the log into the
+// file, so a change to a large collection writes the change, not the file.
 //
 // With WithLexical the collection also keeps a BM25 index of the texts
 // (index/lexical: Lucene's BM25, an analyzer for English, Korean and other
 // CJK text) in step with Add and Delete and in the same file; queries then
 // rank by BM25 alone (WithLexicalOnly) or fuse the dense and lexical lists
 // (WithHybrid with RRF or WeightedSum), filters applying to both.
+//
+// With an encoder that has BGE-M3's three outputs (embed.MultiEncoder:
+// transformer.M3), WithSparse and WithColBERT also store each document's
+// lexical weights (index/sparse) and ColBERT token vectors
+// (index/multivec), saved in the same file; queries then rank by the
+// lexical weights (WithSparseOnly), by FlagEmbedding's compute_score
+// combination of the dense, sparse and ColBERT scores (WithM3), or rescore
+// any search's candidates by MaxSim (WithMaxSim), all from the stored
+// outputs: only the query is encoded.
 //
 // # Repository map
 //
@@ -41,7 +53,8 @@
 //     fallbacks.
 //   - matryoshka: dimension truncation with renormalisation.
 //   - index: exact (index/flat) and HNSW (index/hnsw) top-k search, and
-//     the BM25 inverted index (index/lexical).
+//     the BM25 inverted index (index/lexical), the learned-sparse index
+//     (index/sparse) and the ColBERT vector store (index/multivec).
 //   - eval: STS and retrieval metrics, ANN recall.
 //   - internal: matrix products (internal/gemm) and transformer row
 //     operations (internal/nn) for embed/transformer, and the crash-safe

@@ -142,3 +142,28 @@ func ExampleWithHybrid() {
 	// hybrid: reset
 	// hybrid: wifi
 }
+
+// Change a document's metadata without encoding it again.
+func ExampleCollection_SetMetadata() {
+	ctx := context.Background()
+	enc, err := glove.Load()
+	if err != nil {
+		log.Fatal(err)
+	}
+	col, err := ganada.NewCollection(enc, ganada.WithFlat())
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := col.Add(ctx, ganada.Document{ID: "a", Text: "The cat sat on the mat.", Metadata: map[string]string{"status": "draft"}}); err != nil {
+		log.Fatal(err)
+	}
+	if err := col.SetMetadata(ctx, "a", map[string]string{"status": "published"}); err != nil {
+		log.Fatal(err)
+	}
+	hits, err := col.Query(ctx, "cat", 1, ganada.WithFilter(ganada.Where("status", "published")))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(hits[0].ID, hits[0].Metadata["status"])
+	// Output: a published
+}

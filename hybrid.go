@@ -22,6 +22,8 @@ const (
 	modeDense queryMode = iota
 	modeLexical
 	modeHybrid
+	modeSparse // WithSparseOnly (m3.go)
+	modeM3     // WithM3 (m3.go)
 )
 
 // DefaultRRFK is the k of Reciprocal Rank Fusion (Cormack, Clarke and
@@ -129,7 +131,7 @@ func (c *Collection) resolveQuery(opts []QueryOption, text bool) (queryConfig, e
 			return queryConfig{}, err
 		}
 	}
-	if q.mode != modeDense {
+	if q.mode == modeLexical || q.mode == modeHybrid {
 		if c.lex == nil {
 			return queryConfig{}, fmt.Errorf("ganada: %s: the collection has no lexical index (make it WithLexical): %w", q.option, errs.ErrInvalidOption)
 		}
@@ -137,13 +139,20 @@ func (c *Collection) resolveQuery(opts []QueryOption, text bool) (queryConfig, e
 			return queryConfig{}, fmt.Errorf("ganada: %s: QueryVector has no text to search: %w", q.option, errs.ErrInvalidOption)
 		}
 	}
+	if err := c.checkMultiQuery(&q, text); err != nil {
+		return queryConfig{}, err
+	}
 	return q, nil
 }
 
 // searchMode runs the search q's mode asks for; the caller holds mu for
-// reading and sopts carries its filter.
-func (c *Collection) searchMode(ctx context.Context, vec []float32, text string, k int, q queryConfig, sopts []index.SearchOption) ([]index.Result, error) {
+// reading and sopts carries its filter, allow (nil: none).
+func (c *Collection) searchMode(ctx context.Context, vec []float32, text string, k int, q queryConfig, sopts []index.SearchOption, allow func(uint64) bool) ([]index.Result, error) {
 	switch q.mode {
+	case modeSparse:
+		return c.searchSparse(ctx, q, k, allow)
+	case modeM3:
+		return c.searchM3(ctx, vec, k, q, sopts, allow)
 	case modeLexical:
 		res, err := c.lex.Search(ctx, text, k, sopts...)
 		if err != nil {

@@ -74,6 +74,14 @@ type config struct {
 	lexical   bool             // keep a BM25 index beside the vectors (WithLexical)
 	lexOpts   []lexical.Option // its options
 	splitter  *chunk.Splitter  // WithChunking's
+	sparse    bool             // store the encoder's lexical weights (WithSparse)
+	colbert   bool             // store its ColBERT vectors (WithColBERT)
+
+	// OpenFile's log (durable.go): WithLogSync(false), WithAutoCompact.
+	logNoSync    bool
+	compactRatio float64
+	compactMin   int64
+	compactSet   bool
 
 	// fixed lists options that Load may not change (the saved file
 	// determines them), by name, in the order they were given.

@@ -3,14 +3,16 @@
 // The file is an internal/persist container (sections checksummed with
 // CRC-32C, little-endian):
 //
-//	file    = magic "GANADACL" version:u32 IDEN CONF DOCS INDX [LEXI] end
+//	file    = magic "GANADACL" version:u32 IDEN CONF DOCS INDX [LEXI]
+//	          [SPRS] [COLB] end
 //	section = tag[4] length:u64 payload[length] crc32c(payload):u32
 //	end     = "END." 0:u64 0:u32
 //
 //	IDEN    = str model, str revision, uvarint dim, u8 normalized,
 //	          str prompt, str query prompt, str document prompt
 //	CONF    = u8 index kind, u8 metric, uvarint next index id,
-//	          u8 lexical (1 when LEXI follows INDX, else 0)
+//	          u8 lexical (1 when LEXI follows INDX, else 0),
+//	          u8 outputs (bit 0: SPRS follows, bit 1: COLB follows)
 //	DOCS    = uvarint count, count × (uvarint index id, str ID, str text,
 //	          uvarint n, n × (str key, str value)), by ascending index id,
 //	          metadata keys sorted
@@ -22,10 +24,15 @@
 //	LEXI    = the lexical index's own WriteTo format (index/lexical:
 //	          analyzer name, k1, b, terms, each document's term counts),
 //	          streamed like INDX
+//	SPRS    = the encoder's lexical weights per document (WithSparse),
+//	          index/sparse's WriteTo format, streamed like INDX
+//	COLB    = the encoder's ColBERT vectors per document (WithColBERT),
+//	          index/multivec's WriteTo format, streamed like INDX
 //	str     = uvarint byte length, UTF-8 bytes
 //
-// Versions 1 to 3 are still read; version 3 is version 4 without the
-// lexical byte of CONF and without LEXI. Their IDEN ends with the prompt, and
+// Versions 1 to 4 are still read; version 4 is version 5 without the
+// outputs byte of CONF and without SPRS and COLB; version 3 is version 4
+// without the lexical byte of CONF and without LEXI. Their IDEN ends with the prompt, and
 // their CONF holds the prompts the Collection itself put before queries
 // and documents (an option since removed) before the next id: u8 kind,
 // u8 metric, str query prefix, str document prefix, uvarint next id. The
@@ -47,6 +54,7 @@ import (
 	"fmt"
 	"github.com/ganada/ganada/errs"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"sort"
@@ -56,13 +64,15 @@ import (
 	"github.com/ganada/ganada/index/flat"
 	"github.com/ganada/ganada/index/hnsw"
 	"github.com/ganada/ganada/index/lexical"
+	"github.com/ganada/ganada/index/multivec"
+	"github.com/ganada/ganada/index/sparse"
 	"github.com/ganada/ganada/internal/atomicfile"
 	"github.com/ganada/ganada/internal/persist"
 )
 
 const (
 	fileMagic   = "GANADACL"
-	fileVersion = 4
+	fileVersion = 5
 )
 
 // Save writes the collection to path atomically: into a temporary file in
@@ -77,10 +87,18 @@ const (
 // being written. Errors read "ganada: save PATH: ..." and wrap their cause
 // (for example fs.ErrNotExist for a missing directory). Cancelling ctx
 // stops the writing (checked before every write to the file) and leaves
-// path as it was, with ctx's error.
+// path as it was, with ctx's error. Saving a collection opened with
+// OpenFile to its own path is a compaction (see Compact): the new file
+// holds the log's changes and the log starts empty.
 func (c *Collection) Save(ctx context.Context, path string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("ganada: save %s: %w", path, err)
+	}
+	if c.attachedTo(path) {
+		if err := c.compactLog(ctx, false); err != nil {
+			return fmt.Errorf("ganada: save %s: %w", path, err)
+		}
+		return nil
 	}
 	err := atomicfile.Write(path, func(w io.Writer) error {
 		_, err := c.writeTo(persist.ContextWriter(ctx, w))
@@ -114,6 +132,11 @@ func (c *Collection) writeTo(w io.Writer) (int64, error) {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	return c.writeToLocked(w)
+}
+
+// writeToLocked is writeTo for a caller holding wmu.
+func (c *Collection) writeToLocked(w io.Writer) (int64, error) {
 	// With wmu held no writer is running, so the maps are stable and every
 	// id in the index is current (pending == 0).
 	pw := persist.NewWriter(w)
@@ -133,6 +156,24 @@ func (c *Collection) writeTo(w io.Writer) (int64, error) {
 			n, err := c.lex.WriteTo(w)
 			if err != nil {
 				err = fmt.Errorf("writing the lexical index: %w", err)
+			}
+			return n, err
+		})
+	}
+	if c.sp != nil {
+		pw.Stream("SPRS", func(w io.Writer) (int64, error) {
+			n, err := c.sp.WriteTo(w)
+			if err != nil {
+				err = fmt.Errorf("writing the sparse weights: %w", err)
+			}
+			return n, err
+		})
+	}
+	if c.col != nil {
+		pw.Stream("COLB", func(w io.Writer) (int64, error) {
+			n, err := c.col.WriteTo(w)
+			if err != nil {
+				err = fmt.Errorf("writing the ColBERT vectors: %w", err)
 			}
 			return n, err
 		})
@@ -171,6 +212,9 @@ func (c *Collection) writeDocs(pw *persist.Writer) {
 	pw.End()
 }
 
+// appendEntry encodes a document under its index id, as DOCS holds it and
+// as the log's records carry it (wal.go): a new per-document field added
+// here, and read back in decodeEntry, reaches both.
 func appendEntry(b []byte, e *entry) []byte {
 	b = persist.AppendUvarint(b, e.num)
 	b = persist.AppendString(b, e.doc.ID)
@@ -198,13 +242,21 @@ func appendIdentity(b []byte, id embed.Identity) []byte {
 	return persist.AppendString(b, id.DocumentPrompt)
 }
 
-// appendConfig encodes CONF (version 4): only what the index does not
-// record itself, and whether a lexical index follows it.
+// appendConfig encodes CONF (version 5): only what the index does not
+// record itself, whether a lexical index follows it, and which of the
+// encoder's extra outputs follow.
 func (c *Collection) appendConfig(b []byte) []byte {
 	b = append(b, byte(c.cfg.kind), byte(c.cfg.metric))
 	b = persist.AppendUvarint(b, c.next)
-	return append(b, boolByte(c.lex != nil))
+	b = append(b, boolByte(c.lex != nil))
+	return append(b, boolByte(c.sp != nil)|boolByte(c.col != nil)<<1)
 }
+
+// The bits of CONF's outputs byte.
+const (
+	outSparse  = 1 << 0
+	outColBERT = 1 << 1
+)
 
 func boolByte(v bool) byte {
 	if v {
@@ -223,34 +275,75 @@ func boolByte(v bool) byte {
 // Damaged or truncated files yield an error wrapping errs.ErrCorrupt. Load
 // first removes the temporary files that Saves of path killed mid-write
 // left behind (see Save; best effort, errors are ignored).
+//
+// When the log of a collection opened with OpenFile lies beside path
+// (path+".log") and continues this file, Load replays it, so the
+// collection holds every change OpenFile's collection acknowledged; a torn
+// tail is ignored (Load writes nothing: the file is left as it is), a
+// damaged log is an error wrapping errs.ErrCorrupt naming the log and the
+// offset. The loaded collection is not attached to path: its changes stay
+// in memory until a Save (after which the log, naming the older file, is
+// ignored), as for a collection loaded without a log.
 func Load(ctx context.Context, path string, enc embed.Encoder, opts ...Option) (*Collection, error) {
+	c, _, _, err := load(ctx, path, enc, opts, false)
+	return c, err
+}
+
+// load is Load; it also returns the snapshot's identity and what replaying
+// the log found. lenient accepts a WithMetric that agrees with the file
+// (OpenFile's reopening).
+func load(ctx context.Context, path string, enc embed.Encoder, opts []Option, lenient bool) (*Collection, snapID, logState, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("ganada: load %s: %w", path, err)
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
 	}
 	atomicfile.RemoveStale(path)
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("ganada: load: %w", err)
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load: %w", err)
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<20)
-	c, err := Read(ctx, br, enc, opts...)
+	h := &crcCounter{r: f}
+	br := bufio.NewReaderSize(h, 1<<20)
+	c, err := read(ctx, br, enc, opts, lenient)
 	if err != nil {
-		return nil, fmt.Errorf("ganada: load %s: %w", path, err)
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
 		if err == nil {
 			err = errors.New("data after the end marker")
 		}
-		return nil, fmt.Errorf("ganada: load %s: %w: %w", path, errs.ErrCorrupt, err)
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w: %w", path, errs.ErrCorrupt, err)
 	}
-	return c, nil
+	id := snapID{size: h.n, crc: h.crc, next: c.next}
+	lp := logPath(path)
+	lf, err := os.Open(lp)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, id, logState{}, nil
+	}
+	if err != nil {
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
+	}
+	defer lf.Close()
+	st, err := lf.Stat()
+	if err != nil {
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
+	}
+	ls, err := c.replayLog(ctx, lf, st.Size(), lp, id)
+	if err != nil {
+		return nil, snapID{}, logState{}, fmt.Errorf("ganada: load %s: %w", path, err)
+	}
+	return c, id, ls, nil
 }
 
 // Read reads a collection written by WriteTo from r, consuming exactly the
 // bytes WriteTo wrote; see Load. Cancelling ctx stops the reading (checked
 // before every read from r), with ctx's error.
 func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (*Collection, error) {
+	return read(ctx, r, enc, opts, false)
+}
+
+// read is Read; lenient accepts a WithMetric that agrees with the file.
+func read(ctx context.Context, r io.Reader, enc embed.Encoder, opts []Option, lenient bool) (*Collection, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -265,9 +358,10 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	if cfg.external != nil {
 		return nil, fmt.Errorf("ganada: WithIndex: a saved collection holds its own index; open a collection over an external index with Open: %w", errs.ErrInvalidOption)
 	}
-	if len(cfg.fixed) > 0 {
+	if len(cfg.fixed) > 0 && !lenient {
 		return nil, fmt.Errorf("ganada: %s: the saved collection fixes it: %w", cfg.fixed[0], errs.ErrInvalidOption)
 	}
+	askedMetric := cfg.metric
 	pr := persist.NewReader(r)
 	version := pr.Header(fileMagic)
 	if err := pr.Err(); err != nil {
@@ -289,7 +383,7 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, err
 	}
 	wantKind, indexOpt := cfg.kind, cfg.indexOpt
-	next, savedM, savedLex, err := parseConfig(&cfg, &saved, readSection(pr, "CONF"), version)
+	next, savedM, savedLex, outputs, err := parseConfig(&cfg, &saved, readSection(pr, "CONF"), version)
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
@@ -299,8 +393,14 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 	if err := checkIdentity(saved, EncoderIdentity(enc)); err != nil {
 		return nil, err
 	}
+	if len(cfg.fixed) > 0 && askedMetric != cfg.metric {
+		return nil, fmt.Errorf("ganada: WithMetric(%v): the saved collection uses %v: %w", askedMetric, cfg.metric, errs.ErrInvalidOption)
+	}
 	if indexOpt != "" && wantKind != cfg.kind {
 		return nil, fmt.Errorf("ganada: %s: the saved collection uses %v: %w", indexOpt, cfg.kind, errs.ErrInvalidOption)
+	}
+	if err := checkOutputs(enc, outputs); err != nil {
+		return nil, err
 	}
 
 	entries, err := parseDocs(readSection(pr, "DOCS"), next)
@@ -338,6 +438,26 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 			return nil
 		})
 	}
+	var sp *sparse.Index
+	if outputs&outSparse != 0 {
+		sp = sparse.New()
+		pr.Stream("SPRS", func(r io.Reader) error {
+			if _, err := sp.ReadFrom(r); err != nil {
+				return fmt.Errorf("section SPRS: %w", err)
+			}
+			return nil
+		})
+	}
+	var col *multivec.Store
+	if outputs&outColBERT != 0 {
+		col, _ = multivec.New(1)
+		pr.Stream("COLB", func(r io.Reader) error {
+			if _, err := col.ReadFrom(r); err != nil {
+				return fmt.Errorf("section COLB: %w", err)
+			}
+			return nil
+		})
+	}
 	if err := pr.Finish(); err != nil {
 		return nil, err
 	}
@@ -362,6 +482,9 @@ func Read(ctx context.Context, r io.Reader, enc embed.Encoder, opts ...Option) (
 		return nil, err
 	}
 	if err := c.loadLexical(ctx, savedLex, entries); err != nil {
+		return nil, err
+	}
+	if err := c.loadMulti(ctx, sp, col, entries); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -466,8 +589,9 @@ func parseIdentity(b []byte, version uint32) (embed.Identity, error) {
 // (0 for later versions, whose CONF leaves the index's parameters to the
 // index). For versions before 3 it sets id's query and document prompts
 // from the prefixes CONF records. From version 4 it also reports whether
-// a lexical index (LEXI) follows the vector index.
-func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (next uint64, m int, lex bool, err error) {
+// a lexical index (LEXI) follows the vector index, and from version 5
+// which of SPRS and COLB follow.
+func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (next uint64, m int, lex bool, outputs byte, err error) {
 	d := persist.NewDecoder("CONF", b)
 	cfg.kind = IndexKind(d.Byte("index kind"))
 	cfg.metric = index.Metric(d.Byte("metric"))
@@ -491,23 +615,53 @@ func parseConfig(cfg *config, id *embed.Identity, b []byte, version uint32) (nex
 			d.Fail("bad lexical flag")
 		}
 	}
+	if version >= 5 {
+		if outputs = d.Byte("outputs"); outputs&^(outSparse|outColBERT) != 0 {
+			d.Fail("bad outputs flags %#x", outputs)
+		}
+	}
 	if err := d.End(); err != nil {
-		return 0, 0, false, err
+		return 0, 0, false, 0, err
 	}
 	switch {
 	case cfg.kind != HNSW && cfg.kind != Flat:
-		return 0, 0, false, fmt.Errorf("section CONF: unknown index kind %d: %w", cfg.kind, errs.ErrCorrupt)
+		return 0, 0, false, 0, fmt.Errorf("section CONF: unknown index kind %d: %w", cfg.kind, errs.ErrCorrupt)
 	case !cfg.metric.Valid():
-		return 0, 0, false, fmt.Errorf("section CONF: unknown metric %d: %w", cfg.metric, errs.ErrCorrupt)
+		return 0, 0, false, 0, fmt.Errorf("section CONF: unknown metric %d: %w", cfg.metric, errs.ErrCorrupt)
 	case version == 1 && (m < 2 || efConstruction < 1):
-		return 0, 0, false, fmt.Errorf("section CONF: M %d, efConstruction %d: %w", m, efConstruction, errs.ErrCorrupt)
+		return 0, 0, false, 0, fmt.Errorf("section CONF: M %d, efConstruction %d: %w", m, efConstruction, errs.ErrCorrupt)
 	}
-	return next, m, lex, nil
+	return next, m, lex, outputs, nil
 }
 
 // minEntryBytes is the smallest encoding of a document: index id, a
 // one-byte ID and its length, the text length, the metadata count.
 const minEntryBytes = 5
+
+// decodeEntry reads one document as appendEntry wrote it (the i-th of its
+// section or record, for errors), failing d on an empty ID or a repeated
+// metadata key.
+func decodeEntry(d *persist.Decoder, i int) *entry {
+	e := &entry{num: d.Uvarint("index id")}
+	e.doc.ID = d.String("document ID")
+	e.doc.Text = d.String("text")
+	nm := d.Count("metadata count", uint64(d.Remaining()/2))
+	if nm > 0 {
+		e.doc.Metadata = make(map[string]string, nm)
+	}
+	for j := 0; j < nm && d.Err() == nil; j++ {
+		k := d.String("metadata key")
+		e.doc.Metadata[k] = d.String("metadata value")
+	}
+	switch {
+	case d.Err() != nil:
+	case e.doc.ID == "":
+		d.Fail("document %d has an empty ID", i)
+	case len(e.doc.Metadata) != nm:
+		d.Fail("document %q repeats a metadata key", e.doc.ID)
+	}
+	return e
+}
 
 func parseDocs(b []byte, next uint64) ([]*entry, error) {
 	d := persist.NewDecoder("DOCS", b)
@@ -515,27 +669,13 @@ func parseDocs(b []byte, next uint64) ([]*entry, error) {
 	entries := make([]*entry, 0, n)
 	prev := uint64(0)
 	for i := 0; i < n && d.Err() == nil; i++ {
-		e := &entry{num: d.Uvarint("index id")}
-		e.doc.ID = d.String("document ID")
-		e.doc.Text = d.String("text")
-		nm := d.Count("metadata count", uint64(d.Remaining()/2))
-		if nm > 0 {
-			e.doc.Metadata = make(map[string]string, nm)
-		}
-		for j := 0; j < nm && d.Err() == nil; j++ {
-			k := d.String("metadata key")
-			e.doc.Metadata[k] = d.String("metadata value")
-		}
+		e := decodeEntry(d, i)
 		switch {
 		case d.Err() != nil:
-		case e.doc.ID == "":
-			d.Fail("document %d has an empty ID", i)
 		case e.num >= next:
 			d.Fail("document %q has index id %d, next id is %d", e.doc.ID, e.num, next)
 		case i > 0 && e.num <= prev:
 			d.Fail("index ids out of order (%d after %d)", e.num, prev)
-		case len(e.doc.Metadata) != nm:
-			d.Fail("document %q repeats a metadata key", e.doc.ID)
 		}
 		prev = e.num
 		entries = append(entries, e)

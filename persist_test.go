@@ -281,10 +281,12 @@ func TestLoadDetectsCorruption(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	enc := newHashEncoder(4)
+	// A multi-output encoder, so that files with sparse weights and
+	// ColBERT vectors load too.
+	enc := newMultiHash(4)
 	for _, kind := range kinds() {
-		for _, lex := range []ganada.Option{nil, ganada.WithLexical()} {
-			c, err := ganada.NewCollection(enc, withIndex(kind, hnsw.WithM(2)), lex)
+		for _, lex := range []ganada.Option{nil, ganada.WithLexical(), ganada.WithSparse(), ganada.WithColBERT()} {
+			c, err := ganada.NewCollection(enc, withIndex(kind, hnsw.WithM(2)), lex, ganada.WithSparse())
 			if err != nil {
 				f.Fatal(err)
 			}
@@ -300,14 +302,14 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte("GANADACL"))
 	// Version 1 files (encoder dimension 8).
-	for _, name := range []string{"testdata/v1-hnsw.gcol", "testdata/v1-flat.gcol", "testdata/v3-hnsw.gcol", "testdata/v3-flat.gcol"} {
+	for _, name := range []string{"testdata/v1-hnsw.gcol", "testdata/v1-flat.gcol", "testdata/v3-hnsw.gcol", "testdata/v3-flat.gcol", "testdata/v4-hnsw.gcol", "testdata/v4-flat.gcol"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b)
 	}
-	enc8 := newHashEncoder(8)
+	enc8 := newMultiHash(8)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := ganada.Read(ctx, bytes.NewReader(b), enc)
 		if errors.Is(err, errs.ErrEncoderMismatch) {
@@ -334,6 +336,16 @@ func FuzzRead(f *testing.F) {
 		}
 		if c.Lexical() {
 			if _, err := c.Query(ctx, "alpha", 3, ganada.WithHybrid(ganada.RRF(60))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.Sparse() {
+			if _, err := c.Query(ctx, "alpha", 3, ganada.WithSparseOnly()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.ColBERT() {
+			if _, err := c.Query(ctx, "alpha", 3, ganada.WithM3(embed.MultiWeights{Dense: 1, ColBERT: 1})); err != nil {
 				t.Fatal(err)
 			}
 		}

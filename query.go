@@ -21,13 +21,15 @@ type Hit struct {
 	// Score is higher-is-better: the cosine similarity under Cosine (the
 	// default), the inner product under Dot, and −‖q−x‖² under L2; the BM25
 	// score under WithLexicalOnly, and the fused score (see Fusion) under
-	// WithHybrid.
+	// WithHybrid; the lexical matching score under WithSparseOnly, the
+	// weighted combination under WithM3, the MaxSim score under WithMaxSim
+	// and the reranker's score under WithRerank.
 	Score float32
 }
 
 // A QueryOption tunes one Query or QueryVector call: WithFilter,
 // WithQueryEf, WithExactSearch, WithHybrid, WithLexicalOnly or (Query only)
-// WithRerank. Nil options are skipped; an option with a
+// WithRerank, WithSparseOnly, WithM3 and WithMaxSim. Nil options are skipped; an option with a
 // bad value makes the call fail with an error wrapping errs.ErrInvalidOption
 // that names it.
 type QueryOption func(*queryConfig) error
@@ -36,11 +38,14 @@ type QueryOption func(*queryConfig) error
 type queryConfig struct {
 	filters []Filter
 	sopts   []index.SearchOption
-	mode    queryMode   // dense (the zero value), lexical or hybrid
-	fusion  Fusion      // how a hybrid query fuses its lists
-	option  string      // the option that set mode, for errors
-	rerank  *rerankSpec // WithRerank (rerank.go)
-	parents bool        // WithParents (chunking.go)
+	mode    queryMode             // dense (the zero value), lexical or hybrid
+	fusion  Fusion                // how a hybrid query fuses its lists
+	option  string                // the option that set mode, for errors
+	rerank  *rerankSpec           // WithRerank (rerank.go)
+	parents bool                  // WithParents (chunking.go)
+	m3      embed.MultiWeights    // WithM3's weights (m3.go)
+	maxsim  int                   // WithMaxSim's n (m3.go)
+	qm      *embed.MultiEmbedding // the query's EncodeMulti outputs, when needed
 }
 
 // WithFilter restricts one query to the documents every filter admits
@@ -79,6 +84,9 @@ func WithExactSearch() QueryOption {
 // (see Filter), so k hits are found whenever k documents match. Fewer than k hits come back only when fewer documents (match).
 // WithLexicalOnly ranks by BM25 instead, without encoding the query, and
 // WithHybrid fuses both rankings (the collection needs WithLexical).
+// WithSparseOnly, WithM3 and WithMaxSim encode the query with the
+// encoder's EncodeMulti and score with the stored lexical weights and
+// ColBERT vectors (the collection needs WithSparse or WithColBERT).
 // Errors wrap errs.ErrInvalidInput (k ≤ 0), errs.ErrInvalidOption (a bad
 // query option, or a lexical mode without WithLexical), the encoder's error, errs.ErrEncoder,
 // errs.ErrInvalidVector (for example a zero query vector under Cosine: a
@@ -104,6 +112,21 @@ func (c *Collection) Query(ctx context.Context, text string, k int, opts ...Quer
 
 // query is Query after its checks.
 func (c *Collection) query(ctx context.Context, text string, k int, q queryConfig) ([]Hit, error) {
+	if q.needsMulti() {
+		qm, err := c.encodeQueryMulti(ctx, text)
+		if err != nil {
+			return nil, err
+		}
+		q.qm = qm
+		if q.maxsim == 0 {
+			return c.searchRerank(ctx, qm.Dense, text, k, q)
+		}
+		hits, err := c.searchRerank(ctx, qm.Dense, text, max(k, q.maxsim), q)
+		if len(hits) > k {
+			hits = hits[:k]
+		}
+		return hits, err
+	}
 	if q.mode == modeLexical {
 		return c.searchRerank(ctx, nil, text, k, q)
 	}
@@ -196,13 +219,14 @@ func (c *Collection) search(ctx context.Context, vec []float32, text string, k i
 
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	var allow func(uint64) bool
 	if len(q.filters) > 0 || c.pending > 0 {
 		// The index may call this on several goroutines at once, all while
 		// this goroutine holds mu.RLock; it only reads the maps. Only while
 		// a writer is mid-Add or mid-Delete (pending > 0) can the index hold
 		// ids that are not current documents.
 		current := c.pending == 0
-		sopts = append(sopts, index.WithFilter(func(num uint64) bool {
+		allow = func(num uint64) bool {
 			e := c.byNum[num]
 			if e == nil || (!current && c.byID[e.doc.ID] != num) {
 				return false
@@ -213,11 +237,17 @@ func (c *Collection) search(ctx context.Context, vec []float32, text string, k i
 				}
 			}
 			return true
-		}))
+		}
+		sopts = append(sopts, index.WithFilter(allow))
 	}
-	res, err := c.searchMode(ctx, vec, text, k, q, sopts)
+	res, err := c.searchMode(ctx, vec, text, k, q, sopts, allow)
 	if err != nil {
 		return nil, err
+	}
+	if q.maxsim > 0 {
+		if err := c.rescoreMaxSim(q, res); err != nil {
+			return nil, err
+		}
 	}
 	hits := make([]Hit, 0, len(res))
 	for _, r := range res {

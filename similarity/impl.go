@@ -4,8 +4,8 @@
 
 package similarity
 
-//go:generate go run gen_kernels.go
-//go:generate go run gen_kernels_neon.go
+//go:generate go run gen_kernels.go gen_common.go
+//go:generate go run gen_kernels_neon.go gen_common.go
 
 // kernels is one implementation of every low-level kernel. The kernels
 // assume validated arguments: equal lengths, len(rows) == len(dst)*len(q).

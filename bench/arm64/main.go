@@ -1,19 +1,30 @@
 // Command arm64 measures, on an arm64 machine, how much faster ganada's
 // NEON kernels are than its pure-Go fallback and than vek
-// (github.com/viterin/vek/vek32, which has no arm64 assembly: it runs its
-// own pure-Go loops there). It runs itself as a child once per kernel
-// level (GANADA_CPU=purego, neon and, where the processor has it,
-// dotprod), the children taking turns over several rounds so that
-// background load hits every level alike, and prints the best time per
-// operation of each, and the ratios to purego.
+// (github.com/viterin/vek/vek32 v0.4.3, which has no arm64 assembly: it
+// runs its own pure-Go loops there, so its rows compare ganada's NEON with
+// vek's Go). It runs itself as a child once per kernel level
+// (GANADA_CPU=purego, neon and, where the processor has it, dotprod), the
+// children taking turns over several rounds so that background load hits
+// every level alike, and prints the machine line of bench/internal/measure,
+// the best time per operation of each level, and the ratios to purego.
 //
-//	cd bench && go run ./arm64 [-rounds 5] [-dim 384]
+//	cd bench && go run ./arm64 [-rounds 5] [-trials 5] [-dim 384] [-mintime 20ms]
 //
-// Kernels: similarity's Dot, SquaredL2, Cosine, DotBatch (1,000 rows, in
-// cache), DotInt8 and Hamming; gemm's Pack.Mul and PackInt8.Mul (32 × 768
-// · 768 × 768); nn's LayerNorm, Add, GELU and Exp. The speeds to expect are in the package
-// documentation of similarity, internal/gemm and internal/nn. On another
-// architecture it runs too (the levels are then that machine's).
+// Kernels: similarity's Dot, SquaredL2, Cosine, DotBatch and
+// SquaredL2Batch (1,000 rows, in cache), DotInt8 and Hamming; gemm's
+// Pack.Mul and PackInt8.Mul (32 × 768 · 768 × 768); nn's LayerNorm, Add,
+// SoftmaxRows, Exp, Erf, GELU (exact), GELUTanh and SiLU; and vek's Dot,
+// CosineSimilarity and Distance beside similarity's. The speeds to expect
+// are in the package documentation of similarity, internal/gemm and
+// internal/nn. On another architecture it runs too (the levels are then
+// that machine's).
+//
+// Under emulation the program runs (.ci/run checks that it does, with
+// `qemu-aarch64-static arm64 -exec qemu-aarch64-static -rounds 1 -trials 1
+// -mintime 0`; -exec names the program that runs the children, for
+// machines where no binfmt handler runs arm64 binaries), but its timings
+// mean nothing there: qemu translates each NEON instruction into a
+// sequence of host instructions, at a cost unrelated to any arm64 core.
 package main
 
 import (
@@ -29,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ganada/ganada/bench/internal/measure"
 	"github.com/ganada/ganada/internal/cpu"
 	"github.com/ganada/ganada/internal/gemm"
 	"github.com/ganada/ganada/internal/nn"
@@ -37,9 +49,12 @@ import (
 )
 
 var (
-	rounds = flag.Int("rounds", 5, "rounds of children (each level once per round)")
-	dim    = flag.Int("dim", 384, "vector dimension")
-	child  = flag.Bool("child", false, "internal: measure at this process's level and print JSON")
+	rounds  = flag.Int("rounds", 5, "rounds of children (each level once per round)")
+	dim     = flag.Int("dim", 384, "vector dimension")
+	child   = flag.Bool("child", false, "internal: measure at this process's level and print JSON")
+	minTime = flag.Duration("mintime", 20*time.Millisecond, "shortest timing of a kernel")
+	trials  = flag.Int("trials", 5, "timings per kernel and round (the best counts)")
+	execVia = flag.String("exec", "", "run the children through this program (e.g. qemu-aarch64-static)")
 )
 
 // sink keeps the measured results alive.
@@ -47,32 +62,29 @@ var (
 //lint:ignore U1000 written, never read, on purpose: keeps the benchmarked calls alive
 var sink float64
 
-// measure returns the best of five timings of f, in ns per call, each
-// timing running f for at least 20 ms.
-func measure(f func()) float64 {
+// timeOf returns the best of -trials timings of f, in ns per call, each
+// timing running f for at least -mintime.
+func timeOf(f func()) float64 {
 	n := 1
 	for {
 		t := time.Now()
 		for i := 0; i < n; i++ {
 			f()
 		}
-		if time.Since(t) >= 20*time.Millisecond {
+		if time.Since(t) >= *minTime {
 			break
 		}
 		n *= 2
 	}
-	best := 0.0
-	for r := 0; r < 5; r++ {
+	var ts measure.Trials
+	for r := 0; r < max(1, *trials); r++ {
 		t := time.Now()
 		for i := 0; i < n; i++ {
 			f()
 		}
-		ns := float64(time.Since(t).Nanoseconds()) / float64(n)
-		if r == 0 || ns < best {
-			best = ns
-		}
+		ts = append(ts, float64(time.Since(t).Nanoseconds())/float64(n))
 	}
-	return best
+	return ts.Min()
 }
 
 func randVec(r *rand.Rand, n int) []float32 {
@@ -108,22 +120,29 @@ func runChild() results {
 	p := gemm.Pack(w, n, k)
 	qp := gemm.PackInt8(w, n, k)
 	gamma, beta := randVec(r, k), randVec(r, k)
+	scores := randVec(r, m*128)
 	res := results{}
-	res["Dot"] = measure(func() { sink += float64(similarity.Dot(a, b)) })
-	res["SquaredL2"] = measure(func() { sink += float64(similarity.SquaredL2(a, b)) })
-	res["Cosine"] = measure(func() { sink += float64(similarity.Cosine(a, b)) })
-	res["DotBatch 1000 rows"] = measure(func() { similarity.DotBatch(dst, a, rows) })
-	res[fmt.Sprintf("DotInt8 (%d)", 4*d)] = measure(func() { sink += float64(similarity.DotInt8(ai, bi)) })
-	res["Hamming (65536 bits)"] = measure(func() { sink += float64(similarity.Hamming(ha, hb)) })
-	res["gemm 32×768·768×768"] = measure(func() { p.Mul(out, x, m, gemm.Epilogue{}) })
-	res["gemm int8 32×768·768×768"] = measure(func() { qp.Mul(out, x, m, gemm.Epilogue{}) })
-	res["GELU 32×768"] = measure(func() { nn.GELU(out[:m*k], x) })
-	res["Exp 32×768"] = measure(func() { nn.Exp(out[:m*k], x) })
-	res["LayerNorm 32×768"] = measure(func() { nn.LayerNorm(out[:m*k], x, gamma, beta, 1e-12) })
-	res["Add 32×768"] = measure(func() { nn.Add(out[:m*k], x, out[:m*k]) })
-	res["vek Dot"] = measure(func() { sink += float64(vek32.Dot(a, b)) })
-	res["vek CosineSimilarity"] = measure(func() { sink += float64(vek32.CosineSimilarity(a, b)) })
-	res["vek Distance"] = measure(func() { sink += float64(vek32.Distance(a, b)) })
+	run := func(name string, f func()) { res[name] = timeOf(f) }
+	run("Dot", func() { sink += float64(similarity.Dot(a, b)) })
+	run("SquaredL2", func() { sink += float64(similarity.SquaredL2(a, b)) })
+	run("Cosine", func() { sink += float64(similarity.Cosine(a, b)) })
+	run("DotBatch 1000 rows", func() { similarity.DotBatch(dst, a, rows) })
+	run("SquaredL2Batch 1000 rows", func() { similarity.SquaredL2Batch(dst, a, rows) })
+	run(fmt.Sprintf("DotInt8 (%d)", 4*d), func() { sink += float64(similarity.DotInt8(ai, bi)) })
+	run("Hamming (65536 bits)", func() { sink += float64(similarity.Hamming(ha, hb)) })
+	run("gemm 32×768·768×768", func() { p.Mul(out, x, m, gemm.Epilogue{}) })
+	run("gemm int8 32×768·768×768", func() { qp.Mul(out, x, m, gemm.Epilogue{}) })
+	run("GELU 32×768", func() { nn.GELU(out[:m*k], x) })
+	run("Exp 32×768", func() { nn.Exp(out[:m*k], x) })
+	run("LayerNorm 32×768", func() { nn.LayerNorm(out[:m*k], x, gamma, beta, 1e-12) })
+	run("Add 32×768", func() { nn.Add(out[:m*k], x, out[:m*k]) })
+	run("Erf 32×768", func() { nn.Erf(out[:m*k], x) })
+	run("GELUTanh 32×768", func() { nn.GELUTanh(out[:m*k], x) })
+	run("SiLU 32×768", func() { nn.SiLU(out[:m*k], x) })
+	run("SoftmaxRows 32×128", func() { nn.SoftmaxRows(scores, m, 128, 128, 0.125) })
+	run("vek Dot", func() { sink += float64(vek32.Dot(a, b)) })
+	run("vek CosineSimilarity", func() { sink += float64(vek32.CosineSimilarity(a, b)) })
+	run("vek Distance", func() { sink += float64(vek32.Distance(a, b)) })
 	return res
 }
 
@@ -145,11 +164,15 @@ func main() {
 	for _, l := range cpu.MachineLevels() {
 		levels = append(levels, l.String())
 	}
-	fmt.Printf("%s, %s/%s, %s, GOMAXPROCS %d\n", cpu.Describe(), runtime.GOOS, runtime.GOARCH, runtime.Version(), runtime.GOMAXPROCS(0))
+	fmt.Printf("%s; %s\n", measure.Machine(), runtime.Version())
 	best := map[string]results{}
 	for round := 0; round < *rounds; round++ {
 		for _, l := range levels {
-			cmd := exec.Command(exe, "-child", fmt.Sprintf("-dim=%d", *dim))
+			args := []string{exe, "-child", fmt.Sprintf("-dim=%d", *dim), fmt.Sprintf("-mintime=%s", *minTime), fmt.Sprintf("-trials=%d", *trials)}
+			if *execVia != "" {
+				args = append([]string{*execVia}, args...)
+			}
+			cmd := exec.Command(args[0], args[1:]...)
 			cmd.Env = append(os.Environ(), cpu.EnvVar+"="+l)
 			var stdout bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, os.Stderr

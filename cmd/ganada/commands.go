@@ -49,10 +49,14 @@ line, with "id", "text" and metadata fields) files, and folders of them
 recursively, into the collection file -o. A text or Markdown file is one
 document whose ID is its path. With -chunk N, documents are split into
 chunks of at most N words (package chunk: cut at paragraph, sentence,
-clause or word ends), indexed as ID#0, ID#1, ... with the metadata
-parent, start and end (byte offsets). If -o exists, its documents are
-kept and those whose content is unchanged are not encoded again (the
-model must be the one it was built with).
+clause or word ends) by the Collection's WithChunking: a document of
+several chunks is indexed as ID#0, ID#1, ... with the metadata
+ganada.parent, ganada.start and ganada.end (byte offsets), one of a
+single chunk whole. If -o exists, its documents are kept and those whose
+content is unchanged are not encoded again (the model must be the one it
+was built with); a document indexed again replaces all its chunks.
+Chunks written by earlier versions of this command (metadata parent,
+start, end) are renamed to the ganada.* keys without encoding.
 
 `
 
@@ -94,21 +98,27 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer enc.close()
 	denc := enc
+	var copts []ganada.Option
+	if splitter != nil {
+		copts = append(copts, ganada.WithChunking(splitter))
+	}
 	var col *ganada.Collection
 	if _, statErr := os.Stat(*out); statErr == nil {
-		col, err = ganada.Load(ctx, *out, denc)
+		col, err = ganada.Load(ctx, *out, denc, copts...)
 		if err != nil {
 			return fmt.Errorf("%s: %w (index with the model it was built with, or choose another -o)", *out, err)
 		}
+		if err := migrateChunks(ctx, col); err != nil {
+			return fmt.Errorf("%s: %w", *out, err)
+		}
 	} else {
-		var opts []ganada.Option
 		if *exact {
-			opts = append(opts, ganada.WithFlat())
+			copts = append(copts, ganada.WithFlat())
 		}
 		if *lex {
-			opts = append(opts, ganada.WithLexical())
+			copts = append(copts, ganada.WithLexical())
 		}
-		col, err = ganada.NewCollection(denc, opts...)
+		col, err = ganada.NewCollection(denc, copts...)
 		if err != nil {
 			return err
 		}
@@ -117,37 +127,22 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var stale []string
 	unchanged := 0
 	for _, d := range docs {
-		if splitter == nil {
-			if old, ok := col.Get(d.ID); ok && old.Metadata[hashKey] == d.Metadata[hashKey] {
-				unchanged++
-				continue
-			}
-			todo = append(todo, d)
-			continue
+		old, ok := col.Get(d.ID)
+		if !ok {
+			old, ok = col.Get(chunkID(d.ID, 0))
+			ok = ok && old.Metadata[ganada.MetaParent] == d.ID
 		}
-		if old, ok := col.Get(chunkID(d.ID, 0)); ok && old.Metadata[hashKey] == d.Metadata[hashKey] {
+		if ok && old.Metadata[hashKey] == d.Metadata[hashKey] {
 			unchanged++
 			continue
 		}
-		chunks, err := splitter.Split(d.Text)
-		if err != nil {
-			return fmt.Errorf("%s: %w", d.ID, err)
-		}
-		if len(chunks) == 0 { // no words: keep the document whole
-			chunks = []chunk.Chunk{{Start: 0, End: len(d.Text), Text: d.Text}}
-		}
-		for k, c := range chunks {
-			md := maps.Clone(d.Metadata)
-			md["parent"], md["start"], md["end"] = d.ID, strconv.Itoa(c.Start), strconv.Itoa(c.End)
-			todo = append(todo, ganada.Document{ID: chunkID(d.ID, k), Text: c.Text, Metadata: md})
-		}
-		// The chunks of an earlier, longer version, and the document
-		// indexed whole before, go.
-		for k := len(chunks); col.Contains(chunkID(d.ID, k)); k++ {
-			stale = append(stale, chunkID(d.ID, k))
-		}
-		if col.Contains(d.ID) {
-			stale = append(stale, d.ID)
+		todo = append(todo, d)
+		// Without -chunk, the Collection does not know that the chunks
+		// of an earlier run belong to d: Delete(d.ID) removes them.
+		if splitter == nil && col.Contains(chunkID(d.ID, 0)) && !col.Contains(d.ID) {
+			if c0, _ := col.Get(chunkID(d.ID, 0)); c0.Metadata[ganada.MetaParent] == d.ID {
+				stale = append(stale, d.ID)
+			}
 		}
 	}
 	if len(stale) > 0 {
@@ -180,8 +175,56 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// chunkID is the ID of a document's k-th chunk.
+// chunkID is the ID of a document's k-th chunk, as WithChunking names it.
 func chunkID(id string, k int) string { return id + "#" + strconv.Itoa(k) }
+
+// The metadata keys of the chunks written by the index command before it
+// used the Collection's WithChunking.
+const (
+	oldParent = "parent"
+	oldStart  = "start"
+	oldEnd    = "end"
+)
+
+// migrateChunks renames the metadata of chunks written by earlier
+// versions of the index command (ID#k with parent, start and end, and a
+// content hash) to WithChunking's (ganada.MetaParent, MetaStart, MetaEnd),
+// without encoding anything, so that the Collection replaces and deletes
+// them with their document and Hit.Parent and Hit.Offsets read them.
+// Those earlier versions stored a document of one chunk as ID#0; it stays
+// so until the document changes.
+func migrateChunks(ctx context.Context, col *ganada.Collection) error {
+	for _, id := range col.IDs() {
+		d, ok := col.Get(id)
+		if !ok {
+			continue
+		}
+		md := d.Metadata
+		parent, hasParent := md[oldParent]
+		if !hasParent || md[hashKey] == "" || md[ganada.MetaParent] != "" {
+			continue
+		}
+		k, ok := strings.CutPrefix(id, parent+"#")
+		if !ok {
+			continue
+		}
+		_, errK := strconv.ParseUint(k, 10, 32)
+		_, errS := strconv.ParseUint(md[oldStart], 10, 63)
+		_, errE := strconv.ParseUint(md[oldEnd], 10, 63)
+		if errK != nil || errS != nil || errE != nil {
+			continue
+		}
+		nm := maps.Clone(md)
+		delete(nm, oldParent)
+		delete(nm, oldStart)
+		delete(nm, oldEnd)
+		nm[ganada.MetaParent], nm[ganada.MetaStart], nm[ganada.MetaEnd] = parent, md[oldStart], md[oldEnd]
+		if err := col.SetMetadata(ctx, id, nm); err != nil {
+			return fmt.Errorf("renaming the chunk metadata of %q: %w", id, err)
+		}
+	}
+	return nil
+}
 
 // collect reads the documents of paths.
 func collect(paths []string) ([]ganada.Document, error) {

@@ -17,12 +17,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/ganada/ganada"
 	"github.com/ganada/ganada/embed/static/glove"
+	"github.com/ganada/ganada/embed/transformer"
 	evalpkg "github.com/ganada/ganada/eval"
 	"github.com/ganada/ganada/eval/retrieval"
 )
@@ -241,7 +244,7 @@ func TestChunking(t *testing.T) {
 		t.Fatalf("index: %s", errOut.String())
 	}
 	// The chunk package's own example cuts this text in four.
-	if !strings.Contains(out.String(), ": 4 documents (4 encoded, 0 unchanged)") {
+	if !strings.Contains(out.String(), ": 4 documents (1 encoded, 0 unchanged)") {
 		t.Fatalf("index: %q", out.String())
 	}
 	out.Reset()
@@ -255,7 +258,7 @@ func TestChunking(t *testing.T) {
 	}
 	json.Unmarshal(out.Bytes(), &hits)
 	id := filepath.ToSlash(doc)
-	if len(hits) != 1 || hits[0].ID != id+"#3" || hits[0].Metadata["parent"] != id || hits[0].Metadata["start"] != "101" || hits[0].Text != text[101:] {
+	if len(hits) != 1 || hits[0].ID != id+"#3" || hits[0].Metadata[ganada.MetaParent] != id || hits[0].Metadata[ganada.MetaStart] != "101" || hits[0].Text != text[101:] {
 		t.Errorf("hit %+v", hits)
 	}
 	out.Reset()
@@ -507,5 +510,143 @@ func TestSearchModes(t *testing.T) {
 	}
 	if code := run1(t, []string{"query", "-search", "sparse", col, "x"}, "", &out, &errOut); code != 2 {
 		t.Errorf("-search sparse: exit %d", code)
+	}
+}
+
+// TestEvalM3Rerank runs eval -m3 -reranker with the tiny fixtures (random
+// weights: a pipeline check) and checks that its retrieval rows, the M3
+// and rerank rows included, are eval/retrieval's for the same models.
+func TestEvalM3Rerank(t *testing.T) {
+	data := filepath.Join("..", "..", "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(data, retrieval.Tasks[0].File)); err != nil {
+		t.Skip("needs the shared STS data (../shared/data)")
+	}
+	m3dir := filepath.Join("..", "..", "embed", "transformer", "testdata", "tiny-bge-m3")
+	cedir := filepath.Join("..", "..", "embed", "transformer", "testdata", "tiny-xlmr-ce")
+	var out, errOut bytes.Buffer
+	if code := run1(t, []string{"eval", "-data", data, "-queries", "20", "-model", m3dir, "-m3", "-reranker", cedir, "-rerank-depth", "5"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("eval: %s", errOut.String())
+	}
+	ctx := context.Background()
+	m3, err := transformer.LoadM3(ctx, m3dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m3.Close()
+	ce, err := transformer.LoadCrossEncoder(ctx, cedir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ce.Close()
+	pairs, err := evalpkg.LoadSTS(ctx, filepath.Join(data, retrieval.Tasks[0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := retrieval.EvaluateWith(ctx, m3, retrieval.Tasks[0].Name, evalpkg.STSRetrieval(pairs, 4.0),
+		retrieval.Options{Limit: 20, Reranker: ce, RerankName: cedir, RerankDepth: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != len(retrieval.Modes)+len(retrieval.M3Modes)+1 {
+		t.Fatalf("%d rows", len(rs))
+	}
+	for _, r := range rs {
+		want := fmt.Sprintf("| %s | %s | %.4f | %.4f |", r.Task, r.Mode, r.NDCG10, r.Recall100)
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	errOut.Reset()
+	if code := run1(t, []string{"eval", "-data", data, "-m3"}, "", &out, &errOut); code != 2 {
+		t.Errorf("-m3 without -model: exit %d, want 2 (%s)", code, errOut.String())
+	}
+}
+
+// TestChunkMigration: testdata/old-chunks.ganada was written by the index
+// command before it used the Collection's WithChunking (commit eb5053d,
+// in a folder holding d/long.txt and d/short.txt as written here:
+// `ganada index -chunk 8 -overlap 5 -exact -lexical -o old-chunks.ganada d`),
+// its chunks carrying the metadata parent, start and end, and the short
+// document stored as d/short.txt#0. Indexing the same folder again renames
+// that metadata to ganada.parent, ganada.start and ganada.end without
+// encoding anything; a query WithParents then finds the documents, and a
+// changed document replaces all its old chunks.
+func TestChunkMigration(t *testing.T) {
+	old, err := os.ReadFile(filepath.Join("testdata", "old-chunks.ganada"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	long := "Hangul was created in 1443. It was published in 1446.\n\n" +
+		"Its letters are grouped into syllable blocks. Unicode encodes 11,172 of them."
+	write(t, filepath.Join(dir, "d", "long.txt"), long)
+	write(t, filepath.Join(dir, "d", "short.txt"), "A short note.")
+	write(t, filepath.Join(dir, "c.ganada"), string(old))
+	t.Chdir(dir)
+	// The old file loads as it is, in the query command and the library.
+	var out, errOut bytes.Buffer
+	if code := run1(t, []string{"query", "-k", "1", "c.ganada", "Unicode"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("query of the old file: %s", errOut.String())
+	}
+	out.Reset()
+	if code := run1(t, []string{"index", "-chunk", "8", "-overlap", "5", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("index: %s", errOut.String())
+	}
+	if !strings.Contains(out.String(), ": 5 documents (0 encoded, 2 unchanged)") {
+		t.Fatalf("index: %q", out.String())
+	}
+	enc, _ := glove.Load()
+	ctx := context.Background()
+	col, err := ganada.Load(ctx, "c.ganada", enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range col.IDs() {
+		d, _ := col.Get(id)
+		if _, ok := d.Metadata["parent"]; ok || d.Metadata[ganada.MetaParent] == "" {
+			t.Fatalf("%q not migrated: %v", id, d.Metadata)
+		}
+	}
+	hits, err := col.Query(ctx, "Unicode syllables", 2, ganada.WithParents())
+	if err != nil || len(hits) != 2 {
+		t.Fatalf("WithParents: %+v %v", hits, err)
+	}
+	if s, e, ok := hits[0].Offsets(); hits[0].Parent() != "d/long.txt" || !ok || long[s:e] != hits[0].Text {
+		t.Fatalf("best hit %+v", hits[0])
+	}
+	// A changed document replaces all its old chunks; one of a single
+	// chunk is now stored whole.
+	write(t, filepath.Join("d", "long.txt"), "Hangul was created in 1443.")
+	write(t, filepath.Join("d", "short.txt"), "A shorter note.")
+	out.Reset()
+	if code := run1(t, []string{"index", "-chunk", "8", "-overlap", "5", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 {
+		t.Fatalf("index: %s", errOut.String())
+	}
+	if col, err = ganada.Load(ctx, "c.ganada", enc); err != nil {
+		t.Fatal(err)
+	}
+	if ids := col.IDs(); !slices.Equal(ids, []string{"d/long.txt", "d/short.txt"}) {
+		t.Fatalf("after the change: %v", ids)
+	}
+	// Without -chunk, an unchanged document is kept as it is.
+	out.Reset()
+	if code := run1(t, []string{"index", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 || !strings.Contains(out.String(), "(0 encoded, 2 unchanged)") {
+		t.Fatalf("index without -chunk: %q %s", out.String(), errOut.String())
+	}
+	// A chunked document changed and indexed without -chunk loses its
+	// chunks.
+	write(t, filepath.Join("d", "long.txt"), long)
+	if code := run1(t, []string{"index", "-chunk", "8", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	write(t, filepath.Join("d", "long.txt"), long+" The end.")
+	if code := run1(t, []string{"index", "-o", "c.ganada", "d"}, "", &out, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	if col, err = ganada.Load(ctx, "c.ganada", enc); err != nil {
+		t.Fatal(err)
+	}
+	if ids := col.IDs(); !slices.Equal(ids, []string{"d/long.txt", "d/short.txt"}) {
+		t.Fatalf("after indexing without -chunk: %v", ids)
 	}
 }

@@ -37,6 +37,8 @@ func gemmActivation(name string) gemm.Activation {
 		return gemm.GELUTanh
 	case "relu":
 		return gemm.ReLU
+	case "silu", "swish":
+		return gemm.SiLU
 	}
 	return gemm.None
 }
@@ -51,13 +53,9 @@ func geluTanh(x []float32) { nn.GELUTanh(x, x) }
 
 func relu(x []float32) { nn.ReLU(x, x) }
 
-// silu is x·σ(x) (torch's nn.functional.silu), which the matrix kernels'
-// epilogue does not fuse: the forward pass applies it after the product.
-func silu(x []float32) {
-	for i, v := range x {
-		x[i] = float32(float64(v) / (1 + math.Exp(-float64(v))))
-	}
-}
+// silu is x·σ(x) (torch's nn.functional.silu); the matrix kernels'
+// epilogue applies the same function (gemm.SiLU) in the forward pass.
+func silu(x []float32) { nn.SiLU(x, x) }
 
 func tanhAct(x []float32) {
 	for i, v := range x {

@@ -35,26 +35,25 @@ type M3 struct {
 }
 
 var (
-	_ embed.Encoder    = (*M3)(nil)
-	_ embed.Identifier = (*M3)(nil)
-	_ embed.Reranker   = (*M3Reranker)(nil)
+	_ embed.Encoder      = (*M3)(nil)
+	_ embed.Identifier   = (*M3)(nil)
+	_ embed.Reranker     = (*M3Reranker)(nil)
+	_ embed.MultiEncoder = (*M3)(nil)
 )
 
-// M3Embedding is BGE-M3's encoding of one text.
-type M3Embedding struct {
-	// Dense is the normalised last hidden state of the first token
-	// (FlagEmbedding's dense_vecs with normalize_embeddings=True).
-	Dense []float32
-	// Sparse holds the lexical weights: for each token id of the text
-	// but the tokenizer's cls, eos, pad and unk tokens, the largest
-	// ReLU(sparse_linear(h)) over its occurrences, when positive; ids in
-	// order of first occurrence (FlagEmbedding's lexical_weights).
-	Sparse embed.SparseVector
-	// ColBERT holds one normalised colbert_linear(h) per token after the
-	// first (the final </s> included), ColBERTDim wide
-	// (FlagEmbedding's colbert_vecs).
-	ColBERT [][]float32
-}
+// M3Embedding is BGE-M3's encoding of one text: embed.MultiEmbedding,
+// whose fields hold, for BGE-M3:
+//
+//   - Dense: the normalised last hidden state of the first token
+//     (FlagEmbedding's dense_vecs with normalize_embeddings=True);
+//   - Sparse: the lexical weights: for each token id of the text but the
+//     tokenizer's cls, eos, pad and unk tokens, the largest
+//     ReLU(sparse_linear(h)) over its occurrences, when positive; ids in
+//     order of first occurrence (FlagEmbedding's lexical_weights);
+//   - ColBERT: one normalised colbert_linear(h) per token after the first
+//     (the final </s> included), ColBERTDim wide (FlagEmbedding's
+//     colbert_vecs).
+type M3Embedding = embed.MultiEmbedding
 
 // maxColBERTDim bounds the width of colbert_linear's output.
 const maxColBERTDim = 1 << 16
@@ -246,6 +245,13 @@ func (x *M3) EncodeM3(ctx context.Context, texts []string) ([]M3Embedding, error
 	return x.encode(ctx, texts, true)
 }
 
+// EncodeMulti is EncodeM3: it makes an M3 an embed.MultiEncoder, whose
+// sparse and ColBERT outputs a Collection made WithSparse or WithColBERT
+// stores.
+func (x *M3) EncodeMulti(ctx context.Context, texts []string) ([]embed.MultiEmbedding, error) {
+	return x.encode(ctx, texts, true)
+}
+
 func (x *M3) encode(ctx context.Context, texts []string, all bool) ([]M3Embedding, error) {
 	m := x.m
 	h := m.enc.cfg.HiddenSize
@@ -368,11 +374,12 @@ func M3Score(q, p M3Embedding) M3Scores {
 
 // M3Weights weigh the three scores in Combined, as FlagEmbedding's
 // compute_score takes weights_for_different_modes: [dense, sparse,
-// colbert].
-type M3Weights struct{ Dense, Sparse, ColBERT float32 }
+// colbert]. It is embed.MultiWeights, which a Collection's WithM3 query
+// option takes too.
+type M3Weights = embed.MultiWeights
 
 // DefaultM3Weights is compute_score's default: equal weights.
-var DefaultM3Weights = M3Weights{1, 1, 1}
+var DefaultM3Weights = M3Weights{Dense: 1, Sparse: 1, ColBERT: 1}
 
 // Combined returns compute_score's "colbert+sparse+dense" score:
 // (w.Dense·Dense + w.Sparse·Sparse + w.ColBERT·ColBERT) divided by the

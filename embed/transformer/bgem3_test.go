@@ -181,7 +181,7 @@ func TestM3Scores(t *testing.T) {
 		}
 		return dense, sparse, colbert / float64(nq)
 	}
-	w := M3Weights{0.4, 0.2, 0.4}
+	w := M3Weights{Dense: 0.4, Sparse: 0.2, ColBERT: 0.4}
 	rr, err := x.Reranker(w)
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +212,7 @@ func TestM3Scores(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []M3Weights{{0, 0, 0}, {-1, 1, 1}, {float32(math.NaN()), 1, 1}, {float32(math.Inf(1)), 0, 0}} {
+	for _, bad := range []M3Weights{{Dense: 0, Sparse: 0, ColBERT: 0}, {Dense: -1, Sparse: 1, ColBERT: 1}, {Dense: float32(math.NaN()), Sparse: 1, ColBERT: 1}, {Dense: float32(math.Inf(1)), Sparse: 0, ColBERT: 0}} {
 		if _, err := x.Reranker(bad); !errors.Is(err, errs.ErrInvalidInput) {
 			t.Errorf("Reranker(%+v): %v, want ErrInvalidInput", bad, err)
 		}

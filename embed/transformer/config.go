@@ -42,10 +42,23 @@ type config struct {
 	HeadDim    *int     `json:"head_dim"`
 	NumKVHeads *int     `json:"num_key_value_heads"`
 	RopeTheta  *float64 `json:"rope_theta"`
+	// Sliding windows and the other decoder settings (Qwen2, Mistral,
+	// Gemma3 text).
+	SlidingWindow        *int            `json:"sliding_window"`
+	UseSlidingWindow     bool            `json:"use_sliding_window"`
+	LayerTypes           []string        `json:"layer_types"`
+	SlidingWindowPattern *int            `json:"sliding_window_pattern"`
+	RopeLocalBaseFreq    *float64        `json:"rope_local_base_freq"`
+	RopeScaling          json.RawMessage `json:"rope_scaling"`
+	RopeParameters       json.RawMessage `json:"rope_parameters"`
+	QueryPreAttnScalar   *float64        `json:"query_pre_attn_scalar"`
+	UseBidirectional     *bool           `json:"use_bidirectional_attention"`
+	AttnSoftcap          *float64        `json:"attn_logit_softcapping"`
+	IsCausal             *bool           `json:"is_causal"`
 
 	fam     *family
 	gemmAct gemm.Activation // hidden_act, fused into the FFN's first product
-	postAct activation      // hidden_act when the epilogue cannot fuse it (SiLU), else nil
+	postAct activation      // hidden_act when the epilogue cannot fuse it (none of the supported ones now), else nil
 	// headDim, kvHeads: the size of each attention head and the number of
 	// key/value heads (grouped-query attention: each serves
 	// NumHeads/kvHeads query heads); HiddenSize/NumHeads and NumHeads
@@ -61,6 +74,16 @@ type config struct {
 	// positions on either side.
 	globalEvery, window     int
 	globalTheta, localTheta float64
+	// localLayers, when set, marks the layers that attend within the
+	// sliding window (Gemma3's layer_types); causalWindow is a causal
+	// family's window (keys i-causalWindow+1..i; 0: none); attnScale
+	// multiplies the attention scores (head_dim^-½ unless the family
+	// reads query_pre_attn_scalar).
+	localLayers  []bool
+	causalWindow int
+	attnScale    float32
+	// ropeLocal is rope_parameters' sliding_attention theta (0: none).
+	ropeLocal float64
 	// TypeVocabSize is type_vocab_size, or when config.json has none, the
 	// rows of the token type embeddings (set by loadEmbeddings).
 	TypeVocabSize int
@@ -299,9 +322,171 @@ func (c *config) checkFamily() error {
 		if c.AttentionBias && !f.biases {
 			return badConfig(errs.ErrUnsupported, "attention_bias true (%s models have none)", f.name)
 		}
+		if err := c.checkDecoder(); err != nil {
+			return err
+		}
+	}
+	c.attnScale = float32(1 / math.Sqrt(float64(c.headDim)))
+	if f.queryScalar {
+		q := float64(256) // Gemma3TextConfig's default
+		if c.QueryPreAttnScalar != nil {
+			q = *c.QueryPreAttnScalar
+		}
+		if !(q > 0) || math.IsInf(q, 0) {
+			return badConfig(errs.ErrCorrupt, "query_pre_attn_scalar %g: must be positive and finite", q)
+		}
+		c.attnScale = float32(math.Pow(q, -0.5))
 	}
 	if f.positions == posRotary && c.headDim%2 != 0 {
 		return badConfig(errs.ErrCorrupt, "head size %d is odd: rotary positions need it even", c.headDim)
+	}
+	return nil
+}
+
+// maxWindow bounds sliding_window: larger windows are as good as none for
+// any text a model allows, and the bound keeps window arithmetic far from
+// overflow.
+const maxWindow = 1 << 24
+
+// checkDecoder checks and sets the sliding-window, rotary and layer-type
+// settings of the decoder families (Qwen3's configs say use_sliding_window
+// false and rope_scaling null, as Qwen2's).
+func (c *config) checkDecoder() error {
+	f := c.fam
+	if f.decoderWindow == windowNone && c.UseSlidingWindow {
+		return badConfig(errs.ErrUnsupported, "use_sliding_window true (%s models are run with full attention)", f.name)
+	}
+	if len(c.RopeScaling) > 0 && string(c.RopeScaling) != "null" {
+		return badConfig(errs.ErrUnsupported, "rope_scaling %s (only the default rotary embedding)", c.RopeScaling)
+	}
+	if c.IsCausal != nil && *c.IsCausal != f.causal {
+		// transformers' is_causal switch (bidirectional decoders): not
+		// checked against a reference here.
+		return badConfig(errs.ErrUnsupported, "is_causal %v (%s models run with is_causal %v only)", *c.IsCausal, f.name, f.causal)
+	}
+	if c.AttnSoftcap != nil {
+		return badConfig(errs.ErrUnsupported, "attn_logit_softcapping %g (no soft-capping of attention scores)", *c.AttnSoftcap)
+	}
+	if err := c.readRopeParameters(); err != nil {
+		return err
+	}
+	w := 0
+	if c.SlidingWindow != nil {
+		w = *c.SlidingWindow
+		if w <= 0 || w > maxWindow {
+			return badConfig(errs.ErrCorrupt, "sliding_window %d: must be 1..%d", w, maxWindow)
+		}
+	}
+	switch f.decoderWindow {
+	case windowCausal:
+		c.causalWindow = w
+	case windowBidirectional:
+		if c.UseBidirectional == nil || !*c.UseBidirectional {
+			return badConfig(errs.ErrUnsupported, "use_bidirectional_attention false (only bidirectional %s models, as EmbeddingGemma)", f.name)
+		}
+		if c.SlidingWindow == nil {
+			w = 4096 // Gemma3TextConfig's default
+		}
+		// Gemma3TextConfig makes W an exclusive bound W/2+1 when
+		// bidirectional: keys within W/2 on either side.
+		c.window = w / 2
+	}
+	if !f.layerTypes {
+		return nil
+	}
+	switch {
+	case c.RopeLocalBaseFreq != nil:
+		c.localTheta = *c.RopeLocalBaseFreq
+	case c.ropeLocal > 0:
+		c.localTheta = c.ropeLocal
+	default:
+		c.localTheta = 1e4 // Gemma3TextConfig's default
+	}
+	if !(c.localTheta > 1) || math.IsInf(c.localTheta, 0) {
+		return badConfig(errs.ErrCorrupt, "rope_local_base_freq %g: must be finite and above 1", c.localTheta)
+	}
+	c.localLayers = make([]bool, c.NumLayers)
+	if c.LayerTypes != nil {
+		if len(c.LayerTypes) != c.NumLayers {
+			return badConfig(errs.ErrCorrupt, "layer_types has %d entries for %d layers", len(c.LayerTypes), c.NumLayers)
+		}
+		for i, t := range c.LayerTypes {
+			switch t {
+			case "sliding_attention":
+				c.localLayers[i] = true
+			case "full_attention":
+			default:
+				return badConfig(errs.ErrUnsupported, "layer_types[%d] %q (supported: sliding_attention, full_attention)", i, t)
+			}
+		}
+		return nil
+	}
+	// No layer_types: every pattern-th layer is global (Gemma3TextConfig).
+	p := 6
+	if c.SlidingWindowPattern != nil {
+		p = *c.SlidingWindowPattern
+	}
+	if p <= 0 {
+		return badConfig(errs.ErrCorrupt, "sliding_window_pattern %d: must be positive", p)
+	}
+	for i := range c.localLayers {
+		c.localLayers[i] = (i+1)%p != 0
+	}
+	return nil
+}
+
+// ropeParams is one entry of rope_parameters, the form transformers v5
+// saves the rotary settings in (instead of rope_theta, rope_scaling and
+// rope_local_base_freq).
+type ropeParams struct {
+	Type  string   `json:"rope_type"`
+	Theta *float64 `json:"rope_theta"`
+}
+
+// readRopeParameters reads rope_parameters when config.json has it: one
+// entry for every layer ({"rope_type": ..., "rope_theta": ...}) or one per
+// layer type ({"full_attention": {...}, "sliding_attention": {...}}, as
+// Gemma3 saves it). Its thetas apply where rope_theta and
+// rope_local_base_freq are absent; a rope_type other than "default" is
+// refused, as rope_scaling is.
+func (c *config) readRopeParameters() error {
+	if len(c.RopeParameters) == 0 || string(c.RopeParameters) == "null" {
+		return nil
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(c.RopeParameters, &keys); err != nil {
+		return badConfig(errs.ErrCorrupt, "rope_parameters: %v", err)
+	}
+	var global, local *ropeParams
+	if _, perType := keys["full_attention"]; perType {
+		var byType map[string]*ropeParams
+		if err := json.Unmarshal(c.RopeParameters, &byType); err != nil {
+			return badConfig(errs.ErrCorrupt, "rope_parameters: %v", err)
+		}
+		global, local = byType["full_attention"], byType["sliding_attention"]
+	} else {
+		global = new(ropeParams)
+		if err := json.Unmarshal(c.RopeParameters, global); err != nil {
+			return badConfig(errs.ErrCorrupt, "rope_parameters: %v", err)
+		}
+	}
+	for _, p := range []*ropeParams{global, local} {
+		if p == nil {
+			continue
+		}
+		if p.Type != "" && p.Type != "default" {
+			return badConfig(errs.ErrUnsupported, "rope_parameters rope_type %q (only the default rotary embedding)", p.Type)
+		}
+		if p.Theta != nil && (!(*p.Theta > 1) || math.IsInf(*p.Theta, 0)) {
+			return badConfig(errs.ErrCorrupt, "rope_parameters rope_theta %g: must be finite and above 1", *p.Theta)
+		}
+	}
+	if global != nil && global.Theta != nil && c.RopeTheta == nil {
+		c.globalTheta = *global.Theta
+		c.localTheta = c.globalTheta
+	}
+	if local != nil && local.Theta != nil {
+		c.ropeLocal = *local.Theta
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ package transformer
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,7 +15,7 @@ import (
 )
 
 func FuzzConfig(f *testing.F) {
-	for _, m := range []string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert", "tiny-qwen3"} {
+	for _, m := range []string{"tiny-bert", "tiny-xlmr", "tiny-mpnet", "tiny-distilbert", "tiny-modernbert", "tiny-qwen3", "tiny-qwen2", "tiny-mistral", "tiny-gemma3"} {
 		for _, dir := range []string{filepath.Join("testdata", m), filepath.Join(sharedModels, m)} {
 			if b, err := os.ReadFile(filepath.Join(dir, "config.json")); err == nil {
 				f.Add(b)
@@ -36,11 +37,17 @@ func FuzzConfig(f *testing.F) {
 			}
 			return
 		}
-		if c.fam == nil || c.HiddenSize <= 0 || c.NumHeads <= 0 || c.HiddenSize%c.NumHeads != 0 || c.maxTokens() <= 0 || c.innerWidth() <= 0 || !(c.eps > 0) {
+		// Decoders size their heads by head_dim, not hidden_size/heads.
+		if c.fam == nil || c.HiddenSize <= 0 || c.NumHeads <= 0 || (c.HiddenSize%c.NumHeads != 0 && !c.fam.decoder) || c.maxTokens() <= 0 || c.innerWidth() <= 0 || !(c.eps > 0) {
 			t.Fatalf("accepted config with unusable sizes: %+v", c)
 		}
 		if c.fam.localAttention && (c.globalEvery <= 0 || c.window < 0) {
 			t.Fatalf("accepted local attention settings every %d window %d", c.globalEvery, c.window)
+		}
+		if c.localLayers != nil && len(c.localLayers) != c.NumLayers || c.window < 0 || c.causalWindow < 0 ||
+			!(c.attnScale > 0) || math.IsInf(float64(c.attnScale), 0) || c.fam.decoder && (c.headDim <= 0 || c.kvHeads <= 0 || c.NumHeads%c.kvHeads != 0) {
+			t.Fatalf("accepted decoder settings: layers %v window %d causal window %d scale %g head_dim %d kv heads %d",
+				c.localLayers, c.window, c.causalWindow, c.attnScale, c.headDim, c.kvHeads)
 		}
 	})
 }

@@ -1,5 +1,6 @@
 // Package transformer runs sentence-transformers models of the BERT family
-// (BERT, RoBERTa, XLM-RoBERTa, MPNet, DistilBERT, ModernBERT) in pure Go,
+// (BERT, RoBERTa, XLM-RoBERTa, MPNet, DistilBERT, ModernBERT) and decoder
+// embedders (Qwen3, Qwen2, Mistral, Gemma3 text) in pure Go,
 // producing the vectors sentence-transformers' SentenceTransformer.encode
 // produces for them.
 //
@@ -24,8 +25,38 @@
 //     config_sentence_transformers.json); checked on seeded weights only
 //     (fixture tiny-qwen3, transformers 4.51.3's Qwen3Model: hidden states
 //     within 1.3e-5, the left-padding position shift of the reference's
-//     batches; embeddings cosine 1 − 1e-11). Qwen2 (gte-Qwen2), Mistral
-//     and Gemma3 text models are not run yet.
+//     batches; embeddings cosine 1 − 1e-11).
+//   - qwen2: gte-Qwen2-instruct (Qwen3's blocks without q/k norms, with
+//     query, key and value biases; use_sliding_window true is refused).
+//   - mistral: e5-mistral-7b-instruct (no biases; config.json's
+//     sliding_window limits each token to the sliding_window most recent
+//     ones, itself included, as MistralModel's mask does: e5-mistral's
+//     4096 matters only for longer texts).
+//   - gemma3_text: EmbeddingGemma-300m (bidirectional attention, as
+//     use_bidirectional_attention asks; the layers layer_types (or
+//     sliding_window_pattern) marks sliding attend to keys within
+//     sliding_window/2 on either side, as Gemma3TextConfig turns the
+//     window into that bound, with rope_local_base_freq as their rotary
+//     base; GeGLU with gelu_pytorch_tanh; embeddings × √hidden_size;
+//     (1+w) RMSNorms, also on the attention and MLP outputs; q/k norms;
+//     scores scaled by query_pre_attn_scalar^-½; then mean pooling and
+//     its two Dense modules). Attention soft-capping and causal Gemma3
+//     configs are refused.
+//
+// The decoder families read the rotary settings also in the form
+// transformers v5 saves them (rope_parameters, one entry or one per layer
+// type); rotary scaling (rope_scaling or a rope_type other than default)
+// is refused.
+//
+// The qwen2, mistral and gemma3_text families are checked on seeded
+// weights only (testdata tiny-qwen2, tiny-mistral, tiny-gemma3: Hugging
+// Face transformers' own Qwen2Model, MistralModel and Gemma3TextModel run
+// by internal/goldens/decoders/gen.py): hidden states within 1.5e-5 (the
+// left-padding position shift of the reference's batches, 6e-6 and 3e-6
+// for Qwen2 and Gemma3), sentence embeddings cosine 1 − 1e-11 or closer.
+// Gemma 3's tokenizer layout (SentencePiece-style BPE with byte fallback)
+// matches Hugging Face tokenizers on a vocabulary trained for the test
+// (embed/tokenizer's bpe-gemma fixture); Gemma's own vocabulary was not run.
 //
 // Each is matched against Hugging Face transformers' own modeling code on
 // seeded-random weights in the real tensor names and shapes (the shared

@@ -60,7 +60,12 @@ func (e *encoder) ropesFor(n int) *[2]*rope {
 }
 
 // local reports whether layer li attends within a sliding window.
-func (c *config) local(li int) bool { return c.fam.localAttention && li%c.globalEvery != 0 }
+func (c *config) local(li int) bool {
+	if c.localLayers != nil {
+		return c.localLayers[li]
+	}
+	return c.fam.localAttention && li%c.globalEvery != 0
+}
 
 // sequence is one tokenised text.
 type sequence struct {
@@ -161,7 +166,7 @@ func (r *runner) layers(worker int, sp span, shared bool) {
 		}
 		r.mul(worker, shared, &l.qkv, qkv, in, rows, gemm.Epilogue{Bias: l.qkv.B})
 		if c.fam.decoder {
-			r.prepareQK(l, sp, qkv)
+			r.prepareQK(l, li, sp, qkv)
 		}
 		if shared {
 			r.attention(sp, li)
@@ -172,8 +177,14 @@ func (r *runner) layers(worker int, sp span, shared bool) {
 				}
 			}
 		}
-		sum := r.addInto(worker, shared, &l.attnOut, x, ctx, big, rows)
-		r.residual(shared, pre, x, sum, l.attnLNW, l.attnLNB, rows)
+		if l.attnPostW != nil {
+			// x += PostNorm(ctx·Woᵀ), the product held in big (its QKV
+			// rows are spent).
+			r.addNormed(worker, shared, &l.attnOut, x, ctx, big, l.attnPostW, rows)
+		} else {
+			sum := r.addInto(worker, shared, &l.attnOut, x, ctx, big, rows)
+			r.residual(shared, pre, x, sum, l.attnLNW, l.attnLNB, rows)
+		}
 		// Feed-forward.
 		in = x
 		if pre {
@@ -181,12 +192,26 @@ func (r *runner) layers(worker int, sp span, shared bool) {
 			in = ctx
 		}
 		inner := r.mlpInner(worker, shared, l, big, in, rows)
-		sum = r.addInto(worker, shared, &l.output, x, inner, ctx, rows)
-		r.residual(shared, pre, x, sum, l.outLNW, l.outLNB, rows)
+		if l.outPostW != nil {
+			r.addNormed(worker, shared, &l.output, x, inner, ctx, l.outPostW, rows)
+		} else {
+			sum := r.addInto(worker, shared, &l.output, x, inner, ctx, rows)
+			r.residual(shared, pre, x, sum, l.outLNW, l.outLNB, rows)
+		}
 	}
 	if r.e.w.finalLNW != nil {
 		r.layerNorm(shared, x, x, r.e.w.finalLNW, r.e.w.finalLNB, rows)
 	}
+}
+
+// addNormed adds Norm(a·wᵀ + b) to the residual stream x, the product
+// computed into scratch: the output norm of Gemma3's sublayers
+// (post_attention_layernorm, post_feedforward_layernorm).
+func (r *runner) addNormed(worker int, shared bool, l *linear, x, a, scratch, normW []float32, rows int) {
+	out := scratch[:rows*l.Out]
+	r.mul(worker, shared, l, out, a, rows, gemm.Epilogue{Bias: l.B})
+	r.layerNorm(shared, out, out, normW, nil, rows)
+	nn.Add(x[:rows*l.Out], x[:rows*l.Out], out)
 }
 
 // residual stores x + f(·), computed into sum (x itself, or scratch on
@@ -256,6 +281,14 @@ func (r *runner) embedPart(worker, i int) {
 	for t, id := range s.ids {
 		dst := x[t*h : (t+1)*h]
 		copy(dst, w.word[id*h:(id+1)*h])
+		if c.fam.embedScale {
+			// Gemma: × √hidden_size, the scale rounded to float32 as the
+			// reference's embed_scale buffer is.
+			sc := float32(math.Sqrt(float64(h)))
+			for i := range dst {
+				dst[i] *= sc
+			}
+		}
 		if w.typ != nil {
 			typ := 0
 			if s.typeIDs != nil {
@@ -277,11 +310,14 @@ func (r *runner) embedPart(worker, i int) {
 // rotates the queries and keys of the rows of sp in qkv, before
 // attention: done once per key/value head here, since grouped-query
 // attention shares each among several query heads.
-func (r *runner) prepareQK(l *layer, sp span, qkv []float32) {
+func (r *runner) prepareQK(l *layer, li int, sp span, qkv []float32) {
 	c := r.e.cfg
 	dh, qw := c.headDim, c.qkvWidth()
 	heads := c.NumHeads + c.kvHeads // queries then keys; values untouched
 	rp := r.ropes[0]
+	if c.local(li) {
+		rp = r.ropes[1] // Gemma3: the sliding layers' own theta
+	}
 	for s := sp.s0; s < sp.s1; s++ {
 		n := len(r.seqsNow[s].ids)
 		base := (r.offs[s] - sp.r0) * qw

@@ -77,8 +77,40 @@ type family struct {
 	rmsNorm bool
 	causal  bool
 
+	// decoderWindow is how config.json's sliding_window applies to a
+	// decoder family (see windowKind).
+	decoderWindow windowKind
+	// Gemma3 text (EmbeddingGemma): normPlusOne scales every RMSNorm by
+	// (1 + w) instead of w; embedScale multiplies the word embeddings by
+	// √hidden_size; queryScalar scales the attention scores by
+	// query_pre_attn_scalar^-½ instead of head_dim^-½; layerTypes reads
+	// which layers attend within a sliding window from layer_types (or
+	// sliding_window_pattern).
+	normPlusOne bool
+	embedScale  bool
+	queryScalar bool
+	layerTypes  bool
+
 	names tensorNames
 }
+
+// windowKind is what a decoder family does with config.json's
+// sliding_window.
+type windowKind int
+
+const (
+	// windowNone: the family has no sliding window; a config asking for
+	// one (Qwen2's use_sliding_window) is refused.
+	windowNone windowKind = iota
+	// windowCausal: every layer attends to the sliding_window most recent
+	// keys, itself included (Mistral: keys i-W+1..i), when set.
+	windowCausal
+	// windowBidirectional: the layers layer_types marks
+	// "sliding_attention" attend to keys within sliding_window/2 on either
+	// side (Gemma3 with use_bidirectional_attention, whose config turns
+	// sliding_window W into an exclusive bound W/2+1).
+	windowBidirectional
+)
 
 // tensorNames are a family's tensor names without ".weight" / ".bias".
 // An empty name means the family has no such tensor.
@@ -99,6 +131,10 @@ type tensorNames struct {
 	// firstAttnNorm reports whether layer 0 has attnNorm (ModernBERT's
 	// layer 0 has none: its embeddings are already normalised).
 	noFirstAttnNorm bool
+	// attnPostNorm, mlpPostNorm: norms of the attention's and the MLP's
+	// outputs before they join the residual stream (Gemma3's
+	// post_attention_layernorm and post_feedforward_layernorm).
+	attnPostNorm, mlpPostNorm string
 }
 
 var bertNames = tensorNames{
@@ -216,6 +252,73 @@ var families = []*family{
 			finalNorm: "norm",
 		},
 	},
+	{
+		// Qwen2 (gte-Qwen2): Qwen3 without q/k norms, with biases on the
+		// query, key and value projections (only those).
+		name: "qwen2", modelTypes: []string{"qwen2"}, prefixes: []string{"", "model."},
+		keys: map[string]string{"rms_norm_eps": "layer_norm_eps"},
+		eps:  1e-6, pad: 0, positions: posRotary, gatedMLP: true, preNorm: true, biases: true,
+		decoder: true, theta: 1e4, rmsNorm: true, causal: true,
+		names: decoderNames,
+	},
+	{
+		// Mistral (e5-mistral): Qwen2's blocks without biases; a causal
+		// sliding window when config.json sets sliding_window.
+		name: "mistral", modelTypes: []string{"mistral"}, prefixes: []string{"", "model."},
+		keys: map[string]string{"rms_norm_eps": "layer_norm_eps"},
+		eps:  1e-6, pad: 0, positions: posRotary, gatedMLP: true, preNorm: true,
+		decoder: true, theta: 1e4, rmsNorm: true, causal: true, decoderWindow: windowCausal,
+		names: decoderNames,
+	},
+	{
+		// Gemma3 text as EmbeddingGemma uses it: bidirectional attention,
+		// sliding-window layers with their own rotary theta, (1+w)
+		// RMSNorms also after attention and MLP, q/k norms, GeGLU, scaled
+		// embeddings and attention scores.
+		name: "gemma3_text", modelTypes: []string{"gemma3_text"}, prefixes: []string{"", "model.", "model.language_model."},
+		keys: map[string]string{"rms_norm_eps": "layer_norm_eps", "hidden_activation": "hidden_act"},
+		eps:  1e-6, pad: 0, positions: posRotary, gatedMLP: true, preNorm: true,
+		decoder: true, theta: 1e6, rmsNorm: true, decoderWindow: windowBidirectional,
+		normPlusOne: true, embedScale: true, queryScalar: true, layerTypes: true,
+		names: gemma3Names,
+	},
+}
+
+// decoderNames are the tensor names of the Llama-style decoders (Qwen2,
+// Mistral): Qwen3's without the q/k norms.
+var decoderNames = tensorNames{
+	word:      "embed_tokens",
+	q:         "layers.%d.self_attn.q_proj",
+	k:         "layers.%d.self_attn.k_proj",
+	v:         "layers.%d.self_attn.v_proj",
+	attnOut:   "layers.%d.self_attn.o_proj",
+	attnNorm:  "layers.%d.input_layernorm",
+	mlpIn:     "layers.%d.mlp.gate_proj",
+	mlpUp:     "layers.%d.mlp.up_proj",
+	mlpOut:    "layers.%d.mlp.down_proj",
+	mlpNorm:   "layers.%d.post_attention_layernorm",
+	finalNorm: "norm",
+}
+
+// gemma3Names are Gemma3TextModel's tensor names: its
+// post_attention_layernorm normalises the attention's output, and
+// pre_feedforward_layernorm is the norm before the MLP.
+var gemma3Names = tensorNames{
+	word:         "embed_tokens",
+	q:            "layers.%d.self_attn.q_proj",
+	k:            "layers.%d.self_attn.k_proj",
+	v:            "layers.%d.self_attn.v_proj",
+	qNorm:        "layers.%d.self_attn.q_norm",
+	kNorm:        "layers.%d.self_attn.k_norm",
+	attnOut:      "layers.%d.self_attn.o_proj",
+	attnNorm:     "layers.%d.input_layernorm",
+	attnPostNorm: "layers.%d.post_attention_layernorm",
+	mlpIn:        "layers.%d.mlp.gate_proj",
+	mlpUp:        "layers.%d.mlp.up_proj",
+	mlpOut:       "layers.%d.mlp.down_proj",
+	mlpNorm:      "layers.%d.pre_feedforward_layernorm",
+	mlpPostNorm:  "layers.%d.post_feedforward_layernorm",
+	finalNorm:    "norm",
 }
 
 // familyOf returns the family running model_type t, or nil.

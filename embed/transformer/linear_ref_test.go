@@ -221,7 +221,7 @@ func TestEpilogueActivations(t *testing.T) {
 	for i := range x {
 		x[i] = float32(i-len(x)/2) * 0.25
 	}
-	for _, name := range []string{"gelu", "gelu_new", "gelu_pytorch_tanh", "relu"} {
+	for _, name := range []string{"gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish"} {
 		l := newLinear(eye, nil, n, n, false)
 		run := newRunner(&encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: n, NumHeads: 1, IntermediateSize: n, headDim: n, kvHeads: 1}}, 1)
 		got := make([]float32, len(x))
@@ -234,7 +234,7 @@ func TestEpilogueActivations(t *testing.T) {
 			t.Errorf("%s: fused activation differs by %g", name, d)
 		}
 	}
-	if gemmActivation("swish") != gemm.None {
+	if gemmActivation("mish") != gemm.None {
 		t.Error("unknown activation mapped")
 	}
 }

@@ -315,8 +315,8 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 	// holds qb·n scores, not n·n: O(n) memory per worker for long texts,
 	// and one block (the whole matrix) for texts up to attnBudget/n rows.
 	qb := r.blockRows(n)
-	w := c.window
-	scale := float32(1 / math.Sqrt(float64(dh)))
+	w, cw := c.window, c.causalWindow
+	scale := c.attnScale
 	for i0 := 0; i0 < n; i0 += qb {
 		i1 := min(n, i0+qb)
 		kLo, kHi := 0, n
@@ -325,6 +325,9 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 			kLo, kHi = max(0, i0-w), min(n, i1+w)
 		case c.fam.causal:
 			kHi = i1
+			if cw > 0 {
+				kLo = max(0, i0-cw+1)
+			}
 		}
 		m, cols := i1-i0, kHi-kLo
 		sc := r.scores[worker][:m*cols]
@@ -354,12 +357,18 @@ func (r *runner) attend(worker, s, hd, li int, qkv, ctx []float32, r0 int) {
 				clear(sr[hi:])
 			}
 		case c.fam.causal:
-			// Query i sees keys 0..i: the others get probability 0, as
-			// the reference's finfo.min mask gives them.
+			// Query i sees keys 0..i (i-cw+1..i with a causal window):
+			// the others get probability 0, as the reference's finfo.min
+			// mask gives them.
 			for ii := 0; ii < m; ii++ {
+				i := i0 + ii
 				sr := sc[ii*cols : (ii+1)*cols]
-				hi := i0 + ii + 1
-				nn.Softmax(sr[:hi], scale)
+				lo, hi := 0, i+1-kLo
+				if cw > 0 {
+					lo = max(kLo, i-cw+1) - kLo
+				}
+				clear(sr[:lo])
+				nn.Softmax(sr[lo:hi], scale)
 				clear(sr[hi:])
 			}
 		default:

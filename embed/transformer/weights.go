@@ -24,6 +24,9 @@ type layer struct {
 	output       linear    // second MLP product
 	outLNW       []float32 // MLP LayerNorm (before the MLP for a pre-norm family)
 	outLNB       []float32
+	// attnPostW, outPostW: norms of the attention's and the MLP's outputs
+	// (Gemma3), or nil.
+	attnPostW, outPostW []float32
 }
 
 // weights holds all tensors of the encoder.
@@ -240,8 +243,15 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 		}
 		l.output = r.linear(name(n.mlpOut), h, ffn, b && !fam.decoder)
 		l.outLNW, l.outLNB = r.norm(name(n.mlpNorm), h, b && !fam.decoder)
+		if n.attnPostNorm != "" {
+			l.attnPostW = r.vector(name(n.attnPostNorm)+".weight", h)
+			l.outPostW = r.vector(name(n.mlpPostNorm)+".weight", h)
+		}
 		if r.err != nil {
 			break
+		}
+		if fam.normPlusOne {
+			plusOne(l.qNorm, l.kNorm, l.attnLNW, l.outLNW, l.attnPostW, l.outPostW)
 		}
 		l.qkv = packed(qkv, int8)
 		l.attnOut = packed(l.attnOut, int8)
@@ -265,6 +275,9 @@ func loadLayers(f *safetensors.File, c *config, int8 bool) (*weights, error) {
 	}
 	if n.finalNorm != "" {
 		w.finalLNW, w.finalLNB = r.norm(n.finalNorm, h, b && !fam.decoder)
+		if fam.normPlusOne && w.finalLNW != nil {
+			plusOne(w.finalLNW)
+		}
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -297,4 +310,16 @@ func concat(parts ...[]float32) []float32 {
 		out = append(out, p...)
 	}
 	return out
+}
+
+// plusOne turns the weights w of a Gemma RMSNorm, which scales by (1 + w),
+// into the factors the shared RMSNorm multiplies by: 1 + w, added in
+// float32 as the reference's 1.0 + weight.float() is (nil slices are
+// skipped).
+func plusOne(ws ...[]float32) {
+	for _, w := range ws {
+		for i := range w {
+			w[i] = 1 + w[i]
+		}
+	}
 }

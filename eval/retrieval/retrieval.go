@@ -1,5 +1,7 @@
 // Package retrieval scores retrieval quality — NDCG@10 and recall@100 —
 // of dense, lexical (BM25) and hybrid search through a ganada.Collection,
+// and, when asked, of dense search reranked by a cross-encoder and of
+// BGE-M3's sparse, weighted (compute_score) and MaxSim searches,
 // on retrieval tasks built from STS pairs (eval.STSRetrieval: each pair
 // scored ≥ 4.0 makes each sentence a query with the other relevant, among
 // all sentences of the split; the query's own sentence is dropped from
@@ -48,6 +50,37 @@ var Tasks = []Task{
 	{"KorSTS test", filepath.Join("korsts", "sts-test.tsv")},
 }
 
+// M3Modes are the searches Evaluate adds for an embed.MultiEncoder
+// (BGE-M3), whose lexical weights and ColBERT vectors the collection then
+// stores: FlagEmbedding's sparse score, its weighted sums with
+// weights_for_different_modes [0.4, 0.2, 0] ("sparse+dense") and
+// [0.4, 0.2, 0.4], and the dense list rescored by MaxSim.
+var M3Modes = []Mode{
+	{"M3 sparse", ganada.WithSparseOnly()},
+	{"M3 dense+sparse [0.4, 0.2]", ganada.WithM3(embed.MultiWeights{Dense: 0.4, Sparse: 0.2})},
+	{"M3 dense+sparse+colbert [0.4, 0.2, 0.4]", ganada.WithM3(embed.MultiWeights{Dense: 0.4, Sparse: 0.2, ColBERT: 0.4})},
+	{"M3 dense, MaxSim rescoring of the top 101", ganada.WithMaxSim(101)},
+}
+
+// DefaultRerankDepth is how many of the dense list's best the rerank row
+// reranks, when Options.RerankDepth is 0.
+const DefaultRerankDepth = 20
+
+// Options tune EvaluateWith.
+type Options struct {
+	// Limit > 0 keeps only that many queries (the first by id).
+	Limit int
+	// Reranker, when set, adds a row: the dense list's RerankDepth best
+	// reordered by it (ganada.WithRerank), then the rest of the dense
+	// list in its order.
+	Reranker embed.Reranker
+	// RerankName names the reranker in its row.
+	RerankName string
+	// RerankDepth is how many candidates are reranked
+	// (DefaultRerankDepth when 0).
+	RerankDepth int
+}
+
 // Result is one row of the report.
 type Result struct {
 	Task, Mode        string
@@ -59,9 +92,22 @@ type Result struct {
 // are encoded as documents and queries as queries (embed.EncodeQueries).
 // A model that gives some sentence no usable vector (a word-vector model
 // that knows none of its words: GloVe on Korean) gets BM25 alone, with a
-// note on stderr.
+// note on stderr. An embed.MultiEncoder (transformer.M3) also gets the
+// rows of M3Modes.
 func Evaluate(ctx context.Context, enc embed.Encoder, taskName string, set eval.RetrievalSet, limit int) ([]Result, error) {
-	col, err := ganada.NewCollection(enc, ganada.WithFlat(), ganada.WithLexical())
+	return EvaluateWith(ctx, enc, taskName, set, Options{Limit: limit})
+}
+
+// EvaluateWith is Evaluate with a reranker row when o asks for one.
+func EvaluateWith(ctx context.Context, enc embed.Encoder, taskName string, set eval.RetrievalSet, o Options) ([]Result, error) {
+	limit := o.Limit
+	opts := []ganada.Option{ganada.WithFlat(), ganada.WithLexical()}
+	modes := Modes
+	if _, ok := enc.(embed.MultiEncoder); ok {
+		opts = append(opts, ganada.WithSparse(), ganada.WithColBERT())
+		modes = append(append([]Mode(nil), Modes...), M3Modes...)
+	}
+	col, err := ganada.NewCollection(enc, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +125,7 @@ func Evaluate(ctx context.Context, enc embed.Encoder, taskName string, set eval.
 	}
 	qrels := limitQrels(set.Qrels, limit)
 	var out []Result
-	for _, m := range Modes {
+	for _, m := range modes {
 		run := eval.Run{}
 		for q := range qrels {
 			hits, err := col.Query(ctx, set.Queries[q], 101, m.Opt)
@@ -93,7 +139,46 @@ func Evaluate(ctx context.Context, enc embed.Encoder, taskName string, set eval.
 		run = set.DropSelf(run)
 		out = append(out, Result{taskName, m.Name, eval.NDCGAtK(qrels, run, 10), eval.RecallAtK(qrels, run, 100)})
 	}
+	if o.Reranker != nil {
+		r, err := rerankRow(ctx, col, taskName, set, qrels, o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
 	return out, nil
+}
+
+// rerankRow scores the dense list with its best o.RerankDepth reranked.
+func rerankRow(ctx context.Context, col *ganada.Collection, taskName string, set eval.RetrievalSet, qrels eval.Qrels, o Options) (Result, error) {
+	n := o.RerankDepth
+	if n == 0 {
+		n = DefaultRerankDepth
+	}
+	name := fmt.Sprintf("dense, top %d reranked by %s", n, o.RerankName)
+	run := eval.Run{}
+	for q := range qrels {
+		top, err := col.Query(ctx, set.Queries[q], n, ganada.WithRerank(o.Reranker, n))
+		if err != nil {
+			return Result{}, fmt.Errorf("%s, %s, query %q: %w", taskName, name, set.Queries[q], err)
+		}
+		rest, err := col.Query(ctx, set.Queries[q], 101)
+		if err != nil {
+			return Result{}, fmt.Errorf("%s, %s, query %q: %w", taskName, name, set.Queries[q], err)
+		}
+		seen := map[string]bool{}
+		for _, h := range top {
+			run[q] = append(run[q], h.ID)
+			seen[h.ID] = true
+		}
+		for _, h := range rest {
+			if !seen[h.ID] {
+				run[q] = append(run[q], h.ID)
+			}
+		}
+	}
+	run = set.DropSelf(run)
+	return Result{taskName, name, eval.NDCGAtK(qrels, run, 10), eval.RecallAtK(qrels, run, 100)}, nil
 }
 
 // limitQrels keeps the first limit queries in id order (all if limit ≤ 0).

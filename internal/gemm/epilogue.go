@@ -18,6 +18,8 @@ const (
 	GELUTanh
 	// ReLU is max(x, 0).
 	ReLU
+	// SiLU is x·σ(x) (Qwen3's "silu", the gate of SwiGLU).
+	SiLU
 )
 
 // Epilogue is what Mul applies to each output row after the product:
@@ -53,6 +55,8 @@ func (ep *Epilogue) apply(dst []float32, ldc, i0, i1, c0, c1 int) {
 			nn.GELUTanh(row, row)
 		case ReLU:
 			nn.ReLU(row, row)
+		case SiLU:
+			nn.SiLU(row, row)
 		}
 		if ep.Residual != nil {
 			nn.Add(row, row, ep.Residual[i*ldc+c0:i*ldc+c1])

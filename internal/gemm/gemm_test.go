@@ -49,6 +49,8 @@ func refAct(act Activation, x float64) float64 {
 		return 0.5 * x * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(x+0.044715*x*x*x)))
 	case ReLU:
 		return math.Max(x, 0)
+	case SiLU:
+		return x / (1 + math.Exp(-x))
 	}
 	return x
 }
@@ -111,7 +113,7 @@ func TestMulRandomShapes(t *testing.T) {
 			}
 			a := randMat(r, m*k)
 			w := randMat(r, n*k)
-			ep := Epilogue{Act: Activation(trial % 4)}
+			ep := Epilogue{Act: Activation(trial % 5)}
 			if trial%3 != 0 {
 				ep.Bias = randMat(r, n)
 			}

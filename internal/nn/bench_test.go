@@ -86,3 +86,15 @@ func BenchmarkSoftmaxRows(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkElementwise1536 times each elementwise kernel of every kernel
+// set this machine runs on a 1536-float row (an FFN row of a small model).
+func BenchmarkElementwise1536(b *testing.B) {
+	x := benchRow(1536)
+	dst := make([]float32, len(x))
+	for _, ks := range kernelSets() {
+		for _, k := range unaryKernels(ks) {
+			b.Run(ks.name+"/"+k.name, func(b *testing.B) { timed(b, len(x), func() { k.vec(dst, x) }) })
+		}
+	}
+}

@@ -12,6 +12,8 @@ var (
 	erfVec      = erfGeneric
 	geluVec     = geluGeneric
 	biasGELUVec = biasGELUGeneric
+	geluTanhVec = geluTanhGeneric
+	siluVec     = siluGeneric
 	addVec      = addGeneric
 	expShiftSum = expShiftSumGeneric
 	rowSum      = rowSumGeneric

@@ -1,8 +1,9 @@
 // This file installs the assembly kernels for the module's kernel level
 // (internal/cpu): those of kernels_amd64.s at the AVX512 level
 // (VRNDSCALEPS, VSCALEFPS, masked tails), those of kernels_avx2_amd64.s at
-// the AVX2 level; the wrappers here check lengths and run the tails the
-// kernels leave. The kernels and their constant table are generated
+// the AVX2 level (and erf, the tanh GELU and SiLU at both levels: see
+// doc.go); the wrappers here check lengths and run the tails the kernels
+// leave. The kernels and their constant table are generated
 // (gen_kernels.go, kernels_amd64.go).
 
 //go:build amd64 && !purego
@@ -21,6 +22,9 @@ func init() {
 		geluVec = geluVecAVX2
 		biasGELUVec = biasGELUVecAVX2
 		expShiftSum = expShiftSumVecAVX2
+		erfVec = erfVecAVX2
+		geluTanhVec = geluTanhVecAVX2
+		siluVec = siluVecAVX2
 		addVec = addVecAVX2
 		rowSum = rowSumAVX2Vec
 		rowSqDev = rowSqDevAVX2Vec
@@ -40,6 +44,28 @@ func init() {
 		softmaxRows = softmaxRowsVecAVX512
 	}
 }
+
+// unaryAVX2 runs an elementwise AVX2 kernel on the whole 8-float blocks
+// of x and on the tail through an 8-float buffer, so every element gets
+// the same arithmetic.
+func unaryAVX2(dst, x []float32, k func(dst, x *float32, n int, c *float32)) {
+	n := len(x)
+	body := n &^ 7
+	if body > 0 {
+		_ = dst[n-1]
+		k(&dst[0], &x[0], body, &kernelConsts[0])
+	}
+	if body < n {
+		var buf [8]float32
+		copy(buf[:], x[body:])
+		k(&buf[0], &buf[0], 8, &kernelConsts[0])
+		copy(dst[body:n], buf[:])
+	}
+}
+
+func erfVecAVX2(dst, x []float32)      { unaryAVX2(dst, x, erfAVX2) }
+func geluTanhVecAVX2(dst, x []float32) { unaryAVX2(dst, x, geluTanhAVX2) }
+func siluVecAVX2(dst, x []float32)     { unaryAVX2(dst, x, siluAVX2) }
 
 func softmaxRowsVecAVX512(x []float32, rows, n, ld int, scale float32) {
 	if rows == 0 || n == 0 {

@@ -34,3 +34,21 @@ func ExampleGELU() {
 	fmt.Printf("%.6f\n", x)
 	// Output: [-0.158655 0.000000 0.841345 2.995950]
 }
+
+// SiLU, the gate of SwiGLU (Qwen3's "silu"); values as torch's
+// nn.functional.silu prints them.
+func ExampleSiLU() {
+	x := []float32{-1, 0, 1, 3}
+	nn.SiLU(x, x)
+	fmt.Printf("%.6f\n", x)
+	// Output: [-0.268941 0.000000 0.731059 2.857723]
+}
+
+// The tanh GELU ("gelu_pytorch_tanh"); values as torch's
+// nn.functional.gelu(x, approximate="tanh") prints them.
+func ExampleGELUTanh() {
+	x := []float32{-1, 0, 1, 3}
+	nn.GELUTanh(x, x)
+	fmt.Printf("%.6f\n", x)
+	// Output: [-0.158808 0.000000 0.841192 2.996363]
+}

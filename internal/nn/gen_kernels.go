@@ -1,7 +1,7 @@
 // This program writes kernels_amd64.s (AVX-512), kernels_avx2_amd64.s
 // (AVX2+FMA) and kernels_amd64.go (their Go declarations and the constant
 // table they read, whose offsets the C_* defines of both files give). The
-// maths is that of exp.go and erf.go: on AVX-512 with VRNDSCALEPS for the
+// maths is that of exp.go, erf.go and act.go: on AVX-512 with VRNDSCALEPS for the
 // rounding, VSCALEFPS for the 2^n scaling, embedded broadcasts of the
 // constants and masked tails; on AVX2 with VROUNDPS, the 2^n scaling on the
 // exponent bits and whole multiples of 8 lanes. Run it with `go generate`
@@ -38,7 +38,10 @@ var consts = []struct{ name, value string }{
 	{"EMIN", "expMin"},
 	{"EMAX", "expMax"},
 	{"INF", "float32(math.Inf(1))"},
-	{"BIAS127", "math.Float32frombits(127)"}, // the int32 127 (exponent bias)
+	{"BIAS127", "math.Float32frombits(127)"},     // the int32 127 (exponent bias)
+	{"SIGN", "math.Float32frombits(0x80000000)"}, // the sign bit (-0)
+	{"TANHK", "geluTanhK"},
+	{"TANH2C", "2 * geluTanhC"},
 }
 
 // c is the operand of constant name: C_NAME(R8).
@@ -868,6 +871,89 @@ func geluAVX2() {
 	p("RET")
 }
 
+// unary8 writes a kernel dst = f(x) over n floats (n % 8 == 0), 8 lanes
+// at a time; body computes Y0 into Y9. Y13 holds 0 and Y14 1.0.
+func unary8(name, doc, lbl string, body func()) {
+	sig := "(dst, x *float32, n int, c *float32)"
+	decls = append(decls, decl{name, sig})
+	fmt.Fprintf(w, "\n// func %s%s   (n %% 8 == 0)\n", name, sig)
+	comment(false, doc)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
+	args(reg("dst+0(FP)", "DI"), reg("x+8(FP)", "SI"), reg("n+16(FP)", "CX"), reg("c+24(FP)", "R8"))
+	p("VXORPS Y13, Y13, Y13")
+	p("VBROADCASTSS %s, Y14", c("ONE"))
+	p("SHRQ $3, CX")
+	p("JE %sdone", lbl)
+	loop8(lbl+"loop", func() {
+		p("VMOVUPS (SI), Y0")
+		body()
+		p("VMOVUPS Y9, (DI)")
+		advance(32, "SI", "DI")
+	})
+	label(lbl + "done")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// erfAVX2 is erf32 on 8 lanes: z = |x| (NaN kept), z·P(z²) where z <
+// erfSplit or z is NaN, else 1 - e^Q(min(z, erfHi)) (1 in float32 from
+// erfHi on), then x's sign bit. It also serves the AVX-512 level.
+func erfAVX2() {
+	unary8("erfAVX2", "dst[i] = erf(x[i]).", "ef", func() {
+		p("VSUBPS Y0, Y13, Y1")
+		p("VMAXPS Y1, Y0, Y1")
+		p("VMULPS Y1, Y1, Y2")
+		horner8("Y2", "Y3", "Y4", coeffs("P", 5, 0))
+		p("VMULPS Y1, Y3, Y3")
+		p("VBROADCASTSS %s, Y4", c("HI"))
+		p("VMINPS Y4, Y1, Y4")
+		horner8("Y4", "Y5", "Y6", coeffs("Q", 7, 0))
+		exp8("Y5", "Y6", "Y7", "Y8", "Y10")
+		p("VSUBPS Y6, Y14, Y9")
+		p("VBROADCASTSS %s, Y10", c("SPLIT"))
+		p("VCMPPS $0x09, Y10, Y1, Y10")
+		p("VBLENDVPS Y10, Y3, Y9, Y9")
+		p("VBROADCASTSS %s, Y10", c("SIGN"))
+		p("VANDPS Y10, Y0, Y10")
+		p("VXORPS Y10, Y9, Y9")
+	})
+}
+
+// geluTanhAVX2 is geluTanh32 on 8 lanes: e = exp32(2y) for y =
+// √(2/π)·(x+0.044715x³), x - x/(e+1), and x where 2y > expMax. It also
+// serves the AVX-512 level.
+func geluTanhAVX2() {
+	unary8("geluTanhAVX2", "dst[i] = x[i]/2·(1+tanh(√(2/π)·(x[i]+0.044715x[i]³))).", "gt", func() {
+		p("VMULPS Y0, Y0, Y1")
+		p("VMULPS Y0, Y1, Y1")
+		p("VMOVAPS Y0, Y2")
+		p("VBROADCASTSS %s, Y3", c("TANHK"))
+		p("VFMADD231PS Y3, Y1, Y2")
+		p("VBROADCASTSS %s, Y3", c("TANH2C"))
+		p("VMULPS Y3, Y2, Y2")
+		exp8("Y2", "Y3", "Y4", "Y5", "Y6")
+		expEdge("Y2", "Y3", "Y4", "Y5")
+		p("VADDPS Y14, Y3, Y4")
+		p("VDIVPS Y4, Y0, Y5")
+		p("VSUBPS Y5, Y0, Y9")
+		p("VBROADCASTSS %s, Y6", c("EMAX"))
+		p("VCMPPS $0x0e, Y6, Y2, Y6")
+		p("VBLENDVPS Y6, Y0, Y9, Y9")
+	})
+}
+
+// siluAVX2 is silu32 on 8 lanes: x/(1+exp32(-x)). It also serves the
+// AVX-512 level.
+func siluAVX2() {
+	unary8("siluAVX2", "dst[i] = x[i]/(1+e^{-x[i]}).", "sl", func() {
+		p("VSUBPS Y0, Y13, Y1")
+		exp8("Y1", "Y2", "Y3", "Y4", "Y5")
+		expEdge("Y1", "Y2", "Y5", "Y6")
+		p("VADDPS Y14, Y2, Y2")
+		p("VDIVPS Y2, Y0, Y9")
+	})
+}
+
 func addAVX2() {
 	sig := "(dst, a, b *float32, n int)"
 	decls = append(decls, decl{"addAVX2", sig})
@@ -1020,16 +1106,18 @@ and VRNDSCALEPS for the rounding.`)
 	writeFile("kernels_amd64.s", w.Bytes())
 
 	header(`AVX2+FMA kernels of this package, for processors without AVX-512: exp,
-exact GELU (with an optional bias), the exp-and-sum pass of softmax and
-the elementwise add (a GEMM epilogue's bias) and LayerNorm's row
-statistics and normalisation,
-8 lanes at a time over whole multiples of 8 (the Go wrappers in
-dispatch_amd64.go run tails through an 8-float buffer). Same maths and
-constants (kernelConsts) as kernels_amd64.s, with the 2^n scaling done
-on the exponent bits.`)
+exact GELU (with an optional bias), tanh GELU, erf, SiLU, the
+exp-and-sum pass of softmax, the elementwise add (a GEMM epilogue's bias)
+and LayerNorm's row statistics and normalisation, 8 lanes at a time over whole multiples of 8
+(the Go wrappers in dispatch_amd64.go run tails through an 8-float
+buffer). Same maths and constants (kernelConsts) as kernels_amd64.s, with
+the 2^n scaling done on the exponent bits.`)
 	expAVX2()
 	expShiftSumAVX2()
 	geluAVX2()
+	erfAVX2()
+	geluTanhAVX2()
+	siluAVX2()
 	addAVX2()
 	rowStatAVX2(false)
 	rowStatAVX2(true)

@@ -60,6 +60,7 @@ var (
 	fadd2d = op3(0x4e60d400, "FADD", "2D")
 	fsub2d = op3(0x4ee0d400, "FSUB", "2D")
 	fmla2d = op3(0x4e60cc00, "FMLA", "2D")
+	fdiv4s = op3(0x6e20fc00, "FDIV", "4S")
 )
 
 // fcvtl widens the low (hi false) or high two floats of Vn to doubles.
@@ -81,6 +82,7 @@ var (
 	fcvtzs  = op2(0x4ea1b800, "FCVTZS V%d.4S, V%d.4S")
 	fabs    = op2(0x4ea0f800, "FABS V%d.4S, V%d.4S")
 	fcmgt0  = op2(0x4ea0c800, "FCMGT V%d.4S, V%d.4S, #0.0")
+	fneg    = op2(0x6ea0f800, "FNEG V%d.4S, V%d.4S")
 	shl23   = op2(0x4f375400, "SHL V%d.4S, V%d.4S, #23")
 	vmov    = func(d, n int) { word(0x4ea01c00, d, n, n, fmt.Sprintf("MOV V%d.16B, V%d.16B", d, n)) }
 	consts  []string // the constant table, in order
@@ -105,6 +107,8 @@ func init() {
 		{"invSqrt2", "invSqrt2"}, {"split", "erfSplit"}, {"hi", "erfHi"}, {"two", "2"},
 		{"p5", "erfP5"}, {"p4", "erfP4"}, {"p3", "erfP3"}, {"p2", "erfP2"}, {"p1", "erfP1"}, {"p0", "erfP0"},
 		{"q7", "erfQ7"}, {"q6", "erfQ6"}, {"q5", "erfQ5"}, {"q4", "erfQ4"}, {"q3", "erfQ3"}, {"q2", "erfQ2"}, {"q1", "erfQ1"}, {"q0", "erfQ0"},
+		// The tanh GELU's: the cubic's coefficient and 2·√(2/π).
+		{"tanhK", "geluTanhK"}, {"tanh2C", "2 * geluTanhC"},
 	} {
 		konst(c[0], c[1])
 	}
@@ -147,6 +151,19 @@ func expCore(out, in, t1, t2, t3 int) {
 	fmul4s(out, out, t1)
 }
 
+// expClamped sets out = exp32(in) with its clamps (0 for in ≤ expMin, +Inf
+// above expMax, NaN kept), with the exp core's constants in V16-V27 and
+// expMin, expMax and +Inf in V28-V30; in is kept, t1-t4 are clobbered.
+func expClamped(out, in, t1, t2, t3, t4 int) {
+	fmax4s(t1, in, 28)
+	fmin4s(t1, t1, 29)
+	expCore(out, t1, t2, t3, t4)
+	fcmgt(t2, in, 29)
+	bit16(out, 30, t2)
+	fcmge(t3, 28, in)
+	bic16(out, out, t3)
+}
+
 // exp writes expNEON (shiftSum false): dst = e^x over n floats (n a
 // multiple of 4), with exp32's clamps: 0 for x ≤ expMin, +Inf above
 // expMax, NaN kept; or expShiftSumNEON (shiftSum true): x = e^{scale·(x-m)}
@@ -182,13 +199,7 @@ func exp(shiftSum bool) {
 		fsub4s(0, 0, 7)
 		fmul4s(0, 0, 8)
 	}
-	fmax4s(1, 0, 28)
-	fmin4s(1, 1, 29)
-	expCore(2, 1, 3, 4, 5)
-	fcmgt(3, 0, 29)
-	bit16(2, 30, 3)
-	fcmge(4, 28, 0)
-	bic16(2, 2, 4)
+	expClamped(2, 0, 1, 3, 4, 5)
 	p("VST1.P [V2.S4], 16(R0)")
 	if shiftSum {
 		fadd4s(6, 6, 2)
@@ -273,6 +284,103 @@ func gelu() {
 	p("B geluNEON_nobias")
 	label("geluNEON_done")
 	p("RET")
+}
+
+// horner loads the next count+1 coefficients from R9 (VLD1R.P) and
+// evaluates their polynomial at V(x) by Horner's rule in a and b; it
+// returns the register holding the result.
+func horner(count, x, a, b int) int {
+	p("VLD1R.P 4(R9), [V%d.S4]", a)
+	for i := 0; i < count; i++ {
+		p("VLD1R.P 4(R9), [V%d.S4]", b)
+		fmla4s(b, a, x)
+		a, b = b, a
+	}
+	return a
+}
+
+// unary writes a kernel dst = f(x) over n floats (n a multiple of 4) of
+// the package's constant table c: setup loads the constants it keeps in
+// registers, body computes V0 into the returned register.
+func unary(name, doc string, setup func(), body func() int) {
+	fmt.Fprintf(&w, "\n// %s\nTEXT ·%s(SB), NOSPLIT, $0-32\n", doc, name)
+	p("MOVD dst+0(FP), R0")
+	p("MOVD x+8(FP), R1")
+	p("MOVD n+16(FP), R2")
+	p("MOVD c+24(FP), R3")
+	setup()
+	label(name + "_loop")
+	p("CBZ R2, %s_done", name)
+	p("VLD1.P 16(R1), [V0.S4]")
+	r := body()
+	p("VST1.P [V%d.S4], 16(R0)", r)
+	p("SUB $4, R2")
+	p("B %s_loop", name)
+	label(name + "_done")
+	p("RET")
+}
+
+// erf writes erfNEON, erf32 on four lanes: both branches on z = |x|
+// (z·P(z²) below erfSplit, 1 - e^Q(z) up to erfHi, 1 above), selected by
+// masks, then x's sign bit copied in (NaN stays NaN; -0 stays -0).
+func erf() {
+	unary("erfNEON", "erfNEON sets dst = erf(x) over n floats (n a multiple of 4); c is neonConsts.", func() {
+		loadConsts(16, 0, 12)
+		loadConsts(28, constAt["split"], 2)
+		p("MOVW $0x80000000, R4")
+		p("VDUP R4, V30.S4")
+	}, func() int {
+		fabs(2, 0)      // z
+		fmul4s(3, 2, 2) // t = z²
+		p("ADD $%d, R3, R9", 4*constAt["p5"])
+		a := horner(5, 3, 4, 5)
+		fmul4s(3, 2, a) // erfSmall(z)
+		a = horner(7, 2, 4, 5)
+		expCore(6, a, 7, 8, 9) // erfc(z)
+		fsub4s(7, 26, 6)       // 1 - erfc(z)
+		fcmge(8, 2, 28)        // z ≥ erfSplit
+		bit16(3, 7, 8)
+		fcmge(8, 2, 29) // z ≥ erfHi
+		bit16(3, 26, 8)
+		bit16(3, 0, 30) // x's sign
+		return 3
+	})
+}
+
+// geluTanh writes geluTanhNEON, geluTanh32 on four lanes: e = exp32(2y)
+// for y = √(2/π)·(x+0.044715x³), then x - x/(e+1), and x itself where 2y
+// is above expMax (e = +Inf there, and x = +Inf would give Inf/Inf).
+func geluTanh() {
+	unary("geluTanhNEON", "geluTanhNEON sets dst = x/2·(1+tanh(√(2/π)·(x+0.044715x³))) over n floats\n// (n a multiple of 4); c is neonConsts.", func() {
+		loadConsts(16, 0, 15)
+		loadConsts(14, constAt["tanhK"], 2)
+	}, func() int {
+		fmul4s(1, 0, 0)
+		fmul4s(1, 1, 0) // x³
+		vmov(2, 0)
+		fmla4s(2, 1, 14) // x + k·x³
+		fmul4s(2, 2, 15) // 2y
+		expClamped(3, 2, 4, 5, 6, 7)
+		fadd4s(4, 3, 26)
+		fdiv4s(5, 0, 4)
+		fsub4s(5, 0, 5) // x - x/(e+1)
+		fcmgt(6, 2, 29)
+		bit16(5, 0, 6)
+		return 5
+	})
+}
+
+// silu writes siluNEON, silu32 on four lanes: x/(1+exp32(-x)).
+func silu() {
+	unary("siluNEON", "siluNEON sets dst = x/(1+e^{-x}) over n floats (n a multiple of 4); c is\n// neonConsts.", func() {
+		loadConsts(16, 0, 15)
+	}, func() int {
+		fneg(1, 0)
+		expClamped(2, 1, 3, 4, 5, 6)
+		fadd4s(3, 2, 26)
+		fdiv4s(4, 0, 3)
+		return 4
+	})
 }
 
 // maxScale writes maxNEON (the largest element, NaNs skipped as by FMAXNM;
@@ -447,6 +555,9 @@ func main() {
 	exp(true)
 	gelu()
 	maxScale()
+	erf()
+	geluTanh()
+	silu()
 	if err := os.WriteFile("kernels_arm64.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -489,7 +600,16 @@ func maxNEON(x *float32, n int) float32
 //go:noescape
 func scaleNEON(x *float32, n int, s float32)
 
-// neonConsts is the constant table of expNEON, expShiftSumNEON and geluNEON, in the order
+//go:noescape
+func erfNEON(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func geluTanhNEON(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func siluNEON(dst, x *float32, n int, c *float32)
+
+// neonConsts is the constant table of the exp, GELU, erf and SiLU kernels, in the order
 // gen_kernels_neon.go loads it.
 var neonConsts = [...]float32{
 ` + table() + `}

@@ -12,40 +12,43 @@ import "math"
 // kernelConsts is the constant table of the assembly kernels; the C_*
 // defines there are its offsets.
 var kernelConsts = [...]float32{
-	invSqrt2,                  // C_INVSQRT2
-	erfSplit,                  // C_SPLIT
-	erfHi,                     // C_HI
-	1,                         // C_ONE
-	2,                         // C_TWO
-	0.5,                       // C_HALF
-	-erfHi,                    // C_MHI
-	erfP0,                     // C_P0
-	erfP1,                     // C_P1
-	erfP2,                     // C_P2
-	erfP3,                     // C_P3
-	erfP4,                     // C_P4
-	erfP5,                     // C_P5
-	erfQ0,                     // C_Q0
-	erfQ1,                     // C_Q1
-	erfQ2,                     // C_Q2
-	erfQ3,                     // C_Q3
-	erfQ4,                     // C_Q4
-	erfQ5,                     // C_Q5
-	erfQ6,                     // C_Q6
-	erfQ7,                     // C_Q7
-	log2e,                     // C_LOG2E
-	ln2Hi,                     // C_LN2HI
-	ln2Lo,                     // C_LN2LO
-	expP0,                     // C_E0
-	expP1,                     // C_E1
-	expP2,                     // C_E2
-	expP3,                     // C_E3
-	expP4,                     // C_E4
-	expP5,                     // C_E5
-	expMin,                    // C_EMIN
-	expMax,                    // C_EMAX
-	float32(math.Inf(1)),      // C_INF
-	math.Float32frombits(127), // C_BIAS127
+	invSqrt2,                         // C_INVSQRT2
+	erfSplit,                         // C_SPLIT
+	erfHi,                            // C_HI
+	1,                                // C_ONE
+	2,                                // C_TWO
+	0.5,                              // C_HALF
+	-erfHi,                           // C_MHI
+	erfP0,                            // C_P0
+	erfP1,                            // C_P1
+	erfP2,                            // C_P2
+	erfP3,                            // C_P3
+	erfP4,                            // C_P4
+	erfP5,                            // C_P5
+	erfQ0,                            // C_Q0
+	erfQ1,                            // C_Q1
+	erfQ2,                            // C_Q2
+	erfQ3,                            // C_Q3
+	erfQ4,                            // C_Q4
+	erfQ5,                            // C_Q5
+	erfQ6,                            // C_Q6
+	erfQ7,                            // C_Q7
+	log2e,                            // C_LOG2E
+	ln2Hi,                            // C_LN2HI
+	ln2Lo,                            // C_LN2LO
+	expP0,                            // C_E0
+	expP1,                            // C_E1
+	expP2,                            // C_E2
+	expP3,                            // C_E3
+	expP4,                            // C_E4
+	expP5,                            // C_E5
+	expMin,                           // C_EMIN
+	expMax,                           // C_EMAX
+	float32(math.Inf(1)),             // C_INF
+	math.Float32frombits(127),        // C_BIAS127
+	math.Float32frombits(0x80000000), // C_SIGN
+	geluTanhK,                        // C_TANHK
+	2 * geluTanhC,                    // C_TANH2C
 }
 
 //go:noescape
@@ -86,6 +89,15 @@ func expShiftSumAVX2(x *float32, n int, m, scale float32, c *float32, sum *[8]fl
 
 //go:noescape
 func geluAVX2(dst, x, bias *float32, n int, c *float32)
+
+//go:noescape
+func erfAVX2(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func geluTanhAVX2(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func siluAVX2(dst, x *float32, n int, c *float32)
 
 //go:noescape
 func addAVX2(dst, a, b *float32, n int)

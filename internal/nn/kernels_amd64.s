@@ -46,6 +46,9 @@
 #define C_EMAX 124
 #define C_INF 128
 #define C_BIAS127 132
+#define C_SIGN 136
+#define C_TANHK 140
+#define C_TANH2C 144
 
 // func expAVX512(dst, x *float32, n int, c *float32)
 TEXT ·expAVX512(SB), NOSPLIT, $0-32

@@ -36,7 +36,16 @@ func maxNEON(x *float32, n int) float32
 //go:noescape
 func scaleNEON(x *float32, n int, s float32)
 
-// neonConsts is the constant table of expNEON, expShiftSumNEON and geluNEON, in the order
+//go:noescape
+func erfNEON(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func geluTanhNEON(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func siluNEON(dst, x *float32, n int, c *float32)
+
+// neonConsts is the constant table of the exp, GELU, erf and SiLU kernels, in the order
 // gen_kernels_neon.go loads it.
 var neonConsts = [...]float32{
 	log2e,
@@ -72,4 +81,6 @@ var neonConsts = [...]float32{
 	erfQ2,
 	erfQ1,
 	erfQ0,
+	geluTanhK,
+	2 * geluTanhC,
 }

@@ -16,7 +16,7 @@ import (
 func kernelSets() []kernelSet {
 	sets := []kernelSet{genericKernelSet}
 	if cpu.Selected() >= cpu.NEON {
-		sets = append(sets, kernelSet{name: "neon", exp: expVecNEON, erf: erfGeneric, gelu: geluVecNEON, biasGELU: biasGELUVecNEON, add: addVecNEON, expShiftSum: expShiftSumVecNEON,
+		sets = append(sets, kernelSet{name: "neon", exp: expVecNEON, erf: erfVecNEON, gelu: geluVecNEON, geluTanh: geluTanhVecNEON, silu: siluVecNEON, biasGELU: biasGELUVecNEON, add: addVecNEON, expShiftSum: expShiftSumVecNEON,
 			rowSum: rowSumNEONVec, rowSqDev: rowSqDevNEONVec, rowNorm: rowNormNEONVec})
 	}
 	return sets
@@ -31,10 +31,13 @@ func TestDispatchFollowsCPULevel(t *testing.T) {
 		{"add", addVec, addGeneric}, {"rowSum", rowSum, rowSumGeneric}, {"rowSqDev", rowSqDev, rowSqDevGeneric},
 		{"rowNorm", rowNorm, rowNormGeneric}, {"exp", expVec, expGeneric}, {"gelu", geluVec, geluGeneric},
 		{"biasGELU", biasGELUVec, biasGELUGeneric}, {"expShiftSum", expShiftSum, expShiftSumGeneric},
-		{"max", maxVec, maxGeneric}, {"scale", scaleVec, scaleGeneric}, {"softmaxRows", softmaxRows, softmaxRowsGeneric},
+		{"max", maxVec, maxGeneric}, {"scale", scaleVec, scaleGeneric},
+		{"erf", erfVec, erfGeneric}, {"geluTanh", geluTanhVec, geluTanhGeneric}, {"silu", siluVec, siluGeneric},
+		{"softmaxRows", softmaxRows, softmaxRowsGeneric},
 	}
 	if cpu.Selected() >= cpu.NEON {
-		for i, f := range []any{addVecNEON, rowSumNEONVec, rowSqDevNEONVec, rowNormNEONVec, expVecNEON, geluVecNEON, biasGELUVecNEON, expShiftSumVecNEON, maxVecNEON, scaleVecNEON} {
+		for i, f := range []any{addVecNEON, rowSumNEONVec, rowSqDevNEONVec, rowNormNEONVec, expVecNEON, geluVecNEON, biasGELUVecNEON, expShiftSumVecNEON, maxVecNEON, scaleVecNEON,
+			erfVecNEON, geluTanhVecNEON, siluVecNEON} {
 			bindings[i].want = f
 		}
 	}

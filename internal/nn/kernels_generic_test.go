@@ -3,5 +3,5 @@
 
 package nn
 
-var genericKernelSet = kernelSet{name: "go", exp: expGeneric, erf: erfGeneric, gelu: geluGeneric, biasGELU: biasGELUGeneric, add: addGeneric, expShiftSum: expShiftSumGeneric,
+var genericKernelSet = kernelSet{name: "go", exp: expGeneric, erf: erfGeneric, gelu: geluGeneric, geluTanh: geluTanhGeneric, silu: siluGeneric, biasGELU: biasGELUGeneric, add: addGeneric, expShiftSum: expShiftSumGeneric,
 	rowSum: rowSumGeneric, rowSqDev: rowSqDevGeneric, rowNorm: rowNormGeneric}

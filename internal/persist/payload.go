@@ -8,6 +8,7 @@ package persist
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"unicode/utf8"
 
 	"github.com/ganada/ganada/errs"
@@ -110,6 +111,40 @@ func (d *Decoder) String(field string) string {
 		return ""
 	}
 	return s
+}
+
+// Blob reads a length-prefixed byte string (any bytes) no longer than the
+// bytes that remain.
+func (d *Decoder) Blob(field string) []byte {
+	n := d.Uvarint(field + " length")
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.Fail("%s: length %d, only %d bytes left", field, n, len(d.b))
+		return nil
+	}
+	b := d.b[:n:n]
+	d.b = d.b[n:]
+	return b
+}
+
+// Float32s reads n little-endian float32s, failing unless the payload
+// still holds 4n bytes (checked before anything is allocated).
+func (d *Decoder) Float32s(field string, n int) []float32 {
+	if d.err != nil {
+		return nil
+	}
+	if n < 0 || uint64(n) > uint64(len(d.b))/4 {
+		d.Fail("%s: %d floats, only %d bytes left", field, n, len(d.b))
+		return nil
+	}
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(d.b[4*i:]))
+	}
+	d.b = d.b[4*n:]
+	return out
 }
 
 // Count reads a uvarint count or size that must not exceed limit (a bound

@@ -202,6 +202,9 @@ func TestDecoderBounds(t *testing.T) {
 		{"bad uvarint", "id", bytes.Repeat([]byte{0xff}, 11), func(d *Decoder) { d.Uvarint("id") }},
 		{"short uint64", "seed", []byte{1, 2, 3}, func(d *Decoder) { d.Uint64("seed") }},
 		{"empty byte", "kind", nil, func(d *Decoder) { d.Byte("kind") }},
+		{"blob overrun", "outputs", AppendUvarint(nil, 5), func(d *Decoder) { d.Blob("outputs") }},
+		{"short floats", "vector", make([]byte, 11), func(d *Decoder) { d.Float32s("vector", 3) }},
+		{"negative floats", "vector", nil, func(d *Decoder) { d.Float32s("vector", -1) }},
 		{"trailing", "after the last field", []byte{0, 1}, func(d *Decoder) { d.Byte("x") }},
 	} {
 		d := NewDecoder("TEST", tc.b)

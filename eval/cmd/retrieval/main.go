@@ -7,6 +7,8 @@
 //
 //	go run ./eval/cmd/retrieval                                   # embedded GloVe
 //	go run ./eval/cmd/retrieval -model ../shared/fixtures/models/tiny-xlmr   # a transformer folder
+//	go run ./eval/cmd/retrieval -model DIR -m3                    # BGE-M3: adds its sparse, weighted and MaxSim rows
+//	go run ./eval/cmd/retrieval -reranker DIR [-rerank-depth 20]   # adds the dense list reranked by a cross-encoder
 //
 // Data come from -data, else $GANADA_DATA, else the nearest shared/data
 // above the working directory.
@@ -31,6 +33,10 @@ import (
 func main() {
 	model := flag.String("model", "", "transformer model folder or hub id (default: the embedded GloVe model)")
 	data := flag.String("data", "", "evaluation data directory (default: $GANADA_DATA or ../shared/data)")
+	m3 := flag.Bool("m3", false, "load -model as BGE-M3 (transformer.LoadM3) and score its sparse, weighted and MaxSim searches too")
+	rerank := flag.String("reranker", "", "a cross-encoder folder or hub id whose reranking of the dense list is scored too")
+	depth := flag.Int("rerank-depth", retrieval.DefaultRerankDepth, "how many of the dense list's best -reranker reorders")
+	limit := flag.Int("queries", 0, "queries scored per task (0: all)")
 	flag.Parse()
 	log.SetFlags(0)
 	ctx := context.Background()
@@ -49,6 +55,13 @@ func main() {
 			log.Fatal(err)
 		}
 		enc = g
+	} else if *m3 {
+		m, err := transformer.LoadM3(ctx, *model)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer m.Close()
+		enc, name = m, *model+" (BGE-M3)"
 	} else {
 		m, err := transformer.Load(ctx, *model)
 		if err != nil {
@@ -57,6 +70,15 @@ func main() {
 		defer m.Close()
 		enc, name = m, *model
 	}
+	opts := retrieval.Options{Limit: *limit, RerankDepth: *depth}
+	if *rerank != "" {
+		ce, err := transformer.LoadCrossEncoder(ctx, *rerank)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer ce.Close()
+		opts.Reranker, opts.RerankName = ce, *rerank
+	}
 	var all []retrieval.Result
 	for _, t := range retrieval.Tasks {
 		pairs, err := eval.LoadSTS(ctx, filepath.Join(dir, t.File))
@@ -64,7 +86,7 @@ func main() {
 			log.Fatal(err)
 		}
 		set := eval.STSRetrieval(pairs, 4.0)
-		rs, err := retrieval.Evaluate(ctx, enc, t.Name, set, 0)
+		rs, err := retrieval.EvaluateWith(ctx, enc, t.Name, set, opts)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -1,0 +1,5 @@
+"""GenerationMixin: only a base class name here (no generation is run)."""
+
+
+class GenerationMixin:
+    pass

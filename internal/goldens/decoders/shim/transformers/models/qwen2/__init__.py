@@ -1,0 +1,1 @@
+"""Package of the reference modeling file (copied in by gen.py)."""

@@ -149,7 +149,8 @@ l2_sum:
 // c = ab / (sqrt(aa)·sqrt(bb)) clamped to [-1, 1]; the caller uses it only
 // when aa and bb are in range. Exact square roots and division, not an
 // approximate reciprocal square root: about 3 ns slower than vek's
-// VRSQRTSS-and-one-Newton-step finish, but within an ulp or two.
+// VRSQRTSS-and-one-Newton-step finish, as accurate, and the same on every
+// machine (see the package doc, "Accuracy").
 TEXT ·cosineAVX512(SB), NOSPLIT, $0-64
 	MOVQ a_base+0(FP), SI
 	MOVQ a_len+8(FP), CX

@@ -68,4 +68,21 @@
 // too small for float32 sums of squares. Different implementations add in
 // different orders, so results may differ in the last bits between machines;
 // DotInt8 and Hamming are exact everywhere.
+//
+// Cosine finishes with correctly rounded square roots and a division,
+// c = ab/(√aa·√bb), not with an approximate reciprocal square root refined
+// by one Newton step as vek32.CosineSimilarity does. Measured on Zen 3
+// (bench/similarity/finish, float64 reference, dimensions 1–1536): the
+// approximate finish is not less accurate in practice (worst relative error
+// of the finish 1.8–2.1·10⁻⁷ for both, about 3 float32 ulps, mean 4·10⁻⁸;
+// VRSQRTSS+Newton alone reaches 2.1·10⁻⁷), but neither reaches 10⁻⁷, the
+// order of near-tied top-10 results changes between the two finishes (131 of
+// 200 queries over near-duplicates; each also differs from the float64 order
+// about as often), and VRSQRTSS's bits are the vendor's (AMD and Intel
+// differ), so portable Go and other machines could not reproduce them. The
+// exact finish costs about 3 ns a call (the latency of VSQRTSS and VDIVSS),
+// which is why Cosine measures 0.6–0.9× vek at 128–384 dimensions on Zen 3
+// and ahead of it from 768 up. The indexes do not pay it: under the cosine
+// metric they store unit vectors (normalised once at insertion) and score
+// with Dot.
 package similarity

@@ -250,7 +250,8 @@ func cosine(s isa) {
 c = ab / (sqrt(aa)·sqrt(bb)) clamped to [-1, 1]; the caller uses it only
 when aa and bb are in range. Exact square roots and division, not an
 approximate reciprocal square root: about 3 ns slower than vek's
-VRSQRTSS-and-one-Newton-step finish, but within an ulp or two.`, name), name, 64)
+VRSQRTSS-and-one-Newton-step finish, as accurate, and the same on every
+machine (see the package doc, "Accuracy").`, name), name, 64)
 	p("MOVQ a_base+0(FP), SI")
 	p("MOVQ a_len+8(FP), CX")
 	p("MOVQ b_base+24(FP), DI")

@@ -82,6 +82,7 @@ func TestEveryLevel(t *testing.T) {
 // tunedPackages are the packages with kernels that follow the tuning.
 var tunedPackages = []string{
 	"github.com/ganada/ganada/internal/cpu",
+	"github.com/ganada/ganada/internal/gemm",
 	"github.com/ganada/ganada/similarity",
 }
 

@@ -12,15 +12,67 @@ import (
 	"github.com/ganada/ganada/internal/cpu"
 )
 
-// Blocking measured on a Zen 4 EPYC (1 MB L2), single thread, CPU time:
-// kc = 1536 beat 384–1024 by 5–10% at k = 1536 and 3072, and mc from 56 to
-// 448 made no measurable difference.
-var avx512Impl = &kernelImpl{name: "avx512", mr: 14, nr: 32, kc: 1536, mc: 112, direct: directAVX512}
+// The kernel families; their cache blocking (kc, mc, nc) is set at init
+// from the tuning (blockingFor). The panel width nr stays fixed per family,
+// so a Packed's layout does not depend on the tuning.
+var (
+	avx512Impl = &kernelImpl{name: "avx512", mr: 14, nr: 32, direct: directAVX512}
+	avx2Impl   = &kernelImpl{name: "avx2", mr: 6, nr: 16, direct: directAVX2, directN: directNAVX2}
+)
 
-// AVX2 machines often have smaller L2 caches (256 KB–1.25 MB): a middle kc.
-var avx2Impl = &kernelImpl{name: "avx2", mr: 6, nr: 16, kc: 768, mc: 96, direct: directAVX2}
+// blocking is one kernel family's cache blocking: kc inputs per k block,
+// mc rows per row block (a multiple of mr), nc columns per column block
+// (a multiple of nr; 0: all columns in one block).
+type blocking struct{ kc, mc, nc int }
+
+// blockingFor returns the blocking of a kernel family ("avx2" or
+// "avx512") on a tuning. The kernels read A in place (no packing), so a
+// larger kc saves reloads and stores of C between k blocks; the limit is
+// the A block (mc·kc floats) plus the panels of B passing through, which
+// should stay in L2. Measured where the CPU was at hand, argued from
+// published cache sizes elsewhere:
+//
+//   - AVX-512 on Zen 4 (L1D 32 KB, L2 1 MB), measured single-threaded by
+//     CPU time: kc = 1536 beat 384–1024 by 5–10% at k = 1536 and 3072, and
+//     mc from 56 to 448 made no measurable difference. Zen 5 (L1D 48 KB,
+//     L2 1 MB) and Intel server cores with AVX-512 (Skylake-SP to Cascade
+//     Lake: L2 1 MB; Sapphire/Granite Rapids: L2 2 MB) have at least the
+//     same L2, where the 14-row A block of 1536 inputs (86 KB) and a row
+//     block (112·1536·4 = 688 KB) fit: the same blocking, not measured.
+//   - AVX2 on Zen 3 (L1D 32 KB, L2 512 KB), measured (TestBlockingEncoder:
+//     the products of a MiniLM-L6 encoder at 450 and 14 rows, blockings
+//     interleaved round by round, thread CPU time, on a shared 2-core
+//     EPYC 7B13 at load 15–20): kc = 768, mc = 96 was the fastest of the
+//     blockings tried; BLIS's Zen 3 sgemm blocking (kc = 256, mc = 144,
+//     for kernels that read a packed A) was 11% slower with these kernels
+//     at 450 rows and 9% at 14, kc = 384 with mc = 144 5% and 1% slower;
+//     mc = 48 or 144, kc = 1536 and column blocks of nc = 768 were within
+//     3% of it either way (the noise of that load): no column blocking.
+//     Zen 4 and Zen 5 run the AVX2 family only when GANADA_CPU=avx2 forces
+//     it: their L2 is twice Zen 3's, the same blocking.
+//   - AVX2 on Intel: client cores from Haswell to Comet Lake have a 256 KB
+//     L2, where a 96×768 A block (295 KB) does not fit: kc = 384 (147 KB).
+//     Not measured.
+//   - Unknown processors keep the Zen 3 / Zen 4 values.
+func blockingFor(family string, t cpu.Tuning) blocking {
+	if family == "avx512" {
+		return blocking{kc: 1536, mc: 112}
+	}
+	if t == cpu.TuneIntel {
+		return blocking{kc: 384, mc: 96}
+	}
+	return blocking{kc: 768, mc: 96}
+}
+
+// setBlocking installs the tuning's blocking into impl.
+func setBlocking(impl *kernelImpl, t cpu.Tuning) {
+	b := blockingFor(impl.name, t)
+	impl.kc, impl.mc, impl.nc = b.kc, b.mc, b.nc
+}
 
 func init() {
+	setBlocking(avx2Impl, cpu.Tune())
+	setBlocking(avx512Impl, cpu.Tune())
 	if cpu.Selected() >= cpu.AVX2 {
 		impls = append(impls, avx2Impl)
 		best = avx2Impl
@@ -68,6 +120,13 @@ func directAVX2(rows, k int, a []float32, lda int, b, c []float32, ldc int, acc 
 	_ = b[16*k-1]
 	_ = c[(rows-1)*ldc+15]
 	avx2DTable[rows-1](k, &a[0], lda, &b[0], &c[0], ldc, b2i(acc))
+}
+
+func directNAVX2(tiles, k int, a []float32, lda int, b, c []float32, ldc int, acc bool) {
+	_ = a[(tiles*6-1)*lda+k-1]
+	_ = b[16*k-1]
+	_ = c[(tiles*6-1)*ldc+15]
+	avx2D6N(tiles, k, &a[0], lda, &b[0], &c[0], ldc, b2i(acc))
 }
 
 //go:noescape

@@ -85,7 +85,7 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 		return
 	}
 	impl := p.impl
-	mr, nr := impl.mr, impl.nr
+	nr := impl.nr
 	s.fit(impl)
 	if p.k == 0 {
 		c1 := min(j1*nr, p.n)
@@ -95,6 +95,22 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 		p.ep.apply(p.c, p.ldc, i0, i1, j0*nr, c1)
 		return
 	}
+	// Column blocks of nc panels outermost (all of them when nc is 0): the
+	// kc×nc block of B then stays in L2 while the row blocks go by.
+	ncp := j1 - j0
+	if impl.nc > 0 {
+		ncp = max(impl.nc/nr, 1)
+	}
+	for jc := j0; jc < j1; jc += ncp {
+		p.block(s, i0, i1, jc, min(jc+ncp, j1))
+	}
+}
+
+// block computes rows [i0,i1) and panels [j0,j1) of C: k blocks of kc,
+// row blocks of mc, then every panel × row tile through the micro-kernel.
+func (p *product) block(s *scratch, i0, i1, j0, j1 int) {
+	impl := p.impl
+	mr, nr := impl.mr, impl.nr
 	for pc := 0; pc < p.k; pc += impl.kc {
 		kb := min(impl.kc, p.k-pc)
 		acc := pc > 0 || p.inPlace
@@ -117,7 +133,14 @@ func (p *product) run(s *scratch, i0, i1, j0, j1 int) {
 				}
 				col := jp * nr
 				cols := min(nr, p.n-col)
-				for ir := 0; ir < mb; ir += mr {
+				ir0 := 0
+				if cols == nr && impl.directN != nil && mb >= mr {
+					// Whole tiles of full panels in one call.
+					tiles := mb / mr
+					impl.directN(tiles, kb, p.a[ic*p.lda+pc:], p.lda, bp, p.c[ic*p.ldc+col:], p.ldc, acc)
+					ir0 = tiles * mr
+				}
+				for ir := ir0; ir < mb; ir += mr {
 					rows := min(mr, mb-ir)
 					var ap, ad []float32
 					if impl.direct == nil {

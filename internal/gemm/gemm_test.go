@@ -72,7 +72,8 @@ func check(t *testing.T, what string, got []float32, ldc int, want, mag []float6
 
 // testImpls returns the kernel families to test: each one this machine
 // runs, and each again with tiny cache blocks so that k blocking, row
-// blocking and partial blocks are exercised on small shapes.
+// blocking, column blocking and partial blocks are exercised on small
+// shapes.
 func testImpls() []*kernelImpl {
 	var out []*kernelImpl
 	for _, im := range impls {
@@ -81,7 +82,12 @@ func testImpls() []*kernelImpl {
 		small.name += "-smallblocks"
 		small.kc = 5
 		small.mc = 2 * im.mr
+		small.nc = 0
 		out = append(out, &small)
+		cols := small
+		cols.name = im.name + "-smallcolumns"
+		cols.nc = 2 * im.nr
+		out = append(out, &cols)
 	}
 	return out
 }

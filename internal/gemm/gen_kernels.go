@@ -31,6 +31,11 @@ type kernelSpec struct {
 	// panel: row i of the tile is addressed from three bases and two
 	// strides (see rowAddr).
 	direct bool
+	// multi: also generate the multi-tile variant of the mr-row kernel
+	// (genKernel). Only where it was tested and measured: AVX2 (Zen 3);
+	// the AVX-512 family keeps one call per tile until an AVX-512 machine
+	// runs its tests.
+	multi bool
 }
 
 const unroll = 4
@@ -43,11 +48,14 @@ func main() {
 	specs := []kernelSpec{
 		{name: "vnniR", mr: 14, nvec: 2, lanes: 16, reg: "Z", int8: true},
 		{name: "avx512D", mr: 14, nvec: 2, lanes: 16, reg: "Z", direct: true},
-		{name: "avx2D", mr: 6, nvec: 2, lanes: 8, reg: "Y", direct: true},
+		{name: "avx2D", mr: 6, nvec: 2, lanes: 8, reg: "Y", direct: true, multi: true},
 	}
 	for _, s := range specs {
 		for mr := 1; mr <= s.mr; mr++ {
-			genKernel(&out, s, mr)
+			genKernel(&out, s, mr, false)
+		}
+		if s.multi {
+			genKernel(&out, s, s.mr, true)
 		}
 	}
 	if err := os.WriteFile("kernels_amd64.s", out.Bytes(), 0o644); err != nil {
@@ -61,6 +69,10 @@ func main() {
 	for _, s := range specs {
 		for mr := 1; mr <= s.mr; mr++ {
 			fmt.Fprintf(&stubs, "//go:noescape\nfunc %s%d%s\n\n", s.name, mr, signature(s))
+		}
+		if s.multi {
+			fmt.Fprintf(&stubs, "// %s%dN runs %s%d on tiles consecutive tiles of %d rows: rows\n// [0, %d·tiles) of a and c, one panel of b.\n//\n//go:noescape\nfunc %s%dN%s\n\n",
+				s.name, s.mr, s.name, s.mr, s.mr, s.mr, s.name, s.mr, multiSignature)
 		}
 		fmt.Fprintf(&stubs, "var %sTable = [...]func%s{\n", s.name, signature(s))
 		for mr := 1; mr <= s.mr; mr++ {
@@ -78,6 +90,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// multiSignature is the signature of the multi-tile direct kernels.
+const multiSignature = "(tiles, k int, a *float32, lda int, b, c *float32, ldc, acc int)"
 
 func signature(s kernelSpec) string {
 	if s.int8 {
@@ -131,10 +146,18 @@ func rowAddr(i, koff int) string {
 // Arguments: k, a (packed A, MR floats per k step), b (packed B, NR floats
 // per k step), c (first element of the tile), ldc (row stride of C in
 // elements), acc (nonzero: add to C instead of overwriting it).
-func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
+// With multi (direct kernels only), the function takes a tile count first
+// and runs that many tiles of mr rows one after the other, a and c moving
+// down mr rows each time, the panel of B the same: one call per panel and
+// row block instead of one per tile. R8 counts the tiles, R14 and R15
+// hold the current tile's A and C.
+func genKernel(w *bytes.Buffer, s kernelSpec, mr int, multi bool) {
 	nr := s.nvec * s.lanes
 	vb := s.lanes * 4 // vector bytes
 	name := fmt.Sprintf("%s%d", s.name, mr)
+	if multi {
+		name += "N"
+	}
 	nregs := 32
 	if s.reg == "Y" {
 		nregs = 16
@@ -166,12 +189,40 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 		frame = 56
 		cArg, ldcArg, accArg = "c+32(FP)", "ldc+40(FP)", "acc+48(FP)"
 	}
-	fmt.Fprintf(w, "\n// func %s%s\n", name, signature(s))
+	sig := signature(s)
+	kArg, aArg, ldaArg, bArg := "k+0(FP)", "a+8(FP)", "lda+16(FP)", "b+24(FP)"
+	if multi {
+		if !s.direct || mr <= 5 {
+			panic("multi-tile kernels are direct, with more than 5 rows")
+		}
+		sig = multiSignature
+		frame = 64
+		kArg, aArg, ldaArg, bArg = "k+8(FP)", "a+16(FP)", "lda+24(FP)", "b+32(FP)"
+		cArg, ldcArg, accArg = "c+40(FP)", "ldc+48(FP)", "acc+56(FP)"
+	}
+	fmt.Fprintf(w, "\n// func %s%s\n", name, sig)
 	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", name, frame)
-	p("MOVQ k+0(FP), CX")
-	p("MOVQ a+8(FP), AX")
-	if s.direct {
-		p("MOVQ lda+16(FP), R9")
+	if multi {
+		p("MOVQ tiles+0(FP), R8")
+		p("MOVQ %s, R14", aArg)
+		p("MOVQ %s, R15", cArg)
+		p("MOVQ %s, R9", ldaArg)
+		p("SHLQ $2, R9")
+		p("LEAQ (R9)(R9*2), R10")
+		p("LEAQ (R9)(R9*4), R11")
+		fmt.Fprintf(w, "%s_tile:\n", name)
+		p("MOVQ %s, CX", kArg)
+		p("MOVQ R14, AX")
+		p("LEAQ (AX)(R11*1), R12")
+		p("LEAQ (R12)(R11*1), R13")
+		p("MOVQ %s, BX", bArg)
+	} else {
+		p("MOVQ %s, CX", kArg)
+		p("MOVQ %s, AX", aArg)
+	}
+	if multi {
+	} else if s.direct {
+		p("MOVQ %s, R9", ldaArg)
 		p("SHLQ $2, R9")
 		p("LEAQ (R9)(R9*2), R10")
 		if mr > 5 {
@@ -179,7 +230,7 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 			p("LEAQ (AX)(R11*1), R12")
 			p("LEAQ (R12)(R11*1), R13")
 		}
-		p("MOVQ b+24(FP), BX")
+		p("MOVQ %s, BX", bArg)
 	} else {
 		p("MOVQ b+16(FP), BX")
 	}
@@ -285,7 +336,11 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 		p("RET")
 		return
 	}
-	p("MOVQ %s, DI", cArg)
+	if multi {
+		p("MOVQ R15, DI")
+	} else {
+		p("MOVQ %s, DI", cArg)
+	}
 	p("MOVQ %s, DX", ldcArg)
 	p("SHLQ $2, DX")
 	p("MOVQ %s, SI", accArg)
@@ -300,8 +355,12 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 			p("ADDQ DX, DI")
 		}
 	}
-	p("VZEROUPPER")
-	p("RET")
+	if multi {
+		p("JMP %s_next", name)
+	} else {
+		p("VZEROUPPER")
+		p("RET")
+	}
 	fmt.Fprintf(w, "%s_overwrite:\n", name)
 	for i := 0; i < mr; i++ {
 		for j := 0; j < s.nvec; j++ {
@@ -310,6 +369,17 @@ func genKernel(w *bytes.Buffer, s kernelSpec, mr int) {
 		if i+1 < mr {
 			p("ADDQ DX, DI")
 		}
+	}
+	if multi {
+		// Next tile: A and C move down mr rows (R9 = lda and DX = ldc in
+		// bytes).
+		fmt.Fprintf(w, "%s_next:\n", name)
+		p("IMUL3Q $%d, R9, SI", mr)
+		p("ADDQ SI, R14")
+		p("IMUL3Q $%d, DX, SI", mr)
+		p("ADDQ SI, R15")
+		p("DECQ R8")
+		p("JNE %s_tile", name)
 	}
 	p("VZEROUPPER")
 	p("RET")

@@ -14,6 +14,7 @@ type kernelImpl struct {
 	nr   int // columns of C per tile (= width of a packed B panel)
 	kc   int // depth of a cache block
 	mc   int // rows of A per cache block (a multiple of mr)
+	nc   int // columns of B per cache block (a multiple of nr; 0: all)
 	// kernel computes c[i*ldc+j] (+)= Σ_p a[p*mr+i]·b[p*nr+j] for i < rows,
 	// j < nr, p < k: a is a packed A panel (mr floats per step), b a packed
 	// B panel (nr floats per step). acc adds to c instead of overwriting it.
@@ -21,6 +22,10 @@ type kernelImpl struct {
 	// direct, set instead of kernel, computes the same reading A in place
 	// (a[i*lda+p]); the blocked loop then does not pack A.
 	direct func(rows, k int, a []float32, lda int, b, c []float32, ldc int, acc bool)
+	// directN, optional beside direct, runs direct on tiles whole tiles of
+	// mr rows one after the other (rows [0, tiles·mr) of a and c, the same
+	// panel of b) in one call.
+	directN func(tiles, k int, a []float32, lda int, b, c []float32, ldc int, acc bool)
 }
 
 // genericImpl is the pure-Go kernel, used by the purego build, on other

@@ -142,6 +142,12 @@ func avx2D5(k int, a *float32, lda int, b, c *float32, ldc, acc int)
 //go:noescape
 func avx2D6(k int, a *float32, lda int, b, c *float32, ldc, acc int)
 
+// avx2D6N runs avx2D6 on tiles consecutive tiles of 6 rows: rows
+// [0, 6·tiles) of a and c, one panel of b.
+//
+//go:noescape
+func avx2D6N(tiles, k int, a *float32, lda int, b, c *float32, ldc, acc int)
+
 var avx2DTable = [...]func(k int, a *float32, lda int, b, c *float32, ldc, acc int){
 	avx2D1,
 	avx2D2,

@@ -25,6 +25,10 @@ func init() {
 		erfVec = erfVecAVX2
 		geluTanhVec = geluTanhVecAVX2
 		siluVec = siluVecAVX2
+		addVec = addVecAVX2
+		rowSum = rowSumAVX2Vec
+		rowSqDev = rowSqDevAVX2Vec
+		rowNorm = rowNormAVX2Vec
 	}
 	if cpu.Selected() >= cpu.AVX512 {
 		expVec = expVecAVX512
@@ -166,6 +170,47 @@ func biasGELUVecAVX2(dst, x, bias []float32) {
 		geluAVX2(&buf[0], &buf[0], &b[0], 8, &kernelConsts[0])
 		copy(dst[body:n], buf[:])
 	}
+}
+
+func addVecAVX2(dst, a, b []float32) {
+	n := len(a)
+	body := n &^ 7
+	if body > 0 {
+		_ = dst[n-1]
+		_ = b[n-1]
+		addAVX2(&dst[0], &a[0], &b[0], body)
+	}
+	addGeneric(dst[body:n], a[body:], b[body:n])
+}
+
+func rowSumAVX2Vec(x []float32) float64 {
+	body := len(x) &^ 7
+	var s float64
+	if body > 0 {
+		s = rowSumAVX2(&x[0], body)
+	}
+	return s + rowSumGeneric(x[body:])
+}
+
+func rowSqDevAVX2Vec(x []float32, mean float64) float64 {
+	body := len(x) &^ 7
+	var s float64
+	if body > 0 {
+		s = rowSqDevAVX2(&x[0], body, mean)
+	}
+	return s + rowSqDevGeneric(x[body:], mean)
+}
+
+func rowNormAVX2Vec(dst, x, gamma, beta []float32, hi, lo, inv float32) {
+	n := len(x)
+	body := n &^ 7
+	if body > 0 {
+		_ = dst[n-1]
+		_ = gamma[n-1]
+		_ = beta[n-1]
+		rowNormAVX2(&dst[0], &x[0], &gamma[0], &beta[0], body, hi, lo, inv)
+	}
+	rowNormGeneric(dst[body:n], x[body:], gamma[body:n], beta[body:n], hi, lo, inv)
 }
 
 func expShiftSumVecAVX2(x []float32, m, scale float32) float32 {

@@ -954,6 +954,116 @@ func siluAVX2() {
 	})
 }
 
+func addAVX2() {
+	sig := "(dst, a, b *float32, n int)"
+	decls = append(decls, decl{"addAVX2", sig})
+	fmt.Fprintf(w, "\n// func addAVX2%s   (n %% 8 == 0)\n", sig)
+	comment(false, "dst[i] = a[i] + b[i]: four registers per step, then one.")
+	w.WriteString("TEXT ·addAVX2(SB), NOSPLIT, $0-32\n")
+	args(reg("dst+0(FP)", "DI"), reg("a+8(FP)", "SI"), reg("b+16(FP)", "DX"), reg("n+24(FP)", "CX"))
+	label("dloop4")
+	p("CMPQ CX, $32")
+	p("JL dloop1")
+	for i := 0; i < 4; i++ {
+		p("VMOVUPS %s, Y%d", mem(32*i, "SI"), i)
+	}
+	for i := 0; i < 4; i++ {
+		p("VADDPS %s, Y%d, Y%d", mem(32*i, "DX"), i, i)
+	}
+	for i := 0; i < 4; i++ {
+		p("VMOVUPS Y%d, %s", i, mem(32*i, "DI"))
+	}
+	advance(128, "SI", "DX", "DI")
+	p("SUBQ $32, CX")
+	p("JMP dloop4")
+	label("dloop1")
+	p("SHRQ $3, CX")
+	p("JE ddone")
+	loop8("dloop", func() {
+		p("VMOVUPS (SI), Y0")
+		p("VADDPS (DX), Y0, Y0")
+		p("VMOVUPS Y0, (DI)")
+		advance(32, "SI", "DX", "DI")
+	})
+	label("ddone")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// rowStatAVX2 writes rowSumAVX2 or (dev) rowSqDevAVX2: the float64 sum
+// of x or of (x−mean)², 8 floats per step in two float64 accumulators of
+// 4 lanes.
+func rowStatAVX2(dev bool) {
+	name, lbl, sig, frame, ret := "rowSumAVX2", "ys", "(x *float32, n int) float64", 24, 16
+	if dev {
+		name, lbl, sig, frame, ret = "rowSqDevAVX2", "yv", "(x *float32, n int, mean float64) float64", 32, 24
+	}
+	decls = append(decls, decl{name, sig})
+	fmt.Fprintf(w, "\n// func %s%s   (n %% 8 == 0)\n", name, sig)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", name, frame)
+	args(reg("x+0(FP)", "SI"), reg("n+8(FP)", "CX"))
+	if dev {
+		p("VBROADCASTSD mean+16(FP), Y5")
+	}
+	p("VXORPD Y0, Y0, Y0")
+	p("VXORPD Y2, Y2, Y2")
+	p("SHRQ $3, CX")
+	p("JE %sdone", lbl)
+	label(lbl + "loop")
+	p("VCVTPS2PD (SI), Y3")
+	p("VCVTPS2PD 16(SI), Y4")
+	if dev {
+		p("VSUBPD Y5, Y3, Y3")
+		p("VSUBPD Y5, Y4, Y4")
+		p("VFMADD231PD Y3, Y3, Y0")
+		p("VFMADD231PD Y4, Y4, Y2")
+	} else {
+		p("VADDPD Y3, Y0, Y0")
+		p("VADDPD Y4, Y2, Y2")
+	}
+	p("ADDQ $32, SI")
+	p("DECQ CX")
+	p("JNE %sloop", lbl)
+	label(lbl + "done")
+	p("VADDPD Y2, Y0, Y0")
+	p("VEXTRACTF128 $1, Y0, X1")
+	p("VADDPD X1, X0, X0")
+	p("VPERMILPD $1, X0, X1")
+	p("VADDSD X1, X0, X0")
+	p("MOVSD X0, ret+%d(FP)", ret)
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// rowNormAVX2 is rowNormAVX512 on 8 lanes.
+func rowNormAVX2() {
+	sig := "(dst, x, gamma, beta *float32, n int, hi, lo, inv float32)"
+	decls = append(decls, decl{"rowNormAVX2", sig})
+	fmt.Fprintf(w, "\n// func rowNormAVX2%s   (n %% 8 == 0)\n", sig)
+	comment(false, "dst = ((x-hi)-lo)·inv·gamma + beta")
+	w.WriteString("TEXT ·rowNormAVX2(SB), NOSPLIT, $0-52\n")
+	args(reg("dst+0(FP)", "DI"), reg("x+8(FP)", "SI"), reg("gamma+16(FP)", "DX"), reg("beta+24(FP)", "BX"), reg("n+32(FP)", "CX"))
+	p("VBROADCASTSS hi+40(FP), Y5")
+	p("VBROADCASTSS lo+44(FP), Y6")
+	p("VBROADCASTSS inv+48(FP), Y7")
+	p("SHRQ $3, CX")
+	p("JE yndone")
+	label("ynloop")
+	p("VMOVUPS (SI), Y0")
+	p("VSUBPS Y5, Y0, Y0")
+	p("VSUBPS Y6, Y0, Y0")
+	p("VMULPS Y7, Y0, Y0")
+	p("VMOVUPS (BX), Y1")
+	p("VFMADD231PS (DX), Y0, Y1")
+	p("VMOVUPS Y1, (DI)")
+	advance(32, "SI", "DX", "BX", "DI")
+	p("DECQ CX")
+	p("JNE ynloop")
+	label("yndone")
+	p("VZEROUPPER")
+	p("RET")
+}
+
 // ---- files ----
 
 // header starts an assembly file: the generated-code line, doc, the build
@@ -996,8 +1106,9 @@ and VRNDSCALEPS for the rounding.`)
 	writeFile("kernels_amd64.s", w.Bytes())
 
 	header(`AVX2+FMA kernels of this package, for processors without AVX-512: exp,
-exact GELU (with an optional bias), tanh GELU, erf, SiLU and the
-exp-and-sum pass of softmax, 8 lanes at a time over whole multiples of 8
+exact GELU (with an optional bias), tanh GELU, erf, SiLU, the
+exp-and-sum pass of softmax, the elementwise add (a GEMM epilogue's bias)
+and LayerNorm's row statistics and normalisation, 8 lanes at a time over whole multiples of 8
 (the Go wrappers in dispatch_amd64.go run tails through an 8-float
 buffer). Same maths and constants (kernelConsts) as kernels_amd64.s, with
 the 2^n scaling done on the exponent bits.`)
@@ -1007,6 +1118,10 @@ the 2^n scaling done on the exponent bits.`)
 	erfAVX2()
 	geluTanhAVX2()
 	siluAVX2()
+	addAVX2()
+	rowStatAVX2(false)
+	rowStatAVX2(true)
+	rowNormAVX2()
 	writeFile("kernels_avx2_amd64.s", w.Bytes())
 
 	var g bytes.Buffer

@@ -98,3 +98,15 @@ func geluTanhAVX2(dst, x *float32, n int, c *float32)
 
 //go:noescape
 func siluAVX2(dst, x *float32, n int, c *float32)
+
+//go:noescape
+func addAVX2(dst, a, b *float32, n int)
+
+//go:noescape
+func rowSumAVX2(x *float32, n int) float64
+
+//go:noescape
+func rowSqDevAVX2(x *float32, n int, mean float64) float64
+
+//go:noescape
+func rowNormAVX2(dst, x, gamma, beta *float32, n int, hi, lo, inv float32)

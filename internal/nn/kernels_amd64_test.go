@@ -16,8 +16,8 @@ import (
 func kernelSets() []kernelSet {
 	sets := []kernelSet{genericKernelSet}
 	if cpu.Selected() >= cpu.AVX2 {
-		sets = append(sets, kernelSet{name: "avx2", exp: expVecAVX2, erf: erfVecAVX2, gelu: geluVecAVX2, geluTanh: geluTanhVecAVX2, silu: siluVecAVX2, biasGELU: biasGELUVecAVX2, add: addGeneric, expShiftSum: expShiftSumVecAVX2,
-			rowSum: rowSumGeneric, rowSqDev: rowSqDevGeneric, rowNorm: rowNormGeneric})
+		sets = append(sets, kernelSet{name: "avx2", exp: expVecAVX2, erf: erfVecAVX2, gelu: geluVecAVX2, geluTanh: geluTanhVecAVX2, silu: siluVecAVX2, biasGELU: biasGELUVecAVX2, add: addVecAVX2, expShiftSum: expShiftSumVecAVX2,
+			rowSum: rowSumAVX2Vec, rowSqDev: rowSqDevAVX2Vec, rowNorm: rowNormAVX2Vec})
 	}
 	if cpu.Selected() >= cpu.AVX512 {
 		sets = append(sets, kernelSet{name: "avx512", exp: expVecAVX512, erf: erfVecAVX2, gelu: geluVecAVX512, geluTanh: geluTanhVecAVX2, silu: siluVecAVX2, biasGELU: biasGELUVecAVX512, add: addVecAVX512, expShiftSum: expShiftSumVecAVX512,
@@ -47,9 +47,11 @@ func TestDispatchFollowsCPULevel(t *testing.T) {
 			bindings[i].want = f
 		}
 	case cpu.AVX2:
-		for i, f := range []any{expVecAVX2, geluVecAVX2, biasGELUVecAVX2, expShiftSumVecAVX2} {
+		for i, f := range []any{expVecAVX2, geluVecAVX2, biasGELUVecAVX2, expShiftSumVecAVX2, addVecAVX2, rowSumAVX2Vec} {
 			bindings[i].want = f
 		}
+		bindings[8].want = rowSqDevAVX2Vec
+		bindings[9].want = rowNormAVX2Vec
 		for i, f := range []any{erfVecAVX2, geluTanhVecAVX2, siluVecAVX2} {
 			bindings[11+i].want = f
 		}

@@ -191,7 +191,7 @@ func TestAttentionMatchesReference(t *testing.T) {
 	}
 	qkv := randSlice(r, total*3*h)
 	for _, workers := range []int{1, 2} {
-		run := newRunner(&encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: h, NumHeads: heads, IntermediateSize: h, headDim: h / heads, kvHeads: heads}}, workers)
+		run := newRunner(&encoder{cfg: &config{fam: familyOf("bert"), HiddenSize: h, NumHeads: heads, IntermediateSize: h, headDim: h / heads, kvHeads: heads, attnScale: float32(1 / math.Sqrt(h/heads))}}, workers)
 		run.prepare(seqs)
 		copy(run.big, qkv)
 		run.attention(span{s0: 0, s1: len(seqs), r0: 0, r1: total}, 0)

@@ -113,6 +113,40 @@ from the reference, and model.onnx exported by torch.onnx.export (opset
 last_hidden_state, both axes dynamic) from a freshly built reference model,
 for bench/encoder. Needs --minilm (the shared minilm-l6-shape folder).
 
+mpnet-bench (not in the repository; --out names a directory outside it,
+e.g. ~/.cache/ganada-bench/mpnet-shape): the all-mpnet-base-v2 shape (12
+layers, hidden 768, 12 heads, FFN 3072, vocabulary 30527, 32 relative
+attention buckets, 514 positions, layer_norm_eps 1e-5; tiny-mpnet's
+config.json at that shape), transformers' own MPNetModel (with its
+pooler, as real checkpoints carry it) run unmodified, seed 2098, weights
+perturbed as above (relative_attention_bias N(0, 1) like tiny-mpnet's) and
+rounded to float16-representable values, tiny-mpnet's tokenizer files,
+sentence-transformers files (mean pooling + Normalize, max_seq_length
+384), goldens on the token ids of tiny-mpnet's public golden (batches of
+16, right-padded with <pad> = 1), and model.onnx exported by
+torch.onnx.export (opset 14, inline weights, inputs input_ids and
+attention_mask, output last_hidden_state, both axes dynamic) from a freshly
+built model, for bench/encoder. Needs --tiny-mpnet (the shared tiny-mpnet
+folder) and in REF/mpnet/ two files of huggingface/transformers, brought
+with the code index's read_file (the repository is too large to fetch) and
+checked by sha256 (MPNET_FILES below):
+  src/transformers/models/mpnet/modeling_mpnet.py       @00099b9 (v5-era)
+  src/transformers/models/mpnet/configuration_mpnet.py  @06053b8
+They import their neighbours relatively, so gen.py copies the shim into a
+temporary directory with the two files in transformers/models/mpnet/. Shim
+names they need beyond the ones above: initialization (zeros_, copy_;
+in-place, no grad), configuration_utils.PreTrainedConfig (the v5 spelling
+of PretrainedConfig), activations.gelu (exact erf; the masked-LM head's,
+not run), utils.auto_docstring / can_return_tuple /
+output_capturing.capture_outputs (identity decorators: gen.py leaves
+return_dict True and asks for no hidden states or attentions), and
+PreTrainedModel._init_weights (transformers' default init, reached through
+super(); redrawn by perturb).
+
+    /usr/bin/python3 internal/goldens/encoders/gen.py --ref /tmp/bench13-ref \
+        --out ~/.cache/ganada-bench/mpnet-shape \
+        --tiny-mpnet ../shared/fixtures/models/tiny-mpnet mpnet-bench
+
 Rerun (from the repository root, REF prepared as above):
 
     /usr/bin/python3 internal/goldens/encoders/gen.py --ref /tmp/enc13b/ref \
@@ -559,6 +593,96 @@ def gen_nomic_bench(ref, out, minilm):
                       opset_version=14)
 
 
+# ---------------------------------------------------------------- MPNet bench shape
+
+# transformers' MPNet files run by mpnet-bench, as the code index's read_file
+# returned them (commit, sha256 of the file brought into REF/mpnet/).
+MPNET_FILES = {
+    "modeling_mpnet.py": ("00099b9f15ad8bea330364709453fc49cbba90e5",
+                          "0910152f8544d8d88e3312253799fd550f69530d04a17d99f9fee212cedd8c1a"),
+    "configuration_mpnet.py": ("06053b84c14d72e9789fbf27844a75aa89b3ded7",
+                               "146ced089831fd7e7239c986010132d1e7336ecd06a0c4c91deae222f85c4553"),
+}
+
+
+def mpnet_package(ref):
+    """A temporary copy of the shim with transformers' MPNet files (checked
+    by sha256) in transformers/models/mpnet/, first on sys.path: the files
+    import their neighbours relatively (from ...modeling_utils import ...)."""
+    import hashlib
+    import shutil
+    import tempfile
+    root = tempfile.mkdtemp(prefix="ganada-mpnet-")
+    shutil.copytree(os.path.join(HERE, "shim", "transformers"), os.path.join(root, "transformers"))
+    for name, (_, want) in MPNET_FILES.items():
+        src = os.path.join(ref, "mpnet", name)
+        with open(src, "rb") as f:
+            got = hashlib.sha256(f.read()).hexdigest()
+        if got != want:
+            sys.exit(f"{src}: sha256 {got}, want {want} (not the reference file gen.py pins)")
+        shutil.copy(src, os.path.join(root, "transformers", "models", "mpnet", name))
+    for m in [m for m in sys.modules if m == "transformers" or m.startswith("transformers.")]:
+        del sys.modules[m]
+    sys.path.insert(0, root)
+    return root
+
+
+def gen_mpnet_bench(ref, out, tiny_mpnet):
+    import shutil
+    mpnet_package(ref)
+    mod = importlib.import_module("transformers.models.mpnet.modeling_mpnet")
+    cfgmod = importlib.import_module("transformers.models.mpnet.configuration_mpnet")
+    # tiny-mpnet's config.json (all-mpnet-base-v2's keys) at all-mpnet-base-v2's shape.
+    cfg = json.load(open(os.path.join(tiny_mpnet, "config.json")))
+    cfg.update({"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
+                "vocab_size": 30527, "relative_attention_num_buckets": 32, "max_position_embeddings": 514})
+    os.makedirs(out, exist_ok=True)
+    conf = cfgmod.MPNetConfig(**{k: v for k, v in cfg.items() if k not in ("model_type", "transformers_version")})
+    torch.manual_seed(2098)
+    model = mod.MPNetModel(conf, add_pooling_layer=True).eval()
+    perturb(model, 2098)
+    with torch.no_grad():
+        # relative_attention_bias N(0, 1) as tiny-mpnet's (perturb drew it
+        # as an Embedding); every weight rounded to float16-representable
+        # values as minilm-l6-shape's.
+        for p in model.parameters():
+            p.copy_(p.half().float())
+    write_safetensors(os.path.join(out, "model.safetensors"), model.state_dict())
+    write_json(os.path.join(out, "config.json"), cfg)
+    write_st_modules(out, 768, 384, True, {})
+    for n in ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]:
+        shutil.copy(os.path.join(tiny_mpnet, n), os.path.join(out, n))
+    with open(os.path.join(tiny_mpnet, "goldens", "public.json")) as f:
+        src = json.load(f)
+    g = Golden()
+    run_batches(src["items"], 16, 1, lambda ids, mask: model(ids, attention_mask=mask).last_hidden_state, g)
+    g.write(out, "public", {"model": "mpnet-shape", "model_class": "MPNetModel (transformers modeling_mpnet.py @00099b9)",
+                            "hidden_size": 768, "max_seq_length": 384, "pooling": "mean",
+                            "normalize_module": True, "sentence_embedding": "normalized",
+                            "weights_file": "model.safetensors", "tokenizer_sha256": src["tokenizer_sha256"],
+                            "tokenizer_source": "tiny-mpnet/tokenizer.json (ids reused from tiny-mpnet's public golden)",
+                            "batching": {"batch_size": 16, "pad_token_id": 1, "model_inputs": ["input_ids", "attention_mask"]},
+                            "reference": {"torch": torch.__version__, "shim": "internal/goldens/encoders/shim",
+                                          "transformers_files": {n: {"commit": c, "sha256": h} for n, (c, h) in MPNET_FILES.items()}}})
+
+    class Wrap(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask):
+            return self.m(input_ids, attention_mask=attention_mask).last_hidden_state
+
+    fresh = mod.MPNetModel(conf, add_pooling_layer=True).eval()
+    fresh.load_state_dict(model.state_dict())
+    ids = torch.tensor([src["items"][0]["input_ids"]] * 2)
+    dyn = {0: "batch", 1: "sequence"}
+    torch.onnx.export(Wrap(fresh), (ids, torch.ones_like(ids)), os.path.join(out, "model.onnx"),
+                      input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+                      dynamic_axes={"input_ids": dyn, "attention_mask": dyn, "last_hidden_state": dyn},
+                      opset_version=14)
+
+
 FAMILIES = {"nomic": gen_nomic, "gte": gen_gte, "jina": gen_jina, "jina3": gen_jina3}
 
 
@@ -567,13 +691,16 @@ def main():
     ap.add_argument("--ref", required=True, help="directory holding the reference files (see the docstring)")
     ap.add_argument("--out", required=True, help="embed/transformer/testdata")
     ap.add_argument("--minilm", help="shared/fixtures/models/minilm-l6-shape (nomic-bench only)")
-    ap.add_argument("families", nargs="+", choices=sorted(FAMILIES) + ["nomic-bench"])
+    ap.add_argument("--tiny-mpnet", help="shared/fixtures/models/tiny-mpnet (mpnet-bench only)")
+    ap.add_argument("families", nargs="+", choices=sorted(FAMILIES) + ["nomic-bench", "mpnet-bench"])
     a = ap.parse_args()
     setup_paths(a.ref)
     torch.set_num_threads(1)
     for f in a.families:
         if f == "nomic-bench":
             gen_nomic_bench(a.ref, a.out, a.minilm)
+        elif f == "mpnet-bench":
+            gen_mpnet_bench(a.ref, a.out, a.tiny_mpnet)
         else:
             FAMILIES[f](a.ref, a.out)
         print("wrote", f)

@@ -4,7 +4,9 @@ Only plumbing the reference modeling files import from the rest of
 transformers: configuration objects, the PreTrainedModel base class (with
 transformers' own extended-attention-mask helper), model-output containers,
 the activation table, transformers.pytorch_utils' chunking helper and
-logging. None of the attention, normalisation,
+logging, and for transformers v5 files (MPNet) the initialization module,
+the PreTrainedConfig spelling and identity decorators (auto_docstring,
+can_return_tuple, capture_outputs). None of the attention, normalisation,
 rotary, MLP or mask-building code of the reference files lives here; it
 runs as those files wrote it. See ../gen.py for what is run and how.
 """

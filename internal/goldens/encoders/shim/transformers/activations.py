@@ -1,6 +1,8 @@
 """ACT2FN: transformers' activation names mapped to the torch functions
 transformers maps them to (gelu: exact erf GELU; gelu_new and
-gelu_pytorch_tanh: tanh approximation; silu/swish; relu; tanh; sigmoid)."""
+gelu_pytorch_tanh: tanh approximation; silu/swish; relu; tanh; sigmoid),
+and the module-level gelu (transformers' get_activation("gelu"), exact erf
+GELU; MPNet's masked-LM head uses it, gen.py does not run that head)."""
 
 from torch import nn
 
@@ -20,3 +22,6 @@ ACT2FN = _ClassInstantier({
     "tanh": nn.Tanh,
     "sigmoid": nn.Sigmoid,
 })
+
+
+gelu = nn.GELU()

@@ -55,6 +55,11 @@ class PretrainedConfig:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
 
+# transformers v5 spells the base class PreTrainedConfig (MPNet's
+# configuration file imports that name).
+PreTrainedConfig = PretrainedConfig
+
+
 class GPT2Config(PretrainedConfig):
     """transformers' GPT2Config: its defaults and attribute_map."""
 

@@ -32,10 +32,34 @@ class PreTrainedModel(nn.Module):
             return p.device
         return torch.device("cpu")
 
+    def _init_weights(self, module):
+        """transformers' PreTrainedModel._init_weights, which model classes
+        of transformers v5 call through super(): Linear and Embedding
+        weights N(0, initializer_range), biases and the padding row zero,
+        LayerNorm 1 / 0. gen.py redraws every weight afterwards."""
+        std = getattr(self.config, "initializer_range", 0.02)
+        with torch.no_grad():
+            if isinstance(module, nn.Linear):
+                module.weight.normal_(mean=0.0, std=std)
+                if module.bias is not None:
+                    module.bias.zero_()
+            elif isinstance(module, nn.Embedding):
+                module.weight.normal_(mean=0.0, std=std)
+                if module.padding_idx is not None:
+                    module.weight[module.padding_idx].zero_()
+            elif isinstance(module, nn.LayerNorm):
+                if module.weight is not None:
+                    module.weight.fill_(1.0)
+                if module.bias is not None:
+                    module.bias.zero_()
+
     def post_init(self):
-        init = getattr(self, "_init_weights", None)
-        if init is not None:
-            self.apply(init)
+        # Only a model class's own _init_weights runs here (as before the
+        # base one above existed), so the remote-code families' seeded
+        # weights are unchanged; v5 classes reach the base through super().
+        init = getattr(type(self), "_init_weights", None)
+        if init is not None and init is not PreTrainedModel._init_weights:
+            self.apply(self._init_weights)
 
     def get_extended_attention_mask(self, attention_mask, input_shape, device=None, dtype=None):
         if dtype is None:

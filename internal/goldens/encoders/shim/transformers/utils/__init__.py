@@ -1,5 +1,7 @@
 """transformers.utils names the reference files import: logging, the
-weights file names, and availability probes answering False."""
+weights file names, availability probes answering False, and decorators
+that only document or re-shape outputs (identity here: gen.py calls the
+models with return_dict left at its default True and no output_* flags)."""
 
 import logging as _logging
 
@@ -26,3 +28,17 @@ def add_start_docstrings(*_a, **_k):
 add_start_docstrings_to_model_forward = add_start_docstrings
 add_code_sample_docstrings = add_start_docstrings
 replace_return_docstrings = add_start_docstrings
+
+
+def auto_docstring(obj=None, **_k):
+    """transformers' docstring generator, used bare (@auto_docstring) or
+    with arguments (@auto_docstring(custom_intro=...)): identity."""
+    if obj is not None and callable(obj):
+        return obj
+    return lambda f: f
+
+
+def can_return_tuple(f):
+    """transformers converts a ModelOutput to a tuple when return_dict is
+    False; gen.py never asks for that: identity."""
+    return f

@@ -11,8 +11,6 @@
 package nn
 
 import (
-	"math"
-
 	"github.com/ganada/ganada/internal/cpu"
 )
 
@@ -225,14 +223,17 @@ func expShiftSumVecAVX2(x []float32, m, scale float32) float32 {
 		}
 	}
 	if body < n {
+		// The padding is m, which every scale maps to e^0 (an -Inf
+		// padding gave e^NaN at scale 0); only the tail's own values are
+		// summed.
 		var buf [8]float32
 		for i := range buf {
-			buf[i] = float32(math.Inf(-1)) // e^-Inf = 0: padding adds nothing
+			buf[i] = m
 		}
 		copy(buf[:], x[body:])
 		expShiftSumAVX2(&buf[0], 8, m, scale, &kernelConsts[0], &lanes)
 		copy(x[body:], buf[:n-body])
-		for _, v := range lanes {
+		for _, v := range buf[:n-body] {
 			s += v
 		}
 	}

@@ -456,6 +456,30 @@ func TestMaxScale(t *testing.T) {
 // TestSoftmaxRows checks SoftmaxRows against the float64 softmax of each
 // row and against Softmax, on strided rows of every tail length, with
 // masked keys and fully masked rows; the gaps between rows stay untouched.
+// TestSoftmaxZeroScale: scale 0 makes every finite row uniform, in every
+// kernel set and at every tail length (the AVX2 tail's padding once gave
+// e^NaN there, which the transformer's attention test, built with a zero
+// scale, passed over).
+func TestSoftmaxZeroScale(t *testing.T) {
+	for _, ks := range kernelSets() {
+		saved := expShiftSum
+		expShiftSum = ks.expShiftSum
+		for n := 1; n <= 40; n++ {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(i%5) - 2
+			}
+			Softmax(x, 0)
+			for i, v := range x {
+				if d := math.Abs(float64(v) - 1/float64(n)); !(d <= 1e-7) {
+					t.Fatalf("%s n=%d: p[%d] = %v, want 1/%d", ks.name, n, i, v, n)
+				}
+			}
+		}
+		expShiftSum = saved
+	}
+}
+
 func TestSoftmaxRows(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	inf := float32(math.Inf(-1))
